@@ -1,0 +1,16 @@
+#!/bin/sh
+# Install the Debian 12 packages zwnet needs to build, run and test, if any is missing.
+# Safe to run again: it asks apt-get only for what is not installed yet.
+set -eu
+PKGS="build-essential meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev \
+libsqlite3-dev libsodium-dev libcmocka-dev sqlite3 python3 curl wrk"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "zwnet: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,50 @@
+/* handlers: one function per route; see the table in routes.c. */
+#ifndef ZW_API_HANDLERS_H
+#define ZW_API_HANDLERS_H
+
+#include "api/server.h"
+
+void h_health(struct req *r);
+void h_openapi(struct req *r);
+void h_profile(struct req *r);
+void h_profile_clause(struct req *r);
+void h_audit_list(struct req *r);
+void h_audit_verify(struct req *r);
+
+void h_login(struct req *r);
+void h_logout(struct req *r);
+void h_whoami(struct req *r);
+void h_password_change(struct req *r);
+void h_tokens_list(struct req *r);
+void h_tokens_create(struct req *r);
+void h_token_revoke(struct req *r);
+
+void h_users_list(struct req *r);
+void h_users_create(struct req *r);
+void h_user_get(struct req *r);
+void h_user_patch(struct req *r);
+void h_user_password(struct req *r);
+
+void h_units_list(struct req *r);
+void h_units_create(struct req *r);
+void h_unit_get(struct req *r);
+void h_unit_patch(struct req *r);
+void h_unit_status(struct req *r);
+void h_unit_history(struct req *r);
+void h_contacts_list(struct req *r);
+void h_contacts_create(struct req *r);
+void h_contact_patch(struct req *r);
+void h_contact_delete(struct req *r);
+void h_agreements_list(struct req *r);
+void h_agreements_create(struct req *r);
+void h_agreement_get(struct req *r);
+void h_agreement_patch(struct req *r);
+void h_agreement_delete(struct req *r);
+void h_agreement_scan_put(struct req *r);
+void h_agreement_scan_get(struct req *r);
+void h_agreements_missing(struct req *r);
+
+/* Shared by handlers: reply with err when rc < 0; returns rc < 0. */
+int fail(struct req *r, int rc, const struct zw_err *err);
+
+#endif

@@ -1,0 +1,188 @@
+#include <microhttpd.h>
+#include <stdio.h>
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/handlers.h"
+#include "api/server.h"
+#include "api/throttle.h"
+#include "core/parse.h"
+#include "domain/account.h"
+
+#define P ROUTE_PUBLIC
+/* Every route of the API. The OpenAPI document (api/openapi.json) lists exactly these; the
+ * routes test keeps them in step. */
+const struct route routes[] = {
+    {"GET", "/api/v1/health", h_health, P, "健康检查"},
+    {"GET", "/api/v1/openapi.json", h_openapi, P, "OpenAPI 文档"},
+    {"POST", "/api/v1/session", h_login, P, "登录"},
+    {"GET", "/api/v1/session", h_whoami, 0, "当前会话"},
+    {"DELETE", "/api/v1/session", h_logout, 0, "退出登录"},
+    {"POST", "/api/v1/session/password", h_password_change, 0, "修改本人密码"},
+    {"GET", "/api/v1/tokens", h_tokens_list, 0, "API 令牌列表"},
+    {"POST", "/api/v1/tokens", h_tokens_create, 0, "创建 API 令牌"},
+    {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, 0, "吊销 API 令牌"},
+    {"GET", "/api/v1/users", h_users_list, 0, "用户列表"},
+    {"POST", "/api/v1/users", h_users_create, 0, "创建用户"},
+    {"GET", "/api/v1/users/{id}", h_user_get, 0, "查看用户"},
+    {"PATCH", "/api/v1/users/{id}", h_user_patch, 0, "修改用户"},
+    {"POST", "/api/v1/users/{id}/password", h_user_password, 0, "重置用户密码"},
+    {"GET", "/api/v1/profile", h_profile, 0, "当前管理办法"},
+    {"GET", "/api/v1/profile/clauses/{clause}", h_profile_clause, 0, "条款全文"},
+    {"GET", "/api/v1/audit", h_audit_list, 0, "审计日志"},
+    {"GET", "/api/v1/audit/verify", h_audit_verify, 0, "校验审计日志"},
+    {"GET", "/api/v1/units", h_units_list, 0, "单位列表"},
+    {"POST", "/api/v1/units", h_units_create, 0, "登记单位"},
+    {"GET", "/api/v1/units/{id}", h_unit_get, 0, "查看单位"},
+    {"PATCH", "/api/v1/units/{id}", h_unit_patch, 0, "修改单位"},
+    {"POST", "/api/v1/units/{id}/status", h_unit_status, 0, "变更单位接入状态"},
+    {"GET", "/api/v1/units/{id}/history", h_unit_history, 0, "单位状态变更记录"},
+    {"GET", "/api/v1/units/{id}/contacts", h_contacts_list, 0, "单位联系人"},
+    {"POST", "/api/v1/units/{id}/contacts", h_contacts_create, 0, "添加联系人"},
+    {"PATCH", "/api/v1/units/{id}/contacts/{cid}", h_contact_patch, 0, "修改联系人"},
+    {"DELETE", "/api/v1/units/{id}/contacts/{cid}", h_contact_delete, 0, "删除联系人"},
+    {"GET", "/api/v1/units/{id}/agreements", h_agreements_list, 0, "单位协议"},
+    {"POST", "/api/v1/units/{id}/agreements", h_agreements_create, 0, "登记协议"},
+    {"GET", "/api/v1/units/{id}/agreements/{aid}", h_agreement_get, 0, "查看协议"},
+    {"PATCH", "/api/v1/units/{id}/agreements/{aid}", h_agreement_patch, 0, "修改协议"},
+    {"DELETE", "/api/v1/units/{id}/agreements/{aid}", h_agreement_delete, 0, "删除协议"},
+    {"PUT", "/api/v1/units/{id}/agreements/{aid}/scan", h_agreement_scan_put, ROUTE_UPLOAD,
+     "上传协议扫描件"},
+    {"GET", "/api/v1/units/{id}/agreements/{aid}/scan", h_agreement_scan_get, 0, "下载协议扫描件"},
+    {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "未签或需补签协议的单位"},
+};
+#undef P
+const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
+
+int fail(struct req *r, int rc, const struct zw_err *err)
+{
+        if (rc >= 0)
+                return 0;
+        if (err && err->code)
+                reply_error(r, err);
+        else
+                reply_code(r, -rc, NULL, NULL);
+        return 1;
+}
+
+int route_match(const char *pattern, const char *path, struct req *r)
+{
+        int np = 0;
+        const char *p = pattern, *s = path;
+        while (*p && *s) {
+                if (*p == '{') {
+                        const char *pe = strchr(p, '}');
+                        const char *se = strchr(s, '/');
+                        size_t slen = se ? (size_t)(se - s) : strlen(s);
+                        if (!pe || slen == 0)
+                                return 0;
+                        char seg[128];
+                        if (slen >= sizeof(seg))
+                                return 0;
+                        memcpy(seg, s, slen);
+                        seg[slen] = 0;
+                        bool is_id = pe - p >= 3 && pe[-1] == 'd' && pe[-2] == 'i';
+                        if (is_id) {
+                                int64_t v;
+                                if (np >= REQ_MAX_PARAMS || parse_i64(seg, 1, INT64_MAX, &v) < 0)
+                                        return 0;
+                                if (r)
+                                        r->params[np] = v;
+                                np++;
+                        } else if (r) {
+                                snprintf(r->sparam, sizeof(r->sparam), "%s", seg);
+                        }
+                        p = pe + 1;
+                        s += slen;
+                        continue;
+                }
+                if (*p != *s)
+                        return 0;
+                p++, s++;
+        }
+        if (*p || *s)
+                return 0;
+        if (r)
+                r->nparams = np;
+        return 1;
+}
+
+static const char *cookie_token(struct req *r)
+{
+        return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zwnet_session");
+}
+
+static int authenticate(struct req *r, struct zw_err *err)
+{
+        const char *auth = req_header(r, "Authorization");
+        const char *tok = NULL;
+        bool cookie = false;
+        if (auth) {
+                if (strncasecmp(auth, "Bearer ", 7) != 0)
+                        return zw_errf(err, ZW_EUNAUTHENTICATED, "Authorization",
+                                       "Authorization 应为 Bearer 令牌");
+                tok = auth + 7;
+        } else if ((tok = cookie_token(r))) {
+                cookie = true;
+        } else {
+                return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
+        }
+        if (strlen(tok) >= sizeof(r->token))
+                return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
+        char csrf[40] = "";
+        struct principal p = r->who;
+        int rc = account_authenticate(r->srv->st, tok, &p, csrf, err);
+        if (rc)
+                return rc;
+        p.via_cookie = cookie;
+        if (cookie && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+                const char *given = req_header(r, "X-CSRF-Token");
+                if (!csrf[0] || !given || strlen(given) != strlen(csrf) ||
+                    sodium_memcmp(given, csrf, strlen(csrf)) != 0)
+                        return zw_errf(err, ZW_ECSRF, "X-CSRF-Token", NULL);
+        }
+        r->who = p;
+        r->authed = true;
+        snprintf(r->token, sizeof(r->token), "%s", tok);
+        return 0;
+}
+
+void route_dispatch(struct req *r)
+{
+        const struct route *hit = NULL;
+        char allow[64] = "";
+        for (size_t i = 0; i < nroutes; i++) {
+                if (!route_match(routes[i].path, r->url, NULL))
+                        continue;
+                if (strcmp(routes[i].method, r->method) == 0) {
+                        hit = &routes[i];
+                        break;
+                }
+                size_t n = strlen(allow);
+                snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", routes[i].method);
+        }
+        if (!hit) {
+                if (allow[0]) {
+                        reply_code(r, ZW_EMETHOD, NULL, "此地址只支持：%s", allow);
+                        if (r->resp)
+                                MHD_add_response_header(r->resp, "Allow", allow);
+                } else {
+                        reply_code(r, ZW_ENOTFOUND, NULL, "没有这个接口：%.100s", r->url);
+                }
+                return;
+        }
+        route_match(hit->path, r->url, r);
+        if ((hit->flags & ROUTE_UPLOAD) == 0 && r->is_upload) {
+                reply_code(r, ZW_EMETHOD, NULL, NULL);
+                return;
+        }
+        if (!(hit->flags & ROUTE_PUBLIC)) {
+                struct zw_err err = {0};
+                if (authenticate(r, &err) < 0) {
+                        reply_error(r, &err);
+                        return;
+                }
+        }
+        hit->fn(r);
+}

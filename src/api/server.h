@@ -1,0 +1,128 @@
+/*
+ * server: the HTTP/1.1 JSON API (libmicrohttpd, optional TLS).
+ *
+ * A request is read whole into a bounded buffer (body_limit; upload_limit for file uploads,
+ * refused with 413 past it), routed by the table in routes.c, authenticated (bearer token or
+ * session cookie with CSRF token for writes), authorised in the domain through policy/authz,
+ * and answered with JSON. Each request gets an id (X-Request-Id) that the access log and the
+ * audit log carry. SIGTERM stops accepting, lets in-flight requests finish, then exits.
+ */
+#ifndef ZW_API_SERVER_H
+#define ZW_API_SERVER_H
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "domain/account.h"
+#include "policy/authz.h"
+#include "policy/profile.h"
+#include "store/store.h"
+
+struct throttle;
+
+struct server_cfg {
+        const char *listen; /* ADDR:PORT */
+        const char *tls_cert, *tls_key;
+        size_t body_limit, upload_limit;
+        unsigned conn_timeout; /* seconds */
+        unsigned threads;
+        unsigned shutdown_grace; /* seconds to wait for in-flight requests */
+        const char *access_log;  /* path, "-" for stderr, "" for none */
+        unsigned login_max_failures, login_ip_max_failures, login_window; /* seconds */
+};
+
+struct server {
+        struct server_cfg cfg;
+        struct store *st;
+        const struct profile *prof;
+        struct account_cfg acct;
+        struct throttle *thr;
+        FILE *access;
+        struct MHD_Daemon *d;
+        atomic_int inflight;
+        atomic_bool stopping;
+        char *tls_cert_pem, *tls_key_pem;
+        int64_t started_at;
+};
+
+int server_start(struct server *srv, struct zw_err *err);
+/* Stop accepting, wait up to shutdown_grace for in-flight requests, then stop. */
+void server_stop(struct server *srv);
+
+/* ---- what handlers see ---- */
+
+#define REQ_MAX_PARAMS 4
+
+struct req {
+        struct server *srv;
+        struct MHD_Connection *conn;
+        const char *method, *url;
+        char id[40];
+        char source[64];
+        struct buf body;
+        bool too_large, is_upload;
+        int64_t start_ms;
+        struct principal who;
+        bool authed;
+        char token[64];
+        int64_t params[REQ_MAX_PARAMS];
+        char sparam[128];
+        int nparams;
+        /* the answer */
+        int status;
+        struct MHD_Response *resp;
+        char etag[48];
+};
+
+typedef void (*handler_fn)(struct req *r);
+
+void reply_json(struct req *r, int status, json_t *body_take);
+void reply_error(struct req *r, const struct zw_err *err);
+void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void reply_bytes(struct req *r, int status, const char *type, const void *data, size_t len,
+                 const char *disposition_name);
+void reply_no_content(struct req *r);
+/* ETag of an object at revision rev: "r<rev>". */
+void req_set_etag_rev(struct req *r, int64_t rev);
+
+const char *req_header(struct req *r, const char *name);
+const char *req_query(struct req *r, const char *name);
+/* Parse the body as a JSON object; on failure replies 400 and returns NULL. */
+json_t *req_json(struct req *r);
+/* If-Match: 0 when absent or "*", the revision otherwise; -1 when malformed (replied 400). */
+int64_t req_if_match(struct req *r);
+/* The domain context of this request. */
+struct ctx;
+void req_ctx(struct req *r, struct ctx *x);
+
+/* List query from ?limit=&sort=&cursor= and the resource's filters. */
+struct list_filter_def {
+        const char *param, *column;
+        int op; /* enum lq_op */
+};
+int req_list_query(struct req *r, struct list_query *q, const char *const *sorts,
+                   const char *default_sort, const struct list_filter_def *filters,
+                   struct zw_err *err);
+void reply_list(struct req *r, json_t *items_take, const struct list_page *page);
+
+/* routes.c */
+struct route {
+        const char *method, *path;
+        handler_fn fn;
+        unsigned flags;
+        const char *summary;
+};
+enum { ROUTE_PUBLIC = 1, ROUTE_UPLOAD = 2 };
+extern const struct route routes[];
+extern const size_t nroutes;
+void route_dispatch(struct req *r);
+/* Match path against a pattern, filling params. 1 on match. */
+int route_match(const char *pattern, const char *path, struct req *r);
+
+#endif

@@ -1,0 +1,35 @@
+/* cli: the zwnet subcommands. Each returns the process exit status. */
+#ifndef ZW_CLI_CLI_H
+#define ZW_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "cli/config.h"
+#include "domain/account.h"
+#include "policy/profile.h"
+#include "store/store.h"
+
+struct cli_env {
+        struct config cfg;
+        struct store *st;
+        struct profile *prof;
+        struct account_cfg acct;
+        struct principal who;
+        int rest[64];
+        int nrest;
+};
+
+/* Parse flags, open the database and load the profile (the one named, else the one the
+ * database was set up with, else tongbai). Prints errors; returns 0 or an exit status. */
+int cli_open(struct cli_env *e, int argc, char **argv, bool need_db);
+void cli_close(struct cli_env *e);
+void cli_err(const struct zw_err *err);
+
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+
+#endif

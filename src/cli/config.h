@@ -1,0 +1,30 @@
+/*
+ * config: the one option table of `zwnet serve`. The same table reads zwnet.conf
+ * (key = value, errors as file:line), the command-line flags (--key value, --key=value, with
+ * - or _), and backs `zwnet serve --check`. Flags override the file.
+ */
+#ifndef ZW_CLI_CONFIG_H
+#define ZW_CLI_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/err.h"
+
+struct config {
+        char *db, *listen, *profile, *tls_cert, *tls_key, *access_log, *log_level;
+        char *password_cost;
+        int64_t body_limit, upload_limit, conn_timeout, threads, shutdown_grace, session_ttl;
+        int64_t login_max_failures, login_ip_max_failures, login_window;
+};
+
+void config_defaults(struct config *c);
+void config_free(struct config *c);
+int config_load_file(struct config *c, const char *path, struct zw_err *err);
+/* Apply flags; argv[i] that are not options of the table are left for the caller (their
+ * indexes are returned in rest). Returns 0 or -code. --config FILE is read first. */
+int config_parse_args(struct config *c, int argc, char **argv, int *rest, int *nrest,
+                      struct zw_err *err);
+void config_usage(FILE *f);
+
+#endif

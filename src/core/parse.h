@@ -1,0 +1,40 @@
+/*
+ * parse: bounded parsers for text from outside (flags, config, query strings, JSON strings).
+ * No atoi, no sscanf: each parser takes the whole string, checks the range and returns 0 or -1,
+ * leaving *out untouched on failure.
+ */
+#ifndef ZW_CORE_PARSE_H
+#define ZW_CORE_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int parse_bool(const char *s, bool *out); /* yes/no, true/false, 1/0, on/off */
+/* YYYY-MM-DD, a real calendar date between 1900 and 2199. days = days since 1970-01-01. */
+int parse_date(const char *s, int32_t *days);
+void format_date(int32_t days, char out[11]);
+int32_t days_from_civil(int y, unsigned m, unsigned d);
+void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d);
+
+/* Well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF), no NUL, and no C0
+ * control characters except, when allow_newlines, \n \r \t. */
+bool utf8_valid(const char *s, size_t len, bool allow_newlines);
+/* Number of code points in valid UTF-8. */
+size_t utf8_chars(const char *s);
+
+bool mobile_cn_valid(const char *s); /* 11 digits, 1[3-9]xxxxxxxxx */
+bool email_valid(const char *s);     /* local@domain.tld, conservative */
+/* A plain file name: 1-200 bytes of valid UTF-8, no '/', '\\', no leading '.', no control. */
+bool filename_valid(const char *s);
+
+/* "2026-11-23T10:00:00Z" for a Unix time in seconds. */
+void format_time(int64_t unix_s, char out[32]);
+/* RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" or with +hh:mm offset, or a date (midnight UTC). */
+int parse_time(const char *s, int64_t *unix_s);
+
+void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 bytes */
+
+#endif

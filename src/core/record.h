@@ -1,0 +1,88 @@
+/*
+ * record: one table per domain object describes its fields (name, type, limits, allowed
+ * values, Chinese label, where it lives in the C struct). The same table checks a JSON body,
+ * CLI options and CSV rows, and turns a struct back into JSON, so the API, the CLI and the
+ * OpenAPI document cannot drift apart on what a field accepts.
+ *
+ * Text fields are owned `char *` in the struct (rec_free releases them); every text is valid
+ * UTF-8 without control characters (REC_MULTILINE allows newlines) and at most maxchars code
+ * points. Unknown fields are refused, never ignored.
+ */
+#ifndef ZW_CORE_RECORD_H
+#define ZW_CORE_RECORD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+enum rec_type {
+        REC_TEXT,   /* char * */
+        REC_ENUM,   /* char *, one of enums[] */
+        REC_DATE,   /* char *, YYYY-MM-DD */
+        REC_MOBILE, /* char *, mainland mobile number */
+        REC_EMAIL,  /* char *, e-mail address */
+        REC_ID,     /* int64_t, > 0, 0 = none */
+        REC_INT,    /* int64_t within [min, max] */
+        REC_BOOL,   /* bool */
+        REC_TIME,   /* int64_t Unix seconds, shown as RFC 3339 */
+};
+
+enum {
+        REC_REQUIRED = 1 << 0, /* must be given on create */
+        REC_READONLY = 1 << 1, /* never accepted from a client */
+        REC_NULLABLE = 1 << 2, /* JSON null clears it */
+        REC_MULTILINE = 1 << 3,
+        REC_FIXED = 1 << 4, /* settable on create only */
+};
+
+struct rec_field {
+        const char *name;
+        enum rec_type type;
+        unsigned flags;
+        size_t offset;
+        const char *label; /* Chinese label used in messages */
+        size_t maxchars;   /* text: code points; 0 = 200 */
+        const char *const *enums;
+        int64_t min, max; /* REC_INT */
+};
+
+struct rec_schema {
+        const char *object; /* "unit", "contact", ... */
+        const struct rec_field *fields;
+        size_t nfields;
+        size_t size; /* sizeof the struct */
+};
+
+/* Field table helpers: REC_F(struct unit, name, REC_TEXT, REC_REQUIRED, "单位名称", 100). */
+#define REC_F(st, n, t, fl, lbl, max)                                                              \
+        {                                                                                          \
+#n, t, fl, offsetof(st, n), lbl, max, NULL, 0, 0                                   \
+        }
+#define REC_FE(st, n, fl, lbl, vals)                                                               \
+        {                                                                                          \
+#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0                              \
+        }
+#define REC_META(st)                                                                               \
+        REC_F(st, created_at, REC_TIME, REC_READONLY, "创建时间", 0),                              \
+            REC_F(st, updated_at, REC_TIME, REC_READONLY, "更新时间", 0),                          \
+        {                                                                                          \
+                "rev", REC_INT, REC_READONLY, offsetof(st, rev), "版本", 0, NULL, 0, INT64_MAX     \
+        }
+
+/* Check obj against the schema and store the values in rec. *present gets a bit per field
+ * index that the object set. create: required fields must be present, REC_FIXED allowed.
+ * On failure nothing useful is in rec (rec_free it) and err names the field. */
+int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, void *rec,
+                  uint64_t *present, struct zw_err *err);
+/* Every field of rec as a JSON object (NULL text and 0 ids become null). */
+json_t *rec_to_json(const struct rec_schema *sc, const void *rec);
+void rec_free(const struct rec_schema *sc, void *rec);
+const struct rec_field *rec_field(const struct rec_schema *sc, const char *name);
+int rec_index(const struct rec_schema *sc, const char *name);
+/* Copy the fields flagged in present from src into dst (text is duplicated). */
+int rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t present);
+
+#endif

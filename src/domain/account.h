@@ -1,0 +1,108 @@
+/*
+ * account: users, sessions and API tokens.
+ *
+ * Passwords are stored as argon2id hashes (libsodium crypto_pwhash_str_alg). A session or API
+ * token is 32 random bytes shown once to its owner ("zws_..." for sessions, "zwt_..." for
+ * tokens); only its SHA-256 is stored. Disabling a user ends all their sessions and revokes
+ * their tokens in the same transaction. Every change is audited; hashes never reach the log.
+ */
+#ifndef ZW_DOMAIN_ACCOUNT_H
+#define ZW_DOMAIN_ACCOUNT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/record.h"
+#include "policy/authz.h"
+#include "store/store.h"
+
+struct user {
+        int64_t id;
+        char *username, *display_name, *role;
+        int64_t unit_id;
+        bool disabled;
+        int64_t created_at, updated_at, rev;
+};
+extern const struct rec_schema user_schema;
+
+struct account_cfg {
+        unsigned long long opslimit;
+        size_t memlimit;
+        int64_t session_ttl; /* seconds */
+};
+/* "interactive" (default), "moderate", "sensitive", or "min" (tests only). */
+int account_cost_parse(const char *s, struct account_cfg *cfg);
+
+/* Password policy: 8-128 characters, letters and digits both present. */
+int account_password_check(const char *pw, const char *field, struct zw_err *err);
+
+int account_user_create(struct store *st, const struct account_cfg *cfg, const struct principal *by,
+                        const struct user *u, const char *password, int64_t *id,
+                        struct zw_err *err);
+/* Apply the fields flagged in present (display_name, role, unit_id, disabled). If-Match: rev
+ * 0 means "don't check". */
+int account_user_update(struct store *st, const struct principal *by, int64_t id,
+                        const struct user *patch, uint64_t present, int64_t if_rev,
+                        struct zw_err *err);
+int account_user_get(struct store *st, int64_t id, struct user *u, struct zw_err *err);
+int account_user_list(struct store *st, const struct list_query *q, json_t *items,
+                      struct list_page *page, struct zw_err *err);
+/* Reset a password (manager); ends the user's sessions. */
+int account_password_reset(struct store *st, const struct account_cfg *cfg,
+                           const struct principal *by, int64_t id, const char *password,
+                           struct zw_err *err);
+int account_password_change(struct store *st, const struct account_cfg *cfg,
+                            const struct principal *by, const char *old_pw, const char *new_pw,
+                            struct zw_err *err);
+void user_free(struct user *u);
+
+struct session_info {
+        char token[64]; /* shown once */
+        char csrf[40];
+        int64_t expires_at;
+        struct user user;
+};
+/* Check the password and open a session. A wrong user name and a wrong password fail alike. */
+int account_login(struct store *st, const struct account_cfg *cfg, const char *username,
+                  const char *password, const char *source, const char *request_id,
+                  struct session_info *out, struct zw_err *err);
+int account_logout(struct store *st, const struct principal *p, const char *token,
+                   struct zw_err *err);
+/* Resolve a bearer token (session or API token) to a principal. csrf receives the session's
+ * CSRF token ("" for API tokens). */
+int account_authenticate(struct store *st, const char *token, struct principal *p, char csrf[40],
+                         struct zw_err *err);
+
+int account_token_create(struct store *st, const struct principal *by, int64_t user_id,
+                         const char *name, int64_t expires_at, char token_out[64], int64_t *id,
+                         struct zw_err *err);
+int account_token_revoke(struct store *st, const struct principal *by, int64_t id,
+                         struct zw_err *err);
+int account_token_list(struct store *st, int64_t user_id, json_t *items, struct zw_err *err);
+
+/* store side (src/store/account_sql.c) */
+int store_user_insert(struct sconn *c, const struct user *u, const char *pwhash, int64_t now,
+                      int64_t *id, struct zw_err *err);
+int store_user_get(struct sconn *c, int64_t id, const char *username, struct user *u, char **pwhash,
+                   struct zw_err *err);
+int store_user_update(struct sconn *c, const struct user *u, int64_t now, struct zw_err *err);
+int store_user_set_password(struct sconn *c, int64_t id, const char *pwhash, int64_t now,
+                            struct zw_err *err);
+int store_user_list(struct sconn *c, const struct list_query *q, json_t *items,
+                    struct list_page *page, struct zw_err *err);
+int store_session_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *csrf,
+                         const char *source, int64_t now, int64_t expires, struct zw_err *err);
+int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
+                       struct zw_err *err);
+int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int64_t *user_id,
+                       char csrf[40], bool *is_session, struct zw_err *err);
+int store_token_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *name,
+                       int64_t now, int64_t expires, int64_t *id, struct zw_err *err);
+int store_token_get(struct sconn *c, int64_t id, int64_t *user_id, bool *revoked,
+                    struct zw_err *err);
+int store_token_revoke(struct sconn *c, int64_t id, int64_t user_id, struct zw_err *err);
+int store_token_list(struct sconn *c, int64_t user_id, json_t *items, struct zw_err *err);
+
+#endif

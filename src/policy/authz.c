@@ -1,0 +1,93 @@
+#include "policy/authz.h"
+
+#include <string.h>
+
+static const char *const role_names[] = {
+#define ROLE_NAME(e, name, zh) name,
+    ROLE_MAP(ROLE_NAME)
+#undef ROLE_NAME
+};
+static const char *const role_labels[] = {
+#define ROLE_LABEL(e, name, zh) zh,
+    ROLE_MAP(ROLE_LABEL)
+#undef ROLE_LABEL
+};
+static const char *const action_names[] = {
+#define ACTION_NAME(e) #e,
+    ACTION_MAP(ACTION_NAME)
+#undef ACTION_NAME
+};
+
+#define N SCOPE_NONE
+#define O SCOPE_OWN_UNIT
+#define A SCOPE_ALL
+/* Rows: actions. Columns: manager authority operator carrier unit_admin supervisor auditor. */
+static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
+    [ACT_PROFILE_READ] = {A, A, A, A, A, A, A},    [ACT_UNIT_READ] = {A, A, A, A, O, A, N},
+    [ACT_UNIT_CREATE] = {A, N, N, N, N, N, N},     [ACT_UNIT_UPDATE] = {A, N, N, N, N, N, N},
+    [ACT_UNIT_STATUS] = {A, N, N, N, N, N, N},     [ACT_CONTACT_READ] = {A, A, A, A, O, A, N},
+    [ACT_CONTACT_WRITE] = {A, N, N, N, O, N, N},   [ACT_AGREEMENT_READ] = {A, A, A, N, O, A, N},
+    [ACT_AGREEMENT_WRITE] = {A, N, N, N, O, N, N}, [ACT_USER_READ] = {A, N, N, N, N, N, N},
+    [ACT_USER_ADMIN] = {A, N, N, N, N, N, N},      [ACT_TOKEN_SELF] = {A, A, A, A, A, A, A},
+    [ACT_TOKEN_ADMIN] = {A, N, N, N, N, N, N},     [ACT_AUDIT_READ] = {A, N, N, N, N, A, A},
+};
+#undef N
+#undef O
+#undef A
+
+const char *role_name(enum role r)
+{
+        if (r == ROLE_SYSTEM)
+                return "system";
+        return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
+}
+
+const char *role_label(enum role r)
+{
+        if (r == ROLE_SYSTEM)
+                return "系统命令行";
+        return (unsigned)r < ROLE_COUNT ? role_labels[r] : "?";
+}
+
+int role_parse(const char *s, enum role *out)
+{
+        for (int i = 0; i < ROLE_COUNT; i++)
+                if (strcmp(s, role_names[i]) == 0) {
+                        *out = (enum role)i;
+                        return 0;
+                }
+        return -1;
+}
+
+const char *action_name(enum action a)
+{
+        return (unsigned)a < ACT_COUNT ? action_names[a] : "?";
+}
+
+enum scope authz_scope(const struct principal *p, enum action a)
+{
+        if ((unsigned)a >= ACT_COUNT)
+                return SCOPE_NONE;
+        if (p->role == ROLE_SYSTEM)
+                return SCOPE_ALL;
+        if ((unsigned)p->role >= ROLE_COUNT)
+                return SCOPE_NONE;
+        enum scope s = (enum scope)table[a][p->role];
+        if (s == SCOPE_OWN_UNIT && p->unit_id <= 0)
+                return SCOPE_NONE;
+        return s;
+}
+
+int authz_check(const struct principal *p, enum action a, int64_t unit_id, struct zw_err *err)
+{
+        switch (authz_scope(p, a)) {
+        case SCOPE_ALL:
+                return 0;
+        case SCOPE_OWN_UNIT:
+                if (unit_id == p->unit_id)
+                        return 0;
+                return zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
+        default:
+                return zw_errf(err, ZW_EFORBIDDEN, NULL, "%s无权执行此操作", role_label(p->role));
+        }
+}

@@ -1,0 +1,79 @@
+/*
+ * authz: who may do what, decided in one place from role x action x unit scope.
+ *
+ * The table in authz.c gives each (role, action) a scope: none, the principal's own unit, or
+ * all units. Handlers call authz_check with the unit the object belongs to (0 when it belongs
+ * to none) or authz_scope to restrict a list. A unit_admin asking for another unit's object is
+ * told it does not exist (404), so the existence of other units' data does not leak.
+ */
+#ifndef ZW_POLICY_AUTHZ_H
+#define ZW_POLICY_AUTHZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define ROLE_MAP(X)                                                                                \
+        X(MANAGER, "manager", "网络管理单位")                                                      \
+        X(AUTHORITY, "authority", "主管单位")                                                      \
+        X(OPERATOR, "operator", "运维团队")                                                        \
+        X(CARRIER, "carrier", "网络运营商")                                                        \
+        X(UNIT_ADMIN, "unit_admin", "使用单位管理员")                                              \
+        X(SUPERVISOR, "supervisor", "监督检查部门")                                                \
+        X(AUDITOR, "auditor", "审计员")
+
+enum role {
+#define ROLE_ENUM(e, name, zh) ROLE_##e,
+        ROLE_MAP(ROLE_ENUM)
+#undef ROLE_ENUM
+            ROLE_COUNT,
+        ROLE_SYSTEM = ROLE_COUNT /* the CLI on the server itself: may do everything */
+};
+
+#define ACTION_MAP(X)                                                                              \
+        X(PROFILE_READ)                                                                            \
+        X(UNIT_READ)                                                                               \
+        X(UNIT_CREATE)                                                                             \
+        X(UNIT_UPDATE)                                                                             \
+        X(UNIT_STATUS)                                                                             \
+        X(CONTACT_READ)                                                                            \
+        X(CONTACT_WRITE)                                                                           \
+        X(AGREEMENT_READ)                                                                          \
+        X(AGREEMENT_WRITE)                                                                         \
+        X(USER_READ)                                                                               \
+        X(USER_ADMIN)                                                                              \
+        X(TOKEN_SELF)                                                                              \
+        X(TOKEN_ADMIN)                                                                             \
+        X(AUDIT_READ)
+
+enum action {
+#define ACTION_ENUM(e) ACT_##e,
+        ACTION_MAP(ACTION_ENUM)
+#undef ACTION_ENUM
+            ACT_COUNT
+};
+
+enum scope { SCOPE_NONE, SCOPE_OWN_UNIT, SCOPE_ALL };
+
+/* Who is acting: a logged-in user, a token holder, or the CLI. Also the audit's actor. */
+struct principal {
+        int64_t user_id; /* 0 for the CLI */
+        char username[64];
+        enum role role;
+        int64_t unit_id; /* unit_admin only */
+        char source[64]; /* client address or "cli" */
+        char request_id[40];
+        bool via_cookie; /* writes then need the CSRF token */
+};
+
+const char *role_name(enum role r);
+const char *role_label(enum role r);
+int role_parse(const char *s, enum role *out);
+const char *action_name(enum action a);
+
+enum scope authz_scope(const struct principal *p, enum action a);
+/* 0 when allowed; -ZW_EFORBIDDEN (role may not) or -ZW_ENOTFOUND (other unit's object). */
+int authz_check(const struct principal *p, enum action a, int64_t unit_id, struct zw_err *err);
+
+#endif

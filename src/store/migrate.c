@@ -1,0 +1,179 @@
+/*
+ * migrate: numbered schema migrations. migrations[i] takes the schema from version i to i+1
+ * (PRAGMA user_version). They run at open, each in its own transaction; a database whose
+ * version is above the last one here was written by a newer zwnet and is refused.
+ * Never edit a migration that has shipped: add the next one.
+ */
+#include "store/store_int.h"
+
+#include <stdio.h>
+
+static const char *const migrations[] = {
+    /* 1: accounts, audit, units, contacts, agreements, blobs */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+    "CREATE TABLE units ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  short_name TEXT NOT NULL DEFAULT '',"
+    "  type TEXT NOT NULL CHECK (type IN ('党政机关','事业单位','国有企业','学校','医院','其他')),"
+    "  level TEXT NOT NULL CHECK (level IN ('县直','乡镇','村/社区','核心机房')),"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  parent_id INTEGER REFERENCES units(id),"
+    "  status TEXT NOT NULL CHECK (status IN ('申请中','已接入','暂停','已撤销入网资格','已拆机')),"
+    "  status_clause TEXT,"
+    "  status_reason TEXT,"
+    "  status_at INTEGER NOT NULL,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX units_parent ON units(parent_id);"
+    "CREATE INDEX units_status ON units(status, id);"
+    "CREATE TABLE unit_status_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),"
+    "  from_status TEXT,"
+    "  to_status TEXT NOT NULL,"
+    "  clause TEXT,"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  actor TEXT NOT NULL,"
+    "  at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX unit_status_history_unit ON unit_status_history(unit_id, id);"
+    "CREATE TABLE contacts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,"
+    "  role TEXT NOT NULL CHECK (role IN "
+    "('主要领导','分管领导','网络管理员','技术联系人','安全联系人')),"
+    "  name TEXT NOT NULL,"
+    "  post TEXT NOT NULL DEFAULT '',"
+    "  mobile TEXT NOT NULL,"
+    "  email TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX contacts_unit ON contacts(unit_id, id);"
+    "CREATE TABLE blobs ("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  size INTEGER NOT NULL,"
+    "  mime TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE agreements ("
+    "  id INTEGER PRIMARY KEY,"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  signed_on TEXT NOT NULL,"
+    "  signatories TEXT NOT NULL DEFAULT '',"
+    "  scan_sha256 TEXT REFERENCES blobs(sha256),"
+    "  scan_name TEXT,"
+    "  scan_type TEXT,"
+    "  scan_size INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX agreements_unit ON agreements(unit_id, kind);"
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  username TEXT NOT NULL UNIQUE,"
+    "  display_name TEXT NOT NULL DEFAULT '',"
+    "  role TEXT NOT NULL CHECK (role IN "
+    "('manager','authority','operator','carrier','unit_admin','supervisor','auditor')),"
+    "  unit_id INTEGER REFERENCES units(id),"
+    "  pwhash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  password_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1,"
+    "  CHECK ((role = 'unit_admin') = (unit_id IS NOT NULL))"
+    ") STRICT;"
+    "CREATE TABLE sessions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"
+    "  source TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE api_tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER,"
+    "  last_used_at INTEGER,"
+    "  revoked INTEGER NOT NULL DEFAULT 0"
+    ") STRICT;"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  actor_id INTEGER,"
+    "  role TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  object_type TEXT NOT NULL,"
+    "  object_id TEXT NOT NULL,"
+    "  unit_id INTEGER,"
+    "  before TEXT,"
+    "  after TEXT,"
+    "  clause TEXT,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX audit_object ON audit(object_type, object_id, id);"
+    "CREATE INDEX audit_actor ON audit(actor, id);"
+    "CREATE INDEX audit_at ON audit(at, id);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;",
+};
+
+#define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_latest(void)
+{
+        return NMIG;
+}
+
+int store_migrate(sqlite3 *db, struct zw_err *err)
+{
+        struct sconn c = {db};
+        sqlite3_stmt *s;
+        int v = 0;
+        if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+                return sq_fail(&c, err, "user_version");
+        if (sqlite3_step(s) == SQLITE_ROW)
+                v = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+        if (v > NMIG)
+                return zw_errf(err, ZW_EINTERNAL, NULL,
+                               "数据库结构版本 %d 高于本程序支持的版本 %d：请使用更新的 zwnet", v,
+                               NMIG);
+        for (; v < NMIG; v++) {
+                char bump[64];
+                snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+                int rc = sq_exec(&c, "BEGIN IMMEDIATE", err);
+                if (!rc)
+                        rc = sq_exec(&c, migrations[v], err);
+                if (!rc)
+                        rc = sq_exec(&c, bump, err);
+                if (!rc)
+                        rc = sq_exec(&c, "COMMIT", err);
+                if (rc) {
+                        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+                        return rc;
+                }
+        }
+        return 0;
+}

@@ -1,0 +1,29 @@
+/* registry (store side): the SQL of the unit registry beyond the generic record functions. */
+#ifndef ZW_STORE_REGISTRY_H
+#define ZW_STORE_REGISTRY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/record.h"
+#include "store/store.h"
+
+int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, const char *to,
+                           const char *clause, const char *reason, const char *actor, int64_t at,
+                           struct zw_err *err);
+int store_unit_history(struct sconn *c, int64_t unit_id, json_t *items, struct zw_err *err);
+/* For each unit (one, or all connected/suspended ones): its agreement kinds, comma-joined. */
+int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
+                     int (*fn)(int64_t id, const char *name, const char *status, const char *kinds,
+                               void *ctx),
+                     void *ctx, struct zw_err *err);
+int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
+                     const struct rec_schema *sc, json_t *items, struct zw_err *err);
+int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
+                             const char *type, int64_t size, int64_t now, struct zw_err *err);
+int store_blob_put(struct sconn *c, const char *sha, const void *data, size_t len, const char *mime,
+                   struct zw_err *err);
+int store_blob_get(struct sconn *c, const char *sha, void **data, size_t *len, char mime[64],
+                   struct zw_err *err);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * store: the database. Every SQL statement of zwnet lives under src/store/, so a PostgreSQL
+ * backend can later replace this directory without touching the domain modules.
+ *
+ * SQLite in WAL mode, foreign keys on, STRICT tables. There is one writer: store_begin takes
+ * the writer connection under a mutex and opens BEGIN IMMEDIATE, so a mutation and its audit
+ * entry commit together or not at all. Readers use one connection per thread (WAL lets them
+ * run beside the writer). Migrations run at open; a database newer than the program is
+ * refused.
+ *
+ *   reader:  store_read(st) -> struct sconn * (thread-local, no transaction)
+ *   writer:  store_begin(st, &tx) -> ... store_tx_conn(tx) ... -> store_commit / store_rollback
+ */
+#ifndef ZW_STORE_STORE_H
+#define ZW_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct store;
+struct store_tx;
+struct sconn; /* one database connection */
+
+int store_open(const char *path, struct store **out, struct zw_err *err);
+void store_close(struct store *st);
+int store_schema_version(struct store *st);
+int store_schema_latest(void);
+
+struct sconn *store_read(struct store *st, struct zw_err *err);
+int store_begin(struct store *st, struct store_tx **tx, struct zw_err *err);
+struct sconn *store_tx_conn(struct store_tx *tx);
+int store_commit(struct store_tx *tx, struct zw_err *err);
+void store_rollback(struct store_tx *tx);
+
+/* Number of rows in a table the store knows (for tests and health); -1 on error. */
+int64_t store_count(struct sconn *c, const char *table);
+
+/*
+ * Lists: keyset pagination. A list query names a sort column (checked by the caller against
+ * the resource's allowed list), a direction, filters, and the cursor of the previous page. The
+ * cursor is opaque to clients: base64url of the sort column, the last row's sort value and id.
+ */
+enum lq_op { LQ_EQ, LQ_EQ_INT, LQ_LIKE, LQ_GE_INT, LQ_LE_INT, LQ_IN_UNIT };
+
+struct lq_filter {
+        const char *col; /* trusted column expression from the resource table */
+        const char *val; /* user value (bound, never spliced) */
+        int64_t ival;
+        enum lq_op op;
+};
+
+#define LQ_MAX_FILTERS 12
+
+struct list_query {
+        int limit;        /* 1..500 */
+        const char *sort; /* trusted column name */
+        bool sort_int;    /* the sort column holds integers */
+        bool desc;
+        bool has_cursor;
+        char cur_val[256];
+        int64_t cur_id;
+        struct lq_filter f[LQ_MAX_FILTERS];
+        int nf;
+};
+
+struct list_page {
+        bool more;
+        char next_cursor[400]; /* "" when no next page */
+};
+
+int list_cursor_decode(const char *cursor, struct list_query *q, struct zw_err *err);
+
+/* meta: small settings kept with the data (the profile chosen at install, ...). */
+int store_meta_get(struct store *st, const char *key, char *out, size_t n);
+int store_meta_set(struct store *st, const char *key, const char *value, struct zw_err *err);
+
+#endif

@@ -1,0 +1,188 @@
+"""Test harness: start a real `zwnet serve` on a free loopback port with its own database,
+talk to it over HTTP, and stop it with SIGTERM, failing if the sanitizers reported anything.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+import unittest
+
+BIN = os.environ.get("ZWNET_BIN", "build-asan/zwnet")
+OUT = os.environ.get("ZWNET_TEST_OUT", "tests/out")
+PASSWORD = "Test2026pass"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def run_cli(*args, db=None, env=None, check=True, input=None):
+    e = dict(os.environ)
+    e["ZWNET_PASSWORD"] = PASSWORD
+    if env:
+        e.update(env)
+    cmd = [BIN] + list(args)
+    if db:
+        cmd += ["--db", db]
+    cmd += ["--password-cost", "min"]
+    p = subprocess.run(cmd, env=e, capture_output=True, text=True, input=input, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError("%s failed (%d): %s %s" % (" ".join(cmd), p.returncode, p.stdout, p.stderr))
+    return p
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.raw = body
+        try:
+            self.json = json.loads(body.decode("utf-8")) if body else None
+        except (ValueError, UnicodeDecodeError):
+            self.json = None
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.raw[:300])
+
+
+class Server:
+    """One zwnet server with its own database in a temporary directory."""
+
+    def __init__(self, profile="tongbai", demo=True, extra=(), name="srv"):
+        self.dir = tempfile.mkdtemp(prefix="zwnet-test-")
+        self.db = os.path.join(self.dir, "zwnet.db")
+        self.profile = profile
+        self.port = free_port()
+        self.name = name
+        if demo:
+            run_cli("demo", "--profile", profile, db=self.db)
+        else:
+            run_cli("user", "add", "admin", "--role", "manager", "--profile", profile, db=self.db)
+        self.log = open(os.path.join(self.dir, "server.log"), "w+")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port, "--profile", profile,
+             "--password-cost", "min", "--access-log", os.path.join(self.dir, "access.log")] + list(extra),
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.request("GET", "/api/v1/health").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            self.stop()
+            raise AssertionError("server did not start: " + self.output())
+        self.tokens = {}
+
+    def output(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=60):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        h = dict(headers or {})
+        data = raw
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            h.setdefault("Content-Type", "application/json")
+        if token:
+            h["Authorization"] = "Bearer " + token
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        resp = Response(r.status, r.getheaders(), r.read())
+        c.close()
+        return resp
+
+    def login(self, user, password=PASSWORD):
+        if user in self.tokens:
+            return self.tokens[user]
+        r = self.request("POST", "/api/v1/session", {"username": user, "password": password})
+        if r.status != 201:
+            raise AssertionError("login %s: %r" % (user, r))
+        self.tokens[user] = r.json["token"]
+        return self.tokens[user]
+
+    def as_(self, user, method, path, body=None, **kw):
+        return self.request(method, path, body, token=self.login(user), **kw)
+
+    def sql(self, query, args=()):
+        con = sqlite3.connect(self.db)
+        try:
+            return con.execute(query, args).fetchall()
+        finally:
+            con.close()
+
+    def counts(self):
+        tables = ["units", "contacts", "agreements", "users", "audit", "blobs", "api_tokens",
+                  "unit_status_history"]
+        return {t: self.sql("SELECT count(*) FROM " + t)[0][0] for t in tables}
+
+    def stop(self):
+        """SIGTERM and wait; returns the exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def close(self):
+        rc = self.stop()
+        out = self.output()
+        self.log.close()
+        os.makedirs(OUT, exist_ok=True)
+        shutil.copy(self.log.name, os.path.join(OUT, "server-%s.log" % self.name))
+        shutil.rmtree(self.dir, ignore_errors=True)
+        bad = [m for m in ("AddressSanitizer", "LeakSanitizer", "runtime error:") if m in out]
+        if bad:
+            raise AssertionError("sanitizer report in server log: %s\n%s" % (bad, out[-4000:]))
+        if rc != 0:
+            raise AssertionError("server exited with %d\n%s" % (rc, out[-2000:]))
+
+
+class ServerTest(unittest.TestCase):
+    """A test class whose tests share one server (started in setUpClass)."""
+
+    profile = "tongbai"
+    demo = True
+    extra = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(cls.profile, cls.demo, cls.extra, name=cls.__name__)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.close()
+
+    def assertError(self, r, status, field=None, code=None):
+        self.assertEqual(r.status, status, r)
+        self.assertIsNotNone(r.json, r)
+        e = r.json.get("error")
+        self.assertIsInstance(e, dict, r)
+        self.assertTrue(e.get("message"), r)
+        if field is not None:
+            self.assertEqual(e.get("field"), field, r)
+        if code is not None:
+            self.assertEqual(e.get("code"), code, r)
+        return e

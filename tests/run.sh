@@ -1,0 +1,48 @@
+#!/bin/sh
+# Runs every test of zwnet against one build (the sanitizer build under `make test`) and ends
+# with the line "N passed, N failed". Exits non-zero when anything failed.
+set -u
+BUILD=${1:-build-asan}
+cd "$(dirname "$0")/.."
+OUT=tests/out
+mkdir -p "$OUT"
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+passed=0
+failed=0
+skipped=0
+
+# 1. Format: the tree is clang-format clean.
+if command -v clang-format >/dev/null 2>&1; then
+	if clang-format --dry-run -Werror $(git ls-files '*.c' '*.h' 2>/dev/null || find src -name '*.[ch]') >"$OUT/format.log" 2>&1; then
+		passed=$((passed + 1)); echo "ok   format: clang-format clean"
+	else
+		failed=$((failed + 1)); echo "FAIL format: see $OUT/format.log"; head -20 "$OUT/format.log"
+	fi
+else
+	skipped=$((skipped + 1)); echo "skip format: clang-format not installed"
+fi
+
+# 2. Unit tests (cmocka), one process per test file, under the sanitizers.
+meson test -C "$BUILD" --suite unit --print-errorlogs >"$OUT/unit.log" 2>&1
+grep -E '^ *[0-9]+/[0-9]+ ' "$OUT/unit.log" | sed 's/^/     /'
+ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$OUT/unit.log" | tail -1)
+bad=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' "$OUT/unit.log" | tail -1)
+to=$(sed -n 's/^Timeout: *\([0-9]*\).*/\1/p' "$OUT/unit.log" | tail -1)
+passed=$((passed + ${ok:-0}))
+failed=$((failed + ${bad:-0} + ${to:-0}))
+if [ -z "$ok" ]; then failed=$((failed + 1)); echo "FAIL unit tests did not run: see $OUT/unit.log"; fi
+
+# 3. API tests: a real `zwnet serve` on a free loopback port, its own database per file.
+python3 tests/api/run.py --bin "$BUILD/zwnet" --out "$OUT" >"$OUT/api.log" 2>&1
+cat "$OUT/api.log" | grep -v '^api-summary' 
+line=$(grep '^api-summary' "$OUT/api.log" | tail -1)
+if [ -n "$line" ]; then
+	set -- $line
+	passed=$((passed + $2)); failed=$((failed + $3)); skipped=$((skipped + $4))
+else
+	failed=$((failed + 1)); echo "FAIL api tests did not finish: see $OUT/api.log"
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
