@@ -13,109 +13,109 @@
 
 void h_health(struct req *r)
 {
-        struct server *s = r->srv;
-        char warn[512], ts[32];
-        const char *w = profile_expiry_warning(s->prof, clock_today_cn(), warn, sizeof(warn));
-        json_t *warnings = json_array();
-        if (w)
-                json_array_append_new(
-                    warnings,
-                    json_pack("{s:s, s:s, s:o}", "code", "profile_expiring", "message", w, "clause",
-                              s->prof->validity_clause ? json_string(s->prof->validity_clause)
-                                                       : json_null()));
-        format_time(clock_now(), ts);
-        reply_json(r, 200,
-                   json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}", "status", w ? "warning" : "ok",
-                             "version", ZWNET_VERSION, "profile", s->prof->id, "time", ts,
-                             "uptime_s", (json_int_t)(clock_now() - s->started_at), "warnings",
-                             warnings));
+	struct server *s = r->srv;
+	char warn[512], ts[32];
+	const char *w = profile_expiry_warning(s->prof, clock_today_cn(), warn, sizeof(warn));
+	json_t *warnings = json_array();
+	if (w)
+		json_array_append_new(
+		    warnings,
+		    json_pack("{s:s, s:s, s:o}", "code", "profile_expiring", "message", w, "clause",
+		              s->prof->validity_clause ? json_string(s->prof->validity_clause)
+		                                       : json_null()));
+	format_time(clock_now(), ts);
+	reply_json(r, 200,
+	           json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}", "status", w ? "warning" : "ok",
+	                     "version", ZWNET_VERSION, "profile", s->prof->id, "time", ts,
+	                     "uptime_s", (json_int_t)(clock_now() - s->started_at), "warnings",
+	                     warnings));
 }
 
 void h_openapi(struct req *r)
 {
-        const struct embed_file *f = embed_find("api/openapi.json");
-        if (!f) {
-                reply_code(r, ZW_EINTERNAL, NULL, NULL);
-                return;
-        }
-        reply_bytes(r, 200, "application/json; charset=utf-8", f->data, f->size, NULL);
+	const struct embed_file *f = embed_find("api/openapi.json");
+	if (!f) {
+		reply_code(r, ZW_EINTERNAL, NULL, NULL);
+		return;
+	}
+	reply_bytes(r, 200, "application/json; charset=utf-8", f->data, f->size, NULL);
 }
 
 void h_profile(struct req *r)
 {
-        struct zw_err err = {0};
-        if (fail(r, authz_check(&r->who, ACT_PROFILE_READ, 0, &err), &err))
-                return;
-        const char *t = req_query(r, "texts");
-        json_t *o = profile_to_json(r->srv->prof, t && strcmp(t, "1") == 0);
-        char warn[512];
-        const char *w = profile_expiry_warning(r->srv->prof, clock_today_cn(), warn, sizeof(warn));
-        int32_t left = profile_days_to_expiry(r->srv->prof, clock_today_cn());
-        json_object_set_new(o, "days_to_expiry",
-                            left == INT32_MAX ? json_null() : json_integer(left));
-        json_object_set_new(o, "expiry_warning", w ? json_string(w) : json_null());
-        reply_json(r, 200, o);
+	struct zw_err err = {0};
+	if (fail(r, authz_check(&r->who, ACT_PROFILE_READ, 0, &err), &err))
+		return;
+	const char *t = req_query(r, "texts");
+	json_t *o = profile_to_json(r->srv->prof, t && strcmp(t, "1") == 0);
+	char warn[512];
+	const char *w = profile_expiry_warning(r->srv->prof, clock_today_cn(), warn, sizeof(warn));
+	int32_t left = profile_days_to_expiry(r->srv->prof, clock_today_cn());
+	json_object_set_new(o, "days_to_expiry",
+	                    left == INT32_MAX ? json_null() : json_integer(left));
+	json_object_set_new(o, "expiry_warning", w ? json_string(w) : json_null());
+	reply_json(r, 200, o);
 }
 
 void h_profile_clause(struct req *r)
 {
-        struct zw_err err = {0};
-        if (fail(r, authz_check(&r->who, ACT_PROFILE_READ, 0, &err), &err))
-                return;
-        const struct clause *c = profile_clause(r->srv->prof, r->sparam);
-        if (!c) {
-                reply_code(r, ZW_ENOTFOUND, "clause", "《%s》中没有条款 %.40s", r->srv->prof->title,
-                           r->sparam);
-                return;
-        }
-        json_t *o = clause_to_json(c, true);
-        json_object_set_new(o, "regulation", json_string(r->srv->prof->title));
-        reply_json(r, 200, o);
+	struct zw_err err = {0};
+	if (fail(r, authz_check(&r->who, ACT_PROFILE_READ, 0, &err), &err))
+		return;
+	const struct clause *c = profile_clause(r->srv->prof, r->sparam);
+	if (!c) {
+		reply_code(r, ZW_ENOTFOUND, "clause", "《%s》中没有条款 %.40s", r->srv->prof->title,
+		           r->sparam);
+		return;
+	}
+	json_t *o = clause_to_json(c, true);
+	json_object_set_new(o, "regulation", json_string(r->srv->prof->title));
+	reply_json(r, 200, o);
 }
 
 void h_audit_list(struct req *r)
 {
-        struct zw_err err = {0};
-        if (fail(r, authz_check(&r->who, ACT_AUDIT_READ, 0, &err), &err))
-                return;
-        static const char *const sorts[] = {"id", NULL};
-        static const struct list_filter_def filters[] = {{"object_type", "object_type", LQ_EQ},
-                                                         {"object_id", "object_id", LQ_EQ},
-                                                         {"actor", "actor", LQ_EQ},
-                                                         {"action", "action", LQ_EQ},
-                                                         {"unit_id", "unit_id", LQ_EQ_INT},
-                                                         {"from", "at", LQ_GE_INT},
-                                                         {"to", "at", LQ_LE_INT},
-                                                         {NULL, NULL, 0}};
-        struct list_query q;
-        if (fail(r, req_list_query(r, &q, sorts, "-id", filters, &err), &err))
-                return;
-        struct sconn *c = store_read(r->srv->st, &err);
-        json_t *items = json_array();
-        struct list_page page;
-        if (!c || fail(r, store_audit_list(c, &q, items, &page, &err), &err)) {
-                if (!c)
-                        reply_error(r, &err);
-                json_decref(items);
-                return;
-        }
-        reply_list(r, items, &page);
+	struct zw_err err = {0};
+	if (fail(r, authz_check(&r->who, ACT_AUDIT_READ, 0, &err), &err))
+		return;
+	static const char *const sorts[] = {"id", NULL};
+	static const struct list_filter_def filters[] = {{"object_type", "object_type", LQ_EQ},
+	                                                 {"object_id", "object_id", LQ_EQ},
+	                                                 {"actor", "actor", LQ_EQ},
+	                                                 {"action", "action", LQ_EQ},
+	                                                 {"unit_id", "unit_id", LQ_EQ_INT},
+	                                                 {"from", "at", LQ_GE_INT},
+	                                                 {"to", "at", LQ_LE_INT},
+	                                                 {NULL, NULL, 0}};
+	struct list_query q;
+	if (fail(r, req_list_query(r, &q, sorts, "-id", filters, &err), &err))
+		return;
+	struct sconn *c = store_read(r->srv->st, &err);
+	json_t *items = json_array();
+	struct list_page page;
+	if (!c || fail(r, store_audit_list(c, &q, items, &page, &err), &err)) {
+		if (!c)
+			reply_error(r, &err);
+		json_decref(items);
+		return;
+	}
+	reply_list(r, items, &page);
 }
 
 void h_audit_verify(struct req *r)
 {
-        struct zw_err err = {0};
-        if (fail(r, authz_check(&r->who, ACT_AUDIT_READ, 0, &err), &err))
-                return;
-        struct audit_verify v;
-        int rc = audit_verify(r->srv->st, &v, &err);
-        if (rc < 0 && err.code != ZW_ECONFLICT) {
-                reply_error(r, &err);
-                return;
-        }
-        reply_json(r, 200,
-                   json_pack("{s:b, s:I, s:o, s:o}", "ok", rc == 0, "entries",
-                             (json_int_t)v.entries, "first_bad_id",
-                             v.bad_id ? json_integer(v.bad_id) : json_null(), "reason",
-                             v.bad_id ? json_string(v.reason) : json_null()));
+	struct zw_err err = {0};
+	if (fail(r, authz_check(&r->who, ACT_AUDIT_READ, 0, &err), &err))
+		return;
+	struct audit_verify v;
+	int rc = audit_verify(r->srv->st, &v, &err);
+	if (rc < 0 && err.code != ZW_ECONFLICT) {
+		reply_error(r, &err);
+		return;
+	}
+	reply_json(r, 200,
+	           json_pack("{s:b, s:I, s:o, s:o}", "ok", rc == 0, "entries",
+	                     (json_int_t)v.entries, "first_bad_id",
+	                     v.bad_id ? json_integer(v.bad_id) : json_null(), "reason",
+	                     v.bad_id ? json_string(v.reason) : json_null()));
 }

@@ -11,205 +11,205 @@
 /* Read a string member, refusing anything else in the object. */
 static int strict_strings(json_t *body, const char *const *allowed, struct zw_err *err)
 {
-        const char *key;
-        json_t *v;
-        json_object_foreach(body, key, v)
-        {
-                bool ok = false;
-                for (const char *const *a = allowed; *a; a++)
-                        ok |= strcmp(*a, key) == 0;
-                if (!ok)
-                        return zw_errf(err, ZW_EINVALID, key, "未知字段“%.40s”", key);
-                if (!json_is_string(v) && !json_is_null(v) && !json_is_integer(v))
-                        return zw_errf(err, ZW_EINVALID, key, "字段“%s”类型不正确", key);
-        }
-        return 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		bool ok = false;
+		for (const char *const *a = allowed; *a; a++)
+			ok |= strcmp(*a, key) == 0;
+		if (!ok)
+			return zw_errf(err, ZW_EINVALID, key, "未知字段“%.40s”", key);
+		if (!json_is_string(v) && !json_is_null(v) && !json_is_integer(v))
+			return zw_errf(err, ZW_EINVALID, key, "字段“%s”类型不正确", key);
+	}
+	return 0;
 }
 
 static const char *str_member(json_t *o, const char *k)
 {
-        return json_string_value(json_object_get(o, k));
+	return json_string_value(json_object_get(o, k));
 }
 
 void h_login(struct req *r)
 {
-        struct server *s = r->srv;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        static const char *const allowed[] = {"username", "password", NULL};
-        const char *user = str_member(body, "username"), *pw = str_member(body, "password");
-        if (strict_strings(body, allowed, &err) < 0) {
-                reply_error(r, &err);
-        } else if (!user || !*user || strlen(user) > 64) {
-                reply_code(r, ZW_EINVALID, "username", "请填写用户名");
-        } else if (!pw || !*pw || strlen(pw) > 1024) {
-                reply_code(r, ZW_EINVALID, "password", "请填写密码");
-        } else {
-                char ukey[96], ikey[96];
-                snprintf(ukey, sizeof(ukey), "u:%s", user);
-                snprintf(ikey, sizeof(ikey), "ip:%s", r->source);
-                int64_t now = clock_mono_ms();
-                if (throttle_count(s->thr, ukey, now) >= s->cfg.login_max_failures ||
-                    throttle_count(s->thr, ikey, now) >= s->cfg.login_ip_max_failures) {
-                        unsigned after = throttle_retry_after(s->thr, ukey, now);
-                        unsigned after_ip = throttle_retry_after(s->thr, ikey, now);
-                        reply_code(r, ZW_ETHROTTLED, "username", "登录失败次数过多，请 %u 秒后再试",
-                                   after > after_ip ? after : after_ip);
-                        json_decref(body);
-                        return;
-                }
-                struct session_info si;
-                int rc = account_login(s->st, &s->acct, user, pw, r->source, r->id, &si, &err);
-                if (rc == -ZW_EUNAUTHENTICATED) {
-                        throttle_fail(s->thr, ukey, now);
-                        throttle_fail(s->thr, ikey, now);
-                        reply_error(r, &err);
-                } else if (rc < 0) {
-                        reply_error(r, &err);
-                } else {
-                        throttle_clear(s->thr, ukey);
-                        char exp[32];
-                        format_time(si.expires_at, exp);
-                        json_t *u = rec_to_json(&user_schema, &si.user);
-                        reply_json(r, 201,
-                                   json_pack("{s:s, s:s, s:s, s:o}", "token", si.token,
-                                             "csrf_token", si.csrf, "expires_at", exp, "user", u));
-                        char cookie[256];
-                        snprintf(
-                            cookie, sizeof(cookie),
-                            "zwnet_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-                            si.token, (long long)s->acct.session_ttl,
-                            s->cfg.tls_cert && *s->cfg.tls_cert ? "; Secure" : "");
-                        if (r->resp)
-                                MHD_add_response_header(r->resp, "Set-Cookie", cookie);
-                        sodium_memzero(&si.token, sizeof(si.token));
-                        user_free(&si.user);
-                }
-        }
-        json_decref(body);
+	struct server *s = r->srv;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	static const char *const allowed[] = {"username", "password", NULL};
+	const char *user = str_member(body, "username"), *pw = str_member(body, "password");
+	if (strict_strings(body, allowed, &err) < 0) {
+		reply_error(r, &err);
+	} else if (!user || !*user || strlen(user) > 64) {
+		reply_code(r, ZW_EINVALID, "username", "请填写用户名");
+	} else if (!pw || !*pw || strlen(pw) > 1024) {
+		reply_code(r, ZW_EINVALID, "password", "请填写密码");
+	} else {
+		char ukey[96], ikey[96];
+		snprintf(ukey, sizeof(ukey), "u:%s", user);
+		snprintf(ikey, sizeof(ikey), "ip:%s", r->source);
+		int64_t now = clock_mono_ms();
+		if (throttle_count(s->thr, ukey, now) >= s->cfg.login_max_failures ||
+		    throttle_count(s->thr, ikey, now) >= s->cfg.login_ip_max_failures) {
+			unsigned after = throttle_retry_after(s->thr, ukey, now);
+			unsigned after_ip = throttle_retry_after(s->thr, ikey, now);
+			reply_code(r, ZW_ETHROTTLED, "username", "登录失败次数过多，请 %u 秒后再试",
+			           after > after_ip ? after : after_ip);
+			json_decref(body);
+			return;
+		}
+		struct session_info si;
+		int rc = account_login(s->st, &s->acct, user, pw, r->source, r->id, &si, &err);
+		if (rc == -ZW_EUNAUTHENTICATED) {
+			throttle_fail(s->thr, ukey, now);
+			throttle_fail(s->thr, ikey, now);
+			reply_error(r, &err);
+		} else if (rc < 0) {
+			reply_error(r, &err);
+		} else {
+			throttle_clear(s->thr, ukey);
+			char exp[32];
+			format_time(si.expires_at, exp);
+			json_t *u = rec_to_json(&user_schema, &si.user);
+			reply_json(r, 201,
+			           json_pack("{s:s, s:s, s:s, s:o}", "token", si.token,
+			                     "csrf_token", si.csrf, "expires_at", exp, "user", u));
+			char cookie[256];
+			snprintf(
+			    cookie, sizeof(cookie),
+			    "zwnet_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+			    si.token, (long long)s->acct.session_ttl,
+			    s->cfg.tls_cert && *s->cfg.tls_cert ? "; Secure" : "");
+			if (r->resp)
+				MHD_add_response_header(r->resp, "Set-Cookie", cookie);
+			sodium_memzero(&si.token, sizeof(si.token));
+			user_free(&si.user);
+		}
+	}
+	json_decref(body);
 }
 
 void h_logout(struct req *r)
 {
-        struct zw_err err = {0};
-        if (strncmp(r->token, "zws_", 4) != 0) {
-                reply_code(r, ZW_EINVALID, "Authorization", "API 令牌不能退出登录；请吊销令牌");
-                return;
-        }
-        if (fail(r, account_logout(r->srv->st, &r->who, r->token, &err), &err))
-                return;
-        reply_no_content(r);
-        if (r->resp)
-                MHD_add_response_header(
-                    r->resp, "Set-Cookie",
-                    "zwnet_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	struct zw_err err = {0};
+	if (strncmp(r->token, "zws_", 4) != 0) {
+		reply_code(r, ZW_EINVALID, "Authorization", "API 令牌不能退出登录；请吊销令牌");
+		return;
+	}
+	if (fail(r, account_logout(r->srv->st, &r->who, r->token, &err), &err))
+		return;
+	reply_no_content(r);
+	if (r->resp)
+		MHD_add_response_header(
+		    r->resp, "Set-Cookie",
+		    "zwnet_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
 void h_whoami(struct req *r)
 {
-        struct zw_err err = {0};
-        struct user u = {0};
-        if (fail(r, account_user_get(r->srv->st, r->who.user_id, &u, &err), &err))
-                return;
-        json_t *o = rec_to_json(&user_schema, &u);
-        user_free(&u);
-        json_object_set_new(o, "role_label", json_string(role_label(r->who.role)));
-        char csrf[40] = "";
-        struct principal p;
-        struct zw_err e2 = {0};
-        if (account_authenticate(r->srv->st, r->token, &p, csrf, &e2) == 0 && csrf[0])
-                json_object_set_new(o, "csrf_token", json_string(csrf));
-        json_t *perms = json_object();
-        for (int a = 0; a < ACT_COUNT; a++) {
-                enum scope sc = authz_scope(&r->who, (enum action)a);
-                json_object_set_new(perms, action_name((enum action)a),
-                                    json_string(sc == SCOPE_ALL        ? "all"
-                                                : sc == SCOPE_OWN_UNIT ? "own_unit"
-                                                                       : "none"));
-        }
-        json_object_set_new(o, "permissions", perms);
-        reply_json(r, 200, o);
+	struct zw_err err = {0};
+	struct user u = {0};
+	if (fail(r, account_user_get(r->srv->st, r->who.user_id, &u, &err), &err))
+		return;
+	json_t *o = rec_to_json(&user_schema, &u);
+	user_free(&u);
+	json_object_set_new(o, "role_label", json_string(role_label(r->who.role)));
+	char csrf[40] = "";
+	struct principal p;
+	struct zw_err e2 = {0};
+	if (account_authenticate(r->srv->st, r->token, &p, csrf, &e2) == 0 && csrf[0])
+		json_object_set_new(o, "csrf_token", json_string(csrf));
+	json_t *perms = json_object();
+	for (int a = 0; a < ACT_COUNT; a++) {
+		enum scope sc = authz_scope(&r->who, (enum action)a);
+		json_object_set_new(perms, action_name((enum action)a),
+		                    json_string(sc == SCOPE_ALL        ? "all"
+		                                : sc == SCOPE_OWN_UNIT ? "own_unit"
+		                                                       : "none"));
+	}
+	json_object_set_new(o, "permissions", perms);
+	reply_json(r, 200, o);
 }
 
 void h_password_change(struct req *r)
 {
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        static const char *const allowed[] = {"old_password", "new_password", NULL};
-        if (strict_strings(body, allowed, &err) == 0 &&
-            account_password_change(r->srv->st, &r->srv->acct, &r->who,
-                                    str_member(body, "old_password"),
-                                    str_member(body, "new_password"), &err) == 0)
-                reply_no_content(r);
-        else
-                reply_error(r, &err);
-        json_decref(body);
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	static const char *const allowed[] = {"old_password", "new_password", NULL};
+	if (strict_strings(body, allowed, &err) == 0 &&
+	    account_password_change(r->srv->st, &r->srv->acct, &r->who,
+	                            str_member(body, "old_password"),
+	                            str_member(body, "new_password"), &err) == 0)
+		reply_no_content(r);
+	else
+		reply_error(r, &err);
+	json_decref(body);
 }
 
 void h_tokens_list(struct req *r)
 {
-        struct zw_err err = {0};
-        if (fail(r, authz_check(&r->who, ACT_TOKEN_SELF, 0, &err), &err))
-                return;
-        const char *all = req_query(r, "all");
-        int64_t uid = r->who.user_id;
-        if (all && strcmp(all, "1") == 0) {
-                if (fail(r, authz_check(&r->who, ACT_TOKEN_ADMIN, 0, &err), &err))
-                        return;
-                uid = 0;
-        }
-        json_t *items = json_array();
-        if (fail(r, account_token_list(r->srv->st, uid, items, &err), &err)) {
-                json_decref(items);
-                return;
-        }
-        reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+	struct zw_err err = {0};
+	if (fail(r, authz_check(&r->who, ACT_TOKEN_SELF, 0, &err), &err))
+		return;
+	const char *all = req_query(r, "all");
+	int64_t uid = r->who.user_id;
+	if (all && strcmp(all, "1") == 0) {
+		if (fail(r, authz_check(&r->who, ACT_TOKEN_ADMIN, 0, &err), &err))
+			return;
+		uid = 0;
+	}
+	json_t *items = json_array();
+	if (fail(r, account_token_list(r->srv->st, uid, items, &err), &err)) {
+		json_decref(items);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
 void h_tokens_create(struct req *r)
 {
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        static const char *const allowed[] = {"name", "user_id", "expires_at", NULL};
-        int64_t uid = r->who.user_id, exp = 0, id = 0;
-        char token[64];
-        int rc = strict_strings(body, allowed, &err);
-        json_t *u = json_object_get(body, "user_id");
-        if (!rc && u && !json_is_null(u)) {
-                if (!json_is_integer(u) || json_integer_value(u) <= 0)
-                        rc = zw_errf(&err, ZW_EINVALID, "user_id", "user_id 应为正整数");
-                else
-                        uid = json_integer_value(u);
-                if (!rc && uid != r->who.user_id)
-                        rc = authz_check(&r->who, ACT_TOKEN_ADMIN, 0, &err);
-        }
-        const char *e = str_member(body, "expires_at");
-        if (!rc && e && parse_time(e, &exp) < 0)
-                rc = zw_errf(&err, ZW_EINVALID, "expires_at", "过期时间应为 RFC 3339 时间");
-        if (!rc)
-                rc = account_token_create(r->srv->st, &r->who, uid, str_member(body, "name"), exp,
-                                          token, &id, &err);
-        if (rc < 0)
-                reply_error(r, &err);
-        else
-                reply_json(r, 201,
-                           json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "token", token,
-                                     "user_id", (json_int_t)uid, "note",
-                                     "令牌只显示这一次，请妥善保存"));
-        sodium_memzero(token, sizeof(token));
-        json_decref(body);
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	static const char *const allowed[] = {"name", "user_id", "expires_at", NULL};
+	int64_t uid = r->who.user_id, exp = 0, id = 0;
+	char token[64];
+	int rc = strict_strings(body, allowed, &err);
+	json_t *u = json_object_get(body, "user_id");
+	if (!rc && u && !json_is_null(u)) {
+		if (!json_is_integer(u) || json_integer_value(u) <= 0)
+			rc = zw_errf(&err, ZW_EINVALID, "user_id", "user_id 应为正整数");
+		else
+			uid = json_integer_value(u);
+		if (!rc && uid != r->who.user_id)
+			rc = authz_check(&r->who, ACT_TOKEN_ADMIN, 0, &err);
+	}
+	const char *e = str_member(body, "expires_at");
+	if (!rc && e && parse_time(e, &exp) < 0)
+		rc = zw_errf(&err, ZW_EINVALID, "expires_at", "过期时间应为 RFC 3339 时间");
+	if (!rc)
+		rc = account_token_create(r->srv->st, &r->who, uid, str_member(body, "name"), exp,
+		                          token, &id, &err);
+	if (rc < 0)
+		reply_error(r, &err);
+	else
+		reply_json(r, 201,
+		           json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "token", token,
+		                     "user_id", (json_int_t)uid, "note",
+		                     "令牌只显示这一次，请妥善保存"));
+	sodium_memzero(token, sizeof(token));
+	json_decref(body);
 }
 
 void h_token_revoke(struct req *r)
 {
-        struct zw_err err = {0};
-        if (fail(r, account_token_revoke(r->srv->st, &r->who, r->params[0], &err), &err))
-                return;
-        reply_no_content(r);
+	struct zw_err err = {0};
+	if (fail(r, account_token_revoke(r->srv->st, &r->who, r->params[0], &err), &err))
+		return;
+	reply_no_content(r);
 }

@@ -7,162 +7,162 @@
 
 static int allowed(struct req *r, enum action a, int64_t unit_id)
 {
-        struct zw_err err = {0};
-        return fail(r, authz_check(&r->who, a, unit_id, &err), &err);
+	struct zw_err err = {0};
+	return fail(r, authz_check(&r->who, a, unit_id, &err), &err);
 }
 
 static void reply_unit(struct req *r, int status, int64_t id)
 {
-        struct zw_err err = {0};
-        struct unit u = {0};
-        if (fail(r, unit_get(r->srv->st, id, &u, &err), &err))
-                return;
-        req_set_etag_rev(r, u.rev);
-        reply_json(r, status, unit_json(&u));
-        unit_free(&u);
+	struct zw_err err = {0};
+	struct unit u = {0};
+	if (fail(r, unit_get(r->srv->st, id, &u, &err), &err))
+		return;
+	req_set_etag_rev(r, u.rev);
+	reply_json(r, status, unit_json(&u));
+	unit_free(&u);
 }
 
 void h_units_list(struct req *r)
 {
-        static const char *const sorts[] = {"id", "name", "status", "updated_at", NULL};
-        static const struct list_filter_def filters[] = {
-            {"status", "status", LQ_EQ}, {"type", "type", LQ_EQ},
-            {"level", "level", LQ_EQ},   {"parent_id", "parent_id", LQ_EQ_INT},
-            {"q", "name", LQ_LIKE},      {NULL, NULL, 0}};
-        struct zw_err err = {0};
-        enum scope sc = authz_scope(&r->who, ACT_UNIT_READ);
-        if (sc == SCOPE_NONE) {
-                allowed(r, ACT_UNIT_READ, 0);
-                return;
-        }
-        struct list_query q;
-        if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err))
-                return;
-        if (sc == SCOPE_OWN_UNIT) {
-                if (q.nf == LQ_MAX_FILTERS) {
-                        reply_code(r, ZW_EINVALID, NULL, "过滤条件过多");
-                        return;
-                }
-                q.f[q.nf++] =
-                    (struct lq_filter){.col = "id", .ival = r->who.unit_id, .op = LQ_EQ_INT};
-        }
-        json_t *items = json_array();
-        struct list_page page;
-        if (fail(r, unit_list(r->srv->st, &q, items, &page, &err), &err)) {
-                json_decref(items);
-                return;
-        }
-        reply_list(r, items, &page);
+	static const char *const sorts[] = {"id", "name", "status", "updated_at", NULL};
+	static const struct list_filter_def filters[] = {
+	    {"status", "status", LQ_EQ}, {"type", "type", LQ_EQ},
+	    {"level", "level", LQ_EQ},   {"parent_id", "parent_id", LQ_EQ_INT},
+	    {"q", "name", LQ_LIKE},      {NULL, NULL, 0}};
+	struct zw_err err = {0};
+	enum scope sc = authz_scope(&r->who, ACT_UNIT_READ);
+	if (sc == SCOPE_NONE) {
+		allowed(r, ACT_UNIT_READ, 0);
+		return;
+	}
+	struct list_query q;
+	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err))
+		return;
+	if (sc == SCOPE_OWN_UNIT) {
+		if (q.nf == LQ_MAX_FILTERS) {
+			reply_code(r, ZW_EINVALID, NULL, "过滤条件过多");
+			return;
+		}
+		q.f[q.nf++] =
+		    (struct lq_filter){.col = "id", .ival = r->who.unit_id, .op = LQ_EQ_INT};
+	}
+	json_t *items = json_array();
+	struct list_page page;
+	if (fail(r, unit_list(r->srv->st, &q, items, &page, &err), &err)) {
+		json_decref(items);
+		return;
+	}
+	reply_list(r, items, &page);
 }
 
 void h_units_create(struct req *r)
 {
-        if (allowed(r, ACT_UNIT_CREATE, 0))
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        struct unit u = {0};
-        uint64_t present;
-        int64_t id = 0;
-        int rc = rec_from_json(&unit_schema, body, true, &u, &present, &err);
-        json_decref(body);
-        struct ctx x;
-        req_ctx(r, &x);
-        if (!rc)
-                rc = unit_create(&x, &u, present, &id, &err);
-        unit_free(&u);
-        if (fail(r, rc, &err))
-                return;
-        reply_unit(r, 201, id);
+	if (allowed(r, ACT_UNIT_CREATE, 0))
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct unit u = {0};
+	uint64_t present;
+	int64_t id = 0;
+	int rc = rec_from_json(&unit_schema, body, true, &u, &present, &err);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = unit_create(&x, &u, present, &id, &err);
+	unit_free(&u);
+	if (fail(r, rc, &err))
+		return;
+	reply_unit(r, 201, id);
 }
 
 void h_unit_get(struct req *r)
 {
-        if (allowed(r, ACT_UNIT_READ, r->params[0]))
-                return;
-        reply_unit(r, 200, r->params[0]);
+	if (allowed(r, ACT_UNIT_READ, r->params[0]))
+		return;
+	reply_unit(r, 200, r->params[0]);
 }
 
 void h_unit_patch(struct req *r)
 {
-        if (allowed(r, ACT_UNIT_UPDATE, r->params[0]))
-                return;
-        int64_t rev = req_if_match(r);
-        if (rev < 0)
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        struct unit patch = {0};
-        uint64_t present;
-        int rc = rec_from_json(&unit_schema, body, false, &patch, &present, &err);
-        json_decref(body);
-        struct ctx x;
-        req_ctx(r, &x);
-        if (!rc)
-                rc = unit_update(&x, r->params[0], &patch, present, rev, &err);
-        unit_free(&patch);
-        if (fail(r, rc, &err))
-                return;
-        reply_unit(r, 200, r->params[0]);
+	if (allowed(r, ACT_UNIT_UPDATE, r->params[0]))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct unit patch = {0};
+	uint64_t present;
+	int rc = rec_from_json(&unit_schema, body, false, &patch, &present, &err);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = unit_update(&x, r->params[0], &patch, present, rev, &err);
+	unit_free(&patch);
+	if (fail(r, rc, &err))
+		return;
+	reply_unit(r, 200, r->params[0]);
 }
 
 void h_unit_status(struct req *r)
 {
-        if (allowed(r, ACT_UNIT_STATUS, r->params[0]))
-                return;
-        int64_t rev = req_if_match(r);
-        if (rev < 0)
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        const char *key;
-        json_t *v;
-        int rc = 0;
-        json_object_foreach(body, key, v)
-        {
-                if (strcmp(key, "status") && strcmp(key, "clause") && strcmp(key, "reason")) {
-                        rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.40s”", key);
-                        break;
-                }
-                if (!json_is_string(v)) {
-                        rc = zw_errf(&err, ZW_EINVALID, key, "字段“%s”应为字符串", key);
-                        break;
-                }
-        }
-        struct ctx x;
-        req_ctx(r, &x);
-        if (!rc)
-                rc = unit_set_status(&x, r->params[0],
-                                     json_string_value(json_object_get(body, "status")),
-                                     json_string_value(json_object_get(body, "clause")),
-                                     json_string_value(json_object_get(body, "reason")), rev, &err);
-        json_decref(body);
-        if (fail(r, rc, &err))
-                return;
-        reply_unit(r, 200, r->params[0]);
+	if (allowed(r, ACT_UNIT_STATUS, r->params[0]))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	const char *key;
+	json_t *v;
+	int rc = 0;
+	json_object_foreach(body, key, v)
+	{
+		if (strcmp(key, "status") && strcmp(key, "clause") && strcmp(key, "reason")) {
+			rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.40s”", key);
+			break;
+		}
+		if (!json_is_string(v)) {
+			rc = zw_errf(&err, ZW_EINVALID, key, "字段“%s”应为字符串", key);
+			break;
+		}
+	}
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = unit_set_status(&x, r->params[0],
+		                     json_string_value(json_object_get(body, "status")),
+		                     json_string_value(json_object_get(body, "clause")),
+		                     json_string_value(json_object_get(body, "reason")), rev, &err);
+	json_decref(body);
+	if (fail(r, rc, &err))
+		return;
+	reply_unit(r, 200, r->params[0]);
 }
 
 void h_unit_history(struct req *r)
 {
-        if (allowed(r, ACT_UNIT_READ, r->params[0]))
-                return;
-        struct zw_err err = {0};
-        struct unit u = {0};
-        if (fail(r, unit_get(r->srv->st, r->params[0], &u, &err), &err))
-                return;
-        unit_free(&u);
-        json_t *items = unit_history_json(r->srv->st, r->params[0], &err);
-        if (!items) {
-                reply_error(r, &err);
-                return;
-        }
-        reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+	if (allowed(r, ACT_UNIT_READ, r->params[0]))
+		return;
+	struct zw_err err = {0};
+	struct unit u = {0};
+	if (fail(r, unit_get(r->srv->st, r->params[0], &u, &err), &err))
+		return;
+	unit_free(&u);
+	json_t *items = unit_history_json(r->srv->st, r->params[0], &err);
+	if (!items) {
+		reply_error(r, &err);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
 /* Contacts and agreements share the shape: list, create, patch, delete under a unit. */
@@ -170,253 +170,253 @@ typedef int (*list_fn)(struct store *, int64_t, json_t *, struct zw_err *);
 
 static void child_list(struct req *r, enum action a, list_fn fn)
 {
-        if (allowed(r, a, r->params[0]))
-                return;
-        struct zw_err err = {0};
-        struct unit u = {0};
-        if (fail(r, unit_get(r->srv->st, r->params[0], &u, &err), &err))
-                return;
-        unit_free(&u);
-        json_t *items = json_array();
-        if (fail(r, fn(r->srv->st, r->params[0], items, &err), &err)) {
-                json_decref(items);
-                return;
-        }
-        reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+	if (allowed(r, a, r->params[0]))
+		return;
+	struct zw_err err = {0};
+	struct unit u = {0};
+	if (fail(r, unit_get(r->srv->st, r->params[0], &u, &err), &err))
+		return;
+	unit_free(&u);
+	json_t *items = json_array();
+	if (fail(r, fn(r->srv->st, r->params[0], items, &err), &err)) {
+		json_decref(items);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
 void h_contacts_list(struct req *r)
 {
-        child_list(r, ACT_CONTACT_READ, contact_list);
+	child_list(r, ACT_CONTACT_READ, contact_list);
 }
 
 static void reply_contact(struct req *r, int status, int64_t unit_id, int64_t id)
 {
-        struct zw_err err = {0};
-        struct contact c = {0};
-        if (fail(r, contact_get(r->srv->st, unit_id, id, &c, &err), &err))
-                return;
-        req_set_etag_rev(r, c.rev);
-        reply_json(r, status, rec_to_json(&contact_schema, &c));
-        contact_free(&c);
+	struct zw_err err = {0};
+	struct contact c = {0};
+	if (fail(r, contact_get(r->srv->st, unit_id, id, &c, &err), &err))
+		return;
+	req_set_etag_rev(r, c.rev);
+	reply_json(r, status, rec_to_json(&contact_schema, &c));
+	contact_free(&c);
 }
 
 void h_contacts_create(struct req *r)
 {
-        if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        struct contact c = {0};
-        uint64_t present;
-        int64_t id = 0;
-        int rc = rec_from_json(&contact_schema, body, true, &c, &present, &err);
-        json_decref(body);
-        struct ctx x;
-        req_ctx(r, &x);
-        if (!rc)
-                rc = contact_create(&x, r->params[0], &c, &id, &err);
-        contact_free(&c);
-        if (fail(r, rc, &err))
-                return;
-        reply_contact(r, 201, r->params[0], id);
+	if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct contact c = {0};
+	uint64_t present;
+	int64_t id = 0;
+	int rc = rec_from_json(&contact_schema, body, true, &c, &present, &err);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = contact_create(&x, r->params[0], &c, &id, &err);
+	contact_free(&c);
+	if (fail(r, rc, &err))
+		return;
+	reply_contact(r, 201, r->params[0], id);
 }
 
 void h_contact_patch(struct req *r)
 {
-        if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
-                return;
-        int64_t rev = req_if_match(r);
-        if (rev < 0)
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        struct contact c = {0};
-        uint64_t present;
-        int rc = rec_from_json(&contact_schema, body, false, &c, &present, &err);
-        json_decref(body);
-        struct ctx x;
-        req_ctx(r, &x);
-        if (!rc)
-                rc = contact_update(&x, r->params[0], r->params[1], &c, present, rev, &err);
-        contact_free(&c);
-        if (fail(r, rc, &err))
-                return;
-        reply_contact(r, 200, r->params[0], r->params[1]);
+	if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct contact c = {0};
+	uint64_t present;
+	int rc = rec_from_json(&contact_schema, body, false, &c, &present, &err);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = contact_update(&x, r->params[0], r->params[1], &c, present, rev, &err);
+	contact_free(&c);
+	if (fail(r, rc, &err))
+		return;
+	reply_contact(r, 200, r->params[0], r->params[1]);
 }
 
 void h_contact_delete(struct req *r)
 {
-        if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
-                return;
-        int64_t rev = req_if_match(r);
-        if (rev < 0)
-                return;
-        struct zw_err err = {0};
-        struct ctx x;
-        req_ctx(r, &x);
-        if (fail(r, contact_delete(&x, r->params[0], r->params[1], rev, &err), &err))
-                return;
-        reply_no_content(r);
+	if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	if (fail(r, contact_delete(&x, r->params[0], r->params[1], rev, &err), &err))
+		return;
+	reply_no_content(r);
 }
 
 void h_agreements_list(struct req *r)
 {
-        child_list(r, ACT_AGREEMENT_READ, agreement_list);
+	child_list(r, ACT_AGREEMENT_READ, agreement_list);
 }
 
 static void reply_agreement(struct req *r, int status, int64_t unit_id, int64_t id)
 {
-        struct zw_err err = {0};
-        struct agreement a = {0};
-        if (fail(r, agreement_get(r->srv->st, unit_id, id, &a, &err), &err))
-                return;
-        req_set_etag_rev(r, a.rev);
-        reply_json(r, status, rec_to_json(&agreement_schema, &a));
-        agreement_free(&a);
+	struct zw_err err = {0};
+	struct agreement a = {0};
+	if (fail(r, agreement_get(r->srv->st, unit_id, id, &a, &err), &err))
+		return;
+	req_set_etag_rev(r, a.rev);
+	reply_json(r, status, rec_to_json(&agreement_schema, &a));
+	agreement_free(&a);
 }
 
 void h_agreements_create(struct req *r)
 {
-        if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        struct agreement a = {0};
-        uint64_t present;
-        int64_t id = 0;
-        int rc = rec_from_json(&agreement_schema, body, true, &a, &present, &err);
-        json_decref(body);
-        struct ctx x;
-        req_ctx(r, &x);
-        if (!rc)
-                rc = agreement_create(&x, r->params[0], &a, &id, &err);
-        agreement_free(&a);
-        if (fail(r, rc, &err))
-                return;
-        reply_agreement(r, 201, r->params[0], id);
+	if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct agreement a = {0};
+	uint64_t present;
+	int64_t id = 0;
+	int rc = rec_from_json(&agreement_schema, body, true, &a, &present, &err);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = agreement_create(&x, r->params[0], &a, &id, &err);
+	agreement_free(&a);
+	if (fail(r, rc, &err))
+		return;
+	reply_agreement(r, 201, r->params[0], id);
 }
 
 void h_agreement_get(struct req *r)
 {
-        if (allowed(r, ACT_AGREEMENT_READ, r->params[0]))
-                return;
-        reply_agreement(r, 200, r->params[0], r->params[1]);
+	if (allowed(r, ACT_AGREEMENT_READ, r->params[0]))
+		return;
+	reply_agreement(r, 200, r->params[0], r->params[1]);
 }
 
 void h_agreement_patch(struct req *r)
 {
-        if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
-                return;
-        int64_t rev = req_if_match(r);
-        if (rev < 0)
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        struct agreement a = {0};
-        uint64_t present;
-        int rc = rec_from_json(&agreement_schema, body, false, &a, &present, &err);
-        json_decref(body);
-        struct ctx x;
-        req_ctx(r, &x);
-        if (!rc)
-                rc = agreement_update(&x, r->params[0], r->params[1], &a, present, rev, &err);
-        agreement_free(&a);
-        if (fail(r, rc, &err))
-                return;
-        reply_agreement(r, 200, r->params[0], r->params[1]);
+	if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct agreement a = {0};
+	uint64_t present;
+	int rc = rec_from_json(&agreement_schema, body, false, &a, &present, &err);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = agreement_update(&x, r->params[0], r->params[1], &a, present, rev, &err);
+	agreement_free(&a);
+	if (fail(r, rc, &err))
+		return;
+	reply_agreement(r, 200, r->params[0], r->params[1]);
 }
 
 void h_agreement_delete(struct req *r)
 {
-        if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
-                return;
-        int64_t rev = req_if_match(r);
-        if (rev < 0)
-                return;
-        struct zw_err err = {0};
-        struct ctx x;
-        req_ctx(r, &x);
-        if (fail(r, agreement_delete(&x, r->params[0], r->params[1], rev, &err), &err))
-                return;
-        reply_no_content(r);
+	if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	if (fail(r, agreement_delete(&x, r->params[0], r->params[1], rev, &err), &err))
+		return;
+	reply_no_content(r);
 }
 
 void h_agreement_scan_put(struct req *r)
 {
-        if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
-                return;
-        int64_t rev = req_if_match(r);
-        if (rev < 0)
-                return;
-        const char *name = req_query(r, "filename");
-        if (!name) {
-                reply_code(r, ZW_EINVALID, "filename", "请在 filename 参数中给出原文件名");
-                return;
-        }
-        if (r->body.len == 0) {
-                reply_code(r, ZW_EINVALID, "file", "扫描件为空");
-                return;
-        }
-        struct zw_err err = {0};
-        struct ctx x;
-        req_ctx(r, &x);
-        const char *ct = req_header(r, "Content-Type");
-        if (ct && strcmp(ct, "application/octet-stream") == 0)
-                ct = NULL;
-        if (fail(r,
-                 agreement_attach_scan(&x, r->params[0], r->params[1], name, ct, r->body.p,
-                                       r->body.len, rev, &err),
-                 &err))
-                return;
-        reply_agreement(r, 200, r->params[0], r->params[1]);
+	if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	const char *name = req_query(r, "filename");
+	if (!name) {
+		reply_code(r, ZW_EINVALID, "filename", "请在 filename 参数中给出原文件名");
+		return;
+	}
+	if (r->body.len == 0) {
+		reply_code(r, ZW_EINVALID, "file", "扫描件为空");
+		return;
+	}
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	const char *ct = req_header(r, "Content-Type");
+	if (ct && strcmp(ct, "application/octet-stream") == 0)
+		ct = NULL;
+	if (fail(r,
+	         agreement_attach_scan(&x, r->params[0], r->params[1], name, ct, r->body.p,
+	                               r->body.len, rev, &err),
+	         &err))
+		return;
+	reply_agreement(r, 200, r->params[0], r->params[1]);
 }
 
 void h_agreement_scan_get(struct req *r)
 {
-        if (allowed(r, ACT_AGREEMENT_READ, r->params[0]))
-                return;
-        struct zw_err err = {0};
-        struct agreement a = {0};
-        if (fail(r, agreement_get(r->srv->st, r->params[0], r->params[1], &a, &err), &err))
-                return;
-        if (!a.scan_sha256) {
-                agreement_free(&a);
-                reply_code(r, ZW_ENOTFOUND, "scan", "该协议尚未上传扫描件");
-                return;
-        }
-        void *data = NULL;
-        size_t len = 0;
-        char mime[64];
-        struct sconn *c = store_read(r->srv->st, &err);
-        int rc = c ? blob_get(c, a.scan_sha256, &data, &len, mime, &err) : -ZW_EINTERNAL;
-        if (!fail(r, rc, &err))
-                reply_bytes(r, 200, mime, data, len, a.scan_name);
-        free(data);
-        agreement_free(&a);
+	if (allowed(r, ACT_AGREEMENT_READ, r->params[0]))
+		return;
+	struct zw_err err = {0};
+	struct agreement a = {0};
+	if (fail(r, agreement_get(r->srv->st, r->params[0], r->params[1], &a, &err), &err))
+		return;
+	if (!a.scan_sha256) {
+		agreement_free(&a);
+		reply_code(r, ZW_ENOTFOUND, "scan", "该协议尚未上传扫描件");
+		return;
+	}
+	void *data = NULL;
+	size_t len = 0;
+	char mime[64];
+	struct sconn *c = store_read(r->srv->st, &err);
+	int rc = c ? blob_get(c, a.scan_sha256, &data, &len, mime, &err) : -ZW_EINTERNAL;
+	if (!fail(r, rc, &err))
+		reply_bytes(r, 200, mime, data, len, a.scan_name);
+	free(data);
+	agreement_free(&a);
 }
 
 void h_agreements_missing(struct req *r)
 {
-        enum scope sc = authz_scope(&r->who, ACT_AGREEMENT_READ);
-        if (sc == SCOPE_NONE) {
-                allowed(r, ACT_AGREEMENT_READ, 0);
-                return;
-        }
-        struct zw_err err = {0};
-        json_t *items = agreements_missing(r->srv->st, r->srv->prof,
-                                           sc == SCOPE_OWN_UNIT ? r->who.unit_id : 0, &err);
-        if (!items) {
-                reply_error(r, &err);
-                return;
-        }
-        reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+	enum scope sc = authz_scope(&r->who, ACT_AGREEMENT_READ);
+	if (sc == SCOPE_NONE) {
+		allowed(r, ACT_AGREEMENT_READ, 0);
+		return;
+	}
+	struct zw_err err = {0};
+	json_t *items = agreements_missing(r->srv->st, r->srv->prof,
+	                                   sc == SCOPE_OWN_UNIT ? r->who.unit_id : 0, &err);
+	if (!items) {
+		reply_error(r, &err);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }

@@ -5,125 +5,125 @@
 
 static int admin(struct req *r, enum action a)
 {
-        struct zw_err err = {0};
-        return fail(r, authz_check(&r->who, a, 0, &err), &err);
+	struct zw_err err = {0};
+	return fail(r, authz_check(&r->who, a, 0, &err), &err);
 }
 
 void h_users_list(struct req *r)
 {
-        if (admin(r, ACT_USER_READ))
-                return;
-        static const char *const sorts[] = {"id", "username", NULL};
-        static const struct list_filter_def filters[] = {{"role", "role", LQ_EQ},
-                                                         {"unit_id", "unit_id", LQ_EQ_INT},
-                                                         {"q", "username", LQ_LIKE},
-                                                         {NULL, NULL, 0}};
-        struct zw_err err = {0};
-        struct list_query q;
-        if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err))
-                return;
-        json_t *items = json_array();
-        struct list_page page;
-        if (fail(r, account_user_list(r->srv->st, &q, items, &page, &err), &err)) {
-                json_decref(items);
-                return;
-        }
-        reply_list(r, items, &page);
+	if (admin(r, ACT_USER_READ))
+		return;
+	static const char *const sorts[] = {"id", "username", NULL};
+	static const struct list_filter_def filters[] = {{"role", "role", LQ_EQ},
+	                                                 {"unit_id", "unit_id", LQ_EQ_INT},
+	                                                 {"q", "username", LQ_LIKE},
+	                                                 {NULL, NULL, 0}};
+	struct zw_err err = {0};
+	struct list_query q;
+	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err))
+		return;
+	json_t *items = json_array();
+	struct list_page page;
+	if (fail(r, account_user_list(r->srv->st, &q, items, &page, &err), &err)) {
+		json_decref(items);
+		return;
+	}
+	reply_list(r, items, &page);
 }
 
 void h_users_create(struct req *r)
 {
-        if (admin(r, ACT_USER_ADMIN))
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        json_t *pw = json_incref(json_object_get(body, "password"));
-        json_object_del(body, "password");
-        struct user u = {0};
-        uint64_t present;
-        int64_t id = 0;
-        int rc = rec_from_json(&user_schema, body, true, &u, &present, &err);
-        if (!rc && !json_is_string(pw))
-                rc = zw_errf(&err, ZW_EINVALID, "password", "缺少密码");
-        if (!rc)
-                rc = account_user_create(r->srv->st, &r->srv->acct, &r->who, &u,
-                                         json_string_value(pw), &id, &err);
-        user_free(&u);
-        json_decref(pw);
-        json_decref(body);
-        if (fail(r, rc, &err))
-                return;
-        struct user saved = {0};
-        if (fail(r, account_user_get(r->srv->st, id, &saved, &err), &err))
-                return;
-        req_set_etag_rev(r, saved.rev);
-        reply_json(r, 201, rec_to_json(&user_schema, &saved));
-        user_free(&saved);
+	if (admin(r, ACT_USER_ADMIN))
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	json_t *pw = json_incref(json_object_get(body, "password"));
+	json_object_del(body, "password");
+	struct user u = {0};
+	uint64_t present;
+	int64_t id = 0;
+	int rc = rec_from_json(&user_schema, body, true, &u, &present, &err);
+	if (!rc && !json_is_string(pw))
+		rc = zw_errf(&err, ZW_EINVALID, "password", "缺少密码");
+	if (!rc)
+		rc = account_user_create(r->srv->st, &r->srv->acct, &r->who, &u,
+		                         json_string_value(pw), &id, &err);
+	user_free(&u);
+	json_decref(pw);
+	json_decref(body);
+	if (fail(r, rc, &err))
+		return;
+	struct user saved = {0};
+	if (fail(r, account_user_get(r->srv->st, id, &saved, &err), &err))
+		return;
+	req_set_etag_rev(r, saved.rev);
+	reply_json(r, 201, rec_to_json(&user_schema, &saved));
+	user_free(&saved);
 }
 
 void h_user_get(struct req *r)
 {
-        if (r->params[0] != r->who.user_id && admin(r, ACT_USER_READ))
-                return;
-        struct zw_err err = {0};
-        struct user u = {0};
-        if (fail(r, account_user_get(r->srv->st, r->params[0], &u, &err), &err))
-                return;
-        req_set_etag_rev(r, u.rev);
-        reply_json(r, 200, rec_to_json(&user_schema, &u));
-        user_free(&u);
+	if (r->params[0] != r->who.user_id && admin(r, ACT_USER_READ))
+		return;
+	struct zw_err err = {0};
+	struct user u = {0};
+	if (fail(r, account_user_get(r->srv->st, r->params[0], &u, &err), &err))
+		return;
+	req_set_etag_rev(r, u.rev);
+	reply_json(r, 200, rec_to_json(&user_schema, &u));
+	user_free(&u);
 }
 
 void h_user_patch(struct req *r)
 {
-        if (admin(r, ACT_USER_ADMIN))
-                return;
-        int64_t rev = req_if_match(r);
-        if (rev < 0)
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        struct user patch = {0};
-        uint64_t present;
-        int rc = rec_from_json(&user_schema, body, false, &patch, &present, &err);
-        json_decref(body);
-        if (!rc)
-                rc = account_user_update(r->srv->st, &r->who, r->params[0], &patch, present, rev,
-                                         &err);
-        user_free(&patch);
-        if (fail(r, rc, &err))
-                return;
-        h_user_get(r);
+	if (admin(r, ACT_USER_ADMIN))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct user patch = {0};
+	uint64_t present;
+	int rc = rec_from_json(&user_schema, body, false, &patch, &present, &err);
+	json_decref(body);
+	if (!rc)
+		rc = account_user_update(r->srv->st, &r->who, r->params[0], &patch, present, rev,
+		                         &err);
+	user_free(&patch);
+	if (fail(r, rc, &err))
+		return;
+	h_user_get(r);
 }
 
 void h_user_password(struct req *r)
 {
-        if (admin(r, ACT_USER_ADMIN))
-                return;
-        json_t *body = req_json(r);
-        if (!body)
-                return;
-        struct zw_err err = {0};
-        const char *key;
-        json_t *v;
-        int rc = 0;
-        json_object_foreach(body, key, v)
-        {
-                if (strcmp(key, "password") != 0) {
-                        rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.40s”", key);
-                        break;
-                }
-        }
-        const char *pw = json_string_value(json_object_get(body, "password"));
-        if (!rc)
-                rc = account_password_reset(r->srv->st, &r->srv->acct, &r->who, r->params[0], pw,
-                                            &err);
-        json_decref(body);
-        if (fail(r, rc, &err))
-                return;
-        reply_no_content(r);
+	if (admin(r, ACT_USER_ADMIN))
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	const char *key;
+	json_t *v;
+	int rc = 0;
+	json_object_foreach(body, key, v)
+	{
+		if (strcmp(key, "password") != 0) {
+			rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.40s”", key);
+			break;
+		}
+	}
+	const char *pw = json_string_value(json_object_get(body, "password"));
+	if (!rc)
+		rc = account_password_reset(r->srv->st, &r->srv->acct, &r->who, r->params[0], pw,
+		                            &err);
+	json_decref(body);
+	if (fail(r, rc, &err))
+		return;
+	reply_no_content(r);
 }

@@ -22,520 +22,525 @@ static const char *status_text_type = "application/json; charset=utf-8";
 
 static void add_common_headers(struct req *r, struct MHD_Response *resp)
 {
-        MHD_add_response_header(resp, "X-Request-Id", r->id);
-        MHD_add_response_header(resp, "Cache-Control", "no-store");
-        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-        MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Request-Id", r->id);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 }
 
 static void set_response(struct req *r, int status, struct MHD_Response *resp)
 {
-        if (r->resp)
-                MHD_destroy_response(r->resp);
-        r->resp = resp;
-        r->status = status;
-        if (resp)
-                add_common_headers(r, resp);
+	if (r->resp)
+		MHD_destroy_response(r->resp);
+	r->resp = resp;
+	r->status = status;
+	if (resp)
+		add_common_headers(r, resp);
 }
 
 void reply_json(struct req *r, int status, json_t *body)
 {
-        char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
-        json_decref(body);
-        if (!text) {
-                set_response(r, 500, NULL);
-                return;
-        }
-        size_t len = strlen(text);
-        /* Conditional GET: a strong ETag of the representation when the handler set none. */
-        if (status == 200 && strcmp(r->method, "GET") == 0) {
-                if (!r->etag[0]) {
-                        unsigned char d[crypto_hash_sha256_BYTES];
-                        char hex[25];
-                        crypto_hash_sha256(d, (const unsigned char *)text, len);
-                        hex_encode(d, 12, hex);
-                        snprintf(r->etag, sizeof(r->etag), "\"%s\"", hex);
-                }
-                const char *inm = req_header(r, "If-None-Match");
-                if (inm && strcmp(inm, r->etag) == 0) {
-                        free(text);
-                        struct MHD_Response *resp =
-                            MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-                        MHD_add_response_header(resp, "ETag", r->etag);
-                        set_response(r, 304, resp);
-                        return;
-                }
-        }
-        struct MHD_Response *resp =
-            MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-        MHD_add_response_header(resp, "Content-Type", status_text_type);
-        if (r->etag[0])
-                MHD_add_response_header(resp, "ETag", r->etag);
-        set_response(r, status, resp);
+	char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(body);
+	if (!text) {
+		set_response(r, 500, NULL);
+		return;
+	}
+	size_t len = strlen(text);
+	/* Conditional GET: a strong ETag of the representation when the handler set none. */
+	if (status == 200 && strcmp(r->method, "GET") == 0) {
+		if (!r->etag[0]) {
+			unsigned char d[crypto_hash_sha256_BYTES];
+			char hex[25];
+			crypto_hash_sha256(d, (const unsigned char *)text, len);
+			hex_encode(d, 12, hex);
+			snprintf(r->etag, sizeof(r->etag), "\"%s\"", hex);
+		}
+		const char *inm = req_header(r, "If-None-Match");
+		if (inm && strcmp(inm, r->etag) == 0) {
+			free(text);
+			struct MHD_Response *resp =
+			    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+			MHD_add_response_header(resp, "ETag", r->etag);
+			set_response(r, 304, resp);
+			return;
+		}
+	}
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", status_text_type);
+	if (r->etag[0])
+		MHD_add_response_header(resp, "ETag", r->etag);
+	set_response(r, status, resp);
 }
 
 void req_set_etag_rev(struct req *r, int64_t rev)
 {
-        snprintf(r->etag, sizeof(r->etag), "\"r%lld\"", (long long)rev);
+	snprintf(r->etag, sizeof(r->etag), "\"r%lld\"", (long long)rev);
 }
 
 void reply_error(struct req *r, const struct zw_err *err)
 {
-        int code = err && err->code ? err->code : ZW_EINTERNAL;
-        json_t *e = json_pack("{s:s, s:s}", "code", zw_err_name(code), "message",
-                              err && err->message[0] ? err->message : zw_err_default(code));
-        if (err && err->field[0])
-                json_object_set_new(e, "field", json_string(err->field));
-        if (err && err->clause[0])
-                json_object_set_new(e, "clause", json_string(err->clause));
-        r->etag[0] = 0;
-        reply_json(r, zw_err_status(code), json_pack("{s:o}", "error", e));
-        if (code == ZW_ETHROTTLED && r->resp)
-                MHD_add_response_header(r->resp, "Retry-After", "60");
+	int code = err && err->code ? err->code : ZW_EINTERNAL;
+	json_t *e = json_pack("{s:s, s:s}", "code", zw_err_name(code), "message",
+	                      err && err->message[0] ? err->message : zw_err_default(code));
+	if (err && err->field[0])
+		json_object_set_new(e, "field", json_string(err->field));
+	if (err && err->clause[0])
+		json_object_set_new(e, "clause", json_string(err->clause));
+	r->etag[0] = 0;
+	reply_json(r, zw_err_status(code), json_pack("{s:o}", "error", e));
+	if (code == ZW_ETHROTTLED && r->resp)
+		MHD_add_response_header(r->resp, "Retry-After", "60");
 }
 
 void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)
 {
-        struct zw_err err = {0};
-        err.code = code;
-        snprintf(err.field, sizeof(err.field), "%s", field ? field : "");
-        if (fmt) {
-                va_list ap;
-                va_start(ap, fmt);
-                vsnprintf(err.message, sizeof(err.message), fmt, ap);
-                va_end(ap);
-        }
-        reply_error(r, &err);
+	struct zw_err err = {0};
+	err.code = code;
+	snprintf(err.field, sizeof(err.field), "%s", field ? field : "");
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err.message, sizeof(err.message), fmt, ap);
+		va_end(ap);
+	}
+	reply_error(r, &err);
 }
 
 void reply_bytes(struct req *r, int status, const char *type, const void *data, size_t len,
                  const char *name)
 {
-        struct MHD_Response *resp =
-            MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-        MHD_add_response_header(resp, "Content-Type", type);
-        if (name) {
-                /* RFC 6266 with an RFC 5987 UTF-8 name; the plain name is ASCII-safe. */
-                char enc[700], disp[900];
-                size_t o = 0;
-                for (const unsigned char *p = (const unsigned char *)name;
-                     *p && o + 4 < sizeof(enc); p++) {
-                        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                            (*p >= '0' && *p <= '9') || strchr("-._~", *p))
-                                enc[o++] = (char)*p;
-                        else
-                                o += (size_t)snprintf(enc + o, sizeof(enc) - o, "%%%02X", *p);
-                }
-                enc[o] = 0;
-                snprintf(disp, sizeof(disp), "attachment; filename=\"scan\"; filename*=UTF-8''%s",
-                         enc);
-                MHD_add_response_header(resp, "Content-Disposition", disp);
-        }
-        set_response(r, status, resp);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(resp, "Content-Type", type);
+	if (name) {
+		/* RFC 6266 with an RFC 5987 UTF-8 name; the plain name is ASCII-safe. */
+		char enc[700], disp[900];
+		size_t o = 0;
+		for (const unsigned char *p = (const unsigned char *)name;
+		     *p && o + 4 < sizeof(enc); p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+				enc[o++] = (char)*p;
+			else
+				o += (size_t)snprintf(enc + o, sizeof(enc) - o, "%%%02X", *p);
+		}
+		enc[o] = 0;
+		snprintf(disp, sizeof(disp), "attachment; filename=\"scan\"; filename*=UTF-8''%s",
+		         enc);
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+	}
+	set_response(r, status, resp);
 }
 
 void reply_no_content(struct req *r)
 {
-        set_response(r, 204, MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT));
+	set_response(r, 204, MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT));
 }
 
 const char *req_header(struct req *r, const char *name)
 {
-        return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 const char *req_query(struct req *r, const char *name)
 {
-        return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 json_t *req_json(struct req *r)
 {
-        struct zw_err err = {0};
-        const char *ct = req_header(r, "Content-Type");
-        if (ct && strncmp(ct, "application/json", 16) != 0) {
-                reply_code(r, ZW_EMEDIA, "", "请求体应为 application/json");
-                return NULL;
-        }
-        json_t *v = json_parse_body(r->body.p ? r->body.p : "", r->body.len, &err);
-        if (!v) {
-                reply_error(r, &err);
-                return NULL;
-        }
-        if (!json_is_object(v)) {
-                json_decref(v);
-                reply_code(r, ZW_EINVALID, "", "请求体应为 JSON 对象");
-                return NULL;
-        }
-        return v;
+	struct zw_err err = {0};
+	const char *ct = req_header(r, "Content-Type");
+	if (ct && strncmp(ct, "application/json", 16) != 0) {
+		reply_code(r, ZW_EMEDIA, "", "请求体应为 application/json");
+		return NULL;
+	}
+	json_t *v = json_parse_body(r->body.p ? r->body.p : "", r->body.len, &err);
+	if (!v) {
+		reply_error(r, &err);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		reply_code(r, ZW_EINVALID, "", "请求体应为 JSON 对象");
+		return NULL;
+	}
+	return v;
 }
 
 int64_t req_if_match(struct req *r)
 {
-        const char *v = req_header(r, "If-Match");
-        if (!v || strcmp(v, "*") == 0)
-                return 0;
-        int64_t rev;
-        char num[24];
-        size_t n = strlen(v);
-        if (n >= 4 && n < 22 && v[0] == '"' && v[1] == 'r' && v[n - 1] == '"') {
-                memcpy(num, v + 2, n - 3);
-                num[n - 3] = 0;
-                if (parse_i64(num, 1, INT64_MAX, &rev) == 0)
-                        return rev;
-        }
-        reply_code(r, ZW_EINVALID, "If-Match", "If-Match 应为读取时得到的 ETag，如 \"r3\"");
-        return -1;
+	const char *v = req_header(r, "If-Match");
+	if (!v || strcmp(v, "*") == 0)
+		return 0;
+	int64_t rev;
+	char num[24];
+	size_t n = strlen(v);
+	if (n >= 4 && n < 22 && v[0] == '"' && v[1] == 'r' && v[n - 1] == '"') {
+		memcpy(num, v + 2, n - 3);
+		num[n - 3] = 0;
+		if (parse_i64(num, 1, INT64_MAX, &rev) == 0)
+			return rev;
+	}
+	reply_code(r, ZW_EINVALID, "If-Match", "If-Match 应为读取时得到的 ETag，如 \"r3\"");
+	return -1;
 }
 
 void req_ctx(struct req *r, struct ctx *x)
 {
-        x->st = r->srv->st;
-        x->prof = r->srv->prof;
-        x->by = &r->who;
+	x->st = r->srv->st;
+	x->prof = r->srv->prof;
+	x->by = &r->who;
 }
 
 struct qcheck {
-        const char *const *allowed;
-        const struct list_filter_def *filters;
-        const char *bad;
+	const char *const *allowed;
+	const struct list_filter_def *filters;
+	const char *bad;
 };
 
 static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *value)
 {
-        (void)kind, (void)value;
-        struct qcheck *q = cls;
-        for (const char *const *a = q->allowed; *a; a++)
-                if (strcmp(*a, key) == 0)
-                        return MHD_YES;
-        for (const struct list_filter_def *f = q->filters; f && f->param; f++)
-                if (strcmp(f->param, key) == 0)
-                        return MHD_YES;
-        q->bad = key;
-        return MHD_NO;
+	(void)kind, (void)value;
+	struct qcheck *q = cls;
+	for (const char *const *a = q->allowed; *a; a++)
+		if (strcmp(*a, key) == 0)
+			return MHD_YES;
+	for (const struct list_filter_def *f = q->filters; f && f->param; f++)
+		if (strcmp(f->param, key) == 0)
+			return MHD_YES;
+	q->bad = key;
+	return MHD_NO;
 }
 
 int req_list_query(struct req *r, struct list_query *q, const char *const *sorts,
                    const char *default_sort, const struct list_filter_def *filters,
                    struct zw_err *err)
 {
-        static const char *const common[] = {"limit", "sort", "cursor", NULL};
-        struct qcheck qc = {common, filters, NULL};
-        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
-        if (qc.bad)
-                return zw_errf(err, ZW_EINVALID, qc.bad, "不支持的查询参数“%.40s”", qc.bad);
-        memset(q, 0, sizeof(*q));
-        q->limit = 50;
-        const char *v = req_query(r, "limit");
-        int64_t n;
-        if (v) {
-                if (parse_i64(v, 1, 500, &n) < 0)
-                        return zw_errf(err, ZW_EINVALID, "limit", "limit 应为 1 到 500 的整数");
-                q->limit = (int)n;
-        }
-        const char *sort = req_query(r, "sort");
-        if (!sort)
-                sort = default_sort;
-        q->desc = sort[0] == '-';
-        const char *col = sort + (q->desc || sort[0] == '+');
-        q->sort = NULL;
-        for (const char *const *s = sorts; *s; s++)
-                if (strcmp(*s, col) == 0)
-                        q->sort = *s;
-        if (!q->sort)
-                return zw_errf(err, ZW_EINVALID, "sort", "不支持按“%.40s”排序", col);
-        q->sort_int =
-            strcmp(q->sort, "id") == 0 || strstr(q->sort, "_at") || strstr(q->sort, "_id");
-        if ((v = req_query(r, "cursor")) && list_cursor_decode(v, q, err) < 0)
-                return -err->code;
-        for (const struct list_filter_def *f = filters; f && f->param; f++) {
-                v = req_query(r, f->param);
-                if (!v)
-                        continue;
-                if (q->nf == LQ_MAX_FILTERS)
-                        return zw_errf(err, ZW_EINVALID, f->param, "过滤条件过多");
-                struct lq_filter *lf = &q->f[q->nf++];
-                lf->col = f->column;
-                lf->op = (enum lq_op)f->op;
-                lf->val = v;
-                if (strlen(v) > 200 || !utf8_valid(v, strlen(v), false))
-                        return zw_errf(err, ZW_EINVALID, f->param, "参数“%s”过长或含非法字符",
-                                       f->param);
-                if (lf->op == LQ_EQ_INT || lf->op == LQ_GE_INT || lf->op == LQ_LE_INT) {
-                        bool is_time = strstr(f->column, "at") != NULL &&
-                                       (lf->op == LQ_GE_INT || lf->op == LQ_LE_INT);
-                        if (is_time ? parse_time(v, &lf->ival) < 0
-                                    : parse_i64(v, INT64_MIN, INT64_MAX, &lf->ival) < 0)
-                                return zw_errf(err, ZW_EINVALID, f->param,
-                                               is_time ? "参数“%s”应为 RFC 3339 时间或日期"
-                                                       : "参数“%s”应为整数",
-                                               f->param);
-                }
-        }
-        return 0;
+	static const char *const common[] = {"limit", "sort", "cursor", NULL};
+	struct qcheck qc = {common, filters, NULL};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
+	if (qc.bad)
+		return zw_errf(err, ZW_EINVALID, qc.bad, "不支持的查询参数“%.40s”", qc.bad);
+	memset(q, 0, sizeof(*q));
+	q->limit = 50;
+	const char *v = req_query(r, "limit");
+	int64_t n;
+	if (v) {
+		if (parse_i64(v, 1, 500, &n) < 0)
+			return zw_errf(err, ZW_EINVALID, "limit", "limit 应为 1 到 500 的整数");
+		q->limit = (int)n;
+	}
+	const char *sort = req_query(r, "sort");
+	if (!sort)
+		sort = default_sort;
+	q->desc = sort[0] == '-';
+	const char *col = sort + (q->desc || sort[0] == '+');
+	q->sort = NULL;
+	for (const char *const *s = sorts; *s; s++)
+		if (strcmp(*s, col) == 0)
+			q->sort = *s;
+	if (!q->sort)
+		return zw_errf(err, ZW_EINVALID, "sort", "不支持按“%.40s”排序", col);
+	q->sort_int =
+	    strcmp(q->sort, "id") == 0 || strstr(q->sort, "_at") || strstr(q->sort, "_id");
+	if ((v = req_query(r, "cursor")) && list_cursor_decode(v, q, err) < 0)
+		return -err->code;
+	for (const struct list_filter_def *f = filters; f && f->param; f++) {
+		v = req_query(r, f->param);
+		if (!v)
+			continue;
+		if (q->nf == LQ_MAX_FILTERS)
+			return zw_errf(err, ZW_EINVALID, f->param, "过滤条件过多");
+		struct lq_filter *lf = &q->f[q->nf++];
+		lf->col = f->column;
+		lf->op = (enum lq_op)f->op;
+		lf->val = v;
+		if (strlen(v) > 200 || !utf8_valid(v, strlen(v), false))
+			return zw_errf(err, ZW_EINVALID, f->param, "参数“%s”过长或含非法字符",
+			               f->param);
+		if (lf->op == LQ_EQ_INT || lf->op == LQ_GE_INT || lf->op == LQ_LE_INT) {
+			bool is_time = strstr(f->column, "at") != NULL &&
+			               (lf->op == LQ_GE_INT || lf->op == LQ_LE_INT);
+			if (is_time ? parse_time(v, &lf->ival) < 0
+			            : parse_i64(v, INT64_MIN, INT64_MAX, &lf->ival) < 0)
+				return zw_errf(err, ZW_EINVALID, f->param,
+				               is_time ? "参数“%s”应为 RFC 3339 时间或日期"
+				                       : "参数“%s”应为整数",
+				               f->param);
+		}
+	}
+	return 0;
 }
 
 void reply_list(struct req *r, json_t *items, const struct list_page *page)
 {
-        reply_json(r, 200,
-                   json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                             page->more ? json_string(page->next_cursor) : json_null()));
+	reply_json(r, 200,
+	           json_pack("{s:o, s:o}", "items", items, "next_cursor",
+	                     page->more ? json_string(page->next_cursor) : json_null()));
 }
 
 /* ---- the MHD side ---- */
 
 static void client_address(struct MHD_Connection *c, char *out, size_t n)
 {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        snprintf(out, n, "?");
-        if (!ci || !ci->client_addr)
-                return;
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                          (socklen_t)n);
-        else if (sa->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                          out, (socklen_t)n);
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          out, (socklen_t)n);
 }
 
 static void request_id(struct req *r)
 {
-        const char *given = req_header(r, "X-Request-Id");
-        if (given && strlen(given) >= 8 && strlen(given) < sizeof(r->id)) {
-                bool ok = true;
-                for (const char *p = given; *p; p++)
-                        ok &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
-                if (ok) {
-                        snprintf(r->id, sizeof(r->id), "%s", given);
-                        return;
-                }
-        }
-        unsigned char b[12];
-        randombytes_buf(b, sizeof(b));
-        hex_encode(b, sizeof(b), r->id);
+	const char *given = req_header(r, "X-Request-Id");
+	if (given && strlen(given) >= 8 && strlen(given) < sizeof(r->id)) {
+		bool ok = true;
+		for (const char *p = given; *p; p++)
+			ok &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
+		if (ok) {
+			snprintf(r->id, sizeof(r->id), "%s", given);
+			return;
+		}
+	}
+	unsigned char b[12];
+	randombytes_buf(b, sizeof(b));
+	hex_encode(b, sizeof(b), r->id);
 }
 
 static enum MHD_Result queue(struct req *r)
 {
-        if (!r->resp) {
-                struct zw_err e = {0};
-                zw_errf(&e, ZW_EINTERNAL, NULL, NULL);
-                reply_error(r, &e);
-        }
-        if (!r->resp)
-                return MHD_NO;
-        return MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
+	if (!r->resp) {
+		struct zw_err e = {0};
+		zw_errf(&e, ZW_EINTERNAL, NULL, NULL);
+		reply_error(r, &e);
+	}
+	if (!r->resp)
+		return MHD_NO;
+	return MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
 {
-        (void)version;
-        struct server *srv = cls;
-        struct req *r = *con_cls;
-        if (!r) {
-                r = calloc(1, sizeof(*r));
-                if (!r)
-                        return MHD_NO;
-                *con_cls = r;
-                atomic_fetch_add(&srv->inflight, 1);
-                r->srv = srv;
-                r->conn = conn;
-                r->method = method;
-                r->url = url;
-                r->start_ms = clock_mono_ms();
-                client_address(conn, r->source, sizeof(r->source));
-                snprintf(r->who.source, sizeof(r->who.source), "%s", r->source);
-                request_id(r);
-                snprintf(r->who.request_id, sizeof(r->who.request_id), "%s", r->id);
-                size_t n = strlen(url);
-                r->is_upload =
-                    strcmp(method, "PUT") == 0 && n > 5 && strcmp(url + n - 5, "/scan") == 0;
-                size_t limit = r->is_upload ? srv->cfg.upload_limit : srv->cfg.body_limit;
-                buf_init(&r->body, limit);
-                const char *cl = req_header(r, "Content-Length");
-                int64_t len;
-                if (cl && parse_i64(cl, 0, INT64_MAX, &len) == 0 && (uint64_t)len > limit) {
-                        r->too_large = true;
-                        reply_code(r, ZW_ETOOLARGE, "", "请求体过大（上限 %zu 字节）", limit);
-                        return queue(r);
-                }
-                return MHD_YES;
-        }
-        if (*upload_size) {
-                if (!r->too_large && buf_append(&r->body, upload_data, *upload_size) < 0) {
-                        r->too_large = true;
-                        buf_free(&r->body);
-                }
-                *upload_size = 0;
-                return MHD_YES;
-        }
-        if (r->resp) /* answered early */
-                return MHD_YES;
-        if (r->too_large)
-                reply_code(r, ZW_ETOOLARGE, "", "请求体过大（上限 %zu 字节）", r->body.max);
-        else if (atomic_load(&srv->stopping) && strcmp(method, "GET") != 0)
-                reply_code(r, ZW_EUNAVAILABLE, "", "服务正在停止，请稍后重试");
-        else
-                route_dispatch(r);
-        return queue(r);
+	(void)version;
+	struct server *srv = cls;
+	struct req *r = *con_cls;
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		*con_cls = r;
+		atomic_fetch_add(&srv->inflight, 1);
+		r->srv = srv;
+		r->conn = conn;
+		r->method = method;
+		r->url = url;
+		r->start_ms = clock_mono_ms();
+		client_address(conn, r->source, sizeof(r->source));
+		snprintf(r->who.source, sizeof(r->who.source), "%s", r->source);
+		request_id(r);
+		snprintf(r->who.request_id, sizeof(r->who.request_id), "%s", r->id);
+		size_t n = strlen(url);
+		r->is_upload =
+		    strcmp(method, "PUT") == 0 && n > 5 && strcmp(url + n - 5, "/scan") == 0;
+		size_t limit = r->is_upload ? srv->cfg.upload_limit : srv->cfg.body_limit;
+		buf_init(&r->body, limit);
+		const char *cl = req_header(r, "Content-Length");
+		int64_t len;
+		if (cl && parse_i64(cl, 0, INT64_MAX, &len) == 0 && (uint64_t)len > limit) {
+			r->too_large = true;
+			reply_code(r, ZW_ETOOLARGE, "", "请求体过大（上限 %zu 字节）", limit);
+			return queue(r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		/* A body that trickles in past request_timeout is dropped (slow clients hold a
+		 * worker; MHD's idle timeout alone does not stop them). */
+		if (clock_mono_ms() - r->start_ms > (int64_t)srv->cfg.request_timeout * 1000) {
+			log_warnx("%s %s %s: request body not complete after %us, dropped", r->id,
+			          r->source, r->url, srv->cfg.request_timeout);
+			return MHD_NO;
+		}
+		if (!r->too_large && buf_append(&r->body, upload_data, *upload_size) < 0) {
+			r->too_large = true;
+			buf_free(&r->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->resp) /* answered early */
+		return MHD_YES;
+	if (r->too_large)
+		reply_code(r, ZW_ETOOLARGE, "", "请求体过大（上限 %zu 字节）", r->body.max);
+	else
+		route_dispatch(r);
+	return queue(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-        (void)conn;
-        struct server *srv = cls;
-        struct req *r = *con_cls;
-        if (!r)
-                return;
-        if (srv->access) {
-                char ts[32];
-                format_time(clock_now(), ts);
-                flockfile(srv->access);
-                fprintf(srv->access, "%s %s %s %s %s %d %lldms user=%s%s\n", ts, r->id, r->source,
-                        r->method, r->url, r->status, (long long)(clock_mono_ms() - r->start_ms),
-                        r->authed ? r->who.username : "-",
-                        toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
-                fflush(srv->access);
-                funlockfile(srv->access);
-        }
-        if (r->resp)
-                MHD_destroy_response(r->resp);
-        buf_free(&r->body);
-        sodium_memzero(r->token, sizeof(r->token));
-        free(r);
-        *con_cls = NULL;
-        atomic_fetch_sub(&srv->inflight, 1);
+	(void)conn;
+	struct server *srv = cls;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	if (srv->access) {
+		char ts[32];
+		format_time(clock_now(), ts);
+		flockfile(srv->access);
+		fprintf(srv->access, "%s %s %s %s %s %d %lldms user=%s%s\n", ts, r->id, r->source,
+		        r->method, r->url, r->status, (long long)(clock_mono_ms() - r->start_ms),
+		        r->authed ? r->who.username : "-",
+		        toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+		fflush(srv->access);
+		funlockfile(srv->access);
+	}
+	if (r->resp)
+		MHD_destroy_response(r->resp);
+	buf_free(&r->body);
+	sodium_memzero(r->token, sizeof(r->token));
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
 }
 
 static char *read_file(const char *path)
 {
-        FILE *f = fopen(path, "rb");
-        if (!f)
-                return NULL;
-        struct buf b;
-        buf_init(&b, 1 << 20);
-        char chunk[4096];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                if (buf_append(&b, chunk, n) < 0) {
-                        buf_free(&b);
-                        fclose(f);
-                        return NULL;
-                }
-        fclose(f);
-        return buf_take(&b, NULL);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&b, chunk, n) < 0) {
+			buf_free(&b);
+			fclose(f);
+			return NULL;
+		}
+	fclose(f);
+	return buf_take(&b, NULL);
 }
 
 static int parse_listen(const char *s, struct sockaddr_storage *ss, struct zw_err *err)
 {
-        char host[128];
-        const char *colon = strrchr(s, ':');
-        if (!colon || (size_t)(colon - s) >= sizeof(host))
-                return zw_errf(err, ZW_EINVALID, "listen",
-                               "listen 应为 地址:端口，如 127.0.0.1:8080");
-        memcpy(host, s, (size_t)(colon - s));
-        host[colon - s] = 0;
-        uint32_t port;
-        if (parse_u32(colon + 1, 0, 65535, &port) < 0)
-                return zw_errf(err, ZW_EINVALID, "listen", "端口应为 0 到 65535");
-        memset(ss, 0, sizeof(*ss));
-        char *h = host;
-        if (h[0] == '[' && h[strlen(h) - 1] == ']') {
-                h[strlen(h) - 1] = 0;
-                h++;
-        }
-        struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-        if (inet_pton(AF_INET, h, &in4->sin_addr) == 1) {
-                in4->sin_family = AF_INET;
-                in4->sin_port = htons((uint16_t)port);
-        } else if (inet_pton(AF_INET6, h, &in6->sin6_addr) == 1) {
-                in6->sin6_family = AF_INET6;
-                in6->sin6_port = htons((uint16_t)port);
-        } else {
-                return zw_errf(err, ZW_EINVALID, "listen", "无法识别的地址：%s", host);
-        }
-        return 0;
+	char host[128];
+	const char *colon = strrchr(s, ':');
+	if (!colon || (size_t)(colon - s) >= sizeof(host))
+		return zw_errf(err, ZW_EINVALID, "listen",
+		               "listen 应为 地址:端口，如 127.0.0.1:8080");
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = 0;
+	uint32_t port;
+	if (parse_u32(colon + 1, 0, 65535, &port) < 0)
+		return zw_errf(err, ZW_EINVALID, "listen", "端口应为 0 到 65535");
+	memset(ss, 0, sizeof(*ss));
+	char *h = host;
+	if (h[0] == '[' && h[strlen(h) - 1] == ']') {
+		h[strlen(h) - 1] = 0;
+		h++;
+	}
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, h, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET6, h, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+	} else {
+		return zw_errf(err, ZW_EINVALID, "listen", "无法识别的地址：%s", host);
+	}
+	return 0;
 }
 
 int server_start(struct server *srv, struct zw_err *err)
 {
-        struct sockaddr_storage ss;
-        int rc = parse_listen(srv->cfg.listen, &ss, err);
-        if (rc)
-                return rc;
-        srv->thr = throttle_new(4096, srv->cfg.login_window);
-        if (!srv->thr)
-                return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-        if (srv->cfg.access_log && *srv->cfg.access_log) {
-                srv->access = strcmp(srv->cfg.access_log, "-") == 0
-                                  ? stderr
-                                  : fopen(srv->cfg.access_log, "a");
-                if (!srv->access)
-                        return zw_errf(err, ZW_EINVALID, "access_log", "无法打开访问日志 %s：%s",
-                                       srv->cfg.access_log, strerror(errno));
-        }
-        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_EPOLL;
-        if (ss.ss_family == AF_INET6)
-                flags |= MHD_USE_IPv6;
-        bool tls = srv->cfg.tls_cert && *srv->cfg.tls_cert;
-        if (tls) {
-                srv->tls_cert_pem = read_file(srv->cfg.tls_cert);
-                srv->tls_key_pem = read_file(srv->cfg.tls_key ? srv->cfg.tls_key : "");
-                if (!srv->tls_cert_pem || !srv->tls_key_pem)
-                        return zw_errf(err, ZW_EINVALID, "tls_cert", "无法读取 TLS 证书或私钥");
-                flags |= MHD_USE_TLS;
-        }
-        srv->started_at = clock_now();
-        struct MHD_OptionItem tls_opts[] = {
-            {MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert_pem},
-            {MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key_pem},
-            {MHD_OPTION_END, 0, NULL},
-        };
-        struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
-        srv->d = MHD_start_daemon(
-            flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-            MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-            srv->cfg.conn_timeout, MHD_OPTION_CONNECTION_LIMIT, 1000U,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-            (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY,
-            tls ? tls_opts : none, MHD_OPTION_END);
-        if (!srv->d)
-                return zw_errf(err, ZW_EINTERNAL, NULL,
-                               "无法在 %s 上启动 HTTP 服务（端口被占用？）", srv->cfg.listen);
-        return 0;
+	struct sockaddr_storage ss;
+	int rc = parse_listen(srv->cfg.listen, &ss, err);
+	if (rc)
+		return rc;
+	srv->thr = throttle_new(4096, srv->cfg.login_window);
+	if (!srv->thr)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	if (srv->cfg.access_log && *srv->cfg.access_log) {
+		srv->access = strcmp(srv->cfg.access_log, "-") == 0
+		                  ? stderr
+		                  : fopen(srv->cfg.access_log, "a");
+		if (!srv->access)
+			return zw_errf(err, ZW_EINVALID, "access_log", "无法打开访问日志 %s：%s",
+			               srv->cfg.access_log, strerror(errno));
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_EPOLL;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	bool tls = srv->cfg.tls_cert && *srv->cfg.tls_cert;
+	if (tls) {
+		srv->tls_cert_pem = read_file(srv->cfg.tls_cert);
+		srv->tls_key_pem = read_file(srv->cfg.tls_key ? srv->cfg.tls_key : "");
+		if (!srv->tls_cert_pem || !srv->tls_key_pem)
+			return zw_errf(err, ZW_EINVALID, "tls_cert", "无法读取 TLS 证书或私钥");
+		flags |= MHD_USE_TLS;
+	}
+	srv->started_at = clock_now();
+	struct MHD_OptionItem tls_opts[] = {
+	    {MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert_pem},
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key_pem},
+	    {MHD_OPTION_END, 0, NULL},
+	};
+	struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
+	srv->d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	    srv->cfg.conn_timeout, MHD_OPTION_CONNECTION_LIMIT, 1000U,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY,
+	    tls ? tls_opts : none, MHD_OPTION_END);
+	if (!srv->d)
+		return zw_errf(err, ZW_EINTERNAL, NULL,
+		               "无法在 %s 上启动 HTTP 服务（端口被占用？）", srv->cfg.listen);
+	return 0;
 }
 
 void server_stop(struct server *srv)
 {
-        if (!srv->d)
-                return;
-        atomic_store(&srv->stopping, true);
-        MHD_socket s = MHD_quiesce_daemon(srv->d);
-        if (s != MHD_INVALID_SOCKET)
-                close(s);
-        int64_t deadline = clock_mono_ms() + (int64_t)srv->cfg.shutdown_grace * 1000;
-        while (atomic_load(&srv->inflight) > 0 && clock_mono_ms() < deadline) {
-                struct timespec ts = {0, 20 * 1000 * 1000};
-                nanosleep(&ts, NULL);
-        }
-        if (atomic_load(&srv->inflight) > 0)
-                log_warnx("shutdown: %d requests still open after %us", atomic_load(&srv->inflight),
-                          srv->cfg.shutdown_grace);
-        MHD_stop_daemon(srv->d);
-        srv->d = NULL;
-        if (srv->access && srv->access != stderr)
-                fclose(srv->access);
-        srv->access = NULL;
-        throttle_free(srv->thr);
-        srv->thr = NULL;
-        free(srv->tls_cert_pem);
-        free(srv->tls_key_pem);
+	if (!srv->d)
+		return;
+	atomic_store(&srv->stopping, true);
+	MHD_socket s = MHD_quiesce_daemon(srv->d);
+	if (s != MHD_INVALID_SOCKET)
+		close(s);
+	int64_t deadline = clock_mono_ms() + (int64_t)srv->cfg.shutdown_grace * 1000;
+	while (atomic_load(&srv->inflight) > 0 && clock_mono_ms() < deadline) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	if (atomic_load(&srv->inflight) > 0)
+		log_warnx("shutdown: %d requests still open after %us", atomic_load(&srv->inflight),
+		          srv->cfg.shutdown_grace);
+	MHD_stop_daemon(srv->d);
+	srv->d = NULL;
+	if (srv->access && srv->access != stderr)
+		fclose(srv->access);
+	srv->access = NULL;
+	throttle_free(srv->thr);
+	srv->thr = NULL;
+	free(srv->tls_cert_pem);
+	free(srv->tls_key_pem);
 }

@@ -57,132 +57,132 @@ const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
 
 int fail(struct req *r, int rc, const struct zw_err *err)
 {
-        if (rc >= 0)
-                return 0;
-        if (err && err->code)
-                reply_error(r, err);
-        else
-                reply_code(r, -rc, NULL, NULL);
-        return 1;
+	if (rc >= 0)
+		return 0;
+	if (err && err->code)
+		reply_error(r, err);
+	else
+		reply_code(r, -rc, NULL, NULL);
+	return 1;
 }
 
 int route_match(const char *pattern, const char *path, struct req *r)
 {
-        int np = 0;
-        const char *p = pattern, *s = path;
-        while (*p && *s) {
-                if (*p == '{') {
-                        const char *pe = strchr(p, '}');
-                        const char *se = strchr(s, '/');
-                        size_t slen = se ? (size_t)(se - s) : strlen(s);
-                        if (!pe || slen == 0)
-                                return 0;
-                        char seg[128];
-                        if (slen >= sizeof(seg))
-                                return 0;
-                        memcpy(seg, s, slen);
-                        seg[slen] = 0;
-                        bool is_id = pe - p >= 3 && pe[-1] == 'd' && pe[-2] == 'i';
-                        if (is_id) {
-                                int64_t v;
-                                if (np >= REQ_MAX_PARAMS || parse_i64(seg, 1, INT64_MAX, &v) < 0)
-                                        return 0;
-                                if (r)
-                                        r->params[np] = v;
-                                np++;
-                        } else if (r) {
-                                snprintf(r->sparam, sizeof(r->sparam), "%s", seg);
-                        }
-                        p = pe + 1;
-                        s += slen;
-                        continue;
-                }
-                if (*p != *s)
-                        return 0;
-                p++, s++;
-        }
-        if (*p || *s)
-                return 0;
-        if (r)
-                r->nparams = np;
-        return 1;
+	int np = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = strchr(s, '/');
+			size_t slen = se ? (size_t)(se - s) : strlen(s);
+			if (!pe || slen == 0)
+				return 0;
+			char seg[128];
+			if (slen >= sizeof(seg))
+				return 0;
+			memcpy(seg, s, slen);
+			seg[slen] = 0;
+			bool is_id = pe - p >= 3 && pe[-1] == 'd' && pe[-2] == 'i';
+			if (is_id) {
+				int64_t v;
+				if (np >= REQ_MAX_PARAMS || parse_i64(seg, 1, INT64_MAX, &v) < 0)
+					return 0;
+				if (r)
+					r->params[np] = v;
+				np++;
+			} else if (r) {
+				snprintf(r->sparam, sizeof(r->sparam), "%s", seg);
+			}
+			p = pe + 1;
+			s += slen;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++, s++;
+	}
+	if (*p || *s)
+		return 0;
+	if (r)
+		r->nparams = np;
+	return 1;
 }
 
 static const char *cookie_token(struct req *r)
 {
-        return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zwnet_session");
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zwnet_session");
 }
 
 static int authenticate(struct req *r, struct zw_err *err)
 {
-        const char *auth = req_header(r, "Authorization");
-        const char *tok = NULL;
-        bool cookie = false;
-        if (auth) {
-                if (strncasecmp(auth, "Bearer ", 7) != 0)
-                        return zw_errf(err, ZW_EUNAUTHENTICATED, "Authorization",
-                                       "Authorization 应为 Bearer 令牌");
-                tok = auth + 7;
-        } else if ((tok = cookie_token(r))) {
-                cookie = true;
-        } else {
-                return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
-        }
-        if (strlen(tok) >= sizeof(r->token))
-                return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
-        char csrf[40] = "";
-        struct principal p = r->who;
-        int rc = account_authenticate(r->srv->st, tok, &p, csrf, err);
-        if (rc)
-                return rc;
-        p.via_cookie = cookie;
-        if (cookie && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
-                const char *given = req_header(r, "X-CSRF-Token");
-                if (!csrf[0] || !given || strlen(given) != strlen(csrf) ||
-                    sodium_memcmp(given, csrf, strlen(csrf)) != 0)
-                        return zw_errf(err, ZW_ECSRF, "X-CSRF-Token", NULL);
-        }
-        r->who = p;
-        r->authed = true;
-        snprintf(r->token, sizeof(r->token), "%s", tok);
-        return 0;
+	const char *auth = req_header(r, "Authorization");
+	const char *tok = NULL;
+	bool cookie = false;
+	if (auth) {
+		if (strncasecmp(auth, "Bearer ", 7) != 0)
+			return zw_errf(err, ZW_EUNAUTHENTICATED, "Authorization",
+			               "Authorization 应为 Bearer 令牌");
+		tok = auth + 7;
+	} else if ((tok = cookie_token(r))) {
+		cookie = true;
+	} else {
+		return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
+	}
+	if (strlen(tok) >= sizeof(r->token))
+		return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
+	char csrf[40] = "";
+	struct principal p = r->who;
+	int rc = account_authenticate(r->srv->st, tok, &p, csrf, err);
+	if (rc)
+		return rc;
+	p.via_cookie = cookie;
+	if (cookie && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+		const char *given = req_header(r, "X-CSRF-Token");
+		if (!csrf[0] || !given || strlen(given) != strlen(csrf) ||
+		    sodium_memcmp(given, csrf, strlen(csrf)) != 0)
+			return zw_errf(err, ZW_ECSRF, "X-CSRF-Token", NULL);
+	}
+	r->who = p;
+	r->authed = true;
+	snprintf(r->token, sizeof(r->token), "%s", tok);
+	return 0;
 }
 
 void route_dispatch(struct req *r)
 {
-        const struct route *hit = NULL;
-        char allow[64] = "";
-        for (size_t i = 0; i < nroutes; i++) {
-                if (!route_match(routes[i].path, r->url, NULL))
-                        continue;
-                if (strcmp(routes[i].method, r->method) == 0) {
-                        hit = &routes[i];
-                        break;
-                }
-                size_t n = strlen(allow);
-                snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", routes[i].method);
-        }
-        if (!hit) {
-                if (allow[0]) {
-                        reply_code(r, ZW_EMETHOD, NULL, "此地址只支持：%s", allow);
-                        if (r->resp)
-                                MHD_add_response_header(r->resp, "Allow", allow);
-                } else {
-                        reply_code(r, ZW_ENOTFOUND, NULL, "没有这个接口：%.100s", r->url);
-                }
-                return;
-        }
-        route_match(hit->path, r->url, r);
-        if ((hit->flags & ROUTE_UPLOAD) == 0 && r->is_upload) {
-                reply_code(r, ZW_EMETHOD, NULL, NULL);
-                return;
-        }
-        if (!(hit->flags & ROUTE_PUBLIC)) {
-                struct zw_err err = {0};
-                if (authenticate(r, &err) < 0) {
-                        reply_error(r, &err);
-                        return;
-                }
-        }
-        hit->fn(r);
+	const struct route *hit = NULL;
+	char allow[64] = "";
+	for (size_t i = 0; i < nroutes; i++) {
+		if (!route_match(routes[i].path, r->url, NULL))
+			continue;
+		if (strcmp(routes[i].method, r->method) == 0) {
+			hit = &routes[i];
+			break;
+		}
+		size_t n = strlen(allow);
+		snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", routes[i].method);
+	}
+	if (!hit) {
+		if (allow[0]) {
+			reply_code(r, ZW_EMETHOD, NULL, "此地址只支持：%s", allow);
+			if (r->resp)
+				MHD_add_response_header(r->resp, "Allow", allow);
+		} else {
+			reply_code(r, ZW_ENOTFOUND, NULL, "没有这个接口：%.100s", r->url);
+		}
+		return;
+	}
+	route_match(hit->path, r->url, r);
+	if ((hit->flags & ROUTE_UPLOAD) == 0 && r->is_upload) {
+		reply_code(r, ZW_EMETHOD, NULL, NULL);
+		return;
+	}
+	if (!(hit->flags & ROUTE_PUBLIC)) {
+		struct zw_err err = {0};
+		if (authenticate(r, &err) < 0) {
+			reply_error(r, &err);
+			return;
+		}
+	}
+	hit->fn(r);
 }

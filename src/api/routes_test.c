@@ -9,69 +9,69 @@
 /* The OpenAPI document lists exactly the routes the server has, method by method. */
 static void test_openapi_in_step(void **state)
 {
-        (void)state;
-        const struct embed_file *f = embed_find("api/openapi.json");
-        assert_non_null(f);
-        json_error_t je;
-        json_t *doc = json_loadb(f->data, f->size, 0, &je);
-        assert_non_null(doc);
-        json_t *paths = json_object_get(doc, "paths");
-        size_t documented = 0;
-        const char *path;
-        json_t *item;
-        json_object_foreach(paths, path, item)
-        {
-                const char *method;
-                json_t *op;
-                json_object_foreach(item, method, op)
-                {
-                        documented++;
-                        bool found = false;
-                        for (size_t i = 0; i < nroutes; i++)
-                                found |= strcmp(routes[i].path, path) == 0 &&
-                                         strcasecmp(routes[i].method, method) == 0;
-                        if (!found)
-                                fail_msg("openapi.json documents %s %s, which is no route", method,
-                                         path);
-                        assert_non_null(json_object_get(op, "summary"));
-                        assert_non_null(json_object_get(op, "responses"));
-                }
-        }
-        for (size_t i = 0; i < nroutes; i++) {
-                char m[8];
-                size_t k;
-                for (k = 0; routes[i].method[k] && k < 7; k++)
-                        m[k] = (char)(routes[i].method[k] | 0x20);
-                m[k] = 0;
-                if (!json_object_get(json_object_get(paths, routes[i].path), m))
-                        fail_msg("route %s %s is missing from openapi.json", routes[i].method,
-                                 routes[i].path);
-        }
-        assert_int_equal(documented, nroutes);
-        json_decref(doc);
+	(void)state;
+	const struct embed_file *f = embed_find("api/openapi.json");
+	assert_non_null(f);
+	json_error_t je;
+	json_t *doc = json_loadb(f->data, f->size, 0, &je);
+	assert_non_null(doc);
+	json_t *paths = json_object_get(doc, "paths");
+	size_t documented = 0;
+	const char *path;
+	json_t *item;
+	json_object_foreach(paths, path, item)
+	{
+		const char *method;
+		json_t *op;
+		json_object_foreach(item, method, op)
+		{
+			documented++;
+			bool found = false;
+			for (size_t i = 0; i < nroutes; i++)
+				found |= strcmp(routes[i].path, path) == 0 &&
+				         strcasecmp(routes[i].method, method) == 0;
+			if (!found)
+				fail_msg("openapi.json documents %s %s, which is no route", method,
+				         path);
+			assert_non_null(json_object_get(op, "summary"));
+			assert_non_null(json_object_get(op, "responses"));
+		}
+	}
+	for (size_t i = 0; i < nroutes; i++) {
+		char m[8];
+		size_t k;
+		for (k = 0; routes[i].method[k] && k < 7; k++)
+			m[k] = (char)(routes[i].method[k] | 0x20);
+		m[k] = 0;
+		if (!json_object_get(json_object_get(paths, routes[i].path), m))
+			fail_msg("route %s %s is missing from openapi.json", routes[i].method,
+			         routes[i].path);
+	}
+	assert_int_equal(documented, nroutes);
+	json_decref(doc);
 }
 
 static void test_match(void **state)
 {
-        (void)state;
-        struct req r;
-        memset(&r, 0, sizeof(r));
-        assert_true(
-            route_match("/api/v1/units/{id}/contacts/{cid}", "/api/v1/units/12/contacts/3", &r));
-        assert_int_equal(r.nparams, 2);
-        assert_int_equal(r.params[0], 12);
-        assert_int_equal(r.params[1], 3);
-        assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/abc", &r));
-        assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/0", &r));
-        assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/-1", &r));
-        assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/1/", &r));
-        assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/", &r));
-        assert_true(
-            route_match("/api/v1/profile/clauses/{clause}", "/api/v1/profile/clauses/TB-13", &r));
-        assert_string_equal(r.sparam, "TB-13");
+	(void)state;
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	assert_true(
+	    route_match("/api/v1/units/{id}/contacts/{cid}", "/api/v1/units/12/contacts/3", &r));
+	assert_int_equal(r.nparams, 2);
+	assert_int_equal(r.params[0], 12);
+	assert_int_equal(r.params[1], 3);
+	assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/abc", &r));
+	assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/0", &r));
+	assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/-1", &r));
+	assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/1/", &r));
+	assert_false(route_match("/api/v1/units/{id}", "/api/v1/units/", &r));
+	assert_true(
+	    route_match("/api/v1/profile/clauses/{clause}", "/api/v1/profile/clauses/TB-13", &r));
+	assert_string_equal(r.sparam, "TB-13");
 }
 
 int main(void)
 {
-        RUN(cmocka_unit_test(test_openapi_in_step), cmocka_unit_test(test_match));
+	RUN(cmocka_unit_test(test_openapi_in_step), cmocka_unit_test(test_match));
 }

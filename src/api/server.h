@@ -26,28 +26,29 @@
 struct throttle;
 
 struct server_cfg {
-        const char *listen; /* ADDR:PORT */
-        const char *tls_cert, *tls_key;
-        size_t body_limit, upload_limit;
-        unsigned conn_timeout; /* seconds */
-        unsigned threads;
-        unsigned shutdown_grace; /* seconds to wait for in-flight requests */
-        const char *access_log;  /* path, "-" for stderr, "" for none */
-        unsigned login_max_failures, login_ip_max_failures, login_window; /* seconds */
+	const char *listen; /* ADDR:PORT */
+	const char *tls_cert, *tls_key;
+	size_t body_limit, upload_limit;
+	unsigned conn_timeout;    /* seconds a connection may stay idle */
+	unsigned request_timeout; /* seconds a request body may take to arrive */
+	unsigned threads;
+	unsigned shutdown_grace; /* seconds to wait for in-flight requests */
+	const char *access_log;  /* path, "-" for stderr, "" for none */
+	unsigned login_max_failures, login_ip_max_failures, login_window; /* seconds */
 };
 
 struct server {
-        struct server_cfg cfg;
-        struct store *st;
-        const struct profile *prof;
-        struct account_cfg acct;
-        struct throttle *thr;
-        FILE *access;
-        struct MHD_Daemon *d;
-        atomic_int inflight;
-        atomic_bool stopping;
-        char *tls_cert_pem, *tls_key_pem;
-        int64_t started_at;
+	struct server_cfg cfg;
+	struct store *st;
+	const struct profile *prof;
+	struct account_cfg acct;
+	struct throttle *thr;
+	FILE *access;
+	struct MHD_Daemon *d;
+	atomic_int inflight;
+	atomic_bool stopping;
+	char *tls_cert_pem, *tls_key_pem;
+	int64_t started_at;
 };
 
 int server_start(struct server *srv, struct zw_err *err);
@@ -59,24 +60,24 @@ void server_stop(struct server *srv);
 #define REQ_MAX_PARAMS 4
 
 struct req {
-        struct server *srv;
-        struct MHD_Connection *conn;
-        const char *method, *url;
-        char id[40];
-        char source[64];
-        struct buf body;
-        bool too_large, is_upload;
-        int64_t start_ms;
-        struct principal who;
-        bool authed;
-        char token[64];
-        int64_t params[REQ_MAX_PARAMS];
-        char sparam[128];
-        int nparams;
-        /* the answer */
-        int status;
-        struct MHD_Response *resp;
-        char etag[48];
+	struct server *srv;
+	struct MHD_Connection *conn;
+	const char *method, *url;
+	char id[40];
+	char source[64];
+	struct buf body;
+	bool too_large, is_upload;
+	int64_t start_ms;
+	struct principal who;
+	bool authed;
+	char token[64];
+	int64_t params[REQ_MAX_PARAMS];
+	char sparam[128];
+	int nparams;
+	/* the answer */
+	int status;
+	struct MHD_Response *resp;
+	char etag[48];
 };
 
 typedef void (*handler_fn)(struct req *r);
@@ -103,8 +104,8 @@ void req_ctx(struct req *r, struct ctx *x);
 
 /* List query from ?limit=&sort=&cursor= and the resource's filters. */
 struct list_filter_def {
-        const char *param, *column;
-        int op; /* enum lq_op */
+	const char *param, *column;
+	int op; /* enum lq_op */
 };
 int req_list_query(struct req *r, struct list_query *q, const char *const *sorts,
                    const char *default_sort, const struct list_filter_def *filters,
@@ -113,10 +114,10 @@ void reply_list(struct req *r, json_t *items_take, const struct list_page *page)
 
 /* routes.c */
 struct route {
-        const char *method, *path;
-        handler_fn fn;
-        unsigned flags;
-        const char *summary;
+	const char *method, *path;
+	handler_fn fn;
+	unsigned flags;
+	const char *summary;
 };
 enum { ROUTE_PUBLIC = 1, ROUTE_UPLOAD = 2 };
 extern const struct route routes[];

@@ -10,13 +10,13 @@
 #include "store/store.h"
 
 struct cli_env {
-        struct config cfg;
-        struct store *st;
-        struct profile *prof;
-        struct account_cfg acct;
-        struct principal who;
-        int rest[64];
-        int nrest;
+	struct config cfg;
+	struct store *st;
+	struct profile *prof;
+	struct account_cfg acct;
+	struct principal who;
+	int rest[64];
+	int nrest;
 };
 
 /* Parse flags, open the database and load the profile (the one named, else the one the

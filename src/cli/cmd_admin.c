@@ -15,417 +15,417 @@
 
 void cli_err(const struct zw_err *err)
 {
-        fprintf(stderr, "zwnet: %s%s%s%s%s\n",
-                err->message[0] ? err->message : zw_err_default(err->code),
-                err->field[0] ? "（字段 " : "", err->field, err->field[0] ? "）" : "",
-                err->clause[0] ? "" : "");
-        if (err->clause[0])
-                fprintf(stderr, "依据条款：%s\n", err->clause);
+	fprintf(stderr, "zwnet: %s%s%s%s%s\n",
+	        err->message[0] ? err->message : zw_err_default(err->code),
+	        err->field[0] ? "（字段 " : "", err->field, err->field[0] ? "）" : "",
+	        err->clause[0] ? "" : "");
+	if (err->clause[0])
+		fprintf(stderr, "依据条款：%s\n", err->clause);
 }
 
 int cli_open(struct cli_env *e, int argc, char **argv, bool need_db)
 {
-        memset(e, 0, sizeof(*e));
-        config_defaults(&e->cfg);
-        struct zw_err err = {0};
-        if (config_parse_args(&e->cfg, argc, argv, e->rest, &e->nrest, &err) < 0) {
-                cli_err(&err);
-                config_free(&e->cfg);
-                return 2;
-        }
-        enum log_level lvl;
-        if (log_level_parse(e->cfg.log_level, &lvl) == 0)
-                log_init(lvl, stderr);
-        e->acct.session_ttl = e->cfg.session_ttl;
-        if (account_cost_parse(e->cfg.password_cost, &e->acct) < 0) {
-                fprintf(stderr,
-                        "zwnet: password_cost 只能是 interactive、moderate、sensitive 或 min\n");
-                config_free(&e->cfg);
-                return 2;
-        }
-        char stored[64] = "";
-        if (need_db) {
-                if (store_open(e->cfg.db, &e->st, &err) < 0) {
-                        cli_err(&err);
-                        config_free(&e->cfg);
-                        return 1;
-                }
-                store_meta_get(e->st, "profile", stored, sizeof(stored));
-        }
-        const char *name = *e->cfg.profile ? e->cfg.profile : *stored ? stored : "tongbai";
-        if (profile_load(name, &e->prof, &err) < 0) {
-                cli_err(&err);
-                cli_close(e);
-                return 1;
-        }
-        if (need_db) {
-                if (*stored && strcmp(stored, e->prof->id) != 0)
-                        log_warnx("数据库按办法 %s 建立，现在使用 %s", stored, e->prof->id);
-                if (!*stored)
-                        store_meta_set(e->st, "profile", e->prof->id, NULL);
-        }
-        e->who.role = ROLE_SYSTEM;
-        const struct passwd *pw = getpwuid(getuid());
-        snprintf(e->who.username, sizeof(e->who.username), "cli:%s", pw ? pw->pw_name : "?");
-        snprintf(e->who.source, sizeof(e->who.source), "cli");
-        snprintf(e->who.request_id, sizeof(e->who.request_id), "cli-%d", (int)getpid());
-        return 0;
+	memset(e, 0, sizeof(*e));
+	config_defaults(&e->cfg);
+	struct zw_err err = {0};
+	if (config_parse_args(&e->cfg, argc, argv, e->rest, &e->nrest, &err) < 0) {
+		cli_err(&err);
+		config_free(&e->cfg);
+		return 2;
+	}
+	enum log_level lvl;
+	if (log_level_parse(e->cfg.log_level, &lvl) == 0)
+		log_init(lvl, stderr);
+	e->acct.session_ttl = e->cfg.session_ttl;
+	if (account_cost_parse(e->cfg.password_cost, &e->acct) < 0) {
+		fprintf(stderr,
+		        "zwnet: password_cost 只能是 interactive、moderate、sensitive 或 min\n");
+		config_free(&e->cfg);
+		return 2;
+	}
+	char stored[64] = "";
+	if (need_db) {
+		if (store_open(e->cfg.db, &e->st, &err) < 0) {
+			cli_err(&err);
+			config_free(&e->cfg);
+			return 1;
+		}
+		store_meta_get(e->st, "profile", stored, sizeof(stored));
+	}
+	const char *name = *e->cfg.profile ? e->cfg.profile : *stored ? stored : "tongbai";
+	if (profile_load(name, &e->prof, &err) < 0) {
+		cli_err(&err);
+		cli_close(e);
+		return 1;
+	}
+	if (need_db) {
+		if (*stored && strcmp(stored, e->prof->id) != 0)
+			log_warnx("数据库按办法 %s 建立，现在使用 %s", stored, e->prof->id);
+		if (!*stored)
+			store_meta_set(e->st, "profile", e->prof->id, NULL);
+	}
+	e->who.role = ROLE_SYSTEM;
+	const struct passwd *pw = getpwuid(getuid());
+	snprintf(e->who.username, sizeof(e->who.username), "cli:%s", pw ? pw->pw_name : "?");
+	snprintf(e->who.source, sizeof(e->who.source), "cli");
+	snprintf(e->who.request_id, sizeof(e->who.request_id), "cli-%d", (int)getpid());
+	return 0;
 }
 
 void cli_close(struct cli_env *e)
 {
-        store_close(e->st);
-        profile_free(e->prof);
-        config_free(&e->cfg);
-        e->st = NULL;
-        e->prof = NULL;
+	store_close(e->st);
+	profile_free(e->prof);
+	config_free(&e->cfg);
+	e->st = NULL;
+	e->prof = NULL;
 }
 
 /* Remaining arguments: positional words and --flags the config table does not know. */
 static const char *arg_pos(struct cli_env *e, char **argv, int n)
 {
-        int k = 0;
-        for (int i = 0; i < e->nrest; i++) {
-                const char *a = argv[e->rest[i]];
-                if (strncmp(a, "--", 2) == 0) {
-                        if (!strchr(a, '=') && i + 1 < e->nrest &&
-                            e->rest[i + 1] == e->rest[i] + 1 && strcmp(a, "--json") != 0)
-                                i++;
-                        continue;
-                }
-                if (k++ == n)
-                        return a;
-        }
-        return NULL;
+	int k = 0;
+	for (int i = 0; i < e->nrest; i++) {
+		const char *a = argv[e->rest[i]];
+		if (strncmp(a, "--", 2) == 0) {
+			if (!strchr(a, '=') && i + 1 < e->nrest &&
+			    e->rest[i + 1] == e->rest[i] + 1 && strcmp(a, "--json") != 0)
+				i++;
+			continue;
+		}
+		if (k++ == n)
+			return a;
+	}
+	return NULL;
 }
 
 static const char *arg_flag(struct cli_env *e, char **argv, const char *flag)
 {
-        size_t n = strlen(flag);
-        for (int i = 0; i < e->nrest; i++) {
-                const char *a = argv[e->rest[i]];
-                if (strncmp(a, flag, n) == 0 && a[n] == '=')
-                        return a + n + 1;
-                if (strcmp(a, flag) == 0 && i + 1 < e->nrest && e->rest[i + 1] == e->rest[i] + 1)
-                        return argv[e->rest[i + 1]];
-        }
-        return NULL;
+	size_t n = strlen(flag);
+	for (int i = 0; i < e->nrest; i++) {
+		const char *a = argv[e->rest[i]];
+		if (strncmp(a, flag, n) == 0 && a[n] == '=')
+			return a + n + 1;
+		if (strcmp(a, flag) == 0 && i + 1 < e->nrest && e->rest[i + 1] == e->rest[i] + 1)
+			return argv[e->rest[i + 1]];
+	}
+	return NULL;
 }
 
 static bool arg_has(struct cli_env *e, char **argv, const char *flag)
 {
-        for (int i = 0; i < e->nrest; i++)
-                if (strcmp(argv[e->rest[i]], flag) == 0)
-                        return true;
-        return false;
+	for (int i = 0; i < e->nrest; i++)
+		if (strcmp(argv[e->rest[i]], flag) == 0)
+			return true;
+	return false;
 }
 
 static char *read_password(void)
 {
-        const char *env = getenv("ZWNET_PASSWORD");
-        if (env && *env)
-                return strdup(env);
-        static char line[256];
-        struct termios old, quiet;
-        bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-        if (tty) {
-                fprintf(stderr, "密码: ");
-                quiet = old;
-                quiet.c_lflag &= (tcflag_t)~ECHO;
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
-        char *got = fgets(line, sizeof(line), stdin);
-        if (tty) {
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-                fputc('\n', stderr);
-        }
-        if (!got)
-                return NULL;
-        line[strcspn(line, "\r\n")] = 0;
-        return strdup(line);
+	const char *env = getenv("ZWNET_PASSWORD");
+	if (env && *env)
+		return strdup(env);
+	static char line[256];
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		fprintf(stderr, "密码: ");
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t)~ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	char *got = fgets(line, sizeof(line), stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (!got)
+		return NULL;
+	line[strcspn(line, "\r\n")] = 0;
+	return strdup(line);
 }
 
 int cmd_user(int argc, char **argv)
 {
-        struct cli_env e;
-        int rc = cli_open(&e, argc, argv, true);
-        if (rc)
-                return rc;
-        const char *verb = arg_pos(&e, argv, 0), *name = arg_pos(&e, argv, 1);
-        const char *role = arg_flag(&e, argv, "--role"), *unit = arg_flag(&e, argv, "--unit");
-        struct zw_err err = {0};
-        if (!verb || strcmp(verb, "add") != 0 || !name || !role) {
-                fprintf(stderr, "用法: zwnet user add NAME --role ROLE [--unit ID] [--display-name "
-                                "姓名] --db FILE\n"
-                                "（密码取自环境变量 ZWNET_PASSWORD，否则提示输入）\n");
-                cli_close(&e);
-                return 2;
-        }
-        struct user u = {.username = (char *)name,
-                         .role = (char *)role,
-                         .display_name = (char *)arg_flag(&e, argv, "--display-name")};
-        enum role r;
-        if (role_parse(role, &r) < 0) {
-                fprintf(stderr, "zwnet: 角色只能是 manager、authority、operator、carrier、"
-                                "unit_admin、supervisor、auditor\n");
-                cli_close(&e);
-                return 2;
-        }
-        if (unit && parse_i64(unit, 1, INT64_MAX, &u.unit_id) < 0) {
-                fprintf(stderr, "zwnet: --unit 应为单位编号\n");
-                cli_close(&e);
-                return 2;
-        }
-        char *pw = read_password();
-        int64_t id;
-        rc = account_user_create(e.st, &e.acct, &e.who, &u, pw, &id, &err);
-        if (pw) {
-                memset(pw, 0, strlen(pw));
-                free(pw);
-        }
-        if (rc < 0) {
-                cli_err(&err);
-                cli_close(&e);
-                return 1;
-        }
-        printf("已创建用户 %s（编号 %lld，角色 %s）\n", name, (long long)id, role);
-        cli_close(&e);
-        return 0;
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *verb = arg_pos(&e, argv, 0), *name = arg_pos(&e, argv, 1);
+	const char *role = arg_flag(&e, argv, "--role"), *unit = arg_flag(&e, argv, "--unit");
+	struct zw_err err = {0};
+	if (!verb || strcmp(verb, "add") != 0 || !name || !role) {
+		fprintf(stderr, "用法: zwnet user add NAME --role ROLE [--unit ID] [--display-name "
+		                "姓名] --db FILE\n"
+		                "（密码取自环境变量 ZWNET_PASSWORD，否则提示输入）\n");
+		cli_close(&e);
+		return 2;
+	}
+	struct user u = {.username = (char *)name,
+	                 .role = (char *)role,
+	                 .display_name = (char *)arg_flag(&e, argv, "--display-name")};
+	enum role r;
+	if (role_parse(role, &r) < 0) {
+		fprintf(stderr, "zwnet: 角色只能是 manager、authority、operator、carrier、"
+		                "unit_admin、supervisor、auditor\n");
+		cli_close(&e);
+		return 2;
+	}
+	if (unit && parse_i64(unit, 1, INT64_MAX, &u.unit_id) < 0) {
+		fprintf(stderr, "zwnet: --unit 应为单位编号\n");
+		cli_close(&e);
+		return 2;
+	}
+	char *pw = read_password();
+	int64_t id;
+	rc = account_user_create(e.st, &e.acct, &e.who, &u, pw, &id, &err);
+	if (pw) {
+		memset(pw, 0, strlen(pw));
+		free(pw);
+	}
+	if (rc < 0) {
+		cli_err(&err);
+		cli_close(&e);
+		return 1;
+	}
+	printf("已创建用户 %s（编号 %lld，角色 %s）\n", name, (long long)id, role);
+	cli_close(&e);
+	return 0;
 }
 
 static void print_units(json_t *items)
 {
-        size_t i;
-        json_t *v;
-        printf("%-5s %-10s %-8s %-6s %s\n", "编号", "状态", "类型", "层级", "名称");
-        json_array_foreach(items, i, v)
-        {
-                printf("%-5lld %-10s %-8s %-6s %s\n",
-                       (long long)json_integer_value(json_object_get(v, "id")),
-                       json_string_value(json_object_get(v, "status")),
-                       json_string_value(json_object_get(v, "type")),
-                       json_string_value(json_object_get(v, "level")),
-                       json_string_value(json_object_get(v, "name")));
-        }
+	size_t i;
+	json_t *v;
+	printf("%-5s %-10s %-8s %-6s %s\n", "编号", "状态", "类型", "层级", "名称");
+	json_array_foreach(items, i, v)
+	{
+		printf("%-5lld %-10s %-8s %-6s %s\n",
+		       (long long)json_integer_value(json_object_get(v, "id")),
+		       json_string_value(json_object_get(v, "status")),
+		       json_string_value(json_object_get(v, "type")),
+		       json_string_value(json_object_get(v, "level")),
+		       json_string_value(json_object_get(v, "name")));
+	}
 }
 
 /* Build a JSON object from --field value flags of a record schema (dashes for underscores). */
 static json_t *flags_to_json(struct cli_env *e, char **argv, const struct rec_schema *sc,
                              const char *const *skip)
 {
-        json_t *o = json_object();
-        for (size_t i = 0; i < sc->nfields; i++) {
-                const struct rec_field *f = &sc->fields[i];
-                char flag[64];
-                snprintf(flag, sizeof(flag), "--%s", f->name);
-                for (char *p = flag + 2; *p; p++)
-                        if (*p == '_')
-                                *p = '-';
-                bool skipped = false;
-                for (const char *const *s = skip; s && *s; s++)
-                        skipped |= strcmp(*s, f->name) == 0;
-                const char *v = skipped ? NULL : arg_flag(e, argv, flag);
-                if (!v)
-                        continue;
-                int64_t n;
-                if ((f->type == REC_ID || f->type == REC_INT) &&
-                    parse_i64(v, INT64_MIN, INT64_MAX, &n) == 0)
-                        json_object_set_new(o, f->name, json_integer(n));
-                else if (f->type == REC_ID && strcmp(v, "none") == 0)
-                        json_object_set_new(o, f->name, json_null());
-                else
-                        json_object_set_new(o, f->name, json_string(v));
-        }
-        return o;
+	json_t *o = json_object();
+	for (size_t i = 0; i < sc->nfields; i++) {
+		const struct rec_field *f = &sc->fields[i];
+		char flag[64];
+		snprintf(flag, sizeof(flag), "--%s", f->name);
+		for (char *p = flag + 2; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		bool skipped = false;
+		for (const char *const *s = skip; s && *s; s++)
+			skipped |= strcmp(*s, f->name) == 0;
+		const char *v = skipped ? NULL : arg_flag(e, argv, flag);
+		if (!v)
+			continue;
+		int64_t n;
+		if ((f->type == REC_ID || f->type == REC_INT) &&
+		    parse_i64(v, INT64_MIN, INT64_MAX, &n) == 0)
+			json_object_set_new(o, f->name, json_integer(n));
+		else if (f->type == REC_ID && strcmp(v, "none") == 0)
+			json_object_set_new(o, f->name, json_null());
+		else
+			json_object_set_new(o, f->name, json_string(v));
+	}
+	return o;
 }
 
 int cmd_unit(int argc, char **argv)
 {
-        struct cli_env e;
-        int rc = cli_open(&e, argc, argv, true);
-        if (rc)
-                return rc;
-        const char *verb = arg_pos(&e, argv, 0), *ids = arg_pos(&e, argv, 1);
-        struct zw_err err = {0};
-        struct ctx x = {e.st, e.prof, &e.who};
-        bool json = arg_has(&e, argv, "--json");
-        int64_t id = 0;
-        if (ids && parse_i64(ids, 1, INT64_MAX, &id) < 0)
-                ids = NULL;
-        rc = 0;
-        if (verb && strcmp(verb, "list") == 0) {
-                struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
-                const char *st = arg_flag(&e, argv, "--status");
-                if (st)
-                        q.f[q.nf++] = (struct lq_filter){.col = "status", .val = st, .op = LQ_EQ};
-                json_t *items = json_array();
-                struct list_page page;
-                rc = unit_list(e.st, &q, items, &page, &err);
-                if (!rc) {
-                        if (json) {
-                                char *s = json_dumps(items, JSON_INDENT(2));
-                                puts(s);
-                                free(s);
-                        } else {
-                                print_units(items);
-                        }
-                }
-                json_decref(items);
-        } else if (verb && strcmp(verb, "show") == 0 && ids) {
-                struct unit u = {0};
-                rc = unit_get(e.st, id, &u, &err);
-                if (!rc) {
-                        json_t *o = unit_json(&u);
-                        json_t *cs = json_array(), *as = json_array();
-                        contact_list(e.st, id, cs, &err);
-                        agreement_list(e.st, id, as, &err);
-                        json_object_set_new(o, "contacts", cs);
-                        json_object_set_new(o, "agreements", as);
-                        json_object_set_new(o, "history", unit_history_json(e.st, id, &err));
-                        char *s = json_dumps(o, JSON_INDENT(2));
-                        puts(s);
-                        free(s);
-                        json_decref(o);
-                }
-                unit_free(&u);
-        } else if (verb && strcmp(verb, "add") == 0) {
-                json_t *o = flags_to_json(&e, argv, &unit_schema, NULL);
-                struct unit u = {0};
-                uint64_t present;
-                rc = rec_from_json(&unit_schema, o, true, &u, &present, &err);
-                json_decref(o);
-                if (!rc)
-                        rc = unit_create(&x, &u, present, &id, &err);
-                unit_free(&u);
-                if (!rc)
-                        printf("已登记单位，编号 %lld\n", (long long)id);
-        } else if (verb && strcmp(verb, "set") == 0 && ids) {
-                static const char *const skip[] = {"status", NULL};
-                json_t *o = flags_to_json(&e, argv, &unit_schema, skip);
-                const char *status = arg_flag(&e, argv, "--status");
-                if (json_object_size(o)) {
-                        struct unit patch = {0};
-                        uint64_t present;
-                        rc = rec_from_json(&unit_schema, o, false, &patch, &present, &err);
-                        if (!rc)
-                                rc = unit_update(&x, id, &patch, present, 0, &err);
-                        unit_free(&patch);
-                }
-                if (!rc && status)
-                        rc = unit_set_status(&x, id, status, arg_flag(&e, argv, "--clause"),
-                                             arg_flag(&e, argv, "--reason"), 0, &err);
-                if (!rc && !json_object_size(o) && !status) {
-                        fprintf(stderr, "zwnet unit set: 没有要修改的字段\n");
-                        rc = -ZW_EINVALID;
-                        err.code = ZW_EINVALID;
-                        snprintf(err.message, sizeof(err.message), "没有要修改的字段");
-                }
-                json_decref(o);
-                if (!rc)
-                        printf("已更新单位 %lld\n", (long long)id);
-        } else {
-                fprintf(stderr,
-                        "用法: zwnet unit list [--status 状态] [--json]\n"
-                        "      zwnet unit show ID\n"
-                        "      zwnet unit add --name 名称 --type 类型 --level 层级 [--address 地址]"
-                        " [--parent-id ID] [--short-name 简称] [--status 状态]\n"
-                        "      zwnet unit set ID [--name ...] [--status 状态 --reason 原因"
-                        " [--clause 条款]]\n"
-                        "  (均需 --db FILE)\n");
-                cli_close(&e);
-                return 2;
-        }
-        if (rc < 0)
-                cli_err(&err);
-        cli_close(&e);
-        return rc < 0 ? 1 : 0;
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *verb = arg_pos(&e, argv, 0), *ids = arg_pos(&e, argv, 1);
+	struct zw_err err = {0};
+	struct ctx x = {e.st, e.prof, &e.who};
+	bool json = arg_has(&e, argv, "--json");
+	int64_t id = 0;
+	if (ids && parse_i64(ids, 1, INT64_MAX, &id) < 0)
+		ids = NULL;
+	rc = 0;
+	if (verb && strcmp(verb, "list") == 0) {
+		struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
+		const char *st = arg_flag(&e, argv, "--status");
+		if (st)
+			q.f[q.nf++] = (struct lq_filter){.col = "status", .val = st, .op = LQ_EQ};
+		json_t *items = json_array();
+		struct list_page page;
+		rc = unit_list(e.st, &q, items, &page, &err);
+		if (!rc) {
+			if (json) {
+				char *s = json_dumps(items, JSON_INDENT(2));
+				puts(s);
+				free(s);
+			} else {
+				print_units(items);
+			}
+		}
+		json_decref(items);
+	} else if (verb && strcmp(verb, "show") == 0 && ids) {
+		struct unit u = {0};
+		rc = unit_get(e.st, id, &u, &err);
+		if (!rc) {
+			json_t *o = unit_json(&u);
+			json_t *cs = json_array(), *as = json_array();
+			contact_list(e.st, id, cs, &err);
+			agreement_list(e.st, id, as, &err);
+			json_object_set_new(o, "contacts", cs);
+			json_object_set_new(o, "agreements", as);
+			json_object_set_new(o, "history", unit_history_json(e.st, id, &err));
+			char *s = json_dumps(o, JSON_INDENT(2));
+			puts(s);
+			free(s);
+			json_decref(o);
+		}
+		unit_free(&u);
+	} else if (verb && strcmp(verb, "add") == 0) {
+		json_t *o = flags_to_json(&e, argv, &unit_schema, NULL);
+		struct unit u = {0};
+		uint64_t present;
+		rc = rec_from_json(&unit_schema, o, true, &u, &present, &err);
+		json_decref(o);
+		if (!rc)
+			rc = unit_create(&x, &u, present, &id, &err);
+		unit_free(&u);
+		if (!rc)
+			printf("已登记单位，编号 %lld\n", (long long)id);
+	} else if (verb && strcmp(verb, "set") == 0 && ids) {
+		static const char *const skip[] = {"status", NULL};
+		json_t *o = flags_to_json(&e, argv, &unit_schema, skip);
+		const char *status = arg_flag(&e, argv, "--status");
+		if (json_object_size(o)) {
+			struct unit patch = {0};
+			uint64_t present;
+			rc = rec_from_json(&unit_schema, o, false, &patch, &present, &err);
+			if (!rc)
+				rc = unit_update(&x, id, &patch, present, 0, &err);
+			unit_free(&patch);
+		}
+		if (!rc && status)
+			rc = unit_set_status(&x, id, status, arg_flag(&e, argv, "--clause"),
+			                     arg_flag(&e, argv, "--reason"), 0, &err);
+		if (!rc && !json_object_size(o) && !status) {
+			fprintf(stderr, "zwnet unit set: 没有要修改的字段\n");
+			rc = -ZW_EINVALID;
+			err.code = ZW_EINVALID;
+			snprintf(err.message, sizeof(err.message), "没有要修改的字段");
+		}
+		json_decref(o);
+		if (!rc)
+			printf("已更新单位 %lld\n", (long long)id);
+	} else {
+		fprintf(stderr,
+		        "用法: zwnet unit list [--status 状态] [--json]\n"
+		        "      zwnet unit show ID\n"
+		        "      zwnet unit add --name 名称 --type 类型 --level 层级 [--address 地址]"
+		        " [--parent-id ID] [--short-name 简称] [--status 状态]\n"
+		        "      zwnet unit set ID [--name ...] [--status 状态 --reason 原因"
+		        " [--clause 条款]]\n"
+		        "  (均需 --db FILE)\n");
+		cli_close(&e);
+		return 2;
+	}
+	if (rc < 0)
+		cli_err(&err);
+	cli_close(&e);
+	return rc < 0 ? 1 : 0;
 }
 
 int cmd_audit(int argc, char **argv)
 {
-        struct cli_env e;
-        int rc = cli_open(&e, argc, argv, true);
-        if (rc)
-                return rc;
-        const char *verb = arg_pos(&e, argv, 0);
-        if (!verb || strcmp(verb, "verify") != 0) {
-                fprintf(stderr, "用法: zwnet audit verify --db FILE\n");
-                cli_close(&e);
-                return 2;
-        }
-        struct zw_err err = {0};
-        struct audit_verify v;
-        rc = audit_verify(e.st, &v, &err);
-        if (rc == 0)
-                printf("审计日志完整：共 %lld 条，哈希链校验通过\n", (long long)v.entries);
-        else if (v.bad_id)
-                fprintf(stderr, "审计日志校验失败：首个异常记录为第 %lld 条：%s\n",
-                        (long long)v.bad_id, v.reason);
-        else
-                cli_err(&err);
-        cli_close(&e);
-        return rc == 0 ? 0 : 1;
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *verb = arg_pos(&e, argv, 0);
+	if (!verb || strcmp(verb, "verify") != 0) {
+		fprintf(stderr, "用法: zwnet audit verify --db FILE\n");
+		cli_close(&e);
+		return 2;
+	}
+	struct zw_err err = {0};
+	struct audit_verify v;
+	rc = audit_verify(e.st, &v, &err);
+	if (rc == 0)
+		printf("审计日志完整：共 %lld 条，哈希链校验通过\n", (long long)v.entries);
+	else if (v.bad_id)
+		fprintf(stderr, "审计日志校验失败：首个异常记录为第 %lld 条：%s\n",
+		        (long long)v.bad_id, v.reason);
+	else
+		cli_err(&err);
+	cli_close(&e);
+	return rc == 0 ? 0 : 1;
 }
 
 int cmd_demo(int argc, char **argv)
 {
-        struct cli_env e;
-        int rc = cli_open(&e, argc, argv, true);
-        if (rc)
-                return rc;
-        const char *pw = getenv("ZWNET_PASSWORD");
-        if (!pw || !*pw)
-                pw = "Demo2026zw";
-        struct zw_err err = {0};
-        struct demo_result res;
-        rc = demo_seed(e.st, e.prof, &e.acct, &e.who, pw, &res, &err);
-        if (rc < 0) {
-                cli_err(&err);
-                cli_close(&e);
-                return 1;
-        }
-        printf("已写入演示县（%s，依据《%s》）：%d 个单位，%d 名联系人，%d 份协议，%d 个用户\n",
-               e.prof->county, e.prof->title, res.units, res.contacts, res.agreements, res.users);
-        printf(
-            "演示账号：admin（网络管理单位）、ops、carrier、unit、inspector、auditor%s；密码 %s\n",
-            profile_org_name(e.prof, "authority") ? "、authority" : "", pw);
-        cli_close(&e);
-        return 0;
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *pw = getenv("ZWNET_PASSWORD");
+	if (!pw || !*pw)
+		pw = "Demo2026zw";
+	struct zw_err err = {0};
+	struct demo_result res;
+	rc = demo_seed(e.st, e.prof, &e.acct, &e.who, pw, &res, &err);
+	if (rc < 0) {
+		cli_err(&err);
+		cli_close(&e);
+		return 1;
+	}
+	printf("已写入演示县（%s，依据《%s》）：%d 个单位，%d 名联系人，%d 份协议，%d 个用户\n",
+	       e.prof->county, e.prof->title, res.units, res.contacts, res.agreements, res.users);
+	printf(
+	    "演示账号：admin（网络管理单位）、ops、carrier、unit、inspector、auditor%s；密码 %s\n",
+	    profile_org_name(e.prof, "authority") ? "、authority" : "", pw);
+	cli_close(&e);
+	return 0;
 }
 
 int cmd_profile(int argc, char **argv)
 {
-        struct cli_env e;
-        memset(&e, 0, sizeof(e));
-        const char *verb = argc > 0 ? argv[0] : NULL;
-        struct zw_err err = {0};
-        if (verb && strcmp(verb, "check") == 0 && argc > 1) {
-                struct profile *p;
-                if (profile_load(argv[1], &p, &err) < 0) {
-                        cli_err(&err);
-                        return 1;
-                }
-                size_t articles = 0;
-                for (size_t i = 0; i < p->nclauses; i++)
-                        articles += p->clauses[i].article > 0;
-                printf("办法有效：《%s》，%zu 条条款，%zu 个附件\n", p->title, articles,
-                       p->nclauses - articles);
-                profile_free(p);
-                return 0;
-        }
-        if (verb && strcmp(verb, "show") == 0) {
-                int rc = cli_open(&e, argc - 1, argv + 1, false);
-                if (rc)
-                        return rc;
-                json_t *o = profile_to_json(e.prof, false);
-                char *s = json_dumps(o, JSON_INDENT(2));
-                puts(s);
-                free(s);
-                json_decref(o);
-                cli_close(&e);
-                return 0;
-        }
-        fprintf(stderr, "用法: zwnet profile check NAME|FILE.conf\n      zwnet profile show "
-                        "[--profile NAME]\n");
-        return 2;
+	struct cli_env e;
+	memset(&e, 0, sizeof(e));
+	const char *verb = argc > 0 ? argv[0] : NULL;
+	struct zw_err err = {0};
+	if (verb && strcmp(verb, "check") == 0 && argc > 1) {
+		struct profile *p;
+		if (profile_load(argv[1], &p, &err) < 0) {
+			cli_err(&err);
+			return 1;
+		}
+		size_t articles = 0;
+		for (size_t i = 0; i < p->nclauses; i++)
+			articles += p->clauses[i].article > 0;
+		printf("办法有效：《%s》，%zu 条条款，%zu 个附件\n", p->title, articles,
+		       p->nclauses - articles);
+		profile_free(p);
+		return 0;
+	}
+	if (verb && strcmp(verb, "show") == 0) {
+		int rc = cli_open(&e, argc - 1, argv + 1, false);
+		if (rc)
+			return rc;
+		json_t *o = profile_to_json(e.prof, false);
+		char *s = json_dumps(o, JSON_INDENT(2));
+		puts(s);
+		free(s);
+		json_decref(o);
+		cli_close(&e);
+		return 0;
+	}
+	fprintf(stderr, "用法: zwnet profile check NAME|FILE.conf\n      zwnet profile show "
+	                "[--profile NAME]\n");
+	return 2;
 }

@@ -13,92 +13,93 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
-        stop_signal = sig;
+	stop_signal = sig;
 }
 
 static int check_tls(const struct config *c, struct zw_err *err)
 {
-        if (!*c->tls_cert && !*c->tls_key)
-                return 0;
-        if (!*c->tls_cert || !*c->tls_key)
-                return zw_errf(err, ZW_EINVALID, "tls_cert", "tls_cert 与 tls_key 须同时给出");
-        if (access(c->tls_cert, R_OK) != 0)
-                return zw_errf(err, ZW_EINVALID, "tls_cert", "无法读取证书 %s", c->tls_cert);
-        if (access(c->tls_key, R_OK) != 0)
-                return zw_errf(err, ZW_EINVALID, "tls_key", "无法读取私钥 %s", c->tls_key);
-        return 0;
+	if (!*c->tls_cert && !*c->tls_key)
+		return 0;
+	if (!*c->tls_cert || !*c->tls_key)
+		return zw_errf(err, ZW_EINVALID, "tls_cert", "tls_cert 与 tls_key 须同时给出");
+	if (access(c->tls_cert, R_OK) != 0)
+		return zw_errf(err, ZW_EINVALID, "tls_cert", "无法读取证书 %s", c->tls_cert);
+	if (access(c->tls_key, R_OK) != 0)
+		return zw_errf(err, ZW_EINVALID, "tls_key", "无法读取私钥 %s", c->tls_key);
+	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-        bool check = false;
-        for (int i = 0; i < argc; i++)
-                if (strcmp(argv[i], "--check") == 0)
-                        check = true;
-        struct cli_env e;
-        int rc = cli_open(&e, argc, argv, !check);
-        if (rc)
-                return rc;
-        for (int i = 0; i < e.nrest; i++)
-                if (strcmp(argv[e.rest[i]], "--check") != 0) {
-                        fprintf(stderr, "zwnet serve: 未知的参数 \"%s\"\n", argv[e.rest[i]]);
-                        cli_close(&e);
-                        return 2;
-                }
-        struct zw_err err = {0};
-        if (check_tls(&e.cfg, &err) < 0) {
-                cli_err(&err);
-                cli_close(&e);
-                return 1;
-        }
-        char warn[512];
-        const char *w = profile_expiry_warning(e.prof, clock_today_cn(), warn, sizeof(warn));
-        if (w)
-                log_warnx("%s", w);
-        if (check) {
-                printf("配置有效：办法《%s》（%s），数据库 %s，监听 %s\n", e.prof->title,
-                       e.prof->id, e.cfg.db, e.cfg.listen);
-                cli_close(&e);
-                return 0;
-        }
-        struct server srv = {0};
-        srv.cfg = (struct server_cfg){
-            .listen = e.cfg.listen,
-            .tls_cert = e.cfg.tls_cert,
-            .tls_key = e.cfg.tls_key,
-            .body_limit = (size_t)e.cfg.body_limit,
-            .upload_limit = (size_t)e.cfg.upload_limit,
-            .conn_timeout = (unsigned)e.cfg.conn_timeout,
-            .threads = (unsigned)e.cfg.threads,
-            .shutdown_grace = (unsigned)e.cfg.shutdown_grace,
-            .access_log = e.cfg.access_log,
-            .login_max_failures = (unsigned)e.cfg.login_max_failures,
-            .login_ip_max_failures = (unsigned)e.cfg.login_ip_max_failures,
-            .login_window = (unsigned)e.cfg.login_window,
-        };
-        srv.st = e.st;
-        srv.prof = e.prof;
-        srv.acct = e.acct;
-        atomic_init(&srv.inflight, 0);
-        atomic_init(&srv.stopping, false);
-        struct sigaction sa = {0};
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
-        if (server_start(&srv, &err) < 0) {
-                cli_err(&err);
-                cli_close(&e);
-                return 1;
-        }
-        log_info("zwnet serving %s://%s (profile %s, db %s)", *e.cfg.tls_cert ? "https" : "http",
-                 e.cfg.listen, e.prof->id, e.cfg.db);
-        while (!stop_signal)
-                pause();
-        log_info("signal %d: finishing in-flight requests", (int)stop_signal);
-        server_stop(&srv);
-        log_info("stopped");
-        cli_close(&e);
-        return 0;
+	bool check = false;
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--check") == 0)
+			check = true;
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, !check);
+	if (rc)
+		return rc;
+	for (int i = 0; i < e.nrest; i++)
+		if (strcmp(argv[e.rest[i]], "--check") != 0) {
+			fprintf(stderr, "zwnet serve: 未知的参数 \"%s\"\n", argv[e.rest[i]]);
+			cli_close(&e);
+			return 2;
+		}
+	struct zw_err err = {0};
+	if (check_tls(&e.cfg, &err) < 0) {
+		cli_err(&err);
+		cli_close(&e);
+		return 1;
+	}
+	char warn[512];
+	const char *w = profile_expiry_warning(e.prof, clock_today_cn(), warn, sizeof(warn));
+	if (w)
+		log_warnx("%s", w);
+	if (check) {
+		printf("配置有效：办法《%s》（%s），数据库 %s，监听 %s\n", e.prof->title,
+		       e.prof->id, e.cfg.db, e.cfg.listen);
+		cli_close(&e);
+		return 0;
+	}
+	struct server srv = {0};
+	srv.cfg = (struct server_cfg){
+	    .listen = e.cfg.listen,
+	    .tls_cert = e.cfg.tls_cert,
+	    .tls_key = e.cfg.tls_key,
+	    .body_limit = (size_t)e.cfg.body_limit,
+	    .upload_limit = (size_t)e.cfg.upload_limit,
+	    .conn_timeout = (unsigned)e.cfg.conn_timeout,
+	    .request_timeout = (unsigned)e.cfg.request_timeout,
+	    .threads = (unsigned)e.cfg.threads,
+	    .shutdown_grace = (unsigned)e.cfg.shutdown_grace,
+	    .access_log = e.cfg.access_log,
+	    .login_max_failures = (unsigned)e.cfg.login_max_failures,
+	    .login_ip_max_failures = (unsigned)e.cfg.login_ip_max_failures,
+	    .login_window = (unsigned)e.cfg.login_window,
+	};
+	srv.st = e.st;
+	srv.prof = e.prof;
+	srv.acct = e.acct;
+	atomic_init(&srv.inflight, 0);
+	atomic_init(&srv.stopping, false);
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (server_start(&srv, &err) < 0) {
+		cli_err(&err);
+		cli_close(&e);
+		return 1;
+	}
+	log_info("zwnet serving %s://%s (profile %s, db %s)", *e.cfg.tls_cert ? "https" : "http",
+	         e.cfg.listen, e.prof->id, e.cfg.db);
+	while (!stop_signal)
+		pause();
+	log_info("signal %d: finishing in-flight requests", (int)stop_signal);
+	server_stop(&srv);
+	log_info("stopped");
+	cli_close(&e);
+	return 0;
 }

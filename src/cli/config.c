@@ -11,22 +11,22 @@
 enum opt_type { OPT_STR, OPT_INT };
 
 struct opt {
-        const char *name;
-        enum opt_type type;
-        size_t off;
-        const char *dflt;
-        int64_t min, max;
-        const char *help;
+	const char *name;
+	enum opt_type type;
+	size_t off;
+	const char *dflt;
+	int64_t min, max;
+	const char *help;
 };
 
 #define S(n, d, h)                                                                                 \
-        {                                                                                          \
+	{                                                                                          \
 #n, OPT_STR, offsetof(struct config, n), d, 0, 0, h                                \
-        }
+	}
 #define I(n, d, lo, hi, h)                                                                         \
-        {                                                                                          \
+	{                                                                                          \
 #n, OPT_INT, offsetof(struct config, n), d, lo, hi, h                              \
-        }
+	}
 static const struct opt opts[] = {
     S(db, "zwnet.db", "SQLite database file"),
     S(listen, "127.0.0.1:8080", "address:port to listen on"),
@@ -41,6 +41,7 @@ static const struct opt opts[] = {
     I(body_limit, "1048576", 1024, 64 << 20, "largest JSON request body in bytes"),
     I(upload_limit, "20971520", 1024, 512 << 20, "largest uploaded file in bytes"),
     I(conn_timeout, "30", 1, 3600, "idle connection timeout in seconds"),
+    I(request_timeout, "60", 1, 3600, "seconds a request body may take to arrive"),
     I(threads, "4", 1, 256, "worker threads"),
     I(shutdown_grace, "10", 0, 600, "seconds to let in-flight requests finish on SIGTERM"),
     I(session_ttl, "43200", 60, 30 * 86400, "session lifetime in seconds"),
@@ -53,129 +54,129 @@ static const struct opt opts[] = {
 static int set_opt(struct config *c, const struct opt *o, const char *v, const char *where,
                    struct zw_err *err)
 {
-        if (o->type == OPT_STR) {
-                char **slot = (char **)((char *)c + o->off);
-                char *copy = strdup(v);
-                if (!copy)
-                        return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-                free(*slot);
-                *slot = copy;
-                return 0;
-        }
-        int64_t n;
-        if (parse_i64(v, o->min, o->max, &n) < 0)
-                return zw_errf(err, ZW_EINVALID, o->name, "%s: %s 应为 %lld 到 %lld 之间的整数",
-                               where, o->name, (long long)o->min, (long long)o->max);
-        *(int64_t *)((char *)c + o->off) = n;
-        return 0;
+	if (o->type == OPT_STR) {
+		char **slot = (char **)((char *)c + o->off);
+		char *copy = strdup(v);
+		if (!copy)
+			return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		free(*slot);
+		*slot = copy;
+		return 0;
+	}
+	int64_t n;
+	if (parse_i64(v, o->min, o->max, &n) < 0)
+		return zw_errf(err, ZW_EINVALID, o->name, "%s: %s 应为 %lld 到 %lld 之间的整数",
+		               where, o->name, (long long)o->min, (long long)o->max);
+	*(int64_t *)((char *)c + o->off) = n;
+	return 0;
 }
 
 void config_defaults(struct config *c)
 {
-        memset(c, 0, sizeof(*c));
-        for (size_t i = 0; i < NOPTS; i++)
-                set_opt(c, &opts[i], opts[i].dflt, "default", NULL);
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < NOPTS; i++)
+		set_opt(c, &opts[i], opts[i].dflt, "default", NULL);
 }
 
 void config_free(struct config *c)
 {
-        for (size_t i = 0; i < NOPTS; i++)
-                if (opts[i].type == OPT_STR)
-                        free(*(char **)((char *)c + opts[i].off));
-        memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].type == OPT_STR)
+			free(*(char **)((char *)c + opts[i].off));
+	memset(c, 0, sizeof(*c));
 }
 
 static const struct opt *find(const char *name)
 {
-        char norm[64];
-        snprintf(norm, sizeof(norm), "%s", name);
-        for (char *p = norm; *p; p++)
-                if (*p == '-')
-                        *p = '_';
-        for (size_t i = 0; i < NOPTS; i++)
-                if (strcmp(opts[i].name, norm) == 0)
-                        return &opts[i];
-        return NULL;
+	char norm[64];
+	snprintf(norm, sizeof(norm), "%s", name);
+	for (char *p = norm; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	for (size_t i = 0; i < NOPTS; i++)
+		if (strcmp(opts[i].name, norm) == 0)
+			return &opts[i];
+	return NULL;
 }
 
 int config_load_file(struct config *c, const char *path, struct zw_err *err)
 {
-        struct conf_doc doc;
-        int rc = conf_load_file(path, &doc, err);
-        for (size_t s = 0; !rc && s < doc.n; s++) {
-                const struct conf_section *sec = &doc.sections[s];
-                if (s > 0) {
-                        rc = conf_errf(err, path, sec->line, "配置文件不使用节 [%s]", sec->type);
-                        break;
-                }
-                for (size_t i = 0; !rc && i < sec->n; i++) {
-                        const struct conf_entry *e = &sec->entries[i];
-                        const struct opt *o = find(e->key);
-                        char where[300];
-                        snprintf(where, sizeof(where), "%s:%d", path, e->line);
-                        if (!o || strchr(e->key, '-'))
-                                rc = conf_errf(err, path, e->line, "未知的配置项 \"%s\"", e->key);
-                        else
-                                rc = set_opt(c, o, e->value, where, err);
-                }
-        }
-        conf_free(&doc);
-        return rc;
+	struct conf_doc doc;
+	int rc = conf_load_file(path, &doc, err);
+	for (size_t s = 0; !rc && s < doc.n; s++) {
+		const struct conf_section *sec = &doc.sections[s];
+		if (s > 0) {
+			rc = conf_errf(err, path, sec->line, "配置文件不使用节 [%s]", sec->type);
+			break;
+		}
+		for (size_t i = 0; !rc && i < sec->n; i++) {
+			const struct conf_entry *e = &sec->entries[i];
+			const struct opt *o = find(e->key);
+			char where[300];
+			snprintf(where, sizeof(where), "%s:%d", path, e->line);
+			if (!o || strchr(e->key, '-'))
+				rc = conf_errf(err, path, e->line, "未知的配置项 \"%s\"", e->key);
+			else
+				rc = set_opt(c, o, e->value, where, err);
+		}
+	}
+	conf_free(&doc);
+	return rc;
 }
 
 int config_parse_args(struct config *c, int argc, char **argv, int *rest, int *nrest,
                       struct zw_err *err)
 {
-        *nrest = 0;
-        for (int i = 0; i < argc; i++)
-                if (strcmp(argv[i], "--config") == 0 || strncmp(argv[i], "--config=", 9) == 0) {
-                        const char *path =
-                            argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[i + 1] : NULL);
-                        if (!path)
-                                return zw_errf(err, ZW_EINVALID, "config", "--config 需要文件路径");
-                        int rc = config_load_file(c, path, err);
-                        if (rc)
-                                return rc;
-                }
-        for (int i = 0; i < argc; i++) {
-                const char *a = argv[i];
-                if (strcmp(a, "--config") == 0) {
-                        i++;
-                        continue;
-                }
-                if (strncmp(a, "--config=", 9) == 0)
-                        continue;
-                if (strncmp(a, "--", 2) != 0) {
-                        rest[(*nrest)++] = i;
-                        continue;
-                }
-                char name[64];
-                const char *eq = strchr(a + 2, '=');
-                size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-                if (n >= sizeof(name)) {
-                        rest[(*nrest)++] = i;
-                        continue;
-                }
-                memcpy(name, a + 2, n);
-                name[n] = 0;
-                const struct opt *o = find(name);
-                if (!o) {
-                        rest[(*nrest)++] = i;
-                        continue;
-                }
-                const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-                if (!v)
-                        return zw_errf(err, ZW_EINVALID, o->name, "--%s 需要一个值", name);
-                int rc = set_opt(c, o, v, "命令行", err);
-                if (rc)
-                        return rc;
-        }
-        return 0;
+	*nrest = 0;
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--config") == 0 || strncmp(argv[i], "--config=", 9) == 0) {
+			const char *path =
+			    argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[i + 1] : NULL);
+			if (!path)
+				return zw_errf(err, ZW_EINVALID, "config", "--config 需要文件路径");
+			int rc = config_load_file(c, path, err);
+			if (rc)
+				return rc;
+		}
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--config") == 0) {
+			i++;
+			continue;
+		}
+		if (strncmp(a, "--config=", 9) == 0)
+			continue;
+		if (strncmp(a, "--", 2) != 0) {
+			rest[(*nrest)++] = i;
+			continue;
+		}
+		char name[64];
+		const char *eq = strchr(a + 2, '=');
+		size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		if (n >= sizeof(name)) {
+			rest[(*nrest)++] = i;
+			continue;
+		}
+		memcpy(name, a + 2, n);
+		name[n] = 0;
+		const struct opt *o = find(name);
+		if (!o) {
+			rest[(*nrest)++] = i;
+			continue;
+		}
+		const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!v)
+			return zw_errf(err, ZW_EINVALID, o->name, "--%s 需要一个值", name);
+		int rc = set_opt(c, o, v, "命令行", err);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 void config_usage(FILE *f)
 {
-        for (size_t i = 0; i < NOPTS; i++)
-                fprintf(f, "  --%-22s %s (default: %s)\n", opts[i].name, opts[i].help,
-                        *opts[i].dflt ? opts[i].dflt : "\"\"");
+	for (size_t i = 0; i < NOPTS; i++)
+		fprintf(f, "  --%-22s %s (default: %s)\n", opts[i].name, opts[i].help,
+		        *opts[i].dflt ? opts[i].dflt : "\"\"");
 }

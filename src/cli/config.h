@@ -12,10 +12,11 @@
 #include "core/err.h"
 
 struct config {
-        char *db, *listen, *profile, *tls_cert, *tls_key, *access_log, *log_level;
-        char *password_cost;
-        int64_t body_limit, upload_limit, conn_timeout, threads, shutdown_grace, session_ttl;
-        int64_t login_max_failures, login_ip_max_failures, login_window;
+	char *db, *listen, *profile, *tls_cert, *tls_key, *access_log, *log_level;
+	char *password_cost;
+	int64_t body_limit, upload_limit, conn_timeout, request_timeout, threads, shutdown_grace,
+	    session_ttl;
+	int64_t login_max_failures, login_ip_max_failures, login_window;
 };
 
 void config_defaults(struct config *c);

@@ -9,45 +9,45 @@
 
 static void usage(FILE *f)
 {
-        fprintf(
-            f,
-            "用法: zwnet <命令> [选项]\n\n"
-            "  serve    启动服务（--db FILE --listen ADDR:PORT [--profile NAME] [--config FILE]；"
-            "--check 只校验配置）\n"
-            "  demo     向空数据库写入演示县的数据\n"
-            "  user     用户管理：user add NAME --role ROLE [--unit ID]\n"
-            "  unit     单位登记：unit list|show|add|set\n"
-            "  audit    审计日志：audit verify\n"
-            "  profile  管理办法：profile check NAME|FILE, profile show\n\n"
-            "通用选项:\n");
-        config_usage(f);
+	fprintf(
+	    f,
+	    "用法: zwnet <命令> [选项]\n\n"
+	    "  serve    启动服务（--db FILE --listen ADDR:PORT [--profile NAME] [--config FILE]；"
+	    "--check 只校验配置）\n"
+	    "  demo     向空数据库写入演示县的数据\n"
+	    "  user     用户管理：user add NAME --role ROLE [--unit ID]\n"
+	    "  unit     单位登记：unit list|show|add|set\n"
+	    "  audit    审计日志：audit verify\n"
+	    "  profile  管理办法：profile check NAME|FILE, profile show\n\n"
+	    "通用选项:\n");
+	config_usage(f);
 }
 
 int main(int argc, char **argv)
 {
-        if (sodium_init() < 0) {
-                fprintf(stderr, "zwnet: libsodium 初始化失败\n");
-                return 1;
-        }
-        log_init(LOG_LVL_INFO, stderr);
-        clock_init_from_env();
-        if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
-                usage(argc < 2 ? stderr : stdout);
-                return argc < 2 ? 2 : 0;
-        }
-        static const struct {
-                const char *name;
-                int (*fn)(int, char **);
-        } cmds[] = {{"serve", cmd_serve}, {"user", cmd_user}, {"unit", cmd_unit},
-                    {"audit", cmd_audit}, {"demo", cmd_demo}, {"profile", cmd_profile}};
-        for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-                if (strcmp(argv[1], cmds[i].name) == 0)
-                        return cmds[i].fn(argc - 2, argv + 2);
-        if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
-                printf("zwnet 0.1.0\n");
-                return 0;
-        }
-        fprintf(stderr, "zwnet: 未知的命令 \"%s\"\n\n", argv[1]);
-        usage(stderr);
-        return 2;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "zwnet: libsodium 初始化失败\n");
+		return 1;
+	}
+	log_init(LOG_LVL_INFO, stderr);
+	clock_init_from_env();
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {{"serve", cmd_serve}, {"user", cmd_user}, {"unit", cmd_unit},
+	            {"audit", cmd_audit}, {"demo", cmd_demo}, {"profile", cmd_profile}};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 2, argv + 2);
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("zwnet 0.1.0\n");
+		return 0;
+	}
+	fprintf(stderr, "zwnet: 未知的命令 \"%s\"\n\n", argv[1]);
+	usage(stderr);
+	return 2;
 }

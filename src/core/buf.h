@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 struct buf {
-        char *p;
-        size_t len, cap, max;
+	char *p;
+	size_t len, cap, max;
 };
 
 void buf_init(struct buf *b, size_t max);

@@ -11,34 +11,34 @@ static int64_t pinned_mono; /* monotonic ms when it was pinned: pinned time move
 
 void clock_init_from_env(void)
 {
-        const char *s = getenv("ZWNET_NOW");
-        if (!s || !*s)
-                return;
-        int64_t t;
-        if (parse_time(s, &t) < 0) {
-                log_warnx("ZWNET_NOW: not an RFC 3339 time: %s (ignored)", s);
-                return;
-        }
-        pinned_at = t;
-        pinned_mono = clock_mono_ms();
+	const char *s = getenv("ZWNET_NOW");
+	if (!s || !*s)
+		return;
+	int64_t t;
+	if (parse_time(s, &t) < 0) {
+		log_warnx("ZWNET_NOW: not an RFC 3339 time: %s (ignored)", s);
+		return;
+	}
+	pinned_at = t;
+	pinned_mono = clock_mono_ms();
 }
 
 int64_t clock_now(void)
 {
-        if (pinned_at)
-                return pinned_at + (clock_mono_ms() - pinned_mono) / 1000;
-        return (int64_t)time(NULL);
+	if (pinned_at)
+		return pinned_at + (clock_mono_ms() - pinned_mono) / 1000;
+	return (int64_t)time(NULL);
 }
 
 int64_t clock_mono_ms(void)
 {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int32_t clock_today_cn(void)
 {
-        int64_t t = clock_now() + 8 * 3600;
-        return (int32_t)(t / 86400);
+	int64_t t = clock_now() + 8 * 3600;
+	return (int32_t)(t / 86400);
 }

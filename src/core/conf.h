@@ -16,23 +16,23 @@
 #include "core/err.h"
 
 struct conf_entry {
-        char *key;
-        char *value;
-        int line;
+	char *key;
+	char *value;
+	int line;
 };
 
 struct conf_section {
-        char *type; /* "" for entries before the first section header */
-        char *name; /* "" when the header has no name */
-        int line;
-        struct conf_entry *entries;
-        size_t n, cap;
+	char *type; /* "" for entries before the first section header */
+	char *name; /* "" when the header has no name */
+	int line;
+	struct conf_entry *entries;
+	size_t n, cap;
 };
 
 struct conf_doc {
-        char *file;
-        struct conf_section *sections;
-        size_t n, cap;
+	char *file;
+	struct conf_section *sections;
+	size_t n, cap;
 };
 
 #define CONF_MAX_FILE  (8u << 20)
@@ -48,17 +48,17 @@ void conf_free(struct conf_doc *doc);
 enum conf_type { CONF_TEXT, CONF_INT, CONF_BOOL, CONF_DATE, CONF_LIST };
 
 struct conf_key {
-        const char *name;
-        enum conf_type type;
-        bool required;
-        bool repeat; /* may appear more than once */
+	const char *name;
+	enum conf_type type;
+	bool required;
+	bool repeat; /* may appear more than once */
 };
 
 struct conf_schema {
-        const char *type;            /* section type; "" for the top level */
-        bool named;                  /* [type NAME] */
-        unsigned min, max;           /* how many sections of this type; max 0 = unlimited */
-        const struct conf_key *keys; /* terminated by {NULL} */
+	const char *type;            /* section type; "" for the top level */
+	bool named;                  /* [type NAME] */
+	unsigned min, max;           /* how many sections of this type; max 0 = unlimited */
+	const struct conf_key *keys; /* terminated by {NULL} */
 };
 
 /* Check every section and key against the schemas (terminated by {NULL}): unknown sections or

@@ -5,9 +5,9 @@
 #include <string.h>
 
 struct errinfo {
-        int status;
-        const char *name;
-        const char *msg;
+	int status;
+	const char *name;
+	const char *msg;
 };
 
 static const struct errinfo errtab[ZW_E_COUNT] = {[ZW_OK] = {200, "ok", "成功"},
@@ -18,62 +18,62 @@ static const struct errinfo errtab[ZW_E_COUNT] = {[ZW_OK] = {200, "ok", "成功"
 
 static int valid(int code)
 {
-        return code >= 0 && code < ZW_E_COUNT;
+	return code >= 0 && code < ZW_E_COUNT;
 }
 
 int zw_err_status(int code)
 {
-        return valid(code) ? errtab[code].status : 500;
+	return valid(code) ? errtab[code].status : 500;
 }
 
 const char *zw_err_name(int code)
 {
-        return valid(code) ? errtab[code].name : "internal";
+	return valid(code) ? errtab[code].name : "internal";
 }
 
 const char *zw_err_default(int code)
 {
-        return valid(code) ? errtab[code].msg : errtab[ZW_EINTERNAL].msg;
+	return valid(code) ? errtab[code].msg : errtab[ZW_EINTERNAL].msg;
 }
 
 void zw_err_clear(struct zw_err *err)
 {
-        if (err)
-                memset(err, 0, sizeof(*err));
+	if (err)
+		memset(err, 0, sizeof(*err));
 }
 
 static int vfill(struct zw_err *err, int code, const char *field, const char *clause,
                  const char *fmt, va_list ap)
 {
-        if (code < 0)
-                code = -code;
-        if (!err || err->code != 0)
-                return -code;
-        err->code = code;
-        snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-        snprintf(err->clause, sizeof(err->clause), "%s", clause ? clause : "");
-        if (fmt)
-                vsnprintf(err->message, sizeof(err->message), fmt, ap);
-        else
-                snprintf(err->message, sizeof(err->message), "%s", zw_err_default(code));
-        return -code;
+	if (code < 0)
+		code = -code;
+	if (!err || err->code != 0)
+		return -code;
+	err->code = code;
+	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	snprintf(err->clause, sizeof(err->clause), "%s", clause ? clause : "");
+	if (fmt)
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	else
+		snprintf(err->message, sizeof(err->message), "%s", zw_err_default(code));
+	return -code;
 }
 
 int zw_errf(struct zw_err *err, int code, const char *field, const char *fmt, ...)
 {
-        va_list ap;
-        va_start(ap, fmt);
-        int r = vfill(err, code, field, NULL, fmt, ap);
-        va_end(ap);
-        return r;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vfill(err, code, field, NULL, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 int zw_err_clause(struct zw_err *err, int code, const char *field, const char *clause,
                   const char *fmt, ...)
 {
-        va_list ap;
-        va_start(ap, fmt);
-        int r = vfill(err, code, field, clause, fmt, ap);
-        va_end(ap);
-        return r;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vfill(err, code, field, clause, fmt, ap);
+	va_end(ap);
+	return r;
 }

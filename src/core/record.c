@@ -10,209 +10,209 @@
 
 static bool is_text(enum rec_type t)
 {
-        return t == REC_TEXT || t == REC_ENUM || t == REC_DATE || t == REC_MOBILE || t == REC_EMAIL;
+	return t == REC_TEXT || t == REC_ENUM || t == REC_DATE || t == REC_MOBILE || t == REC_EMAIL;
 }
 
 const struct rec_field *rec_field(const struct rec_schema *sc, const char *name)
 {
-        int i = rec_index(sc, name);
-        return i < 0 ? NULL : &sc->fields[i];
+	int i = rec_index(sc, name);
+	return i < 0 ? NULL : &sc->fields[i];
 }
 
 int rec_index(const struct rec_schema *sc, const char *name)
 {
-        for (size_t i = 0; i < sc->nfields; i++)
-                if (strcmp(sc->fields[i].name, name) == 0)
-                        return (int)i;
-        return -1;
+	for (size_t i = 0; i < sc->nfields; i++)
+		if (strcmp(sc->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
 }
 
 static int check_text(const struct rec_field *f, const char *s, struct zw_err *err)
 {
-        size_t max = f->maxchars ? f->maxchars : 200;
-        size_t n = strlen(s);
-        if (!utf8_valid(s, n, (f->flags & REC_MULTILINE) != 0))
-                return zw_errf(err, ZW_EINVALID, f->name, "%s含有非法字符（控制字符或无效编码）",
-                               f->label);
-        if (utf8_chars(s) > max)
-                return zw_errf(err, ZW_EINVALID, f->name, "%s过长，最多 %zu 个字", f->label, max);
-        if ((f->flags & REC_REQUIRED) && n == 0)
-                return zw_errf(err, ZW_EINVALID, f->name, "%s不能为空", f->label);
-        switch (f->type) {
-        case REC_ENUM: {
-                for (const char *const *e = f->enums; *e; e++)
-                        if (strcmp(*e, s) == 0)
-                                return 0;
-                char allowed[300] = "";
-                size_t off = 0;
-                for (const char *const *e = f->enums; *e && off < sizeof(allowed) - 1; e++) {
-                        int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
-                                         e == f->enums ? "" : "、", *e);
-                        if (w < 0)
-                                break;
-                        off += (size_t)w;
-                }
-                return zw_errf(err, ZW_EINVALID, f->name, "%s只能是：%s", f->label, allowed);
-        }
-        case REC_DATE: {
-                int32_t d;
-                if (n && parse_date(s, &d) < 0)
-                        return zw_errf(err, ZW_EINVALID, f->name, "%s应为有效日期（YYYY-MM-DD）",
-                                       f->label);
-                return 0;
-        }
-        case REC_MOBILE:
-                if (n && !mobile_cn_valid(s))
-                        return zw_errf(err, ZW_EINVALID, f->name, "%s应为 11 位大陆手机号码",
-                                       f->label);
-                return 0;
-        case REC_EMAIL:
-                if (n && !email_valid(s))
-                        return zw_errf(err, ZW_EINVALID, f->name, "%s格式不正确", f->label);
-                return 0;
-        default:
-                return 0;
-        }
+	size_t max = f->maxchars ? f->maxchars : 200;
+	size_t n = strlen(s);
+	if (!utf8_valid(s, n, (f->flags & REC_MULTILINE) != 0))
+		return zw_errf(err, ZW_EINVALID, f->name, "%s含有非法字符（控制字符或无效编码）",
+		               f->label);
+	if (utf8_chars(s) > max)
+		return zw_errf(err, ZW_EINVALID, f->name, "%s过长，最多 %zu 个字", f->label, max);
+	if ((f->flags & REC_REQUIRED) && n == 0)
+		return zw_errf(err, ZW_EINVALID, f->name, "%s不能为空", f->label);
+	switch (f->type) {
+	case REC_ENUM: {
+		for (const char *const *e = f->enums; *e; e++)
+			if (strcmp(*e, s) == 0)
+				return 0;
+		char allowed[300] = "";
+		size_t off = 0;
+		for (const char *const *e = f->enums; *e && off < sizeof(allowed) - 1; e++) {
+			int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
+			                 e == f->enums ? "" : "、", *e);
+			if (w < 0)
+				break;
+			off += (size_t)w;
+		}
+		return zw_errf(err, ZW_EINVALID, f->name, "%s只能是：%s", f->label, allowed);
+	}
+	case REC_DATE: {
+		int32_t d;
+		if (n && parse_date(s, &d) < 0)
+			return zw_errf(err, ZW_EINVALID, f->name, "%s应为有效日期（YYYY-MM-DD）",
+			               f->label);
+		return 0;
+	}
+	case REC_MOBILE:
+		if (n && !mobile_cn_valid(s))
+			return zw_errf(err, ZW_EINVALID, f->name, "%s应为 11 位大陆手机号码",
+			               f->label);
+		return 0;
+	case REC_EMAIL:
+		if (n && !email_valid(s))
+			return zw_errf(err, ZW_EINVALID, f->name, "%s格式不正确", f->label);
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, void *rec,
                   uint64_t *present, struct zw_err *err)
 {
-        *present = 0;
-        if (!json_is_object(obj))
-                return zw_errf(err, ZW_EINVALID, "", "请求体应为 JSON 对象");
-        const char *key;
-        json_t *v;
-        json_object_foreach((json_t *)obj, key, v)
-        {
-                int idx = rec_index(sc, key);
-                if (idx < 0) {
-                        char shown[80];
-                        snprintf(shown, sizeof(shown), "%.64s", key);
-                        if (!utf8_valid(shown, strlen(shown), false))
-                                snprintf(shown, sizeof(shown), "?");
-                        return zw_errf(err, ZW_EINVALID, shown, "未知字段“%s”", shown);
-                }
-                const struct rec_field *f = &sc->fields[idx];
-                if ((f->flags & REC_READONLY) || (!create && (f->flags & REC_FIXED)))
-                        return zw_errf(err, ZW_EINVALID, f->name, "%s不能%s", f->label,
-                                       create ? "由客户端设置" : "修改");
-                if (json_is_null(v)) {
-                        if (!(f->flags & REC_NULLABLE) || (f->flags & REC_REQUIRED))
-                                return zw_errf(err, ZW_EINVALID, f->name, "%s不能为空", f->label);
-                        *present |= 1ull << idx;
-                        continue;
-                }
-                if (is_text(f->type)) {
-                        if (!json_is_string(v))
-                                return zw_errf(err, ZW_EINVALID, f->name, "%s应为字符串", f->label);
-                        const char *s = json_string_value(v);
-                        if (strlen(s) != json_string_length(v))
-                                return zw_errf(err, ZW_EINVALID, f->name, "%s含有非法字符",
-                                               f->label);
-                        int rc = check_text(f, s, err);
-                        if (rc)
-                                return rc;
-                        char **slot = FIELD(rec, f, char *);
-                        free(*slot);
-                        *slot = strdup(s);
-                        if (!*slot)
-                                return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-                } else if (f->type == REC_BOOL) {
-                        if (!json_is_boolean(v))
-                                return zw_errf(err, ZW_EINVALID, f->name, "%s应为 true 或 false",
-                                               f->label);
-                        *FIELD(rec, f, bool) = json_is_true(v);
-                } else if (f->type == REC_TIME) {
-                        int64_t t;
-                        if (!json_is_string(v) || parse_time(json_string_value(v), &t) < 0)
-                                return zw_errf(err, ZW_EINVALID, f->name,
-                                               "%s应为 RFC 3339 时间，如 2026-01-01T08:00:00+08:00",
-                                               f->label);
-                        *FIELD(rec, f, int64_t) = t;
-                } else {
-                        if (!json_is_integer(v))
-                                return zw_errf(err, ZW_EINVALID, f->name, "%s应为整数", f->label);
-                        json_int_t i = json_integer_value(v);
-                        if (f->type == REC_ID && i <= 0)
-                                return zw_errf(err, ZW_EINVALID, f->name, "%s应为正整数编号",
-                                               f->label);
-                        if (f->type == REC_INT && (i < f->min || i > f->max))
-                                return zw_errf(err, ZW_EINVALID, f->name,
-                                               "%s应在 %lld 到 %lld 之间", f->label,
-                                               (long long)f->min, (long long)f->max);
-                        *FIELD(rec, f, int64_t) = (int64_t)i;
-                }
-                *present |= 1ull << idx;
-        }
-        if (create)
-                for (size_t i = 0; i < sc->nfields; i++) {
-                        const struct rec_field *f = &sc->fields[i];
-                        if ((f->flags & REC_REQUIRED) && !(*present & (1ull << i)))
-                                return zw_errf(err, ZW_EINVALID, f->name, "缺少必填字段：%s",
-                                               f->label);
-                }
-        return 0;
+	*present = 0;
+	if (!json_is_object(obj))
+		return zw_errf(err, ZW_EINVALID, "", "请求体应为 JSON 对象");
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		int idx = rec_index(sc, key);
+		if (idx < 0) {
+			char shown[80];
+			snprintf(shown, sizeof(shown), "%.64s", key);
+			if (!utf8_valid(shown, strlen(shown), false))
+				snprintf(shown, sizeof(shown), "?");
+			return zw_errf(err, ZW_EINVALID, shown, "未知字段“%s”", shown);
+		}
+		const struct rec_field *f = &sc->fields[idx];
+		if ((f->flags & REC_READONLY) || (!create && (f->flags & REC_FIXED)))
+			return zw_errf(err, ZW_EINVALID, f->name, "%s不能%s", f->label,
+			               create ? "由客户端设置" : "修改");
+		if (json_is_null(v)) {
+			if (!(f->flags & REC_NULLABLE) || (f->flags & REC_REQUIRED))
+				return zw_errf(err, ZW_EINVALID, f->name, "%s不能为空", f->label);
+			*present |= 1ull << idx;
+			continue;
+		}
+		if (is_text(f->type)) {
+			if (!json_is_string(v))
+				return zw_errf(err, ZW_EINVALID, f->name, "%s应为字符串", f->label);
+			const char *s = json_string_value(v);
+			if (strlen(s) != json_string_length(v))
+				return zw_errf(err, ZW_EINVALID, f->name, "%s含有非法字符",
+				               f->label);
+			int rc = check_text(f, s, err);
+			if (rc)
+				return rc;
+			char **slot = FIELD(rec, f, char *);
+			free(*slot);
+			*slot = strdup(s);
+			if (!*slot)
+				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		} else if (f->type == REC_BOOL) {
+			if (!json_is_boolean(v))
+				return zw_errf(err, ZW_EINVALID, f->name, "%s应为 true 或 false",
+				               f->label);
+			*FIELD(rec, f, bool) = json_is_true(v);
+		} else if (f->type == REC_TIME) {
+			int64_t t;
+			if (!json_is_string(v) || parse_time(json_string_value(v), &t) < 0)
+				return zw_errf(err, ZW_EINVALID, f->name,
+				               "%s应为 RFC 3339 时间，如 2026-01-01T08:00:00+08:00",
+				               f->label);
+			*FIELD(rec, f, int64_t) = t;
+		} else {
+			if (!json_is_integer(v))
+				return zw_errf(err, ZW_EINVALID, f->name, "%s应为整数", f->label);
+			json_int_t i = json_integer_value(v);
+			if (f->type == REC_ID && i <= 0)
+				return zw_errf(err, ZW_EINVALID, f->name, "%s应为正整数编号",
+				               f->label);
+			if (f->type == REC_INT && (i < f->min || i > f->max))
+				return zw_errf(err, ZW_EINVALID, f->name,
+				               "%s应在 %lld 到 %lld 之间", f->label,
+				               (long long)f->min, (long long)f->max);
+			*FIELD(rec, f, int64_t) = (int64_t)i;
+		}
+		*present |= 1ull << idx;
+	}
+	if (create)
+		for (size_t i = 0; i < sc->nfields; i++) {
+			const struct rec_field *f = &sc->fields[i];
+			if ((f->flags & REC_REQUIRED) && !(*present & (1ull << i)))
+				return zw_errf(err, ZW_EINVALID, f->name, "缺少必填字段：%s",
+				               f->label);
+		}
+	return 0;
 }
 
 json_t *rec_to_json(const struct rec_schema *sc, const void *rec)
 {
-        json_t *o = json_object();
-        for (size_t i = 0; i < sc->nfields; i++) {
-                const struct rec_field *f = &sc->fields[i];
-                json_t *v;
-                if (is_text(f->type)) {
-                        const char *s = *CFIELD(rec, f, char *);
-                        v = s ? json_string(s) : json_null();
-                } else if (f->type == REC_BOOL) {
-                        v = json_boolean(*CFIELD(rec, f, bool));
-                } else if (f->type == REC_TIME) {
-                        int64_t t = *CFIELD(rec, f, int64_t);
-                        char ts[32];
-                        format_time(t, ts);
-                        v = t ? json_string(ts) : json_null();
-                } else {
-                        int64_t i64 = *CFIELD(rec, f, int64_t);
-                        v = (f->type == REC_ID && i64 == 0) ? json_null() : json_integer(i64);
-                }
-                json_object_set_new(o, f->name, v ? v : json_null());
-        }
-        return o;
+	json_t *o = json_object();
+	for (size_t i = 0; i < sc->nfields; i++) {
+		const struct rec_field *f = &sc->fields[i];
+		json_t *v;
+		if (is_text(f->type)) {
+			const char *s = *CFIELD(rec, f, char *);
+			v = s ? json_string(s) : json_null();
+		} else if (f->type == REC_BOOL) {
+			v = json_boolean(*CFIELD(rec, f, bool));
+		} else if (f->type == REC_TIME) {
+			int64_t t = *CFIELD(rec, f, int64_t);
+			char ts[32];
+			format_time(t, ts);
+			v = t ? json_string(ts) : json_null();
+		} else {
+			int64_t i64 = *CFIELD(rec, f, int64_t);
+			v = (f->type == REC_ID && i64 == 0) ? json_null() : json_integer(i64);
+		}
+		json_object_set_new(o, f->name, v ? v : json_null());
+	}
+	return o;
 }
 
 void rec_free(const struct rec_schema *sc, void *rec)
 {
-        if (!rec)
-                return;
-        for (size_t i = 0; i < sc->nfields; i++) {
-                const struct rec_field *f = &sc->fields[i];
-                if (is_text(f->type)) {
-                        char **slot = FIELD(rec, f, char *);
-                        free(*slot);
-                        *slot = NULL;
-                }
-        }
+	if (!rec)
+		return;
+	for (size_t i = 0; i < sc->nfields; i++) {
+		const struct rec_field *f = &sc->fields[i];
+		if (is_text(f->type)) {
+			char **slot = FIELD(rec, f, char *);
+			free(*slot);
+			*slot = NULL;
+		}
+	}
 }
 
 int rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t present)
 {
-        for (size_t i = 0; i < sc->nfields; i++) {
-                if (!(present & (1ull << i)))
-                        continue;
-                const struct rec_field *f = &sc->fields[i];
-                if (is_text(f->type)) {
-                        const char *s = *CFIELD(src, f, char *);
-                        char **slot = FIELD(dst, f, char *);
-                        char *copy = s ? strdup(s) : NULL;
-                        if (s && !copy)
-                                return -1;
-                        free(*slot);
-                        *slot = copy;
-                } else if (f->type == REC_BOOL) {
-                        *FIELD(dst, f, bool) = *CFIELD(src, f, bool);
-                } else {
-                        *FIELD(dst, f, int64_t) = *CFIELD(src, f, int64_t);
-                }
-        }
-        return 0;
+	for (size_t i = 0; i < sc->nfields; i++) {
+		if (!(present & (1ull << i)))
+			continue;
+		const struct rec_field *f = &sc->fields[i];
+		if (is_text(f->type)) {
+			const char *s = *CFIELD(src, f, char *);
+			char **slot = FIELD(dst, f, char *);
+			char *copy = s ? strdup(s) : NULL;
+			if (s && !copy)
+				return -1;
+			free(*slot);
+			*slot = copy;
+		} else if (f->type == REC_BOOL) {
+			*FIELD(dst, f, bool) = *CFIELD(src, f, bool);
+		} else {
+			*FIELD(dst, f, int64_t) = *CFIELD(src, f, int64_t);
+		}
+	}
+	return 0;
 }

@@ -19,58 +19,58 @@
 #include "core/err.h"
 
 enum rec_type {
-        REC_TEXT,   /* char * */
-        REC_ENUM,   /* char *, one of enums[] */
-        REC_DATE,   /* char *, YYYY-MM-DD */
-        REC_MOBILE, /* char *, mainland mobile number */
-        REC_EMAIL,  /* char *, e-mail address */
-        REC_ID,     /* int64_t, > 0, 0 = none */
-        REC_INT,    /* int64_t within [min, max] */
-        REC_BOOL,   /* bool */
-        REC_TIME,   /* int64_t Unix seconds, shown as RFC 3339 */
+	REC_TEXT,   /* char * */
+	REC_ENUM,   /* char *, one of enums[] */
+	REC_DATE,   /* char *, YYYY-MM-DD */
+	REC_MOBILE, /* char *, mainland mobile number */
+	REC_EMAIL,  /* char *, e-mail address */
+	REC_ID,     /* int64_t, > 0, 0 = none */
+	REC_INT,    /* int64_t within [min, max] */
+	REC_BOOL,   /* bool */
+	REC_TIME,   /* int64_t Unix seconds, shown as RFC 3339 */
 };
 
 enum {
-        REC_REQUIRED = 1 << 0, /* must be given on create */
-        REC_READONLY = 1 << 1, /* never accepted from a client */
-        REC_NULLABLE = 1 << 2, /* JSON null clears it */
-        REC_MULTILINE = 1 << 3,
-        REC_FIXED = 1 << 4, /* settable on create only */
+	REC_REQUIRED = 1 << 0, /* must be given on create */
+	REC_READONLY = 1 << 1, /* never accepted from a client */
+	REC_NULLABLE = 1 << 2, /* JSON null clears it */
+	REC_MULTILINE = 1 << 3,
+	REC_FIXED = 1 << 4, /* settable on create only */
 };
 
 struct rec_field {
-        const char *name;
-        enum rec_type type;
-        unsigned flags;
-        size_t offset;
-        const char *label; /* Chinese label used in messages */
-        size_t maxchars;   /* text: code points; 0 = 200 */
-        const char *const *enums;
-        int64_t min, max; /* REC_INT */
+	const char *name;
+	enum rec_type type;
+	unsigned flags;
+	size_t offset;
+	const char *label; /* Chinese label used in messages */
+	size_t maxchars;   /* text: code points; 0 = 200 */
+	const char *const *enums;
+	int64_t min, max; /* REC_INT */
 };
 
 struct rec_schema {
-        const char *object; /* "unit", "contact", ... */
-        const struct rec_field *fields;
-        size_t nfields;
-        size_t size; /* sizeof the struct */
+	const char *object; /* "unit", "contact", ... */
+	const struct rec_field *fields;
+	size_t nfields;
+	size_t size; /* sizeof the struct */
 };
 
 /* Field table helpers: REC_F(struct unit, name, REC_TEXT, REC_REQUIRED, "单位名称", 100). */
 #define REC_F(st, n, t, fl, lbl, max)                                                              \
-        {                                                                                          \
+	{                                                                                          \
 #n, t, fl, offsetof(st, n), lbl, max, NULL, 0, 0                                   \
-        }
+	}
 #define REC_FE(st, n, fl, lbl, vals)                                                               \
-        {                                                                                          \
+	{                                                                                          \
 #n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0                              \
-        }
+	}
 #define REC_META(st)                                                                               \
-        REC_F(st, created_at, REC_TIME, REC_READONLY, "创建时间", 0),                              \
-            REC_F(st, updated_at, REC_TIME, REC_READONLY, "更新时间", 0),                          \
-        {                                                                                          \
-                "rev", REC_INT, REC_READONLY, offsetof(st, rev), "版本", 0, NULL, 0, INT64_MAX     \
-        }
+	REC_F(st, created_at, REC_TIME, REC_READONLY, "创建时间", 0),                              \
+	    REC_F(st, updated_at, REC_TIME, REC_READONLY, "更新时间", 0),                          \
+	{                                                                                          \
+		"rev", REC_INT, REC_READONLY, offsetof(st, rev), "版本", 0, NULL, 0, INT64_MAX     \
+	}
 
 /* Check obj against the schema and store the values in rec. *present gets a bit per field
  * index that the object set. create: required fields must be present, REC_FIXED allowed.

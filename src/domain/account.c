@@ -32,451 +32,451 @@ const struct rec_schema user_schema = {
 
 void user_free(struct user *u)
 {
-        rec_free(&user_schema, u);
+	rec_free(&user_schema, u);
 }
 
 int account_cost_parse(const char *s, struct account_cfg *cfg)
 {
-        if (strcmp(s, "interactive") == 0) {
-                cfg->opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-                cfg->memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-        } else if (strcmp(s, "moderate") == 0) {
-                cfg->opslimit = crypto_pwhash_OPSLIMIT_MODERATE;
-                cfg->memlimit = crypto_pwhash_MEMLIMIT_MODERATE;
-        } else if (strcmp(s, "sensitive") == 0) {
-                cfg->opslimit = crypto_pwhash_OPSLIMIT_SENSITIVE;
-                cfg->memlimit = crypto_pwhash_MEMLIMIT_SENSITIVE;
-        } else if (strcmp(s, "min") == 0) {
-                cfg->opslimit = crypto_pwhash_OPSLIMIT_MIN;
-                cfg->memlimit = crypto_pwhash_MEMLIMIT_MIN;
-        } else {
-                return -1;
-        }
-        return 0;
+	if (strcmp(s, "interactive") == 0) {
+		cfg->opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+		cfg->memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	} else if (strcmp(s, "moderate") == 0) {
+		cfg->opslimit = crypto_pwhash_OPSLIMIT_MODERATE;
+		cfg->memlimit = crypto_pwhash_MEMLIMIT_MODERATE;
+	} else if (strcmp(s, "sensitive") == 0) {
+		cfg->opslimit = crypto_pwhash_OPSLIMIT_SENSITIVE;
+		cfg->memlimit = crypto_pwhash_MEMLIMIT_SENSITIVE;
+	} else if (strcmp(s, "min") == 0) {
+		cfg->opslimit = crypto_pwhash_OPSLIMIT_MIN;
+		cfg->memlimit = crypto_pwhash_MEMLIMIT_MIN;
+	} else {
+		return -1;
+	}
+	return 0;
 }
 
 int account_password_check(const char *pw, const char *field, struct zw_err *err)
 {
-        if (!pw)
-                return zw_errf(err, ZW_EINVALID, field, "缺少密码");
-        size_t n = strlen(pw);
-        if (!utf8_valid(pw, n, false))
-                return zw_errf(err, ZW_EINVALID, field, "密码含有非法字符");
-        size_t chars = utf8_chars(pw);
-        if (chars < 8 || chars > 128)
-                return zw_errf(err, ZW_EINVALID, field, "密码长度应为 8 到 128 个字符");
-        bool letter = false, digit = false;
-        for (const char *p = pw; *p; p++) {
-                letter |= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
-                digit |= *p >= '0' && *p <= '9';
-        }
-        if (!letter || !digit)
-                return zw_errf(err, ZW_EINVALID, field, "密码须同时包含字母和数字");
-        return 0;
+	if (!pw)
+		return zw_errf(err, ZW_EINVALID, field, "缺少密码");
+	size_t n = strlen(pw);
+	if (!utf8_valid(pw, n, false))
+		return zw_errf(err, ZW_EINVALID, field, "密码含有非法字符");
+	size_t chars = utf8_chars(pw);
+	if (chars < 8 || chars > 128)
+		return zw_errf(err, ZW_EINVALID, field, "密码长度应为 8 到 128 个字符");
+	bool letter = false, digit = false;
+	for (const char *p = pw; *p; p++) {
+		letter |= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+		digit |= *p >= '0' && *p <= '9';
+	}
+	if (!letter || !digit)
+		return zw_errf(err, ZW_EINVALID, field, "密码须同时包含字母和数字");
+	return 0;
 }
 
 static int hash_password(const struct account_cfg *cfg, const char *pw,
                          char out[crypto_pwhash_STRBYTES], struct zw_err *err)
 {
-        if (crypto_pwhash_str_alg(out, pw, strlen(pw), cfg->opslimit, cfg->memlimit,
-                                  crypto_pwhash_ALG_ARGON2ID13) != 0)
-                return zw_errf(err, ZW_EINTERNAL, NULL, "密码哈希失败（内存不足）");
-        return 0;
+	if (crypto_pwhash_str_alg(out, pw, strlen(pw), cfg->opslimit, cfg->memlimit,
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "密码哈希失败（内存不足）");
+	return 0;
 }
 
 static void token_hash(const char *token, char out[65])
 {
-        unsigned char d[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256(d, (const unsigned char *)token, strlen(token));
-        hex_encode(d, sizeof(d), out);
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(d, (const unsigned char *)token, strlen(token));
+	hex_encode(d, sizeof(d), out);
 }
 
 static void new_token(const char *prefix, char out[64])
 {
-        unsigned char r[32];
-        char b64[48];
-        randombytes_buf(r, sizeof(r));
-        sodium_bin2base64(b64, sizeof(b64), r, sizeof(r), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-        snprintf(out, 64, "%s%s", prefix, b64);
-        sodium_memzero(r, sizeof(r));
+	unsigned char r[32];
+	char b64[48];
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2base64(b64, sizeof(b64), r, sizeof(r), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(out, 64, "%s%s", prefix, b64);
+	sodium_memzero(r, sizeof(r));
 }
 
 static int username_check(const char *s, struct zw_err *err)
 {
-        size_t n = s ? strlen(s) : 0;
-        if (n < 2 || n > 32)
-                return zw_errf(err, ZW_EINVALID, "username", "用户名长度应为 2 到 32 个字符");
-        for (const char *p = s; *p; p++)
-                if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-                      *p == '.' || *p == '-'))
-                        return zw_errf(err, ZW_EINVALID, "username",
-                                       "用户名只能含小写字母、数字和 _ . -");
-        return 0;
+	size_t n = s ? strlen(s) : 0;
+	if (n < 2 || n > 32)
+		return zw_errf(err, ZW_EINVALID, "username", "用户名长度应为 2 到 32 个字符");
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == '.' || *p == '-'))
+			return zw_errf(err, ZW_EINVALID, "username",
+			               "用户名只能含小写字母、数字和 _ . -");
+	return 0;
 }
 
 /* The role/unit pairing rule: unit_admin needs a unit, the others must not have one. */
 static int role_unit_check(const struct user *u, struct zw_err *err)
 {
-        bool ua = u->role && strcmp(u->role, "unit_admin") == 0;
-        if (ua && u->unit_id <= 0)
-                return zw_errf(err, ZW_EINVALID, "unit_id", "使用单位管理员必须绑定一个单位");
-        if (!ua && u->unit_id > 0)
-                return zw_errf(err, ZW_EINVALID, "unit_id", "只有使用单位管理员可以绑定单位");
-        return 0;
+	bool ua = u->role && strcmp(u->role, "unit_admin") == 0;
+	if (ua && u->unit_id <= 0)
+		return zw_errf(err, ZW_EINVALID, "unit_id", "使用单位管理员必须绑定一个单位");
+	if (!ua && u->unit_id > 0)
+		return zw_errf(err, ZW_EINVALID, "unit_id", "只有使用单位管理员可以绑定单位");
+	return 0;
 }
 
 static json_t *user_json_public(const struct user *u)
 {
-        return rec_to_json(&user_schema, u);
+	return rec_to_json(&user_schema, u);
 }
 
 int account_user_create(struct store *st, const struct account_cfg *cfg, const struct principal *by,
                         const struct user *u, const char *password, int64_t *id, struct zw_err *err)
 {
-        int rc = username_check(u->username, err);
-        if (!rc)
-                rc = role_unit_check(u, err);
-        if (!rc)
-                rc = account_password_check(password, "password", err);
-        if (rc)
-                return rc;
-        char hash[crypto_pwhash_STRBYTES];
-        if ((rc = hash_password(cfg, password, hash, err)))
-                return rc;
-        struct store_tx *tx;
-        if ((rc = store_begin(st, &tx, err)))
-                return rc;
-        int64_t now = clock_now();
-        rc = store_user_insert(store_tx_conn(tx), u, hash, now, id, err);
-        if (rc == -ZW_ECONFLICT) {
-                zw_err_clear(err);
-                rc = zw_errf(err, ZW_ECONFLICT, "username", "用户名“%s”已存在，或所属单位不存在",
-                             u->username);
-        }
-        if (!rc) {
-                struct user saved = {0};
-                rc = store_user_get(store_tx_conn(tx), *id, NULL, &saved, NULL, err);
-                json_t *after = rc ? NULL : user_json_public(&saved);
-                if (!rc)
-                        rc = audit_append(tx, by, "user.create", "user", *id, saved.unit_id, NULL,
-                                          after, NULL, err);
-                json_decref(after);
-                user_free(&saved);
-        }
-        sodium_memzero(hash, sizeof(hash));
-        if (rc) {
-                store_rollback(tx);
-                return rc;
-        }
-        return store_commit(tx, err);
+	int rc = username_check(u->username, err);
+	if (!rc)
+		rc = role_unit_check(u, err);
+	if (!rc)
+		rc = account_password_check(password, "password", err);
+	if (rc)
+		return rc;
+	char hash[crypto_pwhash_STRBYTES];
+	if ((rc = hash_password(cfg, password, hash, err)))
+		return rc;
+	struct store_tx *tx;
+	if ((rc = store_begin(st, &tx, err)))
+		return rc;
+	int64_t now = clock_now();
+	rc = store_user_insert(store_tx_conn(tx), u, hash, now, id, err);
+	if (rc == -ZW_ECONFLICT) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_ECONFLICT, "username", "用户名“%s”已存在，或所属单位不存在",
+		             u->username);
+	}
+	if (!rc) {
+		struct user saved = {0};
+		rc = store_user_get(store_tx_conn(tx), *id, NULL, &saved, NULL, err);
+		json_t *after = rc ? NULL : user_json_public(&saved);
+		if (!rc)
+			rc = audit_append(tx, by, "user.create", "user", *id, saved.unit_id, NULL,
+			                  after, NULL, err);
+		json_decref(after);
+		user_free(&saved);
+	}
+	sodium_memzero(hash, sizeof(hash));
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
 }
 
 int account_user_get(struct store *st, int64_t id, struct user *u, struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        return c ? store_user_get(c, id, NULL, u, NULL, err) : -ZW_EINTERNAL;
+	struct sconn *c = store_read(st, err);
+	return c ? store_user_get(c, id, NULL, u, NULL, err) : -ZW_EINTERNAL;
 }
 
 int account_user_list(struct store *st, const struct list_query *q, json_t *items,
                       struct list_page *page, struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        return c ? store_user_list(c, q, items, page, err) : -ZW_EINTERNAL;
+	struct sconn *c = store_read(st, err);
+	return c ? store_user_list(c, q, items, page, err) : -ZW_EINTERNAL;
 }
 
 int account_user_update(struct store *st, const struct principal *by, int64_t id,
                         const struct user *patch, uint64_t present, int64_t if_rev,
                         struct zw_err *err)
 {
-        struct store_tx *tx;
-        int rc = store_begin(st, &tx, err);
-        if (rc)
-                return rc;
-        struct sconn *c = store_tx_conn(tx);
-        struct user cur = {0};
-        json_t *before = NULL, *after = NULL;
-        rc = store_user_get(c, id, NULL, &cur, NULL, err);
-        if (!rc && if_rev && cur.rev != if_rev)
-                rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
-        if (!rc) {
-                before = user_json_public(&cur);
-                if (rec_merge(&user_schema, &cur, patch, present) < 0)
-                        rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-        }
-        if (!rc)
-                rc = role_unit_check(&cur, err);
-        if (!rc && by->user_id == id && (cur.disabled || strcmp(cur.role, "manager") != 0) &&
-            by->role == ROLE_MANAGER)
-                rc = zw_errf(err, ZW_EINVALID, "role", "不能停用自己或取消自己的管理员角色");
-        if (!rc)
-                rc = store_user_update(c, &cur, clock_now(), err);
-        if (!rc && cur.disabled)
-                rc = store_sessions_end(c, id, NULL, err);
-        if (!rc) {
-                struct user saved = {0};
-                rc = store_user_get(c, id, NULL, &saved, NULL, err);
-                if (!rc)
-                        after = user_json_public(&saved);
-                if (!rc)
-                        rc = audit_append(tx, by, cur.disabled ? "user.disable" : "user.update",
-                                          "user", id, saved.unit_id, before, after, NULL, err);
-                user_free(&saved);
-        }
-        json_decref(before);
-        json_decref(after);
-        user_free(&cur);
-        if (rc) {
-                store_rollback(tx);
-                return rc;
-        }
-        return store_commit(tx, err);
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_tx_conn(tx);
+	struct user cur = {0};
+	json_t *before = NULL, *after = NULL;
+	rc = store_user_get(c, id, NULL, &cur, NULL, err);
+	if (!rc && if_rev && cur.rev != if_rev)
+		rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
+	if (!rc) {
+		before = user_json_public(&cur);
+		if (rec_merge(&user_schema, &cur, patch, present) < 0)
+			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	}
+	if (!rc)
+		rc = role_unit_check(&cur, err);
+	if (!rc && by->user_id == id && (cur.disabled || strcmp(cur.role, "manager") != 0) &&
+	    by->role == ROLE_MANAGER)
+		rc = zw_errf(err, ZW_EINVALID, "role", "不能停用自己或取消自己的管理员角色");
+	if (!rc)
+		rc = store_user_update(c, &cur, clock_now(), err);
+	if (!rc && cur.disabled)
+		rc = store_sessions_end(c, id, NULL, err);
+	if (!rc) {
+		struct user saved = {0};
+		rc = store_user_get(c, id, NULL, &saved, NULL, err);
+		if (!rc)
+			after = user_json_public(&saved);
+		if (!rc)
+			rc = audit_append(tx, by, cur.disabled ? "user.disable" : "user.update",
+			                  "user", id, saved.unit_id, before, after, NULL, err);
+		user_free(&saved);
+	}
+	json_decref(before);
+	json_decref(after);
+	user_free(&cur);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
 }
 
 static int set_password(struct store *st, const struct account_cfg *cfg, const struct principal *by,
                         int64_t id, const char *old_pw, const char *new_pw, struct zw_err *err)
 {
-        int rc = account_password_check(new_pw, old_pw ? "new_password" : "password", err);
-        if (rc)
-                return rc;
-        char hash[crypto_pwhash_STRBYTES];
-        if ((rc = hash_password(cfg, new_pw, hash, err)))
-                return rc;
-        struct store_tx *tx;
-        if ((rc = store_begin(st, &tx, err)))
-                return rc;
-        struct sconn *c = store_tx_conn(tx);
-        struct user u = {0};
-        char *cur = NULL;
-        rc = store_user_get(c, id, NULL, &u, &cur, err);
-        if (!rc && old_pw && crypto_pwhash_str_verify(cur, old_pw, strlen(old_pw)) != 0)
-                rc = zw_errf(err, ZW_EINVALID, "old_password", "原密码不正确");
-        if (!rc)
-                rc = store_user_set_password(c, id, hash, clock_now(), err);
-        /* A changed password ends every other session of the user. */
-        if (!rc)
-                rc = store_sessions_end(c, id, NULL, err);
-        if (!rc)
-                rc = audit_append(tx, by, old_pw ? "user.password_change" : "user.password_reset",
-                                  "user", id, u.unit_id, NULL, NULL, NULL, err);
-        sodium_memzero(hash, sizeof(hash));
-        if (cur) {
-                sodium_memzero(cur, strlen(cur));
-                free(cur);
-        }
-        user_free(&u);
-        if (rc) {
-                store_rollback(tx);
-                return rc;
-        }
-        return store_commit(tx, err);
+	int rc = account_password_check(new_pw, old_pw ? "new_password" : "password", err);
+	if (rc)
+		return rc;
+	char hash[crypto_pwhash_STRBYTES];
+	if ((rc = hash_password(cfg, new_pw, hash, err)))
+		return rc;
+	struct store_tx *tx;
+	if ((rc = store_begin(st, &tx, err)))
+		return rc;
+	struct sconn *c = store_tx_conn(tx);
+	struct user u = {0};
+	char *cur = NULL;
+	rc = store_user_get(c, id, NULL, &u, &cur, err);
+	if (!rc && old_pw && crypto_pwhash_str_verify(cur, old_pw, strlen(old_pw)) != 0)
+		rc = zw_errf(err, ZW_EINVALID, "old_password", "原密码不正确");
+	if (!rc)
+		rc = store_user_set_password(c, id, hash, clock_now(), err);
+	/* A changed password ends every other session of the user. */
+	if (!rc)
+		rc = store_sessions_end(c, id, NULL, err);
+	if (!rc)
+		rc = audit_append(tx, by, old_pw ? "user.password_change" : "user.password_reset",
+		                  "user", id, u.unit_id, NULL, NULL, NULL, err);
+	sodium_memzero(hash, sizeof(hash));
+	if (cur) {
+		sodium_memzero(cur, strlen(cur));
+		free(cur);
+	}
+	user_free(&u);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
 }
 
 int account_password_reset(struct store *st, const struct account_cfg *cfg,
                            const struct principal *by, int64_t id, const char *password,
                            struct zw_err *err)
 {
-        return set_password(st, cfg, by, id, NULL, password, err);
+	return set_password(st, cfg, by, id, NULL, password, err);
 }
 
 int account_password_change(struct store *st, const struct account_cfg *cfg,
                             const struct principal *by, const char *old_pw, const char *new_pw,
                             struct zw_err *err)
 {
-        if (!old_pw)
-                return zw_errf(err, ZW_EINVALID, "old_password", "缺少原密码");
-        return set_password(st, cfg, by, by->user_id, old_pw, new_pw, err);
+	if (!old_pw)
+		return zw_errf(err, ZW_EINVALID, "old_password", "缺少原密码");
+	return set_password(st, cfg, by, by->user_id, old_pw, new_pw, err);
 }
 
 /* A hash to verify against when the user does not exist, so both failures cost the same. */
 static const char *dummy_hash(const struct account_cfg *cfg)
 {
-        static char h[crypto_pwhash_STRBYTES];
-        static unsigned long long ops;
-        static size_t mem;
-        if (ops != cfg->opslimit || mem != cfg->memlimit) {
-                if (crypto_pwhash_str_alg(h, "zwnet-dummy-password", 20, cfg->opslimit,
-                                          cfg->memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
-                        return NULL;
-                ops = cfg->opslimit;
-                mem = cfg->memlimit;
-        }
-        return h;
+	static char h[crypto_pwhash_STRBYTES];
+	static unsigned long long ops;
+	static size_t mem;
+	if (ops != cfg->opslimit || mem != cfg->memlimit) {
+		if (crypto_pwhash_str_alg(h, "zwnet-dummy-password", 20, cfg->opslimit,
+		                          cfg->memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
+			return NULL;
+		ops = cfg->opslimit;
+		mem = cfg->memlimit;
+	}
+	return h;
 }
 
 int account_login(struct store *st, const struct account_cfg *cfg, const char *username,
                   const char *password, const char *source, const char *request_id,
                   struct session_info *out, struct zw_err *err)
 {
-        memset(out, 0, sizeof(*out));
-        struct sconn *rc_conn = store_read(st, err);
-        if (!rc_conn)
-                return -ZW_EINTERNAL;
-        char *hash = NULL;
-        struct user u = {0};
-        int found = store_user_get(rc_conn, 0, username, &u, &hash, NULL) == 0;
-        const char *check = found ? hash : dummy_hash(cfg);
-        bool ok = check && crypto_pwhash_str_verify(check, password, strlen(password)) == 0;
-        if (hash) {
-                sodium_memzero(hash, strlen(hash));
-                free(hash);
-        }
-        if (!found || !ok || u.disabled) {
-                user_free(&u);
-                return zw_errf(err, ZW_EUNAUTHENTICATED, "password", "用户名或密码不正确");
-        }
-        new_token("zws_", out->token);
-        unsigned char r[16];
-        randombytes_buf(r, sizeof(r));
-        hex_encode(r, sizeof(r), out->csrf);
-        char th[65];
-        token_hash(out->token, th);
-        int64_t now = clock_now();
-        out->expires_at = now + cfg->session_ttl;
-        struct store_tx *tx;
-        int rc = store_begin(st, &tx, err);
-        if (rc) {
-                user_free(&u);
-                return rc;
-        }
-        rc = store_session_insert(store_tx_conn(tx), th, u.id, out->csrf, source, now,
-                                  out->expires_at, err);
-        struct principal p = {.user_id = u.id, .unit_id = u.unit_id};
-        snprintf(p.username, sizeof(p.username), "%s", u.username);
-        role_parse(u.role, &p.role);
-        snprintf(p.source, sizeof(p.source), "%s", source);
-        snprintf(p.request_id, sizeof(p.request_id), "%s", request_id);
-        if (!rc)
-                rc = audit_append(tx, &p, "session.login", "user", u.id, u.unit_id, NULL, NULL,
-                                  NULL, err);
-        if (rc) {
-                store_rollback(tx);
-                user_free(&u);
-                return rc;
-        }
-        rc = store_commit(tx, err);
-        out->user = u;
-        return rc;
+	memset(out, 0, sizeof(*out));
+	struct sconn *rc_conn = store_read(st, err);
+	if (!rc_conn)
+		return -ZW_EINTERNAL;
+	char *hash = NULL;
+	struct user u = {0};
+	int found = store_user_get(rc_conn, 0, username, &u, &hash, NULL) == 0;
+	const char *check = found ? hash : dummy_hash(cfg);
+	bool ok = check && crypto_pwhash_str_verify(check, password, strlen(password)) == 0;
+	if (hash) {
+		sodium_memzero(hash, strlen(hash));
+		free(hash);
+	}
+	if (!found || !ok || u.disabled) {
+		user_free(&u);
+		return zw_errf(err, ZW_EUNAUTHENTICATED, "password", "用户名或密码不正确");
+	}
+	new_token("zws_", out->token);
+	unsigned char r[16];
+	randombytes_buf(r, sizeof(r));
+	hex_encode(r, sizeof(r), out->csrf);
+	char th[65];
+	token_hash(out->token, th);
+	int64_t now = clock_now();
+	out->expires_at = now + cfg->session_ttl;
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc) {
+		user_free(&u);
+		return rc;
+	}
+	rc = store_session_insert(store_tx_conn(tx), th, u.id, out->csrf, source, now,
+	                          out->expires_at, err);
+	struct principal p = {.user_id = u.id, .unit_id = u.unit_id};
+	snprintf(p.username, sizeof(p.username), "%s", u.username);
+	role_parse(u.role, &p.role);
+	snprintf(p.source, sizeof(p.source), "%s", source);
+	snprintf(p.request_id, sizeof(p.request_id), "%s", request_id);
+	if (!rc)
+		rc = audit_append(tx, &p, "session.login", "user", u.id, u.unit_id, NULL, NULL,
+		                  NULL, err);
+	if (rc) {
+		store_rollback(tx);
+		user_free(&u);
+		return rc;
+	}
+	rc = store_commit(tx, err);
+	out->user = u;
+	return rc;
 }
 
 int account_logout(struct store *st, const struct principal *p, const char *token,
                    struct zw_err *err)
 {
-        char th[65];
-        token_hash(token, th);
-        struct store_tx *tx;
-        int rc = store_begin(st, &tx, err);
-        if (rc)
-                return rc;
-        rc = store_sessions_end(store_tx_conn(tx), 0, th, err);
-        if (!rc)
-                rc = audit_append(tx, p, "session.logout", "user", p->user_id, p->unit_id, NULL,
-                                  NULL, NULL, err);
-        if (rc) {
-                store_rollback(tx);
-                return rc;
-        }
-        return store_commit(tx, err);
+	char th[65];
+	token_hash(token, th);
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	rc = store_sessions_end(store_tx_conn(tx), 0, th, err);
+	if (!rc)
+		rc = audit_append(tx, p, "session.logout", "user", p->user_id, p->unit_id, NULL,
+		                  NULL, NULL, err);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
 }
 
 int account_authenticate(struct store *st, const char *token, struct principal *p, char csrf[40],
                          struct zw_err *err)
 {
-        size_t n = strlen(token);
-        if (n < 10 || n > 63 || (strncmp(token, "zws_", 4) != 0 && strncmp(token, "zwt_", 4) != 0))
-                return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
-        char th[65];
-        token_hash(token, th);
-        struct sconn *c = store_read(st, err);
-        if (!c)
-                return -ZW_EINTERNAL;
-        int64_t uid;
-        bool is_session;
-        int rc = store_token_lookup(c, th, clock_now(), &uid, csrf, &is_session, err);
-        if (rc)
-                return rc;
-        struct user u = {0};
-        rc = store_user_get(c, uid, NULL, &u, NULL, err);
-        if (rc || u.disabled) {
-                user_free(&u);
-                zw_err_clear(err);
-                return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
-        }
-        p->user_id = u.id;
-        p->unit_id = u.unit_id;
-        snprintf(p->username, sizeof(p->username), "%s", u.username);
-        if (role_parse(u.role, &p->role) < 0)
-                rc = zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
-        user_free(&u);
-        return rc;
+	size_t n = strlen(token);
+	if (n < 10 || n > 63 || (strncmp(token, "zws_", 4) != 0 && strncmp(token, "zwt_", 4) != 0))
+		return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
+	char th[65];
+	token_hash(token, th);
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	int64_t uid;
+	bool is_session;
+	int rc = store_token_lookup(c, th, clock_now(), &uid, csrf, &is_session, err);
+	if (rc)
+		return rc;
+	struct user u = {0};
+	rc = store_user_get(c, uid, NULL, &u, NULL, err);
+	if (rc || u.disabled) {
+		user_free(&u);
+		zw_err_clear(err);
+		return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
+	}
+	p->user_id = u.id;
+	p->unit_id = u.unit_id;
+	snprintf(p->username, sizeof(p->username), "%s", u.username);
+	if (role_parse(u.role, &p->role) < 0)
+		rc = zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
+	user_free(&u);
+	return rc;
 }
 
 int account_token_create(struct store *st, const struct principal *by, int64_t user_id,
                          const char *name, int64_t expires_at, char token_out[64], int64_t *id,
                          struct zw_err *err)
 {
-        if (!name || !*name || utf8_chars(name) > 100 || !utf8_valid(name, strlen(name), false))
-                return zw_errf(err, ZW_EINVALID, "name", "令牌名称应为 1 到 100 个字");
-        int64_t now = clock_now();
-        if (expires_at && expires_at <= now)
-                return zw_errf(err, ZW_EINVALID, "expires_at", "过期时间应晚于当前时间");
-        struct store_tx *tx;
-        int rc = store_begin(st, &tx, err);
-        if (rc)
-                return rc;
-        struct sconn *c = store_tx_conn(tx);
-        struct user u = {0};
-        rc = store_user_get(c, user_id, NULL, &u, NULL, err);
-        if (!rc && u.disabled)
-                rc = zw_errf(err, ZW_EINVALID, "user_id", "用户已停用");
-        char th[65];
-        new_token("zwt_", token_out);
-        token_hash(token_out, th);
-        if (!rc)
-                rc = store_token_insert(c, th, user_id, name, now, expires_at, id, err);
-        if (!rc) {
-                json_t *after = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)*id, "name", name,
-                                          "user_id", (json_int_t)user_id);
-                rc = audit_append(tx, by, "token.create", "token", *id, u.unit_id, NULL, after,
-                                  NULL, err);
-                json_decref(after);
-        }
-        user_free(&u);
-        if (rc) {
-                store_rollback(tx);
-                return rc;
-        }
-        return store_commit(tx, err);
+	if (!name || !*name || utf8_chars(name) > 100 || !utf8_valid(name, strlen(name), false))
+		return zw_errf(err, ZW_EINVALID, "name", "令牌名称应为 1 到 100 个字");
+	int64_t now = clock_now();
+	if (expires_at && expires_at <= now)
+		return zw_errf(err, ZW_EINVALID, "expires_at", "过期时间应晚于当前时间");
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_tx_conn(tx);
+	struct user u = {0};
+	rc = store_user_get(c, user_id, NULL, &u, NULL, err);
+	if (!rc && u.disabled)
+		rc = zw_errf(err, ZW_EINVALID, "user_id", "用户已停用");
+	char th[65];
+	new_token("zwt_", token_out);
+	token_hash(token_out, th);
+	if (!rc)
+		rc = store_token_insert(c, th, user_id, name, now, expires_at, id, err);
+	if (!rc) {
+		json_t *after = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)*id, "name", name,
+		                          "user_id", (json_int_t)user_id);
+		rc = audit_append(tx, by, "token.create", "token", *id, u.unit_id, NULL, after,
+		                  NULL, err);
+		json_decref(after);
+	}
+	user_free(&u);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
 }
 
 int account_token_revoke(struct store *st, const struct principal *by, int64_t id,
                          struct zw_err *err)
 {
-        struct store_tx *tx;
-        int rc = store_begin(st, &tx, err);
-        if (rc)
-                return rc;
-        struct sconn *c = store_tx_conn(tx);
-        int64_t owner;
-        bool revoked;
-        rc = store_token_get(c, id, &owner, &revoked, err);
-        /* Others' tokens are invisible unless the principal may administer tokens. */
-        if (!rc && owner != by->user_id && authz_scope(by, ACT_TOKEN_ADMIN) != SCOPE_ALL)
-                rc = zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
-        if (!rc && revoked)
-                rc = zw_errf(err, ZW_ECONFLICT, NULL, "令牌已被吊销");
-        if (!rc)
-                rc = store_token_revoke(c, id, owner, err);
-        if (!rc)
-                rc = audit_append(tx, by, "token.revoke", "token", id, 0, NULL, NULL, NULL, err);
-        if (rc) {
-                store_rollback(tx);
-                return rc;
-        }
-        return store_commit(tx, err);
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_tx_conn(tx);
+	int64_t owner;
+	bool revoked;
+	rc = store_token_get(c, id, &owner, &revoked, err);
+	/* Others' tokens are invisible unless the principal may administer tokens. */
+	if (!rc && owner != by->user_id && authz_scope(by, ACT_TOKEN_ADMIN) != SCOPE_ALL)
+		rc = zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
+	if (!rc && revoked)
+		rc = zw_errf(err, ZW_ECONFLICT, NULL, "令牌已被吊销");
+	if (!rc)
+		rc = store_token_revoke(c, id, owner, err);
+	if (!rc)
+		rc = audit_append(tx, by, "token.revoke", "token", id, 0, NULL, NULL, NULL, err);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
 }
 
 int account_token_list(struct store *st, int64_t user_id, json_t *items, struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        return c ? store_token_list(c, user_id, items, err) : -ZW_EINTERNAL;
+	struct sconn *c = store_read(st, err);
+	return c ? store_token_list(c, user_id, items, err) : -ZW_EINTERNAL;
 }

@@ -19,18 +19,18 @@
 #include "store/store.h"
 
 struct user {
-        int64_t id;
-        char *username, *display_name, *role;
-        int64_t unit_id;
-        bool disabled;
-        int64_t created_at, updated_at, rev;
+	int64_t id;
+	char *username, *display_name, *role;
+	int64_t unit_id;
+	bool disabled;
+	int64_t created_at, updated_at, rev;
 };
 extern const struct rec_schema user_schema;
 
 struct account_cfg {
-        unsigned long long opslimit;
-        size_t memlimit;
-        int64_t session_ttl; /* seconds */
+	unsigned long long opslimit;
+	size_t memlimit;
+	int64_t session_ttl; /* seconds */
 };
 /* "interactive" (default), "moderate", "sensitive", or "min" (tests only). */
 int account_cost_parse(const char *s, struct account_cfg *cfg);
@@ -59,10 +59,10 @@ int account_password_change(struct store *st, const struct account_cfg *cfg,
 void user_free(struct user *u);
 
 struct session_info {
-        char token[64]; /* shown once */
-        char csrf[40];
-        int64_t expires_at;
-        struct user user;
+	char token[64]; /* shown once */
+	char csrf[40];
+	int64_t expires_at;
+	struct user user;
 };
 /* Check the password and open a session. A wrong user name and a wrong password fail alike. */
 int account_login(struct store *st, const struct account_cfg *cfg, const char *username,

@@ -14,199 +14,199 @@ static const char zero_hash[65] =
 
 static void feed_str(crypto_hash_sha256_state *h, const char *s)
 {
-        char len[24];
-        size_t n = s ? strlen(s) : 0;
-        /* NULL and "" differ: NULL is "-1:". */
-        int w = snprintf(len, sizeof(len), "%lld:", s ? (long long)n : -1LL);
-        crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)w);
-        if (n)
-                crypto_hash_sha256_update(h, (const unsigned char *)s, n);
-        crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
+	char len[24];
+	size_t n = s ? strlen(s) : 0;
+	/* NULL and "" differ: NULL is "-1:". */
+	int w = snprintf(len, sizeof(len), "%lld:", s ? (long long)n : -1LL);
+	crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)w);
+	if (n)
+		crypto_hash_sha256_update(h, (const unsigned char *)s, n);
+	crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
 }
 
 static void feed_int(crypto_hash_sha256_state *h, int64_t v)
 {
-        char s[24];
-        snprintf(s, sizeof(s), "%lld", (long long)v);
-        feed_str(h, s);
+	char s[24];
+	snprintf(s, sizeof(s), "%lld", (long long)v);
+	feed_str(h, s);
 }
 
 void audit_entry_hash(const struct audit_entry *e, char out[65])
 {
-        crypto_hash_sha256_state h;
-        unsigned char d[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256_init(&h);
-        feed_str(&h, "zwnet-audit-v1");
-        feed_int(&h, e->id);
-        feed_int(&h, e->at);
-        feed_str(&h, e->actor);
-        feed_int(&h, e->actor_id);
-        feed_str(&h, e->role);
-        feed_str(&h, e->source);
-        feed_str(&h, e->request_id);
-        feed_str(&h, e->action);
-        feed_str(&h, e->object_type);
-        feed_str(&h, e->object_id);
-        feed_int(&h, e->unit_id);
-        feed_str(&h, e->before);
-        feed_str(&h, e->after);
-        feed_str(&h, e->clause);
-        feed_str(&h, e->prev_hash);
-        crypto_hash_sha256_final(&h, d);
-        hex_encode(d, sizeof(d), out);
+	crypto_hash_sha256_state h;
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_init(&h);
+	feed_str(&h, "zwnet-audit-v1");
+	feed_int(&h, e->id);
+	feed_int(&h, e->at);
+	feed_str(&h, e->actor);
+	feed_int(&h, e->actor_id);
+	feed_str(&h, e->role);
+	feed_str(&h, e->source);
+	feed_str(&h, e->request_id);
+	feed_str(&h, e->action);
+	feed_str(&h, e->object_type);
+	feed_str(&h, e->object_id);
+	feed_int(&h, e->unit_id);
+	feed_str(&h, e->before);
+	feed_str(&h, e->after);
+	feed_str(&h, e->clause);
+	feed_str(&h, e->prev_hash);
+	crypto_hash_sha256_final(&h, d);
+	hex_encode(d, sizeof(d), out);
 }
 
 int audit_append(struct store_tx *tx, const struct principal *p, const char *action,
                  const char *object_type, int64_t object_id, int64_t unit_id, const json_t *before,
                  const json_t *after, const char *clause, struct zw_err *err)
 {
-        struct sconn *c = store_tx_conn(tx);
-        int64_t last_id;
-        char prev[65], hash[65], oid[24];
-        int rc = store_audit_head(c, &last_id, prev, err);
-        if (rc)
-                return rc;
-        snprintf(oid, sizeof(oid), "%lld", (long long)object_id);
-        struct audit_entry e = {
-            .id = last_id + 1,
-            .at = clock_now(),
-            .actor_id = p->user_id,
-            .unit_id = unit_id,
-            .actor = (char *)p->username,
-            .role = (char *)role_name(p->role),
-            .source = (char *)p->source,
-            .request_id = (char *)p->request_id,
-            .action = (char *)action,
-            .object_type = (char *)object_type,
-            .object_id = oid,
-            .before = before ? json_compact(before) : NULL,
-            .after = after ? json_compact(after) : NULL,
-            .clause = (char *)(clause && *clause ? clause : NULL),
-            .prev_hash = last_id ? prev : (char *)zero_hash,
-        };
-        audit_entry_hash(&e, hash);
-        e.hash = hash;
-        rc = store_audit_insert(c, &e, err);
-        free(e.before);
-        free(e.after);
-        return rc;
+	struct sconn *c = store_tx_conn(tx);
+	int64_t last_id;
+	char prev[65], hash[65], oid[24];
+	int rc = store_audit_head(c, &last_id, prev, err);
+	if (rc)
+		return rc;
+	snprintf(oid, sizeof(oid), "%lld", (long long)object_id);
+	struct audit_entry e = {
+	    .id = last_id + 1,
+	    .at = clock_now(),
+	    .actor_id = p->user_id,
+	    .unit_id = unit_id,
+	    .actor = (char *)p->username,
+	    .role = (char *)role_name(p->role),
+	    .source = (char *)p->source,
+	    .request_id = (char *)p->request_id,
+	    .action = (char *)action,
+	    .object_type = (char *)object_type,
+	    .object_id = oid,
+	    .before = before ? json_compact(before) : NULL,
+	    .after = after ? json_compact(after) : NULL,
+	    .clause = (char *)(clause && *clause ? clause : NULL),
+	    .prev_hash = last_id ? prev : (char *)zero_hash,
+	};
+	audit_entry_hash(&e, hash);
+	e.hash = hash;
+	rc = store_audit_insert(c, &e, err);
+	free(e.before);
+	free(e.after);
+	return rc;
 }
 
 struct verify_ctx {
-        struct audit_verify *res;
-        int64_t expect_id;
-        char prev[65];
+	struct audit_verify *res;
+	int64_t expect_id;
+	char prev[65];
 };
 
 static int verify_row(const struct audit_entry *e, void *vctx)
 {
-        struct verify_ctx *v = vctx;
-        struct audit_verify *r = v->res;
-        char h[65];
-        r->entries++;
-        if (e->id != v->expect_id) {
-                r->bad_id = v->expect_id;
-                snprintf(r->reason, sizeof(r->reason),
-                         e->id > v->expect_id ? "第 %lld 条记录缺失（已被删除）"
-                                              : "第 %lld 条记录的编号顺序被改动",
-                         (long long)v->expect_id);
-                return 1;
-        }
-        if (strcmp(e->prev_hash ? e->prev_hash : "", v->prev) != 0) {
-                r->bad_id = e->id;
-                snprintf(r->reason, sizeof(r->reason),
-                         "第 %lld 条记录的前序哈希与上一条不符（记录被删除、插入或调换顺序）",
-                         (long long)e->id);
-                return 1;
-        }
-        audit_entry_hash(e, h);
-        if (strcmp(h, e->hash ? e->hash : "") != 0) {
-                r->bad_id = e->id;
-                snprintf(r->reason, sizeof(r->reason), "第 %lld 条记录的内容与其哈希不符（被修改）",
-                         (long long)e->id);
-                return 1;
-        }
-        snprintf(v->prev, sizeof(v->prev), "%s", e->hash);
-        v->expect_id++;
-        return 0;
+	struct verify_ctx *v = vctx;
+	struct audit_verify *r = v->res;
+	char h[65];
+	r->entries++;
+	if (e->id != v->expect_id) {
+		r->bad_id = v->expect_id;
+		snprintf(r->reason, sizeof(r->reason),
+		         e->id > v->expect_id ? "第 %lld 条记录缺失（已被删除）"
+		                              : "第 %lld 条记录的编号顺序被改动",
+		         (long long)v->expect_id);
+		return 1;
+	}
+	if (strcmp(e->prev_hash ? e->prev_hash : "", v->prev) != 0) {
+		r->bad_id = e->id;
+		snprintf(r->reason, sizeof(r->reason),
+		         "第 %lld 条记录的前序哈希与上一条不符（记录被删除、插入或调换顺序）",
+		         (long long)e->id);
+		return 1;
+	}
+	audit_entry_hash(e, h);
+	if (strcmp(h, e->hash ? e->hash : "") != 0) {
+		r->bad_id = e->id;
+		snprintf(r->reason, sizeof(r->reason), "第 %lld 条记录的内容与其哈希不符（被修改）",
+		         (long long)e->id);
+		return 1;
+	}
+	snprintf(v->prev, sizeof(v->prev), "%s", e->hash);
+	v->expect_id++;
+	return 0;
 }
 
 int audit_verify(struct store *st, struct audit_verify *res, struct zw_err *err)
 {
-        memset(res, 0, sizeof(*res));
-        struct sconn *c = store_read(st, err);
-        if (!c)
-                return -ZW_EINTERNAL;
-        struct verify_ctx v = {res, 1, ""};
-        memcpy(v.prev, zero_hash, sizeof(v.prev));
-        int rc = store_audit_scan(c, verify_row, &v, err);
-        if (rc < 0)
-                return rc;
-        if (!res->bad_id) {
-                int64_t head_id;
-                char head[65];
-                rc = store_audit_meta_head(c, &head_id, head, err);
-                if (rc < 0)
-                        return rc;
-                if (head_id != v.expect_id - 1 || (head_id && strcmp(head, v.prev) != 0)) {
-                        res->bad_id = head_id > v.expect_id - 1 ? v.expect_id : head_id;
-                        snprintf(res->reason, sizeof(res->reason),
-                                 "日志末尾与链头记录不符：链头为第 %lld 条，实际最后一条为第 %lld "
-                                 "条（末尾记录被删除或改动）",
-                                 (long long)head_id, (long long)(v.expect_id - 1));
-                }
-        }
-        if (!res->bad_id && !store_audit_triggers_ok(c)) {
-                res->bad_id = -1;
-                snprintf(res->reason, sizeof(res->reason),
-                         "审计日志的只追加保护触发器已被删除，日志可能被改动");
-        }
-        if (res->bad_id)
-                return zw_errf(err, ZW_ECONFLICT, NULL, "%s", res->reason);
-        return 0;
+	memset(res, 0, sizeof(*res));
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	struct verify_ctx v = {res, 1, ""};
+	memcpy(v.prev, zero_hash, sizeof(v.prev));
+	int rc = store_audit_scan(c, verify_row, &v, err);
+	if (rc < 0)
+		return rc;
+	if (!res->bad_id) {
+		int64_t head_id;
+		char head[65];
+		rc = store_audit_meta_head(c, &head_id, head, err);
+		if (rc < 0)
+			return rc;
+		if (head_id != v.expect_id - 1 || (head_id && strcmp(head, v.prev) != 0)) {
+			res->bad_id = head_id > v.expect_id - 1 ? v.expect_id : head_id;
+			snprintf(res->reason, sizeof(res->reason),
+			         "日志末尾与链头记录不符：链头为第 %lld 条，实际最后一条为第 %lld "
+			         "条（末尾记录被删除或改动）",
+			         (long long)head_id, (long long)(v.expect_id - 1));
+		}
+	}
+	if (!res->bad_id && !store_audit_triggers_ok(c)) {
+		res->bad_id = -1;
+		snprintf(res->reason, sizeof(res->reason),
+		         "审计日志的只追加保护触发器已被删除，日志可能被改动");
+	}
+	if (res->bad_id)
+		return zw_errf(err, ZW_ECONFLICT, NULL, "%s", res->reason);
+	return 0;
 }
 
 void audit_entry_free(struct audit_entry *e)
 {
-        free(e->actor);
-        free(e->role);
-        free(e->source);
-        free(e->request_id);
-        free(e->action);
-        free(e->object_type);
-        free(e->object_id);
-        free(e->before);
-        free(e->after);
-        free(e->clause);
-        free(e->prev_hash);
-        free(e->hash);
-        memset(e, 0, sizeof(*e));
+	free(e->actor);
+	free(e->role);
+	free(e->source);
+	free(e->request_id);
+	free(e->action);
+	free(e->object_type);
+	free(e->object_id);
+	free(e->before);
+	free(e->after);
+	free(e->clause);
+	free(e->prev_hash);
+	free(e->hash);
+	memset(e, 0, sizeof(*e));
 }
 
 static json_t *json_or_null(const char *s)
 {
-        if (!s)
-                return json_null();
-        json_t *v = json_loads(s, JSON_DECODE_ANY, NULL);
-        return v ? v : json_string(s);
+	if (!s)
+		return json_null();
+	json_t *v = json_loads(s, JSON_DECODE_ANY, NULL);
+	return v ? v : json_string(s);
 }
 
 json_t *audit_entry_json(const struct audit_entry *e)
 {
-        char ts[32];
-        format_time(e->at, ts);
-        json_t *o = json_pack(
-            "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", ts,
-            "actor", e->actor ? e->actor : "", "role", e->role ? e->role : "", "source",
-            e->source ? e->source : "", "request_id", e->request_id ? e->request_id : "", "action",
-            e->action ? e->action : "", "object_type", e->object_type ? e->object_type : "",
-            "object_id", e->object_id ? e->object_id : "");
-        json_object_set_new(o, "actor_id", e->actor_id ? json_integer(e->actor_id) : json_null());
-        json_object_set_new(o, "unit_id", e->unit_id ? json_integer(e->unit_id) : json_null());
-        json_object_set_new(o, "before", json_or_null(e->before));
-        json_object_set_new(o, "after", json_or_null(e->after));
-        json_object_set_new(o, "clause", e->clause ? json_string(e->clause) : json_null());
-        json_object_set_new(o, "prev_hash", json_string(e->prev_hash ? e->prev_hash : ""));
-        json_object_set_new(o, "hash", json_string(e->hash ? e->hash : ""));
-        return o;
+	char ts[32];
+	format_time(e->at, ts);
+	json_t *o = json_pack(
+	    "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", ts,
+	    "actor", e->actor ? e->actor : "", "role", e->role ? e->role : "", "source",
+	    e->source ? e->source : "", "request_id", e->request_id ? e->request_id : "", "action",
+	    e->action ? e->action : "", "object_type", e->object_type ? e->object_type : "",
+	    "object_id", e->object_id ? e->object_id : "");
+	json_object_set_new(o, "actor_id", e->actor_id ? json_integer(e->actor_id) : json_null());
+	json_object_set_new(o, "unit_id", e->unit_id ? json_integer(e->unit_id) : json_null());
+	json_object_set_new(o, "before", json_or_null(e->before));
+	json_object_set_new(o, "after", json_or_null(e->after));
+	json_object_set_new(o, "clause", e->clause ? json_string(e->clause) : json_null());
+	json_object_set_new(o, "prev_hash", json_string(e->prev_hash ? e->prev_hash : ""));
+	json_object_set_new(o, "hash", json_string(e->hash ? e->hash : ""));
+	return o;
 }

@@ -21,9 +21,9 @@
 #include "store/store.h"
 
 struct audit_entry {
-        int64_t id, at, actor_id, unit_id;
-        char *actor, *role, *source, *request_id, *action, *object_type, *object_id;
-        char *before, *after, *clause, *prev_hash, *hash;
+	int64_t id, at, actor_id, unit_id;
+	char *actor, *role, *source, *request_id, *action, *object_type, *object_id;
+	char *before, *after, *clause, *prev_hash, *hash;
 };
 
 int audit_append(struct store_tx *tx, const struct principal *p, const char *action,
@@ -31,9 +31,9 @@ int audit_append(struct store_tx *tx, const struct principal *p, const char *act
                  const json_t *after, const char *clause, struct zw_err *err);
 
 struct audit_verify {
-        int64_t entries;  /* rows checked */
-        int64_t bad_id;   /* first bad entry (0 when the chain holds) */
-        char reason[256]; /* why it is bad, in Chinese */
+	int64_t entries;  /* rows checked */
+	int64_t bad_id;   /* first bad entry (0 when the chain holds) */
+	char reason[256]; /* why it is bad, in Chinese */
 };
 /* 0 when the chain holds; -ZW_ECONFLICT with res->bad_id and reason when it does not. */
 int audit_verify(struct store *st, struct audit_verify *res, struct zw_err *err);

@@ -8,173 +8,173 @@
 #include "core/embed.h"
 
 struct keyed {
-        const char *key;
-        int64_t id;
+	const char *key;
+	int64_t id;
 };
 
 /* Replace every {county} in s with the county's name. */
 static char *subst(const char *s, const char *county)
 {
-        size_t n = strlen(s) + 1, cl = strlen(county);
-        for (const char *p = s; (p = strstr(p, "{county}")); p += 8)
-                n += cl;
-        char *out = malloc(n), *o = out;
-        if (!out)
-                return NULL;
-        while (*s) {
-                if (strncmp(s, "{county}", 8) == 0) {
-                        memcpy(o, county, cl);
-                        o += cl;
-                        s += 8;
-                } else {
-                        *o++ = *s++;
-                }
-        }
-        *o = 0;
-        return out;
+	size_t n = strlen(s) + 1, cl = strlen(county);
+	for (const char *p = s; (p = strstr(p, "{county}")); p += 8)
+		n += cl;
+	char *out = malloc(n), *o = out;
+	if (!out)
+		return NULL;
+	while (*s) {
+		if (strncmp(s, "{county}", 8) == 0) {
+			memcpy(o, county, cl);
+			o += cl;
+			s += 8;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = 0;
+	return out;
 }
 
 static const char *status_for(const struct profile *prof, const char *code)
 {
-        static const char *const codes[] = {"applying", "connected", "suspended", "revoked",
-                                            "disconnected"};
-        for (int i = 0; i < 5; i++)
-                if (strcmp(codes[i], code) == 0) {
-                        /* A status the regulation gives no clause for becomes 已接入 in the demo.
-                         */
-                        if (i > 0 && !profile_unit_status_clause(prof, code))
-                                return profile_unit_status_clause(prof, "connected") ? "已接入"
-                                                                                     : "申请中";
-                        return unit_status_values[i];
-                }
-        return NULL;
+	static const char *const codes[] = {"applying", "connected", "suspended", "revoked",
+	                                    "disconnected"};
+	for (int i = 0; i < 5; i++)
+		if (strcmp(codes[i], code) == 0) {
+			/* A status the regulation gives no clause for becomes 已接入 in the demo.
+			 */
+			if (i > 0 && !profile_unit_status_clause(prof, code))
+				return profile_unit_status_clause(prof, "connected") ? "已接入"
+				                                                     : "申请中";
+			return unit_status_values[i];
+		}
+	return NULL;
 }
 
 static int seed_unit(const struct ctx *x, const struct conf_section *s, struct keyed *keys,
                      size_t nkeys, int64_t *id, struct demo_result *res, struct zw_err *err)
 {
-        const char *county = x->prof->county;
-        struct unit u = {0};
-        u.name = subst(conf_str(s, "name", ""), county);
-        u.short_name = strdup(conf_str(s, "short", ""));
-        u.type = strdup(conf_str(s, "type", ""));
-        u.level = strdup(conf_str(s, "level", ""));
-        u.address = subst(conf_str(s, "address", ""), county);
-        const char *st = status_for(x->prof, conf_str(s, "status", "applying"));
-        u.status = strdup(st ? st : "申请中");
-        const char *parent = conf_str(s, "parent", NULL);
-        for (size_t i = 0; parent && i < nkeys; i++)
-                if (strcmp(keys[i].key, parent) == 0)
-                        u.parent_id = keys[i].id;
-        int rc = unit_create(x, &u, 0, id, err);
-        unit_free(&u);
-        if (rc)
-                return rc;
-        res->units++;
-        const char *leader = NULL;
-        for (size_t i = 0; i < s->n; i++) {
-                if (strcmp(s->entries[i].key, "contact") != 0)
-                        continue;
-                char line[512], *f[5] = {0};
-                snprintf(line, sizeof(line), "%s", s->entries[i].value);
-                char *save = NULL, *t = strtok_r(line, "|", &save);
-                for (int k = 0; k < 5 && t; k++, t = strtok_r(NULL, "|", &save))
-                        f[k] = t;
-                if (!f[3])
-                        continue;
-                struct contact c = {.role = f[0],
-                                    .name = f[1],
-                                    .post = f[2],
-                                    .mobile = f[3],
-                                    .email = f[4] ? f[4] : ""};
-                int64_t cid;
-                if ((rc = contact_create(x, *id, &c, &cid, err)))
-                        return rc;
-                if (!leader && strcmp(f[0], "主要领导") == 0)
-                        leader = s->entries[i].value;
-                res->contacts++;
-        }
-        if (strcmp(conf_str(s, "agreements", "signed"), "signed") != 0)
-                return 0;
-        for (size_t k = 0; k < x->prof->nagreements; k++) {
-                const struct agreement_kind *a = &x->prof->agreements[k];
-                if (strcmp(a->party, "unit") != 0)
-                        continue;
-                char date[16], sig[64] = "";
-                snprintf(date, sizeof(date), "2025-%02d-%02d", (int)(*id % 12) + 1,
-                         (int)(*id % 27) + 1);
-                if (leader) {
-                        const char *bar = strchr(leader, '|');
-                        const char *bar2 = bar ? strchr(bar + 1, '|') : NULL;
-                        if (bar2)
-                                snprintf(sig, sizeof(sig), "%.*s", (int)(bar2 - bar - 1), bar + 1);
-                }
-                struct agreement ag = {
-                    .kind = (char *)a->key, .signed_on = date, .signatories = sig};
-                int64_t aid;
-                if ((rc = agreement_create(x, *id, &ag, &aid, err)))
-                        return rc;
-                res->agreements++;
-        }
-        return 0;
+	const char *county = x->prof->county;
+	struct unit u = {0};
+	u.name = subst(conf_str(s, "name", ""), county);
+	u.short_name = strdup(conf_str(s, "short", ""));
+	u.type = strdup(conf_str(s, "type", ""));
+	u.level = strdup(conf_str(s, "level", ""));
+	u.address = subst(conf_str(s, "address", ""), county);
+	const char *st = status_for(x->prof, conf_str(s, "status", "applying"));
+	u.status = strdup(st ? st : "申请中");
+	const char *parent = conf_str(s, "parent", NULL);
+	for (size_t i = 0; parent && i < nkeys; i++)
+		if (strcmp(keys[i].key, parent) == 0)
+			u.parent_id = keys[i].id;
+	int rc = unit_create(x, &u, 0, id, err);
+	unit_free(&u);
+	if (rc)
+		return rc;
+	res->units++;
+	const char *leader = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		if (strcmp(s->entries[i].key, "contact") != 0)
+			continue;
+		char line[512], *f[5] = {0};
+		snprintf(line, sizeof(line), "%s", s->entries[i].value);
+		char *save = NULL, *t = strtok_r(line, "|", &save);
+		for (int k = 0; k < 5 && t; k++, t = strtok_r(NULL, "|", &save))
+			f[k] = t;
+		if (!f[3])
+			continue;
+		struct contact c = {.role = f[0],
+		                    .name = f[1],
+		                    .post = f[2],
+		                    .mobile = f[3],
+		                    .email = f[4] ? f[4] : ""};
+		int64_t cid;
+		if ((rc = contact_create(x, *id, &c, &cid, err)))
+			return rc;
+		if (!leader && strcmp(f[0], "主要领导") == 0)
+			leader = s->entries[i].value;
+		res->contacts++;
+	}
+	if (strcmp(conf_str(s, "agreements", "signed"), "signed") != 0)
+		return 0;
+	for (size_t k = 0; k < x->prof->nagreements; k++) {
+		const struct agreement_kind *a = &x->prof->agreements[k];
+		if (strcmp(a->party, "unit") != 0)
+			continue;
+		char date[16], sig[64] = "";
+		snprintf(date, sizeof(date), "2025-%02d-%02d", (int)(*id % 12) + 1,
+		         (int)(*id % 27) + 1);
+		if (leader) {
+			const char *bar = strchr(leader, '|');
+			const char *bar2 = bar ? strchr(bar + 1, '|') : NULL;
+			if (bar2)
+				snprintf(sig, sizeof(sig), "%.*s", (int)(bar2 - bar - 1), bar + 1);
+		}
+		struct agreement ag = {
+		    .kind = (char *)a->key, .signed_on = date, .signatories = sig};
+		int64_t aid;
+		if ((rc = agreement_create(x, *id, &ag, &aid, err)))
+			return rc;
+		res->agreements++;
+	}
+	return 0;
 }
 
 int demo_seed(struct store *st, const struct profile *prof, const struct account_cfg *acct,
               const struct principal *by, const char *password, struct demo_result *res,
               struct zw_err *err)
 {
-        memset(res, 0, sizeof(*res));
-        struct sconn *c = store_read(st, err);
-        if (!c)
-                return -ZW_EINTERNAL;
-        if (store_count(c, "units") > 0 || store_count(c, "users") > 0)
-                return zw_errf(err, ZW_ECONFLICT, NULL,
-                               "数据库中已有数据，演示数据只能写入空数据库");
-        const struct embed_file *f = embed_find("data/demo/units.conf");
-        if (!f)
-                return zw_errf(err, ZW_EINTERNAL, NULL, "演示数据缺失");
-        struct conf_doc doc;
-        int rc = conf_parse("data/demo/units.conf", f->data, f->size, &doc, err);
-        struct keyed *keys = calloc(doc.n + 1, sizeof(*keys));
-        size_t nkeys = 0;
-        struct ctx x = {st, prof, by};
-        int64_t first_unit = 0;
-        for (size_t i = 0; !rc && keys && i < doc.n; i++) {
-                const struct conf_section *s = &doc.sections[i];
-                if (strcmp(s->type, "unit") != 0)
-                        continue;
-                int64_t id = 0;
-                rc = seed_unit(&x, s, keys, nkeys, &id, res, err);
-                keys[nkeys++] = (struct keyed){s->name, id};
-                if (!first_unit && strcmp(conf_str(s, "status", ""), "connected") == 0 &&
-                    strcmp(conf_str(s, "level", ""), "县直") == 0)
-                        first_unit = id;
-        }
-        static const struct {
-                const char *name, *role, *display;
-        } users[] = {
-            {"admin", "manager", "网络管理员（演示）"},
-            {"authority", "authority", "主管单位审批人"},
-            {"ops", "operator", "运维值班员"},
-            {"carrier", "carrier", "运营商维护人员"},
-            {"unit", "unit_admin", "单位网络管理员"},
-            {"inspector", "supervisor", "网信办检查员"},
-            {"auditor", "auditor", "审计员"},
-        };
-        for (size_t i = 0; !rc && i < sizeof(users) / sizeof(users[0]); i++) {
-                if (strcmp(users[i].role, "authority") == 0 && !profile_org_name(prof, "authority"))
-                        continue;
-                struct user u = {.username = (char *)users[i].name,
-                                 .display_name = (char *)users[i].display,
-                                 .role = (char *)users[i].role};
-                if (strcmp(users[i].role, "unit_admin") == 0)
-                        u.unit_id = first_unit;
-                int64_t id;
-                rc = account_user_create(st, acct, by, &u, password, &id, err);
-                if (!rc)
-                        res->users++;
-        }
-        free(keys);
-        conf_free(&doc);
-        return rc;
+	memset(res, 0, sizeof(*res));
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	if (store_count(c, "units") > 0 || store_count(c, "users") > 0)
+		return zw_errf(err, ZW_ECONFLICT, NULL,
+		               "数据库中已有数据，演示数据只能写入空数据库");
+	const struct embed_file *f = embed_find("data/demo/units.conf");
+	if (!f)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "演示数据缺失");
+	struct conf_doc doc;
+	int rc = conf_parse("data/demo/units.conf", f->data, f->size, &doc, err);
+	struct keyed *keys = calloc(doc.n + 1, sizeof(*keys));
+	size_t nkeys = 0;
+	struct ctx x = {st, prof, by};
+	int64_t first_unit = 0;
+	for (size_t i = 0; !rc && keys && i < doc.n; i++) {
+		const struct conf_section *s = &doc.sections[i];
+		if (strcmp(s->type, "unit") != 0)
+			continue;
+		int64_t id = 0;
+		rc = seed_unit(&x, s, keys, nkeys, &id, res, err);
+		keys[nkeys++] = (struct keyed){s->name, id};
+		if (!first_unit && strcmp(conf_str(s, "status", ""), "connected") == 0 &&
+		    strcmp(conf_str(s, "level", ""), "县直") == 0)
+			first_unit = id;
+	}
+	static const struct {
+		const char *name, *role, *display;
+	} users[] = {
+	    {"admin", "manager", "网络管理员（演示）"},
+	    {"authority", "authority", "主管单位审批人"},
+	    {"ops", "operator", "运维值班员"},
+	    {"carrier", "carrier", "运营商维护人员"},
+	    {"unit", "unit_admin", "单位网络管理员"},
+	    {"inspector", "supervisor", "网信办检查员"},
+	    {"auditor", "auditor", "审计员"},
+	};
+	for (size_t i = 0; !rc && i < sizeof(users) / sizeof(users[0]); i++) {
+		if (strcmp(users[i].role, "authority") == 0 && !profile_org_name(prof, "authority"))
+			continue;
+		struct user u = {.username = (char *)users[i].name,
+		                 .display_name = (char *)users[i].display,
+		                 .role = (char *)users[i].role};
+		if (strcmp(users[i].role, "unit_admin") == 0)
+			u.unit_id = first_unit;
+		int64_t id;
+		rc = account_user_create(st, acct, by, &u, password, &id, err);
+		if (!rc)
+			res->users++;
+	}
+	free(keys);
+	conf_free(&doc);
+	return rc;
 }

@@ -11,7 +11,7 @@
 #include "domain/unit.h"
 
 struct demo_result {
-        int units, contacts, agreements, users;
+	int units, contacts, agreements, users;
 };
 
 int demo_seed(struct store *st, const struct profile *prof, const struct account_cfg *acct,

@@ -77,74 +77,74 @@ const struct rec_schema agreement_schema = {"agreement", agreement_fields,
 
 void unit_free(struct unit *u)
 {
-        rec_free(&unit_schema, u);
+	rec_free(&unit_schema, u);
 }
 void contact_free(struct contact *c)
 {
-        rec_free(&contact_schema, c);
+	rec_free(&contact_schema, c);
 }
 void agreement_free(struct agreement *a)
 {
-        rec_free(&agreement_schema, a);
+	rec_free(&agreement_schema, a);
 }
 
 json_t *unit_json(const struct unit *u)
 {
-        json_t *o = rec_to_json(&unit_schema, u);
-        const char *code = unit_status_code(u->status);
-        json_object_set_new(o, "status_code", code ? json_string(code) : json_null());
-        return o;
+	json_t *o = rec_to_json(&unit_schema, u);
+	const char *code = unit_status_code(u->status);
+	json_object_set_new(o, "status_code", code ? json_string(code) : json_null());
+	return o;
 }
 
 const char *unit_status_code(const char *status)
 {
-        for (int i = 0; status && unit_status_values[i]; i++)
-                if (strcmp(unit_status_values[i], status) == 0)
-                        return status_codes[i];
-        return NULL;
+	for (int i = 0; status && unit_status_values[i]; i++)
+		if (strcmp(unit_status_values[i], status) == 0)
+			return status_codes[i];
+	return NULL;
 }
 
 /* Run fn inside one write transaction; roll back on any failure. */
 static int in_tx(struct store *st, int (*fn)(struct store_tx *, void *), void *arg,
                  struct zw_err *err)
 {
-        struct store_tx *tx;
-        int rc = store_begin(st, &tx, err);
-        if (rc)
-                return rc;
-        rc = fn(tx, arg);
-        if (rc) {
-                store_rollback(tx);
-                return rc;
-        }
-        return store_commit(tx, err);
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	rc = fn(tx, arg);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
 }
 
 static int check_parent(struct sconn *c, int64_t self, int64_t parent, struct zw_err *err)
 {
-        for (int depth = 0; parent; depth++) {
-                if (parent == self)
-                        return zw_errf(err, ZW_EINVALID, "parent_id",
-                                       "上级单位不能是本单位或其下级");
-                if (depth > 16)
-                        return zw_errf(err, ZW_EINVALID, "parent_id", "上级单位层级过深");
-                struct unit p = {0};
-                int rc = store_rec_get(c, "units", &unit_schema, parent, NULL, 0, &p, NULL);
-                int64_t next = p.parent_id;
-                unit_free(&p);
-                if (rc)
-                        return zw_errf(err, ZW_EINVALID, "parent_id", "上级单位不存在");
-                parent = next;
-        }
-        return 0;
+	for (int depth = 0; parent; depth++) {
+		if (parent == self)
+			return zw_errf(err, ZW_EINVALID, "parent_id",
+			               "上级单位不能是本单位或其下级");
+		if (depth > 16)
+			return zw_errf(err, ZW_EINVALID, "parent_id", "上级单位层级过深");
+		struct unit p = {0};
+		int rc = store_rec_get(c, "units", &unit_schema, parent, NULL, 0, &p, NULL);
+		int64_t next = p.parent_id;
+		unit_free(&p);
+		if (rc)
+			return zw_errf(err, ZW_EINVALID, "parent_id", "上级单位不存在");
+		parent = next;
+	}
+	return 0;
 }
 
 static const char *status_name(const char *code)
 {
-        for (int i = 0; status_codes[i]; i++)
-                if (strcmp(status_codes[i], code) == 0)
-                        return unit_status_values[i];
-        return NULL;
+	for (int i = 0; status_codes[i]; i++)
+		if (strcmp(status_codes[i], code) == 0)
+			return unit_status_values[i];
+	return NULL;
 }
 
 /* The clause a move to status rests on: the one given (must be in the profile), else the
@@ -152,81 +152,81 @@ static const char *status_name(const char *code)
 static int resolve_clause(const struct profile *prof, const char *status, const char *given,
                           char out[32], struct zw_err *err)
 {
-        if (given && *given) {
-                if (!profile_clause(prof, given))
-                        return zw_errf(err, ZW_EINVALID, "clause", "条款 %s 不在《%s》中", given,
-                                       prof->title);
-                snprintf(out, 32, "%s", given);
-                return 0;
-        }
-        const char *list = profile_unit_status_clause(prof, unit_status_code(status));
-        if (!list)
-                return zw_errf(err, ZW_EINVALID, "clause",
-                               "《%s》未规定“%s”所依据的条款，请在 clause 中指明依据", prof->title,
-                               status);
-        profile_first_clause(list, out, 32);
-        return 0;
+	if (given && *given) {
+		if (!profile_clause(prof, given))
+			return zw_errf(err, ZW_EINVALID, "clause", "条款 %s 不在《%s》中", given,
+			               prof->title);
+		snprintf(out, 32, "%s", given);
+		return 0;
+	}
+	const char *list = profile_unit_status_clause(prof, unit_status_code(status));
+	if (!list)
+		return zw_errf(err, ZW_EINVALID, "clause",
+		               "《%s》未规定“%s”所依据的条款，请在 clause 中指明依据", prof->title,
+		               status);
+	profile_first_clause(list, out, 32);
+	return 0;
 }
 
 struct kinds_ctx {
-        const char *kinds;
-        char buf[1024];
+	const char *kinds;
+	char buf[1024];
 };
 
 static int grab_kinds(int64_t id, const char *name, const char *status, const char *kinds,
                       void *vctx)
 {
-        (void)id, (void)name, (void)status;
-        struct kinds_ctx *k = vctx;
-        snprintf(k->buf, sizeof(k->buf), "%s", kinds ? kinds : "");
-        k->kinds = k->buf;
-        return 0;
+	(void)id, (void)name, (void)status;
+	struct kinds_ctx *k = vctx;
+	snprintf(k->buf, sizeof(k->buf), "%s", kinds ? kinds : "");
+	k->kinds = k->buf;
+	return 0;
 }
 
 static bool has_kind(const char *kinds, const char *kind)
 {
-        size_t n = strlen(kind);
-        for (const char *p = kinds; p && *p;) {
-                const char *comma = strchr(p, ',');
-                size_t len = comma ? (size_t)(comma - p) : strlen(p);
-                if (len == n && strncmp(p, kind, n) == 0)
-                        return true;
-                p = comma ? comma + 1 : NULL;
-        }
-        return false;
+	size_t n = strlen(kind);
+	for (const char *p = kinds; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == n && strncmp(p, kind, n) == 0)
+			return true;
+		p = comma ? comma + 1 : NULL;
+	}
+	return false;
 }
 
 /* Connecting needs every agreement the profile requires for connection (JX-9, LN-17). */
 static int check_agreements(struct sconn *c, const struct profile *prof, int64_t unit_id,
                             struct zw_err *err)
 {
-        struct kinds_ctx k = {NULL, ""};
-        int rc = store_unit_kinds(c, unit_id, false, grab_kinds, &k, err);
-        if (rc)
-                return rc;
-        for (size_t i = 0; i < prof->nagreements; i++) {
-                const struct agreement_kind *a = &prof->agreements[i];
-                if (!a->required_for_connection || strcmp(a->party, "unit") != 0)
-                        continue;
-                if (!has_kind(k.buf, a->key)) {
-                        char cl[32];
-                        profile_first_clause(a->clause, cl, sizeof(cl));
-                        return zw_err_clause(err, ZW_ERULE, "status", cl,
-                                             "该单位尚未签署《%s》，依据%s不能接入", a->name, cl);
-                }
-        }
-        return 0;
+	struct kinds_ctx k = {NULL, ""};
+	int rc = store_unit_kinds(c, unit_id, false, grab_kinds, &k, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < prof->nagreements; i++) {
+		const struct agreement_kind *a = &prof->agreements[i];
+		if (!a->required_for_connection || strcmp(a->party, "unit") != 0)
+			continue;
+		if (!has_kind(k.buf, a->key)) {
+			char cl[32];
+			profile_first_clause(a->clause, cl, sizeof(cl));
+			return zw_err_clause(err, ZW_ERULE, "status", cl,
+			                     "该单位尚未签署《%s》，依据%s不能接入", a->name, cl);
+		}
+	}
+	return 0;
 }
 
 struct unit_op {
-        const struct ctx *x;
-        int64_t id, if_rev;
-        struct unit *u;
-        const struct unit *patch;
-        uint64_t present;
-        const char *status, *clause, *reason;
-        int64_t *out_id;
-        struct zw_err *err;
+	const struct ctx *x;
+	int64_t id, if_rev;
+	struct unit *u;
+	const struct unit *patch;
+	uint64_t present;
+	const char *status, *clause, *reason;
+	int64_t *out_id;
+	struct zw_err *err;
 };
 
 static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct unit *u,
@@ -234,587 +234,587 @@ static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct u
 
 static int do_unit_create(struct store_tx *tx, void *arg)
 {
-        struct unit_op *op = arg;
-        /* Work on a copy: the caller's record stays as it was given. */
-        struct unit copy = {0}, *u = &copy;
-        char clause[32] = "";
-        int rc = rec_merge(&unit_schema, u, op->u, ~0ull) < 0
-                     ? zw_errf(op->err, ZW_EINTERNAL, NULL, NULL)
-                     : 0;
-        if (!rc)
-                rc = unit_create_checked(op, tx, u, clause);
-        unit_free(u);
-        return rc;
+	struct unit_op *op = arg;
+	/* Work on a copy: the caller's record stays as it was given. */
+	struct unit copy = {0}, *u = &copy;
+	char clause[32] = "";
+	int rc = rec_merge(&unit_schema, u, op->u, ~0ull) < 0
+	             ? zw_errf(op->err, ZW_EINTERNAL, NULL, NULL)
+	             : 0;
+	if (!rc)
+		rc = unit_create_checked(op, tx, u, clause);
+	unit_free(u);
+	return rc;
 }
 
 static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct unit *u,
                                char *clause)
 {
-        struct sconn *c = store_tx_conn(tx);
-        int rc = 0;
-        if (!u->status) {
-                u->status = strdup("申请中");
-                if (!u->status)
-                        return zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
-        }
-        rc = resolve_clause(op->x->prof, u->status, NULL, clause, op->err);
-        if (rc && strcmp(u->status, "申请中") == 0) {
-                /* An application needs no clause; record one only when the profile names it. */
-                zw_err_clear(op->err);
-                rc = 0;
-        }
-        if (rc)
-                return rc;
-        free(u->status_clause);
-        u->status_clause = *clause ? strdup(clause) : NULL;
-        u->status_at = clock_now();
-        if (u->parent_id && (rc = check_parent(c, 0, u->parent_id, op->err)))
-                return rc;
-        rc = store_rec_insert(c, "units", &unit_schema, u, clock_now(), op->out_id, op->err);
-        if (rc == -ZW_ECONFLICT) {
-                zw_err_clear(op->err);
-                return zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", u->name);
-        }
-        if (rc)
-                return rc;
-        rc = store_unit_history_add(c, *op->out_id, NULL, u->status, u->status_clause, "登记",
-                                    op->x->by->username, u->status_at, op->err);
-        if (rc)
-                return rc;
-        struct unit saved = {0};
-        rc = store_rec_get(c, "units", &unit_schema, *op->out_id, NULL, 0, &saved, op->err);
-        if (!rc) {
-                json_t *after = unit_json(&saved);
-                rc = audit_append(tx, op->x->by, "unit.create", "unit", *op->out_id, *op->out_id,
-                                  NULL, after, u->status_clause, op->err);
-                json_decref(after);
-        }
-        unit_free(&saved);
-        return rc;
+	struct sconn *c = store_tx_conn(tx);
+	int rc = 0;
+	if (!u->status) {
+		u->status = strdup("申请中");
+		if (!u->status)
+			return zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
+	}
+	rc = resolve_clause(op->x->prof, u->status, NULL, clause, op->err);
+	if (rc && strcmp(u->status, "申请中") == 0) {
+		/* An application needs no clause; record one only when the profile names it. */
+		zw_err_clear(op->err);
+		rc = 0;
+	}
+	if (rc)
+		return rc;
+	free(u->status_clause);
+	u->status_clause = *clause ? strdup(clause) : NULL;
+	u->status_at = clock_now();
+	if (u->parent_id && (rc = check_parent(c, 0, u->parent_id, op->err)))
+		return rc;
+	rc = store_rec_insert(c, "units", &unit_schema, u, clock_now(), op->out_id, op->err);
+	if (rc == -ZW_ECONFLICT) {
+		zw_err_clear(op->err);
+		return zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", u->name);
+	}
+	if (rc)
+		return rc;
+	rc = store_unit_history_add(c, *op->out_id, NULL, u->status, u->status_clause, "登记",
+	                            op->x->by->username, u->status_at, op->err);
+	if (rc)
+		return rc;
+	struct unit saved = {0};
+	rc = store_rec_get(c, "units", &unit_schema, *op->out_id, NULL, 0, &saved, op->err);
+	if (!rc) {
+		json_t *after = unit_json(&saved);
+		rc = audit_append(tx, op->x->by, "unit.create", "unit", *op->out_id, *op->out_id,
+		                  NULL, after, u->status_clause, op->err);
+		json_decref(after);
+	}
+	unit_free(&saved);
+	return rc;
 }
 
 int unit_create(const struct ctx *x, struct unit *u, uint64_t present, int64_t *id,
                 struct zw_err *err)
 {
-        (void)present;
-        if (authz_check(x->by, ACT_UNIT_CREATE, 0, err))
-                return -err->code;
-        struct unit_op op = {.x = x, .u = u, .out_id = id, .err = err};
-        return in_tx(x->st, do_unit_create, &op, err);
+	(void)present;
+	if (authz_check(x->by, ACT_UNIT_CREATE, 0, err))
+		return -err->code;
+	struct unit_op op = {.x = x, .u = u, .out_id = id, .err = err};
+	return in_tx(x->st, do_unit_create, &op, err);
 }
 
 static int load_unit_checked(struct store_tx *tx, const struct unit_op *op, struct unit *cur)
 {
-        int rc =
-            store_rec_get(store_tx_conn(tx), "units", &unit_schema, op->id, NULL, 0, cur, op->err);
-        if (rc)
-                return rc;
-        if (op->if_rev && cur->rev != op->if_rev)
-                return zw_errf(op->err, ZW_ESTALE, NULL, NULL);
-        return 0;
+	int rc =
+	    store_rec_get(store_tx_conn(tx), "units", &unit_schema, op->id, NULL, 0, cur, op->err);
+	if (rc)
+		return rc;
+	if (op->if_rev && cur->rev != op->if_rev)
+		return zw_errf(op->err, ZW_ESTALE, NULL, NULL);
+	return 0;
 }
 
 static int do_unit_update(struct store_tx *tx, void *arg)
 {
-        struct unit_op *op = arg;
-        struct sconn *c = store_tx_conn(tx);
-        struct unit cur = {0};
-        json_t *before = NULL, *after = NULL;
-        int rc = load_unit_checked(tx, op, &cur);
-        if (!rc) {
-                before = unit_json(&cur);
-                if (rec_merge(&unit_schema, &cur, op->patch, op->present) < 0)
-                        rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
-        }
-        if (!rc && cur.parent_id)
-                rc = check_parent(c, cur.id, cur.parent_id, op->err);
-        if (!rc)
-                rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
-        if (rc == -ZW_ECONFLICT) {
-                zw_err_clear(op->err);
-                rc = zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", cur.name);
-        }
-        if (!rc) {
-                unit_free(&cur);
-                rc = store_rec_get(c, "units", &unit_schema, op->id, NULL, 0, &cur, op->err);
-        }
-        if (!rc) {
-                after = unit_json(&cur);
-                rc = audit_append(tx, op->x->by, "unit.update", "unit", op->id, op->id, before,
-                                  after, NULL, op->err);
-        }
-        json_decref(before);
-        json_decref(after);
-        unit_free(&cur);
-        return rc;
+	struct unit_op *op = arg;
+	struct sconn *c = store_tx_conn(tx);
+	struct unit cur = {0};
+	json_t *before = NULL, *after = NULL;
+	int rc = load_unit_checked(tx, op, &cur);
+	if (!rc) {
+		before = unit_json(&cur);
+		if (rec_merge(&unit_schema, &cur, op->patch, op->present) < 0)
+			rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
+	}
+	if (!rc && cur.parent_id)
+		rc = check_parent(c, cur.id, cur.parent_id, op->err);
+	if (!rc)
+		rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
+	if (rc == -ZW_ECONFLICT) {
+		zw_err_clear(op->err);
+		rc = zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", cur.name);
+	}
+	if (!rc) {
+		unit_free(&cur);
+		rc = store_rec_get(c, "units", &unit_schema, op->id, NULL, 0, &cur, op->err);
+	}
+	if (!rc) {
+		after = unit_json(&cur);
+		rc = audit_append(tx, op->x->by, "unit.update", "unit", op->id, op->id, before,
+		                  after, NULL, op->err);
+	}
+	json_decref(before);
+	json_decref(after);
+	unit_free(&cur);
+	return rc;
 }
 
 int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint64_t present,
                 int64_t if_rev, struct zw_err *err)
 {
-        if (authz_check(x->by, ACT_UNIT_UPDATE, id, err))
-                return -err->code;
-        struct unit_op op = {
-            .x = x, .id = id, .patch = patch, .present = present, .if_rev = if_rev, .err = err};
-        return in_tx(x->st, do_unit_update, &op, err);
+	if (authz_check(x->by, ACT_UNIT_UPDATE, id, err))
+		return -err->code;
+	struct unit_op op = {
+	    .x = x, .id = id, .patch = patch, .present = present, .if_rev = if_rev, .err = err};
+	return in_tx(x->st, do_unit_update, &op, err);
 }
 
 static bool move_allowed(const char *from, const char *to)
 {
-        static const char *const moves[][2] = {
-            {"申请中", "已接入"}, {"已接入", "暂停"},           {"已接入", "已撤销入网资格"},
-            {"已接入", "已拆机"}, {"暂停", "已接入"},           {"暂停", "已撤销入网资格"},
-            {"暂停", "已拆机"},   {"已撤销入网资格", "申请中"}, {"已拆机", "申请中"},
-        };
-        for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
-                if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
-                        return true;
-        return false;
+	static const char *const moves[][2] = {
+	    {"申请中", "已接入"}, {"已接入", "暂停"},           {"已接入", "已撤销入网资格"},
+	    {"已接入", "已拆机"}, {"暂停", "已接入"},           {"暂停", "已撤销入网资格"},
+	    {"暂停", "已拆机"},   {"已撤销入网资格", "申请中"}, {"已拆机", "申请中"},
+	};
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
+			return true;
+	return false;
 }
 
 static int do_unit_status(struct store_tx *tx, void *arg)
 {
-        struct unit_op *op = arg;
-        struct sconn *c = store_tx_conn(tx);
-        struct unit cur = {0};
-        json_t *before = NULL, *after = NULL;
-        char clause[32] = "";
-        int rc = load_unit_checked(tx, op, &cur);
-        if (!rc && !move_allowed(cur.status, op->status))
-                rc = zw_errf(op->err, ZW_ECONFLICT, "status", "单位当前为“%s”，不能变更为“%s”",
-                             cur.status, op->status);
-        if (!rc)
-                rc = resolve_clause(op->x->prof, op->status, op->clause, clause, op->err);
-        if (!rc && strcmp(op->status, "已接入") == 0)
-                rc = check_agreements(c, op->x->prof, op->id, op->err);
-        if (!rc) {
-                before = unit_json(&cur);
-                char *from = cur.status;
-                cur.status = strdup(op->status);
-                free(cur.status_clause);
-                cur.status_clause = strdup(clause);
-                free(cur.status_reason);
-                cur.status_reason = strdup(op->reason ? op->reason : "");
-                cur.status_at = clock_now();
-                if (!cur.status || !cur.status_clause || !cur.status_reason)
-                        rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
-                if (!rc)
-                        rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
-                if (!rc)
-                        rc = store_unit_history_add(c, op->id, from, op->status, clause,
-                                                    cur.status_reason, op->x->by->username,
-                                                    cur.status_at, op->err);
-                free(from);
-        }
-        if (!rc) {
-                unit_free(&cur);
-                rc = store_rec_get(c, "units", &unit_schema, op->id, NULL, 0, &cur, op->err);
-        }
-        if (!rc) {
-                after = unit_json(&cur);
-                rc = audit_append(tx, op->x->by, "unit.status", "unit", op->id, op->id, before,
-                                  after, clause, op->err);
-        }
-        json_decref(before);
-        json_decref(after);
-        unit_free(&cur);
-        return rc;
+	struct unit_op *op = arg;
+	struct sconn *c = store_tx_conn(tx);
+	struct unit cur = {0};
+	json_t *before = NULL, *after = NULL;
+	char clause[32] = "";
+	int rc = load_unit_checked(tx, op, &cur);
+	if (!rc && !move_allowed(cur.status, op->status))
+		rc = zw_errf(op->err, ZW_ECONFLICT, "status", "单位当前为“%s”，不能变更为“%s”",
+		             cur.status, op->status);
+	if (!rc)
+		rc = resolve_clause(op->x->prof, op->status, op->clause, clause, op->err);
+	if (!rc && strcmp(op->status, "已接入") == 0)
+		rc = check_agreements(c, op->x->prof, op->id, op->err);
+	if (!rc) {
+		before = unit_json(&cur);
+		char *from = cur.status;
+		cur.status = strdup(op->status);
+		free(cur.status_clause);
+		cur.status_clause = strdup(clause);
+		free(cur.status_reason);
+		cur.status_reason = strdup(op->reason ? op->reason : "");
+		cur.status_at = clock_now();
+		if (!cur.status || !cur.status_clause || !cur.status_reason)
+			rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
+		if (!rc)
+			rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
+		if (!rc)
+			rc = store_unit_history_add(c, op->id, from, op->status, clause,
+			                            cur.status_reason, op->x->by->username,
+			                            cur.status_at, op->err);
+		free(from);
+	}
+	if (!rc) {
+		unit_free(&cur);
+		rc = store_rec_get(c, "units", &unit_schema, op->id, NULL, 0, &cur, op->err);
+	}
+	if (!rc) {
+		after = unit_json(&cur);
+		rc = audit_append(tx, op->x->by, "unit.status", "unit", op->id, op->id, before,
+		                  after, clause, op->err);
+	}
+	json_decref(before);
+	json_decref(after);
+	unit_free(&cur);
+	return rc;
 }
 
 int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
                     const char *reason, int64_t if_rev, struct zw_err *err)
 {
-        if (authz_check(x->by, ACT_UNIT_STATUS, id, err))
-                return -err->code;
-        const char *name = status ? status : "";
-        if (!unit_status_code(name) && status_name(name))
-                name = status_name(name);
-        if (!unit_status_code(name))
-                return zw_errf(err, ZW_EINVALID, "status",
-                               "状态只能是：申请中、已接入、暂停、已撤销入网资格、已拆机");
-        if (reason && (utf8_chars(reason) > 500 || !utf8_valid(reason, strlen(reason), true)))
-                return zw_errf(err, ZW_EINVALID, "reason", "原因过长或含非法字符（最多 500 字）");
-        if ((strcmp(name, "暂停") == 0 || strcmp(name, "已撤销入网资格") == 0) &&
-            (!reason || !*reason))
-                return zw_errf(err, ZW_EINVALID, "reason", "暂停或撤销入网资格须说明原因");
-        struct unit_op op = {.x = x,
-                             .id = id,
-                             .status = name,
-                             .clause = clause,
-                             .reason = reason,
-                             .if_rev = if_rev,
-                             .err = err};
-        return in_tx(x->st, do_unit_status, &op, err);
+	if (authz_check(x->by, ACT_UNIT_STATUS, id, err))
+		return -err->code;
+	const char *name = status ? status : "";
+	if (!unit_status_code(name) && status_name(name))
+		name = status_name(name);
+	if (!unit_status_code(name))
+		return zw_errf(err, ZW_EINVALID, "status",
+		               "状态只能是：申请中、已接入、暂停、已撤销入网资格、已拆机");
+	if (reason && (utf8_chars(reason) > 500 || !utf8_valid(reason, strlen(reason), true)))
+		return zw_errf(err, ZW_EINVALID, "reason", "原因过长或含非法字符（最多 500 字）");
+	if ((strcmp(name, "暂停") == 0 || strcmp(name, "已撤销入网资格") == 0) &&
+	    (!reason || !*reason))
+		return zw_errf(err, ZW_EINVALID, "reason", "暂停或撤销入网资格须说明原因");
+	struct unit_op op = {.x = x,
+	                     .id = id,
+	                     .status = name,
+	                     .clause = clause,
+	                     .reason = reason,
+	                     .if_rev = if_rev,
+	                     .err = err};
+	return in_tx(x->st, do_unit_status, &op, err);
 }
 
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        if (!c)
-                return -ZW_EINTERNAL;
-        int rc = store_rec_get(c, "units", &unit_schema, id, NULL, 0, u, err);
-        if (rc == -ZW_ENOTFOUND) {
-                zw_err_clear(err);
-                rc = zw_errf(err, ZW_ENOTFOUND, NULL, "单位不存在");
-        }
-        return rc;
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	int rc = store_rec_get(c, "units", &unit_schema, id, NULL, 0, u, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_ENOTFOUND, NULL, "单位不存在");
+	}
+	return rc;
 }
 
 int unit_list(struct store *st, const struct list_query *q, json_t *items, struct list_page *page,
               struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        if (!c)
-                return -ZW_EINTERNAL;
-        int rc = store_rec_list(c, "units", &unit_schema, q, items, page, err);
-        size_t i;
-        json_t *v;
-        json_array_foreach(items, i, v)
-        {
-                const char *code =
-                    unit_status_code(json_string_value(json_object_get(v, "status")));
-                json_object_set_new(v, "status_code", code ? json_string(code) : json_null());
-        }
-        return rc;
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	int rc = store_rec_list(c, "units", &unit_schema, q, items, page, err);
+	size_t i;
+	json_t *v;
+	json_array_foreach(items, i, v)
+	{
+		const char *code =
+		    unit_status_code(json_string_value(json_object_get(v, "status")));
+		json_object_set_new(v, "status_code", code ? json_string(code) : json_null());
+	}
+	return rc;
 }
 
 json_t *unit_history_json(struct store *st, int64_t id, struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        if (!c)
-                return NULL;
-        json_t *items = json_array();
-        if (store_unit_history(c, id, items, err)) {
-                json_decref(items);
-                return NULL;
-        }
-        return items;
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return NULL;
+	json_t *items = json_array();
+	if (store_unit_history(c, id, items, err)) {
+		json_decref(items);
+		return NULL;
+	}
+	return items;
 }
 
 /* ---- contacts and agreements: records that belong to a unit ---- */
 
 struct child_op {
-        const struct ctx *x;
-        const char *table, *object;
-        const struct rec_schema *sc;
-        int64_t unit_id, id, if_rev;
-        void *rec; /* create: the new record; update: the patch */
-        uint64_t present;
-        int64_t *out_id;
-        struct zw_err *err;
-        int kind; /* 0 create, 1 update, 2 delete */
-        const char *clause;
+	const struct ctx *x;
+	const char *table, *object;
+	const struct rec_schema *sc;
+	int64_t unit_id, id, if_rev;
+	void *rec; /* create: the new record; update: the patch */
+	uint64_t present;
+	int64_t *out_id;
+	struct zw_err *err;
+	int kind; /* 0 create, 1 update, 2 delete */
+	const char *clause;
 };
 
 static int do_child(struct store_tx *tx, void *arg)
 {
-        struct child_op *op = arg;
-        struct sconn *c = store_tx_conn(tx);
-        const struct rec_schema *sc = op->sc;
-        void *cur = calloc(1, sc->size);
-        json_t *before = NULL, *after = NULL;
-        int rc = 0;
-        char action[48];
-        if (!cur)
-                return zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
-        struct unit u = {0};
-        rc = store_rec_get(c, "units", &unit_schema, op->unit_id, NULL, 0, &u, op->err);
-        unit_free(&u);
-        if (rc == -ZW_ENOTFOUND) {
-                zw_err_clear(op->err);
-                rc = zw_errf(op->err, ZW_ENOTFOUND, NULL, "单位不存在");
-        }
-        int64_t id = op->id;
-        if (!rc && op->kind == 0) {
-                rc = rec_merge(sc, cur, op->rec, ~0ull) < 0
-                         ? zw_errf(op->err, ZW_EINTERNAL, NULL, NULL)
-                         : 0;
-                *(int64_t *)((char *)cur + rec_field(sc, "unit_id")->offset) = op->unit_id;
-                if (!rc)
-                        rc = store_rec_insert(c, op->table, sc, cur, clock_now(), &id, op->err);
-                if (!rc)
-                        *op->out_id = id;
-        } else if (!rc) {
-                rc = store_rec_get(c, op->table, sc, id, "unit_id", op->unit_id, cur, op->err);
-                if (!rc && op->if_rev &&
-                    *(int64_t *)((char *)cur + rec_field(sc, "rev")->offset) != op->if_rev)
-                        rc = zw_errf(op->err, ZW_ESTALE, NULL, NULL);
-                if (!rc)
-                        before = rec_to_json(sc, cur);
-                if (!rc && op->kind == 1) {
-                        if (rec_merge(sc, cur, op->rec, op->present) < 0)
-                                rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
-                        if (!rc)
-                                rc = store_rec_update(c, op->table, sc, cur, clock_now(), op->err);
-                } else if (!rc) {
-                        rc = store_rec_delete(c, op->table, id, op->err);
-                }
-        }
-        if (!rc && op->kind != 2) {
-                rec_free(sc, cur);
-                memset(cur, 0, sc->size);
-                rc = store_rec_get(c, op->table, sc, id, NULL, 0, cur, op->err);
-                if (!rc)
-                        after = rec_to_json(sc, cur);
-        }
-        static const char *const verbs[] = {"create", "update", "delete"};
-        snprintf(action, sizeof(action), "%s.%s", op->object, verbs[op->kind]);
-        if (!rc)
-                rc = audit_append(tx, op->x->by, action, op->object, id, op->unit_id, before, after,
-                                  op->clause, op->err);
-        json_decref(before);
-        json_decref(after);
-        rec_free(sc, cur);
-        free(cur);
-        return rc;
+	struct child_op *op = arg;
+	struct sconn *c = store_tx_conn(tx);
+	const struct rec_schema *sc = op->sc;
+	void *cur = calloc(1, sc->size);
+	json_t *before = NULL, *after = NULL;
+	int rc = 0;
+	char action[48];
+	if (!cur)
+		return zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
+	struct unit u = {0};
+	rc = store_rec_get(c, "units", &unit_schema, op->unit_id, NULL, 0, &u, op->err);
+	unit_free(&u);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(op->err);
+		rc = zw_errf(op->err, ZW_ENOTFOUND, NULL, "单位不存在");
+	}
+	int64_t id = op->id;
+	if (!rc && op->kind == 0) {
+		rc = rec_merge(sc, cur, op->rec, ~0ull) < 0
+		         ? zw_errf(op->err, ZW_EINTERNAL, NULL, NULL)
+		         : 0;
+		*(int64_t *)((char *)cur + rec_field(sc, "unit_id")->offset) = op->unit_id;
+		if (!rc)
+			rc = store_rec_insert(c, op->table, sc, cur, clock_now(), &id, op->err);
+		if (!rc)
+			*op->out_id = id;
+	} else if (!rc) {
+		rc = store_rec_get(c, op->table, sc, id, "unit_id", op->unit_id, cur, op->err);
+		if (!rc && op->if_rev &&
+		    *(int64_t *)((char *)cur + rec_field(sc, "rev")->offset) != op->if_rev)
+			rc = zw_errf(op->err, ZW_ESTALE, NULL, NULL);
+		if (!rc)
+			before = rec_to_json(sc, cur);
+		if (!rc && op->kind == 1) {
+			if (rec_merge(sc, cur, op->rec, op->present) < 0)
+				rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
+			if (!rc)
+				rc = store_rec_update(c, op->table, sc, cur, clock_now(), op->err);
+		} else if (!rc) {
+			rc = store_rec_delete(c, op->table, id, op->err);
+		}
+	}
+	if (!rc && op->kind != 2) {
+		rec_free(sc, cur);
+		memset(cur, 0, sc->size);
+		rc = store_rec_get(c, op->table, sc, id, NULL, 0, cur, op->err);
+		if (!rc)
+			after = rec_to_json(sc, cur);
+	}
+	static const char *const verbs[] = {"create", "update", "delete"};
+	snprintf(action, sizeof(action), "%s.%s", op->object, verbs[op->kind]);
+	if (!rc)
+		rc = audit_append(tx, op->x->by, action, op->object, id, op->unit_id, before, after,
+		                  op->clause, op->err);
+	json_decref(before);
+	json_decref(after);
+	rec_free(sc, cur);
+	free(cur);
+	return rc;
 }
 
 static int child_run(const struct ctx *x, enum action act, struct child_op *op)
 {
-        if (authz_check(x->by, act, op->unit_id, op->err))
-                return -op->err->code;
-        int rc = in_tx(x->st, do_child, op, op->err);
-        if (rc == -ZW_ENOTFOUND && !op->err->message[0]) {
-                zw_err_clear(op->err);
-                rc = zw_errf(op->err, ZW_ENOTFOUND, NULL, NULL);
-        }
-        return rc;
+	if (authz_check(x->by, act, op->unit_id, op->err))
+		return -op->err->code;
+	int rc = in_tx(x->st, do_child, op, op->err);
+	if (rc == -ZW_ENOTFOUND && !op->err->message[0]) {
+		zw_err_clear(op->err);
+		rc = zw_errf(op->err, ZW_ENOTFOUND, NULL, NULL);
+	}
+	return rc;
 }
 
 int contact_create(const struct ctx *x, int64_t unit_id, const struct contact *ct, int64_t *id,
                    struct zw_err *err)
 {
-        struct child_op op = {
-            x,   "contacts", "contact", &contact_schema, unit_id, 0, 0, (void *)ct, 0, id,
-            err, 0,          NULL};
-        return child_run(x, ACT_CONTACT_WRITE, &op);
+	struct child_op op = {
+	    x,   "contacts", "contact", &contact_schema, unit_id, 0, 0, (void *)ct, 0, id,
+	    err, 0,          NULL};
+	return child_run(x, ACT_CONTACT_WRITE, &op);
 }
 
 int contact_update(const struct ctx *x, int64_t unit_id, int64_t id, const struct contact *patch,
                    uint64_t present, int64_t if_rev, struct zw_err *err)
 {
-        struct child_op op = {x,   "contacts", "contact",     &contact_schema, unit_id,
-                              id,  if_rev,     (void *)patch, present,         NULL,
-                              err, 1,          NULL};
-        return child_run(x, ACT_CONTACT_WRITE, &op);
+	struct child_op op = {x,   "contacts", "contact",     &contact_schema, unit_id,
+	                      id,  if_rev,     (void *)patch, present,         NULL,
+	                      err, 1,          NULL};
+	return child_run(x, ACT_CONTACT_WRITE, &op);
 }
 
 int contact_delete(const struct ctx *x, int64_t unit_id, int64_t id, int64_t if_rev,
                    struct zw_err *err)
 {
-        struct child_op op = {
-            x,   "contacts", "contact", &contact_schema, unit_id, id, if_rev, NULL, 0, NULL,
-            err, 2,          NULL};
-        return child_run(x, ACT_CONTACT_WRITE, &op);
+	struct child_op op = {
+	    x,   "contacts", "contact", &contact_schema, unit_id, id, if_rev, NULL, 0, NULL,
+	    err, 2,          NULL};
+	return child_run(x, ACT_CONTACT_WRITE, &op);
 }
 
 int contact_get(struct store *st, int64_t unit_id, int64_t id, struct contact *ct,
                 struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        return c ? store_rec_get(c, "contacts", &contact_schema, id, "unit_id", unit_id, ct, err)
-                 : -ZW_EINTERNAL;
+	struct sconn *c = store_read(st, err);
+	return c ? store_rec_get(c, "contacts", &contact_schema, id, "unit_id", unit_id, ct, err)
+	         : -ZW_EINTERNAL;
 }
 
 int contact_list(struct store *st, int64_t unit_id, json_t *items, struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        return c ? store_child_list(c, "contacts", unit_id, &contact_schema, items, err)
-                 : -ZW_EINTERNAL;
+	struct sconn *c = store_read(st, err);
+	return c ? store_child_list(c, "contacts", unit_id, &contact_schema, items, err)
+	         : -ZW_EINTERNAL;
 }
 
 static int agreement_kind_check(const struct profile *prof, const char *kind, const char **name,
                                 const char **clause, struct zw_err *err)
 {
-        const struct agreement_kind *k = kind ? profile_agreement(prof, kind) : NULL;
-        if (!k || strcmp(k->party, "unit") != 0) {
-                char allowed[400] = "";
-                size_t off = 0;
-                for (size_t i = 0; i < prof->nagreements; i++)
-                        if (strcmp(prof->agreements[i].party, "unit") == 0) {
-                                int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s（%s）",
-                                                 off ? "、" : "", prof->agreements[i].key,
-                                                 prof->agreements[i].name);
-                                if (w < 0 || (size_t)w >= sizeof(allowed) - off)
-                                        break;
-                                off += (size_t)w;
-                        }
-                return zw_errf(err, ZW_EINVALID, "kind", "《%s》没有规定这种单位协议；可选：%s",
-                               prof->title, off ? allowed : "（无）");
-        }
-        *name = k->name;
-        *clause = k->clause;
-        return 0;
+	const struct agreement_kind *k = kind ? profile_agreement(prof, kind) : NULL;
+	if (!k || strcmp(k->party, "unit") != 0) {
+		char allowed[400] = "";
+		size_t off = 0;
+		for (size_t i = 0; i < prof->nagreements; i++)
+			if (strcmp(prof->agreements[i].party, "unit") == 0) {
+				int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s（%s）",
+				                 off ? "、" : "", prof->agreements[i].key,
+				                 prof->agreements[i].name);
+				if (w < 0 || (size_t)w >= sizeof(allowed) - off)
+					break;
+				off += (size_t)w;
+			}
+		return zw_errf(err, ZW_EINVALID, "kind", "《%s》没有规定这种单位协议；可选：%s",
+		               prof->title, off ? allowed : "（无）");
+	}
+	*name = k->name;
+	*clause = k->clause;
+	return 0;
 }
 
 static int signed_on_check(const char *d, struct zw_err *err)
 {
-        int32_t days;
-        if (d && parse_date(d, &days) == 0 && days > clock_today_cn())
-                return zw_errf(err, ZW_EINVALID, "signed_on", "签署日期不能晚于今天");
-        return 0;
+	int32_t days;
+	if (d && parse_date(d, &days) == 0 && days > clock_today_cn())
+		return zw_errf(err, ZW_EINVALID, "signed_on", "签署日期不能晚于今天");
+	return 0;
 }
 
 int agreement_create(const struct ctx *x, int64_t unit_id, const struct agreement *a, int64_t *id,
                      struct zw_err *err)
 {
-        const char *name = NULL, *clauses = "";
-        int rc = agreement_kind_check(x->prof, a->kind, &name, &clauses, err);
-        if (!rc)
-                rc = signed_on_check(a->signed_on, err);
-        if (rc)
-                return rc;
-        struct agreement copy = *a;
-        copy.name = (char *)name;
-        char clause[32];
-        profile_first_clause(clauses, clause, sizeof(clause));
-        struct child_op op = {
-            x, "agreements", "agreement", &agreement_schema, unit_id, 0, 0, &copy, 0, id, err,
-            0, clause};
-        return child_run(x, ACT_AGREEMENT_WRITE, &op);
+	const char *name = NULL, *clauses = "";
+	int rc = agreement_kind_check(x->prof, a->kind, &name, &clauses, err);
+	if (!rc)
+		rc = signed_on_check(a->signed_on, err);
+	if (rc)
+		return rc;
+	struct agreement copy = *a;
+	copy.name = (char *)name;
+	char clause[32];
+	profile_first_clause(clauses, clause, sizeof(clause));
+	struct child_op op = {
+	    x, "agreements", "agreement", &agreement_schema, unit_id, 0, 0, &copy, 0, id, err,
+	    0, clause};
+	return child_run(x, ACT_AGREEMENT_WRITE, &op);
 }
 
 int agreement_update(const struct ctx *x, int64_t unit_id, int64_t id,
                      const struct agreement *patch, uint64_t present, int64_t if_rev,
                      struct zw_err *err)
 {
-        int rc = signed_on_check(patch->signed_on, err);
-        if (rc)
-                return rc;
-        struct child_op op = {x,       "agreements", "agreement", &agreement_schema,
-                              unit_id, id,           if_rev,      (void *)patch,
-                              present, NULL,         err,         1,
-                              NULL};
-        return child_run(x, ACT_AGREEMENT_WRITE, &op);
+	int rc = signed_on_check(patch->signed_on, err);
+	if (rc)
+		return rc;
+	struct child_op op = {x,       "agreements", "agreement", &agreement_schema,
+	                      unit_id, id,           if_rev,      (void *)patch,
+	                      present, NULL,         err,         1,
+	                      NULL};
+	return child_run(x, ACT_AGREEMENT_WRITE, &op);
 }
 
 int agreement_delete(const struct ctx *x, int64_t unit_id, int64_t id, int64_t if_rev,
                      struct zw_err *err)
 {
-        struct child_op op = {x,       "agreements", "agreement", &agreement_schema,
-                              unit_id, id,           if_rev,      NULL,
-                              0,       NULL,         err,         2,
-                              NULL};
-        return child_run(x, ACT_AGREEMENT_WRITE, &op);
+	struct child_op op = {x,       "agreements", "agreement", &agreement_schema,
+	                      unit_id, id,           if_rev,      NULL,
+	                      0,       NULL,         err,         2,
+	                      NULL};
+	return child_run(x, ACT_AGREEMENT_WRITE, &op);
 }
 
 int agreement_get(struct store *st, int64_t unit_id, int64_t id, struct agreement *a,
                   struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        return c ? store_rec_get(c, "agreements", &agreement_schema, id, "unit_id", unit_id, a, err)
-                 : -ZW_EINTERNAL;
+	struct sconn *c = store_read(st, err);
+	return c ? store_rec_get(c, "agreements", &agreement_schema, id, "unit_id", unit_id, a, err)
+	         : -ZW_EINTERNAL;
 }
 
 int agreement_list(struct store *st, int64_t unit_id, json_t *items, struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        return c ? store_child_list(c, "agreements", unit_id, &agreement_schema, items, err)
-                 : -ZW_EINTERNAL;
+	struct sconn *c = store_read(st, err);
+	return c ? store_child_list(c, "agreements", unit_id, &agreement_schema, items, err)
+	         : -ZW_EINTERNAL;
 }
 
 struct scan_op {
-        const struct ctx *x;
-        int64_t unit_id, id, if_rev;
-        const char *filename, *mime;
-        const void *data;
-        size_t len;
-        struct zw_err *err;
+	const struct ctx *x;
+	int64_t unit_id, id, if_rev;
+	const char *filename, *mime;
+	const void *data;
+	size_t len;
+	struct zw_err *err;
 };
 
 static int do_scan(struct store_tx *tx, void *arg)
 {
-        struct scan_op *op = arg;
-        struct sconn *c = store_tx_conn(tx);
-        struct agreement a = {0};
-        json_t *before = NULL, *after = NULL;
-        char sha[65];
-        int rc = store_rec_get(c, "agreements", &agreement_schema, op->id, "unit_id", op->unit_id,
-                               &a, op->err);
-        if (!rc && op->if_rev && a.rev != op->if_rev)
-                rc = zw_errf(op->err, ZW_ESTALE, NULL, NULL);
-        if (!rc) {
-                before = rec_to_json(&agreement_schema, &a);
-                rc = blob_put(c, op->data, op->len, op->mime, sha, op->err);
-        }
-        if (!rc)
-                rc = store_agreement_set_scan(c, op->id, sha, op->filename, op->mime,
-                                              (int64_t)op->len, clock_now(), op->err);
-        if (!rc) {
-                agreement_free(&a);
-                rc =
-                    store_rec_get(c, "agreements", &agreement_schema, op->id, NULL, 0, &a, op->err);
-        }
-        if (!rc) {
-                after = rec_to_json(&agreement_schema, &a);
-                rc = audit_append(tx, op->x->by, "agreement.scan", "agreement", op->id, op->unit_id,
-                                  before, after, NULL, op->err);
-        }
-        json_decref(before);
-        json_decref(after);
-        agreement_free(&a);
-        return rc;
+	struct scan_op *op = arg;
+	struct sconn *c = store_tx_conn(tx);
+	struct agreement a = {0};
+	json_t *before = NULL, *after = NULL;
+	char sha[65];
+	int rc = store_rec_get(c, "agreements", &agreement_schema, op->id, "unit_id", op->unit_id,
+	                       &a, op->err);
+	if (!rc && op->if_rev && a.rev != op->if_rev)
+		rc = zw_errf(op->err, ZW_ESTALE, NULL, NULL);
+	if (!rc) {
+		before = rec_to_json(&agreement_schema, &a);
+		rc = blob_put(c, op->data, op->len, op->mime, sha, op->err);
+	}
+	if (!rc)
+		rc = store_agreement_set_scan(c, op->id, sha, op->filename, op->mime,
+		                              (int64_t)op->len, clock_now(), op->err);
+	if (!rc) {
+		agreement_free(&a);
+		rc =
+		    store_rec_get(c, "agreements", &agreement_schema, op->id, NULL, 0, &a, op->err);
+	}
+	if (!rc) {
+		after = rec_to_json(&agreement_schema, &a);
+		rc = audit_append(tx, op->x->by, "agreement.scan", "agreement", op->id, op->unit_id,
+		                  before, after, NULL, op->err);
+	}
+	json_decref(before);
+	json_decref(after);
+	agreement_free(&a);
+	return rc;
 }
 
 int agreement_attach_scan(const struct ctx *x, int64_t unit_id, int64_t id, const char *filename,
                           const char *declared_type, const void *data, size_t len, int64_t if_rev,
                           struct zw_err *err)
 {
-        if (authz_check(x->by, ACT_AGREEMENT_WRITE, unit_id, err))
-                return -err->code;
-        if (!filename_valid(filename))
-                return zw_errf(err, ZW_EINVALID, "filename",
-                               "文件名无效：不能为空、不能以 . 开头，不能含 / \\ : * ? \" < > | "
-                               "或控制字符，最长 200 字节");
-        const char *mime = blob_sniff(data, len);
-        if (!mime)
-                return zw_errf(err, ZW_EMEDIA, "file", "扫描件只能是 PDF、PNG 或 JPEG 文件");
-        if (declared_type && *declared_type && strcmp(declared_type, mime) != 0)
-                return zw_errf(err, ZW_EMEDIA, "file", "文件内容（%s）与声明的类型（%s）不符", mime,
-                               declared_type);
-        struct scan_op op = {x, unit_id, id, if_rev, filename, mime, data, len, err};
-        return in_tx(x->st, do_scan, &op, err);
+	if (authz_check(x->by, ACT_AGREEMENT_WRITE, unit_id, err))
+		return -err->code;
+	if (!filename_valid(filename))
+		return zw_errf(err, ZW_EINVALID, "filename",
+		               "文件名无效：不能为空、不能以 . 开头，不能含 / \\ : * ? \" < > | "
+		               "或控制字符，最长 200 字节");
+	const char *mime = blob_sniff(data, len);
+	if (!mime)
+		return zw_errf(err, ZW_EMEDIA, "file", "扫描件只能是 PDF、PNG 或 JPEG 文件");
+	if (declared_type && *declared_type && strcmp(declared_type, mime) != 0)
+		return zw_errf(err, ZW_EMEDIA, "file", "文件内容（%s）与声明的类型（%s）不符", mime,
+		               declared_type);
+	struct scan_op op = {x, unit_id, id, if_rev, filename, mime, data, len, err};
+	return in_tx(x->st, do_scan, &op, err);
 }
 
 struct missing_ctx {
-        const struct profile *prof;
-        json_t *out;
+	const struct profile *prof;
+	json_t *out;
 };
 
 static int missing_row(int64_t id, const char *name, const char *status, const char *kinds,
                        void *vctx)
 {
-        struct missing_ctx *m = vctx;
-        json_t *miss = json_array();
-        for (size_t i = 0; i < m->prof->nagreements; i++) {
-                const struct agreement_kind *a = &m->prof->agreements[i];
-                if (strcmp(a->party, "unit") != 0 || !(a->required_for_connection || a->backfill))
-                        continue;
-                if (!has_kind(kinds, a->key))
-                        json_array_append_new(miss, json_pack("{s:s, s:s, s:o, s:b}", "kind",
-                                                              a->key, "name", a->name, "clauses",
-                                                              clause_list_json(a->clause),
-                                                              "backfill", a->backfill));
-        }
-        if (json_array_size(miss))
-                json_array_append_new(m->out, json_pack("{s:I, s:s, s:s, s:o}", "unit_id",
-                                                        (json_int_t)id, "unit_name", name, "status",
-                                                        status, "missing", miss));
-        else
-                json_decref(miss);
-        return 0;
+	struct missing_ctx *m = vctx;
+	json_t *miss = json_array();
+	for (size_t i = 0; i < m->prof->nagreements; i++) {
+		const struct agreement_kind *a = &m->prof->agreements[i];
+		if (strcmp(a->party, "unit") != 0 || !(a->required_for_connection || a->backfill))
+			continue;
+		if (!has_kind(kinds, a->key))
+			json_array_append_new(miss, json_pack("{s:s, s:s, s:o, s:b}", "kind",
+			                                      a->key, "name", a->name, "clauses",
+			                                      clause_list_json(a->clause),
+			                                      "backfill", a->backfill));
+	}
+	if (json_array_size(miss))
+		json_array_append_new(m->out, json_pack("{s:I, s:s, s:s, s:o}", "unit_id",
+		                                        (json_int_t)id, "unit_name", name, "status",
+		                                        status, "missing", miss));
+	else
+		json_decref(miss);
+	return 0;
 }
 
 json_t *agreements_missing(struct store *st, const struct profile *prof, int64_t unit_id,
                            struct zw_err *err)
 {
-        struct sconn *c = store_read(st, err);
-        if (!c)
-                return NULL;
-        struct missing_ctx m = {prof, json_array()};
-        if (store_unit_kinds(c, unit_id, true, missing_row, &m, err)) {
-                json_decref(m.out);
-                return NULL;
-        }
-        return m.out;
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return NULL;
+	struct missing_ctx m = {prof, json_array()};
+	if (store_unit_kinds(c, unit_id, true, missing_row, &m, err)) {
+		json_decref(m.out);
+		return NULL;
+	}
+	return m.out;
 }

@@ -29,27 +29,27 @@
 #include "store/store.h"
 
 struct unit {
-        int64_t id;
-        char *name, *short_name, *type, *level, *address;
-        int64_t parent_id;
-        char *status, *status_clause, *status_reason;
-        int64_t status_at;
-        char *note;
-        int64_t created_at, updated_at, rev;
+	int64_t id;
+	char *name, *short_name, *type, *level, *address;
+	int64_t parent_id;
+	char *status, *status_clause, *status_reason;
+	int64_t status_at;
+	char *note;
+	int64_t created_at, updated_at, rev;
 };
 
 struct contact {
-        int64_t id, unit_id;
-        char *role, *name, *post, *mobile, *email;
-        int64_t created_at, updated_at, rev;
+	int64_t id, unit_id;
+	char *role, *name, *post, *mobile, *email;
+	int64_t created_at, updated_at, rev;
 };
 
 struct agreement {
-        int64_t id, unit_id;
-        char *kind, *name, *signed_on, *signatories;
-        char *scan_sha256, *scan_name, *scan_type;
-        int64_t scan_size;
-        int64_t created_at, updated_at, rev;
+	int64_t id, unit_id;
+	char *kind, *name, *signed_on, *signatories;
+	char *scan_sha256, *scan_name, *scan_type;
+	int64_t scan_size;
+	int64_t created_at, updated_at, rev;
 };
 
 extern const struct rec_schema unit_schema, contact_schema, agreement_schema;
@@ -59,9 +59,9 @@ extern const char *const unit_status_values[]; /* 申请中 已接入 暂停 已
 const char *unit_status_code(const char *status);
 
 struct ctx {
-        struct store *st;
-        const struct profile *prof;
-        const struct principal *by;
+	struct store *st;
+	const struct profile *prof;
+	const struct principal *by;
 };
 
 int unit_create(const struct ctx *x, struct unit *u, uint64_t present, int64_t *id,

@@ -37,57 +37,57 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
 
 const char *role_name(enum role r)
 {
-        if (r == ROLE_SYSTEM)
-                return "system";
-        return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
+	if (r == ROLE_SYSTEM)
+		return "system";
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
 }
 
 const char *role_label(enum role r)
 {
-        if (r == ROLE_SYSTEM)
-                return "系统命令行";
-        return (unsigned)r < ROLE_COUNT ? role_labels[r] : "?";
+	if (r == ROLE_SYSTEM)
+		return "系统命令行";
+	return (unsigned)r < ROLE_COUNT ? role_labels[r] : "?";
 }
 
 int role_parse(const char *s, enum role *out)
 {
-        for (int i = 0; i < ROLE_COUNT; i++)
-                if (strcmp(s, role_names[i]) == 0) {
-                        *out = (enum role)i;
-                        return 0;
-                }
-        return -1;
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (strcmp(s, role_names[i]) == 0) {
+			*out = (enum role)i;
+			return 0;
+		}
+	return -1;
 }
 
 const char *action_name(enum action a)
 {
-        return (unsigned)a < ACT_COUNT ? action_names[a] : "?";
+	return (unsigned)a < ACT_COUNT ? action_names[a] : "?";
 }
 
 enum scope authz_scope(const struct principal *p, enum action a)
 {
-        if ((unsigned)a >= ACT_COUNT)
-                return SCOPE_NONE;
-        if (p->role == ROLE_SYSTEM)
-                return SCOPE_ALL;
-        if ((unsigned)p->role >= ROLE_COUNT)
-                return SCOPE_NONE;
-        enum scope s = (enum scope)table[a][p->role];
-        if (s == SCOPE_OWN_UNIT && p->unit_id <= 0)
-                return SCOPE_NONE;
-        return s;
+	if ((unsigned)a >= ACT_COUNT)
+		return SCOPE_NONE;
+	if (p->role == ROLE_SYSTEM)
+		return SCOPE_ALL;
+	if ((unsigned)p->role >= ROLE_COUNT)
+		return SCOPE_NONE;
+	enum scope s = (enum scope)table[a][p->role];
+	if (s == SCOPE_OWN_UNIT && p->unit_id <= 0)
+		return SCOPE_NONE;
+	return s;
 }
 
 int authz_check(const struct principal *p, enum action a, int64_t unit_id, struct zw_err *err)
 {
-        switch (authz_scope(p, a)) {
-        case SCOPE_ALL:
-                return 0;
-        case SCOPE_OWN_UNIT:
-                if (unit_id == p->unit_id)
-                        return 0;
-                return zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
-        default:
-                return zw_errf(err, ZW_EFORBIDDEN, NULL, "%s无权执行此操作", role_label(p->role));
-        }
+	switch (authz_scope(p, a)) {
+	case SCOPE_ALL:
+		return 0;
+	case SCOPE_OWN_UNIT:
+		if (unit_id == p->unit_id)
+			return 0;
+		return zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
+	default:
+		return zw_errf(err, ZW_EFORBIDDEN, NULL, "%s无权执行此操作", role_label(p->role));
+	}
 }

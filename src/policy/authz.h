@@ -15,56 +15,56 @@
 #include "core/err.h"
 
 #define ROLE_MAP(X)                                                                                \
-        X(MANAGER, "manager", "网络管理单位")                                                      \
-        X(AUTHORITY, "authority", "主管单位")                                                      \
-        X(OPERATOR, "operator", "运维团队")                                                        \
-        X(CARRIER, "carrier", "网络运营商")                                                        \
-        X(UNIT_ADMIN, "unit_admin", "使用单位管理员")                                              \
-        X(SUPERVISOR, "supervisor", "监督检查部门")                                                \
-        X(AUDITOR, "auditor", "审计员")
+	X(MANAGER, "manager", "网络管理单位")                                                      \
+	X(AUTHORITY, "authority", "主管单位")                                                      \
+	X(OPERATOR, "operator", "运维团队")                                                        \
+	X(CARRIER, "carrier", "网络运营商")                                                        \
+	X(UNIT_ADMIN, "unit_admin", "使用单位管理员")                                              \
+	X(SUPERVISOR, "supervisor", "监督检查部门")                                                \
+	X(AUDITOR, "auditor", "审计员")
 
 enum role {
 #define ROLE_ENUM(e, name, zh) ROLE_##e,
-        ROLE_MAP(ROLE_ENUM)
+	ROLE_MAP(ROLE_ENUM)
 #undef ROLE_ENUM
-            ROLE_COUNT,
-        ROLE_SYSTEM = ROLE_COUNT /* the CLI on the server itself: may do everything */
+	    ROLE_COUNT,
+	ROLE_SYSTEM = ROLE_COUNT /* the CLI on the server itself: may do everything */
 };
 
 #define ACTION_MAP(X)                                                                              \
-        X(PROFILE_READ)                                                                            \
-        X(UNIT_READ)                                                                               \
-        X(UNIT_CREATE)                                                                             \
-        X(UNIT_UPDATE)                                                                             \
-        X(UNIT_STATUS)                                                                             \
-        X(CONTACT_READ)                                                                            \
-        X(CONTACT_WRITE)                                                                           \
-        X(AGREEMENT_READ)                                                                          \
-        X(AGREEMENT_WRITE)                                                                         \
-        X(USER_READ)                                                                               \
-        X(USER_ADMIN)                                                                              \
-        X(TOKEN_SELF)                                                                              \
-        X(TOKEN_ADMIN)                                                                             \
-        X(AUDIT_READ)
+	X(PROFILE_READ)                                                                            \
+	X(UNIT_READ)                                                                               \
+	X(UNIT_CREATE)                                                                             \
+	X(UNIT_UPDATE)                                                                             \
+	X(UNIT_STATUS)                                                                             \
+	X(CONTACT_READ)                                                                            \
+	X(CONTACT_WRITE)                                                                           \
+	X(AGREEMENT_READ)                                                                          \
+	X(AGREEMENT_WRITE)                                                                         \
+	X(USER_READ)                                                                               \
+	X(USER_ADMIN)                                                                              \
+	X(TOKEN_SELF)                                                                              \
+	X(TOKEN_ADMIN)                                                                             \
+	X(AUDIT_READ)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,
-        ACTION_MAP(ACTION_ENUM)
+	ACTION_MAP(ACTION_ENUM)
 #undef ACTION_ENUM
-            ACT_COUNT
+	    ACT_COUNT
 };
 
 enum scope { SCOPE_NONE, SCOPE_OWN_UNIT, SCOPE_ALL };
 
 /* Who is acting: a logged-in user, a token holder, or the CLI. Also the audit's actor. */
 struct principal {
-        int64_t user_id; /* 0 for the CLI */
-        char username[64];
-        enum role role;
-        int64_t unit_id; /* unit_admin only */
-        char source[64]; /* client address or "cli" */
-        char request_id[40];
-        bool via_cookie; /* writes then need the CSRF token */
+	int64_t user_id; /* 0 for the CLI */
+	char username[64];
+	enum role role;
+	int64_t unit_id; /* unit_admin only */
+	char source[64]; /* client address or "cli" */
+	char request_id[40];
+	bool via_cookie; /* writes then need the CSRF token */
 };
 
 const char *role_name(enum role r);

@@ -18,81 +18,81 @@
 #include "core/err.h"
 
 struct clause {
-        const char *id;
-        int article; /* 0 for an annex */
-        const char *chapter, *summary, *text, *title;
-        int line;
+	const char *id;
+	int article; /* 0 for an annex */
+	const char *chapter, *summary, *text, *title;
+	int line;
 };
 
 struct organisation {
-        const char *key, *role, *name, *short_name, *clause, *members;
+	const char *key, *role, *name, *short_name, *clause, *members;
 };
 
 struct deadline_rule {
-        const char *key, *clause, *basis, *note;
-        int working_days, hours;
-        bool pausable;
+	const char *key, *clause, *basis, *note;
+	int working_days, hours;
+	bool pausable;
 };
 
 struct sla_rule {
-        const char *key, *name, *clause;
-        int respond_hours, repair_hours;
+	const char *key, *name, *clause;
+	int respond_hours, repair_hours;
 };
 
 struct agreement_kind {
-        const char *key, *name, *party, *clause, *template_id;
-        bool required_for_connection, backfill;
+	const char *key, *name, *party, *clause, *template_id;
+	bool required_for_connection, backfill;
 };
 
 struct workflow_rule {
-        const char *key, *approvals, *clause, *form;
-        bool assessment_required;
+	const char *key, *approvals, *clause, *form;
+	bool assessment_required;
 };
 
 struct forbidden_rule {
-        const char *code, *name, *clause, *sanctions, *sanction_clause;
-        bool cost_to_unit;
+	const char *code, *name, *clause, *sanctions, *sanction_clause;
+	bool cost_to_unit;
 };
 
 struct sanction_rule {
-        const char *code, *name, *clause, *note;
+	const char *code, *name, *clause, *note;
 };
 
 struct unit_status_rule {
-        const char *code, *clause;
+	const char *code, *clause;
 };
 
 struct profile {
-        const char *id, *county, *prefix, *title, *doc_number, *issuer, *status, *repeals;
-        const char *network_name, *validity_clause, *source, *note;
-        int32_t issued, effective, expires; /* days since epoch, or INT32_MIN when absent */
-        struct clause *clauses;
-        size_t nclauses;
-        struct organisation *orgs;
-        size_t norgs;
-        struct deadline_rule *deadlines;
-        size_t ndeadlines;
-        struct sla_rule *slas;
-        size_t nslas;
-        struct agreement_kind *agreements;
-        size_t nagreements;
-        struct workflow_rule *workflows;
-        size_t nworkflows;
-        struct forbidden_rule *forbidden;
-        size_t nforbidden;
-        struct sanction_rule *sanctions;
-        size_t nsanctions;
-        struct unit_status_rule *unit_statuses;
-        size_t nunit_statuses;
-        bool has_maintenance;
-        int maintenance_notice_hours;
-        bool maintenance_approval;
-        const char *maintenance_clause;
-        bool has_terminal_policy;
-        bool antivirus_required, plugin_required;
-        int signature_max_age_days, patch_max_age_days;
-        const char *terminal_clause;
-        struct conf_doc doc;
+	const char *id, *county, *prefix, *title, *doc_number, *issuer, *status, *repeals;
+	const char *network_name, *validity_clause, *source, *note;
+	int32_t issued, effective, expires; /* days since epoch, or INT32_MIN when absent */
+	struct clause *clauses;
+	size_t nclauses;
+	struct organisation *orgs;
+	size_t norgs;
+	struct deadline_rule *deadlines;
+	size_t ndeadlines;
+	struct sla_rule *slas;
+	size_t nslas;
+	struct agreement_kind *agreements;
+	size_t nagreements;
+	struct workflow_rule *workflows;
+	size_t nworkflows;
+	struct forbidden_rule *forbidden;
+	size_t nforbidden;
+	struct sanction_rule *sanctions;
+	size_t nsanctions;
+	struct unit_status_rule *unit_statuses;
+	size_t nunit_statuses;
+	bool has_maintenance;
+	int maintenance_notice_hours;
+	bool maintenance_approval;
+	const char *maintenance_clause;
+	bool has_terminal_policy;
+	bool antivirus_required, plugin_required;
+	int signature_max_age_days, patch_max_age_days;
+	const char *terminal_clause;
+	struct conf_doc doc;
 };
 
 #define PROFILE_NO_DATE INT32_MIN

@@ -143,37 +143,37 @@ static const char *const migrations[] = {
 
 int store_schema_latest(void)
 {
-        return NMIG;
+	return NMIG;
 }
 
 int store_migrate(sqlite3 *db, struct zw_err *err)
 {
-        struct sconn c = {db};
-        sqlite3_stmt *s;
-        int v = 0;
-        if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-                return sq_fail(&c, err, "user_version");
-        if (sqlite3_step(s) == SQLITE_ROW)
-                v = sqlite3_column_int(s, 0);
-        sqlite3_finalize(s);
-        if (v > NMIG)
-                return zw_errf(err, ZW_EINTERNAL, NULL,
-                               "数据库结构版本 %d 高于本程序支持的版本 %d：请使用更新的 zwnet", v,
-                               NMIG);
-        for (; v < NMIG; v++) {
-                char bump[64];
-                snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
-                int rc = sq_exec(&c, "BEGIN IMMEDIATE", err);
-                if (!rc)
-                        rc = sq_exec(&c, migrations[v], err);
-                if (!rc)
-                        rc = sq_exec(&c, bump, err);
-                if (!rc)
-                        rc = sq_exec(&c, "COMMIT", err);
-                if (rc) {
-                        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-                        return rc;
-                }
-        }
-        return 0;
+	struct sconn c = {db};
+	sqlite3_stmt *s;
+	int v = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return sq_fail(&c, err, "user_version");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (v > NMIG)
+		return zw_errf(err, ZW_EINTERNAL, NULL,
+		               "数据库结构版本 %d 高于本程序支持的版本 %d：请使用更新的 zwnet", v,
+		               NMIG);
+	for (; v < NMIG; v++) {
+		char bump[64];
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+		int rc = sq_exec(&c, "BEGIN IMMEDIATE", err);
+		if (!rc)
+			rc = sq_exec(&c, migrations[v], err);
+		if (!rc)
+			rc = sq_exec(&c, bump, err);
+		if (!rc)
+			rc = sq_exec(&c, "COMMIT", err);
+		if (rc) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	return 0;
 }

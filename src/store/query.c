@@ -9,130 +9,130 @@
 
 static void cursor_encode(const char *col, const char *val, int64_t id, char *out, size_t n)
 {
-        char raw[400];
-        int len = snprintf(raw, sizeof(raw), "%s\n%s\n%lld", col, val, (long long)id);
-        if (len < 0 || (size_t)len >= sizeof(raw) ||
-            sodium_base64_ENCODED_LEN((size_t)len, sodium_base64_VARIANT_URLSAFE_NO_PADDING) > n) {
-                out[0] = 0;
-                return;
-        }
-        sodium_bin2base64(out, n, (const unsigned char *)raw, (size_t)len,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char raw[400];
+	int len = snprintf(raw, sizeof(raw), "%s\n%s\n%lld", col, val, (long long)id);
+	if (len < 0 || (size_t)len >= sizeof(raw) ||
+	    sodium_base64_ENCODED_LEN((size_t)len, sodium_base64_VARIANT_URLSAFE_NO_PADDING) > n) {
+		out[0] = 0;
+		return;
+	}
+	sodium_bin2base64(out, n, (const unsigned char *)raw, (size_t)len,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 int list_cursor_decode(const char *cursor, struct list_query *q, struct zw_err *err)
 {
-        unsigned char raw[400];
-        size_t len = 0;
-        if (strlen(cursor) > 500 ||
-            sodium_base642bin(raw, sizeof(raw) - 1, cursor, strlen(cursor), NULL, &len, NULL,
-                              sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-                return zw_errf(err, ZW_EINVALID, "cursor", "分页游标无效");
-        raw[len] = 0;
-        char *col = (char *)raw, *val = strchr(col, '\n'), *id;
-        if (!val || !(id = strchr(val + 1, '\n')))
-                return zw_errf(err, ZW_EINVALID, "cursor", "分页游标无效");
-        *val++ = 0;
-        *id++ = 0;
-        if (strcmp(col, q->sort) != 0)
-                return zw_errf(err, ZW_EINVALID, "cursor", "分页游标与排序方式不一致");
-        if (parse_i64(id, 1, INT64_MAX, &q->cur_id) < 0 || strlen(val) >= sizeof(q->cur_val))
-                return zw_errf(err, ZW_EINVALID, "cursor", "分页游标无效");
-        snprintf(q->cur_val, sizeof(q->cur_val), "%s", val);
-        q->has_cursor = true;
-        return 0;
+	unsigned char raw[400];
+	size_t len = 0;
+	if (strlen(cursor) > 500 ||
+	    sodium_base642bin(raw, sizeof(raw) - 1, cursor, strlen(cursor), NULL, &len, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return zw_errf(err, ZW_EINVALID, "cursor", "分页游标无效");
+	raw[len] = 0;
+	char *col = (char *)raw, *val = strchr(col, '\n'), *id;
+	if (!val || !(id = strchr(val + 1, '\n')))
+		return zw_errf(err, ZW_EINVALID, "cursor", "分页游标无效");
+	*val++ = 0;
+	*id++ = 0;
+	if (strcmp(col, q->sort) != 0)
+		return zw_errf(err, ZW_EINVALID, "cursor", "分页游标与排序方式不一致");
+	if (parse_i64(id, 1, INT64_MAX, &q->cur_id) < 0 || strlen(val) >= sizeof(q->cur_val))
+		return zw_errf(err, ZW_EINVALID, "cursor", "分页游标无效");
+	snprintf(q->cur_val, sizeof(q->cur_val), "%s", val);
+	q->has_cursor = true;
+	return 0;
 }
 
 static int bind_all(sqlite3_stmt *s, const struct list_query *q)
 {
-        int i = 1;
-        for (int k = 0; k < q->nf; k++) {
-                const struct lq_filter *f = &q->f[k];
-                switch (f->op) {
-                case LQ_EQ_INT:
-                case LQ_GE_INT:
-                case LQ_LE_INT:
-                case LQ_IN_UNIT:
-                        sqlite3_bind_int64(s, i++, f->ival);
-                        break;
-                case LQ_LIKE: {
-                        char pat[300];
-                        snprintf(pat, sizeof(pat), "%%%s%%", f->val);
-                        sqlite3_bind_text(s, i++, pat, -1, SQLITE_TRANSIENT);
-                        break;
-                }
-                default:
-                        sqlite3_bind_text(s, i++, f->val, -1, SQLITE_TRANSIENT);
-                }
-        }
-        if (q->has_cursor) {
-                int64_t v;
-                if (q->sort_int && parse_i64(q->cur_val, INT64_MIN, INT64_MAX, &v) == 0)
-                        sqlite3_bind_int64(s, i++, v);
-                else
-                        sqlite3_bind_text(s, i++, q->cur_val, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_int64(s, i++, q->cur_id);
-        }
-        return i;
+	int i = 1;
+	for (int k = 0; k < q->nf; k++) {
+		const struct lq_filter *f = &q->f[k];
+		switch (f->op) {
+		case LQ_EQ_INT:
+		case LQ_GE_INT:
+		case LQ_LE_INT:
+		case LQ_IN_UNIT:
+			sqlite3_bind_int64(s, i++, f->ival);
+			break;
+		case LQ_LIKE: {
+			char pat[300];
+			snprintf(pat, sizeof(pat), "%%%s%%", f->val);
+			sqlite3_bind_text(s, i++, pat, -1, SQLITE_TRANSIENT);
+			break;
+		}
+		default:
+			sqlite3_bind_text(s, i++, f->val, -1, SQLITE_TRANSIENT);
+		}
+	}
+	if (q->has_cursor) {
+		int64_t v;
+		if (q->sort_int && parse_i64(q->cur_val, INT64_MIN, INT64_MAX, &v) == 0)
+			sqlite3_bind_int64(s, i++, v);
+		else
+			sqlite3_bind_text(s, i++, q->cur_val, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, i++, q->cur_id);
+	}
+	return i;
 }
 
 int sq_list(struct sconn *c, const char *cols, const char *from, const struct list_query *q,
             sq_row_fn fn, void *ctx, struct list_page *page, struct zw_err *err)
 {
-        struct buf b;
-        buf_init(&b, 8192);
-        buf_printf(&b, "SELECT %s, %s, id FROM %s WHERE 1", cols, q->sort, from);
-        for (int k = 0; k < q->nf; k++) {
-                const struct lq_filter *f = &q->f[k];
-                switch (f->op) {
-                case LQ_LIKE:
-                        buf_printf(&b, " AND %s LIKE ? ESCAPE '\\'", f->col);
-                        break;
-                case LQ_GE_INT:
-                        buf_printf(&b, " AND %s >= ?", f->col);
-                        break;
-                case LQ_LE_INT:
-                        buf_printf(&b, " AND %s <= ?", f->col);
-                        break;
-                default:
-                        buf_printf(&b, " AND %s = ?", f->col);
-                }
-        }
-        const char *cmp = q->desc ? "<" : ">", *dir = q->desc ? "DESC" : "ASC";
-        if (q->has_cursor)
-                buf_printf(&b, " AND (%s, id) %s (?, ?)", q->sort, cmp);
-        buf_printf(&b, " ORDER BY %s %s, id %s LIMIT %d", q->sort, dir, dir, q->limit + 1);
-        sqlite3_stmt *s = sq_prepare(c, b.p, err);
-        buf_free(&b);
-        if (!s)
-                return -ZW_EINTERNAL;
-        bind_all(s, q);
-        int ncols = sqlite3_column_count(s), rows = 0, rc;
-        char lastval[256] = "";
-        int64_t lastid = 0;
-        memset(page, 0, sizeof(*page));
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-                if (rows == q->limit) {
-                        page->more = true;
-                        cursor_encode(q->sort, lastval, lastid, page->next_cursor,
-                                      sizeof(page->next_cursor));
-                        break;
-                }
-                int r = fn(s, ctx);
-                if (r < 0) {
-                        sqlite3_finalize(s);
-                        return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-                }
-                const unsigned char *sv = sqlite3_column_text(s, ncols - 2);
-                snprintf(lastval, sizeof(lastval), "%s", sv ? (const char *)sv : "");
-                lastid = sqlite3_column_int64(s, ncols - 1);
-                rows++;
-        }
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-                int r = sq_fail(c, err, "list");
-                sqlite3_finalize(s);
-                return r;
-        }
-        sqlite3_finalize(s);
-        return 0;
+	struct buf b;
+	buf_init(&b, 8192);
+	buf_printf(&b, "SELECT %s, %s, id FROM %s WHERE 1", cols, q->sort, from);
+	for (int k = 0; k < q->nf; k++) {
+		const struct lq_filter *f = &q->f[k];
+		switch (f->op) {
+		case LQ_LIKE:
+			buf_printf(&b, " AND %s LIKE ? ESCAPE '\\'", f->col);
+			break;
+		case LQ_GE_INT:
+			buf_printf(&b, " AND %s >= ?", f->col);
+			break;
+		case LQ_LE_INT:
+			buf_printf(&b, " AND %s <= ?", f->col);
+			break;
+		default:
+			buf_printf(&b, " AND %s = ?", f->col);
+		}
+	}
+	const char *cmp = q->desc ? "<" : ">", *dir = q->desc ? "DESC" : "ASC";
+	if (q->has_cursor)
+		buf_printf(&b, " AND (%s, id) %s (?, ?)", q->sort, cmp);
+	buf_printf(&b, " ORDER BY %s %s, id %s LIMIT %d", q->sort, dir, dir, q->limit + 1);
+	sqlite3_stmt *s = sq_prepare(c, b.p, err);
+	buf_free(&b);
+	if (!s)
+		return -ZW_EINTERNAL;
+	bind_all(s, q);
+	int ncols = sqlite3_column_count(s), rows = 0, rc;
+	char lastval[256] = "";
+	int64_t lastid = 0;
+	memset(page, 0, sizeof(*page));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (rows == q->limit) {
+			page->more = true;
+			cursor_encode(q->sort, lastval, lastid, page->next_cursor,
+			              sizeof(page->next_cursor));
+			break;
+		}
+		int r = fn(s, ctx);
+		if (r < 0) {
+			sqlite3_finalize(s);
+			return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		}
+		const unsigned char *sv = sqlite3_column_text(s, ncols - 2);
+		snprintf(lastval, sizeof(lastval), "%s", sv ? (const char *)sv : "");
+		lastid = sqlite3_column_int64(s, ncols - 1);
+		rows++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		int r = sq_fail(c, err, "list");
+		sqlite3_finalize(s);
+		return r;
+	}
+	sqlite3_finalize(s);
+	return 0;
 }

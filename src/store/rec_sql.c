@@ -11,182 +11,182 @@
 
 static bool is_text(enum rec_type t)
 {
-        return t == REC_TEXT || t == REC_ENUM || t == REC_DATE || t == REC_MOBILE || t == REC_EMAIL;
+	return t == REC_TEXT || t == REC_ENUM || t == REC_DATE || t == REC_MOBILE || t == REC_EMAIL;
 }
 
 static bool managed(const char *name)
 {
-        return strcmp(name, "id") == 0 || strcmp(name, "created_at") == 0 ||
-               strcmp(name, "updated_at") == 0 || strcmp(name, "rev") == 0;
+	return strcmp(name, "id") == 0 || strcmp(name, "created_at") == 0 ||
+	       strcmp(name, "updated_at") == 0 || strcmp(name, "rev") == 0;
 }
 
 static void bind_field(sqlite3_stmt *s, int i, const struct rec_field *f, const void *rec)
 {
-        if (is_text(f->type)) {
-                const char *v = *CFIELD(rec, f, char *);
-                if (!v && !(f->flags & (REC_NULLABLE | REC_READONLY)))
-                        v = "";
-                sq_text(s, i, v);
-        } else if (f->type == REC_BOOL) {
-                sqlite3_bind_int(s, i, *CFIELD(rec, f, bool));
-        } else if (f->type == REC_ID) {
-                sq_id(s, i, *CFIELD(rec, f, int64_t));
-        } else {
-                sqlite3_bind_int64(s, i, *CFIELD(rec, f, int64_t));
-        }
+	if (is_text(f->type)) {
+		const char *v = *CFIELD(rec, f, char *);
+		if (!v && !(f->flags & (REC_NULLABLE | REC_READONLY)))
+			v = "";
+		sq_text(s, i, v);
+	} else if (f->type == REC_BOOL) {
+		sqlite3_bind_int(s, i, *CFIELD(rec, f, bool));
+	} else if (f->type == REC_ID) {
+		sq_id(s, i, *CFIELD(rec, f, int64_t));
+	} else {
+		sqlite3_bind_int64(s, i, *CFIELD(rec, f, int64_t));
+	}
 }
 
 static void read_field(sqlite3_stmt *s, int col, const struct rec_field *f, void *rec)
 {
-        if (is_text(f->type)) {
-                char **slot = FIELD(rec, f, char *);
-                free(*slot);
-                *slot = sq_dup(s, col);
-        } else if (f->type == REC_BOOL) {
-                *FIELD(rec, f, bool) = sqlite3_column_int(s, col) != 0;
-        } else {
-                *FIELD(rec, f, int64_t) = sqlite3_column_int64(s, col);
-        }
+	if (is_text(f->type)) {
+		char **slot = FIELD(rec, f, char *);
+		free(*slot);
+		*slot = sq_dup(s, col);
+	} else if (f->type == REC_BOOL) {
+		*FIELD(rec, f, bool) = sqlite3_column_int(s, col) != 0;
+	} else {
+		*FIELD(rec, f, int64_t) = sqlite3_column_int64(s, col);
+	}
 }
 
 static void cols(struct buf *b, const struct rec_schema *sc)
 {
-        for (size_t i = 0; i < sc->nfields; i++)
-                buf_printf(b, "%s%s", i ? ", " : "", sc->fields[i].name);
+	for (size_t i = 0; i < sc->nfields; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", sc->fields[i].name);
 }
 
 int store_rec_insert(struct sconn *c, const char *table, const struct rec_schema *sc,
                      const void *rec, int64_t now, int64_t *id, struct zw_err *err)
 {
-        struct buf b;
-        buf_init(&b, 4096);
-        buf_printf(&b, "INSERT INTO %s (created_at, updated_at", table);
-        int n = 0;
-        for (size_t i = 0; i < sc->nfields; i++)
-                if (!managed(sc->fields[i].name)) {
-                        buf_printf(&b, ", %s", sc->fields[i].name);
-                        n++;
-                }
-        buf_puts(&b, ") VALUES (?, ?");
-        for (int i = 0; i < n; i++)
-                buf_puts(&b, ", ?");
-        buf_puts(&b, ")");
-        sqlite3_stmt *s = sq_prepare(c, b.p, err);
-        buf_free(&b);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sqlite3_bind_int64(s, 1, now);
-        sqlite3_bind_int64(s, 2, now);
-        int k = 3;
-        for (size_t i = 0; i < sc->nfields; i++)
-                if (!managed(sc->fields[i].name))
-                        bind_field(s, k++, &sc->fields[i], rec);
-        int rc = sq_exec_stmt(c, s, err);
-        if (!rc)
-                *id = sqlite3_last_insert_rowid(c->db);
-        return rc;
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_printf(&b, "INSERT INTO %s (created_at, updated_at", table);
+	int n = 0;
+	for (size_t i = 0; i < sc->nfields; i++)
+		if (!managed(sc->fields[i].name)) {
+			buf_printf(&b, ", %s", sc->fields[i].name);
+			n++;
+		}
+	buf_puts(&b, ") VALUES (?, ?");
+	for (int i = 0; i < n; i++)
+		buf_puts(&b, ", ?");
+	buf_puts(&b, ")");
+	sqlite3_stmt *s = sq_prepare(c, b.p, err);
+	buf_free(&b);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, now);
+	int k = 3;
+	for (size_t i = 0; i < sc->nfields; i++)
+		if (!managed(sc->fields[i].name))
+			bind_field(s, k++, &sc->fields[i], rec);
+	int rc = sq_exec_stmt(c, s, err);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return rc;
 }
 
 int store_rec_get(struct sconn *c, const char *table, const struct rec_schema *sc, int64_t id,
                   const char *scope_col, int64_t scope_val, void *rec, struct zw_err *err)
 {
-        struct buf b;
-        buf_init(&b, 4096);
-        buf_puts(&b, "SELECT ");
-        cols(&b, sc);
-        buf_printf(&b, " FROM %s WHERE id = ?", table);
-        if (scope_col)
-                buf_printf(&b, " AND %s = ?", scope_col);
-        sqlite3_stmt *s = sq_prepare(c, b.p, err);
-        buf_free(&b);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sqlite3_bind_int64(s, 1, id);
-        if (scope_col)
-                sqlite3_bind_int64(s, 2, scope_val);
-        int rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-                for (size_t i = 0; i < sc->nfields; i++)
-                        read_field(s, (int)i, &sc->fields[i], rec);
-                sqlite3_finalize(s);
-                return 0;
-        }
-        sqlite3_finalize(s);
-        if (rc != SQLITE_DONE)
-                return sq_fail(c, err, "get");
-        return zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_puts(&b, "SELECT ");
+	cols(&b, sc);
+	buf_printf(&b, " FROM %s WHERE id = ?", table);
+	if (scope_col)
+		buf_printf(&b, " AND %s = ?", scope_col);
+	sqlite3_stmt *s = sq_prepare(c, b.p, err);
+	buf_free(&b);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	if (scope_col)
+		sqlite3_bind_int64(s, 2, scope_val);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		for (size_t i = 0; i < sc->nfields; i++)
+			read_field(s, (int)i, &sc->fields[i], rec);
+		sqlite3_finalize(s);
+		return 0;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sq_fail(c, err, "get");
+	return zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
 }
 
 int store_rec_update(struct sconn *c, const char *table, const struct rec_schema *sc,
                      const void *rec, int64_t now, struct zw_err *err)
 {
-        struct buf b;
-        buf_init(&b, 4096);
-        buf_printf(&b, "UPDATE %s SET updated_at = ?, rev = rev + 1", table);
-        for (size_t i = 0; i < sc->nfields; i++)
-                if (!managed(sc->fields[i].name))
-                        buf_printf(&b, ", %s = ?", sc->fields[i].name);
-        buf_puts(&b, " WHERE id = ?");
-        sqlite3_stmt *s = sq_prepare(c, b.p, err);
-        buf_free(&b);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sqlite3_bind_int64(s, 1, now);
-        int k = 2;
-        int64_t id = 0;
-        for (size_t i = 0; i < sc->nfields; i++) {
-                const struct rec_field *f = &sc->fields[i];
-                if (strcmp(f->name, "id") == 0)
-                        id = *CFIELD(rec, f, int64_t);
-                if (!managed(f->name))
-                        bind_field(s, k++, f, rec);
-        }
-        sqlite3_bind_int64(s, k, id);
-        return sq_exec_stmt(c, s, err);
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_printf(&b, "UPDATE %s SET updated_at = ?, rev = rev + 1", table);
+	for (size_t i = 0; i < sc->nfields; i++)
+		if (!managed(sc->fields[i].name))
+			buf_printf(&b, ", %s = ?", sc->fields[i].name);
+	buf_puts(&b, " WHERE id = ?");
+	sqlite3_stmt *s = sq_prepare(c, b.p, err);
+	buf_free(&b);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, now);
+	int k = 2;
+	int64_t id = 0;
+	for (size_t i = 0; i < sc->nfields; i++) {
+		const struct rec_field *f = &sc->fields[i];
+		if (strcmp(f->name, "id") == 0)
+			id = *CFIELD(rec, f, int64_t);
+		if (!managed(f->name))
+			bind_field(s, k++, f, rec);
+	}
+	sqlite3_bind_int64(s, k, id);
+	return sq_exec_stmt(c, s, err);
 }
 
 int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_err *err)
 {
-        char sql[96];
-        snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?", table);
-        sqlite3_stmt *s = sq_prepare(c, sql, err);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sqlite3_bind_int64(s, 1, id);
-        return sq_exec_stmt(c, s, err);
+	char sql[96];
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?", table);
+	sqlite3_stmt *s = sq_prepare(c, sql, err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	return sq_exec_stmt(c, s, err);
 }
 
 struct list_ctx {
-        const struct rec_schema *sc;
-        json_t *items;
-        void *rec;
+	const struct rec_schema *sc;
+	json_t *items;
+	void *rec;
 };
 
 static int list_row(sqlite3_stmt *s, void *vctx)
 {
-        struct list_ctx *x = vctx;
-        for (size_t i = 0; i < x->sc->nfields; i++)
-                read_field(s, (int)i, &x->sc->fields[i], x->rec);
-        json_array_append_new(x->items, rec_to_json(x->sc, x->rec));
-        return 0;
+	struct list_ctx *x = vctx;
+	for (size_t i = 0; i < x->sc->nfields; i++)
+		read_field(s, (int)i, &x->sc->fields[i], x->rec);
+	json_array_append_new(x->items, rec_to_json(x->sc, x->rec));
+	return 0;
 }
 
 int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *sc,
                    const struct list_query *q, json_t *items, struct list_page *page,
                    struct zw_err *err)
 {
-        struct buf b;
-        buf_init(&b, 4096);
-        cols(&b, sc);
-        void *scratch = calloc(1, sc->size);
-        if (!scratch) {
-                buf_free(&b);
-                return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-        }
-        struct list_ctx x = {sc, items, scratch};
-        int rc = sq_list(c, b.p, table, q, list_row, &x, page, err);
-        rec_free(sc, scratch);
-        free(scratch);
-        buf_free(&b);
-        return rc;
+	struct buf b;
+	buf_init(&b, 4096);
+	cols(&b, sc);
+	void *scratch = calloc(1, sc->size);
+	if (!scratch) {
+		buf_free(&b);
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	}
+	struct list_ctx x = {sc, items, scratch};
+	int rc = sq_list(c, b.p, table, q, list_row, &x, page, err);
+	rec_free(sc, scratch);
+	free(scratch);
+	buf_free(&b);
+	return rc;
 }

@@ -8,291 +8,291 @@
 #include "core/log.h"
 
 struct store {
-        char *path;
-        struct sconn writer;
-        pthread_mutex_t wlock;
-        pthread_key_t rkey; /* thread -> struct reader */
-        unsigned gen;       /* distinguishes stores reusing an address */
+	char *path;
+	struct sconn writer;
+	pthread_mutex_t wlock;
+	pthread_key_t rkey; /* thread -> struct reader */
+	unsigned gen;       /* distinguishes stores reusing an address */
 };
 
 struct store_tx {
-        struct store *st;
-        bool open;
+	struct store *st;
+	bool open;
 };
 
 struct reader {
-        struct sconn c;
-        struct store *st;
-        unsigned gen;
+	struct sconn c;
+	struct store *st;
+	unsigned gen;
 };
 
 static unsigned next_gen = 1;
 
 int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 {
-        int ext = sqlite3_extended_errcode(c->db);
-        log_warnx("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), ext);
-        if ((ext & 0xff) == SQLITE_CONSTRAINT)
-                return zw_errf(err, ZW_ECONFLICT, NULL, NULL);
-        if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
-                return zw_errf(err, ZW_EUNAVAILABLE, NULL, "数据库忙，请稍后重试");
-        return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	int ext = sqlite3_extended_errcode(c->db);
+	log_warnx("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), ext);
+	if ((ext & 0xff) == SQLITE_CONSTRAINT)
+		return zw_errf(err, ZW_ECONFLICT, NULL, NULL);
+	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
+		return zw_errf(err, ZW_EUNAVAILABLE, NULL, "数据库忙，请稍后重试");
+	return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 }
 
 sqlite3_stmt *sq_prepare(struct sconn *c, const char *sql, struct zw_err *err)
 {
-        sqlite3_stmt *s = NULL;
-        if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
-                sq_fail(c, err, "prepare");
-                return NULL;
-        }
-        return s;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		sq_fail(c, err, "prepare");
+		return NULL;
+	}
+	return s;
 }
 
 void sq_text(sqlite3_stmt *s, int i, const char *v)
 {
-        if (v)
-                sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-        else
-                sqlite3_bind_null(s, i);
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
 }
 
 void sq_id(sqlite3_stmt *s, int i, int64_t v)
 {
-        if (v)
-                sqlite3_bind_int64(s, i, v);
-        else
-                sqlite3_bind_null(s, i);
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
 }
 
 char *sq_dup(sqlite3_stmt *s, int col)
 {
-        const unsigned char *t = sqlite3_column_text(s, col);
-        return t ? strdup((const char *)t) : NULL;
+	const unsigned char *t = sqlite3_column_text(s, col);
+	return t ? strdup((const char *)t) : NULL;
 }
 
 int sq_exec_stmt(struct sconn *c, sqlite3_stmt *s, struct zw_err *err)
 {
-        int rc = sqlite3_step(s);
-        int r = 0;
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-                r = sq_fail(c, err, "step");
-        sqlite3_finalize(s);
-        return r;
+	int rc = sqlite3_step(s);
+	int r = 0;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = sq_fail(c, err, "step");
+	sqlite3_finalize(s);
+	return r;
 }
 
 int sq_exec(struct sconn *c, const char *sql, struct zw_err *err)
 {
-        char *msg = NULL;
-        if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-                int r = sq_fail(c, err, "exec");
-                sqlite3_free(msg);
-                return r;
-        }
-        return 0;
+	char *msg = NULL;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int r = sq_fail(c, err, "exec");
+		sqlite3_free(msg);
+		return r;
+	}
+	return 0;
 }
 
 static int open_conn(const char *path, bool rw, sqlite3 **out, struct zw_err *err)
 {
-        int flags = (rw ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
-                    SQLITE_OPEN_NOMUTEX;
-        sqlite3 *db = NULL;
-        if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-                zw_errf(err, ZW_EINTERNAL, NULL, "无法打开数据库 %s：%s", path,
-                        db ? sqlite3_errmsg(db) : "内存不足");
-                sqlite3_close(db);
-                return -ZW_EINTERNAL;
-        }
-        sqlite3_busy_timeout(db, 10000);
-        sqlite3_extended_result_codes(db, 1);
-        const char *pragmas = rw ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                   "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
-                                 : "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
-        char *msg = NULL;
-        if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
-                zw_errf(err, ZW_EINTERNAL, NULL, "数据库初始化失败：%s", msg ? msg : "");
-                sqlite3_free(msg);
-                sqlite3_close(db);
-                return -ZW_EINTERNAL;
-        }
-        *out = db;
-        return 0;
+	int flags = (rw ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+	            SQLITE_OPEN_NOMUTEX;
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		zw_errf(err, ZW_EINTERNAL, NULL, "无法打开数据库 %s：%s", path,
+		        db ? sqlite3_errmsg(db) : "内存不足");
+		sqlite3_close(db);
+		return -ZW_EINTERNAL;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	const char *pragmas = rw ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	                           "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+	                         : "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+	char *msg = NULL;
+	if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		zw_errf(err, ZW_EINTERNAL, NULL, "数据库初始化失败：%s", msg ? msg : "");
+		sqlite3_free(msg);
+		sqlite3_close(db);
+		return -ZW_EINTERNAL;
+	}
+	*out = db;
+	return 0;
 }
 
 static void reader_free(void *p)
 {
-        struct reader *r = p;
-        if (r) {
-                sqlite3_close(r->c.db);
-                free(r);
-        }
+	struct reader *r = p;
+	if (r) {
+		sqlite3_close(r->c.db);
+		free(r);
+	}
 }
 
 int store_open(const char *path, struct store **out, struct zw_err *err)
 {
-        struct store *st = calloc(1, sizeof(*st));
-        if (!st || !(st->path = strdup(path))) {
-                free(st);
-                return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-        }
-        pthread_mutex_init(&st->wlock, NULL);
-        pthread_key_create(&st->rkey, reader_free);
-        st->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
-        int rc = open_conn(path, true, &st->writer.db, err);
-        if (!rc)
-                rc = store_migrate(st->writer.db, err);
-        if (rc) {
-                store_close(st);
-                return rc;
-        }
-        *out = st;
-        return 0;
+	struct store *st = calloc(1, sizeof(*st));
+	if (!st || !(st->path = strdup(path))) {
+		free(st);
+		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	}
+	pthread_mutex_init(&st->wlock, NULL);
+	pthread_key_create(&st->rkey, reader_free);
+	st->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
+	int rc = open_conn(path, true, &st->writer.db, err);
+	if (!rc)
+		rc = store_migrate(st->writer.db, err);
+	if (rc) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
 }
 
 void store_close(struct store *st)
 {
-        if (!st)
-                return;
-        struct reader *r = pthread_getspecific(st->rkey);
-        if (r) {
-                reader_free(r);
-                pthread_setspecific(st->rkey, NULL);
-        }
-        pthread_key_delete(st->rkey);
-        if (st->writer.db) {
-                sqlite3_exec(st->writer.db, "PRAGMA optimize;", NULL, NULL, NULL);
-                sqlite3_close(st->writer.db);
-        }
-        pthread_mutex_destroy(&st->wlock);
-        free(st->path);
-        free(st);
+	if (!st)
+		return;
+	struct reader *r = pthread_getspecific(st->rkey);
+	if (r) {
+		reader_free(r);
+		pthread_setspecific(st->rkey, NULL);
+	}
+	pthread_key_delete(st->rkey);
+	if (st->writer.db) {
+		sqlite3_exec(st->writer.db, "PRAGMA optimize;", NULL, NULL, NULL);
+		sqlite3_close(st->writer.db);
+	}
+	pthread_mutex_destroy(&st->wlock);
+	free(st->path);
+	free(st);
 }
 
 struct sconn *store_read(struct store *st, struct zw_err *err)
 {
-        struct reader *r = pthread_getspecific(st->rkey);
-        if (r)
-                return &r->c;
-        r = calloc(1, sizeof(*r));
-        if (!r) {
-                zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-                return NULL;
-        }
-        if (open_conn(st->path, false, &r->c.db, err) < 0) {
-                free(r);
-                return NULL;
-        }
-        r->st = st;
-        r->gen = st->gen;
-        pthread_setspecific(st->rkey, r);
-        return &r->c;
+	struct reader *r = pthread_getspecific(st->rkey);
+	if (r)
+		return &r->c;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		return NULL;
+	}
+	if (open_conn(st->path, false, &r->c.db, err) < 0) {
+		free(r);
+		return NULL;
+	}
+	r->st = st;
+	r->gen = st->gen;
+	pthread_setspecific(st->rkey, r);
+	return &r->c;
 }
 
 int store_begin(struct store *st, struct store_tx **out, struct zw_err *err)
 {
-        struct store_tx *tx = calloc(1, sizeof(*tx));
-        if (!tx)
-                return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-        pthread_mutex_lock(&st->wlock);
-        tx->st = st;
-        int rc = sq_exec(&st->writer, "BEGIN IMMEDIATE", err);
-        if (rc) {
-                pthread_mutex_unlock(&st->wlock);
-                free(tx);
-                return rc;
-        }
-        tx->open = true;
-        *out = tx;
-        return 0;
+	struct store_tx *tx = calloc(1, sizeof(*tx));
+	if (!tx)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	pthread_mutex_lock(&st->wlock);
+	tx->st = st;
+	int rc = sq_exec(&st->writer, "BEGIN IMMEDIATE", err);
+	if (rc) {
+		pthread_mutex_unlock(&st->wlock);
+		free(tx);
+		return rc;
+	}
+	tx->open = true;
+	*out = tx;
+	return 0;
 }
 
 struct sconn *store_tx_conn(struct store_tx *tx)
 {
-        return &tx->st->writer;
+	return &tx->st->writer;
 }
 
 int store_commit(struct store_tx *tx, struct zw_err *err)
 {
-        int rc = sq_exec(&tx->st->writer, "COMMIT", err);
-        if (rc)
-                sqlite3_exec(tx->st->writer.db, "ROLLBACK", NULL, NULL, NULL);
-        pthread_mutex_unlock(&tx->st->wlock);
-        free(tx);
-        return rc;
+	int rc = sq_exec(&tx->st->writer, "COMMIT", err);
+	if (rc)
+		sqlite3_exec(tx->st->writer.db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&tx->st->wlock);
+	free(tx);
+	return rc;
 }
 
 void store_rollback(struct store_tx *tx)
 {
-        if (!tx)
-                return;
-        sqlite3_exec(tx->st->writer.db, "ROLLBACK", NULL, NULL, NULL);
-        pthread_mutex_unlock(&tx->st->wlock);
-        free(tx);
+	if (!tx)
+		return;
+	sqlite3_exec(tx->st->writer.db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&tx->st->wlock);
+	free(tx);
 }
 
 int store_schema_version(struct store *st)
 {
-        sqlite3_stmt *s;
-        int v = -1;
-        if (sqlite3_prepare_v2(st->writer.db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
-                if (sqlite3_step(s) == SQLITE_ROW)
-                        v = sqlite3_column_int(s, 0);
-                sqlite3_finalize(s);
-        }
-        return v;
+	sqlite3_stmt *s;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->writer.db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	return v;
 }
 
 int64_t store_count(struct sconn *c, const char *table)
 {
-        static const char *known[] = {
-            "units", "contacts", "agreements",          "users", "sessions", "api_tokens",
-            "audit", "blobs",    "unit_status_history", NULL};
-        int ok = 0;
-        for (const char **k = known; *k; k++)
-                ok |= strcmp(*k, table) == 0;
-        if (!ok)
-                return -1;
-        char sql[96];
-        snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-        sqlite3_stmt *s;
-        int64_t n = -1;
-        if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) == SQLITE_OK) {
-                if (sqlite3_step(s) == SQLITE_ROW)
-                        n = sqlite3_column_int64(s, 0);
-                sqlite3_finalize(s);
-        }
-        return n;
+	static const char *known[] = {
+	    "units", "contacts", "agreements",          "users", "sessions", "api_tokens",
+	    "audit", "blobs",    "unit_status_history", NULL};
+	int ok = 0;
+	for (const char **k = known; *k; k++)
+		ok |= strcmp(*k, table) == 0;
+	if (!ok)
+		return -1;
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	sqlite3_stmt *s;
+	int64_t n = -1;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	return n;
 }
 
 int store_meta_get(struct store *st, const char *key, char *out, size_t n)
 {
-        sqlite3_stmt *s;
-        int found = -1;
-        if (sqlite3_prepare_v2(st->writer.db, "SELECT value FROM meta WHERE key = ?", -1, &s,
-                               NULL) != SQLITE_OK)
-                return -1;
-        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW) {
-                snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
-                found = 0;
-        }
-        sqlite3_finalize(s);
-        return found;
+	sqlite3_stmt *s;
+	int found = -1;
+	if (sqlite3_prepare_v2(st->writer.db, "SELECT value FROM meta WHERE key = ?", -1, &s,
+	                       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+		found = 0;
+	}
+	sqlite3_finalize(s);
+	return found;
 }
 
 int store_meta_set(struct store *st, const char *key, const char *value, struct zw_err *err)
 {
-        pthread_mutex_lock(&st->wlock);
-        sqlite3_stmt *s = sq_prepare(&st->writer,
-                                     "INSERT INTO meta (key, value) VALUES (?, ?)"
-                                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                     err);
-        int rc = -ZW_EINTERNAL;
-        if (s) {
-                sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-                sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-                rc = sq_exec_stmt(&st->writer, s, err);
-        }
-        pthread_mutex_unlock(&st->wlock);
-        return rc;
+	pthread_mutex_lock(&st->wlock);
+	sqlite3_stmt *s = sq_prepare(&st->writer,
+	                             "INSERT INTO meta (key, value) VALUES (?, ?)"
+	                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	                             err);
+	int rc = -ZW_EINTERNAL;
+	if (s) {
+		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+		rc = sq_exec_stmt(&st->writer, s, err);
+	}
+	pthread_mutex_unlock(&st->wlock);
+	return rc;
 }

@@ -46,29 +46,29 @@ int64_t store_count(struct sconn *c, const char *table);
 enum lq_op { LQ_EQ, LQ_EQ_INT, LQ_LIKE, LQ_GE_INT, LQ_LE_INT, LQ_IN_UNIT };
 
 struct lq_filter {
-        const char *col; /* trusted column expression from the resource table */
-        const char *val; /* user value (bound, never spliced) */
-        int64_t ival;
-        enum lq_op op;
+	const char *col; /* trusted column expression from the resource table */
+	const char *val; /* user value (bound, never spliced) */
+	int64_t ival;
+	enum lq_op op;
 };
 
 #define LQ_MAX_FILTERS 12
 
 struct list_query {
-        int limit;        /* 1..500 */
-        const char *sort; /* trusted column name */
-        bool sort_int;    /* the sort column holds integers */
-        bool desc;
-        bool has_cursor;
-        char cur_val[256];
-        int64_t cur_id;
-        struct lq_filter f[LQ_MAX_FILTERS];
-        int nf;
+	int limit;        /* 1..500 */
+	const char *sort; /* trusted column name */
+	bool sort_int;    /* the sort column holds integers */
+	bool desc;
+	bool has_cursor;
+	char cur_val[256];
+	int64_t cur_id;
+	struct lq_filter f[LQ_MAX_FILTERS];
+	int nf;
 };
 
 struct list_page {
-        bool more;
-        char next_cursor[400]; /* "" when no next page */
+	bool more;
+	char next_cursor[400]; /* "" when no next page */
 };
 
 int list_cursor_decode(const char *cursor, struct list_query *q, struct zw_err *err);

@@ -7,7 +7,7 @@
 #include "store/store.h"
 
 struct sconn {
-        sqlite3 *db;
+	sqlite3 *db;
 };
 
 int sq_fail(struct sconn *c, struct zw_err *err, const char *what);

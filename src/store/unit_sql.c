@@ -13,49 +13,49 @@ int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, c
                            const char *clause, const char *reason, const char *actor, int64_t at,
                            struct zw_err *err)
 {
-        sqlite3_stmt *s =
-            sq_prepare(c,
-                       "INSERT INTO unit_status_history (unit_id, from_status,"
-                       " to_status, clause, reason, actor, at) VALUES (?,?,?,?,?,?,?)",
-                       err);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sqlite3_bind_int64(s, 1, unit_id);
-        sq_text(s, 2, from);
-        sq_text(s, 3, to);
-        sq_text(s, 4, clause);
-        sq_text(s, 5, reason ? reason : "");
-        sq_text(s, 6, actor);
-        sqlite3_bind_int64(s, 7, at);
-        return sq_exec_stmt(c, s, err);
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "INSERT INTO unit_status_history (unit_id, from_status,"
+	               " to_status, clause, reason, actor, at) VALUES (?,?,?,?,?,?,?)",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	sq_text(s, 2, from);
+	sq_text(s, 3, to);
+	sq_text(s, 4, clause);
+	sq_text(s, 5, reason ? reason : "");
+	sq_text(s, 6, actor);
+	sqlite3_bind_int64(s, 7, at);
+	return sq_exec_stmt(c, s, err);
 }
 
 int store_unit_history(struct sconn *c, int64_t unit_id, json_t *items, struct zw_err *err)
 {
-        sqlite3_stmt *s = sq_prepare(c,
-                                     "SELECT id, from_status, to_status, clause, reason, actor, at"
-                                     " FROM unit_status_history WHERE unit_id = ? ORDER BY id",
-                                     err);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sqlite3_bind_int64(s, 1, unit_id);
-        int rc;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-                char ts[32];
-                format_time(sqlite3_column_int64(s, 6), ts);
-                const char *from = (const char *)sqlite3_column_text(s, 1);
-                const char *clause = (const char *)sqlite3_column_text(s, 3);
-                json_array_append_new(
-                    items, json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:s}", "id",
-                                     (json_int_t)sqlite3_column_int64(s, 0), "from",
-                                     from ? json_string(from) : json_null(), "to",
-                                     (const char *)sqlite3_column_text(s, 2), "clause",
-                                     clause ? json_string(clause) : json_null(), "reason",
-                                     (const char *)sqlite3_column_text(s, 4), "actor",
-                                     (const char *)sqlite3_column_text(s, 5), "at", ts));
-        }
-        sqlite3_finalize(s);
-        return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "history");
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT id, from_status, to_status, clause, reason, actor, at"
+	                             " FROM unit_status_history WHERE unit_id = ? ORDER BY id",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char ts[32];
+		format_time(sqlite3_column_int64(s, 6), ts);
+		const char *from = (const char *)sqlite3_column_text(s, 1);
+		const char *clause = (const char *)sqlite3_column_text(s, 3);
+		json_array_append_new(
+		    items, json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:s}", "id",
+		                     (json_int_t)sqlite3_column_int64(s, 0), "from",
+		                     from ? json_string(from) : json_null(), "to",
+		                     (const char *)sqlite3_column_text(s, 2), "clause",
+		                     clause ? json_string(clause) : json_null(), "reason",
+		                     (const char *)sqlite3_column_text(s, 4), "actor",
+		                     (const char *)sqlite3_column_text(s, 5), "at", ts));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "history");
 }
 
 int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
@@ -63,93 +63,93 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
                                void *ctx),
                      void *ctx, struct zw_err *err)
 {
-        sqlite3_stmt *s =
-            sq_prepare(c,
-                       "SELECT u.id, u.name, u.status,"
-                       " (SELECT group_concat(kind, ',') FROM agreements a WHERE a.unit_id = u.id)"
-                       " FROM units u WHERE (?1 = 0 OR u.id = ?1)"
-                       " AND (?2 = 0 OR u.status IN ('已接入', '暂停')) ORDER BY u.id",
-                       err);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sqlite3_bind_int64(s, 1, unit_id);
-        sqlite3_bind_int(s, 2, connected_only);
-        int rc;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-                fn(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-                   (const char *)sqlite3_column_text(s, 2), (const char *)sqlite3_column_text(s, 3),
-                   ctx);
-        sqlite3_finalize(s);
-        return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit kinds");
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "SELECT u.id, u.name, u.status,"
+	               " (SELECT group_concat(kind, ',') FROM agreements a WHERE a.unit_id = u.id)"
+	               " FROM units u WHERE (?1 = 0 OR u.id = ?1)"
+	               " AND (?2 = 0 OR u.status IN ('已接入', '暂停')) ORDER BY u.id",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, connected_only);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+		   (const char *)sqlite3_column_text(s, 2), (const char *)sqlite3_column_text(s, 3),
+		   ctx);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit kinds");
 }
 
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
                      const struct rec_schema *sc, json_t *items, struct zw_err *err)
 {
-        struct list_query q = {.limit = 1000, .sort = "id", .sort_int = true, .nf = 1};
-        q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
-        struct list_page page;
-        return store_rec_list(c, table, sc, &q, items, &page, err);
+	struct list_query q = {.limit = 1000, .sort = "id", .sort_int = true, .nf = 1};
+	q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
+	struct list_page page;
+	return store_rec_list(c, table, sc, &q, items, &page, err);
 }
 
 int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
                              const char *type, int64_t size, int64_t now, struct zw_err *err)
 {
-        sqlite3_stmt *s = sq_prepare(c,
-                                     "UPDATE agreements SET scan_sha256 = ?, scan_name = ?,"
-                                     " scan_type = ?, scan_size = ?, updated_at = ?, rev = rev + 1"
-                                     " WHERE id = ?",
-                                     err);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sq_text(s, 1, sha);
-        sq_text(s, 2, name);
-        sq_text(s, 3, type);
-        sqlite3_bind_int64(s, 4, size);
-        sqlite3_bind_int64(s, 5, now);
-        sqlite3_bind_int64(s, 6, id);
-        return sq_exec_stmt(c, s, err);
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "UPDATE agreements SET scan_sha256 = ?, scan_name = ?,"
+	                             " scan_type = ?, scan_size = ?, updated_at = ?, rev = rev + 1"
+	                             " WHERE id = ?",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, sha);
+	sq_text(s, 2, name);
+	sq_text(s, 3, type);
+	sqlite3_bind_int64(s, 4, size);
+	sqlite3_bind_int64(s, 5, now);
+	sqlite3_bind_int64(s, 6, id);
+	return sq_exec_stmt(c, s, err);
 }
 
 int store_blob_put(struct sconn *c, const char *sha, const void *data, size_t len, const char *mime,
                    struct zw_err *err)
 {
-        sqlite3_stmt *s =
-            sq_prepare(c,
-                       "INSERT INTO blobs (sha256, size, mime, data, created_at)"
-                       " VALUES (?,?,?,?, unixepoch()) ON CONFLICT (sha256) DO NOTHING",
-                       err);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sq_text(s, 1, sha);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)len);
-        sq_text(s, 3, mime);
-        sqlite3_bind_blob64(s, 4, data, len, SQLITE_TRANSIENT);
-        return sq_exec_stmt(c, s, err);
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "INSERT INTO blobs (sha256, size, mime, data, created_at)"
+	               " VALUES (?,?,?,?, unixepoch()) ON CONFLICT (sha256) DO NOTHING",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, sha);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)len);
+	sq_text(s, 3, mime);
+	sqlite3_bind_blob64(s, 4, data, len, SQLITE_TRANSIENT);
+	return sq_exec_stmt(c, s, err);
 }
 
 int store_blob_get(struct sconn *c, const char *sha, void **data, size_t *len, char mime[64],
                    struct zw_err *err)
 {
-        sqlite3_stmt *s = sq_prepare(c, "SELECT data, mime FROM blobs WHERE sha256 = ?", err);
-        if (!s)
-                return -ZW_EINTERNAL;
-        sq_text(s, 1, sha);
-        int rc = sqlite3_step(s);
-        if (rc != SQLITE_ROW) {
-                sqlite3_finalize(s);
-                return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, "文件不存在")
-                                         : sq_fail(c, err, "blob get");
-        }
-        size_t n = (size_t)sqlite3_column_bytes(s, 0);
-        *data = malloc(n ? n : 1);
-        if (!*data) {
-                sqlite3_finalize(s);
-                return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-        }
-        memcpy(*data, sqlite3_column_blob(s, 0), n);
-        *len = n;
-        snprintf(mime, 64, "%s", (const char *)sqlite3_column_text(s, 1));
-        sqlite3_finalize(s);
-        return 0;
+	sqlite3_stmt *s = sq_prepare(c, "SELECT data, mime FROM blobs WHERE sha256 = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, sha);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, "文件不存在")
+		                         : sq_fail(c, err, "blob get");
+	}
+	size_t n = (size_t)sqlite3_column_bytes(s, 0);
+	*data = malloc(n ? n : 1);
+	if (!*data) {
+		sqlite3_finalize(s);
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	}
+	memcpy(*data, sqlite3_column_blob(s, 0), n);
+	*len = n;
+	snprintf(mime, 64, "%s", (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	return 0;
 }

@@ -1,0 +1,237 @@
+"""The HTTP server itself: request ids, access log, limits, timeouts, TLS, shutdown, config."""
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import unittest
+import http.client
+
+import harness
+from harness import BIN, PASSWORD, Server, ServerTest, free_port, run_cli
+
+
+class Basics(ServerTest):
+    extra = ("--body-limit", "4096")
+
+    def test_request_id_echoed_logged_and_audited(self):
+        tok = self.srv.login("admin")
+        rid = "test-req-0001abcd"
+        r = self.srv.request("POST", "/api/v1/units", {"name": "请求编号测试单位", "type": "其他", "level": "县直"},
+                             token=tok, headers={"X-Request-Id": rid})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.header("X-Request-Id"), rid)
+        row = self.srv.sql("SELECT request_id, source, actor, role FROM audit WHERE object_type='unit'"
+                           " AND object_id=?", (str(r.json["id"]),))
+        self.assertEqual(row, [(rid, "127.0.0.1", "admin", "manager")])
+        with open(os.path.join(self.srv.dir, "access.log")) as f:
+            lines = [l for l in f if rid in l]
+        self.assertEqual(len(lines), 1)
+        self.assertIn(" 201 ", lines[0])
+        self.assertIn("user=admin", lines[0])
+        # A made-up id with bad characters is replaced by the server's own.
+        r = self.srv.request("GET", "/api/v1/health", headers={"X-Request-Id": "bad id<>"})
+        self.assertNotEqual(r.header("X-Request-Id"), "bad id<>")
+        self.assertEqual(len(r.header("X-Request-Id")), 24)
+
+    def test_body_limit(self):
+        tok = self.srv.login("admin")
+        before = self.srv.counts()
+        big = {"name": "超长", "type": "其他", "level": "县直", "note": "备" * 2000}
+        r = self.srv.request("POST", "/api/v1/units", big, token=tok)
+        self.assertError(r, 413, code="too_large")
+        self.assertEqual(self.srv.counts(), before)
+
+    def test_not_found_and_method(self):
+        r = self.srv.request("GET", "/api/v1/nothing-here")
+        self.assertError(r, 404, code="not_found")
+        r = self.srv.request("PUT", "/api/v1/health")
+        self.assertError(r, 405, code="method_not_allowed")
+        self.assertEqual(r.header("Allow"), "GET")
+
+    def test_openapi_document(self):
+        r = self.srv.request("GET", "/api/v1/openapi.json")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.json["openapi"].startswith("3."))
+        self.assertIn("/api/v1/units/{id}", r.json["paths"])
+
+    def test_every_documented_route_exists(self):
+        """Each path and method of the OpenAPI document reaches a handler (never 404/405)."""
+        doc = self.srv.request("GET", "/api/v1/openapi.json").json
+        # Its own session: this walk includes DELETE /session, which ends it.
+        tok = self.srv.request("POST", "/api/v1/session",
+                               {"username": "admin", "password": PASSWORD}).json["token"]
+        for path, item in doc["paths"].items():
+            concrete = path.replace("{clause}", "TB-1")
+            for name in ("id", "cid", "aid"):
+                concrete = concrete.replace("{%s}" % name, "999999")
+            for method in item:
+                r = self.srv.request(method.upper(), concrete, token=tok,
+                                     raw=b"{}" if method in ("post", "patch", "put") else None,
+                                     headers={"Content-Type": "application/json"})
+                self.assertNotEqual(r.status, 405, (method, path, r))
+                if r.status == 404:
+                    # the handler answered: the object 999999 does not exist
+                    self.assertNotEqual(r.json["error"]["message"][:6], "没有这个接口", (method, path))
+
+
+class Shutdown(unittest.TestCase):
+    def test_inflight_request_finishes_on_sigterm(self):
+        srv = Server(name="Shutdown")
+        try:
+            tok = srv.login("admin")
+            body = json.dumps({"name": "停机中登记的单位", "type": "其他", "level": "县直"},
+                              ensure_ascii=False).encode()
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            head = ("POST /api/v1/units HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                    "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (tok, len(body)))
+            s.sendall(head.encode() + body[:10])
+            time.sleep(0.3)
+            srv.proc.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            # The listening socket is closed: new clients are refused.
+            with self.assertRaises(OSError):
+                socket.create_connection(("127.0.0.1", srv.port), timeout=2).close()
+            s.sendall(body[10:])
+            resp = b""
+            s.settimeout(20)
+            while b"\r\n\r\n" not in resp or len(resp.split(b"\r\n\r\n", 1)[1]) == 0:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                resp += chunk
+            s.close()
+            self.assertTrue(resp.startswith(b"HTTP/1.1 201"), resp[:200])
+            self.assertEqual(srv.proc.wait(timeout=30), 0)
+            self.assertEqual(srv.sql("SELECT count(*) FROM units WHERE name='停机中登记的单位'"), [(1,)])
+            run_cli("audit", "verify", db=srv.db)
+        finally:
+            srv.close()
+
+
+class SlowClient(ServerTest):
+    extra = ("--request-timeout", "1")
+
+    def test_trickling_body_is_dropped(self):
+        tok = self.srv.login("admin")
+        s = socket.create_connection(("127.0.0.1", self.srv.port))
+        s.sendall(("POST /api/v1/units HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                   "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{" % tok).encode())
+        time.sleep(1.5)
+        try:
+            s.sendall(b'"name"')
+            s.settimeout(10)
+            data = s.recv(4096)
+        except OSError:
+            data = b""
+        s.close()
+        self.assertFalse(data.startswith(b"HTTP/1.1 2"), data)
+        # The server is still healthy.
+        self.assertEqual(self.srv.request("GET", "/api/v1/health").status, 200)
+
+
+class Tls(unittest.TestCase):
+    def test_https(self):
+        d = tempfile.mkdtemp(prefix="zwnet-tls-")
+        cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        srv_port = free_port()
+        db = os.path.join(d, "z.db")
+        run_cli("user", "add", "admin", "--role", "manager", db=db)
+        p = subprocess.Popen([BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % srv_port,
+                              "--tls-cert", cert, "--tls-key", key, "--password-cost", "min",
+                              "--access-log", ""], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            ctx = ssl.create_default_context(cafile=cert)
+            ctx.check_hostname = False
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    c = http.client.HTTPSConnection("127.0.0.1", srv_port, context=ctx, timeout=5)
+                    c.request("POST", "/api/v1/session", body=json.dumps(
+                        {"username": "admin", "password": PASSWORD}),
+                        headers={"Content-Type": "application/json"})
+                    r = c.getresponse()
+                    break
+                except (OSError, ssl.SSLError):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            self.assertEqual(r.status, 201)
+            self.assertIn("Secure", r.getheader("Set-Cookie"))
+            # Plain HTTP on the TLS port gets no HTTP answer.
+            s = socket.create_connection(("127.0.0.1", srv_port))
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.settimeout(5)
+            try:
+                got = s.recv(100)
+            except OSError:
+                got = b""
+            s.close()
+            self.assertFalse(got.startswith(b"HTTP/1.1 200"))
+        finally:
+            p.send_signal(signal.SIGTERM)
+            out = p.communicate(timeout=30)[0].decode()
+            self.assertEqual(p.returncode, 0, out)
+            self.assertNotIn("AddressSanitizer", out)
+
+
+class Config(unittest.TestCase):
+    def write(self, text):
+        f = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
+        f.write(text)
+        f.close()
+        return f.name
+
+    def check(self, *args):
+        return subprocess.run([BIN, "serve", "--check"] + list(args), capture_output=True, text=True,
+                              timeout=60)
+
+    def test_good_config(self):
+        path = self.write("# zwnet\nlisten = 127.0.0.1:9999\nprofile = luoning\nthreads = 2\n")
+        p = self.check("--config", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("洛宁县", p.stdout)
+
+    def test_errors_name_file_and_line(self):
+        for text, line in (("listen = 127.0.0.1:1\nbogus = 1\n", 2),
+                           ("threads = 0\n", 1),
+                           ("\n\nbody_limit = lots\n", 3),
+                           ("[section]\n", 1)):
+            path = self.write(text)
+            p = self.check("--config", path)
+            self.assertNotEqual(p.returncode, 0, text)
+            self.assertIn("%s:%d" % (path, line), p.stderr, (text, p.stderr))
+
+    def test_flags_override_and_are_checked(self):
+        path = self.write("profile = luoning\n")
+        p = self.check("--config", path, "--profile", "miyun")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("密云县", p.stdout)
+        p = self.check("--profile", "nowhere")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("nowhere", p.stderr)
+        p = self.check("--threads", "100000")
+        self.assertNotEqual(p.returncode, 0)
+        p = self.check("--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key")
+        self.assertNotEqual(p.returncode, 0)
+
+    def test_newer_database_refused(self):
+        d = tempfile.mkdtemp(prefix="zwnet-newer-")
+        db = os.path.join(d, "z.db")
+        run_cli("user", "add", "admin", "--role", "manager", db=db)
+        import sqlite3
+        con = sqlite3.connect(db)
+        v = con.execute("PRAGMA user_version").fetchone()[0]
+        con.execute("PRAGMA user_version = %d" % (v + 1))
+        con.commit()
+        con.close()
+        p = subprocess.run([BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % free_port()],
+                           capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("更新的 zwnet", p.stderr)
