@@ -46,13 +46,14 @@ void h_units_list(struct req *r)
 		q.f[q.nf++] =
 		    (struct lq_filter){.col = "id", .ival = r->who.unit_id, .op = LQ_EQ_INT};
 	}
-	json_t *items = json_array();
+	struct buf items;
+	reply_list_begin(&items);
 	struct list_page page;
-	if (fail(r, unit_list(r->srv->st, &q, items, &page, &err), &err)) {
-		json_decref(items);
+	if (fail(r, unit_list(r->srv->st, &q, &items, &page, &err), &err)) {
+		buf_free(&items);
 		return;
 	}
-	reply_list(r, items, &page);
+	reply_list_buf(r, &items, &page);
 }
 
 void h_units_create(struct req *r)
@@ -166,7 +167,7 @@ void h_unit_history(struct req *r)
 }
 
 /* Contacts and agreements share the shape: list, create, patch, delete under a unit. */
-typedef int (*list_fn)(struct store *, int64_t, json_t *, struct zw_err *);
+typedef int (*list_fn)(struct store *, int64_t, struct buf *, struct zw_err *);
 
 static void child_list(struct req *r, enum action a, list_fn fn)
 {
@@ -177,12 +178,13 @@ static void child_list(struct req *r, enum action a, list_fn fn)
 	if (fail(r, unit_get(r->srv->st, r->params[0], &u, &err), &err))
 		return;
 	unit_free(&u);
-	json_t *items = json_array();
-	if (fail(r, fn(r->srv->st, r->params[0], items, &err), &err)) {
-		json_decref(items);
+	struct buf items;
+	reply_list_begin(&items);
+	if (fail(r, fn(r->srv->st, r->params[0], &items, &err), &err)) {
+		buf_free(&items);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+	reply_list_buf(r, &items, NULL);
 }
 
 void h_contacts_list(struct req *r)

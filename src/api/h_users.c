@@ -22,13 +22,14 @@ void h_users_list(struct req *r)
 	struct list_query q;
 	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err))
 		return;
-	json_t *items = json_array();
+	struct buf items;
+	reply_list_begin(&items);
 	struct list_page page;
-	if (fail(r, account_user_list(r->srv->st, &q, items, &page, &err), &err)) {
-		json_decref(items);
+	if (fail(r, account_user_list(r->srv->st, &q, &items, &page, &err), &err)) {
+		buf_free(&items);
 		return;
 	}
-	reply_list(r, items, &page);
+	reply_list_buf(r, &items, &page);
 }
 
 void h_users_create(struct req *r)

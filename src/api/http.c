@@ -38,24 +38,13 @@ static void set_response(struct req *r, int status, struct MHD_Response *resp)
 		add_common_headers(r, resp);
 }
 
-void reply_json(struct req *r, int status, json_t *body)
+void reply_json_text(struct req *r, int status, char *text, size_t len)
 {
-	char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_decref(body);
-	if (!text) {
-		set_response(r, 500, NULL);
-		return;
-	}
-	size_t len = strlen(text);
-	/* Conditional GET: a strong ETag of the representation when the handler set none. */
+	/* Conditional GET: an ETag of the representation when the handler set none. */
 	if (status == 200 && strcmp(r->method, "GET") == 0) {
-		if (!r->etag[0]) {
-			unsigned char d[crypto_hash_sha256_BYTES];
-			char hex[25];
-			crypto_hash_sha256(d, (const unsigned char *)text, len);
-			hex_encode(d, 12, hex);
-			snprintf(r->etag, sizeof(r->etag), "\"%s\"", hex);
-		}
+		if (!r->etag[0])
+			snprintf(r->etag, sizeof(r->etag), "\"h%016llx\"",
+			         (unsigned long long)hash64(text, len));
 		const char *inm = req_header(r, "If-None-Match");
 		if (inm && strcmp(inm, r->etag) == 0) {
 			free(text);
@@ -72,6 +61,17 @@ void reply_json(struct req *r, int status, json_t *body)
 	if (r->etag[0])
 		MHD_add_response_header(resp, "ETag", r->etag);
 	set_response(r, status, resp);
+}
+
+void reply_json(struct req *r, int status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(body);
+	if (!text) {
+		set_response(r, 500, NULL);
+		return;
+	}
+	reply_json_text(r, status, text, strlen(text));
 }
 
 void req_set_etag_rev(struct req *r, int64_t rev)
@@ -274,6 +274,30 @@ int req_list_query(struct req *r, struct list_query *q, const char *const *sorts
 		}
 	}
 	return 0;
+}
+
+void reply_list_begin(struct buf *b)
+{
+	buf_init(b, 64u << 20);
+	buf_reserve(b, 32u << 10);
+	buf_puts(b, "{\"items\":");
+}
+
+void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page)
+{
+	int rc;
+	if (page && page->more)
+		rc = buf_printf(b, ",\"next_cursor\":\"%s\"}", page->next_cursor);
+	else
+		rc = buf_puts(b, ",\"next_cursor\":null}");
+	if (rc) {
+		buf_free(b);
+		reply_code(r, ZW_EINTERNAL, NULL, NULL);
+		return;
+	}
+	size_t len;
+	char *text = buf_take(b, &len);
+	reply_json_text(r, 200, text, len);
 }
 
 void reply_list(struct req *r, json_t *items, const struct list_page *page)

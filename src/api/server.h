@@ -83,6 +83,8 @@ struct req {
 typedef void (*handler_fn)(struct req *r);
 
 void reply_json(struct req *r, int status, json_t *body_take);
+/* text: malloc'd JSON, taken. */
+void reply_json_text(struct req *r, int status, char *text, size_t len);
 void reply_error(struct req *r, const struct zw_err *err);
 void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -111,6 +113,10 @@ int req_list_query(struct req *r, struct list_query *q, const char *const *sorts
                    const char *default_sort, const struct list_filter_def *filters,
                    struct zw_err *err);
 void reply_list(struct req *r, json_t *items_take, const struct list_page *page);
+/* A list answer written as text: reply_list_begin opens {"items": in b, the caller appends
+ * the JSON array, reply_list_buf closes it (page may be NULL for an unpaged list) and sends. */
+void reply_list_begin(struct buf *b);
+void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page);
 
 /* routes.c */
 struct route {

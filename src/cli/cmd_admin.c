@@ -258,9 +258,12 @@ int cmd_unit(int argc, char **argv)
 		const char *st = arg_flag(&e, argv, "--status");
 		if (st)
 			q.f[q.nf++] = (struct lq_filter){.col = "status", .val = st, .op = LQ_EQ};
-		json_t *items = json_array();
+		struct buf text;
+		buf_init(&text, 256u << 20);
 		struct list_page page;
-		rc = unit_list(e.st, &q, items, &page, &err);
+		rc = unit_list(e.st, &q, &text, &page, &err);
+		json_t *items = rc ? NULL : json_loadb(text.p, text.len, 0, NULL);
+		buf_free(&text);
 		if (!rc) {
 			if (json) {
 				char *s = json_dumps(items, JSON_INDENT(2));
@@ -276,11 +279,15 @@ int cmd_unit(int argc, char **argv)
 		rc = unit_get(e.st, id, &u, &err);
 		if (!rc) {
 			json_t *o = unit_json(&u);
-			json_t *cs = json_array(), *as = json_array();
-			contact_list(e.st, id, cs, &err);
-			agreement_list(e.st, id, as, &err);
-			json_object_set_new(o, "contacts", cs);
-			json_object_set_new(o, "agreements", as);
+			struct buf cs, as;
+			buf_init(&cs, 64u << 20);
+			buf_init(&as, 64u << 20);
+			contact_list(e.st, id, &cs, &err);
+			agreement_list(e.st, id, &as, &err);
+			json_object_set_new(o, "contacts", json_loadb(cs.p, cs.len, 0, NULL));
+			json_object_set_new(o, "agreements", json_loadb(as.p, as.len, 0, NULL));
+			buf_free(&cs);
+			buf_free(&as);
 			json_object_set_new(o, "history", unit_history_json(e.st, id, &err));
 			char *s = json_dumps(o, JSON_INDENT(2));
 			puts(s);

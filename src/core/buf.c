@@ -32,7 +32,12 @@ static int reserve(struct buf *b, size_t extra)
 	return 0;
 }
 
-int buf_append(struct buf *b, const void *data, size_t n)
+int buf_reserve(struct buf *b, size_t n)
+{
+	return reserve(b, n);
+}
+
+int buf_append_slow(struct buf *b, const void *data, size_t n)
 {
 	if (reserve(b, n) < 0)
 		return -1;
@@ -51,6 +56,22 @@ int buf_puts(struct buf *b, const char *s)
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	/* Most writes fit in the space there is: format once, straight into it. */
+	if (b->p && b->cap > b->len + 1) {
+		size_t room = b->cap - b->len;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->p + b->len, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->p[b->len] = 0;
+			return -1;
+		}
+		if ((size_t)n < room && (size_t)n <= b->max - b->len) {
+			b->len += (size_t)n;
+			return 0;
+		}
+		b->p[b->len] = 0;
+	}
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);

@@ -7,6 +7,7 @@
 #define ZW_CORE_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *p;
@@ -14,7 +15,20 @@ struct buf {
 };
 
 void buf_init(struct buf *b, size_t max);
-int buf_append(struct buf *b, const void *data, size_t n);
+/* Make room for n more bytes now (fewer reallocations when the size is roughly known). */
+int buf_reserve(struct buf *b, size_t n);
+int buf_append_slow(struct buf *b, const void *data, size_t n);
+/* Append n bytes; the common case (room left) is inline. */
+static inline int buf_append(struct buf *b, const void *data, size_t n)
+{
+	if (b->p && n < b->cap - b->len && n <= b->max - b->len) {
+		memcpy(b->p + b->len, data, n);
+		b->len += n;
+		b->p[b->len] = 0;
+		return 0;
+	}
+	return buf_append_slow(b, data, n);
+}
 int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *buf_take(struct buf *b, size_t *len); /* caller frees; buffer is reset */

@@ -26,3 +26,72 @@ char *json_compact(const json_t *v)
 {
 	return json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII * 0 | JSON_ENCODE_ANY);
 }
+
+int json_write_str(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	int rc = buf_append(b, "\"", 1);
+	const char *run = s;
+	for (const char *p = s; *p && !rc; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		rc |= buf_append(b, run, (size_t)(p - run));
+		char esc[7] = {'\\', (char)c, 0};
+		size_t n = 2;
+		switch (c) {
+		case '"':
+		case '\\':
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		rc |= buf_append(b, esc, n);
+		run = p + 1;
+	}
+	rc |= buf_append(b, run, strlen(run));
+	rc |= buf_append(b, "\"", 1);
+	return rc ? -1 : 0;
+}
+
+uint64_t hash64(const void *data, size_t len)
+{
+	/* 64-bit multiply-xorshift over 8-byte words, finalised as in splitmix64. */
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)len;
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+		p += 8;
+		len -= 8;
+	}
+	uint64_t t = 0;
+	memcpy(&t, p, len);
+	h = (h ^ t) * 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return h;
+}

@@ -129,7 +129,19 @@ void format_time(int64_t t, char out[32])
 	format_date((int32_t)days, date);
 	unsigned h = (unsigned)(secs / 3600) % 24, mi = (unsigned)(secs / 60 % 60),
 	         se = (unsigned)(secs % 60);
-	snprintf(out, 32, "%sT%02u:%02u:%02uZ", date, h, mi, se);
+	memcpy(out, date, 10);
+	char *o = out + 10;
+	*o++ = 'T';
+	*o++ = (char)('0' + h / 10);
+	*o++ = (char)('0' + h % 10);
+	*o++ = ':';
+	*o++ = (char)('0' + mi / 10);
+	*o++ = (char)('0' + mi % 10);
+	*o++ = ':';
+	*o++ = (char)('0' + se / 10);
+	*o++ = (char)('0' + se % 10);
+	*o++ = 'Z';
+	*o = 0;
 }
 
 int parse_time(const char *s, int64_t *out)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/parse.h"
 
 #define FIELD(rec, f, T)  ((T *)((char *)(rec) + (f)->offset))
@@ -178,6 +179,54 @@ json_t *rec_to_json(const struct rec_schema *sc, const void *rec)
 		json_object_set_new(o, f->name, v ? v : json_null());
 	}
 	return o;
+}
+
+/* Decimal digits of v into out (no NUL); returns the length. */
+static size_t fmt_i64(int64_t v, char out[24])
+{
+	char tmp[24];
+	size_t n = 0, k = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
+int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec, bool open)
+{
+	int rc = buf_append(b, "{", 1);
+	for (size_t i = 0; i < sc->nfields && !rc; i++) {
+		const struct rec_field *f = &sc->fields[i];
+		rc |= buf_append(b, i ? ",\"" : "\"", i ? 2 : 1);
+		rc |= buf_puts(b, f->name);
+		rc |= buf_append(b, "\":", 2);
+		if (is_text(f->type)) {
+			const char *s = *CFIELD(rec, f, char *);
+			rc |= s ? json_write_str(b, s) : buf_append(b, "null", 4);
+		} else if (f->type == REC_BOOL) {
+			rc |= buf_puts(b, *CFIELD(rec, f, bool) ? "true" : "false");
+		} else if (f->type == REC_TIME) {
+			int64_t t = *CFIELD(rec, f, int64_t);
+			char ts[32];
+			format_time(t, ts);
+			rc |= t ? buf_append(b, "\"", 1) | buf_puts(b, ts) | buf_append(b, "\"", 1)
+			        : buf_append(b, "null", 4);
+		} else {
+			int64_t v = *CFIELD(rec, f, int64_t);
+			char num[24];
+			rc |= (f->type == REC_ID && v == 0) ? buf_append(b, "null", 4)
+			                                    : buf_append(b, num, fmt_i64(v, num));
+		}
+	}
+	if (!open)
+		rc |= buf_append(b, "}", 1);
+	return rc ? -1 : 0;
 }
 
 void rec_free(const struct rec_schema *sc, void *rec)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 
 enum rec_type {
@@ -79,6 +80,9 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
                   uint64_t *present, struct zw_err *err);
 /* Every field of rec as a JSON object (NULL text and 0 ids become null). */
 json_t *rec_to_json(const struct rec_schema *sc, const void *rec);
+/* The same object as rec_to_json, written as JSON text into b; without the closing brace
+ * when open (so a caller can add computed members). */
+int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec, bool open);
 void rec_free(const struct rec_schema *sc, void *rec);
 const struct rec_field *rec_field(const struct rec_schema *sc, const char *name);
 int rec_index(const struct rec_schema *sc, const char *name);

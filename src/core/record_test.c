@@ -65,7 +65,35 @@ static void test_round_trip(void **state)
 	json_decref(o);
 }
 
+/* The text writer and the jansson path give the same object, escapes included. */
+static void test_text_writer_matches(void **state)
+{
+	(void)state;
+	struct unit u = {.id = 3,
+	                 .name = "桐柏县\"财政\\局\n\t\x01",
+	                 .type = "党政机关",
+	                 .level = "县直",
+	                 .address = "人民路 </script>",
+	                 .status = "已接入",
+	                 .status_at = 1790000000,
+	                 .parent_id = 9,
+	                 .rev = 2};
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	assert_int_equal(rec_write_json(&b, &unit_schema, &u, false), 0);
+	json_error_t je;
+	json_t *parsed = json_loadb(b.p, b.len, 0, &je);
+	if (!parsed)
+		fail_msg("not JSON: %s (%s)", b.p, je.text);
+	json_t *want = rec_to_json(&unit_schema, &u);
+	assert_true(json_equal(parsed, want));
+	json_decref(parsed);
+	json_decref(want);
+	buf_free(&b);
+}
+
 int main(void)
 {
-	RUN(cmocka_unit_test(test_contact_fields), cmocka_unit_test(test_round_trip));
+	RUN(cmocka_unit_test(test_contact_fields), cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_text_writer_matches));
 }

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/parse.h"
 #include "domain/audit.h"
+#include "store/rec.h"
 
 static const char *const role_values[] = {"manager",    "authority",  "operator", "carrier",
                                           "unit_admin", "supervisor", "auditor",  NULL};
@@ -177,11 +178,12 @@ int account_user_get(struct store *st, int64_t id, struct user *u, struct zw_err
 	return c ? store_user_get(c, id, NULL, u, NULL, err) : -ZW_EINTERNAL;
 }
 
-int account_user_list(struct store *st, const struct list_query *q, json_t *items,
+int account_user_list(struct store *st, const struct list_query *q, struct buf *out,
                       struct list_page *page, struct zw_err *err)
 {
 	struct sconn *c = store_read(st, err);
-	return c ? store_user_list(c, q, items, page, err) : -ZW_EINTERNAL;
+	return c ? store_rec_list(c, "users", &user_schema, q, NULL, out, page, err)
+	         : -ZW_EINTERNAL;
 }
 
 int account_user_update(struct store *st, const struct principal *by, int64_t id,

@@ -47,7 +47,7 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
                         const struct user *patch, uint64_t present, int64_t if_rev,
                         struct zw_err *err);
 int account_user_get(struct store *st, int64_t id, struct user *u, struct zw_err *err);
-int account_user_list(struct store *st, const struct list_query *q, json_t *items,
+int account_user_list(struct store *st, const struct list_query *q, struct buf *out,
                       struct list_page *page, struct zw_err *err);
 /* Reset a password (manager); ends the user's sessions. */
 int account_password_reset(struct store *st, const struct account_cfg *cfg,
@@ -90,8 +90,7 @@ int store_user_get(struct sconn *c, int64_t id, const char *username, struct use
 int store_user_update(struct sconn *c, const struct user *u, int64_t now, struct zw_err *err);
 int store_user_set_password(struct sconn *c, int64_t id, const char *pwhash, int64_t now,
                             struct zw_err *err);
-int store_user_list(struct sconn *c, const struct list_query *q, json_t *items,
-                    struct list_page *page, struct zw_err *err);
+
 int store_session_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *csrf,
                          const char *source, int64_t now, int64_t expires, struct zw_err *err);
 int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,

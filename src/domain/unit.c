@@ -460,22 +460,20 @@ int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err)
 	return rc;
 }
 
-int unit_list(struct store *st, const struct list_query *q, json_t *items, struct list_page *page,
+static int status_code_member(struct buf *out, const void *rec)
+{
+	const char *code = unit_status_code(((const struct unit *)rec)->status);
+	return buf_printf(out, ",\"status_code\":%s%s%s", code ? "\"" : "", code ? code : "null",
+	                  code ? "\"" : "");
+}
+
+int unit_list(struct store *st, const struct list_query *q, struct buf *out, struct list_page *page,
               struct zw_err *err)
 {
 	struct sconn *c = store_read(st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
-	int rc = store_rec_list(c, "units", &unit_schema, q, items, page, err);
-	size_t i;
-	json_t *v;
-	json_array_foreach(items, i, v)
-	{
-		const char *code =
-		    unit_status_code(json_string_value(json_object_get(v, "status")));
-		json_object_set_new(v, "status_code", code ? json_string(code) : json_null());
-	}
-	return rc;
+	return store_rec_list(c, "units", &unit_schema, q, status_code_member, out, page, err);
 }
 
 json_t *unit_history_json(struct store *st, int64_t id, struct zw_err *err)
@@ -616,10 +614,10 @@ int contact_get(struct store *st, int64_t unit_id, int64_t id, struct contact *c
 	         : -ZW_EINTERNAL;
 }
 
-int contact_list(struct store *st, int64_t unit_id, json_t *items, struct zw_err *err)
+int contact_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err)
 {
 	struct sconn *c = store_read(st, err);
-	return c ? store_child_list(c, "contacts", unit_id, &contact_schema, items, err)
+	return c ? store_child_list(c, "contacts", unit_id, &contact_schema, out, err)
 	         : -ZW_EINTERNAL;
 }
 
@@ -706,10 +704,10 @@ int agreement_get(struct store *st, int64_t unit_id, int64_t id, struct agreemen
 	         : -ZW_EINTERNAL;
 }
 
-int agreement_list(struct store *st, int64_t unit_id, json_t *items, struct zw_err *err)
+int agreement_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err)
 {
 	struct sconn *c = store_read(st, err);
-	return c ? store_child_list(c, "agreements", unit_id, &agreement_schema, items, err)
+	return c ? store_child_list(c, "agreements", unit_id, &agreement_schema, out, err)
 	         : -ZW_EINTERNAL;
 }
 

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/record.h"
 #include "policy/authz.h"
@@ -71,7 +72,7 @@ int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint6
 int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
                     const char *reason, int64_t if_rev, struct zw_err *err);
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err);
-int unit_list(struct store *st, const struct list_query *q, json_t *items, struct list_page *page,
+int unit_list(struct store *st, const struct list_query *q, struct buf *out, struct list_page *page,
               struct zw_err *err);
 json_t *unit_json(const struct unit *u);
 json_t *unit_history_json(struct store *st, int64_t id, struct zw_err *err);
@@ -85,7 +86,7 @@ int contact_delete(const struct ctx *x, int64_t unit_id, int64_t id, int64_t if_
                    struct zw_err *err);
 int contact_get(struct store *st, int64_t unit_id, int64_t id, struct contact *c,
                 struct zw_err *err);
-int contact_list(struct store *st, int64_t unit_id, json_t *items, struct zw_err *err);
+int contact_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err);
 void contact_free(struct contact *c);
 
 int agreement_create(const struct ctx *x, int64_t unit_id, const struct agreement *a, int64_t *id,
@@ -97,7 +98,7 @@ int agreement_delete(const struct ctx *x, int64_t unit_id, int64_t id, int64_t i
                      struct zw_err *err);
 int agreement_get(struct store *st, int64_t unit_id, int64_t id, struct agreement *a,
                   struct zw_err *err);
-int agreement_list(struct store *st, int64_t unit_id, json_t *items, struct zw_err *err);
+int agreement_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err);
 /* Attach a signed scan: data is checked (PDF, PNG or JPEG by content, matching the declared
  * type), stored once by SHA-256, and linked with its original file name. */
 int agreement_attach_scan(const struct ctx *x, int64_t unit_id, int64_t id, const char *filename,

@@ -65,10 +65,10 @@ int store_user_get(struct sconn *c, int64_t id, const char *username, struct use
 		row_user(s, u);
 		if (pwhash)
 			*pwhash = sq_dup(s, 9);
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return 0;
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	if (rc != SQLITE_DONE)
 		return sq_fail(c, err, "user get");
 	return zw_errf(err, ZW_ENOTFOUND, NULL, "用户不存在");
@@ -105,21 +105,6 @@ int store_user_set_password(struct sconn *c, int64_t id, const char *pwhash, int
 	sqlite3_bind_int64(s, 3, now);
 	sqlite3_bind_int64(s, 4, id);
 	return sq_exec_stmt(c, s, err);
-}
-
-static int user_row(sqlite3_stmt *s, void *ctx)
-{
-	struct user u = {0};
-	row_user(s, &u);
-	json_array_append_new((json_t *)ctx, rec_to_json(&user_schema, &u));
-	user_free(&u);
-	return 0;
-}
-
-int store_user_list(struct sconn *c, const struct list_query *q, json_t *items,
-                    struct list_page *page, struct zw_err *err)
-{
-	return sq_list(c, USER_COLS, "users", q, user_row, items, page, err);
 }
 
 int store_session_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *csrf,
@@ -192,10 +177,10 @@ int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int
 		const unsigned char *t = sqlite3_column_text(s, 1);
 		snprintf(csrf, 40, "%s", t ? (const char *)t : "");
 		*is_session = sqlite3_column_int(s, 2) != 0;
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return 0;
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	if (rc != SQLITE_DONE)
 		return sq_fail(c, err, "token lookup");
 	return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
@@ -234,10 +219,10 @@ int store_token_get(struct sconn *c, int64_t id, int64_t *user_id, bool *revoked
 	if (rc == SQLITE_ROW) {
 		*user_id = sqlite3_column_int64(s, 0);
 		*revoked = sqlite3_column_int(s, 1) != 0;
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return 0;
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, "令牌不存在")
 	                         : sq_fail(c, err, "token get");
 }
@@ -281,6 +266,6 @@ int store_token_list(struct sconn *c, int64_t user_id, json_t *items, struct zw_
 		                                                              : json_string(es),
 		                     "revoked", sqlite3_column_int(s, 5) != 0));
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "token list");
 }

@@ -17,10 +17,10 @@ int store_audit_head(struct sconn *c, int64_t *id, char hash[65], struct zw_err 
 		const unsigned char *h = sqlite3_column_text(s, 1);
 		snprintf(hash, 65, "%s", h ? (const char *)h : "");
 	} else if (rc != SQLITE_DONE) {
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return sq_fail(c, err, "audit head");
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return 0;
 }
 
@@ -103,10 +103,10 @@ int store_audit_scan(struct sconn *c, audit_row_fn fn, void *ctx, struct zw_err 
 		audit_entry_free(&e);
 	}
 	if (!stop && rc != SQLITE_DONE) {
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return sq_fail(c, err, "audit scan");
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return stop;
 }
 
@@ -125,7 +125,7 @@ int store_audit_meta_head(struct sconn *c, int64_t *id, char hash[65], struct zw
 			snprintf(hash, 65, "%s", colon + 1);
 		}
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return 0;
 }
 

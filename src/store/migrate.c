@@ -148,7 +148,7 @@ int store_schema_latest(void)
 
 int store_migrate(sqlite3 *db, struct zw_err *err)
 {
-	struct sconn c = {db};
+	struct sconn c = {.db = db};
 	sqlite3_stmt *s;
 	int v = 0;
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)

@@ -101,12 +101,12 @@ int sq_list(struct sconn *c, const char *cols, const char *from, const struct li
 	const char *cmp = q->desc ? "<" : ">", *dir = q->desc ? "DESC" : "ASC";
 	if (q->has_cursor)
 		buf_printf(&b, " AND (%s, id) %s (?, ?)", q->sort, cmp);
-	buf_printf(&b, " ORDER BY %s %s, id %s LIMIT %d", q->sort, dir, dir, q->limit + 1);
+	buf_printf(&b, " ORDER BY %s %s, id %s LIMIT ?", q->sort, dir, dir);
 	sqlite3_stmt *s = sq_prepare(c, b.p, err);
 	buf_free(&b);
 	if (!s)
 		return -ZW_EINTERNAL;
-	bind_all(s, q);
+	sqlite3_bind_int(s, bind_all(s, q), q->limit + 1);
 	int ncols = sqlite3_column_count(s), rows = 0, rc;
 	char lastval[256] = "";
 	int64_t lastid = 0;
@@ -120,7 +120,7 @@ int sq_list(struct sconn *c, const char *cols, const char *from, const struct li
 		}
 		int r = fn(s, ctx);
 		if (r < 0) {
-			sqlite3_finalize(s);
+			sq_done(c, s);
 			return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 		}
 		const unsigned char *sv = sqlite3_column_text(s, ncols - 2);
@@ -130,9 +130,9 @@ int sq_list(struct sconn *c, const char *cols, const char *from, const struct li
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		int r = sq_fail(c, err, "list");
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return r;
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return 0;
 }

@@ -108,10 +108,10 @@ int store_rec_get(struct sconn *c, const char *table, const struct rec_schema *s
 	if (rc == SQLITE_ROW) {
 		for (size_t i = 0; i < sc->nfields; i++)
 			read_field(s, (int)i, &sc->fields[i], rec);
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return 0;
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	if (rc != SQLITE_DONE)
 		return sq_fail(c, err, "get");
 	return zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
@@ -158,8 +158,10 @@ int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_e
 
 struct list_ctx {
 	const struct rec_schema *sc;
-	json_t *items;
+	rec_extra_fn extra;
+	struct buf *out;
 	void *rec;
+	int rows;
 };
 
 static int list_row(sqlite3_stmt *s, void *vctx)
@@ -167,13 +169,16 @@ static int list_row(sqlite3_stmt *s, void *vctx)
 	struct list_ctx *x = vctx;
 	for (size_t i = 0; i < x->sc->nfields; i++)
 		read_field(s, (int)i, &x->sc->fields[i], x->rec);
-	json_array_append_new(x->items, rec_to_json(x->sc, x->rec));
-	return 0;
+	int rc = (x->rows++ ? buf_append(x->out, ",", 1) : 0);
+	rc |= rec_write_json(x->out, x->sc, x->rec, x->extra != NULL);
+	if (x->extra)
+		rc |= x->extra(x->out, x->rec) | buf_append(x->out, "}", 1);
+	return rc ? -1 : 0;
 }
 
 int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *sc,
-                   const struct list_query *q, json_t *items, struct list_page *page,
-                   struct zw_err *err)
+                   const struct list_query *q, rec_extra_fn extra, struct buf *out,
+                   struct list_page *page, struct zw_err *err)
 {
 	struct buf b;
 	buf_init(&b, 4096);
@@ -183,8 +188,12 @@ int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *
 		buf_free(&b);
 		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	}
-	struct list_ctx x = {sc, items, scratch};
-	int rc = sq_list(c, b.p, table, q, list_row, &x, page, err);
+	struct list_ctx x = {sc, extra, out, scratch, 0};
+	int rc = buf_append(out, "[", 1);
+	if (!rc)
+		rc = sq_list(c, b.p, table, q, list_row, &x, page, err);
+	if (!rc && buf_append(out, "]", 1) < 0)
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, "结果过大");
 	rec_free(sc, scratch);
 	free(scratch);
 	buf_free(&b);

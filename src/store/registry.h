@@ -18,7 +18,7 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
                                void *ctx),
                      void *ctx, struct zw_err *err);
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
-                     const struct rec_schema *sc, json_t *items, struct zw_err *err);
+                     const struct rec_schema *sc, struct buf *out, struct zw_err *err);
 int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
                              const char *type, int64_t size, int64_t now, struct zw_err *err);
 int store_blob_put(struct sconn *c, const char *sha, const void *data, size_t len, const char *mime,

@@ -28,6 +28,11 @@ struct reader {
 
 static unsigned next_gen = 1;
 
+static void config_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 {
 	int ext = sqlite3_extended_errcode(c->db);
@@ -39,14 +44,67 @@ int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 	return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 }
 
+static unsigned sql_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 sqlite3_stmt *sq_prepare(struct sconn *c, const char *sql, struct zw_err *err)
 {
+	unsigned h = sql_hash(sql);
+	bool cacheable = true;
+	for (int i = 0; i < c->ncache; i++) {
+		struct sq_cached *e = &c->cache[i];
+		if (e->hash == h && strcmp(e->sql, sql) == 0) {
+			if (e->busy) {
+				cacheable = false;
+				break;
+			}
+			e->busy = true;
+			return e->s;
+		}
+	}
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+	cacheable = cacheable && c->ncache < SQ_CACHE;
+	if (sqlite3_prepare_v3(c->db, sql, -1, cacheable ? SQLITE_PREPARE_PERSISTENT : 0, &s,
+	                       NULL) != SQLITE_OK) {
 		sq_fail(c, err, "prepare");
 		return NULL;
 	}
+	if (cacheable) {
+		char *copy = strdup(sql);
+		if (copy)
+			c->cache[c->ncache++] = (struct sq_cached){copy, s, h, true};
+	}
 	return s;
+}
+
+void sq_done(struct sconn *c, sqlite3_stmt *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < c->ncache; i++)
+		if (c->cache[i].s == s) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			c->cache[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(s);
+}
+
+void sconn_close(struct sconn *c)
+{
+	for (int i = 0; i < c->ncache; i++) {
+		sqlite3_finalize(c->cache[i].s);
+		free(c->cache[i].sql);
+	}
+	c->ncache = 0;
+	sqlite3_close(c->db);
+	c->db = NULL;
 }
 
 void sq_text(sqlite3_stmt *s, int i, const char *v)
@@ -77,7 +135,7 @@ int sq_exec_stmt(struct sconn *c, sqlite3_stmt *s, struct zw_err *err)
 	int r = 0;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		r = sq_fail(c, err, "step");
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return r;
 }
 
@@ -123,13 +181,17 @@ static void reader_free(void *p)
 {
 	struct reader *r = p;
 	if (r) {
-		sqlite3_close(r->c.db);
+		sconn_close(&r->c);
 		free(r);
 	}
 }
 
 int store_open(const char *path, struct store **out, struct zw_err *err)
 {
+	/* No global memory statistics: they take a mutex on every allocation. Must come before
+	 * SQLite initialises; later calls are harmless no-ops. */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, config_sqlite);
 	struct store *st = calloc(1, sizeof(*st));
 	if (!st || !(st->path = strdup(path))) {
 		free(st);
@@ -161,7 +223,7 @@ void store_close(struct store *st)
 	pthread_key_delete(st->rkey);
 	if (st->writer.db) {
 		sqlite3_exec(st->writer.db, "PRAGMA optimize;", NULL, NULL, NULL);
-		sqlite3_close(st->writer.db);
+		sconn_close(&st->writer);
 	}
 	pthread_mutex_destroy(&st->wlock);
 	free(st->path);

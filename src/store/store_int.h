@@ -3,16 +3,34 @@
 #define ZW_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "store/store.h"
 
+/* Prepared statements are kept per connection (sqlite3_prepare_v3, PERSISTENT) and reused:
+ * parsing the same SQL on every request cost more than running it. A statement that is
+ * already in use (a nested query of the same text) gets a fresh, uncached one. */
+#define SQ_CACHE 64
+
+struct sq_cached {
+	char *sql;
+	sqlite3_stmt *s;
+	unsigned hash;
+	bool busy;
+};
+
 struct sconn {
 	sqlite3 *db;
+	struct sq_cached cache[SQ_CACHE];
+	int ncache;
 };
 
 int sq_fail(struct sconn *c, struct zw_err *err, const char *what);
-/* Prepare or fail with err filled. */
+/* Prepare (or take from the cache) or fail with err filled. Give it back with sq_done. */
 sqlite3_stmt *sq_prepare(struct sconn *c, const char *sql, struct zw_err *err);
+void sq_done(struct sconn *c, sqlite3_stmt *s);
+/* Finalise the cached statements and close the connection. */
+void sconn_close(struct sconn *c);
 /* Bind helpers: NULL text binds SQL NULL; id 0 binds NULL. */
 void sq_text(sqlite3_stmt *s, int i, const char *v);
 void sq_id(sqlite3_stmt *s, int i, int64_t v);

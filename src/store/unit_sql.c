@@ -54,7 +54,7 @@ int store_unit_history(struct sconn *c, int64_t unit_id, json_t *items, struct z
 		                     (const char *)sqlite3_column_text(s, 4), "actor",
 		                     (const char *)sqlite3_column_text(s, 5), "at", ts));
 	}
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "history");
 }
 
@@ -79,17 +79,17 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
 		fn(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
 		   (const char *)sqlite3_column_text(s, 2), (const char *)sqlite3_column_text(s, 3),
 		   ctx);
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit kinds");
 }
 
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
-                     const struct rec_schema *sc, json_t *items, struct zw_err *err)
+                     const struct rec_schema *sc, struct buf *out, struct zw_err *err)
 {
 	struct list_query q = {.limit = 1000, .sort = "id", .sort_int = true, .nf = 1};
 	q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
 	struct list_page page;
-	return store_rec_list(c, table, sc, &q, items, &page, err);
+	return store_rec_list(c, table, sc, &q, NULL, out, &page, err);
 }
 
 int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
@@ -137,19 +137,19 @@ int store_blob_get(struct sconn *c, const char *sha, void **data, size_t *len, c
 	sq_text(s, 1, sha);
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, "文件不存在")
 		                         : sq_fail(c, err, "blob get");
 	}
 	size_t n = (size_t)sqlite3_column_bytes(s, 0);
 	*data = malloc(n ? n : 1);
 	if (!*data) {
-		sqlite3_finalize(s);
+		sq_done(c, s);
 		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	}
 	memcpy(*data, sqlite3_column_blob(s, 0), n);
 	*len = n;
 	snprintf(mime, 64, "%s", (const char *)sqlite3_column_text(s, 1));
-	sqlite3_finalize(s);
+	sq_done(c, s);
 	return 0;
 }
