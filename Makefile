@@ -7,7 +7,7 @@ DB      ?= var/zwnet.db
 LISTEN  ?= 127.0.0.1:8080
 PROFILE ?= tongbai
 
-.PHONY: all run test deps build asan bench format format-check clean
+.PHONY: all run test deps build asan fuzz bench format format-check clean
 
 all: build
 
@@ -37,8 +37,17 @@ run: build
 	@echo ""
 	exec $(BUILD)/zwnet serve --db $(DB) --listen $(LISTEN)
 
-test: asan
-	@tests/run.sh $(ASAN)
+FUZZ    ?= build-fuzz
+
+$(FUZZ)/build.ninja:
+	CC=clang meson setup $(FUZZ) -Dfuzz=true -Dunit_tests=false -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
+
+fuzz: deps $(FUZZ)/build.ninja
+	ninja -C $(FUZZ)
+
+test: asan fuzz
+	@tests/run.sh $(ASAN) $(FUZZ)
 
 bench: build
 	bench/api.sh $(BUILD)/zwnet
@@ -49,5 +58,4 @@ format:
 format-check:
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
-clean:
-	rm -rf $(BUILD) $(ASAN) tests/out
+clean:	rm -rf $(BUILD) $(ASAN) $(FUZZ) tests/out

@@ -3,7 +3,8 @@
 # Safe to run again: it asks apt-get only for what is not installed yet.
 set -eu
 PKGS="build-essential meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev \
-libsqlite3-dev libsodium-dev libcmocka-dev sqlite3 python3 curl wrk"
+libsqlite3-dev libsodium-dev libcmocka-dev sqlite3 python3 curl wrk openssl \
+clang libclang-rt-14-dev clang-format"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -3,6 +3,7 @@
 # with the line "N passed, N failed". Exits non-zero when anything failed.
 set -u
 BUILD=${1:-build-asan}
+FUZZ=${2:-}
 cd "$(dirname "$0")/.."
 OUT=tests/out
 mkdir -p "$OUT"
@@ -43,6 +44,22 @@ if [ -n "$line" ]; then
 else
 	failed=$((failed + 1)); echo "FAIL api tests did not finish: see $OUT/api.log"
 fi
+
+# 4. Fuzz targets: a bounded run of each from its seed corpus (new inputs stay in tests/out).
+for t in profile record strings; do
+	if [ -n "$FUZZ" ] && [ -x "$FUZZ/${t}_fuzz" ]; then
+		corpus="$OUT/corpus-$t"
+		mkdir -p "$corpus"
+		cp fuzz/corpus/$t/* "$corpus/"
+		if "$FUZZ/${t}_fuzz" -runs=200000 -max_len=8192 "$corpus" >"$OUT/fuzz-$t.log" 2>&1; then
+			passed=$((passed + 1)); echo "ok   fuzz $t: $(grep -o 'Done [0-9]* runs' "$OUT/fuzz-$t.log")"
+		else
+			failed=$((failed + 1)); echo "FAIL fuzz $t: see $OUT/fuzz-$t.log"; tail -30 "$OUT/fuzz-$t.log"
+		fi
+	else
+		skipped=$((skipped + 1)); echo "skip fuzz $t: no fuzz build"
+	fi
+done
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -176,14 +176,8 @@ int64_t req_if_match(struct req *r)
 	if (!v || strcmp(v, "*") == 0)
 		return 0;
 	int64_t rev;
-	char num[24];
-	size_t n = strlen(v);
-	if (n >= 4 && n < 22 && v[0] == '"' && v[1] == 'r' && v[n - 1] == '"') {
-		memcpy(num, v + 2, n - 3);
-		num[n - 3] = 0;
-		if (parse_i64(num, 1, INT64_MAX, &rev) == 0)
-			return rev;
-	}
+	if (parse_etag_rev(v, &rev) == 0)
+		return rev;
 	reply_code(r, ZW_EINVALID, "If-Match", "If-Match 应为读取时得到的 ETag，如 \"r3\"");
 	return -1;
 }

@@ -42,8 +42,9 @@ void zw_err_clear(struct zw_err *err)
 		memset(err, 0, sizeof(*err));
 }
 
-static int vfill(struct zw_err *err, int code, const char *field, const char *clause,
-                 const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int code,
+                                                       const char *field, const char *clause,
+                                                       const char *fmt, va_list ap)
 {
 	if (code < 0)
 		code = -code;

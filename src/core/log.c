@@ -28,7 +28,8 @@ int log_level_parse(const char *s, enum log_level *lvl)
 	return -1;
 }
 
-static void vlog(enum log_level lvl, const char *tag, int errnum, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void vlog(enum log_level lvl, const char *tag,
+                                                       int errnum, const char *fmt, va_list ap)
 {
 	if (lvl > cur_level)
 		return;

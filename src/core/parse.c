@@ -291,3 +291,14 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	}
 	out[2 * n] = 0;
 }
+
+int parse_etag_rev(const char *v, int64_t *rev)
+{
+	char num[24];
+	size_t n = v ? strlen(v) : 0;
+	if (n < 4 || n >= 22 || v[0] != '"' || v[1] != 'r' || v[n - 1] != '"')
+		return -1;
+	memcpy(num, v + 2, n - 3);
+	num[n - 3] = 0;
+	return parse_i64(num, 1, INT64_MAX, rev);
+}

@@ -35,6 +35,9 @@ void format_time(int64_t unix_s, char out[32]);
 /* RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" or with +hh:mm offset, or a date (midnight UTC). */
 int parse_time(const char *s, int64_t *unix_s);
 
+/* An ETag of ours, "r<rev>", as sent back in If-Match. */
+int parse_etag_rev(const char *s, int64_t *rev);
+
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 bytes */
 
 #endif
