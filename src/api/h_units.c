@@ -166,12 +166,59 @@ void h_unit_history(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
-/* Contacts and agreements share the shape: list, create, patch, delete under a unit. */
-typedef int (*list_fn)(struct store *, int64_t, struct buf *, struct zw_err *);
+/*
+ * Contacts and agreements are records under a unit with the same five operations. One
+ * descriptor per kind; the handlers below are shared.
+ */
+struct child_kind {
+	const struct rec_schema *sc;
+	enum action read, write;
+	int (*list)(struct store *, int64_t unit, struct buf *, struct zw_err *);
+	int (*get)(struct store *, int64_t unit, int64_t id, void *rec, struct zw_err *);
+	int (*create)(const struct ctx *, int64_t unit, const void *rec, int64_t *id,
+	              struct zw_err *);
+	int (*update)(const struct ctx *, int64_t unit, int64_t id, const void *patch,
+	              uint64_t present, int64_t rev, struct zw_err *);
+	int (*del)(const struct ctx *, int64_t unit, int64_t id, int64_t rev, struct zw_err *);
+};
 
-static void child_list(struct req *r, enum action a, list_fn fn)
+static int c_get(struct store *st, int64_t u, int64_t id, void *rec, struct zw_err *e)
 {
-	if (allowed(r, a, r->params[0]))
+	return contact_get(st, u, id, rec, e);
+}
+static int c_create(const struct ctx *x, int64_t u, const void *rec, int64_t *id, struct zw_err *e)
+{
+	return contact_create(x, u, rec, id, e);
+}
+static int c_update(const struct ctx *x, int64_t u, int64_t id, const void *p, uint64_t present,
+                    int64_t rev, struct zw_err *e)
+{
+	return contact_update(x, u, id, p, present, rev, e);
+}
+static int a_get(struct store *st, int64_t u, int64_t id, void *rec, struct zw_err *e)
+{
+	return agreement_get(st, u, id, rec, e);
+}
+static int a_create(const struct ctx *x, int64_t u, const void *rec, int64_t *id, struct zw_err *e)
+{
+	return agreement_create(x, u, rec, id, e);
+}
+static int a_update(const struct ctx *x, int64_t u, int64_t id, const void *p, uint64_t present,
+                    int64_t rev, struct zw_err *e)
+{
+	return agreement_update(x, u, id, p, present, rev, e);
+}
+
+static const struct child_kind contacts = {
+    &contact_schema, ACT_CONTACT_READ, ACT_CONTACT_WRITE, contact_list,
+    c_get,           c_create,         c_update,          contact_delete};
+static const struct child_kind agreements = {
+    &agreement_schema, ACT_AGREEMENT_READ, ACT_AGREEMENT_WRITE, agreement_list, a_get,
+    a_create,          a_update,           agreement_delete};
+
+static void child_list(struct req *r, const struct child_kind *k)
+{
+	if (allowed(r, k->read, r->params[0]))
 		return;
 	struct zw_err err = {0};
 	struct unit u = {0};
@@ -180,176 +227,117 @@ static void child_list(struct req *r, enum action a, list_fn fn)
 	unit_free(&u);
 	struct buf items;
 	reply_list_begin(&items);
-	if (fail(r, fn(r->srv->st, r->params[0], &items, &err), &err)) {
+	if (fail(r, k->list(r->srv->st, r->params[0], &items, &err), &err)) {
 		buf_free(&items);
 		return;
 	}
 	reply_list_buf(r, &items, NULL);
 }
 
+static void child_reply(struct req *r, const struct child_kind *k, int status, int64_t id)
+{
+	struct zw_err err = {0};
+	void *rec = calloc(1, k->sc->size);
+	if (!rec) {
+		reply_code(r, ZW_EINTERNAL, NULL, NULL);
+		return;
+	}
+	if (!fail(r, k->get(r->srv->st, r->params[0], id, rec, &err), &err)) {
+		req_set_etag_rev(r, *(int64_t *)((char *)rec + rec_field(k->sc, "rev")->offset));
+		reply_json(r, status, rec_to_json(k->sc, rec));
+	}
+	rec_free(k->sc, rec);
+	free(rec);
+}
+
+static void child_get(struct req *r, const struct child_kind *k)
+{
+	if (allowed(r, k->read, r->params[0]))
+		return;
+	child_reply(r, k, 200, r->params[1]);
+}
+
+/* create (update == false) or patch (update == true) from the JSON body */
+static void child_write(struct req *r, const struct child_kind *k, bool update)
+{
+	if (allowed(r, k->write, r->params[0]))
+		return;
+	int64_t rev = update ? req_if_match(r) : 0;
+	if (rev < 0)
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	void *rec = calloc(1, k->sc->size);
+	uint64_t present;
+	int64_t id = r->params[1];
+	int rc = rec ? rec_from_json(k->sc, body, !update, rec, &present, &err)
+	             : zw_errf(&err, ZW_EINTERNAL, NULL, NULL);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = update ? k->update(&x, r->params[0], id, rec, present, rev, &err)
+		            : k->create(&x, r->params[0], rec, &id, &err);
+	if (rec)
+		rec_free(k->sc, rec);
+	free(rec);
+	if (fail(r, rc, &err))
+		return;
+	child_reply(r, k, update ? 200 : 201, id);
+}
+
+static void child_delete(struct req *r, const struct child_kind *k)
+{
+	if (allowed(r, k->write, r->params[0]))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	if (fail(r, k->del(&x, r->params[0], r->params[1], rev, &err), &err))
+		return;
+	reply_no_content(r);
+}
+
 void h_contacts_list(struct req *r)
 {
-	child_list(r, ACT_CONTACT_READ, contact_list);
+	child_list(r, &contacts);
 }
-
-static void reply_contact(struct req *r, int status, int64_t unit_id, int64_t id)
-{
-	struct zw_err err = {0};
-	struct contact c = {0};
-	if (fail(r, contact_get(r->srv->st, unit_id, id, &c, &err), &err))
-		return;
-	req_set_etag_rev(r, c.rev);
-	reply_json(r, status, rec_to_json(&contact_schema, &c));
-	contact_free(&c);
-}
-
 void h_contacts_create(struct req *r)
 {
-	if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
-		return;
-	json_t *body = req_json(r);
-	if (!body)
-		return;
-	struct zw_err err = {0};
-	struct contact c = {0};
-	uint64_t present;
-	int64_t id = 0;
-	int rc = rec_from_json(&contact_schema, body, true, &c, &present, &err);
-	json_decref(body);
-	struct ctx x;
-	req_ctx(r, &x);
-	if (!rc)
-		rc = contact_create(&x, r->params[0], &c, &id, &err);
-	contact_free(&c);
-	if (fail(r, rc, &err))
-		return;
-	reply_contact(r, 201, r->params[0], id);
+	child_write(r, &contacts, false);
 }
-
 void h_contact_patch(struct req *r)
 {
-	if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
-		return;
-	int64_t rev = req_if_match(r);
-	if (rev < 0)
-		return;
-	json_t *body = req_json(r);
-	if (!body)
-		return;
-	struct zw_err err = {0};
-	struct contact c = {0};
-	uint64_t present;
-	int rc = rec_from_json(&contact_schema, body, false, &c, &present, &err);
-	json_decref(body);
-	struct ctx x;
-	req_ctx(r, &x);
-	if (!rc)
-		rc = contact_update(&x, r->params[0], r->params[1], &c, present, rev, &err);
-	contact_free(&c);
-	if (fail(r, rc, &err))
-		return;
-	reply_contact(r, 200, r->params[0], r->params[1]);
+	child_write(r, &contacts, true);
 }
-
 void h_contact_delete(struct req *r)
 {
-	if (allowed(r, ACT_CONTACT_WRITE, r->params[0]))
-		return;
-	int64_t rev = req_if_match(r);
-	if (rev < 0)
-		return;
-	struct zw_err err = {0};
-	struct ctx x;
-	req_ctx(r, &x);
-	if (fail(r, contact_delete(&x, r->params[0], r->params[1], rev, &err), &err))
-		return;
-	reply_no_content(r);
+	child_delete(r, &contacts);
 }
-
 void h_agreements_list(struct req *r)
 {
-	child_list(r, ACT_AGREEMENT_READ, agreement_list);
+	child_list(r, &agreements);
 }
-
-static void reply_agreement(struct req *r, int status, int64_t unit_id, int64_t id)
-{
-	struct zw_err err = {0};
-	struct agreement a = {0};
-	if (fail(r, agreement_get(r->srv->st, unit_id, id, &a, &err), &err))
-		return;
-	req_set_etag_rev(r, a.rev);
-	reply_json(r, status, rec_to_json(&agreement_schema, &a));
-	agreement_free(&a);
-}
-
 void h_agreements_create(struct req *r)
 {
-	if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
-		return;
-	json_t *body = req_json(r);
-	if (!body)
-		return;
-	struct zw_err err = {0};
-	struct agreement a = {0};
-	uint64_t present;
-	int64_t id = 0;
-	int rc = rec_from_json(&agreement_schema, body, true, &a, &present, &err);
-	json_decref(body);
-	struct ctx x;
-	req_ctx(r, &x);
-	if (!rc)
-		rc = agreement_create(&x, r->params[0], &a, &id, &err);
-	agreement_free(&a);
-	if (fail(r, rc, &err))
-		return;
-	reply_agreement(r, 201, r->params[0], id);
+	child_write(r, &agreements, false);
 }
-
 void h_agreement_get(struct req *r)
 {
-	if (allowed(r, ACT_AGREEMENT_READ, r->params[0]))
-		return;
-	reply_agreement(r, 200, r->params[0], r->params[1]);
+	child_get(r, &agreements);
 }
-
 void h_agreement_patch(struct req *r)
 {
-	if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
-		return;
-	int64_t rev = req_if_match(r);
-	if (rev < 0)
-		return;
-	json_t *body = req_json(r);
-	if (!body)
-		return;
-	struct zw_err err = {0};
-	struct agreement a = {0};
-	uint64_t present;
-	int rc = rec_from_json(&agreement_schema, body, false, &a, &present, &err);
-	json_decref(body);
-	struct ctx x;
-	req_ctx(r, &x);
-	if (!rc)
-		rc = agreement_update(&x, r->params[0], r->params[1], &a, present, rev, &err);
-	agreement_free(&a);
-	if (fail(r, rc, &err))
-		return;
-	reply_agreement(r, 200, r->params[0], r->params[1]);
+	child_write(r, &agreements, true);
 }
-
 void h_agreement_delete(struct req *r)
 {
-	if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
-		return;
-	int64_t rev = req_if_match(r);
-	if (rev < 0)
-		return;
-	struct zw_err err = {0};
-	struct ctx x;
-	req_ctx(r, &x);
-	if (fail(r, agreement_delete(&x, r->params[0], r->params[1], rev, &err), &err))
-		return;
-	reply_no_content(r);
+	child_delete(r, &agreements);
 }
 
 void h_agreement_scan_put(struct req *r)
@@ -379,7 +367,7 @@ void h_agreement_scan_put(struct req *r)
 	                               r->body.len, rev, &err),
 	         &err))
 		return;
-	reply_agreement(r, 200, r->params[0], r->params[1]);
+	child_reply(r, &agreements, 200, r->params[1]);
 }
 
 void h_agreement_scan_get(struct req *r)

@@ -64,7 +64,8 @@ class Response:
 class Server:
     """One zwnet server with its own database in a temporary directory."""
 
-    def __init__(self, profile="tongbai", demo=True, extra=(), name="srv"):
+    def __init__(self, profile="tongbai", demo=True, extra=(), name="srv", env=None):
+        """env: extra environment variables for the server process only (e.g. ZWNET_NOW)."""
         self.dir = tempfile.mkdtemp(prefix="zwnet-test-")
         self.db = os.path.join(self.dir, "zwnet.db")
         self.profile = profile
@@ -75,10 +76,14 @@ class Server:
         else:
             run_cli("user", "add", "admin", "--role", "manager", "--profile", profile, db=self.db)
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
+        senv = None
+        if env:
+            senv = dict(os.environ)
+            senv.update(env)
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port, "--profile", profile,
              "--password-cost", "min", "--access-log", os.path.join(self.dir, "access.log")] + list(extra),
-            stdout=self.log, stderr=subprocess.STDOUT)
+            stdout=self.log, stderr=subprocess.STDOUT, env=senv)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -166,10 +171,11 @@ class ServerTest(unittest.TestCase):
     profile = "tongbai"
     demo = True
     extra = ()
+    env = None
 
     @classmethod
     def setUpClass(cls):
-        cls.srv = Server(cls.profile, cls.demo, cls.extra, name=cls.__name__)
+        cls.srv = Server(cls.profile, cls.demo, cls.extra, name=cls.__name__, env=cls.env)
 
     @classmethod
     def tearDownClass(cls):
