@@ -1,0 +1,948 @@
+"""The role matrix: every role (and an anonymous client) against every route of
+src/api/routes.c, with the answer policy/authz.c prescribes.
+
+The expectations are written out below, by hand, as a table (route -> one status per
+principal); nothing is learnt from the server. A denied request must change nothing
+(srv.counts(), which includes the audit length, is compared before and after); an allowed
+write must really change the database (checked with srv.sql) and nothing else.
+
+Every write acts on objects made fresh for that test, so the tests do not depend on their
+order. Two servers are started:
+
+* RolesMiyun (profile miyun): the only county profile with an `authority` organisation, so
+  the demo creates the `authority` user. Runs the whole matrix. Miyun defines no agreement a
+  unit signs, so its agreements are seeded straight into the database, and creating one
+  through the API is expected to get past authorisation and then be refused for its `kind`.
+* RolesLuoning (profile luoning): defines the unit agreement `security_commitment`, so the
+  agreement rows of the matrix run again there with real agreement writes, plus the
+  unit_admin's view of the agreements/missing backlog.
+"""
+import hashlib
+import itertools
+import os
+import re
+import sqlite3
+import urllib.parse
+
+from harness import PASSWORD, ServerTest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROUTES_C = os.path.join(HERE, "..", "..", "src", "api", "routes.c")
+
+# Demo users (src/domain/demo.c): role -> login name.
+USERS = {
+    "manager": "admin",
+    "authority": "authority",
+    "operator": "ops",
+    "carrier": "carrier",
+    "unit_admin": "unit",  # bound to one connected 县直 unit ("own unit" below)
+    "supervisor": "inspector",
+    "auditor": "auditor",
+}
+COLUMNS = ["manager", "authority", "operator", "carrier", "unit_admin", "supervisor", "auditor",
+           "anon"]
+
+# The authz table of src/policy/authz.c, copied by hand (role x action -> scope). GET /session
+# must report exactly this as the caller's permissions.
+_A, _O, _N = "all", "own_unit", "none"
+AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
+    "PROFILE_READ": (_A, _A, _A, _A, _A, _A, _A),
+    "UNIT_READ": (_A, _A, _A, _A, _O, _A, _N),
+    "UNIT_CREATE": (_A, _N, _N, _N, _N, _N, _N),
+    "UNIT_UPDATE": (_A, _N, _N, _N, _N, _N, _N),
+    "UNIT_STATUS": (_A, _N, _N, _N, _N, _N, _N),
+    "CONTACT_READ": (_A, _A, _A, _A, _O, _A, _N),
+    "CONTACT_WRITE": (_A, _N, _N, _N, _O, _N, _N),
+    "AGREEMENT_READ": (_A, _A, _A, _N, _O, _A, _N),
+    "AGREEMENT_WRITE": (_A, _N, _N, _N, _O, _N, _N),
+    "USER_READ": (_A, _N, _N, _N, _N, _N, _N),
+    "USER_ADMIN": (_A, _N, _N, _N, _N, _N, _N),
+    "TOKEN_SELF": (_A, _A, _A, _A, _A, _A, _A),
+    "TOKEN_ADMIN": (_A, _N, _N, _N, _N, _N, _N),
+    "AUDIT_READ": (_A, _N, _N, _N, _N, _A, _A),
+}
+
+# The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
+# where the test changes the unit itself). "wrong_unit" = the unit_admin's own unit in the
+# URL with a child object (contact, agreement) that belongs to another unit.
+# 404 for the unit_admin = another unit's object, which must look as if it did not exist.
+# Others' API tokens are likewise invisible (404) to a role without TOKEN_ADMIN.
+MATRIX = [
+    # case                      method    route                                          man auth ops carr unit sup aud anon
+    ("health", "GET", "/api/v1/health", "200 200 200 200 200 200 200 200"),
+    ("openapi", "GET", "/api/v1/openapi.json", "200 200 200 200 200 200 200 200"),
+    ("login", "POST", "/api/v1/session", "201 201 201 201 201 201 201 201"),
+    ("whoami", "GET", "/api/v1/session", "200 200 200 200 200 200 200 401"),
+    ("logout", "DELETE", "/api/v1/session", "204 204 204 204 204 204 204 401"),
+    ("password_change", "POST", "/api/v1/session/password", "204 204 204 204 204 204 204 401"),
+    ("tokens_list", "GET", "/api/v1/tokens", "200 200 200 200 200 200 200 401"),
+    ("tokens_list_all", "GET", "/api/v1/tokens", "200 403 403 403 403 403 403 401"),
+    ("token_create", "POST", "/api/v1/tokens", "201 201 201 201 201 201 201 401"),
+    ("token_create_for_other", "POST", "/api/v1/tokens", "201 403 403 403 403 403 403 401"),
+    ("token_revoke_own", "DELETE", "/api/v1/tokens/{id}", "204 204 204 204 204 204 204 401"),
+    ("token_revoke_others", "DELETE", "/api/v1/tokens/{id}", "204 404 404 404 404 404 404 401"),
+    ("users_list", "GET", "/api/v1/users", "200 403 403 403 403 403 403 401"),
+    ("user_create", "POST", "/api/v1/users", "201 403 403 403 403 403 403 401"),
+    ("user_get_self", "GET", "/api/v1/users/{id}", "200 200 200 200 200 200 200 401"),
+    ("user_get_other", "GET", "/api/v1/users/{id}", "200 403 403 403 403 403 403 401"),
+    ("user_patch", "PATCH", "/api/v1/users/{id}", "200 403 403 403 403 403 403 401"),
+    ("user_password_reset", "POST", "/api/v1/users/{id}/password", "204 403 403 403 403 403 403 401"),
+    ("profile", "GET", "/api/v1/profile", "200 200 200 200 200 200 200 401"),
+    ("profile_clause", "GET", "/api/v1/profile/clauses/{clause}", "200 200 200 200 200 200 200 401"),
+    ("audit_list", "GET", "/api/v1/audit", "200 403 403 403 403 200 200 401"),
+    ("audit_verify", "GET", "/api/v1/audit/verify", "200 403 403 403 403 200 200 401"),
+    ("units_list", "GET", "/api/v1/units", "200 200 200 200 200 200 403 401"),
+    ("unit_create", "POST", "/api/v1/units", "201 403 403 403 403 403 403 401"),
+    ("unit_get_own", "GET", "/api/v1/units/{id}", "200 200 200 200 200 200 403 401"),
+    ("unit_get_other", "GET", "/api/v1/units/{id}", "200 200 200 200 404 200 403 401"),
+    ("unit_patch_own", "PATCH", "/api/v1/units/{id}", "200 403 403 403 403 403 403 401"),
+    ("unit_patch_other", "PATCH", "/api/v1/units/{id}", "200 403 403 403 403 403 403 401"),
+    ("unit_status_own", "POST", "/api/v1/units/{id}/status", "200 403 403 403 403 403 403 401"),
+    ("unit_status_other", "POST", "/api/v1/units/{id}/status", "200 403 403 403 403 403 403 401"),
+    ("unit_history_own", "GET", "/api/v1/units/{id}/history", "200 200 200 200 200 200 403 401"),
+    ("unit_history_other", "GET", "/api/v1/units/{id}/history", "200 200 200 200 404 200 403 401"),
+    ("contacts_list_own", "GET", "/api/v1/units/{id}/contacts", "200 200 200 200 200 200 403 401"),
+    ("contacts_list_other", "GET", "/api/v1/units/{id}/contacts", "200 200 200 200 404 200 403 401"),
+    ("contact_create_own", "POST", "/api/v1/units/{id}/contacts", "201 403 403 403 201 403 403 401"),
+    ("contact_create_other", "POST", "/api/v1/units/{id}/contacts", "201 403 403 403 404 403 403 401"),
+    ("contact_patch_own", "PATCH", "/api/v1/units/{id}/contacts/{cid}", "200 403 403 403 200 403 403 401"),
+    ("contact_patch_other", "PATCH", "/api/v1/units/{id}/contacts/{cid}", "200 403 403 403 404 403 403 401"),
+    ("contact_patch_wrong_unit", "PATCH", "/api/v1/units/{id}/contacts/{cid}", "404 403 403 403 404 403 403 401"),
+    ("contact_delete_own", "DELETE", "/api/v1/units/{id}/contacts/{cid}", "204 403 403 403 204 403 403 401"),
+    ("contact_delete_other", "DELETE", "/api/v1/units/{id}/contacts/{cid}", "204 403 403 403 404 403 403 401"),
+    ("contact_delete_wrong_unit", "DELETE", "/api/v1/units/{id}/contacts/{cid}", "404 403 403 403 404 403 403 401"),
+    ("agreements_list_own", "GET", "/api/v1/units/{id}/agreements", "200 200 200 403 200 200 403 401"),
+    ("agreements_list_other", "GET", "/api/v1/units/{id}/agreements", "200 200 200 403 404 200 403 401"),
+    ("agreement_create_own", "POST", "/api/v1/units/{id}/agreements", "201 403 403 403 201 403 403 401"),
+    ("agreement_create_other", "POST", "/api/v1/units/{id}/agreements", "201 403 403 403 404 403 403 401"),
+    ("agreement_get_own", "GET", "/api/v1/units/{id}/agreements/{aid}", "200 200 200 403 200 200 403 401"),
+    ("agreement_get_other", "GET", "/api/v1/units/{id}/agreements/{aid}", "200 200 200 403 404 200 403 401"),
+    ("agreement_get_wrong_unit", "GET", "/api/v1/units/{id}/agreements/{aid}", "404 404 404 403 404 404 403 401"),
+    ("agreement_patch_own", "PATCH", "/api/v1/units/{id}/agreements/{aid}", "200 403 403 403 200 403 403 401"),
+    ("agreement_patch_other", "PATCH", "/api/v1/units/{id}/agreements/{aid}", "200 403 403 403 404 403 403 401"),
+    ("agreement_delete_own", "DELETE", "/api/v1/units/{id}/agreements/{aid}", "204 403 403 403 204 403 403 401"),
+    ("agreement_delete_other", "DELETE", "/api/v1/units/{id}/agreements/{aid}", "204 403 403 403 404 403 403 401"),
+    ("scan_put_own", "PUT", "/api/v1/units/{id}/agreements/{aid}/scan", "200 403 403 403 200 403 403 401"),
+    ("scan_put_other", "PUT", "/api/v1/units/{id}/agreements/{aid}/scan", "200 403 403 403 404 403 403 401"),
+    ("scan_put_wrong_unit", "PUT", "/api/v1/units/{id}/agreements/{aid}/scan", "404 403 403 403 404 403 403 401"),
+    ("scan_get_own", "GET", "/api/v1/units/{id}/agreements/{aid}/scan", "200 200 200 403 200 200 403 401"),
+    ("scan_get_other", "GET", "/api/v1/units/{id}/agreements/{aid}/scan", "200 200 200 403 404 200 403 401"),
+    ("agreements_missing", "GET", "/api/v1/agreements/missing", "200 200 200 403 200 200 403 401"),
+]
+
+ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+
+_seq = itertools.count(1)
+
+
+def uniq():
+    return "%d%d" % (os.getpid() % 1000, next(_seq))
+
+
+def sha256_hex(b):
+    return hashlib.sha256(b).hexdigest()
+
+
+class Req:
+    """One request of a matrix case, prepared with fresh objects.
+
+    delta: the row-count changes (srv.counts()) an allowed request must make, and no others.
+    audit: (action, object_type) of the one audit row an allowed write appends.
+    ok: extra checks on an allowed answer; same: checks that a denied request left the target
+    as it was."""
+
+    def __init__(self, path, body=None, raw=None, headers=None, token=None, delta=None,
+                 audit=None, ok=None, same=None, actor=None):
+        self.path, self.body, self.raw, self.headers = path, body, raw, headers or {}
+        self.token = token  # overrides the principal's cached session token
+        self.delta = delta or {}
+        self.audit = audit
+        self.ok = ok
+        self.same = same
+        self.actor = actor
+
+
+class RoleMatrix:
+    """Mixin: the matrix tests are generated onto each concrete class by build_matrix()."""
+
+    # Set by the concrete class.
+    unit_kind = None  # a unit agreement kind of the profile, or None if it has none
+    cases = None  # case names to run (None = all)
+    principals = COLUMNS
+
+    # ---- set-up ----
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls._fixtures()
+        except BaseException:
+            cls.srv.close()
+            raise
+
+    @classmethod
+    def _fixtures(cls):
+        srv = cls.srv
+        cls.uid = {}
+        for role, user in USERS.items():
+            rows = srv.sql("SELECT id, role FROM users WHERE username = ?", (user,))
+            if not rows:
+                continue
+            assert rows[0][1] == role, rows
+            cls.uid[role] = rows[0][0]
+            srv.login(user)
+        cls.own = srv.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0][0]
+        assert cls.own, "the demo unit_admin is bound to no unit"
+        cls.other = srv.sql("SELECT id FROM units WHERE id != ? AND status = '已接入' ORDER BY id"
+                            " LIMIT 1", (cls.own,))[0][0]
+        prof = srv.as_("admin", "GET", "/api/v1/profile").json
+        cls.prefix = prof["prefix"]
+        cls.clause = cls.prefix + "-1"
+        assert any(c["id"] == cls.clause for c in prof["clauses"]), cls.clause
+        # An agreement with a scan in each of the two units, and an API token for two users.
+        cls.scan_bytes = {}
+        cls.scanned = {}
+        for u in (cls.own, cls.other):
+            aid = cls.mk_agreement_cls(u)
+            data = b"%PDF-1.4\n% fixture " + str(u).encode() + b"\n%%EOF\n"
+            r = srv.as_("admin", "PUT", "/api/v1/units/%d/agreements/%d/scan?filename=fixture.pdf"
+                        % (u, aid), raw=data, headers={"Content-Type": "application/pdf"})
+            assert r.status == 200, r
+            cls.scanned[u] = aid
+            cls.scan_bytes[u] = data
+        for user in ("admin", "ops"):
+            r = srv.as_(user, "POST", "/api/v1/tokens", {"name": "fixture-" + user})
+            assert r.status == 201, r
+
+    # ---- helpers ----
+
+    @classmethod
+    def db_exec(cls, sql, args=()):
+        con = sqlite3.connect(cls.srv.db, timeout=30)
+        try:
+            cur = con.execute(sql, args)
+            con.commit()
+            return cur.lastrowid
+        finally:
+            con.close()
+
+    @classmethod
+    def mk_agreement_cls(cls, unit_id):
+        if cls.unit_kind:
+            r = cls.srv.as_("admin", "POST", "/api/v1/units/%d/agreements" % unit_id,
+                            {"kind": cls.unit_kind, "signed_on": "2025-03-01", "signatories": "甲"})
+            assert r.status == 201, r
+            return r.json["id"]
+        # The profile defines no unit agreement: seed the row directly.
+        return cls.db_exec(
+            "INSERT INTO agreements (unit_id, kind, name, signed_on, signatories, created_at,"
+            " updated_at) VALUES (?, 'legacy', '历史协议', '2025-03-01', '甲', unixepoch(),"
+            " unixepoch())", (unit_id,))
+
+    def mk_agreement(self, unit_id):
+        return self.mk_agreement_cls(unit_id)
+
+    def mk_unit(self, connected=False):
+        r = self.srv.as_("admin", "POST", "/api/v1/units",
+                         {"name": "矩阵测试单位" + uniq(), "type": "其他", "level": "县直"})
+        self.assertEqual(r.status, 201, r)
+        if connected:
+            self.db_exec("UPDATE units SET status = '已接入' WHERE id = ?", (r.json["id"],))
+        return r.json["id"]
+
+    def mk_contact(self, unit_id):
+        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/contacts" % unit_id,
+                         {"role": "技术联系人", "name": "联系人" + uniq(), "mobile": "13900002222"})
+        self.assertEqual(r.status, 201, r)
+        return r.json["id"]
+
+    def mk_user(self, role="operator"):
+        body = {"username": "m" + uniq(), "role": role, "password": PASSWORD}
+        if role == "unit_admin":
+            body["unit_id"] = self.own
+        r = self.srv.as_("admin", "POST", "/api/v1/users", body)
+        self.assertEqual(r.status, 201, r)
+        return r.json["id"], body["username"]
+
+    def fresh_session(self, username, password=PASSWORD):
+        r = self.srv.request("POST", "/api/v1/session", {"username": username, "password": password})
+        self.assertEqual(r.status, 201, r)
+        return r.json["token"]
+
+    def me(self, who):
+        """The principal's user id (None for anon)."""
+        return self.uid.get(who)
+
+    def someone_else(self, who):
+        return "auditor" if who != "auditor" else "operator"
+
+    def one(self, sql, args=()):
+        rows = self.srv.sql(sql, args)
+        self.assertEqual(len(rows), 1, (sql, args, rows))
+        return rows[0]
+
+    # ---- the cases: each returns the Req to send as `who` ----
+
+    def c_health(self, who):
+        return Req("/api/v1/health", ok=lambda r: self.assertEqual(r.json["profile"], self.profile))
+
+    def c_openapi(self, who):
+        return Req("/api/v1/openapi.json",
+                   ok=lambda r: self.assertIn("/api/v1/units/{id}", r.json["paths"]))
+
+    def c_login(self, who):
+        user = USERS.get(who, "admin")
+        uid = self.uid.get(who, self.uid["manager"])
+        n = self.srv.sql("SELECT count(*) FROM sessions WHERE user_id = ?", (uid,))[0][0]
+
+        def ok(r):
+            self.assertEqual(r.json["user"]["username"], user)
+            self.assertEqual(self.srv.sql("SELECT count(*) FROM sessions WHERE user_id = ?",
+                                          (uid,))[0][0], n + 1)
+            me = self.srv.request("GET", "/api/v1/session", token=r.json["token"])
+            self.assertEqual(me.status, 200, me)
+            self.assertEqual(me.json["username"], user)
+
+        return Req("/api/v1/session", body={"username": user, "password": PASSWORD},
+                   delta={"audit": 1}, audit=("session.login", "user"), ok=ok, actor=user)
+
+    def c_whoami(self, who):
+        def ok(r):
+            self.assertEqual(r.json["username"], USERS[who])
+            self.assertEqual(r.json["role"], who)
+            col = COLUMNS.index(who)
+            self.assertEqual(r.json["permissions"], {a: s[col] for a, s in AUTHZ.items()})
+            if who == "unit_admin":
+                self.assertEqual(r.json["unit_id"], self.own)
+
+        return Req("/api/v1/session", ok=ok)
+
+    def c_logout(self, who):
+        tok = self.fresh_session(USERS[who]) if who != "anon" else None
+        th = sha256_hex(tok.encode()) if tok else ""
+
+        def ok(r):
+            self.assertEqual(self.srv.sql("SELECT count(*) FROM sessions WHERE token_hash = ?",
+                                          (th,))[0][0], 0)
+            self.assertEqual(self.srv.request("GET", "/api/v1/session", token=tok).status, 401)
+
+        return Req("/api/v1/session", token=tok, delta={"audit": 1},
+                   audit=("session.logout", "user"), ok=ok)
+
+    def c_password_change(self, who):
+        tok, uid = None, 0
+        if who != "anon":
+            uid, name = self.mk_user(who)
+            tok = self.fresh_session(name)
+        old = self.srv.sql("SELECT pwhash FROM users WHERE id = ?", (uid,))
+        new_pw = "Nieuw2026pass"
+
+        def ok(r):
+            self.assertNotEqual(self.srv.sql("SELECT pwhash FROM users WHERE id = ?", (uid,)), old)
+            self.assertEqual(self.srv.request("GET", "/api/v1/session", token=tok).status, 401)
+            self.fresh_session(name, new_pw)
+
+        return Req("/api/v1/session/password", token=tok,
+                   body={"old_password": PASSWORD, "new_password": new_pw},
+                   delta={"audit": 1}, audit=("user.password_change", "user"), ok=ok,
+                   actor=name if who != "anon" else None)
+
+    def c_tokens_list(self, who):
+        def ok(r):
+            self.assertEqual({t["user_id"] for t in r.json["items"]} - {self.me(who)}, set())
+
+        return Req("/api/v1/tokens", ok=ok)
+
+    def c_tokens_list_all(self, who):
+        def ok(r):
+            self.assertGreaterEqual(len({t["user_id"] for t in r.json["items"]}), 2, r)
+
+        return Req("/api/v1/tokens?all=1", ok=ok)
+
+    def c_token_create(self, who):
+        name = "矩阵令牌" + uniq()
+
+        def ok(r):
+            self.assertEqual(self.one("SELECT user_id, revoked FROM api_tokens WHERE name = ?",
+                                      (name,)), (self.me(who), 0))
+
+        return Req("/api/v1/tokens", body={"name": name}, delta={"api_tokens": 1, "audit": 1},
+                   audit=("token.create", "token"), ok=ok)
+
+    def c_token_create_for_other(self, who):
+        name = "代发令牌" + uniq()
+        other = self.uid[self.someone_else(who)]
+
+        def ok(r):
+            self.assertEqual(self.one("SELECT user_id FROM api_tokens WHERE name = ?", (name,)),
+                             (other,))
+
+        return Req("/api/v1/tokens", body={"name": name, "user_id": other},
+                   delta={"api_tokens": 1, "audit": 1}, audit=("token.create", "token"), ok=ok)
+
+    def _token_of(self, user):
+        r = self.srv.as_(user, "POST", "/api/v1/tokens", {"name": "吊销用" + uniq()})
+        self.assertEqual(r.status, 201, r)
+        return r.json["id"]
+
+    def _revoke(self, tid):
+        return Req("/api/v1/tokens/%d" % tid, delta={"audit": 1},
+                   audit=("token.revoke", "token"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT revoked FROM api_tokens WHERE id = ?", (tid,)), (1,)),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT revoked FROM api_tokens WHERE id = ?", (tid,)), (0,)))
+
+    def c_token_revoke_own(self, who):
+        return self._revoke(self._token_of(USERS.get(who, "admin")))
+
+    def c_token_revoke_others(self, who):
+        return self._revoke(self._token_of(USERS[self.someone_else(who)]))
+
+    def c_users_list(self, who):
+        return Req("/api/v1/users",
+                   ok=lambda r: self.assertGreaterEqual(len(r.json["items"]), len(self.uid)))
+
+    def c_user_create(self, who):
+        name = "n" + uniq()
+
+        def ok(r):
+            self.assertEqual(self.one("SELECT role, unit_id FROM users WHERE username = ?",
+                                      (name,)), ("operator", None))
+
+        return Req("/api/v1/users", body={"username": name, "role": "operator", "password": PASSWORD},
+                   delta={"users": 1, "audit": 1}, audit=("user.create", "user"), ok=ok,
+                   same=lambda: self.assertEqual(
+                       self.srv.sql("SELECT id FROM users WHERE username = ?", (name,)), []))
+
+    def c_user_get_self(self, who):
+        uid = self.me(who) or self.uid["manager"]
+        return Req("/api/v1/users/%d" % uid,
+                   ok=lambda r: self.assertEqual(r.json["username"], USERS[who]))
+
+    def c_user_get_other(self, who):
+        other = self.someone_else(who)
+        return Req("/api/v1/users/%d" % self.uid[other],
+                   ok=lambda r: self.assertEqual(r.json["username"], USERS[other]))
+
+    def c_user_patch(self, who):
+        uid, _ = self.mk_user()
+        name = "改名" + uniq()
+        return Req("/api/v1/users/%d" % uid, body={"display_name": name}, delta={"audit": 1},
+                   audit=("user.update", "user"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT display_name FROM users WHERE id = ?", (uid,)), (name,)),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT display_name FROM users WHERE id = ?", (uid,)), ("",)))
+
+    def c_user_password_reset(self, who):
+        uid, _ = self.mk_user()
+        old = self.one("SELECT pwhash FROM users WHERE id = ?", (uid,))
+        return Req("/api/v1/users/%d/password" % uid, body={"password": "Reset2026pass"},
+                   delta={"audit": 1}, audit=("user.password_reset", "user"),
+                   ok=lambda r: self.assertNotEqual(self.one(
+                       "SELECT pwhash FROM users WHERE id = ?", (uid,)), old),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT pwhash FROM users WHERE id = ?", (uid,)), old))
+
+    def c_profile(self, who):
+        return Req("/api/v1/profile", ok=lambda r: self.assertEqual(r.json["id"], self.profile))
+
+    def c_profile_clause(self, who):
+        return Req("/api/v1/profile/clauses/" + self.clause,
+                   ok=lambda r: self.assertEqual(r.json["id"], self.clause))
+
+    def c_audit_list(self, who):
+        return Req("/api/v1/audit", ok=lambda r: self.assertTrue(r.json["items"], r))
+
+    def c_audit_verify(self, who):
+        return Req("/api/v1/audit/verify", ok=lambda r: self.assertIs(r.json["ok"], True, r))
+
+    def c_units_list(self, who):
+        def ok(r):
+            ids = [u["id"] for u in r.json["items"]]
+            if who == "unit_admin":
+                self.assertEqual(ids, [self.own])
+                self.assertIsNone(r.json["next_cursor"])
+            else:
+                self.assertIn(self.other, ids)
+                self.assertGreater(len(ids), 1)
+
+        return Req("/api/v1/units", ok=ok)
+
+    def c_unit_create(self, who):
+        name = "矩阵新单位" + uniq()
+        return Req("/api/v1/units", body={"name": name, "type": "其他", "level": "乡镇"},
+                   delta={"units": 1, "unit_status_history": 1, "audit": 1},
+                   audit=("unit.create", "unit"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT id, status FROM units WHERE name = ?", (name,)),
+                       (r.json["id"], "申请中")),
+                   same=lambda: self.assertEqual(
+                       self.srv.sql("SELECT id FROM units WHERE name = ?", (name,)), []))
+
+    def _unit_get(self, uid):
+        return Req("/api/v1/units/%d" % uid, ok=lambda r: self.assertEqual(r.json["id"], uid))
+
+    def c_unit_get_own(self, who):
+        return self._unit_get(self.own)
+
+    def c_unit_get_other(self, who):
+        return self._unit_get(self.other)
+
+    def _unit_patch(self, uid):
+        note = "矩阵备注" + uniq()
+        old = self.one("SELECT note, rev FROM units WHERE id = ?", (uid,))
+        return Req("/api/v1/units/%d" % uid, body={"note": note}, delta={"audit": 1},
+                   audit=("unit.update", "unit"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT note, rev FROM units WHERE id = ?", (uid,)), (note, old[1] + 1)),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT note, rev FROM units WHERE id = ?", (uid,)), old))
+
+    def c_unit_patch_own(self, who):
+        return self._unit_patch(self.own)
+
+    def c_unit_patch_other(self, who):
+        return self._unit_patch(self.mk_unit())
+
+    def _unit_status(self, uid):
+        self.db_exec("UPDATE units SET status = '已接入' WHERE id = ?", (uid,))
+        old = self.one("SELECT status, rev FROM units WHERE id = ?", (uid,))
+        return Req("/api/v1/units/%d/status" % uid,
+                   body={"status": "暂停", "reason": "角色矩阵测试", "clause": self.clause},
+                   delta={"unit_status_history": 1, "audit": 1}, audit=("unit.status", "unit"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT status, status_clause FROM units WHERE id = ?", (uid,)),
+                       ("暂停", self.clause)),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT status, rev FROM units WHERE id = ?", (uid,)), old))
+
+    def c_unit_status_own(self, who):
+        # The unit_admin's unit is shared by all tests: put it back afterwards.
+        self.addCleanup(self.db_exec, "UPDATE units SET status = '已接入' WHERE id = ?",
+                        (self.own,))
+        return self._unit_status(self.own)
+
+    def c_unit_status_other(self, who):
+        return self._unit_status(self.mk_unit(connected=True))
+
+    def _history(self, uid):
+        return Req("/api/v1/units/%d/history" % uid,
+                   ok=lambda r: self.assertTrue(r.json["items"], r))
+
+    def c_unit_history_own(self, who):
+        return self._history(self.own)
+
+    def c_unit_history_other(self, who):
+        return self._history(self.other)
+
+    def _children(self, uid, what):
+        def ok(r):
+            self.assertTrue(r.json["items"], r)
+            self.assertEqual({c["unit_id"] for c in r.json["items"]}, {uid})
+
+        return Req("/api/v1/units/%d/%s" % (uid, what), ok=ok)
+
+    def c_contacts_list_own(self, who):
+        return self._children(self.own, "contacts")
+
+    def c_contacts_list_other(self, who):
+        return self._children(self.other, "contacts")
+
+    def _contact_create(self, uid):
+        name = "新联系人" + uniq()
+        return Req("/api/v1/units/%d/contacts" % uid,
+                   body={"role": "安全联系人", "name": name, "mobile": "13700003333"},
+                   delta={"contacts": 1, "audit": 1}, audit=("contact.create", "contact"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT unit_id FROM contacts WHERE name = ?", (name,)), (uid,)),
+                   same=lambda: self.assertEqual(
+                       self.srv.sql("SELECT id FROM contacts WHERE name = ?", (name,)), []))
+
+    def c_contact_create_own(self, who):
+        return self._contact_create(self.own)
+
+    def c_contact_create_other(self, who):
+        return self._contact_create(self.other)
+
+    def _contact_patch(self, url_unit, real_unit):
+        cid = self.mk_contact(real_unit)
+        name = "改名联系人" + uniq()
+        old = self.one("SELECT unit_id, name, rev FROM contacts WHERE id = ?", (cid,))
+        return Req("/api/v1/units/%d/contacts/%d" % (url_unit, cid), body={"name": name},
+                   delta={"audit": 1}, audit=("contact.update", "contact"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT unit_id, name FROM contacts WHERE id = ?", (cid,)),
+                       (real_unit, name)),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT unit_id, name, rev FROM contacts WHERE id = ?", (cid,)), old))
+
+    def c_contact_patch_own(self, who):
+        return self._contact_patch(self.own, self.own)
+
+    def c_contact_patch_other(self, who):
+        return self._contact_patch(self.other, self.other)
+
+    def c_contact_patch_wrong_unit(self, who):
+        return self._contact_patch(self.own, self.other)
+
+    def _contact_delete(self, url_unit, real_unit):
+        cid = self.mk_contact(real_unit)
+        return Req("/api/v1/units/%d/contacts/%d" % (url_unit, cid),
+                   delta={"contacts": -1, "audit": 1}, audit=("contact.delete", "contact"),
+                   ok=lambda r: self.assertEqual(
+                       self.srv.sql("SELECT id FROM contacts WHERE id = ?", (cid,)), []),
+                   same=lambda: self.one("SELECT id FROM contacts WHERE id = ?", (cid,)))
+
+    def c_contact_delete_own(self, who):
+        return self._contact_delete(self.own, self.own)
+
+    def c_contact_delete_other(self, who):
+        return self._contact_delete(self.other, self.other)
+
+    def c_contact_delete_wrong_unit(self, who):
+        return self._contact_delete(self.own, self.other)
+
+    def c_agreements_list_own(self, who):
+        return self._children(self.own, "agreements")
+
+    def c_agreements_list_other(self, who):
+        return self._children(self.other, "agreements")
+
+    def _agreement_create(self, uid):
+        kind = self.unit_kind or "security_commitment"
+        before = self.srv.sql("SELECT count(*) FROM agreements WHERE unit_id = ?", (uid,))[0][0]
+        return Req("/api/v1/units/%d/agreements" % uid,
+                   body={"kind": kind, "signed_on": "2025-05-05", "signatories": "矩阵"},
+                   delta={"agreements": 1, "audit": 1}, audit=("agreement.create", "agreement"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT unit_id, kind FROM agreements WHERE id = ?", (r.json["id"],)),
+                       (uid, kind)),
+                   same=lambda: self.assertEqual(self.srv.sql(
+                       "SELECT count(*) FROM agreements WHERE unit_id = ?", (uid,))[0][0], before))
+
+    def c_agreement_create_own(self, who):
+        return self._agreement_create(self.own)
+
+    def c_agreement_create_other(self, who):
+        return self._agreement_create(self.other)
+
+    def _agreement_get(self, url_unit, real_unit):
+        aid = self.mk_agreement(real_unit)
+        return Req("/api/v1/units/%d/agreements/%d" % (url_unit, aid),
+                   ok=lambda r: self.assertEqual((r.json["id"], r.json["unit_id"]),
+                                                 (aid, real_unit)))
+
+    def c_agreement_get_own(self, who):
+        return self._agreement_get(self.own, self.own)
+
+    def c_agreement_get_other(self, who):
+        return self._agreement_get(self.other, self.other)
+
+    def c_agreement_get_wrong_unit(self, who):
+        return self._agreement_get(self.own, self.other)
+
+    def _agreement_patch(self, uid):
+        aid = self.mk_agreement(uid)
+        sig = "新签署人" + uniq()
+        old = self.one("SELECT signatories, rev FROM agreements WHERE id = ?", (aid,))
+        return Req("/api/v1/units/%d/agreements/%d" % (uid, aid), body={"signatories": sig},
+                   delta={"audit": 1}, audit=("agreement.update", "agreement"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT signatories FROM agreements WHERE id = ?", (aid,)), (sig,)),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT signatories, rev FROM agreements WHERE id = ?", (aid,)), old))
+
+    def c_agreement_patch_own(self, who):
+        return self._agreement_patch(self.own)
+
+    def c_agreement_patch_other(self, who):
+        return self._agreement_patch(self.other)
+
+    def _agreement_delete(self, uid):
+        aid = self.mk_agreement(uid)
+        return Req("/api/v1/units/%d/agreements/%d" % (uid, aid),
+                   delta={"agreements": -1, "audit": 1}, audit=("agreement.delete", "agreement"),
+                   ok=lambda r: self.assertEqual(
+                       self.srv.sql("SELECT id FROM agreements WHERE id = ?", (aid,)), []),
+                   same=lambda: self.one("SELECT id FROM agreements WHERE id = ?", (aid,)))
+
+    def c_agreement_delete_own(self, who):
+        return self._agreement_delete(self.own)
+
+    def c_agreement_delete_other(self, who):
+        return self._agreement_delete(self.other)
+
+    def _scan_put(self, url_unit, real_unit):
+        aid = self.mk_agreement(real_unit)
+        data = b"%PDF-1.7\n% matrix scan " + uniq().encode() + b"\n%%EOF\n"
+        return Req("/api/v1/units/%d/agreements/%d/scan?filename=%s" % (
+                       url_unit, aid, urllib.parse.quote("扫描件.pdf")),
+                   raw=data, headers={"Content-Type": "application/pdf"},
+                   delta={"blobs": 1, "audit": 1}, audit=("agreement.scan", "agreement"),
+                   ok=lambda r: self.assertEqual(self.one(
+                       "SELECT scan_sha256, scan_type, scan_size FROM agreements WHERE id = ?",
+                       (aid,)), (sha256_hex(data), "application/pdf", len(data))),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT scan_sha256 FROM agreements WHERE id = ?", (aid,)), (None,)))
+
+    def c_scan_put_own(self, who):
+        return self._scan_put(self.own, self.own)
+
+    def c_scan_put_other(self, who):
+        return self._scan_put(self.other, self.other)
+
+    def c_scan_put_wrong_unit(self, who):
+        return self._scan_put(self.own, self.other)
+
+    def _scan_get(self, uid):
+        aid = self.scanned[uid]
+
+        def ok(r):
+            self.assertEqual(r.raw, self.scan_bytes[uid])
+            self.assertEqual(r.header("Content-Type"), "application/pdf")
+
+        return Req("/api/v1/units/%d/agreements/%d/scan" % (uid, aid), ok=ok)
+
+    def c_scan_get_own(self, who):
+        return self._scan_get(self.own)
+
+    def c_scan_get_other(self, who):
+        return self._scan_get(self.other)
+
+    def c_agreements_missing(self, who):
+        def ok(r):
+            self.assertIsInstance(r.json["items"], list)
+            if who == "unit_admin":
+                self.assertEqual({i["unit_id"] for i in r.json["items"]} - {self.own}, set(), r)
+
+        return Req("/api/v1/agreements/missing", ok=ok)
+
+    # ---- running one cell of the matrix ----
+
+    def expected(self, case, who):
+        codes = dict(zip(COLUMNS, (int(c) for c in case[3].split())))
+        return codes[who]
+
+    def run_cell(self, case, who):
+        name, method = case[0], case[1]
+        want = self.expected(case, who)
+        want_field = None
+        if name.startswith("agreement_create") and want == 201 and not self.unit_kind:
+            # Authorised, but this county's regulation defines no agreement a unit signs:
+            # the request must get past authorisation and be refused for its kind.
+            want, want_field = 400, "kind"
+        req = getattr(self, "c_" + name)(who)
+        token = req.token
+        if token is None and who != "anon":
+            token = self.srv.login(USERS[who])
+        before = self.srv.counts()
+        r = self.srv.request(method, req.path, req.body, token=token, headers=req.headers,
+                             raw=req.raw)
+        after = self.srv.counts()
+        if want >= 400:
+            self.assertError(r, want, code=ERROR_CODES[want], field=want_field)
+            self.assertEqual(after, before, "a refused request changed the database: %r" % r)
+            if req.same:
+                req.same()
+            return
+        self.assertEqual(r.status, want, r)
+        delta = {k: after[k] - before[k] for k in after if after[k] != before[k]}
+        self.assertEqual(delta, req.delta, "row counts changed by %r, expected %r" % (delta, req.delta))
+        if req.audit:
+            actor = req.actor or USERS.get(who, "admin")
+            row = self.srv.sql("SELECT actor, role, action, object_type FROM audit ORDER BY id DESC"
+                               " LIMIT 1")[0]
+            role = who if who != "anon" else "manager"
+            self.assertEqual(row, (actor, role, req.audit[0], req.audit[1]))
+        if req.ok:
+            req.ok(r)
+
+
+def build_matrix(cls):
+    """Add one test per (case, principal) to cls."""
+    wanted = cls.cases
+    for case in MATRIX:
+        if wanted is not None and case[0] not in wanted:
+            continue
+        for who in cls.principals:
+            def test(self, case=case, who=who):
+                self.run_cell(case, who)
+            test.__name__ = "test_%s__%s" % (case[0], who)
+            test.__doc__ = "%s %s as %s -> %d" % (case[1], case[2], who,
+                                                  dict(zip(COLUMNS, map(int, case[3].split())))[who])
+            setattr(cls, test.__name__, test)
+    return cls
+
+
+@build_matrix
+class RolesMiyun(RoleMatrix, ServerTest):
+    profile = "miyun"
+    unit_kind = None  # 密云县 defines no agreement a unit signs
+
+    def test_matrix_covers_every_route(self):
+        """Each route of src/api/routes.c has a row in the matrix and the matrix has no other."""
+        with open(ROUTES_C, encoding="utf-8") as f:
+            src = f.read()
+        table = src[src.index("const struct route routes[]"):src.index("const size_t nroutes")]
+        routes = set(re.findall(r'\{"(GET|POST|PUT|PATCH|DELETE)",\s*"([^"]+)"', table))
+        self.assertGreater(len(routes), 30)
+        covered = {(m, p) for _, m, p, _ in MATRIX}
+        self.assertEqual(routes - covered, set(), "routes without a row in the matrix")
+        self.assertEqual(covered - routes, set(), "matrix rows for routes that do not exist")
+        for case in MATRIX:
+            self.assertEqual(len(case[3].split()), len(COLUMNS), case)
+            self.assertTrue(hasattr(self, "c_" + case[0]), case)
+
+    def test_whoami_permissions_agree_with_matrix(self):
+        """The hand-written AUTHZ copy and the matrix say the same thing for the unit routes."""
+        act_for = {"unit_get_own": "UNIT_READ", "contacts_list_own": "CONTACT_READ",
+                   "agreements_list_own": "AGREEMENT_READ", "unit_create": "UNIT_CREATE",
+                   "contact_create_own": "CONTACT_WRITE", "agreement_create_own": "AGREEMENT_WRITE",
+                   "users_list": "USER_READ", "user_create": "USER_ADMIN", "audit_list": "AUDIT_READ",
+                   "unit_patch_own": "UNIT_UPDATE", "unit_status_own": "UNIT_STATUS",
+                   "tokens_list_all": "TOKEN_ADMIN", "profile": "PROFILE_READ",
+                   "token_create": "TOKEN_SELF"}
+        rows = {c[0]: c for c in MATRIX}
+        for case, action in act_for.items():
+            for i, role in enumerate(COLUMNS[:-1]):
+                allowed = self.expected(rows[case], role) < 400
+                self.assertEqual(allowed, AUTHZ[action][i] != _N, (case, role))
+
+    def test_unit_admin_unit_list_only_ever_own_unit(self):
+        """No query, filter, sort, page size or cursor shows a unit_admin another unit."""
+        own = self.srv.as_("admin", "GET", "/api/v1/units/%d" % self.own).json
+        other = self.srv.as_("admin", "GET", "/api/v1/units/%d" % self.other).json
+        page = self.srv.as_("admin", "GET", "/api/v1/units?limit=1").json
+        self.assertTrue(page["next_cursor"])
+        before = self.srv.counts()
+        qt = urllib.parse.quote
+        queries = ["", "?limit=1", "?limit=500", "?sort=-id", "?sort=name", "?sort=-updated_at",
+                   "?sort=status", "?q=" + qt(own["name"][:2]), "?status=" + qt(own["status"]),
+                   "?level=" + qt(own["level"]), "?type=" + qt(own["type"]),
+                   "?limit=1&cursor=" + page["next_cursor"]]
+        for q in queries:
+            r = self.srv.as_("unit", "GET", "/api/v1/units" + q)
+            self.assertEqual(r.status, 200, (q, r))
+            self.assertEqual([u["id"] for u in r.json["items"]], [self.own], (q, r))
+            self.assertIsNone(r.json["next_cursor"], q)
+        # Filters that match only other units give an empty page, never the other units.
+        for q in ["?q=" + qt(other["name"]), "?status=" + qt("申请中"),
+                  "?level=" + qt("核心机房"), "?parent_id=%d" % self.other]:
+            r = self.srv.as_("unit", "GET", "/api/v1/units" + q)
+            self.assertEqual(r.status, 200, (q, r))
+            self.assertEqual({u["id"] for u in r.json["items"]} - {self.own}, set(), (q, r))
+        self.assertEqual(self.srv.counts(), before)
+
+    def test_unit_admin_reaches_nothing_of_another_unit(self):
+        """Every unit-scoped route with another unit's id answers the unit_admin 404 (or 403
+        where the role has no such right at all), and reveals nothing."""
+        before = self.srv.counts()
+        o = self.other
+        aid = self.scanned[o]
+        cid = self.srv.sql("SELECT id FROM contacts WHERE unit_id = ? LIMIT 1", (o,))[0][0]
+        probes = [
+            ("GET", "/api/v1/units/%d" % o, None, 404),
+            ("GET", "/api/v1/units/%d/history" % o, None, 404),
+            ("GET", "/api/v1/units/%d/contacts" % o, None, 404),
+            ("GET", "/api/v1/units/%d/agreements" % o, None, 404),
+            ("GET", "/api/v1/units/%d/agreements/%d" % (o, aid), None, 404),
+            ("GET", "/api/v1/units/%d/agreements/%d/scan" % (o, aid), None, 404),
+            ("POST", "/api/v1/units/%d/contacts" % o,
+             {"role": "技术联系人", "name": "越权", "mobile": "13800001111"}, 404),
+            ("PATCH", "/api/v1/units/%d/contacts/%d" % (o, cid), {"name": "越权"}, 404),
+            ("DELETE", "/api/v1/units/%d/contacts/%d" % (o, cid), None, 404),
+            ("PATCH", "/api/v1/units/%d/agreements/%d" % (o, aid), {"signatories": "越权"}, 404),
+            ("DELETE", "/api/v1/units/%d/agreements/%d" % (o, aid), None, 404),
+            ("PATCH", "/api/v1/units/%d" % o, {"note": "越权"}, 403),
+            ("POST", "/api/v1/units/%d/status" % o, {"status": "暂停", "reason": "越权"}, 403),
+            # own unit in the URL, the other unit's child object
+            ("PATCH", "/api/v1/units/%d/contacts/%d" % (self.own, cid), {"name": "越权"}, 404),
+            ("GET", "/api/v1/units/%d/agreements/%d" % (self.own, aid), None, 404),
+            ("GET", "/api/v1/units/%d/agreements/%d/scan" % (self.own, aid), None, 404),
+        ]
+        for method, path, body, want in probes:
+            r = self.srv.as_("unit", method, path, body)
+            self.assertError(r, want, code=ERROR_CODES[want])
+            # The answer must not carry the other unit's data.
+            other_name = self.srv.sql("SELECT name FROM units WHERE id = ?", (o,))[0][0]
+            self.assertNotIn(other_name.encode(), r.raw, (method, path))
+        r = self.srv.as_("unit", "PUT", "/api/v1/units/%d/agreements/%d/scan?filename=x.pdf" % (o, aid),
+                         raw=b"%PDF-1.4 x", headers={"Content-Type": "application/pdf"})
+        self.assertError(r, 404, code="not_found")
+        # A missing unit and another unit's unit look the same.
+        a = self.srv.as_("unit", "GET", "/api/v1/units/%d" % o)
+        b = self.srv.as_("unit", "GET", "/api/v1/units/999999")
+        self.assertEqual((a.status, a.json["error"]["code"]), (b.status, b.json["error"]["code"]))
+        self.assertEqual(self.srv.counts(), before)
+
+    def test_bad_credentials_are_anonymous(self):
+        """A garbage, malformed, logged-out or revoked credential is refused like none at all."""
+        tok = self.fresh_session("admin")
+        r = self.srv.request("DELETE", "/api/v1/session", token=tok)
+        self.assertEqual(r.status, 204, r)
+        t = self.srv.as_("admin", "POST", "/api/v1/tokens", {"name": "revoked-" + uniq()}).json
+        self.assertEqual(self.srv.as_("admin", "DELETE", "/api/v1/tokens/%d" % t["id"]).status, 204)
+        before = self.srv.counts()
+        creds = [{"Authorization": "Bearer " + tok}, {"Authorization": "Bearer " + t["token"]},
+                 {"Authorization": "Bearer zws_" + "A" * 43}, {"Authorization": "Bearer "},
+                 {"Authorization": "Basic YWRtaW46VGVzdDIwMjZwYXNz"},
+                 {"Authorization": "Bearer " + "x" * 5000},
+                 {"Cookie": "zwnet_session=zws_nonsense"}]
+        for h in creds:
+            for method, path, body in (("GET", "/api/v1/units", None),
+                                       ("POST", "/api/v1/units",
+                                        {"name": "无权" + uniq(), "type": "其他", "level": "县直"})):
+                r = self.srv.request(method, path, body, headers=h)
+                self.assertError(r, 401, code="unauthenticated")
+        self.assertEqual(self.srv.counts(), before)
+
+    def test_cookie_session_writes_need_csrf_token(self):
+        """A session sent as the cookie may read, but writes need X-CSRF-Token."""
+        r = self.srv.request("POST", "/api/v1/session", {"username": "admin", "password": PASSWORD})
+        cookie = {"Cookie": "zwnet_session=" + r.json["token"]}
+        csrf = r.json["csrf_token"]
+        self.assertEqual(self.srv.request("GET", "/api/v1/units?limit=1", headers=cookie).status, 200)
+        before = self.srv.counts()
+        body = {"name": "CSRF测试" + uniq(), "type": "其他", "level": "县直"}
+        for extra in ({}, {"X-CSRF-Token": "0" * len(csrf)}, {"X-CSRF-Token": csrf[:-1]}):
+            r = self.srv.request("POST", "/api/v1/units", body, headers=dict(cookie, **extra))
+            self.assertError(r, 403, code="csrf", field="X-CSRF-Token")
+        self.assertEqual(self.srv.counts(), before)
+        r = self.srv.request("POST", "/api/v1/units", body, headers=dict(cookie, **{"X-CSRF-Token": csrf}))
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.srv.sql("SELECT count(*) FROM units WHERE name = ?", (body["name"],)),
+                         [(1,)])
+
+
+@build_matrix
+class RolesLuoning(RoleMatrix, ServerTest):
+    """The agreement rows again, in a county whose regulation has a unit agreement."""
+
+    profile = "luoning"
+    unit_kind = "security_commitment"
+    principals = [c for c in COLUMNS if c != "authority"]  # no authority organisation here
+    cases = {c[0] for c in MATRIX if "agreement" in c[0] or c[0].startswith("scan_")}
+
+    def test_unit_admin_missing_list_is_own_unit_only(self):
+        """The 补签 backlog: the manager sees every connected unit lacking the agreement, the
+        unit_admin exactly its own unit and nothing of the others."""
+        # Make the unit_admin's unit lack the agreement (fixtures of the matrix live there too).
+        self.db_exec("DELETE FROM agreements WHERE unit_id = ? AND kind = ?", (self.own, self.unit_kind))
+        self.db_exec("UPDATE units SET status = '已接入' WHERE id = ?", (self.own,))
+        before = self.srv.counts()
+        full = self.srv.as_("admin", "GET", "/api/v1/agreements/missing")
+        self.assertEqual(full.status, 200, full)
+        ids = [i["unit_id"] for i in full.json["items"]]
+        self.assertIn(self.own, ids)
+        self.assertGreater(len(ids), 1)
+        mine = self.srv.as_("unit", "GET", "/api/v1/agreements/missing")
+        self.assertEqual(mine.status, 200, mine)
+        self.assertEqual([i["unit_id"] for i in mine.json["items"]], [self.own], mine)
+        self.assertEqual(mine.json["items"][0]["missing"][0]["kind"], self.unit_kind)
+        for i in full.json["items"]:
+            if i["unit_id"] != self.own:
+                self.assertNotIn(i["unit_name"].encode(), mine.raw)
+        self.assertEqual(self.srv.counts(), before)
