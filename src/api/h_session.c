@@ -55,8 +55,13 @@ void h_login(struct req *r)
 		    throttle_count(s->thr, ikey, now) >= s->cfg.login_ip_max_failures) {
 			unsigned after = throttle_retry_after(s->thr, ukey, now);
 			unsigned after_ip = throttle_retry_after(s->thr, ikey, now);
+			unsigned wait = after > after_ip ? after : after_ip;
 			reply_code(r, ZW_ETHROTTLED, "username", "登录失败次数过多，请 %u 秒后再试",
-			           after > after_ip ? after : after_ip);
+			           wait);
+			char secs[16];
+			snprintf(secs, sizeof(secs), "%u", wait ? wait : 1);
+			if (r->resp)
+				MHD_add_response_header(r->resp, "Retry-After", secs);
 			json_decref(body);
 			return;
 		}
@@ -141,7 +146,7 @@ void h_password_change(struct req *r)
 	struct zw_err err = {0};
 	static const char *const allowed[] = {"old_password", "new_password", NULL};
 	if (strict_strings(body, allowed, &err) == 0 &&
-	    account_password_change(r->srv->st, &r->srv->acct, &r->who,
+	    account_password_change(r->srv->st, &r->srv->acct, &r->who, r->token,
 	                            str_member(body, "old_password"),
 	                            str_member(body, "new_password"), &err) == 0)
 		reply_no_content(r);

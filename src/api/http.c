@@ -90,8 +90,6 @@ void reply_error(struct req *r, const struct zw_err *err)
 		json_object_set_new(e, "clause", json_string(err->clause));
 	r->etag[0] = 0;
 	reply_json(r, zw_err_status(code), json_pack("{s:o}", "error", e));
-	if (code == ZW_ETHROTTLED && r->resp)
-		MHD_add_response_header(r->resp, "Retry-After", "60");
 }
 
 void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)

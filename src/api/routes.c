@@ -14,43 +14,44 @@
 /* Every route of the API. The OpenAPI document (api/openapi.json) lists exactly these; the
  * routes test keeps them in step. */
 const struct route routes[] = {
-    {"GET", "/api/v1/health", h_health, P, "健康检查"},
-    {"GET", "/api/v1/openapi.json", h_openapi, P, "OpenAPI 文档"},
-    {"POST", "/api/v1/session", h_login, P, "登录"},
-    {"GET", "/api/v1/session", h_whoami, 0, "当前会话"},
-    {"DELETE", "/api/v1/session", h_logout, 0, "退出登录"},
-    {"POST", "/api/v1/session/password", h_password_change, 0, "修改本人密码"},
-    {"GET", "/api/v1/tokens", h_tokens_list, 0, "API 令牌列表"},
-    {"POST", "/api/v1/tokens", h_tokens_create, 0, "创建 API 令牌"},
-    {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, 0, "吊销 API 令牌"},
-    {"GET", "/api/v1/users", h_users_list, 0, "用户列表"},
-    {"POST", "/api/v1/users", h_users_create, 0, "创建用户"},
-    {"GET", "/api/v1/users/{id}", h_user_get, 0, "查看用户"},
-    {"PATCH", "/api/v1/users/{id}", h_user_patch, 0, "修改用户"},
-    {"POST", "/api/v1/users/{id}/password", h_user_password, 0, "重置用户密码"},
-    {"GET", "/api/v1/profile", h_profile, 0, "当前管理办法"},
-    {"GET", "/api/v1/profile/clauses/{clause}", h_profile_clause, 0, "条款全文"},
-    {"GET", "/api/v1/audit", h_audit_list, 0, "审计日志"},
-    {"GET", "/api/v1/audit/verify", h_audit_verify, 0, "校验审计日志"},
-    {"GET", "/api/v1/units", h_units_list, 0, "单位列表"},
-    {"POST", "/api/v1/units", h_units_create, 0, "登记单位"},
-    {"GET", "/api/v1/units/{id}", h_unit_get, 0, "查看单位"},
-    {"PATCH", "/api/v1/units/{id}", h_unit_patch, 0, "修改单位"},
-    {"POST", "/api/v1/units/{id}/status", h_unit_status, 0, "变更单位接入状态"},
-    {"GET", "/api/v1/units/{id}/history", h_unit_history, 0, "单位状态变更记录"},
-    {"GET", "/api/v1/units/{id}/contacts", h_contacts_list, 0, "单位联系人"},
-    {"POST", "/api/v1/units/{id}/contacts", h_contacts_create, 0, "添加联系人"},
-    {"PATCH", "/api/v1/units/{id}/contacts/{cid}", h_contact_patch, 0, "修改联系人"},
-    {"DELETE", "/api/v1/units/{id}/contacts/{cid}", h_contact_delete, 0, "删除联系人"},
-    {"GET", "/api/v1/units/{id}/agreements", h_agreements_list, 0, "单位协议"},
-    {"POST", "/api/v1/units/{id}/agreements", h_agreements_create, 0, "登记协议"},
-    {"GET", "/api/v1/units/{id}/agreements/{aid}", h_agreement_get, 0, "查看协议"},
-    {"PATCH", "/api/v1/units/{id}/agreements/{aid}", h_agreement_patch, 0, "修改协议"},
-    {"DELETE", "/api/v1/units/{id}/agreements/{aid}", h_agreement_delete, 0, "删除协议"},
+    {"GET", "/api/v1/health", h_health, P, "", "健康检查"},
+    {"GET", "/api/v1/openapi.json", h_openapi, P, "", "OpenAPI 文档"},
+    {"POST", "/api/v1/session", h_login, P, "", "登录"},
+    {"GET", "/api/v1/session", h_whoami, 0, "", "当前会话"},
+    {"DELETE", "/api/v1/session", h_logout, 0, "", "退出登录"},
+    {"POST", "/api/v1/session/password", h_password_change, 0, "", "修改本人密码"},
+    {"GET", "/api/v1/tokens", h_tokens_list, 0, "all", "API 令牌列表"},
+    {"POST", "/api/v1/tokens", h_tokens_create, 0, "", "创建 API 令牌"},
+    {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, 0, "", "吊销 API 令牌"},
+    {"GET", "/api/v1/users", h_users_list, 0, "*", "用户列表"},
+    {"POST", "/api/v1/users", h_users_create, 0, "", "创建用户"},
+    {"GET", "/api/v1/users/{id}", h_user_get, 0, "", "查看用户"},
+    {"PATCH", "/api/v1/users/{id}", h_user_patch, 0, "", "修改用户"},
+    {"POST", "/api/v1/users/{id}/password", h_user_password, 0, "", "重置用户密码"},
+    {"GET", "/api/v1/profile", h_profile, 0, "texts", "当前管理办法"},
+    {"GET", "/api/v1/profile/clauses/{clause}", h_profile_clause, 0, "", "条款全文"},
+    {"GET", "/api/v1/audit", h_audit_list, 0, "*", "审计日志"},
+    {"GET", "/api/v1/audit/verify", h_audit_verify, 0, "", "校验审计日志"},
+    {"GET", "/api/v1/units", h_units_list, 0, "*", "单位列表"},
+    {"POST", "/api/v1/units", h_units_create, 0, "", "登记单位"},
+    {"GET", "/api/v1/units/{id}", h_unit_get, 0, "", "查看单位"},
+    {"PATCH", "/api/v1/units/{id}", h_unit_patch, 0, "", "修改单位"},
+    {"POST", "/api/v1/units/{id}/status", h_unit_status, 0, "", "变更单位接入状态"},
+    {"GET", "/api/v1/units/{id}/history", h_unit_history, 0, "", "单位状态变更记录"},
+    {"GET", "/api/v1/units/{id}/contacts", h_contacts_list, 0, "", "单位联系人"},
+    {"POST", "/api/v1/units/{id}/contacts", h_contacts_create, 0, "", "添加联系人"},
+    {"PATCH", "/api/v1/units/{id}/contacts/{cid}", h_contact_patch, 0, "", "修改联系人"},
+    {"DELETE", "/api/v1/units/{id}/contacts/{cid}", h_contact_delete, 0, "", "删除联系人"},
+    {"GET", "/api/v1/units/{id}/agreements", h_agreements_list, 0, "", "单位协议"},
+    {"POST", "/api/v1/units/{id}/agreements", h_agreements_create, 0, "", "登记协议"},
+    {"GET", "/api/v1/units/{id}/agreements/{aid}", h_agreement_get, 0, "", "查看协议"},
+    {"PATCH", "/api/v1/units/{id}/agreements/{aid}", h_agreement_patch, 0, "", "修改协议"},
+    {"DELETE", "/api/v1/units/{id}/agreements/{aid}", h_agreement_delete, 0, "", "删除协议"},
     {"PUT", "/api/v1/units/{id}/agreements/{aid}/scan", h_agreement_scan_put, ROUTE_UPLOAD,
-     "上传协议扫描件"},
-    {"GET", "/api/v1/units/{id}/agreements/{aid}/scan", h_agreement_scan_get, 0, "下载协议扫描件"},
-    {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "未签或需补签协议的单位"},
+     "filename", "上传协议扫描件"},
+    {"GET", "/api/v1/units/{id}/agreements/{aid}/scan", h_agreement_scan_get, 0, "",
+     "下载协议扫描件"},
+    {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
@@ -148,6 +149,28 @@ static int authenticate(struct req *r, struct zw_err *err)
 	return 0;
 }
 
+struct param_check {
+	const char *allowed; /* space-separated names */
+	const char **bad;
+};
+
+static enum MHD_Result unknown_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	(void)kind, (void)value;
+	struct param_check *pc = cls;
+	size_t n = strlen(key);
+	for (const char *p = pc->allowed; *p;) {
+		const char *sp = strchr(p, ' ');
+		size_t len = sp ? (size_t)(sp - p) : strlen(p);
+		if (len == n && strncmp(p, key, n) == 0)
+			return MHD_YES;
+		p += len + (sp ? 1 : 0);
+	}
+	*pc->bad = key;
+	return MHD_NO;
+}
+
 void route_dispatch(struct req *r)
 {
 	const struct route *hit = NULL;
@@ -176,6 +199,15 @@ void route_dispatch(struct req *r)
 	if ((hit->flags & ROUTE_UPLOAD) == 0 && r->is_upload) {
 		reply_code(r, ZW_EMETHOD, NULL, NULL);
 		return;
+	}
+	if (strcmp(hit->params, "*") != 0) {
+		const char *bad = NULL;
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, unknown_param,
+		                          &(struct param_check){hit->params, &bad});
+		if (bad) {
+			reply_code(r, ZW_EINVALID, bad, "不支持的查询参数“%.40s”", bad);
+			return;
+		}
 	}
 	if (!(hit->flags & ROUTE_PUBLIC)) {
 		struct zw_err err = {0};

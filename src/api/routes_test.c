@@ -1,10 +1,59 @@
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/server.h"
 #include "core/embed.h"
 #include "core/test.h"
+
+/* The query parameters a route takes are the ones its OpenAPI operation documents. */
+static void check_query_params(const char *path, const char *method, json_t *op)
+{
+	const struct route *rt = NULL;
+	for (size_t i = 0; i < nroutes; i++)
+		if (strcmp(routes[i].path, path) == 0 && strcasecmp(routes[i].method, method) == 0)
+			rt = &routes[i];
+	if (!rt)
+		return;
+	char documented[512] = "";
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(op, "parameters"), i, p)
+	{
+		if (strcmp(json_string_value(json_object_get(p, "in")), "query") != 0)
+			continue;
+		const char *name = json_string_value(json_object_get(p, "name"));
+		if (strcmp(rt->params, "*") == 0)
+			continue;
+		/* each documented one is accepted ... */
+		char key[64];
+		snprintf(key, sizeof(key), " %s ", name);
+		char have[256];
+		snprintf(have, sizeof(have), " %s ", rt->params);
+		if (!strstr(have, key))
+			fail_msg("%s %s documents ?%s, which the route refuses", method, path,
+			         name);
+		size_t n = strlen(documented);
+		snprintf(documented + n, sizeof(documented) - n, "%s%s", n ? " " : "", name);
+	}
+	if (strcmp(rt->params, "*") == 0) {
+		/* list endpoints document the paging parameters */
+		const char *need[] = {"limit", "cursor", "sort"};
+		for (int k = 0; k < 3; k++) {
+			bool found = false;
+			json_array_foreach(json_object_get(op, "parameters"), i, p) found |=
+			    strcmp(json_string_value(json_object_get(p, "name")), need[k]) == 0;
+			if (!found)
+				fail_msg("%s %s does not document ?%s", method, path, need[k]);
+		}
+	} else if (strcmp(documented, rt->params) != 0) {
+		/* ... and each accepted one is documented */
+		fail_msg("%s %s: route takes \"%s\", document lists \"%s\"", method, path,
+		         rt->params, documented);
+	}
+}
 
 /* The OpenAPI document lists exactly the routes the server has, method by method. */
 static void test_openapi_in_step(void **state)
@@ -35,6 +84,7 @@ static void test_openapi_in_step(void **state)
 				         path);
 			assert_non_null(json_object_get(op, "summary"));
 			assert_non_null(json_object_get(op, "responses"));
+			check_query_params(path, method, op);
 		}
 	}
 	for (size_t i = 0; i < nroutes; i++) {

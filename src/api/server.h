@@ -123,6 +123,8 @@ struct route {
 	const char *method, *path;
 	handler_fn fn;
 	unsigned flags;
+	const char *params; /* query parameters it takes, space-separated; "*": the handler
+	                     * checks them (list endpoints, via req_list_query) */
 	const char *summary;
 };
 enum { ROUTE_PUBLIC = 1, ROUTE_UPLOAD = 2 };

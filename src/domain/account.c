@@ -213,7 +213,7 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
 	if (!rc)
 		rc = store_user_update(c, &cur, clock_now(), err);
 	if (!rc && cur.disabled)
-		rc = store_sessions_end(c, id, NULL, err);
+		rc = store_sessions_end(c, id, NULL, NULL, true, err);
 	if (!rc) {
 		struct user saved = {0};
 		rc = store_user_get(c, id, NULL, &saved, NULL, err);
@@ -234,9 +234,15 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
 	return store_commit(tx, err);
 }
 
+static void token_hash(const char *token, char out[65]);
+
 static int set_password(struct store *st, const struct account_cfg *cfg, const struct principal *by,
-                        int64_t id, const char *old_pw, const char *new_pw, struct zw_err *err)
+                        int64_t id, const char *keep_token, const char *old_pw, const char *new_pw,
+                        struct zw_err *err)
 {
+	char keep[65] = "";
+	if (keep_token)
+		token_hash(keep_token, keep);
 	int rc = account_password_check(new_pw, old_pw ? "new_password" : "password", err);
 	if (rc)
 		return rc;
@@ -253,10 +259,11 @@ static int set_password(struct store *st, const struct account_cfg *cfg, const s
 	if (!rc && old_pw && crypto_pwhash_str_verify(cur, old_pw, strlen(old_pw)) != 0)
 		rc = zw_errf(err, ZW_EINVALID, "old_password", "原密码不正确");
 	if (!rc)
-		rc = store_user_set_password(c, id, hash, clock_now(), err);
-	/* A changed password ends every other session of the user. */
+		rc = store_user_set_password(
+		    c, id, hash, clock_now(),
+		    err); /* A changed password ends every other session of the user. */
 	if (!rc)
-		rc = store_sessions_end(c, id, NULL, err);
+		rc = store_sessions_end(c, id, NULL, keep, false, err);
 	if (!rc)
 		rc = audit_append(tx, by, old_pw ? "user.password_change" : "user.password_reset",
 		                  "user", id, u.unit_id, NULL, NULL, NULL, err);
@@ -277,16 +284,16 @@ int account_password_reset(struct store *st, const struct account_cfg *cfg,
                            const struct principal *by, int64_t id, const char *password,
                            struct zw_err *err)
 {
-	return set_password(st, cfg, by, id, NULL, password, err);
+	return set_password(st, cfg, by, id, NULL, NULL, password, err);
 }
 
 int account_password_change(struct store *st, const struct account_cfg *cfg,
-                            const struct principal *by, const char *old_pw, const char *new_pw,
-                            struct zw_err *err)
+                            const struct principal *by, const char *keep_token, const char *old_pw,
+                            const char *new_pw, struct zw_err *err)
 {
 	if (!old_pw)
 		return zw_errf(err, ZW_EINVALID, "old_password", "缺少原密码");
-	return set_password(st, cfg, by, by->user_id, old_pw, new_pw, err);
+	return set_password(st, cfg, by, by->user_id, keep_token, old_pw, new_pw, err);
 }
 
 /* A hash to verify against when the user does not exist, so both failures cost the same. */
@@ -369,7 +376,7 @@ int account_logout(struct store *st, const struct principal *p, const char *toke
 	int rc = store_begin(st, &tx, err);
 	if (rc)
 		return rc;
-	rc = store_sessions_end(store_tx_conn(tx), 0, th, err);
+	rc = store_sessions_end(store_tx_conn(tx), 0, th, NULL, false, err);
 	if (!rc)
 		rc = audit_append(tx, p, "session.logout", "user", p->user_id, p->unit_id, NULL,
 		                  NULL, NULL, err);

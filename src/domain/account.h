@@ -49,13 +49,15 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
 int account_user_get(struct store *st, int64_t id, struct user *u, struct zw_err *err);
 int account_user_list(struct store *st, const struct list_query *q, struct buf *out,
                       struct list_page *page, struct zw_err *err);
-/* Reset a password (manager); ends the user's sessions. */
+/* Reset a password (manager); ends all the user's sessions, keeps their API tokens. */
 int account_password_reset(struct store *st, const struct account_cfg *cfg,
                            const struct principal *by, int64_t id, const char *password,
                            struct zw_err *err);
+/* A user changes their own password: their other sessions end (the one making the change,
+ * keep_token, stays); their API tokens stay valid. */
 int account_password_change(struct store *st, const struct account_cfg *cfg,
-                            const struct principal *by, const char *old_pw, const char *new_pw,
-                            struct zw_err *err);
+                            const struct principal *by, const char *keep_token, const char *old_pw,
+                            const char *new_pw, struct zw_err *err);
 void user_free(struct user *u);
 
 struct session_info {
@@ -93,8 +95,10 @@ int store_user_set_password(struct sconn *c, int64_t id, const char *pwhash, int
 
 int store_session_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *csrf,
                          const char *source, int64_t now, int64_t expires, struct zw_err *err);
+/* End one session (token_hash), or all of a user's sessions but keep_hash, and with
+ * revoke_tokens also revoke the user's API tokens. */
 int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
-                       struct zw_err *err);
+                       const char *keep_hash, bool revoke_tokens, struct zw_err *err);
 int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int64_t *user_id,
                        char csrf[40], bool *is_session, struct zw_err *err);
 int store_token_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *name,

@@ -133,7 +133,8 @@ int store_session_insert(struct sconn *c, const char *token_hash, int64_t user_i
 	return sq_exec_stmt(c, s, err);
 }
 
-int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash, struct zw_err *err)
+int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
+                       const char *keep_hash, bool revoke_tokens, struct zw_err *err)
 {
 	sqlite3_stmt *s;
 	if (token_hash) {
@@ -141,14 +142,17 @@ int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
 		if (s)
 			sq_text(s, 1, token_hash);
 	} else {
-		s = sq_prepare(c, "DELETE FROM sessions WHERE user_id = ?", err);
-		if (s)
+		s = sq_prepare(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+		               err);
+		if (s) {
 			sqlite3_bind_int64(s, 1, user_id);
+			sq_text(s, 2, keep_hash ? keep_hash : "");
+		}
 	}
 	if (!s)
 		return -ZW_EINTERNAL;
 	int rc = sq_exec_stmt(c, s, err);
-	if (rc || token_hash)
+	if (rc || !revoke_tokens)
 		return rc;
 	s = sq_prepare(c, "UPDATE api_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0",
 	               err);

@@ -54,11 +54,19 @@ static int bind_all(sqlite3_stmt *s, const struct list_query *q)
 		case LQ_LE_INT:
 		case LQ_IN_UNIT:
 			sqlite3_bind_int64(s, i++, f->ival);
-			break;
-		case LQ_LIKE: {
-			char pat[300];
-			snprintf(pat, sizeof(pat), "%%%s%%", f->val);
-			sqlite3_bind_text(s, i++, pat, -1, SQLITE_TRANSIENT);
+			break;		case LQ_LIKE: {
+			/* %, _ and \ in the user's text are literal characters */
+			char pat[2 * 256 + 3];
+			size_t o = 0;
+			pat[o++] = '%';
+			for (const char *p = f->val; *p && o < sizeof(pat) - 3; p++) {
+				if (*p == '%' || *p == '_' || *p == '\\')
+					pat[o++] = '\\';
+				pat[o++] = *p;
+			}
+			pat[o++] = '%';
+			pat[o] = 0;
+			sqlite3_bind_text(s, i++, pat, (int)o, SQLITE_TRANSIENT);
 			break;
 		}
 		default:

@@ -133,7 +133,7 @@ class ProfileCase:
             self.assertIn("依据条款：%s" % e["gate"], p.stderr)
             self.assertEqual(self.get("/api/v1/units/%d" % uid)["status"], "申请中")
             for kind in e["kinds"]:
-                r = self.api("POST", "/api/v1/units/%d/agreements" % uid, {"kind": kind, "signed_on": "2025-05-05"})
+                r = self.api("POST", "/api/v1/units/%d/agreements" % uid, {"kind": kind, "signed_on": "2024-05-05"})
                 self.assertEqual(r.status, 201, r)
             p = run_cli("unit", "set", str(uid), "--status", "已接入", db=self.srv.db, check=False)
         self.assertEqual(p.returncode, 0, p)

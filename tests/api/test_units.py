@@ -446,9 +446,9 @@ class Units(RegistryTest):
         self.assertError(self.srv.as_("unit", "PATCH", U + "/2", {"note": "x"}), 403)
 
     def test_no_unit_agreements_in_tongbai(self):
-        r = self.api("POST", U + "/1/agreements", {"kind": "om_agreement", "signed_on": "2025-01-01"})
+        r = self.api("POST", U + "/1/agreements", {"kind": "om_agreement", "signed_on": "2024-01-01"})
         self.assertError(r, 400, field="kind")
-        r = self.api("POST", U + "/1/agreements", {"kind": "confidentiality", "signed_on": "2025-01-01"})
+        r = self.api("POST", U + "/1/agreements", {"kind": "confidentiality", "signed_on": "2024-01-01"})
         self.assertError(r, 400, field="kind")
 
 
@@ -456,7 +456,7 @@ class Jiaxian(RegistryTest):
     profile = "jiaxian"
 
     def agreement(self, uid, kind, **extra):
-        body = {"kind": kind, "signed_on": "2025-03-01", "signatories": "王局长"}
+        body = {"kind": kind, "signed_on": "2024-03-01", "signatories": "王局长"}
         body.update(extra)
         return self.api("POST", "%s/%d/agreements" % (U, uid), body)
 
@@ -495,9 +495,9 @@ class Jiaxian(RegistryTest):
         self.assertError(self.agreement(uid, "security_commitment"), 400, field="kind")  # LN's kind
         self.assertError(self.agreement(uid, "保密协议"), 400, field="kind")  # the name, not the kind
         self.assertError(self.agreement(uid, "staff_confidentiality"), 400, field="kind")
-        self.assertError(self.api("POST", path, {"signed_on": "2025-01-01"}), 400, field="kind")
+        self.assertError(self.api("POST", path, {"signed_on": "2024-01-01"}), 400, field="kind")
         self.assertError(self.agreement(uid, "confidentiality", signed_on="2099-01-01"), 400, field="signed_on")
-        self.assertError(self.agreement(uid, "confidentiality", signed_on="2025-02-30"), 400, field="signed_on")
+        self.assertError(self.agreement(uid, "confidentiality", signed_on="2024-02-30"), 400, field="signed_on")
         self.assertError(self.agreement(uid, "confidentiality", signed_on=None), 400, field="signed_on")
         self.assertError(self.agreement(uid, "confidentiality", name="自定义"), 400, field="name")
         self.assertError(self.agreement(uid, "confidentiality", scan_sha256="0" * 64), 400, field="scan_sha256")
@@ -506,7 +506,7 @@ class Jiaxian(RegistryTest):
         a = self.ok(r, 201)
         self.assertEqual(r.header("ETag"), '"r1"')
         self.assertEqual((a["unit_id"], a["kind"], a["name"], a["signed_on"], a["signatories"]),
-                         (uid, "confidentiality", "保密协议", "2025-03-01", "王局长"))
+                         (uid, "confidentiality", "保密协议", "2024-03-01", "王局长"))
         self.assertIsNone(a["scan_sha256"])
         ap = "%s/%d" % (path, a["id"])
         r = self.api("GET", ap)
@@ -522,7 +522,7 @@ class Jiaxian(RegistryTest):
         self.assertError(self.api("GET", "%s/1/agreements/%d" % (U, a["id"])), 404)
         self.assertError(self.api("GET", U + "/999999/agreements"), 404)
         self.assertError(self.api("POST", U + "/999999/agreements",
-                                  {"kind": "confidentiality", "signed_on": "2025-01-01"}), 404)
+                                  {"kind": "confidentiality", "signed_on": "2024-01-01"}), 404)
         self.assertError(self.api("DELETE", ap, headers={"If-Match": '"r1"'}), 412)
         self.assertEqual(self.api("DELETE", ap, headers={"If-Match": '"r2"'}).status, 204)
         self.assertError(self.api("GET", ap), 404)
@@ -669,7 +669,7 @@ class Luoning(RegistryTest):
         # Signing drops the unit, and only that unit.
         one = sorted(items, key=lambda i: i["unit_id"])[0]
         r = self.api("POST", "%s/%d/agreements" % (U, one["unit_id"]),
-                     {"kind": "security_commitment", "signed_on": "2025-06-01", "signatories": "局长"})
+                     {"kind": "security_commitment", "signed_on": "2024-06-01", "signatories": "局长"})
         a = self.ok(r, 201)
         self.assertEqual(a["name"], "安全保密承诺书")
         self.assertEqual(self.audit("agreement", a["id"])[0]["clause"], "LN-17")
@@ -699,8 +699,8 @@ class Luoning(RegistryTest):
         e = self.assertError(self.set_status(uid, "已接入"), 422, code="rule")
         self.assertEqual(e["clause"], "LN-17")
         self.ok(self.api("POST", "%s/%d/agreements" % (U, uid),
-                         {"kind": "security_commitment", "signed_on": "2025-06-01"}), 201)
+                         {"kind": "security_commitment", "signed_on": "2024-06-01"}), 201)
         u = self.ok(self.set_status(uid, "已接入"))
         self.assertEqual((u["status"], u["status_clause"]), ("已接入", "LN-16"))
         self.assertError(self.api("POST", "%s/%d/agreements" % (U, uid),
-                                  {"kind": "carrier_commitment", "signed_on": "2025-06-01"}), 400, field="kind")
+                                  {"kind": "carrier_commitment", "signed_on": "2024-06-01"}), 400, field="kind")
