@@ -8,20 +8,27 @@
 #include "core/clock.h"
 #include "core/parse.h"
 
-/* Read a string member, refusing anything else in the object. */
-static int strict_strings(json_t *body, const char *const *allowed, struct zw_err *err)
+/* Check the members of a small request object: each spec is "name:s" (string) or "name:i"
+ * (integer); null is allowed for either; anything else is refused naming the member. */
+static int strict_members(json_t *body, const char *const *spec, struct zw_err *err)
 {
 	const char *key;
 	json_t *v;
 	json_object_foreach(body, key, v)
 	{
-		bool ok = false;
-		for (const char *const *a = allowed; *a; a++)
-			ok |= strcmp(*a, key) == 0;
-		if (!ok)
+		char type = 0;
+		size_t n = strlen(key);
+		for (const char *const *sp = spec; *sp; sp++)
+			if (strncmp(*sp, key, n) == 0 && (*sp)[n] == ':')
+				type = (*sp)[n + 1];
+		if (!type)
 			return zw_errf(err, ZW_EINVALID, key, "未知字段“%.40s”", key);
-		if (!json_is_string(v) && !json_is_null(v) && !json_is_integer(v))
-			return zw_errf(err, ZW_EINVALID, key, "字段“%s”类型不正确", key);
+		if (json_is_null(v))
+			continue;
+		if (type == 's' && !json_is_string(v))
+			return zw_errf(err, ZW_EINVALID, key, "字段“%s”应为字符串", key);
+		if (type == 'i' && !json_is_integer(v))
+			return zw_errf(err, ZW_EINVALID, key, "字段“%s”应为整数", key);
 	}
 	return 0;
 }
@@ -38,9 +45,9 @@ void h_login(struct req *r)
 	if (!body)
 		return;
 	struct zw_err err = {0};
-	static const char *const allowed[] = {"username", "password", NULL};
+	static const char *const allowed[] = {"username:s", "password:s", NULL};
 	const char *user = str_member(body, "username"), *pw = str_member(body, "password");
-	if (strict_strings(body, allowed, &err) < 0) {
+	if (strict_members(body, allowed, &err) < 0) {
 		reply_error(r, &err);
 	} else if (!user || !*user || strlen(user) > 64) {
 		reply_code(r, ZW_EINVALID, "username", "请填写用户名");
@@ -144,8 +151,8 @@ void h_password_change(struct req *r)
 	if (!body)
 		return;
 	struct zw_err err = {0};
-	static const char *const allowed[] = {"old_password", "new_password", NULL};
-	if (strict_strings(body, allowed, &err) == 0 &&
+	static const char *const allowed[] = {"old_password:s", "new_password:s", NULL};
+	if (strict_members(body, allowed, &err) == 0 &&
 	    account_password_change(r->srv->st, &r->srv->acct, &r->who, r->token,
 	                            str_member(body, "old_password"),
 	                            str_member(body, "new_password"), &err) == 0)
@@ -181,10 +188,10 @@ void h_tokens_create(struct req *r)
 	if (!body)
 		return;
 	struct zw_err err = {0};
-	static const char *const allowed[] = {"name", "user_id", "expires_at", NULL};
+	static const char *const allowed[] = {"name:s", "user_id:i", "expires_at:s", NULL};
 	int64_t uid = r->who.user_id, exp = 0, id = 0;
 	char token[64];
-	int rc = strict_strings(body, allowed, &err);
+	int rc = strict_members(body, allowed, &err);
 	json_t *u = json_object_get(body, "user_id");
 	if (!rc && u && !json_is_null(u)) {
 		if (!json_is_integer(u) || json_integer_value(u) <= 0)

@@ -150,24 +150,39 @@ static int authenticate(struct req *r, struct zw_err *err)
 }
 
 struct param_check {
-	const char *allowed; /* space-separated names */
-	const char **bad;
+	const char *allowed; /* space-separated names, or "*" for any */
+	char bad[64];
+	const char *why;
 };
 
-static enum MHD_Result unknown_param(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
+/* Every query parameter: known to the route, and text without NUL or control characters
+ * (a %00 would otherwise cut the value short without anyone noticing). */
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
 {
-	(void)kind, (void)value;
+	(void)kind;
 	struct param_check *pc = cls;
-	size_t n = strlen(key);
+	snprintf(pc->bad, sizeof(pc->bad), "%.40s", key);
+	if (!utf8_valid(pc->bad, strlen(pc->bad), false))
+		snprintf(pc->bad, sizeof(pc->bad), "?");
+	if (key_size != strlen(key) || !utf8_valid(key, key_size, false)) {
+		pc->why = "参数名含有非法字符";
+		return MHD_NO;
+	}
+	if (value && (value_size != strlen(value) || !utf8_valid(value, value_size, false))) {
+		pc->why = "参数值含有空字符、控制字符或无效编码";
+		return MHD_NO;
+	}
+	if (strcmp(pc->allowed, "*") == 0)
+		return MHD_YES;
 	for (const char *p = pc->allowed; *p;) {
 		const char *sp = strchr(p, ' ');
 		size_t len = sp ? (size_t)(sp - p) : strlen(p);
-		if (len == n && strncmp(p, key, n) == 0)
+		if (len == key_size && strncmp(p, key, len) == 0)
 			return MHD_YES;
 		p += len + (sp ? 1 : 0);
 	}
-	*pc->bad = key;
+	pc->why = "不支持的查询参数";
 	return MHD_NO;
 }
 
@@ -200,14 +215,11 @@ void route_dispatch(struct req *r)
 		reply_code(r, ZW_EMETHOD, NULL, NULL);
 		return;
 	}
-	if (strcmp(hit->params, "*") != 0) {
-		const char *bad = NULL;
-		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, unknown_param,
-		                          &(struct param_check){hit->params, &bad});
-		if (bad) {
-			reply_code(r, ZW_EINVALID, bad, "不支持的查询参数“%.40s”", bad);
-			return;
-		}
+	struct param_check pc = {hit->params, "", NULL};
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
+	if (pc.why) {
+		reply_code(r, ZW_EINVALID, pc.bad, "%s：“%s”", pc.why, pc.bad);
+		return;
 	}
 	if (!(hit->flags & ROUTE_PUBLIC)) {
 		struct zw_err err = {0};

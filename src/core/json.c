@@ -1,8 +1,47 @@
 #include "core/json.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/parse.h"
+
+/* Does any string (or key) under v hold a NUL? *where: the top-level member it is in. */
+static bool has_nul(json_t *v, const char *member, const char **where)
+{
+	if (json_is_string(v)) {
+		if (strlen(json_string_value(v)) != json_string_length(v)) {
+			*where = member;
+			return true;
+		}
+		return false;
+	}
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+		{
+			if (has_nul(x, member, where))
+				return true;
+		}
+		return false;
+	}
+	if (json_is_object(v)) {
+		const char *key;
+		size_t klen;
+		json_t *x;
+		json_object_keylen_foreach(v, key, klen, x)
+		{
+			const char *m = *member ? member : key;
+			if (strlen(key) != klen) {
+				*where = "";
+				return true;
+			}
+			if (has_nul(x, m, where))
+				return true;
+		}
+	}
+	return false;
+}
 
 json_t *json_parse_body(const char *body, size_t len, struct zw_err *err)
 {
@@ -11,14 +50,23 @@ json_t *json_parse_body(const char *body, size_t len, struct zw_err *err)
 		zw_errf(err, ZW_EBADJSON, "", "请求体为空，应为 JSON");
 		return NULL;
 	}
-	if (!utf8_valid(body, len, true)) {
+	if (!utf8_wellformed(body, len)) {
 		zw_errf(err, ZW_EBADJSON, "", "请求体不是有效的 UTF-8 文本");
 		return NULL;
 	}
-	json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-	if (!v)
+	/* \u0000 is parsed (and then refused by name) so no string is silently cut short. */
+	json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	if (!v) {
 		zw_errf(err, ZW_EBADJSON, "", "JSON 格式错误（第 %d 行第 %d 列）：%s", je.line,
 		        je.column, je.text);
+		return NULL;
+	}
+	const char *where = NULL;
+	if (has_nul(v, "", &where)) {
+		zw_errf(err, ZW_EINVALID, where, "字段“%s”含有空字符（\\u0000）", where);
+		json_decref(v);
+		return NULL;
+	}
 	return v;
 }
 

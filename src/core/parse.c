@@ -180,13 +180,20 @@ int parse_time(const char *s, int64_t *out)
 	return 0;
 }
 
-bool utf8_valid(const char *str, size_t len, bool allow_newlines)
+enum utf8_mode { U8_TEXT, U8_MULTILINE, U8_ANY };
+
+static bool utf8_check(const char *str, size_t len, enum utf8_mode mode)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	bool allow_newlines = mode == U8_MULTILINE;
 	size_t i = 0;
 	while (i < len) {
 		unsigned c = s[i];
 		if (c < 0x80) {
+			if (mode == U8_ANY) {
+				i++;
+				continue;
+			}
 			if (c == 0 || c == 0x7f)
 				return false;
 			if (c < 0x20 && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
@@ -221,6 +228,16 @@ bool utf8_valid(const char *str, size_t len, bool allow_newlines)
 		i += (size_t)n + 1;
 	}
 	return true;
+}
+
+bool utf8_valid(const char *s, size_t len, bool allow_newlines)
+{
+	return utf8_check(s, len, allow_newlines ? U8_MULTILINE : U8_TEXT);
+}
+
+bool utf8_wellformed(const char *s, size_t len)
+{
+	return utf8_check(s, len, U8_ANY);
 }
 
 size_t utf8_chars(const char *s)

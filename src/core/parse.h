@@ -22,6 +22,8 @@ void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d);
 /* Well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF), no NUL, and no C0
  * control characters except, when allow_newlines, \n \r \t. */
 bool utf8_valid(const char *s, size_t len, bool allow_newlines);
+/* Well-formed UTF-8 encoding, whatever the characters (NUL and controls included). */
+bool utf8_wellformed(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */
 size_t utf8_chars(const char *s);
 

@@ -10,6 +10,7 @@
 #include "core/parse.h"
 #include "domain/audit.h"
 #include "store/rec.h"
+#include "store/registry.h"
 
 static const char *const role_values[] = {"manager",    "authority",  "operator", "carrier",
                                           "unit_admin", "supervisor", "auditor",  NULL};
@@ -126,6 +127,16 @@ static int role_unit_check(const struct user *u, struct zw_err *err)
 	return 0;
 }
 
+static int unit_ref_check(struct sconn *c, const struct user *u, struct zw_err *err)
+{
+	if (u->unit_id <= 0)
+		return 0;
+	int found = store_unit_exists(c, u->unit_id);
+	if (found < 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	return found ? 0 : zw_errf(err, ZW_EINVALID, "unit_id", "所属单位不存在");
+}
+
 static json_t *user_json_public(const struct user *u)
 {
 	return rec_to_json(&user_schema, u);
@@ -148,11 +159,12 @@ int account_user_create(struct store *st, const struct account_cfg *cfg, const s
 	if ((rc = store_begin(st, &tx, err)))
 		return rc;
 	int64_t now = clock_now();
-	rc = store_user_insert(store_tx_conn(tx), u, hash, now, id, err);
+	rc = unit_ref_check(store_tx_conn(tx), u, err);
+	if (!rc)
+		rc = store_user_insert(store_tx_conn(tx), u, hash, now, id, err);
 	if (rc == -ZW_ECONFLICT) {
 		zw_err_clear(err);
-		rc = zw_errf(err, ZW_ECONFLICT, "username", "用户名“%s”已存在，或所属单位不存在",
-		             u->username);
+		rc = zw_errf(err, ZW_ECONFLICT, "username", "用户名“%s”已存在", u->username);
 	}
 	if (!rc) {
 		struct user saved = {0};
@@ -207,6 +219,8 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
 	}
 	if (!rc)
 		rc = role_unit_check(&cur, err);
+	if (!rc)
+		rc = unit_ref_check(c, &cur, err);
 	if (!rc && by->user_id == id && (cur.disabled || strcmp(cur.role, "manager") != 0) &&
 	    by->role == ROLE_MANAGER)
 		rc = zw_errf(err, ZW_EINVALID, "role", "不能停用自己或取消自己的管理员角色");

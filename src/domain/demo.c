@@ -1,5 +1,6 @@
 #include "domain/demo.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,13 +61,30 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	u.type = strdup(conf_str(s, "type", ""));
 	u.level = strdup(conf_str(s, "level", ""));
 	u.address = subst(conf_str(s, "address", ""), county);
-	const char *st = status_for(x->prof, conf_str(s, "status", "applying"));
-	u.status = strdup(st ? st : "申请中");
+	const char *target = status_for(x->prof, conf_str(s, "status", "applying"));
+	if (!target)
+		target = "申请中";
+	bool signed_all = strcmp(conf_str(s, "agreements", "signed"), "signed") == 0;
+	/* Units with their agreements go the regular way (apply, sign, connect); the others
+	 * were connected before the regulation and wait on the 补签 list where the profile
+	 * allows that, else they are still applying. */
+	u.status = strdup(signed_all ? "申请中" : target);
+	if (!signed_all && strcmp(target, "申请中") != 0)
+		u.connected_on = strdup("2016-03-01");
 	const char *parent = conf_str(s, "parent", NULL);
 	for (size_t i = 0; parent && i < nkeys; i++)
 		if (strcmp(keys[i].key, parent) == 0)
 			u.parent_id = keys[i].id;
 	int rc = unit_create(x, &u, 0, id, err);
+	if (rc == -ZW_ERULE) {
+		zw_err_clear(err);
+		free(u.status);
+		free(u.connected_on);
+		u.status = strdup("申请中");
+		u.connected_on = NULL;
+		target = "申请中";
+		rc = unit_create(x, &u, 0, id, err);
+	}
 	unit_free(&u);
 	if (rc)
 		return rc;
@@ -94,7 +112,7 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 			leader = s->entries[i].value;
 		res->contacts++;
 	}
-	if (strcmp(conf_str(s, "agreements", "signed"), "signed") != 0)
+	if (!signed_all)
 		return 0;
 	for (size_t k = 0; k < x->prof->nagreements; k++) {
 		const struct agreement_kind *a = &x->prof->agreements[k];
@@ -116,7 +134,19 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 			return rc;
 		res->agreements++;
 	}
-	return 0;
+	if (strcmp(target, "申请中") == 0)
+		return 0;
+	if ((rc = unit_set_status(x, *id, "已接入", NULL, NULL, 0, err)))
+		return rc;
+	static const struct {
+		const char *status, *reason;
+	} reasons[] = {{"暂停", "安全检查发现终端感染病毒，限期整改"},
+	               {"已撤销入网资格", "多次私改IP地址，情节严重"},
+	               {"已拆机", "单位搬迁，原线路不再使用"}};
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(target, reasons[i].status) == 0)
+			rc = unit_set_status(x, *id, target, NULL, reasons[i].reason, 0, err);
+	return rc;
 }
 
 int demo_seed(struct store *st, const struct profile *prof, const struct account_cfg *acct,

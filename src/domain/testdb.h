@@ -50,12 +50,14 @@ static inline void testdb_close(struct testdb *t)
 	testdb_remove(t->path);
 }
 
+/* A unit; one registered as connected is dated 2016 (before every regulation but MY's). */
 static inline int64_t testdb_unit(struct testdb *t, const char *name, const char *status)
 {
 	struct unit u = {.name = (char *)name,
 	                 .type = (char *)"党政机关",
 	                 .level = (char *)"县直",
-	                 .status = status ? strdup(status) : NULL};
+	                 .status = status ? strdup(status) : NULL,
+	                 .connected_on = status ? (char *)"2016-03-01" : NULL};
 	int64_t id = 0;
 	struct zw_err err = {0};
 	if (unit_create(&t->x, &u, 0, &id, &err))

@@ -1,5 +1,7 @@
 #include "domain/unit.h"
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@ static const struct rec_field unit_fields[] = {
     F(status_clause, REC_TEXT, REC_READONLY, struct unit, "状态依据条款", 32),
     F(status_reason, REC_TEXT, REC_READONLY, struct unit, "状态变更原因", 500),
     F(status_at, REC_TIME, REC_READONLY, struct unit, "状态变更时间", 0),
+    F(connected_on, REC_DATE, REC_FIXED | REC_NULLABLE, struct unit, "接入日期", 10),
     F(note, REC_TEXT, REC_MULTILINE, struct unit, "备注", 1000),
     FMETA(struct unit),
 };
@@ -218,6 +221,46 @@ static int check_agreements(struct sconn *c, const struct profile *prof, int64_t
 	return 0;
 }
 
+/*
+ * Registering a unit that is already connected (or suspended) is a connection too: it needs
+ * every agreement the profile requires for connection, and a new unit has none yet. The one
+ * exception is the regulation's own: a kind marked backfill (LN-17 补签) may be signed later
+ * by a unit connected before the regulation took effect, which connected_on must show. Such
+ * units then stand on the 补签 list (agreements_missing).
+ */
+static int creation_gate(const struct profile *prof, const struct unit *u, struct zw_err *err)
+{
+	int32_t since = INT32_MIN, today = clock_today_cn();
+	if (u->connected_on && parse_date(u->connected_on, &since) == 0 && since > today)
+		return zw_errf(err, ZW_EINVALID, "connected_on", "接入日期不能晚于今天");
+	if (strcmp(u->status, "已接入") != 0 && strcmp(u->status, "暂停") != 0)
+		return 0;
+	for (size_t i = 0; i < prof->nagreements; i++) {
+		const struct agreement_kind *a = &prof->agreements[i];
+		if (!a->required_for_connection || strcmp(a->party, "unit") != 0)
+			continue;
+		bool before = u->connected_on && prof->effective != PROFILE_NO_DATE &&
+		              since < prof->effective;
+		if (a->backfill && before)
+			continue;
+		char cl[32], eff[11] = "";
+		profile_first_clause(a->clause, cl, sizeof(cl));
+		if (prof->effective != PROFILE_NO_DATE)
+			format_date(prof->effective, eff);
+		if (a->backfill)
+			return zw_err_clause(err, ZW_ERULE, "status", cl,
+			                     "依据%s，接入须先签署《%s》。如该单位在办法施行（%s）"
+			                     "前已接入，请填写接入日期 connected_on，"
+			                     "单位将列入补签名单",
+			                     cl, a->name, eff);
+		return zw_err_clause(
+		    err, ZW_ERULE, "status", cl,
+		    "依据%s，接入须先签署《%s》：请先登记为“申请中”，登记协议后再接入", cl,
+		    a->name);
+	}
+	return 0;
+}
+
 struct unit_op {
 	const struct ctx *x;
 	int64_t id, if_rev;
@@ -269,6 +312,8 @@ static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct u
 	u->status_clause = *clause ? strdup(clause) : NULL;
 	u->status_at = clock_now();
 	if (u->parent_id && (rc = check_parent(c, 0, u->parent_id, op->err)))
+		return rc;
+	if ((rc = creation_gate(op->x->prof, u, op->err)))
 		return rc;
 	rc = store_rec_insert(c, "units", &unit_schema, u, clock_now(), op->out_id, op->err);
 	if (rc == -ZW_ECONFLICT) {
@@ -396,6 +441,11 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 		free(cur.status_reason);
 		cur.status_reason = strdup(op->reason ? op->reason : "");
 		cur.status_at = clock_now();
+		if (strcmp(op->status, "已接入") == 0 && !cur.connected_on) {
+			char today[11];
+			format_date(clock_today_cn(), today);
+			cur.connected_on = strdup(today);
+		}
 		if (!cur.status || !cur.status_clause || !cur.status_reason)
 			rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
 		if (!rc)

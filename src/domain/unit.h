@@ -35,6 +35,7 @@ struct unit {
 	int64_t parent_id;
 	char *status, *status_clause, *status_reason;
 	int64_t status_at;
+	char *connected_on; /* date it was first connected, YYYY-MM-DD, or NULL */
 	char *note;
 	int64_t created_at, updated_at, rev;
 };

@@ -86,6 +86,16 @@ static void test_backfill_list(void **state)
 	int64_t b = testdb_unit(&t, "洛宁县乙局", "已接入");
 	testdb_unit(&t, "洛宁县丙局", NULL); /* still applying: not in the backlog */
 	struct zw_err err = {0};
+	/* Registered as connected since after LN took effect: refused, it needed the 承诺书. */
+	struct unit late = {.name = (char *)"洛宁县丁局",
+	                    .type = (char *)"其他",
+	                    .level = (char *)"县直",
+	                    .status = (char *)"已接入",
+	                    .connected_on = (char *)"2020-01-01"};
+	int64_t lid;
+	assert_int_equal(unit_create(&t.x, &late, 0, &lid, &err), -ZW_ERULE);
+	assert_string_equal(err.clause, "LN-17");
+	zw_err_clear(&err);
 	const struct agreement_kind *k = NULL;
 	for (size_t i = 0; i < t.prof->nagreements; i++)
 		if (t.prof->agreements[i].backfill)

@@ -331,16 +331,20 @@ class RoleMatrix:
                    audit=("session.logout", "user"), ok=ok)
 
     def c_password_change(self, who):
-        tok, uid = None, 0
+        tok, uid, name = None, 0, None
         if who != "anon":
             uid, name = self.mk_user(who)
             tok = self.fresh_session(name)
+            other_session = self.fresh_session(name)
         old = self.srv.sql("SELECT pwhash FROM users WHERE id = ?", (uid,))
         new_pw = "Nieuw2026pass"
 
         def ok(r):
             self.assertNotEqual(self.srv.sql("SELECT pwhash FROM users WHERE id = ?", (uid,)), old)
-            self.assertEqual(self.srv.request("GET", "/api/v1/session", token=tok).status, 401)
+            # The user's other sessions end; the one that made the change goes on.
+            self.assertEqual(self.srv.request("GET", "/api/v1/session", token=other_session).status,
+                             401)
+            self.assertEqual(self.srv.request("GET", "/api/v1/session", token=tok).status, 200)
             self.fresh_session(name, new_pw)
 
         return Req("/api/v1/session/password", token=tok,
@@ -929,8 +933,14 @@ class RolesLuoning(RoleMatrix, ServerTest):
     def test_unit_admin_missing_list_is_own_unit_only(self):
         """The 补签 backlog: the manager sees every connected unit lacking the agreement, the
         unit_admin exactly its own unit and nothing of the others."""
-        # Make the unit_admin's unit lack the agreement (fixtures of the matrix live there too).
-        self.db_exec("DELETE FROM agreements WHERE unit_id = ? AND kind = ?", (self.own, self.unit_kind))
+        # Make the unit_admin's unit lack the agreement for the length of this test (the
+        # matrix's fixtures live there too, so they are relabelled and put back, not deleted).
+        ids = [i for (i,) in self.srv.sql("SELECT id FROM agreements WHERE unit_id = ? AND kind = ?",
+                                          (self.own, self.unit_kind))]
+        marks = ",".join("?" * len(ids))
+        self.db_exec("UPDATE agreements SET kind = 'hidden' WHERE id IN (%s)" % marks, ids)
+        self.addCleanup(self.db_exec, "UPDATE agreements SET kind = ? WHERE id IN (%s)" % marks,
+                        [self.unit_kind] + ids)
         self.db_exec("UPDATE units SET status = '已接入' WHERE id = ?", (self.own,))
         before = self.srv.counts()
         full = self.srv.as_("admin", "GET", "/api/v1/agreements/missing")

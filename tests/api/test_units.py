@@ -631,15 +631,23 @@ class Jiaxian(RegistryTest):
         self.assertError(self.srv.as_("unit", "GET", U + "/3/agreements"), 404)
         self.assertError(self.srv.as_("carrier", "GET", U + "/2/agreements"), 403)
 
-    def test_missing_lists_unsigned_connected_units(self):
-        # Under JX both unit kinds are required for connection (no backfill flag): the demo's
-        # connected units without agreements are listed, each missing both kinds.
+    def test_no_unit_connected_without_agreements(self):
+        # Under JX both unit kinds are required for connection and there is no 补签 (backfill):
+        # the demo's units without agreements stay 申请中, and nothing is on the missing list.
         items = self.ok(self.api("GET", "/api/v1/agreements/missing"))["items"]
-        self.assertEqual({i["unit_name"] for i in items}, {n.replace("洛宁县", "佳县") for n in Luoning.UNSIGNED})
-        for it in items:
-            self.assertEqual(it["status"], "已接入")
-            self.assertEqual(sorted(m["kind"] for m in it["missing"]), ["confidentiality", "security_responsibility"])
-            self.assertTrue(all(m["clauses"] == ["JX-9"] and m["backfill"] is False for m in it["missing"]), it)
+        self.assertEqual(items, [])
+        for name in Luoning.UNSIGNED:
+            rows = self.srv.sql("SELECT status FROM units WHERE name = ?", (name.replace("洛宁县", "佳县"),))
+            self.assertEqual(rows, [("申请中",)], name)
+        # Registering a unit as already connected is a connection too: refused under JX-9,
+        # even with a connected_on date before the regulation (JX has no 补签).
+        before = self.srv.counts()
+        for extra in ({}, {"connected_on": "2016-03-01"}):
+            body = {"name": "佳县直接接入测试单位", "type": "其他", "level": "县直", "status": "已接入"}
+            body.update(extra)
+            e = self.assertError(self.api("POST", "/api/v1/units", body), 422, field="status", code="rule")
+            self.assertEqual(e["clause"], "JX-9")
+        self.assertEqual(self.srv.counts(), before)
 
 
 class Luoning(RegistryTest):
