@@ -54,7 +54,8 @@ static int bind_all(sqlite3_stmt *s, const struct list_query *q)
 		case LQ_LE_INT:
 		case LQ_IN_UNIT:
 			sqlite3_bind_int64(s, i++, f->ival);
-			break;		case LQ_LIKE: {
+			break;
+		case LQ_LIKE: {
 			/* %, _ and \ in the user's text are literal characters */
 			char pat[2 * 256 + 3];
 			size_t o = 0;
