@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (rec_from_json(schemas[i], v, create, rec, &present, &err) == 0) {
 				struct buf b;
 				buf_init(&b, 1 << 20);
-				if (rec_write_json(&b, schemas[i], rec, false) < 0)
+				if (rec_write_json(&b, schemas[i], rec) < 0)
 					abort();
 				json_t *back = json_loadb(b.p, b.len, 0, NULL);
 				json_t *want = rec_to_json(schemas[i], rec);

@@ -77,16 +77,21 @@ char *json_compact(const json_t *v)
 
 int json_write_str(struct buf *b, const char *s)
 {
+	return json_write_strn(b, s, strlen(s));
+}
+
+int json_write_strn(struct buf *b, const char *s, size_t n)
+{
 	static const char hex[] = "0123456789abcdef";
 	int rc = buf_append(b, "\"", 1);
-	const char *run = s;
-	for (const char *p = s; *p && !rc; p++) {
+	const char *run = s, *end = s + n;
+	for (const char *p = s; p < end && !rc; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		rc |= buf_append(b, run, (size_t)(p - run));
 		char esc[7] = {'\\', (char)c, 0};
-		size_t n = 2;
+		size_t k = 2;
 		switch (c) {
 		case '"':
 		case '\\':
@@ -112,12 +117,12 @@ int json_write_str(struct buf *b, const char *s)
 			esc[3] = '0';
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 15];
-			n = 6;
+			k = 6;
 		}
-		rc |= buf_append(b, esc, n);
+		rc |= buf_append(b, esc, k);
 		run = p + 1;
 	}
-	rc |= buf_append(b, run, strlen(run));
+	rc |= buf_append(b, run, (size_t)(end - run));
 	rc |= buf_append(b, "\"", 1);
 	return rc ? -1 : 0;
 }

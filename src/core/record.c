@@ -1,5 +1,6 @@
 #include "core/record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,6 +166,12 @@ json_t *rec_to_json(const struct rec_schema *sc, const void *rec)
 		if (is_text(f->type)) {
 			const char *s = *CFIELD(rec, f, char *);
 			v = s ? json_string(s) : json_null();
+			if (f->codes) {
+				char key[80];
+				const char *code = rec_code(f, s, s ? strlen(s) : 0);
+				snprintf(key, sizeof(key), "%s_code", f->name);
+				json_object_set_new(o, key, code ? json_string(code) : json_null());
+			}
 		} else if (f->type == REC_BOOL) {
 			v = json_boolean(*CFIELD(rec, f, bool));
 		} else if (f->type == REC_TIME) {
@@ -198,7 +205,17 @@ static size_t fmt_i64(int64_t v, char out[24])
 	return k;
 }
 
-int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec, bool open)
+const char *rec_code(const struct rec_field *f, const char *value, size_t len)
+{
+	if (!f->codes || !value)
+		return NULL;
+	for (size_t k = 0; f->enums[k]; k++)
+		if (strlen(f->enums[k]) == len && memcmp(f->enums[k], value, len) == 0)
+			return f->codes[k];
+	return NULL;
+}
+
+int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct rec_source *src)
 {
 	int rc = buf_append(b, "{", 1);
 	for (size_t i = 0; i < sc->nfields && !rc; i++) {
@@ -207,26 +224,56 @@ int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec, 
 		rc |= buf_puts(b, f->name);
 		rc |= buf_append(b, "\":", 2);
 		if (is_text(f->type)) {
-			const char *s = *CFIELD(rec, f, char *);
-			rc |= s ? json_write_str(b, s) : buf_append(b, "null", 4);
-		} else if (f->type == REC_BOOL) {
-			rc |= buf_puts(b, *CFIELD(rec, f, bool) ? "true" : "false");
+			size_t len = 0;
+			const char *s = src->text(src->ctx, i, f, &len);
+			rc |= s ? json_write_strn(b, s, len) : buf_append(b, "null", 4);
+			if (f->codes) {
+				const char *code = rec_code(f, s, len);
+				rc |= buf_append(b, ",\"", 2) | buf_puts(b, f->name) |
+				      buf_append(b, "_code\":", 7);
+				rc |= code ? json_write_str(b, code) : buf_append(b, "null", 4);
+			}
+			continue;
+		}
+		int64_t v = src->num(src->ctx, i, f);
+		if (f->type == REC_BOOL) {
+			rc |= buf_puts(b, v ? "true" : "false");
 		} else if (f->type == REC_TIME) {
-			int64_t t = *CFIELD(rec, f, int64_t);
 			char ts[32];
-			format_time(t, ts);
-			rc |= t ? buf_append(b, "\"", 1) | buf_puts(b, ts) | buf_append(b, "\"", 1)
+			format_time(v, ts);
+			rc |= v ? buf_append(b, "\"", 1) | buf_append(b, ts, 20) |
+			              buf_append(b, "\"", 1)
 			        : buf_append(b, "null", 4);
 		} else {
-			int64_t v = *CFIELD(rec, f, int64_t);
 			char num[24];
 			rc |= (f->type == REC_ID && v == 0) ? buf_append(b, "null", 4)
 			                                    : buf_append(b, num, fmt_i64(v, num));
 		}
 	}
-	if (!open)
-		rc |= buf_append(b, "}", 1);
+	rc |= buf_append(b, "}", 1);
 	return rc ? -1 : 0;
+}
+
+static const char *struct_text(const void *rec, size_t i, const struct rec_field *f, size_t *len)
+{
+	(void)i;
+	const char *s = *CFIELD(rec, f, char *);
+	*len = s ? strlen(s) : 0;
+	return s;
+}
+
+static int64_t struct_num(const void *rec, size_t i, const struct rec_field *f)
+{
+	(void)i;
+	if (f->type == REC_BOOL)
+		return *CFIELD(rec, f, bool);
+	return *CFIELD(rec, f, int64_t);
+}
+
+int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec)
+{
+	struct rec_source src = {rec, struct_text, struct_num};
+	return rec_write_source(b, sc, &src);
 }
 
 void rec_free(const struct rec_schema *sc, void *rec)

@@ -48,6 +48,9 @@ struct rec_field {
 	size_t maxchars;   /* text: code points; 0 = 200 */
 	const char *const *enums;
 	int64_t min, max; /* REC_INT */
+	/* REC_ENUM: stable ASCII codes parallel to enums; the object then also carries a
+	 * read-only "<name>_code" member (status "已接入" -> status_code "connected"). */
+	const char *const *codes;
 };
 
 struct rec_schema {
@@ -58,20 +61,18 @@ struct rec_schema {
 };
 
 /* Field table helpers: REC_F(struct unit, name, REC_TEXT, REC_REQUIRED, "单位名称", 100). */
-#define REC_F(st, n, t, fl, lbl, max)                                                              \
-	{                                                                                          \
-#n, t, fl, offsetof(st, n), lbl, max, NULL, 0, 0                                   \
-	}
-#define REC_FE(st, n, fl, lbl, vals)                                                               \
-	{                                                                                          \
-#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0                              \
-	}
-#define REC_META(st)                                                                               \
-	REC_F(st, created_at, REC_TIME, REC_READONLY, "创建时间", 0),                              \
-	    REC_F(st, updated_at, REC_TIME, REC_READONLY, "更新时间", 0),                          \
-	{                                                                                          \
-		"rev", REC_INT, REC_READONLY, offsetof(st, rev), "版本", 0, NULL, 0, INT64_MAX     \
-	}
+// clang-format off
+#define REC_F(st, n, t, fl, lbl, max) \
+	{#n, t, fl, offsetof(st, n), lbl, max, NULL, 0, 0, NULL}
+#define REC_FE(st, n, fl, lbl, vals) \
+	{#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0, NULL}
+#define REC_FEC(st, n, fl, lbl, vals, codes) \
+	{#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0, codes}
+#define REC_META(st) \
+	REC_F(st, created_at, REC_TIME, REC_READONLY, "创建时间", 0), \
+	REC_F(st, updated_at, REC_TIME, REC_READONLY, "更新时间", 0), \
+	{"rev", REC_INT, REC_READONLY, offsetof(st, rev), "版本", 0, NULL, 0, INT64_MAX, NULL}
+// clang-format on
 
 /* Check obj against the schema and store the values in rec. *present gets a bit per field
  * index that the object set. create: required fields must be present, REC_FIXED allowed.
@@ -80,9 +81,21 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
                   uint64_t *present, struct zw_err *err);
 /* Every field of rec as a JSON object (NULL text and 0 ids become null). */
 json_t *rec_to_json(const struct rec_schema *sc, const void *rec);
-/* The same object as rec_to_json, written as JSON text into b; without the closing brace
- * when open (so a caller can add computed members). */
-int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec, bool open);
+/* The same object as rec_to_json, written as JSON text into b. */
+int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec);
+
+/* Where the text writer reads field i: a C struct (rec_write_json) or, in the store, a
+ * database row, so list pages go from rows to text without building structs. */
+struct rec_source {
+	const void *ctx;
+	/* text of field i and its length, or NULL for null */
+	const char *(*text)(const void *ctx, size_t i, const struct rec_field *f, size_t *len);
+	/* integer, id, time or bool of field i */
+	int64_t (*num)(const void *ctx, size_t i, const struct rec_field *f);
+};
+int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct rec_source *src);
+/* The code of an enum value (for "<name>_code"), or NULL. */
+const char *rec_code(const struct rec_field *f, const char *value, size_t len);
 void rec_free(const struct rec_schema *sc, void *rec);
 const struct rec_field *rec_field(const struct rec_schema *sc, const char *name);
 int rec_index(const struct rec_schema *sc, const char *name);

@@ -80,7 +80,7 @@ static void test_text_writer_matches(void **state)
 	                 .rev = 2};
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	assert_int_equal(rec_write_json(&b, &unit_schema, &u, false), 0);
+	assert_int_equal(rec_write_json(&b, &unit_schema, &u), 0);
 	json_error_t je;
 	json_t *parsed = json_loadb(b.p, b.len, 0, &je);
 	if (!parsed)

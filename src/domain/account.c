@@ -16,18 +16,13 @@ static const char *const role_values[] = {"manager",    "authority",  "operator"
                                           "unit_admin", "supervisor", "auditor",  NULL};
 
 static const struct rec_field user_fields[] = {
-    {"id", REC_ID, REC_READONLY, offsetof(struct user, id), "编号", 0, NULL, 0, 0},
-    {"username", REC_TEXT, REC_REQUIRED | REC_FIXED, offsetof(struct user, username), "用户名", 32,
-     NULL, 0, 0},
-    {"display_name", REC_TEXT, 0, offsetof(struct user, display_name), "姓名", 50, NULL, 0, 0},
-    {"role", REC_ENUM, REC_REQUIRED, offsetof(struct user, role), "角色", 0, role_values, 0, 0},
-    {"unit_id", REC_ID, REC_NULLABLE, offsetof(struct user, unit_id), "所属单位", 0, NULL, 0, 0},
-    {"disabled", REC_BOOL, 0, offsetof(struct user, disabled), "停用", 0, NULL, 0, 0},
-    {"created_at", REC_TIME, REC_READONLY, offsetof(struct user, created_at), "创建时间", 0, NULL,
-     0, 0},
-    {"updated_at", REC_TIME, REC_READONLY, offsetof(struct user, updated_at), "更新时间", 0, NULL,
-     0, 0},
-    {"rev", REC_INT, REC_READONLY, offsetof(struct user, rev), "版本", 0, NULL, 0, INT64_MAX},
+    REC_F(struct user, id, REC_ID, REC_READONLY, "编号", 0),
+    REC_F(struct user, username, REC_TEXT, REC_REQUIRED | REC_FIXED, "用户名", 32),
+    REC_F(struct user, display_name, REC_TEXT, 0, "姓名", 50),
+    REC_FE(struct user, role, REC_REQUIRED, "角色", role_values),
+    REC_F(struct user, unit_id, REC_ID, REC_NULLABLE, "所属单位", 0),
+    REC_F(struct user, disabled, REC_BOOL, 0, "停用", 0),
+    REC_META(struct user),
 };
 const struct rec_schema user_schema = {
     "user", user_fields, sizeof(user_fields) / sizeof(user_fields[0]), sizeof(struct user)};
@@ -194,8 +189,7 @@ int account_user_list(struct store *st, const struct list_query *q, struct buf *
                       struct list_page *page, struct zw_err *err)
 {
 	struct sconn *c = store_read(st, err);
-	return c ? store_rec_list(c, "users", &user_schema, q, NULL, out, page, err)
-	         : -ZW_EINTERNAL;
+	return c ? store_rec_list(c, "users", &user_schema, q, out, page, err) : -ZW_EINTERNAL;
 }
 
 int account_user_update(struct store *st, const struct principal *by, int64_t id,

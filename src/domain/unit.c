@@ -36,7 +36,7 @@ static const struct rec_field unit_fields[] = {
     FE(level, REC_REQUIRED, struct unit, "单位层级", unit_levels),
     F(address, REC_TEXT, 0, struct unit, "办公地址", 200),
     F(parent_id, REC_ID, REC_NULLABLE, struct unit, "上级单位", 0),
-    FE(status, REC_FIXED, struct unit, "接入状态", unit_status_values),
+    REC_FEC(struct unit, status, REC_FIXED, "接入状态", unit_status_values, status_codes),
     F(status_clause, REC_TEXT, REC_READONLY, struct unit, "状态依据条款", 32),
     F(status_reason, REC_TEXT, REC_READONLY, struct unit, "状态变更原因", 500),
     F(status_at, REC_TIME, REC_READONLY, struct unit, "状态变更时间", 0),
@@ -93,10 +93,7 @@ void agreement_free(struct agreement *a)
 
 json_t *unit_json(const struct unit *u)
 {
-	json_t *o = rec_to_json(&unit_schema, u);
-	const char *code = unit_status_code(u->status);
-	json_object_set_new(o, "status_code", code ? json_string(code) : json_null());
-	return o;
+	return rec_to_json(&unit_schema, u);
 }
 
 const char *unit_status_code(const char *status)
@@ -510,20 +507,13 @@ int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err)
 	return rc;
 }
 
-static int status_code_member(struct buf *out, const void *rec)
-{
-	const char *code = unit_status_code(((const struct unit *)rec)->status);
-	return buf_printf(out, ",\"status_code\":%s%s%s", code ? "\"" : "", code ? code : "null",
-	                  code ? "\"" : "");
-}
-
 int unit_list(struct store *st, const struct list_query *q, struct buf *out, struct list_page *page,
               struct zw_err *err)
 {
 	struct sconn *c = store_read(st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
-	return store_rec_list(c, "units", &unit_schema, q, status_code_member, out, page, err);
+	return store_rec_list(c, "units", &unit_schema, q, out, page, err);
 }
 
 json_t *unit_history_json(struct store *st, int64_t id, struct zw_err *err)

@@ -20,11 +20,9 @@ int store_rec_get(struct sconn *c, const char *table, const struct rec_schema *s
 int store_rec_update(struct sconn *c, const char *table, const struct rec_schema *sc,
                      const void *rec, int64_t now, struct zw_err *err);
 int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_err *err);
-/* One page as a JSON array written into out; extra (may be NULL) appends computed members
- * to each object before its closing brace. */
-typedef int (*rec_extra_fn)(struct buf *out, const void *rec);
+/* One page as a JSON array written into out, straight from the rows. */
 int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *sc,
-                   const struct list_query *q, rec_extra_fn extra, struct buf *out,
-                   struct list_page *page, struct zw_err *err);
+                   const struct list_query *q, struct buf *out, struct list_page *page,
+                   struct zw_err *err);
 
 #endif

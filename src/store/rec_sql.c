@@ -156,46 +156,49 @@ int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_e
 	return sq_exec_stmt(c, s, err);
 }
 
+static const char *row_text(const void *ctx, size_t i, const struct rec_field *f, size_t *len)
+{
+	(void)f;
+	sqlite3_stmt *s = (sqlite3_stmt *)ctx;
+	const char *t = (const char *)sqlite3_column_text(s, (int)i);
+	*len = t ? (size_t)sqlite3_column_bytes(s, (int)i) : 0;
+	return t;
+}
+
+static int64_t row_num(const void *ctx, size_t i, const struct rec_field *f)
+{
+	(void)f;
+	return sqlite3_column_int64((sqlite3_stmt *)ctx, (int)i);
+}
+
 struct list_ctx {
 	const struct rec_schema *sc;
-	rec_extra_fn extra;
 	struct buf *out;
-	void *rec;
 	int rows;
 };
 
 static int list_row(sqlite3_stmt *s, void *vctx)
 {
 	struct list_ctx *x = vctx;
-	for (size_t i = 0; i < x->sc->nfields; i++)
-		read_field(s, (int)i, &x->sc->fields[i], x->rec);
+	struct rec_source src = {s, row_text, row_num};
 	int rc = (x->rows++ ? buf_append(x->out, ",", 1) : 0);
-	rc |= rec_write_json(x->out, x->sc, x->rec, x->extra != NULL);
-	if (x->extra)
-		rc |= x->extra(x->out, x->rec) | buf_append(x->out, "}", 1);
+	rc |= rec_write_source(x->out, x->sc, &src);
 	return rc ? -1 : 0;
 }
 
 int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *sc,
-                   const struct list_query *q, rec_extra_fn extra, struct buf *out,
-                   struct list_page *page, struct zw_err *err)
+                   const struct list_query *q, struct buf *out, struct list_page *page,
+                   struct zw_err *err)
 {
 	struct buf b;
 	buf_init(&b, 4096);
 	cols(&b, sc);
-	void *scratch = calloc(1, sc->size);
-	if (!scratch) {
-		buf_free(&b);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
-	struct list_ctx x = {sc, extra, out, scratch, 0};
+	struct list_ctx x = {sc, out, 0};
 	int rc = buf_append(out, "[", 1);
 	if (!rc)
 		rc = sq_list(c, b.p, table, q, list_row, &x, page, err);
 	if (!rc && buf_append(out, "]", 1) < 0)
 		rc = zw_errf(err, ZW_EINTERNAL, NULL, "结果过大");
-	rec_free(sc, scratch);
-	free(scratch);
 	buf_free(&b);
 	return rc;
 }

@@ -100,7 +100,7 @@ int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
 	struct list_query q = {.limit = 1000, .sort = "id", .sort_int = true, .nf = 1};
 	q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
 	struct list_page page;
-	return store_rec_list(c, table, sc, &q, NULL, out, &page, err);
+	return store_rec_list(c, table, sc, &q, out, &page, err);
 }
 
 int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,

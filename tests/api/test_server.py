@@ -27,8 +27,15 @@ class Basics(ServerTest):
         row = self.srv.sql("SELECT request_id, source, actor, role FROM audit WHERE object_type='unit'"
                            " AND object_id=?", (str(r.json["id"]),))
         self.assertEqual(row, [(rid, "127.0.0.1", "admin", "manager")])
-        with open(os.path.join(self.srv.dir, "access.log")) as f:
-            lines = [l for l in f if rid in l]
+        # The line is written when the request completes, which may be just after the
+        # client has its answer.
+        deadline = time.monotonic() + 10
+        while True:
+            with open(os.path.join(self.srv.dir, "access.log")) as f:
+                lines = [l for l in f if rid in l]
+            if lines or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
         self.assertEqual(len(lines), 1)
         self.assertIn(" 201 ", lines[0])
         self.assertIn("user=admin", lines[0])
