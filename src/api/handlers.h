@@ -44,6 +44,25 @@ void h_agreement_scan_put(struct req *r);
 void h_agreement_scan_get(struct req *r);
 void h_agreements_missing(struct req *r);
 
+void h_zones_list(struct req *r);
+void h_zones_create(struct req *r);
+void h_zone_get(struct req *r);
+void h_zone_patch(struct req *r);
+void h_zone_delete(struct req *r);
+void h_vlans_list(struct req *r);
+void h_vlans_create(struct req *r);
+void h_vlan_get(struct req *r);
+void h_vlan_patch(struct req *r);
+void h_vlan_delete(struct req *r);
+void h_prefixes_list(struct req *r);
+void h_prefixes_create(struct req *r);
+void h_prefixes_allocate(struct req *r);
+void h_prefix_get(struct req *r);
+void h_prefix_patch(struct req *r);
+void h_prefix_delete(struct req *r);
+void h_prefix_allocate(struct req *r);
+void h_prefix_free(struct req *r);
+
 /* Shared by handlers: reply with err when rc < 0; returns rc < 0. */
 int fail(struct req *r, int rc, const struct zw_err *err);
 

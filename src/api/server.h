@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "domain/account.h"
+#include "domain/ipam.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
 #include "store/store.h"
@@ -43,6 +44,8 @@ struct server {
 	const struct profile *prof;
 	struct account_cfg acct;
 	struct throttle *thr;
+	struct ipam_cache *ipam; /* free-space pools, used under the writer lock */
+	struct ipam_cfg ipam_cfg;
 	FILE *access;
 	struct MHD_Daemon *d;
 	atomic_int inflight;

@@ -80,6 +80,8 @@ int cmd_serve(int argc, char **argv)
 	srv.st = e.st;
 	srv.prof = e.prof;
 	srv.acct = e.acct;
+	srv.ipam = ipam_cache_new();
+	srv.ipam_cfg.quarantine = e.cfg.quarantine;
 	atomic_init(&srv.inflight, 0);
 	atomic_init(&srv.stopping, false);
 	struct sigaction sa = {0};
@@ -99,6 +101,7 @@ int cmd_serve(int argc, char **argv)
 		pause();
 	log_info("signal %d: finishing in-flight requests", (int)stop_signal);
 	server_stop(&srv);
+	ipam_cache_free(srv.ipam);
 	log_info("stopped");
 	cli_close(&e);
 	return 0;

@@ -48,6 +48,8 @@ static const struct opt opts[] = {
     I(login_max_failures, "5", 1, 1000, "failed logins per account per window"),
     I(login_ip_max_failures, "20", 1, 100000, "failed logins per source address per window"),
     I(login_window, "900", 10, 86400, "login throttling window in seconds"),
+    I(quarantine, "2592000", 0, 10 * 365 * 86400,
+      "seconds a released address block rests before it is allocated again"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

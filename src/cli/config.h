@@ -16,7 +16,7 @@ struct config {
 	char *password_cost;
 	int64_t body_limit, upload_limit, conn_timeout, request_timeout, threads, shutdown_grace,
 	    session_ttl;
-	int64_t login_max_failures, login_ip_max_failures, login_window;
+	int64_t login_max_failures, login_ip_max_failures, login_window, quarantine;
 };
 
 void config_defaults(struct config *c);

@@ -1,6 +1,7 @@
 #include "core/record.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,10 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
 				return zw_errf(err, ZW_EINVALID, f->name, "%s应为 true 或 false",
 				               f->label);
 			*FIELD(rec, f, bool) = json_is_true(v);
+		} else if (f->type == REC_REAL) {
+			if (!json_is_number(v))
+				return zw_errf(err, ZW_EINVALID, f->name, "%s应为数值", f->label);
+			*FIELD(rec, f, double) = json_number_value(v);
 		} else if (f->type == REC_TIME) {
 			int64_t t;
 			if (!json_is_string(v) || parse_time(json_string_value(v), &t) < 0)
@@ -174,6 +179,9 @@ json_t *rec_to_json(const struct rec_schema *sc, const void *rec)
 			}
 		} else if (f->type == REC_BOOL) {
 			v = json_boolean(*CFIELD(rec, f, bool));
+		} else if (f->type == REC_REAL) {
+			double d = *CFIELD(rec, f, double);
+			v = isfinite(d) ? json_real(d) : json_null();
 		} else if (f->type == REC_TIME) {
 			int64_t t = *CFIELD(rec, f, int64_t);
 			char ts[32];
@@ -235,6 +243,18 @@ int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct re
 			}
 			continue;
 		}
+		if (f->type == REC_REAL) {
+			double d = src->real(src->ctx, i, f);
+			char num[40];
+			int w = isfinite(d) ? snprintf(num, sizeof(num), "%.17g", d) : -1;
+			/* JSON needs a digit form jansson reads back as a real */
+			if (w > 0 && !strpbrk(num, ".eE") && w < 38) {
+				num[w++] = '.';
+				num[w++] = '0';
+			}
+			rc |= w > 0 ? buf_append(b, num, (size_t)w) : buf_append(b, "null", 4);
+			continue;
+		}
 		int64_t v = src->num(src->ctx, i, f);
 		if (f->type == REC_BOOL) {
 			rc |= buf_puts(b, v ? "true" : "false");
@@ -270,9 +290,15 @@ static int64_t struct_num(const void *rec, size_t i, const struct rec_field *f)
 	return *CFIELD(rec, f, int64_t);
 }
 
+static double struct_real(const void *rec, size_t i, const struct rec_field *f)
+{
+	(void)i;
+	return *CFIELD(rec, f, double);
+}
+
 int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec)
 {
-	struct rec_source src = {rec, struct_text, struct_num};
+	struct rec_source src = {rec, struct_text, struct_num, struct_real};
 	return rec_write_source(b, sc, &src);
 }
 
@@ -306,6 +332,8 @@ int rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t 
 			*slot = copy;
 		} else if (f->type == REC_BOOL) {
 			*FIELD(dst, f, bool) = *CFIELD(src, f, bool);
+		} else if (f->type == REC_REAL) {
+			*FIELD(dst, f, double) = *CFIELD(src, f, double);
 		} else {
 			*FIELD(dst, f, int64_t) = *CFIELD(src, f, int64_t);
 		}

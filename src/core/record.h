@@ -29,6 +29,7 @@ enum rec_type {
 	REC_INT,    /* int64_t within [min, max] */
 	REC_BOOL,   /* bool */
 	REC_TIME,   /* int64_t Unix seconds, shown as RFC 3339 */
+	REC_REAL,   /* double, finite */
 };
 
 enum {
@@ -92,6 +93,7 @@ struct rec_source {
 	const char *(*text)(const void *ctx, size_t i, const struct rec_field *f, size_t *len);
 	/* integer, id, time or bool of field i */
 	int64_t (*num)(const void *ctx, size_t i, const struct rec_field *f);
+	double (*real)(const void *ctx, size_t i, const struct rec_field *f);
 };
 int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct rec_source *src);
 /* The code of an enum value (for "<name>_code"), or NULL. */

@@ -126,7 +126,7 @@ static int unit_ref_check(struct sconn *c, const struct user *u, struct zw_err *
 {
 	if (u->unit_id <= 0)
 		return 0;
-	int found = store_unit_exists(c, u->unit_id);
+	int found = store_row_exists(c, "units", u->unit_id);
 	if (found < 0)
 		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	return found ? 0 : zw_errf(err, ZW_EINVALID, "unit_id", "所属单位不存在");

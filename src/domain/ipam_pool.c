@@ -336,3 +336,13 @@ int ipam_pool_largest(const struct ipam_pool *p)
 			return l;
 	return -1;
 }
+
+int ipam_pool_fit(const struct ipam_pool *p, int len)
+{
+	if (len > inet_bits(p->root.family))
+		return -1;
+	for (int l = len; l >= p->root.len; l--)
+		if (p->live[l])
+			return l;
+	return -1;
+}

@@ -40,6 +40,9 @@ u128 ipam_pool_free_size(const struct ipam_pool *p);
 size_t ipam_pool_free_count(const struct ipam_pool *p);
 void ipam_pool_foreach(const struct ipam_pool *p,
                        void (*fn)(const struct inet_prefix *block, void *ctx), void *ctx);
+/* The length of the smallest free block that can hold a /len (the largest free length <= len),
+ * or -1 when none can. */
+int ipam_pool_fit(const struct ipam_pool *p, int len);
 /* Largest free block length available (smallest number), or -1 when full. */
 int ipam_pool_largest(const struct ipam_pool *p);
 

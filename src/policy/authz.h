@@ -45,7 +45,9 @@ enum role {
 	X(USER_ADMIN)                                                                              \
 	X(TOKEN_SELF)                                                                              \
 	X(TOKEN_ADMIN)                                                                             \
-	X(AUDIT_READ)
+	X(AUDIT_READ)                                                                              \
+	X(IPAM_READ)                                                                               \
+	X(IPAM_WRITE)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

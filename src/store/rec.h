@@ -19,6 +19,8 @@ int store_rec_get(struct sconn *c, const char *table, const struct rec_schema *s
                   const char *scope_col, int64_t scope_val, void *rec, struct zw_err *err);
 int store_rec_update(struct sconn *c, const char *table, const struct rec_schema *sc,
                      const void *rec, int64_t now, struct zw_err *err);
+/* 1 when table has a row with this id, 0 when not, negative on error. */
+int store_row_exists(struct sconn *c, const char *table, int64_t id);
 int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_err *err);
 /* One page as a JSON array written into out, straight from the rows. */
 int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *sc,

@@ -29,6 +29,8 @@ static void bind_field(sqlite3_stmt *s, int i, const struct rec_field *f, const 
 		sq_text(s, i, v);
 	} else if (f->type == REC_BOOL) {
 		sqlite3_bind_int(s, i, *CFIELD(rec, f, bool));
+	} else if (f->type == REC_REAL) {
+		sqlite3_bind_double(s, i, *CFIELD(rec, f, double));
 	} else if (f->type == REC_ID) {
 		sq_id(s, i, *CFIELD(rec, f, int64_t));
 	} else {
@@ -44,6 +46,8 @@ static void read_field(sqlite3_stmt *s, int col, const struct rec_field *f, void
 		*slot = sq_dup(s, col);
 	} else if (f->type == REC_BOOL) {
 		*FIELD(rec, f, bool) = sqlite3_column_int(s, col) != 0;
+	} else if (f->type == REC_REAL) {
+		*FIELD(rec, f, double) = sqlite3_column_double(s, col);
 	} else {
 		*FIELD(rec, f, int64_t) = sqlite3_column_int64(s, col);
 	}
@@ -145,6 +149,19 @@ int store_rec_update(struct sconn *c, const char *table, const struct rec_schema
 	return sq_exec_stmt(c, s, err);
 }
 
+int store_row_exists(struct sconn *c, const char *table, int64_t id)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE id = ?", table);
+	sqlite3_stmt *s = sq_prepare(c, sql, NULL);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	sq_done(c, s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -ZW_EINTERNAL;
+}
+
 int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_err *err)
 {
 	char sql[96];
@@ -171,6 +188,12 @@ static int64_t row_num(const void *ctx, size_t i, const struct rec_field *f)
 	return sqlite3_column_int64((sqlite3_stmt *)ctx, (int)i);
 }
 
+static double row_real(const void *ctx, size_t i, const struct rec_field *f)
+{
+	(void)f;
+	return sqlite3_column_double((sqlite3_stmt *)ctx, (int)i);
+}
+
 struct list_ctx {
 	const struct rec_schema *sc;
 	struct buf *out;
@@ -180,7 +203,7 @@ struct list_ctx {
 static int list_row(sqlite3_stmt *s, void *vctx)
 {
 	struct list_ctx *x = vctx;
-	struct rec_source src = {s, row_text, row_num};
+	struct rec_source src = {s, row_text, row_num, row_real};
 	int rc = (x->rows++ ? buf_append(x->out, ",", 1) : 0);
 	rc |= rec_write_source(x->out, x->sc, &src);
 	return rc ? -1 : 0;

@@ -17,8 +17,6 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
                      int (*fn)(int64_t id, const char *name, const char *status, const char *kinds,
                                void *ctx),
                      void *ctx, struct zw_err *err);
-/* 1 when the unit exists, 0 when not, negative on error. */
-int store_unit_exists(struct sconn *c, int64_t id);
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
                      const struct rec_schema *sc, struct buf *out, struct zw_err *err);
 int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,

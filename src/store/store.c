@@ -306,9 +306,20 @@ int store_schema_version(struct store *st)
 
 int64_t store_count(struct sconn *c, const char *table)
 {
-	static const char *known[] = {
-	    "units", "contacts", "agreements",          "users", "sessions", "api_tokens",
-	    "audit", "blobs",    "unit_status_history", NULL};
+	static const char *known[] = {"units",
+	                              "contacts",
+	                              "agreements",
+	                              "users",
+	                              "sessions",
+	                              "api_tokens",
+	                              "audit",
+	                              "blobs",
+	                              "unit_status_history",
+	                              "zones",
+	                              "vlans",
+	                              "prefixes",
+	                              "prefix_quarantine",
+	                              NULL};
 	int ok = 0;
 	for (const char **k = known; *k; k++)
 		ok |= strcmp(*k, table) == 0;

@@ -83,17 +83,6 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit kinds");
 }
 
-int store_unit_exists(struct sconn *c, int64_t id)
-{
-	sqlite3_stmt *s = sq_prepare(c, "SELECT 1 FROM units WHERE id = ?", NULL);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	sq_done(c, s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -ZW_EINTERNAL;
-}
-
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
                      const struct rec_schema *sc, struct buf *out, struct zw_err *err)
 {

@@ -60,6 +60,8 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "TOKEN_SELF": (_A, _A, _A, _A, _A, _A, _A),
     "TOKEN_ADMIN": (_A, _N, _N, _N, _N, _N, _N),
     "AUDIT_READ": (_A, _N, _N, _N, _N, _A, _A),
+    "IPAM_READ": (_A, _A, _A, _A, _O, _A, _N),
+    "IPAM_WRITE": (_A, _N, _N, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -128,6 +130,28 @@ MATRIX = [
     ("scan_get_own", "GET", "/api/v1/units/{id}/agreements/{aid}/scan", "200 200 200 403 200 200 403 401"),
     ("scan_get_other", "GET", "/api/v1/units/{id}/agreements/{aid}/scan", "200 200 200 403 404 200 403 401"),
     ("agreements_missing", "GET", "/api/v1/agreements/missing", "200 200 200 403 200 200 403 401"),
+    # the address plan (IPAM_READ: all but the auditor, a unit_admin its own unit's objects;
+    # IPAM_WRITE: the manager only)
+    ("zones_list", "GET", "/api/v1/zones", "200 200 200 200 200 200 403 401"),
+    ("zone_create", "POST", "/api/v1/zones", "201 403 403 403 403 403 403 401"),
+    ("zone_get", "GET", "/api/v1/zones/{id}", "200 200 200 200 200 200 403 401"),
+    ("zone_patch", "PATCH", "/api/v1/zones/{id}", "200 403 403 403 403 403 403 401"),
+    ("zone_delete", "DELETE", "/api/v1/zones/{id}", "204 403 403 403 403 403 403 401"),
+    ("vlans_list", "GET", "/api/v1/vlans", "200 200 200 200 200 200 403 401"),
+    ("vlan_create", "POST", "/api/v1/vlans", "201 403 403 403 403 403 403 401"),
+    ("vlan_get_own", "GET", "/api/v1/vlans/{id}", "200 200 200 200 200 200 403 401"),
+    ("vlan_get_other", "GET", "/api/v1/vlans/{id}", "200 200 200 200 404 200 403 401"),
+    ("vlan_patch", "PATCH", "/api/v1/vlans/{id}", "200 403 403 403 403 403 403 401"),
+    ("vlan_delete", "DELETE", "/api/v1/vlans/{id}", "204 403 403 403 403 403 403 401"),
+    ("prefixes_list", "GET", "/api/v1/prefixes", "200 200 200 200 200 200 403 401"),
+    ("prefix_create", "POST", "/api/v1/prefixes", "201 403 403 403 403 403 403 401"),
+    ("prefixes_allocate", "POST", "/api/v1/prefixes/allocate", "201 403 403 403 403 403 403 401"),
+    ("prefix_get_own", "GET", "/api/v1/prefixes/{id}", "200 200 200 200 200 200 403 401"),
+    ("prefix_get_other", "GET", "/api/v1/prefixes/{id}", "200 200 200 200 404 200 403 401"),
+    ("prefix_patch", "PATCH", "/api/v1/prefixes/{id}", "200 403 403 403 403 403 403 401"),
+    ("prefix_delete", "DELETE", "/api/v1/prefixes/{id}", "204 403 403 403 403 403 403 401"),
+    ("prefix_allocate", "POST", "/api/v1/prefixes/{id}/allocate", "201 403 403 403 403 403 403 401"),
+    ("prefix_free", "GET", "/api/v1/prefixes/{id}/free", "200 200 200 200 404 200 403 401"),
 ]
 
 ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
@@ -196,6 +220,9 @@ class RoleMatrix:
         assert cls.own, "the demo unit_admin is bound to no unit"
         cls.other = srv.sql("SELECT id FROM units WHERE id != ? AND status = '已接入' ORDER BY id"
                             " LIMIT 1", (cls.own,))[0][0]
+        r = srv.as_("admin", "POST", "/api/v1/zones", {"name": "矩阵公用区", "code": "matrix"})
+        assert r.status == 201, r
+        cls.zone = r.json["id"]
         prof = srv.as_("admin", "GET", "/api/v1/profile").json
         cls.prefix = prof["prefix"]
         cls.clause = cls.prefix + "-1"
@@ -730,6 +757,154 @@ class RoleMatrix:
         codes = dict(zip(COLUMNS, (int(c) for c in case[3].split())))
         return codes[who]
 
+    # ---- the address plan ----
+
+    def _admin(self, method, path, body=None, status=201):
+        r = self.srv.as_("admin", method, path, body)
+        self.assertEqual(r.status, status, r)
+        return r.json
+
+    def mk_zone(self):
+        n = uniq()
+        return self._admin("POST", "/api/v1/zones", {"name": "矩阵区域" + n, "code": "z" + n})["id"]
+
+    def mk_vlan(self, unit_id=None):
+        vid = 1 + int(uniq()) % 4000
+        while self.srv.sql("SELECT 1 FROM vlans WHERE vid = ?", (vid,)):
+            vid = 1 + (vid + 7) % 4094
+        return self._admin("POST", "/api/v1/vlans", {"vid": vid, "name": "矩阵VLAN", "unit_id": unit_id})["id"]
+
+    _net = itertools.count(1)
+
+    def mk_container(self):
+        n = next(self._net)
+        return self._admin("POST", "/api/v1/prefixes",
+                           {"cidr": "10.%d.%d.0/24" % (200 + n // 250, n % 250), "status": "container",
+                            "zone_id": self.zone})["id"]
+
+    def mk_subnet(self, unit_id):
+        return self._admin("POST", "/api/v1/prefixes/%d/allocate" % self.mk_container(),
+                           {"unit_id": unit_id, "prefix_length": 28})["id"]
+
+    def _same_row(self, table, oid):
+        old = self.srv.sql("SELECT * FROM %s WHERE id = ?" % table, (oid,))
+        return lambda: self.assertEqual(self.srv.sql("SELECT * FROM %s WHERE id = ?" % table, (oid,)), old)
+
+    def c_zones_list(self, who):
+        return Req("/api/v1/zones", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_zone_create(self, who):
+        n = uniq()
+        return Req("/api/v1/zones", body={"name": "矩阵新区域" + n, "code": "new" + n},
+                   delta={"zones": 1, "audit": 1}, audit=("zone.create", "zone"))
+
+    def c_zone_get(self, who):
+        return Req("/api/v1/zones/%d" % self.zone, ok=lambda r: self.assertEqual(r.json["id"], self.zone))
+
+    def c_zone_patch(self, who):
+        z = self.mk_zone()
+        return Req("/api/v1/zones/%d" % z, body={"description": "矩阵" + uniq()}, delta={"audit": 1},
+                   audit=("zone.update", "zone"), same=self._same_row("zones", z))
+
+    def c_zone_delete(self, who):
+        z = self.mk_zone()
+        return Req("/api/v1/zones/%d" % z, delta={"zones": -1, "audit": 1}, audit=("zone.delete", "zone"),
+                   same=self._same_row("zones", z))
+
+    def c_vlans_list(self, who):
+        self.mk_vlan(self.own)
+        self.mk_vlan(self.other)
+
+        def ok(r):
+            units = {v["unit_id"] for v in r.json["items"]}
+            if who == "unit_admin":
+                self.assertEqual(units, {self.own})
+            else:
+                self.assertIn(self.other, units)
+
+        return Req("/api/v1/vlans?limit=500", ok=ok)
+
+    def c_vlan_create(self, who):
+        vid = 1 + int(uniq()) % 4000
+        while self.srv.sql("SELECT 1 FROM vlans WHERE vid = ?", (vid,)):
+            vid = 1 + (vid + 11) % 4094
+        return Req("/api/v1/vlans", body={"vid": vid, "name": "矩阵新VLAN"}, delta={"vlans": 1, "audit": 1},
+                   audit=("vlan.create", "vlan"))
+
+    def c_vlan_get_own(self, who):
+        v = self.mk_vlan(self.own)
+        return Req("/api/v1/vlans/%d" % v, ok=lambda r: self.assertEqual(r.json["unit_id"], self.own))
+
+    def c_vlan_get_other(self, who):
+        v = self.mk_vlan(self.other)
+        return Req("/api/v1/vlans/%d" % v, ok=lambda r: self.assertEqual(r.json["unit_id"], self.other))
+
+    def c_vlan_patch(self, who):
+        v = self.mk_vlan(self.own)
+        return Req("/api/v1/vlans/%d" % v, body={"name": "改名" + uniq()}, delta={"audit": 1},
+                   audit=("vlan.update", "vlan"), same=self._same_row("vlans", v))
+
+    def c_vlan_delete(self, who):
+        v = self.mk_vlan(self.own)
+        return Req("/api/v1/vlans/%d" % v, delta={"vlans": -1, "audit": 1}, audit=("vlan.delete", "vlan"),
+                   same=self._same_row("vlans", v))
+
+    def c_prefixes_list(self, who):
+        self.mk_subnet(self.own)
+        self.mk_subnet(self.other)
+
+        def ok(r):
+            units = {p["unit_id"] for p in r.json["items"]}
+            if who == "unit_admin":
+                self.assertEqual(units, {self.own})
+            else:
+                self.assertIn(self.other, units)
+
+        return Req("/api/v1/prefixes?limit=500", ok=ok)
+
+    def c_prefix_create(self, who):
+        n = next(self._net)
+        cidr = "10.%d.%d.0/24" % (200 + n // 250, n % 250)
+        return Req("/api/v1/prefixes", body={"cidr": cidr, "status": "reserved"},
+                   delta={"prefixes": 1, "audit": 1}, audit=("prefix.create", "prefix"),
+                   same=lambda: self.assertEqual(self.srv.sql("SELECT id FROM prefixes WHERE cidr = ?",
+                                                              (cidr,)), []))
+
+    def c_prefixes_allocate(self, who):
+        self.mk_container()  # room in the zone
+        return Req("/api/v1/prefixes/allocate", body={"zone_id": self.zone, "unit_id": self.own, "hosts": 5},
+                   delta={"prefixes": 1, "audit": 1}, audit=("prefix.allocate", "prefix"),
+                   ok=lambda r: self.assertEqual(r.json["unit_id"], self.own))
+
+    def c_prefix_get_own(self, who):
+        p = self.mk_subnet(self.own)
+        return Req("/api/v1/prefixes/%d" % p, ok=lambda r: self.assertEqual(r.json["id"], p))
+
+    def c_prefix_get_other(self, who):
+        p = self.mk_subnet(self.other)
+        return Req("/api/v1/prefixes/%d" % p, ok=lambda r: self.assertEqual(r.json["id"], p))
+
+    def c_prefix_patch(self, who):
+        p = self.mk_subnet(self.own)
+        return Req("/api/v1/prefixes/%d" % p, body={"description": "矩阵" + uniq()}, delta={"audit": 1},
+                   audit=("prefix.update", "prefix"), same=self._same_row("prefixes", p))
+
+    def c_prefix_delete(self, who):
+        p = self.mk_subnet(self.own)
+        return Req("/api/v1/prefixes/%d" % p, delta={"prefixes": -1, "prefix_quarantine": 1, "audit": 1},
+                   audit=("prefix.release", "prefix"), same=self._same_row("prefixes", p))
+
+    def c_prefix_allocate(self, who):
+        c = self.mk_container()
+        return Req("/api/v1/prefixes/%d/allocate" % c, body={"unit_id": self.own, "prefix_length": 29},
+                   delta={"prefixes": 1, "audit": 1}, audit=("prefix.allocate", "prefix"),
+                   ok=lambda r: self.assertEqual(r.json["parent_id"], c))
+
+    def c_prefix_free(self, who):
+        c = self.mk_container()
+        return Req("/api/v1/prefixes/%d/free" % c,
+                   ok=lambda r: self.assertEqual(r.json["free_addresses"], "256"))
+
     def run_cell(self, case, who):
         name, method = case[0], case[1]
         want = self.expected(case, who)
@@ -808,7 +983,8 @@ class RolesMiyun(RoleMatrix, ServerTest):
                    "users_list": "USER_READ", "user_create": "USER_ADMIN", "audit_list": "AUDIT_READ",
                    "unit_patch_own": "UNIT_UPDATE", "unit_status_own": "UNIT_STATUS",
                    "tokens_list_all": "TOKEN_ADMIN", "profile": "PROFILE_READ",
-                   "token_create": "TOKEN_SELF"}
+                   "token_create": "TOKEN_SELF", "prefixes_list": "IPAM_READ",
+                   "prefix_create": "IPAM_WRITE"}
         rows = {c[0]: c for c in MATRIX}
         for case, action in act_for.items():
             for i, role in enumerate(COLUMNS[:-1]):

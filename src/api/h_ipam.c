@@ -1,0 +1,289 @@
+/* The address plan over HTTP: zones, VLANs, prefixes, allocation and the free-block view. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "domain/ipam.h"
+
+/* ---- generic handlers for registry kinds ---- */
+
+struct reg_api {
+	const struct registry_kind *k;
+	const char *const *sorts;
+	const struct list_filter_def *filters;
+};
+
+static void reg_list(struct req *r, const struct reg_api *a)
+{
+	struct zw_err err = {0};
+	struct list_query q;
+	if (fail(r, req_list_query(r, &q, a->sorts, "id", a->filters, &err), &err))
+		return;
+	struct ctx x;
+	req_ctx(r, &x);
+	struct buf items;
+	reply_list_begin(&items);
+	struct list_page page;
+	if (fail(r, registry_list(&x, a->k, &q, &items, &page, &err), &err)) {
+		buf_free(&items);
+		return;
+	}
+	reply_list_buf(r, &items, &page);
+}
+
+static void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t id)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	void *rec = calloc(1, k->sc->size);
+	if (!rec) {
+		reply_code(r, ZW_EINTERNAL, NULL, NULL);
+		return;
+	}
+	if (!fail(r, registry_get(&x, k, id, rec, &err), &err)) {
+		req_set_etag_rev(r, rec_get_i64(k->sc, rec, "rev"));
+		reply_json(r, status, rec_to_json(k->sc, rec));
+	}
+	rec_free(k->sc, rec);
+	free(rec);
+}
+
+static void reg_get(struct req *r, const struct reg_api *a)
+{
+	reg_reply(r, a->k, 200, r->params[0]);
+}
+
+static void reg_write(struct req *r, const struct reg_api *a, bool update)
+{
+	const struct registry_kind *k = a->k;
+	int64_t rev = update ? req_if_match(r) : 0;
+	if (rev < 0)
+		return;
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	void *rec = calloc(1, k->sc->size);
+	uint64_t present;
+	int64_t id = update ? r->params[0] : 0;
+	int rc = rec ? rec_from_json(k->sc, body, !update, rec, &present, &err)
+	             : zw_errf(&err, ZW_EINTERNAL, NULL, NULL);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = update ? registry_update(&x, k, id, rec, present, rev, &err)
+		            : registry_create(&x, k, rec, &id, &err);
+	if (rec)
+		rec_free(k->sc, rec);
+	free(rec);
+	if (fail(r, rc, &err))
+		return;
+	reg_reply(r, k, update ? 200 : 201, id);
+}
+
+static void reg_delete(struct req *r, const struct reg_api *a)
+{
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	if (fail(r, registry_delete(&x, a->k, r->params[0], rev, &err), &err))
+		return;
+	reply_no_content(r);
+}
+
+static const char *const zone_sorts[] = {"id", "name", "code", NULL};
+static const struct list_filter_def zone_filters[] = {{"q", "name", LQ_LIKE}, {NULL, NULL, 0}};
+static const struct reg_api zones = {&zone_kind, zone_sorts, zone_filters};
+
+static const char *const vlan_sorts[] = {"id", "vid", "name", NULL};
+static const struct list_filter_def vlan_filters[] = {{"zone_id", "zone_id", LQ_EQ_INT},
+                                                      {"unit_id", "unit_id", LQ_EQ_INT},
+                                                      {"q", "name", LQ_LIKE},
+                                                      {NULL, NULL, 0}};
+static const struct reg_api vlans = {&vlan_kind, vlan_sorts, vlan_filters};
+
+static const char *const prefix_sorts[] = {"id", "length", "utilisation", "updated_at", NULL};
+static const struct list_filter_def prefix_filters[] = {{"family", "family", LQ_EQ_INT},
+                                                        {"status", "status", LQ_EQ},
+                                                        {"zone_id", "zone_id", LQ_EQ_INT},
+                                                        {"unit_id", "unit_id", LQ_EQ_INT},
+                                                        {"vlan_id", "vlan_id", LQ_EQ_INT},
+                                                        {"parent_id", "parent_id", LQ_EQ_INT},
+                                                        {"length", "length", LQ_EQ_INT},
+                                                        {"q", "cidr", LQ_LIKE},
+                                                        {NULL, NULL, 0}};
+static const struct reg_api prefixes = {&prefix_kind, prefix_sorts, prefix_filters};
+
+void h_zones_list(struct req *r)
+{
+	reg_list(r, &zones);
+}
+void h_zones_create(struct req *r)
+{
+	reg_write(r, &zones, false);
+}
+void h_zone_get(struct req *r)
+{
+	reg_get(r, &zones);
+}
+void h_zone_patch(struct req *r)
+{
+	reg_write(r, &zones, true);
+}
+void h_zone_delete(struct req *r)
+{
+	reg_delete(r, &zones);
+}
+void h_vlans_list(struct req *r)
+{
+	reg_list(r, &vlans);
+}
+void h_vlans_create(struct req *r)
+{
+	reg_write(r, &vlans, false);
+}
+void h_vlan_get(struct req *r)
+{
+	reg_get(r, &vlans);
+}
+void h_vlan_patch(struct req *r)
+{
+	reg_write(r, &vlans, true);
+}
+void h_vlan_delete(struct req *r)
+{
+	reg_delete(r, &vlans);
+}
+void h_prefixes_list(struct req *r)
+{
+	reg_list(r, &prefixes);
+}
+void h_prefix_get(struct req *r)
+{
+	reg_get(r, &prefixes);
+}
+void h_prefix_patch(struct req *r)
+{
+	reg_write(r, &prefixes, true);
+}
+
+void h_prefixes_create(struct req *r)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct prefix p = {0};
+	uint64_t present;
+	int64_t id = 0;
+	int rc = rec_from_json(&prefix_schema, body, true, &p, &present, &err);
+	json_decref(body);
+	struct ctx x;
+	req_ctx(r, &x);
+	if (!rc)
+		rc = prefix_create(&x, r->srv->ipam, &p, &id, &err);
+	rec_free(&prefix_schema, &p);
+	if (fail(r, rc, &err))
+		return;
+	reg_reply(r, &prefix_kind, 201, id);
+}
+
+void h_prefix_delete(struct req *r)
+{
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	if (fail(r, prefix_release(&x, r->srv->ipam, &r->srv->ipam_cfg, r->params[0], rev, &err),
+	         &err))
+		return;
+	reply_no_content(r);
+}
+
+/* {unit_id, hosts | prefix_length, family?, vlan_id?, description?[, zone_id]} */
+static int alloc_body(json_t *body, bool with_zone, struct alloc_req *a, int64_t *zone_id,
+                      struct zw_err *err)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		int64_t *slot = NULL;
+		if (strcmp(key, "unit_id") == 0)
+			slot = &a->unit_id;
+		else if (strcmp(key, "hosts") == 0)
+			slot = &a->hosts;
+		else if (strcmp(key, "prefix_length") == 0)
+			slot = &a->length;
+		else if (strcmp(key, "family") == 0)
+			slot = &a->family;
+		else if (strcmp(key, "vlan_id") == 0)
+			slot = &a->vlan_id;
+		else if (with_zone && strcmp(key, "zone_id") == 0)
+			slot = zone_id;
+		else if (strcmp(key, "description") == 0) {
+			if (!json_is_string(v) || json_string_length(v) > 1500)
+				return zw_errf(err, ZW_EINVALID, key,
+				               "说明应为不超过 500 字的字符串");
+			a->description = json_string_value(v);
+			continue;
+		} else
+			return zw_errf(err, ZW_EINVALID, key, "未知字段“%.40s”", key);
+		if (!json_is_integer(v) || json_integer_value(v) <= 0 ||
+		    json_integer_value(v) > (json_int_t)1 << 62)
+			return zw_errf(err, ZW_EINVALID, key, "字段“%s”应为正整数", key);
+		*slot = json_integer_value(v);
+	}
+	if (with_zone && !*zone_id)
+		return zw_errf(err, ZW_EINVALID, "zone_id", "请指定区域");
+	return 0;
+}
+
+static void allocate(struct req *r, int64_t parent_id)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct alloc_req a = {0};
+	int64_t zone_id = 0, id = 0;
+	struct ctx x;
+	req_ctx(r, &x);
+	int rc = alloc_body(body, parent_id == 0, &a, &zone_id, &err);
+	if (!rc)
+		rc = prefix_allocate(&x, r->srv->ipam, parent_id, zone_id, &a, &id, &err);
+	json_decref(body);
+	if (fail(r, rc, &err))
+		return;
+	reg_reply(r, &prefix_kind, 201, id);
+}
+
+void h_prefix_allocate(struct req *r)
+{
+	allocate(r, r->params[0]);
+}
+
+void h_prefixes_allocate(struct req *r)
+{
+	allocate(r, 0);
+}
+
+void h_prefix_free(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *o = prefix_free_view(&x, r->srv->ipam, r->params[0], &err);
+	if (!o) {
+		reply_error(r, &err);
+		return;
+	}
+	reply_json(r, 200, o);
+}

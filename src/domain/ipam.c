@@ -1,0 +1,719 @@
+#include "domain/ipam.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "domain/audit.h"
+#include "domain/ipam_pool.h"
+#include "store/rec.h"
+#include "store/registry.h"
+
+#define F(n, t, fl, st, lbl, max) REC_F(st, n, t, fl, lbl, max)
+
+static const struct rec_field zone_fields[] = {
+    F(id, REC_ID, REC_READONLY, struct zone, "编号", 0),
+    F(name, REC_TEXT, REC_REQUIRED, struct zone, "区域名称", 50),
+    F(code, REC_TEXT, REC_REQUIRED, struct zone, "区域代码", 32),
+    F(description, REC_TEXT, REC_MULTILINE, struct zone, "说明", 500),
+    REC_META(struct zone),
+};
+const struct rec_schema zone_schema = {
+    "zone", zone_fields, sizeof(zone_fields) / sizeof(zone_fields[0]), sizeof(struct zone)};
+
+static const struct rec_field vlan_fields[] = {
+    F(id, REC_ID, REC_READONLY, struct vlan, "编号", 0),
+    {"vid", REC_INT, REC_REQUIRED, offsetof(struct vlan, vid), "VLAN ID", 0, NULL, 1, 4094, NULL},
+    F(name, REC_TEXT, REC_REQUIRED, struct vlan, "VLAN 名称", 50),
+    F(zone_id, REC_ID, REC_NULLABLE, struct vlan, "所属区域", 0),
+    F(unit_id, REC_ID, REC_NULLABLE, struct vlan, "使用单位", 0),
+    F(description, REC_TEXT, REC_MULTILINE, struct vlan, "说明", 500),
+    REC_META(struct vlan),
+};
+const struct rec_schema vlan_schema = {
+    "vlan", vlan_fields, sizeof(vlan_fields) / sizeof(vlan_fields[0]), sizeof(struct vlan)};
+
+static const char *const prefix_statuses[] = {"container", "active", "reserved", "deprecated",
+                                              NULL};
+
+static const struct rec_field prefix_fields[] = {
+    F(id, REC_ID, REC_READONLY, struct prefix, "编号", 0),
+    F(cidr, REC_TEXT, REC_REQUIRED | REC_FIXED, struct prefix, "地址段", 50),
+    F(family, REC_INT, REC_READONLY, struct prefix, "地址族", 0),
+    F(length, REC_INT, REC_READONLY, struct prefix, "前缀长度", 0),
+    F(parent_id, REC_ID, REC_READONLY, struct prefix, "上级地址段", 0),
+    REC_FE(struct prefix, status, REC_REQUIRED, "状态", prefix_statuses),
+    F(zone_id, REC_ID, REC_NULLABLE, struct prefix, "所属区域", 0),
+    F(vlan_id, REC_ID, REC_NULLABLE, struct prefix, "VLAN", 0),
+    F(unit_id, REC_ID, REC_NULLABLE, struct prefix, "使用单位", 0),
+    F(gateway, REC_TEXT, REC_NULLABLE, struct prefix, "网关", 45),
+    F(dns, REC_TEXT, 0, struct prefix, "DNS 服务器", 200),
+    F(description, REC_TEXT, REC_MULTILINE, struct prefix, "说明", 500),
+    F(size, REC_TEXT, REC_READONLY, struct prefix, "地址数", 40),
+    F(used, REC_TEXT, REC_READONLY, struct prefix, "已分配地址数", 40),
+    F(utilisation, REC_REAL, REC_READONLY, struct prefix, "使用率", 0),
+    REC_META(struct prefix),
+};
+const struct rec_schema prefix_schema = {"prefix", prefix_fields,
+                                         sizeof(prefix_fields) / sizeof(prefix_fields[0]),
+                                         sizeof(struct prefix)};
+
+/* ---- checks shared by the kinds ---- */
+
+static int ref_exists(struct sconn *c, const char *table, const char *field, const char *label,
+                      int64_t id, struct zw_err *err)
+{
+	if (!id)
+		return 0;
+	int found = store_row_exists(c, table, id);
+	if (found < 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	return found ? 0 : zw_errf(err, ZW_EINVALID, field, "%s不存在", label);
+}
+
+static int zone_check(const struct ctx *x, struct sconn *c, void *rec, const void *old,
+                      struct zw_err *err)
+{
+	(void)x, (void)c, (void)old;
+	const struct zone *z = rec;
+	if (z) {
+		for (const char *p = z->code; p && *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+			      *p == '-'))
+				return zw_errf(err, ZW_EINVALID, "code",
+				               "区域代码只能含小写字母、数字、_ 和 -");
+	}
+	return 0;
+}
+
+static int vlan_check(const struct ctx *x, struct sconn *c, void *rec, const void *old,
+                      struct zw_err *err)
+{
+	(void)x, (void)old;
+	const struct vlan *v = rec;
+	if (!v)
+		return 0;
+	int rc = ref_exists(c, "zones", "zone_id", "区域", v->zone_id, err);
+	if (!rc)
+		rc = ref_exists(c, "units", "unit_id", "单位", v->unit_id, err);
+	return rc;
+}
+
+static int addr_in(const struct inet_prefix *p, const char *s, const char *field,
+                   struct zw_err *err)
+{
+	int fam;
+	u128 a;
+	if (inet_parse_addr(s, &fam, &a) < 0)
+		return zw_errf(err, ZW_EINVALID, field, "“%.50s”不是有效的 IP 地址", s);
+	if (p && !inet_contains_addr(p, fam, a))
+		return zw_errf(err, ZW_EINVALID, field, "%.50s 不在本地址段内", s);
+	return 0;
+}
+
+static int prefix_check(const struct ctx *x, struct sconn *c, void *rec, const void *old,
+                        struct zw_err *err)
+{
+	(void)x;
+	struct prefix *p = rec;
+	const struct prefix *o = old;
+	if (!p) { /* deletes go through prefix_release */
+		return 0;
+	}
+	struct inet_prefix ip;
+	if (inet_parse_prefix(p->cidr, false, &ip) < 0)
+		return zw_errf(err, ZW_EINVALID, "cidr", "地址段格式不正确");
+	int rc = ref_exists(c, "zones", "zone_id", "区域", p->zone_id, err);
+	if (!rc)
+		rc = ref_exists(c, "vlans", "vlan_id", "VLAN", p->vlan_id, err);
+	if (!rc)
+		rc = ref_exists(c, "units", "unit_id", "单位", p->unit_id, err);
+	if (!rc && p->gateway && *p->gateway)
+		rc = addr_in(&ip, p->gateway, "gateway", err);
+	if (!rc && p->dns && *p->dns) {
+		char copy[201], *save = NULL;
+		snprintf(copy, sizeof(copy), "%s", p->dns);
+		for (char *t = strtok_r(copy, ", ", &save); t && !rc;
+		     t = strtok_r(NULL, ", ", &save))
+			rc = addr_in(NULL, t, "dns", err);
+	}
+	if (!rc && o && strcmp(o->status, "container") == 0 && strcmp(p->status, "container")) {
+		int64_t n = 0;
+		rc = store_prefix_child_count(c, p->id, &n, err);
+		if (!rc && n)
+			rc = zw_errf(err, ZW_ECONFLICT, "status",
+			             "该地址段下还有 %lld 个子地址段，只能是容器（container）",
+			             (long long)n);
+	}
+	return rc;
+}
+
+const struct registry_kind zone_kind = {
+    "zones", "zone", "区域", &zone_schema, ACT_IPAM_READ, ACT_IPAM_WRITE, NULL, zone_check, "name"};
+const struct registry_kind vlan_kind = {"vlans",      "vlan",        "VLAN",
+                                        &vlan_schema, ACT_IPAM_READ, ACT_IPAM_WRITE,
+                                        "unit_id",    vlan_check,    "vid"};
+const struct registry_kind prefix_kind = {"prefixes",     "prefix",      "地址段",
+                                          &prefix_schema, ACT_IPAM_READ, ACT_IPAM_WRITE,
+                                          "unit_id",      prefix_check,  "cidr"};
+
+/* ---- numbers kept as decimal text ---- */
+
+static u128 dec(const char *s)
+{
+	u128 v = 0;
+	for (; s && *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (u128)(*s - '0');
+	return v;
+}
+
+static double pct(u128 used, u128 size)
+{
+	return size ? (double)used * 100.0 / (double)size : 0.0;
+}
+
+/* ---- the pool cache ---- */
+
+struct pool_entry {
+	int64_t parent_id, rev;
+	struct ipam_pool *pool;
+};
+
+struct ipam_cache {
+	struct pool_entry *v;
+	size_t n, cap;
+};
+
+struct ipam_cache *ipam_cache_new(void)
+{
+	return calloc(1, sizeof(struct ipam_cache));
+}
+
+void ipam_cache_free(struct ipam_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		ipam_pool_free(c->v[i].pool);
+	free(c->v);
+	free(c);
+}
+
+static struct pool_entry *cache_find(struct ipam_cache *c, int64_t parent_id)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (c->v[i].parent_id == parent_id)
+			return &c->v[i];
+	return NULL;
+}
+
+static void cache_drop(struct ipam_cache *c, int64_t parent_id)
+{
+	struct pool_entry *e = cache_find(c, parent_id);
+	if (e) {
+		ipam_pool_free(e->pool);
+		*e = c->v[--c->n];
+	}
+}
+
+static int occupy_row(int64_t id, const struct inet_prefix *p, void *ctx)
+{
+	if (ipam_pool_occupy(ctx, p) < 0)
+		log_warnx("ipam: prefix %lld overlaps its siblings; plan needs repair",
+		          (long long)id);
+	return 0;
+}
+
+/* The pool of a container, current with the database (rebuilt when its rev moved). */
+static struct ipam_pool *pool_of(struct ipam_cache *cache, struct sconn *c,
+                                 const struct prefix *parent, struct zw_err *err)
+{
+	struct pool_entry *e = cache_find(cache, parent->id);
+	if (e && e->rev == parent->rev)
+		return e->pool;
+	if (e)
+		cache_drop(cache, parent->id);
+	struct inet_prefix root;
+	if (inet_parse_prefix(parent->cidr, false, &root) < 0) {
+		zw_errf(err, ZW_EINTERNAL, NULL, "地址段数据损坏：%s", parent->cidr);
+		return NULL;
+	}
+	struct ipam_pool *pool = ipam_pool_new(&root);
+	if (!pool || store_prefix_children(c, parent->id, root.family, occupy_row, pool, err) < 0 ||
+	    store_quarantine_list(c, parent->id, occupy_row, pool, NULL, err) < 0) {
+		ipam_pool_free(pool);
+		if (!err->code)
+			zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		return NULL;
+	}
+	if (!cache)
+		return pool; /* caller frees */
+	if (cache->n == cache->cap) {
+		size_t cap = cache->cap ? cache->cap * 2 : 8;
+		void *nv = realloc(cache->v, cap * sizeof(*cache->v));
+		if (!nv) {
+			ipam_pool_free(pool);
+			zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+			return NULL;
+		}
+		cache->v = nv;
+		cache->cap = cap;
+	}
+	cache->v[cache->n++] = (struct pool_entry){parent->id, parent->rev, pool};
+	return pool;
+}
+
+static void pool_done(struct ipam_cache *cache, struct ipam_pool *pool)
+{
+	if (!cache)
+		ipam_pool_free(pool);
+}
+
+/* After our own change to the parent (usage update), keep the cached pool current. */
+static void cache_touch(struct ipam_cache *cache, struct sconn *c, int64_t parent_id)
+{
+	struct pool_entry *e = cache_find(cache, parent_id);
+	int64_t rev;
+	if (e && store_prefix_rev(c, parent_id, &rev, NULL) == 0)
+		e->rev = rev;
+}
+
+/* Add (sign +1) or remove (-1) a child's addresses from the parent's usage. */
+static int adjust_usage(struct sconn *c, int64_t parent_id, u128 delta, int sign,
+                        struct zw_err *err)
+{
+	if (!parent_id)
+		return 0;
+	struct prefix par = {0};
+	int rc = store_rec_get(c, "prefixes", &prefix_schema, parent_id, NULL, 0, &par, err);
+	if (!rc) {
+		u128 used = dec(par.used), size = dec(par.size);
+		used = sign > 0 ? used + delta : (used >= delta ? used - delta : 0);
+		char s[40];
+		u128_format(used, s);
+		rc = store_prefix_set_usage(c, parent_id, s, pct(used, size), clock_now(), err);
+	}
+	rec_free(&prefix_schema, &par);
+	return rc;
+}
+
+static int audit_prefix(struct store_tx *tx, const struct ctx *x, const char *action, int64_t id,
+                        const json_t *before, struct zw_err *err)
+{
+	struct prefix now = {0};
+	int rc =
+	    store_rec_get(store_tx_conn(tx), "prefixes", &prefix_schema, id, NULL, 0, &now, err);
+	json_t *after = rc ? NULL : rec_to_json(&prefix_schema, &now);
+	if (!rc)
+		rc = audit_append(tx, x->by, action, "prefix", id, now.unit_id, before, after, NULL,
+		                  err);
+	json_decref(after);
+	rec_free(&prefix_schema, &now);
+	return rc;
+}
+
+struct sum_ctx {
+	u128 total;
+	const struct inet_prefix *into;
+};
+
+static int sum_inside(int64_t id, const struct inet_prefix *p, void *vctx)
+{
+	(void)id;
+	struct sum_ctx *s = vctx;
+	if (inet_contains(s->into, p))
+		s->total += inet_size(p);
+	return 0;
+}
+
+int prefix_create(const struct ctx *x, struct ipam_cache *cache, const struct prefix *given,
+                  int64_t *id, struct zw_err *err)
+{
+	if (authz_check(x->by, ACT_IPAM_WRITE, 0, err))
+		return -err->code;
+	struct inet_prefix ip;
+	if (!given->cidr || inet_parse_prefix(given->cidr, false, &ip) < 0)
+		return zw_errf(err, ZW_EINVALID, "cidr",
+		               "地址段格式不正确：应为 网络地址/前缀长度，主机位须为 0，如 "
+		               "10.20.0.0/16 或 2001:db8::/48");
+	struct prefix p = {0};
+	if (rec_merge(&prefix_schema, &p, given, ~0ull) < 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	char canon[INET_PREFIX_MAX], num[40];
+	inet_format_prefix(&ip, canon);
+	rec_set_str(&prefix_schema, &p, "cidr", canon);
+	p.family = ip.family;
+	p.length = ip.len;
+	u128_format(inet_size(&ip), num);
+	rec_set_str(&prefix_schema, &p, "size", num);
+	struct store_tx *tx;
+	int rc = store_begin(x->st, &tx, err);
+	if (rc) {
+		rec_free(&prefix_schema, &p);
+		return rc;
+	}
+	struct sconn *c = store_tx_conn(tx);
+	struct prefix parent = {0};
+	int64_t other = 0;
+	int64_t dup = 0;
+	rc = store_prefix_find(c, &ip, &dup, err);
+	if (!rc && dup)
+		rc = zw_errf(err, ZW_ECONFLICT, "cidr", "地址段 %s 已存在（编号 %lld）", canon,
+		             (long long)dup);
+	if (!rc)
+		rc = store_prefix_parent_of(c, &ip, &p.parent_id, err);
+	if (!rc && p.parent_id) {
+		rc = store_rec_get(c, "prefixes", &prefix_schema, p.parent_id, NULL, 0, &parent,
+		                   err);
+		if (!rc && strcmp(parent.status, "container") != 0)
+			rc = zw_errf(err, ZW_ECONFLICT, "cidr",
+			             "%s 位于 %s 内，而该地址段不是容器（container），不能再划分",
+			             canon, parent.cidr);
+		if (!rc && !p.zone_id)
+			p.zone_id = parent.zone_id; /* a child lies in its parent's zone */
+	}
+	if (!rc)
+		rc = prefix_check(x, c, &p, NULL, err);
+	/* CIDR blocks nest or are disjoint, and the parent is the smallest block holding the
+	 * new one: siblings can only lie inside it (they become its children). Quarantined
+	 * space is taken. */
+	if (!rc)
+		rc = store_prefix_overlaps(c, &ip, p.parent_id, false, &other, err);
+	if (!rc && other)
+		rc = zw_errf(err, ZW_ECONFLICT, "cidr", "%s 与处于隔离期的已释放地址段重叠", canon);
+	struct sum_ctx inside = {0, &ip};
+	if (!rc)
+		rc = store_prefix_children(c, p.parent_id, ip.family, sum_inside, &inside, err);
+	if (!rc && inside.total && strcmp(p.status, "container") != 0)
+		rc = zw_errf(err, ZW_ECONFLICT, "status",
+		             "%s 内已有地址段，只能作为容器（container）登记", canon);
+	if (!rc) {
+		u128_format(inside.total, num);
+		rec_set_str(&prefix_schema, &p, "used", num);
+		p.utilisation = pct(inside.total, inet_size(&ip));
+		rc = store_prefix_insert(c, &p, &ip, clock_now(), id, err);
+		if (rc == -ZW_ECONFLICT) {
+			zw_err_clear(err);
+			rc = zw_errf(err, ZW_ECONFLICT, "cidr", "地址段 %s 已存在", canon);
+		}
+	}
+	if (!rc && inside.total)
+		rc = store_prefix_reparent(c, p.parent_id, &ip, *id, err);
+	if (!rc)
+		rc = adjust_usage(c, p.parent_id, inet_size(&ip) - inside.total, +1, err);
+	if (!rc)
+		rc = audit_prefix(tx, x, "prefix.create", *id, NULL, err);
+	cache_drop(cache, p.parent_id); /* its children changed shape: rebuild on next use */
+	rec_free(&prefix_schema, &parent);
+	rec_free(&prefix_schema, &p);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
+}
+
+static int release_row(int64_t id, const struct inet_prefix *p, void *ctx)
+{
+	(void)id;
+	ipam_pool_release(ctx, p);
+	return 0;
+}
+
+/* Best fit across a zone's containers: the one whose smallest block that can hold a /len is
+ * smallest. */
+static int choose_parent(struct ipam_cache *cache, struct sconn *c, int64_t zone_id, int family,
+                         int len, int64_t *parent_id, struct zw_err *err)
+{
+	int64_t ids[256];
+	size_t n = 0;
+	int rc = store_zone_containers(c, zone_id, family, ids, 256, &n, err);
+	if (rc)
+		return rc;
+	int best = -1;
+	for (size_t i = 0; i < n; i++) {
+		struct prefix par = {0};
+		rc = store_rec_get(c, "prefixes", &prefix_schema, ids[i], NULL, 0, &par, err);
+		struct ipam_pool *pool = rc ? NULL : pool_of(cache, c, &par, err);
+		rec_free(&prefix_schema, &par);
+		if (!pool)
+			return rc ? rc : -err->code;
+		int fit = ipam_pool_fit(pool, len);
+		if (fit > best) {
+			best = fit;
+			*parent_id = ids[i];
+		}
+		pool_done(cache, pool);
+	}
+	if (best < 0)
+		return zw_errf(err, ZW_ECONFLICT, "zone_id", "该区域没有能容纳 /%d 的空闲地址段",
+		               len);
+	return 0;
+}
+
+int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t parent_id,
+                    int64_t zone_id, const struct alloc_req *r, int64_t *id, struct zw_err *err)
+{
+	if (authz_check(x->by, ACT_IPAM_WRITE, 0, err))
+		return -err->code;
+	if (!r->unit_id)
+		return zw_errf(err, ZW_EINVALID, "unit_id", "请指定使用单位");
+	if (!r->hosts == !r->length)
+		return zw_errf(err, ZW_EINVALID, "hosts",
+		               "请给出 hosts（地址数量）或 prefix_length 之一");
+	if (r->family && r->family != 4 && r->family != 6)
+		return zw_errf(err, ZW_EINVALID, "family", "family 只能是 4 或 6");
+	struct store_tx *tx;
+	int rc = store_begin(x->st, &tx, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_tx_conn(tx);
+	struct unit u = {0};
+	struct prefix parent = {0}, child = {0};
+	struct ipam_pool *pool = NULL;
+	bool pool_changed = false;
+	struct inet_prefix got = {0};
+	rc = store_rec_get(c, "units", &unit_schema, r->unit_id, NULL, 0, &u, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_EINVALID, "unit_id", "单位不存在");
+	}
+	if (!rc && (strcmp(u.status, "已撤销入网资格") == 0 || strcmp(u.status, "已拆机") == 0))
+		rc =
+		    zw_errf(err, ZW_ECONFLICT, "unit_id", "单位状态为“%s”，不能分配地址", u.status);
+	int family = r->family ? (int)r->family : 4;
+	int len = 0;
+	if (!rc && !parent_id) {
+		int want =
+		    r->length ? (int)r->length : inet_len_for_hosts(family, (uint64_t)r->hosts);
+		if (want < 0)
+			rc = zw_errf(err, ZW_EINVALID, "hosts", "地址数量过大");
+		else
+			rc = choose_parent(cache, c, zone_id, family, want, &parent_id, err);
+	}
+	if (!rc) {
+		rc = store_rec_get(c, "prefixes", &prefix_schema, parent_id, NULL, 0, &parent, err);
+		if (rc == -ZW_ENOTFOUND) {
+			zw_err_clear(err);
+			rc = zw_errf(err, ZW_ENOTFOUND, NULL, "地址段不存在");
+		}
+	}
+	if (!rc && strcmp(parent.status, "container") != 0)
+		rc = zw_errf(err, ZW_ECONFLICT, "parent",
+		             "只能从容器（container）地址段中分配，%s 是 %s", parent.cidr,
+		             parent.status);
+	if (!rc) {
+		family = (int)parent.family;
+		if (r->family && r->family != family)
+			rc = zw_errf(err, ZW_EINVALID, "family", "地址族与上级地址段 %s 不符",
+			             parent.cidr);
+		len = r->length ? (int)r->length : inet_len_for_hosts(family, (uint64_t)r->hosts);
+		if (!rc && (len <= parent.length || len > inet_bits(family) || len < 0))
+			rc = zw_errf(err, r->length ? ZW_EINVALID : ZW_ECONFLICT,
+			             r->length ? "prefix_length" : "hosts",
+			             "在 %s 中无法划出这样大小的地址段（需要 /%d）", parent.cidr,
+			             len);
+	}
+	if (!rc && !(pool = pool_of(cache, c, &parent, err)))
+		rc = -err->code;
+	/* Quarantine that has run out frees its space now. */
+	if (!rc) {
+		rc = store_quarantine_expire(c, parent.id, clock_now(), release_row, pool, err);
+		pool_changed = true;
+	}
+	if (!rc && ipam_pool_take(pool, len, &got) < 0)
+		rc = zw_errf(err, ZW_ECONFLICT, "hosts", "%s 中已没有 /%d 大小的空闲地址段",
+		             parent.cidr, len);
+	int64_t other = 0;
+	if (!rc)
+		rc = store_prefix_overlaps(c, &got, parent.id, true, &other, err);
+	if (!rc && other) {
+		log_warnx("ipam: pool of prefix %lld offered space held by %lld; rebuilding",
+		          (long long)parent.id, (long long)other);
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, "地址池与数据库不一致，请重试");
+	}
+	if (!rc) {
+		char canon[INET_PREFIX_MAX], num[40];
+		inet_format_prefix(&got, canon);
+		u128_format(inet_size(&got), num);
+		child = (struct prefix){.family = family,
+		                        .length = len,
+		                        .parent_id = parent.id,
+		                        .zone_id = parent.zone_id,
+		                        .vlan_id = r->vlan_id,
+		                        .unit_id = r->unit_id};
+		rec_set_str(&prefix_schema, &child, "cidr", canon);
+		rec_set_str(&prefix_schema, &child, "status", "active");
+		rec_set_str(&prefix_schema, &child, "size", num);
+		rec_set_str(&prefix_schema, &child, "used", "0");
+		rec_set_str(&prefix_schema, &child, "description",
+		            r->description ? r->description : "");
+		rc = ref_exists(c, "vlans", "vlan_id", "VLAN", r->vlan_id, err);
+		if (!rc)
+			rc = store_prefix_insert(c, &child, &got, clock_now(), id, err);
+	}
+	if (!rc)
+		rc = adjust_usage(c, parent.id, inet_size(&got), +1, err);
+	if (!rc)
+		rc = audit_prefix(tx, x, "prefix.allocate", *id, NULL, err);
+	if (!rc)
+		rc = store_commit(tx, err);
+	else
+		store_rollback(tx);
+	if (rc && pool_changed)
+		cache_drop(cache, parent.id); /* the pool may be ahead of the database */
+	else if (!rc && cache) {
+		struct sconn *rd = store_read(x->st, NULL);
+		if (rd)
+			cache_touch(cache, rd, parent.id);
+	}
+	if (pool)
+		pool_done(cache, pool);
+	unit_free(&u);
+	rec_free(&prefix_schema, &parent);
+	rec_free(&prefix_schema, &child);
+	return rc;
+}
+
+int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct ipam_cfg *cfg,
+                   int64_t id, int64_t if_rev, struct zw_err *err)
+{
+	if (authz_check(x->by, ACT_IPAM_WRITE, 0, err))
+		return -err->code;
+	struct store_tx *tx;
+	int rc = store_begin(x->st, &tx, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_tx_conn(tx);
+	struct prefix p = {0};
+	json_t *before = NULL;
+	rc = store_rec_get(c, "prefixes", &prefix_schema, id, NULL, 0, &p, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_ENOTFOUND, NULL, "地址段不存在");
+	}
+	if (!rc && if_rev && p.rev != if_rev)
+		rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
+	int64_t n = 0;
+	if (!rc)
+		rc = store_prefix_child_count(c, id, &n, err);
+	if (!rc && n)
+		rc = zw_errf(err, ZW_ECONFLICT, NULL, "地址段下还有 %lld 个子地址段，请先释放它们",
+		             (long long)n);
+	struct inet_prefix ip;
+	if (!rc && inet_parse_prefix(p.cidr, false, &ip) < 0)
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	if (!rc) {
+		before = rec_to_json(&prefix_schema, &p);
+		rc = store_rec_delete(c, "prefixes", id, err);
+		if (rc == -ZW_ECONFLICT) {
+			zw_err_clear(err);
+			rc = zw_errf(err, ZW_ECONFLICT, NULL, "地址段仍被其他记录引用，不能释放");
+		}
+	}
+	if (!rc && p.parent_id)
+		rc = store_quarantine_add(c, p.parent_id, &ip, p.unit_id, clock_now(),
+		                          clock_now() + cfg->quarantine, err);
+	if (!rc)
+		rc = adjust_usage(c, p.parent_id, inet_size(&ip), -1, err);
+	if (!rc)
+		rc = audit_append(tx, x->by, "prefix.release", "prefix", id, p.unit_id, before,
+		                  NULL, NULL, err);
+	json_decref(before);
+	if (rc) {
+		store_rollback(tx);
+	} else {
+		rc = store_commit(tx, err);
+		/* The block stays taken in the parent's pool while in quarantine. */
+		struct sconn *rd = store_read(x->st, NULL);
+		if (!rc && rd && cache)
+			cache_touch(cache, rd, p.parent_id);
+	}
+	rec_free(&prefix_schema, &p);
+	return rc;
+}
+
+struct view_ctx {
+	struct inet_prefix *v;
+	size_t n, cap;
+};
+
+static void collect(const struct inet_prefix *b, void *vctx)
+{
+	struct view_ctx *x = vctx;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		void *nv = realloc(x->v, cap * sizeof(*x->v));
+		if (!nv)
+			return;
+		x->v = nv;
+		x->cap = cap;
+	}
+	x->v[x->n++] = *b;
+}
+
+static int by_len_then_addr(const void *a, const void *b)
+{
+	const struct inet_prefix *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->net < y->net ? -1 : x->net > y->net;
+}
+
+json_t *prefix_free_view(const struct ctx *x, struct ipam_cache *cache, int64_t id,
+                         struct zw_err *err)
+{
+	struct prefix p = {0};
+	if (registry_get(x, &prefix_kind, id, &p, err)) {
+		rec_free(&prefix_schema, &p);
+		return NULL;
+	}
+	json_t *out = NULL;
+	if (strcmp(p.status, "container") != 0) {
+		zw_errf(err, ZW_ECONFLICT, NULL, "只有容器（container）地址段有空闲地址块视图");
+		rec_free(&prefix_schema, &p);
+		return NULL;
+	}
+	/* Pools are touched under the writer lock only. */
+	struct store_tx *tx;
+	if (store_begin(x->st, &tx, err)) {
+		rec_free(&prefix_schema, &p);
+		return NULL;
+	}
+	struct ipam_pool *pool = pool_of(cache, store_tx_conn(tx), &p, err);
+	if (pool) {
+		struct view_ctx v = {0};
+		ipam_pool_foreach(pool, collect, &v);
+		if (v.n)
+			qsort(v.v, v.n, sizeof(*v.v), by_len_then_addr);
+		json_t *groups = json_array();
+		for (size_t i = 0; i < v.n;) {
+			size_t j = i;
+			json_t *blocks = json_array();
+			for (; j < v.n && v.v[j].len == v.v[i].len; j++)
+				if (j - i < 16) {
+					char s[INET_PREFIX_MAX];
+					inet_format_prefix(&v.v[j], s);
+					json_array_append_new(blocks, json_string(s));
+				}
+			json_array_append_new(
+			    groups, json_pack("{s:i, s:I, s:o}", "length", (int)v.v[i].len, "count",
+			                      (json_int_t)(j - i), "blocks", blocks));
+			i = j;
+		}
+		char total[40];
+		u128_format(ipam_pool_free_size(pool), total);
+		json_t *q = json_array();
+		store_quarantine_list(store_tx_conn(tx), p.id, NULL, NULL, q, err);
+		out = json_pack("{s:s, s:s, s:o, s:o}", "cidr", p.cidr, "free_addresses", total,
+		                "free", groups, "quarantine", q);
+		free(v.v);
+		pool_done(cache, pool);
+	}
+	store_rollback(tx);
+	rec_free(&prefix_schema, &p);
+	return out;
+}

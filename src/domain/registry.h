@@ -1,0 +1,56 @@
+/*
+ * registry: the generic life of a registered object (zone, VLAN, prefix, and later devices,
+ * lines, carriers): create, update, delete, get and list, each write in one transaction with
+ * its audit entry, authorised by role x action x unit scope.
+ *
+ * A kind names its table and field table, the actions that read and write it, the field that
+ * ties an object to a unit (for a unit_admin's scope; NULL when objects belong to no unit and
+ * may be read by any role with the read action), and an optional check run inside the write
+ * transaction (cross-object rules: a VLAN's zone exists, a gateway lies in its prefix, ...).
+ */
+#ifndef ZW_DOMAIN_REGISTRY_H
+#define ZW_DOMAIN_REGISTRY_H
+
+#include "core/buf.h"
+#include "core/record.h"
+#include "domain/unit.h"
+#include "store/store.h"
+
+struct registry_kind {
+	const char *table, *object; /* "vlans", "vlan" */
+	const char *label;          /* Chinese name for messages: "VLAN" */
+	const struct rec_schema *sc;
+	enum action read, write;
+	const char *unit_field; /* or NULL */
+	/* rec is the full record to be written (create: as given; update: merged). old is NULL
+	 * on create. */
+	int (*check)(const struct ctx *x, struct sconn *c, void *rec, const void *old,
+	             struct zw_err *err);
+	const char *unique_field; /* the field a UNIQUE conflict is reported on */
+};
+
+int registry_create(const struct ctx *x, const struct registry_kind *k, const void *rec,
+                    int64_t *id, struct zw_err *err);
+int registry_update(const struct ctx *x, const struct registry_kind *k, int64_t id,
+                    const void *patch, uint64_t present, int64_t if_rev, struct zw_err *err);
+int registry_delete(const struct ctx *x, const struct registry_kind *k, int64_t id, int64_t if_rev,
+                    struct zw_err *err);
+/* Read one object the principal may see (404 otherwise). */
+int registry_get(const struct ctx *x, const struct registry_kind *k, int64_t id, void *rec,
+                 struct zw_err *err);
+/* Restrict q to what the principal may see; -ZW_EFORBIDDEN when nothing. */
+int registry_scope(const struct ctx *x, const struct registry_kind *k, struct list_query *q,
+                   struct zw_err *err);
+int registry_list(const struct ctx *x, const struct registry_kind *k, struct list_query *q,
+                  struct buf *out, struct list_page *page, struct zw_err *err);
+
+/* Field helpers for records */
+int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name);
+const char *rec_get_str(const struct rec_schema *sc, const void *rec, const char *name);
+int rec_set_str(const struct rec_schema *sc, void *rec, const char *name, const char *v);
+void rec_set_i64(const struct rec_schema *sc, void *rec, const char *name, int64_t v);
+
+/* The kinds of this release (domain/ipam.c). */
+extern const struct registry_kind zone_kind, vlan_kind, prefix_kind;
+
+#endif
