@@ -62,6 +62,12 @@ void h_prefix_patch(struct req *r);
 void h_prefix_delete(struct req *r);
 void h_prefix_allocate(struct req *r);
 void h_prefix_free(struct req *r);
+void h_terminals_list(struct req *r);
+void h_terminals_create(struct req *r);
+void h_terminals_compliance(struct req *r);
+void h_terminal_get(struct req *r);
+void h_terminal_patch(struct req *r);
+void h_terminal_delete(struct req *r);
 
 /* Shared by handlers: reply with err when rc < 0; returns rc < 0. */
 int fail(struct req *r, int rc, const struct zw_err *err);

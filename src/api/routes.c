@@ -69,6 +69,12 @@ const struct route routes[] = {
     {"DELETE", "/api/v1/prefixes/{id}", h_prefix_delete, 0, "", "释放地址段"},
     {"POST", "/api/v1/prefixes/{id}/allocate", h_prefix_allocate, 0, "", "从容器中分配地址段"},
     {"GET", "/api/v1/prefixes/{id}/free", h_prefix_free, 0, "", "空闲地址块"},
+    {"GET", "/api/v1/terminals", h_terminals_list, 0, "*", "终端列表"},
+    {"POST", "/api/v1/terminals", h_terminals_create, 0, "", "登记终端"},
+    {"GET", "/api/v1/terminals/compliance", h_terminals_compliance, 0, "unit_id", "终端合规检查"},
+    {"GET", "/api/v1/terminals/{id}", h_terminal_get, 0, "", "查看终端"},
+    {"PATCH", "/api/v1/terminals/{id}", h_terminal_patch, 0, "", "修改终端"},
+    {"DELETE", "/api/v1/terminals/{id}", h_terminal_delete, 0, "", "删除终端"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P

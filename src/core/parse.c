@@ -319,3 +319,65 @@ int parse_etag_rev(const char *v, int64_t *rev)
 	num[n - 3] = 0;
 	return parse_i64(num, 1, INT64_MAX, rev);
 }
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int parse_mac(const char *s, uint8_t out[6])
+{
+	if (!s)
+		return -1;
+	size_t n = strlen(s);
+	char sep = 0;
+	int group; /* hex digits between separators */
+	if (n == 17 && (s[2] == ':' || s[2] == '-')) {
+		sep = s[2];
+		group = 2;
+	} else if (n == 14 && (s[4] == '.' || s[4] == '-')) {
+		sep = s[4];
+		group = 4;
+	} else if (n == 12) {
+		group = 12;
+	} else {
+		return -1;
+	}
+	uint8_t b[6];
+	int digits = 0, k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (sep && (int)(i % (size_t)(group + 1)) == group) {
+			if (s[i] != sep)
+				return -1;
+			continue;
+		}
+		int v = hexval(s[i]);
+		if (v < 0)
+			return -1;
+		if (digits % 2 == 0)
+			b[k] = (uint8_t)(v << 4);
+		else
+			b[k++] |= (uint8_t)v;
+		digits++;
+	}
+	if (digits != 12)
+		return -1;
+	memcpy(out, b, 6);
+	return 0;
+}
+
+void format_mac(const uint8_t m[6], char out[18])
+{
+	static const char hx[] = "0123456789abcdef";
+	for (int i = 0; i < 6; i++) {
+		out[3 * i] = hx[m[i] >> 4];
+		out[3 * i + 1] = hx[m[i] & 15];
+		out[3 * i + 2] = i < 5 ? ':' : 0;
+	}
+}

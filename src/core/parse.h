@@ -37,6 +37,12 @@ void format_time(int64_t unix_s, char out[32]);
 /* RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" or with +hh:mm offset, or a date (midnight UTC). */
 int parse_time(const char *s, int64_t *unix_s);
 
+/* A MAC address in any common notation (aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff,
+ * aabb.ccdd.eeff, aabb-ccdd-eeff, aabbccddeeff; any case) into 6 bytes. */
+int parse_mac(const char *s, uint8_t out[6]);
+/* Canonical text: lower case, colon separated. */
+void format_mac(const uint8_t mac[6], char out[18]);
+
 /* An ETag of ours, "r<rev>", as sent back in If-Match. */
 int parse_etag_rev(const char *s, int64_t *rev);
 

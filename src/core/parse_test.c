@@ -101,9 +101,32 @@ static void test_formats(void **state)
 	assert_false(filename_valid("a\nb.pdf"));
 }
 
+static void test_mac(void **state)
+{
+	(void)state;
+	const char *same[] = {"aa:bb:cc:0d:ee:ff", "AA-BB-CC-0D-EE-FF", "aabb.cc0d.eeff",
+			      "aabb-cc0d-eeff",    "AABBCC0DEEFF",      "Aa:bB:cC:0d:Ee:fF"};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		uint8_t m[6];
+		char out[18];
+		if (parse_mac(same[i], m) != 0)
+			fail_msg("refused %s", same[i]);
+		format_mac(m, out);
+		assert_string_equal(out, "aa:bb:cc:0d:ee:ff");
+	}
+	const char *bad[] = {"aa:bb:cc:dd:ee",    "aa:bb:cc:dd:ee:fg", "aa:bb-cc:dd:ee:ff",
+			     "aabb.ccdd-eeff",    "aabbccddeef",       "aa:bb:cc:dd:ee:ff:00",
+			     "a:bb:cc:dd:ee:fff", "",                  "gggggggggggg"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint8_t m[6];
+		if (parse_mac(bad[i], m) == 0)
+			fail_msg("accepted %s", bad[i]);
+	}
+}
+
 int main(void)
 {
 	RUN(cmocka_unit_test(test_integers), cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_times), cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_formats));
+	    cmocka_unit_test(test_formats), cmocka_unit_test(test_mac));
 }

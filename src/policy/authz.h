@@ -47,7 +47,9 @@ enum role {
 	X(TOKEN_ADMIN)                                                                             \
 	X(AUDIT_READ)                                                                              \
 	X(IPAM_READ)                                                                               \
-	X(IPAM_WRITE)
+	X(IPAM_WRITE)                                                                              \
+	X(TERMINAL_READ)                                                                           \
+	X(TERMINAL_WRITE)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

@@ -24,6 +24,40 @@ static void bind_parent(sqlite3_stmt *s, int i, int64_t parent_id)
 	sq_id(s, i, parent_id);
 }
 
+int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id, int64_t *unit_id,
+                       struct zw_err *err)
+{
+	*prefix_id = *unit_id = 0;
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "SELECT id, unit_id FROM prefixes WHERE family = ? AND length = ?"
+	               " AND first = ? AND unit_id IS NOT NULL",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int bits = inet_bits(family);
+	for (int l = bits; l >= (family == 6 ? 1 : 0); l--) {
+		u128 mask = l == 0 ? 0 : ~(((u128)1 << (bits - l)) - 1);
+		sqlite3_bind_int(s, 1, family);
+		sqlite3_bind_int(s, 2, l);
+		bind_addr(s, 3, addr & mask);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*prefix_id = sqlite3_column_int64(s, 0);
+			*unit_id = sqlite3_column_int64(s, 1);
+			break;
+		}
+		if (rc != SQLITE_DONE) {
+			int r = sq_fail(c, err, "owner");
+			sq_done(c, s);
+			return r;
+		}
+		sqlite3_reset(s);
+	}
+	sq_done(c, s);
+	return 0;
+}
+
 int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id, struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(

@@ -200,6 +200,32 @@ static const char *const migrations[] = {
     "  until INTEGER NOT NULL"
     ") STRICT;"
     "CREATE INDEX prefix_quarantine_parent ON prefix_quarantine(parent_id, first);",
+
+    /* 3: terminals */
+    "CREATE TABLE terminals ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  mac TEXT NOT NULL UNIQUE,"
+    "  ip TEXT,"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),"
+    "  user_name TEXT NOT NULL DEFAULT '',"
+    "  location TEXT NOT NULL DEFAULT '',"
+    "  kind TEXT NOT NULL CHECK (kind IN "
+    "('计算机','打印机','服务器','摄像头','电话','无线AP','其他')),"
+    "  os TEXT NOT NULL DEFAULT '',"
+    "  antivirus TEXT NOT NULL DEFAULT '',"
+    "  av_signature_date TEXT,"
+    "  patch_date TEXT,"
+    "  plugin_installed INTEGER NOT NULL DEFAULT 0,"
+    "  classified INTEGER NOT NULL DEFAULT 0 CHECK (classified = 0),"
+    "  first_seen INTEGER NOT NULL DEFAULT 0,"
+    "  last_seen INTEGER NOT NULL DEFAULT 0,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX terminals_unit ON terminals(unit_id, id);"
+    "CREATE INDEX terminals_ip ON terminals(ip);",
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

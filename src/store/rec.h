@@ -22,6 +22,11 @@ int store_rec_update(struct sconn *c, const char *table, const struct rec_schema
 /* 1 when table has a row with this id, 0 when not, negative on error. */
 int store_row_exists(struct sconn *c, const char *table, int64_t id);
 int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_err *err);
+/* One page of records, each read into a struct and handed to fn. */
+int store_rec_scan(struct sconn *c, const char *table, const struct rec_schema *sc,
+                   const struct list_query *q, int (*fn)(const void *rec, void *ctx), void *ctx,
+                   struct list_page *page, struct zw_err *err);
+
 /* One page as a JSON array written into out, straight from the rows. */
 int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *sc,
                    const struct list_query *q, struct buf *out, struct list_page *page,

@@ -225,3 +225,38 @@ int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *
 	buf_free(&b);
 	return rc;
 }
+
+struct scan_ctx {
+	const struct rec_schema *sc;
+	void *rec;
+	int (*fn)(const void *rec, void *ctx);
+	void *ctx;
+};
+
+static int scan_row(sqlite3_stmt *s, void *vctx)
+{
+	struct scan_ctx *x = vctx;
+	for (size_t i = 0; i < x->sc->nfields; i++)
+		read_field(s, (int)i, &x->sc->fields[i], x->rec);
+	return x->fn(x->rec, x->ctx) < 0 ? -1 : 0;
+}
+
+int store_rec_scan(struct sconn *c, const char *table, const struct rec_schema *sc,
+                   const struct list_query *q, int (*fn)(const void *rec, void *ctx), void *ctx,
+                   struct list_page *page, struct zw_err *err)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	cols(&b, sc);
+	void *rec = calloc(1, sc->size);
+	if (!rec) {
+		buf_free(&b);
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	}
+	struct scan_ctx x = {sc, rec, fn, ctx};
+	int rc = sq_list(c, b.p, table, q, scan_row, &x, page, err);
+	rec_free(sc, rec);
+	free(rec);
+	buf_free(&b);
+	return rc;
+}

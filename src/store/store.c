@@ -318,7 +318,7 @@ int64_t store_count(struct sconn *c, const char *table)
 	                              "zones",
 	                              "vlans",
 	                              "prefixes",
-	                              "prefix_quarantine",
+	                              "prefix_quarantine", "terminals",
 	                              NULL};
 	int ok = 0;
 	for (const char **k = known; *k; k++)

@@ -62,6 +62,8 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "AUDIT_READ": (_A, _N, _N, _N, _N, _A, _A),
     "IPAM_READ": (_A, _A, _A, _A, _O, _A, _N),
     "IPAM_WRITE": (_A, _N, _N, _N, _N, _N, _N),
+    "TERMINAL_READ": (_A, _A, _A, _N, _O, _A, _N),
+    "TERMINAL_WRITE": (_A, _N, _N, _N, _O, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -152,6 +154,16 @@ MATRIX = [
     ("prefix_delete", "DELETE", "/api/v1/prefixes/{id}", "204 403 403 403 403 403 403 401"),
     ("prefix_allocate", "POST", "/api/v1/prefixes/{id}/allocate", "201 403 403 403 403 403 403 401"),
     ("prefix_free", "GET", "/api/v1/prefixes/{id}/free", "200 200 200 200 404 200 403 401"),
+    # terminals (TERMINAL_READ: not carriers or auditors; a unit_admin registers its own)
+    ("terminals_list", "GET", "/api/v1/terminals", "200 200 200 403 200 200 403 401"),
+    ("terminal_create_own", "POST", "/api/v1/terminals", "201 403 403 403 201 403 403 401"),
+    ("terminal_create_other", "POST", "/api/v1/terminals", "201 403 403 403 404 403 403 401"),
+    ("terminals_compliance", "GET", "/api/v1/terminals/compliance", "200 200 200 403 200 200 403 401"),
+    ("terminal_get_own", "GET", "/api/v1/terminals/{id}", "200 200 200 403 200 200 403 401"),
+    ("terminal_get_other", "GET", "/api/v1/terminals/{id}", "200 200 200 403 404 200 403 401"),
+    ("terminal_patch_own", "PATCH", "/api/v1/terminals/{id}", "200 403 403 403 200 403 403 401"),
+    ("terminal_patch_other", "PATCH", "/api/v1/terminals/{id}", "200 403 403 403 404 403 403 401"),
+    ("terminal_delete_own", "DELETE", "/api/v1/terminals/{id}", "204 403 403 403 204 403 403 401"),
 ]
 
 ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
@@ -905,6 +917,84 @@ class RoleMatrix:
         return Req("/api/v1/prefixes/%d/free" % c,
                    ok=lambda r: self.assertEqual(r.json["free_addresses"], "256"))
 
+    # ---- terminals ----
+
+    _mac = itertools.count(1)
+
+    def new_mac(self):
+        n = next(self._mac) + os.getpid() * 1000
+        return "02:%02x:%02x:%02x:%02x:%02x" % ((n >> 32) & 255, (n >> 24) & 255, (n >> 16) & 255,
+                                               (n >> 8) & 255, n & 255)
+
+    def mk_terminal(self, unit_id):
+        return self._admin("POST", "/api/v1/terminals", {"mac": self.new_mac(), "unit_id": unit_id,
+                                                         "kind": "计算机"})["id"]
+
+    def c_terminals_list(self, who):
+        self.mk_terminal(self.own)
+        self.mk_terminal(self.other)
+
+        def ok(r):
+            units = {t["unit_id"] for t in r.json["items"]}
+            if who == "unit_admin":
+                self.assertEqual(units, {self.own})
+            else:
+                self.assertIn(self.other, units)
+
+        return Req("/api/v1/terminals?limit=500", ok=ok)
+
+    def _terminal_create(self, unit_id):
+        mac = self.new_mac()
+        return Req("/api/v1/terminals", body={"mac": mac.upper().replace(":", "-"), "unit_id": unit_id,
+                                              "kind": "打印机"},
+                   delta={"terminals": 1, "audit": 1}, audit=("terminal.create", "terminal"),
+                   ok=lambda r: self.assertEqual(r.json["mac"], mac),
+                   same=lambda: self.assertEqual(self.srv.sql("SELECT id FROM terminals WHERE mac = ?",
+                                                              (mac,)), []))
+
+    def c_terminal_create_own(self, who):
+        return self._terminal_create(self.own)
+
+    def c_terminal_create_other(self, who):
+        return self._terminal_create(self.other)
+
+    def c_terminals_compliance(self, who):
+        self.mk_terminal(self.own)
+        self.mk_terminal(self.other)
+
+        def ok(r):
+            units = {t["unit_id"] for t in r.json["items"]}
+            if who == "unit_admin":
+                self.assertEqual(units, {self.own})
+            else:
+                self.assertIn(self.other, units)
+
+        return Req("/api/v1/terminals/compliance", ok=ok)
+
+    def c_terminal_get_own(self, who):
+        t = self.mk_terminal(self.own)
+        return Req("/api/v1/terminals/%d" % t, ok=lambda r: self.assertEqual(r.json["id"], t))
+
+    def c_terminal_get_other(self, who):
+        t = self.mk_terminal(self.other)
+        return Req("/api/v1/terminals/%d" % t, ok=lambda r: self.assertEqual(r.json["id"], t))
+
+    def _terminal_patch(self, unit_id):
+        t = self.mk_terminal(unit_id)
+        return Req("/api/v1/terminals/%d" % t, body={"location": "三楼" + uniq()}, delta={"audit": 1},
+                   audit=("terminal.update", "terminal"), same=self._same_row("terminals", t))
+
+    def c_terminal_patch_own(self, who):
+        return self._terminal_patch(self.own)
+
+    def c_terminal_patch_other(self, who):
+        return self._terminal_patch(self.other)
+
+    def c_terminal_delete_own(self, who):
+        t = self.mk_terminal(self.own)
+        return Req("/api/v1/terminals/%d" % t, delta={"terminals": -1, "audit": 1},
+                   audit=("terminal.delete", "terminal"), same=self._same_row("terminals", t))
+
     def run_cell(self, case, who):
         name, method = case[0], case[1]
         want = self.expected(case, who)
@@ -984,7 +1074,8 @@ class RolesMiyun(RoleMatrix, ServerTest):
                    "unit_patch_own": "UNIT_UPDATE", "unit_status_own": "UNIT_STATUS",
                    "tokens_list_all": "TOKEN_ADMIN", "profile": "PROFILE_READ",
                    "token_create": "TOKEN_SELF", "prefixes_list": "IPAM_READ",
-                   "prefix_create": "IPAM_WRITE"}
+                   "prefix_create": "IPAM_WRITE", "terminals_list": "TERMINAL_READ",
+                   "terminal_create_own": "TERMINAL_WRITE"}
         rows = {c[0]: c for c in MATRIX}
         for case, action in act_for.items():
             for i, role in enumerate(COLUMNS[:-1]):

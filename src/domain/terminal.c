@@ -1,0 +1,203 @@
+#include "domain/terminal.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/inet.h"
+#include "core/parse.h"
+#include "domain/ipam.h"
+#include "store/rec.h"
+
+static const char *const kinds[] = {"计算机", "打印机", "服务器", "摄像头",
+                                    "电话",   "无线AP", "其他",   NULL};
+static const char *const kind_codes[] = {"pc",    "printer", "server", "camera",
+                                         "phone", "ap",      "other",  NULL};
+
+#define F(n, t, fl, lbl, max) REC_F(struct terminal, n, t, fl, lbl, max)
+static const struct rec_field terminal_fields[] = {
+    F(id, REC_ID, REC_READONLY, "编号", 0),
+    F(mac, REC_TEXT, REC_REQUIRED, "MAC 地址", 20),
+    F(ip, REC_TEXT, REC_NULLABLE, "IP 地址", 45),
+    F(unit_id, REC_ID, REC_REQUIRED, "所属单位", 0),
+    F(user_name, REC_TEXT, 0, "使用人", 30),
+    F(location, REC_TEXT, 0, "位置", 100),
+    REC_FEC(struct terminal, kind, REC_REQUIRED, "终端类型", kinds, kind_codes),
+    F(os, REC_TEXT, 0, "操作系统", 50),
+    F(antivirus, REC_TEXT, 0, "防病毒软件", 50),
+    F(av_signature_date, REC_DATE, REC_NULLABLE, "病毒库日期", 10),
+    F(patch_date, REC_DATE, REC_NULLABLE, "补丁日期", 10),
+    F(plugin_installed, REC_BOOL, 0, "安全管理插件", 0),
+    F(classified, REC_BOOL, 0, "涉密", 0),
+    F(first_seen, REC_TIME, REC_READONLY, "首次发现", 0),
+    F(last_seen, REC_TIME, REC_READONLY, "最近发现", 0),
+    F(note, REC_TEXT, REC_MULTILINE, "备注", 500),
+    REC_META(struct terminal),
+};
+#undef F
+const struct rec_schema terminal_schema = {"terminal", terminal_fields,
+                                           sizeof(terminal_fields) / sizeof(terminal_fields[0]),
+                                           sizeof(struct terminal)};
+
+static const char *forbidden_clause(const struct profile *p, const char *code)
+{
+	for (size_t i = 0; i < p->nforbidden; i++)
+		if (strcmp(p->forbidden[i].code, code) == 0)
+			return p->forbidden[i].clause;
+	return NULL;
+}
+
+static int not_future(const char *d, const char *field, const char *label, struct zw_err *err)
+{
+	int32_t days;
+	if (d && parse_date(d, &days) == 0 && days > clock_today_cn())
+		return zw_errf(err, ZW_EINVALID, field, "%s不能晚于今天", label);
+	return 0;
+}
+
+static int terminal_check(const struct ctx *x, struct sconn *c, void *rec, const void *old,
+                          struct zw_err *err)
+{
+	(void)old;
+	struct terminal *t = rec;
+	if (!t)
+		return 0;
+	uint8_t m[6];
+	char canon[18];
+	if (parse_mac(t->mac, m) < 0)
+		return zw_errf(err, ZW_EINVALID, "mac",
+		               "MAC 地址格式不正确（如 aa:bb:cc:dd:ee:ff、aabb.ccdd.eeff）");
+	if (m[0] & 1)
+		return zw_errf(err, ZW_EINVALID, "mac", "这是组播或广播地址，不是终端的 MAC 地址");
+	if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+		return zw_errf(err, ZW_EINVALID, "mac", "MAC 地址不能全为 0");
+	format_mac(m, canon);
+	if (rec_set_str(&terminal_schema, t, "mac", canon) < 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	if (t->classified) {
+		const char *list = forbidden_clause(x->prof, "classified_equipment");
+		char cl[32] = "";
+		if (list)
+			profile_first_clause(list, cl, sizeof(cl));
+		return zw_err_clause(err, ZW_ERULE, "classified", cl,
+		                     "涉密计算机和设备不得接入%s%s%s%s，不能登记",
+		                     x->prof->network_name, *cl ? "（" : "", cl, *cl ? "）" : "");
+	}
+	int found = store_row_exists(c, "units", t->unit_id);
+	if (found <= 0)
+		return found < 0 ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
+		                 : zw_errf(err, ZW_EINVALID, "unit_id", "单位不存在");
+	int rc = not_future(t->av_signature_date, "av_signature_date", "病毒库日期", err);
+	if (!rc)
+		rc = not_future(t->patch_date, "patch_date", "补丁日期", err);
+	if (rc || !t->ip || !*t->ip)
+		return rc;
+	int fam;
+	u128 a;
+	if (inet_parse_addr(t->ip, &fam, &a) < 0)
+		return zw_errf(err, ZW_EINVALID, "ip", "“%.45s”不是有效的 IP 地址", t->ip);
+	char ip[INET_ADDR_MAX];
+	inet_format_addr(fam, a, ip);
+	if (rec_set_str(&terminal_schema, t, "ip", ip) < 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	/* JX-21: units use the addresses the center allocated to them. */
+	int64_t owner_unit = 0, prefix_id = 0;
+	rc = store_prefix_owner(c, fam, a, &prefix_id, &owner_unit, err);
+	if (!rc && owner_unit != t->unit_id)
+		rc = zw_errf(err, ZW_EINVALID, "ip", "%s 不在该单位分配的地址段内", ip);
+	return rc;
+}
+
+const struct registry_kind terminal_kind = {"terminals",      "terminal",        "终端",
+                                            &terminal_schema, ACT_TERMINAL_READ, ACT_TERMINAL_WRITE,
+                                            "unit_id",        terminal_check,    "mac"};
+
+struct compl_ctx {
+	const struct profile *prof;
+	int32_t today;
+	json_t *out;
+};
+
+static void issue(json_t *list, const char *code, const char *message, const char *clauses)
+{
+	json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "code", code, "message", message,
+	                                      "clauses", clause_list_json(clauses)));
+}
+
+static int age_days(const char *date, int32_t today)
+{
+	int32_t d;
+	return date && parse_date(date, &d) == 0 ? today - d : -1;
+}
+
+static int compl_row(const void *rec, void *vctx)
+{
+	const struct terminal *t = rec;
+	struct compl_ctx *x = vctx;
+	const struct profile *p = x->prof;
+	json_t *issues = json_array();
+	char msg[128];
+	if (p->antivirus_required && (!t->antivirus || !*t->antivirus))
+		issue(issues, "no_antivirus", "未安装防病毒软件", p->terminal_clause);
+	int sig = age_days(t->av_signature_date, x->today);
+	if (p->antivirus_required && t->antivirus && *t->antivirus &&
+	    (sig < 0 || sig > p->signature_max_age_days)) {
+		if (sig < 0)
+			snprintf(msg, sizeof(msg), "病毒库日期未登记");
+		else
+			snprintf(msg, sizeof(msg), "病毒库已 %d 天未更新（要求 %d 天内）", sig,
+			         p->signature_max_age_days);
+		issue(issues, "stale_signatures", msg, p->terminal_clause);
+	}
+	int pat = age_days(t->patch_date, x->today);
+	if (pat < 0 || pat > p->patch_max_age_days) {
+		if (pat < 0)
+			snprintf(msg, sizeof(msg), "补丁日期未登记");
+		else
+			snprintf(msg, sizeof(msg), "补丁已 %d 天未更新（要求 %d 天内）", pat,
+			         p->patch_max_age_days);
+		issue(issues, "stale_patches", msg, p->terminal_clause);
+	}
+	if (p->plugin_required && !t->plugin_installed)
+		issue(issues, "no_plugin", "未安装安全管理插件", p->terminal_clause);
+	if (json_array_size(issues))
+		json_array_append_new(
+		    x->out, json_pack("{s:I, s:s, s:o, s:I, s:o}", "terminal_id", (json_int_t)t->id,
+		                      "mac", t->mac, "ip", t->ip ? json_string(t->ip) : json_null(),
+		                      "unit_id", (json_int_t)t->unit_id, "issues", issues));
+	else
+		json_decref(issues);
+	return 0;
+}
+
+json_t *terminal_compliance(const struct ctx *x, int64_t unit_id, struct zw_err *err)
+{
+	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
+	if (unit_id)
+		q.f[q.nf++] =
+		    (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
+	if (registry_scope(x, &terminal_kind, &q, err) < 0)
+		return NULL;
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return NULL;
+	struct compl_ctx cc = {x->prof, clock_today_cn(), json_array()};
+	/* Page through every terminal in scope. */
+	for (;;) {
+		struct list_page page;
+		if (store_rec_scan(c, "terminals", &terminal_schema, &q, compl_row, &cc, &page,
+		                   err) < 0) {
+			json_decref(cc.out);
+			return NULL;
+		}
+		if (!page.more)
+			break;
+		if (list_cursor_decode(page.next_cursor, &q, err) < 0) {
+			json_decref(cc.out);
+			return NULL;
+		}
+	}
+	return cc.out;
+}
