@@ -105,7 +105,7 @@ static void test_mac(void **state)
 {
 	(void)state;
 	const char *same[] = {"aa:bb:cc:0d:ee:ff", "AA-BB-CC-0D-EE-FF", "aabb.cc0d.eeff",
-			      "aabb-cc0d-eeff",    "AABBCC0DEEFF",      "Aa:bB:cC:0d:Ee:fF"};
+	                      "aabb-cc0d-eeff",    "AABBCC0DEEFF",      "Aa:bB:cC:0d:Ee:fF"};
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
 		uint8_t m[6];
 		char out[18];
@@ -114,9 +114,10 @@ static void test_mac(void **state)
 		format_mac(m, out);
 		assert_string_equal(out, "aa:bb:cc:0d:ee:ff");
 	}
-	const char *bad[] = {"aa:bb:cc:dd:ee",    "aa:bb:cc:dd:ee:fg", "aa:bb-cc:dd:ee:ff",
-			     "aabb.ccdd-eeff",    "aabbccddeef",       "aa:bb:cc:dd:ee:ff:00",
-			     "a:bb:cc:dd:ee:fff", "",                  "gggggggggggg"};
+	const char *bad[] = {
+	    "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:fg",    "aa:bb-cc:dd:ee:ff", "aabb.ccdd-eeff",
+	    "aabbccddeef",    "aa:bb:cc:dd:ee:ff:00", "a:bb:cc:dd:ee:fff", "",
+	    "gggggggggggg"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint8_t m[6];
 		if (parse_mac(bad[i], m) == 0)

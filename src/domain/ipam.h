@@ -92,8 +92,8 @@ json_t *prefix_free_view(const struct ctx *x, struct ipam_cache *cache, int64_t 
 struct sconn;
 /* The most specific prefix holding the address that is allocated to a unit: its id and unit
  * (both 0 when none). */
-int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id,
-		       int64_t *unit_id, struct zw_err *err);
+int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id, int64_t *unit_id,
+                       struct zw_err *err);
 /* The prefix that is exactly p, or 0. */
 int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id,
                       struct zw_err *err);

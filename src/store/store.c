@@ -318,7 +318,8 @@ int64_t store_count(struct sconn *c, const char *table)
 	                              "zones",
 	                              "vlans",
 	                              "prefixes",
-	                              "prefix_quarantine", "terminals",
+	                              "prefix_quarantine",
+	                              "terminals",
 	                              NULL};
 	int ok = 0;
 	for (const char **k = known; *k; k++)
