@@ -68,6 +68,12 @@ void h_terminals_compliance(struct req *r);
 void h_terminal_get(struct req *r);
 void h_terminal_patch(struct req *r);
 void h_terminal_delete(struct req *r);
+void h_addresses_list(struct req *r);
+void h_addresses_create(struct req *r);
+void h_address_get(struct req *r);
+void h_address_patch(struct req *r);
+void h_address_delete(struct req *r);
+void h_export_dhcp(struct req *r);
 
 /* Shared by handlers: reply with err when rc < 0; returns rc < 0. */
 int fail(struct req *r, int rc, const struct zw_err *err);

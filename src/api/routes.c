@@ -75,6 +75,13 @@ const struct route routes[] = {
     {"GET", "/api/v1/terminals/{id}", h_terminal_get, 0, "", "查看终端"},
     {"PATCH", "/api/v1/terminals/{id}", h_terminal_patch, 0, "", "修改终端"},
     {"DELETE", "/api/v1/terminals/{id}", h_terminal_delete, 0, "", "删除终端"},
+    {"GET", "/api/v1/addresses", h_addresses_list, 0, "*", "主机地址列表"},
+    {"POST", "/api/v1/addresses", h_addresses_create, 0, "",
+     "分配主机地址（不给地址则取下一个空闲地址）"},
+    {"GET", "/api/v1/addresses/{id}", h_address_get, 0, "", "查看主机地址"},
+    {"PATCH", "/api/v1/addresses/{id}", h_address_patch, 0, "", "修改主机地址"},
+    {"DELETE", "/api/v1/addresses/{id}", h_address_delete, 0, "", "释放主机地址"},
+    {"GET", "/api/v1/exports/dhcp", h_export_dhcp, 0, "format prefix_id", "导出 DHCP 地址保留配置"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P

@@ -152,13 +152,38 @@ static int prefix_check(const struct ctx *x, struct sconn *c, void *rec, const v
 }
 
 const struct registry_kind zone_kind = {
-    "zones", "zone", "区域", &zone_schema, ACT_IPAM_READ, ACT_IPAM_WRITE, NULL, zone_check, "name"};
-const struct registry_kind vlan_kind = {"vlans",      "vlan",        "VLAN",
-                                        &vlan_schema, ACT_IPAM_READ, ACT_IPAM_WRITE,
-                                        "unit_id",    vlan_check,    "vid"};
-const struct registry_kind prefix_kind = {"prefixes",     "prefix",      "地址段",
-                                          &prefix_schema, ACT_IPAM_READ, ACT_IPAM_WRITE,
-                                          "unit_id",      prefix_check,  "cidr"};
+    .table = "zones",
+    .object = "zone",
+    .label = "区域",
+    .sc = &zone_schema,
+    .read = ACT_IPAM_READ,
+    .write = ACT_IPAM_WRITE,
+    .unit_field = NULL,
+    .check = zone_check,
+    .unique_field = "name",
+};
+const struct registry_kind vlan_kind = {
+    .table = "vlans",
+    .object = "vlan",
+    .label = "VLAN",
+    .sc = &vlan_schema,
+    .read = ACT_IPAM_READ,
+    .write = ACT_IPAM_WRITE,
+    .unit_field = "unit_id",
+    .check = vlan_check,
+    .unique_field = "vid",
+};
+const struct registry_kind prefix_kind = {
+    .table = "prefixes",
+    .object = "prefix",
+    .label = "地址段",
+    .sc = &prefix_schema,
+    .read = ACT_IPAM_READ,
+    .write = ACT_IPAM_WRITE,
+    .unit_field = "unit_id",
+    .check = prefix_check,
+    .unique_field = "cidr",
+};
 
 /* ---- numbers kept as decimal text ---- */
 
@@ -281,9 +306,7 @@ static void cache_touch(struct ipam_cache *cache, struct sconn *c, int64_t paren
 		e->rev = rev;
 }
 
-/* Add (sign +1) or remove (-1) a child's addresses from the parent's usage. */
-static int adjust_usage(struct sconn *c, int64_t parent_id, u128 delta, int sign,
-                        struct zw_err *err)
+int ipam_adjust_usage(struct sconn *c, int64_t parent_id, u128 delta, int sign, struct zw_err *err)
 {
 	if (!parent_id)
 		return 0;
@@ -403,7 +426,7 @@ int prefix_create(const struct ctx *x, struct ipam_cache *cache, const struct pr
 	if (!rc && inside.total)
 		rc = store_prefix_reparent(c, p.parent_id, &ip, *id, err);
 	if (!rc)
-		rc = adjust_usage(c, p.parent_id, inet_size(&ip) - inside.total, +1, err);
+		rc = ipam_adjust_usage(c, p.parent_id, inet_size(&ip) - inside.total, +1, err);
 	if (!rc)
 		rc = audit_prefix(tx, x, "prefix.create", *id, NULL, err);
 	cache_drop(cache, p.parent_id); /* its children changed shape: rebuild on next use */
@@ -556,7 +579,7 @@ int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t paren
 			rc = store_prefix_insert(c, &child, &got, clock_now(), id, err);
 	}
 	if (!rc)
-		rc = adjust_usage(c, parent.id, inet_size(&got), +1, err);
+		rc = ipam_adjust_usage(c, parent.id, inet_size(&got), +1, err);
 	if (!rc)
 		rc = audit_prefix(tx, x, "prefix.allocate", *id, NULL, err);
 	if (!rc)
@@ -618,7 +641,7 @@ int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct i
 		rc = store_quarantine_add(c, p.parent_id, &ip, p.unit_id, clock_now(),
 		                          clock_now() + cfg->quarantine, err);
 	if (!rc)
-		rc = adjust_usage(c, p.parent_id, inet_size(&ip), -1, err);
+		rc = ipam_adjust_usage(c, p.parent_id, inet_size(&ip), -1, err);
 	if (!rc)
 		rc = audit_append(tx, x->by, "prefix.release", "prefix", id, p.unit_id, before,
 		                  NULL, NULL, err);

@@ -88,7 +88,15 @@ int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct i
 json_t *prefix_free_view(const struct ctx *x, struct ipam_cache *cache, int64_t id,
                          struct zw_err *err);
 
+/* Add (sign +1) or remove (-1) addresses from a prefix's usage, in the caller's
+ * transaction. */
+int ipam_adjust_usage(struct sconn *c, int64_t prefix_id, u128 delta, int sign, struct zw_err *err);
+
 /* store side (src/store/ipam_sql.c) */
+/* The host addresses of a prefix, as numbers (*out grows; caller frees). */
+int store_address_values(struct sconn *c, int64_t prefix_id, u128 **out, size_t *n, size_t *cap,
+                         struct zw_err *err);
+int store_terminal_unit(struct sconn *c, int64_t terminal_id, int64_t *unit_id, struct zw_err *err);
 struct sconn;
 /* The most specific prefix holding the address that is allocated to a unit: its id and unit
  * (both 0 when none). */

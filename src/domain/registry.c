@@ -85,15 +85,19 @@ int registry_create(const struct ctx *x, const struct registry_kind *k, const vo
 	}
 	struct store_tx *tx = NULL;
 	json_t *after = NULL;
-	int rc = may_write(x, k, rec, err);
-	if (!rc)
-		rc = store_begin(x->st, &tx, err);
+	int rc = store_begin(x->st, &tx, err);
 	struct sconn *c = tx ? store_tx_conn(tx) : NULL;
+	/* The check may complete the record (a host's unit comes from its prefix): the scope
+	 * is decided on the record as it will be written. */
 	if (!rc && k->check)
 		rc = k->check(x, c, rec, NULL, err);
 	if (!rc)
+		rc = may_write(x, k, rec, err);
+	if (!rc)
 		rc = conflict(k, store_rec_insert(c, k->table, k->sc, rec, clock_now(), id, err),
 		              err);
+	if (!rc && k->after)
+		rc = k->after(x, c, rec, NULL, err);
 	if (!rc) {
 		rec_free(k->sc, rec);
 		memset(rec, 0, k->sc->size);
@@ -160,9 +164,13 @@ static int write_op(const struct ctx *x, const struct registry_kind *k, int64_t 
 		         : may_write(x, k, cur, err);
 		if (!rc && k->check)
 			rc = k->check(x, c, cur, old, err);
+		if (!rc && k->check)
+			rc = may_write(x, k, cur, err);
 		if (!rc)
 			rc = conflict(
 			    k, store_rec_update(c, k->table, k->sc, cur, clock_now(), err), err);
+		if (!rc && k->after)
+			rc = k->after(x, c, cur, old, err);
 		if (!rc) {
 			rec_free(k->sc, cur);
 			memset(cur, 0, k->sc->size);
@@ -175,6 +183,8 @@ static int write_op(const struct ctx *x, const struct registry_kind *k, int64_t 
 			rc = k->check(x, c, NULL, old, err);
 		if (!rc)
 			rc = store_rec_delete(c, k->table, id, err);
+		if (!rc && k->after)
+			rc = k->after(x, c, NULL, old, err);
 		if (rc == -ZW_ECONFLICT) {
 			zw_err_clear(err);
 			rc = zw_errf(err, ZW_ECONFLICT, NULL, "%s仍被其他记录引用，不能删除",

@@ -110,9 +110,17 @@ static int terminal_check(const struct ctx *x, struct sconn *c, void *rec, const
 	return rc;
 }
 
-const struct registry_kind terminal_kind = {"terminals",      "terminal",        "终端",
-                                            &terminal_schema, ACT_TERMINAL_READ, ACT_TERMINAL_WRITE,
-                                            "unit_id",        terminal_check,    "mac"};
+const struct registry_kind terminal_kind = {
+    .table = "terminals",
+    .object = "terminal",
+    .label = "终端",
+    .sc = &terminal_schema,
+    .read = ACT_TERMINAL_READ,
+    .write = ACT_TERMINAL_WRITE,
+    .unit_field = "unit_id",
+    .check = terminal_check,
+    .unique_field = "mac",
+};
 
 struct compl_ctx {
 	const struct profile *prof;

@@ -49,7 +49,9 @@ enum role {
 	X(IPAM_READ)                                                                               \
 	X(IPAM_WRITE)                                                                              \
 	X(TERMINAL_READ)                                                                           \
-	X(TERMINAL_WRITE)
+	X(TERMINAL_WRITE)                                                                          \
+	X(ADDRESS_READ)                                                                            \
+	X(ADDRESS_WRITE)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

@@ -1,5 +1,6 @@
 /* SQL of the address plan beyond the generic record functions. Blocks are stored as 16-byte
  * big-endian first/last addresses, so byte order is numeric order. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/parse.h"
@@ -370,4 +371,44 @@ int store_zone_containers(struct sconn *c, int64_t zone_id, int family, int64_t 
 		ids[(*n)++] = sqlite3_column_int64(s, 0);
 	sq_done(c, s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "zone containers");
+}
+
+int store_address_values(struct sconn *c, int64_t prefix_id, u128 **out, size_t *n, size_t *cap,
+                         struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "SELECT address FROM addresses WHERE prefix_id = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, prefix_id);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int fam;
+		u128 v;
+		if (inet_parse_addr((const char *)sqlite3_column_text(s, 0), &fam, &v) < 0)
+			continue;
+		if (*n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 64;
+			u128 *nv = realloc(*out, ncap * sizeof(*nv));
+			if (!nv) {
+				sq_done(c, s);
+				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+			}
+			*out = nv;
+			*cap = ncap;
+		}
+		(*out)[(*n)++] = v;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "address values");
+}
+
+int store_terminal_unit(struct sconn *c, int64_t terminal_id, int64_t *unit_id, struct zw_err *err)
+{
+	int rc =
+	    one_int(c, "SELECT unit_id FROM terminals WHERE id = ?", terminal_id, unit_id, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		return zw_errf(err, ZW_EINVALID, "terminal_id", "终端不存在");
+	}
+	return rc;
 }

@@ -226,6 +226,26 @@ static const char *const migrations[] = {
     ") STRICT;"
     "CREATE INDEX terminals_unit ON terminals(unit_id, id);"
     "CREATE INDEX terminals_ip ON terminals(ip);",
+
+    /* 4: host addresses */
+    "CREATE TABLE addresses ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  prefix_id INTEGER NOT NULL REFERENCES prefixes(id),"
+    "  address TEXT NOT NULL UNIQUE,"
+    "  family INTEGER NOT NULL CHECK (family IN (4, 6)),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('静态','地址池','保留','网关')),"
+    "  unit_id INTEGER REFERENCES units(id),"
+    "  terminal_id INTEGER REFERENCES terminals(id),"
+    "  hostname TEXT NOT NULL DEFAULT '',"
+    "  mac TEXT,"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX addresses_prefix ON addresses(prefix_id);"
+    "CREATE INDEX addresses_unit ON addresses(unit_id, id);"
+    "CREATE INDEX addresses_mac ON addresses(mac);",
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -320,6 +320,7 @@ int64_t store_count(struct sconn *c, const char *table)
 	                              "prefixes",
 	                              "prefix_quarantine",
 	                              "terminals",
+	                              "addresses",
 	                              NULL};
 	int ok = 0;
 	for (const char **k = known; *k; k++)

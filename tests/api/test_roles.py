@@ -64,6 +64,8 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "IPAM_WRITE": (_A, _N, _N, _N, _N, _N, _N),
     "TERMINAL_READ": (_A, _A, _A, _N, _O, _A, _N),
     "TERMINAL_WRITE": (_A, _N, _N, _N, _O, _N, _N),
+    "ADDRESS_READ": (_A, _A, _A, _N, _O, _A, _N),
+    "ADDRESS_WRITE": (_A, _N, _N, _N, _O, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -164,6 +166,15 @@ MATRIX = [
     ("terminal_patch_own", "PATCH", "/api/v1/terminals/{id}", "200 403 403 403 200 403 403 401"),
     ("terminal_patch_other", "PATCH", "/api/v1/terminals/{id}", "200 403 403 403 404 403 403 401"),
     ("terminal_delete_own", "DELETE", "/api/v1/terminals/{id}", "204 403 403 403 204 403 403 401"),
+    # host addresses (ADDRESS_*: like terminals) and the DHCP export
+    ("addresses_list", "GET", "/api/v1/addresses", "200 200 200 403 200 200 403 401"),
+    ("address_create_own", "POST", "/api/v1/addresses", "201 403 403 403 201 403 403 401"),
+    ("address_create_other", "POST", "/api/v1/addresses", "201 403 403 403 404 403 403 401"),
+    ("address_get_own", "GET", "/api/v1/addresses/{id}", "200 200 200 403 200 200 403 401"),
+    ("address_get_other", "GET", "/api/v1/addresses/{id}", "200 200 200 403 404 200 403 401"),
+    ("address_patch_own", "PATCH", "/api/v1/addresses/{id}", "200 403 403 403 200 403 403 401"),
+    ("address_delete_own", "DELETE", "/api/v1/addresses/{id}", "204 403 403 403 204 403 403 401"),
+    ("export_dhcp", "GET", "/api/v1/exports/dhcp", "200 200 200 403 200 200 403 401"),
 ]
 
 ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
@@ -994,6 +1005,61 @@ class RoleMatrix:
         t = self.mk_terminal(self.own)
         return Req("/api/v1/terminals/%d" % t, delta={"terminals": -1, "audit": 1},
                    audit=("terminal.delete", "terminal"), same=self._same_row("terminals", t))
+
+    # ---- host addresses ----
+
+    def mk_address(self, unit_id):
+        return self._admin("POST", "/api/v1/addresses", {"prefix_id": self.mk_subnet(unit_id),
+                                                         "kind": "静态"})["id"]
+
+    def c_addresses_list(self, who):
+        self.mk_address(self.own)
+        self.mk_address(self.other)
+
+        def ok(r):
+            units = {a["unit_id"] for a in r.json["items"]}
+            if who == "unit_admin":
+                self.assertEqual(units, {self.own})
+            else:
+                self.assertIn(self.other, units)
+
+        return Req("/api/v1/addresses?limit=500", ok=ok)
+
+    def _address_create(self, unit_id):
+        p = self.mk_subnet(unit_id)
+        return Req("/api/v1/addresses", body={"prefix_id": p, "kind": "静态", "hostname": "m" + uniq()},
+                   delta={"addresses": 1, "audit": 1}, audit=("address.create", "address"),
+                   ok=lambda r: self.assertEqual(r.json["unit_id"], unit_id),
+                   same=lambda: self.assertEqual(self.srv.sql("SELECT id FROM addresses WHERE prefix_id = ?",
+                                                              (p,)), []))
+
+    def c_address_create_own(self, who):
+        return self._address_create(self.own)
+
+    def c_address_create_other(self, who):
+        return self._address_create(self.other)
+
+    def c_address_get_own(self, who):
+        a = self.mk_address(self.own)
+        return Req("/api/v1/addresses/%d" % a, ok=lambda r: self.assertEqual(r.json["id"], a))
+
+    def c_address_get_other(self, who):
+        a = self.mk_address(self.other)
+        return Req("/api/v1/addresses/%d" % a, ok=lambda r: self.assertEqual(r.json["id"], a))
+
+    def c_address_patch_own(self, who):
+        a = self.mk_address(self.own)
+        return Req("/api/v1/addresses/%d" % a, body={"hostname": "h" + uniq()}, delta={"audit": 1},
+                   audit=("address.update", "address"), same=self._same_row("addresses", a))
+
+    def c_address_delete_own(self, who):
+        a = self.mk_address(self.own)
+        return Req("/api/v1/addresses/%d" % a, delta={"addresses": -1, "audit": 1},
+                   audit=("address.delete", "address"), same=self._same_row("addresses", a))
+
+    def c_export_dhcp(self, who):
+        return Req("/api/v1/exports/dhcp?format=dnsmasq",
+                   ok=lambda r: self.assertTrue(r.raw.startswith(b"# zwnet")))
 
     def run_cell(self, case, who):
         name, method = case[0], case[1]

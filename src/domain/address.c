@@ -1,0 +1,257 @@
+#include "domain/address.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/inet.h"
+#include "core/parse.h"
+#include "domain/ipam.h"
+#include "store/rec.h"
+
+static const char *const kinds[] = {"静态", "地址池", "保留", "网关", NULL};
+static const char *const kind_codes[] = {"static", "dhcp_pool", "reserved", "gateway", NULL};
+
+#define F(n, t, fl, lbl, max) REC_F(struct address, n, t, fl, lbl, max)
+static const struct rec_field address_fields[] = {
+    F(id, REC_ID, REC_READONLY, "编号", 0),
+    F(prefix_id, REC_ID, REC_REQUIRED | REC_FIXED, "地址段", 0),
+    F(address, REC_TEXT, REC_FIXED | REC_NULLABLE, "IP 地址", 45),
+    F(family, REC_INT, REC_READONLY, "地址族", 0),
+    REC_FEC(struct address, kind, REC_REQUIRED, "地址类型", kinds, kind_codes),
+    F(unit_id, REC_ID, REC_READONLY, "使用单位", 0),
+    F(terminal_id, REC_ID, REC_NULLABLE, "终端", 0),
+    F(hostname, REC_TEXT, 0, "主机名", 63),
+    F(mac, REC_TEXT, REC_NULLABLE, "MAC 地址", 20),
+    F(description, REC_TEXT, REC_MULTILINE, "说明", 500),
+    REC_META(struct address),
+};
+#undef F
+const struct rec_schema address_schema = {"address", address_fields,
+                                          sizeof(address_fields) / sizeof(address_fields[0]),
+                                          sizeof(struct address)};
+
+static int cmp_u128(const void *a, const void *b)
+{
+	u128 x = *(const u128 *)a, y = *(const u128 *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The lowest host of p that is neither network, broadcast, gateway nor taken. */
+static int next_free(struct sconn *c, const struct inet_prefix *p, const char *gateway,
+                     int64_t prefix_id, u128 *out, struct zw_err *err)
+{
+	size_t n = 0, cap = 0;
+	u128 *taken = NULL;
+	int rc = store_address_values(c, prefix_id, &taken, &n, &cap, err);
+	int fam;
+	u128 gw;
+	if (!rc && gateway && *gateway && inet_parse_addr(gateway, &fam, &gw) == 0 &&
+	    fam == p->family) {
+		if (n == cap) {
+			u128 *nv = realloc(taken, (cap + 1) * sizeof(*nv));
+			if (!nv) {
+				free(taken);
+				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+			}
+			taken = nv;
+		}
+		taken[n++] = gw;
+	}
+	if (rc) {
+		free(taken);
+		return rc;
+	}
+	if (n)
+		qsort(taken, n, sizeof(*taken), cmp_u128);
+	u128 first = p->net, last = inet_last(p);
+	if (p->family == 4 && p->len <= 30) {
+		first++;
+		last--;
+	} else if (p->family == 6 && p->len < 127) {
+		first++; /* the subnet-router anycast address */
+	}
+	u128 cand = first;
+	for (size_t i = 0; i < n && cand <= last; i++) {
+		if (taken[i] < cand)
+			continue;
+		if (taken[i] > cand)
+			break;
+		cand++;
+	}
+	free(taken);
+	if (cand > last || cand < first)
+		return zw_errf(err, ZW_ECONFLICT, "prefix_id", "该地址段已没有空闲地址");
+	*out = cand;
+	return 0;
+}
+
+static int address_check(const struct ctx *x, struct sconn *c, void *rec, const void *old,
+                         struct zw_err *err)
+{
+	(void)x;
+	struct address *a = rec;
+	if (!a)
+		return 0;
+	struct prefix p = {0};
+	int rc = store_rec_get(c, "prefixes", &prefix_schema, a->prefix_id, NULL, 0, &p, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_EINVALID, "prefix_id", "地址段不存在");
+	}
+	if (!rc && !old && strcmp(p.status, "active") != 0)
+		rc = zw_errf(err, ZW_ECONFLICT, "prefix_id",
+		             "只能在使用中（active）的地址段里分配主机地址，%s 是 %s", p.cidr,
+		             p.status);
+	struct inet_prefix ip;
+	if (!rc && inet_parse_prefix(p.cidr, false, &ip) < 0)
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	u128 v = 0;
+	if (!rc && !old && (!a->address || !*a->address)) {
+		rc = next_free(c, &ip, p.gateway, p.id, &v, err);
+	} else if (!rc && !old) {
+		int fam;
+		if (inet_parse_addr(a->address, &fam, &v) < 0)
+			rc = zw_errf(err, ZW_EINVALID, "address", "“%.45s”不是有效的 IP 地址",
+			             a->address);
+		else if (!inet_contains_addr(&ip, fam, v))
+			rc = zw_errf(err, ZW_EINVALID, "address", "%.45s 不在地址段 %s 内",
+			             a->address, p.cidr);
+		else if (ip.family == 4 && ip.len <= 30 && (v == ip.net || v == inet_last(&ip)))
+			rc = zw_errf(err, ZW_EINVALID, "address", "不能使用网络地址或广播地址");
+	}
+	if (!rc && !old) {
+		char canon[INET_ADDR_MAX];
+		inet_format_addr(ip.family, v, canon);
+		rc = rec_set_str(&address_schema, a, "address", canon) < 0
+		         ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
+		         : 0;
+		a->family = ip.family;
+		a->unit_id = p.unit_id;
+	}
+	if (!rc && a->mac && *a->mac) {
+		uint8_t m[6];
+		char canon[18];
+		if (parse_mac(a->mac, m) < 0 || (m[0] & 1))
+			rc = zw_errf(err, ZW_EINVALID, "mac", "MAC 地址格式不正确或不是单播地址");
+		else {
+			format_mac(m, canon);
+			rc = rec_set_str(&address_schema, a, "mac", canon) < 0
+			         ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
+			         : 0;
+		}
+	}
+	if (!rc && a->terminal_id) {
+		int64_t tunit = 0;
+		rc = store_terminal_unit(c, a->terminal_id, &tunit, err);
+		if (!rc && tunit != a->unit_id)
+			rc = zw_errf(err, ZW_EINVALID, "terminal_id", "终端不属于该地址段的单位");
+	}
+	for (const char *h = a->hostname; !rc && h && *h; h++)
+		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+		      (*h >= '0' && *h <= '9') || *h == '-' || *h == '.'))
+			rc =
+			    zw_errf(err, ZW_EINVALID, "hostname", "主机名只能含字母、数字、- 和 .");
+	rec_free(&prefix_schema, &p);
+	return rc;
+}
+
+static int address_after(const struct ctx *x, struct sconn *c, const void *rec, const void *old,
+                         struct zw_err *err)
+{
+	(void)x;
+	if (rec && old)
+		return 0; /* an update moves no address */
+	const struct address *a = rec ? rec : old;
+	return ipam_adjust_usage(c, a->prefix_id, 1, rec ? +1 : -1, err);
+}
+
+const struct registry_kind address_kind = {
+    .table = "addresses",
+    .object = "address",
+    .label = "主机地址",
+    .sc = &address_schema,
+    .read = ACT_ADDRESS_READ,
+    .write = ACT_ADDRESS_WRITE,
+    .unit_field = "unit_id",
+    .check = address_check,
+    .unique_field = "address",
+    .after = address_after,
+};
+
+struct dhcp_ctx {
+	struct buf *out;
+	const char *format;
+	int n;
+};
+
+static int dhcp_row(const void *rec, void *vctx)
+{
+	const struct address *a = rec;
+	struct dhcp_ctx *d = vctx;
+	if (!a->mac || !*a->mac)
+		return 0;
+	char name[80];
+	snprintf(name, sizeof(name), "%s", a->hostname && *a->hostname ? a->hostname : "");
+	if (!*name)
+		snprintf(name, sizeof(name), "host-%lld", (long long)a->id);
+	int rc = 0;
+	if (strcmp(d->format, "isc") == 0) {
+		if (a->family == 4)
+			rc = buf_printf(
+			    d->out, "host %s {\n  hardware ethernet %s;\n  fixed-address %s;\n}\n",
+			    name, a->mac, a->address);
+		else
+			rc = buf_printf(
+			    d->out, "host %s {\n  hardware ethernet %s;\n  fixed-address6 %s;\n}\n",
+			    name, a->mac, a->address);
+	} else if (strcmp(d->format, "dnsmasq") == 0) {
+		rc = buf_printf(d->out,
+		                a->family == 4 ? "dhcp-host=%s,%s,%s\n" : "dhcp-host=%s,[%s],%s\n",
+		                a->mac, a->address, name);
+	} else {
+		rc = buf_printf(d->out,
+		                "%s{\"hw-address\": \"%s\", \"%s\": \"%s\", \"hostname\": \"%s\"}",
+		                d->n ? ",\n    " : "    ", a->mac,
+		                a->family == 4 ? "ip-address" : "ip-addresses", a->address, name);
+	}
+	d->n++;
+	return rc ? -1 : 0;
+}
+
+int address_dhcp_export(const struct ctx *x, const char *format, int64_t prefix_id, struct buf *out,
+                        const char **content_type, struct zw_err *err)
+{
+	if (!format ||
+	    (strcmp(format, "isc") && strcmp(format, "kea") && strcmp(format, "dnsmasq")))
+		return zw_errf(err, ZW_EINVALID, "format", "format 只能是 isc、kea 或 dnsmasq");
+	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
+	if (prefix_id)
+		q.f[q.nf++] =
+		    (struct lq_filter){.col = "prefix_id", .ival = prefix_id, .op = LQ_EQ_INT};
+	if (registry_scope(x, &address_kind, &q, err) < 0)
+		return -err->code;
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	bool kea = strcmp(format, "kea") == 0;
+	*content_type = kea ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
+	buf_printf(out, kea ? "{\"reservations\": [\n" : "# zwnet: DHCP host reservations (%s)\n",
+	           format);
+	struct dhcp_ctx d = {out, format, 0};
+	for (;;) {
+		struct list_page page;
+		int rc =
+		    store_rec_scan(c, "addresses", &address_schema, &q, dhcp_row, &d, &page, err);
+		if (rc < 0)
+			return rc;
+		if (!page.more)
+			break;
+		if (list_cursor_decode(page.next_cursor, &q, err) < 0)
+			return -err->code;
+	}
+	if (kea && buf_puts(out, "\n]}\n") < 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	return 0;
+}
