@@ -30,7 +30,7 @@ struct registry_kind {
 	/* Run after the row was written (rec NULL after a delete; old NULL after a create), in
 	 * the same transaction: keeps derived figures (a prefix's usage) current. */
 	int (*after)(const struct ctx *x, struct sconn *c, const void *rec, const void *old,
-		     struct zw_err *err);
+	             struct zw_err *err);
 };
 
 int registry_create(const struct ctx *x, const struct registry_kind *k, const void *rec,
