@@ -5,6 +5,7 @@
 
 #include "core/parse.h"
 #include "domain/ipam.h"
+#include "domain/ipam_index.h"
 #include "store/query.h"
 
 static void bind_addr(sqlite3_stmt *s, int i, u128 a)
@@ -411,4 +412,25 @@ int store_terminal_unit(struct sconn *c, int64_t terminal_id, int64_t *unit_id, 
 		return zw_errf(err, ZW_EINVALID, "terminal_id", "终端不存在");
 	}
 	return rc;
+}
+
+int store_owned_prefixes(struct sconn *c, owned_prefix_fn fn, void *ctx, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT family, length, first, unit_id, id FROM prefixes WHERE"
+	                             " unit_id IS NOT NULL ORDER BY family, first, length",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct inet_prefix p = {(uint8_t)sqlite3_column_int(s, 0),
+		                        (uint8_t)sqlite3_column_int(s, 1), col_addr(s, 2)};
+		if (fn(&p, sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), ctx) < 0) {
+			sq_done(c, s);
+			return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		}
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "owned prefixes");
 }
