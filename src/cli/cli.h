@@ -31,5 +31,10 @@ int cmd_unit(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_zone(int argc, char **argv);
+int cmd_vlan(int argc, char **argv);
+int cmd_prefix(int argc, char **argv);
+int cmd_terminal(int argc, char **argv);
+int cmd_address(int argc, char **argv);
 
 #endif

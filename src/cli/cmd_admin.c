@@ -11,6 +11,9 @@
 #include "core/parse.h"
 #include "domain/audit.h"
 #include "domain/demo.h"
+#include "domain/address.h"
+#include "domain/ipam.h"
+#include "domain/terminal.h"
 #include "domain/unit.h"
 
 void cli_err(const struct zw_err *err)
@@ -228,9 +231,12 @@ static json_t *flags_to_json(struct cli_env *e, char **argv, const struct rec_sc
 		if (!v)
 			continue;
 		int64_t n;
+		bool b;
 		if ((f->type == REC_ID || f->type == REC_INT) &&
 		    parse_i64(v, INT64_MIN, INT64_MAX, &n) == 0)
 			json_object_set_new(o, f->name, json_integer(n));
+		else if (f->type == REC_BOOL && parse_bool(v, &b) == 0)
+			json_object_set_new(o, f->name, json_boolean(b));
 		else if (f->type == REC_ID && strcmp(v, "none") == 0)
 			json_object_set_new(o, f->name, json_null());
 		else
@@ -435,4 +441,174 @@ int cmd_profile(int argc, char **argv)
 	fprintf(stderr, "用法: zwnet profile check NAME|FILE.conf\n      zwnet profile show "
 	                "[--profile NAME]\n");
 	return 2;
+}
+
+/* ---- the registry kinds: zone, vlan, prefix, terminal, address ---- */
+
+static void print_obj(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+	puts(s ? s : "{}");
+	free(s);
+}
+
+static int registry_list_cli(struct cli_env *e, char **argv, const struct registry_kind *k,
+                             const struct ctx *x, struct zw_err *err)
+{
+	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
+	/* --field value filters on the kind's own fields */
+	for (size_t i = 0; i < k->sc->nfields && q.nf < LQ_MAX_FILTERS; i++) {
+		const struct rec_field *f = &k->sc->fields[i];
+		char flag[64];
+		snprintf(flag, sizeof(flag), "--%s", f->name);
+		for (char *p = flag + 2; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		const char *v = arg_flag(e, argv, flag);
+		if (!v)
+			continue;
+		struct lq_filter *lf = &q.f[q.nf++];
+		lf->col = f->name;
+		lf->val = v;
+		lf->op = LQ_EQ;
+		if (f->type == REC_ID || f->type == REC_INT) {
+			lf->op = LQ_EQ_INT;
+			if (parse_i64(v, INT64_MIN, INT64_MAX, &lf->ival) < 0)
+				return zw_errf(err, ZW_EINVALID, f->name, "--%s 应为整数", f->name);
+		}
+	}
+	for (;;) {
+		struct buf text;
+		buf_init(&text, 256u << 20);
+		struct list_page page;
+		int rc = registry_list(x, k, &q, &text, &page, err);
+		json_t *items = rc ? NULL : json_loadb(text.p, text.len, 0, NULL);
+		buf_free(&text);
+		if (rc)
+			return rc;
+		size_t i;
+		json_t *v;
+		json_array_foreach(items, i, v) print_obj(v);
+		json_decref(items);
+		if (!page.more)
+			return 0;
+		if (list_cursor_decode(page.next_cursor, &q, err) < 0)
+			return -err->code;
+	}
+}
+
+static int show(const struct ctx *x, const struct registry_kind *k, int64_t id, struct zw_err *err)
+{
+	void *rec = calloc(1, k->sc->size);
+	int rc = rec ? registry_get(x, k, id, rec, err) : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	if (!rc) {
+		json_t *o = rec_to_json(k->sc, rec);
+		char *s = json_dumps(o, JSON_INDENT(2));
+		puts(s);
+		free(s);
+		json_decref(o);
+	}
+	if (rec)
+		rec_free(k->sc, rec);
+	free(rec);
+	return rc;
+}
+
+static int cmd_registry(const char *cmd, const struct registry_kind *k, int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *verb = arg_pos(&e, argv, 0), *ids = arg_pos(&e, argv, 1);
+	int64_t id = 0;
+	if (ids && parse_i64(ids, 1, INT64_MAX, &id) < 0)
+		ids = NULL;
+	struct zw_err err = {0};
+	struct ctx x = {e.st, e.prof, &e.who};
+	bool is_prefix = k == &prefix_kind;
+	struct ipam_cfg icfg = {e.cfg.quarantine};
+	rc = 0;
+	if (verb && strcmp(verb, "list") == 0) {
+		rc = registry_list_cli(&e, argv, k, &x, &err);
+	} else if (verb && strcmp(verb, "show") == 0 && ids) {
+		rc = show(&x, k, id, &err);
+	} else if (verb && (strcmp(verb, "add") == 0 || (strcmp(verb, "set") == 0 && ids))) {
+		bool add = verb[0] == 'a';
+		json_t *o = flags_to_json(&e, argv, k->sc, NULL);
+		void *rec = calloc(1, k->sc->size);
+		uint64_t present;
+		rc = rec ? rec_from_json(k->sc, o, add, rec, &present, &err)
+		         : zw_errf(&err, ZW_EINTERNAL, NULL, NULL);
+		if (!rc && add)
+			rc = is_prefix ? prefix_create(&x, NULL, rec, &id, &err)
+			               : registry_create(&x, k, rec, &id, &err);
+		else if (!rc)
+			rc = registry_update(&x, k, id, rec, present, 0, &err);
+		if (rec)
+			rec_free(k->sc, rec);
+		free(rec);
+		json_decref(o);
+		if (!rc)
+			rc = show(&x, k, id, &err);
+	} else if (verb && strcmp(verb, "rm") == 0 && ids) {
+		rc = is_prefix ? prefix_release(&x, NULL, &icfg, id, 0, &err)
+		               : registry_delete(&x, k, id, 0, &err);
+		if (!rc)
+			printf("已删除 %s %lld\n", cmd, (long long)id);
+	} else if (is_prefix && verb && strcmp(verb, "allocate") == 0 && ids) {
+		struct alloc_req r = {0};
+		const char *v;
+		if ((v = arg_flag(&e, argv, "--unit-id")))
+			parse_i64(v, 1, INT64_MAX, &r.unit_id);
+		if ((v = arg_flag(&e, argv, "--hosts")))
+			parse_i64(v, 1, INT64_MAX, &r.hosts);
+		if ((v = arg_flag(&e, argv, "--prefix-length")))
+			parse_i64(v, 1, 128, &r.length);
+		if ((v = arg_flag(&e, argv, "--family")))
+			parse_i64(v, 4, 6, &r.family);
+		int64_t child;
+		rc = prefix_allocate(&x, NULL, id, 0, &r, &child, &err);
+		if (!rc)
+			rc = show(&x, k, child, &err);
+	} else {
+		fprintf(stderr,
+		        "用法: zwnet %s list [--字段 值 ...]\n"
+		        "      zwnet %s show ID\n"
+		        "      zwnet %s add --字段 值 ...\n"
+		        "      zwnet %s set ID --字段 值 ...\n"
+		        "      zwnet %s rm ID\n%s"
+		        "  (均需 --db FILE；字段名见 /api/v1/openapi.json，下划线写作 -)\n",
+		        cmd, cmd, cmd, cmd, cmd,
+		        is_prefix ? "      zwnet prefix allocate PARENT_ID --unit-id N (--hosts N |"
+		                    " --prefix-length L) [--family 4|6]\n"
+		                  : "");
+		cli_close(&e);
+		return 2;
+	}
+	if (rc < 0)
+		cli_err(&err);
+	cli_close(&e);
+	return rc < 0 ? 1 : 0;
+}
+
+int cmd_zone(int argc, char **argv)
+{
+	return cmd_registry("zone", &zone_kind, argc, argv);
+}
+int cmd_vlan(int argc, char **argv)
+{
+	return cmd_registry("vlan", &vlan_kind, argc, argv);
+}
+int cmd_prefix(int argc, char **argv)
+{
+	return cmd_registry("prefix", &prefix_kind, argc, argv);
+}
+int cmd_terminal(int argc, char **argv)
+{
+	return cmd_registry("terminal", &terminal_kind, argc, argv);
+}
+int cmd_address(int argc, char **argv)
+{
+	return cmd_registry("address", &address_kind, argc, argv);
 }
