@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "core/parse.h"
 #include "domain/audit.h"
 #include "domain/demo.h"
@@ -54,6 +55,16 @@ int cli_open(struct cli_env *e, int argc, char **argv, bool need_db)
 			return 1;
 		}
 		store_meta_get(e->st, "profile", stored, sizeof(stored));
+		char keyfile[1024];
+		snprintf(keyfile, sizeof(keyfile), "%s",
+		         *e->cfg.secret_key_file ? e->cfg.secret_key_file : e->cfg.db);
+		if (!*e->cfg.secret_key_file)
+			strncat(keyfile, ".key", sizeof(keyfile) - strlen(keyfile) - 1);
+		if (secret_init(keyfile, &err) < 0) {
+			cli_err(&err);
+			cli_close(e);
+			return 1;
+		}
 	}
 	const char *name = *e->cfg.profile ? e->cfg.profile : *stored ? stored : "tongbai";
 	if (profile_load(name, &e->prof, &err) < 0) {

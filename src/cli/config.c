@@ -37,6 +37,7 @@ static const struct opt opts[] = {
     S(tls_key, "", "PEM private key file"),
     S(access_log, "-", "access log file, - for stderr, empty for none"),
     S(log_level, "info", "error|warn|info|debug"),
+    S(secret_key_file, "", "key file sealing stored secrets (default: the database path + .key)"),
     S(password_cost, "interactive", "argon2id cost: interactive|moderate|sensitive|min"),
     I(body_limit, "1048576", 1024, 64 << 20, "largest JSON request body in bytes"),
     I(upload_limit, "20971520", 1024, 512 << 20, "largest uploaded file in bytes"),

@@ -12,7 +12,7 @@
 #include "core/err.h"
 
 struct config {
-	char *db, *listen, *profile, *tls_cert, *tls_key, *access_log, *log_level;
+	char *db, *listen, *profile, *tls_cert, *tls_key, *access_log, *log_level, *secret_key_file;
 	char *password_cost;
 	int64_t body_limit, upload_limit, conn_timeout, request_timeout, threads, shutdown_grace,
 	    session_ttl;

@@ -168,6 +168,8 @@ json_t *rec_to_json(const struct rec_schema *sc, const void *rec)
 	for (size_t i = 0; i < sc->nfields; i++) {
 		const struct rec_field *f = &sc->fields[i];
 		json_t *v;
+		if (f->flags & REC_WRITEONLY)
+			continue;
 		if (is_text(f->type)) {
 			const char *s = *CFIELD(rec, f, char *);
 			v = s ? json_string(s) : json_null();
@@ -226,9 +228,13 @@ const char *rec_code(const struct rec_field *f, const char *value, size_t len)
 int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct rec_source *src)
 {
 	int rc = buf_append(b, "{", 1);
+	bool first = true;
 	for (size_t i = 0; i < sc->nfields && !rc; i++) {
 		const struct rec_field *f = &sc->fields[i];
-		rc |= buf_append(b, i ? ",\"" : "\"", i ? 2 : 1);
+		if (f->flags & REC_WRITEONLY)
+			continue;
+		rc |= buf_append(b, first ? "\"" : ",\"", first ? 1 : 2);
+		first = false;
 		rc |= buf_puts(b, f->name);
 		rc |= buf_append(b, "\":", 2);
 		if (is_text(f->type)) {

@@ -37,7 +37,8 @@ enum {
 	REC_READONLY = 1 << 1, /* never accepted from a client */
 	REC_NULLABLE = 1 << 2, /* JSON null clears it */
 	REC_MULTILINE = 1 << 3,
-	REC_FIXED = 1 << 4, /* settable on create only */
+	REC_FIXED = 1 << 4,     /* settable on create only */
+	REC_WRITEONLY = 1 << 5, /* accepted from clients, never shown (sealed secrets) */
 };
 
 struct rec_field {

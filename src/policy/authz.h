@@ -51,7 +51,9 @@ enum role {
 	X(TERMINAL_READ)                                                                           \
 	X(TERMINAL_WRITE)                                                                          \
 	X(ADDRESS_READ)                                                                            \
-	X(ADDRESS_WRITE)
+	X(ADDRESS_WRITE)                                                                           \
+	X(ASSET_READ)                                                                              \
+	X(ASSET_WRITE)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

@@ -66,6 +66,8 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "TERMINAL_WRITE": (_A, _N, _N, _N, _O, _N, _N),
     "ADDRESS_READ": (_A, _A, _A, _N, _O, _A, _N),
     "ADDRESS_WRITE": (_A, _N, _N, _N, _O, _N, _N),
+    "ASSET_READ": (_A, _A, _A, _A, _O, _A, _N),
+    "ASSET_WRITE": (_A, _N, _A, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -176,6 +178,27 @@ MATRIX = [
     ("address_delete_own", "DELETE", "/api/v1/addresses/{id}", "204 403 403 403 204 403 403 401"),
     ("export_dhcp", "GET", "/api/v1/exports/dhcp", "200 200 200 403 200 200 403 401"),
 ]
+
+# Carriers, lines, devices, domain names, ports: the same six cells each (ASSET_READ: all but
+# the auditor, a unit_admin its own unit's; ASSET_WRITE: the manager and the O&M team).
+SIMPLE_KINDS = [
+    # name, path, table, unit-scoped
+    ("carrier", "/api/v1/carriers", "carriers", False),
+    ("line", "/api/v1/lines", "lines", True),
+    ("device", "/api/v1/devices", "devices", True),
+    ("domain_name", "/api/v1/domain-names", "domain_names", True),
+    ("port", "/api/v1/ports", "ports", True),
+]
+for _k, _p, _t, _scoped in SIMPLE_KINDS:
+    MATRIX += [
+        (_k + "_list", "GET", _p, "200 200 200 200 200 200 403 401"),
+        (_k + "_create", "POST", _p, "201 403 201 403 403 403 403 401"),
+        (_k + "_get_own", "GET", _p + "/{id}", "200 200 200 200 200 200 403 401"),
+        (_k + "_patch", "PATCH", _p + "/{id}", "200 403 200 403 403 403 403 401"),
+        (_k + "_delete", "DELETE", _p + "/{id}", "204 403 204 403 403 403 403 401"),
+    ]
+    if _scoped:
+        MATRIX.append((_k + "_get_other", "GET", _p + "/{id}", "200 200 200 200 404 200 403 401"))
 
 ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
 
@@ -1094,6 +1117,81 @@ class RoleMatrix:
             self.assertEqual(row, (actor, role, req.audit[0], req.audit[1]))
         if req.ok:
             req.ok(r)
+
+
+# ---- the simple kinds' cases, generated ----
+
+def _simple_body(self, kind, unit):
+    n = uniq()
+    if kind == "carrier":
+        return {"name": "运营商" + n, "service_phone": "10000"}
+    if kind == "line":
+        return {"carrier_id": self.carrier_id(), "unit_id": unit, "circuit_id": "XL-" + n,
+                "bandwidth_mbps": 100, "payer": "管理单位", "status": "在用"}
+    if kind == "device":
+        return {"name": "设备" + n, "kind": "交换机", "owner": "使用单位", "unit_id": unit,
+                "snmp_version": "v2c", "snmp_community": "secret" + n}
+    if kind == "domain_name":
+        return {"unit_id": unit, "name": "d%s.example.gov.cn" % n}
+    return {"unit_id": unit, "protocol": "tcp", "port": 1 + int(n) % 65000, "target_ip": "10.250.%d.%d"
+            % (int(n) % 250, int(n) // 250 % 250), "purpose": "门户网站"}
+
+
+def _carrier_id(self):
+    if not getattr(type(self), "_carrier", None):
+        type(self)._carrier = self._admin("POST", "/api/v1/carriers", {"name": "矩阵运营商" + uniq()})["id"]
+    return type(self)._carrier
+
+
+def _mk_simple(self, kind, path, unit):
+    return self._admin("POST", path, _simple_body(self, kind, unit))["id"]
+
+
+def _simple_cases(kind, path, table, scoped):
+    def c_list(self, who):
+        _mk_simple(self, kind, path, self.own)
+        _mk_simple(self, kind, path, self.other)
+
+        def ok(r):
+            self.assertTrue(r.json["items"])
+            if scoped and who == "unit_admin":
+                self.assertEqual({x["unit_id"] for x in r.json["items"]}, {self.own})
+
+        return Req(path + "?limit=500", ok=ok)
+
+    def c_create(self, who):
+        body = _simple_body(self, kind, self.own)
+        return Req(path, body=body, delta={table: 1, "audit": 1}, audit=(kind + ".create", kind))
+
+    def c_get_own(self, who):
+        i = _mk_simple(self, kind, path, self.own)
+        return Req("%s/%d" % (path, i), ok=lambda r: self.assertEqual(r.json["id"], i))
+
+    def c_get_other(self, who):
+        i = _mk_simple(self, kind, path, self.other)
+        return Req("%s/%d" % (path, i), ok=lambda r: self.assertEqual(r.json["id"], i))
+
+    def c_patch(self, who):
+        i = _mk_simple(self, kind, path, self.own)
+        return Req("%s/%d" % (path, i), body={"note": "矩阵" + uniq()}, delta={"audit": 1},
+                   audit=(kind + ".update", kind), same=self._same_row(table, i))
+
+    def c_delete(self, who):
+        i = _mk_simple(self, kind, path, self.own)
+        return Req("%s/%d" % (path, i), delta={table: -1, "audit": 1}, audit=(kind + ".delete", kind),
+                   same=self._same_row(table, i))
+
+    cases = {"list": c_list, "create": c_create, "get_own": c_get_own, "patch": c_patch,
+             "delete": c_delete}
+    if scoped:
+        cases["get_other"] = c_get_other
+    for suffix, fn in cases.items():
+        setattr(RoleMatrix, "c_%s_%s" % (kind, suffix), fn)
+
+
+RoleMatrix.carrier_id = _carrier_id
+for _k, _p, _t, _scoped in SIMPLE_KINDS:
+    _simple_cases(_k, _p, _t, _scoped)
 
 
 def build_matrix(cls):
