@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/server.h"
+#include "core/inet.h"
 #include "core/parse.h"
 #include "store/store.h"
 
@@ -37,6 +38,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (parse_time(s, &v) == 0) {
 		char out[32];
 		format_time(v, out);
+	}
+	/* addresses, prefixes and MACs print back to text that parses to the same value */
+	struct inet_prefix p, p2;
+	if (inet_parse_prefix(s, true, &p) == 0) {
+		char out[INET_PREFIX_MAX];
+		inet_format_prefix(&p, out);
+		if (inet_parse_prefix(out, false, &p2) != 0 || p2.net != p.net || p2.len != p.len)
+			abort();
+	}
+	int fam;
+	u128 a;
+	if (inet_parse_addr(s, &fam, &a) == 0) {
+		char out[INET_ADDR_MAX];
+		int fam2;
+		u128 b;
+		inet_format_addr(fam, a, out);
+		if (inet_parse_addr(out, &fam2, &b) != 0 || fam2 != fam || b != a)
+			abort();
+	}
+	uint8_t mac[6], mac2[6];
+	if (parse_mac(s, mac) == 0) {
+		char out[18];
+		format_mac(mac, out);
+		if (parse_mac(out, mac2) != 0 || memcmp(mac, mac2, 6) != 0)
+			abort();
 	}
 	utf8_valid(s, size, true);
 	mobile_cn_valid(s);
