@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/archive.h"
 #include "domain/blob.h"
 #include "domain/unit.h"
 
@@ -409,4 +410,38 @@ void h_agreements_missing(struct req *r)
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+}
+
+void h_unit_archive(struct req *r)
+{
+	const char *format = req_query(r, "format");
+	if (!format)
+		format = "json";
+	if (strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "html")) {
+		reply_code(r, ZW_EINVALID, "format", "format 只能是 json、csv 或 html");
+		return;
+	}
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *doc = archive_build(&x, r->params[0], &err);
+	if (!doc) {
+		reply_error(r, &err);
+		return;
+	}
+	if (strcmp(format, "json") == 0) {
+		reply_json(r, 200, doc);
+		return;
+	}
+	struct buf out;
+	buf_init(&out, 256u << 20);
+	int rc = format[0] == 'c' ? archive_csv(doc, &out) : archive_html(doc, x.prof, &out);
+	json_decref(doc);
+	if (rc < 0)
+		reply_code(r, ZW_EINTERNAL, NULL, NULL);
+	else if (format[0] == 'c')
+		reply_bytes(r, 200, "text/csv; charset=utf-8", out.p, out.len, "单位档案.csv");
+	else
+		reply_bytes(r, 200, "text/html; charset=utf-8", out.p, out.len, NULL);
+	buf_free(&out);
 }

@@ -31,6 +31,7 @@ void h_unit_get(struct req *r);
 void h_unit_patch(struct req *r);
 void h_unit_status(struct req *r);
 void h_unit_history(struct req *r);
+void h_unit_archive(struct req *r);
 void h_contacts_list(struct req *r);
 void h_contacts_create(struct req *r);
 void h_contact_patch(struct req *r);

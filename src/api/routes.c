@@ -38,6 +38,7 @@ const struct route routes[] = {
     {"PATCH", "/api/v1/units/{id}", h_unit_patch, 0, "", "修改单位"},
     {"POST", "/api/v1/units/{id}/status", h_unit_status, 0, "", "变更单位接入状态"},
     {"GET", "/api/v1/units/{id}/history", h_unit_history, 0, "", "单位状态变更记录"},
+    {"GET", "/api/v1/units/{id}/archive", h_unit_archive, 0, "format", "单位档案（LN-21）"},
     {"GET", "/api/v1/units/{id}/contacts", h_contacts_list, 0, "", "单位联系人"},
     {"POST", "/api/v1/units/{id}/contacts", h_contacts_create, 0, "", "添加联系人"},
     {"PATCH", "/api/v1/units/{id}/contacts/{cid}", h_contact_patch, 0, "", "修改联系人"},

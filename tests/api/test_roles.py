@@ -177,6 +177,8 @@ MATRIX = [
     ("address_patch_own", "PATCH", "/api/v1/addresses/{id}", "200 403 403 403 200 403 403 401"),
     ("address_delete_own", "DELETE", "/api/v1/addresses/{id}", "204 403 403 403 204 403 403 401"),
     ("export_dhcp", "GET", "/api/v1/exports/dhcp", "200 200 200 403 200 200 403 401"),
+    ("unit_archive_own", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 200 200 403 401"),
+    ("unit_archive_other", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 404 200 403 401"),
 ]
 
 # Carriers, lines, devices, domain names, ports: the same six cells each (ASSET_READ: all but
@@ -1083,6 +1085,14 @@ class RoleMatrix:
     def c_export_dhcp(self, who):
         return Req("/api/v1/exports/dhcp?format=dnsmasq",
                    ok=lambda r: self.assertTrue(r.raw.startswith(b"# zwnet")))
+
+    def c_unit_archive_own(self, who):
+        return Req("/api/v1/units/%d/archive" % self.own,
+                   ok=lambda r: self.assertEqual(r.json["unit"]["id"], self.own))
+
+    def c_unit_archive_other(self, who):
+        return Req("/api/v1/units/%d/archive" % self.other,
+                   ok=lambda r: self.assertEqual(r.json["unit"]["id"], self.other))
 
     def run_cell(self, case, who):
         name, method = case[0], case[1]
