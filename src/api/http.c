@@ -371,7 +371,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		snprintf(r->who.request_id, sizeof(r->who.request_id), "%s", r->id);
 		size_t n = strlen(url);
 		r->is_upload =
-		    strcmp(method, "PUT") == 0 && n > 5 && strcmp(url + n - 5, "/scan") == 0;
+		    (strcmp(method, "PUT") == 0 && n > 5 && strcmp(url + n - 5, "/scan") == 0) ||
+		    (strcmp(method, "POST") == 0 && strncmp(url, "/api/v1/imports/", 16) == 0);
 		size_t limit = r->is_upload ? srv->cfg.upload_limit : srv->cfg.body_limit;
 		buf_init(&r->body, limit);
 		const char *cl = req_header(r, "Content-Length");

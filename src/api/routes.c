@@ -108,6 +108,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/ports/{id}", h_ports_get, 0, "", "查看端口"},
     {"PATCH", "/api/v1/ports/{id}", h_ports_patch, 0, "", "修改端口"},
     {"DELETE", "/api/v1/ports/{id}", h_ports_delete, 0, "", "删除端口"},
+    {"POST", "/api/v1/imports/{kind}", h_import, ROUTE_UPLOAD, "dry_run",
+     "导入表格（units、prefixes、terminals）"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P

@@ -227,6 +227,14 @@ void ipam_cache_free(struct ipam_cache *c)
 	free(c);
 }
 
+void ipam_cache_clear(struct ipam_cache *c)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		ipam_pool_free(c->v[i].pool);
+	if (c)
+		c->n = 0;
+}
+
 static struct pool_entry *cache_find(struct ipam_cache *c, int64_t parent_id)
 {
 	for (size_t i = 0; c && i < c->n; i++)
@@ -352,8 +360,8 @@ static int sum_inside(int64_t id, const struct inet_prefix *p, void *vctx)
 	return 0;
 }
 
-int prefix_create(const struct ctx *x, struct ipam_cache *cache, const struct prefix *given,
-                  int64_t *id, struct zw_err *err)
+int prefix_create_tx(const struct ctx *x, struct ipam_cache *cache, struct store_tx *tx,
+                     const struct prefix *given, int64_t *id, struct zw_err *err)
 {
 	if (authz_check(x->by, ACT_IPAM_WRITE, 0, err))
 		return -err->code;
@@ -372,12 +380,7 @@ int prefix_create(const struct ctx *x, struct ipam_cache *cache, const struct pr
 	p.length = ip.len;
 	u128_format(inet_size(&ip), num);
 	rec_set_str(&prefix_schema, &p, "size", num);
-	struct store_tx *tx;
-	int rc = store_begin(x->st, &tx, err);
-	if (rc) {
-		rec_free(&prefix_schema, &p);
-		return rc;
-	}
+	int rc = 0;
 	struct sconn *c = store_tx_conn(tx);
 	struct prefix parent = {0};
 	int64_t other = 0;
@@ -432,6 +435,19 @@ int prefix_create(const struct ctx *x, struct ipam_cache *cache, const struct pr
 	cache_drop(cache, p.parent_id); /* its children changed shape: rebuild on next use */
 	rec_free(&prefix_schema, &parent);
 	rec_free(&prefix_schema, &p);
+	return rc;
+}
+
+int prefix_create(const struct ctx *x, struct ipam_cache *cache, const struct prefix *given,
+                  int64_t *id, struct zw_err *err)
+{
+	if (authz_check(x->by, ACT_IPAM_WRITE, 0, err))
+		return -err->code;
+	struct store_tx *tx;
+	int rc = store_begin(x->st, &tx, err);
+	if (rc)
+		return rc;
+	rc = prefix_create_tx(x, cache, tx, given, id, err);
 	if (rc) {
 		store_rollback(tx);
 		return rc;

@@ -58,6 +58,8 @@ extern const struct rec_schema zone_schema, vlan_schema, prefix_schema;
 struct ipam_cache; /* free-space pools of containers, kept across requests */
 struct ipam_cache *ipam_cache_new(void);
 void ipam_cache_free(struct ipam_cache *c);
+/* Forget every pool (they are rebuilt on next use). */
+void ipam_cache_clear(struct ipam_cache *c);
 
 struct ipam_cfg {
 	int64_t quarantine; /* seconds a released prefix rests before reuse */
@@ -67,6 +69,9 @@ struct ipam_cfg {
  * under it; the space must be free in the parent (quarantine counts as taken). */
 int prefix_create(const struct ctx *x, struct ipam_cache *cache, const struct prefix *p,
                   int64_t *id, struct zw_err *err);
+
+int prefix_create_tx(const struct ctx *x, struct ipam_cache *cache, struct store_tx *tx,
+                     const struct prefix *p, int64_t *id, struct zw_err *err);
 
 struct alloc_req {
 	int64_t unit_id;

@@ -73,8 +73,8 @@ static int conflict(const struct registry_kind *k, int rc, struct zw_err *err)
 	return rc;
 }
 
-int registry_create(const struct ctx *x, const struct registry_kind *k, const void *given,
-                    int64_t *id, struct zw_err *err)
+int registry_create_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
+                       const void *given, int64_t *id, struct zw_err *err)
 {
 	if (authz_scope(x->by, k->write) == SCOPE_NONE)
 		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
@@ -83,13 +83,12 @@ int registry_create(const struct ctx *x, const struct registry_kind *k, const vo
 		free(rec);
 		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	}
-	struct store_tx *tx = NULL;
 	json_t *after = NULL;
-	int rc = store_begin(x->st, &tx, err);
-	struct sconn *c = tx ? store_tx_conn(tx) : NULL;
+	struct sconn *c = store_tx_conn(tx);
+	int rc = 0;
 	/* The check may complete the record (a host's unit comes from its prefix): the scope
 	 * is decided on the record as it will be written. */
-	if (!rc && k->check)
+	if (k->check)
 		rc = k->check(x, c, rec, NULL, err);
 	if (!rc)
 		rc = may_write(x, k, rec, err);
@@ -113,8 +112,19 @@ int registry_create(const struct ctx *x, const struct registry_kind *k, const vo
 	json_decref(after);
 	rec_free(k->sc, rec);
 	free(rec);
-	if (!tx)
+	return rc;
+}
+
+int registry_create(const struct ctx *x, const struct registry_kind *k, const void *given,
+                    int64_t *id, struct zw_err *err)
+{
+	if (authz_scope(x->by, k->write) == SCOPE_NONE)
+		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+	struct store_tx *tx;
+	int rc = store_begin(x->st, &tx, err);
+	if (rc)
 		return rc;
+	rc = registry_create_tx(x, k, tx, given, id, err);
 	if (rc) {
 		store_rollback(tx);
 		return rc;

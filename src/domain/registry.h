@@ -35,6 +35,9 @@ struct registry_kind {
 
 int registry_create(const struct ctx *x, const struct registry_kind *k, const void *rec,
                     int64_t *id, struct zw_err *err);
+/* The same inside the caller's transaction (imports). */
+int registry_create_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
+                       const void *rec, int64_t *id, struct zw_err *err);
 int registry_update(const struct ctx *x, const struct registry_kind *k, int64_t id,
                     const void *patch, uint64_t present, int64_t if_rev, struct zw_err *err);
 int registry_delete(const struct ctx *x, const struct registry_kind *k, int64_t id, int64_t if_rev,

@@ -335,6 +335,15 @@ static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct u
 	return rc;
 }
 
+int unit_create_tx(const struct ctx *x, struct store_tx *tx, struct unit *u, int64_t *id,
+                   struct zw_err *err)
+{
+	if (authz_check(x->by, ACT_UNIT_CREATE, 0, err))
+		return -err->code;
+	struct unit_op op = {.x = x, .u = u, .out_id = id, .err = err};
+	return do_unit_create(tx, &op);
+}
+
 int unit_create(const struct ctx *x, struct unit *u, uint64_t present, int64_t *id,
                 struct zw_err *err)
 {

@@ -68,6 +68,8 @@ struct ctx {
 
 int unit_create(const struct ctx *x, struct unit *u, uint64_t present, int64_t *id,
                 struct zw_err *err);
+int unit_create_tx(const struct ctx *x, struct store_tx *tx, struct unit *u, int64_t *id,
+                   struct zw_err *err);
 int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint64_t present,
                 int64_t if_rev, struct zw_err *err);
 int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,

@@ -17,6 +17,8 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
                      int (*fn)(int64_t id, const char *name, const char *status, const char *kinds,
                                void *ctx),
                      void *ctx, struct zw_err *err);
+/* Run a one-parameter lookup returning ids: 1 when exactly one row, 0 none, 2 several. */
+int store_lookup_id(struct sconn *c, const char *sql, const char *arg, int64_t *id);
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
                      const struct rec_schema *sc, struct buf *out, struct zw_err *err);
 int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,

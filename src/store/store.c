@@ -292,6 +292,21 @@ void store_rollback(struct store_tx *tx)
 	free(tx);
 }
 
+int store_savepoint(struct store_tx *tx, struct zw_err *err)
+{
+	return sq_exec(&tx->st->writer, "SAVEPOINT step", err);
+}
+
+int store_savepoint_release(struct store_tx *tx, struct zw_err *err)
+{
+	return sq_exec(&tx->st->writer, "RELEASE step", err);
+}
+
+void store_savepoint_rollback(struct store_tx *tx)
+{
+	sqlite3_exec(tx->st->writer.db, "ROLLBACK TO step; RELEASE step", NULL, NULL, NULL);
+}
+
 int store_schema_version(struct store *st)
 {
 	sqlite3_stmt *s;

@@ -35,6 +35,12 @@ struct sconn *store_tx_conn(struct store_tx *tx);
 int store_commit(struct store_tx *tx, struct zw_err *err);
 void store_rollback(struct store_tx *tx);
 
+/* A savepoint inside a transaction (one at a time): a failed step rolls back to it and the
+ * transaction goes on (imports check every row, then write all or nothing). */
+int store_savepoint(struct store_tx *tx, struct zw_err *err);
+int store_savepoint_release(struct store_tx *tx, struct zw_err *err);
+void store_savepoint_rollback(struct store_tx *tx);
+
 /* Number of rows in a table the store knows (for tests and health); -1 on error. */
 int64_t store_count(struct sconn *c, const char *table);
 

@@ -83,6 +83,21 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit kinds");
 }
 
+int store_lookup_id(struct sconn *c, const char *sql, const char *arg, int64_t *id)
+{
+	sqlite3_stmt *s = sq_prepare(c, sql, NULL);
+	if (!s)
+		return 0;
+	sq_text(s, 1, arg);
+	int n = 0;
+	while (n < 2 && sqlite3_step(s) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		n++;
+	}
+	sq_done(c, s);
+	return n;
+}
+
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
                      const struct rec_schema *sc, struct buf *out, struct zw_err *err)
 {

@@ -179,6 +179,7 @@ MATRIX = [
     ("export_dhcp", "GET", "/api/v1/exports/dhcp", "200 200 200 403 200 200 403 401"),
     ("unit_archive_own", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 200 200 403 401"),
     ("unit_archive_other", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 404 200 403 401"),
+    ("import_terminals_own", "POST", "/api/v1/imports/{kind}", "201 403 403 403 201 403 403 401"),
 ]
 
 # Carriers, lines, devices, domain names, ports: the same six cells each (ASSET_READ: all but
@@ -1093,6 +1094,13 @@ class RoleMatrix:
     def c_unit_archive_other(self, who):
         return Req("/api/v1/units/%d/archive" % self.other,
                    ok=lambda r: self.assertEqual(r.json["unit"]["id"], self.other))
+
+    def c_import_terminals_own(self, who):
+        mac = self.new_mac()
+        return Req("/api/v1/imports/terminals", raw=("MAC,unit_id,终端类型\n%s,%d,计算机\n" % (mac, self.own)).encode(),
+                   headers={"Content-Type": "text/csv"}, delta={"terminals": 1, "audit": 1},
+                   audit=("terminal.create", "terminal"),
+                   same=lambda: self.assertEqual(self.srv.sql("SELECT id FROM terminals WHERE mac = ?", (mac,)), []))
 
     def run_cell(self, case, who):
         name, method = case[0], case[1]

@@ -1,0 +1,41 @@
+/* Spreadsheet imports over HTTP: POST a CSV file to /api/v1/imports/{kind}[?dry_run=1]. */
+#include <microhttpd.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "domain/import.h"
+
+void h_import(struct req *r)
+{
+	const char *ct = req_header(r, "Content-Type");
+	if (ct && strncmp(ct, "text/csv", 8) && strncmp(ct, "text/plain", 10) &&
+	    strncmp(ct, "application/octet-stream", 24)) {
+		reply_code(r, ZW_EMEDIA, "file", "请以 text/csv 上传 UTF-8 编码的 CSV 文件");
+		return;
+	}
+	const char *dry = req_query(r, "dry_run");
+	if (dry && strcmp(dry, "1") && strcmp(dry, "0")) {
+		reply_code(r, ZW_EINVALID, "dry_run", "dry_run 只能是 1 或 0");
+		return;
+	}
+	bool dry_run = dry && strcmp(dry, "1") == 0;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *report = import_csv(&x, r->srv->ipam, r->sparam, r->body.p ? r->body.p : "",
+	                            r->body.len, dry_run, &err);
+	if (!report) {
+		reply_error(r, &err);
+		return;
+	}
+	size_t problems = json_array_size(json_object_get(report, "errors"));
+	if (dry_run || problems == 0) {
+		reply_json(r, dry_run ? 200 : 201, report);
+		return;
+	}
+	char msg[200];
+	snprintf(msg, sizeof(msg), "导入文件有 %zu 处问题，未写入任何数据", problems);
+	reply_json(r, 422,
+	           json_pack("{s:{s:s, s:s, s:s}, s:o}", "error", "code", "rule", "message", msg,
+	                     "field", "file", "report", report));
+}
