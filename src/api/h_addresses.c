@@ -5,6 +5,7 @@
 #include "api/registry_api.h"
 #include "core/parse.h"
 #include "domain/address.h"
+#include "domain/ipam.h"
 
 static const char *const sorts[] = {"id", "address", "updated_at", NULL};
 static const struct list_filter_def filters[] = {{"prefix_id", "prefix_id", LQ_EQ_INT},
@@ -35,6 +36,18 @@ void h_address_patch(struct req *r)
 void h_address_delete(struct req *r)
 {
 	reg_delete(r, &addresses);
+}
+
+void h_export_plan(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	struct buf out;
+	buf_init(&out, 256u << 20);
+	if (!fail(r, ipam_plan_csv(&x, &out, &err), &err))
+		reply_bytes(r, 200, "text/csv; charset=utf-8", out.p, out.len, "地址规划.csv");
+	buf_free(&out);
 }
 
 void h_export_dhcp(struct req *r)

@@ -76,6 +76,7 @@ void h_address_patch(struct req *r);
 void h_address_delete(struct req *r);
 void h_export_dhcp(struct req *r);
 void h_import(struct req *r);
+void h_export_plan(struct req *r);
 void h_carriers_list(struct req *r);
 void h_carriers_create(struct req *r);
 void h_carriers_get(struct req *r);

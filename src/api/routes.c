@@ -110,6 +110,7 @@ const struct route routes[] = {
     {"DELETE", "/api/v1/ports/{id}", h_ports_delete, 0, "", "删除端口"},
     {"POST", "/api/v1/imports/{kind}", h_import, ROUTE_UPLOAD, "dry_run",
      "导入表格（units、prefixes、terminals）"},
+    {"GET", "/api/v1/exports/plan", h_export_plan, 0, "", "导出地址规划（CSV）"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P

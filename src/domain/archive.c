@@ -154,23 +154,6 @@ static void cell_text(const json_t *v, char *out, size_t n)
 		snprintf(out, n, "%s", "");
 }
 
-static int csv_cell(struct buf *b, const char *s, bool first)
-{
-	int rc = first ? 0 : buf_append(b, ",", 1);
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	/* a cell a spreadsheet would run as a formula is shown as text */
-	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-	if (quote || formula)
-		rc |= buf_append(b, "\"", 1);
-	if (formula)
-		rc |= buf_append(b, "'", 1);
-	for (const char *p = s; *p; p++)
-		rc |= *p == '"' ? buf_append(b, "\"\"", 2) : buf_append(b, p, 1);
-	if (quote || formula)
-		rc |= buf_append(b, "\"", 1);
-	return rc;
-}
-
 int archive_csv(const json_t *doc, struct buf *out)
 {
 	char cell[1024];

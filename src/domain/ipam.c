@@ -756,3 +756,49 @@ json_t *prefix_free_view(const struct ctx *x, struct ipam_cache *cache, int64_t 
 	rec_free(&prefix_schema, &p);
 	return out;
 }
+
+/* A spreadsheet cell: quoted when needed; a value a spreadsheet would run as a formula is
+ * shown as text. */
+int csv_cell(struct buf *b, const char *s, bool first)
+{
+	int rc = first ? 0 : buf_append(b, ",", 1);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+	if (quote || formula)
+		rc |= buf_append(b, "\"", 1);
+	if (formula)
+		rc |= buf_append(b, "'", 1);
+	for (const char *p = s; *p; p++)
+		rc |= *p == '"' ? buf_append(b, "\"\"", 2) : buf_append(b, p, 1);
+	if (quote || formula)
+		rc |= buf_append(b, "\"", 1);
+	return rc;
+}
+
+static int plan_row(const char *const *cols, size_t n, void *ctx)
+{
+	struct buf *b = ctx;
+	int rc = 0;
+	for (size_t i = 0; i < n; i++)
+		rc |= csv_cell(b, cols[i] ? cols[i] : "", i == 0);
+	rc |= buf_puts(b, "\r\n");
+	return rc ? -1 : 0;
+}
+
+int ipam_plan_csv(const struct ctx *x, struct buf *out, struct zw_err *err)
+{
+	enum scope sc = authz_scope(x->by, ACT_IPAM_READ);
+	if (sc == SCOPE_NONE)
+		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	static const char *const head[] = {"地址段", "地址族", "前缀长度", "状态", "上级地址段",
+	                                   "区域",   "VLAN",   "使用单位", "网关", "DNS",
+	                                   "地址数", "已分配", "使用率",   "说明"};
+	int rc = buf_append(out, "\xEF\xBB\xBF", 3);
+	rc |= plan_row(head, 14, out);
+	if (rc)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	return store_plan_rows(c, sc == SCOPE_OWN_UNIT ? x->by->unit_id : 0, plan_row, out, err);
+}

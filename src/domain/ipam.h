@@ -134,6 +134,16 @@ int store_quarantine_expire(struct sconn *c, int64_t parent_id, int64_t now, pre
                             void *ctx, struct zw_err *err);
 int store_quarantine_list(struct sconn *c, int64_t parent_id, prefix_row_fn fn, void *ctx,
                           json_t *out, struct zw_err *err);
+/* The whole plan, one row of 14 texts (NULL for none) per prefix, for the CSV export. */
+typedef int (*plan_row_fn)(const char *const *cols, size_t n, void *ctx);
+int store_plan_rows(struct sconn *c, int64_t unit_id, plan_row_fn fn, void *ctx,
+                    struct zw_err *err);
+/* One CSV cell into b (comma first unless first), quoted when needed; a value starting
+ * like a formula (= + - @) is kept as text. */
+int csv_cell(struct buf *b, const char *s, bool first);
+/* The address plan as CSV (UTF-8 with BOM), scoped to what the principal may see. */
+int ipam_plan_csv(const struct ctx *x, struct buf *out, struct zw_err *err);
+
 /* Containers of a zone and family, by id. */
 int store_zone_containers(struct sconn *c, int64_t zone_id, int family, int64_t *ids, size_t max,
                           size_t *n, struct zw_err *err);

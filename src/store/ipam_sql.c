@@ -434,3 +434,36 @@ int store_owned_prefixes(struct sconn *c, owned_prefix_fn fn, void *ctx, struct 
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "owned prefixes");
 }
+
+int store_plan_rows(struct sconn *c, int64_t unit_id, plan_row_fn fn, void *ctx, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "SELECT p.cidr, p.family, p.length, p.status, pp.cidr, z.name, v.vid, u.name,"
+	    " p.gateway, p.dns, p.size, p.used, p.utilisation, p.description"
+	    " FROM prefixes p LEFT JOIN prefixes pp ON pp.id = p.parent_id"
+	    " LEFT JOIN zones z ON z.id = p.zone_id LEFT JOIN vlans v ON v.id = p.vlan_id"
+	    " LEFT JOIN units u ON u.id = p.unit_id WHERE (?1 = 0 OR p.unit_id = ?1)"
+	    " ORDER BY p.family, p.first, p.length",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *cols[14];
+		char num[3][32];
+		for (int i = 0; i < 14; i++)
+			cols[i] = (const char *)sqlite3_column_text(s, i);
+		snprintf(num[0], sizeof(num[0]), "IPv%d", sqlite3_column_int(s, 1));
+		snprintf(num[1], sizeof(num[1]), "%d", sqlite3_column_int(s, 2));
+		snprintf(num[2], sizeof(num[2]), "%.2f%%", sqlite3_column_double(s, 12));
+		cols[1] = num[0];
+		cols[2] = num[1];
+		cols[12] = num[2];
+		if (fn(cols, 14, ctx) < 0)
+			break;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "plan");
+}

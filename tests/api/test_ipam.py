@@ -212,3 +212,30 @@ class Ipam(ServerTest):
         self.assertEqual(self.api("GET", P, user="inspector").status, 200)
         self.assertError(self.api("GET", P, user="auditor"), 403)
         self.assertEqual(self.api("GET", "/api/v1/zones", user="unit").status, 200)
+
+
+class PlanExport(ServerTest):
+    def test_plan_csv(self):
+        import csv
+        import io
+        s = self.srv
+        z = s.as_("admin", "POST", "/api/v1/zones", {"name": "公用网络区", "code": "public"}).json
+        c = s.as_("admin", "POST", "/api/v1/prefixes", {"cidr": "10.5.0.0/16", "status": "container",
+                                                        "zone_id": z["id"], "description": "=cmd|' /c calc'!A0"}).json
+        own = s.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0][0]
+        mine = s.as_("admin", "POST", "/api/v1/prefixes/%d/allocate" % c["id"], {"unit_id": own, "hosts": 5}).json
+        s.as_("admin", "POST", "/api/v1/prefixes/%d/allocate" % c["id"], {"unit_id": 2 if own != 2 else 3,
+                                                                          "hosts": 5})
+        r = s.as_("admin", "GET", "/api/v1/exports/plan")
+        self.assertEqual(r.status, 200)
+        rows = list(csv.reader(io.StringIO(r.raw.decode("utf-8-sig"))))
+        self.assertEqual(rows[0][:4], ["地址段", "地址族", "前缀长度", "状态"])
+        self.assertEqual([x[0] for x in rows[1:]], ["10.5.0.0/16", "10.5.0.0/29", "10.5.0.8/29"])
+        self.assertEqual(rows[2][4], "10.5.0.0/16")  # parent
+        self.assertEqual(rows[2][5], "公用网络区")    # zone inherited
+        self.assertEqual(rows[1][13], "'=cmd|' /c calc'!A0")  # no formula runs
+        # a unit_admin gets its own unit's lines only
+        r = s.as_("unit", "GET", "/api/v1/exports/plan")
+        rows = list(csv.reader(io.StringIO(r.raw.decode("utf-8-sig"))))
+        self.assertEqual([x[0] for x in rows[1:]], [mine["cidr"]])
+        self.assertError(s.as_("auditor", "GET", "/api/v1/exports/plan"), 403)

@@ -180,6 +180,7 @@ MATRIX = [
     ("unit_archive_own", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 200 200 403 401"),
     ("unit_archive_other", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 404 200 403 401"),
     ("import_terminals_own", "POST", "/api/v1/imports/{kind}", "201 403 403 403 201 403 403 401"),
+    ("export_plan", "GET", "/api/v1/exports/plan", "200 200 200 200 200 200 403 401"),
 ]
 
 # Carriers, lines, devices, domain names, ports: the same six cells each (ASSET_READ: all but
@@ -1101,6 +1102,9 @@ class RoleMatrix:
                    headers={"Content-Type": "text/csv"}, delta={"terminals": 1, "audit": 1},
                    audit=("terminal.create", "terminal"),
                    same=lambda: self.assertEqual(self.srv.sql("SELECT id FROM terminals WHERE mac = ?", (mac,)), []))
+
+    def c_export_plan(self, who):
+        return Req("/api/v1/exports/plan", ok=lambda r: self.assertTrue(r.raw.startswith(b"\xef\xbb\xbf")))
 
     def run_cell(self, case, who):
         name, method = case[0], case[1]
