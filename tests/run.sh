@@ -46,7 +46,7 @@ else
 fi
 
 # 4. Fuzz targets: a bounded run of each from its seed corpus (new inputs stay in tests/out).
-for t in profile record strings csv; do
+for t in profile record strings csv xlsx; do
 	if [ -n "$FUZZ" ] && [ -x "$FUZZ/${t}_fuzz" ]; then
 		corpus="$OUT/corpus-$t"
 		mkdir -p "$corpus"

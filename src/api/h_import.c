@@ -8,9 +8,11 @@
 void h_import(struct req *r)
 {
 	const char *ct = req_header(r, "Content-Type");
+	static const char xlsx[] =
+	    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	if (ct && strncmp(ct, "text/csv", 8) && strncmp(ct, "text/plain", 10) &&
-	    strncmp(ct, "application/octet-stream", 24)) {
-		reply_code(r, ZW_EMEDIA, "file", "请以 text/csv 上传 UTF-8 编码的 CSV 文件");
+	    strncmp(ct, "application/octet-stream", 24) && strncmp(ct, xlsx, sizeof(xlsx) - 1)) {
+		reply_code(r, ZW_EMEDIA, "file", "请上传 UTF-8 编码的 CSV 文件或 xlsx 工作簿");
 		return;
 	}
 	const char *dry = req_query(r, "dry_run");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/csv.h"
+#include "core/xlsx.h"
 #include "core/parse.h"
 #include "domain/terminal.h"
 #include "store/rec.h"
@@ -148,6 +149,22 @@ static int64_t resolve(struct run *r, const char *ref, const char *v, char *why,
 	return 0;
 }
 
+/* A spreadsheet keeps dates as day numbers since 1899-12-30: "45962" -> "2025-10-31". */
+static bool excel_date(const char *v, char out[200])
+{
+	int64_t serial;
+	char whole[16];
+	size_t n = strcspn(v, ".");
+	if (n == 0 || n >= sizeof(whole))
+		return false;
+	memcpy(whole, v, n);
+	whole[n] = 0;
+	if (parse_i64(whole, 1, 2958465, &serial) < 0) /* up to 9999-12-31 */
+		return false;
+	format_date((int32_t)(serial - 25569), out);
+	return true;
+}
+
 static int import_row(int line, char **f, size_t n, void *vctx)
 {
 	struct run *r = vctx;
@@ -205,6 +222,8 @@ static int import_row(int line, char **f, size_t n, void *vctx)
 			json_object_set_new(
 			    obj, field,
 			    json_boolean(strcmp(v, "是") == 0 || (strcmp(v, "否") != 0 && bv)));
+		else if (rf->type == REC_DATE && excel_date(v, why))
+			json_object_set_new(obj, field, json_string(why));
 		else
 			json_object_set_new(obj, field, json_string(v));
 	}
@@ -254,7 +273,9 @@ json_t *import_csv(const struct ctx *x, struct ipam_cache *cache, const char *ki
 	if (store_begin(x->st, &r.tx, err))
 		return NULL;
 	r.errors = json_array();
-	int rc = csv_parse(text, len, import_row, &r, err);
+	bool xlsx = len >= 4 && memcmp(text, "PK\x03\x04", 4) == 0;
+	int rc = xlsx ? xlsx_parse(text, len, import_row, &r, err)
+	              : csv_parse(text, len, import_row, &r, err);
 	if (!rc && r.ncols == 0)
 		rc = zw_errf(err, ZW_EINVALID, "file", "文件是空的（第一行应为列名）");
 	json_t *report = NULL;

@@ -101,3 +101,76 @@ class Import(ServerTest):
         self.assertEqual(self.srv.counts(), before)
         r = self.post("terminals", "MAC,unit_id,终端类型\n02:00:00:00:30:01,%d,计算机\n" % own, user="unit")
         self.assertEqual(r.status, 201, r)
+
+
+def make_xlsx(rows, shared=True, doctype=False, sheet_name="sheet1.xml"):
+    """A minimal workbook as a spreadsheet program writes it: shared strings, numbers."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+    strings, cells_xml = [], []
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, v in enumerate(row):
+            ref = "%s%d" % (chr(ord("A") + c), r)
+            if v is None:
+                continue
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                cells.append('<c r="%s"><v>%s</v></c>' % (ref, v))
+            elif shared:
+                strings.append(v)
+                cells.append('<c r="%s" t="s"><v>%d</v></c>' % (ref, len(strings) - 1))
+            else:
+                cells.append('<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, escape(v)))
+        cells_xml.append('<row r="%d">%s</row>' % (r, "".join(cells)))
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    dt = '<!DOCTYPE x [<!ENTITY a "aaaa">]>' if doctype else ""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook %s %s><sheets>'
+                   '<sheet name="终端" sheetId="1" r:id="rId1"/></sheets></workbook>' % (ns, rel))
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns='
+                   '"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+                   'Type="worksheet" Target="worksheets/%s"/></Relationships>' % sheet_name)
+        z.writestr("xl/sharedStrings.xml", '<?xml version="1.0"?><sst %s>%s</sst>' % (
+            ns, "".join("<si><t>%s</t></si>" % escape(s) for s in strings)))
+        z.writestr("xl/worksheets/" + sheet_name, '<?xml version="1.0"?>%s<worksheet %s><sheetData>%s'
+                   '</sheetData></worksheet>' % (dt, ns, "".join(cells_xml)))
+    return b.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportXlsx(ServerTest):
+    def post(self, data, dry=False):
+        return self.srv.as_("admin", "POST", "/api/v1/imports/terminals" + ("?dry_run=1" if dry else ""),
+                            raw=data, headers={"Content-Type": XLSX})
+
+    def test_workbook_with_shared_strings_numbers_and_dates(self):
+        u2 = self.srv.sql("SELECT name FROM units WHERE id = 2")[0][0]
+        rows = [["MAC地址", "单位名称", "终端类型", "补丁日期", "使用人"],
+                ["02:00:00:00:40:01", u2, "计算机", 45962, "甲"],      # 45962 = 2025-11-01
+                ["02:00:00:00:40:02", u2, "打印机", "2025-11-02", None]]
+        r = self.post(make_xlsx(rows, sheet_name="data.xml"))
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["written"], 2)
+        got = self.srv.sql("SELECT mac, patch_date, user_name FROM terminals WHERE mac LIKE '02:00:00:00:40:%'"
+                           " ORDER BY mac")
+        self.assertEqual(got, [("02:00:00:00:40:01", "2025-11-01", "甲"), ("02:00:00:00:40:02", "2025-11-02", "")])
+        r = self.post(make_xlsx([["MAC", "单位", "终端类型"], ["02:00:00:00:40:03", u2, "计算机"]], shared=False),
+                      dry=True)
+        self.assertEqual((r.status, r.json["rows"], r.json["errors"]), (200, 1, []))
+
+    def test_hostile_or_broken_workbooks_refused(self):
+        self.srv.login("admin")
+        before = self.srv.counts()
+        rows = [["MAC", "单位", "终端类型"], ["02:00:00:00:41:01", "x", "计算机"]]
+        e = self.assertError(self.post(make_xlsx(rows, doctype=True)), 400, field="file")
+        self.assertIn("文档类型", e["message"])
+        self.assertError(self.post(b"PK\x03\x04 not really a zip"), 400, field="file")
+        bad = make_xlsx(rows)[:-40]  # truncated archive
+        self.assertError(self.post(bad), 400, field="file")
+        self.assertEqual(self.srv.counts(), before)

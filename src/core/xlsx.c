@@ -1,0 +1,344 @@
+#include "core/xlsx.h"
+
+#include <expat.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "core/buf.h"
+
+/* Read one member of the archive into a NUL-terminated buffer. */
+static char *member(zip_t *z, const char *name, size_t *len, struct zw_err *err)
+{
+	zip_stat_t st;
+	zip_stat_init(&st);
+	if (zip_stat(z, name, 0, &st) != 0)
+		return NULL;
+	if (!(st.valid & ZIP_STAT_SIZE) || st.size > XLSX_MAX_MEMBER) {
+		zw_errf(err, ZW_EINVALID, "file", "工作簿的 %s 过大", name);
+		return NULL;
+	}
+	zip_file_t *f = zip_fopen(z, name, 0);
+	char *p = f ? malloc(st.size + 1) : NULL;
+	zip_int64_t got = p ? zip_fread(f, p, st.size) : -1;
+	if (f)
+		zip_fclose(f);
+	if (!p || got != (zip_int64_t)st.size) {
+		free(p);
+		zw_errf(err, ZW_EINVALID, "file", "无法读取工作簿的 %s", name);
+		return NULL;
+	}
+	p[st.size] = 0;
+	*len = st.size;
+	return p;
+}
+
+/* ---- a small expat harness ---- */
+
+struct xml {
+	XML_Parser p;
+	bool refused;
+};
+
+static void XMLCALL no_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int internal)
+{
+	(void)name, (void)sysid, (void)pubid, (void)internal;
+	struct xml *x = ud;
+	x->refused = true;
+	XML_StopParser(x->p, XML_FALSE);
+}
+
+static const char *attr(const XML_Char **a, const char *name)
+{
+	for (; a && *a; a += 2)
+		if (strcmp(a[0], name) == 0)
+			return a[1];
+	return NULL;
+}
+
+/* local name without a namespace prefix */
+static const char *local(const char *n)
+{
+	const char *c = strchr(n, ':');
+	return c ? c + 1 : n;
+}
+
+/* ---- shared strings ---- */
+
+struct sst {
+	struct xml x;
+	char **v;
+	size_t n, cap;
+	struct buf cur;
+	bool in_si, in_t;
+};
+
+static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	(void)a;
+	struct sst *s = ud;
+	const char *l = local(name);
+	if (strcmp(l, "si") == 0) {
+		s->in_si = true;
+		buf_reset(&s->cur);
+	} else if (strcmp(l, "t") == 0 && s->in_si) {
+		s->in_t = true;
+	}
+}
+
+static void XMLCALL sst_end(void *ud, const XML_Char *name)
+{
+	struct sst *s = ud;
+	const char *l = local(name);
+	if (strcmp(l, "t") == 0) {
+		s->in_t = false;
+	} else if (strcmp(l, "si") == 0 && s->in_si) {
+		s->in_si = false;
+		if (s->n == s->cap) {
+			size_t cap = s->cap ? s->cap * 2 : 256;
+			char **nv = realloc(s->v, cap * sizeof(*nv));
+			if (!nv) {
+				XML_StopParser(s->x.p, XML_FALSE);
+				return;
+			}
+			s->v = nv;
+			s->cap = cap;
+		}
+		s->v[s->n++] = strdup(s->cur.p ? s->cur.p : "");
+	}
+}
+
+static void XMLCALL sst_text(void *ud, const XML_Char *t, int len)
+{
+	struct sst *s = ud;
+	if (s->in_t && buf_append(&s->cur, t, (size_t)len) < 0)
+		XML_StopParser(s->x.p, XML_FALSE);
+}
+
+/* ---- the sheet ---- */
+
+#define MAX_COLS CSV_MAX_FIELDS
+
+struct sheet {
+	struct xml x;
+	const struct sst *sst;
+	csv_row_fn fn;
+	void *ctx;
+	int rc;
+	struct zw_err *err;
+	char *cells[MAX_COLS];
+	size_t ncells;
+	int row;
+	size_t col;
+	char type[16];
+	struct buf val;
+	bool in_v;
+};
+
+static size_t col_of(const char *ref, size_t fallback)
+{
+	size_t c = 0;
+	bool any = false;
+	for (; ref && *ref >= 'A' && *ref <= 'Z'; ref++) {
+		c = c * 26 + (size_t)(*ref - 'A' + 1);
+		any = true;
+		if (c > MAX_COLS)
+			return MAX_COLS;
+	}
+	return any ? c - 1 : fallback;
+}
+
+static void clear_row(struct sheet *s)
+{
+	for (size_t i = 0; i < s->ncells; i++) {
+		free(s->cells[i]);
+		s->cells[i] = NULL;
+	}
+	s->ncells = 0;
+}
+
+static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	struct sheet *s = ud;
+	const char *l = local(name);
+	if (strcmp(l, "row") == 0) {
+		clear_row(s);
+		const char *r = attr(a, "r");
+		long n = r ? strtol(r, NULL, 10) : s->row + 1;
+		s->row = n > 0 && n < 10000000 ? (int)n : s->row + 1;
+		s->col = 0;
+	} else if (strcmp(l, "c") == 0) {
+		s->col = col_of(attr(a, "r"), s->col);
+		const char *t = attr(a, "t");
+		snprintf(s->type, sizeof(s->type), "%s", t ? t : "n");
+		buf_reset(&s->val);
+	} else if (strcmp(l, "v") == 0 || strcmp(l, "t") == 0) {
+		s->in_v = true;
+	}
+}
+
+static void XMLCALL sheet_text(void *ud, const XML_Char *t, int len)
+{
+	struct sheet *s = ud;
+	if (s->in_v && buf_append(&s->val, t, (size_t)len) < 0)
+		XML_StopParser(s->x.p, XML_FALSE);
+}
+
+static void XMLCALL sheet_end(void *ud, const XML_Char *name)
+{
+	struct sheet *s = ud;
+	const char *l = local(name);
+	if (strcmp(l, "v") == 0 || strcmp(l, "t") == 0) {
+		s->in_v = false;
+	} else if (strcmp(l, "c") == 0) {
+		if (s->col >= MAX_COLS) {
+			s->rc = zw_errf(s->err, ZW_EINVALID, "file", "第 %d 行：列数过多", s->row);
+			XML_StopParser(s->x.p, XML_FALSE);
+			return;
+		}
+		const char *v = s->val.p ? s->val.p : "";
+		char *text;
+		if (strcmp(s->type, "s") == 0) {
+			long i = strtol(v, NULL, 10);
+			text = strdup(i >= 0 && (size_t)i < s->sst->n ? s->sst->v[i] : "");
+		} else if (strcmp(s->type, "b") == 0) {
+			text = strdup(strcmp(v, "1") == 0 ? "是" : "否");
+		} else {
+			text = strdup(v); /* numbers, inline and formula strings */
+		}
+		while (s->ncells <= s->col)
+			s->cells[s->ncells++] = strdup("");
+		free(s->cells[s->col]);
+		s->cells[s->col] = text;
+		s->col++;
+	} else if (strcmp(l, "row") == 0) {
+		bool any = false;
+		for (size_t i = 0; i < s->ncells; i++)
+			any |= s->cells[i] && s->cells[i][0];
+		if (any && !s->rc) {
+			s->rc = s->fn(s->row, s->cells, s->ncells, s->ctx);
+			if (s->rc)
+				XML_StopParser(s->x.p, XML_FALSE);
+		}
+		clear_row(s);
+	}
+}
+
+static int run_xml(struct xml *x, const char *text, size_t len, const char *what,
+                   struct zw_err *err)
+{
+	XML_SetStartDoctypeDeclHandler(x->p, no_doctype);
+	enum XML_Status st = XML_Parse(x->p, text, (int)len, XML_TRUE);
+	if (x->refused)
+		return zw_errf(err, ZW_EINVALID, "file", "工作簿的 %s 含有文档类型声明，已拒绝",
+		               what);
+	if (st == XML_STATUS_ERROR)
+		return zw_errf(err, ZW_EINVALID, "file", "工作簿的 %s 不是有效的 XML（第 %lu 行）",
+		               what, (unsigned long)XML_GetCurrentLineNumber(x->p));
+	return 0;
+}
+
+/* The path of the first worksheet, from workbook.xml and its relationships. */
+struct first_sheet {
+	struct xml x;
+	char rid[64], target[256];
+};
+
+static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	struct first_sheet *f = ud;
+	if (strcmp(local(name), "sheet") == 0 && !f->rid[0]) {
+		for (const XML_Char **p = a; p && *p; p += 2)
+			if (strcmp(local(p[0]), "id") == 0)
+				snprintf(f->rid, sizeof(f->rid), "%s", p[1]);
+	}
+}
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	struct first_sheet *f = ud;
+	const char *id = attr(a, "Id"), *t = attr(a, "Target");
+	if (strcmp(local(name), "Relationship") == 0 && id && t && strcmp(id, f->rid) == 0 &&
+	    !strstr(t, ".."))
+		snprintf(f->target, sizeof(f->target), "%s%s", t[0] == '/' ? "" : "xl/",
+		         t[0] == '/' ? t + 1 : t);
+}
+
+int xlsx_parse(const void *data, size_t len, csv_row_fn fn, void *ctx, struct zw_err *err)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+	if (!z) {
+		if (src)
+			zip_source_free(src);
+		zip_error_fini(&ze);
+		return zw_errf(err, ZW_EINVALID, "file", "文件不是有效的 xlsx 工作簿");
+	}
+	int rc = 0;
+	size_t n = 0;
+	char sheet_path[256] = "xl/worksheets/sheet1.xml";
+	struct first_sheet fs = {0};
+	char *wb = member(z, "xl/workbook.xml", &n, err);
+	if (wb) {
+		fs.x.p = XML_ParserCreate("UTF-8");
+		XML_SetUserData(fs.x.p, &fs);
+		XML_SetStartElementHandler(fs.x.p, wb_start);
+		rc = run_xml(&fs.x, wb, n, "workbook.xml", err);
+		XML_ParserFree(fs.x.p);
+		free(wb);
+		char *rels = rc ? NULL : member(z, "xl/_rels/workbook.xml.rels", &n, err);
+		if (rels) {
+			fs.x.p = XML_ParserCreate("UTF-8");
+			XML_SetUserData(fs.x.p, &fs);
+			XML_SetStartElementHandler(fs.x.p, rels_start);
+			rc = run_xml(&fs.x, rels, n, "workbook.xml.rels", err);
+			XML_ParserFree(fs.x.p);
+			free(rels);
+			if (fs.target[0])
+				snprintf(sheet_path, sizeof(sheet_path), "%s", fs.target);
+		}
+	}
+	struct sst sst = {0};
+	buf_init(&sst.cur, CSV_MAX_FIELD);
+	char *ss = rc ? NULL : member(z, "xl/sharedStrings.xml", &n, err);
+	if (ss) {
+		sst.x.p = XML_ParserCreate("UTF-8");
+		XML_SetUserData(sst.x.p, &sst);
+		XML_SetElementHandler(sst.x.p, sst_start, sst_end);
+		XML_SetCharacterDataHandler(sst.x.p, sst_text);
+		rc = run_xml(&sst.x, ss, n, "sharedStrings.xml", err);
+		XML_ParserFree(sst.x.p);
+		free(ss);
+	}
+	char *sheet = rc || err->code ? NULL : member(z, sheet_path, &n, err);
+	if (!rc && !sheet && !err->code)
+		rc = zw_errf(err, ZW_EINVALID, "file", "工作簿中没有工作表");
+	if (sheet) {
+		struct sheet sh = {.sst = &sst, .fn = fn, .ctx = ctx, .err = err};
+		buf_init(&sh.val, CSV_MAX_FIELD);
+		sh.x.p = XML_ParserCreate("UTF-8");
+		XML_SetUserData(sh.x.p, &sh);
+		XML_SetElementHandler(sh.x.p, sheet_start, sheet_end);
+		XML_SetCharacterDataHandler(sh.x.p, sheet_text);
+		int xr = run_xml(&sh.x, sheet, n, "工作表", err);
+		rc = sh.rc ? sh.rc : xr;
+		XML_ParserFree(sh.x.p);
+		clear_row(&sh);
+		buf_free(&sh.val);
+		free(sheet);
+	}
+	if (!rc && err->code)
+		rc = -err->code;
+	for (size_t i = 0; i < sst.n; i++)
+		free(sst.v[i]);
+	free(sst.v);
+	buf_free(&sst.cur);
+	zip_discard(z);
+	zip_error_fini(&ze);
+	return rc;
+}
