@@ -36,5 +36,10 @@ int cmd_vlan(int argc, char **argv);
 int cmd_prefix(int argc, char **argv);
 int cmd_terminal(int argc, char **argv);
 int cmd_address(int argc, char **argv);
+int cmd_device(int argc, char **argv);
+int cmd_line(int argc, char **argv);
+int cmd_carrier(int argc, char **argv);
+int cmd_domain_name(int argc, char **argv);
+int cmd_port(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@
 #include "domain/audit.h"
 #include "domain/demo.h"
 #include "domain/address.h"
+#include "domain/assets.h"
 #include "domain/ipam.h"
 #include "domain/terminal.h"
 #include "domain/unit.h"
@@ -622,4 +623,24 @@ int cmd_terminal(int argc, char **argv)
 int cmd_address(int argc, char **argv)
 {
 	return cmd_registry("address", &address_kind, argc, argv);
+}
+int cmd_device(int argc, char **argv)
+{
+	return cmd_registry("device", &device_kind, argc, argv);
+}
+int cmd_line(int argc, char **argv)
+{
+	return cmd_registry("line", &line_kind, argc, argv);
+}
+int cmd_carrier(int argc, char **argv)
+{
+	return cmd_registry("carrier", &carrier_kind, argc, argv);
+}
+int cmd_domain_name(int argc, char **argv)
+{
+	return cmd_registry("domain-name", &domain_name_kind, argc, argv);
+}
+int cmd_port(int argc, char **argv)
+{
+	return cmd_registry("port", &port_kind, argc, argv);
 }

@@ -40,11 +40,14 @@ static int cmp_u128(const void *a, const void *b)
 
 /* The lowest host of p that is neither network, broadcast, gateway nor taken. */
 static int next_free(struct sconn *c, const struct inet_prefix *p, const char *gateway,
-                     int64_t prefix_id, u128 *out, struct zw_err *err)
+                     int64_t prefix_id, int64_t unit_id, u128 *out, struct zw_err *err)
 {
 	size_t n = 0, cap = 0;
 	u128 *taken = NULL;
 	int rc = store_address_values(c, prefix_id, &taken, &n, &cap, err);
+	/* addresses terminals of the unit already use count as taken too */
+	if (!rc)
+		rc = store_terminal_ips_in(c, p, unit_id, &taken, &n, &cap, err);
 	int fam;
 	u128 gw;
 	if (!rc && gateway && *gateway && inet_parse_addr(gateway, &fam, &gw) == 0 &&
@@ -109,7 +112,7 @@ static int address_check(const struct ctx *x, struct sconn *c, void *rec, const 
 		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	u128 v = 0;
 	if (!rc && !old && (!a->address || !*a->address)) {
-		rc = next_free(c, &ip, p.gateway, p.id, &v, err);
+		rc = next_free(c, &ip, p.gateway, p.id, p.unit_id, &v, err);
 	} else if (!rc && !old) {
 		int fam;
 		if (inet_parse_addr(a->address, &fam, &v) < 0)
@@ -141,6 +144,15 @@ static int address_check(const struct ctx *x, struct sconn *c, void *rec, const 
 			         ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
 			         : 0;
 		}
+	}
+	/* an address a registered terminal uses belongs to that terminal */
+	if (!rc && !old) {
+		int64_t user = 0;
+		rc = store_terminal_with_ip(c, a->address, &user, err);
+		if (!rc && user && user != a->terminal_id)
+			rc = zw_errf(err, ZW_ECONFLICT, "address",
+			             "%s 已由终端（编号 %lld）使用；如为同一终端请填写 terminal_id",
+			             a->address, (long long)user);
 	}
 	if (!rc && a->terminal_id) {
 		int64_t tunit = 0;

@@ -101,6 +101,12 @@ int ipam_adjust_usage(struct sconn *c, int64_t prefix_id, u128 delta, int sign, 
 /* The host addresses of a prefix, as numbers (*out grows; caller frees). */
 int store_address_values(struct sconn *c, int64_t prefix_id, u128 **out, size_t *n, size_t *cap,
                          struct zw_err *err);
+/* The IPs of terminals that fall inside p, appended to *out (as store_address_values). */
+int store_terminal_ips_in(struct sconn *c, const struct inet_prefix *p, int64_t unit_id, u128 **out,
+                          size_t *n, size_t *cap, struct zw_err *err);
+/* The terminal registered with this IP, or 0. */
+int store_terminal_with_ip(struct sconn *c, const char *ip, int64_t *terminal_id,
+                           struct zw_err *err);
 int store_terminal_unit(struct sconn *c, int64_t terminal_id, int64_t *unit_id, struct zw_err *err);
 struct sconn;
 /* The most specific prefix holding the address that is allocated to a unit: its id and unit

@@ -467,3 +467,53 @@ int store_plan_rows(struct sconn *c, int64_t unit_id, plan_row_fn fn, void *ctx,
 	sq_done(c, s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "plan");
 }
+
+int store_terminal_ips_in(struct sconn *c, const struct inet_prefix *p, int64_t unit_id, u128 **out,
+                          size_t *n, size_t *cap, struct zw_err *err)
+{
+	/* A terminal's IP lies in its own unit's prefixes (JX-21), so only that unit's
+	 * terminals can use addresses here; they keep text IPs, filtered in C. */
+	if (!unit_id)
+		return 0;
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT ip FROM terminals WHERE unit_id = ? AND ip IS NOT NULL"
+	                             " AND ip <> ''",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int fam;
+		u128 v;
+		if (inet_parse_addr((const char *)sqlite3_column_text(s, 0), &fam, &v) < 0 ||
+		    !inet_contains_addr(p, fam, v))
+			continue;
+		if (*n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 64;
+			u128 *nv = realloc(*out, ncap * sizeof(*nv));
+			if (!nv) {
+				sq_done(c, s);
+				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+			}
+			*out = nv;
+			*cap = ncap;
+		}
+		(*out)[(*n)++] = v;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "terminal ips");
+}
+
+int store_terminal_with_ip(struct sconn *c, const char *ip, int64_t *terminal_id,
+                           struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "SELECT id FROM terminals WHERE ip = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, ip);
+	int rc = sqlite3_step(s);
+	*terminal_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sq_done(c, s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(c, err, "terminal ip");
+}

@@ -108,3 +108,17 @@ class Addresses(ServerTest):
                                                 "hostname": "printer-1"}])
         self.assertError(self.api("GET", "/api/v1/exports/dhcp?format=cisco"), 400, field="format")
         self.assertError(self.api("GET", "/api/v1/exports/dhcp?format=isc&prefix_id=x"), 400, field="prefix_id")
+
+    def test_terminal_ips_are_not_handed_out(self):
+        p = self.subnet(self.own, 29)
+        base = p["cidr"].split("/")[0].rsplit(".", 1)
+        host = lambda n: "%s.%d" % (base[0], int(base[1]) + n)
+        t = self.api("POST", "/api/v1/terminals", {"mac": "02:00:00:00:50:01", "unit_id": self.own,
+                                                  "kind": "计算机", "ip": host(1)}).json
+        a = self.api("POST", A, {"prefix_id": p["id"], "kind": "静态"}).json
+        self.assertEqual(a["address"], host(2))  # .1 is the terminal's
+        self.assertError(self.api("POST", A, {"prefix_id": p["id"], "kind": "静态", "address": host(1)}), 409,
+                         field="address")
+        r = self.api("POST", A, {"prefix_id": p["id"], "kind": "静态", "address": host(1),
+                                 "terminal_id": t["id"]})
+        self.assertEqual(r.status, 201, r)
