@@ -111,6 +111,9 @@ const struct route routes[] = {
     {"POST", "/api/v1/imports/{kind}", h_import, ROUTE_UPLOAD, "dry_run",
      "导入表格（units、prefixes、terminals）"},
     {"GET", "/api/v1/exports/plan", h_export_plan, 0, "", "导出地址规划（CSV）"},
+    {"GET", "/api/v1/calendar/add", h_calendar_add, 0, "from working_days", "推算工作日期限"},
+    {"GET", "/api/v1/calendar/{year}", h_calendar_year, 0, "", "全年日历"},
+    {"PUT", "/api/v1/calendar/{year}", h_calendar_load, 0, "", "载入一年的放假与调休安排"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P

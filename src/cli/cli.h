@@ -41,5 +41,6 @@ int cmd_line(int argc, char **argv);
 int cmd_carrier(int argc, char **argv);
 int cmd_domain_name(int argc, char **argv);
 int cmd_port(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
 
 #endif

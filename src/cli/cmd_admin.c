@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/calendar.h"
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/parse.h"
@@ -17,6 +18,7 @@
 #include "domain/ipam.h"
 #include "domain/terminal.h"
 #include "domain/unit.h"
+#include "domain/workdays.h"
 
 void cli_err(const struct zw_err *err)
 {
@@ -61,7 +63,7 @@ int cli_open(struct cli_env *e, int argc, char **argv, bool need_db)
 		         *e->cfg.secret_key_file ? e->cfg.secret_key_file : e->cfg.db);
 		if (!*e->cfg.secret_key_file)
 			strncat(keyfile, ".key", sizeof(keyfile) - strlen(keyfile) - 1);
-		if (secret_init(keyfile, &err) < 0) {
+		if (secret_init(keyfile, &err) < 0 || workdays_init(e->st, &err) < 0) {
 			cli_err(&err);
 			cli_close(e);
 			return 1;
@@ -643,4 +645,67 @@ int cmd_domain_name(int argc, char **argv)
 int cmd_port(int argc, char **argv)
 {
 	return cmd_registry("port", &port_kind, argc, argv);
+}
+
+int cmd_calendar(int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *verb = arg_pos(&e, argv, 0), *a1 = arg_pos(&e, argv, 1),
+	           *a2 = arg_pos(&e, argv, 2);
+	struct zw_err err = {0};
+	int32_t day;
+	int64_t n;
+	rc = 0;
+	if (verb && strcmp(verb, "add") == 0 && a1 && a2 && parse_date(a1, &day) == 0 &&
+	    parse_i64(a2, 0, 365, &n) == 0) {
+		bool prov;
+		char due[11];
+		format_date(calendar_add(day, (int)n, &prov), due);
+		printf("%s%s\n", due, prov ? "（暂按周一至周五推算：该年放假安排尚未载入）" : "");
+	} else if (verb && strcmp(verb, "show") == 0 && a1 && parse_i64(a1, 1900, 2199, &n) == 0) {
+		json_t *o = workdays_year_json((int)n);
+		size_t i;
+		json_t *d;
+		printf("%lld 年%s\n", (long long)n,
+		       json_is_true(json_object_get(o, "loaded")) ? "" : "（放假安排尚未载入）");
+		json_array_foreach(json_object_get(o, "days"), i, d)
+		{
+			const char *name = json_string_value(json_object_get(d, "name"));
+			if (*name)
+				printf(
+				    "%s %s %s %s\n", json_string_value(json_object_get(d, "date")),
+				    json_string_value(json_object_get(d, "weekday")),
+				    json_is_true(json_object_get(d, "working")) ? "上班" : "休息",
+				    name);
+		}
+		json_decref(o);
+	} else if (verb && strcmp(verb, "load") == 0 && a1) {
+		FILE *f = fopen(a1, "rb");
+		char buf[1 << 16];
+		size_t len = f ? fread(buf, 1, sizeof(buf), f) : 0;
+		if (f)
+			fclose(f);
+		struct ctx x = {e.st, e.prof, &e.who};
+		int year;
+		if (!f)
+			rc = zw_errf(&err, ZW_EINVALID, "file", "无法读取 %s", a1);
+		else
+			rc = workdays_load_year(&x, buf, len, &year, &err);
+		if (!rc)
+			printf("已载入 %d 年的放假与调休安排\n", year);
+	} else {
+		fprintf(stderr, "用法: zwnet calendar add 日期 工作日数\n"
+		                "      zwnet calendar show 年份\n"
+		                "      zwnet calendar load 文件.json   （holiday-cn 格式）\n"
+		                "  (均需 --db FILE)\n");
+		cli_close(&e);
+		return 2;
+	}
+	if (rc < 0)
+		cli_err(&err);
+	cli_close(&e);
+	return rc < 0 ? 1 : 0;
 }

@@ -18,6 +18,7 @@ static void usage(FILE *f)
 	    "  user     用户管理：user add NAME --role ROLE [--unit ID]\n"
 	    "  unit     单位登记：unit list|show|add|set\n"
 	    "  audit    审计日志：audit verify\n"
+	    "  calendar 工作日：calendar add 日期 N | show 年份 | load 文件\n"
 	    "  zone, vlan, prefix, terminal, address, device, line, carrier, domain-name, port\n"
 	    "           地址规划、终端与设备：list|show|add|set|rm；"
 	    "prefix allocate\n"
@@ -42,12 +43,12 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-	    {"serve", cmd_serve},       {"user", cmd_user},       {"unit", cmd_unit},
-	    {"audit", cmd_audit},       {"demo", cmd_demo},       {"profile", cmd_profile},
-	    {"zone", cmd_zone},         {"vlan", cmd_vlan},       {"prefix", cmd_prefix},
-	    {"terminal", cmd_terminal}, {"address", cmd_address}, {"device", cmd_device},
-	    {"line", cmd_line},         {"carrier", cmd_carrier}, {"domain-name", cmd_domain_name},
-	    {"port", cmd_port}};
+	    {"serve", cmd_serve},       {"user", cmd_user},        {"unit", cmd_unit},
+	    {"audit", cmd_audit},       {"demo", cmd_demo},        {"profile", cmd_profile},
+	    {"zone", cmd_zone},         {"vlan", cmd_vlan},        {"prefix", cmd_prefix},
+	    {"terminal", cmd_terminal}, {"address", cmd_address},  {"device", cmd_device},
+	    {"line", cmd_line},         {"carrier", cmd_carrier},  {"domain-name", cmd_domain_name},
+	    {"port", cmd_port},         {"calendar", cmd_calendar}};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 2, argv + 2);

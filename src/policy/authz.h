@@ -53,7 +53,8 @@ enum role {
 	X(ADDRESS_READ)                                                                            \
 	X(ADDRESS_WRITE)                                                                           \
 	X(ASSET_READ)                                                                              \
-	X(ASSET_WRITE)
+	X(ASSET_WRITE)                                                                             \
+	X(CALENDAR_WRITE)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

@@ -314,6 +314,14 @@ static const char *const migrations[] = {
     "  UNIQUE (target_ip, protocol, port)"
     ") STRICT;"
     "CREATE INDEX ports_unit ON ports(unit_id, id);",
+
+    /* 6: working-day arrangements loaded by managers (they replace the shipped years) */
+    "CREATE TABLE calendar_years ("
+    "  year INTEGER PRIMARY KEY CHECK (year BETWEEN 1900 AND 2199),"
+    "  data TEXT NOT NULL,"
+    "  loaded_at INTEGER NOT NULL,"
+    "  loaded_by TEXT NOT NULL"
+    ") STRICT;",
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -68,6 +68,7 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "ADDRESS_WRITE": (_A, _N, _N, _N, _O, _N, _N),
     "ASSET_READ": (_A, _A, _A, _A, _O, _A, _N),
     "ASSET_WRITE": (_A, _N, _A, _N, _N, _N, _N),
+    "CALENDAR_WRITE": (_A, _N, _N, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -181,6 +182,9 @@ MATRIX = [
     ("unit_archive_other", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 404 200 403 401"),
     ("import_terminals_own", "POST", "/api/v1/imports/{kind}", "201 403 403 403 201 403 403 401"),
     ("export_plan", "GET", "/api/v1/exports/plan", "200 200 200 200 200 200 403 401"),
+    ("calendar_add", "GET", "/api/v1/calendar/add", "200 200 200 200 200 200 200 401"),
+    ("calendar_year", "GET", "/api/v1/calendar/{year}", "200 200 200 200 200 200 200 401"),
+    ("calendar_load", "PUT", "/api/v1/calendar/{year}", "200 403 403 403 403 403 403 401"),
 ]
 
 # Carriers, lines, devices, domain names, ports: the same six cells each (ASSET_READ: all but
@@ -1105,6 +1109,18 @@ class RoleMatrix:
 
     def c_export_plan(self, who):
         return Req("/api/v1/exports/plan", ok=lambda r: self.assertTrue(r.raw.startswith(b"\xef\xbb\xbf")))
+
+    def c_calendar_add(self, who):
+        return Req("/api/v1/calendar/add?from=2026-02-12&working_days=3",
+                   ok=lambda r: self.assertEqual(r.json["due"], "2026-02-24"))
+
+    def c_calendar_year(self, who):
+        return Req("/api/v1/calendar/2026", ok=lambda r: self.assertEqual(len(r.json["days"]), 365))
+
+    def c_calendar_load(self, who):
+        body = {"year": 2030, "days": [{"name": "元旦", "date": "2030-01-01", "isOffDay": True}]}
+        return Req("/api/v1/calendar/2030", body=body, delta={"audit": 1},
+                   audit=("calendar.load", "calendar"))
 
     def run_cell(self, case, who):
         name, method = case[0], case[1]
