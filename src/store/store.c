@@ -334,6 +334,9 @@ int64_t store_count(struct sconn *c, const char *table)
 	                              "vlans",
 	                              "prefixes",
 	                              "prefix_quarantine",
+	                              "deadlines",
+	                              "deadline_pauses",
+	                              "outbox",
 	                              "terminals",
 	                              "addresses",
 	                              NULL};

@@ -1,0 +1,382 @@
+#include "domain/deadline.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/parse.h"
+#include "domain/audit.h"
+#include "store/rec.h"
+
+static const char *const bases[] = {"working_days", "hours", NULL};
+static const char *const statuses[] = {"running", "paused", "met", "breached", NULL};
+
+#define F(n, t, fl, lbl, max) REC_F(struct deadline, n, t, fl, lbl, max)
+static const struct rec_field deadline_fields[] = {
+    F(id, REC_ID, REC_READONLY, "编号", 0),
+    F(subject_type, REC_TEXT, REC_READONLY, "事项类型", 40),
+    F(subject_id, REC_ID, REC_READONLY, "事项", 0),
+    F(unit_id, REC_ID, REC_READONLY, "单位", 0),
+    F(rule, REC_TEXT, REC_READONLY, "期限规则", 40),
+    F(clause, REC_TEXT, REC_READONLY, "依据条款", 32),
+    REC_FE(struct deadline, basis, REC_READONLY, "计时方式", bases),
+    F(amount, REC_INT, REC_READONLY, "时限", 0),
+    F(started_at, REC_TIME, REC_READONLY, "起算时间", 0),
+    F(due_at, REC_TIME, REC_READONLY, "到期时间", 0),
+    F(due_date, REC_DATE, REC_READONLY | REC_NULLABLE, "到期日", 10),
+    F(provisional, REC_BOOL, REC_READONLY, "暂定", 0),
+    REC_FE(struct deadline, status, REC_READONLY, "状态", statuses),
+    F(paused_at, REC_TIME, REC_READONLY, "暂停时间", 0),
+    F(met_at, REC_TIME, REC_READONLY, "完成时间", 0),
+    F(breached_at, REC_TIME, REC_READONLY, "超期时间", 0),
+    F(reminded_at, REC_TIME, REC_READONLY, "提醒时间", 0),
+    REC_META(struct deadline),
+};
+#undef F
+const struct rec_schema deadline_schema = {"deadline", deadline_fields,
+                                           sizeof(deadline_fields) / sizeof(deadline_fields[0]),
+                                           sizeof(struct deadline)};
+
+int64_t deadline_day_end(int32_t day)
+{
+	return (int64_t)(day + 1) * 86400 - 8 * 3600 - 1; /* 23:59:59 at UTC+8 */
+}
+
+static int32_t local_day(int64_t t)
+{
+	return (int32_t)((t + 8 * 3600) / 86400);
+}
+
+static void set_due_day(struct deadline *d, int32_t day, bool prov)
+{
+	char s[11];
+	format_date(day, s);
+	free(d->due_date);
+	d->due_date = strdup(s);
+	d->due_at = deadline_day_end(day);
+	d->provisional = prov;
+}
+
+static int audit_deadline(struct store_tx *tx, const struct principal *by, const char *action,
+                          const struct deadline *d, const json_t *before, struct zw_err *err)
+{
+	json_t *after = rec_to_json(&deadline_schema, d);
+	int rc = audit_append(tx, by, action, "deadline", d->id, d->unit_id, before, after,
+	                      d->clause, err);
+	json_decref(after);
+	return rc;
+}
+
+int deadline_start_tx(const struct ctx *x, struct store_tx *tx, const char *rule,
+                      const char *subject_type, int64_t subject_id, int64_t unit_id, int64_t at,
+                      int64_t *id, struct zw_err *err)
+{
+	/* a deadline rule of the profile, or a fault SLA: "respond:<class>", "repair:<class>" */
+	const struct deadline_rule *r = profile_deadline(x->prof, rule);
+	struct deadline_rule sla = {0};
+	bool respond = strncmp(rule, "respond:", 8) == 0, repair = strncmp(rule, "repair:", 7) == 0;
+	for (size_t i = 0; !r && (respond || repair) && i < x->prof->nslas; i++)
+		if (strcmp(x->prof->slas[i].key, rule + (respond ? 8 : 7)) == 0) {
+			sla.key = rule;
+			sla.clause = x->prof->slas[i].clause;
+			sla.hours = respond ? x->prof->slas[i].respond_hours
+			                    : x->prof->slas[i].repair_hours;
+			if (sla.hours)
+				r = &sla;
+		}
+	if (!r)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "《%s》没有规定期限“%s”", x->prof->title,
+		               rule);
+	char clause[32];
+	profile_first_clause(r->clause, clause, sizeof(clause));
+	struct deadline d = {.subject_id = subject_id, .unit_id = unit_id, .started_at = at};
+	d.subject_type = strdup(subject_type);
+	d.rule = strdup(rule);
+	d.clause = strdup(clause);
+	d.basis = strdup(r->working_days ? "working_days" : "hours");
+	d.status = strdup("running");
+	d.amount = r->working_days ? r->working_days : r->hours;
+	if (r->working_days) {
+		bool prov;
+		int32_t due = calendar_add(local_day(at), r->working_days, &prov);
+		set_due_day(&d, due, prov);
+	} else {
+		d.due_at = at + (int64_t)r->hours * 3600;
+	}
+	int rc = store_rec_insert(store_tx_conn(tx), "deadlines", &deadline_schema, &d, clock_now(),
+	                          id, err);
+	if (!rc) {
+		d.id = *id;
+		rc = audit_deadline(tx, x->by, "deadline.start", &d, NULL, err);
+	}
+	rec_free(&deadline_schema, &d);
+	return rc;
+}
+
+static int load(struct store_tx *tx, int64_t id, struct deadline *d, struct zw_err *err)
+{
+	int rc =
+	    store_rec_get(store_tx_conn(tx), "deadlines", &deadline_schema, id, NULL, 0, d, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_ENOTFOUND, NULL, "期限不存在");
+	}
+	return rc;
+}
+
+static int save(struct store_tx *tx, const struct principal *by, const char *action,
+                struct deadline *d, const json_t *before, struct zw_err *err)
+{
+	int rc =
+	    store_rec_update(store_tx_conn(tx), "deadlines", &deadline_schema, d, clock_now(), err);
+	return rc ? rc : audit_deadline(tx, by, action, d, before, err);
+}
+
+static int in_tx(const struct ctx *x,
+                 int (*fn)(const struct ctx *, struct store_tx *, void *, struct zw_err *),
+                 void *arg, struct zw_err *err)
+{
+	struct store_tx *tx;
+	int rc = store_begin(x->st, &tx, err);
+	if (rc)
+		return rc;
+	rc = fn(x, tx, arg, err);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
+}
+
+struct pause_arg {
+	int64_t id;
+	const char *reason;
+};
+
+static int do_pause(const struct ctx *x, struct store_tx *tx, void *varg, struct zw_err *err)
+{
+	struct pause_arg *a = varg;
+	struct deadline d = {0};
+	int rc = load(tx, a->id, &d, err);
+	json_t *before = NULL;
+	if (!rc && strcmp(d.status, "running") != 0)
+		rc = zw_errf(err, ZW_ECONFLICT, "status", "只有计时中的期限可以暂停（当前为 %s）",
+		             d.status);
+	if (!rc) {
+		const struct deadline_rule *r = profile_deadline(x->prof, d.rule);
+		if (!r || !r->pausable)
+			rc = zw_err_clause(err, ZW_ERULE, "status", d.clause,
+			                   "依据%s，该期限不能暂停或延长", d.clause);
+	}
+	if (!rc) {
+		before = rec_to_json(&deadline_schema, &d);
+		free(d.status);
+		d.status = strdup("paused");
+		d.paused_at = clock_now();
+		rc = store_deadline_pause_row(store_tx_conn(tx), d.id, d.paused_at, a->reason,
+		                              x->by->username, false, err);
+	}
+	if (!rc)
+		rc = save(tx, x->by, "deadline.pause", &d, before, err);
+	json_decref(before);
+	rec_free(&deadline_schema, &d);
+	return rc;
+}
+
+int deadline_pause(const struct ctx *x, int64_t id, const char *reason, struct zw_err *err)
+{
+	if (!reason || !*reason || utf8_chars(reason) > 500 ||
+	    !utf8_valid(reason, strlen(reason), true))
+		return zw_errf(err, ZW_EINVALID, "reason", "请说明暂停的原因（最多 500 字）");
+	struct pause_arg a = {id, reason};
+	return in_tx(x, do_pause, &a, err);
+}
+
+static int do_resume(const struct ctx *x, struct store_tx *tx, void *varg, struct zw_err *err)
+{
+	int64_t id = *(int64_t *)varg, ext = 0;
+	struct deadline d = {0};
+	int rc = load(tx, id, &d, err);
+	json_t *before = NULL;
+	if (!rc && strcmp(d.status, "paused") != 0)
+		rc = zw_errf(err, ZW_ECONFLICT, "status", "只有暂停中的期限可以恢复计时");
+	if (!rc)
+		rc = store_deadline_extension(store_tx_conn(tx), id, &ext, err);
+	if (!rc) {
+		before = rec_to_json(&deadline_schema, &d);
+		int64_t now = clock_now();
+		if (strcmp(d.basis, "hours") == 0) {
+			int64_t lost = now - d.paused_at;
+			d.due_at += lost;
+			ext += lost;
+		} else {
+			/* the working days the pause covered move the due day by as many */
+			int32_t from = local_day(d.paused_at), to = local_day(now);
+			int64_t lost = 0;
+			for (int32_t day = from + 1; day <= to; day++)
+				lost += calendar_is_working(day, NULL, NULL);
+			ext += lost;
+			bool prov;
+			int32_t due =
+			    calendar_add(local_day(d.started_at), (int)(d.amount + ext), &prov);
+			set_due_day(&d, due, prov);
+		}
+		free(d.status);
+		d.status = strdup("running");
+		d.paused_at = 0;
+		rc = store_deadline_set_extension(store_tx_conn(tx), id, ext, err);
+		if (!rc)
+			rc = store_deadline_pause_row(store_tx_conn(tx), id, now, NULL, NULL, true,
+			                              err);
+	}
+	if (!rc)
+		rc = save(tx, x->by, "deadline.resume", &d, before, err);
+	json_decref(before);
+	rec_free(&deadline_schema, &d);
+	return rc;
+}
+
+int deadline_resume(const struct ctx *x, int64_t id, struct zw_err *err)
+{
+	return in_tx(x, do_resume, &id, err);
+}
+
+int deadline_met_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err)
+{
+	struct deadline d = {0};
+	int rc = load(tx, id, &d, err);
+	json_t *before = NULL;
+	if (!rc && strcmp(d.status, "running") && strcmp(d.status, "paused"))
+		rc = zw_errf(err, ZW_ECONFLICT, "status", "该期限已结束（%s）", d.status);
+	if (!rc) {
+		before = rec_to_json(&deadline_schema, &d);
+		free(d.status);
+		d.status = strdup("met");
+		d.met_at = clock_now();
+		d.paused_at = 0;
+		rc = save(tx, x->by, "deadline.met", &d, before, err);
+	}
+	json_decref(before);
+	rec_free(&deadline_schema, &d);
+	return rc;
+}
+
+/* The day `n` working days before `day`. */
+static int32_t working_days_before(int32_t day, int n)
+{
+	while (n > 0) {
+		day--;
+		if (calendar_is_working(day, NULL, NULL))
+			n--;
+	}
+	return day;
+}
+
+int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_hours,
+                  struct zw_err *err)
+{
+	struct principal sched = {.role = ROLE_SYSTEM};
+	snprintf(sched.username, sizeof(sched.username), "system:scheduler");
+	snprintf(sched.source, sizeof(sched.source), "scheduler");
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err), events = 0;
+	if (rc)
+		return rc;
+	int64_t ids[512];
+	size_t n = 0;
+	/* breaches: running deadlines whose time has passed */
+	rc = store_deadline_ids(store_tx_conn(tx), "status = 'running' AND due_at < ?", now, ids,
+	                        512, &n, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct deadline d = {0};
+		rc = load(tx, ids[i], &d, err);
+		json_t *before = rc ? NULL : rec_to_json(&deadline_schema, &d);
+		if (!rc) {
+			free(d.status);
+			d.status = strdup("breached");
+			d.breached_at = now;
+			rc = save(tx, &sched, "deadline.breach", &d, before, err);
+		}
+		if (!rc)
+			rc = store_outbox_add(store_tx_conn(tx), "deadline.breached", &d, "{}", now,
+			                      err);
+		events += !rc;
+		json_decref(before);
+		rec_free(&deadline_schema, &d);
+	}
+	/* reminders: once, when the deadline comes close */
+	n = 0;
+	if (!rc)
+		rc = store_deadline_ids(store_tx_conn(tx),
+		                        "status = 'running' AND reminded_at = 0 AND due_at >= ?",
+		                        now, ids, 512, &n, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct deadline d = {0};
+		rc = load(tx, ids[i], &d, err);
+		bool due_soon = false;
+		if (!rc && strcmp(d.basis, "hours") == 0) {
+			due_soon = now >= d.due_at - (int64_t)reminder_hours * 3600;
+		} else if (!rc && d.due_date) {
+			int32_t due;
+			if (parse_date(d.due_date, &due) == 0)
+				due_soon = local_day(now) >= working_days_before(due, reminder_wd);
+		}
+		if (!rc && due_soon) {
+			json_t *before = rec_to_json(&deadline_schema, &d);
+			d.reminded_at = now;
+			rc = save(tx, &sched, "deadline.remind", &d, before, err);
+			if (!rc)
+				rc = store_outbox_add(store_tx_conn(tx), "deadline.reminder", &d,
+				                      "{}", now, err);
+			events += !rc;
+			json_decref(before);
+		}
+		rec_free(&deadline_schema, &d);
+	}
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	rc = store_commit(tx, err);
+	return rc ? rc : events;
+}
+
+int deadline_recompute(struct store *st, struct zw_err *err)
+{
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	int64_t ids[4096];
+	size_t n = 0;
+	rc = store_deadline_ids(store_tx_conn(tx),
+	                        "provisional = 1 AND status IN ('running', 'paused') AND ? = ?", 0,
+	                        ids, 4096, &n, err);
+	struct principal sys = {.role = ROLE_SYSTEM};
+	snprintf(sys.username, sizeof(sys.username), "system:calendar");
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct deadline d = {0};
+		int64_t ext = 0;
+		rc = load(tx, ids[i], &d, err);
+		if (!rc)
+			rc = store_deadline_extension(store_tx_conn(tx), ids[i], &ext, err);
+		if (!rc) {
+			json_t *before = rec_to_json(&deadline_schema, &d);
+			bool prov;
+			int32_t due =
+			    calendar_add(local_day(d.started_at), (int)(d.amount + ext), &prov);
+			set_due_day(&d, due, prov);
+			rc = save(tx, &sys, "deadline.recompute", &d, before, err);
+			json_decref(before);
+		}
+		rec_free(&deadline_schema, &d);
+	}
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
+}

@@ -1,0 +1,74 @@
+/*
+ * deadline: one engine for the regulations' time limits, in Chinese working days (TB-13: review
+ * within 3 working days) or in hours on the wall clock (TB-12: repair within 2 hours).
+ *
+ * A deadline belongs to a subject (an application, a ticket, a notice ...), names the
+ * profile's rule and cites its clause, and records when it started, when it is due, each
+ * pause with its reason and who paused it (TB-13 allows an extension when the unit is not
+ * ready), and when it was met or breached:
+ *
+ *      running --pause--> paused --resume--> running      (the due time moves by the pause)
+ *      running --met--> met          running --(due passes, scheduler)--> breached
+ *
+ * A working-day deadline is due at the end of its due day, Beijing time. Its due day is
+ * provisional while it falls in a year whose holiday arrangement is not loaded, and is
+ * recomputed (deadline_recompute) when that year arrives. The scheduler (deadline_tick)
+ * marks breaches and raises reminders from the database's own state, so a restart neither
+ * loses nor repeats an event.
+ */
+#ifndef ZW_DOMAIN_DEADLINE_H
+#define ZW_DOMAIN_DEADLINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/unit.h"
+
+struct deadline {
+	int64_t id;
+	char *subject_type;
+	int64_t subject_id, unit_id;
+	char *rule, *clause, *basis; /* basis: working_days | hours */
+	int64_t amount;
+	int64_t started_at, due_at;
+	char *due_date; /* working-day deadlines: the due day */
+	bool provisional;
+	char *status; /* running paused met breached */
+	int64_t paused_at, met_at, breached_at, reminded_at;
+	int64_t created_at, updated_at, rev;
+};
+
+extern const struct rec_schema deadline_schema;
+
+/* Start the profile's deadline `rule` (a [deadline] key, or "respond:<class>" /
+ * "repair:<class>" of its fault SLAs) for a subject, inside the caller's transaction. */
+int deadline_start_tx(const struct ctx *x, struct store_tx *tx, const char *rule,
+                      const char *subject_type, int64_t subject_id, int64_t unit_id, int64_t at,
+                      int64_t *id, struct zw_err *err);
+int deadline_pause(const struct ctx *x, int64_t id, const char *reason, struct zw_err *err);
+int deadline_resume(const struct ctx *x, int64_t id, struct zw_err *err);
+int deadline_met_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
+
+/* The scheduler's step at time now: breaches and reminders (reminder_working_days before a
+ * working-day deadline is due, reminder_hours before an hours one); each becomes an outbox
+ * event in the same transaction. Returns how many events it raised. */
+int deadline_tick(struct store *st, int64_t now, int reminder_working_days, int reminder_hours,
+                  struct zw_err *err);
+/* Recompute provisional due days now that more of the calendar is known. */
+int deadline_recompute(struct store *st, struct zw_err *err);
+
+/* The end of a day (days since epoch) in Beijing time, as Unix seconds. */
+int64_t deadline_day_end(int32_t day);
+
+/* store side (src/store/unit_sql.c) */
+int store_deadline_extension(struct sconn *c, int64_t id, int64_t *extension, struct zw_err *err);
+int store_deadline_set_extension(struct sconn *c, int64_t id, int64_t extension,
+                                 struct zw_err *err);
+int store_deadline_pause_row(struct sconn *c, int64_t id, int64_t at, const char *reason,
+                             const char *by, bool close, struct zw_err *err);
+int store_deadline_ids(struct sconn *c, const char *where, int64_t arg, int64_t *ids, size_t max,
+                       size_t *n, struct zw_err *err);
+int store_outbox_add(struct sconn *c, const char *kind, const struct deadline *d,
+                     const char *payload, int64_t now, struct zw_err *err);
+
+#endif
