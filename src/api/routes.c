@@ -114,6 +114,10 @@ const struct route routes[] = {
     {"GET", "/api/v1/calendar/add", h_calendar_add, 0, "from working_days", "推算工作日期限"},
     {"GET", "/api/v1/calendar/{year}", h_calendar_year, 0, "", "全年日历"},
     {"PUT", "/api/v1/calendar/{year}", h_calendar_load, 0, "", "载入一年的放假与调休安排"},
+    {"GET", "/api/v1/deadlines", h_deadlines_list, 0, "*", "期限列表（到期、暂停、超期）"},
+    {"GET", "/api/v1/deadlines/{id}", h_deadline_get, 0, "", "查看期限"},
+    {"POST", "/api/v1/deadlines/{id}/pause", h_deadline_pause, 0, "", "暂停计时（须说明原因）"},
+    {"POST", "/api/v1/deadlines/{id}/resume", h_deadline_resume, 0, "", "恢复计时"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "domain/scheduler.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -95,11 +96,25 @@ int cmd_serve(int argc, char **argv)
 		cli_close(&e);
 		return 1;
 	}
+	struct scheduler sched = {
+	    .st = e.st,
+	    .interval = (unsigned)e.cfg.scheduler_interval,
+	    .reminder_working_days = (int)e.cfg.reminder_working_days,
+	    .reminder_hours = (int)e.cfg.reminder_hours,
+	};
+	if (scheduler_start(&sched, &err) < 0) {
+		cli_err(&err);
+		server_stop(&srv);
+		ipam_cache_free(srv.ipam);
+		cli_close(&e);
+		return 1;
+	}
 	log_info("zwnet serving %s://%s (profile %s, db %s)", *e.cfg.tls_cert ? "https" : "http",
 	         e.cfg.listen, e.prof->id, e.cfg.db);
 	while (!stop_signal)
 		pause();
 	log_info("signal %d: finishing in-flight requests", (int)stop_signal);
+	scheduler_stop(&sched);
 	server_stop(&srv);
 	ipam_cache_free(srv.ipam);
 	log_info("stopped");

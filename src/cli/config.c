@@ -51,6 +51,11 @@ static const struct opt opts[] = {
     I(login_window, "900", 10, 86400, "login throttling window in seconds"),
     I(quarantine, "2592000", 0, 10 * 365 * 86400,
       "seconds a released address block rests before it is allocated again"),
+    I(scheduler_interval, "60", 0, 86400,
+      "seconds between scheduler steps (deadline breaches, reminders); 0 = off"),
+    I(reminder_working_days, "1", 0, 30,
+      "remind this many working days before a working-day deadline is due"),
+    I(reminder_hours, "1", 0, 720, "remind this many hours before an hours deadline is due"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -17,6 +17,7 @@ struct config {
 	int64_t body_limit, upload_limit, conn_timeout, request_timeout, threads, shutdown_grace,
 	    session_ttl;
 	int64_t login_max_failures, login_ip_max_failures, login_window, quarantine;
+	int64_t scheduler_interval, reminder_working_days, reminder_hours;
 };
 
 void config_defaults(struct config *c);

@@ -10,6 +10,7 @@
 #include "core/parse.h"
 #include "domain/audit.h"
 #include "store/rec.h"
+#include "domain/registry.h"
 
 static const char *const bases[] = {"working_days", "hours", NULL};
 static const char *const statuses[] = {"running", "paused", "met", "breached", NULL};
@@ -188,6 +189,8 @@ static int do_pause(const struct ctx *x, struct store_tx *tx, void *varg, struct
 
 int deadline_pause(const struct ctx *x, int64_t id, const char *reason, struct zw_err *err)
 {
+	if (authz_check(x->by, ACT_DEADLINE_WRITE, 0, err))
+		return -err->code;
 	if (!reason || !*reason || utf8_chars(reason) > 500 ||
 	    !utf8_valid(reason, strlen(reason), true))
 		return zw_errf(err, ZW_EINVALID, "reason", "请说明暂停的原因（最多 500 字）");
@@ -241,6 +244,8 @@ static int do_resume(const struct ctx *x, struct store_tx *tx, void *varg, struc
 
 int deadline_resume(const struct ctx *x, int64_t id, struct zw_err *err)
 {
+	if (authz_check(x->by, ACT_DEADLINE_WRITE, 0, err))
+		return -err->code;
 	return in_tx(x, do_resume, &id, err);
 }
 
@@ -275,6 +280,21 @@ static int32_t working_days_before(int32_t day, int n)
 	return day;
 }
 
+/* An outbox event about the deadline's subject; the payload is the deadline as the API shows
+ * it, so a notice can say which rule, which clause and when. */
+static int outbox_event(struct store_tx *tx, const char *kind, const struct deadline *d,
+                        int64_t now, struct zw_err *err)
+{
+	json_t *j = rec_to_json(&deadline_schema, d);
+	char *payload = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!payload)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	int rc = store_outbox_add(store_tx_conn(tx), kind, d, payload, now, err);
+	free(payload);
+	return rc;
+}
+
 int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_hours,
                   struct zw_err *err)
 {
@@ -301,8 +321,7 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 			rc = save(tx, &sched, "deadline.breach", &d, before, err);
 		}
 		if (!rc)
-			rc = store_outbox_add(store_tx_conn(tx), "deadline.breached", &d, "{}", now,
-			                      err);
+			rc = outbox_event(tx, "deadline.breached", &d, now, err);
 		events += !rc;
 		json_decref(before);
 		rec_free(&deadline_schema, &d);
@@ -329,8 +348,7 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 			d.reminded_at = now;
 			rc = save(tx, &sched, "deadline.remind", &d, before, err);
 			if (!rc)
-				rc = store_outbox_add(store_tx_conn(tx), "deadline.reminder", &d,
-				                      "{}", now, err);
+				rc = outbox_event(tx, "deadline.reminder", &d, now, err);
 			events += !rc;
 			json_decref(before);
 		}
@@ -380,3 +398,13 @@ int deadline_recompute(struct store *st, struct zw_err *err)
 	}
 	return store_commit(tx, err);
 }
+
+const struct registry_kind deadline_kind = {
+    .table = "deadlines",
+    .object = "deadline",
+    .label = "期限",
+    .sc = &deadline_schema,
+    .read = ACT_DEADLINE_READ,
+    .write = ACT_DEADLINE_WRITE,
+    .unit_field = "unit_id",
+};

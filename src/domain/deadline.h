@@ -39,6 +39,8 @@ struct deadline {
 };
 
 extern const struct rec_schema deadline_schema;
+struct registry_kind;
+extern const struct registry_kind deadline_kind; /* read through the registry; written here */
 
 /* Start the profile's deadline `rule` (a [deadline] key, or "respond:<class>" /
  * "repair:<class>" of its fault SLAs) for a subject, inside the caller's transaction. */

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "domain/audit.h"
+#include "domain/deadline.h"
 
 static int load_stored(int year, const char *data, void *ctx)
 {
@@ -58,6 +59,9 @@ int workdays_load_year(const struct ctx *x, const char *json, size_t len, int *y
 		rc = store_commit(tx, err);
 	if (!rc)
 		rc = calendar_load(copy, len, year, err);
+	/* deadlines computed provisionally now learn the real holidays */
+	if (!rc)
+		rc = deadline_recompute(x->st, err);
 	free(copy);
 	return rc;
 }

@@ -34,7 +34,8 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_TERMINAL_READ] = {A, A, A, N, O, A, N},   [ACT_TERMINAL_WRITE] = {A, N, N, N, O, N, N},
     [ACT_ADDRESS_READ] = {A, A, A, N, O, A, N},    [ACT_ADDRESS_WRITE] = {A, N, N, N, O, N, N},
     [ACT_ASSET_READ] = {A, A, A, A, O, A, N},      [ACT_ASSET_WRITE] = {A, N, A, N, N, N, N},
-    [ACT_CALENDAR_WRITE] = {A, N, N, N, N, N, N},
+    [ACT_CALENDAR_WRITE] = {A, N, N, N, N, N, N},  [ACT_DEADLINE_READ] = {A, A, A, A, O, A, N},
+    [ACT_DEADLINE_WRITE] = {A, N, N, N, N, N, N},
 };
 #undef N
 #undef O

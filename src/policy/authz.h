@@ -54,7 +54,9 @@ enum role {
 	X(ADDRESS_WRITE)                                                                           \
 	X(ASSET_READ)                                                                              \
 	X(ASSET_WRITE)                                                                             \
-	X(CALENDAR_WRITE)
+	X(CALENDAR_WRITE)                                                                          \
+	X(DEADLINE_READ)                                                                           \
+	X(DEADLINE_WRITE)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

@@ -76,13 +76,18 @@ class Server:
         else:
             run_cli("user", "add", "admin", "--role", "manager", "--profile", profile, db=self.db)
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
+        self.extra, self.env = list(extra), env
+        self._spawn()
+
+    def _spawn(self):
         senv = None
-        if env:
+        if self.env:
             senv = dict(os.environ)
-            senv.update(env)
+            senv.update(self.env)
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port, "--profile", profile,
-             "--password-cost", "min", "--access-log", os.path.join(self.dir, "access.log")] + list(extra),
+            [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port, "--profile",
+             self.profile, "--password-cost", "min", "--access-log",
+             os.path.join(self.dir, "access.log")] + self.extra,
             stdout=self.log, stderr=subprocess.STDOUT, env=senv)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -95,6 +100,13 @@ class Server:
             self.stop()
             raise AssertionError("server did not start: " + self.output())
         self.tokens = {}
+
+    def restart(self):
+        """Stop (SIGTERM) and start again on the same database; the stop must be clean."""
+        rc = self.stop()
+        if rc != 0:
+            raise AssertionError("server exited %r: %s" % (rc, self.output()))
+        self._spawn()
 
     def output(self):
         self.log.flush()
@@ -138,7 +150,7 @@ class Server:
     def counts(self):
         tables = ["units", "contacts", "agreements", "users", "audit", "blobs", "api_tokens",
                   "unit_status_history", "zones", "vlans", "prefixes", "prefix_quarantine", "terminals", "addresses", "carriers", "lines",
-                  "devices", "domain_names", "ports"]
+                  "devices", "domain_names", "ports", "deadlines", "deadline_pauses", "outbox"]
         return {t: self.sql("SELECT count(*) FROM " + t)[0][0] for t in tables}
 
     def stop(self):

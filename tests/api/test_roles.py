@@ -22,6 +22,7 @@ import itertools
 import os
 import re
 import sqlite3
+import time
 import urllib.parse
 
 from harness import PASSWORD, ServerTest
@@ -69,6 +70,8 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "ASSET_READ": (_A, _A, _A, _A, _O, _A, _N),
     "ASSET_WRITE": (_A, _N, _A, _N, _N, _N, _N),
     "CALENDAR_WRITE": (_A, _N, _N, _N, _N, _N, _N),
+    "DEADLINE_READ": (_A, _A, _A, _A, _O, _A, _N),
+    "DEADLINE_WRITE": (_A, _N, _N, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -185,6 +188,12 @@ MATRIX = [
     ("calendar_add", "GET", "/api/v1/calendar/add", "200 200 200 200 200 200 200 401"),
     ("calendar_year", "GET", "/api/v1/calendar/{year}", "200 200 200 200 200 200 200 401"),
     ("calendar_load", "PUT", "/api/v1/calendar/{year}", "200 403 403 403 403 403 403 401"),
+    # deadlines (DEADLINE_READ: all but the auditor, a unit_admin its own unit's)
+    ("deadlines_list", "GET", "/api/v1/deadlines", "200 200 200 200 200 200 403 401"),
+    ("deadline_get_own", "GET", "/api/v1/deadlines/{id}", "200 200 200 200 200 200 403 401"),
+    ("deadline_get_other", "GET", "/api/v1/deadlines/{id}", "200 200 200 200 404 200 403 401"),
+    ("deadline_pause", "POST", "/api/v1/deadlines/{id}/pause", "200 403 403 403 403 403 403 401"),
+    ("deadline_resume", "POST", "/api/v1/deadlines/{id}/resume", "200 403 403 403 403 403 403 401"),
 ]
 
 # Carriers, lines, devices, domain names, ports: the same six cells each (ASSET_READ: all but
@@ -1121,6 +1130,50 @@ class RoleMatrix:
         body = {"year": 2030, "days": [{"name": "元旦", "date": "2030-01-01", "isOffDay": True}]}
         return Req("/api/v1/calendar/2030", body=body, delta={"audit": 1},
                    audit=("calendar.load", "calendar"))
+
+    def mk_deadline(self, unit_id, status="running"):
+        """A deadline row of a pausable rule, seeded directly (the workflows start them)."""
+        return self.db_exec(
+            "INSERT INTO deadlines (subject_type, subject_id, unit_id, rule, clause, basis,"
+            " amount, started_at, due_at, due_date, status, paused_at, created_at, updated_at)"
+            " VALUES ('application', 1, ?, 'access_implement', ?, 'working_days', 7,"
+            " unixepoch(), unixepoch() + 864000, '2099-01-01', ?, ?, unixepoch(), unixepoch())",
+            (unit_id, self.clause, status, int(time.time()) if status == "paused" else 0))
+
+    def deadline_is(self, did, status):
+        return lambda: self.assertEqual(
+            self.srv.sql("SELECT status FROM deadlines WHERE id = ?", (did,))[0][0], status)
+
+    def c_deadlines_list(self, who):
+        self.mk_deadline(self.own)
+        return Req("/api/v1/deadlines?status=running",
+                   ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_deadline_get_own(self, who):
+        did = self.mk_deadline(self.own)
+        return Req("/api/v1/deadlines/%d" % did,
+                   ok=lambda r: self.assertEqual(r.json["unit_id"], self.own))
+
+    def c_deadline_get_other(self, who):
+        did = self.mk_deadline(self.other)
+        return Req("/api/v1/deadlines/%d" % did,
+                   ok=lambda r: self.assertEqual(r.json["unit_id"], self.other))
+
+    def c_deadline_pause(self, who):
+        did = self.mk_deadline(self.own)
+        return Req("/api/v1/deadlines/%d/pause" % did, body={"reason": "使用单位机房未完工"},
+                   delta={"audit": 1, "deadline_pauses": 1}, audit=("deadline.pause", "deadline"),
+                   ok=lambda r: self.assertEqual(r.json["status"], "paused"),
+                   same=self.deadline_is(did, "running"))
+
+    def c_deadline_resume(self, who):
+        did = self.mk_deadline(self.own, "paused")
+        self.db_exec("INSERT INTO deadline_pauses (deadline_id, started_at, reason, paused_by)"
+                     " VALUES (?, unixepoch(), '夹具', 'admin')", (did,))
+        return Req("/api/v1/deadlines/%d/resume" % did, delta={"audit": 1},
+                   audit=("deadline.resume", "deadline"),
+                   ok=lambda r: self.assertEqual(r.json["status"], "running"),
+                   same=self.deadline_is(did, "paused"))
 
     def run_cell(self, case, who):
         name, method = case[0], case[1]

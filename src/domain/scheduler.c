@@ -1,0 +1,77 @@
+#include "domain/scheduler.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "domain/deadline.h"
+
+static void step(struct scheduler *s)
+{
+	/* a tick handles at most 512 breaches and 512 reminders: catch up after a long stop */
+	for (int n = 512; n >= 512;) {
+		struct zw_err err = {0};
+		n = deadline_tick(s->st, clock_now(), s->reminder_working_days, s->reminder_hours,
+		                  &err);
+		if (n < 0)
+			log_warnx("scheduler: %s", err.message);
+		else if (n > 0)
+			log_info("scheduler: %d deadline event(s) raised", n);
+	}
+}
+
+static void *run(void *arg)
+{
+	struct scheduler *s = arg;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		step(s);
+		pthread_mutex_lock(&s->mu);
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += s->interval;
+		while (!s->stopping) {
+			int rc = pthread_cond_timedwait(&s->cv, &s->mu, &until);
+			if (rc == ETIMEDOUT)
+				break;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+int scheduler_start(struct scheduler *s, struct zw_err *err)
+{
+	s->stopping = s->running = false;
+	if (!s->interval)
+		return 0;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&s->mu, NULL);
+	if (pthread_create(&s->thread, NULL, run, s) != 0) {
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		return zw_errf(err, ZW_EINTERNAL, NULL, "无法启动定时任务线程");
+	}
+	s->running = true;
+	return 0;
+}
+
+void scheduler_stop(struct scheduler *s)
+{
+	if (!s->running)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	s->running = false;
+}

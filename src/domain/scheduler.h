@@ -1,0 +1,31 @@
+/*
+ * scheduler: the one background thread of `zwnet serve` that acts on time, not on requests.
+ * Every interval it runs deadline_tick (breaches and reminders, each an outbox event). All
+ * its state is in the database, so a restart neither loses nor repeats an event; stopping
+ * wakes it at once and waits for a step in progress to finish.
+ */
+#ifndef ZW_DOMAIN_SCHEDULER_H
+#define ZW_DOMAIN_SCHEDULER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+struct scheduler {
+	struct store *st;
+	unsigned interval;         /* seconds between steps; 0 = never started */
+	int reminder_working_days; /* remind this many working days before the due day */
+	int reminder_hours;        /* ... and this many hours before an hours deadline */
+	/* private */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stopping, running;
+};
+
+int scheduler_start(struct scheduler *s, struct zw_err *err);
+void scheduler_stop(struct scheduler *s);
+
+#endif
