@@ -84,6 +84,8 @@ void h_deadlines_list(struct req *r);
 void h_deadline_get(struct req *r);
 void h_deadline_pause(struct req *r);
 void h_deadline_resume(struct req *r);
+void h_inbox_list(struct req *r);
+void h_inbox_read(struct req *r);
 void h_carriers_list(struct req *r);
 void h_carriers_create(struct req *r);
 void h_carriers_get(struct req *r);

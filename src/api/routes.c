@@ -118,6 +118,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/deadlines/{id}", h_deadline_get, 0, "", "查看期限"},
     {"POST", "/api/v1/deadlines/{id}/pause", h_deadline_pause, 0, "", "暂停计时（须说明原因）"},
     {"POST", "/api/v1/deadlines/{id}/resume", h_deadline_resume, 0, "", "恢复计时"},
+    {"GET", "/api/v1/inbox", h_inbox_list, 0, "unread limit cursor", "我的站内消息（最新在前）"},
+    {"POST", "/api/v1/inbox/{id}/read", h_inbox_read, 0, "", "标记消息已读"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P

@@ -98,6 +98,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	struct scheduler sched = {
 	    .st = e.st,
+	    .prof = e.prof,
 	    .interval = (unsigned)e.cfg.scheduler_interval,
 	    .reminder_working_days = (int)e.cfg.reminder_working_days,
 	    .reminder_hours = (int)e.cfg.reminder_hours,

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/deadline.h"
+#include "domain/notify.h"
 
 static void step(struct scheduler *s)
 {
@@ -18,6 +19,12 @@ static void step(struct scheduler *s)
 			log_warnx("scheduler: %s", err.message);
 		else if (n > 0)
 			log_info("scheduler: %d deadline event(s) raised", n);
+	}
+	for (int n = 256; n >= 256;) {
+		struct zw_err err = {0};
+		n = notify_fanout(s->st, s->prof, clock_now(), &err);
+		if (n < 0)
+			log_warnx("scheduler: inbox: %s", err.message);
 	}
 }
 

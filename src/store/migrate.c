@@ -371,6 +371,25 @@ static const char *const migrations[] = {
     "  sent_at INTEGER NOT NULL DEFAULT 0"
     ") STRICT;"
     "CREATE INDEX outbox_pending ON outbox(status, next_attempt_at);",
+    /* 8: the in-app inbox, filled from the outbox */
+    "ALTER TABLE outbox ADD COLUMN inbox_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX outbox_inbox ON outbox(inbox_at, id);"
+    "CREATE TABLE inbox ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  clause TEXT,"
+    "  subject_type TEXT,"
+    "  subject_id INTEGER,"
+    "  unit_id INTEGER,"
+    "  read_at INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (user_id, outbox_id)"
+    ") STRICT;"
+    "CREATE INDEX inbox_user ON inbox(user_id, id);",
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -53,6 +53,36 @@ class DeadlineTest(ServerTest):
         return self.srv.sql("SELECT kind, clause, unit_id, subject_type FROM outbox WHERE"
                             " json_extract(payload, '$.id') = ? AND kind = ?", (did, kind))
 
+    def inbox_users(self, did):
+        return [u for (u,) in self.srv.sql(
+            "SELECT u.username FROM inbox i JOIN users u ON u.id = i.user_id JOIN outbox o ON"
+            " o.id = i.outbox_id WHERE json_extract(o.payload, '$.id') = ?", (did,))]
+
+    def test_inbox_paging_and_bad_parameters(self):
+        for q, field in (("unread=yes", "unread"), ("limit=0", "limit"), ("limit=201", "limit"),
+                         ("cursor=abc", "cursor"), ("page=2", None)):
+            r = self.srv.as_("admin", "GET", "/api/v1/inbox?" + q)
+            self.assertError(r, 400, field)
+        r = self.srv.as_("admin", "POST", "/api/v1/inbox/99999999/read")
+        self.assertError(r, 404)
+        ids = [self.seed(due_at=now() - 30, due_date=None) for _ in range(3)]
+        self.assertTrue(self.wait_for(lambda: all(self.inbox_users(d) for d in ids)))
+        seen, cursor = [], None
+        while True:
+            r = self.srv.as_("admin", "GET", "/api/v1/inbox?limit=2"
+                             + ("&cursor=" + cursor if cursor else ""))
+            self.assertEqual(r.status, 200, r)
+            self.assertLessEqual(len(r.json["items"]), 2)
+            seen += [m["id"] for m in r.json["items"]]
+            cursor = r.json["next_cursor"]
+            if not cursor:
+                break
+        mine = [i for (i,) in self.srv.sql("SELECT i.id FROM inbox i JOIN users u ON"
+                                          " u.id = i.user_id WHERE u.username = 'admin'"
+                                          " ORDER BY i.id DESC")]
+        self.assertEqual(seen, mine)
+        self.assertGreaterEqual(len(mine), 3)
+
     # ---- the scheduler ----
 
     def test_scheduler_breaches_once_and_not_again_after_restart(self):
@@ -65,6 +95,32 @@ class DeadlineTest(ServerTest):
         self.assertEqual(audit, [("system:scheduler", "system", "TB-13")])
         self.assertEqual(self.events(did, "deadline.breached"),
                          [("deadline.breached", "TB-13", self.unit, "application")])
+        # The breach reaches the managers' and the unit's admins' inboxes, nobody else's.
+        self.assertTrue(self.wait_for(lambda: self.inbox_users(did)), self.srv.output())
+        want = {u for (u,) in self.srv.sql(
+            "SELECT username FROM users WHERE disabled = 0 AND (role = 'manager' OR"
+            " (role = 'unit_admin' AND unit_id = ?))", (self.unit,))}
+        self.assertIn("admin", want)
+        self.assertEqual(set(self.inbox_users(did)), want)
+        self.assertEqual(len(self.inbox_users(did)), len(want))
+        name = self.srv.sql("SELECT name FROM units WHERE id = ?", (self.unit,))[0][0]
+        r = self.srv.as_("admin", "GET", "/api/v1/inbox?unread=true")
+        self.assertEqual(r.status, 200, r)
+        msg = [m for m in r.json["items"] if m["kind"] == "deadline.breached"
+               and m["subject_type"] == "application" and m["unit_id"] == self.unit]
+        self.assertTrue(msg, r)
+        self.assertIn("已超期", msg[0]["title"])
+        self.assertIn(name, msg[0]["title"])
+        self.assertIn("接入实施", msg[0]["body"])
+        self.assertIn("TB-13", msg[0]["body"])
+        self.assertEqual(msg[0]["clause"], "TB-13")
+        unread = r.json["unread"]
+        r = self.srv.as_("admin", "POST", "/api/v1/inbox/%d/read" % msg[0]["id"])
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(self.srv.as_("admin", "GET", "/api/v1/inbox").json["unread"],
+                         unread - 1)
+        r = self.srv.as_("ops", "GET", "/api/v1/inbox")
+        self.assertNotIn(msg[0]["id"], [m["id"] for m in r.json["items"]])
         r = self.srv.as_("admin", "GET", "/api/v1/deadlines?status=breached")
         self.assertEqual(r.status, 200, r)
         self.assertIn(did, [d["id"] for d in r.json["items"]])
@@ -72,6 +128,7 @@ class DeadlineTest(ServerTest):
         self.srv.restart()
         time.sleep(2.5)
         self.assertEqual(len(self.events(did, "deadline.breached")), 1)
+        self.assertEqual(len(self.inbox_users(did)), len(want))
         self.assertEqual(self.srv.sql("SELECT count(*) FROM audit WHERE object_id = ? AND"
                                       " action = 'deadline.breach'", (str(did),))[0][0], 1)
         # A breached deadline cannot be paused.

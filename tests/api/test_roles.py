@@ -194,6 +194,10 @@ MATRIX = [
     ("deadline_get_other", "GET", "/api/v1/deadlines/{id}", "200 200 200 200 404 200 403 401"),
     ("deadline_pause", "POST", "/api/v1/deadlines/{id}/pause", "200 403 403 403 403 403 403 401"),
     ("deadline_resume", "POST", "/api/v1/deadlines/{id}/resume", "200 403 403 403 403 403 403 401"),
+    # the in-app inbox: everyone has their own, and nobody sees another's
+    ("inbox_list", "GET", "/api/v1/inbox", "200 200 200 200 200 200 200 401"),
+    ("inbox_read_own", "POST", "/api/v1/inbox/{id}/read", "204 204 204 204 204 204 204 401"),
+    ("inbox_read_others", "POST", "/api/v1/inbox/{id}/read", "404 404 404 404 404 404 404 401"),
 ]
 
 # Carriers, lines, devices, domain names, ports: the same six cells each (ASSET_READ: all but
@@ -1174,6 +1178,35 @@ class RoleMatrix:
                    audit=("deadline.resume", "deadline"),
                    ok=lambda r: self.assertEqual(r.json["status"], "running"),
                    same=self.deadline_is(did, "paused"))
+
+    def mk_message(self, user_id):
+        ob = self.db_exec("INSERT INTO outbox (created_at, kind, payload, inbox_at) VALUES"
+                          " (unixepoch(), 'test', '{}', unixepoch())")
+        return self.db_exec("INSERT INTO inbox (user_id, outbox_id, created_at, kind, title, body)"
+                            " VALUES (?, ?, unixepoch(), 'test', '测试消息', '正文')",
+                            (user_id, ob))
+
+    def read_at(self, mid):
+        return self.srv.sql("SELECT read_at FROM inbox WHERE id = ?", (mid,))[0][0]
+
+    def c_inbox_list(self, who):
+        mine = self.mk_message(self.uid.get(who, self.uid["manager"]))
+        theirs = self.mk_message(self.uid["auditor" if who != "auditor" else "manager"])
+
+        def ok(r):
+            ids = [m["id"] for m in r.json["items"]]
+            self.assertIn(mine, ids)
+            self.assertNotIn(theirs, ids)
+        return Req("/api/v1/inbox", ok=ok)
+
+    def c_inbox_read_own(self, who):
+        mid = self.mk_message(self.uid.get(who, self.uid["manager"]))
+        return Req("/api/v1/inbox/%d/read" % mid, ok=lambda r: self.assertGreater(self.read_at(mid), 0),
+                   same=lambda: self.assertEqual(self.read_at(mid), 0))
+
+    def c_inbox_read_others(self, who):
+        mid = self.mk_message(self.uid["auditor" if who != "auditor" else "manager"])
+        return Req("/api/v1/inbox/%d/read" % mid, same=lambda: self.assertEqual(self.read_at(mid), 0))
 
     def run_cell(self, case, who):
         name, method = case[0], case[1]

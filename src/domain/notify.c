@@ -1,0 +1,153 @@
+#include "domain/notify.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "policy/authz.h"
+#include "policy/profile.h"
+
+/* The regulations' own names for the time limits of the profiles' [deadline] sections. */
+static const struct {
+	const char *key, *label;
+} rule_labels[] = {
+    {"access_review", "接入申请审核"},   {"access_implement", "接入实施"},
+    {"change_review", "变更申请审核"},   {"change_implement", "变更实施"},
+    {"rectification", "限期整改"},       {"egress_review", "互联网出口申请审核"},
+    {"filing_review", "备案审核"},       {"contact_refile", "安全联系人变更报备"},
+    {"port_review", "端口开通申请审核"}, {"interconnect_review", "专网互联申请审核"},
+};
+
+static void rule_label(const struct profile *prof, const char *rule, char *out, size_t n)
+{
+	for (size_t i = 0; i < sizeof(rule_labels) / sizeof(rule_labels[0]); i++)
+		if (strcmp(rule, rule_labels[i].key) == 0) {
+			snprintf(out, n, "%s", rule_labels[i].label);
+			return;
+		}
+	bool respond = strncmp(rule, "respond:", 8) == 0, repair = strncmp(rule, "repair:", 7) == 0;
+	const char *cls = rule + (respond ? 8 : 7);
+	for (size_t i = 0; (respond || repair) && i < prof->nslas; i++)
+		if (strcmp(prof->slas[i].key, cls) == 0) {
+			snprintf(out, n, "故障%s（%s）", respond ? "响应" : "修复",
+			         prof->slas[i].name);
+			return;
+		}
+	snprintf(out, n, "%s", rule);
+}
+
+/* Beijing time, to the minute */
+static void beijing(int64_t t, char out[32])
+{
+	time_t bt = (time_t)(t + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&bt, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+static void compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
+                    char *title, size_t tn, char *body, size_t bn)
+{
+	json_t *p = o->payload ? json_loads(o->payload, 0, NULL) : NULL;
+	const char *rule = json_string_value(json_object_get(p, "rule"));
+	const char *due_date = json_string_value(json_object_get(p, "due_date"));
+	json_int_t due_at = json_integer_value(json_object_get(p, "due_at"));
+	char label[128], due[48], unit[256] = "";
+	rule_label(prof, rule ? rule : "?", label, sizeof(label));
+	if (due_date)
+		snprintf(due, sizeof(due), "%s（工作日）", due_date);
+	else
+		beijing(due_at, due);
+	if (o->unit_id)
+		store_unit_name(c, o->unit_id, unit, sizeof(unit));
+	const char *clause = o->clause ? o->clause : "";
+	if (strcmp(o->kind, "deadline.breached") == 0) {
+		snprintf(title, tn, "已超期：%s%s%s", label, *unit ? " · " : "", unit);
+		snprintf(body, bn, "%s%s%s的办理期限为 %s，现已超期。依据：%s。", *unit ? unit : "",
+		         *unit ? "的" : "", label, due, clause);
+	} else if (strcmp(o->kind, "deadline.reminder") == 0) {
+		snprintf(title, tn, "即将到期：%s%s%s", label, *unit ? " · " : "", unit);
+		snprintf(body, bn, "%s%s%s应于 %s 前办结。依据：%s。", *unit ? unit : "",
+		         *unit ? "的" : "", label, due, clause);
+	} else {
+		snprintf(title, tn, "通知：%s", o->kind);
+		snprintf(body, bn, "%s", o->payload ? o->payload : "");
+	}
+	json_decref(p);
+}
+
+int notify_fanout(struct store *st, const struct profile *prof, int64_t now, struct zw_err *err)
+{
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	struct outbox_row rows[256];
+	size_t n = 0;
+	struct sconn *c = store_tx_conn(tx);
+	rc = store_outbox_unfanned(c, rows, 256, &n, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		char title[512], body[2048];
+		compose(c, prof, &rows[i], title, sizeof(title), body, sizeof(body));
+		rc = store_inbox_fanout(c, &rows[i], title, body, now, err);
+	}
+	for (size_t i = 0; i < n; i++)
+		outbox_row_free(&rows[i]);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	rc = store_commit(tx, err);
+	return rc ? rc : (int)n;
+}
+
+static int own_inbox(const struct ctx *x, struct zw_err *err)
+{
+	if (!x->by->user_id)
+		return zw_errf(err, ZW_EFORBIDDEN, NULL, "只有登录用户有站内消息");
+	return 0;
+}
+
+int inbox_list(const struct ctx *x, bool unread_only, int64_t cursor, int limit, json_t **out,
+               struct zw_err *err)
+{
+	int rc = own_inbox(x, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return -err->code;
+	json_t *items = json_array();
+	int64_t unread = 0;
+	rc = store_inbox_list(c, x->by->user_id, unread_only, cursor, limit, items, &unread, err);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	size_t k = json_array_size(items);
+	json_t *next = json_null();
+	if (k && (int)k == limit)
+		next = json_sprintf(
+		    "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(json_object_get(json_array_get(items, k - 1), "id")));
+	*out = json_pack("{s:o, s:o, s:I}", "items", items, "next_cursor", next, "unread",
+	                 (json_int_t)unread);
+	return 0;
+}
+
+int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err)
+{
+	int rc = own_inbox(x, err);
+	if (rc)
+		return rc;
+	struct store_tx *tx;
+	if ((rc = store_begin(x->st, &tx, err)))
+		return rc;
+	rc = store_inbox_read(store_tx_conn(tx), x->by->user_id, id, clock_now(), err);
+	if (rc <= 0) {
+		store_rollback(tx);
+		return rc < 0 ? rc : zw_errf(err, ZW_ENOTFOUND, NULL, "消息不存在");
+	}
+	return store_commit(tx, err);
+}

@@ -1,0 +1,44 @@
+/*
+ * notify: what becomes of an outbox event. Today: the in-app inbox. Every outbox row is fanned
+ * out once, in one transaction that also marks the row, to the people it concerns: the
+ * managers and the unit_admins of the event's unit. Title and body are Chinese, name the unit,
+ * the rule, the due time and the clause. E-mail and webhooks are later channels of the same
+ * outbox row.
+ */
+#ifndef ZW_DOMAIN_NOTIFY_H
+#define ZW_DOMAIN_NOTIFY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "domain/unit.h"
+#include "store/store.h"
+
+/* Fan out up to 256 outbox rows; returns how many, or -code. */
+int notify_fanout(struct store *st, const struct profile *prof, int64_t now, struct zw_err *err);
+
+/* The caller's own inbox, newest first: items after cursor (an id, 0 = from the newest). */
+int inbox_list(const struct ctx *x, bool unread_only, int64_t cursor, int limit, json_t **out,
+               struct zw_err *err);
+int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err);
+
+/* store/notify_sql.c */
+struct sconn;
+struct outbox_row {
+	int64_t id, subject_id, unit_id, created_at;
+	char *kind, *subject_type, *clause, *payload;
+};
+void outbox_row_free(struct outbox_row *o);
+int store_outbox_unfanned(struct sconn *c, struct outbox_row *rows, size_t max, size_t *n,
+                          struct zw_err *err);
+int store_inbox_fanout(struct sconn *c, const struct outbox_row *o, const char *title,
+                       const char *body, int64_t now, struct zw_err *err);
+int store_inbox_list(struct sconn *c, int64_t user_id, bool unread_only, int64_t cursor, int limit,
+                     json_t *items, int64_t *unread, struct zw_err *err);
+/* 1 if marked (or already read), 0 if the user has no such item */
+int store_inbox_read(struct sconn *c, int64_t user_id, int64_t id, int64_t now, struct zw_err *err);
+int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n);
+
+#endif

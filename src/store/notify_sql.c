@@ -1,0 +1,160 @@
+/* SQL of the outbox fan-out and the in-app inbox (domain/notify.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/notify.h"
+#include "store/store_int.h"
+
+void outbox_row_free(struct outbox_row *o)
+{
+	free(o->kind);
+	free(o->subject_type);
+	free(o->clause);
+	free(o->payload);
+	memset(o, 0, sizeof(*o));
+}
+
+int store_outbox_unfanned(struct sconn *c, struct outbox_row *rows, size_t max, size_t *n,
+                          struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT id, kind, subject_type, subject_id, unit_id, clause,"
+	                             " payload, created_at FROM outbox WHERE inbox_at = 0"
+	                             " ORDER BY id LIMIT ?",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, (int64_t)max);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+		struct outbox_row *o = &rows[(*n)++];
+		o->id = sqlite3_column_int64(s, 0);
+		o->kind = sq_dup(s, 1);
+		o->subject_type = sq_dup(s, 2);
+		o->subject_id = sqlite3_column_int64(s, 3);
+		o->unit_id = sqlite3_column_int64(s, 4);
+		o->clause = sq_dup(s, 5);
+		o->payload = sq_dup(s, 6);
+		o->created_at = sqlite3_column_int64(s, 7);
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "outbox");
+}
+
+int store_inbox_fanout(struct sconn *c, const struct outbox_row *o, const char *title,
+                       const char *body, int64_t now, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "INSERT OR IGNORE INTO inbox (user_id, outbox_id, created_at, kind, title, body, "
+	    "clause,"
+	    " subject_type, subject_id, unit_id)"
+	    " SELECT id, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM users WHERE disabled = 0 AND"
+	    " (role = 'manager' OR (role = 'unit_admin' AND unit_id = ?9))",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, o->id);
+	sqlite3_bind_int64(s, 2, now);
+	sq_text(s, 3, o->kind);
+	sq_text(s, 4, title);
+	sq_text(s, 5, body);
+	sq_text(s, 6, o->clause);
+	sq_text(s, 7, o->subject_type);
+	sqlite3_bind_int64(s, 8, o->subject_id);
+	sq_id(s, 9, o->unit_id);
+	int rc = sq_exec_stmt(c, s, err);
+	if (rc)
+		return rc;
+	s = sq_prepare(c, "UPDATE outbox SET inbox_at = ?2 WHERE id = ?1", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, o->id);
+	sqlite3_bind_int64(s, 2, now);
+	return sq_exec_stmt(c, s, err);
+}
+
+static void set_text(json_t *o, const char *k, sqlite3_stmt *s, int col)
+{
+	const unsigned char *v = sqlite3_column_text(s, col);
+	json_object_set_new(o, k, v ? json_string((const char *)v) : json_null());
+}
+
+int store_inbox_list(struct sconn *c, int64_t user_id, bool unread_only, int64_t cursor, int limit,
+                     json_t *items, int64_t *unread, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "SELECT id, created_at, kind, title, body, clause, subject_type, subject_id, unit_id,"
+	    " read_at FROM inbox WHERE user_id = ?1 AND (?2 = 0 OR id < ?2) AND"
+	    " (?3 = 0 OR read_at = 0) ORDER BY id DESC LIMIT ?4",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int64(s, 2, cursor);
+	sqlite3_bind_int(s, 3, unread_only);
+	sqlite3_bind_int(s, 4, limit);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+		json_object_set_new(o, "created_at", json_integer(sqlite3_column_int64(s, 1)));
+		set_text(o, "kind", s, 2);
+		set_text(o, "title", s, 3);
+		set_text(o, "body", s, 4);
+		set_text(o, "clause", s, 5);
+		set_text(o, "subject_type", s, 6);
+		json_object_set_new(o, "subject_id", json_integer(sqlite3_column_int64(s, 7)));
+		json_object_set_new(o, "unit_id",
+		                    sqlite3_column_type(s, 8) == SQLITE_NULL
+		                        ? json_null()
+		                        : json_integer(sqlite3_column_int64(s, 8)));
+		int64_t read_at = sqlite3_column_int64(s, 9);
+		json_object_set_new(o, "read_at", read_at ? json_integer(read_at) : json_null());
+		json_array_append_new(items, o);
+	}
+	sq_done(c, s);
+	if (rc != SQLITE_DONE)
+		return sq_fail(c, err, "inbox");
+	s = sq_prepare(c, "SELECT count(*) FROM inbox WHERE user_id = ? AND read_at = 0", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	rc = sqlite3_step(s);
+	*unread = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sq_done(c, s);
+	return rc == SQLITE_ROW ? 0 : sq_fail(c, err, "inbox count");
+}
+
+int store_inbox_read(struct sconn *c, int64_t user_id, int64_t id, int64_t now, struct zw_err *err)
+{
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "UPDATE inbox SET read_at = CASE read_at WHEN 0 THEN ?3 ELSE read_at END"
+	               " WHERE id = ?1 AND user_id = ?2",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, now);
+	int rc = sq_exec_stmt(c, s, err);
+	return rc ? rc : sqlite3_changes(c->db) > 0;
+}
+
+int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n)
+{
+	*out = 0;
+	struct zw_err err = {0};
+	sqlite3_stmt *s = sq_prepare(c, "SELECT name FROM units WHERE id = ?", &err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+	sq_done(c, s);
+	return *out ? 0 : -1;
+}
