@@ -52,6 +52,18 @@ int cmd_serve(int argc, char **argv)
 		cli_close(&e);
 		return 1;
 	}
+	struct mail_cfg mail = {
+	    .smtp_url = e.cfg.smtp_url,
+	    .from = e.cfg.smtp_from,
+	    .to = e.cfg.notify_mail_to,
+	    .retry_min = e.cfg.mail_retry_min,
+	    .timeout = (long)e.cfg.smtp_timeout,
+	};
+	if (mail_cfg_check(&mail, &err) < 0) {
+		cli_err(&err);
+		cli_close(&e);
+		return 1;
+	}
 	char warn[512];
 	const char *w = profile_expiry_warning(e.prof, clock_today_cn(), warn, sizeof(warn));
 	if (w)
@@ -99,6 +111,7 @@ int cmd_serve(int argc, char **argv)
 	struct scheduler sched = {
 	    .st = e.st,
 	    .prof = e.prof,
+	    .mail = &mail,
 	    .interval = (unsigned)e.cfg.scheduler_interval,
 	    .reminder_working_days = (int)e.cfg.reminder_working_days,
 	    .reminder_hours = (int)e.cfg.reminder_hours,

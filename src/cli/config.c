@@ -56,6 +56,11 @@ static const struct opt opts[] = {
     I(reminder_working_days, "1", 0, 30,
       "remind this many working days before a working-day deadline is due"),
     I(reminder_hours, "1", 0, 720, "remind this many hours before an hours deadline is due"),
+    S(smtp_url, "", "SMTP server for notices by e-mail, smtp://host:port (empty = no e-mail)"),
+    S(smtp_from, "", "sender address of notice e-mails"),
+    S(notify_mail_to, "", "the information center's addresses for every notice, comma separated"),
+    I(mail_retry_min, "60", 1, 86400, "first retry delay of a failed e-mail in seconds (doubles)"),
+    I(smtp_timeout, "30", 1, 600, "seconds an SMTP session may take"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -46,7 +46,7 @@ static void beijing(int64_t t, char out[32])
 	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
 }
 
-static void compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
+void notify_compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
                     char *title, size_t tn, char *body, size_t bn)
 {
 	json_t *p = o->payload ? json_loads(o->payload, 0, NULL) : NULL;
@@ -89,7 +89,7 @@ int notify_fanout(struct store *st, const struct profile *prof, int64_t now, str
 	rc = store_outbox_unfanned(c, rows, 256, &n, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		char title[512], body[2048];
-		compose(c, prof, &rows[i], title, sizeof(title), body, sizeof(body));
+		notify_compose(c, prof, &rows[i], title, sizeof(title), body, sizeof(body));
 		rc = store_inbox_fanout(c, &rows[i], title, body, now, err);
 	}
 	for (size_t i = 0; i < n; i++)

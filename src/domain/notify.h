@@ -16,6 +16,12 @@
 #include "domain/unit.h"
 #include "store/store.h"
 
+struct sconn;
+struct outbox_row;
+/* The Chinese title and body of an outbox event, for the inbox and for mail. */
+void notify_compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
+                    char *title, size_t tn, char *body, size_t bn);
+
 /* Fan out up to 256 outbox rows; returns how many, or -code. */
 int notify_fanout(struct store *st, const struct profile *prof, int64_t now, struct zw_err *err);
 
@@ -27,7 +33,7 @@ int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err);
 /* store/notify_sql.c */
 struct sconn;
 struct outbox_row {
-	int64_t id, subject_id, unit_id, created_at;
+	int64_t id, subject_id, unit_id, created_at, attempts;
 	char *kind, *subject_type, *clause, *payload;
 };
 void outbox_row_free(struct outbox_row *o);
@@ -40,5 +46,12 @@ int store_inbox_list(struct sconn *c, int64_t user_id, bool unread_only, int64_t
 /* 1 if marked (or already read), 0 if the user has no such item */
 int store_inbox_read(struct sconn *c, int64_t user_id, int64_t id, int64_t now, struct zw_err *err);
 int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n);
+/* Outbox rows whose mail is pending and due at now. */
+int store_outbox_mail_due(struct sconn *c, int64_t now, struct outbox_row *rows, size_t max,
+                          size_t *n, struct zw_err *err);
+/* The unit's contacts' e-mail addresses, comma separated, into out (truncated = error). */
+int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err);
+int store_outbox_mail_result(struct sconn *c, int64_t id, const char *status, int64_t attempts,
+                             int64_t next_at, const char *error, int64_t now, struct zw_err *err);
 
 #endif

@@ -1,5 +1,6 @@
 #include "domain/scheduler.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <time.h>
 
@@ -25,6 +26,14 @@ static void step(struct scheduler *s)
 		n = notify_fanout(s->st, s->prof, clock_now(), &err);
 		if (n < 0)
 			log_warnx("scheduler: inbox: %s", err.message);
+	}
+	if (s->mail && *s->mail->smtp_url) {
+		struct zw_err err = {0};
+		int n = mail_deliver(s->st, s->prof, s->mail, clock_now(), &err);
+		if (n < 0)
+			log_warnx("scheduler: mail: %s", err.message);
+		else if (n > 0)
+			log_info("scheduler: %d mail(s) sent", n);
 	}
 }
 
@@ -54,6 +63,8 @@ int scheduler_start(struct scheduler *s, struct zw_err *err)
 	s->stopping = s->running = false;
 	if (!s->interval)
 		return 0;
+	if (s->mail && *s->mail->smtp_url && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "无法初始化 libcurl");
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

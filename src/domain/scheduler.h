@@ -11,15 +11,17 @@
 #include <stdbool.h>
 
 #include "core/err.h"
+#include "domain/mail.h"
 #include "policy/profile.h"
 #include "store/store.h"
 
 struct scheduler {
 	struct store *st;
 	const struct profile *prof;
-	unsigned interval;         /* seconds between steps; 0 = never started */
-	int reminder_working_days; /* remind this many working days before the due day */
-	int reminder_hours;        /* ... and this many hours before an hours deadline */
+	const struct mail_cfg *mail; /* the e-mail channel, or NULL/"" url for none */
+	unsigned interval;           /* seconds between steps; 0 = never started */
+	int reminder_working_days;   /* remind this many working days before the due day */
+	int reminder_hours;          /* ... and this many hours before an hours deadline */
 	/* private */
 	pthread_t thread;
 	pthread_mutex_t mu;

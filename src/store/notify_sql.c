@@ -158,3 +158,77 @@ int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n)
 	sq_done(c, s);
 	return *out ? 0 : -1;
 }
+
+int store_outbox_mail_due(struct sconn *c, int64_t now, struct outbox_row *rows, size_t max,
+                          size_t *n, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT id, kind, subject_type, subject_id, unit_id, clause,"
+	                             " payload, created_at, attempts FROM outbox WHERE status ="
+	                             " 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, (int64_t)max);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+		struct outbox_row *o = &rows[(*n)++];
+		o->id = sqlite3_column_int64(s, 0);
+		o->kind = sq_dup(s, 1);
+		o->subject_type = sq_dup(s, 2);
+		o->subject_id = sqlite3_column_int64(s, 3);
+		o->unit_id = sqlite3_column_int64(s, 4);
+		o->clause = sq_dup(s, 5);
+		o->payload = sq_dup(s, 6);
+		o->created_at = sqlite3_column_int64(s, 7);
+		o->attempts = sqlite3_column_int64(s, 8);
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "outbox mail");
+}
+
+int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err)
+{
+	*out = 0;
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT DISTINCT email FROM contacts WHERE unit_id = ? AND"
+	                             " email != '' ORDER BY email",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	size_t len = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *e = (const char *)sqlite3_column_text(s, 0);
+		int w = snprintf(out + len, n - len, "%s%s", len ? "," : "", e);
+		if (w < 0 || (size_t)w >= n - len) {
+			sq_done(c, s);
+			return zw_errf(err, ZW_EINTERNAL, NULL, "收件人过多");
+		}
+		len += (size_t)w;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit emails");
+}
+
+int store_outbox_mail_result(struct sconn *c, int64_t id, const char *status, int64_t attempts,
+                             int64_t next_at, const char *error, int64_t now, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5,"
+	    " sent_at = CASE ?2 WHEN 'sent' THEN ?6 ELSE sent_at END WHERE id = ?1",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sq_text(s, 2, status);
+	sqlite3_bind_int64(s, 3, attempts);
+	sqlite3_bind_int64(s, 4, next_at);
+	sq_text(s, 5, error);
+	sqlite3_bind_int64(s, 6, now);
+	return sq_exec_stmt(c, s, err);
+}

@@ -1,0 +1,190 @@
+#include "domain/mail.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/parse.h"
+#include "domain/notify.h"
+
+static int check_list(const char *list, const char *field, bool may_be_empty, struct zw_err *err)
+{
+	char copy[1024];
+	if (strlen(list) >= sizeof(copy))
+		return zw_errf(err, ZW_EINVALID, field, "%s 过长", field);
+	snprintf(copy, sizeof(copy), "%s", list);
+	int count = 0;
+	for (char *save = NULL, *a = strtok_r(copy, ",", &save); a;
+	     a = strtok_r(NULL, ",", &save), count++)
+		if (!email_valid(a))
+			return zw_errf(err, ZW_EINVALID, field, "%s 中“%s”不是有效的电子邮件地址",
+			               field, a);
+	if (!count && !may_be_empty)
+		return zw_errf(err, ZW_EINVALID, field, "须给出 %s", field);
+	return 0;
+}
+
+int mail_cfg_check(const struct mail_cfg *m, struct zw_err *err)
+{
+	if (!*m->smtp_url)
+		return 0;
+	if (strncmp(m->smtp_url, "smtp://", 7) && strncmp(m->smtp_url, "smtps://", 8))
+		return zw_errf(err, ZW_EINVALID, "smtp_url",
+		               "smtp_url 应以 smtp:// 或 smtps:// 开头");
+	int rc = check_list(m->from, "smtp_from", false, err);
+	return rc ? rc : check_list(m->to, "notify_mail_to", true, err);
+}
+
+/* base64 of s into b, lines of 76 characters when wrap */
+static int b64(struct buf *b, const char *s, size_t n, bool wrap)
+{
+	int bad = 0;
+	for (size_t off = 0; off < n || (!n && !off); off += 57) {
+		size_t k = n - off < 57 ? n - off : 57;
+		char line[80];
+		sodium_bin2base64(line, sizeof(line), (const unsigned char *)s + off, k,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		bad |= buf_puts(b, line);
+		if (wrap)
+			bad |= buf_puts(b, "\r\n");
+		if (!n)
+			break;
+	}
+	return bad;
+}
+
+struct reader {
+	const char *p;
+	size_t left;
+};
+
+static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
+{
+	struct reader *r = arg;
+	size_t n = size * nmemb < r->left ? size * nmemb : r->left;
+	memcpy(dst, r->p, n);
+	r->p += n;
+	r->left -= n;
+	return n;
+}
+
+static int send_one(const struct mail_cfg *m, const char *rcpts, const char *title,
+                    const char *body, int64_t outbox_id, int64_t now, char *error, size_t en)
+{
+	struct buf msg;
+	buf_init(&msg, 1 << 20);
+	int bad = 0;
+	char date[64];
+	time_t t = (time_t)now;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	bad |= buf_printf(&msg, "Date: %s\r\nFrom: %s\r\nTo: %s\r\n", date, m->from, rcpts);
+	bad |= buf_printf(
+	    &msg, "Message-ID: <zwnet-outbox-%lld@zwnet>\r\nSubject:", (long long)outbox_id);
+	/* RFC 2047: encoded words of at most 75 characters, split between UTF-8 characters */
+	for (size_t off = 0, n = strlen(title); off < n;) {
+		size_t k = n - off < 45 ? n - off : 45;
+		while (off + k < n && ((unsigned char)title[off + k] & 0xC0) == 0x80)
+			k--;
+		bad |= buf_puts(&msg, off ? "\r\n =?UTF-8?B?" : " =?UTF-8?B?");
+		bad |= b64(&msg, title + off, k, false);
+		bad |= buf_puts(&msg, "?=");
+		off += k;
+	}
+	bad |= buf_puts(&msg, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	                      "Content-Transfer-Encoding: base64\r\n\r\n");
+	bad |= b64(&msg, body, strlen(body), true);
+	CURL *h = curl_easy_init();
+	struct curl_slist *to = NULL;
+	char copy[2048];
+	snprintf(copy, sizeof(copy), "%s", rcpts);
+	for (char *save = NULL, *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save))
+		to = curl_slist_append(to, a);
+	struct reader rd = {msg.p, msg.len};
+	char ebuf[CURL_ERROR_SIZE] = "";
+	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	if (h && to && !bad) {
+		curl_easy_setopt(h, CURLOPT_URL, m->smtp_url);
+		curl_easy_setopt(h, CURLOPT_MAIL_FROM, m->from);
+		curl_easy_setopt(h, CURLOPT_MAIL_RCPT, to);
+		curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+		curl_easy_setopt(h, CURLOPT_READDATA, &rd);
+		curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, m->timeout);
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+		rc = curl_easy_perform(h);
+	}
+	if (rc != CURLE_OK)
+		snprintf(error, en, "%s", *ebuf ? ebuf : curl_easy_strerror(rc));
+	curl_slist_free_all(to);
+	curl_easy_cleanup(h);
+	buf_free(&msg);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+static int record(struct store *st, const struct outbox_row *o, const char *status,
+                  int64_t attempts, int64_t next_at, const char *error, int64_t now,
+                  struct zw_err *err)
+{
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	rc = store_outbox_mail_result(store_tx_conn(tx), o->id, status, attempts, next_at, error,
+	                              now, err);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
+}
+
+int mail_deliver(struct store *st, const struct profile *prof, const struct mail_cfg *m,
+                 int64_t now, struct zw_err *err)
+{
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -err->code;
+	struct outbox_row rows[32];
+	size_t n = 0;
+	int rc = store_outbox_mail_due(c, now, rows, 32, &n, err), sent = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct outbox_row *o = &rows[i];
+		char unit_to[1024] = "", rcpts[2048], title[512], body[2048], error[256] = "";
+		if (o->unit_id)
+			rc = store_unit_emails(c, o->unit_id, unit_to, sizeof(unit_to), err);
+		if (rc)
+			break;
+		snprintf(rcpts, sizeof(rcpts), "%s%s%s", m->to, *m->to && *unit_to ? "," : "",
+		         unit_to);
+		if (!*rcpts) {
+			rc = record(st, o, "failed", o->attempts, 0, "没有邮件收件人", now, err);
+			continue;
+		}
+		notify_compose(c, prof, o, title, sizeof(title), body, sizeof(body));
+		if (send_one(m, rcpts, title, body, o->id, now, error, sizeof(error)) == 0) {
+			rc = record(st, o, "sent", o->attempts + 1, 0, "", now, err);
+			sent += !rc;
+			continue;
+		}
+		int64_t attempts = o->attempts + 1, wait = m->retry_min;
+		for (int64_t k = 1; k < attempts && wait < 3600; k++)
+			wait *= 2;
+		if (wait > 3600)
+			wait = 3600;
+		log_warnx("mail: outbox %lld attempt %lld: %s", (long long)o->id,
+		          (long long)attempts, error);
+		rc = record(st, o, attempts >= MAIL_MAX_ATTEMPTS ? "failed" : "pending", attempts,
+		            now + wait, error, now, err);
+	}
+	for (size_t i = 0; i < n; i++)
+		outbox_row_free(&rows[i]);
+	return rc ? rc : sent;
+}
