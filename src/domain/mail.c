@@ -129,62 +129,25 @@ static int send_one(const struct mail_cfg *m, const char *rcpts, const char *tit
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-static int record(struct store *st, const struct outbox_row *o, const char *status,
-                  int64_t attempts, int64_t next_at, const char *error, int64_t now,
-                  struct zw_err *err)
+static enum outbox_send mail_send(void *arg, struct sconn *c, const struct outbox_row *o,
+                                  const char *title, const char *body, int64_t now, char *error,
+                                  size_t en, struct zw_err *err)
 {
-	struct store_tx *tx;
-	int rc = store_begin(st, &tx, err);
-	if (rc)
-		return rc;
-	rc = store_outbox_mail_result(store_tx_conn(tx), o->id, status, attempts, next_at, error,
-	                              now, err);
-	if (rc) {
-		store_rollback(tx);
-		return rc;
+	const struct mail_cfg *m = arg;
+	char unit_to[1024] = "", rcpts[2048];
+	if (o->unit_id && store_unit_emails(c, o->unit_id, unit_to, sizeof(unit_to), err))
+		return SEND_ERROR;
+	snprintf(rcpts, sizeof(rcpts), "%s%s%s", m->to, *m->to && *unit_to ? "," : "", unit_to);
+	if (!*rcpts) {
+		snprintf(error, en, "没有邮件收件人");
+		return SEND_NONE;
 	}
-	return store_commit(tx, err);
+	return send_one(m, rcpts, title, body, o->id, now, error, en) ? SEND_RETRY : SEND_OK;
 }
 
 int mail_deliver(struct store *st, const struct profile *prof, const struct mail_cfg *m,
                  int64_t now, struct zw_err *err)
 {
-	struct sconn *c = store_read(st, err);
-	if (!c)
-		return -err->code;
-	struct outbox_row rows[32];
-	size_t n = 0;
-	int rc = store_outbox_mail_due(c, now, rows, 32, &n, err), sent = 0;
-	for (size_t i = 0; !rc && i < n; i++) {
-		const struct outbox_row *o = &rows[i];
-		char unit_to[1024] = "", rcpts[2048], title[512], body[2048], error[256] = "";
-		if (o->unit_id)
-			rc = store_unit_emails(c, o->unit_id, unit_to, sizeof(unit_to), err);
-		if (rc)
-			break;
-		snprintf(rcpts, sizeof(rcpts), "%s%s%s", m->to, *m->to && *unit_to ? "," : "",
-		         unit_to);
-		if (!*rcpts) {
-			rc = record(st, o, "failed", o->attempts, 0, "没有邮件收件人", now, err);
-			continue;
-		}
-		notify_compose(c, prof, o, title, sizeof(title), body, sizeof(body));
-		if (send_one(m, rcpts, title, body, o->id, now, error, sizeof(error)) == 0) {
-			rc = record(st, o, "sent", o->attempts + 1, 0, "", now, err);
-			sent += !rc;
-			continue;
-		}
-		int64_t attempts = o->attempts + 1, wait = m->retry_min;
-		for (int64_t k = 1; k < attempts && wait < 3600; k++)
-			wait *= 2;
-		if (wait > 3600)
-			wait = 3600;
-		log_warnx("mail: outbox %lld attempt %lld: %s", (long long)o->id,
-		          (long long)attempts, error);
-		rc = record(st, o, attempts >= MAIL_MAX_ATTEMPTS ? "failed" : "pending", attempts,
-		            now + wait, error, now, err);
-	}
-	for (size_t i = 0; i < n; i++)
-		outbox_row_free(&rows[i]);
-	return rc ? rc : sent;
+	struct outbox_sender s = {OUTBOX_MAIL, "mail", m->retry_min, mail_send, (void *)m};
+	return outbox_deliver(st, prof, &s, now, err);
 }

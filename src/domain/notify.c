@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
 
@@ -150,4 +151,64 @@ int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err)
 		return rc < 0 ? rc : zw_errf(err, ZW_ENOTFOUND, NULL, "消息不存在");
 	}
 	return store_commit(tx, err);
+}
+
+static int record(struct store *st, enum outbox_channel ch, const struct outbox_row *o,
+                  const char *status, int64_t attempts, int64_t next_at, const char *error,
+                  int64_t now, struct zw_err *err)
+{
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc)
+		return rc;
+	rc = store_outbox_result(store_tx_conn(tx), ch, o->id, status, attempts, next_at, error,
+	                         now, err);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
+}
+
+int outbox_deliver(struct store *st, const struct profile *prof, const struct outbox_sender *s,
+                   int64_t now, struct zw_err *err)
+{
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -err->code;
+	struct outbox_row rows[32];
+	size_t n = 0;
+	int rc = store_outbox_due(c, s->channel, now, rows, 32, &n, err), sent = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct outbox_row *o = &rows[i];
+		char title[512], body[2048], error[256] = "";
+		notify_compose(c, prof, o, title, sizeof(title), body, sizeof(body));
+		int64_t attempts = o->attempts + 1, wait = s->retry_min;
+		switch (s->send(s->arg, c, o, title, body, now, error, sizeof(error), err)) {
+		case SEND_OK:
+			rc = record(st, s->channel, o, "sent", attempts, 0, "", now, err);
+			sent += !rc;
+			break;
+		case SEND_NONE:
+			rc = record(st, s->channel, o, "failed", o->attempts, 0, error, now, err);
+			break;
+		case SEND_RETRY:
+			for (int64_t k = 1; k < attempts && wait < 3600; k++)
+				wait *= 2;
+			if (wait > 3600)
+				wait = 3600;
+			log_warnx("%s: outbox %lld attempt %lld: %s", s->name, (long long)o->id,
+			          (long long)attempts, error);
+			rc = record(st, s->channel, o,
+			            attempts >= OUTBOX_MAX_ATTEMPTS ? "failed" : "pending",
+			            attempts, now + wait, error, now, err);
+			break;
+		case SEND_ERROR:
+			rc = -err->code;
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		outbox_row_free(&rows[i]);
+	return rc ? rc : sent;
 }

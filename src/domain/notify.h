@@ -18,6 +18,27 @@
 
 struct sconn;
 struct outbox_row;
+
+/* The channels that deliver an outbox row outside zwnet, each with its own state columns. */
+enum outbox_channel { OUTBOX_MAIL, OUTBOX_HOOK };
+#define OUTBOX_MAX_ATTEMPTS 10
+enum outbox_send { SEND_OK, SEND_NONE, SEND_RETRY, SEND_ERROR };
+struct outbox_sender {
+	enum outbox_channel channel;
+	const char *name;  /* for the log */
+	int64_t retry_min; /* first back-off in seconds, doubling to an hour */
+	/* SEND_OK; SEND_NONE (nobody to send to, error says why: the row is failed at once);
+	 * SEND_RETRY (error says why); SEND_ERROR (err filled: stop this pass) */
+	enum outbox_send (*send)(void *arg, struct sconn *c, const struct outbox_row *o,
+	                         const char *title, const char *body, int64_t now, char *error,
+	                         size_t en, struct zw_err *err);
+	void *arg;
+};
+/* One pass over the rows due on the sender's channel: each is sent outside any transaction
+ * and its result recorded afterwards. Returns how many were sent, or -code. */
+int outbox_deliver(struct store *st, const struct profile *prof, const struct outbox_sender *s,
+                   int64_t now, struct zw_err *err);
+
 /* The Chinese title and body of an outbox event, for the inbox and for mail. */
 void notify_compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
                     char *title, size_t tn, char *body, size_t bn);
@@ -46,12 +67,13 @@ int store_inbox_list(struct sconn *c, int64_t user_id, bool unread_only, int64_t
 /* 1 if marked (or already read), 0 if the user has no such item */
 int store_inbox_read(struct sconn *c, int64_t user_id, int64_t id, int64_t now, struct zw_err *err);
 int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n);
-/* Outbox rows whose mail is pending and due at now. */
-int store_outbox_mail_due(struct sconn *c, int64_t now, struct outbox_row *rows, size_t max,
-                          size_t *n, struct zw_err *err);
+/* Outbox rows whose delivery on the channel is pending and due at now. */
+int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struct outbox_row *rows,
+                     size_t max, size_t *n, struct zw_err *err);
 /* The unit's contacts' e-mail addresses, comma separated, into out (truncated = error). */
 int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err);
-int store_outbox_mail_result(struct sconn *c, int64_t id, const char *status, int64_t attempts,
-                             int64_t next_at, const char *error, int64_t now, struct zw_err *err);
+int store_outbox_result(struct sconn *c, enum outbox_channel ch, int64_t id, const char *status,
+                        int64_t attempts, int64_t next_at, const char *error, int64_t now,
+                        struct zw_err *err);
 
 #endif

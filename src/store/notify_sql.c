@@ -159,14 +159,19 @@ int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n)
 	return *out ? 0 : -1;
 }
 
-int store_outbox_mail_due(struct sconn *c, int64_t now, struct outbox_row *rows, size_t max,
-                          size_t *n, struct zw_err *err)
+static const char *const chan_prefix[] = {[OUTBOX_MAIL] = "", [OUTBOX_HOOK] = "hook_"};
+
+int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struct outbox_row *rows,
+                     size_t max, size_t *n, struct zw_err *err)
 {
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "SELECT id, kind, subject_type, subject_id, unit_id, clause,"
-	                             " payload, created_at, attempts FROM outbox WHERE status ="
-	                             " 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-	                             err);
+	const char *p = chan_prefix[ch];
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+	         "SELECT id, kind, subject_type, subject_id, unit_id, clause, payload, created_at,"
+	         " %sattempts FROM outbox WHERE %sstatus = 'pending' AND %snext_attempt_at <= ?"
+	         " ORDER BY id LIMIT ?",
+	         p, p, p);
+	sqlite3_stmt *s = sq_prepare(c, sql, err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	sqlite3_bind_int64(s, 1, now);
@@ -186,7 +191,7 @@ int store_outbox_mail_due(struct sconn *c, int64_t now, struct outbox_row *rows,
 		o->attempts = sqlite3_column_int64(s, 8);
 	}
 	sq_done(c, s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "outbox mail");
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "outbox due");
 }
 
 int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err)
@@ -214,14 +219,18 @@ int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, str
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit emails");
 }
 
-int store_outbox_mail_result(struct sconn *c, int64_t id, const char *status, int64_t attempts,
-                             int64_t next_at, const char *error, int64_t now, struct zw_err *err)
+int store_outbox_result(struct sconn *c, enum outbox_channel ch, int64_t id, const char *status,
+                        int64_t attempts, int64_t next_at, const char *error, int64_t now,
+                        struct zw_err *err)
 {
-	sqlite3_stmt *s = sq_prepare(
-	    c,
-	    "UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5,"
-	    " sent_at = CASE ?2 WHEN 'sent' THEN ?6 ELSE sent_at END WHERE id = ?1",
-	    err);
+	const char *p = chan_prefix[ch];
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+	         "UPDATE outbox SET %sstatus = ?2, %sattempts = ?3, %snext_attempt_at = ?4,"
+	         " %slast_error = ?5, %ssent_at = CASE ?2 WHEN 'sent' THEN ?6 ELSE %ssent_at END"
+	         " WHERE id = ?1",
+	         p, p, p, p, p, p);
+	sqlite3_stmt *s = sq_prepare(c, sql, err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	sqlite3_bind_int64(s, 1, id);
