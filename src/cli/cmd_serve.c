@@ -56,10 +56,16 @@ int cmd_serve(int argc, char **argv)
 	    .smtp_url = e.cfg.smtp_url,
 	    .from = e.cfg.smtp_from,
 	    .to = e.cfg.notify_mail_to,
-	    .retry_min = e.cfg.mail_retry_min,
-	    .timeout = (long)e.cfg.smtp_timeout,
+	    .retry_min = e.cfg.notify_retry_min,
+	    .timeout = (long)e.cfg.notify_timeout,
 	};
-	if (mail_cfg_check(&mail, &err) < 0) {
+	struct webhook_cfg hook = {
+	    .url = e.cfg.webhook_url,
+	    .secret = e.cfg.webhook_secret,
+	    .retry_min = e.cfg.notify_retry_min,
+	    .timeout = (long)e.cfg.notify_timeout,
+	};
+	if (mail_cfg_check(&mail, &err) < 0 || webhook_cfg_check(&hook, &err) < 0) {
 		cli_err(&err);
 		cli_close(&e);
 		return 1;
@@ -112,6 +118,7 @@ int cmd_serve(int argc, char **argv)
 	    .st = e.st,
 	    .prof = e.prof,
 	    .mail = &mail,
+	    .hook = &hook,
 	    .interval = (unsigned)e.cfg.scheduler_interval,
 	    .reminder_working_days = (int)e.cfg.reminder_working_days,
 	    .reminder_hours = (int)e.cfg.reminder_hours,

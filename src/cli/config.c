@@ -59,8 +59,11 @@ static const struct opt opts[] = {
     S(smtp_url, "", "SMTP server for notices by e-mail, smtp://host:port (empty = no e-mail)"),
     S(smtp_from, "", "sender address of notice e-mails"),
     S(notify_mail_to, "", "the information center's addresses for every notice, comma separated"),
-    I(mail_retry_min, "60", 1, 86400, "first retry delay of a failed e-mail in seconds (doubles)"),
-    I(smtp_timeout, "30", 1, 600, "seconds an SMTP session may take"),
+    I(notify_retry_min, "60", 1, 86400,
+      "first retry delay of a failed e-mail or webhook in seconds (doubles)"),
+    I(notify_timeout, "30", 1, 600, "seconds an SMTP session or a webhook request may take"),
+    S(webhook_url, "", "URL every notice is POSTed to as JSON (empty = no webhook)"),
+    S(webhook_secret, "", "key of the X-Zwnet-Signature HMAC-SHA256 of each webhook body"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -13,12 +13,12 @@
 
 struct config {
 	char *db, *listen, *profile, *tls_cert, *tls_key, *access_log, *log_level, *secret_key_file;
-	char *password_cost, *smtp_url, *smtp_from, *notify_mail_to;
+	char *password_cost, *smtp_url, *smtp_from, *notify_mail_to, *webhook_url, *webhook_secret;
 	int64_t body_limit, upload_limit, conn_timeout, request_timeout, threads, shutdown_grace,
 	    session_ttl;
 	int64_t login_max_failures, login_ip_max_failures, login_window, quarantine;
-	int64_t scheduler_interval, reminder_working_days, reminder_hours, mail_retry_min,
-	    smtp_timeout;
+	int64_t scheduler_interval, reminder_working_days, reminder_hours, notify_retry_min,
+	    notify_timeout;
 };
 
 void config_defaults(struct config *c);

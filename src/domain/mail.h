@@ -3,7 +3,7 @@
  * to the information center's mailbox (notify_mail_to) and the e-mail addresses of the unit's
  * contacts, as one UTF-8 message whose Message-ID names the outbox row. The message is sent
  * outside any transaction; the result is written afterwards. A failure is retried with
- * doubling back-off (mail_retry_min, at most an hour) up to OUTBOX_MAX_ATTEMPTS, then the row is
+ * doubling back-off (notify_retry_min, at most an hour) up to OUTBOX_MAX_ATTEMPTS, then the row is
  * marked failed with the last error. Delivery is at least once: a crash between the SMTP
  * answer and the write would send the row again, with the same Message-ID.
  */

@@ -35,6 +35,12 @@ static void step(struct scheduler *s)
 		else if (n > 0)
 			log_info("scheduler: %d mail(s) sent", n);
 	}
+	if (s->hook && *s->hook->url) {
+		struct zw_err err = {0};
+		int n = webhook_deliver(s->st, s->prof, s->hook, clock_now(), &err);
+		if (n < 0)
+			log_warnx("scheduler: webhook: %s", err.message);
+	}
 }
 
 static void *run(void *arg)
@@ -63,7 +69,8 @@ int scheduler_start(struct scheduler *s, struct zw_err *err)
 	s->stopping = s->running = false;
 	if (!s->interval)
 		return 0;
-	if (s->mail && *s->mail->smtp_url && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+	if (((s->mail && *s->mail->smtp_url) || (s->hook && *s->hook->url)) &&
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return zw_errf(err, ZW_EINTERNAL, NULL, "无法初始化 libcurl");
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);

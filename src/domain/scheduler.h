@@ -12,16 +12,18 @@
 
 #include "core/err.h"
 #include "domain/mail.h"
+#include "domain/webhook.h"
 #include "policy/profile.h"
 #include "store/store.h"
 
 struct scheduler {
 	struct store *st;
 	const struct profile *prof;
-	const struct mail_cfg *mail; /* the e-mail channel, or NULL/"" url for none */
-	unsigned interval;           /* seconds between steps; 0 = never started */
-	int reminder_working_days;   /* remind this many working days before the due day */
-	int reminder_hours;          /* ... and this many hours before an hours deadline */
+	const struct mail_cfg *mail;    /* the e-mail channel, or NULL/"" url for none */
+	const struct webhook_cfg *hook; /* the webhook channel, likewise */
+	unsigned interval;              /* seconds between steps; 0 = never started */
+	int reminder_working_days;      /* remind this many working days before the due day */
+	int reminder_hours;             /* ... and this many hours before an hours deadline */
 	/* private */
 	pthread_t thread;
 	pthread_mutex_t mu;

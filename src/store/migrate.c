@@ -390,6 +390,14 @@ static const char *const migrations[] = {
     "  UNIQUE (user_id, outbox_id)"
     ") STRICT;"
     "CREATE INDEX inbox_user ON inbox(user_id, id);",
+    /* 9: the webhook channel of the outbox, with its own delivery state */
+    "ALTER TABLE outbox ADD COLUMN hook_status TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (hook_status IN ('pending', 'sent', 'failed'));"
+    "ALTER TABLE outbox ADD COLUMN hook_attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN hook_next_attempt_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN hook_last_error TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN hook_sent_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX outbox_hook ON outbox(hook_status, hook_next_attempt_at);",
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

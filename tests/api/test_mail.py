@@ -22,7 +22,7 @@ def now():
 class MailTest(ServerTest):
     extra = ("--scheduler-interval", "1", "--smtp-url", "smtp://127.0.0.1:%d" % SMTP_PORT,
              "--smtp-from", "zwnet@xxzx.example.cn", "--notify-mail-to",
-             "center@xxzx.example.cn", "--mail-retry-min", "1", "--smtp-timeout", "5")
+             "center@xxzx.example.cn", "--notify-retry-min", "1", "--notify-timeout", "5")
 
     def wait_for(self, cond, timeout=20):
         end = time.monotonic() + timeout
