@@ -15,18 +15,14 @@ void outbox_row_free(struct outbox_row *o)
 	memset(o, 0, sizeof(*o));
 }
 
-int store_outbox_unfanned(struct sconn *c, struct outbox_row *rows, size_t max, size_t *n,
-                          struct zw_err *err)
+#define OUTBOX_COLS "id, kind, subject_type, subject_id, unit_id, clause, payload, created_at"
+
+/* Rows of a SELECT OUTBOX_COLS[, attempts] statement; gives the statement back. */
+static int read_rows(struct sconn *c, sqlite3_stmt *s, struct outbox_row *rows, size_t max,
+                     size_t *n, struct zw_err *err)
 {
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "SELECT id, kind, subject_type, subject_id, unit_id, clause,"
-	                             " payload, created_at FROM outbox WHERE inbox_at = 0"
-	                             " ORDER BY id LIMIT ?",
-	                             err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, (int64_t)max);
 	int rc;
+	bool attempts = sqlite3_column_count(s) > 8;
 	*n = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
 		struct outbox_row *o = &rows[(*n)++];
@@ -38,9 +34,21 @@ int store_outbox_unfanned(struct sconn *c, struct outbox_row *rows, size_t max, 
 		o->clause = sq_dup(s, 5);
 		o->payload = sq_dup(s, 6);
 		o->created_at = sqlite3_column_int64(s, 7);
+		o->attempts = attempts ? sqlite3_column_int64(s, 8) : 0;
 	}
 	sq_done(c, s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "outbox");
+}
+
+int store_outbox_unfanned(struct sconn *c, struct outbox_row *rows, size_t max, size_t *n,
+                          struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c, "SELECT " OUTBOX_COLS " FROM outbox WHERE inbox_at = 0 ORDER BY id LIMIT ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, (int64_t)max);
+	return read_rows(c, s, rows, max, n, err);
 }
 
 int store_inbox_fanout(struct sconn *c, const struct outbox_row *o, const char *title,
@@ -167,31 +175,15 @@ int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struc
 	const char *p = chan_prefix[ch];
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-	         "SELECT id, kind, subject_type, subject_id, unit_id, clause, payload, created_at,"
-	         " %sattempts FROM outbox WHERE %sstatus = 'pending' AND %snext_attempt_at <= ?"
-	         " ORDER BY id LIMIT ?",
+	         "SELECT " OUTBOX_COLS ", %sattempts FROM outbox WHERE %sstatus = 'pending' AND"
+	         " %snext_attempt_at <= ? ORDER BY id LIMIT ?",
 	         p, p, p);
 	sqlite3_stmt *s = sq_prepare(c, sql, err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, (int64_t)max);
-	int rc;
-	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
-		struct outbox_row *o = &rows[(*n)++];
-		o->id = sqlite3_column_int64(s, 0);
-		o->kind = sq_dup(s, 1);
-		o->subject_type = sq_dup(s, 2);
-		o->subject_id = sqlite3_column_int64(s, 3);
-		o->unit_id = sqlite3_column_int64(s, 4);
-		o->clause = sq_dup(s, 5);
-		o->payload = sq_dup(s, 6);
-		o->created_at = sqlite3_column_int64(s, 7);
-		o->attempts = sqlite3_column_int64(s, 8);
-	}
-	sq_done(c, s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "outbox due");
+	return read_rows(c, s, rows, max, n, err);
 }
 
 int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err)

@@ -194,6 +194,17 @@ class ServerTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.srv.close()
 
+    @staticmethod
+    def wait_for(cond, timeout=30):
+        """Poll cond() until it returns something true (returned) or the timeout (None)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            v = cond()
+            if v:
+                return v
+            time.sleep(0.1)
+        return None
+
     def assertError(self, r, status, field=None, code=None):
         self.assertEqual(r.status, status, r)
         self.assertIsNotNone(r.json, r)

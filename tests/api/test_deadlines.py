@@ -41,13 +41,6 @@ class DeadlineTest(ServerTest):
     def status(self, did):
         return self.srv.sql("SELECT status FROM deadlines WHERE id = ?", (did,))[0][0]
 
-    def wait_for(self, cond, timeout=15):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if cond():
-                return True
-            time.sleep(0.1)
-        return False
 
     def events(self, did, kind):
         return self.srv.sql("SELECT kind, clause, unit_id, subject_type FROM outbox WHERE"

@@ -24,14 +24,6 @@ class MailTest(ServerTest):
              "--smtp-from", "zwnet@xxzx.example.cn", "--notify-mail-to",
              "center@xxzx.example.cn", "--notify-retry-min", "1", "--notify-timeout", "5")
 
-    def wait_for(self, cond, timeout=20):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            v = cond()
-            if v:
-                return v
-            time.sleep(0.1)
-        return None
 
     def outbox(self, did):
         return self.srv.sql("SELECT status, attempts, last_error, sent_at FROM outbox WHERE"

@@ -50,14 +50,6 @@ class WebhookTest(ServerTest):
         cls.rx.shutdown()
         cls.rx.server_close()
 
-    def wait_for(self, cond, timeout=30):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            v = cond()
-            if v:
-                return v
-            time.sleep(0.1)
-        return None
 
     def hook_state(self, did):
         return self.srv.sql("SELECT id, hook_status, hook_attempts, hook_last_error FROM outbox"
