@@ -39,6 +39,7 @@ int cmd_address(int argc, char **argv);
 int cmd_device(int argc, char **argv);
 int cmd_line(int argc, char **argv);
 int cmd_carrier(int argc, char **argv);
+int cmd_deadline(int argc, char **argv);
 int cmd_domain_name(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "core/secret.h"
 #include "core/parse.h"
 #include "domain/audit.h"
+#include "domain/deadline.h"
 #include "domain/demo.h"
 #include "domain/address.h"
 #include "domain/assets.h"
@@ -597,6 +598,47 @@ static int cmd_registry(const char *cmd, const struct registry_kind *k, int argc
 		        is_prefix ? "      zwnet prefix allocate PARENT_ID --unit-id N (--hosts N |"
 		                    " --prefix-length L) [--family 4|6]\n"
 		                  : "");
+		cli_close(&e);
+		return 2;
+	}
+	if (rc < 0)
+		cli_err(&err);
+	cli_close(&e);
+	return rc < 0 ? 1 : 0;
+}
+
+/* Deadlines are started and ended by the workflows; by hand one only lists, pauses
+ * (TB-13's extension, with a reason) and resumes them. */
+int cmd_deadline(int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *verb = arg_pos(&e, argv, 0), *ids = arg_pos(&e, argv, 1);
+	int64_t id = 0;
+	if (ids && parse_i64(ids, 1, INT64_MAX, &id) < 0)
+		ids = NULL;
+	struct zw_err err = {0};
+	struct ctx x = {e.st, e.prof, &e.who};
+	if (verb && strcmp(verb, "list") == 0) {
+		rc = registry_list_cli(&e, argv, &deadline_kind, &x, &err);
+	} else if (verb && strcmp(verb, "show") == 0 && ids) {
+		rc = show(&x, &deadline_kind, id, &err);
+	} else if (verb && strcmp(verb, "pause") == 0 && ids) {
+		rc = deadline_pause(&x, id, arg_flag(&e, argv, "--reason"), &err);
+		if (!rc)
+			rc = show(&x, &deadline_kind, id, &err);
+	} else if (verb && strcmp(verb, "resume") == 0 && ids) {
+		rc = deadline_resume(&x, id, &err);
+		if (!rc)
+			rc = show(&x, &deadline_kind, id, &err);
+	} else {
+		fprintf(stderr, "用法: zwnet deadline list [--status running|paused|met|breached]\n"
+		                "      zwnet deadline show ID\n"
+		                "      zwnet deadline pause ID --reason 原因\n"
+		                "      zwnet deadline resume ID\n"
+		                "  (均需 --db FILE)\n");
 		cli_close(&e);
 		return 2;
 	}

@@ -19,6 +19,7 @@ static void usage(FILE *f)
 	    "  unit     单位登记：unit list|show|add|set\n"
 	    "  audit    审计日志：audit verify\n"
 	    "  calendar 工作日：calendar add 日期 N | show 年份 | load 文件\n"
+	    "  deadline 期限：deadline list|show ID|pause ID --reason 原因|resume ID\n"
 	    "  zone, vlan, prefix, terminal, address, device, line, carrier, domain-name, port\n"
 	    "           地址规划、终端与设备：list|show|add|set|rm；"
 	    "prefix allocate\n"
@@ -42,13 +43,24 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {
-	    {"serve", cmd_serve},       {"user", cmd_user},        {"unit", cmd_unit},
-	    {"audit", cmd_audit},       {"demo", cmd_demo},        {"profile", cmd_profile},
-	    {"zone", cmd_zone},         {"vlan", cmd_vlan},        {"prefix", cmd_prefix},
-	    {"terminal", cmd_terminal}, {"address", cmd_address},  {"device", cmd_device},
-	    {"line", cmd_line},         {"carrier", cmd_carrier},  {"domain-name", cmd_domain_name},
-	    {"port", cmd_port},         {"calendar", cmd_calendar}};
+	} cmds[] = {{"serve", cmd_serve},
+	            {"user", cmd_user},
+	            {"unit", cmd_unit},
+	            {"audit", cmd_audit},
+	            {"demo", cmd_demo},
+	            {"profile", cmd_profile},
+	            {"zone", cmd_zone},
+	            {"vlan", cmd_vlan},
+	            {"prefix", cmd_prefix},
+	            {"terminal", cmd_terminal},
+	            {"address", cmd_address},
+	            {"device", cmd_device},
+	            {"line", cmd_line},
+	            {"carrier", cmd_carrier},
+	            {"domain-name", cmd_domain_name},
+	            {"port", cmd_port},
+	            {"calendar", cmd_calendar},
+	            {"deadline", cmd_deadline}};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 2, argv + 2);

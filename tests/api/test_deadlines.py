@@ -6,7 +6,7 @@ as the workflows will, and check what the API and the scheduler thread do with t
 import sqlite3
 import time
 
-from harness import ServerTest
+from harness import ServerTest, run_cli
 
 
 def now():
@@ -201,3 +201,22 @@ class DeadlineTest(ServerTest):
         self.assertNotIn(b, ids)
         r = self.srv.as_("admin", "GET", "/api/v1/deadlines?status=finished")
         self.assertError(r, 400, "status")
+
+    def test_cli_lists_pauses_and_resumes(self):
+        did = self.seed()
+        p = run_cli("deadline", "list", "--status", "running", db=self.srv.db)
+        self.assertIn('"id":%d,' % did, p.stdout)
+        p = run_cli("deadline", "pause", str(did), db=self.srv.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("reason", p.stderr)
+        self.assertEqual(self.status(did), "running")
+        run_cli("deadline", "pause", str(did), "--reason", "单位机房改造", db=self.srv.db)
+        self.assertEqual(self.status(did), "paused")
+        run_cli("deadline", "resume", str(did), db=self.srv.db)
+        self.assertEqual(self.status(did), "running")
+        actors = self.srv.sql("SELECT action, actor FROM audit WHERE object_type = 'deadline'"
+                              " AND object_id = ? ORDER BY id", (str(did),))
+        self.assertEqual([a for a, _ in actors], ["deadline.pause", "deadline.resume"])
+        self.assertTrue(all(who.startswith("cli:") for _, who in actors), actors)
+        p = run_cli("deadline", "add", db=self.srv.db, check=False)
+        self.assertEqual(p.returncode, 2)
