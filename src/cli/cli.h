@@ -31,17 +31,9 @@ int cmd_unit(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
-int cmd_zone(int argc, char **argv);
-int cmd_vlan(int argc, char **argv);
-int cmd_prefix(int argc, char **argv);
-int cmd_terminal(int argc, char **argv);
-int cmd_address(int argc, char **argv);
-int cmd_device(int argc, char **argv);
-int cmd_line(int argc, char **argv);
-int cmd_carrier(int argc, char **argv);
 int cmd_deadline(int argc, char **argv);
-int cmd_domain_name(int argc, char **argv);
-int cmd_port(int argc, char **argv);
+/* zone, vlan, prefix, terminal, ...: -1 when name is none of them */
+int cmd_registry_named(const char *name, int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 
 #endif

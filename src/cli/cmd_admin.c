@@ -648,45 +648,23 @@ int cmd_deadline(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
-int cmd_zone(int argc, char **argv)
+/* The registry kinds the CLI serves with list|show|add|set|rm. */
+static const struct {
+	const char *cmd;
+	const struct registry_kind *kind;
+} registry_cmds[] = {
+    {"zone", &zone_kind},         {"vlan", &vlan_kind},       {"prefix", &prefix_kind},
+    {"terminal", &terminal_kind}, {"address", &address_kind}, {"device", &device_kind},
+    {"line", &line_kind},         {"carrier", &carrier_kind}, {"domain-name", &domain_name_kind},
+    {"port", &port_kind},
+};
+
+int cmd_registry_named(const char *name, int argc, char **argv)
 {
-	return cmd_registry("zone", &zone_kind, argc, argv);
-}
-int cmd_vlan(int argc, char **argv)
-{
-	return cmd_registry("vlan", &vlan_kind, argc, argv);
-}
-int cmd_prefix(int argc, char **argv)
-{
-	return cmd_registry("prefix", &prefix_kind, argc, argv);
-}
-int cmd_terminal(int argc, char **argv)
-{
-	return cmd_registry("terminal", &terminal_kind, argc, argv);
-}
-int cmd_address(int argc, char **argv)
-{
-	return cmd_registry("address", &address_kind, argc, argv);
-}
-int cmd_device(int argc, char **argv)
-{
-	return cmd_registry("device", &device_kind, argc, argv);
-}
-int cmd_line(int argc, char **argv)
-{
-	return cmd_registry("line", &line_kind, argc, argv);
-}
-int cmd_carrier(int argc, char **argv)
-{
-	return cmd_registry("carrier", &carrier_kind, argc, argv);
-}
-int cmd_domain_name(int argc, char **argv)
-{
-	return cmd_registry("domain-name", &domain_name_kind, argc, argv);
-}
-int cmd_port(int argc, char **argv)
-{
-	return cmd_registry("port", &port_kind, argc, argv);
+	for (size_t i = 0; i < sizeof(registry_cmds) / sizeof(registry_cmds[0]); i++)
+		if (strcmp(name, registry_cmds[i].cmd) == 0)
+			return cmd_registry(name, registry_cmds[i].kind, argc, argv);
+	return -1;
 }
 
 int cmd_calendar(int argc, char **argv)

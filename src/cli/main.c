@@ -43,27 +43,15 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {{"serve", cmd_serve},
-	            {"user", cmd_user},
-	            {"unit", cmd_unit},
-	            {"audit", cmd_audit},
-	            {"demo", cmd_demo},
-	            {"profile", cmd_profile},
-	            {"zone", cmd_zone},
-	            {"vlan", cmd_vlan},
-	            {"prefix", cmd_prefix},
-	            {"terminal", cmd_terminal},
-	            {"address", cmd_address},
-	            {"device", cmd_device},
-	            {"line", cmd_line},
-	            {"carrier", cmd_carrier},
-	            {"domain-name", cmd_domain_name},
-	            {"port", cmd_port},
-	            {"calendar", cmd_calendar},
-	            {"deadline", cmd_deadline}};
+	} cmds[] = {{"serve", cmd_serve},       {"user", cmd_user},        {"unit", cmd_unit},
+	            {"audit", cmd_audit},       {"demo", cmd_demo},        {"profile", cmd_profile},
+	            {"calendar", cmd_calendar}, {"deadline", cmd_deadline}};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 2, argv + 2);
+	int rrc = cmd_registry_named(argv[1], argc - 2, argv + 2);
+	if (rrc != -1)
+		return rrc;
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("zwnet 0.1.0\n");
 		return 0;

@@ -10,6 +10,7 @@
 #include "core/parse.h"
 #include "domain/audit.h"
 #include "store/rec.h"
+#include "domain/registry.h"
 #include "store/registry.h"
 
 static const char *const role_values[] = {"manager",    "authority",  "operator", "carrier",
@@ -124,12 +125,7 @@ static int role_unit_check(const struct user *u, struct zw_err *err)
 
 static int unit_ref_check(struct sconn *c, const struct user *u, struct zw_err *err)
 {
-	if (u->unit_id <= 0)
-		return 0;
-	int found = store_row_exists(c, "units", u->unit_id);
-	if (found < 0)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	return found ? 0 : zw_errf(err, ZW_EINVALID, "unit_id", "所属单位不存在");
+	return registry_ref(c, "units", "unit_id", "所属单位", u->unit_id, err);
 }
 
 static json_t *user_json_public(const struct user *u)

@@ -10,17 +10,6 @@
 #include "core/secret.h"
 #include "store/rec.h"
 
-static int ref(struct sconn *c, const char *table, const char *field, const char *label, int64_t id,
-               struct zw_err *err)
-{
-	if (!id)
-		return 0;
-	int found = store_row_exists(c, table, id);
-	if (found < 0)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	return found ? 0 : zw_errf(err, ZW_EINVALID, field, "%s不存在", label);
-}
-
 static int ip_ok(const char *s, const char *field, struct zw_err *err)
 {
 	int fam;
@@ -87,9 +76,9 @@ static int line_check(const struct ctx *x, struct sconn *c, void *rec, const voi
 	const struct line *l = rec;
 	if (!l)
 		return 0;
-	int rc = ref(c, "carriers", "carrier_id", "运营商", l->carrier_id, err);
+	int rc = registry_ref(c, "carriers", "carrier_id", "运营商", l->carrier_id, err);
 	if (!rc)
-		rc = ref(c, "units", "unit_id", "单位", l->unit_id, err);
+		rc = registry_ref(c, "units", "unit_id", "单位", l->unit_id, err);
 	return rc;
 }
 
@@ -167,7 +156,7 @@ static int device_check(const struct ctx *x, struct sconn *c, void *rec, const v
 	const struct device *o = vold;
 	if (!d)
 		return 0;
-	int rc = ref(c, "units", "unit_id", "单位", d->unit_id, err);
+	int rc = registry_ref(c, "units", "unit_id", "单位", d->unit_id, err);
 	if (!rc)
 		rc = ip_ok(d->mgmt_ip, "mgmt_ip", err);
 	if (!rc && strcmp(d->owner, "使用单位") == 0 && !d->unit_id)
@@ -249,7 +238,7 @@ static int domain_check(const struct ctx *x, struct sconn *c, void *rec, const v
 			*p = (char)(*p - 'A' + 'a');
 	if (!hostname_ok(d->name))
 		return zw_errf(err, ZW_EINVALID, "name", "域名格式不正确（如 www.example.gov.cn）");
-	return ref(c, "units", "unit_id", "单位", d->unit_id, err);
+	return registry_ref(c, "units", "unit_id", "单位", d->unit_id, err);
 }
 
 const struct registry_kind domain_name_kind = {
@@ -288,7 +277,7 @@ static int port_check(const struct ctx *x, struct sconn *c, void *rec, const voi
 	if (!p)
 		return 0;
 	int rc = ip_ok(p->target_ip, "target_ip", err);
-	return rc ? rc : ref(c, "units", "unit_id", "单位", p->unit_id, err);
+	return rc ? rc : registry_ref(c, "units", "unit_id", "单位", p->unit_id, err);
 }
 
 const struct registry_kind port_kind = {

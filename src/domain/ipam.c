@@ -63,17 +63,6 @@ const struct rec_schema prefix_schema = {"prefix", prefix_fields,
 
 /* ---- checks shared by the kinds ---- */
 
-static int ref_exists(struct sconn *c, const char *table, const char *field, const char *label,
-                      int64_t id, struct zw_err *err)
-{
-	if (!id)
-		return 0;
-	int found = store_row_exists(c, table, id);
-	if (found < 0)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	return found ? 0 : zw_errf(err, ZW_EINVALID, field, "%s不存在", label);
-}
-
 static int zone_check(const struct ctx *x, struct sconn *c, void *rec, const void *old,
                       struct zw_err *err)
 {
@@ -96,9 +85,9 @@ static int vlan_check(const struct ctx *x, struct sconn *c, void *rec, const voi
 	const struct vlan *v = rec;
 	if (!v)
 		return 0;
-	int rc = ref_exists(c, "zones", "zone_id", "区域", v->zone_id, err);
+	int rc = registry_ref(c, "zones", "zone_id", "区域", v->zone_id, err);
 	if (!rc)
-		rc = ref_exists(c, "units", "unit_id", "单位", v->unit_id, err);
+		rc = registry_ref(c, "units", "unit_id", "单位", v->unit_id, err);
 	return rc;
 }
 
@@ -126,11 +115,11 @@ static int prefix_check(const struct ctx *x, struct sconn *c, void *rec, const v
 	struct inet_prefix ip;
 	if (inet_parse_prefix(p->cidr, false, &ip) < 0)
 		return zw_errf(err, ZW_EINVALID, "cidr", "地址段格式不正确");
-	int rc = ref_exists(c, "zones", "zone_id", "区域", p->zone_id, err);
+	int rc = registry_ref(c, "zones", "zone_id", "区域", p->zone_id, err);
 	if (!rc)
-		rc = ref_exists(c, "vlans", "vlan_id", "VLAN", p->vlan_id, err);
+		rc = registry_ref(c, "vlans", "vlan_id", "VLAN", p->vlan_id, err);
 	if (!rc)
-		rc = ref_exists(c, "units", "unit_id", "单位", p->unit_id, err);
+		rc = registry_ref(c, "units", "unit_id", "单位", p->unit_id, err);
 	if (!rc && p->gateway && *p->gateway)
 		rc = addr_in(&ip, p->gateway, "gateway", err);
 	if (!rc && p->dns && *p->dns) {
@@ -590,7 +579,7 @@ int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t paren
 		rec_set_str(&prefix_schema, &child, "used", "0");
 		rec_set_str(&prefix_schema, &child, "description",
 		            r->description ? r->description : "");
-		rc = ref_exists(c, "vlans", "vlan_id", "VLAN", r->vlan_id, err);
+		rc = registry_ref(c, "vlans", "vlan_id", "VLAN", r->vlan_id, err);
 		if (!rc)
 			rc = store_prefix_insert(c, &child, &got, clock_now(), id, err);
 	}

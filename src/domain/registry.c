@@ -274,3 +274,14 @@ int registry_list(const struct ctx *x, const struct registry_kind *k, struct lis
 	struct sconn *c = store_read(x->st, err);
 	return c ? store_rec_list(c, k->table, k->sc, q, out, page, err) : -ZW_EINTERNAL;
 }
+
+int registry_ref(struct sconn *c, const char *table, const char *field, const char *label,
+                 int64_t id, struct zw_err *err)
+{
+	if (id <= 0)
+		return 0;
+	int found = store_row_exists(c, table, id);
+	if (found < 0)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	return found ? 0 : zw_errf(err, ZW_EINVALID, field, "%s不存在", label);
+}

@@ -51,6 +51,11 @@ int registry_scope(const struct ctx *x, const struct registry_kind *k, struct li
 int registry_list(const struct ctx *x, const struct registry_kind *k, struct list_query *q,
                   struct buf *out, struct list_page *page, struct zw_err *err);
 
+/* A reference field: 0 (none) or the id of an existing row of table, else an error naming the
+ * field ("<label>不存在"). */
+int registry_ref(struct sconn *c, const char *table, const char *field, const char *label,
+                 int64_t id, struct zw_err *err);
+
 /* Field helpers for records */
 int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name);
 const char *rec_get_str(const struct rec_schema *sc, const void *rec, const char *name);

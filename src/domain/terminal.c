@@ -85,11 +85,10 @@ static int terminal_check(const struct ctx *x, struct sconn *c, void *rec, const
 		                     "涉密计算机和设备不得接入%s%s%s%s，不能登记",
 		                     x->prof->network_name, *cl ? "（" : "", cl, *cl ? "）" : "");
 	}
-	int found = store_row_exists(c, "units", t->unit_id);
-	if (found <= 0)
-		return found < 0 ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
-		                 : zw_errf(err, ZW_EINVALID, "unit_id", "单位不存在");
-	int rc = not_future(t->av_signature_date, "av_signature_date", "病毒库日期", err);
+	int rc = t->unit_id > 0 ? registry_ref(c, "units", "unit_id", "单位", t->unit_id, err)
+	                        : zw_errf(err, ZW_EINVALID, "unit_id", "单位不存在");
+	if (!rc)
+		rc = not_future(t->av_signature_date, "av_signature_date", "病毒库日期", err);
 	if (!rc)
 		rc = not_future(t->patch_date, "patch_date", "补丁日期", err);
 	if (rc || !t->ip || !*t->ip)
