@@ -26,31 +26,38 @@ static void bind_parent(sqlite3_stmt *s, int i, int64_t parent_id)
 	sq_id(s, i, parent_id);
 }
 
-int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id, int64_t *unit_id,
-                       struct zw_err *err)
+/* The longest registered prefix at or above from_len that contains addr (with a unit when
+ * owned): at most one indexed lookup per length, nearest first. */
+static int nearest_prefix(struct sconn *c, bool owned, int family, u128 addr, int from_len,
+                          int64_t *id, int64_t *unit_id, struct zw_err *err)
 {
-	*prefix_id = *unit_id = 0;
+	*id = 0;
+	if (unit_id)
+		*unit_id = 0;
 	sqlite3_stmt *s =
 	    sq_prepare(c,
-	               "SELECT id, unit_id FROM prefixes WHERE family = ? AND length = ?"
-	               " AND first = ? AND unit_id IS NOT NULL",
+	               owned ? "SELECT id, unit_id FROM prefixes WHERE family = ? AND length = ?"
+	                       " AND first = ? AND unit_id IS NOT NULL"
+	                     : "SELECT id, unit_id FROM prefixes WHERE family = ? AND length = ?"
+	                       " AND first = ?",
 	               err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	int bits = inet_bits(family);
-	for (int l = bits; l >= (family == 6 ? 1 : 0); l--) {
+	for (int l = from_len; l >= (family == 6 ? 1 : 0); l--) {
 		u128 mask = l == 0 ? 0 : ~(((u128)1 << (bits - l)) - 1);
 		sqlite3_bind_int(s, 1, family);
 		sqlite3_bind_int(s, 2, l);
 		bind_addr(s, 3, addr & mask);
 		int rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW) {
-			*prefix_id = sqlite3_column_int64(s, 0);
-			*unit_id = sqlite3_column_int64(s, 1);
+			*id = sqlite3_column_int64(s, 0);
+			if (unit_id)
+				*unit_id = sqlite3_column_int64(s, 1);
 			break;
 		}
 		if (rc != SQLITE_DONE) {
-			int r = sq_fail(c, err, "owner");
+			int r = sq_fail(c, err, "nearest prefix");
 			sq_done(c, s);
 			return r;
 		}
@@ -58,6 +65,12 @@ int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_i
 	}
 	sq_done(c, s);
 	return 0;
+}
+
+int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id, int64_t *unit_id,
+                       struct zw_err *err)
+{
+	return nearest_prefix(c, true, family, addr, inet_bits(family), prefix_id, unit_id, err);
 }
 
 int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id, struct zw_err *err)
@@ -78,32 +91,7 @@ int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id,
 int store_prefix_parent_of(struct sconn *c, const struct inet_prefix *p, int64_t *parent_id,
                            struct zw_err *err)
 {
-	/* Walk the possible ancestors from the nearest: at most one lookup per length. */
-	*parent_id = 0;
-	sqlite3_stmt *s = sq_prepare(
-	    c, "SELECT id FROM prefixes WHERE family = ? AND length = ? AND first = ?", err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	int min = p->family == 6 ? 1 : 0;
-	for (int l = (int)p->len - 1; l >= min; l--) {
-		u128 mask = ~(((u128)1 << (inet_bits(p->family) - l)) - 1);
-		sqlite3_bind_int(s, 1, p->family);
-		sqlite3_bind_int(s, 2, l);
-		bind_addr(s, 3, p->net & mask);
-		int rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*parent_id = sqlite3_column_int64(s, 0);
-			break;
-		}
-		if (rc != SQLITE_DONE) {
-			int r = sq_fail(c, err, "parent_of");
-			sq_done(c, s);
-			return r;
-		}
-		sqlite3_reset(s);
-	}
-	sq_done(c, s);
-	return 0;
+	return nearest_prefix(c, false, p->family, p->net, (int)p->len - 1, parent_id, NULL, err);
 }
 
 int store_prefix_children(struct sconn *c, int64_t parent_id, int family, prefix_row_fn fn,
