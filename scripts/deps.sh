@@ -3,7 +3,7 @@
 # Safe to run again: it asks apt-get only for what is not installed yet.
 set -eu
 PKGS="build-essential meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev \
-libsqlite3-dev libsodium-dev libcmocka-dev libzip-dev libexpat1-dev libcurl4-openssl-dev sqlite3 python3 curl wrk openssl \
+libsqlite3-dev libsodium-dev libcmocka-dev libzip-dev libexpat1-dev libcurl4-openssl-dev sqlite3 python3 curl wrk openssl nftables iptables iproute2 \
 clang libclang-rt-14-dev clang-format"
 missing=""
 for p in $PKGS; do

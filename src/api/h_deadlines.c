@@ -17,7 +17,8 @@ static const struct reg_api deadlines = {&deadline_kind, sorts, filters};
 
 void h_deadlines_list(struct req *r)
 {
-	static const char *const states[] = {"running", "paused", "met", "breached", NULL};
+	static const char *const states[] = {"running",  "paused",    "met",
+	                                     "breached", "cancelled", NULL};
 	const char *st = req_query(r, "status");
 	bool known = !st;
 	for (int i = 0; !known && states[i]; i++)
@@ -25,7 +26,7 @@ void h_deadlines_list(struct req *r)
 	struct zw_err err = {0};
 	if (!known && fail(r,
 	                   zw_errf(&err, ZW_EINVALID, "status",
-	                           "status 只能是 running、paused、met、breached"),
+	                           "status 只能是 running、paused、met、breached、cancelled"),
 	                   &err))
 		return;
 	reg_list(r, &deadlines);

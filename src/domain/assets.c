@@ -254,6 +254,7 @@ const struct registry_kind domain_name_kind = {
 };
 
 static const char *const protocols[] = {"tcp", "udp", NULL};
+static const char *const port_exposures[] = {"政务外网", "互联网", NULL};
 
 static const struct rec_field port_fields[] = {
     F(struct port, id, REC_ID, REC_READONLY, "编号", 0),
@@ -263,6 +264,9 @@ static const struct rec_field port_fields[] = {
     F(struct port, target_ip, REC_TEXT, REC_REQUIRED, "目标地址", 45),
     F(struct port, purpose, REC_TEXT, REC_REQUIRED, "用途", 200),
     F(struct port, note, REC_TEXT, REC_MULTILINE, "备注", 500),
+    REC_FE(struct port, exposure, 0, "开放范围", port_exposures),
+    F(struct port, application_id, REC_ID, REC_READONLY, "端口开通申请", 0),
+    F(struct port, review_on, REC_DATE, REC_NULLABLE, "复核日期", 10),
     REC_META(struct port),
 };
 #undef F
@@ -277,6 +281,8 @@ static int port_check(const struct ctx *x, struct sconn *c, void *rec, const voi
 	if (!p)
 		return 0;
 	int rc = ip_ok(p->target_ip, "target_ip", err);
+	if (!rc && !p->exposure && !(p->exposure = strdup("政务外网")))
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	return rc ? rc : registry_ref(c, "units", "unit_id", "单位", p->unit_id, err);
 }
 

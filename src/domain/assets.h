@@ -56,6 +56,9 @@ struct port {
 	char *protocol;
 	int64_t port;
 	char *target_ip, *purpose, *note;
+	char *exposure; /* 政务外网 or 互联网 (SS-14: extranet or internet port) */
+	int64_t application_id;
+	char *review_on;
 	int64_t created_at, updated_at, rev;
 };
 

@@ -13,7 +13,7 @@
 #include "domain/registry.h"
 
 static const char *const bases[] = {"working_days", "hours", NULL};
-static const char *const statuses[] = {"running", "paused", "met", "breached", NULL};
+static const char *const statuses[] = {"running", "paused", "met", "breached", "cancelled", NULL};
 
 #define F(n, t, fl, lbl, max) REC_F(struct deadline, n, t, fl, lbl, max)
 static const struct rec_field deadline_fields[] = {
@@ -249,24 +249,64 @@ int deadline_resume(const struct ctx *x, int64_t id, struct zw_err *err)
 	return in_tx(x, do_resume, &id, err);
 }
 
-int deadline_met_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err)
+int deadline_pause_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *reason,
+                      struct zw_err *err)
+{
+	struct pause_arg a = {id, reason};
+	return do_pause(x, tx, &a, err);
+}
+
+int deadline_resume_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err)
+{
+	return do_resume(x, tx, &id, err);
+}
+
+/* End a running or paused deadline as met or cancelled. A breached one that is met late keeps
+ * its status and learns when it was met. */
+static int finish(const struct ctx *x, struct store_tx *tx, int64_t id, bool cancel,
+                  struct zw_err *err)
 {
 	struct deadline d = {0};
 	int rc = load(tx, id, &d, err);
 	json_t *before = NULL;
-	if (!rc && strcmp(d.status, "running") && strcmp(d.status, "paused"))
+	bool open = !rc && (strcmp(d.status, "running") == 0 || strcmp(d.status, "paused") == 0);
+	bool late = !rc && !cancel && strcmp(d.status, "breached") == 0 && !d.met_at;
+	if (!rc && !open && !late)
 		rc = zw_errf(err, ZW_ECONFLICT, "status", "该期限已结束（%s）", d.status);
 	if (!rc) {
 		before = rec_to_json(&deadline_schema, &d);
-		free(d.status);
-		d.status = strdup("met");
-		d.met_at = clock_now();
+		if (strcmp(d.status, "paused") == 0)
+			rc = store_deadline_pause_row(store_tx_conn(tx), id, clock_now(), NULL,
+			                              NULL, true, err);
+		int64_t now = clock_now();
+		if (open) {
+			/* met after the due time, before the scheduler noticed: still a breach */
+			bool overdue = !cancel && now > d.due_at;
+			free(d.status);
+			d.status = strdup(cancel ? "cancelled" : overdue ? "breached" : "met");
+			if (overdue)
+				d.breached_at = now;
+		}
+		if (!cancel)
+			d.met_at = now;
 		d.paused_at = 0;
-		rc = save(tx, x->by, "deadline.met", &d, before, err);
+		if (!rc)
+			rc = save(tx, x->by, cancel ? "deadline.cancel" : "deadline.met", &d,
+			          before, err);
 	}
 	json_decref(before);
 	rec_free(&deadline_schema, &d);
 	return rc;
+}
+
+int deadline_met_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err)
+{
+	return finish(x, tx, id, false, err);
+}
+
+int deadline_cancel_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err)
+{
+	return finish(x, tx, id, true, err);
 }
 
 /* The day `n` working days before `day`. */

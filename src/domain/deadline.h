@@ -9,6 +9,7 @@
  *
  *      running --pause--> paused --resume--> running      (the due time moves by the pause)
  *      running --met--> met          running --(due passes, scheduler)--> breached
+ *      running, paused --cancel--> cancelled          breached --met--> breached, met_at set
  *
  * A working-day deadline is due at the end of its due day, Beijing time. Its due day is
  * provisional while it falls in a year whose holiday arrangement is not loaded, and is
@@ -49,7 +50,14 @@ int deadline_start_tx(const struct ctx *x, struct store_tx *tx, const char *rule
                       int64_t *id, struct zw_err *err);
 int deadline_pause(const struct ctx *x, int64_t id, const char *reason, struct zw_err *err);
 int deadline_resume(const struct ctx *x, int64_t id, struct zw_err *err);
+/* The same inside the caller's transaction, authorised by the caller (application steps). */
+int deadline_pause_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *reason,
+                      struct zw_err *err);
+int deadline_resume_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
+/* Met (a deadline met after its due time is "breached" with met_at set); cancelled when its
+ * subject went away (an application withdrawn). */
 int deadline_met_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
+int deadline_cancel_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
 
 /* The scheduler's step at time now: breaches and reminders (reminder_working_days before a
  * working-day deadline is due, reminder_hours before an hours one); each becomes an outbox

@@ -482,11 +482,12 @@ static int choose_parent(struct ipam_cache *cache, struct sconn *c, int64_t zone
 	return 0;
 }
 
-int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t parent_id,
-                    int64_t zone_id, const struct alloc_req *r, int64_t *id, struct zw_err *err)
+/* The work of an allocation inside tx. *from: the container it was taken from; *touched: its
+ * pool in the cache was changed (and is ahead of the database until tx commits). */
+static int alloc_in(const struct ctx *x, struct ipam_cache *cache, struct store_tx *tx,
+                    int64_t parent_id, int64_t zone_id, const struct alloc_req *r, int64_t *id,
+                    int64_t *from, bool *touched, struct zw_err *err)
 {
-	if (authz_check(x->by, ACT_IPAM_WRITE, 0, err))
-		return -err->code;
 	if (!r->unit_id)
 		return zw_errf(err, ZW_EINVALID, "unit_id", "请指定使用单位");
 	if (!r->hosts == !r->length)
@@ -494,17 +495,12 @@ int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t paren
 		               "请给出 hosts（地址数量）或 prefix_length 之一");
 	if (r->family && r->family != 4 && r->family != 6)
 		return zw_errf(err, ZW_EINVALID, "family", "family 只能是 4 或 6");
-	struct store_tx *tx;
-	int rc = store_begin(x->st, &tx, err);
-	if (rc)
-		return rc;
 	struct sconn *c = store_tx_conn(tx);
 	struct unit u = {0};
 	struct prefix parent = {0}, child = {0};
 	struct ipam_pool *pool = NULL;
-	bool pool_changed = false;
 	struct inet_prefix got = {0};
-	rc = store_rec_get(c, "units", &unit_schema, r->unit_id, NULL, 0, &u, err);
+	int rc = store_rec_get(c, "units", &unit_schema, r->unit_id, NULL, 0, &u, err);
 	if (rc == -ZW_ENOTFOUND) {
 		zw_err_clear(err);
 		rc = zw_errf(err, ZW_EINVALID, "unit_id", "单位不存在");
@@ -549,8 +545,9 @@ int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t paren
 		rc = -err->code;
 	/* Quarantine that has run out frees its space now. */
 	if (!rc) {
+		*from = parent.id;
+		*touched = true;
 		rc = store_quarantine_expire(c, parent.id, clock_now(), release_row, pool, err);
-		pool_changed = true;
 	}
 	if (!rc && ipam_pool_take(pool, len, &got) < 0)
 		rc = zw_errf(err, ZW_ECONFLICT, "hosts", "%s 中已没有 /%d 大小的空闲地址段",
@@ -587,17 +584,6 @@ int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t paren
 		rc = ipam_adjust_usage(c, parent.id, inet_size(&got), +1, err);
 	if (!rc)
 		rc = audit_prefix(tx, x, "prefix.allocate", *id, NULL, err);
-	if (!rc)
-		rc = store_commit(tx, err);
-	else
-		store_rollback(tx);
-	if (rc && pool_changed)
-		cache_drop(cache, parent.id); /* the pool may be ahead of the database */
-	else if (!rc && cache) {
-		struct sconn *rd = store_read(x->st, NULL);
-		if (rd)
-			cache_touch(cache, rd, parent.id);
-	}
 	if (pool)
 		pool_done(cache, pool);
 	unit_free(&u);
@@ -606,8 +592,8 @@ int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t paren
 	return rc;
 }
 
-int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct ipam_cfg *cfg,
-                   int64_t id, int64_t if_rev, struct zw_err *err)
+int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t parent_id,
+                    int64_t zone_id, const struct alloc_req *r, int64_t *id, struct zw_err *err)
 {
 	if (authz_check(x->by, ACT_IPAM_WRITE, 0, err))
 		return -err->code;
@@ -615,10 +601,43 @@ int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct i
 	int rc = store_begin(x->st, &tx, err);
 	if (rc)
 		return rc;
+	int64_t from = 0;
+	bool touched = false;
+	rc = alloc_in(x, cache, tx, parent_id, zone_id, r, id, &from, &touched, err);
+	if (!rc)
+		rc = store_commit(tx, err);
+	else
+		store_rollback(tx);
+	if (rc && touched)
+		cache_drop(cache, from); /* the pool may be ahead of the database */
+	else if (!rc && cache) {
+		struct sconn *rd = store_read(x->st, NULL);
+		if (rd)
+			cache_touch(cache, rd, from);
+	}
+	return rc;
+}
+
+int prefix_allocate_tx(const struct ctx *x, struct ipam_cache *cache, struct store_tx *tx,
+                       int64_t parent_id, int64_t zone_id, const struct alloc_req *r, int64_t *id,
+                       struct zw_err *err)
+{
+	int64_t from = 0;
+	bool touched = false;
+	int rc = alloc_in(x, cache, tx, parent_id, zone_id, r, id, &from, &touched, err);
+	/* The caller commits or not: the pool is rebuilt from the database on next use. */
+	if (touched)
+		cache_drop(cache, from);
+	return rc;
+}
+
+static int release_in(const struct ctx *x, struct store_tx *tx, const struct ipam_cfg *cfg,
+                      int64_t id, int64_t if_rev, int64_t *parent_id, struct zw_err *err)
+{
 	struct sconn *c = store_tx_conn(tx);
 	struct prefix p = {0};
 	json_t *before = NULL;
-	rc = store_rec_get(c, "prefixes", &prefix_schema, id, NULL, 0, &p, err);
+	int rc = store_rec_get(c, "prefixes", &prefix_schema, id, NULL, 0, &p, err);
 	if (rc == -ZW_ENOTFOUND) {
 		zw_err_clear(err);
 		rc = zw_errf(err, ZW_ENOTFOUND, NULL, "地址段不存在");
@@ -651,16 +670,41 @@ int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct i
 		rc = audit_append(tx, x->by, "prefix.release", "prefix", id, p.unit_id, before,
 		                  NULL, NULL, err);
 	json_decref(before);
+	*parent_id = p.parent_id;
+	rec_free(&prefix_schema, &p);
+	return rc;
+}
+
+int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct ipam_cfg *cfg,
+                   int64_t id, int64_t if_rev, struct zw_err *err)
+{
+	if (authz_check(x->by, ACT_IPAM_WRITE, 0, err))
+		return -err->code;
+	struct store_tx *tx;
+	int rc = store_begin(x->st, &tx, err);
+	if (rc)
+		return rc;
+	int64_t parent_id = 0;
+	rc = release_in(x, tx, cfg, id, if_rev, &parent_id, err);
 	if (rc) {
 		store_rollback(tx);
-	} else {
-		rc = store_commit(tx, err);
-		/* The block stays taken in the parent's pool while in quarantine. */
-		struct sconn *rd = store_read(x->st, NULL);
-		if (!rc && rd && cache)
-			cache_touch(cache, rd, p.parent_id);
+		return rc;
 	}
-	rec_free(&prefix_schema, &p);
+	rc = store_commit(tx, err);
+	/* The block stays taken in the parent's pool while in quarantine. */
+	struct sconn *rd = store_read(x->st, NULL);
+	if (!rc && rd && cache)
+		cache_touch(cache, rd, parent_id);
+	return rc;
+}
+
+int prefix_release_tx(const struct ctx *x, struct ipam_cache *cache, struct store_tx *tx,
+                      const struct ipam_cfg *cfg, int64_t id, struct zw_err *err)
+{
+	int64_t parent_id = 0;
+	int rc = release_in(x, tx, cfg, id, 0, &parent_id, err);
+	if (parent_id)
+		cache_drop(cache, parent_id);
 	return rc;
 }
 

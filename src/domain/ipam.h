@@ -85,9 +85,16 @@ struct alloc_req {
  * container of zone_id). */
 int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t parent_id,
                     int64_t zone_id, const struct alloc_req *r, int64_t *id, struct zw_err *err);
+/* The same inside the caller's transaction, authorised by the caller (an approved access
+ * application allocates its unit's subnet together with the approval). */
+int prefix_allocate_tx(const struct ctx *x, struct ipam_cache *cache, struct store_tx *tx,
+                       int64_t parent_id, int64_t zone_id, const struct alloc_req *r, int64_t *id,
+                       struct zw_err *err);
 /* Release (delete) a prefix without children; its space is quarantined in the parent. */
 int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct ipam_cfg *cfg,
                    int64_t id, int64_t if_rev, struct zw_err *err);
+int prefix_release_tx(const struct ctx *x, struct ipam_cache *cache, struct store_tx *tx,
+                      const struct ipam_cfg *cfg, int64_t id, struct zw_err *err);
 /* The free blocks under a container: {"free":[{"length":L,"count":N,"blocks":[...]}],
  * "quarantine":[...], "free_addresses":"..."} */
 json_t *prefix_free_view(const struct ctx *x, struct ipam_cache *cache, int64_t id,

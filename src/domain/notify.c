@@ -47,6 +47,43 @@ static void beijing(int64_t t, char out[32])
 	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* What a step of an application did, in the words of a notice. */
+static const char *step_words(const char *action, const char *status)
+{
+	static const struct {
+		const char *action, *words;
+	} w[] = {{"submit", "已提交，请审核"}, {"review", "已受理"},  {"reject", "未通过审核"},
+	         {"withdraw", "已撤回"},       {"pause", "暂停实施"}, {"resume", "恢复实施"},
+	         {"complete", "已实施完成"},   {"go_live", "已上线"}};
+	if (strcmp(action, "approve") == 0)
+		return strcmp(status, "审核中") == 0 ? "已通过本环节审批，待下一环节审批"
+		                                     : "已批准";
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (strcmp(action, w[i].action) == 0)
+			return w[i].words;
+	return action;
+}
+
+static void application_notice(json_t *p, const struct outbox_row *o, const char *unit,
+                               const char *rule_label, const char *due, char *title, size_t tn,
+                               char *body, size_t bn)
+{
+	const char *label = json_string_value(json_object_get(p, "kind_label"));
+	const char *action = json_string_value(json_object_get(p, "action"));
+	const char *status = json_string_value(json_object_get(p, "status"));
+	const char *reason = json_string_value(json_object_get(p, "reason"));
+	const char *words = step_words(action ? action : "", status ? status : "");
+	char next[256] = "", why[600] = "";
+	if (due)
+		snprintf(next, sizeof(next), "%s应于 %s 前办结。", rule_label, due);
+	if (reason && *reason)
+		snprintf(why, sizeof(why), "理由：%s。", reason);
+	snprintf(title, tn, "%s%s%s%s", label ? label : "申请", words, *unit ? " · " : "", unit);
+	snprintf(body, bn, "%s的%s（编号 %lld）%s。%s%s依据：%s。", *unit ? unit : "本单位",
+	         label ? label : "申请", (long long)o->subject_id, words, why, next,
+	         o->clause ? o->clause : "");
+}
+
 void notify_compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
                     char *title, size_t tn, char *body, size_t bn)
 {
@@ -71,6 +108,9 @@ void notify_compose(struct sconn *c, const struct profile *prof, const struct ou
 		snprintf(title, tn, "即将到期：%s%s%s", label, *unit ? " · " : "", unit);
 		snprintf(body, bn, "%s%s%s应于 %s 前办结。依据：%s。", *unit ? unit : "",
 		         *unit ? "的" : "", label, due, clause);
+	} else if (strncmp(o->kind, "application.", 12) == 0) {
+		application_notice(p, o, unit, label, due_date || due_at ? due : NULL, title, tn,
+		                   body, bn);
 	} else {
 		snprintf(title, tn, "通知：%s", o->kind);
 		snprintf(body, bn, "%s", o->payload ? o->payload : "");

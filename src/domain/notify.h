@@ -1,9 +1,10 @@
 /*
  * notify: what becomes of an outbox event. Today: the in-app inbox. Every outbox row is fanned
  * out once, in one transaction that also marks the row, to the people it concerns: the
- * managers and the unit_admins of the event's unit. Title and body are Chinese, name the unit,
- * the rule, the due time and the clause. E-mail and webhooks are later channels of the same
- * outbox row.
+ * managers, the unit_admins of the event's unit, and the roles the event names (the
+ * authority whose approval step is next, the carriers who must connect a unit). Title and body are
+ * Chinese, name the unit, the rule, the due time and the clause. E-mail and webhooks are later
+ * channels of the same outbox row.
  */
 #ifndef ZW_DOMAIN_NOTIFY_H
 #define ZW_DOMAIN_NOTIFY_H
@@ -56,7 +57,12 @@ struct sconn;
 struct outbox_row {
 	int64_t id, subject_id, unit_id, created_at, attempts;
 	char *kind, *subject_type, *clause, *payload;
+	char *roles; /* more roles to tell, comma separated ("authority", "carrier,operator") */
 };
+/* Queue an event (same transaction as the change it tells of). */
+int store_outbox_event(struct sconn *c, const char *kind, const char *subject_type,
+                       int64_t subject_id, int64_t unit_id, const char *clause, const char *payload,
+                       const char *roles, int64_t now, struct zw_err *err);
 void outbox_row_free(struct outbox_row *o);
 int store_outbox_unfanned(struct sconn *c, struct outbox_row *rows, size_t max, size_t *n,
                           struct zw_err *err);

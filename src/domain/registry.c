@@ -145,16 +145,19 @@ static int load(struct sconn *c, const struct registry_kind *k, int64_t id, int6
 	return rc;
 }
 
-static int write_op(const struct ctx *x, const struct registry_kind *k, int64_t id,
-                    const void *patch, uint64_t present, int64_t if_rev, bool del,
+/* Update (or delete) in the caller's transaction `outer`, or in one of its own. */
+static int write_op(const struct ctx *x, const struct registry_kind *k, struct store_tx *outer,
+                    int64_t id, const void *patch, uint64_t present, int64_t if_rev, bool del,
                     struct zw_err *err)
 {
 	if (authz_scope(x->by, k->write) == SCOPE_NONE)
 		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
 	void *cur = calloc(1, k->sc->size), *old = calloc(1, k->sc->size);
-	struct store_tx *tx = NULL;
+	struct store_tx *tx = outer;
 	json_t *before = NULL, *after = NULL;
-	int rc = cur && old ? store_begin(x->st, &tx, err) : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	int rc = !cur || !old ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
+	         : outer      ? 0
+	                      : store_begin(x->st, &tx, err);
 	struct sconn *c = tx ? store_tx_conn(tx) : NULL;
 	if (!rc)
 		rc = load(c, k, id, if_rev, cur, err);
@@ -215,7 +218,7 @@ static int write_op(const struct ctx *x, const struct registry_kind *k, int64_t 
 		rec_free(k->sc, old);
 	free(cur);
 	free(old);
-	if (!tx)
+	if (!tx || outer)
 		return rc;
 	if (rc) {
 		store_rollback(tx);
@@ -227,13 +230,25 @@ static int write_op(const struct ctx *x, const struct registry_kind *k, int64_t 
 int registry_update(const struct ctx *x, const struct registry_kind *k, int64_t id,
                     const void *patch, uint64_t present, int64_t if_rev, struct zw_err *err)
 {
-	return write_op(x, k, id, patch, present, if_rev, false, err);
+	return write_op(x, k, NULL, id, patch, present, if_rev, false, err);
+}
+
+int registry_update_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
+                       int64_t id, const void *patch, uint64_t present, struct zw_err *err)
+{
+	return write_op(x, k, tx, id, patch, present, 0, false, err);
+}
+
+int registry_delete_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
+                       int64_t id, struct zw_err *err)
+{
+	return write_op(x, k, tx, id, NULL, 0, 0, true, err);
 }
 
 int registry_delete(const struct ctx *x, const struct registry_kind *k, int64_t id, int64_t if_rev,
                     struct zw_err *err)
 {
-	return write_op(x, k, id, NULL, 0, if_rev, true, err);
+	return write_op(x, k, NULL, id, NULL, 0, if_rev, true, err);
 }
 
 int registry_get(const struct ctx *x, const struct registry_kind *k, int64_t id, void *rec,

@@ -42,6 +42,11 @@ int registry_update(const struct ctx *x, const struct registry_kind *k, int64_t 
                     const void *patch, uint64_t present, int64_t if_rev, struct zw_err *err);
 int registry_delete(const struct ctx *x, const struct registry_kind *k, int64_t id, int64_t if_rev,
                     struct zw_err *err);
+/* The same inside the caller's transaction (an application's step). */
+int registry_update_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
+                       int64_t id, const void *patch, uint64_t present, struct zw_err *err);
+int registry_delete_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
+                       int64_t id, struct zw_err *err);
 /* Read one object the principal may see (404 otherwise). */
 int registry_get(const struct ctx *x, const struct registry_kind *k, int64_t id, void *rec,
                  struct zw_err *err);

@@ -477,6 +477,14 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 	return rc;
 }
 
+int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *status,
+                       const char *clause, const char *reason, struct zw_err *err)
+{
+	struct unit_op op = {
+	    .x = x, .id = id, .status = status, .clause = clause, .reason = reason, .err = err};
+	return do_unit_status(tx, &op);
+}
+
 int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
                     const char *reason, int64_t if_rev, struct zw_err *err)
 {

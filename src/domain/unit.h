@@ -74,6 +74,10 @@ int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint6
                 int64_t if_rev, struct zw_err *err);
 int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
                     const char *reason, int64_t if_rev, struct zw_err *err);
+/* The same inside the caller's transaction, authorised by the caller (an application's step);
+ * status is a status name. */
+int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *status,
+                       const char *clause, const char *reason, struct zw_err *err);
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err);
 int unit_list(struct store *st, const struct list_query *q, struct buf *out, struct list_page *page,
               struct zw_err *err);

@@ -56,7 +56,11 @@ enum role {
 	X(ASSET_WRITE)                                                                             \
 	X(CALENDAR_WRITE)                                                                          \
 	X(DEADLINE_READ)                                                                           \
-	X(DEADLINE_WRITE)
+	X(DEADLINE_WRITE)                                                                          \
+	X(APPLICATION_READ)                                                                        \
+	X(APPLICATION_SUBMIT)                                                                      \
+	X(APPLICATION_REVIEW)                                                                      \
+	X(APPLICATION_IMPLEMENT)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

@@ -576,6 +576,14 @@ const struct deadline_rule *profile_deadline(const struct profile *p, const char
 	return NULL;
 }
 
+const struct workflow_rule *profile_workflow(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; i < p->nworkflows; i++)
+		if (strcmp(p->workflows[i].key, key) == 0)
+			return &p->workflows[i];
+	return NULL;
+}
+
 const struct agreement_kind *profile_agreement(const struct profile *p, const char *key)
 {
 	for (size_t i = 0; i < p->nagreements; i++)

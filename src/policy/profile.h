@@ -107,6 +107,7 @@ extern const char *const profile_shipped[]; /* NULL-terminated */
 
 const struct clause *profile_clause(const struct profile *p, const char *id);
 const struct deadline_rule *profile_deadline(const struct profile *p, const char *key);
+const struct workflow_rule *profile_workflow(const struct profile *p, const char *key);
 const struct agreement_kind *profile_agreement(const struct profile *p, const char *key);
 /* The clause a unit's change to status code rests on, or NULL. */
 const char *profile_unit_status_clause(const struct profile *p, const char *code);

@@ -12,17 +12,19 @@ void outbox_row_free(struct outbox_row *o)
 	free(o->subject_type);
 	free(o->clause);
 	free(o->payload);
+	free(o->roles);
 	memset(o, 0, sizeof(*o));
 }
 
-#define OUTBOX_COLS "id, kind, subject_type, subject_id, unit_id, clause, payload, created_at"
+#define OUTBOX_COLS                                                                                \
+	"id, kind, subject_type, subject_id, unit_id, clause, payload, created_at, roles"
 
 /* Rows of a SELECT OUTBOX_COLS[, attempts] statement; gives the statement back. */
 static int read_rows(struct sconn *c, sqlite3_stmt *s, struct outbox_row *rows, size_t max,
                      size_t *n, struct zw_err *err)
 {
 	int rc;
-	bool attempts = sqlite3_column_count(s) > 8;
+	bool attempts = sqlite3_column_count(s) > 9;
 	*n = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
 		struct outbox_row *o = &rows[(*n)++];
@@ -34,7 +36,8 @@ static int read_rows(struct sconn *c, sqlite3_stmt *s, struct outbox_row *rows, 
 		o->clause = sq_dup(s, 5);
 		o->payload = sq_dup(s, 6);
 		o->created_at = sqlite3_column_int64(s, 7);
-		o->attempts = attempts ? sqlite3_column_int64(s, 8) : 0;
+		o->roles = sq_dup(s, 8);
+		o->attempts = attempts ? sqlite3_column_int64(s, 9) : 0;
 	}
 	sq_done(c, s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "outbox");
@@ -60,7 +63,8 @@ int store_inbox_fanout(struct sconn *c, const struct outbox_row *o, const char *
 	    "clause,"
 	    " subject_type, subject_id, unit_id)"
 	    " SELECT id, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM users WHERE disabled = 0 AND"
-	    " (role = 'manager' OR (role = 'unit_admin' AND unit_id = ?9))",
+	    " (role = 'manager' OR (role = 'unit_admin' AND unit_id = ?9)"
+	    "  OR instr(',' || ?10 || ',', ',' || role || ',') > 0)",
 	    err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -73,6 +77,7 @@ int store_inbox_fanout(struct sconn *c, const struct outbox_row *o, const char *
 	sq_text(s, 7, o->subject_type);
 	sqlite3_bind_int64(s, 8, o->subject_id);
 	sq_id(s, 9, o->unit_id);
+	sq_text(s, 10, o->roles ? o->roles : "");
 	int rc = sq_exec_stmt(c, s, err);
 	if (rc)
 		return rc;
@@ -231,5 +236,29 @@ int store_outbox_result(struct sconn *c, enum outbox_channel ch, int64_t id, con
 	sqlite3_bind_int64(s, 4, next_at);
 	sq_text(s, 5, error);
 	sqlite3_bind_int64(s, 6, now);
+	return sq_exec_stmt(c, s, err);
+}
+
+int store_outbox_event(struct sconn *c, const char *kind, const char *subject_type,
+                       int64_t subject_id, int64_t unit_id, const char *clause, const char *payload,
+                       const char *roles, int64_t now, struct zw_err *err)
+{
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "INSERT INTO outbox (created_at, kind, subject_type, subject_id,"
+	               " unit_id, clause, payload, next_attempt_at, roles)"
+	               " VALUES (?,?,?,?,?,?,?,?,?)",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, now);
+	sq_text(s, 2, kind);
+	sq_text(s, 3, subject_type);
+	sqlite3_bind_int64(s, 4, subject_id);
+	sq_id(s, 5, unit_id);
+	sq_text(s, 6, clause);
+	sq_text(s, 7, payload);
+	sqlite3_bind_int64(s, 8, now);
+	sq_text(s, 9, roles ? roles : "");
 	return sq_exec_stmt(c, s, err);
 }

@@ -10,6 +10,7 @@
 #include "store/registry.h"
 #include "domain/workdays.h"
 #include "domain/deadline.h"
+#include "domain/notify.h"
 
 int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, const char *to,
                            const char *clause, const char *reason, const char *actor, int64_t at,
@@ -266,21 +267,6 @@ int store_deadline_ids(struct sconn *c, const char *where, int64_t arg, int64_t 
 int store_outbox_add(struct sconn *c, const char *kind, const struct deadline *d,
                      const char *payload, int64_t now, struct zw_err *err)
 {
-	sqlite3_stmt *s =
-	    sq_prepare(c,
-	               "INSERT INTO outbox (created_at, kind, subject_type, subject_id,"
-	               " unit_id, clause, payload, next_attempt_at)"
-	               " VALUES (?,?,?,?,?,?,?,?)",
-	               err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, now);
-	sq_text(s, 2, kind);
-	sq_text(s, 3, d->subject_type);
-	sqlite3_bind_int64(s, 4, d->subject_id);
-	sq_id(s, 5, d->unit_id);
-	sq_text(s, 6, d->clause);
-	sq_text(s, 7, payload);
-	sqlite3_bind_int64(s, 8, now);
-	return sq_exec_stmt(c, s, err);
+	return store_outbox_event(c, kind, d->subject_type, d->subject_id, d->unit_id, d->clause,
+	                          payload, "", now, err);
 }

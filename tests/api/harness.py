@@ -150,7 +150,8 @@ class Server:
     def counts(self):
         tables = ["units", "contacts", "agreements", "users", "audit", "blobs", "api_tokens",
                   "unit_status_history", "zones", "vlans", "prefixes", "prefix_quarantine", "terminals", "addresses", "carriers", "lines",
-                  "devices", "domain_names", "ports", "deadlines", "deadline_pauses", "outbox", "inbox"]
+                  "devices", "domain_names", "ports", "deadlines", "deadline_pauses", "outbox", "inbox",
+                  "applications", "application_events", "application_ports"]
         return {t: self.sql("SELECT count(*) FROM " + t)[0][0] for t in tables}
 
     def stop(self):

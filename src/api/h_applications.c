@@ -1,0 +1,96 @@
+/* Applications over HTTP: submit, list, read with their events and deadlines, move by a
+ * transition; and the approved ports as a firewall ruleset. */
+#include <string.h>
+
+#include "api/registry_api.h"
+#include "domain/application.h"
+
+static const char *const sorts[] = {"id", "updated_at", NULL};
+static const struct list_filter_def filters[] = {{"kind", "kind", LQ_EQ},
+                                                 {"status", "status", LQ_EQ},
+                                                 {"unit_id", "unit_id", LQ_EQ_INT},
+                                                 {NULL, NULL, 0}};
+static const struct reg_api applications = {&application_kind, sorts, filters};
+
+static void env_of(struct req *r, struct app_env *env)
+{
+	env->cache = r->srv->ipam;
+	env->ipam = &r->srv->ipam_cfg;
+}
+
+void h_applications_list(struct req *r)
+{
+	reg_list(r, &applications);
+}
+
+static void reply_detail(struct req *r, int status, int64_t id)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *o = NULL;
+	if (fail(r, application_detail(&x, id, &o, &err), &err))
+		return;
+	req_set_etag_rev(r, json_integer_value(json_object_get(o, "rev")));
+	reply_json(r, status, o);
+}
+
+void h_applications_create(struct req *r)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	struct app_env env;
+	env_of(r, &env);
+	int64_t id = 0;
+	int rc = application_submit(&x, &env, body, &id, &err);
+	json_decref(body);
+	if (!fail(r, rc, &err))
+		reply_detail(r, 201, id);
+}
+
+void h_application_get(struct req *r)
+{
+	reply_detail(r, 200, r->params[0]);
+}
+
+void h_application_transition(struct req *r)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	struct app_env env;
+	env_of(r, &env);
+	int64_t rev = req_if_match(r);
+	if (rev < 0) {
+		json_decref(body);
+		return;
+	}
+	if (rev && !json_object_get(body, "if_rev"))
+		json_object_set_new(body, "if_rev", json_integer(rev));
+	int rc = application_transition(&x, &env, r->params[0], body, &err);
+	json_decref(body);
+	if (!fail(r, rc, &err))
+		reply_detail(r, 200, r->params[0]);
+}
+
+void h_ports_export(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	struct buf out;
+	buf_init(&out, 64u << 20);
+	const char *format = req_query(r, "format");
+	if (!fail(r, ports_export(&x, format, &out, &err), &err))
+		reply_bytes(r, 200, "text/plain; charset=utf-8", out.p ? out.p : "", out.len,
+		            strcmp(format, "nftables") == 0 ? "zwnet-ports.nft"
+		                                            : "zwnet-ports.iptables");
+	buf_free(&out);
+}

@@ -1,0 +1,1196 @@
+#include "domain/application.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/inet.h"
+#include "core/parse.h"
+#include "domain/address.h"
+#include "domain/assets.h"
+#include "domain/audit.h"
+#include "domain/deadline.h"
+#include "domain/notify.h"
+#include "store/rec.h"
+
+/* ---- the record ---- */
+
+static const char *const kinds[] = {"access", "change", "port",           "egress", "interconnect",
+                                    "system", "lan",    "contact_refile", NULL};
+#define S_SUBMITTED    "已提交"
+#define S_REVIEWING    "审核中"
+#define S_APPROVED     "已批准"
+#define S_REJECTED     "未通过"
+#define S_IMPLEMENTING "实施中"
+#define S_COMPLETED    "已办结"
+#define S_WITHDRAWN    "已撤回"
+static const char *const statuses[] = {S_SUBMITTED,    S_REVIEWING, S_APPROVED,  S_REJECTED,
+                                       S_IMPLEMENTING, S_COMPLETED, S_WITHDRAWN, NULL};
+static const char *const status_codes[] = {"submitted",    "reviewing", "approved",  "rejected",
+                                           "implementing", "completed", "withdrawn", NULL};
+static const char *const user_types[] = {"党政机关", "事业单位", "其他", NULL};
+static const char *const change_types[] = {"移机", "拆机", "其他", NULL};
+static const char *const conclusions[] = {"符合", "基本符合", "不符合", NULL};
+static const char *const djcp_levels[] = {"第一级", "第二级", "第三级", "第四级", "第五级", NULL};
+static const char *const interconnect_types[] = {"数据交互", "整合迁移", "融合互联", NULL};
+static const char *const contact_roles[] = {"安全联系人", "网络管理员", "技术联系人",
+                                            "主要领导",   "分管领导",   NULL};
+static const char *const exposures[] = {"政务外网", "互联网", NULL};
+static const char *const protocols[] = {"tcp", "udp", NULL};
+
+#define F(n, t, fl, lbl, max) REC_F(struct application, n, t, fl, lbl, max)
+#define FE(n, fl, lbl, vals)  REC_FE(struct application, n, fl, lbl, vals)
+#define FI(n, lbl, lo, hi)                                                                         \
+	{                                                                                          \
+#n, REC_INT, 0, offsetof(struct application, n), lbl, 0, NULL, lo, hi, NULL        \
+	}
+static const struct rec_field app_fields[] = {
+    F(id, REC_ID, REC_READONLY, "编号", 0),
+    FE(kind, REC_REQUIRED | REC_FIXED, "申请类型", kinds),
+    F(unit_id, REC_ID, REC_REQUIRED | REC_FIXED, "使用单位", 0),
+    REC_FEC(struct application, status, REC_READONLY, "状态", statuses, status_codes),
+    {"step", REC_INT, REC_READONLY, offsetof(struct application, step), "审批环节", 0, NULL, 0, 9,
+     NULL},
+    F(approvals, REC_TEXT, REC_READONLY, "审批顺序", 60),
+    F(clause, REC_TEXT, REC_READONLY, "依据条款", 32),
+    FE(user_type, REC_NULLABLE, "用户类型", user_types),
+    F(user_type_other, REC_TEXT, REC_NULLABLE, "其他用户类型", 50),
+    F(address, REC_TEXT, REC_NULLABLE, "办公地址", 200),
+    F(admin_name, REC_TEXT, REC_NULLABLE, "网络管理员姓名", 30),
+    F(admin_mobile, REC_MOBILE, REC_NULLABLE, "网络管理员手机号码", 11),
+    F(tech_name, REC_TEXT, REC_NULLABLE, "技术联系人姓名", 30),
+    F(tech_mobile, REC_MOBILE, REC_NULLABLE, "技术联系人手机号码", 11),
+    FI(ip_count, "IP数量", 1, 1048576),
+    FI(bandwidth_mbps, "带宽（Mbps）", 1, 1000000),
+    F(purpose, REC_TEXT, REC_MULTILINE, "用途", 1000),
+    FE(change_type, REC_NULLABLE, "变更类型", change_types),
+    F(change_other, REC_TEXT, REC_NULLABLE, "其他变更内容", 200),
+    F(new_address, REC_TEXT, REC_NULLABLE, "移机后地址", 200),
+    F(assessment_org, REC_TEXT, REC_NULLABLE, "安全评估机构", 100),
+    F(assessment_on, REC_DATE, REC_NULLABLE, "安全评估日期", 10),
+    FE(assessment_conclusion, REC_NULLABLE, "安全评估结论", conclusions),
+    FE(djcp_level, REC_NULLABLE, "等级保护级别", djcp_levels),
+    F(djcp_filing_no, REC_TEXT, REC_NULLABLE, "等级保护备案编号", 50),
+    F(djcp_test_on, REC_DATE, REC_NULLABLE, "等级测评日期", 10),
+    F(egress_provider, REC_TEXT, REC_NULLABLE, "出口提供方", 100),
+    F(valid_until, REC_DATE, REC_NULLABLE, "有效期至", 10),
+    F(network_name, REC_TEXT, REC_NULLABLE, "业务专网名称", 100),
+    FE(interconnect_type, REC_NULLABLE, "互联方式", interconnect_types),
+    F(isolation_device, REC_TEXT, REC_NULLABLE, "隔离设备", 200),
+    F(plan, REC_TEXT, REC_MULTILINE, "融合建设（迁移）方案", 4000),
+    F(system_name, REC_TEXT, REC_NULLABLE, "信息系统名称", 100),
+    F(hosting, REC_TEXT, REC_NULLABLE, "部署资源", 200),
+    F(go_live_on, REC_DATE, REC_NULLABLE, "计划上线日期", 10),
+    F(planned_on, REC_DATE, REC_NULLABLE, "计划实施日期", 10),
+    FE(contact_role, REC_NULLABLE, "联系人角色", contact_roles),
+    F(contact_name, REC_TEXT, REC_NULLABLE, "联系人姓名", 30),
+    F(contact_mobile, REC_MOBILE, REC_NULLABLE, "联系人手机号码", 11),
+    F(changed_on, REC_DATE, REC_NULLABLE, "变更日期", 10),
+    F(review_on, REC_DATE, REC_NULLABLE, "复核日期", 10),
+    F(carrier_id, REC_ID, 0, "网络运营商", 0),
+    F(zone_id, REC_ID, 0, "分配区域", 0),
+    F(prefix_id, REC_ID, REC_READONLY, "分配的地址段", 0),
+    F(vlan_id, REC_ID, REC_READONLY, "分配的VLAN", 0),
+    F(reason, REC_TEXT, REC_READONLY, "理由", 500),
+    F(submitted_by, REC_TEXT, REC_READONLY, "申请人", 64),
+    F(decided_at, REC_TIME, REC_READONLY, "审核时间", 0),
+    F(completed_at, REC_TIME, REC_READONLY, "办结时间", 0),
+    REC_META(struct application),
+};
+#undef F
+#undef FE
+#undef FI
+const struct rec_schema application_schema = {"application", app_fields,
+                                              sizeof(app_fields) / sizeof(app_fields[0]),
+                                              sizeof(struct application)};
+
+static const struct rec_field port_fields[] = {
+    REC_F(struct app_port, id, REC_ID, REC_READONLY, "编号", 0),
+    REC_FE(struct app_port, exposure, 0, "开放范围", exposures),
+    REC_FE(struct app_port, protocol, REC_REQUIRED, "协议", protocols),
+    {"port", REC_INT, REC_REQUIRED, offsetof(struct app_port, port), "端口", 0, NULL, 1, 65535,
+     NULL},
+    REC_F(struct app_port, target_ip, REC_TEXT, REC_REQUIRED, "目标地址", 45),
+    REC_F(struct app_port, purpose, REC_TEXT, REC_REQUIRED, "用途", 200),
+};
+const struct rec_schema app_port_schema = {"application_port", port_fields,
+                                           sizeof(port_fields) / sizeof(port_fields[0]),
+                                           sizeof(struct app_port)};
+
+const struct registry_kind application_kind = {
+    .table = "applications",
+    .object = "application",
+    .label = "申请",
+    .sc = &application_schema,
+    .read = ACT_APPLICATION_READ,
+    .write = ACT_APPLICATION_SUBMIT,
+    .unit_field = "unit_id",
+};
+
+/* ---- the kinds ---- */
+
+struct kind_def {
+	const char *code, *label;
+	const char *review, *implement; /* the profile's [deadline] keys */
+	const char *fields, *required;  /* space separated */
+	bool connected;                 /* the unit must be connected (or suspended) */
+};
+
+#define CONTACTS "user_type user_type_other address admin_name admin_mobile tech_name tech_mobile "
+static const struct kind_def kdefs[] = {
+    {"access", "接入申请", "access_review", "access_implement",
+     CONTACTS "ip_count bandwidth_mbps purpose assessment_org assessment_on "
+              "assessment_conclusion djcp_level zone_id",
+     "user_type address admin_name admin_mobile tech_name tech_mobile ip_count bandwidth_mbps "
+     "purpose",
+     false},
+    {"change", "变更申请", "change_review", "change_implement",
+     CONTACTS "change_type change_other new_address ip_count bandwidth_mbps purpose", "change_type",
+     true},
+    {"port", "端口开通申请", "port_review", NULL, "purpose review_on", "purpose", true},
+    {"egress", "互联网出口特殊需求申请", "egress_review", NULL,
+     "egress_provider bandwidth_mbps address purpose valid_until", "egress_provider purpose", true},
+    {"interconnect", "业务专网互联申请", "interconnect_review", NULL,
+     "network_name interconnect_type isolation_device plan purpose",
+     "network_name interconnect_type plan", false},
+    {"system", "信息系统备案", "filing_review", NULL,
+     "system_name djcp_level djcp_filing_no djcp_test_on hosting go_live_on purpose "
+     "assessment_org assessment_on assessment_conclusion",
+     "system_name djcp_level purpose", true},
+    {"lan", "局域网升级改造备案", "filing_review", NULL, "purpose planned_on address", "purpose",
+     false},
+    {"contact_refile", "安全联系人变更备案", NULL, NULL,
+     "contact_role contact_name contact_mobile changed_on",
+     "contact_name contact_mobile changed_on", false},
+};
+#undef CONTACTS
+
+static const struct kind_def *kind_def(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof(kdefs) / sizeof(kdefs[0]); i++)
+		if (strcmp(kdefs[i].code, code) == 0)
+			return &kdefs[i];
+	return NULL;
+}
+
+const char *application_kind_label(const char *kind)
+{
+	const struct kind_def *k = kind_def(kind);
+	return k ? k->label : NULL;
+}
+
+/* Is word one of the space (or comma) separated words of list? */
+static bool in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t k = strcspn(p, " ,");
+		if (k == n && strncmp(p, word, n) == 0)
+			return true;
+		p += k;
+	}
+	return false;
+}
+
+/* The k-th word of a list into out; false when there is none. */
+static bool list_word(const char *list, int k, char *out, size_t n)
+{
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t len = strcspn(p, " ,");
+		if (!len)
+			break;
+		if (k-- == 0) {
+			snprintf(out, n, "%.*s", (int)len, p);
+			return true;
+		}
+		p += len;
+	}
+	return false;
+}
+
+static int list_count(const char *list)
+{
+	char w[32];
+	int n = 0;
+	while (list_word(list, n, w, sizeof(w)))
+		n++;
+	return n;
+}
+
+static bool blank(const char *s)
+{
+	return !s || !*s;
+}
+
+/* ---- shared steps ---- */
+
+static int load_app(struct sconn *c, int64_t id, struct application *a, struct zw_err *err)
+{
+	int rc = store_rec_get(c, "applications", &application_schema, id, NULL, 0, a, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_ENOTFOUND, NULL, "申请不存在");
+	}
+	return rc;
+}
+
+/* The outbox notice of a step: who is told beyond the managers and the unit's admins, and
+ * which deadline runs next. */
+static int notice(const struct ctx *x, struct store_tx *tx, const struct application *a,
+                  const char *action, const char *reason, const char *clause, const char *roles,
+                  int64_t deadline_id, struct zw_err *err)
+{
+	json_t *p =
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "application_id", (json_int_t)a->id, "kind",
+	              a->kind, "kind_label", application_kind_label(a->kind), "action", action,
+	              "status", a->status, "reason", reason ? reason : "");
+	int rc = 0;
+	if (!p)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	if (deadline_id) {
+		struct deadline d = {0};
+		rc = store_rec_get(store_tx_conn(tx), "deadlines", &deadline_schema, deadline_id,
+		                   NULL, 0, &d, err);
+		if (!rc) {
+			json_object_set_new(p, "rule", json_string(d.rule));
+			json_object_set_new(p, "due_at", json_integer(d.due_at));
+			if (d.due_date)
+				json_object_set_new(p, "due_date", json_string(d.due_date));
+		}
+		rec_free(&deadline_schema, &d);
+	}
+	char *payload = rc ? NULL : json_dumps(p, JSON_COMPACT);
+	json_decref(p);
+	if (!rc && !payload)
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	char kind[64];
+	snprintf(kind, sizeof(kind), "application.%s", action);
+	if (!rc)
+		rc = store_outbox_event(store_tx_conn(tx), kind, "application", a->id, a->unit_id,
+		                        clause, payload, roles, clock_now(), err);
+	free(payload);
+	(void)x;
+	return rc;
+}
+
+/* Write the application back with its event row and audit entry. */
+static int record(const struct ctx *x, struct store_tx *tx, struct application *a,
+                  const json_t *before, const char *action, const char *from, const char *reason,
+                  const char *clause, struct zw_err *err)
+{
+	struct sconn *c = store_tx_conn(tx);
+	int rc = store_rec_update(c, "applications", &application_schema, a, clock_now(), err);
+	if (!rc)
+		rc = store_app_event(c, a->id, clock_now(), action, from, a->status, a->step,
+		                     x->by->username, role_name(x->by->role), reason ? reason : "",
+		                     clause, err);
+	struct application now = {0};
+	if (!rc)
+		rc = load_app(c, a->id, &now, err);
+	json_t *after = rc ? NULL : rec_to_json(&application_schema, &now);
+	char act[48];
+	snprintf(act, sizeof(act), "application.%s", action);
+	if (!rc)
+		rc = audit_append(tx, x->by, act, "application", a->id, a->unit_id, before, after,
+		                  clause, err);
+	json_decref(after);
+	rec_free(&application_schema, &now);
+	return rc;
+}
+
+/* Meet (or cancel) the subject's open deadlines of a rule (NULL: all). */
+static int close_deadlines(const struct ctx *x, struct store_tx *tx, int64_t id, const char *rule,
+                           bool cancel, struct zw_err *err)
+{
+	int64_t ids[16];
+	size_t n = 0;
+	int rc = store_open_deadlines(store_tx_conn(tx), "application", id, rule, ids, 16, &n, err);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = cancel ? deadline_cancel_tx(x, tx, ids[i], err)
+		            : deadline_met_tx(x, tx, ids[i], err);
+	return rc;
+}
+
+/* Start the kind's rule when the profile has it; *id 0 when it does not. */
+static int start_rule(const struct ctx *x, struct store_tx *tx, const struct application *a,
+                      const char *rule, int64_t at, int64_t *id, struct zw_err *err)
+{
+	*id = 0;
+	if (!rule || !profile_deadline(x->prof, rule))
+		return 0;
+	return deadline_start_tx(x, tx, rule, "application", a->id, a->unit_id, at, id, err);
+}
+
+/* ---- submit ---- */
+
+static int check_fields(const struct kind_def *k, const struct application *a, uint64_t present,
+                        struct zw_err *err)
+{
+	const struct rec_schema *sc = &application_schema;
+	for (size_t i = 0; i < sc->nfields; i++) {
+		const struct rec_field *f = &sc->fields[i];
+		bool set = present & ((uint64_t)1 << i);
+		if (set && strcmp(f->name, "kind") && strcmp(f->name, "unit_id") &&
+		    !in_list(k->fields, f->name))
+			return zw_errf(err, ZW_EINVALID, f->name, "%s不适用于%s", f->label,
+			               k->label);
+		if (!in_list(k->required, f->name))
+			continue;
+		bool empty = !set || (f->type != REC_INT && f->type != REC_ID &&
+		                      blank(rec_get_str(sc, a, f->name)));
+		if (empty)
+			return zw_errf(err, ZW_EINVALID, f->name, "请填写%s", f->label);
+	}
+	if (a->user_type && strcmp(a->user_type, "其他") == 0 && blank(a->user_type_other))
+		return zw_errf(err, ZW_EINVALID, "user_type_other", "用户类型为“其他”时请写明类型");
+	if (a->change_type && strcmp(a->change_type, "移机") == 0 && blank(a->new_address))
+		return zw_errf(err, ZW_EINVALID, "new_address", "移机须填写移机后地址");
+	if (a->change_type && strcmp(a->change_type, "其他") == 0 && blank(a->change_other))
+		return zw_errf(err, ZW_EINVALID, "change_other",
+		               "变更类型为“其他”时请写明变更内容");
+	if (a->interconnect_type && strcmp(a->interconnect_type, "数据交互") == 0 &&
+	    blank(a->isolation_device))
+		return zw_errf(err, ZW_EINVALID, "isolation_device",
+		               "业务专网与政务外网进行数据交互须部署隔离设备，请填写隔离设备");
+	if (a->changed_on) {
+		int32_t day;
+		if (parse_date(a->changed_on, &day) == 0 && day > clock_today_cn())
+			return zw_errf(err, ZW_EINVALID, "changed_on", "变更日期不能晚于今天");
+	}
+	return 0;
+}
+
+/* The port rows of a port application, checked: each target lies in the unit's own
+ * addresses, no row twice. */
+static int parse_ports(struct sconn *c, const json_t *arr, int64_t unit_id, struct app_port **out,
+                       size_t *n, struct zw_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > 64)
+		return zw_errf(err, ZW_EINVALID, "ports", "请逐个列出申请开放的端口（1 至 64 个）");
+	size_t k = json_array_size(arr);
+	struct app_port *v = calloc(k, sizeof(*v));
+	if (!v)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	int rc = 0;
+	for (size_t i = 0; !rc && i < k; i++) {
+		uint64_t present;
+		struct zw_err e = {0};
+		char field[96];
+		rc = rec_from_json(&app_port_schema, json_array_get(arr, i), true, &v[i], &present,
+		                   &e);
+		*n = i + 1;
+		if (rc) {
+			snprintf(field, sizeof(field), "ports[%zu].%s", i, e.field);
+			rc = zw_errf(err, e.code, field, "第 %zu 个端口：%s", i + 1, e.message);
+			break;
+		}
+		if (!v[i].exposure)
+			v[i].exposure = strdup("政务外网");
+		int fam;
+		u128 ip;
+		snprintf(field, sizeof(field), "ports[%zu].target_ip", i);
+		if (inet_parse_addr(v[i].target_ip, &fam, &ip) < 0) {
+			rc = zw_errf(err, ZW_EINVALID, field, "第 %zu 个端口的目标地址不是 IP 地址",
+			             i + 1);
+			break;
+		}
+		char canon[INET_ADDR_MAX];
+		inet_format_addr(fam, ip, canon);
+		free(v[i].target_ip);
+		v[i].target_ip = strdup(canon);
+		int64_t pid = 0, owner = 0;
+		rc = store_prefix_owner(c, fam, ip, &pid, &owner, err);
+		if (!rc && owner != unit_id)
+			rc = zw_errf(err, ZW_EINVALID, field,
+			             "第 %zu 个端口的目标地址 %s 不在本单位分配的地址段内", i + 1,
+			             canon);
+		for (size_t j = 0; !rc && j < i; j++)
+			if (v[j].port == v[i].port && strcmp(v[j].protocol, v[i].protocol) == 0 &&
+			    strcmp(v[j].target_ip, v[i].target_ip) == 0)
+				rc = zw_errf(err, ZW_EINVALID, field,
+				             "第 %zu 个端口与第 %zu 个重复", i + 1, j + 1);
+	}
+	*out = v;
+	*n = k;
+	return rc;
+}
+
+void app_ports_free(struct app_port *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		rec_free(&app_port_schema, &v[i]);
+	free(v);
+}
+
+static int check_unit(const struct ctx *x, struct store_tx *tx, const struct kind_def *k,
+                      const struct application *a, struct zw_err *err)
+{
+	struct sconn *c = store_tx_conn(tx);
+	struct unit u = {0};
+	int rc = store_rec_get(c, "units", &unit_schema, a->unit_id, NULL, 0, &u, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		return zw_errf(err, ZW_EINVALID, "unit_id", "单位不存在");
+	}
+	bool gone =
+	    !rc && (strcmp(u.status, "已撤销入网资格") == 0 || strcmp(u.status, "已拆机") == 0);
+	if (rc) {
+	} else if (strcmp(a->kind, "access") == 0) {
+		if (strcmp(u.status, "已接入") == 0 || strcmp(u.status, "暂停") == 0)
+			rc = zw_errf(err, ZW_ECONFLICT, "unit_id", "单位当前为“%s”，无需接入申请",
+			             u.status);
+		else if (strcmp(u.status, "已撤销入网资格") == 0)
+			rc = zw_errf(
+			    err, ZW_ECONFLICT, "unit_id",
+			    "单位已被撤销入网资格，须经管理单位恢复为“申请中”后方可重新申请");
+		else if (strcmp(u.status, "已拆机") == 0) /* re-applying */
+			rc = unit_set_status_tx(x, tx, a->unit_id, "申请中", a->clause,
+			                        "重新申请接入", err);
+	} else if (k->connected && strcmp(u.status, "已接入") && strcmp(u.status, "暂停")) {
+		rc = zw_errf(err, ZW_ECONFLICT, "unit_id", "单位当前为“%s”，不能提交%s", u.status,
+		             k->label);
+	} else if (gone) {
+		rc = zw_errf(err, ZW_ECONFLICT, "unit_id", "单位当前为“%s”，不能提交%s", u.status,
+		             k->label);
+	}
+	unit_free(&u);
+	return rc;
+}
+
+/* TB-6: the re-filing is due 1 working day after the change; met (or late) now. */
+static int contact_deadline(const struct ctx *x, struct store_tx *tx, const struct application *a,
+                            struct zw_err *err)
+{
+	int32_t day;
+	int64_t id = 0;
+	if (!profile_deadline(x->prof, "contact_refile") || parse_date(a->changed_on, &day) < 0)
+		return 0;
+	int rc = deadline_start_tx(x, tx, "contact_refile", "application", a->id, a->unit_id,
+	                           (int64_t)day * 86400 - 8 * 3600, &id, err);
+	return rc ? rc : deadline_met_tx(x, tx, id, err);
+}
+
+/* The role(s) that act at approval step `step` of a, for notices. */
+static void step_roles(const struct application *a, int64_t step, char *out, size_t n)
+{
+	if (!list_word(a->approvals, (int)step, out, n) || strcmp(out, "manager") == 0)
+		*out = 0; /* managers hear of everything anyway */
+}
+
+int application_submit(const struct ctx *x, const struct app_env *env, const json_t *body,
+                       int64_t *id, struct zw_err *err)
+{
+	(void)env;
+	if (!json_is_object(body))
+		return zw_errf(err, ZW_EINVALID, NULL, "请求体应为 JSON 对象");
+	json_t *copy = json_copy((json_t *)body);
+	json_t *ports_json = json_incref(json_object_get(copy, "ports"));
+	json_object_del(copy, "ports");
+	struct application a = {0};
+	uint64_t present = 0;
+	int rc = rec_from_json(&application_schema, copy, true, &a, &present, err);
+	json_decref(copy);
+	const struct kind_def *k = rc ? NULL : kind_def(a.kind);
+	const struct workflow_rule *wf = k ? profile_workflow(x->prof, a.kind) : NULL;
+	if (!rc && !wf)
+		rc = zw_errf(err, ZW_ERULE, "kind", "《%s》没有规定%s，本县不受理此类申请",
+		             x->prof->title, k->label);
+	if (!rc && authz_check(x->by, ACT_APPLICATION_SUBMIT, a.unit_id, err))
+		rc = -err->code;
+	if (!rc)
+		rc = check_fields(k, &a, present, err);
+	if (!rc && ports_json && strcmp(a.kind, "port") != 0)
+		rc = zw_errf(err, ZW_EINVALID, "ports", "只有端口开通申请列出端口");
+	char clause[32] = "";
+	if (!rc) {
+		profile_first_clause(wf->clause, clause, sizeof(clause));
+		a.status = strdup(S_SUBMITTED);
+		a.approvals = strdup(wf->approvals);
+		a.clause = strdup(clause);
+		a.submitted_by = strdup(x->by->username);
+		a.reason = strdup("");
+		if (!a.status || !a.approvals || !a.clause || !a.submitted_by || !a.reason)
+			rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	}
+	struct store_tx *tx = NULL;
+	if (!rc)
+		rc = store_begin(x->st, &tx, err);
+	struct sconn *c = tx ? store_tx_conn(tx) : NULL;
+	struct app_port *ports = NULL;
+	size_t nports = 0;
+	if (!rc)
+		rc = check_unit(x, tx, k, &a, err);
+	if (!rc && strcmp(a.kind, "port") == 0)
+		rc = parse_ports(c, ports_json, a.unit_id, &ports, &nports, err);
+	if (!rc)
+		rc = registry_ref(c, "carriers", "carrier_id", "网络运营商", a.carrier_id, err);
+	if (!rc)
+		rc = registry_ref(c, "zones", "zone_id", "区域", a.zone_id, err);
+	if (!rc)
+		rc = store_rec_insert(c, "applications", &application_schema, &a, clock_now(), id,
+		                      err);
+	if (!rc)
+		a.id = *id;
+	for (size_t i = 0; !rc && i < nports; i++) {
+		ports[i].application_id = a.id;
+		rc = store_app_port_insert(c, &ports[i], err);
+	}
+	if (!rc)
+		rc = store_app_event(c, a.id, clock_now(), "submit", "", a.status, 0,
+		                     x->by->username, role_name(x->by->role), "", clause, err);
+	struct application now = {0};
+	if (!rc)
+		rc = load_app(c, a.id, &now, err);
+	if (!rc) {
+		json_t *after = rec_to_json(&application_schema, &now);
+		rc = audit_append(tx, x->by, "application.submit", "application", a.id, a.unit_id,
+		                  NULL, after, clause, err);
+		json_decref(after);
+	}
+	int64_t review = 0;
+	if (!rc)
+		rc = start_rule(x, tx, &a, k->review, clock_now(), &review, err);
+	if (!rc && strcmp(a.kind, "contact_refile") == 0)
+		rc = contact_deadline(x, tx, &a, err);
+	char roles[32];
+	step_roles(&a, 0, roles, sizeof(roles));
+	if (!rc)
+		rc = notice(x, tx, &now, "submit", NULL, clause, roles, review, err);
+	if (tx) {
+		if (rc)
+			store_rollback(tx);
+		else
+			rc = store_commit(tx, err);
+	}
+	rec_free(&application_schema, &now);
+	rec_free(&application_schema, &a);
+	app_ports_free(ports, nports);
+	json_decref(ports_json);
+	return rc;
+}
+
+/* ---- transitions ---- */
+
+struct tr {
+	char *action, *reason, *review_on;
+	int64_t zone_id, parent_id, vid, carrier_id, if_rev;
+	bool allocate;
+};
+static const char *const actions[] = {"review", "approve",  "reject",  "withdraw", "pause",
+                                      "resume", "complete", "go_live", NULL};
+#define T(n, t, fl, lbl, max) REC_F(struct tr, n, t, fl, lbl, max)
+static const struct rec_field tr_fields[] = {
+    REC_FE(struct tr, action, REC_REQUIRED, "操作", actions),
+    T(reason, REC_TEXT, REC_MULTILINE, "理由", 500),
+    T(review_on, REC_DATE, 0, "复核日期", 10),
+    T(zone_id, REC_ID, 0, "分配区域", 0),
+    T(parent_id, REC_ID, 0, "上级地址段", 0),
+    {"vid", REC_INT, 0, offsetof(struct tr, vid), "VLAN 号", 0, NULL, 1, 4094, NULL},
+    T(carrier_id, REC_ID, 0, "网络运营商", 0),
+    {"if_rev", REC_INT, 0, offsetof(struct tr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
+    T(allocate, REC_BOOL, 0, "分配地址", 0),
+};
+#undef T
+static const struct rec_schema tr_schema = {
+    "transition", tr_fields, sizeof(tr_fields) / sizeof(tr_fields[0]), sizeof(struct tr)};
+
+struct step {
+	const struct ctx *x;
+	const struct ctx *fx; /* the step's effects on the registry: authorised by the workflow */
+	const struct app_env *env;
+	struct store_tx *tx;
+	struct sconn *c;
+	struct application *a;
+	const struct kind_def *k;
+	const struct workflow_rule *wf;
+	struct tr *t;
+	const char *clause; /* what the step cites */
+	char roles[48];     /* who else is told */
+	int64_t next;       /* the deadline that runs next, for the notice */
+	struct zw_err *err;
+};
+
+static int set_status(struct application *a, const char *s, struct zw_err *err)
+{
+	free(a->status);
+	a->status = strdup(s);
+	return a->status ? 0 : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+}
+
+static int need_status(const struct step *s, const char *one, const char *two)
+{
+	const char *st = s->a->status;
+	if (strcmp(st, one) == 0 || (two && strcmp(st, two) == 0))
+		return 0;
+	return zw_errf(s->err, ZW_ECONFLICT, "action", "申请当前为“%s”，不能执行此操作", st);
+}
+
+/* The principal must be the approver of the current step (MY-4: the authority first). */
+static int need_approver(const struct step *s)
+{
+	char who[32];
+	if (!list_word(s->a->approvals, (int)s->a->step, who, sizeof(who)))
+		return zw_errf(s->err, ZW_EINTERNAL, NULL, "审批环节数据错误");
+	if (s->x->by->role == ROLE_SYSTEM || strcmp(role_name(s->x->by->role), who) == 0)
+		return 0;
+	const char *org = profile_org_name(s->x->prof, who);
+	return zw_err_clause(s->err, ZW_EFORBIDDEN, "action", s->a->clause,
+	                     "当前审批环节应由%s办理（依据%s）", org ? org : who, s->a->clause);
+}
+
+static int need_reason(const struct step *s, const char *what)
+{
+	if (blank(s->t->reason))
+		return zw_errf(s->err, ZW_EINVALID, "reason", "%s须说明理由", what);
+	return 0;
+}
+
+/* SS-10: before connecting, a security assessment; SS-15: a system is assessed before it is
+ * filed. */
+static int need_assessment(const struct step *s)
+{
+	const struct application *a = s->a;
+	if (!s->wf->assessment_required)
+		return 0;
+	if (blank(a->assessment_on) || blank(a->assessment_org) || blank(a->assessment_conclusion))
+		return zw_err_clause(s->err, ZW_ERULE, "assessment_on", s->a->clause,
+		                     "依据%s，%s须先完成安全评估（评估机构、日期、结论）",
+		                     s->a->clause, s->k->label);
+	if (strcmp(a->assessment_conclusion, "不符合") == 0)
+		return zw_err_clause(s->err, ZW_ERULE, "assessment_conclusion", s->a->clause,
+		                     "依据%s，安全评估结论为“不符合”，不能批准", s->a->clause);
+	return 0;
+}
+
+/* An access approval: the unit's VLAN and subnet, in the approval's transaction. */
+static int allocate(struct step *s)
+{
+	struct application *a = s->a;
+	int64_t zone = s->t->zone_id ? s->t->zone_id : a->zone_id;
+	if (!zone && !s->t->parent_id)
+		return zw_errf(s->err, ZW_EINVALID, "zone_id",
+		               "请指定分配地址的区域（zone_id）或上级地址段（parent_id）");
+	struct unit u = {0};
+	int rc = store_rec_get(s->c, "units", &unit_schema, a->unit_id, NULL, 0, &u, s->err);
+	int64_t vid = s->t->vid;
+	if (!rc && !vid) {
+		rc = store_free_vid(s->c, 100, &vid, s->err);
+		if (!rc && !vid)
+			rc = zw_errf(s->err, ZW_ECONFLICT, "vid", "VLAN 号已用完");
+	}
+	struct vlan v = {.vid = vid, .zone_id = zone, .unit_id = a->unit_id};
+	if (!rc) {
+		v.name = strdup(u.short_name && *u.short_name ? u.short_name : u.name);
+		v.description = strdup("接入申请批准时分配");
+		rc = registry_create_tx(s->fx, &vlan_kind, s->tx, &v, &a->vlan_id, s->err);
+	}
+	if (!rc) {
+		char desc[300];
+		snprintf(desc, sizeof(desc), "%s（接入申请 %lld）", u.name, (long long)a->id);
+		struct alloc_req r = {.unit_id = a->unit_id,
+		                      .hosts = a->ip_count,
+		                      .vlan_id = a->vlan_id,
+		                      .description = desc};
+		rc = prefix_allocate_tx(s->fx, s->env->cache, s->tx, s->t->parent_id, zone, &r,
+		                        &a->prefix_id, s->err);
+	}
+	rec_free(&vlan_schema, &v);
+	unit_free(&u);
+	return rc;
+}
+
+/* An approved port application enters the ports register. */
+static int register_ports(struct step *s)
+{
+	struct app_port *v = NULL;
+	size_t n = 0;
+	const char *review = !blank(s->t->review_on)   ? s->t->review_on
+	                     : !blank(s->a->review_on) ? s->a->review_on
+	                                               : NULL;
+	int rc = store_app_ports(s->c, s->a->id, &v, &n, s->err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		char note[64];
+		snprintf(note, sizeof(note), "端口开通申请 %lld 批准", (long long)s->a->id);
+		struct port p = {.unit_id = s->a->unit_id,
+		                 .port = v[i].port,
+		                 .protocol = v[i].protocol,
+		                 .target_ip = v[i].target_ip,
+		                 .purpose = v[i].purpose,
+		                 .note = note,
+		                 .exposure = v[i].exposure,
+		                 .application_id = s->a->id,
+		                 .review_on = (char *)review};
+		int64_t pid;
+		rc = registry_create_tx(s->fx, &port_kind, s->tx, &p, &pid, s->err);
+		if (rc == -ZW_ECONFLICT) {
+			zw_err_clear(s->err);
+			rc = zw_errf(s->err, ZW_ECONFLICT, "ports", "%s %s/%lld 已在开放端口登记中",
+			             v[i].target_ip, v[i].protocol, (long long)v[i].port);
+		}
+	}
+	app_ports_free(v, n);
+	return rc;
+}
+
+/* TB-6: an approved re-filing becomes the unit's contact of that role (the first one of the
+ * role is replaced, or one is added). */
+static int refile_contact(struct step *s)
+{
+	const struct application *a = s->a;
+	const char *role = blank(a->contact_role) ? "安全联系人" : a->contact_role;
+	int64_t cid = 0;
+	struct contact ct = {0};
+	json_t *before = NULL, *after = NULL;
+	int rc = store_contact_of_role(s->c, a->unit_id, role, &cid, s->err);
+	if (!rc && cid) {
+		rc = store_rec_get(s->c, "contacts", &contact_schema, cid, NULL, 0, &ct, s->err);
+		before = rc ? NULL : rec_to_json(&contact_schema, &ct);
+	} else if (!rc) {
+		ct.unit_id = a->unit_id;
+		ct.role = strdup(role);
+		ct.post = strdup("");
+		ct.email = strdup("");
+	}
+	if (!rc) {
+		free(ct.name);
+		free(ct.mobile);
+		ct.name = strdup(a->contact_name);
+		ct.mobile = strdup(a->contact_mobile);
+		rc = cid ? store_rec_update(s->c, "contacts", &contact_schema, &ct, clock_now(),
+		                            s->err)
+		         : store_rec_insert(s->c, "contacts", &contact_schema, &ct, clock_now(),
+		                            &cid, s->err);
+	}
+	if (!rc) {
+		rec_free(&contact_schema, &ct);
+		memset(&ct, 0, sizeof(ct));
+		rc = store_rec_get(s->c, "contacts", &contact_schema, cid, NULL, 0, &ct, s->err);
+	}
+	if (!rc) {
+		after = rec_to_json(&contact_schema, &ct);
+		rc = audit_append(s->tx, s->x->by, "contact.refile", "contact", cid, a->unit_id,
+		                  before, after, a->clause, s->err);
+	}
+	json_decref(before);
+	json_decref(after);
+	rec_free(&contact_schema, &ct);
+	return rc;
+}
+
+static int approve(struct step *s)
+{
+	struct application *a = s->a;
+	int rc = need_status(s, S_SUBMITTED, S_REVIEWING);
+	if (!rc)
+		rc = need_approver(s);
+	if (!rc)
+		rc = need_assessment(s);
+	if (rc)
+		return rc;
+	if (a->step + 1 < list_count(a->approvals)) { /* MY-4: on to the next approver */
+		a->step++;
+		step_roles(a, a->step, s->roles, sizeof(s->roles));
+		return set_status(a, S_REVIEWING, s->err);
+	}
+	a->decided_at = clock_now();
+	rc = close_deadlines(s->x, s->tx, a->id, NULL, false, s->err);
+	if (!rc && s->t->carrier_id) {
+		rc = registry_ref(s->c, "carriers", "carrier_id", "网络运营商", s->t->carrier_id,
+		                  s->err);
+		a->carrier_id = s->t->carrier_id;
+	}
+	if (!rc && strcmp(a->kind, "access") == 0 && s->t->allocate)
+		rc = allocate(s);
+	if (!rc && strcmp(a->kind, "port") == 0) {
+		rc = register_ports(s);
+		if (!rc && s->t->review_on) {
+			free(a->review_on);
+			a->review_on = strdup(s->t->review_on);
+		}
+	}
+	if (!rc && strcmp(a->kind, "contact_refile") == 0)
+		rc = refile_contact(s);
+	if (rc)
+		return rc;
+	if (s->k->implement) {
+		snprintf(s->roles, sizeof(s->roles), "carrier,operator");
+		rc = start_rule(s->x, s->tx, a, s->k->implement, clock_now(), &s->next, s->err);
+		return rc ? rc : set_status(a, S_IMPLEMENTING, s->err);
+	}
+	return set_status(a, S_APPROVED, s->err);
+}
+
+/* 拆机: the unit's host addresses, subnets (quarantined) and VLANs go back to the plan; its
+ * lines are marked 已拆除 (TB-15: lines no longer used are reported). */
+static int dismantle(struct step *s)
+{
+	int64_t ids[512];
+	size_t n = 0;
+	int64_t unit = s->a->unit_id;
+	int rc = store_unit_rows(s->c, "addresses", unit, ids, 512, &n, s->err);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = registry_delete_tx(s->fx, &address_kind, s->tx, ids[i], s->err);
+	if (!rc)
+		rc = store_unit_rows(s->c, "prefixes", unit, ids, 512, &n, s->err);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = prefix_release_tx(s->fx, s->env->cache, s->tx, s->env->ipam, ids[i], s->err);
+	if (!rc)
+		rc = store_unit_rows(s->c, "vlans", unit, ids, 512, &n, s->err);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = registry_delete_tx(s->fx, &vlan_kind, s->tx, ids[i], s->err);
+	if (!rc)
+		rc = store_unit_rows(s->c, "lines", unit, ids, 512, &n, s->err);
+	struct line gone = {.status = (char *)"已拆除"};
+	uint64_t bit = (uint64_t)1 << rec_index(&line_schema, "status");
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = registry_update_tx(s->fx, &line_kind, s->tx, ids[i], &gone, bit, s->err);
+	if (!rc)
+		rc = unit_set_status_tx(s->x, s->tx, unit, "已拆机", s->a->clause, "变更申请：拆机",
+		                        s->err);
+	return rc;
+}
+
+/* 移机: the unit's office address becomes the new one. */
+static int move_unit(struct step *s)
+{
+	struct unit u = {0};
+	int rc = store_rec_get(s->c, "units", &unit_schema, s->a->unit_id, NULL, 0, &u, s->err);
+	json_t *before = rc ? NULL : unit_json(&u), *after = NULL;
+	if (!rc) {
+		free(u.address);
+		u.address = strdup(s->a->new_address);
+		rc = store_rec_update(s->c, "units", &unit_schema, &u, clock_now(), s->err);
+	}
+	if (!rc) {
+		unit_free(&u);
+		rc = store_rec_get(s->c, "units", &unit_schema, s->a->unit_id, NULL, 0, &u, s->err);
+	}
+	if (!rc) {
+		after = unit_json(&u);
+		rc = audit_append(s->tx, s->x->by, "unit.move", "unit", u.id, u.id, before, after,
+		                  s->a->clause, s->err);
+	}
+	json_decref(before);
+	json_decref(after);
+	unit_free(&u);
+	return rc;
+}
+
+static int complete(struct step *s)
+{
+	struct application *a = s->a;
+	int rc = need_status(s, S_IMPLEMENTING, NULL);
+	if (!rc && authz_check(s->x->by, ACT_APPLICATION_IMPLEMENT, a->unit_id, s->err))
+		rc = -s->err->code;
+	if (!rc)
+		rc = close_deadlines(s->x, s->tx, a->id, NULL, false, s->err);
+	if (!rc && strcmp(a->kind, "access") == 0)
+		rc = unit_set_status_tx(s->x, s->tx, a->unit_id, "已接入", NULL, "接入申请实施完成",
+		                        s->err);
+	if (!rc && strcmp(a->kind, "change") == 0) {
+		if (strcmp(a->change_type, "拆机") == 0)
+			rc = dismantle(s);
+		else if (strcmp(a->change_type, "移机") == 0)
+			rc = move_unit(s);
+	}
+	a->completed_at = clock_now();
+	return rc ? rc : set_status(a, S_COMPLETED, s->err);
+}
+
+/* MY-7, SS-15: a filed system goes live only once graded, tested and filed. */
+static int go_live(struct step *s)
+{
+	struct application *a = s->a;
+	int rc = strcmp(a->kind, "system")
+	             ? zw_errf(s->err, ZW_EINVALID, "action", "只有信息系统备案有上线操作")
+	             : need_status(s, S_APPROVED, NULL);
+	if (!rc && authz_check(s->x->by, ACT_APPLICATION_SUBMIT, a->unit_id, s->err))
+		rc = -s->err->code;
+	if (!rc && s->wf->assessment_required &&
+	    (blank(a->djcp_filing_no) || blank(a->djcp_test_on)))
+		rc =
+		    zw_err_clause(s->err, ZW_ERULE, "djcp_filing_no", a->clause,
+		                  "依据%s，信息系统上线前须完成等级保护定级、测评和备案（备案编号、"
+		                  "测评日期）",
+		                  a->clause);
+	a->completed_at = clock_now();
+	return rc ? rc : set_status(a, S_COMPLETED, s->err);
+}
+
+static int pause_resume(struct step *s, bool pause)
+{
+	int rc = need_status(s, S_IMPLEMENTING, NULL);
+	if (!rc && authz_check(s->x->by, ACT_APPLICATION_IMPLEMENT, s->a->unit_id, s->err))
+		rc = -s->err->code;
+	if (!rc && pause)
+		rc = need_reason(s, "暂停实施");
+	int64_t ids[4];
+	size_t n = 0;
+	if (!rc)
+		rc = store_open_deadlines(s->c, "application", s->a->id, s->k->implement, ids, 4,
+		                          &n, s->err);
+	if (!rc && !n)
+		rc = zw_errf(s->err, ZW_ECONFLICT, "action", "没有计时中的实施期限");
+	if (!rc) {
+		s->next = ids[0];
+		rc = pause ? deadline_pause_tx(s->x, s->tx, ids[0], s->t->reason, s->err)
+		           : deadline_resume_tx(s->x, s->tx, ids[0], s->err);
+	}
+	return rc;
+}
+
+static int run_step(struct step *s)
+{
+	const char *act = s->t->action;
+	struct application *a = s->a;
+	int rc;
+	if (strcmp(act, "approve") == 0)
+		return approve(s);
+	if (strcmp(act, "complete") == 0)
+		return complete(s);
+	if (strcmp(act, "go_live") == 0)
+		return go_live(s);
+	if (strcmp(act, "pause") == 0 || strcmp(act, "resume") == 0)
+		return pause_resume(s, strcmp(act, "pause") == 0);
+	if (strcmp(act, "review") == 0) {
+		rc = need_status(s, S_SUBMITTED, NULL);
+		if (!rc)
+			rc = need_approver(s);
+		return rc ? rc : set_status(a, S_REVIEWING, s->err);
+	}
+	if (strcmp(act, "reject") == 0) {
+		rc = need_status(s, S_SUBMITTED, S_REVIEWING);
+		if (!rc)
+			rc = need_approver(s);
+		if (!rc)
+			rc = need_reason(s, "审核不通过");
+		if (!rc)
+			rc = close_deadlines(s->x, s->tx, a->id, NULL, false, s->err);
+		a->decided_at = clock_now();
+		return rc ? rc : set_status(a, S_REJECTED, s->err);
+	}
+	/* withdraw */
+	rc = need_status(s, S_SUBMITTED, S_REVIEWING);
+	if (!rc && authz_check(s->x->by, ACT_APPLICATION_SUBMIT, a->unit_id, s->err))
+		rc = -s->err->code;
+	if (!rc)
+		rc = close_deadlines(s->x, s->tx, a->id, NULL, true, s->err);
+	return rc ? rc : set_status(a, S_WITHDRAWN, s->err);
+}
+
+int application_transition(const struct ctx *x, const struct app_env *env, int64_t id,
+                           const json_t *body, struct zw_err *err)
+{
+	struct tr t = {0};
+	uint64_t present = 0;
+	int rc = rec_from_json(&tr_schema, body, true, &t, &present, err);
+	if (!rc && !(present & ((uint64_t)1 << rec_index(&tr_schema, "allocate"))))
+		t.allocate = true;
+	if (!rc && t.reason && !utf8_valid(t.reason, strlen(t.reason), true))
+		rc = zw_errf(err, ZW_EINVALID, "reason", "理由含非法字符");
+	struct store_tx *tx = NULL;
+	if (!rc)
+		rc = store_begin(x->st, &tx, err);
+	struct application a = {0};
+	struct principal wf_by = *x->by;
+	wf_by.role = ROLE_SYSTEM;
+	struct ctx fx = *x;
+	fx.by = &wf_by;
+	struct step s = {.x = x, .fx = &fx, .env = env, .tx = tx, .a = &a, .t = &t, .err = err};
+	json_t *before = NULL;
+	char *from = NULL;
+	if (!rc) {
+		s.c = store_tx_conn(tx);
+		rc = load_app(s.c, id, &a, err);
+	}
+	if (!rc && authz_check(x->by, ACT_APPLICATION_READ, a.unit_id, err))
+		rc = -err->code;
+	if (!rc && t.if_rev && t.if_rev != a.rev)
+		rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
+	if (!rc) {
+		s.k = kind_def(a.kind);
+		s.wf = profile_workflow(x->prof, a.kind);
+		if (!s.k || !s.wf)
+			rc = zw_errf(err, ZW_ERULE, "kind", "《%s》没有规定此类申请",
+			             x->prof->title);
+	}
+	if (!rc) {
+		before = rec_to_json(&application_schema, &a);
+		from = strdup(a.status);
+		s.clause = a.clause;
+		rc = run_step(&s);
+	}
+	if (!rc && strcmp(t.action, "reject") == 0) {
+		free(a.reason);
+		a.reason = strdup(t.reason);
+	}
+	if (!rc)
+		rc = record(x, tx, &a, before, t.action, from, t.reason, s.clause, err);
+	if (!rc)
+		rc = notice(x, tx, &a, t.action, t.reason, s.clause, s.roles, s.next, err);
+	if (tx) {
+		if (rc)
+			store_rollback(tx);
+		else
+			rc = store_commit(tx, err);
+	}
+	json_decref(before);
+	free(from);
+	rec_free(&application_schema, &a);
+	rec_free(&tr_schema, &t);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err)
+{
+	struct application a = {0};
+	int rc = registry_get(x, &application_kind, id, &a, err);
+	if (rc) {
+		rec_free(&application_schema, &a);
+		return rc;
+	}
+	struct sconn *c = store_read(x->st, err);
+	if (!c) {
+		rec_free(&application_schema, &a);
+		return -err->code;
+	}
+	json_t *o = rec_to_json(&application_schema, &a);
+	json_object_set_new(o, "kind_label", json_string(application_kind_label(a.kind)));
+	json_t *ports = json_array(), *events = json_array(), *deadlines = json_array();
+	struct app_port *v = NULL;
+	size_t n = 0;
+	rc = store_app_ports(c, id, &v, &n, err);
+	for (size_t i = 0; !rc && i < n; i++)
+		json_array_append_new(ports, rec_to_json(&app_port_schema, &v[i]));
+	app_ports_free(v, n);
+	if (!rc)
+		rc = store_app_events(c, id, events, err);
+	if (!rc)
+		rc = store_subject_deadlines(c, "application", id, deadlines, err);
+	json_object_set_new(o, "ports", ports);
+	json_object_set_new(o, "events", events);
+	json_object_set_new(o, "deadlines", deadlines);
+	char who[32];
+	if (!rc && (strcmp(a.status, S_SUBMITTED) == 0 || strcmp(a.status, S_REVIEWING) == 0) &&
+	    list_word(a.approvals, (int)a.step, who, sizeof(who))) {
+		const char *org = profile_org_name(x->prof, who);
+		json_object_set_new(o, "awaiting",
+		                    json_pack("{s:s, s:s}", "role", who, "name", org ? org : who));
+	}
+	rec_free(&application_schema, &a);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+/* ---- the ports register as a firewall ruleset ---- */
+
+struct fw {
+	struct buf *b;
+	bool nft;
+	const char *exposure;
+	int rows;
+};
+
+/* A comment that stays inside double quotes on one line: quotes, backslashes and line breaks
+ * become spaces, and it is cut at a character boundary to at most n - 1 bytes. */
+static void comment_safe(const char *in, char *out, size_t n)
+{
+	size_t k = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p;) {
+		size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+		if (k + len + 1 > n)
+			break;
+		for (size_t i = 0; i < len && p[i]; i++)
+			out[k++] = (p[i] == '"' || p[i] == '\\' || p[i] < 0x20) ? ' ' : (char)p[i];
+		p += len;
+	}
+	out[k] = 0;
+}
+
+static int fw_row(const struct app_port *p, int64_t unit_id, const char *unit,
+                  const char *review_on, void *ctx)
+{
+	struct fw *f = ctx;
+	if (strcmp(p->exposure, f->exposure) != 0)
+		return 0;
+	char note[120], raw[600];
+	snprintf(raw, sizeof(raw), "%s %s%s%s", unit, p->purpose, review_on ? " 复核 " : "",
+	         review_on ? review_on : "");
+	comment_safe(raw, note, sizeof(note));
+	bool v6 = strchr(p->target_ip, ':') != NULL;
+	f->rows++;
+	(void)unit_id;
+	if (f->nft)
+		return buf_printf(f->b, "\t\t%s daddr %s %s dport %lld accept comment \"%s\"\n",
+		                  v6 ? "ip6" : "ip", p->target_ip, p->protocol, (long long)p->port,
+		                  note);
+	if (v6)
+		return 0; /* iptables-restore carries IPv4; IPv6 goes to ip6tables (not exported) */
+	return buf_printf(f->b,
+	                  "-A %s -d %s/32 -p %s -m %s --dport %lld -m comment --comment \"%s\" -j "
+	                  "ACCEPT\n",
+	                  strcmp(f->exposure, "互联网") == 0 ? "ZWNET_INTERNET" : "ZWNET_EXTRANET",
+	                  p->target_ip, p->protocol, p->protocol, (long long)p->port, note);
+}
+
+int ports_export(const struct ctx *x, const char *format, struct buf *out, struct zw_err *err)
+{
+	bool nft = format && strcmp(format, "nftables") == 0;
+	if (!nft && !(format && strcmp(format, "iptables") == 0))
+		return zw_errf(err, ZW_EINVALID, "format", "format 只能是 nftables 或 iptables");
+	enum scope sc = authz_scope(x->by, ACT_ASSET_READ);
+	if (sc == SCOPE_NONE)
+		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+	int64_t unit = sc == SCOPE_OWN_UNIT ? x->by->unit_id : 0;
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return -err->code;
+	char stamp[32];
+	format_time(clock_now(), stamp);
+	struct fw f = {.b = out, .nft = nft};
+	int rc = buf_printf(out,
+	                    "# zwnet：已批准开放的端口（%s），生成于 %s\n"
+	                    "# 只含已批准的端口开通申请；在处理进入单位方向流量的规则中跳转到下面"
+	                    "的链，未列出的新建连接被丢弃。\n",
+	                    x->prof->title, stamp);
+	if (nft && !rc)
+		rc = buf_printf(out, "table inet zwnet_ports {\n");
+	if (!nft && !rc)
+		rc = buf_printf(out, "*filter\n:ZWNET_EXTRANET - [0:0]\n:ZWNET_INTERNET - [0:0]\n");
+	static const char *const chains[][2] = {{"政务外网", "extranet"}, {"互联网", "internet"}};
+	for (int i = 0; !rc && i < 2; i++) {
+		f.exposure = chains[i][0];
+		if (nft)
+			rc = buf_printf(out,
+			                "\tchain %s {\n\t\tct state established,related accept\n",
+			                chains[i][1]);
+		else
+			rc = buf_printf(
+			    out, "-A %s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n",
+			    i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
+		if (!rc)
+			rc = store_ports_scan(c, unit, fw_row, &f, err);
+		if (!rc && nft)
+			rc = buf_printf(out, "\t\tct state new drop\n\t}\n");
+		if (!rc && !nft)
+			rc = buf_printf(out, "-A %s -m conntrack --ctstate NEW -j DROP\n",
+			                i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
+	}
+	if (!rc)
+		rc = buf_printf(out, nft ? "}\n" : "COMMIT\n");
+	return rc < 0 && !err->code ? zw_errf(err, ZW_EINTERNAL, NULL, "内存不足") : rc;
+}
