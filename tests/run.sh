@@ -37,7 +37,7 @@ if [ -z "$ok" ]; then failed=$((failed + 1)); echo "FAIL unit tests did not run:
 # 3. API tests: a real `zwnet serve` on a free loopback port, its own database per file.
 python3 tests/api/run.py --bin "$BUILD/zwnet" --out "$OUT" >"$OUT/api.log" 2>&1
 cat "$OUT/api.log" | grep -v '^api-summary' 
-line=$(grep '^api-summary' "$OUT/api.log" | tail -1)
+line=$(grep -a '^api-summary' "$OUT/api.log" | tail -1)
 if [ -n "$line" ]; then
 	set -- $line
 	passed=$((passed + $2)); failed=$((failed + $3)); skipped=$((skipped + $4))

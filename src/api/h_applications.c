@@ -12,10 +12,15 @@ static const struct list_filter_def filters[] = {{"kind", "kind", LQ_EQ},
                                                  {NULL, NULL, 0}};
 static const struct reg_api applications = {&application_kind, sorts, filters};
 
-static void env_of(struct req *r, struct app_env *env)
+/* The body of a write with the request's context and address-plan environment; NULL when the
+ * body was refused (answered). */
+static json_t *write_begin(struct req *r, struct ctx *x, struct app_env *env)
 {
+	json_t *body = req_json(r);
+	req_ctx(r, x);
 	env->cache = r->srv->ipam;
 	env->ipam = &r->srv->ipam_cfg;
+	return body;
 }
 
 void h_applications_list(struct req *r)
@@ -37,14 +42,12 @@ static void reply_detail(struct req *r, int status, int64_t id)
 
 void h_applications_create(struct req *r)
 {
-	json_t *body = req_json(r);
-	if (!body)
-		return;
 	struct zw_err err = {0};
 	struct ctx x;
-	req_ctx(r, &x);
 	struct app_env env;
-	env_of(r, &env);
+	json_t *body = write_begin(r, &x, &env);
+	if (!body)
+		return;
 	int64_t id = 0;
 	int rc = application_submit(&x, &env, body, &id, &err);
 	json_decref(body);
@@ -59,14 +62,12 @@ void h_application_get(struct req *r)
 
 void h_application_transition(struct req *r)
 {
-	json_t *body = req_json(r);
-	if (!body)
-		return;
 	struct zw_err err = {0};
 	struct ctx x;
-	req_ctx(r, &x);
 	struct app_env env;
-	env_of(r, &env);
+	json_t *body = write_begin(r, &x, &env);
+	if (!body)
+		return;
 	int64_t rev = req_if_match(r);
 	if (rev < 0) {
 		json_decref(body);

@@ -32,6 +32,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_deadline(int argc, char **argv);
+int cmd_application(int argc, char **argv);
 /* zone, vlan, prefix, terminal, ...: -1 when name is none of them */
 int cmd_registry_named(const char *name, int argc, char **argv);
 int cmd_calendar(int argc, char **argv);

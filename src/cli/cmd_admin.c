@@ -15,6 +15,7 @@
 #include "domain/deadline.h"
 #include "domain/demo.h"
 #include "domain/address.h"
+#include "domain/application.h"
 #include "domain/assets.h"
 #include "domain/ipam.h"
 #include "domain/terminal.h"
@@ -642,6 +643,91 @@ int cmd_deadline(int argc, char **argv)
 		cli_close(&e);
 		return 2;
 	}
+	if (rc < 0)
+		cli_err(&err);
+	cli_close(&e);
+	return rc < 0 ? 1 : 0;
+}
+
+static int show_application(const struct ctx *x, int64_t id, struct zw_err *err)
+{
+	json_t *o = NULL;
+	int rc = application_detail(x, id, &o, err);
+	if (!rc) {
+		char *s = json_dumps(o, JSON_INDENT(2));
+		puts(s);
+		free(s);
+	}
+	json_decref(o);
+	return rc;
+}
+
+/* The JSON object of a --json argument: a file name, or "-" for standard input. */
+static json_t *json_arg(const char *path, struct zw_err *err)
+{
+	json_error_t je;
+	json_t *o = !path                    ? NULL
+	            : strcmp(path, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &je)
+	                                     : json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!o)
+		zw_errf(err, ZW_EINVALID, "json",
+		        "请用 --json 文件（或 - 表示标准输入）给出 JSON 对象%s%s", path ? "：" : "",
+		        path ? je.text : "");
+	return o;
+}
+
+int cmd_application(int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *verb = arg_pos(&e, argv, 0), *ids = arg_pos(&e, argv, 1),
+	           *action = arg_pos(&e, argv, 2);
+	int64_t id = 0;
+	if (ids && parse_i64(ids, 1, INT64_MAX, &id) < 0)
+		ids = NULL;
+	struct zw_err err = {0};
+	struct ctx x = {e.st, e.prof, &e.who};
+	struct ipam_cfg icfg = {e.cfg.quarantine};
+	struct app_env env = {ipam_cache_new(), &icfg};
+	json_t *body = NULL;
+	if (verb && strcmp(verb, "list") == 0) {
+		rc = registry_list_cli(&e, argv, &application_kind, &x, &err);
+	} else if (verb && strcmp(verb, "show") == 0 && ids) {
+		rc = show_application(&x, id, &err);
+	} else if (verb && strcmp(verb, "submit") == 0) {
+		body = json_arg(arg_flag(&e, argv, "--json"), &err);
+		rc = body ? application_submit(&x, &env, body, &id, &err) : -err.code;
+		if (!rc)
+			rc = show_application(&x, id, &err);
+	} else if (verb && strcmp(verb, "act") == 0 && ids && action) {
+		const char *json = arg_flag(&e, argv, "--json");
+		body = json ? json_arg(json, &err) : json_object();
+		rc = body ? 0 : -err.code;
+		const char *reason = arg_flag(&e, argv, "--reason");
+		if (!rc) {
+			json_object_set_new(body, "action", json_string(action));
+			if (reason)
+				json_object_set_new(body, "reason", json_string(reason));
+			rc = application_transition(&x, &env, id, body, &err);
+		}
+		if (!rc)
+			rc = show_application(&x, id, &err);
+	} else {
+		fprintf(stderr,
+		        "用法: zwnet application list [--kind K] [--status 状态] [--unit-id N]\n"
+		        "      zwnet application show ID\n"
+		        "      zwnet application submit --json FILE|-\n"
+		        "      zwnet application act ID review|approve|reject|withdraw|pause|"
+		        "resume|complete|go_live [--reason 理由] [--json FILE|-]\n"
+		        "  (均需 --db FILE)\n");
+		ipam_cache_free(env.cache);
+		cli_close(&e);
+		return 2;
+	}
+	json_decref(body);
+	ipam_cache_free(env.cache);
 	if (rc < 0)
 		cli_err(&err);
 	cli_close(&e);

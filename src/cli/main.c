@@ -43,9 +43,15 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {{"serve", cmd_serve},       {"user", cmd_user},        {"unit", cmd_unit},
-	            {"audit", cmd_audit},       {"demo", cmd_demo},        {"profile", cmd_profile},
-	            {"calendar", cmd_calendar}, {"deadline", cmd_deadline}};
+	} cmds[] = {{"serve", cmd_serve},
+	            {"user", cmd_user},
+	            {"unit", cmd_unit},
+	            {"audit", cmd_audit},
+	            {"demo", cmd_demo},
+	            {"profile", cmd_profile},
+	            {"calendar", cmd_calendar},
+	            {"deadline", cmd_deadline},
+	            {"application", cmd_application}};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 2, argv + 2);

@@ -1194,3 +1194,36 @@ int ports_export(const struct ctx *x, const char *format, struct buf *out, struc
 		rc = buf_printf(out, nft ? "}\n" : "COMMIT\n");
 	return rc < 0 && !err->code ? zw_errf(err, ZW_EINTERNAL, NULL, "内存不足") : rc;
 }
+
+int application_approve_access(const struct ctx *x, int64_t unit_id, const char *address,
+                               int64_t *id, struct zw_err *err)
+{
+	json_t *app = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "kind",
+	                        "access", "unit_id", (json_int_t)unit_id, "user_type", "党政机关",
+	                        "address", address && *address ? address : "县政务服务中心",
+	                        "admin_name", "网络管理员", "admin_mobile", "13800000000",
+	                        "tech_name", "技术联系人", "tech_mobile", "13800000001", "ip_count",
+	                        30, "bandwidth_mbps", 100, "purpose", "电子政务业务办公");
+	const struct workflow_rule *w = profile_workflow(x->prof, "access");
+	if (w && w->assessment_required) {
+		json_object_set_new(app, "assessment_org", json_string("县网络安全等级测评中心"));
+		json_object_set_new(app, "assessment_on", json_string("2025-03-01"));
+		json_object_set_new(app, "assessment_conclusion", json_string("符合"));
+	}
+	struct app_env env = {0};
+	int rc = application_submit(x, &env, app, id, err);
+	json_decref(app);
+	json_t *approve = json_pack("{s:s, s:b}", "action", "approve", "allocate", 0);
+	for (int i = 0; !rc && i < 4; i++) {
+		struct application a = {0};
+		struct sconn *c = store_read(x->st, err);
+		rc = c ? load_app(c, *id, &a, err) : -err->code;
+		bool done = !rc && strcmp(a.status, S_IMPLEMENTING) == 0;
+		rec_free(&application_schema, &a);
+		if (rc || done)
+			break;
+		rc = application_transition(x, &env, *id, approve, err);
+	}
+	json_decref(approve);
+	return rc;
+}

@@ -95,6 +95,11 @@ int application_submit(const struct ctx *x, const struct app_env *env, const jso
  * "allocate"; for a port approval "review_on"}. */
 int application_transition(const struct ctx *x, const struct app_env *env, int64_t id,
                            const json_t *body, struct zw_err *err);
+/* An access application for the unit submitted and approved at every step (no addresses
+ * allocated), ready to be implemented: for the demo data and for tests. The principal must
+ * be able to approve every step (the CLI). */
+int application_approve_access(const struct ctx *x, int64_t unit_id, const char *address,
+                               int64_t *id, struct zw_err *err);
 /* The application with its ports, events and deadlines. */
 int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err);
 

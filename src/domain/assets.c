@@ -161,6 +161,12 @@ static int device_check(const struct ctx *x, struct sconn *c, void *rec, const v
 		rc = ip_ok(d->mgmt_ip, "mgmt_ip", err);
 	if (!rc && strcmp(d->owner, "使用单位") == 0 && !d->unit_id)
 		rc = zw_errf(err, ZW_EINVALID, "unit_id", "产权属于使用单位的设备须指明单位");
+	/* a device registered without SNMP is simply not polled */
+	if (!rc && (!d->snmp_version || !*d->snmp_version)) {
+		free(d->snmp_version);
+		if (!(d->snmp_version = strdup("none")))
+			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	}
 	if (!rc)
 		rc = seal(d, o, "snmp_community", &d->snmp_community, o ? &o->snmp_community : NULL,
 		          err);

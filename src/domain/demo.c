@@ -7,6 +7,9 @@
 
 #include "core/conf.h"
 #include "core/embed.h"
+#include "domain/application.h"
+#include "domain/notify.h"
+#include "store/rec.h"
 
 struct keyed {
 	const char *key;
@@ -33,6 +36,21 @@ static char *subst(const char *s, const char *county)
 	}
 	*o = 0;
 	return out;
+}
+
+/* A unit that signed is connected the regular way (TB-13): its access application is
+ * submitted, approved at every step and implemented. */
+static int demo_connect(const struct ctx *x, int64_t unit_id, const char *address,
+                        struct zw_err *err)
+{
+	int64_t aid = 0;
+	int rc = application_approve_access(x, unit_id, address, &aid, err);
+	json_t *complete = json_pack("{s:s}", "action", "complete");
+	struct app_env env = {0};
+	if (!rc)
+		rc = application_transition(x, &env, aid, complete, err);
+	json_decref(complete);
+	return rc;
 }
 
 static const char *status_for(const struct profile *prof, const char *code)
@@ -136,7 +154,7 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	}
 	if (strcmp(target, "申请中") == 0)
 		return 0;
-	if ((rc = unit_set_status(x, *id, "已接入", NULL, NULL, 0, err)))
+	if ((rc = demo_connect(x, *id, conf_str(s, "address", ""), err)))
 		return rc;
 	static const struct {
 		const char *status, *reason;
@@ -206,5 +224,14 @@ int demo_seed(struct store *st, const struct profile *prof, const struct account
 	}
 	free(keys);
 	conf_free(&doc);
+	/* The demo's applications are history: their notices were never due to anyone. */
+	struct store_tx *tx;
+	if (!rc && !(rc = store_begin(st, &tx, err))) {
+		rc = store_outbox_clear(store_tx_conn(tx), err);
+		if (rc)
+			store_rollback(tx);
+		else
+			rc = store_commit(tx, err);
+	}
 	return rc;
 }

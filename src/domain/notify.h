@@ -59,6 +59,8 @@ struct outbox_row {
 	char *kind, *subject_type, *clause, *payload;
 	char *roles; /* more roles to tell, comma separated ("authority", "carrier,operator") */
 };
+/* Forget every queued event (the demo's seeded history). */
+int store_outbox_clear(struct sconn *c, struct zw_err *err);
 /* Queue an event (same transaction as the change it tells of). */
 int store_outbox_event(struct sconn *c, const char *kind, const char *subject_type,
                        int64_t subject_id, int64_t unit_id, const char *clause, const char *payload,

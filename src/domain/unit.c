@@ -423,6 +423,24 @@ static bool move_allowed(const char *from, const char *to)
 	return false;
 }
 
+/* TB-13: 未经审核，任何组织和个人不得私自接入 — a unit applying is connected only on an
+ * approved access application (being implemented or done). */
+static int check_application(struct sconn *c, const struct profile *prof, int64_t unit_id,
+                             struct zw_err *err)
+{
+	const struct workflow_rule *w = profile_workflow(prof, "access");
+	bool ok = false;
+	if (!w)
+		return 0;
+	int rc = store_unit_access_approved(c, unit_id, &ok, err);
+	if (rc || ok)
+		return rc;
+	char clause[32];
+	profile_first_clause(w->clause, clause, sizeof(clause));
+	return zw_err_clause(err, ZW_ERULE, "status", clause,
+	                     "依据%s，未经审核不得接入：该单位还没有经批准的接入申请", clause);
+}
+
 static int do_unit_status(struct store_tx *tx, void *arg)
 {
 	struct unit_op *op = arg;
@@ -438,6 +456,8 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 		rc = resolve_clause(op->x->prof, op->status, op->clause, clause, op->err);
 	if (!rc && strcmp(op->status, "已接入") == 0)
 		rc = check_agreements(c, op->x->prof, op->id, op->err);
+	if (!rc && strcmp(op->status, "已接入") == 0 && strcmp(cur.status, "申请中") == 0)
+		rc = check_application(c, op->x->prof, op->id, op->err);
 	if (!rc) {
 		before = unit_json(&cur);
 		char *from = cur.status;

@@ -78,6 +78,8 @@ int unit_set_status(const struct ctx *x, int64_t id, const char *status, const c
  * status is a status name. */
 int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *status,
                        const char *clause, const char *reason, struct zw_err *err);
+/* Has the unit an approved access application (being implemented or done)? */
+int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err);
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err);
 int unit_list(struct store *st, const struct list_query *q, struct buf *out, struct list_page *page,
               struct zw_err *err);

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 
 #include "core/test.h"
+#include "domain/application.h"
 #include "domain/audit.h"
 #include "domain/testdb.h"
 
@@ -18,6 +19,12 @@ static void test_status_moves_cite_clauses(void **state)
 	/* 申请中 -> 暂停 is no move at all. */
 	assert_int_equal(unit_set_status(&t.x, id, "暂停", NULL, "原因", 0, &err), -ZW_ECONFLICT);
 	zw_err_clear(&err);
+	/* TB-13: never connected without an approved access application. */
+	assert_int_equal(unit_set_status(&t.x, id, "已接入", NULL, NULL, 0, &err), -ZW_ERULE);
+	assert_string_equal(err.clause, "TB-13");
+	zw_err_clear(&err);
+	int64_t app;
+	assert_int_equal(application_approve_access(&t.x, id, NULL, &app, &err), 0);
 	assert_int_equal(unit_set_status(&t.x, id, "已接入", NULL, NULL, 0, &err), 0);
 	assert_int_equal(unit_get(t.st, id, &u, &err), 0);
 	assert_string_equal(u.status, "已接入");
@@ -68,6 +75,8 @@ static void test_connection_needs_agreements(void **state)
 		int64_t aid;
 		assert_int_equal(agreement_create(&t.x, id, &a, &aid, &err), 0);
 	}
+	int64_t app;
+	assert_int_equal(application_approve_access(&t.x, id, NULL, &app, &err), 0);
 	assert_int_equal(unit_set_status(&t.x, id, "已接入", NULL, NULL, 0, &err), 0);
 	/* An agreement kind the profile does not know is refused, naming the field. */
 	struct agreement bad = {.kind = (char *)"no_such", .signed_on = (char *)"2025-01-02"};

@@ -259,3 +259,20 @@ int store_ports_scan(struct sconn *c, int64_t unit_id, port_row_fn fn, void *ctx
 	}
 	return done_rows(c, s, rc, err, "ports");
 }
+
+int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err)
+{
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "SELECT 1 FROM applications WHERE unit_id = ? AND kind = 'access'"
+	               " AND status IN ('实施中', '已办结') LIMIT 1",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	int rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	return done_rows(c, s, rc, err, "access approved");
+}

@@ -262,3 +262,8 @@ int store_outbox_event(struct sconn *c, const char *kind, const char *subject_ty
 	sq_text(s, 9, roles ? roles : "");
 	return sq_exec_stmt(c, s, err);
 }
+
+int store_outbox_clear(struct sconn *c, struct zw_err *err)
+{
+	return sq_exec(c, "DELETE FROM outbox WHERE inbox_at = 0", err);
+}

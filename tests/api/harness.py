@@ -217,3 +217,32 @@ class ServerTest(unittest.TestCase):
         if code is not None:
             self.assertEqual(e.get("code"), code, r)
         return e
+
+
+def approve_access(srv, uid):
+    """Drive an access application of unit uid to 实施中 (approved; no addresses allocated), so
+    the unit may be connected (TB-13: no unit is connected without an approved application).
+    Does nothing when the unit already has one. Returns the application id or None."""
+    have = srv.sql("SELECT id FROM applications WHERE unit_id = ? AND kind = 'access' AND"
+                   " status IN ('实施中', '已办结')", (uid,))
+    if have:
+        return have[0][0]
+    body = {"kind": "access", "unit_id": uid, "user_type": "事业单位", "address": "测试地址",
+            "admin_name": "网管", "admin_mobile": "13800000001", "tech_name": "技术",
+            "tech_mobile": "13800000002", "ip_count": 1, "bandwidth_mbps": 10, "purpose": "测试"}
+    prof = srv.as_("admin", "GET", "/api/v1/profile").json
+    if any(w["key"] == "access" and w["assessment_required"] for w in prof["workflows"]):
+        body.update(assessment_org="测评机构", assessment_on="2026-01-05",
+                    assessment_conclusion="符合")
+    r = srv.as_("admin", "POST", "/api/v1/applications", body)
+    assert r.status == 201, r
+    aid = r.json["id"]
+    users = {"manager": "admin", "authority": "authority"}
+    for _ in range(3):
+        a = srv.as_("admin", "GET", "/api/v1/applications/%d" % aid).json
+        if a["status"] == "实施中":
+            return aid
+        r = srv.as_(users[a["awaiting"]["role"]], "POST", "/api/v1/applications/%d/transitions" % aid,
+                    {"action": "approve", "allocate": False})
+        assert r.status == 200, r
+    raise AssertionError("access application %d not approved" % aid)

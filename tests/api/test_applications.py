@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from harness import ServerTest
+from harness import ServerTest, run_cli
 
 A = "/api/v1/applications"
 
@@ -392,6 +392,31 @@ class PortsTongbai(Flow, ServerTest):
         self.assertError(r, 400, "ports[1].target_ip")
         r = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=pf")
         self.assertError(r, 400, "format")
+
+
+class CliTongbai(Flow, ServerTest):
+    profile = "tongbai"
+
+    def test_cli_mirrors_the_api(self):
+        import json
+        unit = self.new_unit()
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(self.access_body(unit), f, ensure_ascii=False)
+        p = run_cli("application", "submit", "--json", f.name, db=self.srv.db)
+        os.unlink(f.name)
+        app = json.loads(p.stdout)
+        self.assertEqual(app["status"], "已提交")
+        self.assertTrue(app["submitted_by"].startswith("cli"), app)
+        p = run_cli("application", "act", str(app["id"]), "reject", db=self.srv.db, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("reason", p.stderr)
+        p = run_cli("application", "act", str(app["id"]), "reject", "--reason", "材料不全",
+                    db=self.srv.db)
+        self.assertEqual(json.loads(p.stdout)["status"], "未通过")
+        api = self.srv.as_("admin", "GET", "%s/%d" % (A, app["id"])).json
+        self.assertEqual((api["status"], api["reason"]), ("未通过", "材料不全"))
+        p = run_cli("application", "list", "--kind", "access", db=self.srv.db)
+        self.assertIn(str(app["id"]), p.stdout)
 
 
 class ContactRefileTongbai(Flow, ServerTest):

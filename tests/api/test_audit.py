@@ -8,7 +8,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from harness import Server, ServerTest, run_cli
+from harness import Server, ServerTest, approve_access, run_cli
 
 CLI_ACTOR = "cli:" + pwd.getpwuid(os.getuid()).pw_name
 PAST = "2001-01-15T08:00:00Z"  # a CLI change made at a pinned time (ZWNET_NOW)
@@ -35,6 +35,7 @@ def make_changes(srv):
     r = srv.request("PATCH", "/api/v1/units/%d" % uid, {"address": "新地址"}, token=tok)
     assert r.status == 200, r
     ids["unit.update"] = last()
+    approve_access(srv, uid)
     r = srv.request("POST", "/api/v1/units/%d/status" % uid, {"status": "已接入"}, token=tok)
     assert r.status == 200, r
     ids["unit.status"] = last()
@@ -148,7 +149,11 @@ class AuditApi(ServerTest):
         # unit_id gathers the unit and what belongs to it.
         by_unit = self.walk(unit_id=str(self.uid), sort="id")
         self.assertEqual([e["action"] for e in by_unit],
-                         ["unit.create", "unit.update", "unit.status", "contact.create", "unit.update"])
+                         ["unit.create", "unit.update",
+                          # the access application that allows the connection (TB-13)
+                          "application.submit", "deadline.start", "deadline.met",
+                          "deadline.start", "application.approve",
+                          "unit.status", "contact.create", "unit.update"])
         self.assertEqual(self.walk(object_type="unit", object_id="999999"), [])
         self.assertEqual(self.walk(object_type="nothing"), [])
 

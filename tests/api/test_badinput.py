@@ -12,7 +12,7 @@ import re
 import socket
 import urllib.parse
 
-from harness import PASSWORD, ServerTest
+from harness import PASSWORD, ServerTest, approve_access
 
 LIMIT = 1 << 20  # the default body_limit (1 MiB)
 UPLOAD_LIMIT = 20 << 20  # the default upload_limit
@@ -64,6 +64,7 @@ class BadInput(ServerTest):
         cls.unit = u["id"]
         cls.ag = ok(s.as_("admin", "POST", "/api/v1/units/%d/agreements" % cls.unit,
                           {"kind": "security_commitment", "signed_on": "2025-01-02"}), 201)["id"]
+        approve_access(s, cls.unit)
         ok(s.as_("admin", "POST", "/api/v1/units/%d/status" % cls.unit, {"status": "已接入"}))
         ok(s.as_("admin", "PATCH", "/api/v1/units/%d" % cls.unit, {"note": "已修改"}))
         ok(s.as_("admin", "PATCH", "/api/v1/units/%d/agreements/%d" % (cls.unit, cls.ag),

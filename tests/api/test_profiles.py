@@ -5,7 +5,7 @@ import os
 import pwd
 import re
 
-from harness import ServerTest, run_cli
+from harness import ServerTest, approve_access, run_cli
 
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -127,6 +127,7 @@ class ProfileCase:
         u = self.get("/api/v1/units/%d" % uid)
         self.assertEqual((u["address"], u["short_name"], u["rev"]), ("命令行路2号", "命令行", 2))
         # The CLI obeys the profile the database was set up with (no --profile given).
+        approve_access(self.srv, uid)
         p = run_cli("unit", "set", str(uid), "--status", "已接入", db=self.srv.db, check=False)
         if e["gate"]:
             self.assertEqual(p.returncode, 1, p)

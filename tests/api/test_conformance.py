@@ -1,0 +1,395 @@
+"""Conformance: one scenario per clause of REQUIREMENTS.md §2 (joining, changing, leaving) and
+§3 (addresses and the network plan), under the county whose clause it is, driving the real
+server through its API. Each test is named after its clause (test_TB_13 is TB-13)."""
+
+import unittest
+
+from harness import ServerTest
+from test_applications import A, Flow, beijing_today
+
+
+class County(Flow):
+    zone_cidr = "10.60.0.0/16"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.zone, cls.container = cls.plan(cls.zone_cidr)
+        cls.own = cls.srv.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0][0]
+
+    def approve_all(self, aid, **kw):
+        """Approve at every step of the profile (MY-4: the authority, then the manager)."""
+        users = {"manager": "admin", "authority": "authority"}
+        for _ in range(3):
+            a = self.srv.as_("admin", "GET", "%s/%d" % (A, aid)).json
+            if "awaiting" not in a:
+                return a
+            a = self.tr(aid, "approve", user=users[a["awaiting"]["role"]], **kw)
+        return a
+
+    def connected(self, **kw):
+        """A unit connected the regular way, with its subnet."""
+        unit = self.new_unit()
+        for kind in getattr(self, "agreements", ()):
+            r = self.srv.as_("admin", "POST", "/api/v1/units/%d/agreements" % unit,
+                             {"kind": kind, "signed_on": "2026-01-05"})
+            self.assertEqual(r.status, 201, r)
+        app = self.submit(self.access_body(unit, ip_count=10, **kw))
+        app = self.approve_all(app["id"], zone_id=self.zone)
+        app = self.tr(app["id"], "complete", user="carrier")
+        self.assertEqual(app["status"], "已办结")
+        return unit, app
+
+    def host_ip(self, prefix_id, n=5):
+        cidr = self.srv.sql("SELECT cidr FROM prefixes WHERE id = ?", (prefix_id,))[0][0]
+        base = cidr.split("/")[0].rsplit(".", 1)
+        return "%s.%d" % (base[0], int(base[1]) + n)
+
+    def status(self, unit):
+        u = self.srv.as_("admin", "GET", "/api/v1/units/%d" % unit).json
+        return u["status"], u["status_clause"]
+
+
+class Tongbai(County, ServerTest):
+    profile = "tongbai"
+
+    def test_TB_13(self):
+        """Apply (附件1), review in 3 working days, connect in 7 (extendable); never connect
+        without an approved application."""
+        unit = self.new_unit()
+        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/status" % unit, {"status": "已接入"})
+        self.assertEqual((self.assertError(r, 422, "status")["clause"]), "TB-13")
+        app = self.submit(self.access_body(unit))
+        self.assertEqual(self.deadline(app, "access_review")["due_date"], self.due(3))
+        app = self.tr(app["id"], "approve", zone_id=self.zone)
+        impl = self.deadline(app, "access_implement")
+        self.assertEqual((impl["due_date"], impl["clause"]), (self.due(7), "TB-13"))
+        self.tr(app["id"], "pause", user="carrier", reason="使用单位不具备接入条件")
+        self.tr(app["id"], "resume", user="carrier")
+        self.tr(app["id"], "complete", user="carrier")
+        self.assertEqual(self.status(unit), ("已接入", "TB-13"))
+
+    def test_TB_15(self):
+        """Change application: 拆机 is reviewed in 3 working days, done in 7; the unit's lines
+        and addresses are released."""
+        unit, access = self.connected()
+        app = self.submit({"kind": "change", "unit_id": unit, "change_type": "拆机"})
+        self.assertEqual(self.deadline(app, "change_review")["due_date"], self.due(3))
+        app = self.tr(app["id"], "approve")
+        self.assertEqual(self.deadline(app, "change_implement")["due_date"], self.due(7))
+        self.tr(app["id"], "complete", user="carrier")
+        self.assertEqual(self.status(unit), ("已拆机", "TB-15"))
+        self.assertEqual(self.srv.sql("SELECT count(*) FROM prefixes WHERE unit_id = ?", (unit,)), [(0,)])
+
+    def test_TB_6(self):
+        """A changed security contact is re-filed within 1 working day."""
+        app = self.submit({"kind": "contact_refile", "unit_id": self.own, "contact_name": "孙安全",
+                           "contact_mobile": "13700000006", "changed_on": beijing_today()},
+                          user="unit")
+        d = self.deadline(app, "contact_refile")
+        self.assertEqual((d["clause"], d["status"], d["amount"]), ("TB-6", "met", 1))
+        self.tr(app["id"], "approve")
+        self.assertIn(("孙安全",), self.srv.sql("SELECT name FROM contacts WHERE unit_id = ? AND"
+                                               " role = '安全联系人'", (self.own,)))
+
+    def test_TB_17(self):
+        """An internet port is opened on an application stating its purpose, once approved."""
+        unit, access = self.connected()
+        ip = self.host_ip(access["prefix_id"])
+        app = self.submit({"kind": "port", "unit_id": unit, "purpose": "政务服务系统对外服务",
+                           "ports": [{"exposure": "互联网", "protocol": "tcp", "port": 443,
+                                      "target_ip": ip, "purpose": "HTTPS"}]})
+        self.assertEqual(app["clause"], "TB-17")
+        text = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=nftables").raw.decode()
+        self.assertNotIn(ip, text)  # not before approval
+        self.tr(app["id"], "approve")
+        text = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=nftables").raw.decode()
+        self.assertIn("ip daddr %s tcp dport 443 accept" % ip, text)
+
+    def test_TB_23(self):
+        """Minimal opening: what is not approved is dropped."""
+        text = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=iptables").raw.decode()
+        for chain in ("ZWNET_EXTRANET", "ZWNET_INTERNET"):
+            self.assertIn("-A %s -m conntrack --ctstate NEW -j DROP" % chain, text)
+
+    def test_TB_18(self):
+        """A business network exchanging data with the extranet has an isolation device."""
+        body = {"kind": "interconnect", "unit_id": self.own, "network_name": "医保业务专网",
+                "interconnect_type": "数据交互", "plan": "经隔离设备摆渡数据"}
+        self.assertError(self.srv.as_("unit", "POST", A, body), 400, "isolation_device")
+        body["isolation_device"] = "网闸 XX-GAP 2000"
+        app = self.submit(body, user="unit")
+        self.assertEqual(self.tr(app["id"], "approve")["isolation_device"], "网闸 XX-GAP 2000")
+
+    def test_TB_24(self):
+        """Migrating or joining a business network: application, plan, approval."""
+        app = self.submit({"kind": "interconnect", "unit_id": self.own, "network_name": "教育专网",
+                           "interconnect_type": "整合迁移", "plan": "2027年6月前迁入政务外网"}, user="unit")
+        app = self.tr(app["id"], "approve")
+        self.assertEqual((app["status"], app["clause"]), ("已批准", "TB-24"))
+
+    def test_TB_4(self):
+        """No new dedicated networks; existing ones migrate with a plan the manager approves."""
+        app = self.submit({"kind": "interconnect", "unit_id": self.own, "network_name": "农业专网",
+                           "interconnect_type": "整合迁移", "plan": "分两期迁移"}, user="unit")
+        r = self.srv.as_("unit", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
+        self.assertError(r, 403)
+        app = self.tr(app["id"], "approve")
+        self.assertEqual(app["plan"], "分两期迁移")
+
+    def test_TB_9(self):
+        """Serious problems: disconnect at once, reconnect after rectification."""
+        unit, _ = self.connected()
+        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/status" % unit,
+                         {"status": "暂停", "reason": "安全检查发现严重问题"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.status(unit), ("暂停", "TB-9"))
+        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/status" % unit, {"status": "已接入"})
+        self.assertEqual(r.status, 200, r)
+
+    def test_TB_5(self):
+        """One unified internet egress: no egress exception procedure exists under TB."""
+        r = self.srv.as_("unit", "POST", A, {"kind": "egress", "unit_id": self.own,
+                                             "egress_provider": "某运营商", "purpose": "自建出口"})
+        self.assertError(r, 422, "kind")
+
+    def test_TB_14(self):
+        """Units use the unified egress; the unit keeps its LAN secure: it has no egress of its
+        own to register."""
+        r = self.srv.as_("admin", "GET", "%s?kind=egress" % A)
+        self.assertEqual(r.json["items"], [])
+
+    def test_TB_16(self):
+        """Units keep the interface devices but may not change them."""
+        r = self.srv.as_("admin", "POST", "/api/v1/devices", {
+            "name": "接入路由器%d" % self.new_unit(), "kind": "路由器", "owner": "信息中心", "unit_id": self.own,
+            "custodian": "本单位网络管理员"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["custodian"], "本单位网络管理员")
+        r2 = self.srv.as_("unit", "PATCH", "/api/v1/devices/%d" % r.json["id"], {"note": "改配置"})
+        self.assertError(r2, 403)
+
+
+class Miyun(County, ServerTest):
+    profile = "miyun"
+    zone_cidr = "10.61.0.0/16"
+
+    def test_MY_4(self):
+        """Written application approved by the authority, then implemented by the center."""
+        unit = self.new_unit()
+        app = self.submit(self.access_body(unit))
+        self.assertEqual(app["awaiting"]["role"], "authority")
+        r = self.srv.as_("admin", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
+        self.assertEqual(self.assertError(r, 403)["clause"], "MY-4")
+        app = self.tr(app["id"], "approve", user="authority")
+        self.assertEqual((app["status"], app["step"], app["awaiting"]["role"]), ("审核中", 1, "manager"))
+        r = self.srv.as_("authority", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
+        self.assertError(r, 403)
+        app = self.tr(app["id"], "approve", zone_id=self.zone)
+        self.assertEqual(app["status"], "实施中")
+        self.assertEqual([e["actor"] for e in app["events"] if e["action"] == "approve"],
+                         ["authority", "admin"])
+
+    def test_MY_5(self):
+        """Units do not change the planned addresses; changes go by application."""
+        r = self.srv.as_("unit", "POST", "/api/v1/prefixes", {"cidr": "10.61.250.0/24", "status": "active"})
+        self.assertError(r, 403)
+        app = self.submit({"kind": "change", "unit_id": self.own, "change_type": "其他",
+                           "change_other": "增加IP地址", "ip_count": 20}, user="unit")
+        self.assertEqual(app["clause"], "MY-5")
+
+    def test_MY_6(self):
+        """Special needs for another connection are reviewed and filed by the authority."""
+        app = self.submit({"kind": "egress", "unit_id": self.own, "egress_provider": "某运营商专线",
+                           "purpose": "视频会议", "valid_until": "2027-12-31"}, user="unit")
+        self.assertEqual(self.deadline(app, "egress_review")["clause"], "MY-6")
+        r = self.srv.as_("admin", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
+        self.assertError(r, 403)
+        app = self.tr(app["id"], "approve", user="authority")
+        self.assertEqual((app["status"], app["valid_until"]), ("已批准", "2027-12-31"))
+
+    def test_MY_7(self):
+        """Information systems are reviewed and filed before they open."""
+        app = self.submit({"kind": "system", "unit_id": self.own, "system_name": "行政审批系统",
+                           "djcp_level": "第二级", "purpose": "网上审批"}, user="unit")
+        self.tr(app["id"], "go_live", user="unit", status=409)
+        self.tr(app["id"], "approve", user="authority")
+        app = self.tr(app["id"], "go_live", user="unit")
+        self.assertEqual((app["status"], app["clause"]), ("已办结", "MY-7"))
+
+
+class Shengsi(County, ServerTest):
+    profile = "shengsi"
+    zone_cidr = "10.62.0.0/16"
+    assessment = {"assessment_org": "舟山市网络安全测评中心", "assessment_on": "2026-03-01",
+                  "assessment_conclusion": "符合"}
+
+    def test_SS_10(self):
+        """Security assessment and 等保 testing before connecting."""
+        app = self.submit(self.access_body(self.new_unit()))
+        e = self.assertError(self.srv.as_("admin", "POST", "%s/%d/transitions" % (A, app["id"]),
+                                          {"action": "approve", "zone_id": self.zone}), 422, "assessment_on")
+        self.assertEqual(e["clause"], "SS-10")
+        bad = self.submit(self.access_body(self.new_unit(), **dict(self.assessment, assessment_conclusion="不符合")))
+        r = self.srv.as_("admin", "POST", "%s/%d/transitions" % (A, bad["id"]), {"action": "approve"})
+        self.assertError(r, 422, "assessment_conclusion")
+        ok = self.submit(self.access_body(self.new_unit(), **self.assessment))
+        self.assertEqual(self.tr(ok["id"], "approve", zone_id=self.zone)["status"], "实施中")
+
+    def test_SS_9(self):
+        """Unified egress; an exception is requested, approved and recorded."""
+        app = self.submit({"kind": "egress", "unit_id": self.own, "egress_provider": "电信",
+                           "purpose": "业务需要", "bandwidth_mbps": 50}, user="unit")
+        app = self.tr(app["id"], "approve")
+        self.assertEqual((app["status"], app["clause"]), ("已批准", "SS-9"))
+
+    def test_SS_14(self):
+        """Port opening with the purpose of each port, approval and filing."""
+        unit, access = self.connected(**self.assessment)
+        ip = self.host_ip(access["prefix_id"])
+        app = self.submit({"kind": "port", "unit_id": unit, "purpose": "对外服务",
+                           "ports": [{"protocol": "udp", "port": 53, "target_ip": ip, "purpose": "DNS"}]})
+        self.assertEqual(self.deadline(app, "port_review")["clause"], "SS-14")
+        self.tr(app["id"], "approve", review_on="2027-03-31")
+        self.assertEqual(self.srv.sql("SELECT protocol, port, review_on FROM ports WHERE unit_id = ?", (unit,)),
+                         [("udp", 53, "2027-03-31")])
+
+    def test_SS_15(self):
+        """A system goes live only after 等保 grading, testing and filing."""
+        base = {"kind": "system", "unit_id": self.own, "system_name": "海岛渔业管理系统",
+                "djcp_level": "第二级", "purpose": "渔船管理"}
+        app = self.submit(dict(base, **self.assessment), user="unit")
+        self.tr(app["id"], "approve")
+        e = self.assertError(self.srv.as_("unit", "POST", "%s/%d/transitions" % (A, app["id"]),
+                                          {"action": "go_live"}), 422, "djcp_filing_no")
+        self.assertEqual(e["clause"], "SS-15")
+        full = self.submit(dict(base, djcp_filing_no="33090399999-00001", djcp_test_on="2026-04-01",
+                                **self.assessment), user="unit")
+        self.tr(full["id"], "approve")
+        self.assertEqual(self.tr(full["id"], "go_live", user="unit")["status"], "已办结")
+
+    def test_SS_17(self):
+        """Cloud resources are used within the approved scope: the filing records them."""
+        app = self.submit({"kind": "system", "unit_id": self.own, "system_name": "网站群",
+                           "djcp_level": "第二级", "purpose": "门户", "hosting": "政务云 4核8G 两台",
+                           **self.assessment}, user="unit")
+        app = self.tr(app["id"], "approve")
+        self.assertEqual(app["hosting"], "政务云 4核8G 两台")
+
+    def test_SS_11(self):
+        """Units may not touch the interface devices; changes go by application."""
+        r = self.srv.as_("unit", "POST", "/api/v1/devices", {"name": "私接交换机", "kind": "交换机",
+                                                             "owner": "使用单位", "unit_id": self.own})
+        self.assertError(r, 403)
+        app = self.submit({"kind": "change", "unit_id": self.own, "change_type": "移机",
+                           "new_address": "菜园镇新址"}, user="unit")
+        self.assertEqual(app["clause"], "SS-11")
+
+    def test_SS_12(self):
+        """The isolation device of a business network is registered with the unit."""
+        r = self.srv.as_("admin", "POST", "/api/v1/devices", {"name": "网闸", "kind": "隔离设备",
+                                                              "owner": "使用单位", "unit_id": self.own})
+        self.assertEqual((r.status, r.json["kind"], r.json["unit_id"]), (201, "隔离设备", self.own))
+
+
+class Jiaxian(County, ServerTest):
+    profile = "jiaxian"
+    zone_cidr = "10.63.0.0/16"
+    agreements = ("confidentiality", "security_responsibility")
+
+    def test_JX_9(self):
+        """保密协议 and 网络安全责任书 are signed when connecting."""
+        unit = self.new_unit()
+        app = self.submit(self.access_body(unit))
+        self.tr(app["id"], "approve", zone_id=self.zone)
+        r = self.srv.as_("carrier", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "complete"})
+        self.assertEqual(self.assertError(r, 422)["clause"], "JX-9")
+        for kind in self.agreements:
+            self.srv.as_("admin", "POST", "/api/v1/units/%d/agreements" % unit,
+                         {"kind": kind, "signed_on": "2026-01-05"})
+        self.tr(app["id"], "complete", user="carrier")
+        self.assertEqual(self.status(unit), ("已接入", "JX-9"))
+
+    def test_JX_20(self):
+        """The center divides VLANs and allocates addresses, sized by the application."""
+        unit, app = self.connected()
+        length, vid = self.srv.sql("SELECT p.length, v.vid FROM prefixes p JOIN vlans v ON"
+                                   " v.id = p.vlan_id WHERE p.id = ?", (app["prefix_id"],))[0]
+        self.assertEqual(length, 28)  # 10 hosts
+        self.assertGreaterEqual(vid, 100)
+
+    def test_JX_21(self):
+        """The unit's admin assigns addresses inside the unit's own subnet only."""
+        unit, app = self.connected()
+        r = self.srv.as_("unit", "POST", "/api/v1/addresses", {"prefix_id": app["prefix_id"], "kind": "静态"})
+        self.assertError(r, 404)  # another unit's subnet
+        r = self.srv.as_("admin", "POST", "/api/v1/addresses", {"prefix_id": app["prefix_id"], "kind": "静态"})
+        self.assertEqual(r.status, 201, r)
+
+    @unittest.skip("detecting a changed IP, mask, gateway or DNS needs the probes of issue 6")
+    def test_JX_22(self):
+        pass
+
+    def test_JX_26(self):
+        """Temporary disconnection with a deadline to rectify."""
+        unit, _ = self.connected()
+        self.srv.as_("admin", "POST", "/api/v1/units/%d/status" % unit,
+                     {"status": "暂停", "reason": "私改IP地址"})
+        self.assertEqual(self.status(unit), ("暂停", "JX-26"))
+
+    def test_JX_27(self):
+        """Serious cases lose the right to connect; they cannot simply apply again."""
+        unit, _ = self.connected()
+        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/status" % unit,
+                         {"status": "已撤销入网资格", "reason": "散发恶意信息", "clause": "JX-27"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.status(unit), ("已撤销入网资格", "JX-27"))
+        self.assertError(self.srv.as_("admin", "POST", A, self.access_body(unit)), 409, "unit_id")
+
+    def test_JX_8(self):
+        """No private egress: the regulation has no exception procedure."""
+        r = self.srv.as_("admin", "POST", A, {"kind": "egress", "unit_id": self.own,
+                                              "egress_provider": "x", "purpose": "y"})
+        self.assertError(r, 422, "kind")
+
+
+class Luoning(County, ServerTest):
+    profile = "luoning"
+    zone_cidr = "10.64.0.0/16"
+    agreements = ("security_commitment",)
+
+    def test_LN_16(self):
+        """Access application reviewed by the center."""
+        app = self.submit(self.access_body(self.new_unit()))
+        d = self.deadline(app, "access_review")
+        self.assertEqual((app["clause"], d["due_date"]), ("LN-16", self.due(5)))
+
+    def test_LN_17(self):
+        """安全保密承诺书 before connecting; units connected earlier sign afterwards (补签)."""
+        unit = self.new_unit()
+        app = self.submit(self.access_body(unit))
+        self.tr(app["id"], "approve", zone_id=self.zone)
+        r = self.srv.as_("carrier", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "complete"})
+        self.assertEqual(self.assertError(r, 422)["clause"], "LN-17")
+        missing = self.srv.as_("admin", "GET", "/api/v1/agreements/missing").json["items"]
+        self.assertTrue(all(m["status"] in ("已接入", "暂停") for m in missing), missing)
+
+    def test_LN_23(self):
+        """A LAN upgrade or renovation is filed with the center."""
+        app = self.submit({"kind": "lan", "unit_id": self.own, "purpose": "办公楼综合布线改造",
+                           "planned_on": "2027-01-10"}, user="unit")
+        self.assertEqual(self.deadline(app, "filing_review")["due_date"], self.due(5))
+        app = self.tr(app["id"], "approve")
+        self.assertEqual((app["status"], app["clause"]), ("已批准", "LN-23"))
+
+    def test_LN_21(self):
+        """The archive of an access network: addresses, ports, domain names."""
+        unit, app = self.connected()
+        r = self.srv.as_("admin", "GET", "/api/v1/units/%d/archive" % unit)
+        self.assertEqual(r.status, 200, r)
+        cidr = self.srv.sql("SELECT cidr FROM prefixes WHERE id = ?", (app["prefix_id"],))[0][0]
+        self.assertIn(cidr, r.raw.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()
