@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/parse.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
 
@@ -90,13 +91,20 @@ void notify_compose(struct sconn *c, const struct profile *prof, const struct ou
 	json_t *p = o->payload ? json_loads(o->payload, 0, NULL) : NULL;
 	const char *rule = json_string_value(json_object_get(p, "rule"));
 	const char *due_date = json_string_value(json_object_get(p, "due_date"));
-	json_int_t due_at = json_integer_value(json_object_get(p, "due_at"));
+	/* a deadline event carries the deadline as the API shows it (RFC 3339), an application
+	 * notice its due time in seconds */
+	json_t *jdue = json_object_get(p, "due_at");
+	int64_t due_at = json_integer_value(jdue);
+	if (json_is_string(jdue) && parse_time(json_string_value(jdue), &due_at) < 0)
+		due_at = 0;
 	char label[128], due[48], unit[256] = "";
 	rule_label(prof, rule ? rule : "?", label, sizeof(label));
 	if (due_date)
 		snprintf(due, sizeof(due), "%s（工作日）", due_date);
-	else
+	else if (due_at)
 		beijing(due_at, due);
+	else
+		snprintf(due, sizeof(due), "（未定）");
 	if (o->unit_id)
 		store_unit_name(c, o->unit_id, unit, sizeof(unit));
 	const char *clause = o->clause ? o->clause : "";

@@ -37,6 +37,11 @@ int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 {
 	int ext = sqlite3_extended_errcode(c->db);
 	log_warnx("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), ext);
+	/* A CHECK or NOT NULL failure is input the domain should have refused with its field
+	 * named: a defect, not a conflict with existing data. */
+	if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL)
+		return zw_errf(err, ZW_EINTERNAL, NULL,
+		               "数据未通过数据库约束检查（程序缺陷，已记录日志）");
 	if ((ext & 0xff) == SQLITE_CONSTRAINT)
 		return zw_errf(err, ZW_ECONFLICT, NULL, NULL);
 	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)

@@ -71,6 +71,9 @@ class MailTest(ServerTest):
             body = msg.get_payload(decode=True).decode("utf-8")
             self.assertIn("接入申请审核", body)
             self.assertIn("TB-13", body)
+            # the seeded row has no due day: the due time is shown on the clock, Beijing time
+            due = self.srv.sql("SELECT due_at FROM deadlines WHERE id = ?", (did,))[0][0]
+            self.assertIn(time.strftime("%Y-%m-%d %H:%M", time.gmtime(due + 8 * 3600)), body)
             # A restart sends nothing again.
             self.srv.restart()
             time.sleep(2.5)
