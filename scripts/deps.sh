@@ -4,6 +4,7 @@
 set -eu
 PKGS="build-essential meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev \
 libsqlite3-dev libsodium-dev libcmocka-dev libzip-dev libexpat1-dev libcurl4-openssl-dev sqlite3 python3 curl wrk openssl nftables iptables iproute2 \
+libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils \
 clang libclang-rt-14-dev clang-format"
 missing=""
 for p in $PKGS; do

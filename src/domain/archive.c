@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/parse.h"
+#include "doc/doc.h"
 #include "domain/address.h"
 #include "domain/assets.h"
 #include "domain/ipam.h"
@@ -194,33 +195,6 @@ int archive_csv(const json_t *doc, struct buf *out)
 		}
 	}
 	return rc ? -1 : 0;
-}
-
-static int html_text(struct buf *b, const char *s)
-{
-	int rc = 0;
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '<':
-			rc |= buf_puts(b, "&lt;");
-			break;
-		case '>':
-			rc |= buf_puts(b, "&gt;");
-			break;
-		case '&':
-			rc |= buf_puts(b, "&amp;");
-			break;
-		case '"':
-			rc |= buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			rc |= buf_puts(b, "&#39;");
-			break;
-		default:
-			rc |= buf_append(b, p, 1);
-		}
-	}
-	return rc;
 }
 
 int archive_html(const json_t *doc, const struct profile *prof, struct buf *out)
