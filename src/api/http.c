@@ -125,8 +125,12 @@ void reply_bytes(struct req *r, int status, const char *type, const void *data, 
 				o += (size_t)snprintf(enc + o, sizeof(enc) - o, "%%%02X", *p);
 		}
 		enc[o] = 0;
-		snprintf(disp, sizeof(disp), "attachment; filename=\"scan\"; filename*=UTF-8''%s",
-		         enc);
+		const char *ext = strrchr(name, '.');
+		if (!ext || strlen(ext) > 8 ||
+		    strspn(ext + 1, "abcdefghijklmnopqrstuvwxyz") + 1 != strlen(ext))
+			ext = "";
+		snprintf(disp, sizeof(disp),
+		         "attachment; filename=\"download%s\"; filename*=UTF-8''%s", ext, enc);
 		MHD_add_response_header(resp, "Content-Disposition", disp);
 	}
 	set_response(r, status, resp);

@@ -18,6 +18,7 @@
 #include "domain/application.h"
 #include "domain/assets.h"
 #include "domain/ipam.h"
+#include "domain/paper.h"
 #include "domain/terminal.h"
 #include "domain/unit.h"
 #include "domain/workdays.h"
@@ -261,6 +262,28 @@ static json_t *flags_to_json(struct cli_env *e, char **argv, const struct rec_sc
 	return o;
 }
 
+/* A printable document: its HTML on standard output, or its PDF into the file pdf. */
+static int write_doc(const struct doc *d, const char *pdf, struct zw_err *err)
+{
+	struct buf out;
+	buf_init(&out, 64u << 20);
+	int rc = pdf ? doc_pdf(d, &out) : doc_html(d, &out);
+	if (rc < 0) {
+		buf_free(&out);
+		return zw_errf(err, ZW_EINTERNAL, NULL, "生成文档失败");
+	}
+	FILE *f = pdf ? fopen(pdf, "wb") : stdout;
+	bool ok = f && fwrite(out.p, 1, out.len, f) == out.len;
+	if (pdf && f)
+		ok = fclose(f) == 0 && ok;
+	buf_free(&out);
+	if (!ok)
+		return zw_errf(err, ZW_EINVALID, "pdf", "无法写入 %s", pdf ? pdf : "标准输出");
+	if (pdf)
+		fprintf(stderr, "已写入 %s\n", pdf);
+	return 0;
+}
+
 int cmd_unit(int argc, char **argv)
 {
 	struct cli_env e;
@@ -352,6 +375,12 @@ int cmd_unit(int argc, char **argv)
 		json_decref(o);
 		if (!rc)
 			printf("已更新单位 %lld\n", (long long)id);
+	} else if (verb && strcmp(verb, "agreement") == 0 && ids && arg_pos(&e, argv, 2)) {
+		struct doc d = {0};
+		rc = paper_agreement(&x, id, arg_pos(&e, argv, 2), &d, &err);
+		if (!rc)
+			rc = write_doc(&d, arg_flag(&e, argv, "--pdf"), &err);
+		doc_free(&d);
 	} else {
 		fprintf(stderr,
 		        "用法: zwnet unit list [--status 状态] [--json]\n"
@@ -360,6 +389,7 @@ int cmd_unit(int argc, char **argv)
 		        " [--parent-id ID] [--short-name 简称] [--status 状态]\n"
 		        "      zwnet unit set ID [--name ...] [--status 状态 --reason 原因"
 		        " [--clause 条款]]\n"
+		        "      zwnet unit agreement ID 协议代码 [--pdf FILE]\n"
 		        "  (均需 --db FILE)\n");
 		cli_close(&e);
 		return 2;
@@ -701,6 +731,14 @@ int cmd_application(int argc, char **argv)
 		rc = body ? application_submit(&x, &env, body, &id, &err) : -err.code;
 		if (!rc)
 			rc = show_application(&x, id, &err);
+	} else if (verb && strcmp(verb, "print") == 0 && ids && action &&
+	           (strcmp(action, "form") == 0 || strcmp(action, "notice") == 0)) {
+		struct doc d = {0};
+		rc = action[0] == 'f' ? paper_application_form(&x, id, &d, &err)
+		                      : paper_application_notice(&x, id, &d, &err);
+		if (!rc)
+			rc = write_doc(&d, arg_flag(&e, argv, "--pdf"), &err);
+		doc_free(&d);
 	} else if (verb && strcmp(verb, "act") == 0 && ids && action) {
 		const char *json = arg_flag(&e, argv, "--json");
 		body = json ? json_arg(json, &err) : json_object();
@@ -721,6 +759,7 @@ int cmd_application(int argc, char **argv)
 		        "      zwnet application submit --json FILE|-\n"
 		        "      zwnet application act ID review|approve|reject|withdraw|pause|"
 		        "resume|complete|go_live [--reason 理由] [--json FILE|-]\n"
+		        "      zwnet application print ID form|notice [--pdf FILE]\n"
 		        "  (均需 --db FILE)\n");
 		ipam_cache_free(env.cache);
 		cli_close(&e);

@@ -181,6 +181,18 @@ const char *application_kind_label(const char *kind)
 	return k ? k->label : NULL;
 }
 
+bool application_kind_info(const char *kind, const char **fields, const char **review,
+                           const char **implement)
+{
+	const struct kind_def *k = kind_def(kind);
+	if (!k)
+		return false;
+	*fields = k->fields;
+	*review = k->review;
+	*implement = k->implement;
+	return true;
+}
+
 /* Is word one of the space (or comma) separated words of list? */
 static bool in_list(const char *list, const char *word)
 {

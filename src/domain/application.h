@@ -79,6 +79,10 @@ extern const struct registry_kind application_kind; /* read through the registry
 
 /* What the kind is called, or NULL when there is no such kind. */
 const char *application_kind_label(const char *kind);
+/* The fields the kind accepts (space separated) and the profile's [deadline] keys of its review
+ * and implementation (NULL where it has none); false when there is no such kind. */
+bool application_kind_info(const char *kind, const char **fields, const char **review,
+                           const char **implement);
 
 /* The IP-management context an application step may need. */
 struct app_env {

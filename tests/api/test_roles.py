@@ -7,7 +7,7 @@ principal); nothing is learnt from the server. A denied request must change noth
 write must really change the database (checked with srv.sql) and nothing else.
 
 Every write acts on objects made fresh for that test, so the tests do not depend on their
-order. Two servers are started:
+order. Three servers are started:
 
 * RolesMiyun (profile miyun): the only county profile with an `authority` organisation, so
   the demo creates the `authority` user. Runs the whole matrix. Miyun defines no agreement a
@@ -15,7 +15,10 @@ order. Two servers are started:
   through the API is expected to get past authorisation and then be refused for its `kind`.
 * RolesLuoning (profile luoning): defines the unit agreement `security_commitment`, so the
   agreement rows of the matrix run again there with real agreement writes, plus the
-  unit_admin's view of the agreements/missing backlog.
+  unit_admin's view of the agreements/missing backlog. It annexes no template for it, so the
+  agreement documents are refused there (422) once authorised; in Miyun there is no such
+  agreement at all (404).
+* RolesJiaxian (profile jiaxian): the agreement documents from JX 附件1 once more, answered.
 """
 import hashlib
 import itertools
@@ -208,6 +211,17 @@ MATRIX = [
     ("application_withdraw", "POST", "/api/v1/applications/{id}/transitions",
      "200 403 403 403 200 403 403 401"),
     ("ports_export", "GET", "/api/v1/exports/ports", "200 200 200 200 200 200 403 401"),
+    # printable documents: whoever may read the application (the unit) may print it
+    ("application_form_own", "GET", "/api/v1/applications/{id}/form",
+     "200 200 200 200 200 200 403 401"),
+    ("application_form_other", "GET", "/api/v1/applications/{id}/form",
+     "200 200 200 200 404 200 403 401"),
+    ("application_notice_own", "GET", "/api/v1/applications/{id}/notice",
+     "200 200 200 200 200 200 403 401"),
+    ("agreement_document_own", "GET", "/api/v1/units/{id}/agreement-documents/{kind}",
+     "200 200 200 200 200 200 403 401"),
+    ("agreement_document_other", "GET", "/api/v1/units/{id}/agreement-documents/{kind}",
+     "200 200 200 200 404 200 403 401"),
     # the in-app inbox: everyone has their own, and nobody sees another's
     ("inbox_list", "GET", "/api/v1/inbox", "200 200 200 200 200 200 200 401"),
     ("inbox_read_own", "POST", "/api/v1/inbox/{id}/read", "204 204 204 204 204 204 204 401"),
@@ -235,7 +249,8 @@ for _k, _p, _t, _scoped in SIMPLE_KINDS:
     if _scoped:
         MATRIX.append((_k + "_get_other", "GET", _p + "/{id}", "200 200 200 200 404 200 403 401"))
 
-ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+ERROR_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+               422: "rule"}
 
 _seq = itertools.count(1)
 
@@ -272,6 +287,7 @@ class RoleMatrix:
 
     # Set by the concrete class.
     unit_kind = None  # a unit agreement kind of the profile, or None if it has none
+    template = False  # the profile has a template (annex) for unit_kind
     cases = None  # case names to run (None = all)
     principals = COLUMNS
 
@@ -1242,6 +1258,37 @@ class RoleMatrix:
                    ok=lambda r: self.assertEqual(r.json["status"], "已撤回"),
                    same=self.app_is(aid, "已提交"))
 
+    def c_application_form_own(self, who):
+        aid = self.mk_application(self.own)
+        return Req("/api/v1/applications/%d/form" % aid,
+                   ok=lambda r: self.assertIn("业务专网互联申请表".encode(), r.raw))
+
+    def c_application_form_other(self, who):
+        aid = self.mk_application(self.other)
+        return Req("/api/v1/applications/%d/form?format=pdf" % aid,
+                   ok=lambda r: self.assertTrue(r.raw.startswith(b"%PDF-")))
+
+    def c_application_notice_own(self, who):
+        aid = self.mk_application(self.own)
+        r = self.srv.as_("authority", "POST", "/api/v1/applications/%d/transitions" % aid,
+                         {"action": "approve"})
+        self.assertEqual(r.status, 200, r)
+        return Req("/api/v1/applications/%d/notice" % aid,
+                   ok=lambda r: self.assertIn("审核通过通知书".encode(), r.raw))
+
+    def c_agreement_document_own(self, who):
+        return Req("/api/v1/units/%d/agreement-documents/%s"
+                   % (self.own, self.unit_kind or "confidentiality"),
+                   ok=lambda r: self.assertIn(self.unit_name(self.own).encode(), r.raw))
+
+    def c_agreement_document_other(self, who):
+        return Req("/api/v1/units/%d/agreement-documents/%s?format=pdf"
+                   % (self.other, self.unit_kind or "confidentiality"),
+                   ok=lambda r: self.assertTrue(r.raw.startswith(b"%PDF-")))
+
+    def unit_name(self, uid):
+        return self.srv.sql("SELECT name FROM units WHERE id = ?", (uid,))[0][0]
+
     def c_ports_export(self, who):
         return Req("/api/v1/exports/ports?format=nftables",
                    ok=lambda r: self.assertIn(b"table inet zwnet_ports", r.raw))
@@ -1283,6 +1330,9 @@ class RoleMatrix:
             # Authorised, but this county's regulation defines no agreement a unit signs:
             # the request must get past authorisation and be refused for its kind.
             want, want_field = 400, "kind"
+        if name.startswith("agreement_document") and want == 200 and not self.template:
+            # Authorised, but there is no such agreement (404) or no template for it (422).
+            want, want_field = (422 if self.unit_kind else 404), "kind"
         req = getattr(self, "c_" + name)(who)
         token = req.token
         if token is None and who != "anon":
@@ -1542,6 +1592,17 @@ class RolesMiyun(RoleMatrix, ServerTest):
         self.assertEqual(r.status, 201, r)
         self.assertEqual(self.srv.sql("SELECT count(*) FROM units WHERE name = ?", (body["name"],)),
                          [(1,)])
+
+
+@build_matrix
+class RolesJiaxian(RoleMatrix, ServerTest):
+    """The agreement documents in the county whose regulation annexes their templates."""
+
+    profile = "jiaxian"
+    unit_kind = "confidentiality"
+    template = True
+    principals = [c for c in COLUMNS if c != "authority"]
+    cases = {"agreement_document_own", "agreement_document_other"}
 
 
 @build_matrix

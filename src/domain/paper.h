@@ -1,0 +1,36 @@
+/*
+ * paper: the documents the regulations print, built as a doc (doc/doc.h) from the registry and
+ * rendered by the caller as HTML or PDF.
+ *
+ *   application form   接入申请表 and 变更申请表 laid out as TB 附件1/附件2 (the profile's
+ *                      [workflow] form names the annex; counties without one get the same grid
+ *                      under "<county><network>接入申请表"), and a form of the same shape for the
+ *                      other kinds (端口开通, 互联网出口, 专网互联, 信息系统备案, 局域网改造,
+ *                      安全联系人变更): the unit, the application's fields, the ports, one opinion
+ *                      box per approver in the profile's order (MY-4), each filled from the
+ *                      decision recorded for that step.
+ *   notice             审核通过/不予通过通知书 of a decided application: the decision, the reason,
+ *                      the allocation, the review deadline and its due day, the implementation
+ *                      deadline, the clause cited by number and quoted.
+ *   agreement          the profile's agreement template (JX 附件1 保密协议, 附件2 网络安全责任书)
+ * with the parties filled in: the center, the unit, its principal (主要领导) and the signing date
+ * when the signed agreement is registered.
+ *
+ * Each is read with the principal's own rights: an application through the registry's scope,
+ * an agreement through the unit's read right.
+ */
+#ifndef ZW_DOMAIN_PAPER_H
+#define ZW_DOMAIN_PAPER_H
+
+#include "doc/doc.h"
+#include "domain/unit.h"
+
+int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
+/* 409 while the application is not yet decided. */
+int paper_application_notice(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
+/* key: the profile's [agreement] key; 404 for an unknown key, 422 when the regulation has no
+ * template for it. */
+int paper_agreement(const struct ctx *x, int64_t unit_id, const char *key, struct doc *d,
+                    struct zw_err *err);
+
+#endif
