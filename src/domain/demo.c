@@ -154,7 +154,11 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	}
 	if (strcmp(target, "申请中") == 0)
 		return 0;
-	if ((rc = demo_connect(x, *id, conf_str(s, "address", ""), err)))
+	char *address = subst(conf_str(s, "address", ""), x->prof->county);
+	rc = address ? demo_connect(x, *id, address, err)
+	             : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	free(address);
+	if (rc)
 		return rc;
 	static const struct {
 		const char *status, *reason;

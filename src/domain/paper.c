@@ -279,7 +279,7 @@ static const char *deadline_state(const json_t *dl)
 
 /* ---- the form ---- */
 
-static const int form_widths[] = {12, 14, 10, 24, 14, 26};
+static const int form_widths[] = {12, 17, 9, 22, 13, 27};
 
 /* "☑党政机关 □事业单位 □其他：…" */
 static void checkboxes(const char *const *opts, const char *chosen, const char *other, char *out,
