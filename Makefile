@@ -7,7 +7,7 @@ DB      ?= var/zwnet.db
 LISTEN  ?= 127.0.0.1:8080
 PROFILE ?= tongbai
 
-.PHONY: all run test deps build asan fuzz bench format format-check clean
+.PHONY: all run test deps build asan fuzz web bench format format-check clean
 
 all: build
 
@@ -26,11 +26,27 @@ build: deps $(BUILD)/build.ninja
 asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 
-run: build
+# The web console: npm packages pinned by web/package-lock.json, built into web/dist (hashed,
+# pre-compressed files that zwnet serve sends).
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.js \
+	web/scripts/compress.mjs
+
+# npm install, not npm ci: npm ci refuses a lock file that lacks the optional per-platform
+# packages (rollup's) a registry mirror may not carry; install keeps to the lock file otherwise.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm install --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SRC)
+	cd web && npm run build
+
+web: deps web/dist/index.html
+
+run: build web
 	@mkdir -p $(dir $(DB))
 	@if [ ! -f $(DB) ]; then $(BUILD)/zwnet demo --db $(DB) --profile $(PROFILE); fi
 	@echo ""
-	@echo "zwnet 已启动: http://$(LISTEN)/api/v1/health"
+	@echo "zwnet 已启动: http://$(LISTEN)/ （Web 控制台），接口 http://$(LISTEN)/api/v1/"
 	@echo "演示登录: 用户名 admin, 密码 $${ZWNET_PASSWORD:-Demo2026zw}"
 	@echo "  curl -s -X POST http://$(LISTEN)/api/v1/session -H 'Content-Type: application/json' \\"
 	@echo "       -d '{\"username\":\"admin\",\"password\":\"$${ZWNET_PASSWORD:-Demo2026zw}\"}'"
@@ -46,7 +62,7 @@ $(FUZZ)/build.ninja:
 fuzz: deps $(FUZZ)/build.ninja
 	ninja -C $(FUZZ)
 
-test: asan fuzz
+test: asan fuzz web
 	@tests/run.sh $(ASAN) $(FUZZ)
 
 bench: build
@@ -58,4 +74,5 @@ format:
 format-check:
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
-clean:	rm -rf $(BUILD) $(ASAN) $(FUZZ) tests/out
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ) tests/out web/dist web/node_modules

@@ -46,7 +46,24 @@ else
 	failed=$((failed + 1)); echo "FAIL api tests did not finish: see $OUT/api.log"
 fi
 
-# 4. Fuzz targets: a bounded run of each from its seed corpus (new inputs stay in tests/out).
+# 4. The web console in Debian's Chromium (playwright-core), against a real zwnet serve.
+if [ -x /usr/bin/chromium ] && [ -f web/dist/index.html ]; then
+	(cd web && ZWNET_BIN="$BUILD/zwnet" ZWNET_TEST_OUT="$OUT" node --test --test-concurrency=1 \
+		--test-reporter=tap tests/) >"$OUT/web.log" 2>&1
+	grep -aE '^ *(not )?ok [0-9]+ - ' "$OUT/web.log" | grep -av '^ok\|^not ok' | sed 's/^ */     web /'
+	wok=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$OUT/web.log" | tail -1)
+	wbad=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$OUT/web.log" | tail -1)
+	if [ -z "$wok" ]; then
+		failed=$((failed + 1)); echo "FAIL web tests did not run: see $OUT/web.log"; tail -30 "$OUT/web.log"
+	else
+		passed=$((passed + wok)); failed=$((failed + ${wbad:-0}))
+		[ "${wbad:-0}" -eq 0 ] || grep -a -A25 'not ok' "$OUT/web.log" | head -80
+	fi
+else
+	failed=$((failed + 1)); echo "FAIL web tests: chromium or the built console (make web) missing"
+fi
+
+# 5. Fuzz targets: a bounded run of each from its seed corpus (new inputs stay in tests/out).
 for t in profile record strings csv xlsx; do
 	if [ -n "$FUZZ" ] && [ -x "$FUZZ/${t}_fuzz" ]; then
 		corpus="$OUT/corpus-$t"

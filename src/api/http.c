@@ -23,7 +23,8 @@ static const char *status_text_type = "application/json; charset=utf-8";
 static void add_common_headers(struct req *r, struct MHD_Response *resp)
 {
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (!MHD_get_response_header(resp, "Cache-Control"))
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 }
@@ -133,6 +134,22 @@ void reply_bytes(struct req *r, int status, const char *type, const void *data, 
 		         "attachment; filename=\"download%s\"; filename*=UTF-8''%s", ext, enc);
 		MHD_add_response_header(resp, "Content-Disposition", disp);
 	}
+	set_response(r, status, resp);
+}
+
+void reply_web(struct req *r, int status, const char *type, const void *data, size_t len,
+               const char *encoding, const char *cache, const char *csp)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+	if (type)
+		MHD_add_response_header(resp, "Content-Type", type);
+	if (encoding)
+		MHD_add_response_header(resp, "Content-Encoding", encoding);
+	if (cache)
+		MHD_add_response_header(resp, "Cache-Control", cache);
+	if (csp)
+		MHD_add_response_header(resp, "Content-Security-Policy", csp);
 	set_response(r, status, resp);
 }
 

@@ -270,6 +270,10 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
 
 void route_dispatch(struct req *r)
 {
+	if (strncmp(r->url, "/api/", 5) != 0) {
+		h_web(r);
+		return;
+	}
 	const struct route *hit = NULL;
 	char allow[64] = "";
 	for (size_t i = 0; i < nroutes; i++) {

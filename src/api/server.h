@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "core/buf.h"
+#include "api/web.h"
 #include "core/err.h"
 #include "domain/account.h"
 #include "domain/ipam.h"
@@ -52,6 +53,7 @@ struct server {
 	atomic_bool stopping;
 	char *tls_cert_pem, *tls_key_pem;
 	int64_t started_at;
+	struct webroot web; /* the console's files (api/web.h), loaded by the caller */
 };
 
 int server_start(struct server *srv, struct zw_err *err);
@@ -91,6 +93,10 @@ void reply_json_text(struct req *r, int status, char *text, size_t len);
 void reply_error(struct req *r, const struct zw_err *err);
 void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A static file of the console: data stays owned by the caller for the server's lifetime;
+ * encoding (Content-Encoding), cache (Cache-Control) and csp may be NULL. */
+void reply_web(struct req *r, int status, const char *type, const void *data, size_t len,
+               const char *encoding, const char *cache, const char *csp);
 void reply_bytes(struct req *r, int status, const char *type, const void *data, size_t len,
                  const char *disposition_name);
 void reply_no_content(struct req *r);

@@ -101,6 +101,15 @@ int cmd_serve(int argc, char **argv)
 	srv.acct = e.acct;
 	srv.ipam = ipam_cache_new();
 	srv.ipam_cfg.quarantine = e.cfg.quarantine;
+	if (web_load(&srv.web, e.cfg.web_root, &err) < 0) {
+		cli_err(&err);
+		ipam_cache_free(srv.ipam);
+		cli_close(&e);
+		return 1;
+	}
+	if (*e.cfg.web_root && !srv.web.n)
+		log_warnx("web console not found in %s (run make web): serving the API only",
+		          e.cfg.web_root);
 	atomic_init(&srv.inflight, 0);
 	atomic_init(&srv.stopping, false);
 	struct sigaction sa = {0};
@@ -111,6 +120,7 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (server_start(&srv, &err) < 0) {
 		cli_err(&err);
+		web_free(&srv.web);
 		cli_close(&e);
 		return 1;
 	}
@@ -127,6 +137,7 @@ int cmd_serve(int argc, char **argv)
 		cli_err(&err);
 		server_stop(&srv);
 		ipam_cache_free(srv.ipam);
+		web_free(&srv.web);
 		cli_close(&e);
 		return 1;
 	}
@@ -138,6 +149,7 @@ int cmd_serve(int argc, char **argv)
 	scheduler_stop(&sched);
 	server_stop(&srv);
 	ipam_cache_free(srv.ipam);
+	web_free(&srv.web);
 	log_info("stopped");
 	cli_close(&e);
 	return 0;

@@ -64,6 +64,7 @@ static const struct opt opts[] = {
     I(notify_timeout, "30", 1, 600, "seconds an SMTP session or a webhook request may take"),
     S(webhook_url, "", "URL every notice is POSTed to as JSON (empty = no webhook)"),
     S(webhook_secret, "", "key of the X-Zwnet-Signature HMAC-SHA256 of each webhook body"),
+    S(web_root, "web/dist", "the built web console (make web); empty = no console"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

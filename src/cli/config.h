@@ -14,6 +14,7 @@
 struct config {
 	char *db, *listen, *profile, *tls_cert, *tls_key, *access_log, *log_level, *secret_key_file;
 	char *password_cost, *smtp_url, *smtp_from, *notify_mail_to, *webhook_url, *webhook_secret;
+	char *web_root;
 	int64_t body_limit, upload_limit, conn_timeout, request_timeout, threads, shutdown_grace,
 	    session_ttl;
 	int64_t login_max_failures, login_ip_max_failures, login_window, quarantine;

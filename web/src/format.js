@@ -1,0 +1,43 @@
+// Dates and numbers the way a county office writes them.
+
+export function day(iso) {
+  if (!iso) return '';
+  const d = new Date(iso.length === 10 ? iso + 'T00:00:00+08:00' : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const bj = new Date(d.getTime() + 8 * 3600 * 1000);
+  return `${bj.getUTCFullYear()}年${bj.getUTCMonth() + 1}月${bj.getUTCDate()}日`;
+}
+
+export function time(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const bj = new Date(d.getTime() + 8 * 3600 * 1000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${day(iso)} ${p(bj.getUTCHours())}:${p(bj.getUTCMinutes())}`;
+}
+
+// A deadline's state for the traffic light: green (running, not close), amber (due within
+// a day or paused), red (breached or overdue), grey (met or cancelled).
+export function deadlineLevel(d, now = Date.now()) {
+  if (!d) return 'none';
+  if (d.status === 'breached') return 'red';
+  if (d.status === 'met' || d.status === 'cancelled') return 'done';
+  if (d.status === 'paused') return 'amber';
+  const left = new Date(d.due_at).getTime() - now;
+  if (left < 0) return 'red';
+  if (left < 24 * 3600 * 1000) return 'amber';
+  return 'green';
+}
+
+export function countdown(d, now = Date.now()) {
+  if (!d) return '';
+  const names = { met: '已按期完成', cancelled: '已取消', paused: '已暂停' };
+  if (d.status === 'breached') return d.met_at ? '已完成（超期）' : '已超期';
+  if (names[d.status]) return names[d.status];
+  const ms = new Date(d.due_at).getTime() - now;
+  if (ms < 0) return '已超期';
+  const h = Math.floor(ms / 3600000);
+  if (h >= 24) return `剩余 ${Math.floor(h / 24)} 天 ${h % 24} 小时`;
+  return `剩余 ${h} 小时 ${Math.floor((ms % 3600000) / 60000)} 分`;
+}

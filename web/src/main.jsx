@@ -1,0 +1,120 @@
+// The console: the session, the navigation offered to the role, and the pages.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, get, setCsrf } from './api.js';
+import { Applications, ApplicationDetail, NewApplication } from './pages/applications.jsx';
+import { Audit } from './pages/audit.jsx';
+import { Calendar, Deadlines } from './pages/deadlines.jsx';
+import { Home } from './pages/home.jsx';
+import { Ipam } from './pages/ipam.jsx';
+import { Login } from './pages/login.jsx';
+import { Profile } from './pages/profile.jsx';
+import { UnitDetail, Units } from './pages/units.jsx';
+import { match, navigate, usePath } from './router.js';
+import { Link, Session, can } from './ui.jsx';
+import './style.css';
+
+const PAGES = [
+  ['/', Home],
+  ['/units', Units],
+  ['/units/:id', UnitDetail],
+  ['/applications', Applications],
+  ['/applications/new', NewApplication],
+  ['/applications/:id', ApplicationDetail],
+  ['/ipam', Ipam],
+  ['/deadlines', Deadlines],
+  ['/calendar', Calendar],
+  ['/audit', Audit],
+  ['/profile', Profile],
+];
+
+// The menu, each entry shown only to a role with the permission behind it.
+const MENU = [
+  ['/', '首页', null],
+  ['/units', '使用单位', 'UNIT_READ'],
+  ['/applications', '申请审批', 'APPLICATION_READ'],
+  ['/ipam', '地址规划', 'IPAM_READ'],
+  ['/deadlines', '办理时限', 'DEADLINE_READ'],
+  ['/calendar', '工作日历', null],
+  ['/audit', '审计日志', 'AUDIT_READ'],
+  ['/profile', '管理办法', 'PROFILE_READ'],
+];
+
+function Layout({ session, onLogout, children, path }) {
+  const [open, setOpen] = useState(false);
+  const here = (href) => (href === '/' ? path === '/' : path.split('?')[0].startsWith(href));
+  return (
+    <>
+      <a class="skip" href="#main">跳到正文</a>
+      <header class="top">
+        <button type="button" class="menu-toggle" aria-expanded={open ? 'true' : 'false'}
+          aria-controls="nav" onClick={() => setOpen(!open)}>菜单</button>
+        <span class="brand">政务外网管理平台</span>
+        <span class="who">
+          {session.display_name || session.username}（{session.role_label}）
+          <button type="button" class="link" onClick={onLogout}>退出</button>
+        </span>
+      </header>
+      <div class="shell">
+        <nav id="nav" class={open ? 'open' : ''} aria-label="主菜单">
+          <ul>
+            {MENU.filter(([, , perm]) => !perm || can(session, perm)).map(([href, label]) => (
+              <li><Link href={href} aria-current={here(href) ? 'page' : undefined}
+                onClick={() => setOpen(false)}>{label}</Link></li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" tabIndex={-1}>{children}</main>
+      </div>
+    </>
+  );
+}
+
+function App() {
+  const path = usePath();
+  const [session, setSession] = useState(undefined); // undefined: not known yet
+  const refresh = () => get('/session').then((s) => {
+    setCsrf(s.csrf_token);
+    setSession(s);
+  }, (e) => {
+    if (e instanceof ApiError && e.status === 401) setSession(null);
+    else setSession(null);
+  });
+  useEffect(() => { refresh(); }, []);
+  useEffect(() => {
+    if (session === null && !path.startsWith('/login')) navigate('/login?next=' + encodeURIComponent(path), true);
+  }, [session, path]);
+  useEffect(() => {
+    const m = document.getElementById('main');
+    if (m && session) m.focus({ preventScroll: true });
+  }, [path]);
+
+  if (session === undefined) return <p class="muted" role="status">正在加载……</p>;
+  if (path.startsWith('/login')) return <Login onLogin={refresh} path={path} />;
+  if (!session) return null;
+  const logout = async () => {
+    try { await api('DELETE', '/session'); } catch { /* gone already */ }
+    setCsrf(null);
+    setSession(null);
+    navigate('/login', true);
+  };
+  let page = <NotFound />;
+  for (const [pattern, Page] of PAGES) {
+    const params = match(pattern, path);
+    if (params) {
+      page = <Page {...params} path={path} />;
+      break;
+    }
+  }
+  return (
+    <Session.Provider value={session}>
+      <Layout session={session} onLogout={logout} path={path}>{page}</Layout>
+    </Session.Provider>
+  );
+}
+
+function NotFound() {
+  return <section><h1>页面不存在</h1><p><Link href="/">返回首页</Link></p></section>;
+}
+
+render(<App />, document.getElementById('app'));

@@ -1,0 +1,307 @@
+// 申请审批: the list, an access application form, and one application with its deadlines
+// counting down and the steps the signed-in role may take now.
+import { useState } from 'preact/hooks';
+import { post } from '../api.js';
+import { day, time } from '../format.js';
+import { navigate, query } from '../router.js';
+import { AppStatus, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+
+export const KINDS = { access: '接入申请', change: '变更申请', port: '端口开通申请', egress: '互联网出口特殊需求', interconnect: '业务专网互联', system: '信息系统备案', lan: '局域网升级改造备案', contact_refile: '安全联系人变更备案' };
+const STATUSES = ['已提交', '审核中', '已批准', '实施中', '已办结', '未通过', '已撤回'];
+const ACTIONS = { submit: '提交', review: '受理', approve: '批准', reject: '不予通过', withdraw: '撤回', pause: '暂停计时', resume: '恢复计时', complete: '实施完成', go_live: '正式上线' };
+
+export function Applications({ path }) {
+  const s = useSession();
+  const status = query(path, 'status') || '';
+  const kind = query(path, 'kind') || '';
+  const qs = new URLSearchParams({ limit: '200', sort: '-id' });
+  if (status) qs.set('status', status);
+  if (kind) qs.set('kind', kind);
+  const list = useLoad('/applications?' + qs);
+  const units = useLoad('/units', true);
+  const name = (id) => units.data?.items.find((u) => u.id === id)?.name || `单位 ${id}`;
+  const filter = (k, v) => {
+    const q = new URLSearchParams(path.split('?')[1] || '');
+    if (v) q.set(k, v); else q.delete(k);
+    navigate('/applications' + (q.toString() ? '?' + q : ''), true);
+  };
+  return (
+    <>
+      <h1>申请审批</h1>
+      <div class="toolbar">
+        <Field label="申请类型" name="kind">{(p) => (
+          <select {...p} value={kind} onChange={(e) => filter('kind', e.currentTarget.value)}>
+            <option value="">全部</option>
+            {Object.entries(KINDS).map(([k, v]) => <option value={k}>{v}</option>)}
+          </select>
+        )}</Field>
+        <Field label="状态" name="status">{(p) => (
+          <select {...p} value={status} onChange={(e) => filter('status', e.currentTarget.value)}>
+            <option value="">全部</option>
+            {STATUSES.map((x) => <option value={x}>{x}</option>)}
+          </select>
+        )}</Field>
+        {can(s, 'APPLICATION_SUBMIT') ? <Link class="button" href="/applications/new">提交接入申请</Link> : null}
+      </div>
+      <Loading state={list}>{(d) => (
+        <Table rows={d.items} empty="没有符合条件的申请" columns={[
+          { label: '编号', render: (a) => <Link href={`/applications/${a.id}`}>{a.id}</Link> },
+          { label: '类型', render: (a) => KINDS[a.kind] || a.kind },
+          { label: '使用单位', render: (a) => name(a.unit_id) },
+          { label: '状态', render: (a) => <AppStatus status={a.status} /> },
+          { label: '依据', render: (a) => <ClauseLink id={a.clause} /> },
+          { label: '提交时间', render: (a) => time(a.created_at) },
+        ]} />
+      )}</Loading>
+    </>
+  );
+}
+
+const ACCESS_FIELDS = [
+  ['address', '办公地址', 'text', true],
+  ['admin_name', '网络管理员姓名', 'text', true],
+  ['admin_mobile', '网络管理员手机号码', 'tel', true],
+  ['tech_name', '技术联系人姓名', 'text', true],
+  ['tech_mobile', '技术联系人手机号码', 'tel', true],
+  ['ip_count', 'IP数量', 'number', true],
+  ['bandwidth_mbps', '带宽（Mbps）', 'number', true],
+];
+
+// 接入申请 (TB 附件1 fields). The API checks every field again; its errors show at the field.
+export function NewApplication({ path }) {
+  const s = useSession();
+  const fixed = s.role === 'unit_admin' ? s.unit_id : null;
+  const [form, setForm] = useState({ unit_id: fixed || Number(query(path, 'unit_id')) || '', user_type: '', user_type_other: '', purpose: '' });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const units = useLoad(fixed ? null : '/units?status=' + encodeURIComponent('申请中'), true);
+  const profile = useLoad('/profile');
+  const wf = profile.data?.workflows.find((w) => w.key === 'access');
+  const set = (k, num) => (e) => setForm({ ...form, [k]: num ? (e.currentTarget.value === '' ? '' : Number(e.currentTarget.value)) : e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const body = { kind: 'access' };
+    for (const [k, v] of Object.entries(form)) if (v !== '' && v !== null) body[k] = v;
+    if (body.user_type !== '其他') delete body.user_type_other;
+    try {
+      const a = await post('/applications', body);
+      navigate(`/applications/${a.id}`);
+    } catch (err) {
+      setError(err);
+      const bad = err.field && document.querySelector(`[name="${err.field}"]`);
+      if (bad) bad.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (profile.data && !wf) return <><h1>提交接入申请</h1><p>本县管理办法没有接入申请程序。</p></>;
+  return (
+    <>
+      <h1>提交接入申请</h1>
+      {wf ? <p class="muted">依据 {wf.clauses.map((c) => <ClauseLink id={c} />)}{wf.form ? `，按${wf.form}填报` : ''}。</p> : null}
+      <form class="form" onSubmit={submit} noValidate>
+        {fixed ? null : (
+          <Field label="使用单位" name="unit_id" error={error} required hint="只列出接入状态为“申请中”的单位">{(p) => (
+            <select {...p} value={form.unit_id} onChange={set('unit_id', true)}>
+              <option value="">请选择</option>
+              {(units.data?.items || []).map((u) => <option value={u.id}>{u.name}</option>)}
+            </select>
+          )}</Field>
+        )}
+        <fieldset>
+          <legend>用户类型 <span class="req" aria-hidden="true">*</span></legend>
+          {['党政机关', '事业单位', '其他'].map((t) => (
+            <label class="choice"><input type="radio" name="user_type" value={t} checked={form.user_type === t} onChange={set('user_type')} /> {t}</label>
+          ))}
+          {error?.field === 'user_type' ? <div class="field-error" role="alert">{error.message}</div> : null}
+        </fieldset>
+        {form.user_type === '其他' ? (
+          <Field label="其他用户类型" name="user_type_other" error={error}>{(p) => <input {...p} value={form.user_type_other} onInput={set('user_type_other')} />}</Field>
+        ) : null}
+        {ACCESS_FIELDS.map(([k, label, type, req]) => (
+          <Field label={label} name={k} error={error} required={req}>{(p) => (
+            <input {...p} type={type} inputMode={type === 'number' ? 'numeric' : undefined} value={form[k] ?? ''} onInput={set(k, type === 'number')} />
+          )}</Field>
+        ))}
+        <Field label="网络用途" name="purpose" error={error} required>{(p) => <textarea {...p} rows={3} value={form.purpose} onInput={set('purpose')} />}</Field>
+        {wf?.assessment_required ? (
+          <>
+            <Field label="安全评估机构" name="assessment_org" error={error} required>{(p) => <input {...p} value={form.assessment_org || ''} onInput={set('assessment_org')} />}</Field>
+            <Field label="安全评估日期" name="assessment_on" error={error} required>{(p) => <input {...p} type="date" value={form.assessment_on || ''} onInput={set('assessment_on')} />}</Field>
+            <Field label="安全评估结论" name="assessment_conclusion" error={error} required>{(p) => (
+              <select {...p} value={form.assessment_conclusion || ''} onChange={set('assessment_conclusion')}>
+                <option value="">请选择</option>{['符合', '基本符合', '不符合'].map((c) => <option>{c}</option>)}
+              </select>
+            )}</Field>
+          </>
+        ) : null}
+        {error && !document.querySelector(`[name="${error.field}"]`) ? <ErrorBox error={error} /> : null}
+        <button type="submit" class="primary" disabled={busy}>{busy ? '正在提交……' : '提交申请'}</button>
+      </form>
+    </>
+  );
+}
+
+const LABELS = {
+  user_type: '用户类型', user_type_other: '其他用户类型', address: '办公地址', admin_name: '网络管理员', admin_mobile: '网络管理员手机',
+  tech_name: '技术联系人', tech_mobile: '技术联系人手机', ip_count: 'IP数量', bandwidth_mbps: '带宽（Mbps）', purpose: '用途',
+  change_type: '变更类型', change_other: '其他变更', new_address: '移机后地址', assessment_org: '安全评估机构', assessment_on: '安全评估日期',
+  assessment_conclusion: '安全评估结论', djcp_level: '等级保护级别', djcp_filing_no: '等保备案编号', djcp_test_on: '等级测评日期',
+  egress_provider: '出口提供方', valid_until: '有效期至', network_name: '业务专网名称', interconnect_type: '互联方式',
+  isolation_device: '隔离设备', plan: '方案', system_name: '信息系统名称', hosting: '部署资源', go_live_on: '计划上线日期',
+  planned_on: '计划实施日期', contact_role: '联系人角色', contact_name: '联系人姓名', contact_mobile: '联系人手机', changed_on: '变更日期',
+  review_on: '复核日期', reason: '审核意见',
+};
+
+function Approve({ app, onDone }) {
+  const zones = useLoad(app.kind === 'access' ? '/zones' : null, true);
+  const carriers = useLoad(app.kind === 'access' ? '/carriers' : null, true);
+  const [f, setF] = useState({ reason: '', zone_id: '', carrier_id: '', allocate: true, review_on: '' });
+  const [error, setError] = useState(null);
+  const last = app.awaiting && app.approvals.split(/[ ,]+/).filter(Boolean).length - 1 === app.step;
+  const act = async (action) => {
+    setError(null);
+    const body = { action, reason: f.reason };
+    if (action === 'approve' && app.kind === 'access' && last) {
+      if (f.allocate) body.zone_id = f.zone_id === '' ? undefined : Number(f.zone_id);
+      else body.allocate = false;
+      if (f.carrier_id) body.carrier_id = Number(f.carrier_id);
+    }
+    if (action === 'approve' && app.kind === 'port' && f.review_on) body.review_on = f.review_on;
+    try {
+      await post(`/applications/${app.id}/transitions`, body);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form class="inline-form" onSubmit={(e) => { e.preventDefault(); act('approve'); }} noValidate aria-labelledby="decide">
+      <h2 id="decide">审核（{app.awaiting.name}）</h2>
+      {app.kind === 'access' && last ? (
+        <>
+          <label class="choice"><input type="checkbox" checked={f.allocate} onChange={(e) => setF({ ...f, allocate: e.currentTarget.checked })} /> 批准时分配地址段和 VLAN</label>
+          {f.allocate ? (
+            <Field label="分配区域" name="zone_id" error={error} required>{(p) => (
+              <select {...p} value={f.zone_id} onChange={(e) => setF({ ...f, zone_id: e.currentTarget.value })}>
+                <option value="">请选择</option>
+                {(zones.data?.items || []).map((z) => <option value={z.id}>{z.name}</option>)}
+              </select>
+            )}</Field>
+          ) : null}
+          <Field label="实施的网络运营商" name="carrier_id" error={error}>{(p) => (
+            <select {...p} value={f.carrier_id} onChange={(e) => setF({ ...f, carrier_id: e.currentTarget.value })}>
+              <option value="">不指定</option>
+              {(carriers.data?.items || []).map((c) => <option value={c.id}>{c.name}</option>)}
+            </select>
+          )}</Field>
+        </>
+      ) : null}
+      {app.kind === 'port' ? (
+        <Field label="复核日期" name="review_on" error={error}>{(p) => <input {...p} type="date" value={f.review_on} onInput={(e) => setF({ ...f, review_on: e.currentTarget.value })} />}</Field>
+      ) : null}
+      <Field label="审核意见（不予通过时必填理由）" name="reason" error={error}>{(p) => <textarea {...p} rows={2} value={f.reason} onInput={(e) => setF({ ...f, reason: e.currentTarget.value })} />}</Field>
+      {error && !['zone_id', 'carrier_id', 'reason', 'review_on'].includes(error.field) ? <ErrorBox error={error} /> : null}
+      <div class="buttons">
+        <button type="submit" class="primary">批准</button>
+        <button type="button" class="danger" onClick={() => act('reject')}>不予通过</button>
+        {app.status === '已提交' ? <button type="button" onClick={() => act('review')}>受理</button> : null}
+      </div>
+    </form>
+  );
+}
+
+function Step({ app, action, label, needReason, onDone, kind }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState(null);
+  const [open, setOpen] = useState(false);
+  const go = async () => {
+    setError(null);
+    try {
+      await post(`/applications/${app.id}/transitions`, needReason ? { action, reason } : { action });
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (needReason && !open) return <button type="button" class={kind} onClick={() => setOpen(true)}>{label}</button>;
+  if (!needReason) return <><button type="button" class={kind} onClick={go}>{label}</button>{error ? <ErrorBox error={error} /> : null}</>;
+  return (
+    <form class="inline-form" onSubmit={(e) => { e.preventDefault(); go(); }} noValidate>
+      <Field label={`${label}的原因`} name="reason" error={error} required>{(p) => <input {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}</Field>
+      {error && error.field !== 'reason' ? <ErrorBox error={error} /> : null}
+      <button type="submit" class={kind}>{label}</button> <button type="button" onClick={() => setOpen(false)}>取消</button>
+    </form>
+  );
+}
+
+export function ApplicationDetail({ id }) {
+  const s = useSession();
+  const app = useLoad(`/applications/${Number(id)}`);
+  const unitName = useLoad(app.data ? `/units/${app.data.unit_id}` : null);
+  return (
+    <Loading state={app}>{(a) => {
+      const reload = () => app.reload();
+      const myTurn = a.awaiting && can(s, 'APPLICATION_REVIEW', a.unit_id) && a.awaiting.role === s.role;
+      const open = a.status === '已提交' || a.status === '审核中';
+      const decided = ['已批准', '实施中', '已办结', '未通过'].includes(a.status);
+      return (
+        <>
+          <h1>{KINDS[a.kind]} {a.id}</h1>
+          <dl class="facts">
+            <dt>使用单位</dt><dd><Link href={`/units/${a.unit_id}`}>{unitName.data?.name || a.unit_id}</Link></dd>
+            <dt>状态</dt><dd><AppStatus status={a.status} />{a.awaiting ? `（待${a.awaiting.name}审核）` : ''}</dd>
+            <dt>依据</dt><dd><ClauseLink id={a.clause} /></dd>
+            <dt>提交</dt><dd>{time(a.created_at)}，{a.submitted_by}</dd>
+            {a.reason ? <><dt>审核意见</dt><dd>{a.reason}</dd></> : null}
+          </dl>
+          <section aria-labelledby="dl"><h2 id="dl">办理时限</h2>
+            <Table rows={a.deadlines} empty="无" columns={[
+              { label: '环节', render: (d) => (d.rule.endsWith('_implement') ? '实施' : d.rule.endsWith('_review') ? '审核' : d.rule) },
+              { label: '期限', render: (d) => `${d.amount}${d.basis === 'hours' ? '小时' : '个工作日'}` },
+              { label: '截止', render: (d) => day(d.due_date || d.due_at) },
+              { label: '状态', render: (d) => <DeadlineBadge d={d} /> },
+            ]} />
+          </section>
+          <div class="actions" role="group" aria-label="可办理的操作">
+            {myTurn ? <Approve app={a} onDone={reload} /> : null}
+            {open && can(s, 'APPLICATION_SUBMIT', a.unit_id) ? <Step app={a} action="withdraw" label="撤回申请" onDone={reload} /> : null}
+            {a.status === '实施中' && can(s, 'APPLICATION_IMPLEMENT', a.unit_id) ? (
+              <>
+                <Step app={a} action="complete" label="实施完成" kind="primary" onDone={reload} />
+                {a.deadlines.some((d) => d.rule.endsWith('_implement') && d.status === 'paused')
+                  ? <Step app={a} action="resume" label="恢复计时" onDone={reload} />
+                  : <Step app={a} action="pause" label="暂停计时（单位不具备条件）" needReason onDone={reload} />}
+              </>
+            ) : null}
+            {a.kind === 'system' && a.status === '已批准' && can(s, 'APPLICATION_SUBMIT', a.unit_id) ? <Step app={a} action="go_live" label="正式上线" onDone={reload} /> : null}
+          </div>
+          <p class="actions">
+            <a href={`/api/v1/applications/${a.id}/form`} target="_blank" rel="noopener">打印申请表</a>
+            <a href={`/api/v1/applications/${a.id}/form?format=pdf`}>下载申请表 PDF</a>
+            {decided ? <><a href={`/api/v1/applications/${a.id}/notice`} target="_blank" rel="noopener">打印审核结果通知书</a>
+              <a href={`/api/v1/applications/${a.id}/notice?format=pdf`}>下载通知书 PDF</a></> : null}
+          </p>
+          <section aria-labelledby="content"><h2 id="content">申请内容</h2>
+            <dl class="facts">
+              {Object.keys(LABELS).filter((k) => a[k] !== null && a[k] !== '' && a[k] !== undefined && k !== 'reason').map((k) => <><dt>{LABELS[k]}</dt><dd>{String(a[k])}</dd></>)}
+            </dl>
+            {a.ports?.length ? <Table rows={a.ports} columns={[
+              { label: '开放范围', key: 'exposure' }, { label: '协议', key: 'protocol' }, { label: '端口', key: 'port' },
+              { label: '目标地址', key: 'target_ip' }, { label: '用途', key: 'purpose' }]} /> : null}
+          </section>
+          <section aria-labelledby="events"><h2 id="events">办理记录</h2>
+            <Table rows={a.events} columns={[
+              { label: '时间', render: (e) => time(e.at) }, { label: '操作', render: (e) => ACTIONS[e.action] || e.action },
+              { label: '状态', render: (e) => `${e.from_status || ''} → ${e.to_status}` },
+              { label: '操作人', key: 'actor' }, { label: '意见', key: 'reason' },
+              { label: '依据', render: (e) => (e.clause ? <ClauseLink id={e.clause} /> : '') }]} />
+          </section>
+        </>
+      );
+    }}</Loading>
+  );
+}

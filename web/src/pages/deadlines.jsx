@@ -1,0 +1,55 @@
+// 办理时限 and 工作日历.
+import { useState } from 'preact/hooks';
+import { day } from '../format.js';
+import { ClauseLink, DeadlineBadge, Field, Link, Loading, Table, useLoad } from '../ui.jsx';
+
+const STATES = { running: '进行中', paused: '已暂停', breached: '已超期', met: '已完成', cancelled: '已取消' };
+
+export function Deadlines() {
+  const [status, setStatus] = useState('running');
+  const list = useLoad(`/deadlines?status=${status}&sort=due_at`, true);
+  return (
+    <>
+      <h1>办理时限</h1>
+      <div class="toolbar">
+        <Field label="状态" name="status">{(p) => (
+          <select {...p} value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+            {Object.entries(STATES).map(([k, v]) => <option value={k}>{v}</option>)}
+          </select>
+        )}</Field>
+      </div>
+      <Loading state={list}>{(d) => (
+        <Table rows={d.items} empty="没有这种状态的时限" columns={[
+          { label: '事项', render: (x) => (x.subject_type === 'application' ? <Link href={`/applications/${x.subject_id}`}>申请 {x.subject_id}</Link> : `${x.subject_type} ${x.subject_id}`) },
+          { label: '规则', key: 'rule' },
+          { label: '依据', render: (x) => <ClauseLink id={x.clause} /> },
+          { label: '截止', render: (x) => day(x.due_date || x.due_at) + (x.provisional ? '（暂按周一至周五计算）' : '') },
+          { label: '时限', render: (x) => <DeadlineBadge d={x} /> },
+        ]} />
+      )}</Loading>
+    </>
+  );
+}
+
+export function Calendar() {
+  const [year, setYear] = useState(new Date().getFullYear());
+  const cal = useLoad(`/calendar/${year}`);
+  return (
+    <>
+      <h1>工作日历</h1>
+      <div class="toolbar">
+        <button type="button" onClick={() => setYear(year - 1)}>上一年</button>
+        <strong aria-live="polite">{year} 年</strong>
+        <button type="button" onClick={() => setYear(year + 1)}>下一年</button>
+      </div>
+      <Loading state={cal}>{(d) => (
+        <>
+          {!d.loaded ? <p class="warning">{year} 年的放假安排尚未载入，按周一至周五计算，所涉时限标为暂定。</p> : null}
+          <Table caption="节假日与调休上班日" rows={d.days.filter((x) => x.name || (x.working && ['星期六', '星期日'].includes(x.weekday))).map((x) => ({ ...x, id: x.date }))}
+            columns={[{ label: '日期', render: (x) => day(x.date) }, { label: '星期', key: 'weekday' },
+              { label: '安排', render: (x) => (x.working ? `上班（${x.name || '调休'}）` : `休息（${x.name}）`) }]} />
+        </>
+      )}</Loading>
+    </>
+  );
+}

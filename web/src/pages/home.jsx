@@ -1,0 +1,136 @@
+// 首页: for the center, the state of the whole network and what is waiting; for a unit's
+// administrator, their own unit only.
+import { useEffect, useRef } from 'preact/hooks';
+import { day } from '../format.js';
+import { AppStatus, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
+
+const STATUSES = ['申请中', '已接入', '暂停', '已撤销入网资格', '已拆机'];
+const KIND = { access: '接入申请', change: '变更申请', port: '端口开通', egress: '互联网出口', interconnect: '专网互联', system: '信息系统备案', lan: '局域网改造', contact_refile: '安全联系人变更' };
+
+function UnitsChart({ counts }) {
+  const el = useRef(null);
+  useEffect(() => {
+    let chart;
+    let live = true;
+    // the chart code is its own chunk, loaded only on this page
+    import('../chart.js').then(({ pie }) => {
+      if (live && el.current) chart = pie(el.current, STATUSES.map((s) => ({ name: s, value: counts[s] || 0 })));
+    });
+    return () => { live = false; chart?.dispose(); };
+  }, [counts]);
+  return <div ref={el} class="chart" role="img" aria-label={'单位接入状态：' + STATUSES.map((s) => `${s} ${counts[s] || 0} 家`).join('，')} />;
+}
+
+function ExpiryWarning() {
+  const p = useLoad('/profile');
+  if (!p.data?.expiry_warning) return null;
+  return <div class="warning" role="alert">{p.data.expiry_warning}</div>;
+}
+
+function Waiting({ unitId }) {
+  const q = unitId ? `&unit_id=${unitId}` : '';
+  const running = useLoad(`/deadlines?subject_type=application&status=running&sort=due_at&limit=50${q}`);
+  const paused = useLoad(`/deadlines?subject_type=application&status=paused&sort=due_at&limit=50${q}`);
+  const breached = useLoad(`/deadlines?subject_type=application&status=breached&sort=due_at&limit=20${q}`);
+  const rows = [...(breached.data?.items || []).filter((d) => !d.met_at),
+    ...(running.data?.items || []), ...(paused.data?.items || [])];
+  return (
+    <section aria-labelledby="waiting">
+      <h2 id="waiting">待办申请与时限</h2>
+      <Table rows={rows} empty="没有待办的申请" columns={[
+        { label: '申请', render: (d) => <Link href={`/applications/${d.subject_id}`}>申请 {d.subject_id}</Link> },
+        { label: '环节', render: (d) => (d.rule.endsWith('_implement') ? '实施' : '审核') },
+        { label: '截止', render: (d) => day(d.due_date || d.due_at) },
+        { label: '时限', render: (d) => <DeadlineBadge d={d} /> },
+      ]} />
+    </section>
+  );
+}
+
+function CenterHome() {
+  const s = useSession();
+  const units = useLoad(can(s, 'UNIT_READ') ? '/units' : null, true);
+  const missing = useLoad(can(s, 'AGREEMENT_READ') ? '/agreements/missing' : null);
+  const terminals = useLoad(can(s, 'TERMINAL_READ') ? '/terminals/compliance' : null);
+  return (
+    <>
+      <h1>首页</h1>
+      <ExpiryWarning />
+      <div class="grid">
+        {units.data || units.loading ? <section aria-labelledby="by-status">
+          <h2 id="by-status">单位接入状态</h2>
+          <Loading state={units}>{(d) => {
+            const counts = {};
+            d.items.forEach((u) => { counts[u.status] = (counts[u.status] || 0) + 1; });
+            return (
+              <>
+                <UnitsChart counts={counts} />
+                <ul class="counts">
+                  {STATUSES.map((s) => <li><UnitStatus status={s} /> <Link href={`/units?status=${encodeURIComponent(s)}`}>{counts[s] || 0} 家</Link></li>)}
+                </ul>
+              </>
+            );
+          }}</Loading>
+        </section> : null}
+        {can(s, 'DEADLINE_READ') ? <Waiting /> : null}
+      </div>
+      <div class="grid">
+        {missing.data ? <section aria-labelledby="missing">
+          <h2 id="missing">协议未签或需补签的单位</h2>
+          <Loading state={missing}>{(d) => (
+            <Table rows={d.items.map((x) => ({ ...x, id: x.unit_id }))} empty="没有缺少协议的单位" columns={[
+              { label: '单位', render: (x) => <Link href={`/units/${x.unit_id}`}>{x.name || x.unit_name}</Link> },
+              { label: '缺少的协议', render: (x) => x.missing.map((m) => m.name).join('、') },
+            ]} />
+          )}</Loading>
+        </section> : null}
+        {terminals.data ? <section aria-labelledby="terms">
+          <h2 id="terms">不合规终端</h2>
+          <Loading state={terminals}>{(d) => (
+            <Table rows={d.items} empty="没有不合规的终端" columns={[
+              { label: 'MAC', key: 'mac' },
+              { label: '单位', render: (t) => <Link href={`/units/${t.unit_id}`}>{t.unit_name || t.unit_id}</Link> },
+              { label: '问题', render: (t) => (t.problems || []).map((p) => p.message || p).join('；') },
+            ]} />
+          )}</Loading>
+        </section> : null}
+      </div>
+    </>
+  );
+}
+
+function UnitHome({ unitId }) {
+  const unit = useLoad(`/units/${unitId}`);
+  const apps = useLoad(`/applications?unit_id=${unitId}&limit=20&sort=-id`);
+  const s = useSession();
+  return (
+    <>
+      <h1>首页</h1>
+      <ExpiryWarning />
+      <Loading state={unit}>{(u) => (
+        <section class="card" aria-labelledby="own">
+          <h2 id="own"><Link href={`/units/${u.id}`}>{u.name}</Link></h2>
+          <p>接入状态：<UnitStatus status={u.status} />{u.connected_on ? `，${day(u.connected_on)}接入` : ''}</p>
+          {can(s, 'APPLICATION_SUBMIT', u.id) ? <p><Link class="button" href={`/applications/new?unit_id=${u.id}`}>提交申请</Link></p> : null}
+        </section>
+      )}</Loading>
+      <Waiting unitId={unitId} />
+      <section aria-labelledby="mine">
+        <h2 id="mine">本单位的申请</h2>
+        <Loading state={apps}>{(d) => (
+          <Table rows={d.items} empty="暂无申请" columns={[
+            { label: '编号', render: (a) => <Link href={`/applications/${a.id}`}>{a.id}</Link> },
+            { label: '类型', render: (a) => KIND[a.kind] || a.kind },
+            { label: '状态', render: (a) => <AppStatus status={a.status} /> },
+          ]} />
+        )}</Loading>
+      </section>
+    </>
+  );
+}
+
+export function Home() {
+  const s = useSession();
+  if (s.role === 'unit_admin' && s.unit_id) return <UnitHome unitId={s.unit_id} />;
+  return <CenterHome />;
+}

@@ -1,0 +1,139 @@
+// 使用单位: the list with status filter, and one unit with its contacts, agreements, status
+// history and archive.
+import { useState } from 'preact/hooks';
+import { post } from '../api.js';
+import { day, time } from '../format.js';
+import { query } from '../router.js';
+import { ClauseLink, ErrorBox, Field, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
+
+const STATUSES = ['申请中', '已接入', '暂停', '已撤销入网资格', '已拆机'];
+
+export function Units({ path }) {
+  const status = query(path, 'status') || '';
+  const [q, setQ] = useState('');
+  const list = useLoad('/units' + (status ? '?status=' + encodeURIComponent(status) : ''), true);
+  return (
+    <>
+      <h1>使用单位</h1>
+      <div class="toolbar" role="search">
+        <Field label="接入状态" name="status">{(p) => (
+          <select {...p} value={status} onChange={(e) => {
+            const v = e.currentTarget.value;
+            history.replaceState(null, '', '/units' + (v ? '?status=' + encodeURIComponent(v) : ''));
+            dispatchEvent(new PopStateEvent('popstate'));
+          }}>
+            <option value="">全部</option>
+            {STATUSES.map((s) => <option value={s}>{s}</option>)}
+          </select>
+        )}</Field>
+        <Field label="查找单位" name="q">{(p) => <input {...p} type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />}</Field>
+      </div>
+      <Loading state={list}>{(d) => (
+        <Table rows={d.items.filter((u) => !q || u.name.includes(q) || (u.short_name || '').includes(q))} columns={[
+          { label: '单位名称', render: (u) => <Link href={`/units/${u.id}`}>{u.name}</Link> },
+          { label: '类型', key: 'type' },
+          { label: '层级', key: 'level' },
+          { label: '接入状态', render: (u) => <UnitStatus status={u.status} /> },
+          { label: '接入日期', render: (u) => day(u.connected_on) },
+        ]} />
+      )}</Loading>
+    </>
+  );
+}
+
+const NEXT = { 申请中: [], 已接入: ['暂停', '已撤销入网资格', '已拆机'], 暂停: ['已接入', '已撤销入网资格'], 已撤销入网资格: [], 已拆机: [] };
+
+function StatusChange({ unit, onDone }) {
+  const [to, setTo] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState(null);
+  const options = NEXT[unit.status] || [];
+  if (!options.length) return null;
+  const submit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await post(`/units/${unit.id}/status`, { status: to, reason });
+      setTo('');
+      setReason('');
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form class="inline-form" onSubmit={submit} noValidate>
+      <h3>变更接入状态</h3>
+      <Field label="变更为" name="status" error={error} required>{(p) => (
+        <select {...p} value={to} onChange={(e) => setTo(e.currentTarget.value)}>
+          <option value="">请选择</option>
+          {options.map((s) => <option value={s}>{s}</option>)}
+        </select>
+      )}</Field>
+      <Field label="原因" name="reason" error={error} required>{(p) => <input {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}</Field>
+      {error && !['status', 'reason'].includes(error.field) ? <ErrorBox error={error} /> : null}
+      <button type="submit">确认变更</button>
+    </form>
+  );
+}
+
+export function UnitDetail({ id }) {
+  const s = useSession();
+  const uid = Number(id);
+  const unit = useLoad(`/units/${uid}`);
+  const contacts = useLoad(can(s, 'CONTACT_READ', uid) ? `/units/${uid}/contacts` : null);
+  const agreements = useLoad(can(s, 'AGREEMENT_READ', uid) ? `/units/${uid}/agreements` : null);
+  const history = useLoad(`/units/${uid}/history`);
+  const profile = useLoad('/profile');
+  const items = (d) => (Array.isArray(d) ? d : d?.items || []);
+  return (
+    <Loading state={unit}>{(u) => (
+      <>
+        <h1>{u.name}</h1>
+        <dl class="facts">
+          <dt>接入状态</dt><dd><UnitStatus status={u.status} />{u.status_clause ? <> 依据 <ClauseLink id={u.status_clause} /></> : null}</dd>
+          <dt>单位类型</dt><dd>{u.type}（{u.level}）</dd>
+          <dt>办公地址</dt><dd>{u.address}</dd>
+          <dt>接入日期</dt><dd>{day(u.connected_on) || '—'}</dd>
+        </dl>
+        <p class="actions">
+          <a href={`/api/v1/units/${u.id}/archive?format=html`} target="_blank" rel="noopener">单位档案（打印）</a>
+          {can(s, 'APPLICATION_SUBMIT', u.id) ? <Link class="button" href={`/applications/new?unit_id=${u.id}`}>提交申请</Link> : null}
+        </p>
+        {can(s, 'UNIT_STATUS', u.id) ? <StatusChange unit={u} onDone={() => { unit.reload(); history.reload(); }} /> : null}
+        {contacts.data ? (
+          <section aria-labelledby="contacts"><h2 id="contacts">联系人</h2>
+            <Table rows={items(contacts.data)} empty="未登记联系人" columns={[
+              { label: '角色', key: 'role' }, { label: '姓名', key: 'name' }, { label: '职务', key: 'post' },
+              { label: '手机号码', key: 'mobile' }, { label: '电子邮箱', key: 'email' },
+            ]} />
+          </section>
+        ) : null}
+        {agreements.data ? (
+          <section aria-labelledby="agreements"><h2 id="agreements">签订的协议</h2>
+            <Table rows={items(agreements.data)} empty="未登记协议" columns={[
+              { label: '协议', key: 'name' }, { label: '签订日期', render: (a) => day(a.signed_on) },
+              { label: '签署人', key: 'signatories' },
+              { label: '扫描件', render: (a) => (a.scan_name ? <a href={`/api/v1/units/${u.id}/agreements/${a.id}/scan`}>{a.scan_name}</a> : '未上传') },
+            ]} />
+            {(profile.data?.agreements || []).filter((k) => k.template).length ? (
+              <p>协议文本（按办法范本填好本单位）：{profile.data.agreements.filter((k) => k.template).map((k) => (
+                <> <a href={`/api/v1/units/${u.id}/agreement-documents/${k.key}`} target="_blank" rel="noopener">{k.name}</a>
+                  （<a href={`/api/v1/units/${u.id}/agreement-documents/${k.key}?format=pdf`}>PDF</a>）</>
+              ))}</p>
+            ) : null}
+          </section>
+        ) : null}
+        <section aria-labelledby="history"><h2 id="history">状态变更记录</h2>
+          <Loading state={history}>{(d) => (
+            <Table rows={items(d).map((h, i) => ({ id: i, ...h }))} empty="无" columns={[
+              { label: '时间', render: (h) => time(h.at) }, { label: '从', key: 'from' }, { label: '到', key: 'to' },
+              { label: '原因', key: 'reason' }, { label: '依据', render: (h) => (h.clause ? <ClauseLink id={h.clause} /> : '') },
+              { label: '操作人', key: 'actor' },
+            ]} />
+          )}</Loading>
+        </section>
+      </>
+    )}</Loading>
+  );
+}

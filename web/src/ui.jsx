@@ -1,0 +1,137 @@
+// The console's building blocks: links that route, labelled fields showing the API's error
+// next to them, tables, status and deadline badges.
+import { createContext } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
+import { get, getAll } from './api.js';
+import { countdown, day, deadlineLevel } from './format.js';
+import { navigate } from './router.js';
+
+export const Session = createContext(null);
+export const useSession = () => useContext(Session);
+
+// May the signed-in user do action (a permission of GET /session) at all, or for unit?
+export function can(session, action, unitId) {
+  const scope = session?.permissions?.[action];
+  if (!scope || scope === 'none') return false;
+  if (scope === 'all' || unitId === undefined) return true;
+  return session.unit_id === unitId;
+}
+
+export function Link({ href, children, ...rest }) {
+  const go = (e) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    navigate(href);
+  };
+  return <a href={href} onClick={go} {...rest}>{children}</a>;
+}
+
+// Load a resource; { data, error, loading, reload }. all: follow the list's pages.
+export function useLoad(path, all = false) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let live = true;
+    if (!path) {
+      setState({ data: null, error: null, loading: false });
+      return undefined;
+    }
+    setState((s) => ({ ...s, loading: true }));
+    (all ? getAll(path) : get(path)).then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error) => live && setState({ data: null, error, loading: false }),
+    );
+    return () => { live = false; };
+  }, [path, n]);
+  return { ...state, reload: () => setN((x) => x + 1) };
+}
+
+export function Loading({ state, children }) {
+  if (state.loading && !state.data) return <p class="muted" role="status">正在加载……</p>;
+  if (state.error) return <ErrorBox error={state.error} />;
+  return children(state.data);
+}
+
+export function ErrorBox({ error }) {
+  if (!error) return null;
+  return (
+    <div class="error" role="alert">
+      {error.message}
+      {error.clause ? <> （依据 <ClauseLink id={error.clause} />）</> : null}
+    </div>
+  );
+}
+
+let fieldSeq = 0;
+
+// A labelled control; the API's error for this field (error.field === name) shows under it.
+export function Field({ label, name, error, required, hint, children }) {
+  const [id] = useState(() => `f${++fieldSeq}`);
+  const mine = error && error.field === name ? error.message : null;
+  const control = children({ id, name, 'aria-invalid': mine ? 'true' : undefined,
+    'aria-describedby': mine ? id + '-err' : undefined, required });
+  return (
+    <div class={'field' + (mine ? ' invalid' : '')}>
+      <label for={id}>{label}{required ? <span class="req" aria-hidden="true"> *</span> : null}</label>
+      {control}
+      {hint ? <small class="muted">{hint}</small> : null}
+      {mine ? <div class="field-error" id={id + '-err'} role="alert">{mine}</div> : null}
+    </div>
+  );
+}
+
+export function Badge({ kind, children }) {
+  return <span class={'badge ' + (kind || '')}>{children}</span>;
+}
+
+const unitStatusKind = { 已接入: 'green', 申请中: 'blue', 暂停: 'amber', 已撤销入网资格: 'red', 已拆机: 'grey' };
+export function UnitStatus({ status }) {
+  return <Badge kind={unitStatusKind[status]}>{status}</Badge>;
+}
+
+const appStatusKind = { 已提交: 'blue', 审核中: 'blue', 已批准: 'green', 实施中: 'amber', 已办结: 'grey', 未通过: 'red', 已撤回: 'grey' };
+export function AppStatus({ status }) {
+  return <Badge kind={appStatusKind[status]}>{status}</Badge>;
+}
+
+export function DeadlineBadge({ d }) {
+  if (!d) return null;
+  const level = deadlineLevel(d);
+  const label = { green: '正常', amber: '临近', red: '超期', done: '完成', none: '' }[level];
+  return (
+    <span class={'deadline ' + level} title={`截止 ${day(d.due_date || d.due_at)}`}>
+      <span class="dot" aria-hidden="true" />
+      <span class="sr-only">{label}：</span>
+      {countdown(d)}（{d.clause}）
+    </span>
+  );
+}
+
+export function ClauseLink({ id }) {
+  return <Link href={`/profile#${encodeURIComponent(id)}`}>{id}</Link>;
+}
+
+export function Clauses({ list }) {
+  const ids = (Array.isArray(list) ? list : String(list || '').split(/[ ,，]+/)).filter(Boolean);
+  return <>{ids.map((c, i) => <>{i ? '、' : ''}<ClauseLink id={c} /></>)}</>;
+}
+
+export function Table({ columns, rows, empty = '暂无数据', caption }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        {caption ? <caption>{caption}</caption> : null}
+        <thead>
+          <tr>{columns.map((c) => <th scope="col">{c.label}</th>)}</tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr><td colSpan={columns.length} class="muted">{empty}</td></tr>
+          ) : rows.map((r) => (
+            <tr key={r.id}>{columns.map((c) => <td>{c.render ? c.render(r) : r[c.key]}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,222 @@
+// The console in a real browser (Debian's Chromium, headless) against a real zwnet serve:
+// the roles' home pages, the access application from submission to connection, what a role
+// may not do, accessibility of every page, screenshots of the main pages (tests/out/web).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Server, axe, browser, login, shot } from './harness.mjs';
+
+let srv;
+let b;
+
+before(async () => {
+  srv = await Server.start('tongbai');
+  b = await browser();
+});
+
+after(async () => {
+  await b?.close();
+  await srv?.stop();
+});
+
+const ROLES = [
+  ['admin', '县行政审批和政务信息管理局'],
+  ['ops', null],
+  ['carrier', null],
+  ['unit', null],
+  ['inspector', null],
+  ['auditor', null],
+];
+
+describe('log in and out', () => {
+  for (const [user] of ROLES) {
+    test(`${user} logs in, sees a home page and a menu for the role, logs out`, async () => {
+      const page = await login(b, srv, user);
+      const me = (await srv.as(user, 'GET', '/session')).json;
+      await page.getByText(me.role_label, { exact: false }).first().waitFor();
+      const menu = await page.getByRole('navigation', { name: '主菜单' }).getByRole('link').allTextContents();
+      assert.ok(menu.includes('首页'));
+      // the menu offers exactly what the role's permissions allow
+      assert.equal(menu.includes('审计日志'), me.permissions.AUDIT_READ !== 'none', menu.join());
+      assert.equal(menu.includes('申请审批'), me.permissions.APPLICATION_READ !== 'none', menu.join());
+      await shot(page, `home-${user}`);
+      await page.getByRole('button', { name: '退出' }).click();
+      await page.getByRole('button', { name: '登录' }).waitFor();
+      // the session is gone on the server too
+      const r = await page.evaluate(() => fetch('/api/v1/session').then((x) => x.status));
+      assert.equal(r, 401);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+  }
+
+  test('a wrong password is refused with the message, in Chinese', async () => {
+    const ctx = await b.newContext();
+    const page = await ctx.newPage();
+    await page.goto(srv.url + '/');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.equal(await alert.textContent(), '用户名或密码不正确');
+    // shown at the password field, which is marked invalid
+    assert.equal(await page.getByLabel('密码').getAttribute('aria-invalid'), 'true');
+    await ctx.close();
+  });
+});
+
+describe('an access application from submission to connection (TB-13)', () => {
+  let unit;
+  let zone;
+  before(async () => {
+    zone = (await srv.must('admin', 'POST', '/zones', { name: '公用网络区', code: 'pub' })).id;
+    await srv.must('admin', 'POST', '/prefixes', { cidr: '10.66.0.0/16', status: 'container', zone_id: zone });
+    await srv.must('admin', 'POST', '/carriers', { name: '中国电信桐柏分公司' });
+    unit = (await srv.must('admin', 'POST', '/units', { name: '桐柏县浏览器测试局', type: '党政机关', level: '县直', address: '城关镇测试路1号' })).id;
+    await srv.must('admin', 'POST', '/users', { username: 'newunit', role: 'unit_admin', unit_id: unit, display_name: '测试局网管', password: 'Demo2026zw' });
+    await srv.must('admin', 'POST', '/users', { username: 'carrier2', role: 'carrier', display_name: '电信装维', password: 'Demo2026zw' });
+  });
+
+  test('the unit submits, the manager approves, the carrier completes, the unit is connected', async () => {
+    // 1. the unit's administrator fills in 附件1; a wrong mobile number is shown at the field
+    const u = await login(b, srv, 'newunit');
+    await u.getByRole('link', { name: '提交申请' }).click();
+    await u.getByRole('heading', { name: '提交接入申请' }).waitFor();
+    await u.getByLabel('党政机关').check();
+    await u.getByLabel('办公地址').fill('城关镇测试路1号');
+    await u.getByLabel('网络管理员姓名').fill('赵网管');
+    await u.getByLabel('网络管理员手机号码').fill('1380000');
+    await u.getByLabel('技术联系人姓名').fill('钱技术');
+    await u.getByLabel('技术联系人手机号码').fill('13900000002');
+    await u.getByLabel('IP数量').fill('40');
+    await u.getByLabel('带宽（Mbps）').fill('100');
+    await u.getByLabel('网络用途').fill('公文流转');
+    await u.getByRole('button', { name: '提交申请' }).click();
+    const err = u.locator('.field.invalid .field-error');
+    await err.waitFor();
+    assert.match(await err.textContent(), /手机号码/);
+    assert.equal(srv.sql(`SELECT count(*) AS n FROM applications WHERE unit_id = ${unit}`)[0].n, 0);
+    await u.getByLabel('网络管理员手机号码').fill('13800000001');
+    await u.getByRole('button', { name: '提交申请' }).click();
+    await u.getByRole('heading', { name: /接入申请 \d+/ }).waitFor();
+    const aid = Number((await u.getByRole('heading', { name: /接入申请 \d+/ }).textContent()).match(/\d+/)[0]);
+    await u.getByText('待管理单位审核').waitFor();
+    // the review deadline counts down, citing the clause
+    assert.match(await u.locator('.deadline').first().textContent(), /剩余 .*TB-13/);
+    // the unit may not approve: no button is offered, and the server refuses anyway
+    assert.equal(await u.getByRole('button', { name: '批准' }).count(), 0);
+    const refused = await u.evaluate(async (id) => {
+      const s = await (await fetch('/api/v1/session')).json();
+      const r = await fetch(`/api/v1/applications/${id}/transitions`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token },
+        body: JSON.stringify({ action: 'approve' }) });
+      return r.status;
+    }, aid);
+    assert.equal(refused, 403);
+    await shot(u, 'application-submitted');
+
+    // 2. the manager approves: the subnet and the VLAN are allocated
+    const m = await login(b, srv, 'admin');
+    await m.goto(`${srv.url}/applications/${aid}`);
+    await m.getByLabel('分配区域').selectOption({ label: '公用网络区' });
+    await m.getByLabel('实施的网络运营商').selectOption({ label: '中国电信桐柏分公司' });
+    await m.getByLabel(/审核意见/).fill('材料齐全，同意接入');
+    await m.getByRole('button', { name: '批准' }).click();
+    await m.getByText('实施中', { exact: true }).first().waitFor();
+    const cidr = srv.sql(`SELECT p.cidr FROM prefixes p JOIN applications a ON a.prefix_id = p.id WHERE a.id = ${aid}`)[0].cidr;
+    assert.match(cidr, /^10\.66\.\d+\.\d+\/26$/);
+    await m.getByRole('link', { name: '地址规划' }).click();
+    await m.getByText(cidr).waitFor();
+    await shot(m, 'ipam-after-approval');
+
+    // 3. the carrier completes the work
+    const c = await login(b, srv, 'carrier2');
+    await c.goto(`${srv.url}/applications/${aid}`);
+    await c.getByRole('button', { name: '实施完成' }).click();
+    await c.getByText('已办结', { exact: true }).first().waitFor();
+
+    // 4. the unit is connected
+    await u.goto(`${srv.url}/units/${unit}`);
+    await u.locator('dl.facts').getByText('已接入').waitFor();
+    await shot(u, 'unit-connected');
+    // the unit's page saw exactly the two refusals this test provoked
+    assert.deepEqual(u.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400', '403']);
+    for (const p of [m, c]) assert.deepEqual(p.errors, []);
+    for (const p of [u, m, c]) await p.context().close();
+  });
+});
+
+describe('accessibility and layout', () => {
+  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/1', '/ipam', '/deadlines', '/calendar', '/audit', '/profile'];
+  test('every page has no serious or critical axe-core violation', async () => {
+    const page = await login(b, srv, 'admin');
+    const found = {};
+    for (const path of PAGES) {
+      await page.goto(srv.url + path);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const v = await axe(page);
+      if (v.length) found[path] = v;
+    }
+    assert.deepEqual(found, {});
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('the login page has no serious violation either, and pages work on a phone', async () => {
+    const ctx = await b.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await ctx.newPage();
+    await page.goto(srv.url + '/login');
+    await page.getByRole('button', { name: '登录' }).waitFor();
+    assert.deepEqual(await axe(page), []);
+    await ctx.close();
+    const phone = await login(b, srv, 'admin', { width: 390, height: 844 });
+    // the menu folds behind a button on a narrow screen
+    assert.equal(await phone.getByRole('navigation', { name: '主菜单' }).isVisible(), false);
+    await phone.getByRole('button', { name: '菜单' }).click();
+    await phone.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '使用单位' }).click();
+    await phone.getByRole('heading', { name: '使用单位', level: 1 }).waitFor();
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `page wider than the phone: ${width}px`);
+    await shot(phone, 'units-phone');
+    await phone.context().close();
+  });
+});
+
+describe('served like a product', () => {
+  test('assets compressed, cached a year under hashed names; index revalidated; routes reload', async () => {
+    const index = await fetch(srv.url + '/applications/1', { headers: { 'Accept-Encoding': 'br, gzip' } });
+    assert.equal(index.status, 200);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(index.headers.get('content-security-policy'), /script-src 'self'/);
+    const html = await index.text();
+    const js = html.match(/\/assets\/index-[\w-]+\.js/)[0];
+    const r = await fetch(srv.url + js, { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const raw = await fetch(srv.url + js, { headers: { 'Accept-Encoding': 'identity' } });
+    assert.equal(raw.headers.get('content-encoding'), null);
+    assert.equal((await fetch(srv.url + '/assets/missing-1234.js')).status, 404);
+    const etag = index.headers.get('etag');
+    const again = await fetch(srv.url + '/', { headers: { 'If-None-Match': etag } });
+    assert.equal(again.status, 304);
+  });
+
+  test('the first page loads under 300 KB of compressed JavaScript, no chart code on pages without charts', async () => {
+    const page = await login(b, srv, 'admin');
+    const sizes = {};
+    page.on('response', async (resp) => {
+      if (resp.url().endsWith('.js')) {
+        const h = await resp.allHeaders();
+        sizes[resp.url()] = Number(h['content-length'] || 0);
+      }
+    });
+    await page.goto(srv.url + '/units');
+    await page.getByRole('heading', { name: '使用单位', level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const total = Object.values(sizes).reduce((a, x) => a + x, 0);
+    assert.ok(total > 0 && total < 300 * 1024, `JavaScript loaded: ${total} bytes`);
+    assert.ok(!Object.keys(sizes).some((u) => u.includes('/chart-')), Object.keys(sizes).join());
+    await page.context().close();
+  });
+});
