@@ -5,7 +5,13 @@
 #include "core/clock.h"
 #include "core/embed.h"
 #include "core/parse.h"
+#include "domain/account.h"
+#include "domain/address.h"
+#include "domain/application.h"
+#include "domain/assets.h"
 #include "domain/audit.h"
+#include "domain/ipam.h"
+#include "domain/terminal.h"
 
 #ifndef ZWNET_VERSION
 #define ZWNET_VERSION "0.1.0"
@@ -118,4 +124,21 @@ void h_audit_verify(struct req *r)
 	                     (json_int_t)v.entries, "first_bad_id",
 	                     v.bad_id ? json_integer(v.bad_id) : json_null(), "reason",
 	                     v.bad_id ? json_string(v.reason) : json_null()));
+}
+
+/* The field rules of every record the API accepts, so that the console checks a form the way
+ * the server will (labels, required, lengths, ranges, allowed values). */
+void h_schemas(struct req *r)
+{
+	static const struct rec_schema *const all[] = {
+	    &unit_schema,        &contact_schema, &agreement_schema,   &user_schema,
+	    &zone_schema,        &vlan_schema,    &prefix_schema,      &terminal_schema,
+	    &address_schema,     &carrier_schema, &line_schema,        &device_schema,
+	    &domain_name_schema, &port_schema,    &application_schema, &app_port_schema,
+	};
+	json_t *o = json_object();
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		json_object_set_new(o, all[i]->object, rec_schema_json(all[i]));
+	json_object_set_new(o, "application_kinds", application_kinds_json());
+	reply_json(r, 200, o);
 }

@@ -90,6 +90,7 @@ void h_application_get(struct req *r);
 void h_application_transition(struct req *r);
 void h_ports_export(struct req *r);
 void h_web(struct req *r);
+void h_schemas(struct req *r);
 void h_application_form(struct req *r);
 void h_application_notice(struct req *r);
 void h_agreement_document(struct req *r);

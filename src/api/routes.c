@@ -30,6 +30,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/users/{id}/password", h_user_password, 0, "", "重置用户密码"},
     {"GET", "/api/v1/profile", h_profile, 0, "texts", "当前管理办法"},
     {"GET", "/api/v1/profile/clauses/{clause}", h_profile_clause, 0, "", "条款全文"},
+    {"GET", "/api/v1/schemas", h_schemas, 0, "", "各类记录的字段规则（供表单校验）"},
     {"GET", "/api/v1/audit", h_audit_list, 0, "*", "审计日志"},
     {"GET", "/api/v1/audit/verify", h_audit_verify, 0, "", "校验审计日志"},
     {"GET", "/api/v1/units", h_units_list, 0, "*", "单位列表"},

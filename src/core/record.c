@@ -346,3 +346,39 @@ int rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t 
 	}
 	return 0;
 }
+
+json_t *rec_schema_json(const struct rec_schema *sc)
+{
+	static const char *const names[] = {
+	    [REC_TEXT] = "text",     [REC_ENUM] = "enum",   [REC_DATE] = "date",
+	    [REC_MOBILE] = "mobile", [REC_EMAIL] = "email", [REC_ID] = "id",
+	    [REC_INT] = "int",       [REC_BOOL] = "bool",   [REC_TIME] = "time",
+	    [REC_REAL] = "real"};
+	json_t *fields = json_array();
+	for (size_t i = 0; i < sc->nfields; i++) {
+		const struct rec_field *f = &sc->fields[i];
+		json_t *o = json_pack(
+		    "{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "name", f->name, "label", f->label,
+		    "type", names[f->type], "required", (f->flags & REC_REQUIRED) != 0, "readonly",
+		    (f->flags & REC_READONLY) != 0, "fixed", (f->flags & REC_FIXED) != 0,
+		    "nullable", (f->flags & REC_NULLABLE) != 0, "multiline",
+		    (f->flags & REC_MULTILINE) != 0);
+		if (f->type == REC_TEXT || f->type == REC_ENUM || f->type == REC_MOBILE ||
+		    f->type == REC_EMAIL || f->type == REC_DATE)
+			json_object_set_new(
+			    o, "max_chars",
+			    json_integer((json_int_t)(f->maxchars ? f->maxchars : 200)));
+		if (f->type == REC_INT) {
+			json_object_set_new(o, "min", json_integer(f->min));
+			json_object_set_new(o, "max", json_integer(f->max));
+		}
+		if (f->enums) {
+			json_t *v = json_array();
+			for (const char *const *e = f->enums; *e; e++)
+				json_array_append_new(v, json_string(*e));
+			json_object_set_new(o, "values", v);
+		}
+		json_array_append_new(fields, o);
+	}
+	return json_pack("{s:s, s:o}", "object", sc->object, "fields", fields);
+}

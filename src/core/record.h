@@ -83,6 +83,11 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
                   uint64_t *present, struct zw_err *err);
 /* Every field of rec as a JSON object (NULL text and 0 ids become null). */
 json_t *rec_to_json(const struct rec_schema *sc, const void *rec);
+/* The rules rec_from_json applies, for clients that check a form before sending it:
+ * {"object", "fields": [{"name", "label", "type", "required", "readonly", "fixed",
+ * "nullable", "multiline", "max_chars" | "min"/"max" | "values"}]}. Write-only fields are
+ * listed too (a form may set them); readonly ones are marked. */
+json_t *rec_schema_json(const struct rec_schema *sc);
 /* The same object as rec_to_json, written as JSON text into b. */
 int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec);
 

@@ -193,6 +193,31 @@ bool application_kind_info(const char *kind, const char **fields, const char **r
 	return true;
 }
 
+static json_t *words(const char *list)
+{
+	json_t *a = json_array();
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ')
+			p++;
+		size_t k = strcspn(p, " ");
+		if (k)
+			json_array_append_new(a, json_stringn(p, k));
+		p += k;
+	}
+	return a;
+}
+
+json_t *application_kinds_json(void)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof(kdefs) / sizeof(kdefs[0]); i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o}", "kind", kdefs[i].code,
+		                                   "label", kdefs[i].label, "fields",
+		                                   words(kdefs[i].fields), "required",
+		                                   words(kdefs[i].required)));
+	return a;
+}
+
 /* Is word one of the space (or comma) separated words of list? */
 static bool in_list(const char *list, const char *word)
 {

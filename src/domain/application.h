@@ -83,6 +83,9 @@ const char *application_kind_label(const char *kind);
  * and implementation (NULL where it has none); false when there is no such kind. */
 bool application_kind_info(const char *kind, const char **fields, const char **review,
                            const char **implement);
+/* Every kind with its label, the fields it accepts and those it requires:
+ * [{"kind", "label", "fields": [...], "required": [...]}] (for forms). */
+json_t *application_kinds_json(void);
 
 /* The IP-management context an application step may need. */
 struct app_env {

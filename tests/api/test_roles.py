@@ -211,6 +211,7 @@ MATRIX = [
     ("application_withdraw", "POST", "/api/v1/applications/{id}/transitions",
      "200 403 403 403 200 403 403 401"),
     ("ports_export", "GET", "/api/v1/exports/ports", "200 200 200 200 200 200 403 401"),
+    ("schemas", "GET", "/api/v1/schemas", "200 200 200 200 200 200 200 401"),
     # printable documents: whoever may read the application (the unit) may print it
     ("application_form_own", "GET", "/api/v1/applications/{id}/form",
      "200 200 200 200 200 200 403 401"),
@@ -1288,6 +1289,10 @@ class RoleMatrix:
 
     def unit_name(self, uid):
         return self.srv.sql("SELECT name FROM units WHERE id = ?", (uid,))[0][0]
+
+    def c_schemas(self, who):
+        return Req("/api/v1/schemas",
+                   ok=lambda r: self.assertEqual(r.json["contact"]["fields"][3]["label"], "姓名"))
 
     def c_ports_export(self, who):
         return Req("/api/v1/exports/ports?format=nftables",

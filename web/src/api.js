@@ -47,6 +47,20 @@ export async function api(method, path, body) {
   return data;
 }
 
+// Upload a file as the request body (a signed agreement's scan).
+export async function upload(path, file) {
+  const r = await fetch('/api/v1' + path, {
+    method: 'PUT',
+    headers: { 'Content-Type': file.type || 'application/octet-stream', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+    credentials: 'same-origin',
+    body: file,
+  });
+  const text = await r.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+
 export const get = (path) => api('GET', path);
 
 // Every page of a list (the API gives at most 500 items a page), as { items }.

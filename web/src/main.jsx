@@ -9,6 +9,7 @@ import { Home } from './pages/home.jsx';
 import { Ipam } from './pages/ipam.jsx';
 import { Login } from './pages/login.jsx';
 import { Profile } from './pages/profile.jsx';
+import { Carriers, Devices, Lines, Terminals } from './pages/registry.jsx';
 import { UnitDetail, Units } from './pages/units.jsx';
 import { match, navigate, usePath } from './router.js';
 import { Link, Session, can } from './ui.jsx';
@@ -22,6 +23,10 @@ const PAGES = [
   ['/applications/new', NewApplication],
   ['/applications/:id', ApplicationDetail],
   ['/ipam', Ipam],
+  ['/terminals', Terminals],
+  ['/devices', Devices],
+  ['/lines', Lines],
+  ['/carriers', Carriers],
   ['/deadlines', Deadlines],
   ['/calendar', Calendar],
   ['/audit', Audit],
@@ -34,6 +39,10 @@ const MENU = [
   ['/units', '使用单位', 'UNIT_READ'],
   ['/applications', '申请审批', 'APPLICATION_READ'],
   ['/ipam', '地址规划', 'IPAM_READ'],
+  ['/terminals', '终端', 'TERMINAL_READ'],
+  ['/devices', '设备', 'ASSET_READ'],
+  ['/lines', '线路', 'ASSET_READ'],
+  ['/carriers', '运营商', 'ASSET_READ'],
   ['/deadlines', '办理时限', 'DEADLINE_READ'],
   ['/calendar', '工作日历', null],
   ['/audit', '审计日志', 'AUDIT_READ'],

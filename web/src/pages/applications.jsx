@@ -2,6 +2,8 @@
 // counting down and the steps the signed-in role may take now.
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
+import { Control, RecordForm } from '../form.jsx';
+import { check, fieldsOf, useSchema } from '../schema.js';
 import { day, time } from '../format.js';
 import { navigate, query } from '../router.js';
 import { AppStatus, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
@@ -41,7 +43,7 @@ export function Applications({ path }) {
             {STATUSES.map((x) => <option value={x}>{x}</option>)}
           </select>
         )}</Field>
-        {can(s, 'APPLICATION_SUBMIT') ? <Link class="button" href="/applications/new">提交接入申请</Link> : null}
+        {can(s, 'APPLICATION_SUBMIT') ? <Link class="button" href="/applications/new">提交申请</Link> : null}
       </div>
       <Loading state={list}>{(d) => (
         <Table rows={d.items} empty="没有符合条件的申请" columns={[
@@ -67,9 +69,92 @@ const ACCESS_FIELDS = [
   ['bandwidth_mbps', '带宽（Mbps）', 'number', true],
 ];
 
-// 接入申请 (TB 附件1 fields). The API checks every field again; its errors show at the field.
+// The form for a kind of application the county's regulation has: 接入申请 laid out as TB
+// 附件1, the others drawn from the server's field rules for the kind.
 export function NewApplication({ path }) {
   const s = useSession();
+  const profile = useLoad('/profile');
+  const kinds = useSchema('application_kinds');
+  const [kind, setKind] = useState(query(path, 'kind') || 'access');
+  const fixed = s.role === 'unit_admin' ? s.unit_id : null;
+  const [unitId, setUnitId] = useState(fixed || Number(query(path, 'unit_id')) || '');
+  const units = useLoad(fixed ? null : '/units', true);
+  const offered = (kinds || []).filter((k) => profile.data?.workflows.some((w) => w.key === k.kind));
+  const def = offered.find((k) => k.kind === kind);
+  const wf = profile.data?.workflows.find((w) => w.key === kind);
+  return (
+    <>
+      <h1>提交申请</h1>
+      <div class="toolbar">
+        <Field label="申请类型" name="kind">{(p) => (
+          <select {...p} value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+            {offered.map((k) => <option value={k.kind}>{k.label}</option>)}
+          </select>
+        )}</Field>
+        {fixed || kind === 'access' ? null : (
+          <Field label="使用单位" name="unit_id" required>{(p) => (
+            <select {...p} value={unitId} onChange={(e) => setUnitId(Number(e.currentTarget.value) || '')}>
+              <option value="">请选择</option>
+              {(units.data?.items || []).map((u) => <option value={u.id}>{u.name}</option>)}
+            </select>
+          )}</Field>
+        )}
+      </div>
+      {wf ? <p class="muted">依据 {wf.clauses.map((c) => <ClauseLink id={c} />)}{wf.form ? `，按${wf.form}填报` : ''}{wf.approvals.length > 1 ? `；审批顺序：${wf.approvals.join(' → ')}` : ''}。</p> : null}
+      {kind === 'access' ? <AccessForm path={path} kindDef={def} /> : def ? (
+        <KindForm key={kind} def={def} unitId={unitId} />
+      ) : profile.data && kinds ? <p>本县管理办法没有这种申请程序。</p> : null}
+    </>
+  );
+}
+
+function PortRows({ rows, setRows, error }) {
+  const schema = useSchema('application_port');
+  const fs = fieldsOf(schema);
+  const names = ['exposure', 'protocol', 'port', 'target_ip', 'purpose'];
+  if (!schema) return null;
+  const set = (i, n, v) => setRows(rows.map((r, j) => (j === i ? { ...r, [n]: v } : r)));
+  return (
+    <fieldset>
+      <legend>端口（每行一个）</legend>
+      {rows.map((r, i) => (
+        <div class="port-row" role="group" aria-label={`第 ${i + 1} 个端口`}>
+          {names.map((n) => (
+            <Field label={fs[n].label} name={`ports.${i}.${n}`} error={error} required={fs[n].required}>
+              {(p) => <Control f={fs[n]} value={r[n]} props={p} onValue={(v) => set(i, n, v)} />}
+            </Field>
+          ))}
+          {rows.length > 1 ? <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>删除此行</button> : null}
+        </div>
+      ))}
+      <button type="button" onClick={() => setRows([...rows, { protocol: 'tcp' }])}>添加端口</button>
+    </fieldset>
+  );
+}
+
+function KindForm({ def, unitId }) {
+  const [ports, setPorts] = useState([{ protocol: 'tcp', exposure: '政务外网' }]);
+  const names = def.fields.filter((n) => n !== 'zone_id');
+  const submit = async (body) => {
+    if (!unitId) throw Object.assign(new Error('请选择使用单位'), { field: 'unit_id' });
+    const b = { ...body, kind: def.kind, unit_id: unitId };
+    if (def.kind === 'port') b.ports = ports;
+    const a = await post('/applications', b);
+    navigate(`/applications/${a.id}`);
+  };
+  return (
+    <>
+      {def.kind === 'port' ? <PortRows rows={ports} setRows={setPorts} /> : null}
+      <RecordForm object="application" names={names} required={def.required} submitLabel={`提交${def.label}`} onSubmit={submit} />
+    </>
+  );
+}
+
+// 接入申请 (TB 附件1 fields). Checked against the server's rules before it is sent; the
+// API checks every field again and its errors show at the field.
+function AccessForm({ path, kindDef }) {
+  const s = useSession();
+  const schema = useSchema('application');
   const fixed = s.role === 'unit_admin' ? s.unit_id : null;
   const [form, setForm] = useState({ unit_id: fixed || Number(query(path, 'unit_id')) || '', user_type: '', user_type_other: '', purpose: '' });
   const [error, setError] = useState(null);
@@ -77,6 +162,7 @@ export function NewApplication({ path }) {
   const units = useLoad(fixed ? null : '/units?status=' + encodeURIComponent('申请中'), true);
   const profile = useLoad('/profile');
   const wf = profile.data?.workflows.find((w) => w.key === 'access');
+  const fs = fieldsOf(schema);
   const set = (k, num) => (e) => setForm({ ...form, [k]: num ? (e.currentTarget.value === '' ? '' : Number(e.currentTarget.value)) : e.currentTarget.value });
   const submit = async (e) => {
     e.preventDefault();
@@ -85,6 +171,17 @@ export function NewApplication({ path }) {
     const body = { kind: 'access' };
     for (const [k, v] of Object.entries(form)) if (v !== '' && v !== null) body[k] = v;
     if (body.user_type !== '其他') delete body.user_type_other;
+    const need = [...(kindDef?.required || []), ...(wf?.assessment_required ? ['assessment_org', 'assessment_on', 'assessment_conclusion'] : [])];
+    for (const [k, f] of Object.entries(fs)) {
+      if (!(k in body) && !need.includes(k)) continue;
+      const m = check({ ...f, required: need.includes(k) }, body[k]);
+      if (m) {
+        setBusy(false);
+        setError({ field: k, message: m });
+        document.querySelector(`[name="${k}"]`)?.focus();
+        return;
+      }
+    }
     try {
       const a = await post('/applications', body);
       navigate(`/applications/${a.id}`);
@@ -96,11 +193,8 @@ export function NewApplication({ path }) {
       setBusy(false);
     }
   };
-  if (profile.data && !wf) return <><h1>提交接入申请</h1><p>本县管理办法没有接入申请程序。</p></>;
   return (
     <>
-      <h1>提交接入申请</h1>
-      {wf ? <p class="muted">依据 {wf.clauses.map((c) => <ClauseLink id={c} />)}{wf.form ? `，按${wf.form}填报` : ''}。</p> : null}
       <form class="form" onSubmit={submit} noValidate>
         {fixed ? null : (
           <Field label="使用单位" name="unit_id" error={error} required hint="只列出接入状态为“申请中”的单位">{(p) => (

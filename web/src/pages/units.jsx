@@ -1,16 +1,21 @@
 // 使用单位: the list with status filter, and one unit with its contacts, agreements, status
 // history and archive.
 import { useState } from 'preact/hooks';
-import { post } from '../api.js';
+import { api, post, upload } from '../api.js';
+import { RecordForm } from '../form.jsx';
 import { day, time } from '../format.js';
-import { query } from '../router.js';
+import { navigate, query } from '../router.js';
 import { ClauseLink, ErrorBox, Field, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
 
 const STATUSES = ['申请中', '已接入', '暂停', '已撤销入网资格', '已拆机'];
 
+const UNIT_FIELDS = ['name', 'short_name', 'type', 'level', 'address', 'note'];
+
 export function Units({ path }) {
+  const s = useSession();
   const status = query(path, 'status') || '';
   const [q, setQ] = useState('');
+  const [adding, setAdding] = useState(false);
   const list = useLoad('/units' + (status ? '?status=' + encodeURIComponent(status) : ''), true);
   return (
     <>
@@ -27,7 +32,12 @@ export function Units({ path }) {
           </select>
         )}</Field>
         <Field label="查找单位" name="q">{(p) => <input {...p} type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />}</Field>
+        {can(s, 'UNIT_CREATE') && !adding ? <button type="button" class="primary" onClick={() => setAdding(true)}>登记单位</button> : null}
       </div>
+      {adding ? (
+        <RecordForm object="unit" names={UNIT_FIELDS} title="登记单位" submitLabel="登记" onCancel={() => setAdding(false)}
+          onSubmit={async (body) => { const u = await post('/units', body); navigate(`/units/${u.id}`); }} />
+      ) : null}
       <Loading state={list}>{(d) => (
         <Table rows={d.items.filter((u) => !q || u.name.includes(q) || (u.short_name || '').includes(q))} columns={[
           { label: '单位名称', render: (u) => <Link href={`/units/${u.id}`}>{u.name}</Link> },
@@ -40,6 +50,9 @@ export function Units({ path }) {
     </>
   );
 }
+
+// The agreements of the profile a unit signs.
+const unitKinds = (profile) => (profile?.agreements || []).filter((k) => k.party === 'unit');
 
 const NEXT = { 申请中: [], 已接入: ['暂停', '已撤销入网资格', '已拆机'], 暂停: ['已接入', '已撤销入网资格'], 已撤销入网资格: [], 已拆机: [] };
 
@@ -77,9 +90,39 @@ function StatusChange({ unit, onDone }) {
   );
 }
 
+function ScanUpload({ unitId, agreement, onDone }) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const send = async (e) => {
+    const file = e.currentTarget.files[0];
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await upload(`/units/${unitId}/agreements/${agreement.id}/scan?filename=${encodeURIComponent(file.name)}`, file);
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="upload">
+      <label>{agreement.scan_name ? '更换扫描件' : '上传扫描件'}（PDF、PNG、JPEG）
+        <input type="file" accept="application/pdf,image/png,image/jpeg" disabled={busy} onChange={send} />
+      </label>
+      {error ? <ErrorBox error={error} /> : null}
+    </span>
+  );
+}
+
 export function UnitDetail({ id }) {
   const s = useSession();
   const uid = Number(id);
+  const [editing, setEditing] = useState(false);
+  const [addContact, setAddContact] = useState(false);
+  const [addAgreement, setAddAgreement] = useState(false);
   const unit = useLoad(`/units/${uid}`);
   const contacts = useLoad(can(s, 'CONTACT_READ', uid) ? `/units/${uid}/contacts` : null);
   const agreements = useLoad(can(s, 'AGREEMENT_READ', uid) ? `/units/${uid}/agreements` : null);
@@ -100,6 +143,11 @@ export function UnitDetail({ id }) {
           <a href={`/api/v1/units/${u.id}/archive?format=html`} target="_blank" rel="noopener">单位档案（打印）</a>
           {can(s, 'APPLICATION_SUBMIT', u.id) ? <Link class="button" href={`/applications/new?unit_id=${u.id}`}>提交申请</Link> : null}
         </p>
+        {can(s, 'UNIT_UPDATE', u.id) && !editing ? <p><button type="button" onClick={() => setEditing(true)}>修改单位信息</button></p> : null}
+        {editing ? (
+          <RecordForm object="unit" names={UNIT_FIELDS} initial={u} creating={false} title="修改单位信息" onCancel={() => setEditing(false)}
+            onSubmit={async (body) => { await api('PATCH', `/units/${u.id}`, body); setEditing(false); unit.reload(); }} />
+        ) : null}
         {can(s, 'UNIT_STATUS', u.id) ? <StatusChange unit={u} onDone={() => { unit.reload(); history.reload(); }} /> : null}
         {contacts.data ? (
           <section aria-labelledby="contacts"><h2 id="contacts">联系人</h2>
@@ -107,6 +155,12 @@ export function UnitDetail({ id }) {
               { label: '角色', key: 'role' }, { label: '姓名', key: 'name' }, { label: '职务', key: 'post' },
               { label: '手机号码', key: 'mobile' }, { label: '电子邮箱', key: 'email' },
             ]} />
+            {can(s, 'CONTACT_WRITE', u.id) && !addContact ? <p><button type="button" onClick={() => setAddContact(true)}>添加联系人</button></p> : null}
+            {addContact ? (
+              <RecordForm object="contact" names={['role', 'name', 'post', 'mobile', 'email']} title="添加联系人" submitLabel="添加"
+                onCancel={() => setAddContact(false)}
+                onSubmit={async (body) => { await post(`/units/${u.id}/contacts`, body); setAddContact(false); contacts.reload(); }} />
+            ) : null}
           </section>
         ) : null}
         {agreements.data ? (
@@ -114,8 +168,19 @@ export function UnitDetail({ id }) {
             <Table rows={items(agreements.data)} empty="未登记协议" columns={[
               { label: '协议', key: 'name' }, { label: '签订日期', render: (a) => day(a.signed_on) },
               { label: '签署人', key: 'signatories' },
-              { label: '扫描件', render: (a) => (a.scan_name ? <a href={`/api/v1/units/${u.id}/agreements/${a.id}/scan`}>{a.scan_name}</a> : '未上传') },
+              { label: '扫描件', render: (a) => (
+                <>
+                  {a.scan_name ? <a href={`/api/v1/units/${u.id}/agreements/${a.id}/scan`} target="_blank" rel="noopener">{a.scan_name}</a> : '未上传'}
+                  {can(s, 'AGREEMENT_WRITE', u.id) ? <> <ScanUpload unitId={u.id} agreement={a} onDone={() => agreements.reload()} /></> : null}
+                </>) },
             ]} />
+            {can(s, 'AGREEMENT_WRITE', u.id) && !addAgreement && unitKinds(profile.data).length ? <p><button type="button" onClick={() => setAddAgreement(true)}>登记协议</button></p> : null}
+            {addAgreement ? (
+              <RecordForm object="agreement" names={['kind', 'signed_on', 'signatories']} title="登记签订的协议" submitLabel="登记"
+                options={{ kind: unitKinds(profile.data).map((k) => ({ value: k.key, label: `${k.name}（${k.clauses.join('、')}）` })) }}
+                onCancel={() => setAddAgreement(false)}
+                onSubmit={async (body) => { await post(`/units/${u.id}/agreements`, body); setAddAgreement(false); agreements.reload(); }} />
+            ) : null}
             {(profile.data?.agreements || []).filter((k) => k.template).length ? (
               <p>协议文本（按办法范本填好本单位）：{profile.data.agreements.filter((k) => k.template).map((k) => (
                 <> <a href={`/api/v1/units/${u.id}/agreement-documents/${k.key}`} target="_blank" rel="noopener">{k.name}</a>

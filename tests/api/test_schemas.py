@@ -1,0 +1,75 @@
+"""GET /api/v1/schemas: the field rules the console checks forms with are the rules the server
+enforces. Each rule the document states is tried against the real API at its boundary."""
+
+from harness import ServerTest
+
+U = "/api/v1/units"
+
+
+class Schemas(ServerTest):
+    def rules(self, obj):
+        r = self.srv.as_("admin", "GET", "/api/v1/schemas")
+        self.assertEqual(r.status, 200, r)
+        return {f["name"]: f for f in r.json[obj]["fields"]}
+
+    def unit_body(self, **kw):
+        b = {"name": "规则测试单位", "type": "事业单位", "level": "县直"}
+        b.update(kw)
+        return b
+
+    def test_unit_rules_hold_at_their_boundaries(self):
+        f = self.rules("unit")
+        self.assertEqual(f["name"]["label"], "单位名称")
+        self.assertTrue(f["name"]["required"])
+        self.assertTrue(f["id"]["readonly"])
+        required = sorted(n for n, x in f.items() if x["required"])
+        self.assertEqual(required, ["level", "name", "type"])
+        for name in required:  # each required field, left out, is refused by name
+            body = self.unit_body()
+            del body[name]
+            self.assertError(self.srv.as_("admin", "POST", U, body), 400, field=name)
+        n = f["name"]["max_chars"]
+        self.assertError(self.srv.as_("admin", "POST", U, self.unit_body(name="单" * (n + 1))),
+                         400, field="name")
+        r = self.srv.as_("admin", "POST", U, self.unit_body(name="单" * n))
+        self.assertEqual(r.status, 201, r)
+        for v in f["type"]["values"]:  # every listed value is accepted, nothing else
+            r = self.srv.as_("admin", "POST", U, self.unit_body(name="类型" + v, type=v))
+            self.assertEqual(r.status, 201, r)
+        self.assertError(self.srv.as_("admin", "POST", U, self.unit_body(type="外星机构")), 400,
+                         field="type")
+
+    def test_contact_mobile_and_application_ranges(self):
+        f = self.rules("contact")
+        self.assertEqual(f["mobile"]["type"], "mobile")
+        uid = self.srv.as_("admin", "POST", U, self.unit_body(name="联系人规则单位")).json["id"]
+        path = "%s/%d/contacts" % (U, uid)
+        self.assertError(self.srv.as_("admin", "POST", path,
+                                      {"role": "网络管理员", "name": "甲", "mobile": "12345"}),
+                         400, field="mobile")
+        a = self.rules("application")
+        lo, hi = a["ip_count"]["min"], a["ip_count"]["max"]
+        self.assertEqual((lo, hi), (1, 1048576))
+        body = {"kind": "access", "unit_id": uid, "user_type": "党政机关", "address": "地址",
+                "admin_name": "甲", "admin_mobile": "13800000001", "tech_name": "乙",
+                "tech_mobile": "13800000002", "bandwidth_mbps": 10, "purpose": "办公"}
+        for bad in (lo - 1, hi + 1):
+            self.assertError(self.srv.as_("admin", "POST", "/api/v1/applications",
+                                          dict(body, ip_count=bad)), 400, field="ip_count")
+        self.assertEqual(set(a["user_type"]["values"]), {"党政机关", "事业单位", "其他"})
+        # the kinds: each required field of a kind, left out, is refused by name
+        kinds = {k["kind"]: k for k in self.srv.as_("admin", "GET", "/api/v1/schemas").json[
+            "application_kinds"]}
+        self.assertEqual(kinds["access"]["label"], "接入申请")
+        self.assertEqual(sorted(kinds["access"]["required"]), sorted(
+            ["user_type", "address", "admin_name", "admin_mobile", "tech_name", "tech_mobile",
+             "ip_count", "bandwidth_mbps", "purpose"]))
+        full = dict(body, ip_count=5)
+        for name in kinds["access"]["required"]:
+            partial = dict(full)
+            del partial[name]
+            self.assertError(self.srv.as_("admin", "POST", "/api/v1/applications", partial), 400,
+                             field=name)
+
+    def test_needs_login(self):
+        self.assertError(self.srv.request("GET", "/api/v1/schemas"), 401)

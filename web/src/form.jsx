@@ -1,0 +1,97 @@
+// A form for a record, drawn from the server's field rules: a labelled control per field
+// (select for allowed values, date, number, textarea for multi-line text), checked before it
+// is sent, the API's errors shown at their field.
+import { useState } from 'preact/hooks';
+import { check, checkAll, fieldsOf, useSchema } from './schema.js';
+import { ErrorBox, Field } from './ui.jsx';
+
+export function Control({ f, value, onValue, props, names = {} }) {
+  const set = (e) => {
+    const v = e.currentTarget.value;
+    onValue(f.type === 'int' || f.type === 'id' ? (v === '' ? '' : Number(v)) : v);
+  };
+  if (f.values) {
+    return (
+      <select {...props} value={value ?? ''} onChange={set}>
+        <option value="">请选择</option>
+        {f.values.map((v) => <option value={v}>{names[v] || v}</option>)}
+      </select>
+    );
+  }
+  if (f.type === 'bool') return <input {...props} type="checkbox" checked={!!value} onChange={(e) => onValue(e.currentTarget.checked)} />;
+  if (f.multiline) return <textarea {...props} rows={3} maxLength={f.max_chars} value={value ?? ''} onInput={set} />;
+  const type = { date: 'date', int: 'number', id: 'number', mobile: 'tel', email: 'email' }[f.type] || 'text';
+  return <input {...props} type={type} inputMode={type === 'number' ? 'numeric' : undefined} value={value ?? ''} onInput={set}
+    min={f.type === 'int' ? f.min : undefined} max={f.type === 'int' ? f.max : undefined} />;
+}
+
+// names: the fields to show, in order; labels/options override the schema's per field
+// (options: [{value, label}] for a select of records, e.g. zones); onSubmit(values) may
+// throw the API's error.
+// valueNames: Chinese names for a field's stored values ({status: {container: '地址池'}}).
+export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, valueNames = {}, required, onSubmit, submitLabel = '保存', title, onCancel }) {
+  const schema = useSchema(object);
+  const [values, setValues] = useState(initial);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  if (!schema) return <p class="muted" role="status">正在加载……</p>;
+  const fs = fieldsOf(schema);
+  if (required) {
+    for (const n of names) if (fs[n]) fs[n] = { ...fs[n], required: required.includes(n) };
+  }
+  const submit = async (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const local = checkAll({ fields: Object.values(fs) }, names, values, creating);
+    if (local) {
+      setError(local);
+      form.querySelector(`[name="${local.field}"]`)?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const body = {};
+    for (const n of names) if (values[n] !== undefined && values[n] !== '') body[n] = values[n];
+    try {
+      await onSubmit(body);
+    } catch (err) {
+      setError(err);
+      if (err.field) form.querySelector(`[name="${err.field}"]`)?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const shown = names.filter((n) => fs[n] && !fs[n].readonly);
+  return (
+    <form class="form" onSubmit={submit} noValidate>
+      {title ? <h2>{title}</h2> : null}
+      {shown.map((n) => {
+        const f = { ...fs[n], label: labels[n] || fs[n].label };
+        if (options[n]) f.values = null;
+        return (
+          <Field label={f.label} name={n} error={error} required={f.required && creating} hint={hints[n]}>
+            {(p) => (options[n] ? (
+              <select {...p} value={values[n] ?? ''} onChange={(e) => {
+                const o = options[n].find((x) => String(x.value) === e.currentTarget.value);
+                setValues({ ...values, [n]: o ? o.value : '' });
+              }}>
+                <option value="">请选择</option>
+                {options[n].map((o) => <option value={o.value}>{o.label}</option>)}
+              </select>
+            ) : (
+              <Control f={f} value={values[n]} props={p} names={valueNames[n]} onValue={(v) => {
+                setValues({ ...values, [n]: v });
+                if (error?.field === n && !check(f, v, creating)) setError(null);
+              }} />
+            ))}
+          </Field>
+        );
+      })}
+      {error && !shown.includes(error.field) ? <ErrorBox error={error} /> : null}
+      <div class="buttons">
+        <button type="submit" class="primary" disabled={busy}>{busy ? '正在提交……' : submitLabel}</button>
+        {onCancel ? <button type="button" onClick={onCancel}>取消</button> : null}
+      </div>
+    </form>
+  );
+}

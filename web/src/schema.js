@@ -1,0 +1,72 @@
+// The server's field rules (GET /api/v1/schemas) and the same checks on the client, with the
+// server's own words, so a form says what is wrong before it is sent. The server checks
+// everything again; what only it can know (a duplicate name, an address outside the unit's
+// subnets) comes back as its error and is shown at the field the same way.
+import { useEffect, useState } from 'preact/hooks';
+import { get } from './api.js';
+
+let loading = null;
+
+// One member of GET /schemas (a record's rules, or "application_kinds"), loaded once.
+export function useSchema(object) {
+  const [s, setS] = useState(null);
+  useEffect(() => {
+    loading ??= get('/schemas').catch((e) => { loading = null; throw e; });
+    let live = true;
+    loading.then((all) => live && setS(all[object] || null), () => live && setS([]));
+    return () => { live = false; };
+  }, [object]);
+  return s;
+}
+
+export function fieldsOf(schema) {
+  const m = {};
+  (schema?.fields || []).forEach((f) => { m[f.name] = f; });
+  return m;
+}
+
+const MOBILE = /^1[3-9][0-9]{9}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+// The message the server would give for value, or null.
+export function check(f, value, creating = true) {
+  const empty = value === undefined || value === null || value === '';
+  if (empty) return f.required && creating ? `缺少必填字段：${f.label}` : null;
+  switch (f.type) {
+    case 'int': {
+      const n = Number(value);
+      if (!Number.isInteger(n)) return `${f.label}应为整数`;
+      if (n < f.min || n > f.max) return `${f.label}应在 ${f.min} 到 ${f.max} 之间`;
+      return null;
+    }
+    case 'id':
+      return Number.isInteger(Number(value)) && Number(value) > 0 ? null : `${f.label}应为正整数编号`;
+    case 'real':
+      return Number.isFinite(Number(value)) ? null : `${f.label}应为数值`;
+    case 'bool':
+      return null;
+    default:
+      break;
+  }
+  const s = String(value);
+  if ([...s].length > f.max_chars) return `${f.label}过长，最多 ${f.max_chars} 个字`;
+  if (f.required && creating && !s.trim()) return `${f.label}不能为空`;
+  if (f.type === 'enum' && !f.values.includes(s)) return `${f.label}只能是：${f.values.join('、')}`;
+  if (f.type === 'date' && (!DATE.test(s) || Number.isNaN(Date.parse(s)))) return `${f.label}应为有效日期（YYYY-MM-DD）`;
+  if (f.type === 'mobile' && !MOBILE.test(s)) return `${f.label}应为 11 位大陆手机号码`;
+  if (f.type === 'email' && !EMAIL.test(s)) return `${f.label}格式不正确`;
+  return null;
+}
+
+// The first problem of a form's values, as an error shaped like the API's, or null.
+export function checkAll(schema, names, values, creating = true) {
+  const fs = fieldsOf(schema);
+  for (const n of names) {
+    const f = fs[n];
+    if (!f || f.readonly) continue;
+    const m = check(f, values[n], creating);
+    if (m) return { field: n, message: m };
+  }
+  return null;
+}
