@@ -342,3 +342,62 @@ describe('the address plan from the console', () => {
     await m.context().close();
   });
 });
+
+describe('deadlines, the carrier queue and the keyboard', () => {
+  test('the manager pauses a deadline with a reason and resumes it; the carrier sees its queue', async () => {
+    const uid = (await srv.must('admin', 'POST', '/units', { name: '桐柏县时限测试局', type: '学校', level: '乡镇' })).id;
+    const app = await srv.must('admin', 'POST', '/applications', {
+      kind: 'access', unit_id: uid, user_type: '事业单位', address: '测试', admin_name: '甲',
+      admin_mobile: '13800000011', tech_name: '乙', tech_mobile: '13800000012', ip_count: 8,
+      bandwidth_mbps: 20, purpose: '办公' });
+    await srv.must('admin', 'POST', `/applications/${app.id}/transitions`, { action: 'approve', allocate: false }, 200);
+    const did = srv.sql(`SELECT id FROM deadlines WHERE subject_id = ${app.id} AND rule = 'access_implement'`)[0].id;
+
+    const c = await login(b, srv, 'carrier');
+    const queue = c.getByRole('region', { name: '待实施的申请' });
+    await queue.getByRole('link', { name: `接入申请 ${app.id}` }).waitFor();
+    assert.match(await queue.textContent(), /TB-13/);
+    assert.equal(await c.getByRole('button', { name: `暂停第 ${did} 号时限` }).count(), 0);
+    await c.context().close();
+
+    const m = await login(b, srv, 'admin');
+    await m.goto(srv.url + '/deadlines');
+    await m.getByRole('button', { name: `暂停第 ${did} 号时限` }).click();
+    await m.getByRole('button', { name: '确认暂停' }).click();
+    await m.locator('.field.invalid .field-error').waitFor(); // a pause needs its reason
+    await m.getByLabel('暂停原因').fill('单位机房尚未完工');
+    await m.getByRole('button', { name: '确认暂停' }).click();
+    await m.waitForFunction((id) => !document.querySelector(`button[aria-label="暂停第 ${id} 号时限"]`), did);
+    assert.equal(srv.sql(`SELECT status FROM deadlines WHERE id = ${did}`)[0].status, 'paused');
+    await m.getByLabel('状态').selectOption('paused');
+    await m.getByRole('button', { name: '恢复计时' }).first().click();
+    await m.waitForFunction(() => !document.querySelector('td button'));
+    assert.equal(srv.sql(`SELECT status FROM deadlines WHERE id = ${did}`)[0].status, 'running');
+    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400']); // the missing reason
+    await m.context().close();
+  });
+
+  test('logging in and reaching a page works with the keyboard alone', async () => {
+    const ctx = await b.newContext();
+    const page = await ctx.newPage();
+    await page.goto(srv.url + '/');
+    await page.getByLabel('用户名').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'username');
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Demo2026zw');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '首页', level: 1 }).waitFor();
+    // the skip link comes first, then the menu
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), '跳到正文');
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement.textContent === '使用单位')) break;
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '使用单位', level: 1 }).waitFor();
+    await ctx.close();
+  });
+});

@@ -1,11 +1,40 @@
 // 办理时限 and 工作日历.
 import { useState } from 'preact/hooks';
+import { post } from '../api.js';
 import { day } from '../format.js';
-import { ClauseLink, DeadlineBadge, Field, Link, Loading, Table, useLoad } from '../ui.jsx';
+import { ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+
+// Pause (with the reason, TB-13: the unit is not ready) or resume one deadline.
+function PauseResume({ d, onDone }) {
+  const [reason, setReason] = useState('');
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState(null);
+  const go = async (action) => {
+    setError(null);
+    try {
+      await post(`/deadlines/${d.id}/${action}`, action === 'pause' ? { reason } : {});
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (d.status === 'paused') return <><button type="button" onClick={() => go('resume')}>恢复计时</button><ErrorBox error={error} /></>;
+  if (d.status !== 'running') return null;
+  if (!open) return <button type="button" onClick={() => setOpen(true)} aria-label={`暂停第 ${d.id} 号时限`}>暂停</button>;
+  return (
+    <form onSubmit={(e) => { e.preventDefault(); go('pause'); }} noValidate>
+      <Field label="暂停原因" name="reason" error={error} required>{(p) => <input {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}</Field>
+      {error && error.field !== 'reason' ? <ErrorBox error={error} /> : null}
+      <button type="submit">确认暂停</button> <button type="button" onClick={() => setOpen(false)}>取消</button>
+    </form>
+  );
+}
 
 const STATES = { running: '进行中', paused: '已暂停', breached: '已超期', met: '已完成', cancelled: '已取消' };
 
 export function Deadlines() {
+  const s = useSession();
   const [status, setStatus] = useState('running');
   const list = useLoad(`/deadlines?status=${status}&sort=due_at`, true);
   return (
@@ -25,6 +54,7 @@ export function Deadlines() {
           { label: '依据', render: (x) => <ClauseLink id={x.clause} /> },
           { label: '截止', render: (x) => day(x.due_date || x.due_at) + (x.provisional ? '（暂按周一至周五计算）' : '') },
           { label: '时限', render: (x) => <DeadlineBadge d={x} /> },
+          ...(can(s, 'DEADLINE_WRITE') ? [{ label: '操作', render: (x) => <PauseResume d={x} onDone={list.reload} /> }] : []),
         ]} />
       )}</Loading>
     </>

@@ -47,6 +47,26 @@ function Waiting({ unitId }) {
   );
 }
 
+// The carrier's (and the O&M team's) work queue: access and change applications being
+// implemented, with the implementation deadline.
+function WorkQueue() {
+  const apps = useLoad('/applications?status=' + encodeURIComponent('实施中'), true);
+  const dls = useLoad('/deadlines?subject_type=application&sort=due_at', true);
+  const due = (id) => (dls.data?.items || []).find((d) => d.subject_id === id && d.rule.endsWith('_implement'));
+  return (
+    <section aria-labelledby="queue">
+      <h2 id="queue">待实施的申请</h2>
+      <Loading state={apps}>{(d) => (
+        <Table rows={d.items} empty="没有待实施的申请" columns={[
+          { label: '申请', render: (a) => <Link href={`/applications/${a.id}`}>{KIND[a.kind]} {a.id}</Link> },
+          { label: '地址', key: 'address' },
+          { label: '实施时限', render: (a) => <DeadlineBadge d={due(a.id)} /> },
+        ]} />
+      )}</Loading>
+    </section>
+  );
+}
+
 function CenterHome() {
   const s = useSession();
   const units = useLoad(can(s, 'UNIT_READ') ? '/units' : null, true);
@@ -56,6 +76,7 @@ function CenterHome() {
     <>
       <h1>首页</h1>
       <ExpiryWarning />
+      {['carrier', 'operator'].includes(s.role) && can(s, 'APPLICATION_IMPLEMENT') ? <WorkQueue /> : null}
       <div class="grid">
         {units.data || units.loading ? <section aria-labelledby="by-status">
           <h2 id="by-status">单位接入状态</h2>
