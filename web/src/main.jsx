@@ -9,7 +9,7 @@ import { Home } from './pages/home.jsx';
 import { Ipam } from './pages/ipam.jsx';
 import { Login } from './pages/login.jsx';
 import { Profile } from './pages/profile.jsx';
-import { Carriers, Devices, Lines, Terminals } from './pages/registry.jsx';
+import { Addresses, Carriers, Devices, Lines, Terminals } from './pages/registry.jsx';
 import { UnitDetail, Units } from './pages/units.jsx';
 import { match, navigate, usePath } from './router.js';
 import { Link, Session, can } from './ui.jsx';
@@ -23,6 +23,7 @@ const PAGES = [
   ['/applications/new', NewApplication],
   ['/applications/:id', ApplicationDetail],
   ['/ipam', Ipam],
+  ['/addresses', Addresses],
   ['/terminals', Terminals],
   ['/devices', Devices],
   ['/lines', Lines],
@@ -39,6 +40,7 @@ const MENU = [
   ['/units', '使用单位', 'UNIT_READ'],
   ['/applications', '申请审批', 'APPLICATION_READ'],
   ['/ipam', '地址规划', 'IPAM_READ'],
+  ['/addresses', '主机地址', 'ADDRESS_READ'],
   ['/terminals', '终端', 'TERMINAL_READ'],
   ['/devices', '设备', 'ASSET_READ'],
   ['/lines', '线路', 'ASSET_READ'],

@@ -150,7 +150,7 @@ describe('an access application from submission to connection (TB-13)', () => {
 });
 
 describe('accessibility and layout', () => {
-  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/profile'];
+  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/profile'];
   test('every page has no serious or critical axe-core violation', async () => {
     const page = await login(b, srv, 'admin');
     const found = {};
@@ -337,6 +337,16 @@ describe('the address plan from the console', () => {
     await m.getByRole('button', { name: '分配', exact: true }).click();
     await m.getByText('10.88.0.0/25', { exact: true }).waitFor();
     assert.equal(srv.sql(`SELECT unit_id FROM prefixes WHERE cidr = '10.88.0.0/25'`)[0].unit_id, uid);
+    // host assignment: the next free host of the unit's subnet
+    await m.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '主机地址' }).click();
+    await m.getByRole('button', { name: '登记主机地址' }).click();
+    await m.locator('form').getByLabel('地址段').selectOption({ label: '10.88.0.0/25（桐柏县地址规划测试局）' });
+    await m.getByLabel('地址类型').selectOption('静态');
+    await m.getByLabel('主机名').fill('gw-test');
+    await m.getByRole('button', { name: '登记', exact: true }).click();
+    await m.getByRole('cell', { name: 'gw-test' }).waitFor();
+    const host = srv.sql("SELECT address FROM addresses WHERE hostname = 'gw-test'")[0].address;
+    assert.match(host, /^10\.88\.0\.\d+$/);
     await shot(m, 'ipam');
     assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400']); // the bad code
     await m.context().close();

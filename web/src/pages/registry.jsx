@@ -11,11 +11,13 @@ function RegistryPage({ title, object, path, perm, columns, names, needs = [], h
   const list = useLoad(path, true);
   const units = useLoad(needs.includes('unit_id') ? '/units' : null, true);
   const carriers = useLoad(needs.includes('carrier_id') ? '/carriers' : null, true);
+  const prefixes = useLoad(needs.includes('prefix_id') ? '/prefixes?status=active' : null, true);
   const [adding, setAdding] = useState(false);
   const unitName = (id) => units.data?.items.find((u) => u.id === id)?.name || id || '';
   const options = {};
   if (units.data) options.unit_id = units.data.items.map((u) => ({ value: u.id, label: u.name }));
   if (carriers.data) options.carrier_id = carriers.data.items.map((c) => ({ value: c.id, label: c.name }));
+  if (prefixes.data) options.prefix_id = prefixes.data.items.map((p) => ({ value: p.id, label: `${p.cidr}（${unitName(p.unit_id) || '未分配单位'}）` }));
   return (
     <>
       <h1>{title}</h1>
@@ -34,6 +36,14 @@ function RegistryPage({ title, object, path, perm, columns, names, needs = [], h
     </>
   );
 }
+
+export const Addresses = () => (
+  <RegistryPage title="主机地址" object="address" path="/addresses" perm="ADDRESS_WRITE" needs={['unit_id', 'prefix_id']}
+    names={['prefix_id', 'address', 'kind', 'hostname', 'mac', 'description']}
+    hints={{ address: '不填则自动取该地址段中下一个空闲地址（避开网络、广播和网关地址）' }}
+    columns={[{ label: 'IP 地址', key: 'address' }, { label: '类型', key: 'kind' }, { label: '使用单位', key: 'unit_id' },
+      { label: '主机名', key: 'hostname' }, { label: 'MAC', key: 'mac' }, { label: '说明', key: 'description' }]} />
+);
 
 export const Terminals = () => (
   <RegistryPage title="终端" object="terminal" path="/terminals" perm="TERMINAL_WRITE" needs={['unit_id']}
