@@ -399,15 +399,38 @@ describe('deadlines, the carrier queue and the keyboard', () => {
     await page.keyboard.type('Demo2026zw');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: '首页', level: 1 }).waitFor();
-    // the skip link comes first, then the menu
-    await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement.textContent), '跳到正文');
-    for (let i = 0; i < 8; i++) {
-      await page.keyboard.press('Tab');
+    // after a page change the focus is on the page's content, so a screen reader starts there
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    // the skip link is the first thing on the page a Tab reaches
+    assert.equal(await page.evaluate(() => [...document.querySelectorAll('a[href], button, input, select, textarea')][0].textContent), '跳到正文');
+    // back up through the menu to 使用单位
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Shift+Tab');
       if (await page.evaluate(() => document.activeElement.textContent === '使用单位')) break;
     }
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: '使用单位', level: 1 }).waitFor();
     await ctx.close();
+  });
+});
+
+describe('the working-day calendar', () => {
+  test('a manager loads a new year: it is no longer provisional', async () => {
+    const m = await login(b, srv, 'admin');
+    await m.goto(srv.url + '/calendar');
+    const thisYear = Number(await m.locator('main strong').textContent().then((t) => t.match(/\d+/)[0]));
+    const year = 2028;
+    for (let y = thisYear; y < year; y++) await m.getByRole('button', { name: '下一年' }).click();
+    await m.getByText(`${year} 年的放假安排尚未载入`).waitFor();
+    const json = JSON.stringify({ year, papers: [], days: [{ name: '元旦', date: `${year}-01-01`, isOffDay: true }] });
+    // a file for another year is refused, naming the field
+    await m.getByLabel(/载入 2028 年放假安排/).setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(json.replace(`"year":${year}`, '"year":2029')) });
+    await m.getByRole('alert').waitFor();
+    await m.getByLabel(/载入 2028 年放假安排/).setInputFiles({ name: `${year}.json`, mimeType: 'application/json', buffer: Buffer.from(json) });
+    await m.getByText(`已载入 ${year} 年的放假安排`).waitFor();
+    await m.getByRole('cell', { name: '休息（元旦）' }).waitFor();
+    assert.equal(await m.getByText(`${year} 年的放假安排尚未载入`).count(), 0);
+    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400']);
+    await m.context().close();
   });
 });

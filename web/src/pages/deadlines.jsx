@@ -1,6 +1,6 @@
 // 办理时限 and 工作日历.
 import { useState } from 'preact/hooks';
-import { post } from '../api.js';
+import { post, upload } from '../api.js';
 import { day } from '../format.js';
 import { ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
 
@@ -61,7 +61,37 @@ export function Deadlines() {
   );
 }
 
+// A new year's arrangement (国务院办公厅放假通知, the holiday-cn JSON format), loaded by a
+// manager; the deadlines computed provisionally for that year are then recomputed.
+function LoadYear({ year, onDone }) {
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(null);
+  const send = async (e) => {
+    const file = e.currentTarget.files[0];
+    if (!file) return;
+    setError(null);
+    setDone(null);
+    try {
+      await upload(`/calendar/${year}`, new File([file], file.name, { type: 'application/json' }));
+      setDone(`已载入 ${year} 年的放假安排，该年的暂定时限已重新计算`);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div class="card">
+      <label>载入 {year} 年放假安排（JSON 文件）
+        <input type="file" accept="application/json,.json" onChange={send} />
+      </label>
+      <span aria-live="polite">{done}</span>
+      <ErrorBox error={error} />
+    </div>
+  );
+}
+
 export function Calendar() {
+  const s = useSession();
   const [year, setYear] = useState(new Date().getFullYear());
   const cal = useLoad(`/calendar/${year}`);
   return (
@@ -75,6 +105,7 @@ export function Calendar() {
       <Loading state={cal}>{(d) => (
         <>
           {!d.loaded ? <p class="warning">{year} 年的放假安排尚未载入，按周一至周五计算，所涉时限标为暂定。</p> : null}
+          {can(s, 'CALENDAR_WRITE') ? <LoadYear year={year} onDone={cal.reload} /> : null}
           <Table caption="节假日与调休上班日" rows={d.days.filter((x) => x.name || (x.working && ['星期六', '星期日'].includes(x.weekday))).map((x) => ({ ...x, id: x.date }))}
             columns={[{ label: '日期', render: (x) => day(x.date) }, { label: '星期', key: 'weekday' },
               { label: '安排', render: (x) => (x.working ? `上班（${x.name || '调休'}）` : `休息（${x.name}）`) }]} />
