@@ -80,6 +80,37 @@ export function Field({ label, name, error, required, hint, children }) {
   );
 }
 
+// A file chosen and sent at once: send(file) uploads it; what went wrong shows under it,
+// what went right (done, if given) is announced.
+export function FileUpload({ label, accept, send, done, onDone }) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [ok, setOk] = useState(false);
+  const change = async (e) => {
+    const file = e.currentTarget.files[0];
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    setOk(false);
+    try {
+      await send(file);
+      setOk(true);
+      onDone?.();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="upload">
+      <label>{label}<input type="file" accept={accept} disabled={busy} onChange={change} /></label>
+      {done ? <span aria-live="polite">{ok ? done : ''}</span> : null}
+      <ErrorBox error={error} />
+    </span>
+  );
+}
+
 export function Badge({ kind, children }) {
   return <span class={'badge ' + (kind || '')}>{children}</span>;
 }

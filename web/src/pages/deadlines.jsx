@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { post, upload } from '../api.js';
 import { day } from '../format.js';
-import { ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+import { ClauseLink, DeadlineBadge, ErrorBox, Field, FileUpload, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
 
 // Pause (with the reason, TB-13: the unit is not ready) or resume one deadline.
 function PauseResume({ d, onDone }) {
@@ -64,28 +64,11 @@ export function Deadlines() {
 // A new year's arrangement (国务院办公厅放假通知, the holiday-cn JSON format), loaded by a
 // manager; the deadlines computed provisionally for that year are then recomputed.
 function LoadYear({ year, onDone }) {
-  const [error, setError] = useState(null);
-  const [done, setDone] = useState(null);
-  const send = async (e) => {
-    const file = e.currentTarget.files[0];
-    if (!file) return;
-    setError(null);
-    setDone(null);
-    try {
-      await upload(`/calendar/${year}`, new File([file], file.name, { type: 'application/json' }));
-      setDone(`已载入 ${year} 年的放假安排，该年的暂定时限已重新计算`);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
   return (
     <div class="card">
-      <label>载入 {year} 年放假安排（JSON 文件）
-        <input type="file" accept="application/json,.json" onChange={send} />
-      </label>
-      <span aria-live="polite">{done}</span>
-      <ErrorBox error={error} />
+      <FileUpload label={`载入 ${year} 年放假安排（JSON 文件）`} accept="application/json,.json" onDone={onDone}
+        done={`已载入 ${year} 年的放假安排，该年的暂定时限已重新计算`}
+        send={(file) => upload(`/calendar/${year}`, new File([file], file.name, { type: 'application/json' }))} />
     </div>
   );
 }

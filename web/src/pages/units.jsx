@@ -5,7 +5,7 @@ import { api, post, upload } from '../api.js';
 import { RecordForm } from '../form.jsx';
 import { day, time } from '../format.js';
 import { navigate, query } from '../router.js';
-import { ClauseLink, ErrorBox, Field, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
+import { ClauseLink, ErrorBox, Field, FileUpload, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
 
 const STATUSES = ['申请中', '已接入', '暂停', '已撤销入网资格', '已拆机'];
 
@@ -91,29 +91,10 @@ function StatusChange({ unit, onDone }) {
 }
 
 function ScanUpload({ unitId, agreement, onDone }) {
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const send = async (e) => {
-    const file = e.currentTarget.files[0];
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await upload(`/units/${unitId}/agreements/${agreement.id}/scan?filename=${encodeURIComponent(file.name)}`, file);
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <span class="upload">
-      <label>{agreement.scan_name ? '更换扫描件' : '上传扫描件'}（PDF、PNG、JPEG）
-        <input type="file" accept="application/pdf,image/png,image/jpeg" disabled={busy} onChange={send} />
-      </label>
-      {error ? <ErrorBox error={error} /> : null}
-    </span>
+    <FileUpload label={`${agreement.scan_name ? '更换扫描件' : '上传扫描件'}（PDF、PNG、JPEG）`}
+      accept="application/pdf,image/png,image/jpeg" onDone={onDone}
+      send={(file) => upload(`/units/${unitId}/agreements/${agreement.id}/scan?filename=${encodeURIComponent(file.name)}`, file)} />
   );
 }
 
