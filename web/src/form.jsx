@@ -29,7 +29,8 @@ export function Control({ f, value, onValue, props, names = {} }) {
 // (options: [{value, label}] for a select of records, e.g. zones); onSubmit(values) may
 // throw the API's error.
 // valueNames: Chinese names for a field's stored values ({status: {container: '地址池'}}).
-export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, valueNames = {}, required, onSubmit, submitLabel = '保存', title, onCancel }) {
+// elsewhere(field): the field's error is shown by the caller (rows outside the form's fields).
+export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, valueNames = {}, required, elsewhere = () => false, onSubmit, submitLabel = '保存', title, onCancel }) {
   const schema = useSchema(object);
   const [values, setValues] = useState(initial);
   const [error, setError] = useState(null);
@@ -56,7 +57,7 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
       await onSubmit(body);
     } catch (err) {
       setError(err);
-      if (err.field) form.querySelector(`[name="${err.field}"]`)?.focus();
+      if (err.field) document.querySelector(`[name="${CSS.escape(err.field)}"]`)?.focus();
     } finally {
       setBusy(false);
     }
@@ -87,7 +88,7 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
           </Field>
         );
       })}
-      {error && !shown.includes(error.field) ? <ErrorBox error={error} /> : null}
+      {error && !shown.includes(error.field) && !elsewhere(error.field) ? <ErrorBox error={error} /> : null}
       <div class="buttons">
         <button type="submit" class="primary" disabled={busy}>{busy ? '正在提交……' : submitLabel}</button>
         {onCancel ? <button type="button" onClick={onCancel}>取消</button> : null}

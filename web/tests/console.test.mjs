@@ -434,3 +434,29 @@ describe('the working-day calendar', () => {
     await m.context().close();
   });
 });
+
+describe('a port opening application (TB-17), row by row', () => {
+  test('a bad port is caught in the browser, a target outside the unit is refused at its row', async () => {
+    const u = await login(b, srv, 'unit');
+    await u.goto(srv.url + '/applications/new?kind=port');
+    const row = u.getByRole('group', { name: '第 1 个端口' });
+    await row.getByLabel('协议').selectOption('tcp');
+    await row.getByLabel('端口').fill('70000');
+    await row.getByLabel('目标地址').fill('192.0.2.10');
+    await row.getByLabel('用途').fill('门户网站');
+    await u.locator('form').getByLabel('用途').fill('对外发布信息');
+    await u.getByRole('button', { name: /提交端口开通申请/ }).click();
+    const err = row.locator('.field.invalid .field-error');
+    await err.waitFor();
+    assert.equal(await err.textContent(), '第 1 个端口：端口应在 1 到 65535 之间');
+    await row.getByLabel('端口').fill('443');
+    await u.getByRole('button', { name: /提交端口开通申请/ }).click();
+    // only the server knows the unit's subnets: its refusal shows at the row's target field
+    await row.locator('.field.invalid label', { hasText: '目标地址' }).waitFor();
+    assert.match(await row.locator('.field.invalid .field-error').textContent(), /第 1 个端口/);
+    assert.equal(srv.sql("SELECT count(*) AS n FROM applications WHERE kind = 'port'")[0].n, 0);
+    await shot(u, 'port-application');
+    assert.equal(u.errors.length, 1); // the server's one refusal
+    await u.context().close();
+  });
+});

@@ -108,10 +108,25 @@ export function NewApplication({ path }) {
   );
 }
 
+const PORT_FIELDS = ['exposure', 'protocol', 'port', 'target_ip', 'purpose'];
+
+// The first problem of the port rows by the server's rules, named as the server names it
+// ("ports[1].port"), or null.
+function checkPorts(schema, rows) {
+  const fs = fieldsOf(schema);
+  for (let i = 0; i < rows.length; i++) {
+    for (const n of PORT_FIELDS) {
+      const m = fs[n] && check(fs[n], rows[i][n]);
+      if (m) return { field: `ports[${i}].${n}`, message: `第 ${i + 1} 个端口：${m}` };
+    }
+  }
+  return null;
+}
+
 function PortRows({ rows, setRows, error }) {
   const schema = useSchema('application_port');
   const fs = fieldsOf(schema);
-  const names = ['exposure', 'protocol', 'port', 'target_ip', 'purpose'];
+  const names = PORT_FIELDS;
   if (!schema) return null;
   const set = (i, n, v) => setRows(rows.map((r, j) => (j === i ? { ...r, [n]: v } : r)));
   return (
@@ -120,7 +135,7 @@ function PortRows({ rows, setRows, error }) {
       {rows.map((r, i) => (
         <div class="port-row" role="group" aria-label={`第 ${i + 1} 个端口`}>
           {names.map((n) => (
-            <Field label={fs[n].label} name={`ports.${i}.${n}`} error={error} required={fs[n].required}>
+            <Field label={fs[n].label} name={`ports[${i}].${n}`} error={error} required={fs[n].required}>
               {(p) => <Control f={fs[n]} value={r[n]} props={p} onValue={(v) => set(i, n, v)} />}
             </Field>
           ))}
@@ -134,18 +149,36 @@ function PortRows({ rows, setRows, error }) {
 
 function KindForm({ def, unitId }) {
   const [ports, setPorts] = useState([{ protocol: 'tcp', exposure: '政务外网' }]);
+  const [portError, setPortError] = useState(null);
+  const portSchema = useSchema('application_port');
   const names = def.fields.filter((n) => n !== 'zone_id');
+  const isPort = (f) => !!f && f.startsWith('ports');
   const submit = async (body) => {
+    setPortError(null);
     if (!unitId) throw Object.assign(new Error('请选择使用单位'), { field: 'unit_id' });
     const b = { ...body, kind: def.kind, unit_id: unitId };
-    if (def.kind === 'port') b.ports = ports;
-    const a = await post('/applications', b);
-    navigate(`/applications/${a.id}`);
+    if (def.kind === 'port') {
+      const bad = checkPorts(portSchema, ports);
+      if (bad) {
+        setPortError(bad);
+        throw Object.assign(new Error(bad.message), bad);
+      }
+      b.ports = ports;
+    }
+    try {
+      const a = await post('/applications', b);
+      navigate(`/applications/${a.id}`);
+    } catch (err) {
+      if (isPort(err.field)) setPortError(err);
+      throw err;
+    }
   };
   return (
     <>
-      {def.kind === 'port' ? <PortRows rows={ports} setRows={setPorts} /> : null}
-      <RecordForm object="application" names={names} required={def.required} submitLabel={`提交${def.label}`} onSubmit={submit} />
+      {def.kind === 'port' ? <PortRows rows={ports} setRows={setPorts} error={portError} /> : null}
+      {portError?.field === 'ports' ? <ErrorBox error={portError} /> : null}
+      <RecordForm object="application" names={names} required={def.required} submitLabel={`提交${def.label}`} onSubmit={submit}
+        elsewhere={isPort} />
     </>
   );
 }
