@@ -140,5 +140,10 @@ void h_schemas(struct req *r)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		json_object_set_new(o, all[i]->object, rec_schema_json(all[i]));
 	json_object_set_new(o, "application_kinds", application_kinds_json());
+	json_t *roles = json_object(); /* the Chinese names of the user roles */
+	for (int i = 0; i < ROLE_COUNT; i++)
+		json_object_set_new(roles, role_name((enum role)i),
+		                    json_string(role_label((enum role)i)));
+	json_object_set_new(o, "role_labels", roles);
 	reply_json(r, 200, o);
 }

@@ -71,5 +71,11 @@ class Schemas(ServerTest):
             self.assertError(self.srv.as_("admin", "POST", "/api/v1/applications", partial), 400,
                              field=name)
 
+    def test_role_names(self):
+        r = self.srv.as_("admin", "GET", "/api/v1/schemas").json
+        roles = r["role_labels"]
+        self.assertEqual(set(roles), set(r["user"]["fields"][3]["values"]))
+        self.assertEqual(roles["unit_admin"], "使用单位管理员")
+
     def test_needs_login(self):
         self.assertError(self.srv.request("GET", "/api/v1/schemas"), 401)

@@ -30,7 +30,9 @@ export function Control({ f, value, onValue, props, names = {} }) {
 // throw the API's error.
 // valueNames: Chinese names for a field's stored values ({status: {container: '地址池'}}).
 // elsewhere(field): the field's error is shown by the caller (rows outside the form's fields).
-export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, valueNames = {}, required, elsewhere = () => false, onSubmit, submitLabel = '保存', title, onCancel }) {
+// extra: fields the record does not show but the request takes ({password: {label, type,
+// required, hint}}), checked by the server alone.
+export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, valueNames = {}, required, elsewhere = () => false, extra = {}, onSubmit, submitLabel = '保存', title, onCancel }) {
   const schema = useSchema(object);
   const [values, setValues] = useState(initial);
   const [error, setError] = useState(null);
@@ -52,7 +54,7 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
     setBusy(true);
     setError(null);
     const body = {};
-    for (const n of names) if (values[n] !== undefined && values[n] !== '') body[n] = values[n];
+    for (const n of [...names, ...Object.keys(extra)]) if (values[n] !== undefined && values[n] !== '') body[n] = values[n];
     try {
       await onSubmit(body);
     } catch (err) {
@@ -62,11 +64,16 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
       setBusy(false);
     }
   };
-  const shown = names.filter((n) => fs[n] && !fs[n].readonly);
+  const shown = [...names.filter((n) => fs[n] && !fs[n].readonly), ...Object.keys(extra)];
   return (
     <form class="form" onSubmit={submit} noValidate>
       {title ? <h2>{title}</h2> : null}
-      {shown.map((n) => {
+      {Object.entries(extra).map(([n, x]) => (
+        <Field label={x.label} name={n} error={error} required={x.required} hint={x.hint}>
+          {(p) => <input {...p} type={x.type || 'text'} autocomplete={x.autocomplete} value={values[n] ?? ''} onInput={(e) => setValues({ ...values, [n]: e.currentTarget.value })} />}
+        </Field>
+      ))}
+      {shown.filter((n) => !extra[n]).map((n) => {
         const f = { ...fs[n], label: labels[n] || fs[n].label };
         if (options[n]) f.values = null;
         return (

@@ -11,6 +11,7 @@ import { Login } from './pages/login.jsx';
 import { Profile } from './pages/profile.jsx';
 import { Addresses, Carriers, Devices, Lines, Terminals } from './pages/registry.jsx';
 import { UnitDetail, Units } from './pages/units.jsx';
+import { Users } from './pages/users.jsx';
 import { match, navigate, usePath } from './router.js';
 import { Link, Session, can } from './ui.jsx';
 import './style.css';
@@ -31,6 +32,7 @@ const PAGES = [
   ['/deadlines', Deadlines],
   ['/calendar', Calendar],
   ['/audit', Audit],
+  ['/users', Users],
   ['/profile', Profile],
 ];
 
@@ -48,6 +50,7 @@ const MENU = [
   ['/deadlines', '办理时限', 'DEADLINE_READ'],
   ['/calendar', '工作日历', null],
   ['/audit', '审计日志', 'AUDIT_READ'],
+  ['/users', '用户管理', 'USER_ADMIN'],
   ['/profile', '管理办法', 'PROFILE_READ'],
 ];
 

@@ -150,7 +150,7 @@ describe('an access application from submission to connection (TB-13)', () => {
 });
 
 describe('accessibility and layout', () => {
-  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/profile'];
+  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile'];
   test('every page has no serious or critical axe-core violation', async () => {
     const page = await login(b, srv, 'admin');
     const found = {};
@@ -366,7 +366,7 @@ describe('deadlines, the carrier queue and the keyboard', () => {
     const c = await login(b, srv, 'carrier');
     const queue = c.getByRole('region', { name: '待实施的申请' });
     await queue.getByRole('link', { name: `接入申请 ${app.id}` }).waitFor();
-    assert.match(await queue.textContent(), /TB-13/);
+    await queue.getByText(/剩余 .*（TB-13）/).waitFor(); // the implementation deadline, counting down
     assert.equal(await c.getByRole('button', { name: `暂停第 ${did} 号时限` }).count(), 0);
     await c.context().close();
 
@@ -404,10 +404,12 @@ describe('deadlines, the carrier queue and the keyboard', () => {
     // the skip link is the first thing on the page a Tab reaches
     assert.equal(await page.evaluate(() => [...document.querySelectorAll('a[href], button, input, select, textarea')][0].textContent), '跳到正文');
     // back up through the menu to 使用单位
-    for (let i = 0; i < 12; i++) {
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
       await page.keyboard.press('Shift+Tab');
-      if (await page.evaluate(() => document.activeElement.textContent === '使用单位')) break;
+      reached = await page.evaluate(() => document.activeElement.textContent === '使用单位');
     }
+    assert.ok(reached, 'the menu entry 使用单位 is reachable with the keyboard');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: '使用单位', level: 1 }).waitFor();
     await ctx.close();
@@ -458,5 +460,33 @@ describe('a port opening application (TB-17), row by row', () => {
     await shot(u, 'port-application');
     assert.equal(u.errors.length, 1); // the server's one refusal
     await u.context().close();
+  });
+});
+
+describe('user administration', () => {
+  test('the manager creates a unit administrator, who logs in; disabled, they cannot', async () => {
+    const m = await login(b, srv, 'admin');
+    await m.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '用户管理' }).click();
+    await m.getByRole('button', { name: '创建用户' }).click();
+    await m.getByLabel('用户名').fill('xiangzhen1');
+    await m.getByLabel('姓名').fill('乡镇网管');
+    await m.getByLabel('角色').selectOption({ label: '使用单位管理员' });
+    await m.getByLabel('所属单位').selectOption({ index: 1 });
+    await m.getByLabel('初始密码').fill('short');
+    await m.getByRole('button', { name: '创建', exact: true }).click();
+    // the password rule is the server's: its answer shows at the password field
+    await m.locator('.field.invalid .field-error').waitFor();
+    assert.match(await m.locator('.field.invalid label').textContent(), /初始密码/);
+    await m.getByLabel('初始密码').fill('Xiangzhen2026');
+    await m.getByRole('button', { name: '创建', exact: true }).click();
+    await m.getByRole('cell', { name: 'xiangzhen1', exact: true }).waitFor();
+    const r = await fetch(srv.url + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'xiangzhen1', password: 'Xiangzhen2026' }) });
+    assert.equal(r.status, 201);
+    await m.getByRole('button', { name: '停用 xiangzhen1' }).click();
+    await m.getByRole('button', { name: '启用 xiangzhen1' }).waitFor();
+    const r2 = await fetch(srv.url + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'xiangzhen1', password: 'Xiangzhen2026' }) });
+    assert.equal(r2.status, 401);
+    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400']);
+    await m.context().close();
   });
 });
