@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, get, setCsrf } from './api.js';
 import { Applications, ApplicationDetail, NewApplication } from './pages/applications.jsx';
+import { Account } from './pages/account.jsx';
 import { Audit } from './pages/audit.jsx';
 import { Calendar, Deadlines } from './pages/deadlines.jsx';
 import { Home } from './pages/home.jsx';
@@ -34,6 +35,7 @@ const PAGES = [
   ['/audit', Audit],
   ['/users', Users],
   ['/profile', Profile],
+  ['/account', Account],
 ];
 
 // The menu, each entry shown only to a role with the permission behind it.
@@ -66,6 +68,7 @@ function Layout({ session, onLogout, children, path }) {
         <span class="brand">政务外网管理平台</span>
         <span class="who">
           {session.display_name || session.username}（{session.role_label}）
+          <Link href="/account" class="light">修改密码</Link>
           <button type="button" class="link" onClick={onLogout}>退出</button>
         </span>
       </header>

@@ -150,7 +150,7 @@ describe('an access application from submission to connection (TB-13)', () => {
 });
 
 describe('accessibility and layout', () => {
-  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile'];
+  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile', '/account'];
   test('every page has no serious or critical axe-core violation', async () => {
     const page = await login(b, srv, 'admin');
     const found = {};
@@ -488,5 +488,28 @@ describe('user administration', () => {
     assert.equal(r2.status, 401);
     assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400']);
     await m.context().close();
+  });
+});
+
+describe('one\'s own password', () => {
+  test('a user changes their password; the old one no longer works', async () => {
+    await srv.must('admin', 'POST', '/users', { username: 'pwuser', role: 'auditor', display_name: '审计员乙', password: 'Demo2026zw' });
+    const p = await login(b, srv, 'pwuser');
+    await p.getByRole('link', { name: '修改密码' }).click();
+    await p.getByLabel('原密码').fill('wrong-password1');
+    await p.locator('input[name="new_password"]').fill('Newpass2026');
+    await p.getByLabel('再次输入新密码').fill('Newpass2027');
+    await p.getByRole('button', { name: '修改密码' }).click();
+    assert.equal(await p.locator('.field.invalid .field-error').textContent(), '两次输入的新密码不一致');
+    await p.getByLabel('再次输入新密码').fill('Newpass2026');
+    await p.getByRole('button', { name: '修改密码' }).click();
+    await p.locator('.field.invalid label', { hasText: '原密码' }).waitFor(); // the server's answer
+    await p.getByLabel('原密码').fill('Demo2026zw');
+    await p.getByRole('button', { name: '修改密码' }).click();
+    await p.getByText('密码已修改').waitFor();
+    const tryLogin = (pw) => fetch(srv.url + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'pwuser', password: pw }) }).then((r) => r.status);
+    assert.equal(await tryLogin('Demo2026zw'), 401);
+    assert.equal(await tryLogin('Newpass2026'), 201);
+    await p.context().close();
   });
 });
