@@ -381,3 +381,20 @@ void format_mac(const uint8_t m[6], char out[18])
 		out[3 * i + 2] = i < 5 ? ':' : 0;
 	}
 }
+
+bool list_word(const char *list, int k, char *out, size_t n)
+{
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t len = strcspn(p, " ,");
+		if (!len)
+			break;
+		if (k-- == 0) {
+			snprintf(out, n, "%.*s", (int)len, p);
+			return true;
+		}
+		p += len;
+	}
+	return false;
+}

@@ -27,6 +27,8 @@ bool utf8_wellformed(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */
 size_t utf8_chars(const char *s);
 
+/* The k-th word (from 0) of a space or comma separated list into out; false past the end. */
+bool list_word(const char *list, int k, char *out, size_t n);
 bool mobile_cn_valid(const char *s); /* 11 digits, 1[3-9]xxxxxxxxx */
 bool email_valid(const char *s);     /* local@domain.tld, conservative */
 /* A plain file name: 1-200 bytes of valid UTF-8, no '/', '\\', no leading '.', no control. */

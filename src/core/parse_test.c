@@ -101,6 +101,19 @@ static void test_formats(void **state)
 	assert_false(filename_valid("a\nb.pdf"));
 }
 
+static void test_list_word(void **state)
+{
+	(void)state;
+	char w[8];
+	assert_true(list_word("authority, manager", 0, w, sizeof(w)));
+	assert_string_equal(w, "authori"); /* cut to the buffer */
+	assert_true(list_word(" authority ,manager", 1, w, sizeof(w)));
+	assert_string_equal(w, "manager");
+	assert_false(list_word("authority, manager", 2, w, sizeof(w)));
+	assert_false(list_word("", 0, w, sizeof(w)));
+	assert_false(list_word(NULL, 0, w, sizeof(w)));
+}
+
 static void test_mac(void **state)
 {
 	(void)state;
@@ -129,5 +142,6 @@ int main(void)
 {
 	RUN(cmocka_unit_test(test_integers), cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_times), cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_formats), cmocka_unit_test(test_mac));
+	    cmocka_unit_test(test_formats), cmocka_unit_test(test_mac),
+	    cmocka_unit_test(test_list_word));
 }

@@ -233,24 +233,6 @@ static bool in_list(const char *list, const char *word)
 	return false;
 }
 
-/* The k-th word of a list into out; false when there is none. */
-static bool list_word(const char *list, int k, char *out, size_t n)
-{
-	for (const char *p = list; p && *p;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		size_t len = strcspn(p, " ,");
-		if (!len)
-			break;
-		if (k-- == 0) {
-			snprintf(out, n, "%.*s", (int)len, p);
-			return true;
-		}
-		p += len;
-	}
-	return false;
-}
-
 static int list_count(const char *list)
 {
 	char w[32];

@@ -169,23 +169,6 @@ static const char *field_label(const char *name)
 	return name;
 }
 
-/* The k-th word (from 0) of a space or comma separated list into out; false past the end. */
-static bool nth_word(const char *list, int k, char *out, size_t n)
-{
-	for (const char *p = list;;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		size_t len = strcspn(p, " ,");
-		if (!len)
-			return false;
-		if (k-- == 0) {
-			snprintf(out, n, "%.*s", (int)len, p);
-			return true;
-		}
-		p += len;
-	}
-}
-
 /* ---- the application and what it refers to ---- */
 
 struct app_paper {
@@ -405,15 +388,7 @@ static void form_business(struct grid *g, const struct app_paper *a)
 static void form_fields(struct grid *g, const struct app_paper *a)
 {
 	char name[64], v[32];
-	for (const char *p = a->fields; *p;) {
-		while (*p == ' ')
-			p++;
-		size_t k = strcspn(p, " ");
-		if (!k || k >= sizeof(name))
-			break;
-		memcpy(name, p, k);
-		name[k] = 0;
-		p += k;
+	for (int i = 0; list_word(a->fields, i, name, sizeof(name)); i++) {
 		if (strcmp(name, "zone_id") == 0 || strcmp(name, "user_type_other") == 0)
 			continue;
 		const json_t *val = json_object_get(a->app, name);
@@ -565,7 +540,7 @@ int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struc
 	}
 	const char *approvals = jstr(a.app, "approvals");
 	char role[32], org[256];
-	for (int k = 0; nth_word(approvals, k, role, sizeof(role)); k++) {
+	for (int k = 0; list_word(approvals, k, role, sizeof(role)); k++) {
 		const char *shortname = profile_org_name(x->prof, role);
 		snprintf(org, sizeof(org), "%s", shortname ? shortname : role);
 		char *decision = decision_text(step_event(a.app, k), date, sizeof(date));
@@ -609,7 +584,7 @@ static void approvers_text(const struct profile *p, const char *approvals, char 
 	size_t k = 0;
 	char role[32];
 	out[0] = 0;
-	for (int i = 0; k < n && nth_word(approvals, i, role, sizeof(role)); i++) {
+	for (int i = 0; k < n && list_word(approvals, i, role, sizeof(role)); i++) {
 		const char *name = profile_org_name(p, role);
 		k += (size_t)snprintf(out + k, n - k, "%s%s", k ? "、" : "", name ? name : role);
 	}

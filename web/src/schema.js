@@ -19,6 +19,14 @@ export function useSchema(object) {
   return s;
 }
 
+// The application kinds' Chinese names from the server: { access: '接入申请', ... }.
+export function useKindLabels() {
+  const kinds = useSchema('application_kinds');
+  const m = {};
+  (kinds || []).forEach((k) => { m[k.kind] = k.label; });
+  return m;
+}
+
 export function fieldsOf(schema) {
   const m = {};
   (schema?.fields || []).forEach((f) => { m[f.name] = f; });

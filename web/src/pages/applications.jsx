@@ -3,17 +3,17 @@
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { Control, RecordForm } from '../form.jsx';
-import { check, fieldsOf, useSchema } from '../schema.js';
+import { check, fieldsOf, useKindLabels, useSchema } from '../schema.js';
 import { day, time } from '../format.js';
 import { navigate, query } from '../router.js';
 import { AppStatus, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
 
-export const KINDS = { access: '接入申请', change: '变更申请', port: '端口开通申请', egress: '互联网出口特殊需求', interconnect: '业务专网互联', system: '信息系统备案', lan: '局域网升级改造备案', contact_refile: '安全联系人变更备案' };
 const STATUSES = ['已提交', '审核中', '已批准', '实施中', '已办结', '未通过', '已撤回'];
 const ACTIONS = { submit: '提交', review: '受理', approve: '批准', reject: '不予通过', withdraw: '撤回', pause: '暂停计时', resume: '恢复计时', complete: '实施完成', go_live: '正式上线' };
 
 export function Applications({ path }) {
   const s = useSession();
+  const kindLabels = useKindLabels();
   const status = query(path, 'status') || '';
   const kind = query(path, 'kind') || '';
   const qs = new URLSearchParams({ limit: '200', sort: '-id' });
@@ -34,7 +34,7 @@ export function Applications({ path }) {
         <Field label="申请类型" name="kind">{(p) => (
           <select {...p} value={kind} onChange={(e) => filter('kind', e.currentTarget.value)}>
             <option value="">全部</option>
-            {Object.entries(KINDS).map(([k, v]) => <option value={k}>{v}</option>)}
+            {Object.entries(kindLabels).map(([k, v]) => <option value={k}>{v}</option>)}
           </select>
         )}</Field>
         <Field label="状态" name="status">{(p) => (
@@ -48,7 +48,7 @@ export function Applications({ path }) {
       <Loading state={list}>{(d) => (
         <Table rows={d.items} empty="没有符合条件的申请" columns={[
           { label: '编号', render: (a) => <Link href={`/applications/${a.id}`}>{a.id}</Link> },
-          { label: '类型', render: (a) => KINDS[a.kind] || a.kind },
+          { label: '类型', render: (a) => kindLabels[a.kind] || a.kind },
           { label: '使用单位', render: (a) => name(a.unit_id) },
           { label: '状态', render: (a) => <AppStatus status={a.status} /> },
           { label: '依据', render: (a) => <ClauseLink id={a.clause} /> },
@@ -59,15 +59,11 @@ export function Applications({ path }) {
   );
 }
 
-const ACCESS_FIELDS = [
-  ['address', '办公地址', 'text', true],
-  ['admin_name', '网络管理员姓名', 'text', true],
-  ['admin_mobile', '网络管理员手机号码', 'tel', true],
-  ['tech_name', '技术联系人姓名', 'text', true],
-  ['tech_mobile', '技术联系人手机号码', 'tel', true],
-  ['ip_count', 'IP数量', 'number', true],
-  ['bandwidth_mbps', '带宽（Mbps）', 'number', true],
-];
+// The fields of 附件1 in its order (labels from the server's rules, in the annex's words where
+// it has its own), and the assessment SS-10 adds.
+const ACCESS_FIELDS = ['address', 'admin_name', 'admin_mobile', 'tech_name', 'tech_mobile', 'ip_count', 'bandwidth_mbps', 'purpose'];
+const ASSESSMENT = ['assessment_org', 'assessment_on', 'assessment_conclusion'];
+const ANNEX_LABELS = { purpose: '网络用途' };
 
 // The form for a kind of application the county's regulation has: 接入申请 laid out as TB
 // 附件1, the others drawn from the server's field rules for the kind.
@@ -247,23 +243,11 @@ function AccessForm({ path, kindDef }) {
         {form.user_type === '其他' ? (
           <Field label="其他用户类型" name="user_type_other" error={error}>{(p) => <input {...p} value={form.user_type_other} onInput={set('user_type_other')} />}</Field>
         ) : null}
-        {ACCESS_FIELDS.map(([k, label, type, req]) => (
-          <Field label={label} name={k} error={error} required={req}>{(p) => (
-            <input {...p} type={type} inputMode={type === 'number' ? 'numeric' : undefined} value={form[k] ?? ''} onInput={set(k, type === 'number')} />
+        {[...ACCESS_FIELDS, ...(wf?.assessment_required ? ASSESSMENT : [])].filter((k) => fs[k]).map((k) => (
+          <Field label={ANNEX_LABELS[k] || fs[k].label} name={k} error={error} required>{(p) => (
+            <Control f={fs[k]} value={form[k]} props={p} onValue={(v) => setForm({ ...form, [k]: v })} />
           )}</Field>
         ))}
-        <Field label="网络用途" name="purpose" error={error} required>{(p) => <textarea {...p} rows={3} value={form.purpose} onInput={set('purpose')} />}</Field>
-        {wf?.assessment_required ? (
-          <>
-            <Field label="安全评估机构" name="assessment_org" error={error} required>{(p) => <input {...p} value={form.assessment_org || ''} onInput={set('assessment_org')} />}</Field>
-            <Field label="安全评估日期" name="assessment_on" error={error} required>{(p) => <input {...p} type="date" value={form.assessment_on || ''} onInput={set('assessment_on')} />}</Field>
-            <Field label="安全评估结论" name="assessment_conclusion" error={error} required>{(p) => (
-              <select {...p} value={form.assessment_conclusion || ''} onChange={set('assessment_conclusion')}>
-                <option value="">请选择</option>{['符合', '基本符合', '不符合'].map((c) => <option>{c}</option>)}
-              </select>
-            )}</Field>
-          </>
-        ) : null}
         {error && !document.querySelector(`[name="${error.field}"]`) ? <ErrorBox error={error} /> : null}
         <button type="submit" class="primary" disabled={busy}>{busy ? '正在提交……' : '提交申请'}</button>
       </form>
@@ -271,16 +255,8 @@ function AccessForm({ path, kindDef }) {
   );
 }
 
-const LABELS = {
-  user_type: '用户类型', user_type_other: '其他用户类型', address: '办公地址', admin_name: '网络管理员', admin_mobile: '网络管理员手机',
-  tech_name: '技术联系人', tech_mobile: '技术联系人手机', ip_count: 'IP数量', bandwidth_mbps: '带宽（Mbps）', purpose: '用途',
-  change_type: '变更类型', change_other: '其他变更', new_address: '移机后地址', assessment_org: '安全评估机构', assessment_on: '安全评估日期',
-  assessment_conclusion: '安全评估结论', djcp_level: '等级保护级别', djcp_filing_no: '等保备案编号', djcp_test_on: '等级测评日期',
-  egress_provider: '出口提供方', valid_until: '有效期至', network_name: '业务专网名称', interconnect_type: '互联方式',
-  isolation_device: '隔离设备', plan: '方案', system_name: '信息系统名称', hosting: '部署资源', go_live_on: '计划上线日期',
-  planned_on: '计划实施日期', contact_role: '联系人角色', contact_name: '联系人姓名', contact_mobile: '联系人手机', changed_on: '变更日期',
-  review_on: '复核日期', reason: '审核意见',
-};
+// What the detail shows of an application: the fields its kind takes, by the server's labels.
+const HIDDEN = new Set(['zone_id', 'reason']);
 
 function Approve({ app, onDone }) {
   const zones = useLoad(app.kind === 'access' ? '/zones' : null, true);
@@ -367,6 +343,8 @@ function Step({ app, action, label, needReason, onDone, kind }) {
 
 export function ApplicationDetail({ id }) {
   const s = useSession();
+  const labels = fieldsOf(useSchema('application'));
+  const kinds = useSchema('application_kinds');
   const app = useLoad(`/applications/${Number(id)}`);
   const unitName = useLoad(app.data ? `/units/${app.data.unit_id}` : null);
   return (
@@ -377,7 +355,7 @@ export function ApplicationDetail({ id }) {
       const decided = ['已批准', '实施中', '已办结', '未通过'].includes(a.status);
       return (
         <>
-          <h1>{KINDS[a.kind]} {a.id}</h1>
+          <h1>{a.kind_label} {a.id}</h1>
           <dl class="facts">
             <dt>使用单位</dt><dd><Link href={`/units/${a.unit_id}`}>{unitName.data?.name || a.unit_id}</Link></dd>
             <dt>状态</dt><dd><AppStatus status={a.status} />{a.awaiting ? `（待${a.awaiting.name}审核）` : ''}</dd>
@@ -414,7 +392,8 @@ export function ApplicationDetail({ id }) {
           </p>
           <section aria-labelledby="content"><h2 id="content">申请内容</h2>
             <dl class="facts">
-              {Object.keys(LABELS).filter((k) => a[k] !== null && a[k] !== '' && a[k] !== undefined && k !== 'reason').map((k) => <><dt>{LABELS[k]}</dt><dd>{String(a[k])}</dd></>)}
+              {((kinds || []).find((k) => k.kind === a.kind)?.fields || []).filter((k) => !HIDDEN.has(k) && a[k] !== null && a[k] !== '' && a[k] !== undefined)
+                .map((k) => <><dt>{labels[k]?.label || k}</dt><dd>{String(a[k])}</dd></>)}
             </dl>
             {a.ports?.length ? <Table rows={a.ports} columns={[
               { label: '开放范围', key: 'exposure' }, { label: '协议', key: 'protocol' }, { label: '端口', key: 'port' },

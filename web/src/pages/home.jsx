@@ -2,10 +2,10 @@
 // administrator, their own unit only.
 import { useEffect, useRef } from 'preact/hooks';
 import { day } from '../format.js';
+import { useKindLabels } from '../schema.js';
 import { AppStatus, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
 
 const STATUSES = ['申请中', '已接入', '暂停', '已撤销入网资格', '已拆机'];
-const KIND = { access: '接入申请', change: '变更申请', port: '端口开通', egress: '互联网出口', interconnect: '专网互联', system: '信息系统备案', lan: '局域网改造', contact_refile: '安全联系人变更' };
 
 function UnitsChart({ counts }) {
   const el = useRef(null);
@@ -50,6 +50,7 @@ function Waiting({ unitId }) {
 // The carrier's (and the O&M team's) work queue: access and change applications being
 // implemented, with the implementation deadline.
 function WorkQueue() {
+  const kindLabels = useKindLabels();
   const apps = useLoad('/applications?status=' + encodeURIComponent('实施中'), true);
   const dls = useLoad('/deadlines?subject_type=application&sort=due_at', true);
   const due = (id) => (dls.data?.items || []).find((d) => d.subject_id === id && d.rule.endsWith('_implement'));
@@ -58,7 +59,7 @@ function WorkQueue() {
       <h2 id="queue">待实施的申请</h2>
       <Loading state={apps}>{(d) => (
         <Table rows={d.items} empty="没有待实施的申请" columns={[
-          { label: '申请', render: (a) => <Link href={`/applications/${a.id}`}>{KIND[a.kind]} {a.id}</Link> },
+          { label: '申请', render: (a) => <Link href={`/applications/${a.id}`}>{kindLabels[a.kind]} {a.id}</Link> },
           { label: '地址', key: 'address' },
           { label: '实施时限', render: (a) => <DeadlineBadge d={due(a.id)} /> },
         ]} />
@@ -121,6 +122,7 @@ function CenterHome() {
 }
 
 function UnitHome({ unitId }) {
+  const kindLabels = useKindLabels();
   const unit = useLoad(`/units/${unitId}`);
   const apps = useLoad(`/applications?unit_id=${unitId}&limit=20&sort=-id`);
   const s = useSession();
@@ -141,7 +143,7 @@ function UnitHome({ unitId }) {
         <Loading state={apps}>{(d) => (
           <Table rows={d.items} empty="暂无申请" columns={[
             { label: '编号', render: (a) => <Link href={`/applications/${a.id}`}>{a.id}</Link> },
-            { label: '类型', render: (a) => KIND[a.kind] || a.kind },
+            { label: '类型', render: (a) => kindLabels[a.kind] || a.kind },
             { label: '状态', render: (a) => <AppStatus status={a.status} /> },
           ]} />
         )}</Loading>
