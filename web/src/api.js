@@ -78,3 +78,4 @@ export async function getAll(path, maxPages = 40) {
 }
 export const post = (path, body) => api('POST', path, body ?? {});
 export const patch = (path, body) => api('PATCH', path, body);
+export const del = (path) => api('DELETE', path);

@@ -1,9 +1,17 @@
 // A form for a record, drawn from the server's field rules: a labelled control per field
 // (select for allowed values, date, number, textarea for multi-line text), checked before it
 // is sent, the API's errors shown at their field.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { check, checkAll, fieldsOf, useSchema } from './schema.js';
+import { api, del } from './api.js';
 import { ErrorBox, Field } from './ui.jsx';
+
+const same = (a, b) => (a ?? '') === (b ?? '');
+
+function shownValue(v, options, names) {
+  const o = options?.find((x) => x.value === v);
+  return o ? o.label : (names?.[v] || String(v));
+}
 
 export function Control({ f, value, onValue, props, names = {} }) {
   const set = (e) => {
@@ -32,11 +40,15 @@ export function Control({ f, value, onValue, props, names = {} }) {
 // elsewhere(field): the field's error is shown by the caller (rows outside the form's fields).
 // extra: fields the record does not show but the request takes ({password: {label, type,
 // required, hint}}), checked by the server alone.
-export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, valueNames = {}, required, elsewhere = () => false, extra = {}, onSubmit, submitLabel = '保存', title, onCancel }) {
+export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, valueNames = {}, required, elsewhere = () => false, extra = {}, onSubmit, submitLabel = '保存', title, onCancel, focus = false }) {
   const schema = useSchema(object);
   const [values, setValues] = useState(initial);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const formRef = useRef(null);
+  useEffect(() => {
+    if (focus && schema) formRef.current?.querySelector('input, select, textarea')?.focus();
+  }, [focus, !schema]);
   if (!schema) return <p class="muted" role="status">正在加载……</p>;
   const fs = fieldsOf(schema);
   if (required) {
@@ -54,7 +66,15 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
     setBusy(true);
     setError(null);
     const body = {};
-    for (const n of [...names, ...Object.keys(extra)]) if (values[n] !== undefined && values[n] !== '') body[n] = values[n];
+    for (const n of [...names, ...Object.keys(extra)]) {
+      const v = values[n];
+      if (creating || extra[n]) {
+        if (v !== undefined && v !== '') body[n] = v;
+      } else if (fs[n] && !fs[n].fixed && !fs[n].readonly && !same(v, initial[n])) {
+        // a cleared field: null where the field may be empty of a value, else empty text
+        body[n] = v === '' || v === undefined ? (fs[n].nullable ? null : '') : v;
+      }
+    }
     try {
       await onSubmit(body);
     } catch (err) {
@@ -64,10 +84,16 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
       setBusy(false);
     }
   };
-  const shown = [...names.filter((n) => fs[n] && !fs[n].readonly), ...Object.keys(extra)];
+  const shown = [...names.filter((n) => fs[n] && !fs[n].readonly && (creating || !fs[n].fixed)), ...Object.keys(extra)];
+  const fixed = creating ? [] : names.filter((n) => fs[n]?.fixed && initial[n] !== undefined && initial[n] !== null);
   return (
-    <form class="form" onSubmit={submit} noValidate>
+    <form class="form" onSubmit={submit} noValidate ref={formRef}>
       {title ? <h2>{title}</h2> : null}
+      {fixed.length ? (
+        <dl class="facts">{fixed.map((n) => (
+          <><dt>{labels[n] || fs[n].label}</dt><dd>{shownValue(initial[n], options[n], valueNames[n])}</dd></>
+        ))}</dl>
+      ) : null}
       {Object.entries(extra).map(([n, x]) => (
         <Field label={x.label} name={n} error={error} required={x.required} hint={x.hint}>
           {(p) => <input {...p} type={x.type || 'text'} autocomplete={x.autocomplete} value={values[n] ?? ''} onInput={(e) => setValues({ ...values, [n]: e.currentTarget.value })} />}
@@ -102,4 +128,56 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
       </div>
     </form>
   );
+}
+
+// Editing and deleting the records of a list: an 操作 column (修改, and 删除 — or deleteWord,
+// e.g. 释放 — asked once more in the row) for the rows may(row) allows, and the form for the row being edited, placed by the
+// caller. url(row) is the record's API path; what(row) names it for labels and titles.
+export function useRowActions({ object, names, url, may, what, onChanged, options, hints, labels, valueNames, canDelete = may, deleteWord = '删除' }) {
+  const [editing, setEditing] = useState(null);
+  const [asking, setAsking] = useState(null);
+  const [error, setError] = useState(null);
+  const remove = async (r) => {
+    setError(null);
+    try {
+      await del(url(r));
+      setAsking(null);
+      if (editing?.id === r.id) setEditing(null);
+      onChanged();
+    } catch (e) {
+      setAsking(null);
+      setError(e);
+    }
+  };
+  const column = {
+    label: '操作',
+    render: (r) => (
+      <span class="row-actions">
+        {may(r) ? <button type="button" aria-label={`修改${what(r)}`} onClick={() => { setEditing(r); setAsking(null); setError(null); }}>修改</button> : null}
+        {canDelete(r) && asking !== r.id ? <button type="button" aria-label={`${deleteWord}${what(r)}`} onClick={() => { setAsking(r.id); setError(null); }}>{deleteWord}</button> : null}
+        {asking === r.id ? (
+          <>
+            <button type="button" class="danger" onClick={() => remove(r)}>确认{deleteWord}{what(r)}</button>
+            <button type="button" onClick={() => setAsking(null)}>不{deleteWord}</button>
+          </>
+        ) : null}
+      </span>
+    ),
+  };
+  const form = (
+    <>
+      {error ? <ErrorBox error={error} /> : null}
+      {editing ? (
+        <RecordForm key={editing.id} object={object} names={names} initial={editing} creating={false} focus
+          title={`修改${what(editing)}`} options={options} hints={hints} labels={labels} valueNames={valueNames}
+          onCancel={() => setEditing(null)}
+          onSubmit={async (body) => {
+            if (Object.keys(body).length) await api('PATCH', url(editing), body);
+            setEditing(null);
+            onChanged();
+          }} />
+      ) : null}
+    </>
+  );
+  return { column, form, any: (rows) => rows.some((r) => may(r) || canDelete(r)) };
 }

@@ -12,6 +12,7 @@ import { Login } from './pages/login.jsx';
 import { Profile } from './pages/profile.jsx';
 import { Addresses, Carriers, Devices, Lines, Terminals } from './pages/registry.jsx';
 import { UnitDetail, Units } from './pages/units.jsx';
+import { Tokens } from './pages/tokens.jsx';
 import { Users } from './pages/users.jsx';
 import { match, navigate, usePath } from './router.js';
 import { Link, Session, can } from './ui.jsx';
@@ -36,6 +37,7 @@ const PAGES = [
   ['/users', Users],
   ['/profile', Profile],
   ['/account', Account],
+  ['/tokens', Tokens],
 ];
 
 // The menu, each entry shown only to a role with the permission behind it.
@@ -69,6 +71,7 @@ function Layout({ session, onLogout, children, path }) {
         <span class="who">
           {session.display_name || session.username}（{session.role_label}）
           <Link href="/account" class="light">修改密码</Link>
+          <Link href="/tokens" class="light">API 令牌</Link>
           <button type="button" class="link" onClick={onLogout}>退出</button>
         </span>
       </header>

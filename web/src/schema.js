@@ -40,7 +40,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // The message the server would give for value, or null.
 export function check(f, value, creating = true) {
   const empty = value === undefined || value === null || value === '';
-  if (empty) return f.required && creating ? `缺少必填字段：${f.label}` : null;
+  if (empty) {
+    if (!f.required) return null;
+    return creating ? `缺少必填字段：${f.label}` : `${f.label}不能为空`;
+  }
   switch (f.type) {
     case 'int': {
       const n = Number(value);
@@ -59,7 +62,7 @@ export function check(f, value, creating = true) {
   }
   const s = String(value);
   if ([...s].length > f.max_chars) return `${f.label}过长，最多 ${f.max_chars} 个字`;
-  if (f.required && creating && !s.trim()) return `${f.label}不能为空`;
+  if (f.required && !s.trim()) return `${f.label}不能为空`;
   if (f.type === 'enum' && !f.values.includes(s)) return `${f.label}只能是：${f.values.join('、')}`;
   if (f.type === 'date' && (!DATE.test(s) || Number.isNaN(Date.parse(s)))) return `${f.label}应为有效日期（YYYY-MM-DD）`;
   if (f.type === 'mobile' && !MOBILE.test(s)) return `${f.label}应为 11 位大陆手机号码`;
@@ -72,7 +75,7 @@ export function checkAll(schema, names, values, creating = true) {
   const fs = fieldsOf(schema);
   for (const n of names) {
     const f = fs[n];
-    if (!f || f.readonly) continue;
+    if (!f || f.readonly || (!creating && f.fixed)) continue;
     const m = check(f, values[n], creating);
     if (m) return { field: n, message: m };
   }

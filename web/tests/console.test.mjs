@@ -120,6 +120,10 @@ describe('an access application from submission to connection (TB-13)', () => {
 
     // 2. the manager approves: the subnet and the VLAN are allocated
     const m = await login(b, srv, 'admin');
+    // the list shows the application waiting with its review deadline
+    await m.goto(`${srv.url}/applications`);
+    const row = m.getByRole('row').filter({ has: m.getByRole('link', { name: String(aid), exact: true }) });
+    assert.match(await row.locator('.deadline').textContent(), /剩余 .*TB-13/);
     await m.goto(`${srv.url}/applications/${aid}`);
     await m.getByLabel('分配区域').selectOption({ label: '公用网络区' });
     await m.getByLabel('实施的网络运营商').selectOption({ label: '中国电信桐柏分公司' });
@@ -150,20 +154,44 @@ describe('an access application from submission to connection (TB-13)', () => {
 });
 
 describe('accessibility and layout', () => {
-  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile', '/account'];
-  test('every page has no serious or critical axe-core violation', async () => {
-    const page = await login(b, srv, 'admin');
-    const found = {};
-    for (const path of PAGES) {
+  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile', '/account', '/tokens'];
+  const sweep = async (page, paths, found) => {
+    for (const path of paths) {
       await page.goto(srv.url + path);
       await page.locator('main h1').first().waitFor();
       await page.waitForLoadState('networkidle');
       const v = await axe(page);
       if (v.length) found[path] = v;
     }
+  };
+
+  test('every page has no serious or critical axe-core violation', async () => {
+    const page = await login(b, srv, 'admin');
+    const found = {};
+    await sweep(page, PAGES, found);
+    // an edit form open in a list
+    await page.goto(srv.url + '/carriers');
+    await page.getByRole('button', { name: /^修改运营商/ }).first().click();
+    await page.getByRole('heading', { name: /^修改运营商/ }).waitFor();
+    const v = await axe(page);
+    if (v.length) found['/carriers (修改)'] = v;
     assert.deepEqual(found, {});
     assert.deepEqual(page.errors, []);
     await page.context().close();
+  });
+
+  test('each other role\'s pages, as that role sees them, have none either', async () => {
+    const found = {};
+    for (const role of ['unit', 'carrier', 'inspector', 'auditor']) {
+      const page = await login(b, srv, role);
+      const menu = await page.getByRole('navigation', { name: '主菜单' }).getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      const mine = {};
+      await sweep(page, [...new Set([...menu, '/account'])], mine);
+      for (const [k, v] of Object.entries(mine)) found[`${role} ${k}`] = v;
+      assert.deepEqual(page.errors, [], role);
+      await page.context().close();
+    }
+    assert.deepEqual(found, {});
   });
 
   test('the login page has no serious violation either, and pages work on a phone', async () => {
@@ -267,7 +295,7 @@ describe('registry forms check what the API checks', () => {
     await m.getByLabel('姓名').fill('孙安全');
     await m.getByLabel('手机号码').fill('13712345678');
     await m.getByRole('button', { name: '添加', exact: true }).click();
-    await m.getByRole('cell', { name: '孙安全' }).waitFor();
+    await m.getByRole('cell', { name: '孙安全', exact: true }).waitFor();
     await shot(m, 'unit-detail');
     assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['409']); // the taken name
     await m.context().close();
@@ -283,12 +311,20 @@ describe('registry forms check what the API checks', () => {
       await m.getByLabel('协议种类').selectOption({ label: '安全保密承诺书（LN-17）' });
       await m.getByLabel('签署日期').fill('2026-03-02');
       await m.getByRole('button', { name: '登记', exact: true }).click();
-      await m.getByRole('cell', { name: '安全保密承诺书' }).waitFor();
+      await m.getByRole('cell', { name: '安全保密承诺书', exact: true }).waitFor();
       await m.getByLabel(/上传扫描件/).setInputFiles({ name: '承诺书.png', mimeType: 'image/png', buffer: PNG });
       const link = m.getByRole('link', { name: '承诺书.png' });
       await link.waitFor();
       const scan = await m.evaluate((href) => fetch(href).then(async (r) => [r.status, r.headers.get('content-type'), (await r.arrayBuffer()).byteLength]), await link.getAttribute('href'));
       assert.deepEqual(scan, [200, 'image/png', PNG.length]);
+      // the signing date corrected; the kind of agreement stays what was signed
+      await m.getByRole('button', { name: '修改安全保密承诺书' }).click();
+      const f = m.locator('form', { has: m.getByRole('heading', { name: '修改安全保密承诺书' }) });
+      assert.equal(await f.getByLabel('协议种类').count(), 0);
+      await f.getByLabel('签署日期').fill('2026-03-05');
+      await f.getByRole('button', { name: '保存' }).click();
+      await m.getByRole('cell', { name: '2026年3月5日' }).waitFor();
+      assert.equal(ln.sql(`SELECT signed_on FROM agreements WHERE unit_id = ${uid}`)[0].signed_on, '2026-03-05');
       assert.deepEqual(m.errors, []);
       await m.context().close();
     } finally {
@@ -310,6 +346,76 @@ describe('registry forms check what the API checks', () => {
     await u.getByRole('heading', { name: /安全联系人变更备案 \d+/ }).waitFor();
     assert.deepEqual(u.errors, []);
     await u.context().close();
+  });
+});
+
+describe('records corrected and deleted from their lists', () => {
+  test('a terminal and a contact are corrected and deleted; a refused deletion says why; others get no buttons', async () => {
+    const uid = srv.sql("SELECT id FROM units ORDER BY id LIMIT 1")[0].id;
+    const cid = (await srv.must('admin', 'POST', '/carriers', { name: '控制台测试运营商' })).id;
+    await srv.must('admin', 'POST', '/lines', { carrier_id: cid, circuit_id: 'KZT-1', bandwidth_mbps: 100, payer: '使用单位', status: '在用' });
+    const tid = (await srv.must('admin', 'POST', '/terminals', { mac: '00:16:3E:0A:0B:0C', unit_id: uid, kind: '计算机', user_name: '李四', location: '三楼东' })).id;
+    await srv.must('admin', 'POST', `/units/${uid}/contacts`, { role: '网络管理员', name: '钱改号', mobile: '13811112222' });
+    const m = await login(b, srv, 'admin');
+    await m.goto(srv.url + '/terminals');
+    const mac = '00:16:3E:0A:0B:0C';
+    await m.getByRole('button', { name: `修改终端 ${mac}` }).click();
+    const form = m.locator('form', { has: m.getByRole('heading', { name: `修改终端 ${mac}` }) });
+    // the MAC the register is keyed on is filled; a required choice emptied is refused at its field
+    await form.getByLabel('终端类型').selectOption('');
+    await form.getByRole('button', { name: '保存' }).click();
+    const err = form.locator('.field.invalid .field-error');
+    await err.waitFor();
+    assert.equal(await err.textContent(), '终端类型不能为空');
+    await form.getByLabel('终端类型').selectOption('打印机');
+    await form.getByLabel('使用人').fill('王五');
+    await form.getByLabel('位置').fill('');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.waitFor({ state: 'detached' });
+    const t = srv.sql(`SELECT user_name, location, kind FROM terminals WHERE id = ${tid}`)[0];
+    assert.deepEqual([t.user_name, t.location ?? ''], ['王五', '']);
+    await m.getByRole('cell', { name: '王五' }).waitFor();
+    // deleting asks once more, in the row
+    await m.getByRole('button', { name: `删除终端 ${mac}` }).click();
+    await m.getByRole('button', { name: `不删除` }).click();
+    assert.equal(srv.sql(`SELECT count(*) AS n FROM terminals WHERE id = ${tid}`)[0].n, 1);
+    await m.getByRole('button', { name: `删除终端 ${mac}` }).click();
+    await m.getByRole('button', { name: `确认删除终端 ${mac}` }).click();
+    await m.getByRole('cell', { name: '王五' }).waitFor({ state: 'detached' });
+    assert.equal(srv.sql(`SELECT count(*) AS n FROM terminals WHERE id = ${tid}`)[0].n, 0);
+
+    // a carrier with lines cannot go: the server's reason is shown
+    await m.goto(srv.url + '/carriers');
+    await m.getByRole('button', { name: '删除运营商 控制台测试运营商' }).click();
+    await m.getByRole('button', { name: '确认删除运营商 控制台测试运营商' }).click();
+    assert.match(await m.getByRole('alert').textContent(), /仍被其他记录引用，不能删除/);
+    assert.equal(srv.sql(`SELECT count(*) AS n FROM carriers WHERE id = ${cid}`)[0].n, 1);
+
+    // a contact's mobile corrected, then the contact removed
+    await m.goto(`${srv.url}/units/${uid}`);
+    await m.getByRole('button', { name: '修改联系人 钱改号' }).click();
+    const cf = m.locator('form', { has: m.getByRole('heading', { name: '修改联系人 钱改号' }) });
+    await cf.getByLabel('手机号码').fill('1381111');
+    await cf.getByRole('button', { name: '保存' }).click();
+    await cf.locator('.field.invalid .field-error').waitFor();
+    assert.equal(await cf.locator('.field.invalid .field-error').textContent(), '手机号码应为 11 位大陆手机号码');
+    await cf.getByLabel('手机号码').fill('13833334444');
+    await cf.getByRole('button', { name: '保存' }).click();
+    await m.getByRole('cell', { name: '13833334444' }).waitFor();
+    assert.equal(srv.sql("SELECT mobile FROM contacts WHERE name = '钱改号'")[0].mobile, '13833334444');
+    await m.getByRole('button', { name: '删除联系人 钱改号' }).click();
+    await m.getByRole('button', { name: '确认删除联系人 钱改号' }).click();
+    await m.getByRole('cell', { name: '钱改号', exact: true }).waitFor({ state: 'detached' });
+    assert.equal(srv.sql("SELECT count(*) AS n FROM contacts WHERE name = '钱改号'")[0].n, 0);
+    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['409']); // the carrier
+    await m.context().close();
+
+    // the inspector reads the same lists without a button to change them
+    const i = await login(b, srv, 'inspector');
+    await i.goto(srv.url + '/carriers');
+    await i.getByRole('cell', { name: '控制台测试运营商' }).waitFor();
+    assert.equal(await i.getByRole('button', { name: /^(修改|删除)/ }).count(), 0);
+    await i.context().close();
   });
 });
 
@@ -516,5 +622,40 @@ describe('one\'s own password', () => {
     assert.equal(await tryLogin('Demo2026zw'), 401);
     assert.equal(await tryLogin('Newpass2026'), 201);
     await p.context().close();
+  });
+});
+
+describe('API tokens', () => {
+  test('a user creates a token shown once, it opens the API, revoked it does not; a manager sees everyone\'s', async () => {
+    const u = await login(b, srv, 'carrier');
+    await u.getByRole('link', { name: 'API 令牌' }).click();
+    await u.getByRole('heading', { name: 'API 令牌', level: 1 }).waitFor();
+    await u.getByRole('button', { name: '创建令牌' }).click();
+    assert.equal(await u.locator('.field.invalid .field-error').textContent(), '缺少必填字段：令牌名称');
+    await u.getByLabel('令牌名称').fill('工单同步脚本');
+    await u.getByLabel('有效期至').fill('2030-12-31');
+    await u.getByRole('button', { name: '创建令牌' }).click();
+    const token = await u.locator('code.token').textContent();
+    assert.ok(token.length >= 32, token);
+    await u.getByRole('cell', { name: '工单同步脚本', exact: true }).waitFor();
+    const call = async () => (await fetch(srv.url + '/api/v1/session', { headers: { Authorization: 'Bearer ' + token } })).status;
+    assert.equal(await call(), 200);
+    assert.equal(srv.sql("SELECT count(*) AS n FROM api_tokens WHERE name = '工单同步脚本' AND expires_at IS NOT NULL")[0].n, 1);
+    // the carrier may not see other users' tokens: no switch offered
+    assert.equal(await u.getByLabel('显示全部用户的令牌').count(), 0);
+
+    const m = await login(b, srv, 'admin');
+    await m.goto(srv.url + '/tokens');
+    await m.getByLabel('显示全部用户的令牌').check();
+    const row = m.getByRole('row').filter({ hasText: '工单同步脚本' });
+    await row.getByRole('cell', { name: 'carrier', exact: true }).waitFor();
+    await m.context().close();
+
+    await u.getByRole('button', { name: '吊销令牌 工单同步脚本' }).click();
+    await u.getByRole('button', { name: '确认吊销令牌 工单同步脚本' }).click();
+    await u.getByRole('cell', { name: '已吊销' }).waitFor();
+    assert.equal(await call(), 401);
+    assert.deepEqual(u.errors, []);
+    await u.context().close();
   });
 });

@@ -22,6 +22,14 @@ export function Applications({ path }) {
   const list = useLoad('/applications?' + qs);
   const units = useLoad('/units', true);
   const name = (id) => units.data?.items.find((u) => u.id === id)?.name || `单位 ${id}`;
+  // each application's open deadline: breached first, then running, then paused
+  const breached = useLoad('/deadlines?subject_type=application&status=breached&sort=due_at', true);
+  const running = useLoad('/deadlines?subject_type=application&status=running&sort=due_at', true);
+  const paused = useLoad('/deadlines?subject_type=application&status=paused&sort=due_at', true);
+  const open = {};
+  for (const d of [...(paused.data?.items || []), ...(running.data?.items || []), ...(breached.data?.items || []).filter((x) => !x.met_at)]) {
+    open[d.subject_id] = d;
+  }
   const filter = (k, v) => {
     const q = new URLSearchParams(path.split('?')[1] || '');
     if (v) q.set(k, v); else q.delete(k);
@@ -51,6 +59,7 @@ export function Applications({ path }) {
           { label: '类型', render: (a) => kindLabels[a.kind] || a.kind },
           { label: '使用单位', render: (a) => name(a.unit_id) },
           { label: '状态', render: (a) => <AppStatus status={a.status} /> },
+          { label: '办理时限', render: (a) => (open[a.id] ? <DeadlineBadge d={open[a.id]} /> : '—') },
           { label: '依据', render: (a) => <ClauseLink id={a.clause} /> },
           { label: '提交时间', render: (a) => time(a.created_at) },
         ]} />

@@ -2,7 +2,7 @@
 // history and archive.
 import { useState } from 'preact/hooks';
 import { api, post, upload } from '../api.js';
-import { RecordForm } from '../form.jsx';
+import { RecordForm, useRowActions } from '../form.jsx';
 import { day, time } from '../format.js';
 import { navigate, query } from '../router.js';
 import { ClauseLink, ErrorBox, Field, FileUpload, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
@@ -10,6 +10,7 @@ import { ClauseLink, ErrorBox, Field, FileUpload, Link, Loading, Table, UnitStat
 const STATUSES = ['申请中', '已接入', '暂停', '已撤销入网资格', '已拆机'];
 
 const UNIT_FIELDS = ['name', 'short_name', 'type', 'level', 'address', 'note'];
+const CONTACT_FIELDS = ['role', 'name', 'post', 'mobile', 'email'];
 
 export function Units({ path }) {
   const s = useSession();
@@ -110,6 +111,11 @@ export function UnitDetail({ id }) {
   const history = useLoad(`/units/${uid}/history`);
   const profile = useLoad('/profile');
   const items = (d) => (Array.isArray(d) ? d : d?.items || []);
+  const contactRows = useRowActions({ object: 'contact', names: CONTACT_FIELDS, url: (c) => `/units/${uid}/contacts/${c.id}`,
+    may: () => can(s, 'CONTACT_WRITE', uid), what: (c) => `联系人 ${c.name}`, onChanged: contacts.reload });
+  const agreementRows = useRowActions({ object: 'agreement', names: ['kind', 'signed_on', 'signatories'], url: (a) => `/units/${uid}/agreements/${a.id}`,
+    may: () => can(s, 'AGREEMENT_WRITE', uid), what: (a) => a.name, onChanged: agreements.reload,
+    options: { kind: unitKinds(profile.data).map((k) => ({ value: k.key, label: k.name })) } });
   return (
     <Loading state={unit}>{(u) => (
       <>
@@ -135,10 +141,12 @@ export function UnitDetail({ id }) {
             <Table rows={items(contacts.data)} empty="未登记联系人" columns={[
               { label: '角色', key: 'role' }, { label: '姓名', key: 'name' }, { label: '职务', key: 'post' },
               { label: '手机号码', key: 'mobile' }, { label: '电子邮箱', key: 'email' },
+              ...(can(s, 'CONTACT_WRITE', u.id) ? [contactRows.column] : []),
             ]} />
+            {contactRows.form}
             {can(s, 'CONTACT_WRITE', u.id) && !addContact ? <p><button type="button" onClick={() => setAddContact(true)}>添加联系人</button></p> : null}
             {addContact ? (
-              <RecordForm object="contact" names={['role', 'name', 'post', 'mobile', 'email']} title="添加联系人" submitLabel="添加"
+              <RecordForm object="contact" names={CONTACT_FIELDS} title="添加联系人" submitLabel="添加"
                 onCancel={() => setAddContact(false)}
                 onSubmit={async (body) => { await post(`/units/${u.id}/contacts`, body); setAddContact(false); contacts.reload(); }} />
             ) : null}
@@ -154,7 +162,9 @@ export function UnitDetail({ id }) {
                   {a.scan_name ? <a href={`/api/v1/units/${u.id}/agreements/${a.id}/scan`} target="_blank" rel="noopener">{a.scan_name}</a> : '未上传'}
                   {can(s, 'AGREEMENT_WRITE', u.id) ? <> <ScanUpload unitId={u.id} agreement={a} onDone={() => agreements.reload()} /></> : null}
                 </>) },
+              ...(can(s, 'AGREEMENT_WRITE', u.id) ? [agreementRows.column] : []),
             ]} />
+            {agreementRows.form}
             {can(s, 'AGREEMENT_WRITE', u.id) && !addAgreement && unitKinds(profile.data).length ? <p><button type="button" onClick={() => setAddAgreement(true)}>登记协议</button></p> : null}
             {addAgreement ? (
               <RecordForm object="agreement" names={['kind', 'signed_on', 'signatories']} title="登记签订的协议" submitLabel="登记"

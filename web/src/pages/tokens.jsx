@@ -1,0 +1,84 @@
+// API 令牌: tokens for scripts and probes that call the JSON API. Each user manages their own;
+// a manager may list everyone's and revoke any. A new token is shown once.
+import { useState } from 'preact/hooks';
+import { del, post } from '../api.js';
+import { time } from '../format.js';
+import { ErrorBox, Field, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+
+export function Tokens() {
+  const s = useSession();
+  const admin = can(s, 'TOKEN_ADMIN');
+  const [all, setAll] = useState(false);
+  const list = useLoad('/tokens' + (all ? '?all=1' : ''));
+  const users = useLoad(all ? '/users' : null, true);
+  const [f, setF] = useState({ name: '', expires: '' });
+  const [error, setError] = useState(null);
+  const [made, setMade] = useState(null);
+  const [asking, setAsking] = useState(null);
+  const userName = (id) => users.data?.items.find((u) => u.id === id)?.username || id;
+  const create = async (e) => {
+    e.preventDefault();
+    setError(null);
+    setMade(null);
+    if (!f.name.trim()) return setError({ field: 'name', message: '缺少必填字段：令牌名称' });
+    const body = { name: f.name.trim() };
+    // valid through the chosen day, Beijing time
+    if (f.expires) body.expires_at = `${f.expires}T23:59:59+08:00`;
+    try {
+      const r = await post('/tokens', body);
+      setMade({ ...r, name: body.name });
+      setF({ name: '', expires: '' });
+      list.reload();
+    } catch (err) {
+      setError(err.field === 'expires_at' ? { ...err, field: 'expires' } : err);
+    }
+  };
+  const revoke = async (t) => {
+    setError(null);
+    try {
+      await del(`/tokens/${t.id}`);
+      setAsking(null);
+      list.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <>
+      <h1>API 令牌</h1>
+      <p class="muted">脚本、探针和其他系统调用接口时使用令牌代替密码（请求头 Authorization: Bearer 令牌）。令牌具有创建者的全部权限。</p>
+      <form class="form" onSubmit={create} noValidate>
+        <h2>创建令牌</h2>
+        <Field label="令牌名称" name="name" error={error} required hint="如：探针-城关机房">{(p) => <input {...p} value={f.name} maxLength={100} onInput={(e) => setF({ ...f, name: e.currentTarget.value })} />}</Field>
+        <Field label="有效期至" name="expires" error={error} hint="不填则长期有效，直到吊销">{(p) => <input {...p} type="date" value={f.expires} onInput={(e) => setF({ ...f, expires: e.currentTarget.value })} />}</Field>
+        {error && !['name', 'expires'].includes(error.field) ? <ErrorBox error={error} /> : null}
+        <button type="submit" class="primary">创建令牌</button>
+      </form>
+      {made ? (
+        <div class="notice" role="status">
+          <p>令牌“{made.name}”已创建。{made.note}：</p>
+          <p><code class="token">{made.token}</code></p>
+        </div>
+      ) : null}
+      <h2>{all ? '全部用户的令牌' : '我的令牌'}</h2>
+      {admin ? (
+        <p><label><input type="checkbox" checked={all} onChange={(e) => setAll(e.currentTarget.checked)} /> 显示全部用户的令牌</label></p>
+      ) : null}
+      <Loading state={list}>{(d) => (
+        <Table rows={d.items} empty="没有令牌" columns={[
+          { label: '名称', key: 'name' },
+          ...(all ? [{ label: '用户', render: (t) => userName(t.user_id) }] : []),
+          { label: '创建时间', render: (t) => time(t.created_at) },
+          { label: '有效期至', render: (t) => (t.expires_at ? time(t.expires_at) : '长期') },
+          { label: '状态', render: (t) => (t.revoked ? '已吊销' : '有效') },
+          { label: '操作', render: (t) => (t.revoked ? null : asking === t.id ? (
+            <span class="row-actions">
+              <button type="button" class="danger" onClick={() => revoke(t)}>确认吊销令牌 {t.name}</button>
+              <button type="button" onClick={() => setAsking(null)}>不吊销</button>
+            </span>
+          ) : <button type="button" aria-label={`吊销令牌 ${t.name}`} onClick={() => setAsking(t.id)}>吊销</button>) },
+        ]} />
+      )}</Loading>
+    </>
+  );
+}
