@@ -433,7 +433,7 @@ describe('the address plan from the console', () => {
     assert.match(await m.locator('.field.invalid label').textContent(), /代码/);
     await m.getByLabel('区域代码').fill('video');
     await m.getByRole('button', { name: '登记', exact: true }).click();
-    await m.getByRole('cell', { name: '视频会议区' }).waitFor();
+    await m.getByRole('cell', { name: '视频会议区', exact: true }).waitFor();
     await m.getByRole('button', { name: '登记地址段' }).click();
     await m.locator('form').getByLabel('地址段').fill('10.88.0.0/20');
     await m.getByLabel('状态').selectOption('container');
@@ -448,6 +448,31 @@ describe('the address plan from the console', () => {
     await m.getByRole('button', { name: '分配', exact: true }).click();
     await m.getByText('10.88.0.0/25', { exact: true }).waitFor();
     assert.equal(srv.sql(`SELECT unit_id FROM prefixes WHERE cidr = '10.88.0.0/25'`)[0].unit_id, uid);
+    // a VLAN registered for the unit, corrected, removed
+    await m.getByRole('button', { name: '登记 VLAN' }).click();
+    const vf = m.locator('form', { has: m.getByRole('heading', { name: '登记 VLAN' }) });
+    await vf.getByLabel('VLAN ID').fill('4095');
+    await vf.getByLabel('VLAN 名称').fill('视频会议');
+    await vf.getByRole('button', { name: '登记', exact: true }).click();
+    assert.equal(await vf.locator('.field.invalid .field-error').textContent(), 'VLAN ID应在 1 到 4094 之间');
+    await vf.getByLabel('VLAN ID').fill('300');
+    await vf.getByLabel('使用单位').selectOption({ label: '桐柏县地址规划测试局' });
+    await vf.getByRole('button', { name: '登记', exact: true }).click();
+    await m.getByRole('button', { name: '修改VLAN 300' }).click();
+    const ve = m.locator('form', { has: m.getByRole('heading', { name: '修改VLAN 300' }) });
+    await ve.getByLabel('VLAN 名称').fill('视频会议专网');
+    await ve.getByRole('button', { name: '保存' }).click();
+    await m.getByRole('cell', { name: '视频会议专网', exact: true }).waitFor();
+    assert.equal(srv.sql('SELECT unit_id FROM vlans WHERE vid = 300')[0].unit_id, uid);
+    await m.getByRole('button', { name: '删除VLAN 300' }).click();
+    await m.getByRole('button', { name: '确认删除VLAN 300' }).click();
+    await m.getByRole('cell', { name: '视频会议专网', exact: true }).waitFor({ state: 'detached' });
+    assert.equal(srv.sql('SELECT count(*) AS n FROM vlans WHERE vid = 300')[0].n, 0);
+    // a container still holding the unit's subnet is not released: the server says why
+    await m.getByRole('button', { name: '释放地址段 10.88.0.0/20' }).click();
+    await m.getByRole('button', { name: '确认释放地址段 10.88.0.0/20' }).click();
+    assert.equal(await m.getByRole('alert').textContent(), '地址段下还有 1 个子地址段，请先释放它们');
+    assert.equal(srv.sql(`SELECT count(*) AS n FROM prefixes WHERE cidr = '10.88.0.0/20'`)[0].n, 1);
     // host assignment: the next free host of the unit's subnet
     await m.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '主机地址' }).click();
     await m.getByRole('button', { name: '登记主机地址' }).click();
@@ -459,7 +484,7 @@ describe('the address plan from the console', () => {
     const host = srv.sql("SELECT address FROM addresses WHERE hostname = 'gw-test'")[0].address;
     assert.match(host, /^10\.88\.0\.\d+$/);
     await shot(m, 'ipam');
-    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400']); // the bad code
+    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400', '409']); // the bad code, the release
     await m.context().close();
   });
 });

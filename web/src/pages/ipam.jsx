@@ -2,7 +2,7 @@
 // to a unit, zones and VLANs.
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
-import { RecordForm } from '../form.jsx';
+import { RecordForm, useRowActions } from '../form.jsx';
 import { ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
 
 function tree(items) {
@@ -74,6 +74,8 @@ function Allocate({ prefix, units, onDone, onCancel }) {
   );
 }
 
+const VLAN_FIELDS = ['vid', 'name', 'zone_id', 'unit_id', 'description'];
+
 export function Ipam() {
   const s = useSession();
   const prefixes = useLoad('/prefixes?sort=id', true);
@@ -84,6 +86,16 @@ export function Ipam() {
   const unit = (id) => units.data?.items.find((u) => u.id === id);
   const write = can(s, 'IPAM_WRITE');
   const done = () => { setForm(null); prefixes.reload(); zones.reload(); vlans.reload(); };
+  const zoneOptions = (zones.data?.items || []).map((z) => ({ value: z.id, label: z.name }));
+  const unitOptions = (units.data?.items || []).map((u) => ({ value: u.id, label: u.name }));
+  const vlanOptions = (vlans.data?.items || []).map((v) => ({ value: v.id, label: `${v.vid} ${v.name}` }));
+  const zoneRows = useRowActions({ object: 'zone', names: ['name', 'code', 'description'], url: (z) => `/zones/${z.id}`,
+    may: () => write, what: (z) => `区域 ${z.name}`, onChanged: done });
+  const vlanRows = useRowActions({ object: 'vlan', names: VLAN_FIELDS, url: (v) => `/vlans/${v.id}`,
+    may: () => write, what: (v) => `VLAN ${v.vid}`, onChanged: done, options: { zone_id: zoneOptions, unit_id: unitOptions } });
+  const prefixRows = useRowActions({ object: 'prefix', names: ['cidr', 'status', 'zone_id', 'vlan_id', 'unit_id', 'gateway', 'dns', 'description'],
+    url: (p) => `/prefixes/${p.id}`, may: () => write, what: (p) => `地址段 ${p.cidr}`, onChanged: done, deleteWord: '释放',
+    options: { zone_id: zoneOptions, unit_id: unitOptions, vlan_id: vlanOptions }, valueNames: { status: STATUS } });
   return (
     <>
       <h1>地址规划</h1>
@@ -91,6 +103,7 @@ export function Ipam() {
         <div class="toolbar">
           <button type="button" onClick={() => setForm('zone')}>登记区域</button>
           <button type="button" onClick={() => setForm('prefix')}>登记地址段</button>
+          <button type="button" onClick={() => setForm('vlan')}>登记 VLAN</button>
         </div>
       ) : null}
       {form === 'zone' ? <RecordForm object="zone" names={['name', 'code', 'description']} title="登记区域" submitLabel="登记"
@@ -98,11 +111,16 @@ export function Ipam() {
       {form === 'prefix' ? <RecordForm object="prefix" names={['cidr', 'status', 'zone_id', 'gateway', 'dns', 'description']} title="登记地址段" submitLabel="登记"
         options={{ zone_id: (zones.data?.items || []).map((z) => ({ value: z.id, label: z.name })) }} valueNames={{ status: STATUS }}
         hints={{ cidr: '如 10.80.0.0/16 或 2001:db8::/48' }} onCancel={() => setForm(null)} onSubmit={async (b) => { await post('/prefixes', b); done(); }} /> : null}
+      {form === 'vlan' ? <RecordForm object="vlan" names={VLAN_FIELDS} title="登记 VLAN" submitLabel="登记"
+        options={{ zone_id: zoneOptions, unit_id: unitOptions }} hints={{ vid: '1 到 4094' }}
+        onCancel={() => setForm(null)} onSubmit={async (b) => { await post('/vlans', b); done(); }} /> : null}
+      {zoneRows.form}{prefixRows.form}{vlanRows.form}
       {form?.allocate ? <Allocate prefix={form.allocate} units={units.data?.items} onDone={done} onCancel={() => setForm(null)} /> : null}
       {form?.free ? <FreeBlocks id={form.free} /> : null}
       <section aria-labelledby="zones"><h2 id="zones">区域</h2>
         <Loading state={zones}>{(d) => (
-          <Table rows={d.items} empty="尚未登记区域" columns={[{ label: '名称', key: 'name' }, { label: '代码', key: 'code' }, { label: '说明', key: 'description' }]} />
+          <Table rows={d.items} empty="尚未登记区域" columns={[{ label: '名称', key: 'name' }, { label: '代码', key: 'code' }, { label: '说明', key: 'description' },
+            ...(write ? [zoneRows.column] : [])]} />
         )}</Loading>
       </section>
       <section aria-labelledby="prefixes"><h2 id="prefixes">地址段一览</h2>
@@ -117,11 +135,12 @@ export function Ipam() {
                 <span style={{ width: `${Math.min(100, p.utilisation || 0)}%` }} />
                 <em>{(p.utilisation || 0).toFixed(1)}%（{p.used}/{p.size}）</em>
               </span>) },
-            { label: '操作', render: (p) => (p.status === 'container' ? (
-              <span class="buttons">
-                <button type="button" onClick={() => setForm({ free: p.id })} aria-label={`${p.cidr} 空闲块`}>空闲块</button>
-                {write ? <button type="button" onClick={() => setForm({ allocate: p })} aria-label={`从 ${p.cidr} 分配`}>分配</button> : null}
-              </span>) : '') },
+            { label: '操作', render: (p) => (
+              <span class="row-actions">
+                {p.status === 'container' ? <button type="button" onClick={() => setForm({ free: p.id })} aria-label={`${p.cidr} 空闲块`}>空闲块</button> : null}
+                {p.status === 'container' && write ? <button type="button" onClick={() => setForm({ allocate: p })} aria-label={`从 ${p.cidr} 分配`}>分配</button> : null}
+                {write ? prefixRows.column.render(p) : null}
+              </span>) },
           ]} />
         )}</Loading>
       </section>
@@ -131,6 +150,7 @@ export function Ipam() {
             { label: 'VLAN', key: 'vid' }, { label: '名称', key: 'name' },
             { label: '使用单位', render: (v) => (v.unit_id ? <Link href={`/units/${v.unit_id}`}>{unit(v.unit_id)?.name || v.unit_id}</Link> : '') },
             { label: '说明', key: 'description' },
+            ...(write ? [vlanRows.column] : []),
           ]} />
         )}</Loading>
       </section>
