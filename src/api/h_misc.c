@@ -142,8 +142,9 @@ void h_schemas(struct req *r)
 	json_object_set_new(o, "application_kinds", application_kinds_json());
 	json_t *roles = json_object(); /* the Chinese names of the user roles */
 	for (int i = 0; i < ROLE_COUNT; i++)
-		json_object_set_new(roles, role_name((enum role)i),
-		                    json_string(role_label((enum role)i)));
+		if (i != ROLE_PROBE) /* a token's scope, not a role a user is given */
+			json_object_set_new(roles, role_name((enum role)i),
+			                    json_string(role_label((enum role)i)));
 	json_object_set_new(o, "role_labels", roles);
 	reply_json(r, 200, o);
 }

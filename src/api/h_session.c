@@ -188,7 +188,8 @@ void h_tokens_create(struct req *r)
 	if (!body)
 		return;
 	struct zw_err err = {0};
-	static const char *const allowed[] = {"name:s", "user_id:i", "expires_at:s", NULL};
+	static const char *const allowed[] = {"name:s", "user_id:i", "expires_at:s", "scope:s",
+	                                      NULL};
 	int64_t uid = r->who.user_id, exp = 0, id = 0;
 	char token[64];
 	int rc = strict_members(body, allowed, &err);
@@ -205,8 +206,8 @@ void h_tokens_create(struct req *r)
 	if (!rc && e && parse_time(e, &exp) < 0)
 		rc = zw_errf(&err, ZW_EINVALID, "expires_at", "过期时间应为 RFC 3339 时间");
 	if (!rc)
-		rc = account_token_create(r->srv->st, &r->who, uid, str_member(body, "name"), exp,
-		                          token, &id, &err);
+		rc = account_token_create(r->srv->st, &r->who, uid, str_member(body, "name"),
+		                          str_member(body, "scope"), exp, token, &id, &err);
 	if (rc < 0)
 		reply_error(r, &err);
 	else

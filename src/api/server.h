@@ -26,6 +26,7 @@
 #include "store/store.h"
 
 struct throttle;
+struct watch;
 
 struct server_cfg {
 	const char *listen; /* ADDR:PORT */
@@ -53,7 +54,8 @@ struct server {
 	atomic_bool stopping;
 	char *tls_cert_pem, *tls_key_pem;
 	int64_t started_at;
-	struct webroot web; /* the console's files (api/web.h), loaded by the caller */
+	struct webroot web;  /* the console's files (api/web.h), loaded by the caller */
+	struct watch *watch; /* the rules on the wire (watch/watch.h) */
 };
 
 int server_start(struct server *srv, struct zw_err *err);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "api/server.h"
+#include "watch/watch.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -107,6 +108,26 @@ int cmd_serve(int argc, char **argv)
 		cli_close(&e);
 		return 1;
 	}
+	struct watch watch;
+	struct watch_params wp;
+	watch_params_default(&wp);
+	wp.scan_hosts = e.cfg.scan_hosts;
+	wp.scan_ports = e.cfg.scan_ports;
+	wp.scan_window_s = e.cfg.scan_window;
+	wp.port_macs = e.cfg.port_macs;
+	wp.conflict_s = e.cfg.conflict_window;
+	if (watch_init(&watch, &wp, e.cfg.dhcp_servers, &err) < 0) {
+		cli_err(&err);
+		ipam_cache_free(srv.ipam);
+		web_free(&srv.web);
+		cli_close(&e);
+		return 1;
+	}
+	/* without the OUI registry the wireless rule still counts MACs per switch port */
+	if (*e.cfg.oui_file &&
+	    watch_load_ouis(&watch, e.cfg.oui_file, e.cfg.router_vendors, &err) < 0)
+		log_warnx("%s: the consumer-router OUI check is off", err.message);
+	srv.watch = &watch;
 	if (*e.cfg.web_root && !srv.web.n)
 		log_warnx("web console not found in %s (run make web): serving the API only",
 		          e.cfg.web_root);
@@ -121,6 +142,7 @@ int cmd_serve(int argc, char **argv)
 	if (server_start(&srv, &err) < 0) {
 		cli_err(&err);
 		web_free(&srv.web);
+		watch_free(&watch);
 		cli_close(&e);
 		return 1;
 	}
@@ -138,6 +160,7 @@ int cmd_serve(int argc, char **argv)
 		server_stop(&srv);
 		ipam_cache_free(srv.ipam);
 		web_free(&srv.web);
+		watch_free(&watch);
 		cli_close(&e);
 		return 1;
 	}
@@ -150,6 +173,7 @@ int cmd_serve(int argc, char **argv)
 	server_stop(&srv);
 	ipam_cache_free(srv.ipam);
 	web_free(&srv.web);
+	watch_free(&watch);
 	log_info("stopped");
 	cli_close(&e);
 	return 0;

@@ -65,6 +65,16 @@ static const struct opt opts[] = {
     S(webhook_url, "", "URL every notice is POSTed to as JSON (empty = no webhook)"),
     S(webhook_secret, "", "key of the X-Zwnet-Signature HMAC-SHA256 of each webhook body"),
     S(web_root, "web/dist", "the built web console (make web); empty = no console"),
+    S(dhcp_servers, "",
+      "the county's DHCP servers (addresses or MACs); any other answering is a rogue"),
+    S(oui_file, "/usr/share/ieee-data/oui.txt", "IEEE OUI registry (Debian ieee-data)"),
+    S(router_vendors, "TP-LINK,Tenda,MERCURY,FAST TECHNOLOGY,PHICOMM,NETGEAR,D-Link,TOTOLINK",
+      "makers of consumer wireless routers, matched in the OUI registry (TB-19)"),
+    I(scan_hosts, "64", 2, 1000000, "distinct addresses one host may probe in scan_window"),
+    I(scan_ports, "100", 2, 1000000, "distinct address:port pairs one host may try in scan_window"),
+    I(scan_window, "10", 1, 3600, "seconds over which scanning is counted"),
+    I(port_macs, "3", 2, 1000, "MACs behind one switch port that suggest a wireless router"),
+    I(conflict_window, "60", 1, 86400, "seconds within which two MACs on one address conflict"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -14,12 +14,13 @@
 struct config {
 	char *db, *listen, *profile, *tls_cert, *tls_key, *access_log, *log_level, *secret_key_file;
 	char *password_cost, *smtp_url, *smtp_from, *notify_mail_to, *webhook_url, *webhook_secret;
-	char *web_root;
+	char *web_root, *dhcp_servers, *oui_file, *router_vendors;
 	int64_t body_limit, upload_limit, conn_timeout, request_timeout, threads, shutdown_grace,
 	    session_ttl;
 	int64_t login_max_failures, login_ip_max_failures, login_window, quarantine;
 	int64_t scheduler_interval, reminder_working_days, reminder_hours, notify_retry_min,
 	    notify_timeout;
+	int64_t scan_hosts, scan_ports, scan_window, port_macs, conflict_window;
 };
 
 void config_defaults(struct config *c);

@@ -23,7 +23,8 @@ static void usage(FILE *f)
 	    "  zone, vlan, prefix, terminal, address, device, line, carrier, domain-name, port\n"
 	    "           地址规划、终端与设备：list|show|add|set|rm；"
 	    "prefix allocate\n"
-	    "  profile  管理办法：profile check NAME|FILE, profile show\n\n"
+	    "  profile  管理办法：profile check NAME|FILE, profile show\n"
+	    "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n\n"
 	    "通用选项:\n");
 	config_usage(f);
 }
@@ -51,7 +52,8 @@ int main(int argc, char **argv)
 	            {"profile", cmd_profile},
 	            {"calendar", cmd_calendar},
 	            {"deadline", cmd_deadline},
-	            {"application", cmd_application}};
+	            {"application", cmd_application},
+	            {"probe", cmd_probe}};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 2, argv + 2);

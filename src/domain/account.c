@@ -403,8 +403,8 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	if (!c)
 		return -ZW_EINTERNAL;
 	int64_t uid;
-	bool is_session;
-	int rc = store_token_lookup(c, th, clock_now(), &uid, csrf, &is_session, err);
+	bool is_session, probe_only;
+	int rc = store_token_lookup(c, th, clock_now(), &uid, csrf, &is_session, &probe_only, err);
 	if (rc)
 		return rc;
 	struct user u = {0};
@@ -419,16 +419,28 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	snprintf(p->username, sizeof(p->username), "%s", u.username);
 	if (role_parse(u.role, &p->role) < 0)
 		rc = zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
+	if (probe_only) {
+		p->role = ROLE_PROBE; /* sends observations, nothing else */
+		p->unit_id = 0;
+	}
 	user_free(&u);
 	return rc;
 }
 
 int account_token_create(struct store *st, const struct principal *by, int64_t user_id,
-                         const char *name, int64_t expires_at, char token_out[64], int64_t *id,
-                         struct zw_err *err)
+                         const char *name, const char *scope, int64_t expires_at,
+                         char token_out[64], int64_t *id, struct zw_err *err)
 {
 	if (!name || !*name || utf8_chars(name) > 100 || !utf8_valid(name, strlen(name), false))
 		return zw_errf(err, ZW_EINVALID, "name", "令牌名称应为 1 到 100 个字");
+	if (!scope)
+		scope = "all";
+	if (strcmp(scope, "all") != 0 && strcmp(scope, "probe") != 0)
+		return zw_errf(err, ZW_EINVALID, "scope",
+		               "scope 只能是 all（接口调用）或 probe（探针上报）");
+	int arc = strcmp(scope, "probe") == 0 ? authz_check(by, ACT_TOKEN_ADMIN, 0, err) : 0;
+	if (arc)
+		return arc;
 	int64_t now = clock_now();
 	if (expires_at && expires_at <= now)
 		return zw_errf(err, ZW_EINVALID, "expires_at", "过期时间应晚于当前时间");
@@ -445,10 +457,10 @@ int account_token_create(struct store *st, const struct principal *by, int64_t u
 	new_token("zwt_", token_out);
 	token_hash(token_out, th);
 	if (!rc)
-		rc = store_token_insert(c, th, user_id, name, now, expires_at, id, err);
+		rc = store_token_insert(c, th, user_id, name, scope, now, expires_at, id, err);
 	if (!rc) {
-		json_t *after = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)*id, "name", name,
-		                          "user_id", (json_int_t)user_id);
+		json_t *after = json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)*id, "name",
+		                          name, "user_id", (json_int_t)user_id, "scope", scope);
 		rc = audit_append(tx, by, "token.create", "token", *id, u.unit_id, NULL, after,
 		                  NULL, err);
 		json_decref(after);

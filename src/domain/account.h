@@ -77,9 +77,11 @@ int account_logout(struct store *st, const struct principal *p, const char *toke
 int account_authenticate(struct store *st, const char *token, struct principal *p, char csrf[40],
                          struct zw_err *err);
 
+/* scope "all": the token acts as its user; "probe": it may only send observations (a probe's
+ * token, created by a manager; its requests are audited under the manager's name). */
 int account_token_create(struct store *st, const struct principal *by, int64_t user_id,
-                         const char *name, int64_t expires_at, char token_out[64], int64_t *id,
-                         struct zw_err *err);
+                         const char *name, const char *scope, int64_t expires_at,
+                         char token_out[64], int64_t *id, struct zw_err *err);
 int account_token_revoke(struct store *st, const struct principal *by, int64_t id,
                          struct zw_err *err);
 int account_token_list(struct store *st, int64_t user_id, json_t *items, struct zw_err *err);
@@ -100,9 +102,10 @@ int store_session_insert(struct sconn *c, const char *token_hash, int64_t user_i
 int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
                        const char *keep_hash, bool revoke_tokens, struct zw_err *err);
 int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int64_t *user_id,
-                       char csrf[40], bool *is_session, struct zw_err *err);
+                       char csrf[40], bool *is_session, bool *probe_only, struct zw_err *err);
 int store_token_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *name,
-                       int64_t now, int64_t expires, int64_t *id, struct zw_err *err);
+                       const char *scope, int64_t now, int64_t expires, int64_t *id,
+                       struct zw_err *err);
 int store_token_get(struct sconn *c, int64_t id, int64_t *user_id, bool *revoked,
                     struct zw_err *err);
 int store_token_revoke(struct sconn *c, int64_t id, int64_t user_id, struct zw_err *err);

@@ -21,9 +21,10 @@ static const char *const action_names[] = {
 #define N SCOPE_NONE
 #define O SCOPE_OWN_UNIT
 #define A SCOPE_ALL
-/* Rows: actions. Columns: manager authority operator carrier unit_admin supervisor auditor. */
+/* Rows: actions. Columns: manager authority operator carrier unit_admin supervisor auditor
+ * probe. A probe (its token) may only send observations. */
 static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
-    [ACT_PROFILE_READ] = {A, A, A, A, A, A, A},
+    [ACT_PROFILE_READ] = {A, A, A, A, A, A, A, N},
     [ACT_UNIT_READ] = {A, A, A, A, O, A, N},
     [ACT_UNIT_CREATE] = {A, N, N, N, N, N, N},
     [ACT_UNIT_UPDATE] = {A, N, N, N, N, N, N},
@@ -34,7 +35,7 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_AGREEMENT_WRITE] = {A, N, N, N, O, N, N},
     [ACT_USER_READ] = {A, N, N, N, N, N, N},
     [ACT_USER_ADMIN] = {A, N, N, N, N, N, N},
-    [ACT_TOKEN_SELF] = {A, A, A, A, A, A, A},
+    [ACT_TOKEN_SELF] = {A, A, A, A, A, A, A, N},
     [ACT_TOKEN_ADMIN] = {A, N, N, N, N, N, N},
     [ACT_AUDIT_READ] = {A, N, N, N, N, A, A},
     [ACT_IPAM_READ] = {A, A, A, A, O, A, N},
@@ -52,6 +53,9 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_APPLICATION_SUBMIT] = {A, N, N, N, O, N, N},
     [ACT_APPLICATION_REVIEW] = {A, A, N, N, N, N, N},
     [ACT_APPLICATION_IMPLEMENT] = {A, N, A, A, N, N, N},
+    [ACT_OBSERVATION_WRITE] = {N, N, N, N, N, N, N, A},
+    [ACT_FINDING_READ] = {A, A, A, N, O, A, N, N},
+    [ACT_FINDING_WRITE] = {A, N, N, N, N, N, N, N},
 };
 #undef N
 #undef O

@@ -21,7 +21,8 @@
 	X(CARRIER, "carrier", "网络运营商")                                                        \
 	X(UNIT_ADMIN, "unit_admin", "使用单位管理员")                                              \
 	X(SUPERVISOR, "supervisor", "监督检查部门")                                                \
-	X(AUDITOR, "auditor", "审计员")
+	X(AUDITOR, "auditor", "审计员")                                                            \
+	X(PROBE, "probe", "探针")
 
 enum role {
 #define ROLE_ENUM(e, name, zh) ROLE_##e,
@@ -60,7 +61,10 @@ enum role {
 	X(APPLICATION_READ)                                                                        \
 	X(APPLICATION_SUBMIT)                                                                      \
 	X(APPLICATION_REVIEW)                                                                      \
-	X(APPLICATION_IMPLEMENT)
+	X(APPLICATION_IMPLEMENT)                                                                   \
+	X(OBSERVATION_WRITE)                                                                       \
+	X(FINDING_READ)                                                                            \
+	X(FINDING_WRITE)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

@@ -163,13 +163,13 @@ int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
 }
 
 int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int64_t *user_id,
-                       char csrf[40], bool *is_session, struct zw_err *err)
+                       char csrf[40], bool *is_session, bool *probe_only, struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(
 	    c,
-	    "SELECT user_id, csrf, 1 FROM sessions WHERE token_hash = ?1 AND expires_at > ?2"
-	    " UNION ALL SELECT user_id, '', 0 FROM api_tokens WHERE token_hash = ?1 AND revoked = 0"
-	    " AND (expires_at IS NULL OR expires_at > ?2)",
+	    "SELECT user_id, csrf, 1, 'all' FROM sessions WHERE token_hash = ?1 AND expires_at > ?2"
+	    " UNION ALL SELECT user_id, '', 0, scope FROM api_tokens WHERE token_hash = ?1"
+	    " AND revoked = 0 AND (expires_at IS NULL OR expires_at > ?2)",
 	    err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -181,6 +181,7 @@ int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int
 		const unsigned char *t = sqlite3_column_text(s, 1);
 		snprintf(csrf, 40, "%s", t ? (const char *)t : "");
 		*is_session = sqlite3_column_int(s, 2) != 0;
+		*probe_only = strcmp((const char *)sqlite3_column_text(s, 3), "probe") == 0;
 		sq_done(c, s);
 		return 0;
 	}
@@ -191,12 +192,13 @@ int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int
 }
 
 int store_token_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *name,
-                       int64_t now, int64_t expires, int64_t *id, struct zw_err *err)
+                       const char *scope, int64_t now, int64_t expires, int64_t *id,
+                       struct zw_err *err)
 {
 	sqlite3_stmt *s =
 	    sq_prepare(c,
 	               "INSERT INTO api_tokens (token_hash, user_id, name, created_at,"
-	               " expires_at) VALUES (?,?,?,?,?)",
+	               " expires_at, scope) VALUES (?,?,?,?,?,?)",
 	               err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -205,6 +207,7 @@ int store_token_insert(struct sconn *c, const char *token_hash, int64_t user_id,
 	sq_text(s, 3, name);
 	sqlite3_bind_int64(s, 4, now);
 	sq_id(s, 5, expires);
+	sq_text(s, 6, scope);
 	int rc = sq_exec_stmt(c, s, err);
 	if (!rc)
 		*id = sqlite3_last_insert_rowid(c->db);
@@ -246,9 +249,9 @@ int store_token_list(struct sconn *c, int64_t user_id, json_t *items, struct zw_
 {
 	sqlite3_stmt *s =
 	    sq_prepare(c,
-	               user_id ? "SELECT id, user_id, name, created_at, expires_at, revoked"
+	               user_id ? "SELECT id, user_id, name, created_at, expires_at, revoked, scope"
 	                         " FROM api_tokens WHERE user_id = ? ORDER BY id"
-	                       : "SELECT id, user_id, name, created_at, expires_at, revoked"
+	                       : "SELECT id, user_id, name, created_at, expires_at, revoked, scope"
 	                         " FROM api_tokens ORDER BY id",
 	               err);
 	if (!s)
@@ -261,14 +264,15 @@ int store_token_list(struct sconn *c, int64_t user_id, json_t *items, struct zw_
 		format_time(sqlite3_column_int64(s, 3), ts);
 		format_time(sqlite3_column_int64(s, 4), es);
 		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:s, s:s, s:o, s:b}", "id",
+		    items, json_pack("{s:I, s:I, s:s, s:s, s:o, s:b, s:s}", "id",
 		                     (json_int_t)sqlite3_column_int64(s, 0), "user_id",
 		                     (json_int_t)sqlite3_column_int64(s, 1), "name",
 		                     (const char *)sqlite3_column_text(s, 2), "created_at", ts,
 		                     "expires_at",
 		                     sqlite3_column_type(s, 4) == SQLITE_NULL ? json_null()
 		                                                              : json_string(es),
-		                     "revoked", sqlite3_column_int(s, 5) != 0));
+		                     "revoked", sqlite3_column_int(s, 5) != 0, "scope",
+		                     (const char *)sqlite3_column_text(s, 6)));
 	}
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "token list");

@@ -349,7 +349,7 @@ class BadInput(ServerTest):
             ("PATCH", "/api/v1/users/%d" % self.user, {"username": "renamed"}, "username"),
             ("PATCH", "/api/v1/users/%d" % self.user, {"password": "Abcdefgh123"}, "password"),
             ("POST", "/api/v1/users/%d/password" % self.user, {"password": "Abcdefgh123", "x": 1}, "x"),
-            ("POST", "/api/v1/tokens", {"name": "x", "scope": "all"}, "scope"),
+            ("POST", "/api/v1/tokens", {"name": "x", "scopes": "all"}, "scopes"),
             ("POST", "/api/v1/session", {"username": "admin", "password": PASSWORD, "remember": "1"},
              "remember"),
             ("POST", "/api/v1/session/password", {"old_password": PASSWORD, "new_password": "Abcdefgh123",

@@ -79,6 +79,9 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "APPLICATION_SUBMIT": (_A, _N, _N, _N, _O, _N, _N),
     "APPLICATION_REVIEW": (_A, _A, _N, _N, _N, _N, _N),
     "APPLICATION_IMPLEMENT": (_A, _N, _A, _A, _N, _N, _N),
+    "OBSERVATION_WRITE": (_N, _N, _N, _N, _N, _N, _N),
+    "FINDING_READ": (_A, _A, _A, _N, _O, _A, _N),
+    "FINDING_WRITE": (_A, _N, _N, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -98,6 +101,7 @@ MATRIX = [
     ("tokens_list_all", "GET", "/api/v1/tokens", "200 403 403 403 403 403 403 401"),
     ("token_create", "POST", "/api/v1/tokens", "201 201 201 201 201 201 201 401"),
     ("token_create_for_other", "POST", "/api/v1/tokens", "201 403 403 403 403 403 403 401"),
+    ("probe_token_create", "POST", "/api/v1/tokens", "201 403 403 403 403 403 403 401"),
     ("token_revoke_own", "DELETE", "/api/v1/tokens/{id}", "204 204 204 204 204 204 204 401"),
     ("token_revoke_others", "DELETE", "/api/v1/tokens/{id}", "204 404 404 404 404 404 404 401"),
     ("users_list", "GET", "/api/v1/users", "200 403 403 403 403 403 403 401"),
@@ -197,6 +201,12 @@ MATRIX = [
     ("calendar_load", "PUT", "/api/v1/calendar/{year}", "200 403 403 403 403 403 403 401"),
     # deadlines (DEADLINE_READ: all but the auditor, a unit_admin its own unit's)
     ("deadlines_list", "GET", "/api/v1/deadlines", "200 200 200 200 200 200 403 401"),
+    # only a probe token sends observations (test_watch.py); no user role may
+    ("observations", "POST", "/api/v1/observations", "403 403 403 403 403 403 403 401"),
+    ("findings_list", "GET", "/api/v1/findings", "200 200 200 403 200 200 403 401"),
+    ("finding_get_own", "GET", "/api/v1/findings/{id}", "200 200 200 403 200 200 403 401"),
+    ("finding_get_other", "GET", "/api/v1/findings/{id}", "200 200 200 403 404 200 403 401"),
+    ("probes_list", "GET", "/api/v1/probes", "200 200 200 403 200 200 403 401"),
     ("deadline_get_own", "GET", "/api/v1/deadlines/{id}", "200 200 200 200 200 200 403 401"),
     ("deadline_get_other", "GET", "/api/v1/deadlines/{id}", "200 200 200 200 404 200 403 401"),
     ("deadline_pause", "POST", "/api/v1/deadlines/{id}/pause", "200 403 403 403 403 403 403 401"),
@@ -1178,6 +1188,41 @@ class RoleMatrix:
     def deadline_is(self, did, status):
         return lambda: self.assertEqual(
             self.srv.sql("SELECT status FROM deadlines WHERE id = ?", (did,))[0][0], status)
+
+    def c_probe_token_create(self, who):
+        name = "探针" + uniq()
+
+        def ok(r):
+            self.assertEqual(self.one("SELECT scope FROM api_tokens WHERE name = ?", (name,)),
+                             ("probe",))
+
+        return Req("/api/v1/tokens", body={"name": name, "scope": "probe"},
+                   delta={"api_tokens": 1, "audit": 1}, audit=("token.create", "token"), ok=ok)
+
+    def c_observations(self, who):
+        return Req("/api/v1/observations", body={"probe": "x", "observations": []})
+
+    def mk_finding(self, unit_id):
+        return self.db_exec(
+            "INSERT INTO findings (kind, behaviour, label, mac, ip, unit_id, detail, probe,"
+            " first_seen, last_seen, dedup, created_at, updated_at) VALUES ('unregistered',"
+            " 'unregistered_terminal', '未登记终端接入', '00:16:3e:00:00:01', NULL, ?, 'x', 'p',"
+            " unixepoch(), unixepoch(), ?, unixepoch(), unixepoch())", (unit_id, uniq()))
+
+    def c_findings_list(self, who):
+        self.mk_finding(self.own)
+        return Req("/api/v1/findings", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_finding_get_own(self, who):
+        fid = self.mk_finding(self.own)
+        return Req("/api/v1/findings/%d" % fid,
+                   ok=lambda r: self.assertEqual(r.json["evidence"], []))
+
+    def c_finding_get_other(self, who):
+        return Req("/api/v1/findings/%d" % self.mk_finding(self.other))
+
+    def c_probes_list(self, who):
+        return Req("/api/v1/probes")
 
     def c_deadlines_list(self, who):
         self.mk_deadline(self.own)

@@ -1,0 +1,266 @@
+#include "domain/finding.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/parse.h"
+#include "store/watch_sql.h"
+
+struct finding_rec {
+	int64_t id;
+	char *kind, *behaviour, *label, *status, *mac, *ip;
+	int64_t unit_id, terminal_id;
+	char *detail, *probe;
+	int64_t first_seen, last_seen, count;
+	int64_t created_at, updated_at, rev;
+};
+
+static const char *const kinds[] = {
+#define FINDING_CODE(e, code, zh, behaviour) code,
+    FINDING_MAP(FINDING_CODE)
+#undef FINDING_CODE
+        NULL};
+static const char *const statuses[] = {"open", "dismissed", "violation", NULL};
+
+#define F(n, t, fl, lbl, max) REC_F(struct finding_rec, n, t, fl, lbl, max)
+static const struct rec_field finding_fields[] = {
+    F(id, REC_ID, REC_READONLY, "编号", 0),
+    REC_FE(struct finding_rec, kind, REC_READONLY, "发现类型", kinds),
+    F(behaviour, REC_TEXT, REC_READONLY, "违规行为代码", 40),
+    F(label, REC_TEXT, REC_READONLY, "发现", 100),
+    REC_FE(struct finding_rec, status, REC_READONLY, "状态", statuses),
+    F(mac, REC_TEXT, REC_READONLY | REC_NULLABLE, "MAC 地址", 17),
+    F(ip, REC_TEXT, REC_READONLY | REC_NULLABLE, "IP 地址", 45),
+    F(unit_id, REC_ID, REC_READONLY, "单位", 0),
+    F(terminal_id, REC_ID, REC_READONLY, "终端", 0),
+    F(detail, REC_TEXT, REC_READONLY, "详情", 200),
+    F(probe, REC_TEXT, REC_READONLY, "探针", 64),
+    F(first_seen, REC_TIME, REC_READONLY, "首次发现", 0),
+    F(last_seen, REC_TIME, REC_READONLY, "最近发现", 0),
+    F(count, REC_INT, REC_READONLY, "次数", 0),
+    REC_META(struct finding_rec),
+};
+#undef F
+
+static const struct rec_schema finding_schema = {"finding", finding_fields,
+                                                 sizeof(finding_fields) / sizeof(finding_fields[0]),
+                                                 sizeof(struct finding_rec)};
+
+const struct registry_kind finding_kind = {
+    .table = "findings",
+    .object = "finding",
+    .label = "发现",
+    .sc = &finding_schema,
+    .read = ACT_FINDING_READ,
+    .write = ACT_FINDING_WRITE,
+    .unit_field = "unit_id",
+};
+
+struct probe_rec {
+	int64_t id;
+	char *name;
+	int64_t user_id;
+	char *source;
+	int64_t first_seen, last_seen, batches, observations, findings, spooled, dropped;
+};
+
+#define F(n, t, fl, lbl, max) REC_F(struct probe_rec, n, t, fl, lbl, max)
+static const struct rec_field probe_fields[] = {
+    F(id, REC_ID, REC_READONLY, "编号", 0),
+    F(name, REC_TEXT, REC_READONLY, "探针名称", 64),
+    F(user_id, REC_ID, REC_READONLY, "令牌所属用户", 0),
+    F(source, REC_TEXT, REC_READONLY, "来源地址", 64),
+    F(first_seen, REC_TIME, REC_READONLY, "首次上报", 0),
+    F(last_seen, REC_TIME, REC_READONLY, "最近上报", 0),
+    F(batches, REC_INT, REC_READONLY, "上报批次", 0),
+    F(observations, REC_INT, REC_READONLY, "观测数", 0),
+    F(findings, REC_INT, REC_READONLY, "发现数", 0),
+    F(spooled, REC_INT, REC_READONLY, "待重传", 0),
+    F(dropped, REC_INT, REC_READONLY, "缓存溢出丢弃", 0),
+};
+#undef F
+
+static const struct rec_schema probe_schema = {"probe", probe_fields,
+                                               sizeof(probe_fields) / sizeof(probe_fields[0]),
+                                               sizeof(struct probe_rec)};
+
+const struct registry_kind probe_kind = {
+    .table = "probes",
+    .object = "probe",
+    .label = "探针",
+    .sc = &probe_schema,
+    .read = ACT_FINDING_READ,
+    .write = ACT_FINDING_WRITE,
+};
+
+/* ---- ingest ---- */
+
+static int batch_members(const json_t *body, struct zw_err *err)
+{
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)body, key, v)
+	{
+		if (strcmp(key, "probe") && strcmp(key, "observations") && strcmp(key, "stats") &&
+		    strcmp(key, "count"))
+			return zw_errf(err, ZW_EINVALID, "?",
+			               "未知字段（只接受 probe、count、observations、stats）");
+	}
+	return 0;
+}
+
+static int stat_member(const json_t *stats, const char *k, int64_t *out, struct zw_err *err)
+{
+	const json_t *v = json_object_get(stats, k);
+	*out = 0;
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		char field[32];
+		snprintf(field, sizeof(field), "stats.%s", k);
+		return zw_errf(err, ZW_EINVALID, field, "%s 应为非负整数", field);
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static void row_of(const struct finding *f, const char *probe, char *evidence,
+                   struct finding_row *row, char *dedup, size_t dsz)
+{
+	memset(row, 0, sizeof(*row));
+	if (f->has_mac)
+		format_mac(f->mac, row->mac);
+	if (f->has_ip)
+		inet_format_addr(f->family, f->ip, row->ip);
+	snprintf(dedup, dsz, "%s|%s|%s", finding_code(f->kind), row->mac, row->ip);
+	row->dedup = dedup;
+	row->kind = finding_code(f->kind);
+	row->behaviour = finding_behaviour(f->kind);
+	row->label = finding_label(f->kind);
+	row->detail = f->detail;
+	row->probe = probe;
+	row->evidence = evidence;
+	row->unit_id = f->unit_id;
+	row->terminal_id = f->terminal_id;
+	row->seen = f->obs.at_us / 1000000;
+}
+
+int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, const char *source,
+                   struct ingest_result *res, struct zw_err *err)
+{
+	memset(res, 0, sizeof(*res));
+	int rc = authz_check(x->by, ACT_OBSERVATION_WRITE, 0, err);
+	if (rc)
+		return rc;
+	if (!json_is_object(body))
+		return zw_errf(err, ZW_EINVALID, NULL, "请求体应为 JSON 对象");
+	if ((rc = batch_members(body, err)))
+		return rc;
+	const json_t *pj = json_object_get(body, "probe");
+	const char *probe = json_is_string(pj) ? json_string_value(pj) : NULL;
+	if (!probe || !*probe || strlen(probe) > 64 || !utf8_valid(probe, strlen(probe), false))
+		return zw_errf(err, ZW_EINVALID, "probe", "probe 应为 1 到 64 字节的探针名称");
+	const json_t *list = json_object_get(body, "observations");
+	if (!json_is_array(list))
+		return zw_errf(err, ZW_EINVALID, "observations", "observations 应为数组");
+	size_t n = json_array_size(list);
+	if (n > INGEST_MAX)
+		return zw_errf(err, ZW_EINVALID, "observations", "一批最多 %d 条观测，收到 %zu 条",
+		               INGEST_MAX, n);
+	const json_t *count = json_object_get(body, "count");
+	if (count && (!json_is_integer(count) || json_integer_value(count) != (json_int_t)n))
+		return zw_errf(err, ZW_EINVALID, "count", "count 应等于 observations 的条数 %zu",
+		               n);
+	int64_t spooled = 0, dropped = 0;
+	const json_t *stats = json_object_get(body, "stats");
+	if (stats && !json_is_object(stats))
+		return zw_errf(err, ZW_EINVALID, "stats", "stats 应为对象");
+	if (stats && ((rc = stat_member(stats, "spooled", &spooled, err)) ||
+	              (rc = stat_member(stats, "dropped", &dropped, err))))
+		return rc;
+	struct obs *obs = n ? malloc(n * sizeof(*obs)) : NULL;
+	size_t maxf = n * 2 + 8;
+	struct finding *found = malloc(maxf * sizeof(*found));
+	if ((n && !obs) || !found) {
+		free(obs);
+		free(found);
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	}
+	/* the whole batch is read before anything is judged: one bad observation, nothing kept */
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = obs_from_json(json_array_get(list, i), i, &obs[i], err);
+	if (!rc)
+		rc = watch_refresh(w, x->st, err);
+	size_t nf = 0, over = 0;
+	if (!rc)
+		watch_observe(w, obs, n, found, maxf, &nf, &over);
+	struct store_tx *tx = NULL;
+	if (!rc)
+		rc = store_begin(x->st, &tx, err);
+	struct buf ev;
+	buf_init(&ev, 1 << 16);
+	int64_t now = clock_now();
+	for (size_t i = 0; i < nf && !rc; i++) {
+		char dedup[120];
+		struct finding_row row;
+		buf_reset(&ev);
+		char at[40];
+		obs_format_time(found[i].obs.at_us, at);
+		rc = buf_printf(&ev, "{\"at\":\"%s\",\"probe\":", at) | json_write_str(&ev, probe) |
+		     buf_puts(&ev, ",\"detail\":") | json_write_str(&ev, found[i].detail) |
+		     buf_puts(&ev, ",\"observation\":") | obs_write_json(&ev, &found[i].obs) |
+		     buf_puts(&ev, "}") | buf_append(&ev, "", 1);
+		if (rc) {
+			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+			break;
+		}
+		row_of(&found[i], probe, ev.p, &row, dedup, sizeof(dedup));
+		bool created;
+		rc = store_finding_upsert(store_tx_conn(tx), &row, now, &created, err);
+		if (!rc && created)
+			res->created++;
+	}
+	if (!rc) {
+		struct probe_row pr = {.name = probe,
+		                       .source = source ? source : "",
+		                       .user_id = x->by->user_id,
+		                       .now = now,
+		                       .observations = (int64_t)n,
+		                       .findings = (int64_t)nf,
+		                       .spooled = spooled,
+		                       .dropped = dropped};
+		rc = store_probe_seen(store_tx_conn(tx), &pr, err);
+	}
+	if (tx)
+		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
+	buf_free(&ev);
+	free(obs);
+	free(found);
+	if (rc)
+		return rc;
+	res->accepted = n;
+	res->findings = nf;
+	res->dropped = over;
+	return 0;
+}
+
+int finding_evidence(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err)
+{
+	struct finding_rec f = {0};
+	int rc = registry_get(x, &finding_kind, id, &f, err);
+	rec_free(&finding_schema, &f);
+	if (rc)
+		return rc;
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	char *text;
+	if ((rc = store_finding_evidence(c, id, &text, err)))
+		return rc;
+	*out = json_loads(text, 0, NULL);
+	free(text);
+	return *out ? 0 : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+}

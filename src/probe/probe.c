@@ -1,0 +1,524 @@
+/*
+ * zwnet probe: capture ARP, neighbour discovery, DHCP and TCP SYNs (libpcap), turn them into
+ * observations (wire/pkt.c), and POST them in batches to the server's ingest API with a probe
+ * token. Needs only CAP_NET_RAW for a live interface; --pcap reads a capture file once.
+ *
+ * A batch the server does not take (unreachable, 5xx) goes to the spool directory as one
+ * file, named by a sequence number; spooled batches are sent again, oldest first, before any
+ * new one, so the server sees observations in order and none twice (a batch is removed from
+ * the spool only after the server answered 2xx). The spool is bounded (--spool-max bytes):
+ * when full, the oldest batches are dropped and their observations counted; the count
+ * travels with the next batch built (stats.dropped, which the server adds up) and survives a
+ * restart of the probe in the spool's "dropped" file. A batch the server refuses (4xx) is a
+ * defect: it is logged and kept aside as *.refused.
+ */
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/parse.h"
+#include "wire/pkt.h"
+
+#define FILTER                                                                                     \
+	"arp or (udp and (port 67 or port 68 or port 546 or port 547)) or"                         \
+	" (icmp6 and (ip6[40] >= 133 and ip6[40] <= 136)) or"                                      \
+	" (tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn) or"                                       \
+	" (ip6 and tcp and (ip6[53] & 0x12) == 0x02)"
+
+struct probe {
+	const char *server, *name, *spool;
+	char token[256];
+	size_t batch_max;
+	int64_t spool_max, interval_ms;
+	struct obs *batch;
+	size_t n;
+	uint64_t seq; /* next spool file number */
+	int64_t spooled, dropped, sent, failed;
+	CURL *curl;
+};
+
+static volatile sig_atomic_t stop_probe;
+
+static void on_stop(int sig)
+{
+	stop_probe = sig;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+	struct buf *b = ctx;
+	size_t len = size * n;
+	if (b && b->len < 4096)
+		buf_append(b, p, len < 4096 ? len : 4096);
+	return len;
+}
+
+/* 0 taken, 1 try again later (unreachable, 5xx), -1 refused (4xx) */
+static int post(struct probe *p, const char *body, size_t len)
+{
+	char url[512], auth[300];
+	snprintf(url, sizeof(url), "%s/api/v1/observations", p->server);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->token);
+	struct curl_slist *h = curl_slist_append(NULL, auth);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	struct buf answer;
+	buf_init(&answer, 8192);
+	curl_easy_reset(p->curl);
+	curl_easy_setopt(p->curl, CURLOPT_URL, url);
+	curl_easy_setopt(p->curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(p->curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(p->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(p->curl, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(p->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(p->curl, CURLOPT_WRITEDATA, &answer);
+	CURLcode rc = curl_easy_perform(p->curl);
+	long status = 0;
+	curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	int out = 0;
+	if (rc != CURLE_OK) {
+		log_warnx("probe: server %s: %s", p->server, curl_easy_strerror(rc));
+		out = 1;
+	} else if (status >= 500 || status == 429 || status == 401) {
+		/* 401: the server may be restarting with its tokens not yet readable; keep it */
+		log_warnx("probe: server answered %ld", status);
+		out = 1;
+	} else if (status < 200 || status >= 300) {
+		log_warnx("probe: server refused the batch (%ld): %.*s", status, (int)answer.len,
+		          answer.p ? answer.p : "");
+		out = -1;
+	}
+	buf_free(&answer);
+	return out;
+}
+
+/* ---- spool ---- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The spooled batch files, oldest first (names are zero-padded sequence numbers). */
+static char **spool_list(const struct probe *p, size_t *n)
+{
+	*n = 0;
+	DIR *d = opendir(p->spool);
+	if (!d)
+		return NULL;
+	char **v = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l != 21 || strcmp(e->d_name + 16, ".json") != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[(*n)++] = strdup(e->d_name);
+	}
+	closedir(d);
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_names);
+	return v;
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 64u << 20);
+	char chunk[65536];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&b, chunk, k) < 0)
+			break;
+	fclose(f);
+	buf_append(&b, "", 1);
+	*len = b.len - 1;
+	return buf_take(&b, NULL);
+}
+
+/* What dropping a spooled batch loses: its observations and the drop count it carried. */
+static int64_t spooled_count(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long long n = 0, spooled = 0, dropped = 0;
+	if (f) {
+		if (fscanf(f, "{\"count\":%lld,\"stats\":{\"spooled\":%lld,\"dropped\":%lld}", &n,
+		           &spooled, &dropped) != 3)
+			n = dropped = 0;
+		fclose(f);
+	}
+	return n + dropped;
+}
+
+static void dropped_path(const struct probe *p, char *out, size_t n)
+{
+	snprintf(out, n, "%s/dropped", p->spool);
+}
+
+static int64_t spool_bytes(const struct probe *p, char **names, size_t n)
+{
+	int64_t total = 0;
+	char path[1024];
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", p->spool, names[i]);
+		if (stat(path, &st) == 0)
+			total += st.st_size;
+	}
+	return total;
+}
+
+static void spool_write(struct probe *p, const char *body, size_t len, size_t count)
+{
+	if (!p->spool) {
+		p->dropped += (int64_t)count;
+		log_warnx("probe: no spool directory: %zu observations lost", count);
+		return;
+	}
+	size_t n;
+	char **names = spool_list(p, &n);
+	/* make room: drop the oldest batches, counting their observations */
+	int64_t used = spool_bytes(p, names, n);
+	size_t k = 0;
+	char path[1024];
+	while (k < n && used + (int64_t)len > p->spool_max) {
+		snprintf(path, sizeof(path), "%s/%s", p->spool, names[k]);
+		struct stat st;
+		int64_t size = stat(path, &st) == 0 ? st.st_size : 0;
+		p->dropped += spooled_count(path);
+		unlink(path);
+		used -= size;
+		k++;
+	}
+	free_list(names, n);
+	if (used + (int64_t)len > p->spool_max) {
+		p->dropped += (int64_t)count;
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%016llu.json", p->spool, (unsigned long long)p->seq++);
+	char tmp[1100];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	if (!f || fwrite(body, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		if (f)
+			fclose(f);
+		unlink(tmp);
+		p->dropped += (int64_t)count;
+		log_warnx("probe: cannot spool to %s: %s", p->spool, strerror(errno));
+		return;
+	}
+	fclose(f);
+	rename(tmp, path);
+}
+
+/* Send what the spool holds, oldest first. true when it is empty afterwards. */
+static bool spool_replay(struct probe *p)
+{
+	if (!p->spool)
+		return true;
+	size_t n;
+	char **names = spool_list(p, &n);
+	bool empty = true;
+	char path[1024];
+	for (size_t i = 0; i < n && !stop_probe; i++) {
+		snprintf(path, sizeof(path), "%s/%s", p->spool, names[i]);
+		size_t len;
+		char *body = read_file(path, &len);
+		if (!body)
+			continue;
+		int rc = post(p, body, len);
+		free(body);
+		if (rc > 0) {
+			empty = false;
+			break;
+		}
+		if (rc < 0) {
+			char aside[1100];
+			snprintf(aside, sizeof(aside), "%s.refused", path);
+			rename(path, aside);
+		} else {
+			unlink(path);
+		}
+	}
+	free_list(names, n);
+	return empty;
+}
+
+static void spool_init(struct probe *p)
+{
+	if (!p->spool)
+		return;
+	mkdir(p->spool, 0700);
+	size_t n;
+	char **names = spool_list(p, &n);
+	if (n)
+		p->seq = strtoull(names[n - 1], NULL, 10) + 1;
+	free_list(names, n);
+	char path[1024];
+	dropped_path(p, path, sizeof(path));
+	FILE *f = fopen(path, "r");
+	long long d = 0;
+	if (f) {
+		if (fscanf(f, "%lld", &d) == 1 && d > 0)
+			p->dropped += d;
+		fclose(f);
+		unlink(path);
+	}
+}
+
+/* A drop count no batch carries yet is kept for the next run. */
+static void spool_close(struct probe *p)
+{
+	if (!p->spool || !p->dropped)
+		return;
+	char path[1024];
+	dropped_path(p, path, sizeof(path));
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%lld\n", (long long)p->dropped);
+		fclose(f);
+	}
+}
+
+/* ---- batches ---- */
+
+static int batch_json(struct probe *p, struct buf *b)
+{
+	size_t pending = 0;
+	if (p->spool) {
+		char **names = spool_list(p, &pending);
+		free_list(names, pending);
+	}
+	/* "count" and "stats" first: the spool reads them back without parsing the batch */
+	int rc = buf_printf(
+	    b, "{\"count\":%zu,\"stats\":{\"spooled\":%zu,\"dropped\":%lld},\"probe\":", p->n,
+	    pending, (long long)p->dropped);
+	rc |= json_write_str(b, p->name);
+	rc |= buf_puts(b, ",\"observations\":[");
+	for (size_t i = 0; i < p->n; i++) {
+		if (i)
+			rc |= buf_puts(b, ",");
+		rc |= obs_write_json(b, &p->batch[i]);
+	}
+	return rc | buf_puts(b, "]}");
+}
+
+/* Send the batch (after what the spool holds); an empty one still carries a drop count. */
+static void flush(struct probe *p)
+{
+	if (!p->n && !p->dropped)
+		return;
+	struct buf b;
+	buf_init(&b, 64u << 20);
+	if (batch_json(p, &b) < 0) {
+		log_warnx("probe: batch too large");
+		p->dropped += (int64_t)p->n;
+		p->n = 0;
+		buf_free(&b);
+		return;
+	}
+	bool clear = spool_replay(p);
+	p->dropped = 0; /* the count travels with this batch now, sent or spooled */
+	int rc = clear ? post(p, b.p, b.len) : 1;
+	if (rc == 0) {
+		p->sent += (int64_t)p->n;
+	} else if (rc > 0) {
+		spool_write(p, b.p, b.len, p->n);
+	} else {
+		p->failed += (int64_t)p->n;
+	}
+	p->n = 0;
+	buf_free(&b);
+}
+
+static void on_packet(u_char *ctx, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct probe *p = (struct probe *)ctx;
+	int64_t at = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	if (pkt_decode(bytes, h->caplen, at, &p->batch[p->n]) == 1 && ++p->n == p->batch_max)
+		flush(p);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+	        "用法: zwnet probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
+	        "                  [--token-file 文件] [--spool 目录] [--spool-max 字节]\n"
+	        "                  [--batch N] [--interval 毫秒]\n"
+	        "令牌取自 --token-file 或环境变量 ZWNET_TOKEN（探针角色用户的 API 令牌）。\n");
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	struct probe p = {.batch_max = 1000, .spool_max = 256ll << 20, .interval_ms = 1000};
+	const char *pcap_file = NULL, *iface = NULL, *token_file = NULL;
+	for (int i = 0; i < argc; i += 2) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int64_t x;
+		if (!v) {
+			usage();
+			return 2;
+		}
+		if (!strcmp(a, "--server"))
+			p.server = v;
+		else if (!strcmp(a, "--name"))
+			p.name = v;
+		else if (!strcmp(a, "--pcap"))
+			pcap_file = v;
+		else if (!strcmp(a, "--iface"))
+			iface = v;
+		else if (!strcmp(a, "--token-file"))
+			token_file = v;
+		else if (!strcmp(a, "--spool"))
+			p.spool = v;
+		else if (!strcmp(a, "--spool-max") && parse_i64(v, 4096, INT64_MAX, &x) == 0)
+			p.spool_max = x;
+		else if (!strcmp(a, "--batch") && parse_i64(v, 1, 20000, &x) == 0)
+			p.batch_max = (size_t)x;
+		else if (!strcmp(a, "--interval") && parse_i64(v, 10, 600000, &x) == 0)
+			p.interval_ms = x;
+		else {
+			fprintf(stderr, "zwnet probe: 无法识别的参数 %s %s\n", a, v);
+			usage();
+			return 2;
+		}
+	}
+	if (!p.server || !p.name || !!pcap_file == !!iface) {
+		usage();
+		return 2;
+	}
+	const char *env = getenv("ZWNET_TOKEN");
+	if (token_file) {
+		FILE *f = fopen(token_file, "r");
+		if (!f || !fgets(p.token, sizeof(p.token), f)) {
+			fprintf(stderr, "zwnet probe: 无法读取令牌文件 %s\n", token_file);
+			if (f)
+				fclose(f);
+			return 2;
+		}
+		fclose(f);
+		p.token[strcspn(p.token, "\r\n")] = 0;
+	} else if (env) {
+		snprintf(p.token, sizeof(p.token), "%s", env);
+	}
+	if (!p.token[0]) {
+		fprintf(stderr, "zwnet probe: 缺少令牌（--token-file 或 ZWNET_TOKEN）\n");
+		return 2;
+	}
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *pc = pcap_file ? pcap_open_offline(pcap_file, errbuf) : pcap_create(iface, errbuf);
+	if (!pc) {
+		fprintf(stderr, "zwnet probe: %s\n", errbuf);
+		return 1;
+	}
+	if (iface) {
+		pcap_set_snaplen(pc, 1600);
+		pcap_set_promisc(pc, 1);
+		pcap_set_timeout(pc, (int)(p.interval_ms < 200 ? p.interval_ms : 200));
+		pcap_set_immediate_mode(pc, 1);
+		if (pcap_activate(pc) < 0) {
+			fprintf(stderr, "zwnet probe: %s: %s\n", iface, pcap_geterr(pc));
+			pcap_close(pc);
+			return 1;
+		}
+	}
+	if (pcap_datalink(pc) != DLT_EN10MB) {
+		fprintf(stderr, "zwnet probe: 只支持以太网抓包（链路类型 %d）\n",
+		        pcap_datalink(pc));
+		pcap_close(pc);
+		return 1;
+	}
+	struct bpf_program prog;
+	if (pcap_compile(pc, &prog, FILTER, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+	    pcap_setfilter(pc, &prog) < 0) {
+		fprintf(stderr, "zwnet probe: filter: %s\n", pcap_geterr(pc));
+		pcap_close(pc);
+		return 1;
+	}
+	pcap_freecode(&prog);
+	p.batch = calloc(p.batch_max, sizeof(*p.batch));
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	p.curl = curl_easy_init();
+	if (!p.batch || !p.curl) {
+		fprintf(stderr, "zwnet probe: out of memory\n");
+		pcap_close(pc);
+		free(p.batch);
+		return 1;
+	}
+	spool_init(&p);
+	struct sigaction sa = {0};
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	int rc = 0;
+	if (pcap_file) {
+		if (pcap_loop(pc, -1, on_packet, (u_char *)&p) == PCAP_ERROR) {
+			fprintf(stderr, "zwnet probe: %s\n", pcap_geterr(pc));
+			rc = 1;
+		}
+		flush(&p);
+		if (!spool_replay(&p))
+			rc = rc ? rc : 3; /* some batches wait in the spool */
+	} else {
+		log_info("probe %s: capturing on %s, sending to %s", p.name, iface, p.server);
+		int64_t last = clock_mono_ms();
+		while (!stop_probe) {
+			int k = pcap_dispatch(pc, -1, on_packet, (u_char *)&p);
+			if (k == PCAP_ERROR) {
+				log_warnx("probe: %s", pcap_geterr(pc));
+				rc = 1;
+				break;
+			}
+			int64_t now = clock_mono_ms();
+			if (now - last >= p.interval_ms) {
+				if (p.n || p.dropped)
+					flush(&p);
+				else
+					spool_replay(&p);
+				last = now;
+			}
+		}
+		flush(&p);
+	}
+	printf("探针 %s：已上报 %lld 条观测，被拒 %lld 条%s%s\n", p.name, (long long)p.sent,
+	       (long long)p.failed, p.spool ? "，暂存目录 " : "", p.spool ? p.spool : "");
+	spool_close(&p);
+	if (p.failed && !rc)
+		rc = 4;
+	curl_easy_cleanup(p.curl);
+	curl_global_cleanup();
+	pcap_close(pc);
+	free(p.batch);
+	return rc;
+}

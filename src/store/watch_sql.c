@@ -1,0 +1,160 @@
+/* The registers as the rules read them, and the findings they raise. */
+#include "store/watch_sql.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+static int text_rows(struct sconn *c, const char *sql, int ncols, watch_row_fn fn, void *ctx,
+                     struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, sql, err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc;
+	const char *cols[8];
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int i = 0; i < ncols; i++)
+			cols[i] = (const char *)sqlite3_column_text(s, i);
+		if (fn(cols, ctx) < 0) {
+			sq_done(c, s);
+			return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		}
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "watch rows");
+}
+
+int store_watch_terminals(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err)
+{
+	return text_rows(c, "SELECT id, unit_id, mac, ip, kind FROM terminals", 5, fn, ctx, err);
+}
+
+int store_watch_addresses(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err)
+{
+	/* a host address's MAC is its own, or its terminal's */
+	return text_rows(c,
+	                 "SELECT a.address, coalesce(a.mac, t.mac), a.unit_id, a.kind"
+	                 " FROM addresses a LEFT JOIN terminals t ON t.id = a.terminal_id"
+	                 " WHERE a.address IS NOT NULL",
+	                 4, fn, ctx, err);
+}
+
+int store_watch_nets(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err)
+{
+	return text_rows(c,
+	                 "SELECT id, unit_id, cidr, gateway, dns FROM prefixes"
+	                 " WHERE unit_id IS NOT NULL",
+	                 5, fn, ctx, err);
+}
+
+int store_watch_generation(struct sconn *c, int64_t *gen, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "SELECT n FROM watch_generation WHERE id = 1", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc = sqlite3_step(s);
+	*gen = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sq_done(c, s);
+	return rc == SQLITE_ROW ? 0 : sq_fail(c, err, "watch generation");
+}
+
+int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t now, bool *created,
+                         struct zw_err *err)
+{
+	/* an open finding of the same kind, MAC and address takes the new sighting; its
+	 * evidence keeps the latest 20 */
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "UPDATE findings SET last_seen = max(last_seen, ?2), count = count + 1, detail = ?3,"
+	    " probe = ?4, evidence = json_insert(CASE WHEN json_array_length(evidence) >= 20"
+	    " THEN json_remove(evidence, '$[0]') ELSE evidence END, '$[#]', json(?5)),"
+	    " updated_at = ?6, rev = rev + 1 WHERE dedup = ?1 AND status = 'open'",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_text(s, 1, f->dedup, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, f->seen);
+	sqlite3_bind_text(s, 3, f->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, f->probe, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, f->evidence, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, now);
+	int rc = sqlite3_step(s);
+	sq_done(c, s);
+	if (rc != SQLITE_DONE)
+		return sq_fail(c, err, "finding update");
+	*created = sqlite3_changes(c->db) == 0;
+	if (!*created)
+		return 0;
+	s = sq_prepare(
+	    c,
+	    "INSERT INTO findings (kind, behaviour, label, mac, ip, unit_id, terminal_id,"
+	    " detail, probe, first_seen, last_seen, dedup, evidence, created_at,"
+	    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11,"
+	    " json_array(json(?12)), ?13, ?13)",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_text(s, 1, f->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, f->behaviour, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, f->label, -1, SQLITE_STATIC);
+	if (f->mac[0])
+		sqlite3_bind_text(s, 4, f->mac, -1, SQLITE_STATIC);
+	if (f->ip[0])
+		sqlite3_bind_text(s, 5, f->ip, -1, SQLITE_STATIC);
+	if (f->unit_id)
+		sqlite3_bind_int64(s, 6, f->unit_id);
+	if (f->terminal_id)
+		sqlite3_bind_int64(s, 7, f->terminal_id);
+	sqlite3_bind_text(s, 8, f->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, f->probe, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 10, f->seen);
+	sqlite3_bind_text(s, 11, f->dedup, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, f->evidence, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 13, now);
+	rc = sqlite3_step(s);
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "finding insert");
+}
+
+int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "INSERT INTO probes (name, user_id, source, first_seen, last_seen, batches,"
+	    " observations, findings, spooled, dropped) VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5, ?6, ?7,"
+	    " ?8) ON CONFLICT (name) DO UPDATE SET user_id = ?2, source = ?3, last_seen = ?4,"
+	    " batches = batches + 1, observations = observations + ?5, findings = findings + ?6,"
+	    " spooled = ?7, dropped = dropped + ?8",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, p->user_id);
+	sqlite3_bind_text(s, 3, p->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, p->now);
+	sqlite3_bind_int64(s, 5, p->observations);
+	sqlite3_bind_int64(s, 6, p->findings);
+	sqlite3_bind_int64(s, 7, p->spooled);
+	sqlite3_bind_int64(s, 8, p->dropped);
+	int rc = sqlite3_step(s);
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "probe seen");
+}
+
+int store_finding_evidence(struct sconn *c, int64_t id, char **json, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "SELECT evidence FROM findings WHERE id = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*json = rc == SQLITE_ROW ? strdup((const char *)sqlite3_column_text(s, 0)) : NULL;
+	sq_done(c, s);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, NULL)
+		                         : sq_fail(c, err, "finding evidence");
+	return *json ? 0 : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+}

@@ -1,0 +1,39 @@
+/* watch_sql: the registers read by the rules (watch/), row by row as text columns. */
+#ifndef ZW_STORE_WATCH_SQL_H
+#define ZW_STORE_WATCH_SQL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+typedef int (*watch_row_fn)(const char *const *cols, void *ctx);
+
+/* id, unit_id, mac, ip, kind */
+int store_watch_terminals(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err);
+/* address, mac (its own or its terminal's), unit_id, kind */
+int store_watch_addresses(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err);
+/* id, unit_id, cidr, gateway, dns: every prefix allocated to a unit */
+int store_watch_nets(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err);
+/* The registers' change count: table watch_generation, bumped by triggers. */
+int store_watch_generation(struct sconn *c, int64_t *gen, struct zw_err *err);
+
+/* A finding as stored: text already formatted by the caller. */
+struct finding_row {
+	const char *dedup, *kind, *behaviour, *label, *detail, *probe, *evidence;
+	char mac[18], ip[46];
+	int64_t unit_id, terminal_id, seen;
+};
+/* Record a sighting: the open finding with the same dedup key takes it, else a new one. */
+int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t now, bool *created,
+                         struct zw_err *err);
+int store_finding_evidence(struct sconn *c, int64_t id, char **json, struct zw_err *err);
+
+struct probe_row {
+	const char *name, *source;
+	int64_t user_id, now, observations, findings, spooled, dropped;
+};
+int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *err);
+
+#endif

@@ -1,0 +1,268 @@
+"""Eyes on the wire (issue 6): a probe reads a capture (`zwnet probe --pcap`), sends its
+observations to the real server with a probe token, and the rules raise findings against the
+registers: unregistered MAC, address outside every allocation, another unit's address, an
+address other than the registered one (私改IP, JX-22), two MACs on one address, a rogue DHCP
+server, a host scanning many addresses (TB-20). Batches are refused whole when malformed; the
+spool keeps what the server could not take and delivers it once."""
+
+import os
+import subprocess
+import tempfile
+
+import wire
+from harness import BIN, ServerTest
+
+A = "/api/v1"
+TERM_A = "00:16:3e:00:00:0a"   # registered in unit 1 at .10
+TERM_B = "00:16:3e:00:00:0b"   # registered in unit 2
+STRANGER = "00:16:3e:00:00:99"  # in no register
+GW1 = "00:16:3e:00:00:01"       # unit 1's gateway, registered as a host address
+ROGUE = "00:16:3e:00:00:66"
+
+
+class WatchTest(ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        units = [u["id"] for u in s.as_("admin", "GET", A + "/units?limit=2").json["items"]]
+        cls.u1, cls.u2 = units
+        ok = lambda r: r.status in (200, 201) or (_ for _ in ()).throw(AssertionError(r))
+        ok(s.as_("admin", "POST", A + "/prefixes", {"cidr": "10.200.0.0/16", "status": "container"}))
+        for u, net in ((cls.u1, 1), (cls.u2, 2)):
+            r = s.as_("admin", "POST", A + "/prefixes",
+                      {"cidr": "10.200.%d.0/24" % net, "status": "active", "unit_id": u,
+                       "gateway": "10.200.%d.1" % net, "dns": "10.200.0.53"})
+            ok(r)
+            if net == 1:
+                cls.p1 = r.json["id"]
+        ok(s.as_("admin", "POST", A + "/terminals",
+                 {"mac": TERM_A, "ip": "10.200.1.10", "unit_id": cls.u1, "kind": "计算机"}))
+        ok(s.as_("admin", "POST", A + "/terminals",
+                 {"mac": TERM_B, "ip": "10.200.2.10", "unit_id": cls.u2, "kind": "计算机"}))
+        ok(s.as_("admin", "POST", A + "/addresses",
+                 {"prefix_id": cls.p1, "address": "10.200.1.1", "kind": "网关", "mac": GW1}))
+        # a probe token: created by a manager, good for sending observations only
+        r = s.as_("admin", "POST", A + "/tokens", {"name": "gw1", "scope": "probe"})
+        ok(r)
+        cls.token = r.json["token"]
+        cls.probe_user = r.json["user_id"]
+
+    def probe(self, frames, *extra, server=None):
+        with tempfile.NamedTemporaryFile(suffix=".pcap", delete=False) as f:
+            f.write(wire.pcap(frames))
+        try:
+            env = dict(os.environ, ZWNET_TOKEN=self.token)
+            return subprocess.run(
+                [BIN, "probe", "--server", server or "http://127.0.0.1:%d" % self.srv.port,
+                 "--name", "gw1", "--pcap", f.name] + list(extra),
+                env=env, capture_output=True, text=True, timeout=120)
+        finally:
+            os.unlink(f.name)
+
+    def findings(self, **q):
+        qs = "&".join("%s=%s" % kv for kv in q.items())
+        return self.srv.as_("admin", "GET", A + "/findings?limit=500&" + qs).json["items"]
+
+    def test_a_registered_host_raises_nothing(self):
+        before = len(self.findings())
+        p = self.probe([wire.arp(2, TERM_A, "10.200.1.10", "10.200.1.1", GW1),
+                        wire.arp(2, GW1, "10.200.1.1", "10.200.1.10", TERM_A)])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("已上报 2 条观测", p.stdout)
+        self.assertEqual(len(self.findings()), before)
+        row = self.srv.sql("SELECT observations FROM probes WHERE name = 'gw1'")
+        self.assertGreaterEqual(row[0][0], 2)
+
+    def test_jx22_changed_address_foreign_and_outside(self):
+        p = self.probe([
+            wire.arp(2, TERM_A, "10.200.1.77", "10.200.1.1", GW1),   # not its registered .10
+            wire.arp(2, TERM_B, "10.200.1.78", "10.200.1.1", GW1),   # unit 2's host in unit 1
+            wire.arp(1, STRANGER, "192.0.2.9", "192.0.2.1"),         # in no allocation
+        ])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        changed = self.findings(kind="ip_changed", mac=TERM_A)
+        self.assertTrue(any(f["ip"] == "10.200.1.77" for f in changed), changed)
+        f = [f for f in changed if f["ip"] == "10.200.1.77"][0]
+        self.assertEqual(f["unit_id"], self.u1)
+        self.assertEqual(f["behaviour"], "private_address_change")
+        self.assertIn("10.200.1.10", f["detail"])
+        foreign = self.findings(kind="foreign", mac=TERM_B)
+        self.assertEqual([x["ip"] for x in foreign], ["10.200.1.78"])
+        outside = self.findings(kind="outside", mac=STRANGER)
+        self.assertEqual([x["ip"] for x in outside], ["192.0.2.9"])
+        self.assertTrue(self.findings(kind="unregistered", mac=STRANGER))
+        # the evidence: the observation itself, with the probe and time
+        one = self.srv.as_("admin", "GET", A + "/findings/%d" % f["id"]).json
+        ev = one["evidence"][0]
+        self.assertEqual(ev["probe"], "gw1")
+        self.assertEqual(ev["observation"]["kind"], "arp")
+        self.assertEqual(ev["observation"]["mac"], TERM_A)
+        self.assertEqual(ev["observation"]["ip"], "10.200.1.77")
+
+    def test_conflict_and_repeat_sightings(self):
+        p = self.probe([wire.arp(2, TERM_A, "10.200.1.10", "10.200.1.1", GW1),
+                        wire.arp(2, STRANGER, "10.200.1.10", "10.200.1.1", GW1)])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        c = self.findings(kind="conflict", ip="10.200.1.10")
+        self.assertTrue(c, self.findings())
+        self.assertIn(TERM_A, c[0]["detail"])
+        # the same stranger seen again later is the same open finding, counted
+        before = self.findings(kind="unregistered", mac=STRANGER)
+        self.probe([(1795000300.0, wire.arp(1, STRANGER, "10.200.1.10", "10.200.1.1"))])
+        after = self.findings(kind="unregistered", mac=STRANGER)
+        self.assertEqual(len(after), len(before))
+
+    def test_rogue_dhcp_server(self):
+        offer = wire.dhcp_frame(ROGUE, STRANGER, "192.168.0.1", "255.255.255.255", 2, 2,
+                                STRANGER, "192.168.0.100",
+                                [(54, wire.ip4("192.168.0.1")), (3, wire.ip4("192.168.0.1"))])
+        legit = wire.dhcp_frame(GW1, TERM_A, "10.200.1.1", "10.200.1.10", 2, 5, TERM_A,
+                                "10.200.1.10", [(54, wire.ip4("10.200.1.1")),
+                                                (3, wire.ip4("10.200.1.1")),
+                                                (6, wire.ip4("10.200.0.53"))])
+        p = self.probe([offer, legit])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rogue = self.findings(kind="rogue_dhcp")
+        self.assertEqual([(f["mac"], f["ip"]) for f in rogue], [(ROGUE, "192.168.0.1")])
+        self.assertIn("192.168.0.100", rogue[0]["detail"])
+        self.assertFalse(self.findings(kind="gateway_dns"))
+
+    def test_tb20_scanning(self):
+        sweep = [wire.arp(1, TERM_B, "10.200.2.10", "10.200.2.%d" % (i + 20)) for i in range(70)]
+        p = self.probe(sweep)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = self.findings(kind="scan", mac=TERM_B)
+        self.assertEqual(len(s), 1, s)
+        self.assertEqual(s[0]["behaviour"], "attack")
+        self.assertEqual(s[0]["unit_id"], self.u2)
+
+    def test_mask_changed(self):
+        # a unit-1 host asks for a unit-2 address directly: its mask is wider than its /24
+        p = self.probe([wire.arp(1, TERM_A, "10.200.1.10", "10.200.2.10")])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        m = self.findings(kind="mask", mac=TERM_A)
+        self.assertTrue(m)
+        self.assertIn("10.200.1.0/24", m[0]["detail"])
+
+    def test_registers_change_is_seen(self):
+        mac = "00:16:3e:00:00:c1"
+        self.probe([wire.arp(2, mac, "10.200.1.50", "10.200.1.1", GW1)])
+        self.assertTrue(self.findings(kind="unregistered", mac=mac))
+        r = self.srv.as_("admin", "POST", A + "/terminals",
+                         {"mac": mac, "ip": "10.200.1.51", "unit_id": self.u1, "kind": "计算机"})
+        self.assertEqual(r.status, 201, r)
+        self.probe([(1795000900.0, wire.arp(2, mac, "10.200.1.50", "10.200.1.1", GW1))])
+        # registered now, but at .51: the index was rebuilt, and the rule sees the change
+        self.assertTrue(self.findings(kind="ip_changed", mac=mac))
+
+    def test_malformed_batch_changes_nothing(self):
+        before = self.srv.sql("SELECT count(*), coalesce(sum(count), 0) FROM findings")[0]
+        probes = self.srv.sql("SELECT coalesce(sum(batches), 0) FROM probes")[0]
+        body = {"probe": "gw1", "observations": [
+            {"kind": "arp", "at": "2026-11-24T08:00:00Z", "mac": STRANGER, "ip": "10.200.1.9"},
+            {"kind": "arp", "at": "2026-11-24T08:00:00Z", "mac": "00:16:3e:zz", "ip": "10.200.1.9"}]}
+        r = self.srv.request("POST", A + "/observations", body, token=self.token)
+        self.assertError(r, 400, field="observations[1].mac")
+        for bad, field in ((dict(body, observations=[{"kind": "arp"}]), "observations[0].at"),
+                           ({"probe": "", "observations": []}, "probe"),
+                           ({"probe": "x", "observations": [], "extra": 1}, None),
+                           ({"probe": "x", "count": 3, "observations": []}, "count"),
+                           ({"probe": "x", "observations": [
+                               {"kind": "syn", "at": "2026-11-24T08:00:00Z", "mac": STRANGER,
+                                "ip": "10.200.1.9", "target": "10.200.2.1", "port": 0}]},
+                            "observations[0].port")):
+            self.assertError(self.srv.request("POST", A + "/observations", bad, token=self.token),
+                             400, field=field)
+        self.assertEqual(self.srv.sql("SELECT count(*), coalesce(sum(count), 0) FROM findings")[0],
+                         before)
+        self.assertEqual(self.srv.sql("SELECT coalesce(sum(batches), 0) FROM probes")[0], probes)
+
+    def test_roles(self):
+        ok = {"probe": "gw-roles", "observations": []}
+        self.assertEqual(self.srv.request("POST", A + "/observations", ok,
+                                          token=self.token).status, 202)
+        # the probe's token opens nothing else; others may not pose as a probe
+        self.assertEqual(self.srv.request("GET", A + "/units", token=self.token).status, 403)
+        self.assertEqual(self.srv.request("GET", A + "/findings", token=self.token).status, 403)
+        self.assertEqual(self.srv.as_("admin", "POST", A + "/observations", ok).status, 403)
+        self.assertEqual(self.srv.as_("carrier", "GET", A + "/findings").status, 403)
+        # only a manager makes probe tokens
+        self.assertError(self.srv.as_("carrier", "POST", A + "/tokens",
+                                      {"name": "x", "scope": "probe"}), 403)
+        self.assertError(self.srv.as_("admin", "POST", A + "/tokens",
+                                      {"name": "x", "scope": "root"}), 400, field="scope")
+        # a unit administrator sees only their unit's findings
+        self.probe([wire.arp(2, TERM_A, "10.200.1.79", "10.200.1.1", GW1)])
+        mine = self.srv.as_("unit", "GET", A + "/findings?limit=500").json["items"]
+        unit_of = self.srv.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0][0]
+        self.assertTrue(all(f["unit_id"] == unit_of for f in mine), mine)
+        health = self.srv.as_("admin", "GET", A + "/probes").json["items"]
+        gw1 = [p for p in health if p["name"] == "gw1"][0]
+        self.assertEqual(gw1["user_id"], self.probe_user)
+        self.assertGreater(gw1["observations"], 0)
+
+
+class SpoolTest(ServerTest):
+    """The server down: the probe spools; back up: every observation arrives once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        cls.token = s.as_("admin", "POST", A + "/tokens",
+                          {"name": "spool", "scope": "probe"}).json["token"]
+
+    def run_probe(self, name, frames, spool, *extra):
+        with tempfile.NamedTemporaryFile(suffix=".pcap", delete=False) as f:
+            f.write(wire.pcap(frames))
+        try:
+            return subprocess.run(
+                [BIN, "probe", "--server", "http://127.0.0.1:%d" % self.srv.port, "--name",
+                 name, "--pcap", f.name, "--spool", spool, "--batch", "10"] + list(extra),
+                env=dict(os.environ, ZWNET_TOKEN=self.token), capture_output=True, text=True,
+                timeout=120)
+        finally:
+            os.unlink(f.name)
+
+    def test_spool_while_the_server_is_down(self):
+        spool = tempfile.mkdtemp(prefix="zwnet-spool-")
+        macs = ["00:16:3e:01:00:%02x" % i for i in range(45)]
+        frames = [wire.arp(1, m, "10.201.0.%d" % (i + 2), "10.201.0.1") for i, m in
+                  enumerate(macs)]
+        self.srv.stop()
+        try:
+            p = self.run_probe("spool-a", frames, spool)
+            self.assertEqual(p.returncode, 3, p.stdout + p.stderr)  # waiting in the spool
+            self.assertEqual(len([f for f in os.listdir(spool) if f.endswith(".json")]), 5)
+        finally:
+            self.srv._spawn()
+        # back up: an empty capture just delivers the spool, in order
+        p = self.run_probe("spool-a", [], spool)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(os.listdir(spool), [])
+        row = self.srv.sql("SELECT observations, batches FROM probes WHERE name = 'spool-a'")
+        self.assertEqual(row[0], (45, 5))
+        seen = self.srv.sql("SELECT mac, count FROM findings WHERE kind = 'unregistered'"
+                            " AND mac LIKE '00:16:3e:01:%'")
+        self.assertEqual(sorted(m for m, _ in seen), macs)
+        self.assertTrue(all(c == 1 for _, c in seen), seen)
+
+    def test_spool_is_bounded_and_counts_what_it_dropped(self):
+        spool = tempfile.mkdtemp(prefix="zwnet-spool-")
+        frames = [wire.arp(1, "00:16:3e:02:00:%02x" % i, "10.202.0.%d" % (i + 2), "10.202.0.1")
+                  for i in range(60)]
+        self.srv.stop()
+        try:
+            p = self.run_probe("spool-b", frames, spool, "--spool-max", "4096")
+            self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        finally:
+            self.srv._spawn()
+        kept = sum(int(open(os.path.join(spool, f)).read().split(",")[0].split(":")[1])
+                   for f in os.listdir(spool) if f.endswith(".json"))
+        self.assertLess(kept, 60)
+        p = self.run_probe("spool-b", [], spool)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        row = self.srv.sql("SELECT observations, dropped FROM probes WHERE name = 'spool-b'")
+        # what arrived and what the probe says it dropped add up to what it captured
+        self.assertEqual(row[0], (kept, 60 - kept))
