@@ -294,7 +294,9 @@ class Tokens(ServerTest):
     def test_token_body_checked(self):
         admin = self.srv.login("admin")
         self.assertError(self.srv.request("POST", "/api/v1/tokens", {}, token=admin), 400, field="name")
-        self.assertError(self.srv.request("POST", "/api/v1/tokens", {"name": "x", "scope": "all"}, token=admin),
+        self.assertError(self.srv.request("POST", "/api/v1/tokens", {"name": "x", "scopes": "all"}, token=admin),
+                         400, field="scopes")
+        self.assertError(self.srv.request("POST", "/api/v1/tokens", {"name": "x", "scope": "root"}, token=admin),
                          400, field="scope")
         r = self.srv.request("POST", "/api/v1/tokens", {"name": "过期", "expires_at": "2001-01-01T00:00:00Z"},
                              token=admin)
