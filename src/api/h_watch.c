@@ -34,9 +34,8 @@ void h_observations(struct req *r)
 	if (fail(r, rc, &err))
 		return;
 	reply_json(r, 202,
-	           json_pack("{s:I, s:I, s:I, s:I}", "accepted", (json_int_t)res.accepted,
-	                     "findings", (json_int_t)res.findings, "new_findings",
-	                     (json_int_t)res.created, "not_recorded", (json_int_t)res.dropped));
+	           json_pack("{s:I, s:I, s:I}", "accepted", (json_int_t)res.accepted, "findings",
+	                     (json_int_t)res.findings, "new_findings", (json_int_t)res.created));
 }
 
 void h_findings_list(struct req *r)
@@ -49,22 +48,9 @@ void h_finding_get(struct req *r)
 	struct zw_err err = {0};
 	struct ctx x;
 	req_ctx(r, &x);
-	void *rec = calloc(1, finding_kind.sc->size);
-	json_t *ev = NULL;
-	if (!rec) {
-		reply_code(r, ZW_EINTERNAL, NULL, NULL);
-		return;
-	}
-	int rc = registry_get(&x, &finding_kind, r->params[0], rec, &err);
-	if (!rc)
-		rc = finding_evidence(&x, r->params[0], &ev, &err);
-	if (!fail(r, rc, &err)) {
-		json_t *o = rec_to_json(finding_kind.sc, rec);
-		json_object_set_new(o, "evidence", ev);
+	json_t *o = NULL;
+	if (!fail(r, finding_get(&x, r->params[0], &o, &err), &err))
 		reply_json(r, 200, o);
-	}
-	rec_free(finding_kind.sc, rec);
-	free(rec);
 }
 
 void h_probes_list(struct req *r)

@@ -148,6 +148,29 @@ static void row_of(const struct finding *f, const char *probe, char *evidence,
 	row->seen = f->obs.at_us / 1000000;
 }
 
+#define CHUNK 256 /* observations run through the rules at a time */
+
+/* One finding into the findings table, inside the ingest's transaction. */
+static int record(struct store_tx *tx, const char *probe, const struct finding *f, int64_t now,
+                  struct buf *ev, struct ingest_result *res, struct zw_err *err)
+{
+	char at[40], dedup[120];
+	struct finding_row row;
+	buf_reset(ev);
+	obs_format_time(f->obs.at_us, at);
+	if (buf_printf(ev, "{\"at\":\"%s\",\"probe\":", at) | json_write_str(ev, probe) |
+	    buf_puts(ev, ",\"detail\":") | json_write_str(ev, f->detail) |
+	    buf_puts(ev, ",\"observation\":") | obs_write_json(ev, &f->obs) | buf_puts(ev, "}") |
+	    buf_append(ev, "", 1))
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	row_of(f, probe, ev->p, &row, dedup, sizeof(dedup));
+	bool created;
+	int rc = store_finding_upsert(store_tx_conn(tx), &row, now, &created, err);
+	if (!rc && created)
+		res->created++;
+	return rc;
+}
+
 int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, const char *source,
                    struct ingest_result *res, struct zw_err *err)
 {
@@ -182,8 +205,7 @@ int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, con
 	              (rc = stat_member(stats, "dropped", &dropped, err))))
 		return rc;
 	struct obs *obs = n ? malloc(n * sizeof(*obs)) : NULL;
-	size_t maxf = n * 2 + 8;
-	struct finding *found = malloc(maxf * sizeof(*found));
+	struct finding *found = malloc(CHUNK * WATCH_MAX_PER_OBS * sizeof(*found));
 	if ((n && !obs) || !found) {
 		free(obs);
 		free(found);
@@ -194,34 +216,21 @@ int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, con
 		rc = obs_from_json(json_array_get(list, i), i, &obs[i], err);
 	if (!rc)
 		rc = watch_refresh(w, x->st, err);
-	size_t nf = 0, over = 0;
-	if (!rc)
-		watch_observe(w, obs, n, found, maxf, &nf, &over);
 	struct store_tx *tx = NULL;
 	if (!rc)
 		rc = store_begin(x->st, &tx, err);
 	struct buf ev;
 	buf_init(&ev, 1 << 16);
 	int64_t now = clock_now();
-	for (size_t i = 0; i < nf && !rc; i++) {
-		char dedup[120];
-		struct finding_row row;
-		buf_reset(&ev);
-		char at[40];
-		obs_format_time(found[i].obs.at_us, at);
-		rc = buf_printf(&ev, "{\"at\":\"%s\",\"probe\":", at) | json_write_str(&ev, probe) |
-		     buf_puts(&ev, ",\"detail\":") | json_write_str(&ev, found[i].detail) |
-		     buf_puts(&ev, ",\"observation\":") | obs_write_json(&ev, &found[i].obs) |
-		     buf_puts(&ev, "}") | buf_append(&ev, "", 1);
-		if (rc) {
-			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-			break;
-		}
-		row_of(&found[i], probe, ev.p, &row, dedup, sizeof(dedup));
-		bool created;
-		rc = store_finding_upsert(store_tx_conn(tx), &row, now, &created, err);
-		if (!rc && created)
-			res->created++;
+	size_t total = 0;
+	/* the rules run a chunk at a time into a fixed buffer that can hold all it raises */
+	for (size_t at = 0; at < n && !rc; at += CHUNK) {
+		size_t nf, over;
+		watch_observe(w, obs + at, n - at < CHUNK ? n - at : CHUNK, found,
+		              CHUNK * WATCH_MAX_PER_OBS, &nf, &over);
+		total += nf;
+		for (size_t i = 0; i < nf && !rc; i++)
+			rc = record(tx, probe, &found[i], now, &ev, res, err);
 	}
 	if (!rc) {
 		struct probe_row pr = {.name = probe,
@@ -229,7 +238,7 @@ int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, con
 		                       .user_id = x->by->user_id,
 		                       .now = now,
 		                       .observations = (int64_t)n,
-		                       .findings = (int64_t)nf,
+		                       .findings = (int64_t)total,
 		                       .spooled = spooled,
 		                       .dropped = dropped};
 		rc = store_probe_seen(store_tx_conn(tx), &pr, err);
@@ -242,25 +251,30 @@ int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, con
 	if (rc)
 		return rc;
 	res->accepted = n;
-	res->findings = nf;
-	res->dropped = over;
+	res->findings = total;
 	return 0;
 }
 
-int finding_evidence(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err)
+int finding_get(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err)
 {
 	struct finding_rec f = {0};
 	int rc = registry_get(x, &finding_kind, id, &f, err);
-	rec_free(&finding_schema, &f);
-	if (rc)
-		return rc;
-	struct sconn *c = store_read(x->st, err);
-	if (!c)
-		return -ZW_EINTERNAL;
-	char *text;
-	if ((rc = store_finding_evidence(c, id, &text, err)))
-		return rc;
-	*out = json_loads(text, 0, NULL);
+	struct sconn *c = rc ? NULL : store_read(x->st, err);
+	char *text = NULL;
+	if (!rc && !c)
+		rc = -ZW_EINTERNAL;
+	if (!rc)
+		rc = store_finding_evidence(c, id, &text, err);
+	json_t *ev = text ? json_loads(text, 0, NULL) : NULL;
 	free(text);
-	return *out ? 0 : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	if (!rc && !ev)
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	if (!rc) {
+		*out = rec_to_json(&finding_schema, &f);
+		json_object_set_new(*out, "evidence", ev);
+	} else {
+		json_decref(ev);
+	}
+	rec_free(&finding_schema, &f);
+	return rc;
 }

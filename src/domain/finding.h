@@ -19,14 +19,14 @@
 #define INGEST_MAX 20000 /* observations in one batch */
 
 struct ingest_result {
-	size_t accepted, findings, created, dropped;
+	size_t accepted, findings, created;
 };
 
 int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, const char *source,
                    struct ingest_result *res, struct zw_err *err);
 
-/* A finding's evidence, as a JSON array (caller frees). */
-int finding_evidence(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err);
+/* One finding the principal may see, with its evidence (the latest observations), as JSON. */
+int finding_get(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err);
 
 extern const struct registry_kind finding_kind, probe_kind;
 

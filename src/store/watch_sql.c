@@ -50,6 +50,26 @@ int store_watch_nets(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err 
 	                 5, fn, ctx, err);
 }
 
+int store_watch_counts(struct sconn *c, size_t *terminals, size_t *addresses, size_t *nets,
+                       struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT (SELECT count(*) FROM terminals),"
+	                             " (SELECT count(*) FROM addresses WHERE address IS NOT NULL),"
+	                             " (SELECT count(*) FROM prefixes WHERE unit_id IS NOT NULL)",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*terminals = (size_t)sqlite3_column_int64(s, 0);
+		*addresses = (size_t)sqlite3_column_int64(s, 1);
+		*nets = (size_t)sqlite3_column_int64(s, 2);
+	}
+	sq_done(c, s);
+	return rc == SQLITE_ROW ? 0 : sq_fail(c, err, "watch counts");
+}
+
 int store_watch_generation(struct sconn *c, int64_t *gen, struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(c, "SELECT n FROM watch_generation WHERE id = 1", err);

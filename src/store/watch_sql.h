@@ -16,6 +16,9 @@ int store_watch_terminals(struct sconn *c, watch_row_fn fn, void *ctx, struct zw
 int store_watch_addresses(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err);
 /* id, unit_id, cidr, gateway, dns: every prefix allocated to a unit */
 int store_watch_nets(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err);
+/* How many rows the three reads above will give (to size the maps). */
+int store_watch_counts(struct sconn *c, size_t *terminals, size_t *addresses, size_t *nets,
+                       struct zw_err *err);
 /* The registers' change count: table watch_generation, bumped by triggers. */
 int store_watch_generation(struct sconn *c, int64_t *gen, struct zw_err *err);
 

@@ -173,13 +173,6 @@ void watch_index_free(struct watch_index *ix)
 	free(ix);
 }
 
-static int count_rows(const char *const *col, void *ctx)
-{
-	(void)col;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
 int watch_index_build(struct sconn *c, const char *dhcp_servers, const uint32_t *ouis, size_t nouis,
                       struct watch_index **out, struct zw_err *err)
 {
@@ -189,15 +182,11 @@ int watch_index_build(struct sconn *c, const char *dhcp_servers, const uint32_t 
 	struct build b = {.ix = ix};
 	int64_t gen = 0;
 	size_t nt = 0, na = 0, nn = 0;
-	/* size the maps first: the counts come from the same snapshot-free reads, so leave
-	 * room for rows added in between */
+	/* size the maps first; the reads are not one snapshot, so leave room for rows added
+	 * in between */
 	int rc = store_watch_generation(c, &gen, err);
 	if (!rc)
-		rc = store_watch_terminals(c, count_rows, &nt, err);
-	if (!rc)
-		rc = store_watch_addresses(c, count_rows, &na, err);
-	if (!rc)
-		rc = store_watch_nets(c, count_rows, &nn, err);
+		rc = store_watch_counts(c, &nt, &na, &nn, err);
 	if (rc) {
 		free(ix);
 		return rc;
@@ -716,14 +705,15 @@ static void dhcp_answer(struct run *r, const struct watch_term *t)
 	if (net &&
 	    ((o->has_router && net->has_gw && o->router != net->gw) ||
 	     (o->ndns && net->ndns && o->dns[0] != net->dns[0] && o->dns[0] != net->dns[1]))) {
-		char gw[INET_ADDR_MAX] = "", dns[INET_ADDR_MAX] = "";
+		char gw[INET_ADDR_MAX] = "", dns[INET_ADDR_MAX] = "", cidr[INET_PREFIX_MAX];
 		if (o->has_router)
 			inet_format_addr(fam, o->router, gw);
 		if (o->ndns)
 			inet_format_addr(fam, o->dns[0], dns);
+		inet_format_prefix(&net->p, cidr);
 		raise_finding(r, FINDING_GATEWAY_DNS, true, fam, o->ip, unit, t ? t->id : 0,
-		              "DHCP 应答给出的网关 %s、DNS %s 与地址段 %s 的登记不符", gw, dns,
-		              ips);
+		              "DHCP 应答给 %s 的网关 %s、DNS %s 与地址段 %s 的登记不符", ips, gw,
+		              dns, cidr);
 	}
 	if (o->has_ip && usable_ip(fam, o->ip))
 		binding(r, t, fam, o->ip);

@@ -153,6 +153,11 @@ int watch_refresh(struct watch *w, struct store *st, struct zw_err *err);
 /* Use an index built elsewhere (tests, benchmarks); the engine owns it. */
 void watch_set_index(struct watch *w, struct watch_index *ix);
 
+/* The most findings one observation can raise (unregistered, router OUI, outside or foreign,
+ * two address mismatches, conflict, flip-flop, scan, mask): a found[] of n times this never
+ * drops one. */
+#define WATCH_MAX_PER_OBS 9
+
 /* Run the rules on n observations; found[] gets up to max findings, *nfound how many.
  * Observations beyond what found[] can hold are still run (their state kept) and their
  * findings counted in *dropped. */

@@ -107,11 +107,17 @@ class WatchTest(ServerTest):
         c = self.findings(kind="conflict", ip="10.200.1.10")
         self.assertTrue(c, self.findings())
         self.assertIn(TERM_A, c[0]["detail"])
-        # the same stranger seen again later is the same open finding, counted
-        before = self.findings(kind="unregistered", mac=STRANGER)
+        # the same stranger seen again later (past the 60 s repeat) is the same open finding,
+        # counted once more, with the new sighting in its evidence
+        key = dict(kind="unregistered", mac=STRANGER, ip="10.200.1.10")
+        before = self.findings(**key)
+        self.assertEqual(len(before), 1, before)
         self.probe([(1795000300.0, wire.arp(1, STRANGER, "10.200.1.10", "10.200.1.1"))])
-        after = self.findings(kind="unregistered", mac=STRANGER)
-        self.assertEqual(len(after), len(before))
+        after = self.findings(**key)
+        self.assertEqual([f["id"] for f in after], [before[0]["id"]])
+        self.assertEqual(after[0]["count"], before[0]["count"] + 1)
+        ev = self.srv.as_("admin", "GET", A + "/findings/%d" % after[0]["id"]).json["evidence"]
+        self.assertEqual(len(ev), before[0]["count"] + 1)
 
     def test_rogue_dhcp_server(self):
         offer = wire.dhcp_frame(ROGUE, STRANGER, "192.168.0.1", "255.255.255.255", 2, 2,
@@ -126,7 +132,7 @@ class WatchTest(ServerTest):
         rogue = self.findings(kind="rogue_dhcp")
         self.assertEqual([(f["mac"], f["ip"]) for f in rogue], [(ROGUE, "192.168.0.1")])
         self.assertIn("192.168.0.100", rogue[0]["detail"])
-        self.assertFalse(self.findings(kind="gateway_dns"))
+        self.assertFalse(self.findings(kind="gateway_dns", mac=TERM_A))
 
     def test_tb20_scanning(self):
         sweep = [wire.arp(1, TERM_B, "10.200.2.10", "10.200.2.%d" % (i + 20)) for i in range(70)]
@@ -155,6 +161,37 @@ class WatchTest(ServerTest):
         self.probe([(1795000900.0, wire.arp(2, mac, "10.200.1.50", "10.200.1.1", GW1))])
         # registered now, but at .51: the index was rebuilt, and the rule sees the change
         self.assertTrue(self.findings(kind="ip_changed", mac=mac))
+
+    def post(self, observations):
+        r = self.srv.request("POST", A + "/observations",
+                             {"probe": "gw1", "observations": observations}, token=self.token)
+        self.assertEqual(r.status, 202, r)
+        return r.json
+
+    def test_observations_from_switches_and_routers(self):
+        # what the SNMP poller sends: three MACs behind one access port (TB-19) ...
+        at = "2026-11-24T09:00:0%d Z".replace(" ", "")
+        fdb = [{"kind": "fdb", "at": at % i, "device_id": 7, "iface": "Gi0/5", "vlan": 101,
+                "mac": "00:16:3e:00:05:%02x" % i} for i in range(3)]
+        self.assertEqual(self.post(fdb[:2])["findings"], 2)  # two unregistered, no router yet
+        out = self.post(fdb[2:])
+        self.assertEqual(out["findings"], 2, out)  # the third MAC and the port
+        w = self.findings(kind="wireless")
+        self.assertTrue(any("Gi0/5" in f["detail"] for f in w), w)
+        # ... a DHCP answer of the county's server whose gateway is not the subnet's ...
+        ack = {"kind": "dhcp", "op": "ack", "at": "2026-11-24T09:01:00Z", "mac": TERM_B,
+               "ip": "10.200.2.10", "server": "10.200.2.1", "server_mac": "00:16:3e:00:00:02",
+               "router": "10.200.2.254", "dns": ["10.200.0.53"]}
+        self.post([ack])
+        g = self.findings(kind="gateway_dns", mac=TERM_B)
+        self.assertEqual(len(g), 1, g)
+        self.assertIn("10.200.2.254", g[0]["detail"])
+        self.assertIn("10.200.2.0/24", g[0]["detail"])
+        # ... and an address whose MAC keeps changing (ARP spoofing)
+        flips = [{"kind": "neigh", "at": "2026-11-24T09:02:%02dZ" % i, "device_id": 1,
+                  "mac": (TERM_A, STRANGER)[i % 2], "ip": "10.200.1.33"} for i in range(6)]
+        self.post(flips)
+        self.assertTrue(self.findings(kind="flip_flop", ip="10.200.1.33"))
 
     def test_malformed_batch_changes_nothing(self):
         before = self.srv.sql("SELECT count(*), coalesce(sum(count), 0) FROM findings")[0]
