@@ -1,7 +1,7 @@
 // A form for a record, drawn from the server's field rules: a labelled control per field
 // (select for allowed values, date, number, textarea for multi-line text), checked before it
 // is sent, the API's errors shown at their field.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { check, checkAll, fieldsOf, useSchema } from './schema.js';
 import { api, del } from './api.js';
 import { ErrorBox, Field } from './ui.jsx';
@@ -46,7 +46,9 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef(null);
-  useEffect(() => {
+  // the first field takes focus as the form appears, in the same commit (a deferred effect
+  // could move focus away from a field someone has already started typing in)
+  useLayoutEffect(() => {
     if (focus && schema) formRef.current?.querySelector('input, select, textarea')?.focus();
   }, [focus, !schema]);
   if (!schema) return <p class="muted" role="status">正在加载……</p>;
