@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api/registry_api.h"
+#include "domain/enforcement.h"
 #include "domain/finding.h"
 
 static const char *const finding_sorts[] = {"id", "last_seen", "first_seen", "count", NULL};
@@ -20,6 +21,18 @@ static const char *const probe_sorts[] = {"id", "name", "last_seen", NULL};
 static const struct list_filter_def probe_filters[] = {{"name", "name", LQ_EQ}, {NULL, NULL, 0}};
 static const struct reg_api probes = {&probe_kind, probe_sorts, probe_filters};
 
+static const char *const violation_sorts[] = {"id", "updated_at", NULL};
+static const struct list_filter_def violation_filters[] = {
+    {"state", "state", LQ_EQ},
+    {"level", "level", LQ_EQ},
+    {"behaviour", "behaviour", LQ_EQ},
+    {"unit_id", "unit_id", LQ_EQ_INT},
+    {"terminal_id", "terminal_id", LQ_EQ_INT},
+    {"mac", "mac", LQ_EQ},
+    {"ip", "ip", LQ_EQ},
+    {NULL, NULL, 0}};
+static const struct reg_api violations = {&violation_kind, violation_sorts, violation_filters};
+
 void h_observations(struct req *r)
 {
 	json_t *body = req_json(r);
@@ -29,13 +42,15 @@ void h_observations(struct req *r)
 	struct ctx x;
 	req_ctx(r, &x);
 	struct ingest_result res;
-	int rc = finding_ingest(&x, r->srv->watch, body, r->source, &res, &err);
+	int rc = finding_ingest(&x, r->srv->watch, &r->srv->vp, body, r->source, &res, &err);
 	json_decref(body);
 	if (fail(r, rc, &err))
 		return;
 	reply_json(r, 202,
-	           json_pack("{s:I, s:I, s:I}", "accepted", (json_int_t)res.accepted, "findings",
-	                     (json_int_t)res.findings, "new_findings", (json_int_t)res.created));
+	           json_pack("{s:I, s:I, s:I, s:I}", "accepted", (json_int_t)res.accepted,
+	                     "findings", (json_int_t)res.findings, "new_findings",
+	                     (json_int_t)res.created, "new_violations",
+	                     (json_int_t)res.violations));
 }
 
 void h_findings_list(struct req *r)
@@ -56,4 +71,110 @@ void h_finding_get(struct req *r)
 void h_probes_list(struct req *r)
 {
 	reg_list(r, &probes);
+}
+
+/* A write's body with If-Match folded in as if_rev; NULL when refused (answered). */
+static json_t *transition_body(struct req *r)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return NULL;
+	int64_t rev = req_if_match(r);
+	if (rev < 0) {
+		json_decref(body);
+		return NULL;
+	}
+	if (rev && json_is_object(body) && !json_object_get(body, "if_rev"))
+		json_object_set_new(body, "if_rev", json_integer(rev));
+	return body;
+}
+
+void h_finding_transition(struct req *r)
+{
+	json_t *body = transition_body(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	int rc = finding_transition(&x, r->params[0], body, &err);
+	json_decref(body);
+	if (!fail(r, rc, &err))
+		h_finding_get(r);
+}
+
+void h_violations_list(struct req *r)
+{
+	reg_list(r, &violations);
+}
+
+static void violation_reply(struct req *r, int status, int64_t id)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *o = NULL;
+	if (fail(r, violation_detail(&x, id, &o, &err), &err))
+		return;
+	req_set_etag_rev(r, json_integer_value(json_object_get(o, "rev")));
+	reply_json(r, status, o);
+}
+
+void h_violations_create(struct req *r)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	int64_t id = 0;
+	int rc = violation_create(&x, &r->srv->vp, body, &id, &err);
+	json_decref(body);
+	if (!fail(r, rc, &err))
+		violation_reply(r, 201, id);
+}
+
+void h_violation_get(struct req *r)
+{
+	violation_reply(r, 200, r->params[0]);
+}
+
+void h_violation_transition(struct req *r)
+{
+	json_t *body = transition_body(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	int rc = violation_transition(&x, &r->srv->vp, r->params[0], body, &err);
+	json_decref(body);
+	if (!fail(r, rc, &err))
+		violation_reply(r, 200, r->params[0]);
+}
+
+void h_enforcement_get(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *o = NULL;
+	const char *d = req_query(r, "detail");
+	if (!fail(r, enforcement_state(&x, &r->srv->vp, d && strcmp(d, "1") == 0, &o, &err), &err))
+		reply_json(r, 200, o);
+}
+
+void h_enforcement_report(struct req *r)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	int rc = enforcement_report(&x, body, r->source, &err);
+	json_decref(body);
+	if (!fail(r, rc, &err))
+		reply_json(r, 202, json_pack("{s:b}", "recorded", 1));
 }

@@ -27,6 +27,7 @@
 
 struct throttle;
 struct watch;
+#include "domain/violation.h"
 
 struct server_cfg {
 	const char *listen; /* ADDR:PORT */
@@ -56,6 +57,7 @@ struct server {
 	int64_t started_at;
 	struct webroot web;  /* the console's files (api/web.h), loaded by the caller */
 	struct watch *watch; /* the rules on the wire (watch/watch.h) */
+	struct violation_policy vp;
 };
 
 int server_start(struct server *srv, struct zw_err *err);

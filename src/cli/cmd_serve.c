@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "api/server.h"
+#include "domain/enforcement.h"
 #include "watch/watch.h"
 #include "cli/cli.h"
 #include "core/clock.h"
@@ -48,7 +49,8 @@ int cmd_serve(int argc, char **argv)
 			return 2;
 		}
 	struct zw_err err = {0};
-	if (check_tls(&e.cfg, &err) < 0) {
+	if (check_tls(&e.cfg, &err) < 0 ||
+	    enforcement_allow_check(e.cfg.isolation_allow, &err) < 0) {
 		cli_err(&err);
 		cli_close(&e);
 		return 1;
@@ -128,6 +130,9 @@ int cmd_serve(int argc, char **argv)
 	    watch_load_ouis(&watch, e.cfg.oui_file, e.cfg.router_vendors, &err) < 0)
 		log_warnx("%s: the consumer-router OUI check is off", err.message);
 	srv.watch = &watch;
+	srv.vp.auto_isolate = e.cfg.auto_isolate != 0;
+	srv.vp.window_days = e.cfg.offence_window;
+	srv.vp.allow = e.cfg.isolation_allow;
 	if (*e.cfg.web_root && !srv.web.n)
 		log_warnx("web console not found in %s (run make web): serving the API only",
 		          e.cfg.web_root);

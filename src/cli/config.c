@@ -75,6 +75,12 @@ static const struct opt opts[] = {
     I(scan_window, "10", 1, 3600, "seconds over which scanning is counted"),
     I(port_macs, "3", 2, 1000, "MACs behind one switch port that suggest a wireless router"),
     I(conflict_window, "60", 1, 86400, "seconds within which two MACs on one address conflict"),
+    I(auto_isolate, "0", 0, 1,
+      "1 = a case whose sanction disconnects is isolated as soon as a finding opens it"),
+    S(isolation_allow, "",
+      "addresses or CIDRs isolated hosts may still reach (the center's remediation servers)"),
+    I(offence_window, "365", 1, 3650,
+      "days within which earlier offences of a unit count for the penalty ladder"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -21,6 +21,8 @@ struct config {
 	int64_t scheduler_interval, reminder_working_days, reminder_hours, notify_retry_min,
 	    notify_timeout;
 	int64_t scan_hosts, scan_ports, scan_window, port_macs, conflict_window;
+	int64_t auto_isolate, offence_window;
+	char *isolation_allow;
 };
 
 void config_defaults(struct config *c);

@@ -1,5 +1,6 @@
 #include "domain/finding.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +8,15 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "domain/audit.h"
+#include "store/rec.h"
+#include "store/violation_sql.h"
 #include "store/watch_sql.h"
 
 struct finding_rec {
 	int64_t id;
 	char *kind, *behaviour, *label, *status, *mac, *ip;
-	int64_t unit_id, terminal_id;
+	int64_t unit_id, terminal_id, violation_id;
 	char *detail, *probe;
 	int64_t first_seen, last_seen, count;
 	int64_t created_at, updated_at, rev;
@@ -23,7 +27,7 @@ static const char *const kinds[] = {
     FINDING_MAP(FINDING_CODE)
 #undef FINDING_CODE
         NULL};
-static const char *const statuses[] = {"open", "dismissed", "violation", NULL};
+static const char *const statuses[] = {"open", "dismissed", "violation", "resolved", NULL};
 
 #define F(n, t, fl, lbl, max) REC_F(struct finding_rec, n, t, fl, lbl, max)
 static const struct rec_field finding_fields[] = {
@@ -36,6 +40,7 @@ static const struct rec_field finding_fields[] = {
     F(ip, REC_TEXT, REC_READONLY | REC_NULLABLE, "IP 地址", 45),
     F(unit_id, REC_ID, REC_READONLY, "单位", 0),
     F(terminal_id, REC_ID, REC_READONLY, "终端", 0),
+    F(violation_id, REC_ID, REC_READONLY, "违规事项", 0),
     F(detail, REC_TEXT, REC_READONLY, "详情", 200),
     F(probe, REC_TEXT, REC_READONLY, "探针", 64),
     F(first_seen, REC_TIME, REC_READONLY, "首次发现", 0),
@@ -150,9 +155,11 @@ static void row_of(const struct finding *f, const char *probe, char *evidence,
 
 #define CHUNK 256 /* observations run through the rules at a time */
 
-/* One finding into the findings table, inside the ingest's transaction. */
-static int record(struct store_tx *tx, const char *probe, const struct finding *f, int64_t now,
-                  struct buf *ev, struct ingest_result *res, struct zw_err *err)
+/* One finding into the findings table, inside the ingest's transaction; a new one is judged
+ * against the profile at once (violation.h). */
+static int record(const struct ctx *x, const struct violation_policy *vp, struct store_tx *tx,
+                  const char *probe, const struct finding *f, int64_t now, struct buf *ev,
+                  struct ingest_result *res, struct zw_err *err)
 {
 	char at[40], dedup[120];
 	struct finding_row row;
@@ -164,15 +171,28 @@ static int record(struct store_tx *tx, const char *probe, const struct finding *
 	    buf_append(ev, "", 1))
 		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	row_of(f, probe, ev->p, &row, dedup, sizeof(dedup));
-	bool created;
-	int rc = store_finding_upsert(store_tx_conn(tx), &row, now, &created, err);
-	if (!rc && created)
-		res->created++;
+	bool created, opened = false;
+	int64_t id = 0, vid = 0;
+	int rc = store_finding_upsert(store_tx_conn(tx), &row, now, &id, &created, err);
+	if (rc || !created)
+		return rc;
+	res->created++;
+	struct case_input in = {.finding_id = id,
+	                        .unit_id = f->unit_id,
+	                        .terminal_id = f->terminal_id,
+	                        .behaviour = row.behaviour,
+	                        .mac = row.mac,
+	                        .ip = row.ip,
+	                        .detail = f->detail};
+	rc = violation_from_finding_tx(x, tx, vp, &in, &vid, &opened, err);
+	if (!rc && opened)
+		res->violations++;
 	return rc;
 }
 
-int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, const char *source,
-                   struct ingest_result *res, struct zw_err *err)
+int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_policy *vp,
+                   const json_t *body, const char *source, struct ingest_result *res,
+                   struct zw_err *err)
 {
 	memset(res, 0, sizeof(*res));
 	int rc = authz_check(x->by, ACT_OBSERVATION_WRITE, 0, err);
@@ -230,7 +250,7 @@ int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, con
 		              CHUNK * WATCH_MAX_PER_OBS, &nf, &over);
 		total += nf;
 		for (size_t i = 0; i < nf && !rc; i++)
-			rc = record(tx, probe, &found[i], now, &ev, res, err);
+			rc = record(x, vp, tx, probe, &found[i], now, &ev, res, err);
 	}
 	if (!rc) {
 		struct probe_row pr = {.name = probe,
@@ -276,5 +296,71 @@ int finding_get(const struct ctx *x, int64_t id, json_t **out, struct zw_err *er
 		json_decref(ev);
 	}
 	rec_free(&finding_schema, &f);
+	return rc;
+}
+
+struct ftr {
+	char *action, *reason;
+	int64_t if_rev;
+};
+static const char *const factions[] = {"dismiss", NULL};
+static const struct rec_field ftr_fields[] = {
+    REC_FE(struct ftr, action, REC_REQUIRED, "操作", factions),
+    REC_F(struct ftr, reason, REC_TEXT, REC_MULTILINE | REC_REQUIRED, "理由", 500),
+    {"if_rev", REC_INT, 0, offsetof(struct ftr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
+};
+static const struct rec_schema ftr_schema = {"finding_transition", ftr_fields,
+                                             sizeof(ftr_fields) / sizeof(ftr_fields[0]),
+                                             sizeof(struct ftr)};
+
+int finding_transition(const struct ctx *x, int64_t id, const json_t *body, struct zw_err *err)
+{
+	struct ftr t = {0};
+	uint64_t present = 0;
+	int rc = rec_from_json(&ftr_schema, body, true, &t, &present, err);
+	if (!rc && (!*t.reason || !utf8_valid(t.reason, strlen(t.reason), true)))
+		rc = zw_errf(err, ZW_EINVALID, "reason", "请说明排除的理由");
+	struct store_tx *tx = NULL;
+	if (!rc)
+		rc = store_begin(x->st, &tx, err);
+	struct sconn *c = tx ? store_tx_conn(tx) : NULL;
+	struct finding_rec f = {0};
+	if (!rc) {
+		rc = store_rec_get(c, "findings", &finding_schema, id, NULL, 0, &f, err);
+		if (rc == -ZW_ENOTFOUND) {
+			zw_err_clear(err);
+			rc = zw_errf(err, ZW_ENOTFOUND, NULL, "监测发现不存在");
+		}
+	}
+	if (!rc && authz_check(x->by, ACT_FINDING_READ, f.unit_id, err))
+		rc = -err->code;
+	if (!rc && authz_check(x->by, ACT_FINDING_WRITE, f.unit_id, err))
+		rc = -err->code;
+	if (!rc && t.if_rev && t.if_rev != f.rev)
+		rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
+	if (!rc && strcmp(f.status, "open") != 0)
+		rc = zw_errf(err, ZW_ECONFLICT, "action",
+		             strcmp(f.status, "violation") == 0
+		                 ? "该监测发现已立为违规事项，请在违规事项中排除"
+		                 : "该监测发现已处理，不能再排除");
+	json_t *before = rc ? NULL : rec_to_json(&finding_schema, &f);
+	if (!rc)
+		rc = store_finding_dismiss(c, id, clock_now(), err);
+	struct finding_rec now = {0};
+	if (!rc)
+		rc = store_rec_get(c, "findings", &finding_schema, id, NULL, 0, &now, err);
+	json_t *after = rc ? NULL : rec_to_json(&finding_schema, &now);
+	if (after)
+		json_object_set_new(after, "reason", json_string(t.reason));
+	if (!rc)
+		rc = audit_append(tx, x->by, "finding.dismiss", "finding", id, f.unit_id, before,
+		                  after, NULL, err);
+	if (tx)
+		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
+	json_decref(before);
+	json_decref(after);
+	rec_free(&finding_schema, &f);
+	rec_free(&finding_schema, &now);
+	rec_free(&ftr_schema, &t);
 	return rc;
 }

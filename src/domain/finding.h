@@ -14,16 +14,20 @@
 #include <jansson.h>
 
 #include "domain/registry.h"
+#include "domain/violation.h"
 #include "watch/watch.h"
 
 #define INGEST_MAX 20000 /* observations in one batch */
 
 struct ingest_result {
-	size_t accepted, findings, created;
+	size_t accepted, findings, created, violations;
 };
 
-int finding_ingest(const struct ctx *x, struct watch *w, const json_t *body, const char *source,
-                   struct ingest_result *res, struct zw_err *err);
+int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_policy *vp,
+                   const json_t *body, const char *source, struct ingest_result *res,
+                   struct zw_err *err);
+/* An open finding judged not a violation ({"action": "dismiss", "reason"}). */
+int finding_transition(const struct ctx *x, int64_t id, const json_t *body, struct zw_err *err);
 
 /* One finding the principal may see, with its evidence (the latest observations), as JSON. */
 int finding_get(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err);

@@ -85,6 +85,63 @@ static void application_notice(json_t *p, const struct outbox_row *o, const char
 	         o->clause ? o->clause : "");
 }
 
+/* What a step of a violation case did, in the words of a notice. */
+static void violation_notice(json_t *p, const struct outbox_row *o, const char *unit,
+                             const char *due, char *title, size_t tn, char *body, size_t bn)
+{
+	const char *action = json_string_value(json_object_get(p, "action"));
+	const char *name = json_string_value(json_object_get(p, "behaviour_name"));
+	const char *sanction = json_string_value(json_object_get(p, "sanction_name"));
+	const char *reason = json_string_value(json_object_get(p, "reason"));
+	const char *scope = json_string_value(json_object_get(p, "scope"));
+	json_int_t offence = json_integer_value(json_object_get(p, "offence"));
+	json_int_t cost = json_integer_value(json_object_get(p, "repair_cost"));
+	static const struct {
+		const char *action, *title;
+	} heads[] = {{"open", "违规记录"},        {"notify", "违规通知"},
+	             {"isolate", "断网通知"},     {"rectify", "限期整改通知"},
+	             {"verify", "整改核实"},      {"reconnect", "恢复接入通知"},
+	             {"close", "违规事项结案"},   {"escalate", "处理升级通知"},
+	             {"dismiss", "违规事项排除"}, {"charge", "维修费用承担通知"}};
+	const char *head = "违规事项";
+	for (size_t i = 0; action && i < sizeof(heads) / sizeof(heads[0]); i++)
+		if (strcmp(heads[i].action, action) == 0)
+			head = heads[i].title;
+	if (!name)
+		name = "";
+	if (!sanction || !*sanction)
+		sanction = "提醒并责令改正";
+	snprintf(title, tn, "%s：%s%s%s", head, name, *unit ? " · " : "", unit);
+	char what[600] = "";
+	if (!action || strcmp(action, "open") == 0 || strcmp(action, "notify") == 0)
+		snprintf(what, sizeof(what), "依据%s，处理措施为“%s”，请立即停止并整改。",
+		         o->clause, sanction);
+	else if (strcmp(action, "isolate") == 0)
+		snprintf(what, sizeof(what), "依据%s，已断开%s的网络连接。", o->clause,
+		         scope && strcmp(scope, "unit") == 0 ? "本单位" : "该终端");
+	else if (strcmp(action, "rectify") == 0)
+		snprintf(what, sizeof(what), "依据%s，责令限期整改，整改期限至 %s。", o->clause,
+		         due ? due : "（未定）");
+	else if (strcmp(action, "verify") == 0)
+		snprintf(what, sizeof(what), "整改情况已核实。");
+	else if (strcmp(action, "reconnect") == 0)
+		snprintf(what, sizeof(what), "整改完毕，已恢复网络连接。");
+	else if (strcmp(action, "close") == 0)
+		snprintf(what, sizeof(what), "该违规事项已结案。");
+	else if (strcmp(action, "escalate") == 0)
+		snprintf(what, sizeof(what), "依据%s，处理升级为“%s”。", o->clause, sanction);
+	else if (strcmp(action, "dismiss") == 0)
+		snprintf(what, sizeof(what), "经核实不构成违规，已排除。");
+	else if (strcmp(action, "charge") == 0)
+		snprintf(what, sizeof(what), "依据%s，维修费用 %lld.%02lld 元由该单位承担。",
+		         o->clause, (long long)(cost / 100), (long long)(cost % 100));
+	char nth[48] = "";
+	if (offence > 1)
+		snprintf(nth, sizeof(nth), "（第 %lld 次）", (long long)offence);
+	snprintf(body, bn, "%s存在“%s”行为%s。%s%s%s", *unit ? unit : "该单位", name, nth, what,
+	         reason && *reason ? "说明：" : "", reason ? reason : "");
+}
+
 void notify_compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
                     char *title, size_t tn, char *body, size_t bn)
 {
@@ -119,6 +176,8 @@ void notify_compose(struct sconn *c, const struct profile *prof, const struct ou
 	} else if (strncmp(o->kind, "application.", 12) == 0) {
 		application_notice(p, o, unit, label, due_date || due_at ? due : NULL, title, tn,
 		                   body, bn);
+	} else if (strncmp(o->kind, "violation.", 10) == 0) {
+		violation_notice(p, o, unit, due_date || due_at ? due : NULL, title, tn, body, bn);
 	} else {
 		snprintf(title, tn, "通知：%s", o->kind);
 		snprintf(body, bn, "%s", o->payload ? o->payload : "");

@@ -22,7 +22,8 @@ static const char *const action_names[] = {
 #define O SCOPE_OWN_UNIT
 #define A SCOPE_ALL
 /* Rows: actions. Columns: manager authority operator carrier unit_admin supervisor auditor
- * probe. A probe (its token) may only send observations. */
+ * probe. A probe token (zwnet probe, zwnet enforce) may only send observations, read what is
+ * to be isolated and report what it applied. */
 static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_PROFILE_READ] = {A, A, A, A, A, A, A, N},
     [ACT_UNIT_READ] = {A, A, A, A, O, A, N},
@@ -55,7 +56,12 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_APPLICATION_IMPLEMENT] = {A, N, A, A, N, N, N},
     [ACT_OBSERVATION_WRITE] = {N, N, N, N, N, N, N, A},
     [ACT_FINDING_READ] = {A, A, A, N, O, A, N, N},
-    [ACT_FINDING_WRITE] = {A, N, N, N, N, N, N, N},
+    [ACT_FINDING_WRITE] = {A, N, A, N, N, N, N, N},
+    [ACT_VIOLATION_READ] = {A, A, A, N, O, A, N, N},
+    [ACT_VIOLATION_WRITE] = {A, N, A, N, N, N, N, N},
+    [ACT_VIOLATION_ESCALATE] = {A, N, N, N, N, N, N, N},
+    [ACT_ENFORCEMENT_READ] = {A, N, A, N, N, A, N, A},
+    [ACT_ENFORCEMENT_REPORT] = {N, N, N, N, N, N, N, A},
 };
 #undef N
 #undef O

@@ -64,7 +64,12 @@ enum role {
 	X(APPLICATION_IMPLEMENT)                                                                   \
 	X(OBSERVATION_WRITE)                                                                       \
 	X(FINDING_READ)                                                                            \
-	X(FINDING_WRITE)
+	X(FINDING_WRITE)                                                                           \
+	X(VIOLATION_READ)                                                                          \
+	X(VIOLATION_WRITE)                                                                         \
+	X(VIOLATION_ESCALATE)                                                                      \
+	X(ENFORCEMENT_READ)                                                                        \
+	X(ENFORCEMENT_REPORT)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

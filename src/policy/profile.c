@@ -592,6 +592,22 @@ const struct agreement_kind *profile_agreement(const struct profile *p, const ch
 	return NULL;
 }
 
+const struct forbidden_rule *profile_forbidden(const struct profile *p, const char *code)
+{
+	for (size_t i = 0; code && i < p->nforbidden; i++)
+		if (strcmp(p->forbidden[i].code, code) == 0)
+			return &p->forbidden[i];
+	return NULL;
+}
+
+const struct sanction_rule *profile_sanction(const struct profile *p, const char *code)
+{
+	for (size_t i = 0; code && i < p->nsanctions; i++)
+		if (strcmp(p->sanctions[i].code, code) == 0)
+			return &p->sanctions[i];
+	return NULL;
+}
+
 const char *profile_unit_status_clause(const struct profile *p, const char *code)
 {
 	for (size_t i = 0; i < p->nunit_statuses; i++)

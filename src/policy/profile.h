@@ -109,6 +109,8 @@ const struct clause *profile_clause(const struct profile *p, const char *id);
 const struct deadline_rule *profile_deadline(const struct profile *p, const char *key);
 const struct workflow_rule *profile_workflow(const struct profile *p, const char *key);
 const struct agreement_kind *profile_agreement(const struct profile *p, const char *key);
+const struct forbidden_rule *profile_forbidden(const struct profile *p, const char *code);
+const struct sanction_rule *profile_sanction(const struct profile *p, const char *code);
 /* The clause a unit's change to status code rests on, or NULL. */
 const char *profile_unit_status_clause(const struct profile *p, const char *code);
 /* First clause id of a list value into out. */

@@ -81,17 +81,18 @@ int store_watch_generation(struct sconn *c, int64_t *gen, struct zw_err *err)
 	return rc == SQLITE_ROW ? 0 : sq_fail(c, err, "watch generation");
 }
 
-int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t now, bool *created,
-                         struct zw_err *err)
+int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t now, int64_t *id,
+                         bool *created, struct zw_err *err)
 {
-	/* an open finding of the same kind, MAC and address takes the new sighting; its
-	 * evidence keeps the latest 20 */
+	/* an open finding (or one joined to a case still being handled) of the same kind, MAC
+	 * and address takes the new sighting; its evidence keeps the latest 20 */
 	sqlite3_stmt *s = sq_prepare(
 	    c,
 	    "UPDATE findings SET last_seen = max(last_seen, ?2), count = count + 1, detail = ?3,"
 	    " probe = ?4, evidence = json_insert(CASE WHEN json_array_length(evidence) >= 20"
 	    " THEN json_remove(evidence, '$[0]') ELSE evidence END, '$[#]', json(?5)),"
-	    " updated_at = ?6, rev = rev + 1 WHERE dedup = ?1 AND status = 'open'",
+	    " updated_at = ?6, rev = rev + 1 WHERE dedup = ?1 AND status IN ('open', 'violation')"
+	    " RETURNING id",
 	    err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -102,10 +103,13 @@ int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t n
 	sqlite3_bind_text(s, 5, f->evidence, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, now);
 	int rc = sqlite3_step(s);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
 	sq_done(c, s);
 	if (rc != SQLITE_DONE)
 		return sq_fail(c, err, "finding update");
-	*created = sqlite3_changes(c->db) == 0;
+	*created = *id == 0;
 	if (!*created)
 		return 0;
 	s = sq_prepare(
@@ -136,6 +140,7 @@ int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t n
 	sqlite3_bind_int64(s, 13, now);
 	rc = sqlite3_step(s);
 	sq_done(c, s);
+	*id = sqlite3_last_insert_rowid(c->db);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "finding insert");
 }
 

@@ -29,8 +29,8 @@ struct finding_row {
 	int64_t unit_id, terminal_id, seen;
 };
 /* Record a sighting: the open finding with the same dedup key takes it, else a new one. */
-int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t now, bool *created,
-                         struct zw_err *err);
+int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t now, int64_t *id,
+                         bool *created, struct zw_err *err);
 int store_finding_evidence(struct sconn *c, int64_t id, char **json, struct zw_err *err);
 
 struct probe_row {

@@ -151,7 +151,8 @@ class Server:
         tables = ["units", "contacts", "agreements", "users", "audit", "blobs", "api_tokens",
                   "unit_status_history", "zones", "vlans", "prefixes", "prefix_quarantine", "terminals", "addresses", "carriers", "lines",
                   "devices", "domain_names", "ports", "deadlines", "deadline_pauses", "outbox", "inbox",
-                  "applications", "application_events", "application_ports"]
+                  "applications", "application_events", "application_ports", "findings",
+                  "violations", "violation_events", "isolations"]
         return {t: self.sql("SELECT count(*) FROM " + t)[0][0] for t in tables}
 
     def stop(self):

@@ -326,9 +326,38 @@ class Jiaxian(County, ServerTest):
         r = self.srv.as_("admin", "POST", "/api/v1/addresses", {"prefix_id": app["prefix_id"], "kind": "静态"})
         self.assertEqual(r.status, 201, r)
 
-    @unittest.skip("detecting a changed IP, mask, gateway or DNS needs the probes of issue 6")
     def test_JX_22(self):
-        pass
+        """A computer whose IP was changed by hand (seen by a probe at another address than
+        its registered one) is a violation of JX-22, handled under JX-26: the whole unit is
+        disconnected with a deadline to rectify, then reconnected."""
+        unit, app = self.connected()
+        ip = self.host_ip(app["prefix_id"], 5)
+        moved = self.host_ip(app["prefix_id"], 6)
+        mac = "00:16:3e:22:00:%02x" % (unit % 256)
+        r = self.srv.as_("admin", "POST", "/api/v1/terminals",
+                         {"mac": mac, "ip": ip, "unit_id": unit, "kind": "计算机"})
+        self.assertEqual(r.status, 201, r)
+        token = self.srv.as_("admin", "POST", "/api/v1/tokens",
+                             {"name": "jx22-%d" % unit, "scope": "probe"}).json["token"]
+        r = self.srv.request("POST", "/api/v1/observations", {"probe": "gw", "observations": [
+            {"kind": "arp", "op": "reply", "at": "2026-11-24T09:00:00Z", "mac": mac,
+             "ip": moved}]}, token=token)
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json["new_violations"], 1, r)
+        v = self.srv.as_("admin", "GET", "/api/v1/violations?unit_id=%d" % unit).json["items"]
+        self.assertEqual([(x["clause"], x["sanction_clause"], x["ip"]) for x in v],
+                         [("JX-22", "JX-26", moved)])
+        for action in ("notify", "isolate", "rectify"):
+            r = self.srv.as_("admin", "POST", "/api/v1/violations/%d/transitions" % v[0]["id"],
+                             {"action": action})
+            self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.status(unit), ("暂停", "JX-26"))
+        self.assertEqual(r.json["deadlines"][0]["clause"], "JX-26")
+        for action in ("verify", "reconnect"):
+            r = self.srv.as_("admin", "POST", "/api/v1/violations/%d/transitions" % v[0]["id"],
+                             {"action": action, "reason": "已改回登记地址"})
+            self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.status(unit)[0], "已接入")
 
     def test_JX_26(self):
         """Temporary disconnection with a deadline to rectify."""

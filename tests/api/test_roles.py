@@ -81,7 +81,12 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "APPLICATION_IMPLEMENT": (_A, _N, _A, _A, _N, _N, _N),
     "OBSERVATION_WRITE": (_N, _N, _N, _N, _N, _N, _N),
     "FINDING_READ": (_A, _A, _A, _N, _O, _A, _N),
-    "FINDING_WRITE": (_A, _N, _N, _N, _N, _N, _N),
+    "FINDING_WRITE": (_A, _N, _A, _N, _N, _N, _N),
+    "VIOLATION_READ": (_A, _A, _A, _N, _O, _A, _N),
+    "VIOLATION_WRITE": (_A, _N, _A, _N, _N, _N, _N),
+    "VIOLATION_ESCALATE": (_A, _N, _N, _N, _N, _N, _N),
+    "ENFORCEMENT_READ": (_A, _N, _A, _N, _N, _A, _N),
+    "ENFORCEMENT_REPORT": (_N, _N, _N, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -207,6 +212,22 @@ MATRIX = [
     ("finding_get_own", "GET", "/api/v1/findings/{id}", "200 200 200 403 200 200 403 401"),
     ("finding_get_other", "GET", "/api/v1/findings/{id}", "200 200 200 403 404 200 403 401"),
     ("probes_list", "GET", "/api/v1/probes", "200 200 200 403 200 200 403 401"),
+    ("finding_dismiss", "POST", "/api/v1/findings/{id}/transitions",
+     "200 403 200 403 403 403 403 401"),
+    ("violations_list", "GET", "/api/v1/violations", "200 200 200 403 200 200 403 401"),
+    ("violation_create", "POST", "/api/v1/violations", "201 403 201 403 403 403 403 401"),
+    ("violation_get_own", "GET", "/api/v1/violations/{id}", "200 200 200 403 200 200 403 401"),
+    ("violation_get_other", "GET", "/api/v1/violations/{id}", "200 200 200 403 404 200 403 401"),
+    ("violation_notify", "POST", "/api/v1/violations/{id}/transitions",
+     "200 403 200 403 403 403 403 401"),
+    # 密云 has one rung for every behaviour (MY-24 通报批评): the manager passes authz and is
+    # refused by the ladder (422); the escalation itself is tested in test_violations.py
+    ("violation_escalate", "POST", "/api/v1/violations/{id}/transitions",
+     "422 403 403 403 403 403 403 401"),
+    ("enforcement_get", "GET", "/api/v1/enforcement", "200 403 200 403 403 200 403 401"),
+    # only an enforcer's probe token reports (test_enforce.py)
+    ("enforcement_report", "POST", "/api/v1/enforcement/report",
+     "403 403 403 403 403 403 403 401"),
     ("deadline_get_own", "GET", "/api/v1/deadlines/{id}", "200 200 200 200 200 200 403 401"),
     ("deadline_get_other", "GET", "/api/v1/deadlines/{id}", "200 200 200 200 404 200 403 401"),
     ("deadline_pause", "POST", "/api/v1/deadlines/{id}/pause", "200 403 403 403 403 403 403 401"),
@@ -1223,6 +1244,73 @@ class RoleMatrix:
 
     def c_probes_list(self, who):
         return Req("/api/v1/probes")
+
+    def c_finding_dismiss(self, who):
+        fid = self.mk_finding(self.own)
+        return Req("/api/v1/findings/%d/transitions" % fid,
+                   body={"action": "dismiss", "reason": "误报"}, delta={"audit": 1},
+                   audit=("finding.dismiss", "finding"),
+                   ok=lambda r: self.assertEqual(r.json["status"], "dismissed"),
+                   same=lambda: self.assertEqual(
+                       self.one("SELECT status FROM findings WHERE id = ?", (fid,)), ("open",)))
+
+    def mk_violation(self, unit_id):
+        return self.db_exec(
+            "INSERT INTO violations (unit_id, behaviour, behaviour_name, clause, level, sanction,"
+            " sanction_name, sanction_clause, offence, state, source, created_at, updated_at)"
+            " VALUES (?, 'device_tamper', '擅自更改连接线路、网络接入设备配置', 'MY-5', 'unit',"
+            " 'criticize', '通报批评并责令改正', 'MY-24', 1, 'open', 'inspection', unixepoch(),"
+            " unixepoch())", (unit_id,))
+
+    def c_violations_list(self, who):
+        self.mk_violation(self.own)
+        return Req("/api/v1/violations", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_violation_create(self, who):
+        return Req("/api/v1/violations",
+                   body={"unit_id": self.own, "behaviour": "device_tamper",
+                         "detail": "检查发现接入交换机配置被改动"},
+                   delta={"violations": 1, "violation_events": 1, "audit": 1, "outbox": 1},
+                   audit=("violation.open", "violation"),
+                   ok=lambda r: self.assertEqual((r.json["sanction"], r.json["sanction_clause"]),
+                                                 ("criticize", "MY-24")))
+
+    def c_violation_get_own(self, who):
+        vid = self.mk_violation(self.own)
+        return Req("/api/v1/violations/%d" % vid,
+                   ok=lambda r: self.assertEqual(r.json["ladder"][0]["code"], "criticize"))
+
+    def c_violation_get_other(self, who):
+        return Req("/api/v1/violations/%d" % self.mk_violation(self.other))
+
+    def violation_is(self, vid, state):
+        return lambda: self.assertEqual(
+            self.one("SELECT state FROM violations WHERE id = ?", (vid,)), (state,))
+
+    def c_violation_notify(self, who):
+        vid = self.mk_violation(self.own)
+        return Req("/api/v1/violations/%d/transitions" % vid, body={"action": "notify"},
+                   delta={"violation_events": 1, "audit": 1, "outbox": 1},
+                   audit=("violation.notify", "violation"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "notified"),
+                   same=self.violation_is(vid, "open"))
+
+    def c_enforcement_get(self, who):
+        self.db_exec("INSERT INTO isolations (violation_id, unit_id, kind, value, created_at)"
+                     " VALUES (?, ?, 'mac', '00:16:3e:00:00:ee', unixepoch())",
+                     (self.mk_violation(self.own), self.own))
+        return Req("/api/v1/enforcement?detail=1",
+                   ok=lambda r: self.assertIn("00:16:3e:00:00:ee", r.json["sets"]["mac"]))
+
+    def c_enforcement_report(self, who):
+        return Req("/api/v1/enforcement/report",
+                   body={"name": "gw", "generation": 1, "ok": True, "applied": {}})
+
+    def c_violation_escalate(self, who):
+        vid = self.mk_violation(self.own)
+        return Req("/api/v1/violations/%d/transitions" % vid,
+                   body={"action": "escalate", "reason": "情节严重"},
+                   same=self.violation_is(vid, "open"))
 
     def c_deadlines_list(self, who):
         self.mk_deadline(self.own)

@@ -1,0 +1,983 @@
+#include "domain/violation.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/inet.h"
+#include "core/parse.h"
+#include "domain/application.h"
+#include "domain/audit.h"
+#include "domain/deadline.h"
+#include "domain/notify.h"
+#include "domain/terminal.h"
+#include "store/rec.h"
+#include "store/violation_sql.h"
+
+/* ---- the record ---- */
+
+static const char *const states[] = {"open",      "notified",    "isolated", "rectifying",
+                                     "verified",  "reconnected", "closed",   "revoked",
+                                     "dismissed", NULL};
+static const char *const state_labels[] = {"待处理",     "已通知",     "已断网", "整改中",
+                                           "已核实整改", "已恢复接入", "已结案", "已取消入网资格",
+                                           "已排除",     NULL};
+static const char *const levels[] = {"warning", "terminal", "unit", NULL};
+static const char *const scopes[] = {"terminal", "unit", NULL};
+
+#define F(n, t, fl, lbl, max) REC_F(struct violation, n, t, fl, lbl, max)
+#define FE(n, fl, lbl, vals)  REC_FE(struct violation, n, fl, lbl, vals)
+static const struct rec_field violation_fields[] = {
+    F(id, REC_ID, REC_READONLY, "编号", 0),
+    F(unit_id, REC_ID, REC_REQUIRED | REC_FIXED, "单位", 0),
+    F(terminal_id, REC_ID, REC_FIXED, "终端", 0),
+    F(finding_id, REC_ID, REC_FIXED, "监测发现", 0),
+    F(behaviour, REC_TEXT, REC_REQUIRED | REC_FIXED, "违规行为", 40),
+    F(behaviour_name, REC_TEXT, REC_READONLY, "违规行为名称", 300),
+    F(clause, REC_TEXT, REC_READONLY, "依据条款", 64),
+    FE(level, REC_READONLY, "处理级别", levels),
+    F(sanction, REC_TEXT, REC_READONLY | REC_NULLABLE, "处理措施", 40),
+    F(sanction_name, REC_TEXT, REC_READONLY | REC_NULLABLE, "处理措施名称", 200),
+    F(sanction_clause, REC_TEXT, REC_READONLY | REC_NULLABLE, "处理依据", 64),
+    {"offence", REC_INT, REC_READONLY, offsetof(struct violation, offence), "违规次数", 0, NULL, 1,
+     INT64_MAX, NULL},
+    FE(state, REC_READONLY, "状态", states),
+    FE(isolated_scope, REC_READONLY | REC_NULLABLE, "断网范围", scopes),
+    F(mac, REC_TEXT, REC_FIXED | REC_NULLABLE, "MAC 地址", 17),
+    F(ip, REC_TEXT, REC_FIXED | REC_NULLABLE, "IP 地址", 45),
+    F(detail, REC_TEXT, REC_MULTILINE, "情况说明", 500),
+    F(source, REC_TEXT, REC_READONLY, "来源", 20),
+    F(deadline_id, REC_ID, REC_READONLY, "整改期限", 0),
+    {"repair_cost", REC_INT, REC_READONLY, offsetof(struct violation, repair_cost),
+     "维修费用（分）", 0, NULL, 0, INT64_MAX, NULL},
+    F(cost_note, REC_TEXT, REC_READONLY, "费用说明", 500),
+    F(closed_at, REC_TIME, REC_READONLY, "结案时间", 0),
+    REC_META(struct violation),
+};
+#undef F
+#undef FE
+
+const struct rec_schema violation_schema = {"violation", violation_fields,
+                                            sizeof(violation_fields) / sizeof(violation_fields[0]),
+                                            sizeof(struct violation)};
+
+const struct registry_kind violation_kind = {
+    .table = "violations",
+    .object = "violation",
+    .label = "违规事项",
+    .sc = &violation_schema,
+    .read = ACT_VIOLATION_READ,
+    .write = ACT_VIOLATION_WRITE,
+    .unit_field = "unit_id",
+};
+
+const char *violation_state_label(const char *state)
+{
+	for (size_t i = 0; state && states[i]; i++)
+		if (strcmp(states[i], state) == 0)
+			return state_labels[i];
+	return NULL;
+}
+
+static bool is(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static bool blank(const char *s)
+{
+	return !s || !*s;
+}
+
+/* ---- the ladder ---- */
+
+/* What a sanction does on the wire. The codes are the profile vocabulary (PROFILES.md). */
+enum sact { SA_NONE, SA_NOTICE, SA_TERMINAL, SA_UNIT, SA_REVOKE, SA_REFER };
+
+static enum sact sanction_act(const char *code)
+{
+	if (blank(code))
+		return SA_NONE;
+	if (is(code, "isolate_terminal") || is(code, "block"))
+		return SA_TERMINAL;
+	if (is(code, "suspend_unit"))
+		return SA_UNIT;
+	if (is(code, "revoke"))
+		return SA_REVOKE;
+	if (is(code, "prosecute"))
+		return SA_REFER;
+	return SA_NOTICE; /* record warn restrict criticize rectify */
+}
+
+static const char *level_of(const char *sanction)
+{
+	switch (sanction_act(sanction)) {
+	case SA_NONE:
+		return "warning";
+	case SA_TERMINAL:
+		return "terminal";
+	default:
+		return "unit";
+	}
+}
+
+static int ladder_len(const struct forbidden_rule *f)
+{
+	char w[40];
+	int n = 0;
+	while (f->sanctions && list_word(f->sanctions, n, w, sizeof(w)))
+		n++;
+	return n;
+}
+
+/* The position of code on the ladder, or -1. */
+static int ladder_pos(const struct forbidden_rule *f, const char *code)
+{
+	char w[40];
+	for (int i = 0; code && f->sanctions && list_word(f->sanctions, i, w, sizeof(w)); i++)
+		if (strcmp(w, code) == 0)
+			return i;
+	return -1;
+}
+
+static int set_str(char **dst, const char *v, struct zw_err *err)
+{
+	free(*dst);
+	*dst = v ? strdup(v) : NULL;
+	return v && !*dst ? zw_errf(err, ZW_EINTERNAL, NULL, "内存不足") : 0;
+}
+
+/* Put rung `code` (NULL: none) of the profile on the case. */
+static int set_rung(const struct profile *p, struct violation *v, const char *code,
+                    struct zw_err *err)
+{
+	const struct sanction_rule *s = code ? profile_sanction(p, code) : NULL;
+	const struct forbidden_rule *f = profile_forbidden(p, v->behaviour);
+	char clause[32] = "";
+	if (s)
+		profile_first_clause(f && f->sanction_clause ? f->sanction_clause : s->clause,
+		                     clause, sizeof(clause));
+	int rc = set_str(&v->sanction, s ? s->code : NULL, err);
+	if (!rc)
+		rc = set_str(&v->sanction_name, s ? s->name : NULL, err);
+	if (!rc)
+		rc = set_str(&v->sanction_clause, s ? clause : NULL, err);
+	if (!rc)
+		rc = set_str(&v->level, level_of(s ? s->code : NULL), err);
+	return rc;
+}
+
+/* The clause a step rests on: the sanction's when there is one, else the behaviour's. */
+static const char *step_clause(const struct violation *v)
+{
+	return !blank(v->sanction_clause) ? v->sanction_clause : v->clause;
+}
+
+/* ---- steps' records ---- */
+
+struct step {
+	const struct ctx *x, *sx; /* sx: the same actor, authorised as the system (inner steps) */
+	const struct violation_policy *vp;
+	struct store_tx *tx;
+	struct sconn *c;
+	struct violation *v;
+	const char *action, *reason;
+	int64_t now, deadline_id;
+	char from[16];
+	struct zw_err *err;
+};
+
+static int load(struct sconn *c, int64_t id, struct violation *v, struct zw_err *err)
+{
+	int rc = store_rec_get(c, "violations", &violation_schema, id, NULL, 0, v, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_ENOTFOUND, NULL, "违规事项不存在");
+	}
+	return rc;
+}
+
+/* The outbox notice of a step, for the unit's administrators and the managers. */
+static int notice(struct step *s)
+{
+	struct violation *v = s->v;
+	json_t *p = json_pack(
+	    "{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "violation_id", (json_int_t)v->id, "action",
+	    s->action, "state", v->state, "behaviour_name", v->behaviour_name, "sanction_name",
+	    v->sanction_name ? v->sanction_name : "", "offence", (json_int_t)v->offence, "reason",
+	    s->reason ? s->reason : "", "scope", v->isolated_scope ? v->isolated_scope : "");
+	if (!p)
+		return zw_errf(s->err, ZW_EINTERNAL, NULL, "内存不足");
+	if (v->repair_cost)
+		json_object_set_new(p, "repair_cost", json_integer(v->repair_cost));
+	int rc = 0;
+	if (s->deadline_id) {
+		struct deadline d = {0};
+		rc = store_rec_get(s->c, "deadlines", &deadline_schema, s->deadline_id, NULL, 0, &d,
+		                   s->err);
+		if (!rc) {
+			json_object_set_new(p, "rule", json_string(d.rule));
+			json_object_set_new(p, "due_at", json_integer(d.due_at));
+			if (d.due_date)
+				json_object_set_new(p, "due_date", json_string(d.due_date));
+		}
+		rec_free(&deadline_schema, &d);
+	}
+	char *payload = rc ? NULL : json_dumps(p, JSON_COMPACT);
+	json_decref(p);
+	if (!rc && !payload)
+		rc = zw_errf(s->err, ZW_EINTERNAL, NULL, "内存不足");
+	char kind[48];
+	snprintf(kind, sizeof(kind), "violation.%s", s->action);
+	if (!rc)
+		rc = store_outbox_event(s->c, kind, "violation", v->id, v->unit_id, step_clause(v),
+		                        payload, "", s->now, s->err);
+	free(payload);
+	return rc;
+}
+
+/* The case written back with its step row, audit entry and notice. */
+static int record(struct step *s, const json_t *before)
+{
+	struct violation *v = s->v;
+	int rc = 0;
+	if (before)
+		rc = store_rec_update(s->c, "violations", &violation_schema, v, s->now, s->err);
+	if (!rc)
+		rc = store_violation_event(s->c, v->id, s->now, s->action, s->from, v->state,
+		                           s->x->by->username, role_name(s->x->by->role), s->reason,
+		                           step_clause(v), s->err);
+	struct violation now = {0};
+	if (!rc)
+		rc = load(s->c, v->id, &now, s->err);
+	json_t *after = rc ? NULL : rec_to_json(&violation_schema, &now);
+	char act[48];
+	snprintf(act, sizeof(act), "violation.%s", s->action);
+	if (!rc)
+		rc = audit_append(s->tx, s->x->by, act, "violation", v->id, v->unit_id, before,
+		                  after, step_clause(v), s->err);
+	json_decref(after);
+	if (!rc) /* the stored row has the new rev */
+		v->rev = now.rev;
+	rec_free(&violation_schema, &now);
+	return rc ? rc : notice(s);
+}
+
+/* Note where the case was and move it (a step that keeps the state passes it unchanged). */
+static int set_state(struct step *s, const char *state)
+{
+	snprintf(s->from, sizeof(s->from), "%s", s->v->state);
+	return state == s->v->state ? 0 : set_str(&s->v->state, state, s->err);
+}
+
+/* ---- isolation ---- */
+
+struct blocks {
+	struct step *s;
+	int n;
+};
+
+static int add_block(int family, const char *cidr, void *arg)
+{
+	struct blocks *b = arg;
+	b->n++;
+	return store_isolation_add(b->s->c, b->s->v->id, b->s->v->unit_id,
+	                           family == 4 ? "net4" : "net6", cidr, b->s->now, b->s->err);
+}
+
+/* The terminal's own MAC and address (what the case saw). */
+static int add_own(struct step *s, int *n)
+{
+	struct violation *v = s->v;
+	int rc = 0;
+	if (!blank(v->mac)) {
+		rc = store_isolation_add(s->c, v->id, v->unit_id, "mac", v->mac, s->now, s->err);
+		++*n;
+	}
+	if (!rc && !blank(v->ip)) {
+		rc = store_isolation_add(s->c, v->id, v->unit_id,
+		                         strchr(v->ip, ':') ? "ip6" : "ip4", v->ip, s->now, s->err);
+		++*n;
+	}
+	return rc;
+}
+
+static int unit_status(struct step *s, char *out, size_t n)
+{
+	struct unit u = {0};
+	int rc = store_rec_get(s->c, "units", &unit_schema, s->v->unit_id, NULL, 0, &u, s->err);
+	if (!rc)
+		snprintf(out, n, "%s", u.status);
+	unit_free(&u);
+	return rc;
+}
+
+static int isolate(struct step *s, const char *scope)
+{
+	struct violation *v = s->v;
+	int rc = store_isolations_lift(s->c, v->id, s->now, s->err); /* widening: anew */
+	int n = 0;
+	if (!rc)
+		rc = add_own(s, &n);
+	struct blocks b = {s, 0};
+	if (!rc && is(scope, "unit"))
+		rc = store_unit_blocks(s->c, v->unit_id, add_block, &b, s->err);
+	if (!rc && is(scope, "unit") && b.n == 0)
+		return zw_errf(s->err, ZW_ECONFLICT, "scope",
+		               "该单位没有分配地址段，无法整体断网；可只断开终端");
+	if (!rc && n + b.n == 0)
+		return zw_errf(s->err, ZW_ECONFLICT, "scope",
+		               "违规事项没有 MAC 或 IP 地址，无法断开终端；可整体断开单位");
+	char status[32] = "";
+	if (!rc && is(scope, "unit"))
+		rc = unit_status(s, status, sizeof(status));
+	if (!rc && is(status, "已接入")) {
+		char why[400];
+		snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id,
+		         v->behaviour_name);
+		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "暂停", step_clause(v), why,
+		                        s->err);
+	}
+	if (!rc)
+		rc = set_str(&v->isolated_scope, scope, s->err);
+	return rc;
+}
+
+/* Lift the case's isolation; a unit it suspended is connected again unless another case
+ * still isolates it. */
+static int lift(struct step *s)
+{
+	struct violation *v = s->v;
+	int rc = store_isolations_lift(s->c, v->id, s->now, s->err);
+	int64_t others = 0;
+	char status[32] = "";
+	if (!rc && is(v->isolated_scope, "unit"))
+		rc = store_unit_isolated(s->c, v->unit_id, v->id, &others, s->err);
+	if (!rc && is(v->isolated_scope, "unit"))
+		rc = unit_status(s, status, sizeof(status));
+	if (!rc && !others && is(status, "暂停")) {
+		char why[400];
+		snprintf(why, sizeof(why), "违规事项 %lld 整改完毕，恢复接入", (long long)v->id);
+		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "已接入", step_clause(v), why,
+		                        s->err);
+	}
+	return rc;
+}
+
+/* The case ends: its findings are resolved (or dismissed), its deadlines stop. */
+static int end_case(struct step *s, const char *finding_status)
+{
+	s->v->closed_at = s->now;
+	int64_t ids[16];
+	size_t n = 0;
+	int rc = store_findings_of_case(s->c, s->v->id, finding_status, s->now, s->err);
+	if (!rc)
+		rc = store_open_deadlines(s->c, "violation", s->v->id, NULL, ids, 16, &n, s->err);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = deadline_cancel_tx(s->sx, s->tx, ids[i], s->err);
+	return rc;
+}
+
+/* ---- opening a case ---- */
+
+static int check_behaviour(const struct profile *p, const char *code,
+                           const struct forbidden_rule **f, struct zw_err *err)
+{
+	*f = profile_forbidden(p, code);
+	if (!*f)
+		return zw_errf(err, ZW_ERULE, "behaviour", "《%s》没有把“%s”列为禁止行为", p->title,
+		               code ? code : "");
+	return 0;
+}
+
+/* Fill a new case's rung from the unit's earlier offences and insert it with its first step;
+ * with auto isolation on, a rung that disconnects is applied at once. */
+static int open_case(struct step *s, const struct forbidden_rule *f)
+{
+	struct violation *v = s->v;
+	int64_t before = 0;
+	int64_t window = s->vp && s->vp->window_days > 0 ? s->vp->window_days : 365;
+	int rc = store_offences(s->c, v->unit_id, v->behaviour, s->now - window * 86400, &before,
+	                        s->err);
+	v->offence = before + 1;
+	char rung[40] = "", clause[32] = "";
+	int len = ladder_len(f);
+	if (len)
+		list_word(f->sanctions, (int)(v->offence < len ? v->offence : len) - 1, rung,
+		          sizeof(rung));
+	profile_first_clause(f->clause, clause, sizeof(clause));
+	if (!rc)
+		rc = set_str(&v->behaviour_name, f->name, s->err);
+	if (!rc)
+		rc = set_str(&v->clause, clause, s->err);
+	if (!rc)
+		rc = set_str(&v->state, "open", s->err);
+	if (!rc)
+		rc = set_rung(s->x->prof, v, *rung ? rung : NULL, s->err);
+	if (!rc && !v->detail)
+		rc = set_str(&v->detail, "", s->err);
+	if (!rc && !v->cost_note)
+		rc = set_str(&v->cost_note, "", s->err);
+	if (!rc)
+		rc = store_rec_insert(s->c, "violations", &violation_schema, v, s->now, &v->id,
+		                      s->err);
+	s->action = "open";
+	if (!rc)
+		rc = record(s, NULL);
+	if (!rc && v->finding_id)
+		rc = store_finding_join(s->c, v->finding_id, v->id, s->now, s->err);
+	enum sact a = sanction_act(v->sanction);
+	if (!rc && s->vp && s->vp->auto_isolate &&
+	    (a == SA_TERMINAL || a == SA_UNIT || a == SA_REVOKE)) {
+		json_t *was = rec_to_json(&violation_schema, v);
+		s->action = "isolate";
+		s->reason = "发现即断网（自动）";
+		rc = set_state(s, "isolated");
+		if (!rc)
+			rc = isolate(s, a == SA_TERMINAL ? "terminal" : "unit");
+		if (!rc)
+			rc = record(s, was);
+		json_decref(was);
+	}
+	return rc;
+}
+
+int violation_from_finding_tx(const struct ctx *x, struct store_tx *tx,
+                              const struct violation_policy *vp, const struct case_input *in,
+                              int64_t *id, bool *created, struct zw_err *err)
+{
+	*id = 0;
+	*created = false;
+	const struct forbidden_rule *f = profile_forbidden(x->prof, in->behaviour);
+	if (!f || !in->unit_id)
+		return 0;
+	struct sconn *c = store_tx_conn(tx);
+	int rc = store_active_violation(c, in->unit_id, in->behaviour, in->mac, in->ip, id, err);
+	if (rc || *id)
+		return rc ? rc : store_finding_join(c, in->finding_id, *id, clock_now(), err);
+	struct principal sys = *x->by;
+	sys.role = ROLE_SYSTEM;
+	struct ctx sx = *x;
+	sx.by = &sys;
+	struct violation v = {.unit_id = in->unit_id,
+	                      .terminal_id = in->terminal_id,
+	                      .finding_id = in->finding_id,
+	                      .behaviour = strdup(in->behaviour),
+	                      .mac = *in->mac ? strdup(in->mac) : NULL,
+	                      .ip = *in->ip ? strdup(in->ip) : NULL,
+	                      .detail = strdup(in->detail ? in->detail : ""),
+	                      .source = strdup("finding")};
+	struct step s = {
+	    .x = x, .sx = &sx, .vp = vp, .tx = tx, .c = c, .v = &v, .now = clock_now(), .err = err};
+	if (!v.behaviour || !v.detail || !v.source)
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	if (!rc)
+		rc = open_case(&s, f);
+	*id = v.id;
+	*created = !rc;
+	rec_free(&violation_schema, &v);
+	return rc;
+}
+
+/* A case by hand: the terminal (if named) must be the unit's and lends its MAC and address;
+ * a finding (if named) must be open and about the same unit. */
+static int check_manual(struct step *s)
+{
+	struct violation *v = s->v;
+	struct sconn *c = s->c;
+	int rc = registry_ref(c, "units", "unit_id", "单位", v->unit_id, s->err);
+	if (!rc && v->terminal_id) {
+		struct terminal t = {0};
+		rc = store_rec_get(c, "terminals", &terminal_schema, v->terminal_id, NULL, 0, &t,
+		                   s->err);
+		if (rc == -ZW_ENOTFOUND) {
+			zw_err_clear(s->err);
+			rc = zw_errf(s->err, ZW_EINVALID, "terminal_id", "终端不存在");
+		} else if (!rc && t.unit_id != v->unit_id) {
+			rc = zw_errf(s->err, ZW_EINVALID, "terminal_id", "终端不属于该单位");
+		}
+		if (!rc && !v->mac && t.mac)
+			rc = set_str(&v->mac, t.mac, s->err);
+		if (!rc && !v->ip && t.ip)
+			rc = set_str(&v->ip, t.ip, s->err);
+		rec_free(&terminal_schema, &t);
+	}
+	if (!rc && v->finding_id) {
+		char status[16];
+		int64_t unit = 0;
+		rc = store_finding_status(c, v->finding_id, status, sizeof(status), &unit, s->err);
+		if (rc == -ZW_ENOTFOUND) {
+			zw_err_clear(s->err);
+			rc = zw_errf(s->err, ZW_EINVALID, "finding_id", "监测发现不存在");
+		} else if (!rc && !is(status, "open")) {
+			rc = zw_errf(s->err, ZW_ECONFLICT, "finding_id",
+			             "该监测发现已处理（状态：%s）", status);
+		} else if (!rc && unit && unit != v->unit_id) {
+			rc = zw_errf(s->err, ZW_EINVALID, "finding_id", "该监测发现属于其他单位");
+		}
+	}
+	uint8_t mac[6];
+	if (!rc && v->mac) {
+		if (parse_mac(v->mac, mac) < 0)
+			return zw_errf(s->err, ZW_EINVALID, "mac", "MAC 地址格式不正确");
+		char canon[18];
+		format_mac(mac, canon);
+		rc = set_str(&v->mac, canon, s->err);
+	}
+	if (!rc && v->ip) {
+		int fam;
+		u128 ip;
+		if (inet_parse_addr(v->ip, &fam, &ip) < 0)
+			return zw_errf(s->err, ZW_EINVALID, "ip", "IP 地址格式不正确");
+		char canon[INET_ADDR_MAX];
+		inet_format_addr(fam, ip, canon);
+		rc = set_str(&v->ip, canon, s->err);
+	}
+	if (!rc && blank(v->detail))
+		rc = zw_errf(s->err, ZW_EINVALID, "detail", "请写明违规情况");
+	return rc;
+}
+
+int violation_create(const struct ctx *x, const struct violation_policy *vp, const json_t *body,
+                     int64_t *id, struct zw_err *err)
+{
+	struct violation v = {0};
+	uint64_t present = 0;
+	int rc = rec_from_json(&violation_schema, body, true, &v, &present, err);
+	if (!rc && authz_check(x->by, ACT_VIOLATION_WRITE, v.unit_id, err))
+		rc = -err->code;
+	const struct forbidden_rule *f = NULL;
+	if (!rc)
+		rc = check_behaviour(x->prof, v.behaviour, &f, err);
+	if (!rc)
+		rc = set_str(&v.source, "inspection", err);
+	struct store_tx *tx = NULL;
+	if (!rc)
+		rc = store_begin(x->st, &tx, err);
+	struct principal sys = *x->by;
+	sys.role = ROLE_SYSTEM;
+	struct ctx sx = *x;
+	sx.by = &sys;
+	struct step s = {
+	    .x = x, .sx = &sx, .vp = vp, .tx = tx, .v = &v, .now = clock_now(), .err = err};
+	if (!rc) {
+		s.c = store_tx_conn(tx);
+		rc = check_manual(&s);
+	}
+	if (!rc)
+		rc = open_case(&s, f);
+	if (tx)
+		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
+	*id = v.id;
+	rec_free(&violation_schema, &v);
+	return rc;
+}
+
+/* ---- transitions ---- */
+
+struct vtr {
+	char *action, *reason, *scope, *sanction, *amount;
+	int64_t if_rev;
+};
+static const char *const actions[] = {"notify", "isolate",  "rectify", "verify", "reconnect",
+                                      "close",  "escalate", "dismiss", "charge", NULL};
+static const struct rec_field tr_fields[] = {
+    REC_FE(struct vtr, action, REC_REQUIRED, "操作", actions),
+    REC_F(struct vtr, reason, REC_TEXT, REC_MULTILINE, "理由", 500),
+    REC_FE(struct vtr, scope, 0, "断网范围", scopes),
+    REC_F(struct vtr, sanction, REC_TEXT, 0, "处理措施", 40),
+    REC_F(struct vtr, amount, REC_TEXT, 0, "维修费用（元）", 16),
+    {"if_rev", REC_INT, 0, offsetof(struct vtr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
+};
+static const struct rec_schema tr_schema = {"violation_transition", tr_fields,
+                                            sizeof(tr_fields) / sizeof(tr_fields[0]),
+                                            sizeof(struct vtr)};
+
+static bool in_states(const char *state, const char *list)
+{
+	char w[16];
+	for (int i = 0; list_word(list, i, w, sizeof(w)); i++)
+		if (strcmp(w, state) == 0)
+			return true;
+	return false;
+}
+
+#define HANDLING "open notified isolated rectifying verified"
+
+static int wrong_state(struct step *s, const char *what)
+{
+	return zw_errf(s->err, ZW_ECONFLICT, "action", "违规事项当前为“%s”，不能%s",
+	               violation_state_label(s->v->state), what);
+}
+
+static int need_reason(struct step *s, const char *what)
+{
+	if (blank(s->reason))
+		return zw_errf(s->err, ZW_EINVALID, "reason", "%s须说明理由", what);
+	return 0;
+}
+
+/* Yuan with at most two decimals, as fen. */
+static int parse_yuan(const char *s, int64_t *fen)
+{
+	int64_t y = 0, f = 0;
+	int digits = 0, dec = -1;
+	for (const char *p = s; p && *p; p++) {
+		if (*p == '.' && dec < 0 && digits) {
+			dec = 0;
+		} else if (*p >= '0' && *p <= '9') {
+			if (dec >= 0) {
+				if (++dec > 2)
+					return -1;
+				f = f * 10 + (*p - '0');
+			} else {
+				if (++digits > 10)
+					return -1;
+				y = y * 10 + (*p - '0');
+			}
+		} else {
+			return -1;
+		}
+	}
+	if (!digits || dec == 0)
+		return -1;
+	if (dec == 1)
+		f *= 10;
+	*fen = y * 100 + f;
+	return 0;
+}
+
+static int do_isolate(struct step *s, const struct vtr *t)
+{
+	struct violation *v = s->v;
+	enum sact a = sanction_act(v->sanction);
+	const char *scope = t->scope ? t->scope : a == SA_TERMINAL ? "terminal" : "unit";
+	bool widen =
+	    is(v->state, "isolated") && is(v->isolated_scope, "terminal") && is(scope, "unit");
+	if (!in_states(v->state, "open notified") && !widen)
+		return wrong_state(s, "断网");
+	if (a != SA_TERMINAL && a != SA_UNIT && a != SA_REVOKE)
+		return zw_errf(s->err, ZW_ERULE, "action",
+		               "《%s》对“%s”的处理措施为“%s”，不包括断网；情节严重的请先升级处理",
+		               s->x->prof->title, v->behaviour_name,
+		               v->sanction_name ? v->sanction_name : "提醒");
+	if (a == SA_TERMINAL && is(scope, "unit"))
+		return zw_errf(s->err, ZW_ERULE, "scope",
+		               "处理措施“%s”（%s）只断开终端，不能整体断开单位", v->sanction_name,
+		               v->sanction_clause);
+	int rc = set_state(s, "isolated");
+	return rc ? rc : isolate(s, scope);
+}
+
+static int do_rectify(struct step *s)
+{
+	if (!in_states(s->v->state, "notified isolated"))
+		return wrong_state(s, "责令整改");
+	int rc = set_state(s, "rectifying");
+	if (!rc && profile_deadline(s->x->prof, "rectification"))
+		rc = deadline_start_tx(s->sx, s->tx, "rectification", "violation", s->v->id,
+		                       s->v->unit_id, s->now, &s->deadline_id, s->err);
+	if (!rc && s->deadline_id)
+		s->v->deadline_id = s->deadline_id;
+	return rc;
+}
+
+static int do_verify(struct step *s)
+{
+	if (!is(s->v->state, "rectifying"))
+		return wrong_state(s, "核实整改");
+	int rc = need_reason(s, "核实整改");
+	int64_t ids[16];
+	size_t n = 0;
+	if (!rc)
+		rc = set_state(s, "verified");
+	if (!rc)
+		rc = store_open_deadlines(s->c, "violation", s->v->id, NULL, ids, 16, &n, s->err);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = deadline_met_tx(s->sx, s->tx, ids[i], s->err);
+	return rc;
+}
+
+static int do_reconnect(struct step *s)
+{
+	struct violation *v = s->v;
+	char status[32] = "";
+	int rc = 0;
+	if (is(v->state, "revoked")) {
+		rc = unit_status(s, status, sizeof(status));
+		if (!rc && !is(status, "已接入") && !is(status, "暂停"))
+			return zw_errf(
+			    s->err, ZW_ECONFLICT, "action",
+			    "单位已被取消入网资格（当前为“%s”），须重新申请接入后方可恢复", status);
+	} else if (!is(v->state, "verified") || !v->isolated_scope) {
+		return is(v->state, "verified") ? zw_errf(s->err, ZW_ECONFLICT, "action",
+		                                          "该违规事项未断网，无需恢复接入，请结案")
+		                                : wrong_state(s, "恢复接入");
+	}
+	if (!rc)
+		rc = set_state(s, "reconnected");
+	if (!rc)
+		rc = lift(s);
+	return rc ? rc : end_case(s, "resolved");
+}
+
+static int do_close(struct step *s)
+{
+	struct violation *v = s->v;
+	bool warning_done = is(v->state, "notified") && is(v->level, "warning");
+	if (!(is(v->state, "verified") && !v->isolated_scope) && !warning_done)
+		return is(v->state, "verified") ? zw_errf(s->err, ZW_ECONFLICT, "action",
+		                                          "该违规事项已断网，须恢复接入后结案")
+		                                : wrong_state(s, "结案");
+	int rc = set_state(s, "closed");
+	return rc ? rc : end_case(s, "resolved");
+}
+
+static int do_escalate(struct step *s, const struct vtr *t)
+{
+	struct violation *v = s->v;
+	if (!in_states(v->state, HANDLING))
+		return wrong_state(s, "升级处理");
+	int rc = need_reason(s, "升级处理");
+	const struct forbidden_rule *f = profile_forbidden(s->x->prof, v->behaviour);
+	if (!rc && !f)
+		return zw_errf(s->err, ZW_ERULE, "behaviour", "《%s》已不再列出此禁止行为",
+		               s->x->prof->title);
+	int cur = rc ? 0 : ladder_pos(f, v->sanction), len = rc ? 0 : ladder_len(f);
+	char next[40] = "";
+	if (!rc && t->sanction) {
+		int pos = ladder_pos(f, t->sanction);
+		if (pos < 0)
+			rc = zw_errf(s->err, ZW_ERULE, "sanction",
+			             "《%s》对“%s”规定的处理措施中没有“%s”", s->x->prof->title,
+			             v->behaviour_name, t->sanction);
+		else if (pos <= cur)
+			rc = zw_errf(s->err, ZW_EINVALID, "sanction",
+			             "升级处理须选择比当前（%s）更重的处理措施", v->sanction_name);
+		else
+			snprintf(next, sizeof(next), "%s", t->sanction);
+	} else if (!rc) {
+		if (cur + 1 >= len)
+			rc = zw_errf(s->err, ZW_ERULE, "action",
+			             "《%s》对“%s”规定的处理措施已是最重的一级%s%s",
+			             s->x->prof->title, v->behaviour_name,
+			             v->sanction_name ? "：" : "",
+			             v->sanction_name ? v->sanction_name : "");
+		else
+			list_word(f->sanctions, cur + 1, next, sizeof(next));
+	}
+	if (!rc)
+		rc = set_rung(s->x->prof, v, next, s->err);
+	if (!rc && sanction_act(next) == SA_REVOKE) {
+		rc = set_state(s, "revoked");
+		if (!rc && !is(v->isolated_scope, "unit"))
+			rc = isolate(s, "unit");
+		char why[400];
+		snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id,
+		         v->behaviour_name);
+		if (!rc)
+			rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "已撤销入网资格",
+			                        step_clause(v), why, s->err);
+		if (!rc)
+			rc = end_case(s, "resolved");
+	} else if (!rc) {
+		rc = set_state(s, v->state); /* same state, a heavier rung */
+	}
+	return rc;
+}
+
+static int do_dismiss(struct step *s)
+{
+	if (!in_states(s->v->state, "open notified"))
+		return wrong_state(s, "排除");
+	int rc = need_reason(s, "排除");
+	if (!rc)
+		rc = set_state(s, "dismissed");
+	return rc ? rc : end_case(s, "dismissed");
+}
+
+static int do_charge(struct step *s, const struct vtr *t)
+{
+	struct violation *v = s->v;
+	const struct forbidden_rule *f = profile_forbidden(s->x->prof, v->behaviour);
+	if (!f || !f->cost_to_unit)
+		return zw_errf(s->err, ZW_ERULE, "action",
+		               "《%s》没有规定“%s”造成的维修费用由单位承担", s->x->prof->title,
+		               v->behaviour_name);
+	if (is(v->state, "dismissed"))
+		return wrong_state(s, "记录维修费用");
+	int64_t fen;
+	if (!t->amount || parse_yuan(t->amount, &fen) < 0)
+		return zw_errf(s->err, ZW_EINVALID, "amount",
+		               "维修费用应为以元为单位的金额，最多两位小数，如 1280.50");
+	int rc = need_reason(s, "记录维修费用");
+	if (!rc)
+		rc = set_state(s, v->state);
+	v->repair_cost = fen;
+	return rc ? rc : set_str(&v->cost_note, s->reason, s->err);
+}
+
+static int run_step(struct step *s, const struct vtr *t)
+{
+	const char *a = t->action;
+	if (is(a, "notify")) {
+		if (!is(s->v->state, "open"))
+			return wrong_state(s, "通知");
+		return set_state(s, "notified");
+	}
+	if (is(a, "isolate"))
+		return do_isolate(s, t);
+	if (is(a, "rectify"))
+		return do_rectify(s);
+	if (is(a, "verify"))
+		return do_verify(s);
+	if (is(a, "reconnect"))
+		return do_reconnect(s);
+	if (is(a, "close"))
+		return do_close(s);
+	if (is(a, "escalate"))
+		return do_escalate(s, t);
+	if (is(a, "dismiss"))
+		return do_dismiss(s);
+	return do_charge(s, t);
+}
+
+int violation_transition(const struct ctx *x, const struct violation_policy *vp, int64_t id,
+                         const json_t *body, struct zw_err *err)
+{
+	struct vtr t = {0};
+	uint64_t present = 0;
+	int rc = rec_from_json(&tr_schema, body, true, &t, &present, err);
+	if (!rc && t.reason && !utf8_valid(t.reason, strlen(t.reason), true))
+		rc = zw_errf(err, ZW_EINVALID, "reason", "理由含非法字符");
+	struct store_tx *tx = NULL;
+	if (!rc)
+		rc = store_begin(x->st, &tx, err);
+	struct violation v = {0};
+	struct principal sys = *x->by;
+	sys.role = ROLE_SYSTEM;
+	struct ctx sx = *x;
+	sx.by = &sys;
+	struct step s = {.x = x,
+	                 .sx = &sx,
+	                 .vp = vp,
+	                 .tx = tx,
+	                 .v = &v,
+	                 .action = t.action,
+	                 .reason = t.reason,
+	                 .now = clock_now(),
+	                 .err = err};
+	if (!rc) {
+		s.c = store_tx_conn(tx);
+		rc = load(s.c, id, &v, err);
+	}
+	if (!rc && authz_check(x->by, ACT_VIOLATION_READ, v.unit_id, err))
+		rc = -err->code;
+	if (!rc &&
+	    authz_check(x->by,
+	                is(t.action, "escalate") ? ACT_VIOLATION_ESCALATE : ACT_VIOLATION_WRITE,
+	                v.unit_id, err))
+		rc = -err->code;
+	if (!rc && t.if_rev && t.if_rev != v.rev)
+		rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
+	json_t *before = rc ? NULL : rec_to_json(&violation_schema, &v);
+	if (!rc)
+		rc = run_step(&s, &t);
+	if (!rc)
+		rc = record(&s, before);
+	if (tx)
+		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
+	json_decref(before);
+	rec_free(&violation_schema, &v);
+	rec_free(&tr_schema, &t);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+/* The steps open to the caller now (the console's buttons). */
+static json_t *open_actions(const struct ctx *x, const struct violation *v)
+{
+	json_t *a = json_array();
+	bool w = authz_check(x->by, ACT_VIOLATION_WRITE, v->unit_id, &(struct zw_err){0}) == 0;
+	bool e = authz_check(x->by, ACT_VIOLATION_ESCALATE, v->unit_id, &(struct zw_err){0}) == 0;
+	const struct forbidden_rule *f = profile_forbidden(x->prof, v->behaviour);
+	enum sact act = sanction_act(v->sanction);
+	bool can_cut = act == SA_TERMINAL || act == SA_UNIT || act == SA_REVOKE;
+	const char *st = v->state;
+	if (w && is(st, "open"))
+		json_array_append_new(a, json_string("notify"));
+	if (w && can_cut &&
+	    (in_states(st, "open notified") ||
+	     (is(st, "isolated") && is(v->isolated_scope, "terminal") && act != SA_TERMINAL)))
+		json_array_append_new(a, json_string("isolate"));
+	if (w && in_states(st, "notified isolated"))
+		json_array_append_new(a, json_string("rectify"));
+	if (w && is(st, "rectifying"))
+		json_array_append_new(a, json_string("verify"));
+	if (w && ((is(st, "verified") && v->isolated_scope) || is(st, "revoked")))
+		json_array_append_new(a, json_string("reconnect"));
+	if (w && ((is(st, "verified") && !v->isolated_scope) ||
+	          (is(st, "notified") && is(v->level, "warning"))))
+		json_array_append_new(a, json_string("close"));
+	if (e && f && in_states(st, HANDLING) && ladder_pos(f, v->sanction) + 1 < ladder_len(f))
+		json_array_append_new(a, json_string("escalate"));
+	if (w && in_states(st, "open notified"))
+		json_array_append_new(a, json_string("dismiss"));
+	if (w && f && f->cost_to_unit && !is(st, "dismissed"))
+		json_array_append_new(a, json_string("charge"));
+	return a;
+}
+
+static json_t *ladder_json(const struct profile *p, const struct violation *v)
+{
+	json_t *a = json_array();
+	const struct forbidden_rule *f = profile_forbidden(p, v->behaviour);
+	char w[40];
+	for (int i = 0; f && f->sanctions && list_word(f->sanctions, i, w, sizeof(w)); i++) {
+		const struct sanction_rule *s = profile_sanction(p, w);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code", w, "name",
+		                                   s ? s->name : w, "current", is(w, v->sanction)));
+	}
+	return a;
+}
+
+int violation_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err)
+{
+	struct violation v = {0};
+	int rc = registry_get(x, &violation_kind, id, &v, err);
+	struct sconn *c = rc ? NULL : store_read(x->st, err);
+	if (!rc && !c)
+		rc = -ZW_EINTERNAL;
+	json_t *o = NULL;
+	if (!rc) {
+		o = rec_to_json(&violation_schema, &v);
+		json_t *events = json_array(), *iso = json_array(), *deadlines = json_array();
+		rc = store_violation_events(c, id, events, err);
+		if (!rc)
+			rc = store_isolations_of(c, id, iso, err);
+		if (!rc)
+			rc = store_subject_deadlines(c, "violation", id, deadlines, err);
+		char yuan[32];
+		snprintf(yuan, sizeof(yuan), "%lld.%02lld", (long long)(v.repair_cost / 100),
+		         (long long)(v.repair_cost % 100));
+		const struct forbidden_rule *f = profile_forbidden(x->prof, v.behaviour);
+		json_object_set_new(o, "state_label", json_string(violation_state_label(v.state)));
+		json_object_set_new(o, "repair_cost_yuan", json_string(yuan));
+		json_object_set_new(o, "cost_to_unit", json_boolean(f && f->cost_to_unit));
+		json_object_set_new(o, "events", events);
+		json_object_set_new(o, "isolations", iso);
+		json_object_set_new(o, "deadlines", deadlines);
+		json_object_set_new(o, "ladder", ladder_json(x->prof, &v));
+		json_object_set_new(o, "actions", open_actions(x, &v));
+	}
+	rec_free(&violation_schema, &v);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
