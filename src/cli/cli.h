@@ -36,6 +36,7 @@ int cmd_application(int argc, char **argv);
 /* zone, vlan, prefix, terminal, ...: -1 when name is none of them */
 int cmd_registry_named(const char *name, int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
-int cmd_probe(int argc, char **argv); /* probe/probe.c */
+int cmd_probe(int argc, char **argv);   /* probe/probe.c */
+int cmd_enforce(int argc, char **argv); /* enforce/enforce.c */
 
 #endif

@@ -24,7 +24,8 @@ static void usage(FILE *f)
 	    "           地址规划、终端与设备：list|show|add|set|rm；"
 	    "prefix allocate\n"
 	    "  profile  管理办法：profile check NAME|FILE, profile show\n"
-	    "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n\n"
+	    "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
+	    "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n\n"
 	    "通用选项:\n");
 	config_usage(f);
 }
@@ -53,7 +54,8 @@ int main(int argc, char **argv)
 	            {"calendar", cmd_calendar},
 	            {"deadline", cmd_deadline},
 	            {"application", cmd_application},
-	            {"probe", cmd_probe}};
+	            {"probe", cmd_probe},
+	            {"enforce", cmd_enforce}};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 2, argv + 2);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -39,14 +40,13 @@
 
 struct probe {
 	const char *server, *name, *spool;
-	char token[256];
+	struct agent agent;
 	size_t batch_max;
 	int64_t spool_max, interval_ms;
 	struct obs *batch;
 	size_t n;
 	uint64_t seq; /* next spool file number */
 	int64_t spooled, dropped, sent, failed;
-	CURL *curl;
 };
 
 static volatile sig_atomic_t stop_probe;
@@ -56,42 +56,14 @@ static void on_stop(int sig)
 	stop_probe = sig;
 }
 
-static size_t discard(char *p, size_t size, size_t n, void *ctx)
-{
-	struct buf *b = ctx;
-	size_t len = size * n;
-	if (b && b->len < 4096)
-		buf_append(b, p, len < 4096 ? len : 4096);
-	return len;
-}
-
 /* 0 taken, 1 try again later (unreachable, 5xx), -1 refused (4xx) */
 static int post(struct probe *p, const char *body, size_t len)
 {
-	char url[512], auth[300];
-	snprintf(url, sizeof(url), "%s/api/v1/observations", p->server);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->token);
-	struct curl_slist *h = curl_slist_append(NULL, auth);
-	h = curl_slist_append(h, "Content-Type: application/json");
 	struct buf answer;
-	buf_init(&answer, 8192);
-	curl_easy_reset(p->curl);
-	curl_easy_setopt(p->curl, CURLOPT_URL, url);
-	curl_easy_setopt(p->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(p->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(p->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(p->curl, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT, 5L);
-	curl_easy_setopt(p->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(p->curl, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(p->curl, CURLOPT_WRITEDATA, &answer);
-	CURLcode rc = curl_easy_perform(p->curl);
-	long status = 0;
-	curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
+	buf_init(&answer, 4096);
+	long status = agent_call(&p->agent, "POST", "/api/v1/observations", body, len, &answer);
 	int out = 0;
-	if (rc != CURLE_OK) {
-		log_warnx("probe: server %s: %s", p->server, curl_easy_strerror(rc));
+	if (status == 0) {
 		out = 1;
 	} else if (status >= 500 || status == 429 || status == 401) {
 		/* 401: the server may be restarting with its tokens not yet readable; keep it */
@@ -418,24 +390,10 @@ int cmd_probe(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	const char *env = getenv("ZWNET_TOKEN");
-	if (token_file) {
-		FILE *f = fopen(token_file, "r");
-		if (!f || !fgets(p.token, sizeof(p.token), f)) {
-			fprintf(stderr, "zwnet probe: 无法读取令牌文件 %s\n", token_file);
-			if (f)
-				fclose(f);
-			return 2;
-		}
-		fclose(f);
-		p.token[strcspn(p.token, "\r\n")] = 0;
-	} else if (env) {
-		snprintf(p.token, sizeof(p.token), "%s", env);
-	}
-	if (!p.token[0]) {
-		fprintf(stderr, "zwnet probe: 缺少令牌（--token-file 或 ZWNET_TOKEN）\n");
+	p.agent.server = p.server;
+	p.agent.cmd = "probe";
+	if (agent_token(&p.agent, token_file))
 		return 2;
-	}
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = pcap_file ? pcap_open_offline(pcap_file, errbuf) : pcap_create(iface, errbuf);
 	if (!pc) {
@@ -469,8 +427,8 @@ int cmd_probe(int argc, char **argv)
 	pcap_freecode(&prog);
 	p.batch = calloc(p.batch_max, sizeof(*p.batch));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	p.curl = curl_easy_init();
-	if (!p.batch || !p.curl) {
+	p.agent.curl = curl_easy_init();
+	if (!p.batch || !p.agent.curl) {
 		fprintf(stderr, "zwnet probe: out of memory\n");
 		pcap_close(pc);
 		free(p.batch);
@@ -516,7 +474,7 @@ int cmd_probe(int argc, char **argv)
 	spool_close(&p);
 	if (p.failed && !rc)
 		rc = 4;
-	curl_easy_cleanup(p.curl);
+	curl_easy_cleanup(p.agent.curl);
 	curl_global_cleanup();
 	pcap_close(pc);
 	free(p.batch);

@@ -345,3 +345,59 @@ class TongbaiAutoIsolateTest(Base):
         self.assertEqual(out["new_violations"], 0, out)
         f = self.srv.as_("admin", "GET", A + "/findings?kind=ip_changed&mac=" + TERM).json["items"]
         self.assertEqual([x["status"] for x in f], ["open"])
+
+
+class EnforcementStateTest(Base):
+    """What the enforcer reads and reports, without a gateway (test_enforce.py has one)."""
+    extra = ("--isolation-allow", "10.210.0.53, 2001:db8:210::/48")
+
+    def test_state_and_reports(self):
+        st = self.srv.request("GET", A + "/enforcement", token=self.token).json
+        self.assertEqual(st["sets"]["allow4"], ["10.210.0.53/32"])
+        self.assertEqual(st["sets"]["allow6"], ["2001:db8:210::/48"])
+        gen = st["generation"]
+        r = self.srv.as_("admin", "POST", A + "/violations",
+                         {"unit_id": self.u1, "behaviour": "virus", "terminal_id": self.term,
+                          "detail": "终端感染病毒"})
+        self.assertEqual(r.status, 201, r)
+        self.step(r.json["id"], "isolate")
+        st = self.srv.request("GET", A + "/enforcement", token=self.token).json
+        self.assertGreater(st["generation"], gen)
+        self.assertEqual((st["sets"]["ip4"], st["sets"]["mac"]), (["10.210.1.10"], [TERM]))
+        url = A + "/enforcement/report"
+        good = {"name": "gw", "generation": st["generation"], "ok": True,
+                "applied": {"ip4": 1, "mac": 1}}
+        for bad, field in (({**good, "name": ""}, "name"), ({**good, "generation": -1}, "generation"),
+                           ({**good, "ok": "yes"}, "ok"), ({**good, "applied": {"ip9": 1}}, "applied.ip9"),
+                           ({**good, "applied": {"ip4": -1}}, "applied.ip4"),
+                           ({**good, "extra": 1}, "extra")):
+            self.assertError(self.srv.request("POST", url, bad, token=self.token), 400, field)
+        self.assertEqual(self.srv.sql("SELECT count(*) FROM enforcers")[0][0], 0)
+        self.assertEqual(self.srv.as_("admin", "POST", url, good).status, 403)
+        self.assertEqual(self.srv.request("POST", url, good, token=self.token).status, 202)
+        d = self.srv.as_("ops", "GET", A + "/enforcement?detail=1").json
+        self.assertEqual([(e["name"], e["ok"], e["applied"]) for e in d["enforcers"]],
+                         [("gw", True, {"ip4": 1, "mac": 1})])
+        self.assertEqual({e["kind"] for e in d["entries"]}, {"ip4", "mac"})
+
+
+class BadAllowListTest(Base):
+    def setUp(self):
+        pass
+
+    @classmethod
+    def setUpClass(cls):
+        pass
+
+    @classmethod
+    def tearDownClass(cls):
+        pass
+
+    def test_refused_at_start(self):
+        import subprocess
+        from harness import BIN
+        r = subprocess.run([BIN, "serve", "--check", "--db", "/nonexistent/x.db",
+                            "--isolation-allow", "10.0.0.1,not-an-address"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("not-an-address", r.stderr)

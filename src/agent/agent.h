@@ -1,0 +1,26 @@
+/*
+ * agent: what the processes on the wire (zwnet probe, zwnet enforce) share: the probe token
+ * they authenticate with, and one HTTP exchange with the server.
+ */
+#ifndef ZW_AGENT_AGENT_H
+#define ZW_AGENT_AGENT_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+
+struct agent {
+	const char *server, *cmd; /* cmd: the command's name, for messages */
+	char token[256];
+	CURL *curl;
+};
+
+/* The token from token_file, else from $ZWNET_TOKEN; 0, or 2 with a message printed. */
+int agent_token(struct agent *a, const char *token_file);
+/* One request; the HTTP status, or 0 when the server could not be reached (logged). The
+ * answer's first bytes go to answer (if given), up to its limit. */
+long agent_call(struct agent *a, const char *method, const char *path, const char *body, size_t len,
+                struct buf *answer);
+
+#endif
