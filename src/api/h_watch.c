@@ -4,6 +4,7 @@
 #include "api/registry_api.h"
 #include "domain/enforcement.h"
 #include "domain/finding.h"
+#include "domain/radius.h"
 
 static const char *const finding_sorts[] = {"id", "last_seen", "first_seen", "count", NULL};
 static const struct list_filter_def finding_filters[] = {{"status", "status", LQ_EQ},
@@ -177,4 +178,35 @@ void h_enforcement_report(struct req *r)
 	json_decref(body);
 	if (!fail(r, rc, &err))
 		reply_json(r, 202, json_pack("{s:b}", "recorded", 1));
+}
+
+/* FreeRADIUS rlm_rest: the answer's status is the module's code (401 reject, 204 ok). */
+static void radius(struct req *r, const char *section)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	int status = 0;
+	json_t *o = NULL;
+	int rc = radius_answer(&x, &r->srv->rp, section, body, &status, &o, &err);
+	json_decref(body);
+	if (fail(r, rc, &err))
+		return;
+	if (o)
+		reply_json(r, status, o);
+	else
+		reply_bytes(r, status, "application/json", "", 0, NULL);
+}
+
+void h_radius_authorize(struct req *r)
+{
+	radius(r, "authorize");
+}
+
+void h_radius_post_auth(struct req *r)
+{
+	radius(r, "post-auth");
 }

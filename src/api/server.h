@@ -27,6 +27,7 @@
 
 struct throttle;
 struct watch;
+#include "domain/radius.h"
 #include "domain/violation.h"
 
 struct server_cfg {
@@ -58,6 +59,7 @@ struct server {
 	struct webroot web;  /* the console's files (api/web.h), loaded by the caller */
 	struct watch *watch; /* the rules on the wire (watch/watch.h) */
 	struct violation_policy vp;
+	struct radius_policy rp;
 };
 
 int server_start(struct server *srv, struct zw_err *err);

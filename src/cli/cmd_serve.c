@@ -133,6 +133,8 @@ int cmd_serve(int argc, char **argv)
 	srv.vp.auto_isolate = e.cfg.auto_isolate != 0;
 	srv.vp.window_days = e.cfg.offence_window;
 	srv.vp.allow = e.cfg.isolation_allow;
+	srv.rp.quarantine_vlan = e.cfg.quarantine_vlan;
+	srv.rp.unknown_vlan = e.cfg.radius_unknown_vlan;
 	if (*e.cfg.web_root && !srv.web.n)
 		log_warnx("web console not found in %s (run make web): serving the API only",
 		          e.cfg.web_root);

@@ -23,6 +23,7 @@ struct config {
 	int64_t scan_hosts, scan_ports, scan_window, port_macs, conflict_window;
 	int64_t auto_isolate, offence_window;
 	char *isolation_allow;
+	int64_t quarantine_vlan, radius_unknown_vlan;
 };
 
 void config_defaults(struct config *c);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/inet.h"
 #include "core/parse.h"
 #include "store/store_int.h"
 
@@ -352,4 +353,61 @@ int store_enforcers(struct sconn *c, json_t *out, struct zw_err *err)
 	}
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "enforcers");
+}
+
+int store_radius_facts(struct sconn *c, const char *mac, struct radius_facts *f, struct zw_err *err)
+{
+	memset(f, 0, sizeof(*f));
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT t.id, t.unit_id, t.ip, u.status FROM terminals t"
+	                             " JOIN units u ON u.id = t.unit_id WHERE t.mac = ?",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, mac);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		f->terminal_id = sqlite3_column_int64(s, 0);
+		f->unit_id = sqlite3_column_int64(s, 1);
+		snprintf(f->ip, sizeof(f->ip), "%s", col(s, 2));
+		snprintf(f->unit_status, sizeof(f->unit_status), "%s", col(s, 3));
+	}
+	sq_done(c, s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_fail(c, err, "radius terminal");
+	/* an isolation of the MAC or of the terminal's address, or of its whole unit */
+	s = sq_prepare(c,
+	               "SELECT violation_id FROM isolations WHERE removed_at = 0 AND"
+	               " ((kind = 'mac' AND value = ?1) OR (kind IN ('ip4', 'ip6') AND value = ?2)"
+	               " OR (?3 != 0 AND unit_id = ?3 AND kind IN ('net4', 'net6')))"
+	               " ORDER BY id LIMIT 1",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, mac);
+	sq_text(s, 2, f->ip);
+	sqlite3_bind_int64(s, 3, f->unit_id);
+	if ((rc = one_int(c, s, &f->violation_id, "radius isolation", err)))
+		return rc;
+	if (!f->unit_id)
+		return 0;
+	/* the VLAN of the subnet holding the terminal's address, else the unit's own */
+	int fam;
+	u128 a;
+	uint8_t blob[16];
+	bool has_ip = inet_parse_addr(f->ip, &fam, &a) == 0;
+	if (has_ip)
+		inet_to_bytes(a, blob);
+	s = sq_prepare(c,
+	               "SELECT vid FROM (SELECT v.vid, 0 AS k, p.length AS l FROM prefixes p"
+	               " JOIN vlans v ON v.id = p.vlan_id WHERE p.unit_id = ?1 AND ?2 IS NOT NULL"
+	               " AND p.first <= ?2 AND p.last >= ?2 UNION ALL SELECT vid, 1, 0 FROM vlans"
+	               " WHERE unit_id = ?1) ORDER BY k, l DESC, vid LIMIT 1",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, f->unit_id);
+	if (has_ip)
+		sqlite3_bind_blob(s, 2, blob, 16, SQLITE_TRANSIENT);
+	return one_int(c, s, &f->vid, "radius vlan", err);
 }

@@ -63,4 +63,13 @@ struct enforcer_row {
 int store_enforcer_report(struct sconn *c, const struct enforcer_row *r, struct zw_err *err);
 int store_enforcers(struct sconn *c, json_t *out, struct zw_err *err);
 
+/* What RADIUS needs to know of a MAC: its terminal and unit (0 when unregistered), the case
+ * that isolates it (0 when none) and the VLAN its unit's subnet is on (0 when none). */
+struct radius_facts {
+	int64_t terminal_id, unit_id, violation_id, vid;
+	char ip[46], unit_status[32];
+};
+int store_radius_facts(struct sconn *c, const char *mac, struct radius_facts *f,
+                       struct zw_err *err);
+
 #endif

@@ -225,6 +225,9 @@ MATRIX = [
     ("violation_escalate", "POST", "/api/v1/violations/{id}/transitions",
      "422 403 403 403 403 403 403 401"),
     ("enforcement_get", "GET", "/api/v1/enforcement", "200 403 200 403 403 200 403 401"),
+    # FreeRADIUS asks with a probe token (test_radius.py); these roles may ask what it would hear
+    ("radius_authorize", "POST", "/api/v1/radius/authorize", "200 403 200 403 403 200 403 401"),
+    ("radius_post_auth", "POST", "/api/v1/radius/post-auth", "200 403 200 403 403 200 403 401"),
     # only an enforcer's probe token reports (test_enforce.py)
     ("enforcement_report", "POST", "/api/v1/enforcement/report",
      "403 403 403 403 403 403 403 401"),
@@ -1301,6 +1304,18 @@ class RoleMatrix:
                      (self.mk_violation(self.own), self.own))
         return Req("/api/v1/enforcement?detail=1",
                    ok=lambda r: self.assertIn("00:16:3e:00:00:ee", r.json["sets"]["mac"]))
+
+    def radius_req(self, path):
+        mac = self._admin("GET", "/api/v1/terminals/%d" % self.mk_terminal(self.own),
+                          status=200)["mac"]
+        return Req(path, body={"Calling-Station-Id": {"type": "string", "value": [mac]}},
+                   ok=lambda r: self.assertEqual(r.json["reply:Reply-Message"], "已登记终端"))
+
+    def c_radius_authorize(self, who):
+        return self.radius_req("/api/v1/radius/authorize")
+
+    def c_radius_post_auth(self, who):
+        return self.radius_req("/api/v1/radius/post-auth")
 
     def c_enforcement_report(self, who):
         return Req("/api/v1/enforcement/report",
