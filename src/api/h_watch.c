@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api/registry_api.h"
+#include "domain/acl.h"
 #include "domain/enforcement.h"
 #include "domain/finding.h"
 #include "domain/radius.h"
@@ -209,4 +210,20 @@ void h_radius_authorize(struct req *r)
 void h_radius_post_auth(struct req *r)
 {
 	radius(r, "post-auth");
+}
+
+void h_violation_acl(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	struct buf out;
+	buf_init(&out, 16u << 20);
+	const char *vendor = req_query(r, "vendor"), *op = req_query(r, "op");
+	char name[64];
+	snprintf(name, sizeof(name), "zwnet-violation-%lld-%s-%s.txt", (long long)r->params[0],
+	         vendor ? vendor : "", op ? op : "apply");
+	if (!fail(r, acl_render(&x, r->params[0], vendor, op, &out, &err), &err))
+		reply_bytes(r, 200, "text/plain; charset=utf-8", out.p, out.len, name);
+	buf_free(&out);
 }

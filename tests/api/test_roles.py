@@ -224,6 +224,7 @@ MATRIX = [
     # refused by the ladder (422); the escalation itself is tested in test_violations.py
     ("violation_escalate", "POST", "/api/v1/violations/{id}/transitions",
      "422 403 403 403 403 403 403 401"),
+    ("violation_acl", "GET", "/api/v1/violations/{id}/acl", "200 200 200 403 200 200 403 401"),
     ("enforcement_get", "GET", "/api/v1/enforcement", "200 403 200 403 403 200 403 401"),
     # FreeRADIUS asks with a probe token (test_radius.py); these roles may ask what it would hear
     ("radius_authorize", "POST", "/api/v1/radius/authorize", "200 403 200 403 403 200 403 401"),
@@ -1304,6 +1305,13 @@ class RoleMatrix:
                      (self.mk_violation(self.own), self.own))
         return Req("/api/v1/enforcement?detail=1",
                    ok=lambda r: self.assertIn("00:16:3e:00:00:ee", r.json["sets"]["mac"]))
+
+    def c_violation_acl(self, who):
+        vid = self.mk_violation(self.own)
+        self.db_exec("INSERT INTO isolations (violation_id, unit_id, kind, value, created_at)"
+                     " VALUES (?, ?, 'ip4', '10.99.0.1', unixepoch())", (vid, self.own))
+        return Req("/api/v1/violations/%d/acl?vendor=ios" % vid,
+                   ok=lambda r: self.assertIn(b"deny ip host 10.99.0.1 any", r.raw))
 
     def radius_req(self, path):
         mac = self._admin("GET", "/api/v1/terminals/%d" % self.mk_terminal(self.own),

@@ -401,3 +401,67 @@ class BadAllowListTest(Base):
                            capture_output=True, text=True, timeout=30)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("not-an-address", r.stderr)
+
+
+class AclTest(Base):
+    """Switch ACLs of an isolation and of its removal, in three vendors' syntax."""
+
+    def acl(self, vid, vendor, op="apply", status=200):
+        r = self.srv.as_("admin", "GET", A + "/violations/%d/acl?vendor=%s&op=%s" % (vid, vendor, op))
+        self.assertEqual(r.status, status, r)
+        return r.raw.decode()
+
+    def test_vendors_apply_and_remove(self):
+        r = self.srv.as_("admin", "POST", A + "/violations",
+                         {"unit_id": self.u1, "behaviour": "line_damage", "detail": "模块被拆"})
+        self.assertEqual(r.status, 201, r)
+        vid = r.json["id"]
+        self.acl(vid, "vrp", status=409)  # nothing isolated yet
+        self.step(vid, "isolate")         # JX-26 suspends the whole unit
+        iso = {i["kind"]: i["id"] for i in self.get(vid)["isolations"]}
+        n4, n6 = iso["net4"] * 10, iso["net6"] * 10
+        vrp = self.acl(vid, "vrp")
+        self.assertIn("acl number 3999\n", vrp)
+        self.assertIn(" rule %d deny ip source 10.210.1.0 0.0.0.255\n" % n4, vrp)
+        self.assertIn(" rule %d deny ip destination 10.210.1.0 0.0.0.255\n" % (n4 + 5), vrp)
+        self.assertIn("acl ipv6 number 3999\n", vrp)
+        self.assertIn(" rule %d deny ipv6 source 2001:db8:210:1::/64\n" % n6, vrp)
+        self.assertIn("JX-26 isolate", vrp)
+        cw = self.acl(vid, "comware")
+        self.assertIn("acl advanced 3999\n", cw)
+        self.assertIn(" rule %d deny ipv6 destination 2001:db8:210:1:: 64\n" % (n6 + 5), cw)
+        ios = self.acl(vid, "ios")
+        self.assertIn("ip access-list extended ZWNET-ISO\n", ios)
+        self.assertIn(" %d deny ip 10.210.1.0 0.0.0.255 any\n" % n4, ios)
+        self.assertIn(" %d deny ip any 10.210.1.0 0.0.0.255\n" % (n4 + 5), ios)
+        self.assertIn(" 2147483640 permit ip any any\n", ios)
+        self.assertIn(" sequence %d deny ipv6 2001:db8:210:1::/64 any\n" % n6, ios)
+        # removal names the same rules
+        self.step(vid, "rectify")
+        self.step(vid, "verify", reason="已修复")
+        self.step(vid, "reconnect")
+        self.acl(vid, "vrp", status=409)
+        undo = self.acl(vid, "vrp", op="remove")
+        self.assertIn(" undo rule %d\n undo rule %d\n" % (n4, n4 + 5), undo)
+        self.assertIn("reconnect", undo)
+        self.assertIn(" no %d\n no %d\n" % (n4, n4 + 5), self.acl(vid, "ios", op="remove"))
+
+    def test_terminal_mac_and_bad_queries(self):
+        r = self.srv.as_("admin", "POST", A + "/violations",
+                         {"unit_id": self.u1, "behaviour": "virus", "terminal_id": self.term,
+                          "detail": "病毒"})
+        vid = r.json["id"]
+        self.step(vid, "isolate")
+        iso = {i["kind"]: i["id"] for i in self.get(vid)["isolations"]}
+        m, h = iso["mac"] * 10, iso["ip4"] * 10
+        self.assertIn(" rule %d deny source-mac 0016-3e00-010a ffff-ffff-ffff\n" % m,
+                      self.acl(vid, "vrp"))
+        self.assertIn(" rule %d deny ip source 10.210.1.10 0\n" % h, self.acl(vid, "comware"))
+        ios = self.acl(vid, "ios")
+        self.assertIn(" deny host 0016.3e00.010a any\n", ios)
+        self.assertIn(" %d deny ip host 10.210.1.10 any\n" % h, ios)
+        for q, field in (("vendor=juniper", "vendor"), ("vendor=ios&op=drop", "op"), ("", "vendor")):
+            r = self.srv.as_("admin", "GET", A + "/violations/%d/acl?%s" % (vid, q))
+            self.assertError(r, 400, field)
+        self.assertEqual(self.srv.as_("admin", "GET", A + "/violations/999999/acl?vendor=ios").status,
+                         404)
