@@ -262,7 +262,8 @@ static int read_table(struct enforcer *e, struct strs have[NSETS], bool present[
 				else
 					present[k] = false;
 			}
-			qsort(have[k].v, have[k].n, sizeof(char *), cmp_str);
+			if (have[k].n)
+				qsort(have[k].v, have[k].n, sizeof(char *), cmp_str);
 		}
 	}
 	json_decref(root);

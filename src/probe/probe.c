@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent/agent.h"
@@ -30,6 +31,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "wire/lease.h"
 #include "wire/pkt.h"
 
 #define FILTER                                                                                     \
@@ -342,19 +344,105 @@ static void on_packet(u_char *ctx, const struct pcap_pkthdr *h, const u_char *by
 		flush(p);
 }
 
+static int on_lease(const struct obs *o, void *ctx)
+{
+	struct probe *p = ctx;
+	p->batch[p->n] = *o;
+	if (++p->n == p->batch_max)
+		flush(p);
+	return 0;
+}
+
+/* Read a DHCP server's lease file and send its current leases; 1 when it cannot be read. */
+static int read_leases(struct probe *p, const char *file, enum lease_format f)
+{
+	FILE *in = fopen(file, "rb");
+	if (!in) {
+		log_warn("probe: %s", file);
+		return 1;
+	}
+	struct buf b;
+	buf_init(&b, 512u << 20);
+	char chunk[65536];
+	size_t k;
+	int rc = 0;
+	while (!rc && (k = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		rc = buf_append(&b, chunk, k);
+	fclose(in);
+	struct lease_stats st = {0};
+	if (!rc)
+		rc = lease_parse(f, b.p ? b.p : "", b.len, clock_now(), on_lease, p, &st);
+	buf_free(&b);
+	if (rc) {
+		log_warnx("probe: %s: too large or out of memory", file);
+		return 1;
+	}
+	flush(p);
+	if (st.bad)
+		log_warnx("probe: %s: %zu lines could not be read (the first on line %d)", file,
+		          st.bad, st.first_bad);
+	log_info("probe %s: %s: %zu current leases, %zu others", p->name, file, st.leases,
+	         st.skipped);
+	return 0;
+}
+
+/* --leases: read the file once (or every `every` seconds until stopped) and send. */
+static int lease_probe(struct probe *p, const char *file, enum lease_format f, int64_t every)
+{
+	p->batch = calloc(p->batch_max, sizeof(*p->batch));
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	p->agent.curl = curl_easy_init();
+	int rc = !p->batch || !p->agent.curl;
+	if (rc)
+		fprintf(stderr, "zwnet probe: out of memory\n");
+	else
+		spool_init(p);
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!rc) {
+		rc = read_leases(p, file, f);
+		if (!every || stop_probe)
+			break;
+		for (int64_t t = 0; t < every * 10 && !stop_probe; t++) {
+			struct timespec ts = {0, 100000000};
+			nanosleep(&ts, NULL);
+		}
+		if (stop_probe)
+			break;
+	}
+	if (!rc && !spool_replay(p))
+		rc = 3;
+	printf("探针 %s：已上报 %lld 条观测，被拒 %lld 条\n", p->name, (long long)p->sent,
+	       (long long)p->failed);
+	spool_close(p);
+	if (p->failed && !rc)
+		rc = 4;
+	curl_easy_cleanup(p->agent.curl);
+	curl_global_cleanup();
+	free(p->batch);
+	return rc;
+}
+
 static void usage(void)
 {
-	fprintf(stderr,
-	        "用法: zwnet probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
-	        "                  [--token-file 文件] [--spool 目录] [--spool-max 字节]\n"
-	        "                  [--batch N] [--interval 毫秒]\n"
-	        "令牌取自 --token-file 或环境变量 ZWNET_TOKEN（探针角色用户的 API 令牌）。\n");
+	fprintf(
+	    stderr,
+	    "用法: zwnet probe --server URL --name 名称\n"
+	    "                  (--pcap 文件 | --iface 网卡 | --leases 文件 --lease-format 格式)\n"
+	    "                  [--token-file 文件] [--spool 目录] [--spool-max 字节]\n"
+	    "                  [--batch N] [--interval 毫秒] [--every 秒]\n"
+	    "令牌取自 --token-file 或环境变量 ZWNET_TOKEN（探针角色用户的 API 令牌）。\n"
+	    "租约文件格式：isc（dhcpd.leases）、kea（memfile CSV）、dnsmasq；\n"
+	    "--every N 每 N 秒重读一次，否则读一次后退出。\n");
 }
 
 int cmd_probe(int argc, char **argv)
 {
 	struct probe p = {.batch_max = 1000, .spool_max = 256ll << 20, .interval_ms = 1000};
-	const char *pcap_file = NULL, *iface = NULL, *token_file = NULL;
+	const char *pcap_file = NULL, *iface = NULL, *token_file = NULL, *leases = NULL;
+	int lease_fmt = -1;
+	int64_t every = 0;
 	for (int i = 0; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int64_t x;
@@ -370,6 +458,12 @@ int cmd_probe(int argc, char **argv)
 			pcap_file = v;
 		else if (!strcmp(a, "--iface"))
 			iface = v;
+		else if (!strcmp(a, "--leases"))
+			leases = v;
+		else if (!strcmp(a, "--lease-format") && lease_format_parse(v) >= 0)
+			lease_fmt = lease_format_parse(v);
+		else if (!strcmp(a, "--every") && parse_i64(v, 1, 86400, &x) == 0)
+			every = x;
 		else if (!strcmp(a, "--token-file"))
 			token_file = v;
 		else if (!strcmp(a, "--spool"))
@@ -386,7 +480,8 @@ int cmd_probe(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!p.server || !p.name || !!pcap_file == !!iface) {
+	if (!p.server || !p.name || !!pcap_file + !!iface + !!leases != 1 ||
+	    !!leases != (lease_fmt >= 0)) {
 		usage();
 		return 2;
 	}
@@ -394,6 +489,8 @@ int cmd_probe(int argc, char **argv)
 	p.agent.cmd = "probe";
 	if (agent_token(&p.agent, token_file))
 		return 2;
+	if (leases)
+		return lease_probe(&p, leases, (enum lease_format)lease_fmt, every);
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = pcap_file ? pcap_open_offline(pcap_file, errbuf) : pcap_create(iface, errbuf);
 	if (!pc) {

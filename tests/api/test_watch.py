@@ -303,3 +303,60 @@ class SpoolTest(ServerTest):
         row = self.srv.sql("SELECT observations, dropped FROM probes WHERE name = 'spool-b'")
         # what arrived and what the probe says it dropped add up to what it captured
         self.assertEqual(row[0], (kept, 60 - kept))
+
+
+class LeaseProbeTest(ServerTest):
+    """`zwnet probe --leases FILE --lease-format F`: a DHCP server's leases as observations."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        u = s.as_("admin", "GET", A + "/units?limit=1").json["items"][0]["id"]
+        for body in ({"cidr": "10.201.0.0/16", "status": "container"},
+                     {"cidr": "10.201.1.0/24", "status": "active", "unit_id": u}):
+            assert s.as_("admin", "POST", A + "/prefixes", body).status == 201
+        assert s.as_("admin", "POST", A + "/terminals",
+                     {"mac": TERM_A, "ip": "10.201.1.10", "unit_id": u, "kind": "计算机"}).status == 201
+        cls.token = s.as_("admin", "POST", A + "/tokens",
+                          {"name": "dhcp", "scope": "probe"}).json["token"]
+
+    def run_leases(self, fmt, text):
+        with tempfile.NamedTemporaryFile("w", suffix=".leases", delete=False) as f:
+            f.write(text)
+        try:
+            return subprocess.run(
+                [BIN, "probe", "--server", "http://127.0.0.1:%d" % self.srv.port, "--name",
+                 "dhcp", "--leases", f.name, "--lease-format", fmt],
+                env=dict(os.environ, ZWNET_TOKEN=self.token), capture_output=True, text=True,
+                timeout=60)
+        finally:
+            os.unlink(f.name)
+
+    def findings(self, **q):
+        qs = "&".join("%s=%s" % kv for kv in q.items())
+        return self.srv.as_("admin", "GET", A + "/findings?" + qs).json["items"]
+
+    def test_three_formats(self):
+        far = 4102444800  # 2100-01-01: still leased
+        p = self.run_leases("dnsmasq", "%d %s 10.201.1.77 pc-a *\ngarbage line\n" % (far, TERM_A))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("已上报 1 条观测", p.stdout)
+        self.assertIn("line 2", p.stderr)  # the unreadable line is reported, not fatal
+        f = self.findings(kind="ip_changed", mac=TERM_A)
+        self.assertEqual([x["ip"] for x in f], ["10.201.1.77"])
+        kea = ("address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,"
+               "hostname,state,user_context\n10.201.1.88,%s,,3600,%d,1,0,0,x,0,\n" % (STRANGER, far))
+        p = self.run_leases("kea", kea)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(self.findings(kind="unregistered", mac=STRANGER, ip="10.201.1.88"))
+        isc = ("lease 10.201.1.99 {\n  ends never;\n  binding state active;\n"
+               "  hardware ethernet %s;\n}\n" % ROGUE)
+        p = self.run_leases("isc", isc)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(self.findings(kind="unregistered", mac=ROGUE, ip="10.201.1.99"))
+        ev = self.srv.as_("admin", "GET", A + "/findings/%d" % self.findings(mac=ROGUE)[0]["id"]).json
+        self.assertEqual(ev["evidence"][0]["observation"]["kind"], "lease")
+        # a wrong format name is refused before anything is read
+        p = self.run_leases("dhcpd", isc)
+        self.assertEqual(p.returncode, 2)
