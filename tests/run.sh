@@ -64,7 +64,7 @@ else
 fi
 
 # 5. Fuzz targets: a bounded run of each from its seed corpus (new inputs stay in tests/out).
-for t in profile record strings csv xlsx pkt obs lease; do
+for t in profile record strings csv xlsx pkt obs lease snmp; do
 	if [ -n "$FUZZ" ] && [ -x "$FUZZ/${t}_fuzz" ]; then
 		corpus="$OUT/corpus-$t"
 		mkdir -p "$corpus"

@@ -227,3 +227,13 @@ void h_violation_acl(struct req *r)
 		reply_bytes(r, 200, "text/plain; charset=utf-8", out.p, out.len, name);
 	buf_free(&out);
 }
+
+void h_agent_devices(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *o = NULL;
+	if (!fail(r, agent_devices(&x, &o, &err), &err))
+		reply_json(r, 200, o);
+}

@@ -133,6 +133,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/findings/{id}", h_finding_get, 0, "", "查看监测发现（含证据）"},
     {"POST", "/api/v1/findings/{id}/transitions", h_finding_transition, 0, "", "排除监测发现"},
     {"GET", "/api/v1/probes", h_probes_list, 0, "*", "探针及其运行状况"},
+    {"GET", "/api/v1/probes/devices", h_agent_devices, 0, "",
+     "探针轮询的设备及其 SNMP 凭据（仅探针令牌）"},
     {"GET", "/api/v1/enforcement", h_enforcement_get, 0, "detail",
      "断网隔离的目标状态（执行器读取）"},
     {"POST", "/api/v1/enforcement/report", h_enforcement_report, 0, "", "执行器上报已应用的状态"},

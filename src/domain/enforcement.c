@@ -1,5 +1,6 @@
 #include "domain/enforcement.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "core/clock.h"
 #include "core/inet.h"
 #include "core/parse.h"
+#include "core/secret.h"
 #include "store/violation_sql.h"
 
 /* Each item of the list, canonical, into allow4/allow6 (either may be NULL: check only). */
@@ -139,4 +141,39 @@ int enforcement_report(const struct ctx *x, const json_t *body, const char *sour
 		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
 	free(text);
 	return rc;
+}
+
+int agent_devices(const struct ctx *x, json_t **out, struct zw_err *err)
+{
+	if (authz_check(x->by, ACT_DEVICE_SECRETS, 0, err))
+		return -err->code;
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	json_t *a = json_array();
+	int rc = store_snmp_devices(c, a, err);
+	size_t i;
+	json_t *d;
+	json_array_foreach(a, i, d)
+	{
+		static const char *const keys[] = {"community", "auth_key", "priv_key"};
+		for (int k = 0; !rc && k < 3; k++) {
+			const char *sealed = json_string_value(json_object_get(d, keys[k]));
+			char *plain = NULL;
+			if (!sealed)
+				continue;
+			rc = secret_open(sealed, &plain, err);
+			if (!rc)
+				json_object_set_new(d, keys[k], json_string(plain));
+			if (plain)
+				sodium_memzero(plain, strlen(plain));
+			free(plain);
+		}
+	}
+	if (rc) {
+		json_decref(a);
+		return rc;
+	}
+	*out = json_pack("{s:o}", "items", a);
+	return 0;
 }

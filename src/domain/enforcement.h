@@ -27,4 +27,8 @@ int enforcement_state(const struct ctx *x, const struct violation_policy *vp, bo
 int enforcement_report(const struct ctx *x, const json_t *body, const char *source,
                        struct zw_err *err);
 
+/* The devices a probe polls over SNMP with their credentials opened (probe tokens only):
+ * [{id, name, mgmt_ip, snmp_version, community, user, auth_key, priv_key}]. */
+int agent_devices(const struct ctx *x, json_t **out, struct zw_err *err);
+
 #endif

@@ -62,6 +62,7 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_VIOLATION_ESCALATE] = {A, N, N, N, N, N, N, N},
     [ACT_ENFORCEMENT_READ] = {A, N, A, N, N, A, N, A},
     [ACT_ENFORCEMENT_REPORT] = {N, N, N, N, N, N, N, A},
+    [ACT_DEVICE_SECRETS] = {N, N, N, N, N, N, N, A},
 };
 #undef N
 #undef O

@@ -69,7 +69,8 @@ enum role {
 	X(VIOLATION_WRITE)                                                                         \
 	X(VIOLATION_ESCALATE)                                                                      \
 	X(ENFORCEMENT_READ)                                                                        \
-	X(ENFORCEMENT_REPORT)
+	X(ENFORCEMENT_REPORT)                                                                      \
+	X(DEVICE_SECRETS)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,

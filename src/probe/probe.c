@@ -13,6 +13,7 @@
  * defect: it is logged and kept aside as *.refused.
  */
 #include <curl/curl.h>
+#include <jansson.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -31,6 +32,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "probe/snmp.h"
 #include "wire/lease.h"
 #include "wire/pkt.h"
 
@@ -344,7 +346,7 @@ static void on_packet(u_char *ctx, const struct pcap_pkthdr *h, const u_char *by
 		flush(p);
 }
 
-static int on_lease(const struct obs *o, void *ctx)
+static int add_obs(const struct obs *o, void *ctx)
 {
 	struct probe *p = ctx;
 	p->batch[p->n] = *o;
@@ -371,7 +373,7 @@ static int read_leases(struct probe *p, const char *file, enum lease_format f)
 	fclose(in);
 	struct lease_stats st = {0};
 	if (!rc)
-		rc = lease_parse(f, b.p ? b.p : "", b.len, clock_now(), on_lease, p, &st);
+		rc = lease_parse(f, b.p ? b.p : "", b.len, clock_now(), add_obs, p, &st);
 	buf_free(&b);
 	if (rc) {
 		log_warnx("probe: %s: too large or out of memory", file);
@@ -386,8 +388,61 @@ static int read_leases(struct probe *p, const char *file, enum lease_format f)
 	return 0;
 }
 
+/* One round of SNMP: the device register from the server, each device polled; 1 when the
+ * register could not be had. */
+static int snmp_round(struct probe *p, const char *peer_tmpl)
+{
+	struct buf answer;
+	buf_init(&answer, 64u << 20);
+	long st = agent_call(&p->agent, "GET", "/api/v1/probes/devices", NULL, 0, &answer);
+	json_t *root =
+	    st == 200 && !buf_append(&answer, "", 1) ? json_loads(answer.p, 0, NULL) : NULL;
+	buf_free(&answer);
+	json_t *items = json_object_get(root, "items");
+	if (!json_is_array(items)) {
+		log_warnx("probe: the device register could not be read (%ld)", st);
+		json_decref(root);
+		return 1;
+	}
+	size_t i;
+	json_t *d;
+	json_array_foreach(items, i, d)
+	{
+		struct snmp_device dev = {
+		    .id = json_integer_value(json_object_get(d, "id")),
+		    .name = json_string_value(json_object_get(d, "name")),
+		    .mgmt_ip = json_string_value(json_object_get(d, "mgmt_ip")),
+		    .version = json_string_value(json_object_get(d, "snmp_version")),
+		    .community = json_string_value(json_object_get(d, "community")),
+		    .user = json_string_value(json_object_get(d, "user")),
+		    .auth_key = json_string_value(json_object_get(d, "auth_key")),
+		    .priv_key = json_string_value(json_object_get(d, "priv_key"))};
+		if (!dev.name || !dev.mgmt_ip || !dev.version || !dev.user)
+			continue;
+		char peer[300], why[200] = "";
+		if (peer_tmpl)
+			snprintf(peer, sizeof(peer), "%s", peer_tmpl);
+		else if (strchr(dev.mgmt_ip, ':'))
+			snprintf(peer, sizeof(peer), "udp6:[%s]:161", dev.mgmt_ip);
+		else
+			snprintf(peer, sizeof(peer), "udp:%s:161", dev.mgmt_ip);
+		struct snmp_poll_stats ps;
+		if (snmp_poll_device(&dev, peer, add_obs, p, &ps, why, sizeof(why)) < 0) {
+			log_warnx("probe: device %s (%s): %s", dev.name, dev.mgmt_ip, why);
+			continue;
+		}
+		log_info("probe %s: device %s: %zu ports, %zu neighbours, %zu forwarding entries%s",
+		         p->name, dev.name, ps.ports, ps.neigh, ps.fdb,
+		         ps.bad ? " (some rows unreadable)" : "");
+	}
+	json_decref(root);
+	flush(p);
+	return 0;
+}
+
 /* --leases: read the file once (or every `every` seconds until stopped) and send. */
-static int lease_probe(struct probe *p, const char *file, enum lease_format f, int64_t every)
+static int lease_probe(struct probe *p, const char *file, enum lease_format f, int64_t every,
+                       const char *peer)
 {
 	p->batch = calloc(p->batch_max, sizeof(*p->batch));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -400,8 +455,10 @@ static int lease_probe(struct probe *p, const char *file, enum lease_format f, i
 	struct sigaction sa = {.sa_handler = on_stop};
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	if (!file)
+		snmp_poll_init();
 	while (!rc) {
-		rc = read_leases(p, file, f);
+		rc = file ? read_leases(p, file, f) : snmp_round(p, peer);
 		if (!every || stop_probe)
 			break;
 		for (int64_t t = 0; t < every * 10 && !stop_probe; t++) {
@@ -429,23 +486,32 @@ static void usage(void)
 	fprintf(
 	    stderr,
 	    "用法: zwnet probe --server URL --name 名称\n"
-	    "                  (--pcap 文件 | --iface 网卡 | --leases 文件 --lease-format 格式)\n"
+	    "                  (--pcap 文件 | --iface 网卡 | --leases 文件 --lease-format 格式 |\n"
+	    "                   --snmp [--snmp-peer 地址])\n"
 	    "                  [--token-file 文件] [--spool 目录] [--spool-max 字节]\n"
 	    "                  [--batch N] [--interval 毫秒] [--every 秒]\n"
 	    "令牌取自 --token-file 或环境变量 ZWNET_TOKEN（探针角色用户的 API 令牌）。\n"
 	    "租约文件格式：isc（dhcpd.leases）、kea（memfile CSV）、dnsmasq；\n"
-	    "--every N 每 N 秒重读一次，否则读一次后退出。\n");
+	    "--snmp 按设备登记轮询路由器和交换机（ARP/邻居表、转发表、端口名）。\n"
+	    "--every N 每 N 秒重读（重新轮询）一次，否则一次后退出。\n");
 }
 
 int cmd_probe(int argc, char **argv)
 {
 	struct probe p = {.batch_max = 1000, .spool_max = 256ll << 20, .interval_ms = 1000};
 	const char *pcap_file = NULL, *iface = NULL, *token_file = NULL, *leases = NULL;
+	const char *peer = NULL;
+	bool snmp = false;
 	int lease_fmt = -1;
 	int64_t every = 0;
 	for (int i = 0; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int64_t x;
+		if (!strcmp(a, "--snmp")) {
+			snmp = true;
+			i--;
+			continue;
+		}
 		if (!v) {
 			usage();
 			return 2;
@@ -464,6 +530,8 @@ int cmd_probe(int argc, char **argv)
 			lease_fmt = lease_format_parse(v);
 		else if (!strcmp(a, "--every") && parse_i64(v, 1, 86400, &x) == 0)
 			every = x;
+		else if (!strcmp(a, "--snmp-peer"))
+			peer = v;
 		else if (!strcmp(a, "--token-file"))
 			token_file = v;
 		else if (!strcmp(a, "--spool"))
@@ -480,7 +548,7 @@ int cmd_probe(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!p.server || !p.name || !!pcap_file + !!iface + !!leases != 1 ||
+	if (!p.server || !p.name || !!pcap_file + !!iface + !!leases + snmp != 1 ||
 	    !!leases != (lease_fmt >= 0)) {
 		usage();
 		return 2;
@@ -489,8 +557,8 @@ int cmd_probe(int argc, char **argv)
 	p.agent.cmd = "probe";
 	if (agent_token(&p.agent, token_file))
 		return 2;
-	if (leases)
-		return lease_probe(&p, leases, (enum lease_format)lease_fmt, every);
+	if (leases || snmp)
+		return lease_probe(&p, leases, (enum lease_format)lease_fmt, every, peer);
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = pcap_file ? pcap_open_offline(pcap_file, errbuf) : pcap_create(iface, errbuf);
 	if (!pc) {

@@ -411,3 +411,32 @@ int store_radius_facts(struct sconn *c, const char *mac, struct radius_facts *f,
 		sqlite3_bind_blob(s, 2, blob, 16, SQLITE_TRANSIENT);
 	return one_int(c, s, &f->vid, "radius vlan", err);
 }
+
+int store_snmp_devices(struct sconn *c, json_t *out, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT id, name, mgmt_ip, snmp_version, snmp_community,"
+	                             " snmp_user, snmp_auth_key, snmp_priv_key FROM devices"
+	                             " WHERE snmp_version != 'none' AND mgmt_ip IS NOT NULL"
+	                             " ORDER BY id",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *d =
+		    json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+		              (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1), "mgmt_ip",
+		              col(s, 2), "snmp_version", col(s, 3), "user", col(s, 5));
+		static const char *const keys[] = {"community", "auth_key", "priv_key"};
+		static const int cols[] = {4, 6, 7};
+		for (int k = 0; k < 3; k++)
+			json_object_set_new(d, keys[k],
+			                    sqlite3_column_type(s, cols[k]) == SQLITE_NULL
+			                        ? json_null()
+			                        : json_string(col(s, cols[k])));
+		json_array_append_new(out, d);
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "snmp devices");
+}

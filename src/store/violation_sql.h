@@ -63,6 +63,9 @@ struct enforcer_row {
 int store_enforcer_report(struct sconn *c, const struct enforcer_row *r, struct zw_err *err);
 int store_enforcers(struct sconn *c, json_t *out, struct zw_err *err);
 
+/* The devices to poll over SNMP, their credentials still sealed. */
+int store_snmp_devices(struct sconn *c, json_t *out, struct zw_err *err);
+
 /* What RADIUS needs to know of a MAC: its terminal and unit (0 when unregistered), the case
  * that isolates it (0 when none) and the VLAN its unit's subnet is on (0 when none). */
 struct radius_facts {

@@ -87,6 +87,7 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "VIOLATION_ESCALATE": (_A, _N, _N, _N, _N, _N, _N),
     "ENFORCEMENT_READ": (_A, _N, _A, _N, _N, _A, _N),
     "ENFORCEMENT_REPORT": (_N, _N, _N, _N, _N, _N, _N),
+    "DEVICE_SECRETS": (_N, _N, _N, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -212,6 +213,8 @@ MATRIX = [
     ("finding_get_own", "GET", "/api/v1/findings/{id}", "200 200 200 403 200 200 403 401"),
     ("finding_get_other", "GET", "/api/v1/findings/{id}", "200 200 200 403 404 200 403 401"),
     ("probes_list", "GET", "/api/v1/probes", "200 200 200 403 200 200 403 401"),
+    # SNMP credentials in clear: a probe token only (test_snmp.py), never a person
+    ("probe_devices", "GET", "/api/v1/probes/devices", "403 403 403 403 403 403 403 401"),
     ("finding_dismiss", "POST", "/api/v1/findings/{id}/transitions",
      "200 403 200 403 403 403 403 401"),
     ("violations_list", "GET", "/api/v1/violations", "200 200 200 403 200 200 403 401"),
@@ -1248,6 +1251,9 @@ class RoleMatrix:
 
     def c_probes_list(self, who):
         return Req("/api/v1/probes")
+
+    def c_probe_devices(self, who):
+        return Req("/api/v1/probes/devices")
 
     def c_finding_dismiss(self, who):
         fid = self.mk_finding(self.own)
