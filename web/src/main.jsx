@@ -14,6 +14,7 @@ import { Addresses, Carriers, Devices, Lines, Terminals } from './pages/registry
 import { UnitDetail, Units } from './pages/units.jsx';
 import { Tokens } from './pages/tokens.jsx';
 import { Users } from './pages/users.jsx';
+import { FindingDetail, Findings, Probes, ViolationDetail, Violations } from './pages/watch.jsx';
 import { match, navigate, usePath } from './router.js';
 import { Link, Session, can } from './ui.jsx';
 import './style.css';
@@ -38,6 +39,11 @@ const PAGES = [
   ['/profile', Profile],
   ['/account', Account],
   ['/tokens', Tokens],
+  ['/findings', Findings],
+  ['/findings/:id', FindingDetail],
+  ['/violations', Violations],
+  ['/violations/:id', ViolationDetail],
+  ['/probes', Probes],
 ];
 
 // The menu, each entry shown only to a role with the permission behind it.
@@ -52,6 +58,9 @@ const MENU = [
   ['/lines', '线路', 'ASSET_READ'],
   ['/carriers', '运营商', 'ASSET_READ'],
   ['/deadlines', '办理时限', 'DEADLINE_READ'],
+  ['/findings', '监测发现', 'FINDING_READ'],
+  ['/violations', '违规处理', 'VIOLATION_READ'],
+  ['/probes', '探针与断网', 'FINDING_READ'],
   ['/calendar', '工作日历', null],
   ['/audit', '审计日志', 'AUDIT_READ'],
   ['/users', '用户管理', 'USER_ADMIN'],

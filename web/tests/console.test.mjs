@@ -153,8 +153,118 @@ describe('an access application from submission to connection (TB-13)', () => {
   });
 });
 
+describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)', () => {
+  let token;
+  let unitId;
+  let vid;
+  const STRANGER = '00:16:3e:77:00:50';
+  before(async () => {
+    unitId = (await srv.as('unit', 'GET', '/session')).json.unit_id;
+    await srv.must('admin', 'POST', '/prefixes', { cidr: '10.77.0.0/16', status: 'container' });
+    await srv.must('admin', 'POST', '/prefixes', { cidr: '10.77.1.0/24', status: 'active', unit_id: unitId });
+    token = (await srv.must('admin', 'POST', '/tokens', { name: 'gw-web', scope: 'probe' })).token;
+    const obs = [
+      { kind: 'arp', op: 'reply', at: '2026-11-24T08:00:00Z', mac: STRANGER, ip: '10.77.1.50' },
+      { kind: 'arp', op: 'reply', at: '2026-11-24T08:00:01Z', mac: '00:16:3e:77:00:99', ip: '192.0.2.99' },
+    ];
+    const r = await fetch(srv.url + '/api/v1/observations', {
+      method: 'POST', headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ probe: 'gw-web', observations: obs }),
+    });
+    assert.equal(r.status, 202);
+    vid = srv.sql(`SELECT id FROM violations WHERE mac = '${STRANGER}'`)[0].id;
+  });
+
+  test('the manager handles a case: notify, escalate with a reason, isolate the terminal, rectify, verify, reconnect', async () => {
+    const m = await login(b, srv, 'admin');
+    await m.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '违规处理' }).click();
+    const row = m.getByRole('row').filter({ hasText: '未经审核私自接入政务外网' });
+    await row.getByRole('link', { name: String(vid), exact: true }).click();
+    await m.getByRole('heading', { name: `违规事项 ${vid}：未经审核私自接入政务外网` }).waitFor();
+    const facts = m.locator('dl.facts');
+    await facts.getByText('待处理', { exact: true }).waitFor();
+    await facts.getByText('责成其进行整改', { exact: false }).waitFor();
+    await m.getByRole('button', { name: '通知单位' }).click();
+    await facts.getByText('已通知', { exact: true }).waitFor();
+    // escalation needs a reason: the error is at the field
+    await m.getByRole('button', { name: '升级处理' }).click();
+    await m.getByRole('button', { name: '确认升级处理' }).click();
+    assert.equal(await m.locator('.field.invalid .field-error').textContent(), '升级处理须说明理由');
+    await m.getByLabel('理由').fill('私接设备造成环路，严重影响网络');
+    await m.getByRole('button', { name: '确认升级处理' }).click();
+    await facts.getByText('立即断开县政务外网连接', { exact: false }).waitFor();
+    // a unit rung: the manager may still cut only the terminal
+    await m.getByRole('button', { name: '断网' }).click();
+    await m.getByLabel('断网范围').selectOption('terminal');
+    await m.getByRole('button', { name: '确认断网' }).click();
+    await facts.getByText('已断网', { exact: true }).waitFor();
+    const iso = m.getByRole('table', { name: '断网隔离' });
+    await iso.getByRole('cell', { name: STRANGER }).waitFor();
+    await iso.getByRole('cell', { name: '10.77.1.50' }).waitFor();
+    await m.getByRole('link', { name: '断网' }).first().waitFor(); // the switch ACLs
+    await m.getByRole('button', { name: '责令限期整改' }).click();
+    await facts.locator('.deadline').waitFor();
+    assert.match(await facts.locator('.deadline').textContent(), /TB-9/);
+    await m.getByRole('button', { name: '核实整改' }).click();
+    await m.getByLabel('理由').fill('已拆除私接设备，现场核实');
+    await m.getByRole('button', { name: '确认核实整改' }).click();
+    await facts.getByText('已核实整改', { exact: true }).waitFor();
+    await m.getByRole('button', { name: '恢复接入' }).click();
+    await facts.getByText('已恢复接入', { exact: true }).waitFor();
+    assert.equal(await iso.getByRole('cell', { name: '生效中' }).count(), 0);
+    const steps = await m.getByRole('table', { name: '处理经过' }).locator('tbody tr td:nth-child(2)').allTextContents();
+    assert.deepEqual(steps, ['立案', '通知单位', '升级处理', '断网', '责令限期整改', '核实整改', '恢复接入']);
+    // each step's reason is its own: a form's text never carries over into the next step
+    const reasons = await m.getByRole('table', { name: '处理经过' }).locator('tbody tr td:nth-child(6)').allTextContents();
+    assert.deepEqual(reasons, ['', '', '私接设备造成环路，严重影响网络', '', '', '已拆除私接设备，现场核实', '']);
+    assert.equal(await facts.getByText('已断网）').count(), 0);
+    await shot(m, 'violation');
+    // the one refusal this test provoked (no reason for the escalation), nothing else
+    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400']);
+    await m.context().close();
+
+    // the unit's administrator sees the case and its steps, and may take none
+    const u = await login(b, srv, 'unit');
+    await u.goto(`${srv.url}/violations/${vid}`);
+    await u.locator('dl.facts').getByText('已恢复接入', { exact: true }).waitFor();
+    assert.equal(await u.getByRole('group', { name: '可执行的操作' }).count(), 0);
+    assert.deepEqual(u.errors, []);
+    await u.context().close();
+  });
+
+  test('a finding on no unit\'s address is dismissed with a reason; the probes page shows probe and enforcer', async () => {
+    const m = await login(b, srv, 'admin');
+    await m.goto(srv.url + '/findings');
+    const row = m.getByRole('row').filter({ hasText: '192.0.2.99' }).first();
+    await row.getByRole('link').first().click();
+    await m.getByRole('heading', { name: /^监测发现 \d+：/ }).waitFor();
+    await m.getByRole('table', { name: '证据（最近的观测）' }).getByRole('cell', { name: 'gw-web' }).first().waitFor();
+    await m.getByRole('button', { name: '排除' }).click();
+    await m.getByRole('button', { name: '确认排除' }).click();
+    await m.locator('.field.invalid .field-error').waitFor();
+    await m.getByLabel('排除理由').fill('运营商的测试设备');
+    await m.getByRole('button', { name: '确认排除' }).click();
+    await m.locator('dl.facts').getByText('已排除', { exact: true }).waitFor();
+
+    const gen = (await srv.must('admin', 'GET', '/enforcement')).generation;
+    const r = await fetch(srv.url + '/api/v1/enforcement/report', {
+      method: 'POST', headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'gw-nft', generation: gen, ok: true, applied: { ip4: 0, mac: 0 } }),
+    });
+    assert.equal(r.status, 202);
+    await m.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '探针与断网' }).click();
+    const probes = m.getByRole('table', { name: '探针' });
+    await probes.getByRole('row').filter({ hasText: 'gw-web' }).getByText('正常').waitFor();
+    const enf = m.getByRole('table', { name: /^断网执行器/ });
+    await enf.getByRole('row').filter({ hasText: 'gw-nft' }).getByText('已同步').waitFor();
+    await shot(m, 'probes');
+    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400']);
+    await m.context().close();
+  });
+});
+
 describe('accessibility and layout', () => {
-  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile', '/account', '/tokens'];
+  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile', '/account', '/tokens', '/findings', '/findings/1', '/violations', '/violations/1', '/probes'];
   const sweep = async (page, paths, found) => {
     for (const path of paths) {
       await page.goto(srv.url + path);
