@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -615,8 +616,20 @@ int cmd_probe(int argc, char **argv)
 			rc = rc ? rc : 3; /* some batches wait in the spool */
 	} else {
 		log_info("probe %s: capturing on %s, sending to %s", p.name, iface, p.server);
+		/* In immediate mode libpcap ignores its timeout, so a blocking read would hold a
+		 * lone packet until the next one arrived: wait on the descriptor ourselves, never
+		 * past the next send. */
+		int fd = pcap_setnonblock(pc, 1, errbuf) == 0 ? pcap_get_selectable_fd(pc) : -1;
+		if (fd < 0)
+			log_warnx("probe: %s: no pollable descriptor; batches wait for traffic",
+			          iface);
 		int64_t last = clock_mono_ms();
 		while (!stop_probe) {
+			if (fd >= 0) {
+				int64_t left = p.interval_ms - (clock_mono_ms() - last);
+				struct pollfd pf = {.fd = fd, .events = POLLIN};
+				poll(&pf, 1, left > 0 ? (int)left : 0);
+			}
 			int k = pcap_dispatch(pc, -1, on_packet, (u_char *)&p);
 			if (k == PCAP_ERROR) {
 				log_warnx("probe: %s", pcap_geterr(pc));
