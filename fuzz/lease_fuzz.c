@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/json.h"
+#include "roundtrip.h"
 #include "wire/lease.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -15,20 +15,7 @@ static int check(const struct obs *o, void *arg)
 	(void)arg;
 	if (o->kind != OBS_LEASE || !o->has_mac || !o->has_ip || (o->family != 4 && o->family != 6))
 		abort();
-	struct buf b;
-	buf_init(&b, 1 << 20);
-	if (obs_write_json(&b, o) < 0)
-		abort();
-	struct zw_err err = {0};
-	json_t *j = json_parse_body(b.p, b.len, &err);
-	struct obs back;
-	if (!j || obs_from_json(j, 0, &back, &err) != 0)
-		abort();
-	if (memcmp(back.mac, o->mac, 6) || back.ip != o->ip || back.expires != o->expires ||
-	    strcmp(back.hostname, o->hostname))
-		abort();
-	json_decref(j);
-	buf_free(&b);
+	obs_roundtrip(o);
 	return 0;
 }
 

@@ -5,28 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/json.h"
+#include "roundtrip.h"
 #include "wire/snmptab.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void roundtrip(const struct obs *o)
-{
-	struct buf b;
-	buf_init(&b, 1 << 20);
-	if (obs_write_json(&b, o) < 0)
-		abort();
-	struct zw_err err = {0};
-	json_t *j = json_parse_body(b.p, b.len, &err);
-	struct obs back;
-	if (!j || obs_from_json(j, 0, &back, &err) != 0)
-		abort();
-	if (memcmp(back.mac, o->mac, 6) || back.ip != o->ip || back.vlan != o->vlan ||
-	    strcmp(back.ifname, o->ifname) || back.device_id != o->device_id)
-		abort();
-	json_decref(j);
-	buf_free(&b);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -52,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int64_t ival = at < size ? (int64_t)data[at++] - 8 : 0;
 		struct obs o;
 		if (snmp_row(c, sx, n, type, val, vlen, ival, &ports, 7, 1795000000000000, &o) == 1)
-			roundtrip(&o);
+			obs_roundtrip(&o);
 	}
 	if (ports.n > SNMP_MAX_PORTS || ports.nb > SNMP_MAX_PORTS)
 		abort();

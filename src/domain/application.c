@@ -272,18 +272,8 @@ static int notice(const struct ctx *x, struct store_tx *tx, const struct applica
 	int rc = 0;
 	if (!p)
 		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-	if (deadline_id) {
-		struct deadline d = {0};
-		rc = store_rec_get(store_tx_conn(tx), "deadlines", &deadline_schema, deadline_id,
-		                   NULL, 0, &d, err);
-		if (!rc) {
-			json_object_set_new(p, "rule", json_string(d.rule));
-			json_object_set_new(p, "due_at", json_integer(d.due_at));
-			if (d.due_date)
-				json_object_set_new(p, "due_date", json_string(d.due_date));
-		}
-		rec_free(&deadline_schema, &d);
-	}
+	if (deadline_id)
+		rc = deadline_payload(store_tx_conn(tx), deadline_id, p, err);
 	char *payload = rc ? NULL : json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	if (!rc && !payload)

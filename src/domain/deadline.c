@@ -448,3 +448,17 @@ const struct registry_kind deadline_kind = {
     .write = ACT_DEADLINE_WRITE,
     .unit_field = "unit_id",
 };
+
+int deadline_payload(struct sconn *c, int64_t id, json_t *payload, struct zw_err *err)
+{
+	struct deadline d = {0};
+	int rc = store_rec_get(c, "deadlines", &deadline_schema, id, NULL, 0, &d, err);
+	if (!rc) {
+		json_object_set_new(payload, "rule", json_string(d.rule));
+		json_object_set_new(payload, "due_at", json_integer(d.due_at));
+		if (d.due_date)
+			json_object_set_new(payload, "due_date", json_string(d.due_date));
+	}
+	rec_free(&deadline_schema, &d);
+	return rc;
+}

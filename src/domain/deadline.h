@@ -20,6 +20,7 @@
 #ifndef ZW_DOMAIN_DEADLINE_H
 #define ZW_DOMAIN_DEADLINE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -59,6 +60,8 @@ int deadline_resume_tx(const struct ctx *x, struct store_tx *tx, int64_t id, str
 int deadline_met_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
 int deadline_cancel_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
 
+/* Put deadline id's rule, due_at and due_date into a notice's payload (an outbox event). */
+int deadline_payload(struct sconn *c, int64_t id, json_t *payload, struct zw_err *err);
 /* The scheduler's step at time now: breaches and reminders (reminder_working_days before a
  * working-day deadline is due, reminder_hours before an hours one); each becomes an outbox
  * event in the same transaction. Returns how many events it raised. */

@@ -213,18 +213,8 @@ static int notice(struct step *s)
 	if (v->repair_cost)
 		json_object_set_new(p, "repair_cost", json_integer(v->repair_cost));
 	int rc = 0;
-	if (s->deadline_id) {
-		struct deadline d = {0};
-		rc = store_rec_get(s->c, "deadlines", &deadline_schema, s->deadline_id, NULL, 0, &d,
-		                   s->err);
-		if (!rc) {
-			json_object_set_new(p, "rule", json_string(d.rule));
-			json_object_set_new(p, "due_at", json_integer(d.due_at));
-			if (d.due_date)
-				json_object_set_new(p, "due_date", json_string(d.due_date));
-		}
-		rec_free(&deadline_schema, &d);
-	}
+	if (s->deadline_id)
+		rc = deadline_payload(s->c, s->deadline_id, p, s->err);
 	char *payload = rc ? NULL : json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	if (!rc && !payload)
