@@ -1,8 +1,11 @@
 #include "agent/agent.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/log.h"
 
@@ -68,4 +71,40 @@ long agent_call(struct agent *a, const char *method, const char *path, const cha
 		return 0;
 	}
 	return status;
+}
+
+int agent_netns_open(const char *cmd, const char *name, int *ns_fd, int *home_fd)
+{
+	*ns_fd = *home_fd = -1;
+	if (!name)
+		return 0;
+	char path[300];
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (strchr(name, '/') || !*name || (*ns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    (*home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "zwnet %s: 无法打开网络命名空间 %s\n", cmd, name);
+		agent_netns_close(*ns_fd, *home_fd);
+		*ns_fd = *home_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int agent_netns_enter(int ns_fd)
+{
+	return ns_fd >= 0 && setns(ns_fd, CLONE_NEWNET) < 0 ? -1 : 0;
+}
+
+void agent_netns_leave(int home_fd)
+{
+	if (home_fd >= 0 && setns(home_fd, CLONE_NEWNET) < 0)
+		log_warn("setns back to our own namespace");
+}
+
+void agent_netns_close(int ns_fd, int home_fd)
+{
+	if (ns_fd >= 0)
+		close(ns_fd);
+	if (home_fd >= 0)
+		close(home_fd);
 }

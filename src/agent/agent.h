@@ -23,4 +23,12 @@ int agent_token(struct agent *a, const char *token_file);
 long agent_call(struct agent *a, const char *method, const char *path, const char *body, size_t len,
                 struct buf *answer);
 
+/* --netns NAME: where the wire is (capture, nftables) while HTTP stays in our own namespace.
+ * agent_netns_open fills both descriptors (-1 each when name is NULL); 0, or -1 with a
+ * message printed. Entering and leaving with -1 descriptors do nothing. */
+int agent_netns_open(const char *cmd, const char *name, int *ns_fd, int *home_fd);
+int agent_netns_enter(int ns_fd);
+void agent_netns_leave(int home_fd);
+void agent_netns_close(int ns_fd, int home_fd);
+
 #endif

@@ -179,7 +179,7 @@ struct enforcer {
 /* Into the table's namespace (and back): nftables runs there, HTTP here. */
 static int ns_enter(struct enforcer *e)
 {
-	if (e->ns_fd >= 0 && setns(e->ns_fd, CLONE_NEWNET) < 0) {
+	if (agent_netns_enter(e->ns_fd) < 0) {
 		snprintf(e->error, sizeof(e->error), "无法进入网络命名空间");
 		return -1;
 	}
@@ -188,8 +188,7 @@ static int ns_enter(struct enforcer *e)
 
 static void ns_leave(struct enforcer *e)
 {
-	if (e->home_fd >= 0 && setns(e->home_fd, CLONE_NEWNET) < 0)
-		log_warn("enforce: setns back");
+	agent_netns_leave(e->home_fd);
 }
 
 /* Run commands; 0, or -1 with the error text kept. */
@@ -494,7 +493,7 @@ int cmd_enforce(int argc, char **argv)
 			e.name = v;
 		else if (!strcmp(a, "--token-file"))
 			token_file = v;
-		else if (!strcmp(a, "--netns") && !strchr(v, '/') && *v)
+		else if (!strcmp(a, "--netns"))
 			netns = v;
 		else if (!strcmp(a, "--table") &&
 		         strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(v) && *v &&
@@ -515,16 +514,8 @@ int cmd_enforce(int argc, char **argv)
 	e.agent.cmd = "enforce";
 	if (agent_token(&e.agent, token_file))
 		return 2;
-	if (netns) {
-		char path[300];
-		snprintf(path, sizeof(path), "/run/netns/%s", netns);
-		e.ns_fd = open(path, O_RDONLY | O_CLOEXEC);
-		e.home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (e.ns_fd < 0 || e.home_fd < 0) {
-			fprintf(stderr, "zwnet enforce: 无法打开网络命名空间 %s\n", netns);
-			return 1;
-		}
-	}
+	if (agent_netns_open("enforce", netns, &e.ns_fd, &e.home_fd) < 0)
+		return 1;
 	/* the context's netlink socket belongs to the namespace it is made in */
 	if (ns_enter(&e) == 0) {
 		e.nft = nft_ctx_new(NFT_CTX_DEFAULT);
@@ -551,9 +542,6 @@ int cmd_enforce(int argc, char **argv)
 	}
 	nft_ctx_free(e.nft);
 	curl_easy_cleanup(e.agent.curl);
-	if (e.ns_fd >= 0)
-		close(e.ns_fd);
-	if (e.home_fd >= 0)
-		close(e.home_fd);
+	agent_netns_close(e.ns_fd, e.home_fd);
 	return once ? rc : 0;
 }

@@ -490,7 +490,7 @@ static void usage(void)
 	    "                  (--pcap 文件 | --iface 网卡 | --leases 文件 --lease-format 格式 |\n"
 	    "                   --snmp [--snmp-peer 地址])\n"
 	    "                  [--token-file 文件] [--spool 目录] [--spool-max 字节]\n"
-	    "                  [--batch N] [--interval 毫秒] [--every 秒]\n"
+	    "                  [--batch N] [--interval 毫秒] [--every 秒] [--netns 命名空间]\n"
 	    "令牌取自 --token-file 或环境变量 ZWNET_TOKEN（探针角色用户的 API 令牌）。\n"
 	    "租约文件格式：isc（dhcpd.leases）、kea（memfile CSV）、dnsmasq；\n"
 	    "--snmp 按设备登记轮询路由器和交换机（ARP/邻居表、转发表、端口名）。\n"
@@ -501,7 +501,7 @@ int cmd_probe(int argc, char **argv)
 {
 	struct probe p = {.batch_max = 1000, .spool_max = 256ll << 20, .interval_ms = 1000};
 	const char *pcap_file = NULL, *iface = NULL, *token_file = NULL, *leases = NULL;
-	const char *peer = NULL;
+	const char *peer = NULL, *netns = NULL;
 	bool snmp = false;
 	int lease_fmt = -1;
 	int64_t every = 0;
@@ -533,6 +533,8 @@ int cmd_probe(int argc, char **argv)
 			every = x;
 		else if (!strcmp(a, "--snmp-peer"))
 			peer = v;
+		else if (!strcmp(a, "--netns"))
+			netns = v;
 		else if (!strcmp(a, "--token-file"))
 			token_file = v;
 		else if (!strcmp(a, "--spool"))
@@ -561,8 +563,17 @@ int cmd_probe(int argc, char **argv)
 	if (leases || snmp)
 		return lease_probe(&p, leases, (enum lease_format)lease_fmt, every, peer);
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	/* --netns: the capture socket is made in that namespace; HTTP stays in ours */
+	int ns_fd, home_fd;
+	if (agent_netns_open("probe", iface ? netns : NULL, &ns_fd, &home_fd) < 0 ||
+	    agent_netns_enter(ns_fd) < 0) {
+		agent_netns_close(ns_fd, home_fd);
+		return 1;
+	}
 	pcap_t *pc = pcap_file ? pcap_open_offline(pcap_file, errbuf) : pcap_create(iface, errbuf);
 	if (!pc) {
+		agent_netns_leave(home_fd);
+		agent_netns_close(ns_fd, home_fd);
 		fprintf(stderr, "zwnet probe: %s\n", errbuf);
 		return 1;
 	}
@@ -571,7 +582,10 @@ int cmd_probe(int argc, char **argv)
 		pcap_set_promisc(pc, 1);
 		pcap_set_timeout(pc, (int)(p.interval_ms < 200 ? p.interval_ms : 200));
 		pcap_set_immediate_mode(pc, 1);
-		if (pcap_activate(pc) < 0) {
+		int act = pcap_activate(pc);
+		agent_netns_leave(home_fd);
+		agent_netns_close(ns_fd, home_fd);
+		if (act < 0) {
 			fprintf(stderr, "zwnet probe: %s: %s\n", iface, pcap_geterr(pc));
 			pcap_close(pc);
 			return 1;
