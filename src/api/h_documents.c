@@ -82,3 +82,16 @@ void h_agreement_document(struct req *r)
 	snprintf(file, sizeof(file), "%lld", (long long)r->params[0]);
 	reply_doc(r, agreement, r->params[0], r->sparam, file);
 }
+
+static int violation_notice(const struct ctx *x, int64_t id, const char *key, struct doc *d,
+                            struct zw_err *err)
+{
+	return paper_violation_notice(x, id, d, err);
+}
+
+void h_violation_notice(struct req *r)
+{
+	char file[32];
+	snprintf(file, sizeof(file), "%lld", (long long)r->params[0]);
+	reply_doc(r, violation_notice, r->params[0], NULL, file);
+}

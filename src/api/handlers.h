@@ -97,6 +97,7 @@ void h_radius_authorize(struct req *r);
 void h_radius_post_auth(struct req *r);
 void h_violation_acl(struct req *r);
 void h_agent_devices(struct req *r);
+void h_violation_notice(struct req *r);
 void h_deadline_pause(struct req *r);
 void h_deadline_resume(struct req *r);
 void h_applications_list(struct req *r);

@@ -145,6 +145,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/violations", h_violations_list, 0, "*", "违规事项列表"},
     {"POST", "/api/v1/violations", h_violations_create, 0, "", "登记违规事项（检查发现）"},
     {"GET", "/api/v1/violations/{id}", h_violation_get, 0, "", "查看违规事项及处理经过"},
+    {"GET", "/api/v1/violations/{id}/notice", h_violation_notice, 0, "format",
+     "违规处理（限期整改、取消入网资格）通知书（HTML 或 PDF）"},
     {"GET", "/api/v1/violations/{id}/acl", h_violation_acl, 0, "vendor op",
      "断网与恢复的交换机 ACL 配置（华为 VRP、新华三 Comware、思科 IOS）"},
     {"POST", "/api/v1/violations/{id}/transitions", h_violation_transition, 0, "",

@@ -33,4 +33,8 @@ int paper_application_notice(const struct ctx *x, int64_t id, struct doc *d, str
 int paper_agreement(const struct ctx *x, int64_t unit_id, const char *key, struct doc *d,
                     struct zw_err *err);
 
+/* A violation's notice (违规处理 / 限期整改 / 取消入网资格通知书); 409 before the unit was
+ * notified or when the case was dismissed. */
+int paper_violation_notice(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
+
 #endif

@@ -228,6 +228,7 @@ MATRIX = [
     ("violation_escalate", "POST", "/api/v1/violations/{id}/transitions",
      "422 403 403 403 403 403 403 401"),
     ("violation_acl", "GET", "/api/v1/violations/{id}/acl", "200 200 200 403 200 200 403 401"),
+    ("violation_notice", "GET", "/api/v1/violations/{id}/notice", "200 200 200 403 200 200 403 401"),
     ("enforcement_get", "GET", "/api/v1/enforcement", "200 403 200 403 403 200 403 401"),
     # FreeRADIUS asks with a probe token (test_radius.py); these roles may ask what it would hear
     ("radius_authorize", "POST", "/api/v1/radius/authorize", "200 403 200 403 403 200 403 401"),
@@ -1318,6 +1319,12 @@ class RoleMatrix:
                      " VALUES (?, ?, 'ip4', '10.99.0.1', unixepoch())", (vid, self.own))
         return Req("/api/v1/violations/%d/acl?vendor=ios" % vid,
                    ok=lambda r: self.assertIn(b"deny ip host 10.99.0.1 any", r.raw))
+
+    def c_violation_notice(self, who):
+        vid = self.mk_violation(self.own)
+        self.db_exec("UPDATE violations SET state = 'notified' WHERE id = ?", (vid,))
+        return Req("/api/v1/violations/%d/notice" % vid,
+                   ok=lambda r: self.assertIn("违规处理通知书".encode(), r.raw))
 
     def radius_req(self, path):
         mac = self._admin("GET", "/api/v1/terminals/%d" % self.mk_terminal(self.own),

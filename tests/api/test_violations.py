@@ -302,6 +302,40 @@ class JiaxianViolationTest(Base):
         self.assertEqual(r.status, 403, r)
         self.assertEqual(self.get(theirs[0]["id"], user="inspector")["actions"], [])
 
+    def test_notice_documents(self):
+        """The unit's notice, printable and as a PDF: the behaviour, the clauses (quoted), the
+        disconnection and the deadline to rectify."""
+        import subprocess
+        import tempfile
+        self.post([arp(OTHER, "10.210.2.66", self.at())])
+        vid = [v for v in self.violations(unit_id=self.u2) if v["ip"] == "10.210.2.66"][0]["id"]
+        r = self.srv.as_("admin", "GET", A + "/violations/%d/notice" % vid)
+        self.assertError(r, 409, "state")  # not yet told to the unit
+        self.step(vid, "notify")
+        self.step(vid, "isolate", scope="terminal")
+        self.step(vid, "rectify")
+        r = self.srv.as_("admin", "GET", A + "/violations/%d/notice" % vid)
+        self.assertEqual(r.status, 200, r)
+        html = r.raw.decode()
+        unit = self.srv.sql("SELECT name FROM units WHERE id = ?", (self.u2,))[0][0]
+        for text in ("限期整改通知书", unit, "私自更改接入县政务网络计算机的IP地址",
+                     "第二十二条", "第二十六条", "暂时断网并限期整改", "断开该终端", "10.210.2.66",
+                     "特此通知"):
+            self.assertIn(text, html)
+        r = self.srv.as_("admin", "GET", A + "/violations/%d/notice?format=pdf" % vid)
+        self.assertEqual(r.status, 200, r)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(r.raw)
+            f.flush()
+            text = subprocess.run(["pdftotext", f.name, "-"], capture_output=True,
+                                  text=True).stdout
+        self.assertIn("限期整改通知书", text)
+        self.assertIn("JX-26", text.replace(" ", ""))
+        self.assertError(self.srv.as_("admin", "GET", A + "/violations/%d/notice?format=doc" % vid),
+                         400, "format")
+        self.step(vid, "verify", reason="已改回")  # the case ends: later sightings are new ones
+        self.step(vid, "reconnect")
+
     def test_finding_dismissal(self):
         # a stranger on no unit's address opens no case: a finding the manager judges
         self.post([arp("00:16:3e:00:09:99", "192.0.2.77", self.at())])

@@ -262,6 +262,10 @@ export function ViolationDetail({ id }) {
           {x.repair_cost ? <><dt>维修费用</dt><dd>{x.repair_cost_yuan} 元（{x.cost_note}）</dd></> : null}
           {x.deadlines.length ? <><dt>整改期限</dt><dd>{x.deadlines.map((d) => <DeadlineBadge d={d} />)}</dd></> : null}
         </dl>
+        {x.state !== 'open' && x.state !== 'dismissed' ? (
+          <p>通知书：<a href={`/api/v1/violations/${x.id}/notice`}>打印</a>{' '}
+            <a href={`/api/v1/violations/${x.id}/notice?format=pdf`}>PDF</a></p>
+        ) : null}
         {x.ladder.length ? (
           <p>处罚阶梯：{x.ladder.map((r, i) => <>{i ? ' → ' : ''}{r.current ? <strong>{r.name}</strong> : r.name}</>)}</p>
         ) : null}
