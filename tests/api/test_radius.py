@@ -1,8 +1,9 @@
 """RADIUS (issue 6): FreeRADIUS started by the test with the shipped module and site
 (contrib/freeradius/), asked with radclient for MAC authentication of a registered, an
-unregistered and an isolated terminal; the answers and VLAN attributes are checked. 802.1X's
-post-auth step, which needs an EAP peer radclient cannot be, is asked over HTTP as rlm_rest
-would."""
+unregistered and an isolated terminal, and by wpa_supplicant's eapol_test for 802.1X (EAP-MD5
+against a users file: the VLAN comes from zwnet at post-auth, an unregistered terminal is
+refused after EAP succeeded); the answers and VLAN attributes are checked. The post-auth
+contract is also asked over HTTP as rlm_rest would."""
 
 import os
 import shutil
@@ -120,6 +121,13 @@ class RadiusTest(ServerTest):
         # the site's reject and ok are the stock "always" module's instances
         shutil.copy("/etc/freeradius/3.0/mods-available/always",
                     os.path.join(d, "mods-enabled", "always"))
+        # 802.1X: EAP-MD5 (no certificates needed) and one identity in a users file
+        with open(os.path.join(d, "mods-enabled", "eap"), "w") as f:
+            f.write("eap {\n\tdefault_eap_type = md5\n\tmd5 {\n\t}\n}\n")
+        with open(os.path.join(d, "users"), "w") as f:
+            f.write('alice\tCleartext-Password := "alice-pass"\n')
+        with open(os.path.join(d, "mods-enabled", "files"), "w") as f:
+            f.write("files {\n\tfilename = %s/users\n}\n" % d)
         cls.port = free_udp_port()
         with open(os.path.join(CONTRIB, "sites-available", "zwnet")) as f:
             site = f.read()
@@ -199,6 +207,34 @@ class RadiusTest(ServerTest):
             self.assertEqual(r.status, 200, r)
         out = self.mab(self.isolated)
         self.assertIn('Tunnel-Private-Group-Id:0 = "101"', out, out)
+
+    def dot1x(self, mac, password="alice-pass"):
+        """802.1X from a supplicant (wpa_supplicant's eapol_test) on a port, EAP-MD5."""
+        conf = os.path.join(self.dir, "eapol.conf")
+        with open(conf, "w") as f:
+            f.write('network={\n key_mgmt=IEEE8021X\n eap=MD5\n identity="alice"\n'
+                    ' password="%s"\n eapol_flags=0\n}\n' % password)
+        r = subprocess.run(["eapol_test", "-c", conf, "-a", "127.0.0.1", "-p", str(self.port),
+                            "-s", SECRET, "-M", mac, "-t", "10", "-n"],
+                           capture_output=True, text=True, timeout=60)
+        return r.returncode, r.stdout + r.stderr
+
+    @unittest.skipIf(not shutil.which("eapol_test"), "eapol_test not installed")
+    def test_dot1x_through_freeradius(self):
+        rc, out = self.dot1x(self.known)
+        self.assertEqual(rc, 0, out[-3000:])
+        self.assertIn("Access-Accept", out)
+        self.assertIn("Tunnel-Private-Group-Id", out)
+        # the unit's VLAN, 101 ("313031"), and Tunnel-Type VLAN (13)
+        self.assertRegex(out, r"Tunnel-Private-Group-Id\) length=5\s+Value: 313031")
+        self.assertRegex(out, r"Tunnel-Type\) length=6\s+Value: 0000000d")
+        # right password, unregistered terminal: zwnet refuses it after EAP succeeded
+        rc, out = self.dot1x("02:00:00:30:09:97")
+        self.assertNotEqual(rc, 0, out[-3000:])
+        self.assertIn("Access-Reject", out)
+        # registered terminal, wrong password: EAP itself refuses
+        rc, out = self.dot1x(self.known, "not-her-password")
+        self.assertNotEqual(rc, 0)
 
     def test_post_auth_and_rest_contract(self):
         url = A + "/radius/post-auth"
