@@ -484,7 +484,17 @@ static int contact_deadline(const struct ctx *x, struct store_tx *tx, const stru
 		return 0;
 	int rc = deadline_start_tx(x, tx, "contact_refile", "application", a->id, a->unit_id,
 	                           (int64_t)day * 86400 - 8 * 3600, &id, err);
-	return rc ? rc : deadline_met_tx(x, tx, id, err);
+	if (!rc)
+		rc = deadline_met_tx(x, tx, id, err);
+	/* the re-filing a direct edit of the contact started (unit.c) is met by this one */
+	int64_t open[4];
+	size_t n = 0;
+	if (!rc)
+		rc = store_open_deadlines(store_tx_conn(tx), "unit", a->unit_id, "contact_refile",
+		                          open, 4, &n, err);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = deadline_met_tx(x, tx, open[i], err);
+	return rc;
 }
 
 /* The role(s) that act at approval step `step` of a, for notices. */

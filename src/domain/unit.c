@@ -9,8 +9,10 @@
 
 #include "core/clock.h"
 #include "core/parse.h"
+#include "domain/application.h"
 #include "domain/audit.h"
 #include "domain/blob.h"
+#include "domain/deadline.h"
 #include "store/rec.h"
 #include "store/registry.h"
 
@@ -581,6 +583,29 @@ struct child_op {
 	const char *clause;
 };
 
+/* TB-6: a unit that changes its 安全联系人 itself must re-file the change within the profile's
+ * contact_refile deadline; the deadline starts now and is met by the unit's contact_refile
+ * application (application.c). A manager's own edit is the center's record and starts none. */
+static int security_contact_changed(struct child_op *op, struct store_tx *tx, const json_t *before,
+                                    const json_t *after)
+{
+	const char *was = json_string_value(json_object_get(before, "role"));
+	const char *now = json_string_value(json_object_get(after, "role"));
+	bool security =
+	    (was && strcmp(was, "安全联系人") == 0) || (now && strcmp(now, "安全联系人") == 0);
+	if (!security || op->x->by->role != ROLE_UNIT_ADMIN ||
+	    !profile_deadline(op->x->prof, "contact_refile"))
+		return 0;
+	int64_t ids[4], id;
+	size_t n = 0;
+	int rc = store_open_deadlines(store_tx_conn(tx), "unit", op->unit_id, "contact_refile", ids,
+	                              4, &n, op->err);
+	if (rc || n) /* one re-filing covers every change until it is filed */
+		return rc;
+	return deadline_start_tx(op->x, tx, "contact_refile", "unit", op->unit_id, op->unit_id,
+	                         clock_now(), &id, op->err);
+}
+
 static int do_child(struct store_tx *tx, void *arg)
 {
 	struct child_op *op = arg;
@@ -637,6 +662,8 @@ static int do_child(struct store_tx *tx, void *arg)
 	if (!rc)
 		rc = audit_append(tx, op->x->by, action, op->object, id, op->unit_id, before, after,
 		                  op->clause, op->err);
+	if (!rc && strcmp(op->table, "contacts") == 0)
+		rc = security_contact_changed(op, tx, before, after);
 	json_decref(before);
 	json_decref(after);
 	rec_free(sc, cur);

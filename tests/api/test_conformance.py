@@ -82,12 +82,29 @@ class Tongbai(County, ServerTest):
         self.assertEqual(self.srv.sql("SELECT count(*) FROM prefixes WHERE unit_id = ?", (unit,)), [(0,)])
 
     def test_TB_6(self):
-        """A changed security contact is re-filed within 1 working day."""
+        """A changed security contact is re-filed within 1 working day. The unit changing it
+        in the register itself starts that day's deadline; its re-filing meets it."""
+        r = self.srv.as_("unit", "POST", "/api/v1/units/%d/contacts" % self.own,
+                         {"role": "安全联系人", "name": "孙安全", "mobile": "13700000006"})
+        self.assertEqual(r.status, 201, r)
+        q = "/api/v1/deadlines?subject_type=unit&rule=contact_refile&subject_id=%d" % self.own
+        started = [d for d in self.srv.as_("admin", "GET", q).json["items"]
+                   if d["subject_id"] == self.own and d["status"] == "running"]
+        self.assertEqual([(d["clause"], d["amount"], d["basis"]) for d in started],
+                         [("TB-6", 1, "working_days")])
+        # a second edit before the re-filing starts no second deadline
+        r = self.srv.as_("unit", "PATCH", "/api/v1/units/%d/contacts/%d" % (self.own, r.json["id"]),
+                         {"mobile": "13700000007"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len([d for d in self.srv.as_("admin", "GET", q).json["items"]
+                              if d["subject_id"] == self.own and d["status"] == "running"]), 1)
         app = self.submit({"kind": "contact_refile", "unit_id": self.own, "contact_name": "孙安全",
                            "contact_mobile": "13700000006", "changed_on": beijing_today()},
                           user="unit")
         d = self.deadline(app, "contact_refile")
         self.assertEqual((d["clause"], d["status"], d["amount"]), ("TB-6", "met", 1))
+        d = self.srv.as_("admin", "GET", "/api/v1/deadlines/%d" % started[0]["id"]).json
+        self.assertEqual(d["status"], "met")
         self.tr(app["id"], "approve")
         self.assertIn(("孙安全",), self.srv.sql("SELECT name FROM contacts WHERE unit_id = ? AND"
                                                " role = '安全联系人'", (self.own,)))
