@@ -12,11 +12,11 @@ static const struct list_filter_def filters[] = {{"kind", "kind", LQ_EQ},
                                                  {NULL, NULL, 0}};
 static const struct reg_api applications = {&application_kind, sorts, filters};
 
-/* The body of a write with the request's context and address-plan environment; NULL when the
- * body was refused (answered). */
-static json_t *write_begin(struct req *r, struct ctx *x, struct app_env *env)
+/* The body of a write (a transition's with If-Match folded in) with the request's context and
+ * address-plan environment; NULL when the body was refused (answered). */
+static json_t *write_begin(struct req *r, struct ctx *x, struct app_env *env, bool transition)
 {
-	json_t *body = req_json(r);
+	json_t *body = transition ? req_json_rev(r) : req_json(r);
 	req_ctx(r, x);
 	env->cache = r->srv->ipam;
 	env->ipam = &r->srv->ipam_cfg;
@@ -45,7 +45,7 @@ void h_applications_create(struct req *r)
 	struct zw_err err = {0};
 	struct ctx x;
 	struct app_env env;
-	json_t *body = write_begin(r, &x, &env);
+	json_t *body = write_begin(r, &x, &env, false);
 	if (!body)
 		return;
 	int64_t id = 0;
@@ -65,16 +65,9 @@ void h_application_transition(struct req *r)
 	struct zw_err err = {0};
 	struct ctx x;
 	struct app_env env;
-	json_t *body = write_begin(r, &x, &env);
+	json_t *body = write_begin(r, &x, &env, true);
 	if (!body)
 		return;
-	int64_t rev = req_if_match(r);
-	if (rev < 0) {
-		json_decref(body);
-		return;
-	}
-	if (rev && !json_object_get(body, "if_rev"))
-		json_object_set_new(body, "if_rev", json_integer(rev));
 	int rc = application_transition(&x, &env, r->params[0], body, &err);
 	json_decref(body);
 	if (!fail(r, rc, &err))

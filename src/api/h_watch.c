@@ -75,25 +75,9 @@ void h_probes_list(struct req *r)
 	reg_list(r, &probes);
 }
 
-/* A write's body with If-Match folded in as if_rev; NULL when refused (answered). */
-static json_t *transition_body(struct req *r)
-{
-	json_t *body = req_json(r);
-	if (!body)
-		return NULL;
-	int64_t rev = req_if_match(r);
-	if (rev < 0) {
-		json_decref(body);
-		return NULL;
-	}
-	if (rev && json_is_object(body) && !json_object_get(body, "if_rev"))
-		json_object_set_new(body, "if_rev", json_integer(rev));
-	return body;
-}
-
 void h_finding_transition(struct req *r)
 {
-	json_t *body = transition_body(r);
+	json_t *body = req_json_rev(r);
 	if (!body)
 		return;
 	struct zw_err err = {0};
@@ -144,7 +128,7 @@ void h_violation_get(struct req *r)
 
 void h_violation_transition(struct req *r)
 {
-	json_t *body = transition_body(r);
+	json_t *body = req_json_rev(r);
 	if (!body)
 		return;
 	struct zw_err err = {0};

@@ -201,6 +201,21 @@ int64_t req_if_match(struct req *r)
 	return -1;
 }
 
+json_t *req_json_rev(struct req *r)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return NULL;
+	int64_t rev = req_if_match(r);
+	if (rev < 0) {
+		json_decref(body);
+		return NULL;
+	}
+	if (rev && !json_object_get(body, "if_rev"))
+		json_object_set_new(body, "if_rev", json_integer(rev));
+	return body;
+}
+
 void req_ctx(struct req *r, struct ctx *x)
 {
 	x->st = r->srv->st;

@@ -115,6 +115,9 @@ const char *req_query(struct req *r, const char *name);
 json_t *req_json(struct req *r);
 /* If-Match: 0 when absent or "*", the revision otherwise; -1 when malformed (replied 400). */
 int64_t req_if_match(struct req *r);
+/* The body of a state-changing write with If-Match folded in as its if_rev (unless the body
+ * names one); NULL when either was refused (replied 400). */
+json_t *req_json_rev(struct req *r);
 /* The domain context of this request. */
 struct ctx;
 void req_ctx(struct req *r, struct ctx *x);

@@ -96,6 +96,22 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Sorted, each string once (two spellings of one address canonicalise alike). */
+static void strs_sort_unique(struct strs *s)
+{
+	if (!s->n)
+		return;
+	qsort(s->v, s->n, sizeof(char *), cmp_str);
+	size_t k = 1;
+	for (size_t i = 1; i < s->n; i++) {
+		if (strcmp(s->v[i], s->v[k - 1]) == 0)
+			free(s->v[i]);
+		else
+			s->v[k++] = s->v[i];
+	}
+	s->n = k;
+}
+
 static bool strs_has(const struct strs *s, const char *v)
 {
 	return s->n && bsearch(&v, s->v, s->n, sizeof(char *), cmp_str);
@@ -261,8 +277,7 @@ static int read_table(struct enforcer *e, struct strs have[NSETS], bool present[
 				else
 					present[k] = false;
 			}
-			if (have[k].n)
-				qsort(have[k].v, have[k].n, sizeof(char *), cmp_str);
+			strs_sort_unique(&have[k]);
 		}
 	}
 	json_decref(root);
@@ -367,10 +382,10 @@ static int desired(struct enforcer *e, const char *text, struct strs want[NSETS]
 				rc = -1;
 				break;
 			}
-			if (!strs_has(&want[k], c) && strs_add(&want[k], c) < 0)
+			if (strs_add(&want[k], c) < 0)
 				rc = -1;
-			qsort(want[k].v, want[k].n, sizeof(char *), cmp_str);
 		}
+		strs_sort_unique(&want[k]);
 		if (nsets[k].interval)
 			outermost(&want[k]);
 	}

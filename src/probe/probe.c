@@ -441,9 +441,10 @@ static int snmp_round(struct probe *p, const char *peer_tmpl)
 	return 0;
 }
 
-/* --leases: read the file once (or every `every` seconds until stopped) and send. */
-static int lease_probe(struct probe *p, const char *file, enum lease_format f, int64_t every,
-                       const char *peer)
+/* --leases or --snmp: read the file (poll the devices) once, or every `every` seconds until
+ * stopped, and send. */
+static int poll_sources(struct probe *p, const char *file, enum lease_format f, int64_t every,
+                        const char *peer)
 {
 	p->batch = calloc(p->batch_max, sizeof(*p->batch));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -561,7 +562,7 @@ int cmd_probe(int argc, char **argv)
 	if (agent_token(&p.agent, token_file))
 		return 2;
 	if (leases || snmp)
-		return lease_probe(&p, leases, (enum lease_format)lease_fmt, every, peer);
+		return poll_sources(&p, leases, (enum lease_format)lease_fmt, every, peer);
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	/* --netns: the capture socket is made in that namespace; HTTP stays in ours */
 	int ns_fd, home_fd;

@@ -38,6 +38,14 @@ void snmp_poll_init(void)
 	init_snmp("zwnet-probe");
 }
 
+/* A USM key localisable from a pass phrase (SHA, as both keys are derived here). */
+static bool ku(netsnmp_session *s, const char *pass, u_char *key, size_t *len)
+{
+	*len = USM_AUTH_KU_LEN;
+	return generate_Ku(s->securityAuthProto, (u_int)s->securityAuthProtoLen,
+	                   (const u_char *)pass, strlen(pass), key, len) == SNMPERR_SUCCESS;
+}
+
 static int open_session(const struct snmp_device *d, const char *peer, void **out, char *why,
                         size_t wn)
 {
@@ -55,11 +63,7 @@ static int open_session(const struct snmp_device *d, const char *peer, void **ou
 			s.securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
 			s.securityAuthProto = usmHMACSHA1AuthProtocol;
 			s.securityAuthProtoLen = USM_AUTH_PROTO_SHA_LEN;
-			s.securityAuthKeyLen = USM_AUTH_KU_LEN;
-			if (generate_Ku(s.securityAuthProto, (u_int)s.securityAuthProtoLen,
-			                (const u_char *)d->auth_key, strlen(d->auth_key),
-			                s.securityAuthKey,
-			                &s.securityAuthKeyLen) != SNMPERR_SUCCESS) {
+			if (!ku(&s, d->auth_key, s.securityAuthKey, &s.securityAuthKeyLen)) {
 				snprintf(why, wn, "SNMPv3 认证密钥无效");
 				return -1;
 			}
@@ -67,11 +71,8 @@ static int open_session(const struct snmp_device *d, const char *peer, void **ou
 				s.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
 				s.securityPrivProto = usmAESPrivProtocol;
 				s.securityPrivProtoLen = USM_PRIV_PROTO_AES_LEN;
-				s.securityPrivKeyLen = USM_PRIV_KU_LEN;
-				if (generate_Ku(s.securityAuthProto, (u_int)s.securityAuthProtoLen,
-				                (const u_char *)d->priv_key, strlen(d->priv_key),
-				                s.securityPrivKey,
-				                &s.securityPrivKeyLen) != SNMPERR_SUCCESS) {
+				if (!ku(&s, d->priv_key, s.securityPrivKey,
+				        &s.securityPrivKeyLen)) {
 					snprintf(why, wn, "SNMPv3 加密密钥无效");
 					return -1;
 				}
