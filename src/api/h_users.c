@@ -120,11 +120,12 @@ void h_user_password(struct req *r)
 		}
 	}
 	const char *pw = json_string_value(json_object_get(body, "password"));
+	json_t *report = NULL;
 	if (!rc)
 		rc = account_password_reset(r->srv->st, &r->srv->acct, &r->who, r->params[0], pw,
-		                            &err);
+		                            &report, &err);
 	json_decref(body);
 	if (fail(r, rc, &err))
 		return;
-	reply_no_content(r);
+	reply_json(r, 200, report);
 }

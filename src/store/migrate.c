@@ -678,6 +678,25 @@ static const char *const migrations[] = {
     "  applied TEXT NOT NULL DEFAULT '{}',"
     "  error TEXT NOT NULL DEFAULT ''"
     ") STRICT;",
+    /* 13: an API token's scope is a set of what a machine may reach (probe, enforcer,
+     * radius) or "all"; a probe token of before did all three, so it keeps them */
+    "CREATE TABLE api_tokens_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER,"
+    "  last_used_at INTEGER,"
+    "  revoked INTEGER NOT NULL DEFAULT 0,"
+    "  scope TEXT NOT NULL DEFAULT 'all' CHECK (scope IN ('all','probe','enforcer','radius',"
+    "    'probe enforcer','probe radius','enforcer radius','probe enforcer radius'))"
+    ") STRICT;"
+    "INSERT INTO api_tokens_new SELECT id, token_hash, user_id, name, created_at, expires_at,"
+    "  last_used_at, revoked, CASE scope WHEN 'probe' THEN 'probe enforcer radius' ELSE scope"
+    "  END FROM api_tokens;"
+    "DROP TABLE api_tokens;"
+    "ALTER TABLE api_tokens_new RENAME TO api_tokens;",
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))
