@@ -72,8 +72,10 @@ void h_profile_clause(struct req *r)
 		return;
 	const struct clause *c = profile_clause(r->srv->prof, r->sparam);
 	if (!c) {
-		reply_code(r, ZW_ENOTFOUND, "clause", "《%s》中没有条款 %.40s", r->srv->prof->title,
-		           r->sparam);
+		/* zw_errf keeps the quote valid UTF-8 where %.40s cuts a character */
+		zw_errf(&err, ZW_ENOTFOUND, "clause", "《%s》中没有条款 %.40s", r->srv->prof->title,
+		        r->sparam);
+		reply_error(r, &err);
 		return;
 	}
 	json_t *o = clause_to_json(c, true);

@@ -13,6 +13,7 @@
 #include "domain/application.h"
 #include "domain/assets.h"
 #include "domain/deadline.h"
+#include "domain/finding.h"
 #include "domain/ipam.h"
 #include "domain/terminal.h"
 #include "domain/unit.h"
@@ -23,7 +24,7 @@ static const struct rec_schema *const records[] = {
     &unit_schema,     &contact_schema,  &agreement_schema,   &user_schema,    &zone_schema,
     &vlan_schema,     &prefix_schema,   &terminal_schema,    &address_schema, &carrier_schema,
     &line_schema,     &device_schema,   &domain_name_schema, &port_schema,    &application_schema,
-    &app_port_schema, &deadline_schema, &violation_schema,
+    &app_port_schema, &deadline_schema, &violation_schema,   &finding_schema,
 };
 
 enum mode { M_READ, M_CREATE, M_PATCH };
@@ -256,8 +257,9 @@ static json_t *expand_component(const char *name, json_t *hand, struct zw_err *e
 		json_t *have = json_object_get(props, key);
 		if (have && json_is_object(v))
 			json_object_update(have, v);
-		else
-			json_object_set(props, key, v);
+		else if (json_object_get(v, "type") || json_object_get(v, "$ref"))
+			json_object_set(props, key, v); /* a member the handler adds */
+		/* else: it refines a field this mode leaves out (a fixed one in an update) */
 	}
 	json_t *req = json_object_get(o, "required");
 	size_t i;
@@ -284,8 +286,8 @@ static json_t *query_schema(const struct rec_field *f)
 	case REC_ID:
 		return json_pack("{s:s, s:i}", "type", "integer", "minimum", 1);
 	case REC_INT:
-		return json_pack("{s:s, s:I, s:I}", "type", "integer", "minimum", (json_int_t)f->min,
-		                 "maximum", (json_int_t)f->max);
+		return json_pack("{s:s, s:I, s:I}", "type", "integer", "minimum",
+		                 (json_int_t)f->min, "maximum", (json_int_t)f->max);
 	case REC_TEXT:
 	case REC_MOBILE:
 	case REC_EMAIL:
@@ -306,11 +308,11 @@ static void query_from_fields(json_t *schemas, json_t *op)
 	const char *pre = "#/components/schemas/";
 	if (!ref || strncmp(ref, pre, strlen(pre)) != 0)
 		return;
-	const char *item =
-	    json_string_value(json_object_get(json_object_get(schemas, ref + strlen(pre)), "x-list"));
-	const char *rec = item ? json_string_value(json_object_get(
-	                             json_object_get(schemas, item), "x-record"))
-	                       : NULL;
+	const char *item = json_string_value(
+	    json_object_get(json_object_get(schemas, ref + strlen(pre)), "x-list"));
+	const char *rec =
+	    item ? json_string_value(json_object_get(json_object_get(schemas, item), "x-record"))
+	         : NULL;
 	const struct rec_schema *sc = rec ? record_named(rec) : NULL;
 	size_t i;
 	json_t *p;
@@ -318,9 +320,8 @@ static void query_from_fields(json_t *schemas, json_t *op)
 	{
 		const char *in = json_string_value(json_object_get(p, "in"));
 		const char *name = json_string_value(json_object_get(p, "name"));
-		const struct rec_field *f = sc && name && in && strcmp(in, "query") == 0
-		                                ? rec_field(sc, name)
-		                                : NULL;
+		const struct rec_field *f =
+		    sc && name && in && strcmp(in, "query") == 0 ? rec_field(sc, name) : NULL;
 		json_t *qs = f ? query_schema(f) : NULL;
 		if (qs)
 			json_object_set_new(p, "schema", qs);
@@ -337,7 +338,7 @@ static void add_response(json_t *responses, const char *status, const char *name
 }
 
 /* The answers every operation shares, by rule (see openapi.h). */
-static void add_common(const char *path, json_t *op)
+static void add_common(const char *path, const char *method, json_t *op)
 {
 	json_t *rs = json_object_get(op, "responses");
 	if (!rs) {
@@ -362,10 +363,20 @@ static void add_common(const char *path, json_t *op)
 		    (name && strcmp(name, "If-Match") == 0))
 			add_response(rs, "412", "Stale");
 	}
-	if (json_object_get(op, "requestBody")) {
+	json_t *body = json_object_get(op, "requestBody");
+	if (body) {
 		add_response(rs, "413", "TooLarge");
 		add_response(rs, "415", "UnsupportedMediaType");
 	}
+	/* a record written: a unique member taken, or a reference still in use */
+	const char *ref = json_string_value(json_object_get(
+	    json_object_get(json_object_get(json_object_get(body, "content"), "application/json"),
+	                    "schema"),
+	    "$ref"));
+	size_t n = ref ? strlen(ref) : 0;
+	if ((n > 6 && strcmp(ref + n - 6, "Create") == 0) ||
+	    (n > 5 && strcmp(ref + n - 5, "Patch") == 0) || strcmp(method, "delete") == 0)
+		add_response(rs, "409", "Conflict");
 }
 
 json_t *openapi_build(struct zw_err *err)
@@ -402,7 +413,7 @@ json_t *openapi_build(struct zw_err *err)
 	{
 		const char *method;
 		json_t *op;
-		json_object_foreach(item, method, op) add_common(path, op);
+		json_object_foreach(item, method, op) add_common(path, method, op);
 	}
 	return doc;
 }

@@ -18,7 +18,7 @@ GET), the writes (everything else but accounts), and the accounts (session, toke
 run authenticates as its own manager "pbt", logs in again before every example, and never
 draws pbt's own id, so that a password reset or a disabled user does not end the run).
 """
-import copy
+import datetime
 import json
 import os
 import re
@@ -110,6 +110,56 @@ TEXT_PATTERNS = {
     "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$": True,
 }
 SMALL_IDS = list(range(1, 13))
+DAY_MIN, DAY_MAX = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
+
+# Operations whose server checks more than the document can say yet, so a request the schema
+# calls valid may still get 400 there (everything else is checked for them all the same: no
+# 5xx, documented statuses, answers that validate). Each is a rule the field tables do not
+# carry: formats the domain parses (CIDR, IP and MAC addresses, host and domain names, SNMP
+# keys), rules between fields, the profile's vocabularies and the password policy.
+KNOWN_400 = {
+    "addresses_create": "address, hostname and MAC formats (domain/address.c)",
+    "addresses_patch": "address, hostname and MAC formats (domain/address.c)",
+    "devices_create": "management IP and SNMP v3 key rules (domain/assets.c)",
+    "devices_patch": "management IP and SNMP v3 key rules (domain/assets.c)",
+    "domain_names_create": "domain name syntax (domain/assets.c)",
+    "domain_names_patch": "domain name syntax (domain/assets.c)",
+    "lines_create": "circuit id and the line's cross-field rules (domain/assets.c)",
+    "lines_patch": "circuit id and the line's cross-field rules (domain/assets.c)",
+    "ports_create": "target IP syntax (domain/assets.c)",
+    "ports_patch": "target IP syntax (domain/assets.c)",
+    "prefixes_create": "CIDR syntax and host bits (domain/ipam.c)",
+    "prefix_patch": "gateway and DNS addresses (domain/ipam.c)",
+    "prefixes_allocate": "family against prefix length (domain/ipam.c)",
+    "prefix_allocate": "family against prefix length (domain/ipam.c)",
+    "terminals_create": "MAC and IP syntax (domain/terminal.c)",
+    "terminal_patch": "MAC and IP syntax (domain/terminal.c)",
+    "zones_create": "zone code syntax (domain/ipam.c)",
+    "vlans_create": "VID ranges of the zone (domain/ipam.c)",
+    "agreements_create": "the agreement kinds of the county's profile",
+    "agreement_patch": "the agreement kinds of the county's profile",
+    "users_create": "username syntax and the password policy (domain/account.c)",
+    "user_patch": "unit_id required by the unit_admin role (domain/account.c)",
+    "user_password": "the password policy (domain/account.c)",
+    "password_change": "the password policy (domain/account.c)",
+    "tokens_create": "expires_at must lie ahead; scopes enforcer and radius (domain/account.c)",
+    "login": "a username the users table cannot hold is refused (api/h_session.c)",
+    "unit_status": "a reason is required for 暂停 and 撤销 (domain/unit.c)",
+    "units_create": "connected_on only with status 已接入 (domain/unit.c)",
+    "unit_patch": "connected_on only with status 已接入 (domain/unit.c)",
+    "applications_create": "rules between fields, e.g. 其他 needs its text (domain/application.c)",
+    "application_transition": "the fields each action takes (domain/application.c)",
+    "calendar_load": "the holiday-cn day list format (domain/workdays.c)",
+    "finding_transition": "the transition body is not documented field by field yet",
+    "violation_transition": "the transition body is not documented field by field yet",
+    "violation_create": "the violation body is not documented field by field yet",
+    "observations_ingest": "the observation batch format (wire/obs.c)",
+    "enforcement_report": "the report format (domain/enforcement.c)",
+    "radius_authorize": "rlm_rest attribute names (domain/radius.c)",
+    "radius_post_auth": "rlm_rest attribute names (domain/radius.c)",
+    "import": "the uploaded file is checked row by row (domain/import.c)",
+    "agreement_scan_put": "the uploaded file must be a real PDF, PNG or JPEG",
+}
 
 
 def text_strategy(lo, hi, multiline):
@@ -161,22 +211,21 @@ class Gen:
             lo = s.get("minItems", 0)
             return st.lists(self(s.get("items", {})), min_size=lo,
                             max_size=max(lo, min(s.get("maxItems", 3), 3)))
-        if t == "object" or "properties" in s:
-            return self._object(s)
-        return st.just("x")
+        return self._object(s)
 
     def _string(self, s):
         lo, hi = s.get("minLength", 0), s.get("maxLength", 200)
-        pat = s.get("pattern")
+        pat, fmt = s.get("pattern"), s.get("format")
+        # a date or time whose pattern bounds the year: real calendar days in that range
+        if fmt == "date":
+            return st.dates(DAY_MIN, DAY_MAX).map(lambda d: d.isoformat())
+        if fmt == "date-time":
+            return st.datetimes(datetime.datetime(1900, 1, 1), datetime.datetime(2199, 12, 31)) \
+                .map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ"))
         if pat in TEXT_PATTERNS:
             return text_strategy(lo, hi, TEXT_PATTERNS[pat])
         if pat:
             return st.from_regex(pat, fullmatch=True).filter(lambda v: lo <= len(v) <= hi)
-        fmt = s.get("format")
-        if fmt == "date":
-            return st.dates().map(lambda d: d.isoformat())
-        if fmt == "date-time":
-            return st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ"))
         return text_strategy(lo, hi, False)
 
     def _object(self, s):
@@ -346,7 +395,8 @@ class PropBase(ServerTest):
             token = self.fresh_token() if self.group == "accounts" else self.token
             full = url + self.qs(query)
             r = self.send(method, full, ctype, data, token)
-            p = self.check_answer(op, method, full, r, ctype in (None, "application/json"),
+            valid = ctype in (None, "application/json") and op["operationId"] not in KNOWN_400
+            p = self.check_answer(op, method, full, r, valid,
                                   json.dumps(data, ensure_ascii=False)[:300])
             if p and strict:
                 raise Problems("\n".join(p))
