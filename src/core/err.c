@@ -1,6 +1,7 @@
 #include "core/err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +43,37 @@ void zw_err_clear(struct zw_err *err)
 		memset(err, 0, sizeof(*err));
 }
 
+/* A message may quote what the client sent cut to a length ("%.45s"), which can split a
+ * character: every byte that does not start or continue a well-formed UTF-8 sequence becomes
+ * '?', so the answer's JSON can always carry the message. */
+static void utf8_repair(char *str)
+{
+	unsigned char *s = (unsigned char *)str;
+	for (size_t i = 0; s[i];) {
+		unsigned c = s[i];
+		size_t n = c < 0x80                 ? 0
+		           : c >= 0xc2 && c <= 0xdf ? 1
+		           : c >= 0xe0 && c <= 0xef ? 2
+		           : c >= 0xf0 && c <= 0xf4 ? 3
+		                                    : 4;
+		bool ok = n < 4;
+		unsigned cp = n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
+		for (size_t k = 1; ok && k <= n; k++) {
+			ok = (s[i + k] & 0xc0) == 0x80;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (ok && n >= 2)
+			ok = !((n == 2 && cp < 0x800) ||
+			       (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+			       (cp >= 0xd800 && cp <= 0xdfff));
+		if (!ok) {
+			s[i++] = '?';
+			continue;
+		}
+		i += n + 1;
+	}
+}
+
 __attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int code,
                                                        const char *field, const char *clause,
                                                        const char *fmt, va_list ap)
@@ -57,6 +89,8 @@ __attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int c
 		vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	else
 		snprintf(err->message, sizeof(err->message), "%s", zw_err_default(code));
+	utf8_repair(err->field);
+	utf8_repair(err->message);
 	return -code;
 }
 
