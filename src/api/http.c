@@ -96,14 +96,10 @@ void reply_error(struct req *r, const struct zw_err *err)
 void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)
 {
 	struct zw_err err = {0};
-	err.code = code;
-	snprintf(err.field, sizeof(err.field), "%s", field ? field : "");
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err.message, sizeof(err.message), fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	zw_verrf(&err, code, field, fmt, ap); /* quotes of what the client sent stay UTF-8 */
+	va_end(ap);
 	reply_error(r, &err);
 }
 

@@ -350,8 +350,9 @@ void route_dispatch(struct req *r)
 			break;
 		}
 		size_t len = strlen(allow);
-		snprintf(allow + len, sizeof(allow) - len, "%s%s", len ? ", " : "",
-		         routes[i].method);
+		if (!strstr(allow, routes[i].method))
+			snprintf(allow + len, sizeof(allow) - len, "%s%s", len ? ", " : "",
+			         routes[i].method);
 	}
 	if (!hit) {
 		if (allow[0]) {

@@ -94,6 +94,11 @@ __attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int c
 	return -code;
 }
 
+int zw_verrf(struct zw_err *err, int code, const char *field, const char *fmt, va_list ap)
+{
+	return vfill(err, code, field, NULL, fmt, ap);
+}
+
 int zw_errf(struct zw_err *err, int code, const char *field, const char *fmt, ...)
 {
 	va_list ap;

@@ -36,6 +36,8 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16
 
 
 class BadInput(ServerTest):
+    # Each bad request must change nothing: no scheduler step may write the inbox meanwhile.
+    extra = ("--scheduler-interval", "0")
     profile = "luoning"  # has a unit agreement (security_commitment, LN-17) and a connection gate
 
     # ---- fixtures ----
