@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "api/conn_guard.h"
 #include "api/server.h"
 #include "api/throttle.h"
 #include "core/clock.h"
@@ -406,6 +408,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		request_id(r);
 		snprintf(r->who.request_id, sizeof(r->who.request_id), "%s", r->id);
 		size_t n = strlen(url);
+		conn_guard_phase(srv->guard, conn, CONN_BODY);
 		r->is_upload =
 		    (strcmp(method, "PUT") == 0 && n > 5 && strcmp(url + n - 5, "/scan") == 0) ||
 		    (strcmp(method, "POST") == 0 && strncmp(url, "/api/v1/imports/", 16) == 0);
@@ -421,13 +424,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		/* A body that trickles in past request_timeout is dropped (slow clients hold a
-		 * worker; MHD's idle timeout alone does not stop them). */
-		if (clock_mono_ms() - r->start_ms > (int64_t)srv->cfg.request_timeout * 1000) {
-			log_warnx("%s %s %s: request body not complete after %us, dropped", r->id,
-			          r->source, r->url, srv->cfg.request_timeout);
+		/* A body still arriving past request_timeout is dropped here; one that stops
+		 * arriving is shut down by the guard's watchdog (MHD's idle timeout alone does not
+		 * stop a trickle). The guard logs either. */
+		if (conn_guard_expired(srv->guard, conn))
 			return MHD_NO;
-		}
 		if (!r->too_large && buf_append(&r->body, upload_data, *upload_size) < 0) {
 			r->too_large = true;
 			buf_free(&r->body);
@@ -435,6 +436,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	conn_guard_phase(srv->guard, conn, CONN_ANSWER);
 	if (r->resp) /* answered early */
 		return MHD_YES;
 	if (r->too_large)
@@ -447,8 +449,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)conn;
 	struct server *srv = cls;
+	/* the next request on this connection, if any, has header_timeout from now */
+	conn_guard_phase(srv->guard, conn, CONN_KEEPALIVE);
 	struct req *r = *con_cls;
 	if (!r)
 		return;
@@ -523,6 +526,24 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, struct zw_er
 	return 0;
 }
 
+/* Each connection is a descriptor: raise the soft limit towards the hard one so that
+ * max_connections can be reached (the database, logs and listening socket need some too). */
+static void fd_limit(unsigned max_connections)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)max_connections + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rlim_t cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (cur > rl.rlim_cur) {
+		rl.rlim_cur = cur;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want)
+		log_warnx("open files limited to %llu: fewer than max_connections %u can be open",
+		          (unsigned long long)rl.rlim_cur, max_connections);
+}
+
 int server_start(struct server *srv, struct zw_err *err)
 {
 	struct sockaddr_storage ss;
@@ -548,6 +569,15 @@ int server_start(struct server *srv, struct zw_err *err)
 			return zw_errf(err, ZW_EINVALID, "access_log", "无法打开访问日志 %s：%s",
 			               srv->cfg.access_log, strerror(errno));
 	}
+	fd_limit(srv->cfg.max_connections);
+	struct conn_guard_cfg gc = {
+	    .header_timeout = srv->cfg.header_timeout,
+	    .request_timeout = srv->cfg.request_timeout,
+	    .max_per_source = srv->cfg.max_per_source,
+	};
+	srv->guard = conn_guard_new(&gc);
+	if (!srv->guard)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "无法启动连接看守线程");
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_EPOLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -566,16 +596,20 @@ int server_start(struct server *srv, struct zw_err *err)
 	    {MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
+	/* The per-source cap is the guard's (IPv6 per /64), not MHD's per-IP limit. */
 	srv->d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-	    srv->cfg.conn_timeout, MHD_OPTION_CONNECTION_LIMIT, 1000U,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY,
-	    tls ? tls_opts : none, MHD_OPTION_END);
-	if (!srv->d)
+	    flags, 0, conn_guard_accept, srv->guard, on_request, srv, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.conn_timeout, MHD_OPTION_CONNECTION_LIMIT,
+	    srv->cfg.max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    conn_guard_notify, srv->guard, MHD_OPTION_ARRAY, tls ? tls_opts : none, MHD_OPTION_END);
+	if (!srv->d) {
+		conn_guard_free(srv->guard);
+		srv->guard = NULL;
 		return zw_errf(err, ZW_EINTERNAL, NULL,
 		               "无法在 %s 上启动 HTTP 服务（端口被占用？）", srv->cfg.listen);
+	}
 	return 0;
 }
 
@@ -597,6 +631,8 @@ void server_stop(struct server *srv)
 		          srv->cfg.shutdown_grace);
 	MHD_stop_daemon(srv->d);
 	srv->d = NULL;
+	conn_guard_free(srv->guard); /* after the daemon: every connection has been closed */
+	srv->guard = NULL;
 	if (srv->access && srv->access != stderr)
 		fclose(srv->access);
 	srv->access = NULL;

@@ -27,6 +27,7 @@
 
 struct throttle;
 struct watch;
+struct conn_guard;
 #include "domain/radius.h"
 #include "domain/violation.h"
 
@@ -35,7 +36,10 @@ struct server_cfg {
 	const char *tls_cert, *tls_key;
 	size_t body_limit, upload_limit;
 	unsigned conn_timeout;    /* seconds a connection may stay idle */
+	unsigned header_timeout;  /* seconds for a request line and headers (api/conn_guard.h) */
 	unsigned request_timeout; /* seconds a request body may take to arrive */
+	unsigned max_connections; /* open at once, in all */
+	unsigned max_per_source;  /* open at once from one IPv4 address or IPv6 /64 */
 	unsigned threads;
 	unsigned shutdown_grace; /* seconds to wait for in-flight requests */
 	const char *access_log;  /* path, "-" for stderr, "" for none */
@@ -58,6 +62,7 @@ struct server {
 	atomic_int inflight;
 	atomic_bool stopping;
 	char *tls_cert_pem, *tls_key_pem;
+	struct conn_guard *guard; /* deadlines and the per-source cap (api/conn_guard.h) */
 	int64_t started_at;
 	struct webroot web;  /* the console's files (api/web.h), loaded by the caller */
 	struct watch *watch; /* the rules on the wire (watch/watch.h) */
