@@ -569,15 +569,6 @@ int server_start(struct server *srv, struct zw_err *err)
 			return zw_errf(err, ZW_EINVALID, "access_log", "无法打开访问日志 %s：%s",
 			               srv->cfg.access_log, strerror(errno));
 	}
-	fd_limit(srv->cfg.max_connections);
-	struct conn_guard_cfg gc = {
-	    .header_timeout = srv->cfg.header_timeout,
-	    .request_timeout = srv->cfg.request_timeout,
-	    .max_per_source = srv->cfg.max_per_source,
-	};
-	srv->guard = conn_guard_new(&gc);
-	if (!srv->guard)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "无法启动连接看守线程");
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_EPOLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -596,6 +587,15 @@ int server_start(struct server *srv, struct zw_err *err)
 	    {MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
+	fd_limit(srv->cfg.max_connections);
+	struct conn_guard_cfg gc = {
+	    .header_timeout = srv->cfg.header_timeout,
+	    .request_timeout = srv->cfg.request_timeout,
+	    .max_per_source = srv->cfg.max_per_source,
+	};
+	srv->guard = conn_guard_new(&gc);
+	if (!srv->guard)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "无法启动连接看守线程");
 	/* The per-source cap is the guard's (IPv6 per /64), not MHD's per-IP limit. */
 	srv->d = MHD_start_daemon(
 	    flags, 0, conn_guard_accept, srv->guard, on_request, srv, MHD_OPTION_SOCK_ADDR,
