@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -22,6 +23,11 @@
 
 static const char *status_text_type = "application/json; charset=utf-8";
 
+/* The printable documents (forms, notices, agreements, the unit archive) are HTML with an
+ * inline <style> of print CSS and nothing else: no script, image, font file, link or form. */
+static const char doc_csp[] = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                              "form-action 'none'; frame-ancestors 'none'";
+
 static void add_common_headers(struct req *r, struct MHD_Response *resp)
 {
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
@@ -29,6 +35,14 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* for browsers that predate CSP's frame-ancestors */
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (r->srv->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	const char *type = MHD_get_response_header(resp, "Content-Type");
+	if (type && strncmp(type, "text/html", 9) == 0 &&
+	    !MHD_get_response_header(resp, "Content-Security-Policy"))
+		MHD_add_response_header(resp, "Content-Security-Policy", doc_csp);
 }
 
 static void set_response(struct req *r, int status, struct MHD_Response *resp)
@@ -218,6 +232,29 @@ json_t *req_json_rev(struct req *r)
 	return body;
 }
 
+bool req_signed_in(struct req *r)
+{
+	if (r->authed)
+		return true;
+	const char *auth = req_header(r, "Authorization");
+	const char *tok = NULL;
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
+		tok = auth + 7;
+	else if (!auth)
+		tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zwnet_session");
+	if (!tok)
+		return false;
+	struct zw_err err = {0};
+	char csrf[40] = "";
+	struct principal p = r->who;
+	if (account_authenticate(r->srv->st, tok, &p, csrf, &err) < 0)
+		return false;
+	sodium_memzero(csrf, sizeof(csrf));
+	r->who = p;
+	r->authed = true;
+	return true;
+}
+
 void req_ctx(struct req *r, struct ctx *x)
 {
 	x->st = r->srv->st;
@@ -373,6 +410,42 @@ static void request_id(struct req *r)
 	hex_encode(b, sizeof(b), r->id);
 }
 
+/* s for one field of a log line: control characters, space, backslash, DEL and bytes that are
+ * not well-formed UTF-8 become \xNN, so that a request cannot add lines or fields or send
+ * terminal escapes; cut with "..." past n - 1 bytes. */
+static void log_escape(const char *s, char *out, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t k = *p >= 0xc2 && *p <= 0xdf   ? 2
+		           : *p >= 0xe0 && *p <= 0xef ? 3
+		           : *p >= 0xf0 && *p <= 0xf4 ? 4
+		                                      : 1;
+		if (k > 1 &&
+		    (strnlen((const char *)p, k) < k || !utf8_wellformed((const char *)p, k) ||
+		     (p[0] == 0xc2 && p[1] < 0xa0))) /* U+0080..U+009F: C1 controls */
+			k = 1;
+		bool plain = k > 1 || (*p > 0x20 && *p < 0x7f && *p != '\\');
+		size_t need = plain ? k : 4;
+		if (o + need + 4 > n) {
+			memcpy(out + o, "...", 4);
+			return;
+		}
+		if (plain) {
+			memcpy(out + o, p, k);
+			o += k;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+		p += k;
+	}
+	out[o] = 0;
+}
+
 static enum MHD_Result queue(struct req *r)
 {
 	if (!r->resp) {
@@ -456,12 +529,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r)
 		return;
 	if (srv->access) {
-		char ts[32];
+		char ts[32], method[64], url[2048], user[200];
 		format_time(clock_now(), ts);
+		log_escape(r->method, method, sizeof(method));
+		log_escape(r->url, url, sizeof(url));
+		log_escape(r->authed ? r->who.username : "-", user, sizeof(user));
 		flockfile(srv->access);
 		fprintf(srv->access, "%s %s %s %s %s %d %lldms user=%s%s\n", ts, r->id, r->source,
-		        r->method, r->url, r->status, (long long)(clock_mono_ms() - r->start_ms),
-		        r->authed ? r->who.username : "-",
+		        method, url, r->status, (long long)(clock_mono_ms() - r->start_ms), user,
 		        toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 		fflush(srv->access);
 		funlockfile(srv->access);
@@ -572,7 +647,7 @@ int server_start(struct server *srv, struct zw_err *err)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_EPOLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	bool tls = srv->cfg.tls_cert && *srv->cfg.tls_cert;
+	bool tls = srv->tls = srv->cfg.tls_cert && *srv->cfg.tls_cert;
 	if (tls) {
 		srv->tls_cert_pem = read_file(srv->cfg.tls_cert);
 		srv->tls_key_pem = read_file(srv->cfg.tls_key ? srv->cfg.tls_key : "");

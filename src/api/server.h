@@ -6,6 +6,9 @@
  * session cookie with CSRF token for writes), authorised in the domain through policy/authz,
  * and answered with JSON. Each request gets an id (X-Request-Id) that the access log and the
  * audit log carry. SIGTERM stops accepting, lets in-flight requests finish, then exits.
+ * Connections have deadlines for their headers and bodies and a cap per source
+ * (api/conn_guard.h). Every answer carries nosniff, no-referrer and X-Frame-Options (and HSTS
+ * over TLS); HTML carries a Content-Security-Policy.
  */
 #ifndef ZW_API_SERVER_H
 #define ZW_API_SERVER_H
@@ -62,6 +65,7 @@ struct server {
 	atomic_int inflight;
 	atomic_bool stopping;
 	char *tls_cert_pem, *tls_key_pem;
+	bool tls;
 	struct conn_guard *guard; /* deadlines and the per-source cap (api/conn_guard.h) */
 	int64_t started_at;
 	struct webroot web;  /* the console's files (api/web.h), loaded by the caller */
@@ -126,6 +130,9 @@ int64_t req_if_match(struct req *r);
 /* The body of a state-changing write with If-Match folded in as its if_rev (unless the body
  * names one); NULL when either was refused (replied 400). */
 json_t *req_json_rev(struct req *r);
+/* Whether the request carries a valid session (cookie) or bearer token; for a public route that
+ * shows more to a signed-in caller. Sets r->who on success; never replies. */
+bool req_signed_in(struct req *r);
 /* The domain context of this request. */
 struct ctx;
 void req_ctx(struct req *r, struct ctx *x);
