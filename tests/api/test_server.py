@@ -61,6 +61,17 @@ class Basics(ServerTest):
         lines = [l for l in data.split(b"\n") if rid.encode() in l]
         self.assertEqual(len(lines), 1, data[-2000:])
         self.assertIn(b" GET /api/v1/x\\x0a\\x0d\\x1b[31mred\\x5c\\x20y\\x7f 404 ", lines[0])
+        # Chinese stays readable; a C1 control (U+009B, CSI) and a byte that is not UTF-8 do not.
+        rid2 = "test-req-escape-0002"
+        self.srv.request("GET", "/api/v1/%E5%8D%95%E4%BD%8D%C2%9B%FF", headers={"X-Request-Id": rid2})
+        deadline = time.monotonic() + 10
+        while rid2.encode() not in data and time.monotonic() < deadline:
+            time.sleep(0.02)
+            with open(path, "rb") as f:
+                data = f.read()
+        lines = [l for l in data.split(b"\n") if rid2.encode() in l]
+        self.assertEqual(len(lines), 1, data[-2000:])
+        self.assertIn(" GET /api/v1/单位\\xc2\\x9b\\xff ".encode(), lines[0])
         self.assertNotIn(b"\x1b", data)
         self.assertNotIn(b"\r", data)
         for l in data.split(b"\n")[:-1]:  # every line is a whole entry
