@@ -112,14 +112,16 @@ void reply_error(struct req *r, const struct zw_err *err)
 void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)
 {
 	struct zw_err err = {0};
-	err.code = code;
-	snprintf(err.field, sizeof(err.field), "%s", field ? field : "");
+	char msg[sizeof(err.message)] = "";
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(err.message, sizeof(err.message), fmt, ap);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
+	/* through zw_errf, which keeps a quote that %.100s cut mid-character valid UTF-8 (else
+	 * the answer's JSON cannot be made and a 404 turns into a 500) */
+	zw_errf(&err, code, field, fmt ? "%s" : NULL, msg);
 	reply_error(r, &err);
 }
 

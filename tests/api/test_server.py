@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.parse
 import http.client
 
 import harness
@@ -89,6 +90,10 @@ class Basics(ServerTest):
     def test_not_found_and_method(self):
         r = self.srv.request("GET", "/api/v1/nothing-here")
         self.assertError(r, 404, code="not_found")
+        # A long path of Chinese: the message quotes it cut to a length, still valid UTF-8.
+        r = self.srv.request("GET", "/api/v1/" + urllib.parse.quote("测" * 60))
+        self.assertError(r, 404, code="not_found")
+        self.assertIn("测" * 20, r.json["error"]["message"])
         r = self.srv.request("PUT", "/api/v1/health")
         self.assertError(r, 405, code="method_not_allowed")
         self.assertEqual(r.header("Allow"), "GET")
