@@ -7,6 +7,7 @@ Several sources on one machine: every address of 127.0.0.0/8 is the loopback, so
 socket bound to 127.0.0.2 reaches the server on 127.0.0.1 from another source address."""
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -288,6 +289,7 @@ class Ipv6Source(unittest.TestCase):
             log.seek(0)
             out = log.read()
             log.close()
+            shutil.rmtree(d, ignore_errors=True)
         self.assertEqual(p.returncode, 0, out)
         self.assertIn("refused", out)
         self.assertIn("(the last from ::/64)", out)
