@@ -6,7 +6,6 @@
 #include "api/handlers.h"
 #include "api/throttle.h"
 #include "core/clock.h"
-#include "core/inet.h"
 #include "core/log.h"
 #include "core/parse.h"
 
@@ -92,8 +91,7 @@ static void login(struct req *r, const char *user, const char *pw)
 {
 	struct server *s = r->srv;
 	struct zw_err err = {0};
-	char src[INET_PREFIX_MAX];
-	inet_source_key(r->source, src);
+	const char *src = r->source_key; /* IPv4 address or IPv6 /64 */
 	int64_t now = clock_mono_ms();
 	unsigned wait = 0, refused = 0;
 	enum throttle_verdict v = throttle_check(s->thr, user, src, now, &wait);

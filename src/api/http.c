@@ -6,10 +6,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "api/conn_guard.h"
 #include "api/server.h"
 #include "api/throttle.h"
 #include "core/clock.h"
@@ -20,6 +23,11 @@
 
 static const char *status_text_type = "application/json; charset=utf-8";
 
+/* The printable documents (forms, notices, agreements, the unit archive) are HTML with an
+ * inline <style> of print CSS and nothing else: no script, image, font file, link or form. */
+static const char doc_csp[] = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                              "form-action 'none'; frame-ancestors 'none'";
+
 static void add_common_headers(struct req *r, struct MHD_Response *resp)
 {
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
@@ -27,6 +35,14 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* for browsers that predate CSP's frame-ancestors */
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (r->srv->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	const char *type = MHD_get_response_header(resp, "Content-Type");
+	if (type && strncmp(type, "text/html", 9) == 0 &&
+	    !MHD_get_response_header(resp, "Content-Security-Policy"))
+		MHD_add_response_header(resp, "Content-Security-Policy", doc_csp);
 }
 
 static void set_response(struct req *r, int status, struct MHD_Response *resp)
@@ -333,20 +349,28 @@ void reply_list(struct req *r, json_t *items, const struct list_page *page)
 
 /* ---- the MHD side ---- */
 
-static void client_address(struct MHD_Connection *c, char *out, size_t n)
+/* The client's address, and the source it is counted under (conn_guard.h: an IPv4 address or
+ * an IPv6 /64), which login throttling uses too. */
+static void client_address(struct MHD_Connection *c, struct req *r)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(out, n, "?");
+	snprintf(r->source, sizeof(r->source), "?");
+	snprintf(r->source_key, sizeof(r->source_key), "?");
 	if (!ci || !ci->client_addr)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
+	socklen_t len =
+	    sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-		          (socklen_t)n);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		          r->source, (socklen_t)sizeof(r->source));
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		          out, (socklen_t)n);
+		          r->source, (socklen_t)sizeof(r->source));
+	struct conn_source k;
+	if (conn_source_of(sa, len, &k) == 0)
+		conn_source_text(&k, r->source_key);
 }
 
 static void request_id(struct req *r)
@@ -365,6 +389,42 @@ static void request_id(struct req *r)
 	unsigned char b[12];
 	randombytes_buf(b, sizeof(b));
 	hex_encode(b, sizeof(b), r->id);
+}
+
+/* s for one field of a log line: control characters, space, backslash, DEL and bytes that are
+ * not well-formed UTF-8 become \xNN, so that a request cannot add lines or fields or send
+ * terminal escapes; cut with "..." past n - 1 bytes. */
+static void log_escape(const char *s, char *out, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t k = *p >= 0xc2 && *p <= 0xdf   ? 2
+		           : *p >= 0xe0 && *p <= 0xef ? 3
+		           : *p >= 0xf0 && *p <= 0xf4 ? 4
+		                                      : 1;
+		if (k > 1 &&
+		    (strnlen((const char *)p, k) < k || !utf8_wellformed((const char *)p, k) ||
+		     (p[0] == 0xc2 && p[1] < 0xa0))) /* U+0080..U+009F: C1 controls */
+			k = 1;
+		bool plain = k > 1 || (*p > 0x20 && *p < 0x7f && *p != '\\');
+		size_t need = plain ? k : 4;
+		if (o + need + 4 > n) {
+			memcpy(out + o, "...", 4);
+			return;
+		}
+		if (plain) {
+			memcpy(out + o, p, k);
+			o += k;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+		p += k;
+	}
+	out[o] = 0;
 }
 
 static enum MHD_Result queue(struct req *r)
@@ -397,11 +457,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->method = method;
 		r->url = url;
 		r->start_ms = clock_mono_ms();
-		client_address(conn, r->source, sizeof(r->source));
+		client_address(conn, r);
 		snprintf(r->who.source, sizeof(r->who.source), "%s", r->source);
 		request_id(r);
 		snprintf(r->who.request_id, sizeof(r->who.request_id), "%s", r->id);
 		size_t n = strlen(url);
+		conn_guard_phase(srv->guard, conn, CONN_BODY);
 		r->is_upload =
 		    (strcmp(method, "PUT") == 0 && n > 5 && strcmp(url + n - 5, "/scan") == 0) ||
 		    (strcmp(method, "POST") == 0 && strncmp(url, "/api/v1/imports/", 16) == 0);
@@ -417,13 +478,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		/* A body that trickles in past request_timeout is dropped (slow clients hold a
-		 * worker; MHD's idle timeout alone does not stop them). */
-		if (clock_mono_ms() - r->start_ms > (int64_t)srv->cfg.request_timeout * 1000) {
-			log_warnx("%s %s %s: request body not complete after %us, dropped", r->id,
-			          r->source, r->url, srv->cfg.request_timeout);
+		/* A body still arriving past request_timeout is dropped here; one that stops
+		 * arriving is shut down by the guard's watchdog (MHD's idle timeout alone does not
+		 * stop a trickle). The guard logs either. */
+		if (conn_guard_expired(srv->guard, conn))
 			return MHD_NO;
-		}
 		if (!r->too_large && buf_append(&r->body, upload_data, *upload_size) < 0) {
 			r->too_large = true;
 			buf_free(&r->body);
@@ -431,6 +490,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	conn_guard_phase(srv->guard, conn, CONN_ANSWER);
 	if (r->resp) /* answered early */
 		return MHD_YES;
 	if (r->too_large)
@@ -443,18 +503,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)conn;
 	struct server *srv = cls;
+	/* the next request on this connection, if any, has header_timeout from now */
+	conn_guard_phase(srv->guard, conn, CONN_KEEPALIVE);
 	struct req *r = *con_cls;
 	if (!r)
 		return;
 	if (srv->access) {
-		char ts[32];
+		char ts[32], method[64], url[2048], user[200];
 		format_time(clock_now(), ts);
+		log_escape(r->method, method, sizeof(method));
+		log_escape(r->url, url, sizeof(url));
+		log_escape(r->authed ? r->who.username : "-", user, sizeof(user));
 		flockfile(srv->access);
 		fprintf(srv->access, "%s %s %s %s %s %d %lldms user=%s%s\n", ts, r->id, r->source,
-		        r->method, r->url, r->status, (long long)(clock_mono_ms() - r->start_ms),
-		        r->authed ? r->who.username : "-",
+		        method, url, r->status, (long long)(clock_mono_ms() - r->start_ms), user,
 		        toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 		fflush(srv->access);
 		funlockfile(srv->access);
@@ -519,6 +582,24 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, struct zw_er
 	return 0;
 }
 
+/* Each connection is a descriptor: raise the soft limit towards the hard one so that
+ * max_connections can be reached (the database, logs and listening socket need some too). */
+static void fd_limit(unsigned max_connections)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)max_connections + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rlim_t cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (cur > rl.rlim_cur) {
+		rl.rlim_cur = cur;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want)
+		log_warnx("open files limited to %llu: fewer than max_connections %u can be open",
+		          (unsigned long long)rl.rlim_cur, max_connections);
+}
+
 int server_start(struct server *srv, struct zw_err *err)
 {
 	struct sockaddr_storage ss;
@@ -547,7 +628,7 @@ int server_start(struct server *srv, struct zw_err *err)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_EPOLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	bool tls = srv->cfg.tls_cert && *srv->cfg.tls_cert;
+	bool tls = srv->tls = srv->cfg.tls_cert && *srv->cfg.tls_cert;
 	if (tls) {
 		srv->tls_cert_pem = read_file(srv->cfg.tls_cert);
 		srv->tls_key_pem = read_file(srv->cfg.tls_key ? srv->cfg.tls_key : "");
@@ -562,16 +643,29 @@ int server_start(struct server *srv, struct zw_err *err)
 	    {MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
+	fd_limit(srv->cfg.max_connections);
+	struct conn_guard_cfg gc = {
+	    .header_timeout = srv->cfg.header_timeout,
+	    .request_timeout = srv->cfg.request_timeout,
+	    .max_per_source = srv->cfg.max_per_source,
+	};
+	srv->guard = conn_guard_new(&gc);
+	if (!srv->guard)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "无法启动连接看守线程");
+	/* The per-source cap is the guard's (IPv6 per /64), not MHD's per-IP limit. */
 	srv->d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-	    srv->cfg.conn_timeout, MHD_OPTION_CONNECTION_LIMIT, 1000U,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY,
-	    tls ? tls_opts : none, MHD_OPTION_END);
-	if (!srv->d)
+	    flags, 0, conn_guard_accept, srv->guard, on_request, srv, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.conn_timeout, MHD_OPTION_CONNECTION_LIMIT,
+	    srv->cfg.max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    conn_guard_notify, srv->guard, MHD_OPTION_ARRAY, tls ? tls_opts : none, MHD_OPTION_END);
+	if (!srv->d) {
+		conn_guard_free(srv->guard);
+		srv->guard = NULL;
 		return zw_errf(err, ZW_EINTERNAL, NULL,
 		               "无法在 %s 上启动 HTTP 服务（端口被占用？）", srv->cfg.listen);
+	}
 	return 0;
 }
 
@@ -593,6 +687,8 @@ void server_stop(struct server *srv)
 		          srv->cfg.shutdown_grace);
 	MHD_stop_daemon(srv->d);
 	srv->d = NULL;
+	conn_guard_free(srv->guard); /* after the daemon: every connection has been closed */
+	srv->guard = NULL;
 	if (srv->access && srv->access != stderr)
 		fclose(srv->access);
 	srv->access = NULL;

@@ -6,6 +6,9 @@
  * session cookie with CSRF token for writes), authorised in the domain through policy/authz,
  * and answered with JSON. Each request gets an id (X-Request-Id) that the access log and the
  * audit log carry. SIGTERM stops accepting, lets in-flight requests finish, then exits.
+ * Connections have deadlines for their headers and bodies and a cap per source
+ * (api/conn_guard.h). Every answer carries nosniff, no-referrer and X-Frame-Options (and HSTS
+ * over TLS); HTML carries a Content-Security-Policy.
  */
 #ifndef ZW_API_SERVER_H
 #define ZW_API_SERVER_H
@@ -27,6 +30,7 @@
 
 struct throttle;
 struct watch;
+struct conn_guard;
 #include "domain/radius.h"
 #include "domain/violation.h"
 
@@ -35,7 +39,10 @@ struct server_cfg {
 	const char *tls_cert, *tls_key;
 	size_t body_limit, upload_limit;
 	unsigned conn_timeout;    /* seconds a connection may stay idle */
+	unsigned header_timeout;  /* seconds for a request line and headers (api/conn_guard.h) */
 	unsigned request_timeout; /* seconds a request body may take to arrive */
+	unsigned max_connections; /* open at once, in all */
+	unsigned max_per_source;  /* open at once from one IPv4 address or IPv6 /64 */
 	unsigned threads;
 	unsigned shutdown_grace; /* seconds to wait for in-flight requests */
 	const char *access_log;  /* path, "-" for stderr, "" for none */
@@ -58,6 +65,8 @@ struct server {
 	atomic_int inflight;
 	atomic_bool stopping;
 	char *tls_cert_pem, *tls_key_pem;
+	bool tls;
+	struct conn_guard *guard; /* deadlines and the per-source cap (api/conn_guard.h) */
 	int64_t started_at;
 	struct webroot web;  /* the console's files (api/web.h), loaded by the caller */
 	struct watch *watch; /* the rules on the wire (watch/watch.h) */
@@ -79,6 +88,7 @@ struct req {
 	const char *method, *url;
 	char id[40];
 	char source[64];
+	char source_key[48]; /* what the source is counted under: IPv4 address, IPv6 /64 */
 	struct buf body;
 	bool too_large, is_upload;
 	int64_t start_ms;
@@ -121,6 +131,7 @@ int64_t req_if_match(struct req *r);
 /* The body of a state-changing write with If-Match folded in as its if_rev (unless the body
  * names one); NULL when either was refused (replied 400). */
 json_t *req_json_rev(struct req *r);
+
 /* The domain context of this request. */
 struct ctx;
 void req_ctx(struct req *r, struct ctx *x);
@@ -149,10 +160,11 @@ struct route {
 	const char *summary;
 };
 /* flags: PUBLIC needs no authentication; UPLOAD takes a file body; MACHINE_ONLY refuses a
- * person (session or all-scope token). ROUTE_SCOPE(TSCOPE_...) names the machine scopes that
- * may reach the route: a token of a machine scope reaches a route only when the route names
- * one of its scopes, and nothing else whatever its owner may do. */
-enum { ROUTE_PUBLIC = 1, ROUTE_UPLOAD = 2, ROUTE_MACHINE_ONLY = 4 };
+ * person (session or all-scope token); OPTIONAL_AUTH (on a public route) authenticates the
+ * caller when credentials come, and goes on anonymously when they fail. ROUTE_SCOPE(TSCOPE_...)
+ * names the machine scopes that may reach the route: a token of a machine scope reaches a route
+ * only when the route names one of its scopes, and nothing else whatever its owner may do. */
+enum { ROUTE_PUBLIC = 1, ROUTE_UPLOAD = 2, ROUTE_MACHINE_ONLY = 4, ROUTE_OPTIONAL_AUTH = 8 };
 #define ROUTE_SCOPE(mask)   ((unsigned)(mask) << 8)
 #define ROUTE_SCOPES(flags) (((unsigned)(flags) >> 8) & TSCOPE_ALL_MACHINE)
 extern const struct route routes[];

@@ -2,8 +2,8 @@
  * throttle: failed logins counted per (account, source) and per source, with a growing delay.
  *
  * The unit is the pair of the account tried and the source it came from (an IPv4 address or
- * an IPv6 /64, core/inet.h inet_source_key), so a stranger who guesses wrong for "admin" from
- * one place never locks out the real admin coming from another. The `pair_free`-th failure of
+ * an IPv6 /64, as api/conn_guard.h counts connections), so a stranger who guesses wrong for "admin"
+ * from one place never locks out the real admin coming from another. The `pair_free`-th failure of
  * a pair locks it, the `source_free`-th of a source (any accounts) locks the source, for
  * base_delay; each failure after that locks it again, twice as long, up to max_delay. A pair or
  * source forgets its failures window seconds after its last one, when no lock is running; a correct

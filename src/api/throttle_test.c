@@ -1,7 +1,6 @@
 #include <stdio.h>
 
 #include "api/throttle.h"
-#include "core/inet.h"
 #include "core/test.h"
 
 static const struct throttle_cfg cfg = {
@@ -140,27 +139,9 @@ static void test_refusals_logged_sparingly(void **state)
 	throttle_free(t);
 }
 
-static void test_source_key(void **state)
-{
-	(void)state;
-	char a[INET_PREFIX_MAX], b[INET_PREFIX_MAX];
-	inet_source_key("2001:db8:1:2::1", a);
-	inet_source_key("2001:db8:1:2:ffff:1:2:3", b);
-	assert_string_equal(a, "2001:db8:1:2::/64");
-	assert_string_equal(a, b);
-	inet_source_key("2001:db8:1:3::1", b);
-	assert_string_not_equal(a, b);
-	inet_source_key("10.1.2.3", a);
-	assert_string_equal(a, "10.1.2.3");
-	inet_source_key("::ffff:10.1.2.3", b);
-	assert_string_equal(b, "10.1.2.3");
-	inet_source_key("?", a);
-	assert_string_equal(a, "?");
-}
-
 int main(void)
 {
 	RUN(cmocka_unit_test(test_pair_not_account), cmocka_unit_test(test_growing_delay),
 	    cmocka_unit_test(test_source_spray), cmocka_unit_test(test_full_table_keeps_locks),
-	    cmocka_unit_test(test_refusals_logged_sparingly), cmocka_unit_test(test_source_key));
+	    cmocka_unit_test(test_refusals_logged_sparingly));
 }

@@ -42,7 +42,14 @@ static const struct opt opts[] = {
     I(body_limit, "1048576", 1024, 64 << 20, "largest JSON request body in bytes"),
     I(upload_limit, "20971520", 1024, 512 << 20, "largest uploaded file in bytes"),
     I(conn_timeout, "30", 1, 3600, "idle connection timeout in seconds"),
+    I(header_timeout, "10", 1, 3600,
+      "seconds a request line and headers may take to arrive (also how long a kept-alive "
+      "connection waits for its next request)"),
     I(request_timeout, "60", 1, 3600, "seconds a request body may take to arrive"),
+    I(max_connections, "1000", 16, 100000, "open client connections in all"),
+    I(max_connections_per_source, "64", 1, 100000,
+      "open client connections from one IPv4 address or IPv6 /64 (a unit behind one NAT "
+      "address shares it)"),
     I(threads, "4", 1, 256, "worker threads"),
     I(shutdown_grace, "10", 0, 600, "seconds to let in-flight requests finish on SIGTERM"),
     I(session_ttl, "43200", 60, 30 * 86400, "session lifetime in seconds"),

@@ -25,6 +25,7 @@ struct config {
 	int64_t auto_isolate, offence_window;
 	char *isolation_allow;
 	int64_t quarantine_vlan, radius_unknown_vlan;
+	int64_t header_timeout, max_connections, max_connections_per_source;
 };
 
 void config_defaults(struct config *c);

@@ -73,7 +73,7 @@ class ProfileCase:
         want = {"admin", "ops", "carrier", "unit", "inspector", "auditor"} | ({"authority"} if has_authority else set())
         self.assertEqual(users, want)
         self.assertEqual(has_authority, self.profile == "miyun")
-        h = self.srv.request("GET", "/api/v1/health").json
+        h = self.srv.as_("admin", "GET", "/api/v1/health").json
         self.assertEqual(h["profile"], self.profile)
 
     def test_2_profile(self):
@@ -200,7 +200,7 @@ class ExpiryCase(ServerTest):
         super().setUpClass()
 
     def check(self, warn):
-        h = self.srv.request("GET", "/api/v1/health")
+        h = self.srv.as_("admin", "GET", "/api/v1/health")
         self.assertEqual(h.status, 200, h)
         self.assertTrue(h.json["time"].startswith(self.now[:10]), h.json)
         p = self.srv.as_("admin", "GET", "/api/v1/profile").json

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.parse
 import http.client
 
 import harness
@@ -44,6 +45,40 @@ class Basics(ServerTest):
         self.assertNotEqual(r.header("X-Request-Id"), "bad id<>")
         self.assertEqual(len(r.header("X-Request-Id")), 24)
 
+    def test_access_log_escapes_control_characters(self):
+        """A URL carrying %0a, %0d, ESC or a backslash cannot add a line to the access log, forge
+        a field, or send terminal escapes to whoever reads it."""
+        rid = "test-req-escape-0001"
+        r = self.srv.request("GET", "/api/v1/x%0a%0d%1b[31mred%5c%20y%7f", headers={"X-Request-Id": rid})
+        self.assertError(r, 404, code="not_found")
+        path = os.path.join(self.srv.dir, "access.log")
+        deadline = time.monotonic() + 10
+        while True:
+            with open(path, "rb") as f:
+                data = f.read()
+            if rid.encode() in data or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        lines = [l for l in data.split(b"\n") if rid.encode() in l]
+        self.assertEqual(len(lines), 1, data[-2000:])
+        self.assertIn(b" GET /api/v1/x\\x0a\\x0d\\x1b[31mred\\x5c\\x20y\\x7f 404 ", lines[0])
+        # Chinese stays readable; a C1 control (U+009B, CSI) and a byte that is not UTF-8 do not.
+        rid2 = "test-req-escape-0002"
+        self.srv.request("GET", "/api/v1/%E5%8D%95%E4%BD%8D%C2%9B%FF", headers={"X-Request-Id": rid2})
+        deadline = time.monotonic() + 10
+        while rid2.encode() not in data and time.monotonic() < deadline:
+            time.sleep(0.02)
+            with open(path, "rb") as f:
+                data = f.read()
+        lines = [l for l in data.split(b"\n") if rid2.encode() in l]
+        self.assertEqual(len(lines), 1, data[-2000:])
+        self.assertIn(" GET /api/v1/单位\\xc2\\x9b\\xff ".encode(), lines[0])
+        self.assertNotIn(b"\x1b", data)
+        self.assertNotIn(b"\r", data)
+        for l in data.split(b"\n")[:-1]:  # every line is a whole entry
+            self.assertRegex(l, rb"^\d{4}-\d\d-\d\dT\S+ \S+ \S+ \S+ \S+ \d{3} \d+ms user=\S+( aborted)?$")
+            self.assertFalse(any(b < 0x20 or b == 0x7f for b in l), l)
+
     def test_body_limit(self):
         tok = self.srv.login("admin")
         before = self.srv.counts()
@@ -55,6 +90,10 @@ class Basics(ServerTest):
     def test_not_found_and_method(self):
         r = self.srv.request("GET", "/api/v1/nothing-here")
         self.assertError(r, 404, code="not_found")
+        # A long path of Chinese: the message quotes it cut to a length, still valid UTF-8.
+        r = self.srv.request("GET", "/api/v1/" + urllib.parse.quote("测" * 60))
+        self.assertError(r, 404, code="not_found")
+        self.assertIn("测" * 20, r.json["error"]["message"])
         r = self.srv.request("PUT", "/api/v1/health")
         self.assertError(r, 405, code="method_not_allowed")
         self.assertEqual(r.header("Allow"), "GET")
@@ -83,6 +122,66 @@ class Basics(ServerTest):
                 if r.status == 404:
                     # the handler answered: the object 999999 does not exist
                     self.assertNotEqual(r.json["error"]["message"][:6], "没有这个接口", (method, path))
+
+
+class SecurityHeaders(ServerTest):
+    """Every kind of answer carries nosniff, no-referrer and X-Frame-Options; HTML carries a
+    Content-Security-Policy that forbids framing; plain HTTP carries no HSTS (see Tls)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.web = tempfile.mkdtemp(prefix="zwnet-web-")
+        os.makedirs(os.path.join(cls.web, "assets"))
+        with open(os.path.join(cls.web, "index.html"), "w") as f:
+            f.write("<!DOCTYPE html><title>console</title><script src=/assets/app-1a2b.js></script>")
+        with open(os.path.join(cls.web, "assets", "app-1a2b.js"), "w") as f:
+            f.write("console.log(1)")
+        cls.extra = ("--web-root", cls.web, "--body-limit", "4096")
+        super().setUpClass()
+
+    def check(self, what, r, status, csp=None):
+        self.assertEqual(r.status, status, (what, r))
+        self.assertEqual(r.header("X-Content-Type-Options"), "nosniff", what)
+        self.assertEqual(r.header("Referrer-Policy"), "no-referrer", what)
+        self.assertEqual(r.header("X-Frame-Options"), "DENY", what)
+        self.assertIsNone(r.header("Strict-Transport-Security"), what)
+        if csp:
+            policy = r.header("Content-Security-Policy") or ""
+            self.assertIn("frame-ancestors 'none'", policy, what)
+            for part in csp:
+                self.assertIn(part, policy, what)
+        return r
+
+    def test_every_kind_of_answer(self):
+        tok = self.srv.login("admin")
+        get = lambda path, **kw: self.srv.request("GET", path, token=tok, **kw)
+        r = self.check("json", get("/api/v1/schemas"), 200)
+        self.check("json 304", get("/api/v1/schemas", headers={"If-None-Match": r.header("ETag")}),
+                   304)
+        self.check("health", self.srv.request("GET", "/api/v1/health"), 200)
+        self.check("error 404", get("/api/v1/nothing-here"), 404)
+        self.check("error 401", self.srv.request("GET", "/api/v1/units"), 401)
+        self.check("error 413", self.srv.request("POST", "/api/v1/session", raw=b"x" * 5000,
+                                                 headers={"Content-Type": "application/json"}), 413)
+        uid = self.srv.sql("SELECT id FROM units ORDER BY id LIMIT 1")[0][0]
+        # The printable documents: inline print CSS and nothing else.
+        doc = ["default-src 'none'", "style-src 'unsafe-inline'"]
+        r = self.check("archive html", get("/api/v1/units/%d/archive?format=html" % uid), 200, doc)
+        self.assertTrue(r.header("Content-Type").startswith("text/html"))
+        self.assertNotIn("script-src", r.header("Content-Security-Policy"))
+        aid = harness.approve_access(self.srv, uid)
+        r = self.check("form html", get("/api/v1/applications/%d/form" % aid), 200, doc)
+        r = self.check("form pdf", get("/api/v1/applications/%d/form?format=pdf" % aid), 200)
+        self.assertEqual(r.header("Content-Type"), "application/pdf")
+        self.assertTrue(r.raw.startswith(b"%PDF"))
+        # The console's files.
+        r = self.check("console", self.srv.request("GET", "/"), 200, ["script-src 'self'"])
+        self.check("console route", self.srv.request("GET", "/units/3"), 200, ["script-src 'self'"])
+        self.check("console 304", self.srv.request("GET", "/", headers={
+            "If-None-Match": r.header("ETag")}), 304)
+        r = self.check("console asset", self.srv.request("GET", "/assets/app-1a2b.js"), 200)
+        self.assertTrue(r.header("Content-Type").startswith("text/javascript"))
+        self.check("console 404", self.srv.request("GET", "/assets/gone.js"), 404)
 
 
 class Shutdown(unittest.TestCase):
@@ -171,6 +270,15 @@ class Tls(unittest.TestCase):
                     time.sleep(0.1)
             self.assertEqual(r.status, 201)
             self.assertIn("Secure", r.getheader("Set-Cookie"))
+            self.assertEqual(r.getheader("Strict-Transport-Security"), "max-age=31536000")
+            r.read()
+            c.request("GET", "/api/v1/nothing-here")
+            r = c.getresponse()
+            self.assertEqual(r.status, 404)
+            self.assertEqual(r.getheader("Strict-Transport-Security"), "max-age=31536000")
+            self.assertEqual(r.getheader("X-Frame-Options"), "DENY")
+            r.read()
+            c.close()
             # Plain HTTP on the TLS port gets no HTTP answer.
             s = socket.create_connection(("127.0.0.1", srv_port))
             s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
