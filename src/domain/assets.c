@@ -128,12 +128,19 @@ const struct rec_schema device_schema = {"device", device_fields,
                                          sizeof(device_fields) / sizeof(device_fields[0]),
                                          sizeof(struct device)};
 
-/* A secret given in plain text is sealed before it is stored; one that did not change stays. */
-static int seal(struct device *d, const struct device *old, const char *name, char **slot,
-                char *const *old_slot, struct zw_err *err)
+/* A secret given in plain text is sealed before it is stored; one that did not change stays.
+ * An empty text is refused rather than guessed at: the client cannot read the secret back, so
+ * "" could mean "leave it" as well as "remove it", and no SNMP credential is empty. Omitting
+ * the field leaves the stored secret; null removes it. */
+static int seal(struct device *d, const struct device *old, const char *name, const char *label,
+                char **slot, char *const *old_slot, struct zw_err *err)
 {
 	(void)d;
-	if (!*slot || !**slot || (old && *old_slot && strcmp(*slot, *old_slot) == 0))
+	if (*slot && !**slot)
+		return zw_errf(err, ZW_EINVALID, name,
+		               "%s不能为空：不修改请不传此字段，清除已保存的%s请传 null", label,
+		               label);
+	if (!*slot || (old && *old_slot && strcmp(*slot, *old_slot) == 0))
 		return 0;
 	if (strncmp(*slot, SECRET_PREFIX, strlen(SECRET_PREFIX)) == 0)
 		return zw_errf(err, ZW_EINVALID, name, "不能直接写入加密后的值");
@@ -168,14 +175,14 @@ static int device_check(const struct ctx *x, struct sconn *c, void *rec, const v
 			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	}
 	if (!rc)
-		rc = seal(d, o, "snmp_community", &d->snmp_community, o ? &o->snmp_community : NULL,
-		          err);
+		rc = seal(d, o, "snmp_community", "SNMP 团体名", &d->snmp_community,
+		          o ? &o->snmp_community : NULL, err);
 	if (!rc)
-		rc = seal(d, o, "snmp_auth_key", &d->snmp_auth_key, o ? &o->snmp_auth_key : NULL,
-		          err);
+		rc = seal(d, o, "snmp_auth_key", "SNMPv3 认证密钥", &d->snmp_auth_key,
+		          o ? &o->snmp_auth_key : NULL, err);
 	if (!rc)
-		rc = seal(d, o, "snmp_priv_key", &d->snmp_priv_key, o ? &o->snmp_priv_key : NULL,
-		          err);
+		rc = seal(d, o, "snmp_priv_key", "SNMPv3 加密密钥", &d->snmp_priv_key,
+		          o ? &o->snmp_priv_key : NULL, err);
 	d->snmp_secrets_set = (d->snmp_community && *d->snmp_community) ||
 	                      (d->snmp_auth_key && *d->snmp_auth_key) ||
 	                      (d->snmp_priv_key && *d->snmp_priv_key);
