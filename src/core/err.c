@@ -42,6 +42,20 @@ void zw_err_clear(struct zw_err *err)
 		memset(err, 0, sizeof(*err));
 }
 
+/* A message cut by its buffer ends on a whole UTF-8 character (it goes out as JSON). */
+static void utf8_tail(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || (unsigned char)s[i - 1] < 0xc0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	if (n - (i - 1) < want)
+		s[i - 1] = 0;
+}
+
 __attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int code,
                                                        const char *field, const char *clause,
                                                        const char *fmt, va_list ap)
@@ -53,9 +67,11 @@ __attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int c
 	err->code = code;
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 	snprintf(err->clause, sizeof(err->clause), "%s", clause ? clause : "");
-	if (fmt)
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	else
+	if (fmt) {
+		int n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		if (n >= (int)sizeof(err->message))
+			utf8_tail(err->message);
+	} else
 		snprintf(err->message, sizeof(err->message), "%s", zw_err_default(code));
 	return -code;
 }

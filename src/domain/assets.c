@@ -24,9 +24,9 @@ static int ip_ok(const char *s, const char *field, struct zw_err *err)
 #define F(st, n, t, fl, lbl, max) REC_F(st, n, t, fl, lbl, max)
 static const struct rec_field carrier_fields[] = {
     F(struct carrier, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct carrier, name, REC_TEXT, REC_REQUIRED, "运营商名称", 100),
-    F(struct carrier, short_name, REC_TEXT, 0, "简称", 30),
-    F(struct carrier, contact_name, REC_TEXT, 0, "联系人", 30),
+    F(struct carrier, name, REC_TEXT, REC_REQUIRED | REC_NAME, "运营商名称", 100),
+    F(struct carrier, short_name, REC_TEXT, REC_NAME, "简称", 30),
+    F(struct carrier, contact_name, REC_TEXT, REC_NAME, "联系人", 30),
     F(struct carrier, contact_mobile, REC_MOBILE, 0, "联系人手机", 11),
     F(struct carrier, service_phone, REC_TEXT, 0, "故障申告电话", 30),
     F(struct carrier, note, REC_TEXT, REC_MULTILINE, "备注", 500),
@@ -106,11 +106,11 @@ static const char *const snmp_versions[] = {"none", "v2c", "v3", NULL};
 
 static const struct rec_field device_fields[] = {
     F(struct device, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct device, name, REC_TEXT, REC_REQUIRED, "设备名称", 100),
+    F(struct device, name, REC_TEXT, REC_REQUIRED | REC_NAME, "设备名称", 100),
     REC_FEC(struct device, kind, REC_REQUIRED, "设备类型", device_kinds, device_kind_codes),
     REC_FEC(struct device, owner, REC_REQUIRED, "产权", owners, owner_codes),
     F(struct device, unit_id, REC_ID, REC_NULLABLE, "所在单位", 0),
-    F(struct device, custodian, REC_TEXT, 0, "保管人", 30),
+    F(struct device, custodian, REC_TEXT, REC_NAME, "保管人", 30),
     F(struct device, model, REC_TEXT, 0, "型号", 100),
     F(struct device, serial, REC_TEXT, 0, "序列号", 100),
     F(struct device, mgmt_ip, REC_TEXT, REC_NULLABLE, "管理地址", 45),
