@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "api/openapi.h"
 #include "core/clock.h"
 #include "core/embed.h"
 #include "core/parse.h"
@@ -39,12 +40,13 @@ void h_health(struct req *r)
 
 void h_openapi(struct req *r)
 {
-	const struct embed_file *f = embed_find("api/openapi.json");
-	if (!f) {
+	size_t len;
+	const char *doc = openapi_text(&len);
+	if (!doc) {
 		reply_code(r, ZW_EINTERNAL, NULL, NULL);
 		return;
 	}
-	reply_bytes(r, 200, "application/json; charset=utf-8", f->data, f->size, NULL);
+	reply_bytes(r, 200, "application/json; charset=utf-8", doc, len, NULL);
 }
 
 void h_profile(struct req *r)
@@ -70,8 +72,10 @@ void h_profile_clause(struct req *r)
 		return;
 	const struct clause *c = profile_clause(r->srv->prof, r->sparam);
 	if (!c) {
-		reply_code(r, ZW_ENOTFOUND, "clause", "《%s》中没有条款 %.40s", r->srv->prof->title,
-		           r->sparam);
+		/* zw_errf keeps the quote valid UTF-8 where %.40s cuts a character */
+		zw_errf(&err, ZW_ENOTFOUND, "clause", "《%s》中没有条款 %.40s", r->srv->prof->title,
+		        r->sparam);
+		reply_error(r, &err);
 		return;
 	}
 	json_t *o = clause_to_json(c, true);

@@ -1,14 +1,39 @@
 /* HTTP handlers shared by every registry kind (zones, VLANs, prefixes, terminals, ...). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/registry_api.h"
 
+int req_enum_filters(struct req *r, const struct rec_schema *sc,
+                     const struct list_filter_def *filters, struct zw_err *err)
+{
+	for (const struct list_filter_def *f = filters; f && f->param; f++) {
+		const struct rec_field *rf = f->op == LQ_EQ ? rec_field(sc, f->column) : NULL;
+		const char *v = rf && rf->type == REC_ENUM ? req_query(r, f->param) : NULL;
+		if (!v)
+			continue;
+		char allowed[400] = "";
+		size_t off = 0;
+		for (const char *const *e = rf->enums; *e; e++) {
+			if (strcmp(*e, v) == 0)
+				return 0;
+			int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
+			                 e == rf->enums ? "" : "、", *e);
+			if (w > 0 && (size_t)w < sizeof(allowed) - off)
+				off += (size_t)w;
+		}
+		return zw_errf(err, ZW_EINVALID, f->param, "参数“%s”只能是：%s", f->param, allowed);
+	}
+	return 0;
+}
+
 void reg_list(struct req *r, const struct reg_api *a)
 {
 	struct zw_err err = {0};
 	struct list_query q;
-	if (fail(r, req_list_query(r, &q, a->sorts, "id", a->filters, &err), &err))
+	if (fail(r, req_list_query(r, &q, a->sorts, "id", a->filters, &err), &err) ||
+	    fail(r, req_enum_filters(r, a->k->sc, a->filters, &err), &err))
 		return;
 	struct ctx x;
 	req_ctx(r, &x);

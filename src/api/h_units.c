@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "api/registry_api.h"
 #include "domain/archive.h"
 #include "domain/blob.h"
 #include "domain/unit.h"
@@ -37,7 +38,8 @@ void h_units_list(struct req *r)
 		return;
 	}
 	struct list_query q;
-	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err))
+	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err) ||
+	    fail(r, req_enum_filters(r, &unit_schema, filters, &err), &err))
 		return;
 	if (sc == SCOPE_OWN_UNIT) {
 		if (q.nf == LQ_MAX_FILTERS) {

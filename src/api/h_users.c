@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "api/registry_api.h"
 #include "domain/account.h"
 
 static int admin(struct req *r, enum action a)
@@ -20,7 +21,8 @@ void h_users_list(struct req *r)
 	                                                 {NULL, NULL, 0}};
 	struct zw_err err = {0};
 	struct list_query q;
-	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err))
+	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err) ||
+	    fail(r, req_enum_filters(r, &user_schema, filters, &err), &err))
 		return;
 	struct buf items;
 	reply_list_begin(&items);
@@ -120,11 +122,12 @@ void h_user_password(struct req *r)
 		}
 	}
 	const char *pw = json_string_value(json_object_get(body, "password"));
+	json_t *report = NULL;
 	if (!rc)
 		rc = account_password_reset(r->srv->st, &r->srv->acct, &r->who, r->params[0], pw,
-		                            &err);
+		                            &report, &err);
 	json_decref(body);
 	if (fail(r, rc, &err))
 		return;
-	reply_no_content(r);
+	reply_json(r, 200, report);
 }

@@ -96,14 +96,10 @@ void reply_error(struct req *r, const struct zw_err *err)
 void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)
 {
 	struct zw_err err = {0};
-	err.code = code;
-	snprintf(err.field, sizeof(err.field), "%s", field ? field : "");
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err.message, sizeof(err.message), fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	zw_verrf(&err, code, field, fmt, ap); /* quotes of what the client sent stay UTF-8 */
+	va_end(ap);
 	reply_error(r, &err);
 }
 
@@ -529,7 +525,15 @@ int server_start(struct server *srv, struct zw_err *err)
 	int rc = parse_listen(srv->cfg.listen, &ss, err);
 	if (rc)
 		return rc;
-	srv->thr = throttle_new(4096, srv->cfg.login_window);
+	struct throttle_cfg tc = {
+	    .slots = srv->cfg.login_table_size,
+	    .pair_free = srv->cfg.login_max_failures,
+	    .source_free = srv->cfg.login_ip_max_failures,
+	    .base_delay_s = srv->cfg.login_delay,
+	    .max_delay_s = srv->cfg.login_max_delay,
+	    .window_s = srv->cfg.login_window,
+	};
+	srv->thr = throttle_new(&tc);
 	if (!srv->thr)
 		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 	if (srv->cfg.access_log && *srv->cfg.access_log) {

@@ -14,6 +14,10 @@ struct reg_api {
 	const struct list_filter_def *filters;
 };
 
+/* The list filters of filters on an enum field of sc (equality) name one of its values;
+ * otherwise a 400 naming the parameter. */
+int req_enum_filters(struct req *r, const struct rec_schema *sc,
+                     const struct list_filter_def *filters, struct zw_err *err);
 void reg_list(struct req *r, const struct reg_api *a);
 void reg_get(struct req *r, const struct reg_api *a);
 void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t id);

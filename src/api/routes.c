@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <sodium.h>
@@ -10,7 +11,10 @@
 #include "core/parse.h"
 #include "domain/account.h"
 
-#define P ROUTE_PUBLIC
+#define P             ROUTE_PUBLIC
+#define PROBE_ONLY    (ROUTE_SCOPE(TSCOPE_PROBE) | ROUTE_MACHINE_ONLY)
+#define ENFORCER_ONLY (ROUTE_SCOPE(TSCOPE_ENFORCER) | ROUTE_MACHINE_ONLY)
+#define RADIUS_ONLY   (ROUTE_SCOPE(TSCOPE_RADIUS) | ROUTE_MACHINE_ONLY)
 /* Every route of the API. The OpenAPI document (api/openapi.json) lists exactly these; the
  * routes test keeps them in step. */
 const struct route routes[] = {
@@ -128,19 +132,20 @@ const struct route routes[] = {
      "审核结果通知书（可打印 HTML 或 PDF）"},
     {"GET", "/api/v1/units/{id}/agreement-documents/{kind}", h_agreement_document, 0, "format",
      "协议文本（按管理办法范本填好单位，HTML 或 PDF）"},
-    {"POST", "/api/v1/observations", h_observations, 0, "", "探针上报一批观测"},
+    {"POST", "/api/v1/observations", h_observations, PROBE_ONLY, "", "探针上报一批观测"},
     {"GET", "/api/v1/findings", h_findings_list, 0, "*", "监测发现列表"},
     {"GET", "/api/v1/findings/{id}", h_finding_get, 0, "", "查看监测发现（含证据）"},
     {"POST", "/api/v1/findings/{id}/transitions", h_finding_transition, 0, "", "排除监测发现"},
     {"GET", "/api/v1/probes", h_probes_list, 0, "*", "探针及其运行状况"},
-    {"GET", "/api/v1/probes/devices", h_agent_devices, 0, "",
+    {"GET", "/api/v1/probes/devices", h_agent_devices, PROBE_ONLY, "",
      "探针轮询的设备及其 SNMP 凭据（仅探针令牌）"},
-    {"GET", "/api/v1/enforcement", h_enforcement_get, 0, "detail",
+    {"GET", "/api/v1/enforcement", h_enforcement_get, ROUTE_SCOPE(TSCOPE_ENFORCER), "detail",
      "断网隔离的目标状态（执行器读取）"},
-    {"POST", "/api/v1/enforcement/report", h_enforcement_report, 0, "", "执行器上报已应用的状态"},
-    {"POST", "/api/v1/radius/authorize", h_radius_authorize, 0, "",
+    {"POST", "/api/v1/enforcement/report", h_enforcement_report, ENFORCER_ONLY, "",
+     "执行器上报已应用的状态"},
+    {"POST", "/api/v1/radius/authorize", h_radius_authorize, RADIUS_ONLY, "",
      "RADIUS 授权（FreeRADIUS rlm_rest：MAC 认证、802.1X）"},
-    {"POST", "/api/v1/radius/post-auth", h_radius_post_auth, 0, "",
+    {"POST", "/api/v1/radius/post-auth", h_radius_post_auth, RADIUS_ONLY, "",
      "RADIUS 认证后（802.1X 的 VLAN 分配）"},
     {"GET", "/api/v1/violations", h_violations_list, 0, "*", "违规事项列表"},
     {"POST", "/api/v1/violations", h_violations_create, 0, "", "登记违规事项（检查发现）"},
@@ -160,6 +165,9 @@ const struct route routes[] = {
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
 #undef P
+#undef PROBE_ONLY
+#undef ENFORCER_ONLY
+#undef RADIUS_ONLY
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
 
 int fail(struct req *r, int rc, const struct zw_err *err)
@@ -215,6 +223,14 @@ int route_match(const char *pattern, const char *path, struct req *r)
 	return 1;
 }
 
+static int route_params(const char *pattern)
+{
+	int n = 0;
+	for (; *pattern; pattern++)
+		n += *pattern == '{';
+	return n;
+}
+
 static const char *cookie_token(struct req *r)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zwnet_session");
@@ -252,6 +268,23 @@ static int authenticate(struct req *r, struct zw_err *err)
 	r->who = p;
 	r->authed = true;
 	snprintf(r->token, sizeof(r->token), "%s", tok);
+	return 0;
+}
+
+/* A machine's token reaches only the routes naming one of its scopes; a route only for
+ * machines refuses a person. */
+static int token_scope_gate(const struct route *rt, const struct principal *p, struct zw_err *err)
+{
+	unsigned route = ROUTE_SCOPES(rt->flags);
+	char have[TOKEN_SCOPE_TEXT], need[TOKEN_SCOPE_TEXT];
+	token_scope_format(p->scopes, have);
+	token_scope_format(route, need);
+	if (p->scopes && !(p->scopes & route))
+		return zw_errf(err, ZW_EFORBIDDEN, "Authorization",
+		               "此令牌的权限范围（%s）不包括此接口", have);
+	if (!p->scopes && (rt->flags & ROUTE_MACHINE_ONLY))
+		return zw_errf(err, ZW_EFORBIDDEN, "Authorization",
+		               "此接口只接受权限范围为 %s 的专用令牌", need);
 	return 0;
 }
 
@@ -298,17 +331,28 @@ void route_dispatch(struct req *r)
 		h_web(r);
 		return;
 	}
+	/* A literal segment wins over a parameter: /calendar/add is that route's path, so PUT on
+	 * it is 405, not a year called "add". Among the routes matching with the fewest
+	 * parameters, the method picks one; none is 405 with the methods there are. */
+	int fewest = INT_MAX;
+	for (size_t i = 0; i < nroutes; i++)
+		if (route_params(routes[i].path) < fewest &&
+		    route_match(routes[i].path, r->url, NULL))
+			fewest = route_params(routes[i].path);
 	const struct route *hit = NULL;
 	char allow[64] = "";
-	for (size_t i = 0; i < nroutes; i++) {
-		if (!route_match(routes[i].path, r->url, NULL))
+	for (size_t i = 0; i < nroutes && fewest < INT_MAX; i++) {
+		if (route_params(routes[i].path) != fewest ||
+		    !route_match(routes[i].path, r->url, NULL))
 			continue;
 		if (strcmp(routes[i].method, r->method) == 0) {
 			hit = &routes[i];
 			break;
 		}
-		size_t n = strlen(allow);
-		snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", routes[i].method);
+		size_t len = strlen(allow);
+		if (!strstr(allow, routes[i].method))
+			snprintf(allow + len, sizeof(allow) - len, "%s%s", len ? ", " : "",
+			         routes[i].method);
 	}
 	if (!hit) {
 		if (allow[0]) {
@@ -333,7 +377,7 @@ void route_dispatch(struct req *r)
 	}
 	if (!(hit->flags & ROUTE_PUBLIC)) {
 		struct zw_err err = {0};
-		if (authenticate(r, &err) < 0) {
+		if (authenticate(r, &err) < 0 || token_scope_gate(hit, &r->who, &err) < 0) {
 			reply_error(r, &err);
 			return;
 		}

@@ -22,7 +22,8 @@ static void check_query_params(const char *path, const char *method, json_t *op)
 	json_t *p;
 	json_array_foreach(json_object_get(op, "parameters"), i, p)
 	{
-		if (strcmp(json_string_value(json_object_get(p, "in")), "query") != 0)
+		const char *in = json_string_value(json_object_get(p, "in"));
+		if (!in || strcmp(in, "query") != 0) /* a header, or a $ref to one */
 			continue;
 		const char *name = json_string_value(json_object_get(p, "name"));
 		if (strcmp(rt->params, "*") == 0)
@@ -44,6 +45,7 @@ static void check_query_params(const char *path, const char *method, json_t *op)
 		for (int k = 0; k < 3; k++) {
 			bool found = false;
 			json_array_foreach(json_object_get(op, "parameters"), i, p) found |=
+			    json_object_get(p, "name") &&
 			    strcmp(json_string_value(json_object_get(p, "name")), need[k]) == 0;
 			if (!found)
 				fail_msg("%s %s does not document ?%s", method, path, need[k]);

@@ -39,7 +39,10 @@ struct server_cfg {
 	unsigned threads;
 	unsigned shutdown_grace; /* seconds to wait for in-flight requests */
 	const char *access_log;  /* path, "-" for stderr, "" for none */
-	unsigned login_max_failures, login_ip_max_failures, login_window; /* seconds */
+	/* login throttling (api/throttle.h): failures per (account, source) and per source
+	 * before a lock, the first and longest lock and the window in seconds, table size */
+	unsigned login_max_failures, login_ip_max_failures, login_delay, login_max_delay;
+	unsigned login_window, login_table_size;
 };
 
 struct server {
@@ -145,7 +148,13 @@ struct route {
 	                     * checks them (list endpoints, via req_list_query) */
 	const char *summary;
 };
-enum { ROUTE_PUBLIC = 1, ROUTE_UPLOAD = 2 };
+/* flags: PUBLIC needs no authentication; UPLOAD takes a file body; MACHINE_ONLY refuses a
+ * person (session or all-scope token). ROUTE_SCOPE(TSCOPE_...) names the machine scopes that
+ * may reach the route: a token of a machine scope reaches a route only when the route names
+ * one of its scopes, and nothing else whatever its owner may do. */
+enum { ROUTE_PUBLIC = 1, ROUTE_UPLOAD = 2, ROUTE_MACHINE_ONLY = 4 };
+#define ROUTE_SCOPE(mask)   ((unsigned)(mask) << 8)
+#define ROUTE_SCOPES(flags) (((unsigned)(flags) >> 8) & TSCOPE_ALL_MACHINE)
 extern const struct route routes[];
 extern const size_t nroutes;
 void route_dispatch(struct req *r);

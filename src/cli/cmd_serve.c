@@ -98,6 +98,9 @@ int cmd_serve(int argc, char **argv)
 	    .login_max_failures = (unsigned)e.cfg.login_max_failures,
 	    .login_ip_max_failures = (unsigned)e.cfg.login_ip_max_failures,
 	    .login_window = (unsigned)e.cfg.login_window,
+	    .login_delay = (unsigned)e.cfg.login_delay,
+	    .login_max_delay = (unsigned)e.cfg.login_max_delay,
+	    .login_table_size = (unsigned)e.cfg.login_table_size,
 	};
 	srv.st = e.st;
 	srv.prof = e.prof;

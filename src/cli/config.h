@@ -18,6 +18,7 @@ struct config {
 	int64_t body_limit, upload_limit, conn_timeout, request_timeout, threads, shutdown_grace,
 	    session_ttl;
 	int64_t login_max_failures, login_ip_max_failures, login_window, quarantine;
+	int64_t login_delay, login_max_delay, login_table_size;
 	int64_t scheduler_interval, reminder_working_days, reminder_hours, notify_retry_min,
 	    notify_timeout;
 	int64_t scan_hosts, scan_ports, scan_window, port_macs, conflict_window;

@@ -1,6 +1,7 @@
 #include "core/err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,18 +43,35 @@ void zw_err_clear(struct zw_err *err)
 		memset(err, 0, sizeof(*err));
 }
 
-/* A message cut by its buffer ends on a whole UTF-8 character (it goes out as JSON). */
-static void utf8_tail(char *s)
+/* A message may quote what the client sent cut to a length ("%.45s"), which can split a
+ * character: every byte that does not start or continue a well-formed UTF-8 sequence becomes
+ * '?', so the answer's JSON can always carry the message. */
+static void utf8_repair(char *str)
 {
-	size_t n = strlen(s), i = n;
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i == 0 || (unsigned char)s[i - 1] < 0xc0)
-		return;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-	if (n - (i - 1) < want)
-		s[i - 1] = 0;
+	unsigned char *s = (unsigned char *)str;
+	for (size_t i = 0; s[i];) {
+		unsigned c = s[i];
+		size_t n = c < 0x80                 ? 0
+		           : c >= 0xc2 && c <= 0xdf ? 1
+		           : c >= 0xe0 && c <= 0xef ? 2
+		           : c >= 0xf0 && c <= 0xf4 ? 3
+		                                    : 4;
+		bool ok = n < 4;
+		unsigned cp = n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
+		for (size_t k = 1; ok && k <= n; k++) {
+			ok = (s[i + k] & 0xc0) == 0x80;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (ok && n >= 2)
+			ok = !((n == 2 && cp < 0x800) ||
+			       (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+			       (cp >= 0xd800 && cp <= 0xdfff));
+		if (!ok) {
+			s[i++] = '?';
+			continue;
+		}
+		i += n + 1;
+	}
 }
 
 __attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int code,
@@ -67,13 +85,18 @@ __attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int c
 	err->code = code;
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 	snprintf(err->clause, sizeof(err->clause), "%s", clause ? clause : "");
-	if (fmt) {
-		int n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		if (n >= (int)sizeof(err->message))
-			utf8_tail(err->message);
-	} else
+	if (fmt)
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	else
 		snprintf(err->message, sizeof(err->message), "%s", zw_err_default(code));
+	utf8_repair(err->field);
+	utf8_repair(err->message);
 	return -code;
+}
+
+int zw_verrf(struct zw_err *err, int code, const char *field, const char *fmt, va_list ap)
+{
+	return vfill(err, code, field, NULL, fmt, ap);
 }
 
 int zw_errf(struct zw_err *err, int code, const char *field, const char *fmt, ...)

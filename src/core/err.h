@@ -9,6 +9,7 @@
 #ifndef ZW_CORE_ERR_H
 #define ZW_CORE_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define ZW_ERR_MAP(X)                                                                              \
@@ -45,6 +46,9 @@ struct zw_err {
 
 /* Fill err (if not NULL) and return -code. The message is printf-formatted; NULL fmt uses the
  * table's default message. A second call on an already-filled err keeps the first failure. */
+/* The same with a va_list (for callers that format on behalf of others). */
+int zw_verrf(struct zw_err *err, int code, const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 int zw_errf(struct zw_err *err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Like zw_errf, also naming the clause the refusal rests on. */

@@ -153,3 +153,23 @@ void u128_format(u128 v, char out[40])
 		out[i] = tmp[n - 1 - i];
 	out[n] = 0;
 }
+
+void inet_source_key(const char *addr, char out[INET_PREFIX_MAX])
+{
+	int family;
+	u128 a;
+	if (inet_parse_addr(addr, &family, &a) < 0) {
+		snprintf(out, INET_PREFIX_MAX, "%s", addr);
+		return;
+	}
+	if (family == 6 && (a >> 32) == (u128)0xffff) {
+		inet_format_addr(4, a & 0xffffffffu, out);
+		return;
+	}
+	if (family == 4) {
+		inet_format_addr(4, a, out);
+		return;
+	}
+	struct inet_prefix p = {.family = 6, .len = 64, .net = a & ~(((u128)1 << 64) - 1)};
+	inet_format_prefix(&p, out);
+}

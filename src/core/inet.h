@@ -70,6 +70,11 @@ int inet_len_for_hosts(int family, uint64_t hosts);
 /* Usable host addresses of a subnet by the same count (IPv4: size - 3, at least 0). */
 u128 inet_usable(const struct inet_prefix *p);
 
+/* The key a client's address is counted under (login throttling, connection caps): an IPv4
+ * address as itself (also when written IPv4-mapped, ::ffff:a.b.c.d), an IPv6 address as its
+ * /64, since one host or site holds a whole /64. Text that is no address is kept as it is. */
+void inet_source_key(const char *addr, char out[INET_PREFIX_MAX]);
+
 /* A count that may exceed 64 bits, as decimal text. */
 void u128_format(u128 v, char out[40]);
 

@@ -217,7 +217,7 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
 	if (!rc)
 		rc = store_user_update(c, &cur, clock_now(), err);
 	if (!rc && cur.disabled)
-		rc = store_sessions_end(c, id, NULL, NULL, true, err);
+		rc = store_sessions_end(c, id, NULL, NULL, REVOKE_ALL, NULL, err);
 	if (!rc) {
 		struct user saved = {0};
 		rc = store_user_get(c, id, NULL, &saved, NULL, err);
@@ -240,9 +240,13 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
 
 static void token_hash(const char *token, char out[65]);
 
+/* A new password ends every other session of the user and revokes the API tokens that act as
+ * the user (scope "all"): whoever held the old password may have made them. A machine's token
+ * (probe, enforcer, radius) stays, so the county's probes and gateways keep working; the answer
+ * lists those so the user sees each one that remains. */
 static int set_password(struct store *st, const struct account_cfg *cfg, const struct principal *by,
                         int64_t id, const char *keep_token, const char *old_pw, const char *new_pw,
-                        struct zw_err *err)
+                        json_t **report, struct zw_err *err)
 {
 	char keep[65] = "";
 	if (keep_token)
@@ -259,45 +263,65 @@ static int set_password(struct store *st, const struct account_cfg *cfg, const s
 	struct sconn *c = store_tx_conn(tx);
 	struct user u = {0};
 	char *cur = NULL;
+	struct sessions_ended ended = {0};
+	json_t *kept = json_array(), *after = NULL;
 	rc = store_user_get(c, id, NULL, &u, &cur, err);
 	if (!rc && old_pw && crypto_pwhash_str_verify(cur, old_pw, strlen(old_pw)) != 0)
 		rc = zw_errf(err, ZW_EINVALID, "old_password", "原密码不正确");
 	if (!rc)
-		rc = store_user_set_password(
-		    c, id, hash, clock_now(),
-		    err); /* A changed password ends every other session of the user. */
+		rc = store_user_set_password(c, id, hash, clock_now(), err);
 	if (!rc)
-		rc = store_sessions_end(c, id, NULL, keep, false, err);
+		rc = store_sessions_end(c, id, NULL, keep, REVOKE_PERSONAL, &ended, err);
 	if (!rc)
+		rc = store_token_list(c, id, kept, err);
+	if (!rc) {
+		/* what stays: the machine tokens still valid */
+		size_t i;
+		json_t *t;
+		json_t *live = json_array();
+		json_array_foreach(kept, i, t) if (!json_is_true(json_object_get(t, "revoked")))
+		    json_array_append(live, t);
+		json_decref(kept);
+		kept = live;
+		after = json_pack("{s:i, s:i, s:O}", "sessions_ended", ended.sessions,
+		                  "tokens_revoked", ended.tokens, "tokens_kept", kept);
 		rc = audit_append(tx, by, old_pw ? "user.password_change" : "user.password_reset",
-		                  "user", id, u.unit_id, NULL, NULL, NULL, err);
+		                  "user", id, u.unit_id, NULL, after, NULL, err);
+	}
 	sodium_memzero(hash, sizeof(hash));
 	if (cur) {
 		sodium_memzero(cur, strlen(cur));
 		free(cur);
 	}
 	user_free(&u);
+	json_decref(kept);
 	if (rc) {
+		json_decref(after);
 		store_rollback(tx);
 		return rc;
 	}
-	return store_commit(tx, err);
+	rc = store_commit(tx, err);
+	if (!rc && report)
+		*report = after;
+	else
+		json_decref(after);
+	return rc;
 }
 
 int account_password_reset(struct store *st, const struct account_cfg *cfg,
                            const struct principal *by, int64_t id, const char *password,
-                           struct zw_err *err)
+                           json_t **report, struct zw_err *err)
 {
-	return set_password(st, cfg, by, id, NULL, NULL, password, err);
+	return set_password(st, cfg, by, id, NULL, NULL, password, report, err);
 }
 
 int account_password_change(struct store *st, const struct account_cfg *cfg,
                             const struct principal *by, const char *keep_token, const char *old_pw,
-                            const char *new_pw, struct zw_err *err)
+                            const char *new_pw, json_t **report, struct zw_err *err)
 {
 	if (!old_pw)
 		return zw_errf(err, ZW_EINVALID, "old_password", "缺少原密码");
-	return set_password(st, cfg, by, by->user_id, keep_token, old_pw, new_pw, err);
+	return set_password(st, cfg, by, by->user_id, keep_token, old_pw, new_pw, report, err);
 }
 
 /* A hash to verify against when the user does not exist, so both failures cost the same. */
@@ -371,6 +395,35 @@ int account_login(struct store *st, const struct account_cfg *cfg, const char *u
 	return rc;
 }
 
+int account_login_audit(struct store *st, const char *action, const char *username,
+                        const char *source, const char *request_id, json_t *detail,
+                        struct zw_err *err)
+{
+	struct principal p = {.role = ROLE_ANONYMOUS};
+	snprintf(p.username, sizeof(p.username), "anonymous");
+	snprintf(p.source, sizeof(p.source), "%s", source);
+	snprintf(p.request_id, sizeof(p.request_id), "%s", request_id);
+	json_t *after = detail ? json_deep_copy(detail) : json_object();
+	json_object_set_new(after, "username", json_string(username));
+	struct store_tx *tx;
+	int rc = store_begin(st, &tx, err);
+	if (rc) {
+		json_decref(after);
+		return rc;
+	}
+	struct user u = {0};
+	int64_t uid =
+	    store_user_get(store_tx_conn(tx), 0, username, &u, NULL, NULL) == 0 ? u.id : 0;
+	rc = audit_append(tx, &p, action, "user", uid, u.unit_id, NULL, after, NULL, err);
+	user_free(&u);
+	json_decref(after);
+	if (rc) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
+}
+
 int account_logout(struct store *st, const struct principal *p, const char *token,
                    struct zw_err *err)
 {
@@ -380,7 +433,7 @@ int account_logout(struct store *st, const struct principal *p, const char *toke
 	int rc = store_begin(st, &tx, err);
 	if (rc)
 		return rc;
-	rc = store_sessions_end(store_tx_conn(tx), 0, th, NULL, false, err);
+	rc = store_sessions_end(store_tx_conn(tx), 0, th, NULL, REVOKE_NONE, NULL, err);
 	if (!rc)
 		rc = audit_append(tx, p, "session.logout", "user", p->user_id, p->unit_id, NULL,
 		                  NULL, NULL, err);
@@ -402,13 +455,12 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	struct sconn *c = store_read(st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
-	int64_t uid;
-	bool is_session, probe_only;
-	int rc = store_token_lookup(c, th, clock_now(), &uid, csrf, &is_session, &probe_only, err);
+	struct token_found tf;
+	int rc = store_token_lookup(c, th, clock_now(), &tf, csrf, err);
 	if (rc)
 		return rc;
 	struct user u = {0};
-	rc = store_user_get(c, uid, NULL, &u, NULL, err);
+	rc = store_user_get(c, tf.user_id, NULL, &u, NULL, err);
 	if (rc || u.disabled) {
 		user_free(&u);
 		zw_err_clear(err);
@@ -416,11 +468,14 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	}
 	p->user_id = u.id;
 	p->unit_id = u.unit_id;
+	p->scopes = tf.scopes;
+	p->token_id = tf.token_id;
+	p->token_exp = tf.expires_at;
 	snprintf(p->username, sizeof(p->username), "%s", u.username);
 	if (role_parse(u.role, &p->role) < 0)
 		rc = zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
-	if (probe_only) {
-		p->role = ROLE_PROBE; /* sends observations, nothing else */
+	if (tf.scopes) {
+		p->role = ROLE_PROBE; /* a machine: only what its scope names (api/routes.c) */
 		p->unit_id = 0;
 	}
 	user_free(&u);
@@ -429,23 +484,43 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 
 int account_token_create(struct store *st, const struct principal *by, int64_t user_id,
                          const char *name, const char *scope, int64_t expires_at,
-                         char token_out[64], int64_t *id, struct zw_err *err)
+                         struct token_made *out, struct zw_err *err)
 {
+	memset(out, 0, sizeof(*out));
 	if (!name || !*name || utf8_chars(name) > 100 || !utf8_valid(name, strlen(name), false))
 		return zw_errf(err, ZW_EINVALID, "name", "令牌名称应为 1 到 100 个字");
-	if (!scope)
-		scope = "all";
-	if (strcmp(scope, "all") != 0 && strcmp(scope, "probe") != 0)
-		return zw_errf(err, ZW_EINVALID, "scope",
-		               "scope 只能是 all（接口调用）或 probe（探针上报）");
-	int arc = strcmp(scope, "probe") == 0 ? authz_check(by, ACT_TOKEN_ADMIN, 0, err) : 0;
-	if (arc)
-		return arc;
+	unsigned mask = 0;
+	if (scope && token_scope_parse(scope, &mask) < 0)
+		return zw_errf(
+		    err, ZW_EINVALID, "scope",
+		    "scope 应为 all（代表本人调用接口），或 probe、enforcer、radius 中的一个或"
+		    "几个（以空格分隔）");
+	/* Only a person (a session or a token acting as the person) makes tokens. */
+	if (by->scopes)
+		return zw_errf(err, ZW_EFORBIDDEN, NULL, "专用令牌不能创建令牌");
+	int rc = authz_check(by, user_id == by->user_id ? ACT_TOKEN_SELF : ACT_TOKEN_ADMIN, 0, err);
+	if (!rc && mask)
+		rc = authz_check(by, ACT_TOKEN_ADMIN, 0, err);
+	if (rc)
+		return rc;
 	int64_t now = clock_now();
 	if (expires_at && expires_at <= now)
 		return zw_errf(err, ZW_EINVALID, "expires_at", "过期时间应晚于当前时间");
+	/* A token made with a token never outlives it. */
+	if (by->token_exp) {
+		if (expires_at > by->token_exp) {
+			char t[32];
+			format_time(by->token_exp, t);
+			return zw_errf(err, ZW_EINVALID, "expires_at",
+			               "用令牌创建的令牌不能晚于该令牌的过期时间（%s）", t);
+		}
+		if (!expires_at)
+			expires_at = by->token_exp;
+	}
+	token_scope_format(mask, out->scope);
+	out->expires_at = expires_at;
 	struct store_tx *tx;
-	int rc = store_begin(st, &tx, err);
+	rc = store_begin(st, &tx, err);
 	if (rc)
 		return rc;
 	struct sconn *c = store_tx_conn(tx);
@@ -454,19 +529,22 @@ int account_token_create(struct store *st, const struct principal *by, int64_t u
 	if (!rc && u.disabled)
 		rc = zw_errf(err, ZW_EINVALID, "user_id", "用户已停用");
 	char th[65];
-	new_token("zwt_", token_out);
-	token_hash(token_out, th);
+	new_token("zwt_", out->token);
+	token_hash(out->token, th);
 	if (!rc)
-		rc = store_token_insert(c, th, user_id, name, scope, now, expires_at, id, err);
+		rc = store_token_insert(c, th, user_id, name, out->scope, now, expires_at, &out->id,
+		                        err);
 	if (!rc) {
-		json_t *after = json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)*id, "name",
-		                          name, "user_id", (json_int_t)user_id, "scope", scope);
-		rc = audit_append(tx, by, "token.create", "token", *id, u.unit_id, NULL, after,
+		json_t *after = json_pack("{s:I, s:s, s:I, s:s, s:I}", "id", (json_int_t)out->id,
+		                          "name", name, "user_id", (json_int_t)user_id, "scope",
+		                          out->scope, "made_with_token", (json_int_t)by->token_id);
+		rc = audit_append(tx, by, "token.create", "token", out->id, u.unit_id, NULL, after,
 		                  NULL, err);
 		json_decref(after);
 	}
 	user_free(&u);
 	if (rc) {
+		sodium_memzero(out->token, sizeof(out->token));
 		store_rollback(tx);
 		return rc;
 	}
@@ -483,6 +561,10 @@ int account_token_revoke(struct store *st, const struct principal *by, int64_t i
 	struct sconn *c = store_tx_conn(tx);
 	int64_t owner;
 	bool revoked;
+	if (by->scopes) {
+		store_rollback(tx);
+		return zw_errf(err, ZW_EFORBIDDEN, NULL, "专用令牌不能吊销令牌");
+	}
 	rc = store_token_get(c, id, &owner, &revoked, err);
 	/* Others' tokens are invisible unless the principal may administer tokens. */
 	if (!rc && owner != by->user_id && authz_scope(by, ACT_TOKEN_ADMIN) != SCOPE_ALL)

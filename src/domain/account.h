@@ -49,15 +49,17 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
 int account_user_get(struct store *st, int64_t id, struct user *u, struct zw_err *err);
 int account_user_list(struct store *st, const struct list_query *q, struct buf *out,
                       struct list_page *page, struct zw_err *err);
-/* Reset a password (manager); ends all the user's sessions, keeps their API tokens. */
+/* Reset a password (manager): ends all the user's sessions and revokes their personal API
+ * tokens (scope "all"); machine tokens stay. report (may be NULL) receives
+ * {sessions_ended, tokens_revoked, tokens_kept: [...]}, also written to the audit entry. */
 int account_password_reset(struct store *st, const struct account_cfg *cfg,
                            const struct principal *by, int64_t id, const char *password,
-                           struct zw_err *err);
-/* A user changes their own password: their other sessions end (the one making the change,
- * keep_token, stays); their API tokens stay valid. */
+                           json_t **report, struct zw_err *err);
+/* A user changes their own password: the same, but the session making the change (keep_token)
+ * stays. */
 int account_password_change(struct store *st, const struct account_cfg *cfg,
                             const struct principal *by, const char *keep_token, const char *old_pw,
-                            const char *new_pw, struct zw_err *err);
+                            const char *new_pw, json_t **report, struct zw_err *err);
 void user_free(struct user *u);
 
 struct session_info {
@@ -70,6 +72,11 @@ struct session_info {
 int account_login(struct store *st, const struct account_cfg *cfg, const char *username,
                   const char *password, const char *source, const char *request_id,
                   struct session_info *out, struct zw_err *err);
+/* A failed or throttled login in the audit log: actor "anonymous", the account tried (its id
+ * when it exists) and detail (counts, lock), never the password. */
+int account_login_audit(struct store *st, const char *action, const char *username,
+                        const char *source, const char *request_id, json_t *detail,
+                        struct zw_err *err);
 int account_logout(struct store *st, const struct principal *p, const char *token,
                    struct zw_err *err);
 /* Resolve a bearer token (session or API token) to a principal. csrf receives the session's
@@ -77,11 +84,19 @@ int account_logout(struct store *st, const struct principal *p, const char *toke
 int account_authenticate(struct store *st, const char *token, struct principal *p, char csrf[40],
                          struct zw_err *err);
 
-/* scope "all": the token acts as its user; "probe": it may only send observations (a probe's
- * token, created by a manager; its requests are audited under the manager's name). */
+/* scope (NULL = "all"): "all", the token acts as its user; otherwise machine scopes
+ * (policy/authz.h: probe, enforcer, radius; only a manager makes those), and the token reaches
+ * only their routes. Only a person makes tokens (a session or an all-scope token), and a token
+ * made with a token expires no later than it. */
+struct token_made {
+	int64_t id;
+	char token[64]; /* shown once */
+	char scope[TOKEN_SCOPE_TEXT];
+	int64_t expires_at;
+};
 int account_token_create(struct store *st, const struct principal *by, int64_t user_id,
                          const char *name, const char *scope, int64_t expires_at,
-                         char token_out[64], int64_t *id, struct zw_err *err);
+                         struct token_made *out, struct zw_err *err);
 int account_token_revoke(struct store *st, const struct principal *by, int64_t id,
                          struct zw_err *err);
 int account_token_list(struct store *st, int64_t user_id, json_t *items, struct zw_err *err);
@@ -97,12 +112,25 @@ int store_user_set_password(struct sconn *c, int64_t id, const char *pwhash, int
 
 int store_session_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *csrf,
                          const char *source, int64_t now, int64_t expires, struct zw_err *err);
-/* End one session (token_hash), or all of a user's sessions but keep_hash, and with
- * revoke_tokens also revoke the user's API tokens. */
+/* Which API tokens end with a user's sessions: none, the personal ones (scope "all", which
+ * act as the user), or every one (the user is disabled). */
+enum token_revoke { REVOKE_NONE, REVOKE_PERSONAL, REVOKE_ALL };
+struct sessions_ended {
+	int sessions, tokens;
+};
+/* End one session (token_hash), or all of a user's sessions but keep_hash, and revoke the
+ * user's tokens as revoke says; out (may be NULL) receives the counts. */
 int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
-                       const char *keep_hash, bool revoke_tokens, struct zw_err *err);
-int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int64_t *user_id,
-                       char csrf[40], bool *is_session, bool *probe_only, struct zw_err *err);
+                       const char *keep_hash, enum token_revoke revoke, struct sessions_ended *out,
+                       struct zw_err *err);
+struct token_found {
+	int64_t user_id;
+	bool is_session;
+	unsigned scopes; /* enum token_scope bits; 0 = acts as the user */
+	int64_t token_id, expires_at;
+};
+int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now,
+                       struct token_found *out, char csrf[40], struct zw_err *err);
 int store_token_insert(struct sconn *c, const char *token_hash, int64_t user_id, const char *name,
                        const char *scope, int64_t now, int64_t expires, int64_t *id,
                        struct zw_err *err);

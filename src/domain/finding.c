@@ -50,9 +50,9 @@ static const struct rec_field finding_fields[] = {
 };
 #undef F
 
-static const struct rec_schema finding_schema = {"finding", finding_fields,
-                                                 sizeof(finding_fields) / sizeof(finding_fields[0]),
-                                                 sizeof(struct finding_rec)};
+const struct rec_schema finding_schema = {"finding", finding_fields,
+                                          sizeof(finding_fields) / sizeof(finding_fields[0]),
+                                          sizeof(struct finding_rec)};
 
 const struct registry_kind finding_kind = {
     .table = "findings",

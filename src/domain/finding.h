@@ -33,5 +33,6 @@ int finding_transition(const struct ctx *x, int64_t id, const json_t *body, stru
 int finding_get(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err);
 
 extern const struct registry_kind finding_kind, probe_kind;
+extern const struct rec_schema finding_schema;
 
 #endif

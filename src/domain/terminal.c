@@ -190,6 +190,15 @@ json_t *terminal_compliance(const struct ctx *x, int64_t unit_id, struct zw_err 
 	struct sconn *c = store_read(x->st, err);
 	if (!c)
 		return NULL;
+	/* Another unit's (or no) unit is not there, as for every other object. */
+	if (unit_id && authz_check(x->by, ACT_TERMINAL_READ, unit_id, err) < 0)
+		return NULL;
+	int there = unit_id ? store_row_exists(c, "units", unit_id) : 1;
+	if (there <= 0) {
+		zw_errf(err, there < 0 ? ZW_EINTERNAL : ZW_ENOTFOUND, "unit_id",
+		        there < 0 ? NULL : "单位不存在");
+		return NULL;
+	}
 	struct compl_ctx cc = {x->prof, clock_today_cn(), json_array()};
 	/* Page through every terminal in scope. */
 	for (;;) {

@@ -1,5 +1,6 @@
 #include "policy/authz.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const role_names[] = {
@@ -72,6 +73,8 @@ const char *role_name(enum role r)
 {
 	if (r == ROLE_SYSTEM)
 		return "system";
+	if (r == ROLE_ANONYMOUS)
+		return "anonymous";
 	return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
 }
 
@@ -79,6 +82,8 @@ const char *role_label(enum role r)
 {
 	if (r == ROLE_SYSTEM)
 		return "系统命令行";
+	if (r == ROLE_ANONYMOUS)
+		return "未登录";
 	return (unsigned)r < ROLE_COUNT ? role_labels[r] : "?";
 }
 
@@ -123,4 +128,45 @@ int authz_check(const struct principal *p, enum action a, int64_t unit_id, struc
 	default:
 		return zw_errf(err, ZW_EFORBIDDEN, NULL, "%s无权执行此操作", role_label(p->role));
 	}
+}
+
+static const char *const tscope_names[] = {
+#define TSCOPE_NAME(e, name, zh) name,
+    TOKEN_SCOPE_MAP(TSCOPE_NAME)
+#undef TSCOPE_NAME
+};
+
+int token_scope_parse(const char *s, unsigned *mask)
+{
+	*mask = 0;
+	if (strcmp(s, "all") == 0)
+		return 0;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, " ");
+		int bit = -1;
+		for (int i = 0; i < TSCOPE_COUNT; i++)
+			if (strlen(tscope_names[i]) == n && strncmp(p, tscope_names[i], n) == 0)
+				bit = i;
+		if (bit < 0 || (*mask & (1u << bit)))
+			return -1;
+		*mask |= 1u << bit;
+		p += n;
+		if (*p == ' ' && p[1] != ' ' && p[1])
+			p++;
+		else if (*p)
+			return -1;
+	}
+	return *mask ? 0 : -1;
+}
+
+void token_scope_format(unsigned mask, char out[TOKEN_SCOPE_TEXT])
+{
+	size_t o = 0;
+	out[0] = 0;
+	for (int i = 0; i < TSCOPE_COUNT; i++)
+		if (mask & (1u << i))
+			o += (size_t)snprintf(out + o, TOKEN_SCOPE_TEXT - o, "%s%s", o ? " " : "",
+			                      tscope_names[i]);
+	if (!o)
+		snprintf(out, TOKEN_SCOPE_TEXT, "all");
 }

@@ -29,7 +29,8 @@ enum role {
 	ROLE_MAP(ROLE_ENUM)
 #undef ROLE_ENUM
 	    ROLE_COUNT,
-	ROLE_SYSTEM = ROLE_COUNT /* the CLI on the server itself: may do everything */
+	ROLE_SYSTEM = ROLE_COUNT, /* the CLI on the server itself: may do everything */
+	ROLE_ANONYMOUS            /* nobody signed in (a failed login's audit entry): nothing */
 };
 
 #define ACTION_MAP(X)                                                                              \
@@ -81,6 +82,34 @@ enum action {
 
 enum scope { SCOPE_NONE, SCOPE_OWN_UNIT, SCOPE_ALL };
 
+/* What a machine's API token may reach. A person's session and a token of scope "all" carry
+ * none of these bits and act as their owner; a token with any of them acts as ROLE_PROBE and
+ * reaches only the routes that name one of its bits (api/routes.c), nothing else. Written as
+ * an OAuth-style space-separated list ("probe radius"). */
+#define TOKEN_SCOPE_MAP(X)                                                                         \
+	X(PROBE, "probe", "探针上报观测、读取轮询的设备")                                          \
+	X(ENFORCER, "enforcer", "断网执行器读取隔离状态、上报执行结果")                            \
+	X(RADIUS, "radius", "FreeRADIUS 的 MAC 认证和 802.1X 授权")
+
+enum token_scope_bit {
+#define TSCOPE_BIT(e, name, zh) TSCOPE_BIT_##e,
+	TOKEN_SCOPE_MAP(TSCOPE_BIT)
+#undef TSCOPE_BIT
+	    TSCOPE_COUNT
+};
+enum token_scope {
+#define TSCOPE_ENUM(e, name, zh) TSCOPE_##e = 1u << TSCOPE_BIT_##e,
+	TOKEN_SCOPE_MAP(TSCOPE_ENUM)
+#undef TSCOPE_ENUM
+};
+#define TSCOPE_ALL_MACHINE ((1u << TSCOPE_COUNT) - 1)
+#define TOKEN_SCOPE_TEXT   64
+
+/* "all" -> 0; "probe", "radius probe", ... -> their bits. -1 for an unknown or repeated word. */
+int token_scope_parse(const char *s, unsigned *mask);
+/* The canonical text of a mask ("all" for 0), in the table's order. */
+void token_scope_format(unsigned mask, char out[TOKEN_SCOPE_TEXT]);
+
 /* Who is acting: a logged-in user, a token holder, or the CLI. Also the audit's actor. */
 struct principal {
 	int64_t user_id; /* 0 for the CLI */
@@ -89,7 +118,10 @@ struct principal {
 	int64_t unit_id; /* unit_admin only */
 	char source[64]; /* client address or "cli" */
 	char request_id[40];
-	bool via_cookie; /* writes then need the CSRF token */
+	bool via_cookie;   /* writes then need the CSRF token */
+	unsigned scopes;   /* enum token_scope bits of a machine's token; 0 for a person */
+	int64_t token_id;  /* the API token used, 0 for a session or the CLI */
+	int64_t token_exp; /* that token's expiry, 0 when it has none */
 };
 
 const char *role_name(enum role r);

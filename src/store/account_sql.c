@@ -134,7 +134,8 @@ int store_session_insert(struct sconn *c, const char *token_hash, int64_t user_i
 }
 
 int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
-                       const char *keep_hash, bool revoke_tokens, struct zw_err *err)
+                       const char *keep_hash, enum token_revoke revoke, struct sessions_ended *out,
+                       struct zw_err *err)
 {
 	sqlite3_stmt *s;
 	if (token_hash) {
@@ -152,24 +153,34 @@ int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
 	if (!s)
 		return -ZW_EINTERNAL;
 	int rc = sq_exec_stmt(c, s, err);
-	if (rc || !revoke_tokens)
+	if (out)
+		out->sessions = rc ? 0 : sqlite3_changes(c->db);
+	if (rc || revoke == REVOKE_NONE)
 		return rc;
-	s = sq_prepare(c, "UPDATE api_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0",
+	s = sq_prepare(c,
+	               revoke == REVOKE_ALL
+	                   ? "UPDATE api_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0"
+	                   : "UPDATE api_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0"
+	                     " AND scope = 'all'",
 	               err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	sqlite3_bind_int64(s, 1, user_id);
-	return sq_exec_stmt(c, s, err);
+	rc = sq_exec_stmt(c, s, err);
+	if (out)
+		out->tokens = rc ? 0 : sqlite3_changes(c->db);
+	return rc;
 }
 
-int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int64_t *user_id,
-                       char csrf[40], bool *is_session, bool *probe_only, struct zw_err *err)
+int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now,
+                       struct token_found *out, char csrf[40], struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(
 	    c,
-	    "SELECT user_id, csrf, 1, 'all' FROM sessions WHERE token_hash = ?1 AND expires_at > ?2"
-	    " UNION ALL SELECT user_id, '', 0, scope FROM api_tokens WHERE token_hash = ?1"
-	    " AND revoked = 0 AND (expires_at IS NULL OR expires_at > ?2)",
+	    "SELECT user_id, csrf, 1, 'all', 0, 0 FROM sessions WHERE token_hash = ?1"
+	    " AND expires_at > ?2"
+	    " UNION ALL SELECT user_id, '', 0, scope, id, coalesce(expires_at, 0) FROM api_tokens"
+	    " WHERE token_hash = ?1 AND revoked = 0 AND (expires_at IS NULL OR expires_at > ?2)",
 	    err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -177,13 +188,17 @@ int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now, int
 	sqlite3_bind_int64(s, 2, now);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		*user_id = sqlite3_column_int64(s, 0);
+		memset(out, 0, sizeof(*out));
+		out->user_id = sqlite3_column_int64(s, 0);
 		const unsigned char *t = sqlite3_column_text(s, 1);
 		snprintf(csrf, 40, "%s", t ? (const char *)t : "");
-		*is_session = sqlite3_column_int(s, 2) != 0;
-		*probe_only = strcmp((const char *)sqlite3_column_text(s, 3), "probe") == 0;
+		out->is_session = sqlite3_column_int(s, 2) != 0;
+		rc = token_scope_parse((const char *)sqlite3_column_text(s, 3), &out->scopes);
+		out->token_id = sqlite3_column_int64(s, 4);
+		out->expires_at = sqlite3_column_int64(s, 5);
 		sq_done(c, s);
-		return 0;
+		/* The table's CHECK admits only what token_scope_parse reads. */
+		return rc ? zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL) : 0;
 	}
 	sq_done(c, s);
 	if (rc != SQLITE_DONE)

@@ -682,13 +682,32 @@ static const char *const migrations[] = {
     "  applied TEXT NOT NULL DEFAULT '{}',"
     "  error TEXT NOT NULL DEFAULT ''"
     ") STRICT;",
-    /* 13: units are unique by the comparison key of their name (core/text.h: NFKC, case-folded,
+    /* 13: an API token's scope is a set of what a machine may reach (probe, enforcer,
+     * radius) or "all"; a probe token of before did all three, so it keeps them */
+    "CREATE TABLE api_tokens_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER,"
+    "  last_used_at INTEGER,"
+    "  revoked INTEGER NOT NULL DEFAULT 0,"
+    "  scope TEXT NOT NULL DEFAULT 'all' CHECK (scope IN ('all','probe','enforcer','radius',"
+    "    'probe enforcer','probe radius','enforcer radius','probe enforcer radius'))"
+    ") STRICT;"
+    "INSERT INTO api_tokens_new SELECT id, token_hash, user_id, name, created_at, expires_at,"
+    "  last_used_at, revoked, CASE scope WHEN 'probe' THEN 'probe enforcer radius' ELSE scope"
+    "  END FROM api_tokens;"
+    "DROP TABLE api_tokens;"
+    "ALTER TABLE api_tokens_new RENAME TO api_tokens;",
+    /* 14: units are unique by the comparison key of their name (core/text.h: NFKC, case-folded,
      * blanks collapsed), so "城关镇（一）" cannot be registered beside "城关镇(一)". The key is
      * computed in C: backfill_name_keys fills it for the units already there. */
     "ALTER TABLE units ADD COLUMN name_key TEXT;"
     "CREATE UNIQUE INDEX units_name_key ON units(name_key);",
 };
-#define MIG_NAME_KEYS 13 /* the migration after which backfill_name_keys runs */
+#define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -113,8 +113,11 @@ class Server:
         with open(self.log.name) as f:
             return f.read()
 
-    def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=60):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=60,
+                source=None):
+        """source: the loopback address to connect from (e.g. "127.0.0.5")."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout,
+                                       source_address=(source, 0) if source else None)
         h = dict(headers or {})
         data = raw
         if body is not None:

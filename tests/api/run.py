@@ -42,6 +42,13 @@ class Result(unittest.TextTestResult):
 
 
 def main():
+    # Debian's python3 has the python3-* modules scripts/deps.sh installs (hypothesis,
+    # jsonschema); the python3 on PATH may be another one without them.
+    deb = "/usr/bin/python3"
+    if os.path.exists(deb) and os.path.realpath(sys.executable) != os.path.realpath(deb) \
+            and not os.environ.get("ZWNET_API_REEXEC"):
+        os.environ["ZWNET_API_REEXEC"] = "1"
+        os.execv(deb, [deb, os.path.abspath(__file__)] + sys.argv[1:])
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--out", default="tests/out")

@@ -73,7 +73,7 @@ class WireEndToEnd(ServerTest):
         for name, (k, mac, ip) in HOSTS.items():
             ok(s.as_("admin", "POST", A + "/terminals",
                      {"mac": mac, "ip": ip, "unit_id": cls.units[k], "kind": "计算机"}))
-        r = s.as_("admin", "POST", A + "/tokens", {"name": "gw", "scope": "probe"})
+        r = s.as_("admin", "POST", A + "/tokens", {"name": "gw", "scope": "probe enforcer"})
         ok(r)
         token = r.json["token"]
         # the gateway and the hosts

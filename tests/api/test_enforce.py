@@ -61,7 +61,7 @@ class EnforceTest(ServerTest):
                       {"mac": mac, "ip": ip, "unit_id": u, "kind": "计算机"})
             ok(r)
             cls.hosts[name] = {"mac": mac, "ip": ip, "id": r.json["id"], "unit": u, "net": net}
-        r = s.as_("admin", "POST", A + "/tokens", {"name": "gw-enforce", "scope": "probe"})
+        r = s.as_("admin", "POST", A + "/tokens", {"name": "gw-enforce", "scope": "enforcer"})
         ok(r)
         cls.token = r.json["token"]
         cls.ns = "zwt-gw-%d" % os.getpid()

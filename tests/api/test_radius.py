@@ -104,7 +104,7 @@ class RadiusTest(ServerTest):
             ok(r)
             if mac == cls.isolated:
                 cls.isolated_id = r.json["id"]
-        r = s.as_("admin", "POST", A + "/tokens", {"name": "radius", "scope": "probe"})
+        r = s.as_("admin", "POST", A + "/tokens", {"name": "radius", "scope": "radius"})
         ok(r)
         cls.token = r.json["token"]
         # FreeRADIUS with the shipped module and site, on a port of its own

@@ -102,7 +102,7 @@ MATRIX = [
     ("login", "POST", "/api/v1/session", "201 201 201 201 201 201 201 201"),
     ("whoami", "GET", "/api/v1/session", "200 200 200 200 200 200 200 401"),
     ("logout", "DELETE", "/api/v1/session", "204 204 204 204 204 204 204 401"),
-    ("password_change", "POST", "/api/v1/session/password", "204 204 204 204 204 204 204 401"),
+    ("password_change", "POST", "/api/v1/session/password", "200 200 200 200 200 200 200 401"),
     ("tokens_list", "GET", "/api/v1/tokens", "200 200 200 200 200 200 200 401"),
     ("tokens_list_all", "GET", "/api/v1/tokens", "200 403 403 403 403 403 403 401"),
     ("token_create", "POST", "/api/v1/tokens", "201 201 201 201 201 201 201 401"),
@@ -115,7 +115,7 @@ MATRIX = [
     ("user_get_self", "GET", "/api/v1/users/{id}", "200 200 200 200 200 200 200 401"),
     ("user_get_other", "GET", "/api/v1/users/{id}", "200 403 403 403 403 403 403 401"),
     ("user_patch", "PATCH", "/api/v1/users/{id}", "200 403 403 403 403 403 403 401"),
-    ("user_password_reset", "POST", "/api/v1/users/{id}/password", "204 403 403 403 403 403 403 401"),
+    ("user_password_reset", "POST", "/api/v1/users/{id}/password", "200 403 403 403 403 403 403 401"),
     ("profile", "GET", "/api/v1/profile", "200 200 200 200 200 200 200 401"),
     ("profile_clause", "GET", "/api/v1/profile/clauses/{clause}", "200 200 200 200 200 200 200 401"),
     ("audit_list", "GET", "/api/v1/audit", "200 403 403 403 403 200 200 401"),
@@ -230,9 +230,9 @@ MATRIX = [
     ("violation_acl", "GET", "/api/v1/violations/{id}/acl", "200 200 200 403 200 200 403 401"),
     ("violation_notice", "GET", "/api/v1/violations/{id}/notice", "200 200 200 403 200 200 403 401"),
     ("enforcement_get", "GET", "/api/v1/enforcement", "200 403 200 403 403 200 403 401"),
-    # FreeRADIUS asks with a probe token (test_radius.py); these roles may ask what it would hear
-    ("radius_authorize", "POST", "/api/v1/radius/authorize", "200 403 200 403 403 200 403 401"),
-    ("radius_post_auth", "POST", "/api/v1/radius/post-auth", "200 403 200 403 403 200 403 401"),
+    # FreeRADIUS asks with a radius-scoped token (test_radius.py, test_scopes.py); no person may
+    ("radius_authorize", "POST", "/api/v1/radius/authorize", "403 403 403 403 403 403 403 401"),
+    ("radius_post_auth", "POST", "/api/v1/radius/post-auth", "403 403 403 403 403 403 403 401"),
     # only an enforcer's probe token reports (test_enforce.py)
     ("enforcement_report", "POST", "/api/v1/enforcement/report",
      "403 403 403 403 403 403 403 401"),
@@ -495,20 +495,28 @@ class RoleMatrix:
                    audit=("session.logout", "user"), ok=ok)
 
     def c_password_change(self, who):
-        tok, uid, name = None, 0, None
+        tok, uid, name, api_token = None, 0, None, None
         if who != "anon":
             uid, name = self.mk_user(who)
             tok = self.fresh_session(name)
             other_session = self.fresh_session(name)
+            r = self.srv.request("POST", "/api/v1/tokens", {"name": "改密前"}, token=tok)
+            self.assertEqual(r.status, 201, r)
+            api_token = r.json["token"]
         old = self.srv.sql("SELECT pwhash FROM users WHERE id = ?", (uid,))
         new_pw = "Nieuw2026pass"
 
         def ok(r):
             self.assertNotEqual(self.srv.sql("SELECT pwhash FROM users WHERE id = ?", (uid,)), old)
-            # The user's other sessions end; the one that made the change goes on.
+            # The user's other sessions end and their API tokens with them (whoever knew the
+            # old password may have made them); the session that made the change goes on.
             self.assertEqual(self.srv.request("GET", "/api/v1/session", token=other_session).status,
                              401)
+            self.assertEqual(self.srv.request("GET", "/api/v1/session", token=api_token).status,
+                             401)
             self.assertEqual(self.srv.request("GET", "/api/v1/session", token=tok).status, 200)
+            self.assertEqual((r.json["sessions_ended"], r.json["tokens_revoked"],
+                              r.json["tokens_kept"]), (1, 1, []), r)
             self.fresh_session(name, new_pw)
 
         return Req("/api/v1/session/password", token=tok,
@@ -605,14 +613,25 @@ class RoleMatrix:
                        "SELECT display_name FROM users WHERE id = ?", (uid,)), ("",)))
 
     def c_user_password_reset(self, who):
-        uid, _ = self.mk_user()
+        uid, name = self.mk_user()
+        r = self.srv.request("POST", "/api/v1/tokens", {"name": "重置前"},
+                             token=self.fresh_session(name))
+        self.assertEqual(r.status, 201, r)
+        api_token = r.json["token"]
         old = self.one("SELECT pwhash FROM users WHERE id = ?", (uid,))
+
+        def ok(r):
+            self.assertNotEqual(self.one("SELECT pwhash FROM users WHERE id = ?", (uid,)), old)
+            self.assertEqual(self.srv.request("GET", "/api/v1/session", token=api_token).status,
+                             401)
+            self.assertEqual((r.json["sessions_ended"], r.json["tokens_revoked"]), (1, 1), r)
+
         return Req("/api/v1/users/%d/password" % uid, body={"password": "Reset2026pass"},
-                   delta={"audit": 1}, audit=("user.password_reset", "user"),
-                   ok=lambda r: self.assertNotEqual(self.one(
+                   delta={"audit": 1}, audit=("user.password_reset", "user"), ok=ok,
+                   same=lambda: (self.assertEqual(self.one(
                        "SELECT pwhash FROM users WHERE id = ?", (uid,)), old),
-                   same=lambda: self.assertEqual(self.one(
-                       "SELECT pwhash FROM users WHERE id = ?", (uid,)), old))
+                       self.assertEqual(self.srv.request("GET", "/api/v1/session",
+                                                         token=api_token).status, 200)))
 
     def c_profile(self, who):
         return Req("/api/v1/profile", ok=lambda r: self.assertEqual(r.json["id"], self.profile))

@@ -718,3 +718,21 @@ class Luoning(RegistryTest):
         self.assertEqual((u["status"], u["status_clause"]), ("已接入", "LN-16"))
         self.assertError(self.api("POST", "%s/%d/agreements" % (U, uid),
                                   {"kind": "carrier_commitment", "signed_on": "2024-06-01"}), 400, field="kind")
+
+
+class EnumFilters(ServerTest):
+    """A list filter on an enum field takes only the field's values (it used to answer an
+    empty list for any other text, so a typo looked like "no such units")."""
+
+    def test_unknown_value_is_400_naming_the_parameter(self):
+        for url, field in (("/api/v1/units?status=connected", "status"),
+                           ("/api/v1/units?type=x", "type"),
+                           ("/api/v1/users?role=boss", "role"),
+                           ("/api/v1/applications?kind=nope", "kind"),
+                           ("/api/v1/deadlines?status=x", "status")):
+            r = self.srv.as_("admin", "GET", url)
+            self.assertError(r, 400, field=field)
+            self.assertIn(field, r.json["error"]["message"])
+        r = self.srv.as_("admin", "GET", "/api/v1/units?status=" + urllib.parse.quote("已接入"))
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.json["items"])

@@ -49,7 +49,7 @@ class Base(ServerTest):
                  {"mac": OTHER, "ip": "10.210.2.10", "unit_id": cls.u2, "kind": "计算机"}))
         ok(s.as_("admin", "POST", A + "/terminals",
                  {"mac": THIRD, "ip": "10.210.3.10", "unit_id": cls.u3, "kind": "计算机"}))
-        r = s.as_("admin", "POST", A + "/tokens", {"name": "gw", "scope": "probe"})
+        r = s.as_("admin", "POST", A + "/tokens", {"name": "gw", "scope": "probe enforcer"})
         ok(r)
         cls.token = r.json["token"]
         cls.clock = T0

@@ -162,7 +162,7 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
     unitId = (await srv.as('unit', 'GET', '/session')).json.unit_id;
     await srv.must('admin', 'POST', '/prefixes', { cidr: '10.77.0.0/16', status: 'container' });
     await srv.must('admin', 'POST', '/prefixes', { cidr: '10.77.1.0/24', status: 'active', unit_id: unitId });
-    token = (await srv.must('admin', 'POST', '/tokens', { name: 'gw-web', scope: 'probe' })).token;
+    token = (await srv.must('admin', 'POST', '/tokens', { name: 'gw-web', scope: 'probe enforcer' })).token;
     const obs = [
       { kind: 'arp', op: 'reply', at: '2026-11-24T08:00:00Z', mac: STRANGER, ip: '10.77.1.50' },
       { kind: 'arp', op: 'reply', at: '2026-11-24T08:00:01Z', mac: '00:16:3e:77:00:99', ip: '192.0.2.99' },
@@ -778,9 +778,19 @@ describe('API tokens', () => {
     assert.equal(srv.sql("SELECT count(*) AS n FROM api_tokens WHERE name = '工单同步脚本' AND expires_at IS NOT NULL")[0].n, 1);
     // the carrier may not see other users' tokens: no switch offered
     assert.equal(await u.getByLabel('显示全部用户的令牌').count(), 0);
+    assert.equal(await u.getByText('专用令牌的权限范围').count(), 0);
 
     const m = await login(b, srv, 'admin');
     await m.goto(srv.url + '/tokens');
+    // a manager makes a probe's token: it reaches the probe's routes only
+    await m.getByLabel('令牌名称').fill('探针-城关机房');
+    await m.getByLabel(/^探针（/).check();
+    await m.getByRole('button', { name: '创建令牌' }).click();
+    const probe = await m.locator('code.token').textContent();
+    await m.getByRole('row').filter({ hasText: '探针-城关机房' }).getByRole('cell', { name: '探针', exact: true }).waitFor();
+    const as = async (path) => (await fetch(srv.url + '/api/v1' + path, { headers: { Authorization: 'Bearer ' + probe } })).status;
+    assert.equal(await as('/units'), 403);
+    assert.equal(await as('/probes/devices'), 200);
     await m.getByLabel('显示全部用户的令牌').check();
     const row = m.getByRole('row').filter({ hasText: '工单同步脚本' });
     await row.getByRole('cell', { name: 'carrier', exact: true }).waitFor();

@@ -1,4 +1,5 @@
-// 修改密码: one's own password (the other sessions end; this one stays).
+// 修改密码: one's own password (the other sessions end and the tokens that act as the user are
+// revoked; this session and machines' tokens stay, and the page says which).
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { ErrorBox, Field } from '../ui.jsx';
@@ -15,9 +16,9 @@ export function Account() {
     if (!f.old_password) return setError({ field: 'old_password', message: '缺少原密码' });
     if (f.new_password !== f.confirm) return setError({ field: 'confirm', message: '两次输入的新密码不一致' });
     try {
-      await post('/session/password', { old_password: f.old_password, new_password: f.new_password });
+      const r = await post('/session/password', { old_password: f.old_password, new_password: f.new_password });
       setF({ old_password: '', new_password: '', confirm: '' });
-      setDone(true);
+      setDone(r);
     } catch (err) {
       setError(err);
     }
@@ -30,7 +31,7 @@ export function Account() {
         <Field label="新密码" name="new_password" error={error} required hint="8 到 128 个字符，须同时包含字母和数字">{(p) => <input {...p} type="password" autocomplete="new-password" value={f.new_password} onInput={set('new_password')} />}</Field>
         <Field label="再次输入新密码" name="confirm" error={error} required>{(p) => <input {...p} type="password" autocomplete="new-password" value={f.confirm} onInput={set('confirm')} />}</Field>
         {error && !['old_password', 'new_password', 'confirm'].includes(error.field) ? <ErrorBox error={error} /> : null}
-        <p aria-live="polite">{done ? '密码已修改，其他设备上的登录已失效。' : ''}</p>
+        <p aria-live="polite">{done ? `密码已修改：其他 ${done.sessions_ended} 处登录已退出，${done.tokens_revoked} 个代表本人的 API 令牌已吊销。` + (done.tokens_kept?.length ? `仍有效的专用令牌：${done.tokens_kept.map((t) => t.name).join('、')}。` : '') : ''}</p>
         <button type="submit" class="primary">修改密码</button>
       </form>
     </>

@@ -1,9 +1,18 @@
 // API 令牌: tokens for scripts and probes that call the JSON API. Each user manages their own;
-// a manager may list everyone's and revoke any. A new token is shown once.
+// a manager may list everyone's and revoke any, and makes the machines' tokens (a probe, an
+// enforcer, FreeRADIUS), which reach only what their scope names. A new token is shown once.
 import { useState } from 'preact/hooks';
 import { del, post } from '../api.js';
 import { time } from '../format.js';
 import { ErrorBox, Field, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+
+// the machine scopes of policy/authz.h, in their order
+const SCOPES = [
+  ['probe', '探针', '上报观测、读取轮询的设备'],
+  ['enforcer', '断网执行器', '读取隔离状态、上报执行结果'],
+  ['radius', 'RADIUS', 'MAC 认证和 802.1X 授权'],
+];
+const scopeLabel = (sc) => (sc === 'all' ? '代表本人' : sc.split(' ').map((w) => SCOPES.find((x) => x[0] === w)?.[1] || w).join('、'));
 
 export function Tokens() {
   const s = useSession();
@@ -11,7 +20,7 @@ export function Tokens() {
   const [all, setAll] = useState(false);
   const list = useLoad('/tokens' + (all ? '?all=1' : ''));
   const users = useLoad(all ? '/users' : null, true);
-  const [f, setF] = useState({ name: '', expires: '' });
+  const [f, setF] = useState({ name: '', expires: '', scopes: [] });
   const [error, setError] = useState(null);
   const [made, setMade] = useState(null);
   const [asking, setAsking] = useState(null);
@@ -22,12 +31,13 @@ export function Tokens() {
     setMade(null);
     if (!f.name.trim()) return setError({ field: 'name', message: '缺少必填字段：令牌名称' });
     const body = { name: f.name.trim() };
+    if (f.scopes.length) body.scope = SCOPES.map((x) => x[0]).filter((x) => f.scopes.includes(x)).join(' ');
     // valid through the chosen day, Beijing time
     if (f.expires) body.expires_at = `${f.expires}T23:59:59+08:00`;
     try {
       const r = await post('/tokens', body);
       setMade({ ...r, name: body.name });
-      setF({ name: '', expires: '' });
+      setF({ name: '', expires: '', scopes: [] });
       list.reload();
     } catch (err) {
       setError(err.field === 'expires_at' ? { ...err, field: 'expires' } : err);
@@ -46,11 +56,20 @@ export function Tokens() {
   return (
     <>
       <h1>API 令牌</h1>
-      <p class="muted">脚本、探针和其他系统调用接口时使用令牌代替密码（请求头 Authorization: Bearer 令牌）。令牌具有创建者的全部权限。</p>
+      <p class="muted">脚本和其他系统调用接口时使用令牌代替密码（请求头 Authorization: Bearer 令牌）。代表本人的令牌具有创建者的全部权限，修改或重置密码时自动吊销；探针、断网执行器和 RADIUS 的专用令牌只能访问各自的接口，由网络管理单位创建。</p>
       <form class="form" onSubmit={create} noValidate>
         <h2>创建令牌</h2>
         <Field label="令牌名称" name="name" error={error} required hint="如：探针-城关机房">{(p) => <input {...p} value={f.name} maxLength={100} onInput={(e) => setF({ ...f, name: e.currentTarget.value })} />}</Field>
         <Field label="有效期至" name="expires" error={error} hint="不填则长期有效，直到吊销">{(p) => <input {...p} type="date" value={f.expires} onInput={(e) => setF({ ...f, expires: e.currentTarget.value })} />}</Field>
+        {admin ? (
+          <fieldset class="field">
+            <legend>专用令牌的权限范围</legend>
+            {SCOPES.map(([k, label, hint]) => (
+              <label key={k}><input type="checkbox" checked={f.scopes.includes(k)} onChange={(e) => setF({ ...f, scopes: e.currentTarget.checked ? [...f.scopes, k] : f.scopes.filter((x) => x !== k) })} /> {label}（{hint}）</label>
+            ))}
+            <p class="hint">都不选则为代表本人的令牌。</p>
+          </fieldset>
+        ) : null}
         {error && !['name', 'expires'].includes(error.field) ? <ErrorBox error={error} /> : null}
         <button type="submit" class="primary">创建令牌</button>
       </form>
@@ -68,6 +87,7 @@ export function Tokens() {
         <Table rows={d.items} empty="没有令牌" columns={[
           { label: '名称', key: 'name' },
           ...(all ? [{ label: '用户', render: (t) => userName(t.user_id) }] : []),
+          { label: '权限范围', render: (t) => scopeLabel(t.scope) },
           { label: '创建时间', render: (t) => time(t.created_at) },
           { label: '有效期至', render: (t) => (t.expires_at ? time(t.expires_at) : '长期') },
           { label: '状态', render: (t) => (t.revoked ? '已吊销' : '有效') },
