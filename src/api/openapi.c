@@ -34,7 +34,13 @@ enum mode { M_READ, M_CREATE, M_PATCH };
  * parse_date and parse_time read them, and the two formats record.c checks. */
 #define PAT_TEXT      "^[^\\x00-\\x1f\\x7f]*$"
 #define PAT_MULTILINE "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
-#define PAT_DATE      "^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+/* a name (REC_NAME, core/text.h): not blanks only; no control, bidi or invisible character
+ * (the format characters of the BMP, line and paragraph separators, Hangul fillers) */
+#define PAT_NAME                                                                                   \
+	"^(?!\\s*$)[^\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u08e2"     \
+	"\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\u3164" \
+	"\\ufeff\\uffa0\\ufff9-\\ufffb]*$"
+#define PAT_DATE "^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 #define PAT_TIME                                                                                   \
 	"^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-" \
 	"9]"                                                                                       \
@@ -82,13 +88,15 @@ static json_t *field_schema(const struct rec_field *f, enum mode m)
 		json_object_set_new(
 		    o, "maxLength",
 		    json_integer((json_int_t)(f->type == REC_EMAIL && max > 254 ? 254 : max)));
-		if ((f->flags & REC_REQUIRED) && f->type == REC_TEXT)
+		/* a write-only secret cannot be empty either (assets.c: "" is refused) */
+		if ((f->flags & (REC_REQUIRED | REC_WRITEONLY)) && f->type == REC_TEXT)
 			json_object_set_new(o, "minLength", json_integer(1));
 		json_object_set_new(o, "pattern",
 		                    json_string(f->type == REC_DATE          ? PAT_DATE
 		                                : f->type == REC_MOBILE      ? PAT_MOBILE
 		                                : f->type == REC_EMAIL       ? PAT_EMAIL
 		                                : (f->flags & REC_MULTILINE) ? PAT_MULTILINE
+		                                : (f->flags & REC_NAME)      ? PAT_NAME
 		                                                             : PAT_TEXT));
 		break;
 	case REC_ID:

@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "core/parse.h"
+#include "core/text.h"
 
 #define FIELD(rec, f, T)  ((T *)((char *)(rec) + (f)->offset))
 #define CFIELD(rec, f, T) ((const T *)((const char *)(rec) + (f)->offset))
@@ -110,17 +111,27 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
 			if (!json_is_string(v))
 				return zw_errf(err, ZW_EINVALID, f->name, "%s应为字符串", f->label);
 			const char *s = json_string_value(v);
-			if (strlen(s) != json_string_length(v))
+			size_t len = strlen(s);
+			if (len != json_string_length(v))
 				return zw_errf(err, ZW_EINVALID, f->name, "%s含有非法字符",
 				               f->label);
-			int rc = check_text(f, s, err);
-			if (rc)
+			if (f->flags & REC_NAME) {
+				int rc = text_name_check(s, f->name, f->label, err);
+				if (rc)
+					return rc;
+				text_trim(s, &s, &len);
+			}
+			char *copy = strndup(s, len);
+			if (!copy)
+				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+			int rc = check_text(f, copy, err);
+			if (rc) {
+				free(copy);
 				return rc;
+			}
 			char **slot = FIELD(rec, f, char *);
 			free(*slot);
-			*slot = strdup(s);
-			if (!*slot)
-				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+			*slot = copy;
 		} else if (f->type == REC_BOOL) {
 			if (!json_is_boolean(v))
 				return zw_errf(err, ZW_EINVALID, f->name, "%s应为 true 或 false",

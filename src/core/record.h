@@ -39,6 +39,9 @@ enum {
 	REC_MULTILINE = 1 << 3,
 	REC_FIXED = 1 << 4,     /* settable on create only */
 	REC_WRITEONLY = 1 << 5, /* accepted from clients, never shown (sealed secrets) */
+	/* a name people read (core/text.h): no control, bidi or invisible characters, not blanks
+	 * only; stored without the blanks around it */
+	REC_NAME = 1 << 6,
 };
 
 struct rec_field {

@@ -102,6 +102,11 @@ void doc_cell_foot(struct doc *d, struct doc_cell *c, const char *foot);
 int doc_html(const struct doc *d, struct buf *out);
 /* The document as an A4 PDF. */
 int doc_pdf(const struct doc *d, struct buf *out);
+/* Release what cairo, pango and fontconfig keep between PDFs (the calling thread's font map,
+ * cairo's font and pattern caches, fontconfig's configuration and cache). Only at process exit,
+ * once no other thread renders: the caches are shared. Other threads' font maps go with their
+ * threads. */
+void doc_pdf_exit(void);
 /* Append s to b with <, >, &, " and ' escaped. */
 int html_text(struct buf *b, const char *s);
 

@@ -19,7 +19,7 @@ static const char *const role_values[] = {"manager",    "authority",  "operator"
 static const struct rec_field user_fields[] = {
     REC_F(struct user, id, REC_ID, REC_READONLY, "编号", 0),
     REC_F(struct user, username, REC_TEXT, REC_REQUIRED | REC_FIXED, "用户名", 32),
-    REC_F(struct user, display_name, REC_TEXT, 0, "姓名", 50),
+    REC_F(struct user, display_name, REC_TEXT, REC_NAME, "姓名", 50),
     REC_FE(struct user, role, REC_REQUIRED, "角色", role_values),
     REC_F(struct user, unit_id, REC_ID, REC_NULLABLE, "所属单位", 0),
     REC_F(struct user, disabled, REC_BOOL, 0, "停用", 0),

@@ -24,9 +24,9 @@ static int ip_ok(const char *s, const char *field, struct zw_err *err)
 #define F(st, n, t, fl, lbl, max) REC_F(st, n, t, fl, lbl, max)
 static const struct rec_field carrier_fields[] = {
     F(struct carrier, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct carrier, name, REC_TEXT, REC_REQUIRED, "运营商名称", 100),
-    F(struct carrier, short_name, REC_TEXT, 0, "简称", 30),
-    F(struct carrier, contact_name, REC_TEXT, 0, "联系人", 30),
+    F(struct carrier, name, REC_TEXT, REC_REQUIRED | REC_NAME, "运营商名称", 100),
+    F(struct carrier, short_name, REC_TEXT, REC_NAME, "简称", 30),
+    F(struct carrier, contact_name, REC_TEXT, REC_NAME, "联系人", 30),
     F(struct carrier, contact_mobile, REC_MOBILE, 0, "联系人手机", 11),
     F(struct carrier, service_phone, REC_TEXT, 0, "故障申告电话", 30),
     F(struct carrier, note, REC_TEXT, REC_MULTILINE, "备注", 500),
@@ -106,11 +106,11 @@ static const char *const snmp_versions[] = {"none", "v2c", "v3", NULL};
 
 static const struct rec_field device_fields[] = {
     F(struct device, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct device, name, REC_TEXT, REC_REQUIRED, "设备名称", 100),
+    F(struct device, name, REC_TEXT, REC_REQUIRED | REC_NAME, "设备名称", 100),
     REC_FEC(struct device, kind, REC_REQUIRED, "设备类型", device_kinds, device_kind_codes),
     REC_FEC(struct device, owner, REC_REQUIRED, "产权", owners, owner_codes),
     F(struct device, unit_id, REC_ID, REC_NULLABLE, "所在单位", 0),
-    F(struct device, custodian, REC_TEXT, 0, "保管人", 30),
+    F(struct device, custodian, REC_TEXT, REC_NAME, "保管人", 30),
     F(struct device, model, REC_TEXT, 0, "型号", 100),
     F(struct device, serial, REC_TEXT, 0, "序列号", 100),
     F(struct device, mgmt_ip, REC_TEXT, REC_NULLABLE, "管理地址", 45),
@@ -128,12 +128,19 @@ const struct rec_schema device_schema = {"device", device_fields,
                                          sizeof(device_fields) / sizeof(device_fields[0]),
                                          sizeof(struct device)};
 
-/* A secret given in plain text is sealed before it is stored; one that did not change stays. */
-static int seal(struct device *d, const struct device *old, const char *name, char **slot,
-                char *const *old_slot, struct zw_err *err)
+/* A secret given in plain text is sealed before it is stored; one that did not change stays.
+ * An empty text is refused rather than guessed at: the client cannot read the secret back, so
+ * "" could mean "leave it" as well as "remove it", and no SNMP credential is empty. Omitting
+ * the field leaves the stored secret; null removes it. */
+static int seal(struct device *d, const struct device *old, const char *name, const char *label,
+                char **slot, char *const *old_slot, struct zw_err *err)
 {
 	(void)d;
-	if (!*slot || !**slot || (old && *old_slot && strcmp(*slot, *old_slot) == 0))
+	if (*slot && !**slot)
+		return zw_errf(err, ZW_EINVALID, name,
+		               "%s不能为空：不修改请不传此字段，清除已保存的%s请传 null", label,
+		               label);
+	if (!*slot || (old && *old_slot && strcmp(*slot, *old_slot) == 0))
 		return 0;
 	if (strncmp(*slot, SECRET_PREFIX, strlen(SECRET_PREFIX)) == 0)
 		return zw_errf(err, ZW_EINVALID, name, "不能直接写入加密后的值");
@@ -168,14 +175,14 @@ static int device_check(const struct ctx *x, struct sconn *c, void *rec, const v
 			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	}
 	if (!rc)
-		rc = seal(d, o, "snmp_community", &d->snmp_community, o ? &o->snmp_community : NULL,
-		          err);
+		rc = seal(d, o, "snmp_community", "SNMP 团体名", &d->snmp_community,
+		          o ? &o->snmp_community : NULL, err);
 	if (!rc)
-		rc = seal(d, o, "snmp_auth_key", &d->snmp_auth_key, o ? &o->snmp_auth_key : NULL,
-		          err);
+		rc = seal(d, o, "snmp_auth_key", "SNMPv3 认证密钥", &d->snmp_auth_key,
+		          o ? &o->snmp_auth_key : NULL, err);
 	if (!rc)
-		rc = seal(d, o, "snmp_priv_key", &d->snmp_priv_key, o ? &o->snmp_priv_key : NULL,
-		          err);
+		rc = seal(d, o, "snmp_priv_key", "SNMPv3 加密密钥", &d->snmp_priv_key,
+		          o ? &o->snmp_priv_key : NULL, err);
 	d->snmp_secrets_set = (d->snmp_community && *d->snmp_community) ||
 	                      (d->snmp_auth_key && *d->snmp_auth_key) ||
 	                      (d->snmp_priv_key && *d->snmp_priv_key);

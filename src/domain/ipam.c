@@ -16,7 +16,7 @@
 
 static const struct rec_field zone_fields[] = {
     F(id, REC_ID, REC_READONLY, struct zone, "编号", 0),
-    F(name, REC_TEXT, REC_REQUIRED, struct zone, "区域名称", 50),
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct zone, "区域名称", 50),
     F(code, REC_TEXT, REC_REQUIRED, struct zone, "区域代码", 32),
     F(description, REC_TEXT, REC_MULTILINE, struct zone, "说明", 500),
     REC_META(struct zone),
@@ -27,7 +27,7 @@ const struct rec_schema zone_schema = {
 static const struct rec_field vlan_fields[] = {
     F(id, REC_ID, REC_READONLY, struct vlan, "编号", 0),
     {"vid", REC_INT, REC_REQUIRED, offsetof(struct vlan, vid), "VLAN ID", 0, NULL, 1, 4094, NULL},
-    F(name, REC_TEXT, REC_REQUIRED, struct vlan, "VLAN 名称", 50),
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct vlan, "VLAN 名称", 50),
     F(zone_id, REC_ID, REC_NULLABLE, struct vlan, "所属区域", 0),
     F(unit_id, REC_ID, REC_NULLABLE, struct vlan, "使用单位", 0),
     F(description, REC_TEXT, REC_MULTILINE, struct vlan, "说明", 500),

@@ -22,7 +22,7 @@ static const struct rec_field terminal_fields[] = {
     F(mac, REC_TEXT, REC_REQUIRED, "MAC 地址", 20),
     F(ip, REC_TEXT, REC_NULLABLE, "IP 地址", 45),
     F(unit_id, REC_ID, REC_REQUIRED, "所属单位", 0),
-    F(user_name, REC_TEXT, 0, "使用人", 30),
+    F(user_name, REC_TEXT, REC_NAME, "使用人", 30),
     F(location, REC_TEXT, 0, "位置", 100),
     REC_FEC(struct terminal, kind, REC_REQUIRED, "终端类型", kinds, kind_codes),
     F(os, REC_TEXT, 0, "操作系统", 50),

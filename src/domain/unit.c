@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "domain/application.h"
 #include "domain/audit.h"
 #include "domain/blob.h"
@@ -32,8 +33,8 @@ static const char *const contact_roles[] = {"主要领导",   "分管领导",   
 
 static const struct rec_field unit_fields[] = {
     F(id, REC_ID, REC_READONLY, struct unit, "编号", 0),
-    F(name, REC_TEXT, REC_REQUIRED, struct unit, "单位名称", 100),
-    F(short_name, REC_TEXT, 0, struct unit, "简称", 30),
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct unit, "单位名称", 100),
+    F(short_name, REC_TEXT, REC_NAME, struct unit, "简称", 30),
     FE(type, REC_REQUIRED, struct unit, "单位类型", unit_types),
     FE(level, REC_REQUIRED, struct unit, "单位层级", unit_levels),
     F(address, REC_TEXT, 0, struct unit, "办公地址", 200),
@@ -53,7 +54,7 @@ static const struct rec_field contact_fields[] = {
     F(id, REC_ID, REC_READONLY, struct contact, "编号", 0),
     F(unit_id, REC_ID, REC_READONLY, struct contact, "单位", 0),
     FE(role, REC_REQUIRED, struct contact, "联系人角色", contact_roles),
-    F(name, REC_TEXT, REC_REQUIRED, struct contact, "姓名", 30),
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct contact, "姓名", 30),
     F(post, REC_TEXT, 0, struct contact, "职务", 50),
     F(mobile, REC_MOBILE, REC_REQUIRED, struct contact, "手机号码", 11),
     F(email, REC_EMAIL, 0, struct contact, "电子邮箱", 254),
@@ -120,6 +121,34 @@ static int in_tx(struct store *st, int (*fn)(struct store_tx *, void *), void *a
 		return rc;
 	}
 	return store_commit(tx, err);
+}
+
+/* The comparison key of a unit's name (core/text.h) in *key, refused with 409 naming the unit
+ * that already has it: the same name, or one that differs only in full-width/half-width forms,
+ * letter case or blanks ("城关镇（一）" and "城关镇(一)"). Checked in the write transaction; the
+ * UNIQUE index on units.name_key is the backstop. */
+static int name_key_check(struct sconn *c, const char *name, int64_t self, char **key,
+                          struct zw_err *err)
+{
+	int64_t other = 0;
+	char *other_name = NULL;
+	if (text_nfkc_key(name, key) < 0)
+		return zw_errf(err, ZW_EINVALID, "name", "单位名称不是有效的 UTF-8 文本");
+	int rc = store_unit_by_name_key(c, *key, self, &other, &other_name, err);
+	if (!rc && other && strcmp(other_name, name) == 0)
+		rc = zw_errf(err, ZW_ECONFLICT, "name", "单位名称“%s”已存在（编号 %lld）", name,
+		             (long long)other);
+	else if (!rc && other)
+		rc = zw_errf(err, ZW_ECONFLICT, "name",
+		             "已登记的单位“%s”（编号 %lld）与此名称只有全角半角、大小写或空格之差，"
+		             "视为同一单位名称，不能重复登记",
+		             other_name, (long long)other);
+	free(other_name);
+	if (rc) {
+		free(*key);
+		*key = NULL;
+	}
+	return rc;
 }
 
 static int check_parent(struct sconn *c, int64_t self, int64_t parent, struct zw_err *err)
@@ -314,7 +343,13 @@ static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct u
 		return rc;
 	if ((rc = creation_gate(op->x->prof, u, op->err)))
 		return rc;
+	char *key = NULL;
+	if ((rc = name_key_check(c, u->name, 0, &key, op->err)))
+		return rc;
 	rc = store_rec_insert(c, "units", &unit_schema, u, clock_now(), op->out_id, op->err);
+	if (!rc)
+		rc = store_unit_set_name_key(c, *op->out_id, key, op->err);
+	free(key);
 	if (rc == -ZW_ECONFLICT) {
 		zw_err_clear(op->err);
 		return zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", u->name);
@@ -373,20 +408,32 @@ static int do_unit_update(struct store_tx *tx, void *arg)
 	struct sconn *c = store_tx_conn(tx);
 	struct unit cur = {0};
 	json_t *before = NULL, *after = NULL;
+	char *was = NULL, *key = NULL;
 	int rc = load_unit_checked(tx, op, &cur);
 	if (!rc) {
 		before = unit_json(&cur);
-		if (rec_merge(&unit_schema, &cur, op->patch, op->present) < 0)
+		was = strdup(cur.name);
+		if (!was || rec_merge(&unit_schema, &cur, op->patch, op->present) < 0)
 			rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
 	}
 	if (!rc && cur.parent_id)
 		rc = check_parent(c, cur.id, cur.parent_id, op->err);
-	if (!rc)
+	/* a renamed unit takes the new name's key; an unrenamed one keeps its own (a look-alike
+	 * registered before keys existed has none, and is not blocked from other edits) */
+	bool renamed = !rc && strcmp(was, cur.name) != 0;
+	if (renamed)
+		rc = name_key_check(c, cur.name, cur.id, &key, op->err);
+	if (!rc) {
 		rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
-	if (rc == -ZW_ECONFLICT) {
-		zw_err_clear(op->err);
-		rc = zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", cur.name);
+		if (!rc && renamed)
+			rc = store_unit_set_name_key(c, cur.id, key, op->err);
+		if (rc == -ZW_ECONFLICT) {
+			zw_err_clear(op->err);
+			rc = zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", cur.name);
+		}
 	}
+	free(was);
+	free(key);
 	if (!rc) {
 		unit_free(&cur);
 		rc = store_rec_get(c, "units", &unit_schema, op->id, NULL, 0, &cur, op->err);

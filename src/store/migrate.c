@@ -7,6 +7,10 @@
 #include "store/store_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "core/log.h"
+#include "core/text.h"
 
 static const char *const migrations[] = {
     /* 1: accounts, audit, units, contacts, agreements, blobs */
@@ -697,13 +701,74 @@ static const char *const migrations[] = {
     "  END FROM api_tokens;"
     "DROP TABLE api_tokens;"
     "ALTER TABLE api_tokens_new RENAME TO api_tokens;",
+    /* 14: units are unique by the comparison key of their name (core/text.h: NFKC, case-folded,
+     * blanks collapsed), so "城关镇（一）" cannot be registered beside "城关镇(一)". The key is
+     * computed in C: backfill_name_keys fills it for the units already there. */
+    "ALTER TABLE units ADD COLUMN name_key TEXT;"
+    "CREATE UNIQUE INDEX units_name_key ON units(name_key);",
 };
+#define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int store_schema_latest(void)
 {
 	return NMIG;
+}
+
+/* The name key of every unit, oldest first. Units registered before the key existed may
+ * already be look-alikes of each other: the younger keeps no key (NULL, which the UNIQUE index
+ * allows) and is named in the log; it is refused as a look-alike only when renamed, and a new
+ * unit still meets the key of the older one. */
+static int backfill_name_keys(struct sconn *c, struct zw_err *err)
+{
+	/* plain statements: this connection's statement cache is not closed after migrating */
+	sqlite3_stmt *all = NULL, *set = NULL, *who = NULL;
+	if (sqlite3_prepare_v2(c->db, "SELECT id, name FROM units ORDER BY id", -1, &all, NULL) ||
+	    sqlite3_prepare_v2(c->db, "UPDATE units SET name_key = ? WHERE id = ?", -1, &set,
+	                       NULL) ||
+	    sqlite3_prepare_v2(c->db, "SELECT id, name FROM units WHERE name_key = ?", -1, &who,
+	                       NULL)) {
+		int rc = sq_fail(c, err, "name keys");
+		sqlite3_finalize(all);
+		sqlite3_finalize(set);
+		return rc;
+	}
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(all)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(all, 0);
+		const char *name = (const char *)sqlite3_column_text(all, 1);
+		char *key = NULL;
+		if (!name || text_nfkc_key(name, &key) < 0) {
+			log_warnx("unit %lld: its name is not valid UTF-8, no name key",
+			          (long long)id);
+			continue;
+		}
+		sqlite3_bind_text(set, 1, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(set, 2, id);
+		int r = sqlite3_step(set);
+		if (r != SQLITE_DONE &&
+		    sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE) {
+			sqlite3_bind_text(who, 1, key, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(who) == SQLITE_ROW)
+				log_warnx(
+				    "unit %lld \"%s\" looks like unit %lld \"%s\" (same name key):"
+				    " rename one of them",
+				    (long long)id, name, (long long)sqlite3_column_int64(who, 0),
+				    (const char *)sqlite3_column_text(who, 1));
+			sqlite3_reset(who);
+		} else if (r != SQLITE_DONE) {
+			rc = sq_fail(c, err, "name keys");
+		}
+		sqlite3_reset(set);
+		free(key);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = sq_fail(c, err, "name keys");
+	sqlite3_finalize(all);
+	sqlite3_finalize(set);
+	sqlite3_finalize(who);
+	return rc;
 }
 
 int store_migrate(sqlite3 *db, struct zw_err *err)
@@ -726,6 +791,8 @@ int store_migrate(sqlite3 *db, struct zw_err *err)
 		int rc = sq_exec(&c, "BEGIN IMMEDIATE", err);
 		if (!rc)
 			rc = sq_exec(&c, migrations[v], err);
+		if (!rc && v + 1 == MIG_NAME_KEYS)
+			rc = backfill_name_keys(&c, err);
 		if (!rc)
 			rc = sq_exec(&c, bump, err);
 		if (!rc)

@@ -33,6 +33,40 @@ int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, c
 	return sq_exec_stmt(c, s, err);
 }
 
+int store_unit_by_name_key(struct sconn *c, const char *key, int64_t except, int64_t *id,
+                           char **name, struct zw_err *err)
+{
+	*id = 0;
+	*name = NULL;
+	sqlite3_stmt *s =
+	    sq_prepare(c, "SELECT id, name FROM units WHERE name_key = ? AND id != ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, key);
+	sqlite3_bind_int64(s, 2, except);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		*name = sq_dup(s, 1);
+	}
+	sq_done(c, s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_fail(c, err, "unit by name key");
+	if (*id && !*name)
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	return 0;
+}
+
+int store_unit_set_name_key(struct sconn *c, int64_t id, const char *key, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "UPDATE units SET name_key = ? WHERE id = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, key);
+	sqlite3_bind_int64(s, 2, id);
+	return sq_exec_stmt(c, s, err);
+}
+
 int store_unit_history(struct sconn *c, int64_t unit_id, json_t *items, struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(c,

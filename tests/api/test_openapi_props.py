@@ -172,6 +172,23 @@ def text_strategy(lo, hi, multiline):
         st.text(alphabet=st.sampled_from("测a"), min_size=max(lo, hi), max_size=hi)
 
 
+NAME_PATTERN = "^(?!\\s*$)"  # how a name's pattern starts (api/openapi.c PAT_NAME)
+
+
+def name_strategy(lo, hi, pat):
+    """A name (core/text.h): text without control, format, separator or filler characters, not
+    blanks only, and matching the document's pattern."""
+    alphabet = st.one_of(
+        st.sampled_from(string.ascii_letters + string.digits + " -_.,:/()\u3000"),
+        st.sampled_from("政务外网单位地址测试桐柏县信息中心网络管理员（）"),
+        st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp", "Cn"),
+                      blacklist_characters="\u115f\u1160\u3164\uffa0"))
+    ok = re.compile(pat)
+    return st.text(alphabet=alphabet, min_size=max(lo, 1), max_size=min(hi, 60)) \
+        .filter(lambda v: v.strip() and ok.fullmatch(v)) | \
+        st.text(alphabet=st.sampled_from("测a"), min_size=max(lo, hi, 1), max_size=hi)
+
+
 class Gen:
     """Strategies for the values a schema calls valid."""
 
@@ -224,6 +241,8 @@ class Gen:
                 .map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ"))
         if pat in TEXT_PATTERNS:
             return text_strategy(lo, hi, TEXT_PATTERNS[pat])
+        if pat and pat.startswith(NAME_PATTERN):
+            return name_strategy(lo, hi, pat)
         if pat:
             return st.from_regex(pat, fullmatch=True).filter(lambda v: lo <= len(v) <= hi)
         return text_strategy(lo, hi, False)

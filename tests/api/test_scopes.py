@@ -307,6 +307,8 @@ class ScopeMigration(ServerTest):
             " expires_at INTEGER, last_used_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0,"
             " scope TEXT NOT NULL DEFAULT 'all' CHECK (scope IN ('all','probe'))) STRICT;"
             "INSERT INTO api_tokens SELECT * FROM t; DROP TABLE t;"
+            # and back from migration 14 (units' name keys), to the schema of version 12
+            "DROP INDEX units_name_key; ALTER TABLE units DROP COLUMN name_key;"
             "PRAGMA user_version = 12; COMMIT;")
         con.close()
         srv._spawn()

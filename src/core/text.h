@@ -1,0 +1,42 @@
+/*
+ * text: the Unicode rules for names people read (units, contacts, users, carriers, ...).
+ *
+ * A name is shown as typed, less the blanks around it, but compared through its key: NFKC
+ * (full-width letters, digits and brackets become their ASCII forms, compatibility characters
+ * their plain ones, Kangxi radicals the ideographs they look like), case-folded,
+ * default-ignorable characters dropped, and blanks (ASCII space, U+3000, NBSP and the other
+ * White_Space characters) gone at either end and next to a Chinese character (Chinese puts no
+ * blanks between words), a run of them one space elsewhere ("Tongbai  ISP" is "tongbai isp").
+ * So "城关镇（一）" and "城关镇(一)", "ABC" and "ＡＢＣ", "县　财政局" and "县财政局" have one key.
+ *
+ * A name must not hide what it says: control characters, bidirectional controls (U+202A–202E,
+ * U+2066–2069, U+200E/F, U+061C) and invisible characters (zero-width space and joiners, word
+ * joiner, BOM, soft hyphen, Hangul fillers, other format characters) are refused anywhere in
+ * it, and so is a name of blanks only.
+ *
+ * NFKC and the character classes come from utf8proc (Debian libutf8proc, MIT).
+ */
+#ifndef ZW_CORE_TEXT_H
+#define ZW_CORE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+/* The comparison key of s (valid UTF-8) in *out (caller frees). 0, or -1 when s is not valid
+ * UTF-8 or memory ran out. */
+int text_nfkc_key(const char *s, char **out);
+
+/* 0 when s may be a name; else ZW_EINVALID naming field, the message in Chinese with label
+ * and the offending character's code point. "" passes (whether it may be empty is the
+ * caller's rule); blanks only do not. */
+int text_name_check(const char *s, const char *field, const char *label, struct zw_err *err);
+
+/* s without the White_Space characters at either end: *start and *len (bytes). */
+void text_trim(const char *s, const char **start, size_t *len);
+
+/* Is cp a White_Space character (Unicode PropList)? */
+bool text_is_space(int cp);
+
+#endif
