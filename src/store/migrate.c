@@ -704,8 +704,8 @@ static const char *const migrations[] = {
     /* 14: units are unique by the comparison key of their name (core/text.h: NFKC, case-folded,
      * blanks collapsed), so "城关镇（一）" cannot be registered beside "城关镇(一)". The key is
      * computed in C: backfill_name_keys fills it for the units already there. */
-    "ALTER TABLE units ADD COLUMN name_key TEXT;"
-    "CREATE UNIQUE INDEX units_name_key ON units(name_key);",
+    ("ALTER TABLE units ADD COLUMN name_key TEXT;"
+     "CREATE UNIQUE INDEX units_name_key ON units(name_key);"),
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

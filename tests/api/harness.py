@@ -194,6 +194,13 @@ class ServerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.srv = Server(cls.profile, cls.demo, cls.extra, name=cls.__name__, env=cls.env)
+        # a class's shared objects, made once (_fixtures); a failure there stops its server
+        if hasattr(cls, "_fixtures"):
+            try:
+                cls._fixtures()
+            except BaseException:
+                cls.srv.close()
+                raise
 
     @classmethod
     def tearDownClass(cls):

@@ -43,15 +43,6 @@ class BadInput(ServerTest):
     # ---- fixtures ----
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        try:
-            cls._fixtures()
-        except BaseException:
-            cls.srv.close()
-            raise
-
-    @classmethod
     def _fixtures(cls):
         s = cls.srv
         s.login("admin")

@@ -17,15 +17,6 @@ UNIQUE = ("name", "code", "circuit_id", "mac")
 
 class Constraints(ServerTest):
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        try:
-            cls._fixtures()
-        except BaseException:
-            cls.srv.close()
-            raise
-
-    @classmethod
     def _fixtures(cls):
         s = cls.srv
 

@@ -334,15 +334,6 @@ class RoleMatrix:
     # ---- set-up ----
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        try:
-            cls._fixtures()
-        except BaseException:
-            cls.srv.close()
-            raise
-
-    @classmethod
     def _fixtures(cls):
         srv = cls.srv
         cls.uid = {}
