@@ -208,11 +208,16 @@ static void set_phase(struct conn_guard *g, struct gconn *e, enum conn_phase pha
 	}
 }
 
-/* Under the mutex: the entry is in the list, so e->fd is still this connection's socket. */
-static void drop(struct gconn *e, int64_t now, struct drop_log *dl)
+/* Under the mutex: the entry is in the list, so e->fd is still this connection's socket. A
+ * connection shut down no longer counts against its source's cap (MHD closes it soon). */
+static void drop(struct conn_guard *g, struct gconn *e, int64_t now, struct drop_log *dl)
 {
 	e->dropped = true;
 	shutdown(e->fd, SHUT_RDWR);
+	if (e->counted) {
+		source_table_del(g->sources, &e->key);
+		e->counted = false;
+	}
 	if (e->phase == CONN_KEEPALIVE) {
 		/* an idle keep-alive connection ending is normal: not a warning */
 		log_debug("kept-alive connection from %s closed after %llds without a new request",
@@ -267,7 +272,7 @@ static void *watchdog(void *arg)
 		int64_t now = clock_mono_ms();
 		for (struct gconn *e = g->head; e; e = e->next)
 			if (!e->dropped && e->deadline_ms && now >= e->deadline_ms)
-				drop(e, now, &dl);
+				drop(g, e, now, &dl);
 		unsigned refused = g->refused;
 		struct conn_source last = g->refused_last;
 		g->refused = 0;
@@ -343,6 +348,22 @@ enum MHD_Result conn_guard_accept(void *cls, const struct sockaddr *addr, sockle
 	pthread_mutex_lock(&g->mu);
 	bool full = source_table_get(g->sources, &k) >= g->cfg.max_per_source;
 	if (full) {
+		/* A source at its cap gives up its oldest idle kept-alive connection first (often
+		 * one its client has already closed, which MHD has not read the end of yet), as a
+		 * busy web server reuses idle keep-alive slots. */
+		struct gconn *idle = NULL;
+		for (struct gconn *e = g->head; e; e = e->next)
+			if (!e->dropped && e->counted && e->phase == CONN_KEEPALIVE &&
+			    memcmp(&e->key, &k, sizeof(k)) == 0 &&
+			    (!idle || e->since_ms < idle->since_ms))
+				idle = e;
+		if (idle) {
+			struct drop_log dl = {0};
+			drop(g, idle, clock_mono_ms(), &dl);
+			full = false;
+		}
+	}
+	if (full) {
 		g->refused++;
 		g->refused_last = k;
 	}
@@ -401,6 +422,9 @@ static void started(struct conn_guard *g, struct MHD_Connection *c, void **socke
 	if (over || oom) {
 		e->dropped = true;
 		shutdown(e->fd, SHUT_RDWR);
+		if (e->counted)
+			source_table_del(g->sources, &e->key);
+		e->counted = false;
 	}
 	e->next = g->head;
 	if (g->head)
@@ -470,7 +494,7 @@ bool conn_guard_expired(struct conn_guard *g, struct MHD_Connection *c)
 	int64_t now = clock_mono_ms();
 	pthread_mutex_lock(&g->mu);
 	if (!e->dropped && e->deadline_ms && now >= e->deadline_ms)
-		drop(e, now, &dl);
+		drop(g, e, now, &dl);
 	bool dropped = e->dropped;
 	pthread_mutex_unlock(&g->mu);
 	drop_log_flush(&dl);

@@ -25,8 +25,10 @@
  * new_connection_process_ that follows a NOTIFY_STARTED).
  *
  * A source is an IPv4 address or an IPv6 /64 (an IPv4-mapped IPv6 address counts as its IPv4
- * address). At most max_per_source connections of one source are open at once: the accept
- * policy refuses one more (MHD closes the socket at once, without an answer). Counts change only
+ * address). At most max_per_source connections of one source are open at once (a connection
+ * shut down no longer counts): at the cap, the accept policy first shuts the source's oldest
+ * idle kept-alive connection down and admits the new one; with none idle it refuses (MHD closes
+ * the socket at once, without an answer). Counts change only
  * in NOTIFY_STARTED and NOTIFY_CLOSED, which MHD pairs, so they cannot leak; a connection that
  * slips past the policy check while another thread's is starting is shut down in STARTED.
  *

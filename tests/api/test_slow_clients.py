@@ -243,6 +243,29 @@ class PerSourceCap(GuardTest):
                                       and "cap of %d" % self.CAP in self.srv.output()))
 
 
+    def test_idle_kept_alive_connections_give_way(self):
+        """At its cap, a source's idle kept-alive connections (often already closed by the
+        client, the server not yet knowing) give way to a new one; slow ones never do."""
+        port = self.srv.port
+        idle = []
+        try:
+            for _ in range(self.CAP):
+                s = connect(port, "127.0.0.6")
+                s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertTrue(s.recv(4096).startswith(b"HTTP/1.1 200"))
+                idle.append(s)  # kept alive, idle
+            self.assertTrue(served(port, "127.0.0.6"), "an idle connection did not give way")
+            self.assertTrue(self.wait_for(lambda: is_closed(idle[0]), timeout=5),
+                            "the oldest idle connection was not the one closed")
+            # many short requests in a row from one source, each closing its socket: served
+            for i in range(4 * self.CAP):
+                r = self.srv.request("GET", "/api/v1/health", source="127.0.0.7")
+                self.assertEqual(r.status, 200, i)
+        finally:
+            for s in idle:
+                s.close()
+
+
 def have_ipv6_loopback():
     try:
         s = socket.socket(socket.AF_INET6)

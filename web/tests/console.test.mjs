@@ -784,7 +784,7 @@ describe('API tokens', () => {
     await m.goto(srv.url + '/tokens');
     // a manager makes a probe's token: it reaches the probe's routes only
     await m.getByLabel('令牌名称').fill('探针-城关机房');
-    await m.getByLabel(/^探针（/).check();
+    await m.getByLabel(/探针（上报/).check();
     await m.getByRole('button', { name: '创建令牌' }).click();
     const probe = await m.locator('code.token').textContent();
     await m.getByRole('row').filter({ hasText: '探针-城关机房' }).getByRole('cell', { name: '探针', exact: true }).waitFor();
