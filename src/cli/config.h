@@ -24,6 +24,7 @@ struct config {
 	int64_t auto_isolate, offence_window;
 	char *isolation_allow;
 	int64_t quarantine_vlan, radius_unknown_vlan;
+	int64_t import_max_rows, import_max_errors, xlsx_max_member, xlsx_max_ratio;
 };
 
 void config_defaults(struct config *c);
