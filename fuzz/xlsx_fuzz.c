@@ -21,7 +21,7 @@ static int row(int line, char **f, size_t n, void *ctx)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct zw_err err = {0};
-	if (xlsx_parse(data, size, row, NULL, &err) != 0 && !err.message[0])
+	if (xlsx_parse(data, size, NULL, row, NULL, &err) != 0 && !err.message[0])
 		abort();
 	return 0;
 }

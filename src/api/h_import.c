@@ -1,4 +1,5 @@
-/* Spreadsheet imports over HTTP: POST a CSV file to /api/v1/imports/{kind}[?dry_run=1]. */
+/* Spreadsheet imports over HTTP: POST a CSV file or an xlsx workbook to
+ * /api/v1/imports/{kind}[?dry_run=1]. */
 #include <microhttpd.h>
 #include <string.h>
 
@@ -24,19 +25,26 @@ void h_import(struct req *r)
 	struct zw_err err = {0};
 	struct ctx x;
 	req_ctx(r, &x);
-	json_t *report = import_csv(&x, r->srv->ipam, r->sparam, r->body.p ? r->body.p : "",
-	                            r->body.len, dry_run, &err);
+	json_t *report = import_file(&x, r->srv->ipam, &r->srv->import, r->sparam,
+	                             r->body.p ? r->body.p : "", r->body.len, dry_run, &err);
 	if (!report) {
 		reply_error(r, &err);
 		return;
 	}
-	size_t problems = json_array_size(json_object_get(report, "errors"));
+	json_int_t problems = json_integer_value(json_object_get(report, "error_count"));
 	if (dry_run || problems == 0) {
 		reply_json(r, dry_run ? 200 : 201, report);
 		return;
 	}
 	char msg[200];
-	snprintf(msg, sizeof(msg), "导入文件有 %zu 处问题，未写入任何数据", problems);
+	size_t listed = json_array_size(json_object_get(report, "errors"));
+	if ((json_int_t)listed < problems)
+		snprintf(msg, sizeof(msg),
+		         "导入文件有 %lld 处问题（列出前 %zu 处），未写入任何数据",
+		         (long long)problems, listed);
+	else
+		snprintf(msg, sizeof(msg), "导入文件有 %lld 处问题，未写入任何数据",
+		         (long long)problems);
 	reply_json(r, 422,
 	           json_pack("{s:{s:s, s:s, s:s}, s:o}", "error", "code", "rule", "message", msg,
 	                     "field", "file", "report", report));

@@ -23,6 +23,7 @@
 #include "api/web.h"
 #include "core/err.h"
 #include "domain/account.h"
+#include "domain/import.h"
 #include "domain/ipam.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
@@ -60,6 +61,7 @@ struct server {
 	struct throttle *thr;
 	struct ipam_cache *ipam; /* free-space pools, used under the writer lock */
 	struct ipam_cfg ipam_cfg;
+	struct import_limits import; /* rows, listed problems, xlsx members */
 	FILE *access;
 	struct MHD_Daemon *d;
 	atomic_int inflight;

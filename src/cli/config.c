@@ -98,6 +98,13 @@ static const struct opt opts[] = {
       "addresses or CIDRs isolated hosts may still reach (the center's remediation servers)"),
     I(offence_window, "365", 1, 3650,
       "days within which earlier offences of a unit count for the penalty ladder"),
+    I(import_max_rows, "100000", 1, 10000000,
+      "data rows one imported file may hold (more refuses the file)"),
+    I(import_max_errors, "200", 1, 100000, "problems an import's report lists (all are counted)"),
+    I(xlsx_max_member, "67108864", 1 << 20, 1LL << 32,
+      "bytes one member of an uploaded xlsx workbook may expand to"),
+    I(xlsx_max_ratio, "100", 2, 100000,
+      "an xlsx member may expand to less than this many times its compressed size"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -26,6 +26,7 @@ struct config {
 	char *isolation_allow;
 	int64_t quarantine_vlan, radius_unknown_vlan;
 	int64_t header_timeout, max_connections, max_connections_per_source;
+	int64_t import_max_rows, import_max_errors, xlsx_max_member, xlsx_max_ratio;
 };
 
 void config_defaults(struct config *c);

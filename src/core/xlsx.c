@@ -9,38 +9,22 @@
 
 #include "core/buf.h"
 
-/* Read one member of the archive into a NUL-terminated buffer. */
-static char *member(zip_t *z, const char *name, size_t *len, struct zw_err *err)
-{
-	zip_stat_t st;
-	zip_stat_init(&st);
-	if (zip_stat(z, name, 0, &st) != 0)
-		return NULL;
-	if (!(st.valid & ZIP_STAT_SIZE) || st.size > XLSX_MAX_MEMBER) {
-		zw_errf(err, ZW_EINVALID, "file", "工作簿的 %s 过大", name);
-		return NULL;
-	}
-	zip_file_t *f = zip_fopen(z, name, 0);
-	char *p = f ? malloc(st.size + 1) : NULL;
-	zip_int64_t got = p ? zip_fread(f, p, st.size) : -1;
-	if (f)
-		zip_fclose(f);
-	if (!p || got != (zip_int64_t)st.size) {
-		free(p);
-		zw_errf(err, ZW_EINVALID, "file", "无法读取工作簿的 %s", name);
-		return NULL;
-	}
-	p[st.size] = 0;
-	*len = st.size;
-	return p;
-}
-
 /* ---- a small expat harness ---- */
 
 struct xml {
 	XML_Parser p;
-	bool refused;
+	bool refused; /* a document type declaration */
+	bool stopped; /* a handler stopped the parser and filled err */
 };
+
+/* A handler gives up: the reason is in err (or, for want of memory, is set here). */
+static void stop(struct xml *x, struct zw_err *err)
+{
+	if (err && !err->code)
+		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	x->stopped = true;
+	XML_StopParser(x->p, XML_FALSE);
+}
 
 static void XMLCALL no_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
                                const XML_Char *pubid, int internal)
@@ -70,6 +54,7 @@ static const char *local(const char *n)
 
 struct sst {
 	struct xml x;
+	struct zw_err *err;
 	char **v;
 	size_t n, cap;
 	struct buf cur;
@@ -101,21 +86,26 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 			size_t cap = s->cap ? s->cap * 2 : 256;
 			char **nv = realloc(s->v, cap * sizeof(*nv));
 			if (!nv) {
-				XML_StopParser(s->x.p, XML_FALSE);
+				stop(&s->x, s->err);
 				return;
 			}
 			s->v = nv;
 			s->cap = cap;
 		}
-		s->v[s->n++] = strdup(s->cur.p ? s->cur.p : "");
+		if (!(s->v[s->n] = strdup(s->cur.p ? s->cur.p : "")))
+			stop(&s->x, s->err);
+		else
+			s->n++;
 	}
 }
 
 static void XMLCALL sst_text(void *ud, const XML_Char *t, int len)
 {
 	struct sst *s = ud;
-	if (s->in_t && buf_append(&s->cur, t, (size_t)len) < 0)
-		XML_StopParser(s->x.p, XML_FALSE);
+	if (s->in_t && buf_append(&s->cur, t, (size_t)len) < 0) {
+		zw_errf(s->err, ZW_EINVALID, "file", "工作簿的共享字符串中有单元格过长");
+		stop(&s->x, s->err);
+	}
 }
 
 /* ---- the sheet ---- */
@@ -183,8 +173,10 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 static void XMLCALL sheet_text(void *ud, const XML_Char *t, int len)
 {
 	struct sheet *s = ud;
-	if (s->in_v && buf_append(&s->val, t, (size_t)len) < 0)
-		XML_StopParser(s->x.p, XML_FALSE);
+	if (s->in_v && buf_append(&s->val, t, (size_t)len) < 0) {
+		s->rc = zw_errf(s->err, ZW_EINVALID, "file", "第 %d 行：单元格过长", s->row);
+		stop(&s->x, s->err);
+	}
 }
 
 static void XMLCALL sheet_end(void *ud, const XML_Char *name)
@@ -196,7 +188,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 	} else if (strcmp(l, "c") == 0) {
 		if (s->col >= MAX_COLS) {
 			s->rc = zw_errf(s->err, ZW_EINVALID, "file", "第 %d 行：列数过多", s->row);
-			XML_StopParser(s->x.p, XML_FALSE);
+			stop(&s->x, s->err);
 			return;
 		}
 		const char *v = s->val.p ? s->val.p : "";
@@ -221,23 +213,76 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 		if (any && !s->rc) {
 			s->rc = s->fn(s->row, s->cells, s->ncells, s->ctx);
 			if (s->rc)
-				XML_StopParser(s->x.p, XML_FALSE);
+				stop(&s->x, s->err);
 		}
 		clear_row(s);
 	}
 }
 
-static int run_xml(struct xml *x, const char *text, size_t len, const char *what,
-                   struct zw_err *err)
+/* Inflate one member of the archive into x's parser 64 KiB at a time, so the expanded text
+ * is never held whole. Its size is checked against the limits before anything is inflated
+ * (the archive's directory says how large it will be and how large it is compressed) and
+ * counted while it is (a directory may lie). Returns 1 when the member is absent. */
+static int run_member(zip_t *z, const char *name, const struct xlsx_limits *lim, struct xml *x,
+                      struct zw_err *err)
 {
+	zip_stat_t st;
+	zip_stat_init(&st);
+	if (zip_stat(z, name, 0, &st) != 0)
+		return 1;
+	if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
+		return zw_errf(err, ZW_EINVALID, "file", "无法读取工作簿中的 %s", name);
+	if (st.size > lim->max_member)
+		return zw_errf(err, ZW_ETOOLARGE, "file",
+		               "工作簿中的 %s 解压后有 %llu 字节，超过上限 %llu 字节，已拒绝", name,
+		               (unsigned long long)st.size, (unsigned long long)lim->max_member);
+	zip_uint64_t ratio = st.size / (st.comp_size ? st.comp_size : 1);
+	if (st.size > XLSX_RATIO_FLOOR && ratio >= lim->max_ratio)
+		return zw_errf(err, ZW_ETOOLARGE, "file",
+		               "工作簿中的 %s 解压后是压缩大小的 %llu 倍（上限 %u "
+		               "倍），疑似压缩炸弹，已拒绝",
+		               name, (unsigned long long)ratio, lim->max_ratio);
+	zip_file_t *f = zip_fopen(z, name, 0);
+	char *chunk = f ? malloc(XLSX_CHUNK) : NULL;
+	if (!chunk) {
+		if (f)
+			zip_fclose(f);
+		return zw_errf(err, ZW_EINVALID, "file", "无法读取工作簿中的 %s", name);
+	}
 	XML_SetStartDoctypeDeclHandler(x->p, no_doctype);
-	enum XML_Status st = XML_Parse(x->p, text, (int)len, XML_TRUE);
+	zip_uint64_t total = 0;
+	int rc = 0;
+	enum XML_Status xs = XML_STATUS_OK;
+	for (;;) {
+		zip_int64_t got = zip_fread(f, chunk, XLSX_CHUNK);
+		if (got < 0) {
+			rc = zw_errf(err, ZW_EINVALID, "file",
+			             "无法读取工作簿中的 %s（文件已损坏）", name);
+			break;
+		}
+		total += (zip_uint64_t)got;
+		if (total > st.size) {
+			rc = zw_errf(err, ZW_ETOOLARGE, "file",
+			             "工作簿中的 %s 解压后大于它声明的大小，已拒绝", name);
+			break;
+		}
+		xs = XML_Parse(x->p, chunk, (int)got, got == 0);
+		if (xs != XML_STATUS_OK || got == 0)
+			break;
+	}
+	free(chunk);
+	zip_fclose(f);
+	if (rc)
+		return rc;
 	if (x->refused)
-		return zw_errf(err, ZW_EINVALID, "file", "工作簿的 %s 含有文档类型声明，已拒绝",
-		               what);
-	if (st == XML_STATUS_ERROR)
-		return zw_errf(err, ZW_EINVALID, "file", "工作簿的 %s 不是有效的 XML（第 %lu 行）",
-		               what, (unsigned long)XML_GetCurrentLineNumber(x->p));
+		return zw_errf(err, ZW_EINVALID, "file", "工作簿中的 %s 含有文档类型声明，已拒绝",
+		               name);
+	if (x->stopped)
+		return -(err->code ? err->code : ZW_EINTERNAL);
+	if (xs == XML_STATUS_ERROR)
+		return zw_errf(err, ZW_EINVALID, "file",
+		               "工作簿中的 %s 不是有效的 XML（第 %lu 行）", name,
+		               (unsigned long)XML_GetCurrentLineNumber(x->p));
 	return 0;
 }
 
@@ -267,8 +312,11 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
 		         t[0] == '/' ? t + 1 : t);
 }
 
-int xlsx_parse(const void *data, size_t len, csv_row_fn fn, void *ctx, struct zw_err *err)
+int xlsx_parse(const void *data, size_t len, const struct xlsx_limits *limits, csv_row_fn fn,
+               void *ctx, struct zw_err *err)
 {
+	const struct xlsx_limits dflt = {XLSX_MAX_MEMBER, XLSX_MAX_RATIO};
+	const struct xlsx_limits *lim = limits ? limits : &dflt;
 	zip_error_t ze;
 	zip_error_init(&ze);
 	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
@@ -279,61 +327,56 @@ int xlsx_parse(const void *data, size_t len, csv_row_fn fn, void *ctx, struct zw
 		zip_error_fini(&ze);
 		return zw_errf(err, ZW_EINVALID, "file", "文件不是有效的 xlsx 工作簿");
 	}
-	int rc = 0;
-	size_t n = 0;
 	char sheet_path[256] = "xl/worksheets/sheet1.xml";
 	struct first_sheet fs = {0};
-	char *wb = member(z, "xl/workbook.xml", &n, err);
-	if (wb) {
-		fs.x.p = XML_ParserCreate("UTF-8");
+	fs.x.p = XML_ParserCreate("UTF-8");
+	XML_SetUserData(fs.x.p, &fs);
+	XML_SetStartElementHandler(fs.x.p, wb_start);
+	int rc = fs.x.p ? run_member(z, "xl/workbook.xml", lim, &fs.x, err)
+	                : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	XML_ParserFree(fs.x.p);
+	if (rc == 0) {
+		fs.x = (struct xml){XML_ParserCreate("UTF-8"), false, false};
 		XML_SetUserData(fs.x.p, &fs);
-		XML_SetStartElementHandler(fs.x.p, wb_start);
-		rc = run_xml(&fs.x, wb, n, "workbook.xml", err);
+		XML_SetStartElementHandler(fs.x.p, rels_start);
+		rc = fs.x.p ? run_member(z, "xl/_rels/workbook.xml.rels", lim, &fs.x, err)
+		            : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 		XML_ParserFree(fs.x.p);
-		free(wb);
-		char *rels = rc ? NULL : member(z, "xl/_rels/workbook.xml.rels", &n, err);
-		if (rels) {
-			fs.x.p = XML_ParserCreate("UTF-8");
-			XML_SetUserData(fs.x.p, &fs);
-			XML_SetStartElementHandler(fs.x.p, rels_start);
-			rc = run_xml(&fs.x, rels, n, "workbook.xml.rels", err);
-			XML_ParserFree(fs.x.p);
-			free(rels);
-			if (fs.target[0])
-				snprintf(sheet_path, sizeof(sheet_path), "%s", fs.target);
-		}
+		if (fs.target[0])
+			snprintf(sheet_path, sizeof(sheet_path), "%s", fs.target);
 	}
-	struct sst sst = {0};
+	if (rc > 0)
+		rc = 0; /* no workbook or relationships: the first sheet by its usual name */
+	struct sst sst = {.err = err};
 	buf_init(&sst.cur, CSV_MAX_FIELD);
-	char *ss = rc ? NULL : member(z, "xl/sharedStrings.xml", &n, err);
-	if (ss) {
+	if (!rc) {
 		sst.x.p = XML_ParserCreate("UTF-8");
 		XML_SetUserData(sst.x.p, &sst);
 		XML_SetElementHandler(sst.x.p, sst_start, sst_end);
 		XML_SetCharacterDataHandler(sst.x.p, sst_text);
-		rc = run_xml(&sst.x, ss, n, "sharedStrings.xml", err);
+		rc = sst.x.p ? run_member(z, "xl/sharedStrings.xml", lim, &sst.x, err)
+		             : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 		XML_ParserFree(sst.x.p);
-		free(ss);
+		if (rc > 0)
+			rc = 0; /* a workbook of numbers and inline strings only */
 	}
-	char *sheet = rc || err->code ? NULL : member(z, sheet_path, &n, err);
-	if (!rc && !sheet && !err->code)
-		rc = zw_errf(err, ZW_EINVALID, "file", "工作簿中没有工作表");
-	if (sheet) {
+	if (!rc) {
 		struct sheet sh = {.sst = &sst, .fn = fn, .ctx = ctx, .err = err};
 		buf_init(&sh.val, CSV_MAX_FIELD);
 		sh.x.p = XML_ParserCreate("UTF-8");
 		XML_SetUserData(sh.x.p, &sh);
 		XML_SetElementHandler(sh.x.p, sheet_start, sheet_end);
 		XML_SetCharacterDataHandler(sh.x.p, sheet_text);
-		int xr = run_xml(&sh.x, sheet, n, "工作表", err);
-		rc = sh.rc ? sh.rc : xr;
+		rc = sh.x.p ? run_member(z, sheet_path, lim, &sh.x, err)
+		            : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		if (rc > 0)
+			rc = zw_errf(err, ZW_EINVALID, "file", "工作簿中没有工作表");
+		if (sh.rc)
+			rc = sh.rc;
 		XML_ParserFree(sh.x.p);
 		clear_row(&sh);
 		buf_free(&sh.val);
-		free(sheet);
 	}
-	if (!rc && err->code)
-		rc = -err->code;
 	for (size_t i = 0; i < sst.n; i++)
 		free(sst.v[i]);
 	free(sst.v);

@@ -2,19 +2,34 @@
  * xlsx: the first worksheet of an Office Open XML workbook as rows of text, with the same
  * callback as csv.h, so imports read either. Shared strings, inline strings, numbers and
  * booleans are read; a cell's column letter places it (gaps are empty). Bounded against
- * hostile files: the archive's members are size-checked before they are inflated, and a
- * document type declaration (the door to entity expansion) is refused.
+ * hostile files: each member is inflated in chunks straight into the XML parser, never whole;
+ * before that its expanded size is checked against an absolute cap and against its compressed
+ * size (a zip bomb inflates a few hundred KB into gigabytes of identical rows), and it is
+ * counted while inflating. A document type declaration (the door to entity expansion) is
+ * refused. How many rows a caller takes is the caller's to bound (the row callback may stop).
  */
 #ifndef ZW_CORE_XLSX_H
 #define ZW_CORE_XLSX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/csv.h"
 #include "core/err.h"
 
-#define XLSX_MAX_MEMBER (64u << 20)
+#define XLSX_MAX_MEMBER  (64u << 20) /* default expanded size of one member */
+#define XLSX_MAX_RATIO   100u        /* default expanded / compressed size */
+#define XLSX_RATIO_FLOOR (1u << 20)  /* members this small may have any ratio */
+#define XLSX_CHUNK       (64u << 10)
 
-int xlsx_parse(const void *data, size_t len, csv_row_fn fn, void *ctx, struct zw_err *err);
+struct xlsx_limits {
+	uint64_t max_member; /* bytes one member may expand to */
+	unsigned max_ratio;  /* a member above XLSX_RATIO_FLOOR must stay below this ratio */
+};
+
+/* limits: NULL for the defaults. A refusal fills err with field "file" (ZW_ETOOLARGE for a
+ * member over the limits, naming it). */
+int xlsx_parse(const void *data, size_t len, const struct xlsx_limits *limits, csv_row_fn fn,
+               void *ctx, struct zw_err *err);
 
 #endif

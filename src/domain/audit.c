@@ -12,23 +12,42 @@
 static const char zero_hash[65] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-static void feed_str(crypto_hash_sha256_state *h, const char *s)
+/* v in decimal at the end of buf[24]; returns where it starts. printf cost more than the
+ * hashing itself on an import's rows. */
+static char *decimal(int64_t v, char buf[24])
 {
-	char len[24];
-	size_t n = s ? strlen(s) : 0;
-	/* NULL and "" differ: NULL is "-1:". */
-	int w = snprintf(len, sizeof(len), "%lld:", s ? (long long)n : -1LL);
-	crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)w);
+	char *p = buf + 24;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+static void feed_bytes(crypto_hash_sha256_state *h, const char *s, size_t n, bool null)
+{
+	/* "<length>:" (NULL and "" differ: NULL is "-1:"), the bytes, "\n" */
+	char len[25];
+	char *p = decimal(null ? -1 : (int64_t)n, len);
+	len[24] = ':';
+	crypto_hash_sha256_update(h, (const unsigned char *)p, (unsigned long long)(len + 25 - p));
 	if (n)
 		crypto_hash_sha256_update(h, (const unsigned char *)s, n);
 	crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
 }
 
+static void feed_str(crypto_hash_sha256_state *h, const char *s)
+{
+	feed_bytes(h, s, s ? strlen(s) : 0, !s);
+}
+
 static void feed_int(crypto_hash_sha256_state *h, int64_t v)
 {
 	char s[24];
-	snprintf(s, sizeof(s), "%lld", (long long)v);
-	feed_str(h, s);
+	char *p = decimal(v, s);
+	feed_bytes(h, p, (size_t)(s + 24 - p), false);
 }
 
 void audit_entry_hash(const struct audit_entry *e, char out[65])

@@ -1,5 +1,6 @@
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/test.h"
 #include "domain/audit.h"
@@ -123,9 +124,40 @@ static void test_trigger_removal_caught(void **state)
 	testdb_close(&t);
 }
 
+/* The hash of one entry is pinned: every stored chain was written with it. The expected value
+ * was computed independently (Python hashlib) from the format in audit.c. */
+static void test_entry_hash_is_stable(void **state)
+{
+	(void)state;
+	char after[] = "{\"mac\":\"02:00:00:00:00:01\"}", zero[65];
+	memset(zero, '0', 64);
+	zero[64] = 0;
+	struct audit_entry e = {
+	    .id = 123456789012,
+	    .at = 1767225600,
+	    .actor_id = -7,
+	    .unit_id = 0,
+	    .actor = "张三",
+	    .role = "manager",
+	    .source = "",
+	    .request_id = NULL,
+	    .action = "terminal.create",
+	    .object_type = "terminal",
+	    .object_id = "42",
+	    .before = NULL,
+	    .after = after,
+	    .clause = "JX-21",
+	    .prev_hash = zero,
+	};
+	char h[65];
+	audit_entry_hash(&e, h);
+	assert_string_equal(h, "bdd53280ccf9a2cbcbafd009c88c55cfa334a2263d8f84492dc32396dd779842");
+}
+
 int main(void)
 {
-	RUN(cmocka_unit_test(test_chain_holds_and_is_append_only),
+	RUN(cmocka_unit_test(test_entry_hash_is_stable),
+	    cmocka_unit_test(test_chain_holds_and_is_append_only),
 	    cmocka_unit_test(test_edit_caught), cmocka_unit_test(test_delete_caught),
 	    cmocka_unit_test(test_delete_last_caught), cmocka_unit_test(test_reorder_caught),
 	    cmocka_unit_test(test_trigger_removal_caught));

@@ -1,5 +1,7 @@
 #include "store/rec.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,26 +61,99 @@ static void cols(struct buf *b, const struct rec_schema *sc)
 		buf_printf(b, "%s%s", i ? ", " : "", sc->fields[i].name);
 }
 
+/* ---- the SQL text of one statement per table and field table ---- */
+
+/* Built once and kept: writing it with printf on every call cost more than SQLite's work on an
+ * import's rows. A few dozen texts (one per kind and statement), never freed; readers scan the
+ * published entries without a lock, a new one is added under it. */
+enum sql_op { SQL_INSERT, SQL_GET, SQL_UPDATE };
+
+struct sql_text {
+	enum sql_op op;
+	const char *table, *scope_col;
+	const struct rec_schema *sc;
+	char *sql;
+};
+
+#define SQL_TEXTS 256
+static struct sql_text texts[SQL_TEXTS];
+static atomic_size_t ntexts;
+static pthread_mutex_t texts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void build(struct buf *b, enum sql_op op, const char *table, const struct rec_schema *sc,
+                  const char *scope_col)
+{
+	if (op == SQL_INSERT) {
+		buf_printf(b, "INSERT INTO %s (created_at, updated_at", table);
+		int n = 0;
+		for (size_t i = 0; i < sc->nfields; i++)
+			if (!managed(sc->fields[i].name)) {
+				buf_printf(b, ", %s", sc->fields[i].name);
+				n++;
+			}
+		buf_puts(b, ") VALUES (?, ?");
+		for (int i = 0; i < n; i++)
+			buf_puts(b, ", ?");
+		buf_puts(b, ")");
+	} else if (op == SQL_GET) {
+		buf_puts(b, "SELECT ");
+		cols(b, sc);
+		buf_printf(b, " FROM %s WHERE id = ?", table);
+		if (scope_col)
+			buf_printf(b, " AND %s = ?", scope_col);
+	} else {
+		buf_printf(b, "UPDATE %s SET updated_at = ?, rev = rev + 1", table);
+		for (size_t i = 0; i < sc->nfields; i++)
+			if (!managed(sc->fields[i].name))
+				buf_printf(b, ", %s = ?", sc->fields[i].name);
+		buf_puts(b, " WHERE id = ?");
+	}
+}
+
+/* The statement's text: the kept one, or (table full, no memory) built into tmp. */
+static const char *sql_of(enum sql_op op, const char *table, const struct rec_schema *sc,
+                          const char *scope_col, struct buf *tmp)
+{
+	size_t n = atomic_load_explicit(&ntexts, memory_order_acquire);
+	for (size_t i = 0; i < n; i++)
+		if (texts[i].op == op && texts[i].sc == sc && same(texts[i].table, table) &&
+		    same(texts[i].scope_col, scope_col))
+			return texts[i].sql;
+	build(tmp, op, table, sc, scope_col);
+	if (!tmp->p)
+		return NULL;
+	pthread_mutex_lock(&texts_lock);
+	n = atomic_load_explicit(&ntexts, memory_order_relaxed);
+	const char *kept = NULL;
+	for (size_t i = 0; i < n && !kept; i++)
+		if (texts[i].op == op && texts[i].sc == sc && same(texts[i].table, table) &&
+		    same(texts[i].scope_col, scope_col))
+			kept = texts[i].sql;
+	char *copy = kept || n == SQL_TEXTS ? NULL : strdup(tmp->p);
+	if (copy) {
+		texts[n] = (struct sql_text){op, table, scope_col, sc, copy};
+		atomic_store_explicit(&ntexts, n + 1, memory_order_release);
+		kept = copy;
+	}
+	pthread_mutex_unlock(&texts_lock);
+	return kept ? kept : tmp->p;
+}
+
 int store_rec_insert(struct sconn *c, const char *table, const struct rec_schema *sc,
                      const void *rec, int64_t now, int64_t *id, struct zw_err *err)
 {
 	struct buf b;
 	buf_init(&b, 4096);
-	buf_printf(&b, "INSERT INTO %s (created_at, updated_at", table);
-	int n = 0;
-	for (size_t i = 0; i < sc->nfields; i++)
-		if (!managed(sc->fields[i].name)) {
-			buf_printf(&b, ", %s", sc->fields[i].name);
-			n++;
-		}
-	buf_puts(&b, ") VALUES (?, ?");
-	for (int i = 0; i < n; i++)
-		buf_puts(&b, ", ?");
-	buf_puts(&b, ")");
-	sqlite3_stmt *s = sq_prepare(c, b.p, err);
+	const char *sql = sql_of(SQL_INSERT, table, sc, NULL, &b);
+	sqlite3_stmt *s = sql ? sq_prepare(c, sql, err) : NULL;
 	buf_free(&b);
 	if (!s)
-		return -ZW_EINTERNAL;
+		return sql ? -ZW_EINTERNAL : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, now);
 	int k = 3;
@@ -96,15 +171,11 @@ int store_rec_get(struct sconn *c, const char *table, const struct rec_schema *s
 {
 	struct buf b;
 	buf_init(&b, 4096);
-	buf_puts(&b, "SELECT ");
-	cols(&b, sc);
-	buf_printf(&b, " FROM %s WHERE id = ?", table);
-	if (scope_col)
-		buf_printf(&b, " AND %s = ?", scope_col);
-	sqlite3_stmt *s = sq_prepare(c, b.p, err);
+	const char *sql = sql_of(SQL_GET, table, sc, scope_col, &b);
+	sqlite3_stmt *s = sql ? sq_prepare(c, sql, err) : NULL;
 	buf_free(&b);
 	if (!s)
-		return -ZW_EINTERNAL;
+		return sql ? -ZW_EINTERNAL : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	sqlite3_bind_int64(s, 1, id);
 	if (scope_col)
 		sqlite3_bind_int64(s, 2, scope_val);
@@ -126,15 +197,11 @@ int store_rec_update(struct sconn *c, const char *table, const struct rec_schema
 {
 	struct buf b;
 	buf_init(&b, 4096);
-	buf_printf(&b, "UPDATE %s SET updated_at = ?, rev = rev + 1", table);
-	for (size_t i = 0; i < sc->nfields; i++)
-		if (!managed(sc->fields[i].name))
-			buf_printf(&b, ", %s = ?", sc->fields[i].name);
-	buf_puts(&b, " WHERE id = ?");
-	sqlite3_stmt *s = sq_prepare(c, b.p, err);
+	const char *sql = sql_of(SQL_UPDATE, table, sc, NULL, &b);
+	sqlite3_stmt *s = sql ? sq_prepare(c, sql, err) : NULL;
 	buf_free(&b);
 	if (!s)
-		return -ZW_EINTERNAL;
+		return sql ? -ZW_EINTERNAL : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	sqlite3_bind_int64(s, 1, now);
 	int k = 2;
 	int64_t id = 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 
 struct store {
@@ -36,7 +37,15 @@ static void config_sqlite(void)
 int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 {
 	int ext = sqlite3_extended_errcode(c->db);
-	log_warnx("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), ext);
+	/* A UNIQUE or foreign key conflict is the caller's input meeting existing data: it is
+	 * answered (409, or a row of an import's report), not a fault of the database, and an
+	 * import of a bad file would write one line per row. Everything else is logged. */
+	bool conflict = (ext & 0xff) == SQLITE_CONSTRAINT && ext != SQLITE_CONSTRAINT_CHECK &&
+	                ext != SQLITE_CONSTRAINT_NOTNULL;
+	if (conflict)
+		log_debug("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), ext);
+	else
+		log_warnx("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), ext);
 	/* A CHECK or NOT NULL failure is input the domain should have refused with its field
 	 * named: a defect, not a conflict with existing data. */
 	if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL)
@@ -168,8 +177,12 @@ static int open_conn(const char *path, bool rw, sqlite3 **out, struct zw_err *er
 	}
 	sqlite3_busy_timeout(db, 10000);
 	sqlite3_extended_result_codes(db, 1);
+	/* temp_store=MEMORY on the writer: a statement that fires a trigger or may fail halfway
+	 * keeps a statement journal of the pages it touched, and on disk that journal cost more
+	 * than the inserts themselves (an import of 100,000 rows, each with its audit entry). */
 	const char *pragmas = rw ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 	                           "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+	                           "PRAGMA temp_store=MEMORY;"
 	                         : "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
 	char *msg = NULL;
 	if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
@@ -227,7 +240,8 @@ void store_close(struct store *st)
 	}
 	pthread_key_delete(st->rkey);
 	if (st->writer.db) {
-		sqlite3_exec(st->writer.db, "PRAGMA optimize;", NULL, NULL, NULL);
+		if (st->path)
+			sqlite3_exec(st->writer.db, "PRAGMA optimize;", NULL, NULL, NULL);
 		sconn_close(&st->writer);
 	}
 	pthread_mutex_destroy(&st->wlock);
@@ -240,6 +254,10 @@ struct sconn *store_read(struct store *st, struct zw_err *err)
 	struct reader *r = pthread_getspecific(st->rkey);
 	if (r)
 		return &r->c;
+	if (!st->path) {
+		zw_errf(err, ZW_EINTERNAL, NULL, "草稿副本没有只读连接");
+		return NULL;
+	}
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
@@ -297,19 +315,184 @@ void store_rollback(struct store_tx *tx)
 	free(tx);
 }
 
+/* Prepared once per connection: an import takes a savepoint per row. */
+static int sq_run(struct sconn *c, const char *sql, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, sql, err);
+	return s ? sq_exec_stmt(c, s, err) : -ZW_EINTERNAL;
+}
+
 int store_savepoint(struct store_tx *tx, struct zw_err *err)
 {
-	return sq_exec(&tx->st->writer, "SAVEPOINT step", err);
+	return sq_run(&tx->st->writer, "SAVEPOINT step", err);
 }
 
 int store_savepoint_release(struct store_tx *tx, struct zw_err *err)
 {
-	return sq_exec(&tx->st->writer, "RELEASE step", err);
+	return sq_run(&tx->st->writer, "RELEASE step", err);
 }
 
 void store_savepoint_rollback(struct store_tx *tx)
 {
-	sqlite3_exec(tx->st->writer.db, "ROLLBACK TO step; RELEASE step", NULL, NULL, NULL);
+	if (sq_run(&tx->st->writer, "ROLLBACK TO step", NULL) == 0)
+		sq_run(&tx->st->writer, "RELEASE step", NULL);
+}
+
+/* ---- scratch copies ---- */
+
+/* Tables a scratch copy leaves empty: logs that only grow and that no check before a write
+ * reads, and the accounts (password and token hashes stay where they are). The audit log keeps
+ * its newest row, the chain head audit_append continues from. */
+static const char *const scratch_skip[] = {"audit",
+                                           "unit_status_history",
+                                           "sessions",
+                                           "api_tokens",
+                                           "users",
+                                           "blobs",
+                                           "outbox",
+                                           "inbox",
+                                           "findings",
+                                           "violation_events",
+                                           "application_events",
+                                           "probes",
+                                           "enforcers",
+                                           NULL};
+
+static bool skipped(const char *table)
+{
+	for (const char *const *t = scratch_skip; *t; t++)
+		if (strcmp(*t, table) == 0)
+			return true;
+	return strncmp(table, "sqlite_", 7) == 0;
+}
+
+/* "file:" URI of a path, opened read-only: every byte but unreserved ones percent-encoded. */
+static void ro_uri(const char *path, struct buf *b)
+{
+	buf_puts(b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-~", *p))
+			buf_append(b, p, 1);
+		else
+			buf_printf(b, "%%%02X", *p);
+	buf_puts(b, "?mode=ro");
+}
+
+/* Copy one table from src into main, by column name. */
+static int copy_table(struct sconn *c, const char *table, const char *tail, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c, "SELECT group_concat('\"' || name || '\"', ',') FROM pragma_table_info(?1, 'main')",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	char *cols = sqlite3_step(s) == SQLITE_ROW ? sq_dup(s, 0) : NULL;
+	sq_done(c, s);
+	if (!cols)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "草稿副本：读不到表 %s 的列", table);
+	struct buf sql;
+	buf_init(&sql, 1 << 16);
+	buf_printf(
+	    &sql,
+	    "DELETE FROM main.\"%s\"; INSERT INTO main.\"%s\" (%s) SELECT %s FROM src.\"%s\"%s",
+	    table, table, cols, cols, table, tail);
+	int rc = sql.p ? sq_exec(c, sql.p, err) : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	buf_free(&sql);
+	free(cols);
+	return rc;
+}
+
+static int scratch_fill(struct sconn *c, const char *path, struct zw_err *err)
+{
+	/* Scratch only: the audit log holds just its head (a trigger drops the row before), and
+	 * nothing reads it by object, actor or time. */
+	int rc = sq_exec(c,
+	                 "DROP TRIGGER audit_no_delete; DROP INDEX audit_object;"
+	                 "DROP INDEX audit_actor; DROP INDEX audit_at;"
+	                 "CREATE TRIGGER scratch_audit_head AFTER INSERT ON audit"
+	                 "  BEGIN DELETE FROM audit WHERE id < NEW.id; END;",
+	                 err);
+	struct buf uri;
+	buf_init(&uri, 8192);
+	ro_uri(path, &uri);
+	sqlite3_stmt *s = rc ? NULL : sq_prepare(c, "ATTACH DATABASE ?1 AS src", err);
+	if (s) {
+		sq_text(s, 1, uri.p);
+		rc = sq_exec_stmt(c, s, err);
+	} else if (!rc) {
+		rc = -ZW_EINTERNAL;
+	}
+	buf_free(&uri);
+	if (rc)
+		return rc;
+	rc = sq_exec(c, "BEGIN", err);
+	s = rc ? NULL
+	       : sq_prepare(c,
+	                    "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+	                    " ORDER BY name LIKE '%\\_generation' ESCAPE '\\', rowid",
+	                    err);
+	while (s && !rc && sqlite3_step(s) == SQLITE_ROW) {
+		char *t = sq_dup(s, 0);
+		if (!t)
+			rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		else if (!skipped(t))
+			rc = copy_table(c, t, "", err);
+		free(t);
+	}
+	sq_done(c, s);
+	if (!rc)
+		rc = copy_table(c, "audit", " ORDER BY id DESC LIMIT 1", err);
+	if (!rc)
+		rc = sq_exec(c,
+		             "DELETE FROM main.sqlite_sequence;"
+		             "INSERT INTO main.sqlite_sequence (name, seq)"
+		             " SELECT name, seq FROM src.sqlite_sequence;",
+		             err);
+	if (!rc)
+		rc = sq_exec(c, "COMMIT", err);
+	else
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	int drc = sq_exec(c, "DETACH DATABASE src", err);
+	return rc ? rc : drc;
+}
+
+int store_scratch_open(struct store *from, struct store **out, struct zw_err *err)
+{
+	if (!from->path)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "不能复制草稿副本");
+	struct store *st = calloc(1, sizeof(*st));
+	if (!st)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	pthread_mutex_init(&st->wlock, NULL);
+	pthread_key_create(&st->rkey, reader_free);
+	st->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
+	int rc = 0;
+	if (sqlite3_open_v2(":memory:", &st->writer.db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
+	                        SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK)
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	if (!rc) {
+		sqlite3_extended_result_codes(st->writer.db, 1);
+		sqlite3_busy_timeout(st->writer.db, 10000);
+		rc = sq_exec(&st->writer, "PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY;",
+		             err);
+	}
+	if (!rc)
+		rc = store_migrate(st->writer.db, err);
+	/* The rows are copied as they are: foreign keys are checked for what is written after. */
+	if (!rc)
+		rc = scratch_fill(&st->writer, from->path, err);
+	if (!rc)
+		rc = sq_exec(&st->writer, "PRAGMA foreign_keys=ON", err);
+	if (rc) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
 }
 
 int store_schema_version(struct store *st)

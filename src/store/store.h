@@ -41,6 +41,17 @@ int store_savepoint(struct store_tx *tx, struct zw_err *err);
 int store_savepoint_release(struct store_tx *tx, struct zw_err *err);
 void store_savepoint_rollback(struct store_tx *tx);
 
+/*
+ * A scratch copy: a private in-memory database with the schema of this program (the same
+ * migrations) and the rows of every register of `from`, read in one snapshot without any write
+ * lock; the logs (audit, status history, outbox, inbox, findings, events) and the accounts are
+ * left out, except the audit chain's head. The domain's create functions run on it unchanged
+ * (store_begin / store_tx_conn on the copy), so an import can check a whole file, rows earlier
+ * in the file included, without taking the real writer. It has no readers (store_read fails).
+ * Close it with store_close.
+ */
+int store_scratch_open(struct store *from, struct store **out, struct zw_err *err);
+
 /* Number of rows in a table the store knows (for tests and health); -1 on error. */
 int64_t store_count(struct sconn *c, const char *table);
 
