@@ -43,7 +43,7 @@ static void test_document_whole(void **state)
 {
 	(void)state;
 	struct zw_err err = {0};
-	json_t *doc = openapi_build(&err);
+	json_t *doc = openapi_build(NULL, &err);
 	if (!doc)
 		fail_msg("openapi_build: %s", err.message);
 	check_refs(doc, doc, "openapi.json");
@@ -88,7 +88,7 @@ static void test_unit_from_table(void **state)
 {
 	(void)state;
 	struct zw_err err = {0};
-	json_t *doc = openapi_build(&err);
+	json_t *doc = openapi_build(NULL, &err);
 	assert_non_null(doc);
 	json_t *s = json_object_get(json_object_get(doc, "components"), "schemas");
 	json_t *read = json_object_get(s, "Unit"), *create = json_object_get(s, "UnitCreate");
