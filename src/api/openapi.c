@@ -364,7 +364,7 @@ static bool anon_field(const json_t *marker, struct rec_field *f)
 {
 	const char *t = json_string_value(json_object_get(marker, "x-type"));
 	json_t *max = json_object_get(marker, "maxLength");
-	for (int i = 0; t && i <= REC_PASSWORD; i++)
+	for (int i = 0; t && i < REC_TYPE_COUNT; i++)
 		if (strcmp(rec_type_name((enum rec_type)i), t) == 0 &&
 		    (i == REC_TEXT || strcmp(t, "text") != 0)) {
 			*f = (struct rec_field){.name = "", .type = (enum rec_type)i, .label = ""};

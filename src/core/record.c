@@ -178,6 +178,17 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 			return zw_errf(err, ZW_EINVALID, f->name, "%s只能含小写字母、数字和 _ . -",
 			               f->label);
 		return 0;
+	case REC_YUAN: {
+		size_t whole = strspn(s, "0123456789"), frac = 0;
+		if (s[whole] == '.')
+			frac = strspn(s + whole + 1, "0123456789");
+		if (whole < 1 || whole > 10 ||
+		    (s[whole] && (s[whole] != '.' || frac < 1 || frac > 2 || s[whole + 1 + frac])))
+			return zw_errf(err, ZW_EINVALID, f->name,
+			               "%s应为以元为单位的金额，最多两位小数，如 1280.50",
+			               f->label);
+		return 0;
+	}
 	case REC_PASSWORD:
 		if (utf8_chars(s) < 8 || utf8_chars(s) > 128)
 			return zw_errf(err, ZW_EINVALID, f->name, "%s长度应为 8 到 128 个字符",
@@ -239,6 +250,7 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 #define PAT_USERNAME "^[a-z0-9_.-]{2,32}$"
 /* the lengths are the field's (minLength 8, maxLength 128): JavaScript counts UTF-16 units */
 #define PAT_PASSWORD "^(?=[^A-Za-z]*[A-Za-z])(?=[^0-9]*[0-9])[^\\x00-\\x1f\\x7f]*$"
+#define PAT_YUAN     "^[0-9]{1,10}(\\.[0-9]{1,2})?$"
 
 static char *pat_cidr;
 static pthread_once_t pat_once = PTHREAD_ONCE_INIT;
@@ -373,6 +385,9 @@ const char *rec_pattern(const struct rec_field *f, bool *exact)
 	case REC_PASSWORD:
 		p = PAT_PASSWORD;
 		break;
+	case REC_YUAN:
+		p = PAT_YUAN;
+		break;
 	case REC_TIME:
 		p = "^" PAT_DAY
 		    "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$";
@@ -400,13 +415,13 @@ const char *rec_mac_any_pattern(void)
 const char *rec_type_name(enum rec_type t)
 {
 	static const char *const names[] = {
-	    [REC_TEXT] = "text",        [REC_ENUM] = "enum",   [REC_DATE] = "date",
-	    [REC_MOBILE] = "mobile",    [REC_EMAIL] = "email", [REC_ID] = "id",
-	    [REC_INT] = "int",          [REC_BOOL] = "bool",   [REC_TIME] = "time",
-	    [REC_REAL] = "real",        [REC_IP] = "ip",       [REC_IPS] = "ips",
-	    [REC_CIDR] = "cidr",        [REC_MAC] = "mac",     [REC_HOSTNAME] = "hostname",
-	    [REC_DOMAIN] = "domain",    [REC_CODE] = "code",   [REC_USERNAME] = "username",
-	    [REC_PASSWORD] = "password"};
+	    [REC_TEXT] = "text",         [REC_ENUM] = "enum",   [REC_DATE] = "date",
+	    [REC_MOBILE] = "mobile",     [REC_EMAIL] = "email", [REC_ID] = "id",
+	    [REC_INT] = "int",           [REC_BOOL] = "bool",   [REC_TIME] = "time",
+	    [REC_REAL] = "real",         [REC_IP] = "ip",       [REC_IPS] = "ips",
+	    [REC_CIDR] = "cidr",         [REC_MAC] = "mac",     [REC_HOSTNAME] = "hostname",
+	    [REC_DOMAIN] = "domain",     [REC_CODE] = "code",   [REC_USERNAME] = "username",
+	    [REC_PASSWORD] = "password", [REC_YUAN] = "yuan"};
 	return (size_t)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "text";
 }
 

@@ -43,6 +43,8 @@ enum rec_type {
 	REC_CODE,     /* char *, a code: lower-case letters, digits, _ and - */
 	REC_USERNAME, /* char *, a login name: 2-32 lower-case letters, digits, _ . - */
 	REC_PASSWORD, /* char *, 8-128 characters with a letter and a digit */
+	REC_YUAN,     /* char *, an amount in yuan: up to 10 digits, at most two decimals */
+	REC_TYPE_COUNT
 };
 
 /* Types held as char * (every type but ids, integers, booleans, times and reals). */

@@ -256,10 +256,48 @@ static void test_patterns_agree(void **state)
 	    .name = "username", .type = REC_USERNAME, .label = "用户名", .maxchars = 32};
 	static const char *const users[] = {"admin", "li.ming", "u_1-2", "ab", NULL};
 	agree(&user, users, "azAZ09_.-@ ", 0, true);
+	struct rec_field yuan = {
+	    .name = "amount", .type = REC_YUAN, .label = "金额", .maxchars = 16};
+	static const char *const amounts[] = {"0", "1280.50", "3.5", "1234567890", "007.00", NULL};
+	agree(&yuan, amounts, "0123456789.,-e ", 0, true);
 	struct rec_field day = {.name = "d", .type = REC_DATE, .label = "日期", .maxchars = 10};
 	static const char *const days[] = {"2026-01-05", "2024-02-29", "2000-02-29", "1900-02-28",
 	                                   "2199-12-31", "2026-04-30", "2026-03-31", NULL};
 	agree(&day, days, "0123456789-", 0, true);
+}
+
+/* The patterns of what probes report: a MAC in any notation parse_mac reads, an address of
+ * one family; exactly what the parsers take. */
+static void test_wire_patterns(void **state)
+{
+	(void)state;
+	static const char *const seeds[] = {
+	    "01:00:5e:00:00:01", "00-00-00-00-00-00", "ffff.ffff.ffff",
+	    "aabb-ccdd-eeff",    "AABBCCDDEEFF",      "10.0.0.1",
+	    "2001:db8::1",       "::ffff:1.2.3.4",    NULL};
+	regex_t mac, v4, v6;
+	assert_int_equal(regcomp(&mac, rec_mac_any_pattern(), REG_EXTENDED | REG_NOSUB), 0);
+	assert_int_equal(regcomp(&v4, rec_ip_pattern(4), REG_EXTENDED | REG_NOSUB), 0);
+	assert_int_equal(regcomp(&v6, rec_ip_pattern(6), REG_EXTENDED | REG_NOSUB), 0);
+	char s[128], t[128];
+	for (int i = 0; i < 20000; i++) {
+		if (i % 5 == 0)
+			snprintf(s, sizeof(s), "%s", seeds[rnd(8)]);
+		mutate(t, sizeof(t), s, "0123456789abcdefABCDEFg:.-");
+		memcpy(s, t, sizeof(s));
+		uint8_t m[6];
+		int fam = 0;
+		u128 a;
+		bool is_mac = parse_mac(s, m) == 0, is_ip = inet_parse_addr(s, &fam, &a) == 0;
+		if (is_mac != (regexec(&mac, s, 0, NULL, 0) == 0))
+			fail_msg("mac pattern and parse_mac disagree on “%s”", s);
+		if ((is_ip && fam == 4) != (regexec(&v4, s, 0, NULL, 0) == 0) ||
+		    (is_ip && fam == 6) != (regexec(&v6, s, 0, NULL, 0) == 0))
+			fail_msg("address patterns and inet_parse_addr disagree on “%s”", s);
+	}
+	regfree(&mac);
+	regfree(&v4);
+	regfree(&v6);
 }
 
 /* The checks a type adds: the canonical text stored, and the refusals. */
@@ -342,5 +380,5 @@ int main(void)
 {
 	RUN(cmocka_unit_test(test_contact_fields), cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_text_writer_matches), cmocka_unit_test(test_patterns_agree),
-	    cmocka_unit_test(test_formats));
+	    cmocka_unit_test(test_formats), cmocka_unit_test(test_wire_patterns));
 }

@@ -560,7 +560,7 @@ static const struct rec_field tr_fields[] = {
     REC_F(struct vtr, reason, REC_TEXT, REC_MULTILINE, "理由", 500),
     REC_FE(struct vtr, scope, 0, "断网范围", scopes),
     REC_F(struct vtr, sanction, REC_TEXT, 0, "处理措施", 40),
-    REC_F(struct vtr, amount, REC_TEXT, 0, "维修费用（元）", 16),
+    REC_F(struct vtr, amount, REC_YUAN, 0, "维修费用（元）", 16),
     {"if_rev", REC_INT, 0, offsetof(struct vtr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
 };
 const struct rec_schema violation_transition_schema = {"violation_transition", tr_fields,
@@ -781,9 +781,10 @@ static int do_charge(struct step *s, const struct vtr *t)
 	if (is(v->state, "dismissed"))
 		return wrong_state(s, "记录维修费用");
 	int64_t fen;
+	/* the amount's format is the field table's (REC_YUAN); charging needs one */
 	if (!t->amount || parse_yuan(t->amount, &fen) < 0)
 		return zw_errf(s->err, ZW_EINVALID, "amount",
-		               "维修费用应为以元为单位的金额，最多两位小数，如 1280.50");
+		               "记录维修费用须写明金额（元），如 1280.50");
 	int rc = need_reason(s, "记录维修费用");
 	if (!rc)
 		rc = set_state(s, v->state);

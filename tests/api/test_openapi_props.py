@@ -133,15 +133,12 @@ KNOWN_400 = {
     "devices_patch": {"unit_id": "a device the unit owns (owner 使用单位) names its unit"},
     "prefixes_create": {"gateway": "the gateway must lie in the prefix (between members)"},
     "prefix_patch": {"gateway": "the gateway must lie in the stored prefix (stored data)"},
-    "prefixes_allocate": {"hosts": "the size must fit the family: an IPv4 block of at most "
-                                   "2^24 - 3 hosts (between members)"},
     "prefix_allocate": {"family": "must be the parent prefix's family (stored data)",
                         "prefix_length": "must fit in the parent prefix (stored data)"},
     "terminals_create": {"ip": "must lie in a prefix allocated to the unit (JX-21, stored data)"},
     "terminal_patch": {"ip": "must lie in a prefix allocated to the unit (JX-21, stored data)"},
     "user_patch": {"unit_id": "a unit_admin has a unit, no other role has one (between "
-                              "members and the stored role)",
-                   "role": "no one removes their own manager role"},
+                              "members and the stored role)"},
     "users_create": {"unit_id": "a unit_admin has a unit, no other role has one (between "
                                 "members)"},
     "password_change": {"old_password": "must be the current password (stored data)"},
@@ -164,7 +161,7 @@ KNOWN_400 = {
                          "finding_id": "the finding must be about the unit (stored data)"},
     "violation_transition": {"reason": "verify, escalate and dismiss need a reason",
                              "sanction": "must be a rung of the behaviour's ladder (profile)",
-                             "amount": "yuan with at most two decimals"},
+                             "amount": "charge needs an amount"},
     "observations_ingest": {"count": "must equal the number of observations",
                             "observations[": "the addresses of one observation share a family; "
                                              "ARP and ND need ip unless op is probe"},
