@@ -162,9 +162,7 @@ KNOWN_400 = {
     "violation_transition": {"reason": "verify, escalate and dismiss need a reason",
                              "sanction": "must be a rung of the behaviour's ladder (profile)",
                              "amount": "charge needs an amount"},
-    "observations_ingest": {"count": "must equal the number of observations",
-                            "observations[": "the addresses of one observation share a family; "
-                                             "ARP and ND need ip unless op is probe"},
+    "observations_ingest": {"count": "must equal the number of observations"},
 }
 
 # An id in a body names an object of this collection (a 400 naming it is excused when the
