@@ -139,9 +139,16 @@ static int alloc_body(json_t *body, bool with_zone, struct alloc_req *a, int64_t
 		else if (with_zone && strcmp(key, "zone_id") == 0)
 			slot = zone_id;
 		else if (strcmp(key, "description") == 0) {
-			if (!json_is_string(v) || json_string_length(v) > 1500)
-				return zw_errf(err, ZW_EINVALID, key,
-				               "说明应为不超过 500 字的字符串");
+			/* the new prefix's description: that field's rule */
+			const struct rec_field *f = rec_field(&prefix_schema, "description");
+			char *canon = NULL;
+			if (!json_is_string(v) ||
+			    strlen(json_string_value(v)) != json_string_length(v))
+				return zw_errf(err, ZW_EINVALID, key, "%s应为字符串", f->label);
+			int rc = rec_check_text(f, json_string_value(v), &canon, err);
+			free(canon);
+			if (rc)
+				return rc;
 			a->description = json_string_value(v);
 			continue;
 		} else

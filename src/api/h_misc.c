@@ -48,7 +48,7 @@ void h_health(struct req *r)
 void h_openapi(struct req *r)
 {
 	size_t len;
-	const char *doc = openapi_text(&len);
+	const char *doc = openapi_text(r->srv->prof, &len);
 	if (!doc) {
 		reply_code(r, ZW_EINTERNAL, NULL, NULL);
 		return;

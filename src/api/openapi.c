@@ -18,41 +18,47 @@
 #include "domain/terminal.h"
 #include "domain/unit.h"
 #include "domain/violation.h"
+#include "wire/obs.h"
+#include "policy/authz.h"
+#include "policy/profile.h"
 
 /* The records whose schemas the document takes from their field tables. */
 static const struct rec_schema *const records[] = {
-    &unit_schema,     &contact_schema,  &agreement_schema,   &user_schema,    &zone_schema,
-    &vlan_schema,     &prefix_schema,   &terminal_schema,    &address_schema, &carrier_schema,
-    &line_schema,     &device_schema,   &domain_name_schema, &port_schema,    &application_schema,
-    &app_port_schema, &deadline_schema, &violation_schema,   &finding_schema,
+    &unit_schema,
+    &contact_schema,
+    &agreement_schema,
+    &user_schema,
+    &zone_schema,
+    &vlan_schema,
+    &prefix_schema,
+    &terminal_schema,
+    &address_schema,
+    &carrier_schema,
+    &line_schema,
+    &device_schema,
+    &domain_name_schema,
+    &port_schema,
+    &application_schema,
+    &app_port_schema,
+    &deadline_schema,
+    &violation_schema,
+    &finding_schema,
+    &violation_transition_schema,
+    &finding_transition_schema,
+    &password_schema,
+    &application_transition_schema,
 };
 
 enum mode { M_READ, M_CREATE, M_PATCH };
 
-/* What rec_from_json lets through, as regular expressions a client can apply: text without
- * control characters (newlines and tabs too for multiline fields), dates and times as
- * parse_date and parse_time read them, and the two formats record.c checks. */
-#define PAT_TEXT      "^[^\\x00-\\x1f\\x7f]*$"
-#define PAT_MULTILINE "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
-/* a name (REC_NAME, core/text.h): not blanks only; no control, bidi or invisible character
- * (the format characters of the BMP, line and paragraph separators, Hangul fillers) */
-#define PAT_NAME                                                                                   \
-	"^(?!\\s*$)[^\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u08e2"     \
-	"\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\u3164" \
-	"\\ufeff\\uffa0\\ufff9-\\ufffb]*$"
-#define PAT_DATE "^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-#define PAT_TIME                                                                                   \
-	"^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-" \
-	"9]"                                                                                       \
-	":[0-5][0-9](Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$"
-#define PAT_MOBILE "^1[3-9][0-9]{9}$"
-#define PAT_EMAIL                                                                                  \
-	"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)+$"
-
-static bool is_text(enum rec_type t)
+/* The pattern of plain text (no control characters), for query strings. */
+static const char *text_pattern(void)
 {
-	return t == REC_TEXT || t == REC_ENUM || t == REC_DATE || t == REC_MOBILE || t == REC_EMAIL;
+	static const struct rec_field plain = {.name = "", .type = REC_TEXT, .label = ""};
+	return rec_pattern(&plain, NULL);
 }
+
+#define is_text rec_is_text
 
 static json_t *str_array(const char *const *v)
 {
@@ -74,31 +80,6 @@ static json_t *field_schema(const struct rec_field *f, enum mode m)
 		json_object_set_new(o, "type", json_string("string"));
 		json_object_set_new(o, "enum", str_array(f->enums));
 		break;
-	case REC_TEXT:
-	case REC_DATE:
-	case REC_MOBILE:
-	case REC_EMAIL:
-		json_object_set_new(o, "type", json_string("string"));
-		if (f->type == REC_DATE)
-			json_object_set_new(o, "format", json_string("date"));
-		if (f->type == REC_EMAIL)
-			json_object_set_new(o, "format", json_string("email"));
-		if (!req)
-			break;
-		json_object_set_new(
-		    o, "maxLength",
-		    json_integer((json_int_t)(f->type == REC_EMAIL && max > 254 ? 254 : max)));
-		/* a write-only secret cannot be empty either (assets.c: "" is refused) */
-		if ((f->flags & (REC_REQUIRED | REC_WRITEONLY)) && f->type == REC_TEXT)
-			json_object_set_new(o, "minLength", json_integer(1));
-		json_object_set_new(o, "pattern",
-		                    json_string(f->type == REC_DATE          ? PAT_DATE
-		                                : f->type == REC_MOBILE      ? PAT_MOBILE
-		                                : f->type == REC_EMAIL       ? PAT_EMAIL
-		                                : (f->flags & REC_MULTILINE) ? PAT_MULTILINE
-		                                : (f->flags & REC_NAME)      ? PAT_NAME
-		                                                             : PAT_TEXT));
-		break;
 	case REC_ID:
 		json_object_set_new(o, "type", json_string("integer"));
 		if (req)
@@ -119,11 +100,37 @@ static json_t *field_schema(const struct rec_field *f, enum mode m)
 		json_object_set_new(o, "type", json_string("string"));
 		json_object_set_new(o, "format", json_string("date-time"));
 		if (req)
-			json_object_set_new(o, "pattern", json_string(PAT_TIME));
+			json_object_set_new(o, "pattern", json_string(rec_pattern(f, NULL)));
 		break;
 	case REC_REAL:
 		json_object_set_new(o, "type", json_string("number"));
 		break;
+	default: { /* text: its length and the pattern of its type (core/record.c) */
+		static const char *const formats[] = {[REC_DATE] = "date",
+		                                      [REC_EMAIL] = "email",
+		                                      [REC_IP] = "ip",
+		                                      [REC_IPS] = "ip-list",
+		                                      [REC_CIDR] = "cidr",
+		                                      [REC_MAC] = "mac",
+		                                      [REC_HOSTNAME] = "hostname",
+		                                      [REC_DOMAIN] = "hostname",
+		                                      [REC_PASSWORD] = "password"};
+		json_object_set_new(o, "type", json_string("string"));
+		if ((size_t)f->type < sizeof(formats) / sizeof(formats[0]) && formats[f->type])
+			json_object_set_new(o, "format", json_string(formats[f->type]));
+		if (!req)
+			break;
+		json_object_set_new(
+		    o, "maxLength",
+		    json_integer((json_int_t)(f->type == REC_EMAIL && max > 254 ? 254 : max)));
+		if (rec_min_chars(f))
+			json_object_set_new(o, "minLength",
+			                    json_integer((json_int_t)rec_min_chars(f)));
+		json_object_set_new(o, "pattern", json_string(rec_pattern(f, NULL)));
+		if (f->flags & REC_PAST) /* no JSON Schema keyword compares with today */
+			json_object_set_new(o, "x-not-after", json_string("today"));
+		break;
+	}
 	}
 	if (m == M_READ && f->type == REC_INT)
 		nullable = false;
@@ -265,7 +272,8 @@ static json_t *expand_component(const char *name, json_t *hand, struct zw_err *e
 		json_t *have = json_object_get(props, key);
 		if (have && json_is_object(v))
 			json_object_update(have, v);
-		else if (json_object_get(v, "type") || json_object_get(v, "$ref"))
+		else if (json_object_get(v, "type") || json_object_get(v, "$ref") ||
+		         json_object_get(v, "x-field"))
 			json_object_set(props, key, v); /* a member the handler adds */
 		/* else: it refines a field this mode leaves out (a fixed one in an update) */
 	}
@@ -301,7 +309,7 @@ static json_t *query_schema(const struct rec_field *f)
 	case REC_EMAIL:
 		/* at most 200 bytes of UTF-8 (req_list_query), so 66 Chinese characters */
 		return json_pack("{s:s, s:i, s:s}", "type", "string", "maxLength", 66, "pattern",
-		                 PAT_TEXT);
+		                 text_pattern());
 	default:
 		return NULL;
 	}
@@ -334,6 +342,320 @@ static void query_from_fields(json_t *schemas, json_t *op)
 		if (qs)
 			json_object_set_new(p, "schema", qs);
 	}
+}
+
+/* ---- hand-written schemas that take a field of a table: {"x-field": "user.username"} ---- */
+
+static const struct rec_field *field_named(const char *ref)
+{
+	const char *dot = ref ? strchr(ref, '.') : NULL;
+	char rec[64];
+	if (!dot || (size_t)(dot - ref) >= sizeof(rec))
+		return NULL;
+	memcpy(rec, ref, (size_t)(dot - ref));
+	rec[dot - ref] = 0;
+	const struct rec_schema *sc = record_named(rec);
+	return sc ? rec_field(sc, dot + 1) : NULL;
+}
+
+/* A field of no table with a type of the tables ({"x-type": "ip"}); its length is the
+ * marker's maxLength (or 200). */
+static bool anon_field(const json_t *marker, struct rec_field *f)
+{
+	const char *t = json_string_value(json_object_get(marker, "x-type"));
+	json_t *max = json_object_get(marker, "maxLength");
+	for (int i = 0; t && i < REC_TYPE_COUNT; i++)
+		if (strcmp(rec_type_name((enum rec_type)i), t) == 0 &&
+		    (i == REC_TEXT || strcmp(t, "text") != 0)) {
+			*f = (struct rec_field){.name = "", .type = (enum rec_type)i, .label = ""};
+			f->maxchars = json_is_integer(max) ? (size_t)json_integer_value(max) : 200;
+			return true;
+		}
+	return false;
+}
+
+/* The schema a marker {"x-field": "user.username"} or {"x-type": "ip"} stands for: the
+ * field's as a create takes it, refined by the marker's other members. *o stays NULL for a
+ * schema that is no marker. */
+static int marker_schema(const json_t *c, json_t **o, struct zw_err *err)
+{
+	*o = NULL;
+	const char *ref = json_string_value(json_object_get(c, "x-field"));
+	if (!ref && !json_object_get(c, "x-type"))
+		return 0;
+	struct rec_field anon;
+	const struct rec_field *f = ref ? field_named(ref) : anon_field(c, &anon) ? &anon : NULL;
+	if (!f)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "openapi.json: %s names no field or type",
+		               ref ? ref : "x-type");
+	*o = field_schema(f, M_CREATE);
+	json_object_del(*o, "nullable");
+	if (!ref)
+		json_object_del(*o, "description");
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)c, k, v) if (strncmp(k, "x-", 2) != 0)
+	    json_object_set(*o, k, v);
+	return 0;
+}
+
+/* Replace every marker under v by the schema it stands for. */
+static int expand_fields(json_t *v, struct zw_err *err)
+{
+	json_t *o;
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *c;
+		json_array_foreach(v, i, c)
+		{
+			if (marker_schema(c, &o, err) < 0)
+				return -1;
+			if (o)
+				json_array_set_new(v, i, o);
+			else if (expand_fields(c, err) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (!json_is_object(v))
+		return 0;
+	const char *key;
+	json_t *c;
+	json_object_foreach(v, key, c)
+	{
+		if (marker_schema(c, &o, err) < 0)
+			return -1;
+		if (o)
+			json_object_set_new(v, key, o);
+		else if (expand_fields(c, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the county's vocabularies: {"x-vocab": "agreement_kinds"} becomes an enum ---- */
+
+/* Every text token_scope_parse reads but "all": the scopes, each at most once, in any order. */
+static void scope_texts(json_t *a, unsigned used, char *text, size_t len)
+{
+	if (len)
+		json_array_append_new(a, json_string(text));
+	for (int i = 0; i < TSCOPE_COUNT; i++) {
+		const char *n = token_scope_name(i);
+		if ((used & (1u << i)) || len + strlen(n) + 2 > TOKEN_SCOPE_TEXT)
+			continue;
+		int w = snprintf(text + len, TOKEN_SCOPE_TEXT - len, "%s%s", len ? " " : "", n);
+		scope_texts(a, used | (1u << i), text, len + (size_t)w);
+		text[len] = 0;
+	}
+}
+
+static json_t *vocab(const struct profile *p, const char *name)
+{
+	json_t *a = json_array();
+	if (strcmp(name, "token_scopes") == 0) {
+		char text[TOKEN_SCOPE_TEXT] = "";
+		json_array_append_new(a, json_string("all"));
+		scope_texts(a, 0, text, 0);
+	} else if (!p) {
+		return a; /* without a profile (unit tests) the county's vocabularies stay open */
+	} else if (strcmp(name, "agreement_kinds") == 0) {
+		for (size_t i = 0; i < p->nagreements; i++)
+			if (strcmp(p->agreements[i].party, "unit") == 0)
+				json_array_append_new(a, json_string(p->agreements[i].key));
+	} else if (strcmp(name, "forbidden") == 0) {
+		for (size_t i = 0; i < p->nforbidden; i++)
+			json_array_append_new(a, json_string(p->forbidden[i].code));
+	} else if (strcmp(name, "clauses") == 0) {
+		for (size_t i = 0; i < p->nclauses; i++)
+			json_array_append_new(a, json_string(p->clauses[i].id));
+	} else if (strcmp(name, "unit_statuses_registered") == 0) {
+		/* a unit registered with a status needs the profile's clause for it (unit.c) */
+		for (int i = 0; unit_status_values[i]; i++) {
+			const char *s = unit_status_values[i];
+			if (strcmp(s, "申请中") == 0 ||
+			    profile_unit_status_clause(p, unit_status_code(s)))
+				json_array_append_new(a, json_string(s));
+		}
+	} else {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static int expand_vocab(json_t *v, const struct profile *p, struct zw_err *err)
+{
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *c;
+		json_array_foreach(v, i, c) if (expand_vocab(c, p, err) < 0) return -1;
+		return 0;
+	}
+	if (!json_is_object(v))
+		return 0;
+	const char *name = json_string_value(json_object_get(v, "x-vocab"));
+	if (name) {
+		json_t *e = vocab(p, name);
+		if (!e) {
+			zw_errf(err, ZW_EINTERNAL, name, "openapi.json: no vocabulary %s", name);
+			return -1;
+		}
+		/* without a profile (unit tests) the county's vocabularies stay open */
+		if (p || strcmp(name, "token_scopes") == 0)
+			json_object_set_new(v, "enum", e);
+		else
+			json_decref(e);
+		json_object_del(v, "x-vocab");
+	}
+	const char *key;
+	json_t *c;
+	json_object_foreach(v, key, c) if (expand_vocab(c, p, err) < 0) return -1;
+	return 0;
+}
+
+/* POST /units/{id}/status: one body per status, with what a move to it needs (a reason for
+ * 暂停 and 已撤销入网资格; a clause where the county's profile gives none). */
+static json_t *unit_status_body(const struct profile *p, json_t *hand)
+{
+	json_t *props = json_object_get(hand, "properties"), *one = json_array();
+	for (int i = 0; unit_status_values[i]; i++) {
+		const char *s = unit_status_values[i];
+		json_t *pp = json_deep_copy(props), *req = json_pack("[s]", "status");
+		json_object_set_new(json_object_get(pp, "status"), "enum", json_pack("[s]", s));
+		if (unit_status_needs_reason(s)) {
+			json_object_set_new(json_object_get(pp, "reason"), "minLength",
+			                    json_integer(1));
+			json_array_append_new(req, json_string("reason"));
+		}
+		if (p && !profile_unit_status_clause(p, unit_status_code(s)))
+			json_array_append_new(req, json_string("clause"));
+		json_array_append_new(one, json_pack("{s:s, s:s, s:o, s:o, s:b}", "title", s,
+		                                     "type", "object", "properties", pp, "required",
+		                                     req, "additionalProperties", 0));
+	}
+	return json_pack("{s:o, s:{s:s}}", "oneOf", one, "discriminator", "propertyName", "status");
+}
+
+/* ---- observations (wire/obs.c): one schema per kind, address family and, for ARP and ND,
+ * whether it is a probe (which needs no ip) ---- */
+
+static bool takes(enum obs_kind k, const char *m)
+{
+	char pat[40];
+	snprintf(pat, sizeof(pat), " %s ", m);
+	return strstr(obs_members(k), pat) != NULL;
+}
+
+static json_t *observation_variant(enum obs_kind k, int family, int probe)
+{
+	static const struct rec_field time_field = {.name = "", .type = REC_TIME, .label = ""};
+	/* obs_parse_time: RFC 3339 with up to six digits of fractions */
+	char at[1024];
+	const char *t = rec_pattern(&time_field, NULL), *z = strstr(t, "(Z|");
+	snprintf(at, sizeof(at), "%.*s(\\.[0-9]{1,6})?%s", (int)(z - t), t, z);
+	json_t *p = json_object(), *req = json_pack("[s, s]", "kind", "at");
+	json_object_set_new(p, "kind",
+	                    json_pack("{s:s, s:[s]}", "type", "string", "enum", obs_kind_name(k)));
+	json_object_set_new(
+	    p, "at",
+	    json_pack("{s:s, s:s, s:s}", "type", "string", "format", "date-time", "pattern", at));
+	enum obs_op op = probe == 1 ? OBS_OP_PROBE : OBS_OP_NONE;
+	if (takes(k, "op")) {
+		json_t *ops = json_array();
+		for (int i = 1; i < OBS_OP_COUNT; i++)
+			if (probe < 0 || (probe == 1) == (i == OBS_OP_PROBE))
+				json_array_append_new(ops,
+				                      json_string(obs_op_name((enum obs_op)i)));
+		json_object_set_new(p, "op",
+		                    json_pack("{s:s, s:o}", "type", "string", "enum", ops));
+		if (probe == 1)
+			json_array_append_new(req, json_string("op"));
+	}
+	const char *ip = rec_ip_pattern(family);
+	static const char *const addrs[] = {"ip", "target", "server", "router"};
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		if (takes(k, addrs[i]))
+			json_object_set_new(
+			    p, addrs[i], json_pack("{s:s, s:s}", "type", "string", "pattern", ip));
+	if (takes(k, "mac"))
+		json_object_set_new(
+		    p, "mac",
+		    json_pack("{s:s, s:s}", "type", "string", "pattern", rec_mac_any_pattern()));
+	if (takes(k, "server_mac"))
+		json_object_set_new(
+		    p, "server_mac",
+		    json_pack("{s:s, s:s}", "type", "string", "pattern", rec_mac_any_pattern()));
+	if (takes(k, "dns"))
+		json_object_set_new(p, "dns",
+		                    json_pack("{s:s, s:i, s:{s:s, s:s}}", "type", "array",
+		                              "maxItems", 2, "items", "type", "string", "pattern",
+		                              ip));
+	struct {
+		const char *name;
+		json_int_t lo, hi;
+	} ints[] = {{"vlan", 0, 4094}, {"port", 1, 65535}, {"device_id", 1, INT64_MAX}};
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (takes(k, ints[i].name))
+			json_object_set_new(p, ints[i].name,
+			                    json_pack("{s:s, s:I, s:I}", "type", "integer",
+			                              "minimum", ints[i].lo, "maximum",
+			                              ints[i].hi));
+	/* texts of at most 31 and 255 bytes: printable ASCII, so that characters are bytes */
+	struct {
+		const char *name;
+		int max;
+	} texts[] = {{"iface", 31}, {"hostname", 255}, {"vendor_class", 255}};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (takes(k, texts[i].name))
+			json_object_set_new(
+			    p, texts[i].name,
+			    json_pack("{s:s, s:i, s:i, s:s}", "type", "string", "minLength",
+			              obs_required(k, op, texts[i].name) ? 1 : 0, "maxLength",
+			              texts[i].max, "pattern", "^[\\x20-\\x7e]*$"));
+	if (takes(k, "prl"))
+		json_object_set_new(
+		    p, "prl",
+		    json_pack(
+		        "{s:s, s:s}", "type", "string", "pattern",
+		        "^([1-9]?[0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])(,([1-9]?[0-9]|1[0-9][0-9]"
+		        "|2[0-4][0-9]|25[0-5])){0,254}$"));
+	if (takes(k, "expires")) {
+		static const struct rec_field tf = {.name = "", .type = REC_TIME, .label = ""};
+		json_object_set_new(p, "expires",
+		                    json_pack("{s:s, s:s, s:b}", "type", "string", "pattern",
+		                              rec_pattern(&tf, NULL), "nullable", 1));
+	}
+	static const char *const all[] = {"mac", "ip", "target", "port", "device_id", "iface"};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (takes(k, all[i]) && obs_required(k, op, all[i]))
+			json_array_append_new(req, json_string(all[i]));
+	char title[40];
+	snprintf(title, sizeof(title), "%s IPv%d%s", obs_kind_name(k), family,
+	         probe == 1 ? " probe" : "");
+	return json_pack("{s:s, s:s, s:o, s:o, s:b}", "title", title, "type", "object",
+	                 "properties", p, "required", req, "additionalProperties", 0);
+}
+
+/* Every address of one observation is of one family (obs_from_json): a variant per family. */
+static json_t *observation_schema(json_t *hand)
+{
+	json_t *any = json_array();
+	for (int k = 0; k < OBS_KIND_COUNT; k++)
+		for (int fam = 4; fam <= 6; fam += 2) {
+			bool split = obs_required((enum obs_kind)k, OBS_OP_NONE, "ip") !=
+			             obs_required((enum obs_kind)k, OBS_OP_PROBE, "ip");
+			json_array_append_new(
+			    any, observation_variant((enum obs_kind)k, fam, split ? 0 : -1));
+			if (split)
+				json_array_append_new(
+				    any, observation_variant((enum obs_kind)k, fam, 1));
+		}
+	json_t *o = json_pack("{s:o}", "anyOf", any);
+	json_t *d = json_object_get(hand, "description");
+	if (d)
+		json_object_set(o, "description", d);
+	return o;
 }
 
 static void add_response(json_t *responses, const char *status, const char *name)
@@ -387,7 +709,7 @@ static void add_common(const char *path, const char *method, json_t *op)
 		add_response(rs, "409", "Conflict");
 }
 
-json_t *openapi_build(struct zw_err *err)
+json_t *openapi_build(const struct profile *prof, struct zw_err *err)
 {
 	const struct embed_file *f = embed_find("api/openapi.json");
 	json_error_t je;
@@ -417,6 +739,16 @@ json_t *openapi_build(struct zw_err *err)
 		}
 		json_object_set_new(schemas, name, o);
 	}
+	if (expand_fields(doc, err) < 0 || expand_vocab(doc, prof, err) < 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	json_t *us = json_object_get(schemas, "UnitStatusChange");
+	if (us)
+		json_object_set_new(schemas, "UnitStatusChange", unit_status_body(prof, us));
+	json_t *ob = json_object_get(schemas, "Observation");
+	if (ob)
+		json_object_set_new(schemas, "Observation", observation_schema(ob));
 	json_object_foreach(json_object_get(doc, "paths"), path, item)
 	{
 		const char *method;
@@ -429,11 +761,12 @@ json_t *openapi_build(struct zw_err *err)
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char *text;
 static size_t text_len;
+static const struct profile *text_prof;
 
 static void build_text(void)
 {
 	struct zw_err err = {0};
-	json_t *doc = openapi_build(&err);
+	json_t *doc = openapi_build(text_prof, &err);
 	if (!doc)
 		return;
 	text = json_dumps(doc, JSON_COMPACT);
@@ -441,8 +774,9 @@ static void build_text(void)
 	json_decref(doc);
 }
 
-const char *openapi_text(size_t *len)
+const char *openapi_text(const struct profile *prof, size_t *len)
 {
+	text_prof = prof; /* one profile per process: the first caller's */
 	pthread_once(&once, build_text);
 	*len = text_len;
 	return text;

@@ -7,7 +7,10 @@
  * {"x-record": "unit"} becomes the object a read answers, {"x-record": "unit", "x-mode":
  * "create"} the body a create accepts, "patch" the body an update accepts; {"x-list": "Unit"}
  * a page of them. Properties the hand-written component lists refine or add to the table's
- * (a pattern the domain checks, a member a handler adds). Rules add the answers every
+ * (a description, a member a handler adds). {"x-field": "user.username"} anywhere stands for
+ * one field of a table as a create takes it (login, password bodies); {"x-vocab": "..."} for
+ * a vocabulary of the county's profile; the component UnitStatusChange becomes one body per
+ * status with what the move needs. Rules add the answers every
  * operation shares, so no operation lists them: 400 (every request has a query string),
  * 401 and 403 unless the operation is public (security: []), 404 when the path has a
  * parameter, 412 when it takes If-Match, 413 and 415 when it takes a body.
@@ -20,11 +23,15 @@
 
 #include "core/err.h"
 
+struct profile;
+
 /* The whole document, a new reference; NULL and err filled when the hand-written part is
- * broken (a marker naming no record, a bad embed). */
-json_t *openapi_build(struct zw_err *err);
+ * broken (a marker naming no record, a bad embed). prof gives the county's vocabularies (the
+ * agreement kinds, forbidden behaviours, clauses, the statuses a unit may be registered with);
+ * without one those members stay open. */
+json_t *openapi_build(const struct profile *prof, struct zw_err *err);
 /* The document as JSON text, built on first use and kept for the process (thread-safe);
  * NULL when it cannot be built. */
-const char *openapi_text(size_t *len);
+const char *openapi_text(const struct profile *prof, size_t *len);
 
 #endif

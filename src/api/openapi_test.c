@@ -6,6 +6,11 @@
 #include "api/openapi.h"
 #include "core/record.h"
 #include "core/test.h"
+#include "domain/account.h"
+#include "domain/address.h"
+#include "domain/assets.h"
+#include "domain/ipam.h"
+#include "domain/terminal.h"
 #include "domain/unit.h"
 
 /* Every "$ref" in v points at something the document has. */
@@ -43,13 +48,16 @@ static void test_document_whole(void **state)
 {
 	(void)state;
 	struct zw_err err = {0};
-	json_t *doc = openapi_build(&err);
+	json_t *doc = openapi_build(NULL, &err);
 	if (!doc)
 		fail_msg("openapi_build: %s", err.message);
 	check_refs(doc, doc, "openapi.json");
 	char *text = json_dumps(doc, 0);
 	assert_null(strstr(text, "\"x-record\""));
 	assert_null(strstr(text, "\"x-list\""));
+	assert_null(strstr(text, "\"x-field\""));
+	assert_null(strstr(text, "\"x-type\""));
+	assert_null(strstr(text, "\"x-vocab\""));
 	free(text);
 	const char *path;
 	json_t *item;
@@ -88,7 +96,7 @@ static void test_unit_from_table(void **state)
 {
 	(void)state;
 	struct zw_err err = {0};
-	json_t *doc = openapi_build(&err);
+	json_t *doc = openapi_build(NULL, &err);
 	assert_non_null(doc);
 	json_t *s = json_object_get(json_object_get(doc, "components"), "schemas");
 	json_t *read = json_object_get(s, "Unit"), *create = json_object_get(s, "UnitCreate");
@@ -131,7 +139,47 @@ static void test_unit_from_table(void **state)
 	json_decref(doc);
 }
 
+/* A field in a format carries the pattern of its type (core/record.c), in every record. */
+static void test_patterns_from_types(void **state)
+{
+	(void)state;
+	struct zw_err err = {0};
+	json_t *doc = openapi_build(NULL, &err);
+	assert_non_null(doc);
+	json_t *s = json_object_get(json_object_get(doc, "components"), "schemas");
+	const struct {
+		const char *component, *member;
+		const struct rec_schema *sc;
+	} want[] = {{"TerminalCreate", "mac", &terminal_schema},
+	            {"TerminalCreate", "ip", &terminal_schema},
+	            {"PrefixCreate", "cidr", &prefix_schema},
+	            {"PrefixPatch", "dns", &prefix_schema},
+	            {"AddressCreate", "hostname", &address_schema},
+	            {"DomainNameCreate", "name", &domain_name_schema},
+	            {"ZoneCreate", "code", &zone_schema},
+	            {"UserCreate", "username", &user_schema},
+	            {"DeviceCreate", "mgmt_ip", &device_schema}};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		json_t *p = json_object_get(
+		    json_object_get(json_object_get(s, want[i].component), "properties"),
+		    want[i].member);
+		const char *got = json_string_value(json_object_get(p, "pattern"));
+		const char *pat = rec_pattern(rec_field(want[i].sc, want[i].member), NULL);
+		if (!got || strcmp(got, pat) != 0)
+			fail_msg("%s.%s: pattern %s", want[i].component, want[i].member,
+			         got ? got : "(none)");
+	}
+	/* the password of a new user is the policy's field */
+	json_t *pw = json_object_get(
+	    json_object_get(json_object_get(s, "UserCreate"), "properties"), "password");
+	assert_string_equal(json_string_value(json_object_get(pw, "pattern")),
+	                    rec_pattern(&password_schema.fields[0], NULL));
+	assert_int_equal(json_integer_value(json_object_get(pw, "minLength")), 8);
+	json_decref(doc);
+}
+
 int main(void)
 {
-	RUN(cmocka_unit_test(test_document_whole), cmocka_unit_test(test_unit_from_table));
+	RUN(cmocka_unit_test(test_document_whole), cmocka_unit_test(test_unit_from_table),
+	    cmocka_unit_test(test_patterns_from_types));
 }

@@ -30,7 +30,28 @@ enum rec_type {
 	REC_BOOL,   /* bool */
 	REC_TIME,   /* int64_t Unix seconds, shown as RFC 3339 */
 	REC_REAL,   /* double, finite */
+	/* Text in a format. record.c holds one entry per format: the check rec_from_json applies
+	 * (and the canonical text it stores), and the pattern the OpenAPI document and
+	 * GET /schemas give clients, so that what a client is told and what the server refuses
+	 * are the same rule. */
+	REC_IP,       /* char *, an IPv4 or IPv6 address (core/inet.h), stored canonical */
+	REC_IPS,      /* char *, IP addresses separated by commas or blanks */
+	REC_CIDR,     /* char *, a prefix whose host bits are 0, stored canonical */
+	REC_MAC,      /* char *, a unicast Ethernet address, stored as aa:bb:cc:dd:ee:ff */
+	REC_HOSTNAME, /* char *, a host name: dot-separated labels (RFC 1123) */
+	REC_DOMAIN,   /* char *, a DNS name of two labels or more, stored lower case */
+	REC_CODE,     /* char *, a code: lower-case letters, digits, _ and - */
+	REC_USERNAME, /* char *, a login name: 2-32 lower-case letters, digits, _ . - */
+	REC_PASSWORD, /* char *, 8-128 characters with a letter and a digit */
+	REC_YUAN,     /* char *, an amount in yuan: up to 10 digits, at most two decimals */
+	REC_TYPE_COUNT
 };
+
+/* Types held as char * (every type but ids, integers, booleans, times and reals). */
+static inline bool rec_is_text(enum rec_type t)
+{
+	return t != REC_ID && t != REC_INT && t != REC_BOOL && t != REC_TIME && t != REC_REAL;
+}
 
 enum {
 	REC_REQUIRED = 1 << 0, /* must be given on create */
@@ -42,6 +63,7 @@ enum {
 	/* a name people read (core/text.h): no control, bidi or invisible characters, not blanks
 	 * only; stored without the blanks around it */
 	REC_NAME = 1 << 6,
+	REC_PAST = 1 << 7, /* REC_DATE: not after today (China time) */
 };
 
 struct rec_field {
@@ -88,9 +110,26 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
 json_t *rec_to_json(const struct rec_schema *sc, const void *rec);
 /* The rules rec_from_json applies, for clients that check a form before sending it:
  * {"object", "fields": [{"name", "label", "type", "required", "readonly", "fixed",
- * "nullable", "multiline", "max_chars" | "min"/"max" | "values"}]}. Write-only fields are
- * listed too (a form may set them); readonly ones are marked. */
+ * "nullable", "multiline", "max_chars" | "min"/"max" | "values", "pattern", "pattern_exact",
+ * "min_chars", "past"}]}. A pattern is given for every type but plain text and enums.
+ * Write-only fields are listed too (a form may set them); readonly ones are marked. */
 json_t *rec_schema_json(const struct rec_schema *sc);
+/* Check one text value as rec_from_json checks field f (control characters, length, format,
+ * not after today); *canon gets the text to store instead (malloc'd) or NULL to keep s. */
+int rec_check_text(const struct rec_field *f, const char *s, char **canon, struct zw_err *err);
+/* A regular expression (ECMA-262 and POSIX ERE alike, but for the lookaheads of names, MAC
+ * addresses and passwords) that accepts no text of f rec_from_json refuses. *exact: it
+ * accepts every text rec_from_json accepts too (IPv6 prefixes are only the common forms). */
+const char *rec_pattern(const struct rec_field *f, bool *exact);
+/* The fewest characters a text of f may have (2 for a username, 8 for a password, 1 for a
+ * required text or a secret, else 0). */
+size_t rec_min_chars(const struct rec_field *f);
+/* The pattern of an address of one family (4 or 6; 0 for either), and of a MAC address in
+ * any notation parse_mac reads, multicast and zero ones too (what probes report). */
+const char *rec_ip_pattern(int family);
+const char *rec_mac_any_pattern(void);
+/* The name of a field type as GET /schemas gives it ("text", "ip", ...). */
+const char *rec_type_name(enum rec_type t);
 /* The same object as rec_to_json, written as JSON text into b. */
 int rec_write_json(struct buf *b, const struct rec_schema *sc, const void *rec);
 

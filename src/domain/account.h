@@ -35,7 +35,9 @@ struct account_cfg {
 /* "interactive" (default), "moderate", "sensitive", or "min" (tests only). */
 int account_cost_parse(const char *s, struct account_cfg *cfg);
 
-/* Password policy: 8-128 characters, letters and digits both present. */
+/* Password policy: 8-128 characters, letters and digits both present (a field of type
+ * REC_PASSWORD, the one password_schema holds; field names the member at fault). */
+extern const struct rec_schema password_schema;
 int account_password_check(const char *pw, const char *field, struct zw_err *err);
 
 int account_user_create(struct store *st, const struct account_cfg *cfg, const struct principal *by,

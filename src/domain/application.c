@@ -87,7 +87,7 @@ static const struct rec_field app_fields[] = {
     FE(contact_role, REC_NULLABLE, "联系人角色", contact_roles),
     F(contact_name, REC_TEXT, REC_NULLABLE | REC_NAME, "联系人姓名", 30),
     F(contact_mobile, REC_MOBILE, REC_NULLABLE, "联系人手机号码", 11),
-    F(changed_on, REC_DATE, REC_NULLABLE, "变更日期", 10),
+    F(changed_on, REC_DATE, REC_NULLABLE | REC_PAST, "变更日期", 10),
     F(review_on, REC_DATE, REC_NULLABLE, "复核日期", 10),
     F(carrier_id, REC_ID, 0, "网络运营商", 0),
     F(zone_id, REC_ID, 0, "分配区域", 0),
@@ -112,7 +112,7 @@ static const struct rec_field port_fields[] = {
     REC_FE(struct app_port, protocol, REC_REQUIRED, "协议", protocols),
     {"port", REC_INT, REC_REQUIRED, offsetof(struct app_port, port), "端口", 0, NULL, 1, 65535,
      NULL},
-    REC_F(struct app_port, target_ip, REC_TEXT, REC_REQUIRED, "目标地址", 45),
+    REC_F(struct app_port, target_ip, REC_IP, REC_REQUIRED, "目标地址", 45),
     REC_F(struct app_port, purpose, REC_TEXT, REC_REQUIRED, "用途", 200),
 };
 const struct rec_schema app_port_schema = {"application_port", port_fields,
@@ -367,11 +367,6 @@ static int check_fields(const struct kind_def *k, const struct application *a, u
 	    blank(a->isolation_device))
 		return zw_errf(err, ZW_EINVALID, "isolation_device",
 		               "业务专网与政务外网进行数据交互须部署隔离设备，请填写隔离设备");
-	if (a->changed_on) {
-		int32_t day;
-		if (parse_date(a->changed_on, &day) == 0 && day > clock_today_cn())
-			return zw_errf(err, ZW_EINVALID, "changed_on", "变更日期不能晚于今天");
-	}
 	return 0;
 }
 
@@ -403,18 +398,14 @@ static int parse_ports(struct sconn *c, const json_t *arr, int64_t unit_id, stru
 		}
 		if (!v[i].exposure)
 			v[i].exposure = strdup("政务外网");
-		int fam;
+		int fam; /* the field table checked it and stored it canonical */
 		u128 ip;
 		snprintf(field, sizeof(field), "ports[%zu].target_ip", i);
 		if (inet_parse_addr(v[i].target_ip, &fam, &ip) < 0) {
-			rc = zw_errf(err, ZW_EINVALID, field, "第 %zu 个端口的目标地址不是 IP 地址",
-			             i + 1);
+			rc = zw_errf(err, ZW_EINTERNAL, field, NULL);
 			break;
 		}
-		char canon[INET_ADDR_MAX];
-		inet_format_addr(fam, ip, canon);
-		free(v[i].target_ip);
-		v[i].target_ip = strdup(canon);
+		const char *canon = v[i].target_ip;
 		int64_t pid = 0, owner = 0;
 		rc = store_prefix_owner(c, fam, ip, &pid, &owner, err);
 		if (!rc && owner != unit_id)
@@ -618,8 +609,9 @@ static const struct rec_field tr_fields[] = {
     T(allocate, REC_BOOL, 0, "分配地址", 0),
 };
 #undef T
-static const struct rec_schema tr_schema = {
-    "transition", tr_fields, sizeof(tr_fields) / sizeof(tr_fields[0]), sizeof(struct tr)};
+const struct rec_schema application_transition_schema = {"application_transition", tr_fields,
+                                                         sizeof(tr_fields) / sizeof(tr_fields[0]),
+                                                         sizeof(struct tr)};
 
 struct step {
 	const struct ctx *x;
@@ -1010,8 +1002,9 @@ int application_transition(const struct ctx *x, const struct app_env *env, int64
 {
 	struct tr t = {0};
 	uint64_t present = 0;
-	int rc = rec_from_json(&tr_schema, body, true, &t, &present, err);
-	if (!rc && !(present & ((uint64_t)1 << rec_index(&tr_schema, "allocate"))))
+	int rc = rec_from_json(&application_transition_schema, body, true, &t, &present, err);
+	if (!rc &&
+	    !(present & ((uint64_t)1 << rec_index(&application_transition_schema, "allocate"))))
 		t.allocate = true;
 	if (!rc && t.reason && !utf8_valid(t.reason, strlen(t.reason), true))
 		rc = zw_errf(err, ZW_EINVALID, "reason", "理由含非法字符");
@@ -1064,7 +1057,7 @@ int application_transition(const struct ctx *x, const struct app_env *env, int64
 	json_decref(before);
 	free(from);
 	rec_free(&application_schema, &a);
-	rec_free(&tr_schema, &t);
+	rec_free(&application_transition_schema, &t);
 	return rc;
 }
 

@@ -75,6 +75,8 @@ struct app_port {
 };
 
 extern const struct rec_schema application_schema, app_port_schema;
+/* The body of a transition (POST /applications/{id}/transitions). */
+extern const struct rec_schema application_transition_schema;
 extern const struct registry_kind application_kind; /* read through the registry */
 
 /* What the kind is called, or NULL when there is no such kind. */

@@ -309,15 +309,15 @@ static const struct rec_field ftr_fields[] = {
     REC_F(struct ftr, reason, REC_TEXT, REC_MULTILINE | REC_REQUIRED, "理由", 500),
     {"if_rev", REC_INT, 0, offsetof(struct ftr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
 };
-static const struct rec_schema ftr_schema = {"finding_transition", ftr_fields,
-                                             sizeof(ftr_fields) / sizeof(ftr_fields[0]),
-                                             sizeof(struct ftr)};
+const struct rec_schema finding_transition_schema = {"finding_transition", ftr_fields,
+                                                     sizeof(ftr_fields) / sizeof(ftr_fields[0]),
+                                                     sizeof(struct ftr)};
 
 int finding_transition(const struct ctx *x, int64_t id, const json_t *body, struct zw_err *err)
 {
 	struct ftr t = {0};
 	uint64_t present = 0;
-	int rc = rec_from_json(&ftr_schema, body, true, &t, &present, err);
+	int rc = rec_from_json(&finding_transition_schema, body, true, &t, &present, err);
 	if (!rc && (!*t.reason || !utf8_valid(t.reason, strlen(t.reason), true)))
 		rc = zw_errf(err, ZW_EINVALID, "reason", "请说明排除的理由");
 	struct store_tx *tx = NULL;
@@ -361,6 +361,6 @@ int finding_transition(const struct ctx *x, int64_t id, const json_t *body, stru
 	json_decref(after);
 	rec_free(&finding_schema, &f);
 	rec_free(&finding_schema, &now);
-	rec_free(&ftr_schema, &t);
+	rec_free(&finding_transition_schema, &t);
 	return rc;
 }

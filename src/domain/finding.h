@@ -34,5 +34,7 @@ int finding_get(const struct ctx *x, int64_t id, json_t **out, struct zw_err *er
 
 extern const struct registry_kind finding_kind, probe_kind;
 extern const struct rec_schema finding_schema;
+/* The body of a transition (POST /findings/{id}/transitions). */
+extern const struct rec_schema finding_transition_schema;
 
 #endif

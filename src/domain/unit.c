@@ -43,7 +43,7 @@ static const struct rec_field unit_fields[] = {
     F(status_clause, REC_TEXT, REC_READONLY, struct unit, "状态依据条款", 32),
     F(status_reason, REC_TEXT, REC_READONLY, struct unit, "状态变更原因", 500),
     F(status_at, REC_TIME, REC_READONLY, struct unit, "状态变更时间", 0),
-    F(connected_on, REC_DATE, REC_FIXED | REC_NULLABLE, struct unit, "接入日期", 10),
+    F(connected_on, REC_DATE, REC_FIXED | REC_NULLABLE | REC_PAST, struct unit, "接入日期", 10),
     F(note, REC_TEXT, REC_MULTILINE, struct unit, "备注", 1000),
     FMETA(struct unit),
 };
@@ -69,7 +69,7 @@ static const struct rec_field agreement_fields[] = {
     F(unit_id, REC_ID, REC_READONLY, struct agreement, "单位", 0),
     F(kind, REC_TEXT, REC_REQUIRED | REC_FIXED, struct agreement, "协议种类", 40),
     F(name, REC_TEXT, REC_READONLY, struct agreement, "协议名称", 100),
-    F(signed_on, REC_DATE, REC_REQUIRED, struct agreement, "签署日期", 10),
+    F(signed_on, REC_DATE, REC_REQUIRED | REC_PAST, struct agreement, "签署日期", 10),
     F(signatories, REC_TEXT, 0, struct agreement, "签署人", 200),
     F(scan_sha256, REC_TEXT, REC_READONLY, struct agreement, "扫描件摘要", 64),
     F(scan_name, REC_TEXT, REC_READONLY, struct agreement, "扫描件文件名", 200),
@@ -105,6 +105,11 @@ const char *unit_status_code(const char *status)
 		if (strcmp(unit_status_values[i], status) == 0)
 			return status_codes[i];
 	return NULL;
+}
+
+bool unit_status_needs_reason(const char *status)
+{
+	return status && (strcmp(status, "暂停") == 0 || strcmp(status, "已撤销入网资格") == 0);
 }
 
 /* Run fn inside one write transaction; roll back on any failure. */
@@ -258,9 +263,9 @@ static int check_agreements(struct sconn *c, const struct profile *prof, int64_t
  */
 static int creation_gate(const struct profile *prof, const struct unit *u, struct zw_err *err)
 {
-	int32_t since = INT32_MIN, today = clock_today_cn();
-	if (u->connected_on && parse_date(u->connected_on, &since) == 0 && since > today)
-		return zw_errf(err, ZW_EINVALID, "connected_on", "接入日期不能晚于今天");
+	int32_t since = INT32_MIN; /* not after today: the field table's rule (REC_PAST) */
+	if (u->connected_on && parse_date(u->connected_on, &since) < 0)
+		since = INT32_MIN;
 	if (strcmp(u->status, "已接入") != 0 && strcmp(u->status, "暂停") != 0)
 		return 0;
 	for (size_t i = 0; i < prof->nagreements; i++) {
@@ -567,8 +572,7 @@ int unit_set_status(const struct ctx *x, int64_t id, const char *status, const c
 		               "状态只能是：申请中、已接入、暂停、已撤销入网资格、已拆机");
 	if (reason && (utf8_chars(reason) > 500 || !utf8_valid(reason, strlen(reason), true)))
 		return zw_errf(err, ZW_EINVALID, "reason", "原因过长或含非法字符（最多 500 字）");
-	if ((strcmp(name, "暂停") == 0 || strcmp(name, "已撤销入网资格") == 0) &&
-	    (!reason || !*reason))
+	if (unit_status_needs_reason(name) && (!reason || !*reason))
 		return zw_errf(err, ZW_EINVALID, "reason", "暂停或撤销入网资格须说明原因");
 	struct unit_op op = {.x = x,
 	                     .id = id,
@@ -796,21 +800,12 @@ static int agreement_kind_check(const struct profile *prof, const char *kind, co
 	return 0;
 }
 
-static int signed_on_check(const char *d, struct zw_err *err)
-{
-	int32_t days;
-	if (d && parse_date(d, &days) == 0 && days > clock_today_cn())
-		return zw_errf(err, ZW_EINVALID, "signed_on", "签署日期不能晚于今天");
-	return 0;
-}
-
 int agreement_create(const struct ctx *x, int64_t unit_id, const struct agreement *a, int64_t *id,
                      struct zw_err *err)
 {
 	const char *name = NULL, *clauses = "";
+	/* signed_on not after today: the field table's rule (REC_PAST) */
 	int rc = agreement_kind_check(x->prof, a->kind, &name, &clauses, err);
-	if (!rc)
-		rc = signed_on_check(a->signed_on, err);
 	if (rc)
 		return rc;
 	struct agreement copy = *a;
@@ -827,9 +822,6 @@ int agreement_update(const struct ctx *x, int64_t unit_id, int64_t id,
                      const struct agreement *patch, uint64_t present, int64_t if_rev,
                      struct zw_err *err)
 {
-	int rc = signed_on_check(patch->signed_on, err);
-	if (rc)
-		return rc;
 	struct child_op op = {x,       "agreements", "agreement", &agreement_schema,
 	                      unit_id, id,           if_rev,      (void *)patch,
 	                      present, NULL,         err,         1,

@@ -59,6 +59,8 @@ extern const char *const unit_status_values[]; /* 申请中 已接入 暂停 已
 
 /* Status code of the profile (applying, connected, ...) for a status name, or NULL. */
 const char *unit_status_code(const char *status);
+/* A move to status needs a reason (暂停, 已撤销入网资格). */
+bool unit_status_needs_reason(const char *status);
 
 struct ctx {
 	struct store *st;

@@ -45,9 +45,9 @@ static const struct rec_field violation_fields[] = {
      INT64_MAX, NULL},
     FE(state, REC_READONLY, "状态", states),
     FE(isolated_scope, REC_READONLY | REC_NULLABLE, "断网范围", scopes),
-    F(mac, REC_TEXT, REC_FIXED | REC_NULLABLE, "MAC 地址", 17),
-    F(ip, REC_TEXT, REC_FIXED | REC_NULLABLE, "IP 地址", 45),
-    F(detail, REC_TEXT, REC_MULTILINE, "情况说明", 500),
+    F(mac, REC_MAC, REC_FIXED | REC_NULLABLE, "MAC 地址", 17),
+    F(ip, REC_IP, REC_FIXED | REC_NULLABLE, "IP 地址", 45),
+    F(detail, REC_TEXT, REC_MULTILINE | REC_REQUIRED, "情况说明", 500),
     F(source, REC_TEXT, REC_READONLY, "来源", 20),
     F(deadline_id, REC_ID, REC_READONLY, "整改期限", 0),
     {"repair_cost", REC_INT, REC_READONLY, offsetof(struct violation, repair_cost),
@@ -508,25 +508,7 @@ static int check_manual(struct step *s)
 			rc = zw_errf(s->err, ZW_EINVALID, "finding_id", "该监测发现属于其他单位");
 		}
 	}
-	uint8_t mac[6];
-	if (!rc && v->mac) {
-		if (parse_mac(v->mac, mac) < 0)
-			return zw_errf(s->err, ZW_EINVALID, "mac", "MAC 地址格式不正确");
-		char canon[18];
-		format_mac(mac, canon);
-		rc = set_str(&v->mac, canon, s->err);
-	}
-	if (!rc && v->ip) {
-		int fam;
-		u128 ip;
-		if (inet_parse_addr(v->ip, &fam, &ip) < 0)
-			return zw_errf(s->err, ZW_EINVALID, "ip", "IP 地址格式不正确");
-		char canon[INET_ADDR_MAX];
-		inet_format_addr(fam, ip, canon);
-		rc = set_str(&v->ip, canon, s->err);
-	}
-	if (!rc && blank(v->detail))
-		rc = zw_errf(s->err, ZW_EINVALID, "detail", "请写明违规情况");
+	/* mac, ip (stored canonical) and a detail that is not empty: the field table's rules */
 	return rc;
 }
 
@@ -578,12 +560,12 @@ static const struct rec_field tr_fields[] = {
     REC_F(struct vtr, reason, REC_TEXT, REC_MULTILINE, "理由", 500),
     REC_FE(struct vtr, scope, 0, "断网范围", scopes),
     REC_F(struct vtr, sanction, REC_TEXT, 0, "处理措施", 40),
-    REC_F(struct vtr, amount, REC_TEXT, 0, "维修费用（元）", 16),
+    REC_F(struct vtr, amount, REC_YUAN, 0, "维修费用（元）", 16),
     {"if_rev", REC_INT, 0, offsetof(struct vtr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
 };
-static const struct rec_schema tr_schema = {"violation_transition", tr_fields,
-                                            sizeof(tr_fields) / sizeof(tr_fields[0]),
-                                            sizeof(struct vtr)};
+const struct rec_schema violation_transition_schema = {"violation_transition", tr_fields,
+                                                       sizeof(tr_fields) / sizeof(tr_fields[0]),
+                                                       sizeof(struct vtr)};
 
 static bool in_states(const char *state, const char *list)
 {
@@ -799,9 +781,10 @@ static int do_charge(struct step *s, const struct vtr *t)
 	if (is(v->state, "dismissed"))
 		return wrong_state(s, "记录维修费用");
 	int64_t fen;
+	/* the amount's format is the field table's (REC_YUAN); charging needs one */
 	if (!t->amount || parse_yuan(t->amount, &fen) < 0)
 		return zw_errf(s->err, ZW_EINVALID, "amount",
-		               "维修费用应为以元为单位的金额，最多两位小数，如 1280.50");
+		               "记录维修费用须写明金额（元），如 1280.50");
 	int rc = need_reason(s, "记录维修费用");
 	if (!rc)
 		rc = set_state(s, v->state);
@@ -839,7 +822,7 @@ int violation_transition(const struct ctx *x, const struct violation_policy *vp,
 {
 	struct vtr t = {0};
 	uint64_t present = 0;
-	int rc = rec_from_json(&tr_schema, body, true, &t, &present, err);
+	int rc = rec_from_json(&violation_transition_schema, body, true, &t, &present, err);
 	if (!rc && t.reason && !utf8_valid(t.reason, strlen(t.reason), true))
 		rc = zw_errf(err, ZW_EINVALID, "reason", "理由含非法字符");
 	struct store_tx *tx = NULL;
@@ -881,7 +864,7 @@ int violation_transition(const struct ctx *x, const struct violation_policy *vp,
 		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
 	json_decref(before);
 	rec_free(&violation_schema, &v);
-	rec_free(&tr_schema, &t);
+	rec_free(&violation_transition_schema, &t);
 	return rc;
 }
 

@@ -51,6 +51,8 @@ struct violation {
 };
 
 extern const struct rec_schema violation_schema;
+/* The body of a transition (POST /violations/{id}/transitions). */
+extern const struct rec_schema violation_transition_schema;
 extern const struct registry_kind violation_kind;
 
 /* What a finding knows about the case it may open. */

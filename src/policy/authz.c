@@ -159,6 +159,11 @@ int token_scope_parse(const char *s, unsigned *mask)
 	return *mask ? 0 : -1;
 }
 
+const char *token_scope_name(int i)
+{
+	return i >= 0 && i < TSCOPE_COUNT ? tscope_names[i] : NULL;
+}
+
 void token_scope_format(unsigned mask, char out[TOKEN_SCOPE_TEXT])
 {
 	size_t o = 0;

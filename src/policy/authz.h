@@ -109,6 +109,8 @@ enum token_scope {
 int token_scope_parse(const char *s, unsigned *mask);
 /* The canonical text of a mask ("all" for 0), in the table's order. */
 void token_scope_format(unsigned mask, char out[TOKEN_SCOPE_TEXT]);
+/* The name of scope i (0 <= i < TSCOPE_COUNT), as token_scope_parse reads it. */
+const char *token_scope_name(int i);
 
 /* Who is acting: a logged-in user, a token holder, or the CLI. Also the audit's actor. */
 struct principal {

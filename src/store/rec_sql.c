@@ -11,10 +11,7 @@
 #define FIELD(rec, f, T)  ((T *)((char *)(rec) + (f)->offset))
 #define CFIELD(rec, f, T) ((const T *)((const char *)(rec) + (f)->offset))
 
-static bool is_text(enum rec_type t)
-{
-	return t == REC_TEXT || t == REC_ENUM || t == REC_DATE || t == REC_MOBILE || t == REC_EMAIL;
-}
+#define is_text rec_is_text
 
 static bool managed(const char *name)
 {

@@ -259,6 +259,27 @@ static const char *const members[OBS_KIND_COUNT] = {
     [OBS_LEASE] = " mac ip hostname expires server iface ",
 };
 
+const char *obs_members(enum obs_kind k)
+{
+	return (unsigned)k < OBS_KIND_COUNT ? members[k] : "";
+}
+
+bool obs_required(enum obs_kind k, enum obs_op op, const char *m)
+{
+	if (strcmp(m, "mac") == 0)
+		return true;
+	if (strcmp(m, "ip") == 0)
+		return k == OBS_SYN || k == OBS_NEIGH || k == OBS_LEASE ||
+		       ((k == OBS_ARP || k == OBS_ND) && op != OBS_OP_PROBE);
+	if (strcmp(m, "target") == 0 || strcmp(m, "port") == 0)
+		return k == OBS_SYN;
+	if (strcmp(m, "device_id") == 0)
+		return k == OBS_NEIGH || k == OBS_FDB;
+	if (strcmp(m, "iface") == 0) /* not empty either: the switch port's name */
+		return k == OBS_FDB;
+	return false;
+}
+
 int obs_from_json(const json_t *o, size_t index, struct obs *out, struct zw_err *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -293,15 +314,16 @@ int obs_from_json(const json_t *o, size_t index, struct obs *out, struct zw_err 
 			return fail(err, index, "op", "不是已知的操作");
 		out->op = (uint8_t)x;
 	}
-	bool need_ip = kind == OBS_SYN || kind == OBS_NEIGH || kind == OBS_LEASE ||
-	               (kind == OBS_ARP && out->op != OBS_OP_PROBE) ||
-	               (kind == OBS_ND && out->op != OBS_OP_PROBE);
-	int rc = get_mac(o, index, "mac", true, out->mac, &out->has_mac, err);
+	enum obs_kind ok = (enum obs_kind)kind;
+	enum obs_op op_ = (enum obs_op)out->op;
+	int rc =
+	    get_mac(o, index, "mac", obs_required(ok, op_, "mac"), out->mac, &out->has_mac, err);
 	if (!rc)
-		rc = get_addr(o, index, "ip", need_ip, &out->family, &out->ip, &out->has_ip, err);
+		rc = get_addr(o, index, "ip", obs_required(ok, op_, "ip"), &out->family, &out->ip,
+		              &out->has_ip, err);
 	if (!rc)
-		rc = get_addr(o, index, "target", kind == OBS_SYN, &out->family, &out->target,
-		              &out->has_target, err);
+		rc = get_addr(o, index, "target", obs_required(ok, op_, "target"), &out->family,
+		              &out->target, &out->has_target, err);
 	if (!rc)
 		rc = get_addr(o, index, "server", false, &out->family, &out->server,
 		              &out->has_server, err);
@@ -333,12 +355,12 @@ int obs_from_json(const json_t *o, size_t index, struct obs *out, struct zw_err 
 		return rc;
 	out->vlan = (uint16_t)x;
 	x = 0;
-	if ((rc = get_int(o, index, "port", 1, 65535, &x, kind == OBS_SYN, err)))
+	if ((rc = get_int(o, index, "port", 1, 65535, &x, obs_required(ok, op_, "port"), err)))
 		return rc;
 	out->port = (uint16_t)x;
 	x = 0;
 	if ((rc = get_int(o, index, "device_id", 1, INT64_MAX, &x,
-	                  kind == OBS_NEIGH || kind == OBS_FDB, err)))
+	                  obs_required(ok, op_, "device_id"), err)))
 		return rc;
 	out->device_id = x;
 	if ((rc = get_text(o, index, "iface", out->ifname, sizeof(out->ifname), err)) ||
@@ -346,7 +368,7 @@ int obs_from_json(const json_t *o, size_t index, struct obs *out, struct zw_err 
 	    (rc = get_text(o, index, "vendor_class", out->vendor, sizeof(out->vendor), err)) ||
 	    (rc = get_prl(o, index, out, err)))
 		return rc;
-	if (kind == OBS_FDB && !out->ifname[0])
+	if (obs_required(ok, op_, "iface") && !out->ifname[0])
 		return fail(err, index, "iface", "缺失（交换机端口名）");
 	const char *exp = text(o, "expires");
 	if (json_object_get(o, "expires") && !json_is_null(json_object_get(o, "expires"))) {

@@ -91,6 +91,10 @@ int obs_op_parse(const char *s);
 
 /* Is this op one a DHCP server sends (OFFER, ACK, NAK, ADVERTISE, DHCPv6 REPLY)? */
 bool obs_op_from_server(enum obs_op op);
+/* The members an observation of kind k takes besides kind and at (" op mac ip ... "), and
+ * whether member m must be there with operation op (the OpenAPI document states both). */
+const char *obs_members(enum obs_kind k);
+bool obs_required(enum obs_kind k, enum obs_op op, const char *m);
 
 /* Read one observation; index is its place in the batch, for the error's field name. */
 int obs_from_json(const json_t *o, size_t index, struct obs *out, struct zw_err *err);

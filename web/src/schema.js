@@ -37,6 +37,23 @@ const MOBILE = /^1[3-9][0-9]{9}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+const patterns = new Map();
+function patternOf(f) {
+  if (!patterns.has(f.pattern)) patterns.set(f.pattern, new RegExp(f.pattern));
+  return patterns.get(f.pattern);
+}
+
+// What a format looks like, after "格式不正确".
+const HINTS = {
+  ip: '（如 10.20.1.5 或 2001:db8::5）',
+  ips: '（IP 地址，多个以逗号或空格分隔）',
+  mac: '（单播地址，如 aa:bb:cc:dd:ee:ff、aabb.ccdd.eeff）',
+  hostname: '（以 . 分隔的字母、数字和 -，如 pc-01）',
+  domain: '（如 www.example.gov.cn）',
+  code: '（小写字母、数字、_ 和 -）',
+  username: '（2 到 32 个小写字母、数字和 _ . -）',
+};
+
 // The message the server would give for value, or null.
 export function check(f, value, creating = true) {
   const empty = value === undefined || value === null || value === '';
@@ -67,6 +84,10 @@ export function check(f, value, creating = true) {
   if (f.type === 'date' && (!DATE.test(s) || Number.isNaN(Date.parse(s)))) return `${f.label}应为有效日期（YYYY-MM-DD）`;
   if (f.type === 'mobile' && !MOBILE.test(s)) return `${f.label}应为 11 位大陆手机号码`;
   if (f.type === 'email' && !EMAIL.test(s)) return `${f.label}格式不正确`;
+  if (f.min_chars && [...s].length < f.min_chars) return `${f.label}至少 ${f.min_chars} 个字符`;
+  // A format's pattern from the server (an IP or MAC address, a host name...): applied only
+  // where it accepts exactly what the server does, so a form never refuses what would pass.
+  if (f.pattern && f.pattern_exact && !patternOf(f).test(s)) return `${f.label}格式不正确${HINTS[f.type] || ''}`;
   return null;
 }
 
