@@ -157,5 +157,11 @@ void h_schemas(struct req *r)
 			json_object_set_new(roles, role_name((enum role)i),
 			                    json_string(role_label((enum role)i)));
 	json_object_set_new(o, "role_labels", roles);
+	json_t *scopes = json_array(); /* the machine scopes of API tokens, in their order */
+	for (int i = 0; i < TSCOPE_COUNT; i++)
+		json_array_append_new(
+		    scopes, json_pack("{s:s, s:s, s:s}", "name", token_scope_name(i), "label",
+		                      token_scope_label(i), "what", token_scope_what(i)));
+	json_object_set_new(o, "token_scopes", scopes);
 	reply_json(r, 200, o);
 }

@@ -131,7 +131,7 @@ int authz_check(const struct principal *p, enum action a, int64_t unit_id, struc
 }
 
 static const char *const tscope_names[] = {
-#define TSCOPE_NAME(e, name, zh) name,
+#define TSCOPE_NAME(e, name, zh, what) name,
     TOKEN_SCOPE_MAP(TSCOPE_NAME)
 #undef TSCOPE_NAME
 };
@@ -159,9 +159,30 @@ int token_scope_parse(const char *s, unsigned *mask)
 	return *mask ? 0 : -1;
 }
 
+static const char *const tscope_labels[] = {
+#define TSCOPE_LABEL(e, name, zh, what) zh,
+    TOKEN_SCOPE_MAP(TSCOPE_LABEL)
+#undef TSCOPE_LABEL
+};
+static const char *const tscope_whats[] = {
+#define TSCOPE_WHAT(e, name, zh, what) what,
+    TOKEN_SCOPE_MAP(TSCOPE_WHAT)
+#undef TSCOPE_WHAT
+};
+
 const char *token_scope_name(int i)
 {
 	return i >= 0 && i < TSCOPE_COUNT ? tscope_names[i] : NULL;
+}
+
+const char *token_scope_label(int i)
+{
+	return i >= 0 && i < TSCOPE_COUNT ? tscope_labels[i] : NULL;
+}
+
+const char *token_scope_what(int i)
+{
+	return i >= 0 && i < TSCOPE_COUNT ? tscope_whats[i] : NULL;
 }
 
 void token_scope_format(unsigned mask, char out[TOKEN_SCOPE_TEXT])

@@ -87,18 +87,18 @@ enum scope { SCOPE_NONE, SCOPE_OWN_UNIT, SCOPE_ALL };
  * reaches only the routes that name one of its bits (api/routes.c), nothing else. Written as
  * an OAuth-style space-separated list ("probe radius"). */
 #define TOKEN_SCOPE_MAP(X)                                                                         \
-	X(PROBE, "probe", "探针上报观测、读取轮询的设备")                                          \
-	X(ENFORCER, "enforcer", "断网执行器读取隔离状态、上报执行结果")                            \
-	X(RADIUS, "radius", "FreeRADIUS 的 MAC 认证和 802.1X 授权")
+	X(PROBE, "probe", "探针", "上报观测、读取轮询的设备")                                      \
+	X(ENFORCER, "enforcer", "断网执行器", "读取隔离状态、上报执行结果")                        \
+	X(RADIUS, "radius", "RADIUS", "FreeRADIUS 的 MAC 认证和 802.1X 授权")
 
 enum token_scope_bit {
-#define TSCOPE_BIT(e, name, zh) TSCOPE_BIT_##e,
+#define TSCOPE_BIT(e, name, zh, what) TSCOPE_BIT_##e,
 	TOKEN_SCOPE_MAP(TSCOPE_BIT)
 #undef TSCOPE_BIT
 	    TSCOPE_COUNT
 };
 enum token_scope {
-#define TSCOPE_ENUM(e, name, zh) TSCOPE_##e = 1u << TSCOPE_BIT_##e,
+#define TSCOPE_ENUM(e, name, zh, what) TSCOPE_##e = 1u << TSCOPE_BIT_##e,
 	TOKEN_SCOPE_MAP(TSCOPE_ENUM)
 #undef TSCOPE_ENUM
 };
@@ -111,6 +111,9 @@ int token_scope_parse(const char *s, unsigned *mask);
 void token_scope_format(unsigned mask, char out[TOKEN_SCOPE_TEXT]);
 /* The name of scope i (0 <= i < TSCOPE_COUNT), as token_scope_parse reads it. */
 const char *token_scope_name(int i);
+/* Scope i's Chinese name ("探针") and what it lets a machine do ("上报观测、读取轮询的设备"). */
+const char *token_scope_label(int i);
+const char *token_scope_what(int i);
 
 /* Who is acting: a logged-in user, a token holder, or the CLI. Also the audit's actor. */
 struct principal {

@@ -77,5 +77,15 @@ class Schemas(ServerTest):
         self.assertEqual(set(roles), set(r["user"]["fields"][3]["values"]))
         self.assertEqual(roles["unit_admin"], "使用单位管理员")
 
+    def test_token_scopes(self):
+        """The console offers exactly the scopes POST /tokens takes."""
+        r = self.srv.as_("admin", "GET", "/api/v1/schemas").json
+        names = [sc["name"] for sc in r["token_scopes"]]
+        self.assertEqual(names, ["probe", "enforcer", "radius"])
+        self.assertTrue(all(sc["label"] and sc["what"] for sc in r["token_scopes"]))
+        for n in names:
+            t = self.srv.as_("admin", "POST", "/api/v1/tokens", {"name": "s-" + n, "scope": n})
+            self.assertEqual((t.status, t.json["scope"]), (201, n), t)
+
     def test_needs_login(self):
         self.assertError(self.srv.request("GET", "/api/v1/schemas"), 401)

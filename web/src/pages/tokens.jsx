@@ -5,17 +5,13 @@ import { useState } from 'preact/hooks';
 import { del, post } from '../api.js';
 import { time } from '../format.js';
 import { ErrorBox, Field, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
-
-// the machine scopes of policy/authz.h, in their order
-const SCOPES = [
-  ['probe', '探针', '上报观测、读取轮询的设备'],
-  ['enforcer', '断网执行器', '读取隔离状态、上报执行结果'],
-  ['radius', 'RADIUS', 'MAC 认证和 802.1X 授权'],
-];
-const scopeLabel = (sc) => (sc === 'all' ? '代表本人' : sc.split(' ').map((w) => SCOPES.find((x) => x[0] === w)?.[1] || w).join('、'));
+import { useSchema } from '../schema.js';
 
 export function Tokens() {
   const s = useSession();
+  // the machine scopes (policy/authz.h TOKEN_SCOPE_MAP, served by GET /schemas), in their order
+  const SCOPES = useSchema('token_scopes') || [];
+  const scopeLabel = (sc) => (sc === 'all' ? '代表本人' : sc.split(' ').map((w) => SCOPES.find((x) => x.name === w)?.label || w).join('、'));
   const admin = can(s, 'TOKEN_ADMIN');
   const [all, setAll] = useState(false);
   const list = useLoad('/tokens' + (all ? '?all=1' : ''));
@@ -31,7 +27,7 @@ export function Tokens() {
     setMade(null);
     if (!f.name.trim()) return setError({ field: 'name', message: '缺少必填字段：令牌名称' });
     const body = { name: f.name.trim() };
-    if (f.scopes.length) body.scope = SCOPES.map((x) => x[0]).filter((x) => f.scopes.includes(x)).join(' ');
+    if (f.scopes.length) body.scope = SCOPES.map((x) => x.name).filter((x) => f.scopes.includes(x)).join(' ');
     // valid through the chosen day, Beijing time
     if (f.expires) body.expires_at = `${f.expires}T23:59:59+08:00`;
     try {
@@ -64,8 +60,8 @@ export function Tokens() {
         {admin ? (
           <fieldset class="field">
             <legend>专用令牌的权限范围</legend>
-            {SCOPES.map(([k, label, hint]) => (
-              <label key={k}><input type="checkbox" checked={f.scopes.includes(k)} onChange={(e) => setF({ ...f, scopes: e.currentTarget.checked ? [...f.scopes, k] : f.scopes.filter((x) => x !== k) })} /> {label}（{hint}）</label>
+            {SCOPES.map(({ name: k, label, what }) => (
+              <label key={k}><input type="checkbox" checked={f.scopes.includes(k)} onChange={(e) => setF({ ...f, scopes: e.currentTarget.checked ? [...f.scopes, k] : f.scopes.filter((x) => x !== k) })} /> {label}（{what}）</label>
             ))}
             <p class="hint">都不选则为代表本人的令牌。</p>
           </fieldset>
