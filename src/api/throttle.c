@@ -98,33 +98,48 @@ static void rebuild(struct throttle *t, int64_t now)
 	free(old);
 }
 
-/* The slot of id, or (create) a new one; NULL when absent or no room. A live entry is never
- * replaced: at most three quarters of the slots hold live entries. */
-static struct slot *find(struct throttle *t, const unsigned char id[16], int64_t now, bool create)
+/* Walk id's probe chain: its slot (*found), or the slot a new entry would take (the first one
+ * no longer live, else the empty one ending the chain); SIZE_MAX when there is none, or when
+ * taking the empty one would put more than three quarters of the slots in use. A live entry is
+ * never replaced. */
+static size_t probe(struct throttle *t, const unsigned char id[16], int64_t now, bool *found)
 {
 	size_t i = home(t, id), reuse = SIZE_MAX;
+	*found = false;
 	for (size_t k = 0; k < t->n; k++, i = (i + 1) % t->n) {
 		struct slot *s = &t->slots[i];
-		if (!s->used)
-			break;
-		if (sodium_memcmp(s->id, id, 16) == 0)
-			return s;
+		if (!s->used) {
+			if (reuse != SIZE_MAX)
+				return reuse;
+			return t->used + 1 <= t->n / 4 * 3 ? i : SIZE_MAX;
+		}
+		if (sodium_memcmp(s->id, id, 16) == 0) {
+			*found = true;
+			return i;
+		}
 		if (reuse == SIZE_MAX && !live(t, s, now))
 			reuse = i;
 	}
+	return reuse;
+}
+
+/* The slot of id, or (create) a new one; NULL when absent or no room. */
+static struct slot *find(struct throttle *t, const unsigned char id[16], int64_t now, bool create)
+{
+	bool found;
+	size_t i = probe(t, id, now, &found);
+	if (found)
+		return &t->slots[i];
 	if (!create)
 		return NULL;
-	if (reuse == SIZE_MAX) {
-		if (t->used + 1 > t->n / 4 * 3) {
-			rebuild(t, now);
-			if (t->used + 1 > t->n / 4 * 3)
-				return NULL;
-			return find(t, id, now, true);
-		}
-		reuse = i;
-		t->used++;
+	if (i == SIZE_MAX) {
+		rebuild(t, now);
+		if ((i = probe(t, id, now, &found)) == SIZE_MAX)
+			return NULL;
 	}
-	struct slot *s = &t->slots[reuse];
+	struct slot *s = &t->slots[i];
+	if (!s->used)
+		t->used++;
 	memset(s, 0, sizeof(*s));
 	memcpy(s->id, id, 16);
 	s->used = true;
@@ -133,13 +148,8 @@ static struct slot *find(struct throttle *t, const unsigned char id[16], int64_t
 
 static bool room(struct throttle *t, const unsigned char id[16], int64_t now)
 {
-	if (find(t, id, now, false))
-		return true;
-	size_t i = home(t, id);
-	for (size_t k = 0; k < t->n; k++, i = (i + 1) % t->n)
-		if (!t->slots[i].used || !live(t, &t->slots[i], now))
-			return t->used + 1 <= t->n / 4 * 3 || t->slots[i].used;
-	return false;
+	bool found;
+	return probe(t, id, now, &found) != SIZE_MAX;
 }
 
 static unsigned left_s(const struct slot *s, int64_t now)
