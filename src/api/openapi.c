@@ -399,36 +399,39 @@ static int marker_schema(const json_t *c, json_t **o, struct zw_err *err)
 	return 0;
 }
 
+static int expand_fields(json_t *v, struct zw_err *err);
+
+/* A child c: *repl the schema its marker stands for (NULL when it is none, then its own
+ * children are expanded). */
+static int expand_child(json_t *c, json_t **repl, struct zw_err *err)
+{
+	if (marker_schema(c, repl, err) < 0)
+		return -1;
+	return *repl ? 0 : expand_fields(c, err);
+}
+
 /* Replace every marker under v by the schema it stands for. */
 static int expand_fields(json_t *v, struct zw_err *err)
 {
-	json_t *o;
+	json_t *c, *o;
 	if (json_is_array(v)) {
 		size_t i;
-		json_t *c;
 		json_array_foreach(v, i, c)
 		{
-			if (marker_schema(c, &o, err) < 0)
+			if (expand_child(c, &o, err) < 0)
 				return -1;
 			if (o)
 				json_array_set_new(v, i, o);
-			else if (expand_fields(c, err) < 0)
-				return -1;
 		}
-		return 0;
-	}
-	if (!json_is_object(v))
-		return 0;
-	const char *key;
-	json_t *c;
-	json_object_foreach(v, key, c)
-	{
-		if (marker_schema(c, &o, err) < 0)
-			return -1;
-		if (o)
-			json_object_set_new(v, key, o);
-		else if (expand_fields(c, err) < 0)
-			return -1;
+	} else if (json_is_object(v)) {
+		const char *key;
+		json_object_foreach(v, key, c)
+		{
+			if (expand_child(c, &o, err) < 0)
+				return -1;
+			if (o)
+				json_object_set_new(v, key, o);
+		}
 	}
 	return 0;
 }
