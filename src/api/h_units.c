@@ -20,7 +20,11 @@ static void reply_unit(struct req *r, int status, int64_t id)
 	if (fail(r, unit_get(r->srv->st, id, &u, &err), &err))
 		return;
 	req_set_etag_rev(r, u.rev);
-	reply_json(r, status, unit_json(&u));
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *o = unit_json(&u);
+	json_object_set_new(o, "actions", unit_actions(&x, &u));
+	reply_json(r, status, o);
 	unit_free(&u);
 }
 

@@ -13,6 +13,7 @@
 #include "domain/audit.h"
 #include "domain/deadline.h"
 #include "domain/notify.h"
+#include "domain/workflow.h"
 #include "store/rec.h"
 
 /* ---- the record ---- */
@@ -435,6 +436,8 @@ static int check_unit(const struct ctx *x, struct store_tx *tx, const struct kin
 {
 	struct sconn *c = store_tx_conn(tx);
 	struct unit u = {0};
+	struct principal sys = *x->by;
+	sys.role = ROLE_SYSTEM;
 	int rc = store_rec_get(c, "units", &unit_schema, a->unit_id, NULL, 0, &u, err);
 	if (rc == -ZW_ENOTFOUND) {
 		zw_err_clear(err);
@@ -451,9 +454,10 @@ static int check_unit(const struct ctx *x, struct store_tx *tx, const struct kin
 			rc = zw_errf(
 			    err, ZW_ECONFLICT, "unit_id",
 			    "单位已被撤销入网资格，须经管理单位恢复为“申请中”后方可重新申请");
-		else if (strcmp(u.status, "已拆机") == 0) /* re-applying */
-			rc = unit_set_status_tx(x, tx, a->unit_id, "申请中", a->clause,
-			                        "重新申请接入", err);
+		else if (strcmp(u.status, "已拆机") ==
+		         0) /* re-applying, on the workflow's authority */
+			rc = unit_set_status_tx(&(struct ctx){x->st, x->prof, &sys}, tx, a->unit_id,
+			                        "申请中", a->clause, "重新申请接入", 0, err);
 	} else if (k->connected && strcmp(u.status, "已接入") && strcmp(u.status, "暂停")) {
 		rc = zw_errf(err, ZW_ECONFLICT, "unit_id", "单位当前为“%s”，不能提交%s", u.status,
 		             k->label);
@@ -592,7 +596,7 @@ int application_submit(const struct ctx *x, const struct app_env *env, const jso
 struct tr {
 	char *action, *reason, *review_on;
 	int64_t zone_id, parent_id, vid, carrier_id, if_rev;
-	bool allocate;
+	bool allocate, dry_run;
 };
 static const char *const actions[] = {"review", "approve",  "reject",  "withdraw", "pause",
                                       "resume", "complete", "go_live", NULL};
@@ -607,6 +611,7 @@ static const struct rec_field tr_fields[] = {
     T(carrier_id, REC_ID, 0, "网络运营商", 0),
     {"if_rev", REC_INT, 0, offsetof(struct tr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
     T(allocate, REC_BOOL, 0, "分配地址", 0),
+    T(dry_run, REC_BOOL, 0, "仅检查", 0),
 };
 #undef T
 const struct rec_schema application_transition_schema = {"application_transition", tr_fields,
@@ -622,7 +627,7 @@ struct step {
 	struct application *a;
 	const struct kind_def *k;
 	const struct workflow_rule *wf;
-	struct tr *t;
+	const struct tr *t;
 	const char *clause; /* what the step cites */
 	char roles[48];     /* who else is told */
 	int64_t next;       /* the deadline that runs next, for the notice */
@@ -636,48 +641,134 @@ static int set_status(struct application *a, const char *s, struct zw_err *err)
 	return a->status ? 0 : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 }
 
-static int need_status(const struct step *s, const char *one, const char *two)
-{
-	const char *st = s->a->status;
-	if (strcmp(st, one) == 0 || (two && strcmp(st, two) == 0))
-		return 0;
-	return zw_errf(s->err, ZW_ECONFLICT, "action", "申请当前为“%s”，不能执行此操作", st);
-}
+/* ---- guards: what the application must be for a row to apply ---- */
 
 /* The principal must be the approver of the current step (MY-4: the authority first). */
-static int need_approver(const struct step *s)
+static int g_approver(void *cs, struct zw_err *err)
 {
+	struct step *s = cs;
 	char who[32];
 	if (!list_word(s->a->approvals, (int)s->a->step, who, sizeof(who)))
-		return zw_errf(s->err, ZW_EINTERNAL, NULL, "审批环节数据错误");
+		return zw_errf(err, ZW_EINTERNAL, NULL, "审批环节数据错误");
 	if (s->x->by->role == ROLE_SYSTEM || strcmp(role_name(s->x->by->role), who) == 0)
 		return 0;
 	const char *org = profile_org_name(s->x->prof, who);
-	return zw_err_clause(s->err, ZW_EFORBIDDEN, "action", s->a->clause,
+	return zw_err_clause(err, ZW_EFORBIDDEN, "action", s->a->clause,
 	                     "当前审批环节应由%s办理（依据%s）", org ? org : who, s->a->clause);
-}
-
-static int need_reason(const struct step *s, const char *what)
-{
-	if (blank(s->t->reason))
-		return zw_errf(s->err, ZW_EINVALID, "reason", "%s须说明理由", what);
-	return 0;
 }
 
 /* SS-10: before connecting, a security assessment; SS-15: a system is assessed before it is
  * filed. */
-static int need_assessment(const struct step *s)
+static int g_assessed(struct step *s, struct zw_err *err)
 {
 	const struct application *a = s->a;
 	if (!s->wf->assessment_required)
 		return 0;
 	if (blank(a->assessment_on) || blank(a->assessment_org) || blank(a->assessment_conclusion))
-		return zw_err_clause(s->err, ZW_ERULE, "assessment_on", s->a->clause,
+		return zw_err_clause(err, ZW_ERULE, "assessment_on", s->a->clause,
 		                     "依据%s，%s须先完成安全评估（评估机构、日期、结论）",
 		                     s->a->clause, s->k->label);
 	if (strcmp(a->assessment_conclusion, "不符合") == 0)
-		return zw_err_clause(s->err, ZW_ERULE, "assessment_conclusion", s->a->clause,
+		return zw_err_clause(err, ZW_ERULE, "assessment_conclusion", s->a->clause,
 		                     "依据%s，安全评估结论为“不符合”，不能批准", s->a->clause);
+	return 0;
+}
+
+static bool last_approver(const struct step *s)
+{
+	return s->a->step + 1 >= list_count(s->a->approvals);
+}
+
+/* approve, by an earlier approver of the order: on to the next one */
+static int g_approve_next(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	int rc = g_approver(s, err);
+	if (!rc)
+		rc = g_assessed(s, err);
+	if (!rc && last_approver(s))
+		rc = zw_errf(err, ZW_ECONFLICT, "action", "这是最后一个审批环节");
+	return rc;
+}
+
+/* approve, by the last approver; *implemented: the kind is carried out after approval */
+static int approve_last(struct step *s, bool implemented, struct zw_err *err)
+{
+	int rc = g_approver(s, err);
+	if (!rc)
+		rc = g_assessed(s, err);
+	if (!rc && !last_approver(s))
+		rc = zw_errf(err, ZW_ECONFLICT, "action", "还有后续审批环节");
+	if (!rc && !s->k->implement != !implemented)
+		rc = zw_errf(err, ZW_ECONFLICT, "action",
+		             implemented ? "此类申请批准后无需实施" : "此类申请批准后须实施");
+	return rc;
+}
+
+static int g_approve_implement(void *cs, struct zw_err *err)
+{
+	return approve_last(cs, true, err);
+}
+
+static int g_approve_record(void *cs, struct zw_err *err)
+{
+	return approve_last(cs, false, err);
+}
+
+/* The state of the implementation deadline: running (pausable by the profile) or paused. */
+static int implement_deadline(struct step *s, const char *want, struct zw_err *err)
+{
+	json_t *ds = json_array();
+	int rc = store_subject_deadlines(s->c, "application", s->a->id, ds, err);
+	bool found = false;
+	const char *clause = s->a->clause;
+	size_t i;
+	json_t *d;
+	json_array_foreach(ds, i, d)
+	{
+		const char *rule = json_string_value(json_object_get(d, "rule"));
+		const char *st = json_string_value(json_object_get(d, "status"));
+		if (!rule || !st || !s->k->implement || strcmp(rule, s->k->implement) != 0 ||
+		    strcmp(st, want) != 0)
+			continue;
+		const struct deadline_rule *r = profile_deadline(s->x->prof, rule);
+		if (r && r->clause)
+			clause = r->clause;
+		found = !strcmp(want, "paused") || (r && r->pausable);
+	}
+	json_decref(ds);
+	if (rc || found)
+		return rc;
+	return strcmp(want, "paused") == 0
+	           ? zw_err_clause(err, ZW_ECONFLICT, "action", clause, "实施期限没有暂停")
+	           : zw_err_clause(err, ZW_ECONFLICT, "action", clause,
+	                           "没有可暂停的实施期限（依据%s）", clause);
+}
+
+static int g_running(void *cs, struct zw_err *err)
+{
+	return implement_deadline(cs, "running", err);
+}
+
+static int g_paused(void *cs, struct zw_err *err)
+{
+	return implement_deadline(cs, "paused", err);
+}
+
+/* MY-7, SS-15: a filed system goes live only once graded, tested and filed. */
+static int g_go_live(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	const struct application *a = s->a;
+	if (strcmp(a->kind, "system") != 0)
+		return zw_err_clause(err, ZW_ECONFLICT, "action", a->clause,
+		                     "只有信息系统备案有上线操作");
+	if (s->wf->assessment_required && (blank(a->djcp_filing_no) || blank(a->djcp_test_on)))
+		return zw_err_clause(
+		    err, ZW_ERULE, "djcp_filing_no", a->clause,
+		    "依据%s，信息系统上线前须完成等级保护定级、测评和备案（备案编号、"
+		    "测评日期）",
+		    a->clause);
 	return 0;
 }
 
@@ -796,49 +887,6 @@ static int refile_contact(struct step *s)
 	return rc;
 }
 
-static int approve(struct step *s)
-{
-	struct application *a = s->a;
-	int rc = need_status(s, S_SUBMITTED, S_REVIEWING);
-	if (!rc)
-		rc = need_approver(s);
-	if (!rc)
-		rc = need_assessment(s);
-	if (rc)
-		return rc;
-	if (a->step + 1 < list_count(a->approvals)) { /* MY-4: on to the next approver */
-		a->step++;
-		step_roles(a, a->step, s->roles, sizeof(s->roles));
-		return set_status(a, S_REVIEWING, s->err);
-	}
-	a->decided_at = clock_now();
-	rc = close_deadlines(s->x, s->tx, a->id, NULL, false, s->err);
-	if (!rc && s->t->carrier_id) {
-		rc = registry_ref(s->c, "carriers", "carrier_id", "网络运营商", s->t->carrier_id,
-		                  s->err);
-		a->carrier_id = s->t->carrier_id;
-	}
-	if (!rc && strcmp(a->kind, "access") == 0 && s->t->allocate)
-		rc = allocate(s);
-	if (!rc && strcmp(a->kind, "port") == 0) {
-		rc = register_ports(s);
-		if (!rc && s->t->review_on) {
-			free(a->review_on);
-			a->review_on = strdup(s->t->review_on);
-		}
-	}
-	if (!rc && strcmp(a->kind, "contact_refile") == 0)
-		rc = refile_contact(s);
-	if (rc)
-		return rc;
-	if (s->k->implement) {
-		snprintf(s->roles, sizeof(s->roles), "carrier,operator");
-		rc = start_rule(s->x, s->tx, a, s->k->implement, clock_now(), &s->next, s->err);
-		return rc ? rc : set_status(a, S_IMPLEMENTING, s->err);
-	}
-	return set_status(a, S_APPROVED, s->err);
-}
-
 /* 拆机: the unit's host addresses, subnets (quarantined) and VLANs go back to the plan; its
  * lines are marked 已拆除 (TB-15: lines no longer used are reported). */
 static int dismantle(struct step *s)
@@ -864,8 +912,8 @@ static int dismantle(struct step *s)
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = registry_update_tx(s->fx, &line_kind, s->tx, ids[i], &gone, bit, s->err);
 	if (!rc)
-		rc = unit_set_status_tx(s->x, s->tx, unit, "已拆机", s->a->clause, "变更申请：拆机",
-		                        s->err);
+		rc = unit_set_status_tx(s->fx, s->tx, unit, "已拆机", s->a->clause,
+		                        "变更申请：拆机", 0, s->err);
 	return rc;
 }
 
@@ -895,17 +943,96 @@ static int move_unit(struct step *s)
 	return rc;
 }
 
-static int complete(struct step *s)
+/* ---- effects: the step's work ---- */
+
+static int e_next_approver(void *cs, struct zw_err *err)
 {
+	struct step *s = cs;
+	(void)err;
+	s->a->step++;
+	step_roles(s->a, s->a->step, s->roles, sizeof(s->roles));
+	return 0;
+}
+
+/* The decision: deadlines met, the carrier named, and what the kind brings with it. */
+static int e_approve(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
 	struct application *a = s->a;
-	int rc = need_status(s, S_IMPLEMENTING, NULL);
-	if (!rc && authz_check(s->x->by, ACT_APPLICATION_IMPLEMENT, a->unit_id, s->err))
-		rc = -s->err->code;
-	if (!rc)
-		rc = close_deadlines(s->x, s->tx, a->id, NULL, false, s->err);
+	a->decided_at = clock_now();
+	int rc = close_deadlines(s->x, s->tx, a->id, NULL, false, err);
+	if (!rc && s->t->carrier_id) {
+		rc = registry_ref(s->c, "carriers", "carrier_id", "网络运营商", s->t->carrier_id,
+		                  err);
+		a->carrier_id = s->t->carrier_id;
+	}
+	if (!rc && strcmp(a->kind, "access") == 0 && s->t->allocate)
+		rc = allocate(s);
+	if (!rc && strcmp(a->kind, "port") == 0) {
+		rc = register_ports(s);
+		if (!rc && s->t->review_on) {
+			free(a->review_on);
+			a->review_on = strdup(s->t->review_on);
+		}
+	}
+	if (!rc && strcmp(a->kind, "contact_refile") == 0)
+		rc = refile_contact(s);
+	if (!rc && s->k->implement) {
+		snprintf(s->roles, sizeof(s->roles), "carrier,operator");
+		rc = start_rule(s->x, s->tx, a, s->k->implement, clock_now(), &s->next, err);
+	}
+	return rc;
+}
+
+static int e_reject(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	s->a->decided_at = clock_now();
+	free(s->a->reason);
+	s->a->reason = strdup(s->t->reason);
+	return close_deadlines(s->x, s->tx, s->a->id, NULL, false, err);
+}
+
+static int e_withdraw(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	return close_deadlines(s->x, s->tx, s->a->id, NULL, true, err);
+}
+
+static int pause_resume(struct step *s, bool pause, struct zw_err *err)
+{
+	int64_t ids[4];
+	size_t n = 0;
+	int rc =
+	    store_open_deadlines(s->c, "application", s->a->id, s->k->implement, ids, 4, &n, err);
+	if (!rc && !n)
+		rc = zw_errf(err, ZW_ECONFLICT, "action", "没有计时中的实施期限");
+	if (!rc) {
+		s->next = ids[0];
+		rc = pause ? deadline_pause_tx(s->x, s->tx, ids[0], s->t->reason, err)
+		           : deadline_resume_tx(s->x, s->tx, ids[0], err);
+	}
+	return rc;
+}
+
+static int e_pause(void *cs, struct zw_err *err)
+{
+	return pause_resume(cs, true, err);
+}
+
+static int e_resume(void *cs, struct zw_err *err)
+{
+	return pause_resume(cs, false, err);
+}
+
+static int e_complete(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	struct application *a = s->a;
+	int rc = close_deadlines(s->x, s->tx, a->id, NULL, false, err);
 	if (!rc && strcmp(a->kind, "access") == 0)
-		rc = unit_set_status_tx(s->x, s->tx, a->unit_id, "已接入", NULL, "接入申请实施完成",
-		                        s->err);
+		rc = unit_set_status_tx(s->fx, s->tx, a->unit_id, "已接入", NULL,
+		                        "接入申请实施完成", 0, err);
 	if (!rc && strcmp(a->kind, "change") == 0) {
 		if (strcmp(a->change_type, "拆机") == 0)
 			rc = dismantle(s);
@@ -913,88 +1040,106 @@ static int complete(struct step *s)
 			rc = move_unit(s);
 	}
 	a->completed_at = clock_now();
-	return rc ? rc : set_status(a, S_COMPLETED, s->err);
-}
-
-/* MY-7, SS-15: a filed system goes live only once graded, tested and filed. */
-static int go_live(struct step *s)
-{
-	struct application *a = s->a;
-	int rc = strcmp(a->kind, "system")
-	             ? zw_errf(s->err, ZW_EINVALID, "action", "只有信息系统备案有上线操作")
-	             : need_status(s, S_APPROVED, NULL);
-	if (!rc && authz_check(s->x->by, ACT_APPLICATION_SUBMIT, a->unit_id, s->err))
-		rc = -s->err->code;
-	if (!rc && s->wf->assessment_required &&
-	    (blank(a->djcp_filing_no) || blank(a->djcp_test_on)))
-		rc =
-		    zw_err_clause(s->err, ZW_ERULE, "djcp_filing_no", a->clause,
-		                  "依据%s，信息系统上线前须完成等级保护定级、测评和备案（备案编号、"
-		                  "测评日期）",
-		                  a->clause);
-	a->completed_at = clock_now();
-	return rc ? rc : set_status(a, S_COMPLETED, s->err);
-}
-
-static int pause_resume(struct step *s, bool pause)
-{
-	int rc = need_status(s, S_IMPLEMENTING, NULL);
-	if (!rc && authz_check(s->x->by, ACT_APPLICATION_IMPLEMENT, s->a->unit_id, s->err))
-		rc = -s->err->code;
-	if (!rc && pause)
-		rc = need_reason(s, "暂停实施");
-	int64_t ids[4];
-	size_t n = 0;
-	if (!rc)
-		rc = store_open_deadlines(s->c, "application", s->a->id, s->k->implement, ids, 4,
-		                          &n, s->err);
-	if (!rc && !n)
-		rc = zw_errf(s->err, ZW_ECONFLICT, "action", "没有计时中的实施期限");
-	if (!rc) {
-		s->next = ids[0];
-		rc = pause ? deadline_pause_tx(s->x, s->tx, ids[0], s->t->reason, s->err)
-		           : deadline_resume_tx(s->x, s->tx, ids[0], s->err);
-	}
 	return rc;
 }
 
-static int run_step(struct step *s)
+static int e_go_live(void *cs, struct zw_err *err)
 {
-	const char *act = s->t->action;
-	struct application *a = s->a;
-	int rc;
-	if (strcmp(act, "approve") == 0)
-		return approve(s);
-	if (strcmp(act, "complete") == 0)
-		return complete(s);
-	if (strcmp(act, "go_live") == 0)
-		return go_live(s);
-	if (strcmp(act, "pause") == 0 || strcmp(act, "resume") == 0)
-		return pause_resume(s, strcmp(act, "pause") == 0);
-	if (strcmp(act, "review") == 0) {
-		rc = need_status(s, S_SUBMITTED, NULL);
-		if (!rc)
-			rc = need_approver(s);
-		return rc ? rc : set_status(a, S_REVIEWING, s->err);
-	}
-	if (strcmp(act, "reject") == 0) {
-		rc = need_status(s, S_SUBMITTED, S_REVIEWING);
-		if (!rc)
-			rc = need_approver(s);
-		if (!rc)
-			rc = need_reason(s, "审核不通过");
-		if (!rc)
-			rc = close_deadlines(s->x, s->tx, a->id, NULL, false, s->err);
-		a->decided_at = clock_now();
-		return rc ? rc : set_status(a, S_REJECTED, s->err);
-	}
-	/* withdraw */
-	rc = need_status(s, S_SUBMITTED, S_REVIEWING);
-	if (!rc && authz_check(s->x->by, ACT_APPLICATION_SUBMIT, a->unit_id, s->err))
-		rc = -s->err->code;
-	if (!rc)
-		rc = close_deadlines(s->x, s->tx, a->id, NULL, true, s->err);
-	return rc ? rc : set_status(a, S_WITHDRAWN, s->err);
+	struct step *s = cs;
+	(void)err;
+	s->a->completed_at = clock_now();
+	return 0;
+}
+
+/* ---- the table ---- */
+
+#define DECIDING S_SUBMITTED " " S_REVIEWING
+#define NONE     ACT_COUNT
+static const struct wf_row rows[] = {
+    {"review", "受理", S_SUBMITTED, S_REVIEWING, NONE, 0, g_approver, NULL,
+     "the approver of the current step (the profile's approvals, in order)", NULL},
+    {"approve", "批准", DECIDING, S_REVIEWING, NONE, 0, g_approve_next, e_next_approver,
+     "an earlier approver of the order (MY-4: the authority first); assessed where required", NULL},
+    {"approve", "批准", DECIDING, S_IMPLEMENTING, NONE, 0, g_approve_implement, e_approve,
+     "the last approver; the kind is implemented (access, change): allocates the subnet and "
+     "VLAN (access), starts the implementation deadline",
+     NULL},
+    {"approve", "批准", DECIDING, S_APPROVED, NONE, 0, g_approve_record, e_approve,
+     "the last approver; the kind is recorded (ports enter the register, contacts are "
+     "re-filed)",
+     NULL},
+    {"reject", "不予通过", DECIDING, S_REJECTED, NONE, WF_REASON, g_approver, e_reject,
+     "the approver of the current step", NULL},
+    {"withdraw", "撤回", DECIDING, S_WITHDRAWN, ACT_APPLICATION_SUBMIT, 0, NULL, e_withdraw,
+     "before the decision; deadlines cancelled", NULL},
+    {"pause", "暂停实施", S_IMPLEMENTING, NULL, ACT_APPLICATION_IMPLEMENT, WF_REASON, g_running,
+     e_pause, "the implementation deadline runs and the profile lets it pause", NULL},
+    {"resume", "恢复实施", S_IMPLEMENTING, NULL, ACT_APPLICATION_IMPLEMENT, 0, g_paused, e_resume,
+     "the implementation deadline is paused", NULL},
+    {"complete", "实施完成", S_IMPLEMENTING, S_COMPLETED, ACT_APPLICATION_IMPLEMENT, 0, NULL,
+     e_complete, "access: the unit is connected (through the unit's own gate); 拆机, 移机", NULL},
+    {"go_live", "上线", S_APPROVED, S_COMPLETED, ACT_APPLICATION_SUBMIT, 0, g_go_live, e_go_live,
+     "system filings only; graded, tested and filed where the profile requires assessment", NULL},
+};
+#undef DECIDING
+#undef NONE
+
+static const char *wf_state(const void *cs)
+{
+	return ((const struct step *)cs)->a->status;
+}
+
+static int wf_set_state(void *cs, const char *to, struct zw_err *err)
+{
+	return set_status(((struct step *)cs)->a, to, err);
+}
+
+static const struct principal *wf_by(const void *cs)
+{
+	return ((const struct step *)cs)->x->by;
+}
+
+static int64_t wf_unit(const void *cs)
+{
+	return ((const struct step *)cs)->a->unit_id;
+}
+
+static const char *wf_clause(const void *cs)
+{
+	return ((const struct step *)cs)->a->clause;
+}
+
+static const char *wf_reason(const void *cs)
+{
+	return ((const struct step *)cs)->t->reason;
+}
+
+const struct workflow application_workflow = {
+    .name = "application",
+    .label = "申请",
+    .states = statuses,
+    .rows = rows,
+    .nrows = sizeof(rows) / sizeof(rows[0]),
+    .state = wf_state,
+    .set_state = wf_set_state,
+    .by = wf_by,
+    .unit = wf_unit,
+    .clause = wf_clause,
+    .reason = wf_reason,
+};
+
+/* The step's context: the effects on the registry are authorised by the workflow (fx). */
+static int step_setup(struct step *s, const struct ctx *x, struct sconn *c, struct application *a,
+                      struct zw_err *err)
+{
+	s->k = kind_def(a->kind);
+	s->wf = profile_workflow(x->prof, a->kind);
+	s->c = c;
+	s->a = a;
+	s->clause = a->clause;
+	if (!s->k || !s->wf)
+		return zw_errf(err, ZW_ERULE, "kind", "《%s》没有规定此类申请", x->prof->title);
+	return 0;
 }
 
 int application_transition(const struct ctx *x, const struct app_env *env, int64_t id,
@@ -1016,40 +1161,28 @@ int application_transition(const struct ctx *x, const struct app_env *env, int64
 	wf_by.role = ROLE_SYSTEM;
 	struct ctx fx = *x;
 	fx.by = &wf_by;
-	struct step s = {.x = x, .fx = &fx, .env = env, .tx = tx, .a = &a, .t = &t, .err = err};
+	struct step s = {.x = x, .fx = &fx, .env = env, .tx = tx, .t = &t, .err = err};
 	json_t *before = NULL;
 	char *from = NULL;
-	if (!rc) {
-		s.c = store_tx_conn(tx);
-		rc = load_app(s.c, id, &a, err);
-	}
+	if (!rc)
+		rc = load_app(store_tx_conn(tx), id, &a, err);
 	if (!rc && authz_check(x->by, ACT_APPLICATION_READ, a.unit_id, err))
 		rc = -err->code;
 	if (!rc && t.if_rev && t.if_rev != a.rev)
 		rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
-	if (!rc) {
-		s.k = kind_def(a.kind);
-		s.wf = profile_workflow(x->prof, a.kind);
-		if (!s.k || !s.wf)
-			rc = zw_errf(err, ZW_ERULE, "kind", "《%s》没有规定此类申请",
-			             x->prof->title);
-	}
+	if (!rc)
+		rc = step_setup(&s, x, store_tx_conn(tx), &a, err);
 	if (!rc) {
 		before = rec_to_json(&application_schema, &a);
 		from = strdup(a.status);
-		s.clause = a.clause;
-		rc = run_step(&s);
-	}
-	if (!rc && strcmp(t.action, "reject") == 0) {
-		free(a.reason);
-		a.reason = strdup(t.reason);
+		rc = workflow_step(&application_workflow, &s, t.action, NULL, err);
 	}
 	if (!rc)
 		rc = record(x, tx, &a, before, t.action, from, t.reason, s.clause, err);
 	if (!rc)
 		rc = notice(x, tx, &a, t.action, t.reason, s.clause, s.roles, s.next, err);
 	if (tx) {
-		if (rc)
+		if (rc || t.dry_run)
 			store_rollback(tx);
 		else
 			rc = store_commit(tx, err);
@@ -1061,6 +1194,15 @@ int application_transition(const struct ctx *x, const struct app_env *env, int64
 	return rc;
 }
 
+/* The steps open to the caller now (the console's buttons): the table's. */
+static json_t *open_actions(const struct ctx *x, struct sconn *c, struct application *a)
+{
+	static const struct tr no_input;
+	struct step s = {.x = x, .fx = x, .t = &no_input};
+	if (step_setup(&s, x, c, a, &(struct zw_err){0}))
+		return json_array();
+	return workflow_actions(&application_workflow, &s);
+}
 /* ---- reading ---- */
 
 int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err)
@@ -1099,6 +1241,8 @@ int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_
 		json_object_set_new(o, "awaiting",
 		                    json_pack("{s:s, s:s}", "role", who, "name", org ? org : who));
 	}
+	if (!rc)
+		json_object_set_new(o, "actions", open_actions(x, c, &a));
 	rec_free(&application_schema, &a);
 	if (rc) {
 		json_decref(o);

@@ -53,6 +53,16 @@ static int demo_connect(const struct ctx *x, int64_t unit_id, const char *addres
 	return rc;
 }
 
+/* Connecting needs an agreement of the unit (then a unit without one stays applying). */
+static bool needs_agreements(const struct profile *prof)
+{
+	for (size_t i = 0; i < prof->nagreements; i++)
+		if (prof->agreements[i].required_for_connection &&
+		    strcmp(prof->agreements[i].party, "unit") == 0)
+			return true;
+	return false;
+}
+
 static const char *status_for(const struct profile *prof, const char *code)
 {
 	static const char *const codes[] = {"applying", "connected", "suspended", "revoked",
@@ -94,13 +104,16 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 		if (strcmp(keys[i].key, parent) == 0)
 			u.parent_id = keys[i].id;
 	int rc = unit_create(x, &u, 0, id, err);
+	bool regular = signed_all; /* connected through an access application */
 	if (rc == -ZW_ERULE) {
+		/* the regulation has no date to be connected before, or wants its agreements
+		 * first: the unit applies, and is connected the regular way if it needs none */
 		zw_err_clear(err);
 		free(u.status);
 		free(u.connected_on);
 		u.status = strdup("申请中");
 		u.connected_on = NULL;
-		target = "申请中";
+		regular = !needs_agreements(x->prof);
 		rc = unit_create(x, &u, 0, id, err);
 	}
 	unit_free(&u);
@@ -130,9 +143,9 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 			leader = s->entries[i].value;
 		res->contacts++;
 	}
-	if (!signed_all)
+	if (!signed_all && !regular)
 		return 0;
-	for (size_t k = 0; k < x->prof->nagreements; k++) {
+	for (size_t k = 0; signed_all && k < x->prof->nagreements; k++) {
 		const struct agreement_kind *a = &x->prof->agreements[k];
 		if (strcmp(a->party, "unit") != 0)
 			continue;
@@ -154,9 +167,10 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	}
 	if (strcmp(target, "申请中") == 0)
 		return 0;
-	char *address = subst(conf_str(s, "address", ""), x->prof->county);
-	rc = address ? demo_connect(x, *id, address, err)
-	             : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	char *address = regular ? subst(conf_str(s, "address", ""), x->prof->county) : NULL;
+	rc = !regular  ? 0
+	     : address ? demo_connect(x, *id, address, err)
+	               : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 	free(address);
 	if (rc)
 		return rc;

@@ -12,10 +12,12 @@
 #include "core/text.h"
 #include "domain/application.h"
 #include "domain/audit.h"
+#include "domain/workflow.h"
 #include "domain/blob.h"
 #include "domain/deadline.h"
 #include "store/rec.h"
 #include "store/registry.h"
+#include "store/violation_sql.h"
 
 static const char *const unit_types[] = {"党政机关", "事业单位", "国有企业", "学校",
                                          "医院",     "其他",     NULL};
@@ -105,11 +107,6 @@ const char *unit_status_code(const char *status)
 		if (strcmp(unit_status_values[i], status) == 0)
 			return status_codes[i];
 	return NULL;
-}
-
-bool unit_status_needs_reason(const char *status)
-{
-	return status && (strcmp(status, "暂停") == 0 || strcmp(status, "已撤销入网资格") == 0);
 }
 
 /* Run fn inside one write transaction; roll back on any failure. */
@@ -254,46 +251,6 @@ static int check_agreements(struct sconn *c, const struct profile *prof, int64_t
 	return 0;
 }
 
-/*
- * Registering a unit that is already connected (or suspended) is a connection too: it needs
- * every agreement the profile requires for connection, and a new unit has none yet. The one
- * exception is the regulation's own: a kind marked backfill (LN-17 补签) may be signed later
- * by a unit connected before the regulation took effect, which connected_on must show. Such
- * units then stand on the 补签 list (agreements_missing).
- */
-static int creation_gate(const struct profile *prof, const struct unit *u, struct zw_err *err)
-{
-	int32_t since = INT32_MIN; /* not after today: the field table's rule (REC_PAST) */
-	if (u->connected_on && parse_date(u->connected_on, &since) < 0)
-		since = INT32_MIN;
-	if (strcmp(u->status, "已接入") != 0 && strcmp(u->status, "暂停") != 0)
-		return 0;
-	for (size_t i = 0; i < prof->nagreements; i++) {
-		const struct agreement_kind *a = &prof->agreements[i];
-		if (!a->required_for_connection || strcmp(a->party, "unit") != 0)
-			continue;
-		bool before = u->connected_on && prof->effective != PROFILE_NO_DATE &&
-		              since < prof->effective;
-		if (a->backfill && before)
-			continue;
-		char cl[32], eff[11] = "";
-		profile_first_clause(a->clause, cl, sizeof(cl));
-		if (prof->effective != PROFILE_NO_DATE)
-			format_date(prof->effective, eff);
-		if (a->backfill)
-			return zw_err_clause(err, ZW_ERULE, "status", cl,
-			                     "依据%s，接入须先签署《%s》。如该单位在办法施行（%s）"
-			                     "前已接入，请填写接入日期 connected_on，"
-			                     "单位将列入补签名单",
-			                     cl, a->name, eff);
-		return zw_err_clause(
-		    err, ZW_ERULE, "status", cl,
-		    "依据%s，接入须先签署《%s》：请先登记为“申请中”，登记协议后再接入", cl,
-		    a->name);
-	}
-	return 0;
-}
-
 struct unit_op {
 	const struct ctx *x;
 	int64_t id, if_rev;
@@ -301,12 +258,27 @@ struct unit_op {
 	const struct unit *patch;
 	uint64_t present;
 	const char *status, *clause, *reason;
+	int64_t case_id; /* the violation case moving the unit, or 0 */
 	int64_t *out_id;
 	struct zw_err *err;
 };
 
 static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct unit *u,
                                char *clause);
+/* One move of a unit's status: the unit as it stands (for a registration, as given). */
+struct ustep {
+	const struct ctx *x;
+	struct store_tx *tx;
+	struct sconn *c;
+	struct unit *u;
+	const char *state; /* where it is: "" for a registration */
+	const char *reason;
+	int64_t case_id; /* a violation case moving the unit (it isolates on its own) */
+	char clause[32]; /* the clause the move rests on */
+	const char *to;  /* where the step took it */
+};
+
+static int move_clause(struct ustep *s, const char *status, const char *given, struct zw_err *err);
 
 static int do_unit_create(struct store_tx *tx, void *arg)
 {
@@ -333,20 +305,18 @@ static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct u
 		if (!u->status)
 			return zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
 	}
-	rc = resolve_clause(op->x->prof, u->status, NULL, clause, op->err);
-	if (rc && strcmp(u->status, "申请中") == 0) {
-		/* An application needs no clause; record one only when the profile names it. */
-		zw_err_clear(op->err);
-		rc = 0;
-	}
+	/* a registration is the machine's first move, through its gate like every other */
+	struct ustep s = {.x = op->x, .tx = tx, .c = c, .u = u, .state = ""};
+	rc = move_clause(&s, u->status, NULL, op->err);
+	if (!rc)
+		rc = workflow_step_to(&unit_workflow, &s, u->status, NULL, op->err);
 	if (rc)
 		return rc;
+	snprintf(clause, 32, "%s", s.clause);
 	free(u->status_clause);
 	u->status_clause = *clause ? strdup(clause) : NULL;
 	u->status_at = clock_now();
 	if (u->parent_id && (rc = check_parent(c, 0, u->parent_id, op->err)))
-		return rc;
-	if ((rc = creation_gate(op->x->prof, u, op->err)))
 		return rc;
 	char *key = NULL;
 	if ((rc = name_key_check(c, u->name, 0, &key, op->err)))
@@ -464,35 +434,253 @@ int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint6
 	return in_tx(x->st, do_unit_update, &op, err);
 }
 
-static bool move_allowed(const char *from, const char *to)
+/* ---- the status machine ---- */
+
+static const char *access_clause(const struct profile *prof, char out[32])
 {
-	static const char *const moves[][2] = {
-	    {"申请中", "已接入"}, {"已接入", "暂停"},           {"已接入", "已撤销入网资格"},
-	    {"已接入", "已拆机"}, {"暂停", "已接入"},           {"暂停", "已撤销入网资格"},
-	    {"暂停", "已拆机"},   {"已撤销入网资格", "申请中"}, {"已拆机", "申请中"},
-	};
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
-		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
-			return true;
-	return false;
+	const struct workflow_rule *w = profile_workflow(prof, "access");
+	*out = 0;
+	if (w)
+		profile_first_clause(w->clause, out, 32);
+	return out;
 }
 
 /* TB-13: 未经审核，任何组织和个人不得私自接入 — a unit applying is connected only on an
  * approved access application (being implemented or done). */
-static int check_application(struct sconn *c, const struct profile *prof, int64_t unit_id,
-                             struct zw_err *err)
+static int check_application(struct ustep *s, struct zw_err *err)
 {
-	const struct workflow_rule *w = profile_workflow(prof, "access");
 	bool ok = false;
-	if (!w)
+	char clause[32];
+	if (!profile_workflow(s->x->prof, "access"))
 		return 0;
-	int rc = store_unit_access_approved(c, unit_id, &ok, err);
+	int rc = store_unit_access_approved(s->c, s->u->id, &ok, err);
 	if (rc || ok)
 		return rc;
-	char clause[32];
-	profile_first_clause(w->clause, clause, sizeof(clause));
+	access_clause(s->x->prof, clause);
 	return zw_err_clause(err, ZW_ERULE, "status", clause,
 	                     "依据%s，未经审核不得接入：该单位还没有经批准的接入申请", clause);
+}
+
+/* TB-9: 断开连接，待整改完成后再行接入 — not while a violation case still cuts the unit off. */
+static int not_cut_by_case(struct ustep *s, struct zw_err *err)
+{
+	int64_t case_id = 0, hand = 0;
+	int rc = store_unit_isolated(s->c, s->u->id, s->case_id, &case_id, &hand, err);
+	if (rc || !case_id)
+		return rc;
+	char clause[32];
+	rc = store_violation_clause(s->c, case_id, clause, sizeof(clause), err);
+	return rc ? rc
+	          : zw_err_clause(err, ZW_ECONFLICT, "status", clause,
+	                          "违规事项 %lld 仍对该单位断网，依据%s须整改完成、"
+	                          "该事项恢复接入后再行接入",
+	                          (long long)case_id, clause);
+}
+
+/* A unit's own blocks, cut off by hand (a suspension or revocation that no case made). */
+struct cut {
+	struct ustep *s;
+	struct zw_err *err;
+};
+
+static int cut_block(int family, const char *cidr, void *arg)
+{
+	struct cut *k = arg;
+	return store_isolation_add(k->s->c, 0, k->s->u->id, family == 4 ? "net4" : "net6", cidr,
+	                           k->s->reason, k->s->clause, clock_now(), k->err);
+}
+
+static int e_cut(void *cs, struct zw_err *err)
+{
+	struct ustep *s = cs;
+	int64_t case_id = 0, hand = 0;
+	if (s->case_id)
+		return 0;
+	int rc = store_unit_isolated(s->c, s->u->id, 0, &case_id, &hand, err);
+	struct cut k = {s, err};
+	return rc || hand ? rc : store_unit_blocks(s->c, s->u->id, cut_block, &k, err);
+}
+
+/* Connected (again): what was cut by hand is lifted; the first connection is dated. */
+static int e_connect(void *cs, struct zw_err *err)
+{
+	struct ustep *s = cs;
+	if (!s->u->connected_on) {
+		char today[11];
+		format_date(clock_today_cn(), today);
+		s->u->connected_on = strdup(today);
+	}
+	return store_hand_isolations_lift(s->c, s->u->id, clock_now(), err);
+}
+
+static int e_remove(void *cs, struct zw_err *err)
+{
+	struct ustep *s = cs;
+	return store_hand_isolations_lift(s->c, s->u->id, clock_now(), err);
+}
+
+static int g_agreements(struct ustep *s, struct zw_err *err)
+{
+	return check_agreements(s->c, s->x->prof, s->u->id, err);
+}
+
+static int g_connect(void *cs, struct zw_err *err)
+{
+	struct ustep *s = cs;
+	int rc = g_agreements(s, err);
+	if (!rc)
+		rc = check_application(s, err);
+	return rc ? rc : not_cut_by_case(s, err);
+}
+
+static int g_reconnect(void *cs, struct zw_err *err)
+{
+	struct ustep *s = cs;
+	int rc = g_agreements(s, err);
+	return rc ? rc : not_cut_by_case(s, err);
+}
+
+/*
+ * Registering a unit that is already connected is a connection too, and a new unit has no
+ * access application: it may be registered so only when it was connected before the
+ * regulation took effect (connected_on), a unit of the existing network (存量). It needs every
+ * agreement the profile requires for connection too, and a new unit has none yet; the
+ * exception is the regulation's own: a kind marked backfill (LN-17 补签) may be signed later
+ * by such a unit, which then stands on the 补签 list (agreements_missing).
+ */
+static int g_existing(void *cs, struct zw_err *err)
+{
+	struct ustep *s = cs;
+	const struct profile *prof = s->x->prof;
+	const struct unit *u = s->u;
+	int32_t since = INT32_MIN; /* not after today: the field table's rule (REC_PAST) */
+	bool before = u->connected_on && parse_date(u->connected_on, &since) == 0 &&
+	              prof->effective != PROFILE_NO_DATE && since < prof->effective;
+	char eff[11] = "", cl[32];
+	if (prof->effective != PROFILE_NO_DATE)
+		format_date(prof->effective, eff);
+	if (!before && profile_workflow(prof, "access"))
+		return zw_err_clause(
+		    err, ZW_ERULE, "status", access_clause(prof, cl),
+		    "依据%s，未经审核不得接入：新单位请登记为“申请中”并提交接入申请%s%s%s", cl,
+		    *eff ? "；办法施行（" : "", eff,
+		    *eff ? "）前已接入的单位请填写接入日期 connected_on" : "");
+	for (size_t i = 0; i < prof->nagreements; i++) {
+		const struct agreement_kind *a = &prof->agreements[i];
+		if (!a->required_for_connection || strcmp(a->party, "unit") != 0)
+			continue;
+		if (a->backfill && before)
+			continue;
+		profile_first_clause(a->clause, cl, sizeof(cl));
+		if (a->backfill)
+			return zw_err_clause(err, ZW_ERULE, "status", cl,
+			                     "依据%s，接入须先签署《%s》。如该单位在办法施行（%s）"
+			                     "前已接入，请填写接入日期 connected_on，"
+			                     "单位将列入补签名单",
+			                     cl, a->name, eff);
+		return zw_err_clause(
+		    err, ZW_ERULE, "status", cl,
+		    "依据%s，接入须先签署《%s》：请先登记为“申请中”，登记协议后再接入", cl,
+		    a->name);
+	}
+	return 0;
+}
+
+#define S ACT_UNIT_STATUS
+static const struct wf_row rows[] = {
+    {"register", "登记", "", "申请中", ACT_UNIT_CREATE, 0, NULL, NULL, "a new unit applies", NULL},
+    {"register", "登记", "", "已接入", ACT_UNIT_CREATE, 0, g_existing, NULL,
+     "存量: connected before the regulation took effect (connected_on), with the agreements "
+     "it requires unless they may be signed later (补签)",
+     NULL},
+    {"connect", "接入", "申请中", "已接入", S, 0, g_connect, e_connect,
+     "an approved access application (TB-13); the profile's agreements (JX-9, LN-17); no "
+     "violation case isolates the unit",
+     NULL},
+    {"suspend", "暂停", "已接入", "暂停", S, WF_REASON, NULL, e_cut,
+     "by hand: every address block of the unit is isolated (a case isolates on its own)", NULL},
+    {"reconnect", "恢复接入", "暂停", "已接入", S, 0, g_reconnect, e_connect,
+     "no violation case isolates the unit (TB-9); the hand isolation is lifted", NULL},
+    {"revoke", "撤销入网资格", "已接入 暂停", "已撤销入网资格", S, WF_REASON, NULL, e_cut,
+     "the unit's blocks stay isolated", NULL},
+    {"remove", "拆机", "已接入 暂停", "已拆机", S, 0, NULL, e_remove,
+     "the hand isolation is lifted (the addresses go back to the plan)", NULL},
+    {"reapply", "重新申请", "已撤销入网资格 已拆机", "申请中", S, 0, NULL, NULL,
+     "a new access application follows", NULL},
+};
+#undef S
+
+static const char *wf_state(const void *cs)
+{
+	return ((const struct ustep *)cs)->state;
+}
+
+static int wf_set_state(void *cs, const char *to, struct zw_err *err)
+{
+	struct ustep *s = cs;
+	(void)err;
+	s->to = to;
+	return 0;
+}
+
+static const struct principal *wf_by(const void *cs)
+{
+	return ((const struct ustep *)cs)->x->by;
+}
+
+static int64_t wf_unit(const void *cs)
+{
+	return ((const struct ustep *)cs)->u->id;
+}
+
+static const char *wf_clause(const void *cs)
+{
+	return ((const struct ustep *)cs)->clause;
+}
+
+static const char *wf_reason(const void *cs)
+{
+	return ((const struct ustep *)cs)->reason;
+}
+
+const struct workflow unit_workflow = {
+    .name = "unit",
+    .label = "单位",
+    .states = unit_status_values,
+    .rows = rows,
+    .nrows = sizeof(rows) / sizeof(rows[0]),
+    .state = wf_state,
+    .set_state = wf_set_state,
+    .by = wf_by,
+    .unit = wf_unit,
+    .clause = wf_clause,
+    .reason = wf_reason,
+};
+
+bool unit_status_needs_reason(const char *status)
+{
+	bool any = false;
+	for (size_t i = 0; status && i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (!rows[i].to || strcmp(rows[i].to, status) != 0 || !*rows[i].from)
+			continue;
+		if (!(rows[i].flags & WF_REASON))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/* The move's clause into s->clause: the one given (must be in the profile), else the
+ * profile's for the status, else none (an application needs none). */
+static int move_clause(struct ustep *s, const char *status, const char *given, struct zw_err *err)
+{
+	int rc = resolve_clause(s->x->prof, status, given, s->clause, err);
+	if (rc && !(given && *given) && strcmp(status, "申请中") == 0) {
+		zw_err_clear(err);
+		*s->clause = 0;
+		rc = 0;
+	}
+	return rc;
 }
 
 static int do_unit_status(struct store_tx *tx, void *arg)
@@ -501,37 +689,30 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 	struct sconn *c = store_tx_conn(tx);
 	struct unit cur = {0};
 	json_t *before = NULL, *after = NULL;
-	char clause[32] = "";
+	struct ustep s = {
+	    .x = op->x, .tx = tx, .c = c, .u = &cur, .reason = op->reason, .case_id = op->case_id};
 	int rc = load_unit_checked(tx, op, &cur);
-	if (!rc && !move_allowed(cur.status, op->status))
-		rc = zw_errf(op->err, ZW_ECONFLICT, "status", "单位当前为“%s”，不能变更为“%s”",
-		             cur.status, op->status);
+	if (!rc) {
+		s.state = cur.status;
+		rc = move_clause(&s, op->status, op->clause, op->err);
+	}
 	if (!rc)
-		rc = resolve_clause(op->x->prof, op->status, op->clause, clause, op->err);
-	if (!rc && strcmp(op->status, "已接入") == 0)
-		rc = check_agreements(c, op->x->prof, op->id, op->err);
-	if (!rc && strcmp(op->status, "已接入") == 0 && strcmp(cur.status, "申请中") == 0)
-		rc = check_application(c, op->x->prof, op->id, op->err);
+		rc = workflow_step_to(&unit_workflow, &s, op->status, NULL, op->err);
 	if (!rc) {
 		before = unit_json(&cur);
 		char *from = cur.status;
-		cur.status = strdup(op->status);
+		cur.status = strdup(s.to);
 		free(cur.status_clause);
-		cur.status_clause = strdup(clause);
+		cur.status_clause = strdup(s.clause);
 		free(cur.status_reason);
 		cur.status_reason = strdup(op->reason ? op->reason : "");
 		cur.status_at = clock_now();
-		if (strcmp(op->status, "已接入") == 0 && !cur.connected_on) {
-			char today[11];
-			format_date(clock_today_cn(), today);
-			cur.connected_on = strdup(today);
-		}
 		if (!cur.status || !cur.status_clause || !cur.status_reason)
 			rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
 		if (!rc)
 			rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
 		if (!rc)
-			rc = store_unit_history_add(c, op->id, from, op->status, clause,
+			rc = store_unit_history_add(c, op->id, from, cur.status, s.clause,
 			                            cur.status_reason, op->x->by->username,
 			                            cur.status_at, op->err);
 		free(from);
@@ -543,7 +724,7 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 	if (!rc) {
 		after = unit_json(&cur);
 		rc = audit_append(tx, op->x->by, "unit.status", "unit", op->id, op->id, before,
-		                  after, clause, op->err);
+		                  after, s.clause, op->err);
 	}
 	json_decref(before);
 	json_decref(after);
@@ -552,10 +733,15 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 }
 
 int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *status,
-                       const char *clause, const char *reason, struct zw_err *err)
+                       const char *clause, const char *reason, int64_t case_id, struct zw_err *err)
 {
-	struct unit_op op = {
-	    .x = x, .id = id, .status = status, .clause = clause, .reason = reason, .err = err};
+	struct unit_op op = {.x = x,
+	                     .id = id,
+	                     .status = status,
+	                     .clause = clause,
+	                     .reason = reason,
+	                     .case_id = case_id,
+	                     .err = err};
 	return do_unit_status(tx, &op);
 }
 
@@ -572,8 +758,6 @@ int unit_set_status(const struct ctx *x, int64_t id, const char *status, const c
 		               "状态只能是：申请中、已接入、暂停、已撤销入网资格、已拆机");
 	if (reason && (utf8_chars(reason) > 500 || !utf8_valid(reason, strlen(reason), true)))
 		return zw_errf(err, ZW_EINVALID, "reason", "原因过长或含非法字符（最多 500 字）");
-	if (unit_status_needs_reason(name) && (!reason || !*reason))
-		return zw_errf(err, ZW_EINVALID, "reason", "暂停或撤销入网资格须说明原因");
 	struct unit_op op = {.x = x,
 	                     .id = id,
 	                     .status = name,
@@ -582,6 +766,17 @@ int unit_set_status(const struct ctx *x, int64_t id, const char *status, const c
 	                     .if_rev = if_rev,
 	                     .err = err};
 	return in_tx(x->st, do_unit_status, &op, err);
+}
+
+/* The moves open to the caller (the console's buttons). */
+json_t *unit_actions(const struct ctx *x, struct unit *u)
+{
+	struct zw_err err = {0};
+	struct sconn *c = store_read(x->st, &err);
+	if (!c)
+		return json_array();
+	struct ustep s = {.x = x, .c = c, .u = u, .state = u->status};
+	return workflow_actions(&unit_workflow, &s);
 }
 
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err)

@@ -77,9 +77,13 @@ int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint6
 int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
                     const char *reason, int64_t if_rev, struct zw_err *err);
 /* The same inside the caller's transaction, authorised by the caller (an application's step);
- * status is a status name. */
+ * status is a status name; case_id: the violation case moving the unit (it isolates the unit
+ * itself, so a suspension adds no isolation of its own), or 0. */
 int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *status,
-                       const char *clause, const char *reason, struct zw_err *err);
+                       const char *clause, const char *reason, int64_t case_id,
+                       struct zw_err *err);
+/* The status moves open to the caller now: [{action, label, to, reason}]. */
+json_t *unit_actions(const struct ctx *x, struct unit *u);
 /* Has the unit an approved access application (being implemented or done)? */
 int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err);
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err);

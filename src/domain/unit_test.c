@@ -95,7 +95,8 @@ static void test_backfill_list(void **state)
 	int64_t b = testdb_unit(&t, "洛宁县乙局", "已接入");
 	testdb_unit(&t, "洛宁县丙局", NULL); /* still applying: not in the backlog */
 	struct zw_err err = {0};
-	/* Registered as connected since after LN took effect: refused, it needed the 承诺书. */
+	/* Registered as connected since after LN took effect: refused, it needed an access
+	 * application (LN-16) — and the 承诺书 besides. */
 	struct unit late = {.name = (char *)"洛宁县丁局",
 	                    .type = (char *)"其他",
 	                    .level = (char *)"县直",
@@ -103,7 +104,7 @@ static void test_backfill_list(void **state)
 	                    .connected_on = (char *)"2020-01-01"};
 	int64_t lid;
 	assert_int_equal(unit_create(&t.x, &late, 0, &lid, &err), -ZW_ERULE);
-	assert_string_equal(err.clause, "LN-17");
+	assert_string_equal(err.clause, "LN-16");
 	zw_err_clear(&err);
 	const struct agreement_kind *k = NULL;
 	for (size_t i = 0; i < t.prof->nagreements; i++)

@@ -13,6 +13,7 @@
 #include "domain/deadline.h"
 #include "domain/notify.h"
 #include "domain/terminal.h"
+#include "domain/workflow.h"
 #include "store/rec.h"
 #include "store/violation_sql.h"
 
@@ -111,6 +112,13 @@ static enum sact sanction_act(const char *code)
 	return SA_NOTICE; /* record warn restrict criticize rectify */
 }
 
+/* The rung disconnects something. */
+static bool cuts(const struct violation *v)
+{
+	enum sact a = sanction_act(v->sanction);
+	return a == SA_TERMINAL || a == SA_UNIT || a == SA_REVOKE;
+}
+
 static const char *level_of(const char *sanction)
 {
 	switch (sanction_act(sanction)) {
@@ -177,9 +185,12 @@ static const char *step_clause(const struct violation *v)
 
 /* ---- steps' records ---- */
 
+struct vtr;
+
 struct step {
 	const struct ctx *x, *sx; /* sx: the same actor, authorised as the system (inner steps) */
 	const struct violation_policy *vp;
+	const struct vtr *t; /* the step's input */
 	struct store_tx *tx;
 	struct sconn *c;
 	struct violation *v;
@@ -255,13 +266,6 @@ static int record(struct step *s, const json_t *before)
 	return rc ? rc : notice(s);
 }
 
-/* Note where the case was and move it (a step that keeps the state passes it unchanged). */
-static int set_state(struct step *s, const char *state)
-{
-	snprintf(s->from, sizeof(s->from), "%s", s->v->state);
-	return state == s->v->state ? 0 : set_str(&s->v->state, state, s->err);
-}
-
 /* ---- isolation ---- */
 
 struct blocks {
@@ -274,7 +278,8 @@ static int add_block(int family, const char *cidr, void *arg)
 	struct blocks *b = arg;
 	b->n++;
 	return store_isolation_add(b->s->c, b->s->v->id, b->s->v->unit_id,
-	                           family == 4 ? "net4" : "net6", cidr, b->s->now, b->s->err);
+	                           family == 4 ? "net4" : "net6", cidr, b->s->reason,
+	                           step_clause(b->s->v), b->s->now, b->s->err);
 }
 
 /* The terminal's own MAC and address (what the case saw). */
@@ -283,12 +288,14 @@ static int add_own(struct step *s, int *n)
 	struct violation *v = s->v;
 	int rc = 0;
 	if (!blank(v->mac)) {
-		rc = store_isolation_add(s->c, v->id, v->unit_id, "mac", v->mac, s->now, s->err);
+		rc = store_isolation_add(s->c, v->id, v->unit_id, "mac", v->mac, s->reason,
+		                         step_clause(v), s->now, s->err);
 		++*n;
 	}
 	if (!rc && !blank(v->ip)) {
-		rc = store_isolation_add(s->c, v->id, v->unit_id,
-		                         strchr(v->ip, ':') ? "ip6" : "ip4", v->ip, s->now, s->err);
+		rc =
+		    store_isolation_add(s->c, v->id, v->unit_id, strchr(v->ip, ':') ? "ip6" : "ip4",
+		                        v->ip, s->reason, step_clause(v), s->now, s->err);
 		++*n;
 	}
 	return rc;
@@ -328,30 +335,30 @@ static int isolate(struct step *s, const char *scope)
 		snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id,
 		         v->behaviour_name);
 		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "暂停", step_clause(v), why,
-		                        s->err);
+		                        v->id, s->err);
 	}
 	if (!rc)
 		rc = set_str(&v->isolated_scope, scope, s->err);
 	return rc;
 }
 
-/* Lift the case's isolation; a unit it suspended is connected again unless another case
- * still isolates it. */
+/* Lift the case's isolation; a unit it suspended is connected again unless another case, or a
+ * suspension by hand, still isolates it. */
 static int lift(struct step *s)
 {
 	struct violation *v = s->v;
 	int rc = store_isolations_lift(s->c, v->id, s->now, s->err);
-	int64_t others = 0;
+	int64_t other = 0, hand = 0;
 	char status[32] = "";
 	if (!rc && is(v->isolated_scope, "unit"))
-		rc = store_unit_isolated(s->c, v->unit_id, v->id, &others, s->err);
+		rc = store_unit_isolated(s->c, v->unit_id, v->id, &other, &hand, s->err);
 	if (!rc && is(v->isolated_scope, "unit"))
 		rc = unit_status(s, status, sizeof(status));
-	if (!rc && !others && is(status, "暂停")) {
+	if (!rc && !other && !hand && is(status, "暂停")) {
 		char why[400];
 		snprintf(why, sizeof(why), "违规事项 %lld 整改完毕，恢复接入", (long long)v->id);
 		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "已接入", step_clause(v), why,
-		                        s->err);
+		                        v->id, s->err);
 	}
 	return rc;
 }
@@ -381,6 +388,8 @@ static int check_behaviour(const struct profile *p, const char *code,
 		               code ? code : "");
 	return 0;
 }
+
+static int auto_isolate(struct step *s);
 
 /* Fill a new case's rung from the unit's earlier offences and insert it with its first step;
  * with auto isolation on, a rung that disconnects is applied at once. */
@@ -418,15 +427,11 @@ static int open_case(struct step *s, const struct forbidden_rule *f)
 		rc = record(s, NULL);
 	if (!rc && v->finding_id)
 		rc = store_finding_join(s->c, v->finding_id, v->id, s->now, s->err);
-	enum sact a = sanction_act(v->sanction);
-	if (!rc && s->vp && s->vp->auto_isolate &&
-	    (a == SA_TERMINAL || a == SA_UNIT || a == SA_REVOKE)) {
+	if (!rc && s->vp && s->vp->auto_isolate && cuts(v)) {
 		json_t *was = rec_to_json(&violation_schema, v);
 		s->action = "isolate";
 		s->reason = "发现即断网（自动）";
-		rc = set_state(s, "isolated");
-		if (!rc)
-			rc = isolate(s, a == SA_TERMINAL ? "terminal" : "unit");
+		rc = auto_isolate(s);
 		if (!rc)
 			rc = record(s, was);
 		json_decref(was);
@@ -552,6 +557,7 @@ int violation_create(const struct ctx *x, const struct violation_policy *vp, con
 struct vtr {
 	char *action, *reason, *scope, *sanction, *amount;
 	int64_t if_rev;
+	bool dry_run;
 };
 static const char *const actions[] = {"notify", "isolate",  "rectify", "verify", "reconnect",
                                       "close",  "escalate", "dismiss", "charge", NULL};
@@ -562,34 +568,13 @@ static const struct rec_field tr_fields[] = {
     REC_F(struct vtr, sanction, REC_TEXT, 0, "处理措施", 40),
     REC_F(struct vtr, amount, REC_YUAN, 0, "维修费用（元）", 16),
     {"if_rev", REC_INT, 0, offsetof(struct vtr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
+    REC_F(struct vtr, dry_run, REC_BOOL, 0, "仅检查", 0),
 };
 const struct rec_schema violation_transition_schema = {"violation_transition", tr_fields,
                                                        sizeof(tr_fields) / sizeof(tr_fields[0]),
                                                        sizeof(struct vtr)};
 
-static bool in_states(const char *state, const char *list)
-{
-	char w[16];
-	for (int i = 0; list_word(list, i, w, sizeof(w)); i++)
-		if (strcmp(w, state) == 0)
-			return true;
-	return false;
-}
-
-#define HANDLING "open notified isolated rectifying verified"
-
-static int wrong_state(struct step *s, const char *what)
-{
-	return zw_errf(s->err, ZW_ECONFLICT, "action", "违规事项当前为“%s”，不能%s",
-	               violation_state_label(s->v->state), what);
-}
-
-static int need_reason(struct step *s, const char *what)
-{
-	if (blank(s->reason))
-		return zw_errf(s->err, ZW_EINVALID, "reason", "%s须说明理由", what);
-	return 0;
-}
+static const struct vtr no_input;
 
 /* Yuan with at most two decimals, as fen. */
 static int parse_yuan(const char *s, int64_t *fen)
@@ -621,201 +606,322 @@ static int parse_yuan(const char *s, int64_t *fen)
 	return 0;
 }
 
-static int do_isolate(struct step *s, const struct vtr *t)
+/* Guards: what the case must be for a row to apply (no input but the step's own). */
+
+static int g_cuts(void *cs, struct zw_err *err)
 {
+	struct step *s = cs;
 	struct violation *v = s->v;
-	enum sact a = sanction_act(v->sanction);
-	const char *scope = t->scope ? t->scope : a == SA_TERMINAL ? "terminal" : "unit";
-	bool widen =
-	    is(v->state, "isolated") && is(v->isolated_scope, "terminal") && is(scope, "unit");
-	if (!in_states(v->state, "open notified") && !widen)
-		return wrong_state(s, "断网");
-	if (a != SA_TERMINAL && a != SA_UNIT && a != SA_REVOKE)
-		return zw_errf(s->err, ZW_ERULE, "action",
-		               "《%s》对“%s”的处理措施为“%s”，不包括断网；情节严重的请先升级处理",
-		               s->x->prof->title, v->behaviour_name,
-		               v->sanction_name ? v->sanction_name : "提醒");
-	if (a == SA_TERMINAL && is(scope, "unit"))
-		return zw_errf(s->err, ZW_ERULE, "scope",
-		               "处理措施“%s”（%s）只断开终端，不能整体断开单位", v->sanction_name,
-		               v->sanction_clause);
-	int rc = set_state(s, "isolated");
-	return rc ? rc : isolate(s, scope);
+	if (cuts(v))
+		return 0;
+	return zw_err_clause(err, ZW_ERULE, "action", step_clause(v),
+	                     "《%s》对“%s”的处理措施为“%s”，不包括断网；情节严重的请先升级处理",
+	                     s->x->prof->title, v->behaviour_name,
+	                     v->sanction_name ? v->sanction_name : "提醒");
 }
 
-static int do_rectify(struct step *s)
+/* A terminal's isolation widens to the whole unit when the rung disconnects units. */
+static int g_widen(void *cs, struct zw_err *err)
 {
-	if (!in_states(s->v->state, "notified isolated"))
-		return wrong_state(s, "责令整改");
-	int rc = set_state(s, "rectifying");
-	if (!rc && profile_deadline(s->x->prof, "rectification"))
+	struct step *s = cs;
+	struct violation *v = s->v;
+	enum sact a = sanction_act(v->sanction);
+	if (is(v->isolated_scope, "terminal") && (a == SA_UNIT || a == SA_REVOKE))
+		return 0;
+	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(v),
+	                     "违规事项已断网（%s），处理措施“%s”不包括整体断开单位",
+	                     is(v->isolated_scope, "unit") ? "整个单位" : "终端",
+	                     v->sanction_name ? v->sanction_name : "提醒");
+}
+
+static int g_was_isolated(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	if (s->v->isolated_scope)
+		return 0;
+	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(s->v),
+	                     "该违规事项未断网，无需恢复接入，请结案");
+}
+
+static int g_never_isolated(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	if (!s->v->isolated_scope)
+		return 0;
+	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(s->v),
+	                     "该违规事项已断网，须恢复接入后结案");
+}
+
+static int g_warning(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	if (is(s->v->level, "warning"))
+		return 0;
+	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(s->v),
+	                     "违规事项处理措施为“%s”，须整改核实后结案", s->v->sanction_name);
+}
+
+/* A revoked unit is reconnected once it has come back the regular way: a new access application
+ * approved (the unit is then connected through its own gate, which this case's isolation
+ * would refuse), or connected already. */
+static int g_unit_back(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	char status[32] = "";
+	bool approved = false;
+	int rc = unit_status(s, status, sizeof(status));
+	if (!rc && is(status, "申请中"))
+		rc = store_unit_access_approved(s->c, s->v->unit_id, &approved, err);
+	if (rc || approved || is(status, "已接入") || is(status, "暂停"))
+		return rc;
+	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(s->v),
+	                     "单位已被取消入网资格（当前为“%s”），须重新申请接入并经批准后方可恢复",
+	                     status);
+}
+
+/* The rung an escalation climbs to: the one asked for, which must be heavier, else the next. */
+static int next_rung(struct step *s, char next[40], struct zw_err *err)
+{
+	struct violation *v = s->v;
+	const struct forbidden_rule *f = profile_forbidden(s->x->prof, v->behaviour);
+	if (!f)
+		return zw_err_clause(err, ZW_ERULE, "behaviour", v->clause,
+		                     "《%s》已不再列出此禁止行为", s->x->prof->title);
+	int cur = ladder_pos(f, v->sanction), len = ladder_len(f);
+	if (s->t->sanction) {
+		int pos = ladder_pos(f, s->t->sanction);
+		if (pos < 0)
+			return zw_err_clause(err, ZW_ERULE, "sanction", v->clause,
+			                     "《%s》对“%s”规定的处理措施中没有“%s”",
+			                     s->x->prof->title, v->behaviour_name, s->t->sanction);
+		if (pos <= cur)
+			return zw_errf(err, ZW_EINVALID, "sanction",
+			               "升级处理须选择比当前（%s）更重的处理措施",
+			               v->sanction_name);
+		snprintf(next, 40, "%s", s->t->sanction);
+		return 0;
+	}
+	if (cur + 1 >= len)
+		return zw_err_clause(err, ZW_ERULE, "action", step_clause(v),
+		                     "《%s》对“%s”规定的处理措施已是最重的一级%s%s",
+		                     s->x->prof->title, v->behaviour_name,
+		                     v->sanction_name ? "：" : "",
+		                     v->sanction_name ? v->sanction_name : "");
+	list_word(f->sanctions, cur + 1, next, 40);
+	return 0;
+}
+
+static int g_climb(void *cs, struct zw_err *err)
+{
+	char next[40];
+	int rc = next_rung(cs, next, err);
+	if (!rc && sanction_act(next) == SA_REVOKE)
+		return zw_errf(err, ZW_ECONFLICT, "sanction", "下一级处理措施为取消入网资格");
+	return rc;
+}
+
+static int g_revoke(void *cs, struct zw_err *err)
+{
+	char next[40];
+	int rc = next_rung(cs, next, err);
+	if (!rc && sanction_act(next) != SA_REVOKE)
+		return zw_errf(err, ZW_ECONFLICT, "sanction", "下一级处理措施不是取消入网资格");
+	return rc;
+}
+
+static int g_cost(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	const struct forbidden_rule *f = profile_forbidden(s->x->prof, s->v->behaviour);
+	if (f && f->cost_to_unit)
+		return 0;
+	return zw_err_clause(err, ZW_ERULE, "action", s->v->clause,
+	                     "《%s》没有规定“%s”造成的维修费用由单位承担", s->x->prof->title,
+	                     s->v->behaviour_name);
+}
+
+/* Effects: the step's work, once the row is chosen. */
+
+static int e_isolate(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	struct violation *v = s->v;
+	const char *scope = s->t->scope                                ? s->t->scope
+	                    : sanction_act(v->sanction) == SA_TERMINAL ? "terminal"
+	                                                               : "unit";
+	if (sanction_act(v->sanction) == SA_TERMINAL && is(scope, "unit"))
+		return zw_err_clause(err, ZW_ERULE, "scope", v->sanction_clause,
+		                     "处理措施“%s”（%s）只断开终端，不能整体断开单位",
+		                     v->sanction_name, v->sanction_clause);
+	return isolate(s, scope);
+}
+
+static int e_widen(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	if (s->t->scope && !is(s->t->scope, "unit"))
+		return zw_errf(err, ZW_ECONFLICT, "scope", "违规事项已断开终端");
+	return isolate(s, "unit");
+}
+
+static int e_rectify(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	int rc = 0;
+	if (profile_deadline(s->x->prof, "rectification"))
 		rc = deadline_start_tx(s->sx, s->tx, "rectification", "violation", s->v->id,
-		                       s->v->unit_id, s->now, &s->deadline_id, s->err);
+		                       s->v->unit_id, s->now, &s->deadline_id, err);
 	if (!rc && s->deadline_id)
 		s->v->deadline_id = s->deadline_id;
 	return rc;
 }
 
-static int do_verify(struct step *s)
+static int e_verify(void *cs, struct zw_err *err)
 {
-	if (!is(s->v->state, "rectifying"))
-		return wrong_state(s, "核实整改");
-	int rc = need_reason(s, "核实整改");
+	struct step *s = cs;
 	int64_t ids[16];
 	size_t n = 0;
-	if (!rc)
-		rc = set_state(s, "verified");
-	if (!rc)
-		rc = store_open_deadlines(s->c, "violation", s->v->id, NULL, ids, 16, &n, s->err);
+	int rc = store_open_deadlines(s->c, "violation", s->v->id, NULL, ids, 16, &n, err);
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = deadline_met_tx(s->sx, s->tx, ids[i], s->err);
+		rc = deadline_met_tx(s->sx, s->tx, ids[i], err);
 	return rc;
 }
 
-static int do_reconnect(struct step *s)
+static int e_reconnect(void *cs, struct zw_err *err)
 {
-	struct violation *v = s->v;
-	char status[32] = "";
-	int rc = 0;
-	if (is(v->state, "revoked")) {
-		rc = unit_status(s, status, sizeof(status));
-		if (!rc && !is(status, "已接入") && !is(status, "暂停"))
-			return zw_errf(
-			    s->err, ZW_ECONFLICT, "action",
-			    "单位已被取消入网资格（当前为“%s”），须重新申请接入后方可恢复", status);
-	} else if (!is(v->state, "verified") || !v->isolated_scope) {
-		return is(v->state, "verified") ? zw_errf(s->err, ZW_ECONFLICT, "action",
-		                                          "该违规事项未断网，无需恢复接入，请结案")
-		                                : wrong_state(s, "恢复接入");
-	}
-	if (!rc)
-		rc = set_state(s, "reconnected");
-	if (!rc)
-		rc = lift(s);
+	struct step *s = cs;
+	(void)err;
+	int rc = lift(s);
 	return rc ? rc : end_case(s, "resolved");
 }
 
-static int do_close(struct step *s)
+static int e_close(void *cs, struct zw_err *err)
 {
+	(void)err;
+	return end_case(cs, "resolved");
+}
+
+static int e_dismiss(void *cs, struct zw_err *err)
+{
+	(void)err;
+	return end_case(cs, "dismissed");
+}
+
+static int e_climb(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
+	char next[40];
+	int rc = next_rung(s, next, err);
+	return rc ? rc : set_rung(s->x->prof, s->v, next, err);
+}
+
+/* The revoke rung: the whole unit cut off, its access revoked (the case ends there; a new
+ * access application brings the unit back, and then the case is reconnected). */
+static int e_revoke(void *cs, struct zw_err *err)
+{
+	struct step *s = cs;
 	struct violation *v = s->v;
-	bool warning_done = is(v->state, "notified") && is(v->level, "warning");
-	if (!(is(v->state, "verified") && !v->isolated_scope) && !warning_done)
-		return is(v->state, "verified") ? zw_errf(s->err, ZW_ECONFLICT, "action",
-		                                          "该违规事项已断网，须恢复接入后结案")
-		                                : wrong_state(s, "结案");
-	int rc = set_state(s, "closed");
+	int rc = e_climb(s, err);
+	if (!rc && !is(v->isolated_scope, "unit"))
+		rc = isolate(s, "unit");
+	char why[400];
+	snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id, v->behaviour_name);
+	if (!rc)
+		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "已撤销入网资格", step_clause(v),
+		                        why, v->id, err);
 	return rc ? rc : end_case(s, "resolved");
 }
 
-static int do_escalate(struct step *s, const struct vtr *t)
+static int e_charge(void *cs, struct zw_err *err)
 {
-	struct violation *v = s->v;
-	if (!in_states(v->state, HANDLING))
-		return wrong_state(s, "升级处理");
-	int rc = need_reason(s, "升级处理");
-	const struct forbidden_rule *f = profile_forbidden(s->x->prof, v->behaviour);
-	if (!rc && !f)
-		return zw_errf(s->err, ZW_ERULE, "behaviour", "《%s》已不再列出此禁止行为",
-		               s->x->prof->title);
-	int cur = rc ? 0 : ladder_pos(f, v->sanction), len = rc ? 0 : ladder_len(f);
-	char next[40] = "";
-	if (!rc && t->sanction) {
-		int pos = ladder_pos(f, t->sanction);
-		if (pos < 0)
-			rc = zw_errf(s->err, ZW_ERULE, "sanction",
-			             "《%s》对“%s”规定的处理措施中没有“%s”", s->x->prof->title,
-			             v->behaviour_name, t->sanction);
-		else if (pos <= cur)
-			rc = zw_errf(s->err, ZW_EINVALID, "sanction",
-			             "升级处理须选择比当前（%s）更重的处理措施", v->sanction_name);
-		else
-			snprintf(next, sizeof(next), "%s", t->sanction);
-	} else if (!rc) {
-		if (cur + 1 >= len)
-			rc = zw_errf(s->err, ZW_ERULE, "action",
-			             "《%s》对“%s”规定的处理措施已是最重的一级%s%s",
-			             s->x->prof->title, v->behaviour_name,
-			             v->sanction_name ? "：" : "",
-			             v->sanction_name ? v->sanction_name : "");
-		else
-			list_word(f->sanctions, cur + 1, next, sizeof(next));
-	}
-	if (!rc)
-		rc = set_rung(s->x->prof, v, next, s->err);
-	if (!rc && sanction_act(next) == SA_REVOKE) {
-		rc = set_state(s, "revoked");
-		if (!rc && !is(v->isolated_scope, "unit"))
-			rc = isolate(s, "unit");
-		char why[400];
-		snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id,
-		         v->behaviour_name);
-		if (!rc)
-			rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "已撤销入网资格",
-			                        step_clause(v), why, s->err);
-		if (!rc)
-			rc = end_case(s, "resolved");
-	} else if (!rc) {
-		rc = set_state(s, v->state); /* same state, a heavier rung */
-	}
-	return rc;
-}
-
-static int do_dismiss(struct step *s)
-{
-	if (!in_states(s->v->state, "open notified"))
-		return wrong_state(s, "排除");
-	int rc = need_reason(s, "排除");
-	if (!rc)
-		rc = set_state(s, "dismissed");
-	return rc ? rc : end_case(s, "dismissed");
-}
-
-static int do_charge(struct step *s, const struct vtr *t)
-{
-	struct violation *v = s->v;
-	const struct forbidden_rule *f = profile_forbidden(s->x->prof, v->behaviour);
-	if (!f || !f->cost_to_unit)
-		return zw_errf(s->err, ZW_ERULE, "action",
-		               "《%s》没有规定“%s”造成的维修费用由单位承担", s->x->prof->title,
-		               v->behaviour_name);
-	if (is(v->state, "dismissed"))
-		return wrong_state(s, "记录维修费用");
+	struct step *s = cs;
 	int64_t fen;
 	/* the amount's format is the field table's (REC_YUAN); charging needs one */
-	if (!t->amount || parse_yuan(t->amount, &fen) < 0)
-		return zw_errf(s->err, ZW_EINVALID, "amount",
+	if (!s->t->amount || parse_yuan(s->t->amount, &fen) < 0)
+		return zw_errf(err, ZW_EINVALID, "amount",
 		               "记录维修费用须写明金额（元），如 1280.50");
-	int rc = need_reason(s, "记录维修费用");
-	if (!rc)
-		rc = set_state(s, v->state);
-	v->repair_cost = fen;
-	return rc ? rc : set_str(&v->cost_note, s->reason, s->err);
+	s->v->repair_cost = fen;
+	return set_str(&s->v->cost_note, s->reason, err);
 }
 
-static int run_step(struct step *s, const struct vtr *t)
+#define W        ACT_VIOLATION_WRITE
+#define HANDLING "open notified isolated rectifying verified"
+static const struct wf_row rows[] = {
+    {"notify", "通知", "open", "notified", W, 0, NULL, NULL, NULL, NULL},
+    {"isolate", "断网", "open notified", "isolated", W, 0, g_cuts, e_isolate,
+     "the rung disconnects (terminal, unit or revoke); a terminal rung cuts only the terminal",
+     NULL},
+    {"isolate", "断网", "isolated", "isolated", W, 0, g_widen, e_widen,
+     "widening: a terminal's isolation to the whole unit, when the rung disconnects units", NULL},
+    {"rectify", "责令整改", "notified isolated", "rectifying", W, 0, NULL, e_rectify,
+     "starts the profile's rectification deadline", NULL},
+    {"verify", "核实整改", "rectifying", "verified", W, WF_REASON, NULL, e_verify,
+     "meets the rectification deadline", NULL},
+    {"reconnect", "恢复接入", "verified", "reconnected", W, 0, g_was_isolated, e_reconnect,
+     "the case isolated something; lifts it", NULL},
+    {"reconnect", "恢复接入", "revoked", "reconnected", W, 0, g_unit_back, e_reconnect,
+     "the unit is connected again (a new access application)", NULL},
+    {"close", "结案", "verified", "closed", W, 0, g_never_isolated, e_close,
+     "the case never isolated anything", NULL},
+    {"close", "结案", "notified", "closed", W, 0, g_warning, e_close,
+     "a warning (the regulation gives no sanction)", NULL},
+    {"escalate", "升级处理", HANDLING, NULL, ACT_VIOLATION_ESCALATE, WF_REASON, g_climb, e_climb,
+     "a heavier rung of the ladder is left (the one asked for, or the next)", NULL},
+    {"escalate", "升级处理", HANDLING, "revoked", ACT_VIOLATION_ESCALATE, WF_REASON, g_revoke,
+     e_revoke, "the rung is revoke: the unit is cut off and its access revoked", NULL},
+    {"dismiss", "排除", "open notified", "dismissed", W, WF_REASON, NULL, e_dismiss,
+     "not a violation after all", NULL},
+    {"charge", "记录维修费用", HANDLING " reconnected closed revoked", NULL, W, WF_REASON, g_cost,
+     e_charge, "the profile puts the repair cost of this behaviour on the unit", NULL},
+};
+#undef W
+#undef HANDLING
+
+static const char *wf_state(const void *cs)
 {
-	const char *a = t->action;
-	if (is(a, "notify")) {
-		if (!is(s->v->state, "open"))
-			return wrong_state(s, "通知");
-		return set_state(s, "notified");
-	}
-	if (is(a, "isolate"))
-		return do_isolate(s, t);
-	if (is(a, "rectify"))
-		return do_rectify(s);
-	if (is(a, "verify"))
-		return do_verify(s);
-	if (is(a, "reconnect"))
-		return do_reconnect(s);
-	if (is(a, "close"))
-		return do_close(s);
-	if (is(a, "escalate"))
-		return do_escalate(s, t);
-	if (is(a, "dismiss"))
-		return do_dismiss(s);
-	return do_charge(s, t);
+	return ((const struct step *)cs)->v->state;
 }
+
+static int wf_set_state(void *cs, const char *to, struct zw_err *err)
+{
+	struct step *s = cs;
+	return set_str(&s->v->state, to, err);
+}
+
+static const struct principal *wf_by(const void *cs)
+{
+	return ((const struct step *)cs)->x->by;
+}
+
+static int64_t wf_unit(const void *cs)
+{
+	return ((const struct step *)cs)->v->unit_id;
+}
+
+static const char *wf_clause(const void *cs)
+{
+	return step_clause(((const struct step *)cs)->v);
+}
+
+static const char *wf_reason(const void *cs)
+{
+	return ((const struct step *)cs)->reason;
+}
+
+const struct workflow violation_workflow = {
+    .name = "violation",
+    .label = "违规事项",
+    .states = states,
+    .rows = rows,
+    .nrows = sizeof(rows) / sizeof(rows[0]),
+    .state = wf_state,
+    .set_state = wf_set_state,
+    .by = wf_by,
+    .unit = wf_unit,
+    .clause = wf_clause,
+    .reason = wf_reason,
+    .state_label = violation_state_label,
+};
 
 int violation_transition(const struct ctx *x, const struct violation_policy *vp, int64_t id,
                          const json_t *body, struct zw_err *err)
@@ -838,6 +944,7 @@ int violation_transition(const struct ctx *x, const struct violation_policy *vp,
 	                 .vp = vp,
 	                 .tx = tx,
 	                 .v = &v,
+	                 .t = &t,
 	                 .action = t.action,
 	                 .reason = t.reason,
 	                 .now = clock_now(),
@@ -848,62 +955,43 @@ int violation_transition(const struct ctx *x, const struct violation_policy *vp,
 	}
 	if (!rc && authz_check(x->by, ACT_VIOLATION_READ, v.unit_id, err))
 		rc = -err->code;
-	if (!rc &&
-	    authz_check(x->by,
-	                is(t.action, "escalate") ? ACT_VIOLATION_ESCALATE : ACT_VIOLATION_WRITE,
-	                v.unit_id, err))
-		rc = -err->code;
 	if (!rc && t.if_rev && t.if_rev != v.rev)
 		rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
 	json_t *before = rc ? NULL : rec_to_json(&violation_schema, &v);
-	if (!rc)
-		rc = run_step(&s, &t);
+	if (!rc) {
+		snprintf(s.from, sizeof(s.from), "%s", v.state);
+		rc = workflow_step(&violation_workflow, &s, t.action, NULL, err);
+	}
 	if (!rc)
 		rc = record(&s, before);
 	if (tx)
-		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
+		rc = rc || t.dry_run ? (store_rollback(tx), rc) : store_commit(tx, err);
 	json_decref(before);
 	rec_free(&violation_schema, &v);
 	rec_free(&violation_transition_schema, &t);
 	return rc;
 }
 
-/* ---- reading ---- */
-
-/* The steps open to the caller now (the console's buttons). */
-static json_t *open_actions(const struct ctx *x, const struct violation *v)
+/* A new case whose rung disconnects, isolated as soon as it opens (auto_isolate): the same
+ * step, taken by the system. */
+static int auto_isolate(struct step *s)
 {
-	json_t *a = json_array();
-	bool w = authz_check(x->by, ACT_VIOLATION_WRITE, v->unit_id, &(struct zw_err){0}) == 0;
-	bool e = authz_check(x->by, ACT_VIOLATION_ESCALATE, v->unit_id, &(struct zw_err){0}) == 0;
-	const struct forbidden_rule *f = profile_forbidden(x->prof, v->behaviour);
-	enum sact act = sanction_act(v->sanction);
-	bool can_cut = act == SA_TERMINAL || act == SA_UNIT || act == SA_REVOKE;
-	const char *st = v->state;
-	if (w && is(st, "open"))
-		json_array_append_new(a, json_string("notify"));
-	if (w && can_cut &&
-	    (in_states(st, "open notified") ||
-	     (is(st, "isolated") && is(v->isolated_scope, "terminal") && act != SA_TERMINAL)))
-		json_array_append_new(a, json_string("isolate"));
-	if (w && in_states(st, "notified isolated"))
-		json_array_append_new(a, json_string("rectify"));
-	if (w && is(st, "rectifying"))
-		json_array_append_new(a, json_string("verify"));
-	if (w && ((is(st, "verified") && v->isolated_scope) || is(st, "revoked")))
-		json_array_append_new(a, json_string("reconnect"));
-	if (w && ((is(st, "verified") && !v->isolated_scope) ||
-	          (is(st, "notified") && is(v->level, "warning"))))
-		json_array_append_new(a, json_string("close"));
-	if (e && f && in_states(st, HANDLING) && ladder_pos(f, v->sanction) + 1 < ladder_len(f))
-		json_array_append_new(a, json_string("escalate"));
-	if (w && in_states(st, "open notified"))
-		json_array_append_new(a, json_string("dismiss"));
-	if (w && f && f->cost_to_unit && !is(st, "dismissed"))
-		json_array_append_new(a, json_string("charge"));
-	return a;
+	struct step as = *s;
+	as.x = s->sx;
+	as.t = &no_input;
+	snprintf(s->from, sizeof(s->from), "%s", s->v->state);
+	return workflow_step(&violation_workflow, &as, "isolate", NULL, s->err);
 }
 
+/* ---- reading ---- */
+
+/* The steps open to the caller now (the console's buttons): the table's. */
+static json_t *open_actions(const struct ctx *x, struct sconn *c, struct violation *v)
+{
+	struct zw_err err = {0};
+	struct step s = {.x = x, .sx = x, .c = c, .v = v, .t = &no_input, .err = &err};
+	return workflow_actions(&violation_workflow, &s);
+}
 static json_t *ladder_json(const struct profile *p, const struct violation *v)
 {
 	json_t *a = json_array();
@@ -944,7 +1032,7 @@ int violation_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_er
 		json_object_set_new(o, "isolations", iso);
 		json_object_set_new(o, "deadlines", deadlines);
 		json_object_set_new(o, "ladder", ladder_json(x->prof, &v));
-		json_object_set_new(o, "actions", open_actions(x, &v));
+		json_object_set_new(o, "actions", open_actions(x, c, &v));
 	}
 	rec_free(&violation_schema, &v);
 	if (rc) {

@@ -706,6 +706,32 @@ static const char *const migrations[] = {
      * computed in C: backfill_name_keys fills it for the units already there. */
     ("ALTER TABLE units ADD COLUMN name_key TEXT;"
      "CREATE UNIQUE INDEX units_name_key ON units(name_key);"),
+    /* 15: a unit suspended or revoked by hand is isolated like one a case cuts off (TB-9: 断开
+     * 连接，待整改完成后再行接入), so an isolation belongs to a case or, with no case, to the
+     * unit's status; each row says why and on what clause. */
+    ("CREATE TABLE isolations_new ("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  violation_id INTEGER REFERENCES violations(id),"
+     "  unit_id INTEGER NOT NULL,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('ip4','ip6','mac','net4','net6')),"
+     "  value TEXT NOT NULL,"
+     "  reason TEXT NOT NULL DEFAULT '',"
+     "  clause TEXT NOT NULL DEFAULT '',"
+     "  created_at INTEGER NOT NULL,"
+     "  removed_at INTEGER NOT NULL DEFAULT 0"
+     ") STRICT;"
+     "INSERT INTO isolations_new (id, violation_id, unit_id, kind, value, created_at,"
+     "  removed_at) SELECT id, violation_id, unit_id, kind, value, created_at, removed_at"
+     "  FROM isolations;"
+     "DROP TABLE isolations;"
+     "ALTER TABLE isolations_new RENAME TO isolations;"
+     "CREATE INDEX isolations_active ON isolations(kind, value) WHERE removed_at = 0;"
+     "CREATE INDEX isolations_violation ON isolations(violation_id);"
+     "CREATE INDEX isolations_unit ON isolations(unit_id) WHERE removed_at = 0;"
+     "CREATE TRIGGER eg_isolations_i AFTER INSERT ON isolations"
+     " BEGIN UPDATE enforce_generation SET n = n + 1; END;"
+     "CREATE TRIGGER eg_isolations_u AFTER UPDATE OF removed_at ON isolations"
+     " BEGIN UPDATE enforce_generation SET n = n + 1; END;"),
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

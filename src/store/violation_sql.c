@@ -194,20 +194,54 @@ int store_unit_blocks(struct sconn *c, int64_t unit_id,
 }
 
 int store_isolation_add(struct sconn *c, int64_t violation_id, int64_t unit_id, const char *kind,
-                        const char *value, int64_t now, struct zw_err *err)
+                        const char *value, const char *reason, const char *clause, int64_t now,
+                        struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(c,
 	                             "INSERT INTO isolations (violation_id, unit_id, kind, value,"
-	                             " created_at) VALUES (?,?,?,?,?)",
+	                             " reason, clause, created_at) VALUES (?,?,?,?,?,?,?)",
 	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, violation_id);
+	if (violation_id)
+		sqlite3_bind_int64(s, 1, violation_id);
+	else
+		sqlite3_bind_null(s, 1);
 	sqlite3_bind_int64(s, 2, unit_id);
 	sq_text(s, 3, kind);
 	sq_text(s, 4, value);
-	sqlite3_bind_int64(s, 5, now);
+	sq_text(s, 5, reason ? reason : "");
+	sq_text(s, 6, clause ? clause : "");
+	sqlite3_bind_int64(s, 7, now);
 	return sq_exec_stmt(c, s, err);
+}
+
+int store_hand_isolations_lift(struct sconn *c, int64_t unit_id, int64_t now, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "UPDATE isolations SET removed_at = ?2 WHERE unit_id = ?1"
+	                             " AND violation_id IS NULL AND removed_at = 0",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int64(s, 2, now);
+	return sq_exec_stmt(c, s, err);
+}
+
+int store_violation_clause(struct sconn *c, int64_t id, char *out, size_t n, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT coalesce(nullif(sanction_clause, ''), clause)"
+	                             " FROM violations WHERE id = ?",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	snprintf(out, n, "%s", rc == SQLITE_ROW ? col(s, 0) : "");
+	sq_done(c, s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(c, err, "violation clause");
 }
 
 int store_isolations_lift(struct sconn *c, int64_t violation_id, int64_t now, struct zw_err *err)
@@ -250,12 +284,12 @@ int store_isolations_of(struct sconn *c, int64_t violation_id, json_t *out, stru
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "isolations");
 }
 
-int store_unit_isolated(struct sconn *c, int64_t unit_id, int64_t except, int64_t *n,
-                        struct zw_err *err)
+int store_unit_isolated(struct sconn *c, int64_t unit_id, int64_t except, int64_t *case_id,
+                        int64_t *hand, struct zw_err *err)
 {
 	sqlite3_stmt *s =
 	    sq_prepare(c,
-	               "SELECT count(*) FROM violations WHERE unit_id = ?1 AND id != ?2"
+	               "SELECT coalesce(min(id), 0) FROM violations WHERE unit_id = ?1 AND id != ?2"
 	               " AND isolated_scope = 'unit' AND state IN ('isolated',"
 	               " 'rectifying', 'verified', 'revoked')",
 	               err);
@@ -263,7 +297,17 @@ int store_unit_isolated(struct sconn *c, int64_t unit_id, int64_t except, int64_
 		return -ZW_EINTERNAL;
 	sqlite3_bind_int64(s, 1, unit_id);
 	sqlite3_bind_int64(s, 2, except);
-	return one_int(c, s, n, "unit isolated", err);
+	int rc = one_int(c, s, case_id, "unit isolated", err);
+	if (rc)
+		return rc;
+	s = sq_prepare(c,
+	               "SELECT count(*) FROM isolations WHERE unit_id = ? AND violation_id IS NULL"
+	               " AND removed_at = 0",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	return one_int(c, s, hand, "unit isolated by hand", err);
 }
 
 int store_enforce_generation(struct sconn *c, int64_t *gen, struct zw_err *err)
@@ -278,7 +322,8 @@ int store_isolations_active(struct sconn *c, json_t *sets, json_t *entries, stru
 {
 	sqlite3_stmt *s = sq_prepare(
 	    c,
-	    "SELECT i.kind, i.value, i.violation_id, i.unit_id, u.name, i.created_at"
+	    "SELECT i.kind, i.value, i.violation_id, i.unit_id, u.name, i.created_at, i.reason,"
+	    " i.clause"
 	    " FROM isolations i LEFT JOIN units u ON u.id = i.unit_id WHERE i.removed_at = 0"
 	    " ORDER BY i.kind, i.value, i.id",
 	    err);
@@ -297,12 +342,16 @@ int store_isolations_active(struct sconn *c, json_t *sets, json_t *entries, stru
 			continue;
 		char at[32];
 		format_time(sqlite3_column_int64(s, 5), at);
-		json_array_append_new(entries,
-		                      json_pack("{s:s, s:s, s:I, s:I, s:s, s:s}", "kind", kind,
-		                                "value", value, "violation_id",
-		                                (json_int_t)sqlite3_column_int64(s, 2), "unit_id",
-		                                (json_int_t)sqlite3_column_int64(s, 3), "unit_name",
-		                                col(s, 4), "since", at));
+		/* violation_id null: the unit's own suspension or revocation by hand */
+		json_t *e =
+		    json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:s, s:s}", "kind", kind, "value",
+		              value, "violation_id",
+		              sqlite3_column_type(s, 2) == SQLITE_NULL
+		                  ? json_null()
+		                  : json_integer(sqlite3_column_int64(s, 2)),
+		              "unit_id", (json_int_t)sqlite3_column_int64(s, 3), "unit_name",
+		              col(s, 4), "since", at, "reason", col(s, 6), "clause", col(s, 7));
+		json_array_append_new(entries, e);
 	}
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "active isolations");

@@ -39,14 +39,21 @@ int store_unit_blocks(struct sconn *c, int64_t unit_id,
                       int (*fn)(int family, const char *cidr, void *arg), void *arg,
                       struct zw_err *err);
 
-/* kind: ip4 ip6 mac net4 net6 */
+/* kind: ip4 ip6 mac net4 net6; violation_id 0: the unit's own isolation by hand (a suspension
+ * or revocation of its status); reason and clause: why, on what. */
 int store_isolation_add(struct sconn *c, int64_t violation_id, int64_t unit_id, const char *kind,
-                        const char *value, int64_t now, struct zw_err *err);
-int store_isolations_lift(struct sconn *c, int64_t violation_id, int64_t now, struct zw_err *err);
-int store_isolations_of(struct sconn *c, int64_t violation_id, json_t *out, struct zw_err *err);
-/* Cases other than `except` isolating the whole unit that are still in force. */
-int store_unit_isolated(struct sconn *c, int64_t unit_id, int64_t except, int64_t *n,
+                        const char *value, const char *reason, const char *clause, int64_t now,
                         struct zw_err *err);
+int store_isolations_lift(struct sconn *c, int64_t violation_id, int64_t now, struct zw_err *err);
+/* Lift the unit's isolation by hand. */
+int store_hand_isolations_lift(struct sconn *c, int64_t unit_id, int64_t now, struct zw_err *err);
+int store_isolations_of(struct sconn *c, int64_t violation_id, json_t *out, struct zw_err *err);
+/* What still cuts the whole unit off: *case_id, the first case other than `except` isolating
+ * it (0: none); *hand, the unit's own isolations by hand in force. */
+int store_unit_isolated(struct sconn *c, int64_t unit_id, int64_t except, int64_t *case_id,
+                        int64_t *hand, struct zw_err *err);
+/* The clause a case's steps rest on (its sanction's, else its behaviour's). */
+int store_violation_clause(struct sconn *c, int64_t id, char *out, size_t n, struct zw_err *err);
 
 /* ---- enforcement ---- */
 

@@ -690,9 +690,19 @@ class RoleMatrix:
     def _unit_status(self, uid):
         self.db_exec("UPDATE units SET status = '已接入' WHERE id = ?", (uid,))
         old = self.one("SELECT status, rev FROM units WHERE id = ?", (uid,))
+        # A suspension by hand isolates every outermost address block of the unit (TB-9).
+        blocks = self.one("SELECT count(*) FROM prefixes p WHERE p.unit_id = ?1 AND NOT EXISTS"
+                          " (SELECT 1 FROM prefixes q WHERE q.unit_id = ?1 AND q.family = p.family"
+                          " AND q.length < p.length AND q.first <= p.first AND q.last >= p.last)",
+                          (uid,))[0]
+        self.addCleanup(self.db_exec, "UPDATE isolations SET removed_at = 1 WHERE unit_id = ?"
+                        " AND violation_id IS NULL AND removed_at = 0", (uid,))
+        delta = {"unit_status_history": 1, "audit": 1}
+        if blocks:
+            delta["isolations"] = blocks
         return Req("/api/v1/units/%d/status" % uid,
                    body={"status": "暂停", "reason": "角色矩阵测试", "clause": self.clause},
-                   delta={"unit_status_history": 1, "audit": 1}, audit=("unit.status", "unit"),
+                   delta=delta, audit=("unit.status", "unit"),
                    ok=lambda r: self.assertEqual(self.one(
                        "SELECT status, status_clause FROM units WHERE id = ?", (uid,)),
                        ("暂停", self.clause)),

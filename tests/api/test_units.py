@@ -645,14 +645,15 @@ class Jiaxian(RegistryTest):
         for name in Luoning.UNSIGNED:
             rows = self.srv.sql("SELECT status FROM units WHERE name = ?", (name.replace("洛宁县", "佳县"),))
             self.assertEqual(rows, [("申请中",)], name)
-        # Registering a unit as already connected is a connection too: refused under JX-9,
-        # even with a connected_on date before the regulation (JX has no 补签).
+        # Registering a unit as already connected is a connection too: without a date before
+        # the regulation it is refused for want of an access application (JX-5); with one, for
+        # want of the agreements, under JX-9 (JX has no 补签).
         before = self.srv.counts()
-        for extra in ({}, {"connected_on": "2016-03-01"}):
+        for extra, clause in (({}, "JX-5"), ({"connected_on": "2016-03-01"}, "JX-9")):
             body = {"name": "佳县直接接入测试单位", "type": "其他", "level": "县直", "status": "已接入"}
             body.update(extra)
             e = self.assertError(self.api("POST", "/api/v1/units", body), 422, field="status", code="rule")
-            self.assertEqual(e["clause"], "JX-9")
+            self.assertEqual(e["clause"], clause)
         self.assertEqual(self.srv.counts(), before)
 
 

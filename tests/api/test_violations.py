@@ -115,8 +115,8 @@ class JiaxianViolationTest(Base):
                           "finding"))
         self.assertEqual(v["sanction_name"], "暂时断网并限期整改")
         self.assertEqual([r["code"] for r in v["ladder"]], ["suspend_unit", "revoke"])
-        self.assertIn("isolate", v["actions"])
-        self.assertNotIn("verify", v["actions"])
+        self.assertIn("isolate", [a["action"] for a in v["actions"]])
+        self.assertNotIn("verify", [a["action"] for a in v["actions"]])
         # the finding joined the case; a further sighting adds to it and opens nothing new
         f = self.srv.as_("admin", "GET", A + "/findings/%d" % v["finding_id"]).json
         self.assertEqual((f["status"], f["violation_id"]), ("violation", v["id"]))

@@ -18,7 +18,6 @@ const ACTIONS = {
   notify: '通知单位', isolate: '断网', rectify: '责令限期整改', verify: '核实整改', reconnect: '恢复接入',
   close: '结案', escalate: '升级处理', dismiss: '排除（不构成违规）', charge: '维修费用由单位承担',
 };
-const NEEDS_REASON = new Set(['verify', 'escalate', 'dismiss', 'charge']);
 
 function useUnitNames() {
   const units = useLoad('/units', true);
@@ -191,13 +190,14 @@ export function Violations({ path }) {
 }
 
 // One step of a case: the button, and the reason (and scope, rung, amount) it asks for.
-function Step({ v, action, onDone }) {
+function Step({ v, a, onDone }) {
+  const { action, label } = a;
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [scope, setScope] = useState(v.level === 'terminal' ? 'terminal' : 'unit');
   const [amount, setAmount] = useState('');
   const [error, setError] = useState(null);
-  const asks = NEEDS_REASON.has(action) || action === 'isolate' || action === 'charge';
+  const asks = a.reason || action === 'isolate' || action === 'charge';
   const send = async (e) => {
     e?.preventDefault();
     setError(null);
@@ -216,11 +216,11 @@ function Step({ v, action, onDone }) {
   if (!open) {
     return (
       <button type="button" class={action === 'isolate' || action === 'escalate' ? 'danger' : ''}
-        onClick={() => (asks ? setOpen(true) : send())}>{ACTIONS[action]}</button>
+        onClick={() => (asks ? setOpen(true) : send())}>{label}</button>
     );
   }
   return (
-    <form class="card" onSubmit={send} noValidate aria-label={ACTIONS[action]}>
+    <form class="card" onSubmit={send} noValidate aria-label={label}>
       {action === 'isolate' && v.level === 'unit' ? (
         <Field label="断网范围" name="scope" error={error}>{(p) => (
           <select {...p} value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
@@ -234,11 +234,11 @@ function Step({ v, action, onDone }) {
           <input {...p} inputMode="decimal" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
         )}</Field>
       ) : null}
-      <Field label={action === 'charge' ? '费用说明' : '理由'} name="reason" error={error} required={NEEDS_REASON.has(action)}>{(p) => (
+      <Field label={action === 'charge' ? '费用说明' : '理由'} name="reason" error={error} required={a.reason}>{(p) => (
         <textarea {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
       )}</Field>
       {error && !['reason', 'amount', 'scope'].includes(error.field) ? <ErrorBox error={error} /> : null}
-      <button type="submit">确认{ACTIONS[action]}</button> <button type="button" onClick={() => setOpen(false)}>取消</button>
+      <button type="submit">确认{label}</button> <button type="button" onClick={() => setOpen(false)}>取消</button>
     </form>
   );
 }
@@ -272,7 +272,7 @@ export function ViolationDetail({ id }) {
         {x.actions.length ? (
           <div class="toolbar" role="group" aria-label="可执行的操作">
             {/* keyed by the case's version: a step's form never carries over into the next */}
-            {x.actions.map((a) => <Step key={`${x.rev}-${a}`} v={x} action={a} onDone={v.reload} />)}
+            {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} v={x} a={a} onDone={v.reload} />)}
           </div>
         ) : null}
         {x.isolations.length ? (
@@ -339,7 +339,8 @@ export function Probes() {
               { label: '类型', key: 'kind' },
               { label: '值', key: 'value' },
               { label: '单位', key: 'unit_name' },
-              { label: '违规事项', render: (x) => <Link href={`/violations/${x.violation_id}`}>{x.violation_id}</Link> },
+              { label: '依据', render: (x) => (x.violation_id ? <Link href={`/violations/${x.violation_id}`}>违规事项 {x.violation_id}</Link> : <Link href={`/units/${x.unit_id}`}>单位状态</Link>) },
+              { label: '理由', render: (x) => `${x.reason}${x.clause ? `（${x.clause}）` : ''}` },
               { label: '开始', render: (x) => time(x.since) },
             ]} />
             <p class="muted">隔离后仍可访问：{[...e.sets.allow4, ...e.sets.allow6].join('、') || '（未设置）'}</p>
