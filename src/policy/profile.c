@@ -118,11 +118,7 @@ struct psection {
 #define KL(st, f, n, req, v, d)      KEY(st, f, n, PK_LIST, req, v, 0, 0, d)
 #define KC(st, f, n, req, d)         KEY(st, f, n, PK_REFS, req, NULL, 0, 0, d)
 #define KA(st, f, n, req, d)         KEY(st, f, n, PK_REF, req, NULL, 0, 0, d)
-#define KEND                                                                                       \
-	{                                                                                          \
-		NULL, 0, false, 0, NULL, 0, 0, NULL                                                \
-	}
-#define P struct profile
+#define P                            struct profile
 
 static const struct pkey k_profile[] = {
     KT(P, id, "id", true, "equals the file name without `.conf`"),
@@ -149,7 +145,7 @@ static const struct pkey k_profile[] = {
     KA(P, validity_clause, "validity_clause", false, "the clause that sets the dates"),
     KT(P, source, "source", true, "file name of the regulation text in shared/regulations"),
     KT(P, note, "note", false, "remarks (e.g. how the text was transcribed)"),
-    KEND};
+    {0}};
 
 #define O struct organisation
 static const struct pkey k_org[] = {
@@ -158,7 +154,7 @@ static const struct pkey k_org[] = {
     KT(O, short_name, "short", false, "the short name the regulation defines (县信息化中心, ...)"),
     KC(O, clause, "clause", true, "clause ids that name it"),
     KT(O, members, "members", false, "block: roster lines (SS leadership group)"),
-    KEND};
+    {0}};
 #undef O
 
 #define C struct clause
@@ -167,10 +163,10 @@ static const struct pkey k_clause[] = {
     KT(C, chapter, "chapter", false, "chapter heading as published (第三章 网络安全管理)"),
     KT(C, summary, "summary", true, "one line, Simplified Chinese"),
     KT(C, text, "text", true, "block: the article's full text as published, starting with 第N条"),
-    KEND};
+    {0}};
 static const struct pkey k_annex[] = {KT(C, title, "title", true, "the annex's title"),
                                       KT(C, text, "text", true, "block: full text as published"),
-                                      KEND};
+                                      {0}};
 #undef C
 
 #define D struct deadline_rule
@@ -185,7 +181,7 @@ static const struct pkey k_deadline[] = {
        "`regulation` (the number is in the text) or `practice` (the text says 限期/及时 "
        "without a number; the county's chosen value, explained in note)"),
     KT(D, note, "note", false, "required when basis is practice"),
-    KEND};
+    {0}};
 #undef D
 
 #define S struct sla_rule
@@ -193,13 +189,15 @@ static const struct pkey k_sla[] = {
     KT(S, name, "name", true, "县直单位, 乡镇区域, 核心机房, 复杂故障, ..."),
     KI(S, respond_hours, "respond_hours", false, 0, 720, "response time"),
     KI(S, repair_hours, "repair_hours", true, 1, 720, "repair time"),
-    KC(S, clause, "clause", true, "the clauses that set it"), KEND};
+    KC(S, clause, "clause", true, "the clauses that set it"),
+    {0}};
 #undef S
 
 static const struct pkey k_maint[] = {
     KI(P, maintenance_notice_hours, "notice_hours", true, 0, 8760, "notice before an interruption"),
     KB(P, maintenance_approval, "approval_required", true, "the interruption must be approved"),
-    KC(P, maintenance_clause, "clause", true, "the clauses that set it"), KEND};
+    KC(P, maintenance_clause, "clause", true, "the clauses that set it"),
+    {0}};
 
 #define A struct agreement_kind
 static const struct pkey k_agreement[] = {
@@ -211,7 +209,7 @@ static const struct pkey k_agreement[] = {
     KB(A, backfill, "backfill", false,
        "units connected before the regulation must sign afterwards (补签)"),
     KA(A, template_id, "template", false, "annex id holding the template"),
-    KEND};
+    {0}};
 #undef A
 
 #define W struct workflow_rule
@@ -221,7 +219,8 @@ static const struct pkey k_workflow[] = {
     KB(W, assessment_required, "assessment_required", false,
        "security assessment before approval (SS-10)"),
     KC(W, clause, "clause", true, "the clauses that set it"),
-    KA(W, form, "form", false, "annex id of the paper form"), KEND};
+    KA(W, form, "form", false, "annex id of the paper form"),
+    {0}};
 #undef W
 
 #define F struct forbidden_rule
@@ -237,13 +236,14 @@ static const struct pkey k_forbidden[] = {
     KB(F, by_inspection, "by_inspection", false,
        "no detector finds it, only an inspection: required (`yes`) for every code the server "
        "does not detect itself, refused for those it does"),
-    KEND};
+    {0}};
 #undef F
 
 #define R struct sanction_rule
 static const struct pkey k_sanction[] = {KT(R, name, "name", true, "its name in the regulation"),
                                          KC(R, clause, "clause", true, "the clauses that set it"),
-                                         KT(R, note, "note", false, "remarks"), KEND};
+                                         KT(R, note, "note", false, "remarks"),
+                                         {0}};
 #undef R
 
 static const struct pkey k_terminal[] = {
@@ -262,7 +262,7 @@ static const struct pkey k_terminal[] = {
     KB(P, plugin_required, "plugin_required", true, "security-management plug-in (LN-20)"),
     KC(P, plugin_clause, "plugin_clause", false,
        "the clause requiring it (required when plugin_required)"),
-    KEND};
+    {0}};
 
 static const struct pkey k_violation[] = {
     KI(P, offence_window_days, "offence_window_days", true, 1, 3650,
@@ -273,29 +273,160 @@ static const struct pkey k_violation[] = {
        "(`--auto-isolate` overrides)"),
     KT(P, warning_name, "warning_name", true,
        "the measure a notice names for a behaviour without sanctions (提醒并责令改正)"),
-    KEND};
+    {0}};
 
 static const struct pkey k_units[] = {
     KL(P, unit_types, "types", true, NULL, "the unit types (单位类型) a unit may be registered as"),
-    KEND};
+    {0}};
 
 #define U struct unit_status_rule
 static const struct pkey k_ustatus[] = {KC(U, clause, "clause", true, "the clauses it rests on"),
-                                        KEND};
+                                        {0}};
 #undef U
 
+static int line_of(const struct conf_section *s, const char *key)
+{
+	const struct conf_entry *e = conf_get(s, key);
+	return e ? e->line : s->line;
+}
+
+/* ---- the checks across keys of one section ---- */
+
 static int check_profile(struct profile *p, const struct conf_section *s, void *rec,
-                         struct zw_err *err);
+                         struct zw_err *err)
+{
+	(void)rec;
+	const char *file = p->doc.file;
+	if (strlen(p->prefix) > 8)
+		return conf_errf(err, file, line_of(s, "prefix"), "prefix 过长");
+	p->expires = PROFILE_NO_DATE;
+	int line = line_of(s, "validity");
+	if (strcmp(p->validity, "none") == 0)
+		return p->validity_rule ? conf_errf(err, file, line_of(s, "validity_rule"),
+		                                    "validity = none 时不写 validity_rule")
+		                        : 0;
+	int n = 0, used = 0;
+	char unit = 0;
+	if (sscanf(p->validity, "%3d%c%n", &n, &unit, &used) != 2 || p->validity[used] || n < 1 ||
+	    !strchr("ymd", unit))
+		return conf_errf(err, file, line,
+		                 "validity 应为 none 或 <N>y、<N>m、<N>d（如 2y），而不是 \"%s\"",
+		                 p->validity);
+	if (!p->validity_rule)
+		return conf_errf(
+		    err, file, line,
+		    "给出有效期时须写明 validity_rule（期间如何计算，可选：civil_code）");
+	if (p->effective == PROFILE_NO_DATE)
+		return conf_errf(err, file, line, "有效期从施行之日起算：须给出 effective");
+	p->expires = profile_period_end(p->validity_rule, p->effective, n, unit);
+	return 0;
+}
+
 static int check_clause(struct profile *p, const struct conf_section *s, void *rec,
-                        struct zw_err *err);
+                        struct zw_err *err)
+{
+	struct clause *c = rec;
+	const char *file = p->doc.file;
+	size_t plen = strlen(p->prefix);
+	c->line = s->line;
+	if (strncmp(s->name, p->prefix, plen) != 0 || s->name[plen] != '-')
+		return conf_errf(err, file, s->line, "条款编号 %s 应以 %s- 开头", s->name,
+		                 p->prefix);
+	char want[48];
+	snprintf(want, sizeof(want), "%s-%d", p->prefix, c->article);
+	if (strcmp(want, s->name) != 0)
+		return conf_errf(err, file, line_of(s, "article"),
+		                 "条款 %s 的 article 应与编号一致", s->name);
+	if (strncmp(c->text, "第", strlen("第")) != 0)
+		return conf_errf(err, file, line_of(s, "text"), "条款 %s 的全文应以“第…条”开头",
+		                 s->name);
+	return 0;
+}
+
 static int check_annex(struct profile *p, const struct conf_section *s, void *rec,
-                       struct zw_err *err);
+                       struct zw_err *err)
+{
+	struct clause *c = rec;
+	size_t plen = strlen(p->prefix);
+	c->line = s->line;
+	c->summary = c->title;
+	if (strncmp(s->name, p->prefix, plen) != 0 || s->name[plen] != '-')
+		return conf_errf(err, p->doc.file, s->line, "条款编号 %s 应以 %s- 开头", s->name,
+		                 p->prefix);
+	if (strncmp(s->name + plen + 1, "附件", strlen("附件")) != 0)
+		return conf_errf(err, p->doc.file, s->line, "附件编号 %s 应为 %s-附件N", s->name,
+		                 p->prefix);
+	return 0;
+}
+
 static int check_deadline(struct profile *p, const struct conf_section *s, void *rec,
-                          struct zw_err *err);
+                          struct zw_err *err)
+{
+	const struct deadline_rule *d = rec;
+	if (!conf_get(s, "working_days") == !conf_get(s, "hours"))
+		return conf_errf(err, p->doc.file, s->line,
+		                 "期限 %s 须且只须给出 working_days 或 hours 之一", s->name);
+	if (strcmp(d->basis, "practice") == 0 && !d->note)
+		return conf_errf(err, p->doc.file, s->line,
+		                 "期限 %s 为 practice（办法未规定具体时限），须写明 note", s->name);
+	return 0;
+}
+
 static int check_forbidden(struct profile *p, const struct conf_section *s, void *rec,
-                           struct zw_err *err);
+                           struct zw_err *err)
+{
+	const struct forbidden_rule *f = rec;
+	const char *file = p->doc.file;
+	if (!*s->name ||
+	    strspn(s->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(s->name))
+		return conf_errf(err, file, s->line,
+		                 "禁止行为代码 \"%s\" 只能由小写字母、数字和 _ 组成", s->name);
+	bool detected = profile_behaviour_detected(s->name);
+	char allowed[512];
+	vocab_join(&v_detected, ", ", "", allowed, sizeof(allowed));
+	if (detected && f->by_inspection)
+		return conf_errf(err, file, line_of(s, "by_inspection"),
+		                 "禁止行为 %s 由服务器自动发现，不能写 by_inspection = yes",
+		                 s->name);
+	if (!detected && !f->by_inspection)
+		return conf_errf(
+		    err, file, s->line,
+		    "禁止行为 %s 不是服务器能自动发现的行为（可选：%s）；只能靠检查发现的"
+		    "行为须写 by_inspection = yes",
+		    s->name, allowed);
+	if (f->sanctions && !f->sanction_clause)
+		return conf_errf(err, file, line_of(s, "sanctions"),
+		                 "给出 sanctions 时须同时给出 sanction_clause");
+	return 0;
+}
+
+/* A check the profile requires cites the clause that requires it; no clause for a check that is
+ * not required. */
+static int required_with_clause(struct profile *p, const struct conf_section *s, const char *req,
+                                const char *clause, struct zw_err *err)
+{
+	bool r = conf_bool(s, req, false), c = conf_get(s, clause) != NULL;
+	if (r && !c)
+		return conf_errf(err, p->doc.file, line_of(s, req),
+		                 "%s = yes 时须给出 %s（要求它的条款）", req, clause);
+	if (!r && c)
+		return conf_errf(err, p->doc.file, line_of(s, clause), "%s = no 时不能给出 %s", req,
+		                 clause);
+	return 0;
+}
+
 static int check_terminal(struct profile *p, const struct conf_section *s, void *rec,
-                          struct zw_err *err);
+                          struct zw_err *err)
+{
+	(void)rec;
+	int rc = required_with_clause(p, s, "antivirus_required", "antivirus_clause", err);
+	if (!rc)
+		rc = required_with_clause(p, s, "plugin_required", "plugin_clause", err);
+	if (!rc && p->signature_clause && !p->antivirus_required)
+		rc = conf_errf(err, p->doc.file, line_of(s, "signature_clause"),
+		               "未要求安装防病毒软件时不检查病毒库，不能给出 signature_clause");
+	return rc;
+}
 
 #define MANY(t, shape, min, keys, names, nj, st, arr, cnt, name, json, check, doc)                 \
 	{                                                                                          \
@@ -512,150 +643,6 @@ static int check_section(struct profile *p, const struct psection *ps, const str
 	}
 	if (!rc && ps->check)
 		rc = ps->check(p, s, rec, err);
-	return rc;
-}
-
-static int line_of(const struct conf_section *s, const char *key)
-{
-	const struct conf_entry *e = conf_get(s, key);
-	return e ? e->line : s->line;
-}
-
-/* ---- the checks across keys of one section ---- */
-
-static int check_profile(struct profile *p, const struct conf_section *s, void *rec,
-                         struct zw_err *err)
-{
-	(void)rec;
-	const char *file = p->doc.file;
-	if (strlen(p->prefix) > 8)
-		return conf_errf(err, file, line_of(s, "prefix"), "prefix 过长");
-	p->expires = PROFILE_NO_DATE;
-	int line = line_of(s, "validity");
-	if (strcmp(p->validity, "none") == 0)
-		return p->validity_rule ? conf_errf(err, file, line_of(s, "validity_rule"),
-		                                    "validity = none 时不写 validity_rule")
-		                        : 0;
-	int n = 0, used = 0;
-	char unit = 0;
-	if (sscanf(p->validity, "%3d%c%n", &n, &unit, &used) != 2 || p->validity[used] || n < 1 ||
-	    !strchr("ymd", unit))
-		return conf_errf(err, file, line,
-		                 "validity 应为 none 或 <N>y、<N>m、<N>d（如 2y），而不是 \"%s\"",
-		                 p->validity);
-	if (!p->validity_rule)
-		return conf_errf(
-		    err, file, line,
-		    "给出有效期时须写明 validity_rule（期间如何计算，可选：civil_code）");
-	if (p->effective == PROFILE_NO_DATE)
-		return conf_errf(err, file, line, "有效期从施行之日起算：须给出 effective");
-	p->expires = profile_period_end(p->validity_rule, p->effective, n, unit);
-	return 0;
-}
-
-static int check_clause(struct profile *p, const struct conf_section *s, void *rec,
-                        struct zw_err *err)
-{
-	struct clause *c = rec;
-	const char *file = p->doc.file;
-	size_t plen = strlen(p->prefix);
-	c->line = s->line;
-	if (strncmp(s->name, p->prefix, plen) != 0 || s->name[plen] != '-')
-		return conf_errf(err, file, s->line, "条款编号 %s 应以 %s- 开头", s->name,
-		                 p->prefix);
-	char want[48];
-	snprintf(want, sizeof(want), "%s-%d", p->prefix, c->article);
-	if (strcmp(want, s->name) != 0)
-		return conf_errf(err, file, line_of(s, "article"),
-		                 "条款 %s 的 article 应与编号一致", s->name);
-	if (strncmp(c->text, "第", strlen("第")) != 0)
-		return conf_errf(err, file, line_of(s, "text"), "条款 %s 的全文应以“第…条”开头",
-		                 s->name);
-	return 0;
-}
-
-static int check_annex(struct profile *p, const struct conf_section *s, void *rec,
-                       struct zw_err *err)
-{
-	struct clause *c = rec;
-	size_t plen = strlen(p->prefix);
-	c->line = s->line;
-	c->summary = c->title;
-	if (strncmp(s->name, p->prefix, plen) != 0 || s->name[plen] != '-')
-		return conf_errf(err, p->doc.file, s->line, "条款编号 %s 应以 %s- 开头", s->name,
-		                 p->prefix);
-	if (strncmp(s->name + plen + 1, "附件", strlen("附件")) != 0)
-		return conf_errf(err, p->doc.file, s->line, "附件编号 %s 应为 %s-附件N", s->name,
-		                 p->prefix);
-	return 0;
-}
-
-static int check_deadline(struct profile *p, const struct conf_section *s, void *rec,
-                          struct zw_err *err)
-{
-	const struct deadline_rule *d = rec;
-	if (!conf_get(s, "working_days") == !conf_get(s, "hours"))
-		return conf_errf(err, p->doc.file, s->line,
-		                 "期限 %s 须且只须给出 working_days 或 hours 之一", s->name);
-	if (strcmp(d->basis, "practice") == 0 && !d->note)
-		return conf_errf(err, p->doc.file, s->line,
-		                 "期限 %s 为 practice（办法未规定具体时限），须写明 note", s->name);
-	return 0;
-}
-
-static int check_forbidden(struct profile *p, const struct conf_section *s, void *rec,
-                           struct zw_err *err)
-{
-	const struct forbidden_rule *f = rec;
-	const char *file = p->doc.file;
-	if (!*s->name ||
-	    strspn(s->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(s->name))
-		return conf_errf(err, file, s->line,
-		                 "禁止行为代码 \"%s\" 只能由小写字母、数字和 _ 组成", s->name);
-	bool detected = profile_behaviour_detected(s->name);
-	char allowed[512];
-	vocab_join(&v_detected, ", ", "", allowed, sizeof(allowed));
-	if (detected && f->by_inspection)
-		return conf_errf(err, file, line_of(s, "by_inspection"),
-		                 "禁止行为 %s 由服务器自动发现，不能写 by_inspection = yes",
-		                 s->name);
-	if (!detected && !f->by_inspection)
-		return conf_errf(
-		    err, file, s->line,
-		    "禁止行为 %s 不是服务器能自动发现的行为（可选：%s）；只能靠检查发现的"
-		    "行为须写 by_inspection = yes",
-		    s->name, allowed);
-	if (f->sanctions && !f->sanction_clause)
-		return conf_errf(err, file, line_of(s, "sanctions"),
-		                 "给出 sanctions 时须同时给出 sanction_clause");
-	return 0;
-}
-
-/* A check the profile requires cites the clause that requires it; no clause for a check that is
- * not required. */
-static int required_with_clause(struct profile *p, const struct conf_section *s, const char *req,
-                                const char *clause, struct zw_err *err)
-{
-	bool r = conf_bool(s, req, false), c = conf_get(s, clause) != NULL;
-	if (r && !c)
-		return conf_errf(err, p->doc.file, line_of(s, req),
-		                 "%s = yes 时须给出 %s（要求它的条款）", req, clause);
-	if (!r && c)
-		return conf_errf(err, p->doc.file, line_of(s, clause), "%s = no 时不能给出 %s", req,
-		                 clause);
-	return 0;
-}
-
-static int check_terminal(struct profile *p, const struct conf_section *s, void *rec,
-                          struct zw_err *err)
-{
-	(void)rec;
-	int rc = required_with_clause(p, s, "antivirus_required", "antivirus_clause", err);
-	if (!rc)
-		rc = required_with_clause(p, s, "plugin_required", "plugin_clause", err);
-	if (!rc && p->signature_clause && !p->antivirus_required)
-		rc = conf_errf(err, p->doc.file, line_of(s, "signature_clause"),
-		               "未要求安装防病毒软件时不检查病毒库，不能给出 signature_clause");
 	return rc;
 }
 
