@@ -472,6 +472,10 @@ int cmd_profile(int argc, char **argv)
 		profile_free(p);
 		return 0;
 	}
+	if (verb && strcmp(verb, "keys") == 0) { /* the key list of docs/PROFILES.md */
+		profile_keys_markdown(stdout);
+		return 0;
+	}
 	if (verb && strcmp(verb, "show") == 0) {
 		int rc = cli_open(&e, argc - 1, argv + 1, false);
 		if (rc)
@@ -485,7 +489,7 @@ int cmd_profile(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "用法: zwnet profile check NAME|FILE.conf\n      zwnet profile show "
-	                "[--profile NAME]\n");
+	                "[--profile NAME]\n      zwnet profile keys [--markdown]\n");
 	return 2;
 }
 

@@ -141,8 +141,10 @@ int cmd_serve(int argc, char **argv)
 	    watch_load_ouis(&watch, e.cfg.oui_file, e.cfg.router_vendors, &err) < 0)
 		log_warnx("%s: the consumer-router OUI check is off", err.message);
 	srv.watch = &watch;
-	srv.vp.auto_isolate = e.cfg.auto_isolate != 0;
-	srv.vp.window_days = e.cfg.offence_window;
+	/* the profile's settings unless the site overrides them */
+	srv.vp.auto_isolate = e.cfg.auto_isolate < 0 ? e.prof->auto_isolate : e.cfg.auto_isolate;
+	srv.vp.window_days =
+	    e.cfg.offence_window ? e.cfg.offence_window : e.prof->offence_window_days;
 	srv.vp.allow = e.cfg.isolation_allow;
 	srv.rp.quarantine_vlan = e.cfg.quarantine_vlan;
 	srv.rp.unknown_vlan = e.cfg.radius_unknown_vlan;

@@ -24,7 +24,7 @@ static void usage(FILE *f)
 	    "  zone, vlan, prefix, terminal, address, device, line, carrier, domain-name, port\n"
 	    "           地址规划、终端与设备：list|show|add|set|rm；"
 	    "prefix allocate\n"
-	    "  profile  管理办法：profile check NAME|FILE, profile show\n"
+	    "  profile  管理办法：profile check NAME|FILE, profile show, profile keys --markdown\n"
 	    "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
 	    "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n\n"
 	    "通用选项:\n");
