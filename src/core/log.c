@@ -50,6 +50,14 @@ __attribute__((format(printf, 4, 0))) static void vlog(enum log_level lvl, const
 	pthread_mutex_unlock(&lock);
 }
 
+void log_errorx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(LOG_LVL_ERROR, "error", 0, fmt, ap);
+	va_end(ap);
+}
+
 void log_warn(const char *fmt, ...)
 {
 	int e = errno;

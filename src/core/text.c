@@ -1,4 +1,5 @@
 #include "core/text.h"
+#include "core/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -83,11 +84,7 @@ int text_nfkc_key(const char *s, char **out)
 	if (n < 0)
 		return -1;
 	/* blanks: runs become one space, none at either end (never longer than the input) */
-	char *k = malloc((size_t)n + 1);
-	if (!k) {
-		free(m);
-		return -1;
-	}
+	char *k = xmalloc((size_t)n + 1);
 	size_t i = 0, o = 0;
 	bool gap = false, prev_cjk = false;
 	while (i < (size_t)n) {
