@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "domain/unit.h"
+#include "core/xalloc.h"
 
 static const char *status_text_type = "application/json; charset=utf-8";
 
@@ -447,9 +448,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct server *srv = cls;
 	struct req *r = *con_cls;
 	if (!r) {
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			return MHD_NO;
+		r = xcalloc(1, sizeof(*r));
 		*con_cls = r;
 		atomic_fetch_add(&srv->inflight, 1);
 		r->srv = srv;
@@ -615,8 +614,6 @@ int server_start(struct server *srv, struct zw_err *err)
 	    .window_s = srv->cfg.login_window,
 	};
 	srv->thr = throttle_new(&tc);
-	if (!srv->thr)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 	if (srv->cfg.access_log && *srv->cfg.access_log) {
 		srv->access = strcmp(srv->cfg.access_log, "-") == 0
 		                  ? stderr
