@@ -11,6 +11,11 @@
 enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 void log_init(enum log_level level, FILE *stream);
+/* The request this thread works on (its id, NULL for none): every line logged meanwhile,
+ * from any layer, names it as "req=<id>", so a warning from the store is found beside the
+ * answer it led to. id must outlive the call that ends it (NULL, or what this returned: the
+ * request before). */
+const char *log_set_request(const char *id);
 int log_level_parse(const char *s, enum log_level *out);
 void log_errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
