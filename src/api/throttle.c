@@ -1,10 +1,11 @@
 #include "api/throttle.h"
-#include "core/xalloc.h"
 
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/xalloc.h"
 
 /* An entry is known by a keyed BLAKE2b of its key text (the key changes at every start), so a
  * slot is small and the table's memory does not depend on what clients send. */

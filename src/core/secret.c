@@ -1,5 +1,4 @@
 #include "core/secret.h"
-#include "core/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "core/xalloc.h"
 
 static unsigned char key[crypto_secretbox_KEYBYTES];
 static bool ready;

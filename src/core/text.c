@@ -1,9 +1,10 @@
 #include "core/text.h"
-#include "core/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+#include "core/xalloc.h"
 
 bool text_is_space(int cp)
 {

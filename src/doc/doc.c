@@ -1,10 +1,11 @@
 #include "doc/doc.h"
-#include "core/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/xalloc.h"
 
 /* ---- building ---- */
 

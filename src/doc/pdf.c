@@ -14,7 +14,6 @@
  * the pages, so that every footer can say "第 N 页 共 M 页", and the pass that draws.
  */
 #include "doc/doc.h"
-#include "core/xalloc.h"
 
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
@@ -24,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/xalloc.h"
 
 #define MM       (72.0 / 25.4)
 #define PAGE_W   595.276

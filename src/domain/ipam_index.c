@@ -1,8 +1,9 @@
 #include "domain/ipam_index.h"
-#include "core/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/xalloc.h"
 
 struct build {
 	struct owner_index *ix;

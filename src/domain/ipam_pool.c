@@ -1,9 +1,10 @@
 #include "domain/ipam_pool.h"
-#include "core/xalloc.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/xalloc.h"
 
 struct heap {
 	u128 *v;
