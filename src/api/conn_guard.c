@@ -119,8 +119,9 @@ void source_table_del(struct source_table *t, const struct conn_source *k)
 {
 	struct source_node **p = source_slot(t, k);
 	struct source_node *n = *p;
-	if (!n)
-		return;
+	/* only a counted connection is let go: one missing means the counts have drifted, and a
+	 * source would be locked out (or let past its cap) from then on */
+	ZW_ASSERT(n && n->count > 0);
 	if (--n->count == 0) {
 		*p = n->next;
 		free(n);

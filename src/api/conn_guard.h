@@ -94,7 +94,7 @@ struct source_table *source_table_new(size_t buckets);
 void source_table_free(struct source_table *t);
 /* Count one more connection of k. Returns the new count. */
 long source_table_add(struct source_table *t, const struct conn_source *k);
-/* Count one fewer; the entry goes when it reaches 0. */
+/* Count one fewer; the entry goes when it reaches 0. k must be counted (else: abort). */
 void source_table_del(struct source_table *t, const struct conn_source *k);
 unsigned source_table_get(const struct source_table *t, const struct conn_source *k);
 size_t source_table_size(const struct source_table *t);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/xalloc.h"
 
 struct heap {
@@ -150,6 +151,8 @@ static void add_free(struct ipam_pool *p, u128 net, int len)
 	p->used++;
 	p->live[len]++;
 	p->free_size += block_size(p, len);
+	/* more free space than the root holds: free blocks overlap */
+	ZW_ASSERT(p->free_size <= block_size(p, p->root.len));
 	if (p->lv[len].n > 2 * p->live[len] + 64)
 		compact(p, len);
 	heap_push(&p->lv[len], net);
@@ -158,8 +161,9 @@ static void add_free(struct ipam_pool *p, u128 net, int len)
 static void del_free(struct ipam_pool *p, u128 net, int len)
 {
 	struct slot *s = find(p, net, (uint8_t)len, NULL);
-	if (!s)
-		return;
+	/* every caller saw the block free: a miss here would leave it counted as free space while
+	 * its halves are handed out, and the pool would give one block twice */
+	ZW_ASSERT(s);
 	s->state = 2;
 	p->used--;
 	p->tomb++;

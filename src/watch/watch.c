@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/parse.h"
 #include "domain/ipam_index.h"
 #include "store/watch_sql.h"
@@ -283,6 +284,7 @@ static void *table_row(struct table *t, u128 key, bool *fresh)
 		return (char *)t->rows + (size_t)i * t->size;
 	if (hmap_put(&t->map, key, (uint32_t)t->n) < 0)
 		return NULL;
+	ZW_ASSERT(t->n < t->map.max); /* rows has room for as many as the map admits */
 	*fresh = true;
 	return (char *)t->rows + t->n++ * t->size;
 }
