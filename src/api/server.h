@@ -101,6 +101,7 @@ struct req {
 	char sparam[128];
 	int nparams;
 	/* the answer */
+	const struct zw_err *failure; /* while reply_error answers: the error a 5xx logs */
 	int status;
 	struct MHD_Response *resp;
 	char etag[48];

@@ -22,6 +22,7 @@
 #include "domain/terminal.h"
 #include "domain/unit.h"
 #include "domain/workdays.h"
+#include "core/xalloc.h"
 
 void cli_err(const struct zw_err *err)
 {
@@ -144,7 +145,7 @@ static char *read_password(void)
 {
 	const char *env = getenv("ZWNET_PASSWORD");
 	if (env && *env)
-		return strdup(env);
+		return xstrdup(env);
 	static char line[256];
 	struct termios old, quiet;
 	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
@@ -162,7 +163,7 @@ static char *read_password(void)
 	if (!got)
 		return NULL;
 	line[strcspn(line, "\r\n")] = 0;
-	return strdup(line);
+	return xstrdup(line);
 }
 
 int cmd_user(int argc, char **argv)
@@ -549,8 +550,8 @@ static int registry_list_cli(struct cli_env *e, char **argv, const struct regist
 
 static int show(const struct ctx *x, const struct registry_kind *k, int64_t id, struct zw_err *err)
 {
-	void *rec = calloc(1, k->sc->size);
-	int rc = rec ? registry_get(x, k, id, rec, err) : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	void *rec = xcalloc(1, k->sc->size);
+	int rc = registry_get(x, k, id, rec, err);
 	if (!rc) {
 		json_t *o = rec_to_json(k->sc, rec);
 		char *s = json_dumps(o, JSON_INDENT(2));
@@ -558,8 +559,7 @@ static int show(const struct ctx *x, const struct registry_kind *k, int64_t id, 
 		free(s);
 		json_decref(o);
 	}
-	if (rec)
-		rec_free(k->sc, rec);
+	rec_free(k->sc, rec);
 	free(rec);
 	return rc;
 }
@@ -586,17 +586,15 @@ static int cmd_registry(const char *cmd, const struct registry_kind *k, int argc
 	} else if (verb && (strcmp(verb, "add") == 0 || (strcmp(verb, "set") == 0 && ids))) {
 		bool add = verb[0] == 'a';
 		json_t *o = flags_to_json(&e, argv, k->sc, NULL);
-		void *rec = calloc(1, k->sc->size);
+		void *rec = xcalloc(1, k->sc->size);
 		uint64_t present;
-		rc = rec ? rec_from_json(k->sc, o, add, rec, &present, &err)
-		         : zw_errf(&err, ZW_EINTERNAL, NULL, NULL);
+		rc = rec_from_json(k->sc, o, add, rec, &present, &err);
 		if (!rc && add)
 			rc = is_prefix ? prefix_create(&x, NULL, rec, &id, &err)
 			               : registry_create(&x, k, rec, &id, &err);
 		else if (!rc)
 			rc = registry_update(&x, k, id, rec, present, 0, &err);
-		if (rec)
-			rec_free(k->sc, rec);
+		rec_free(k->sc, rec);
 		free(rec);
 		json_decref(o);
 		if (!rc)

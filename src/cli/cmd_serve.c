@@ -129,13 +129,7 @@ int cmd_serve(int argc, char **argv)
 	wp.scan_window_s = e.cfg.scan_window;
 	wp.port_macs = e.cfg.port_macs;
 	wp.conflict_s = e.cfg.conflict_window;
-	if (watch_init(&watch, &wp, e.cfg.dhcp_servers, &err) < 0) {
-		cli_err(&err);
-		ipam_cache_free(srv.ipam);
-		web_free(&srv.web);
-		cli_close(&e);
-		return 1;
-	}
+	watch_init(&watch, &wp, e.cfg.dhcp_servers);
 	/* without the OUI registry the wireless rule still counts MACs per switch port */
 	if (*e.cfg.oui_file &&
 	    watch_load_ouis(&watch, e.cfg.oui_file, e.cfg.router_vendors, &err) < 0)

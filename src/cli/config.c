@@ -7,6 +7,7 @@
 
 #include "core/conf.h"
 #include "core/parse.h"
+#include "core/xalloc.h"
 
 enum opt_type { OPT_STR, OPT_INT };
 
@@ -115,11 +116,8 @@ static int set_opt(struct config *c, const struct opt *o, const char *v, const c
 {
 	if (o->type == OPT_STR) {
 		char **slot = (char **)((char *)c + o->off);
-		char *copy = strdup(v);
-		if (!copy)
-			return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 		free(*slot);
-		*slot = copy;
+		*slot = xstrdup(v);
 		return 0;
 	}
 	int64_t n;

@@ -9,6 +9,7 @@
 #include "core/parse.h"
 #include "domain/ipam.h"
 #include "store/rec.h"
+#include "core/xalloc.h"
 
 static const char *const kinds[] = {"静态", "地址池", "保留", "网关", NULL};
 static const char *const kind_codes[] = {"static", "dhcp_pool", "reserved", "gateway", NULL};
@@ -52,14 +53,8 @@ static int next_free(struct sconn *c, const struct inet_prefix *p, const char *g
 	u128 gw;
 	if (!rc && gateway && *gateway && inet_parse_addr(gateway, &fam, &gw) == 0 &&
 	    fam == p->family) {
-		if (n == cap) {
-			u128 *nv = realloc(taken, (cap + 1) * sizeof(*nv));
-			if (!nv) {
-				free(taken);
-				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-			}
-			taken = nv;
-		}
+		if (n == cap)
+			taken = xreallocarray(taken, ++cap, sizeof(*taken));
 		taken[n++] = gw;
 	}
 	if (rc) {

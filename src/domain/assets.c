@@ -9,6 +9,7 @@
 #include "core/parse.h"
 #include "core/secret.h"
 #include "store/rec.h"
+#include "core/xalloc.h"
 
 /* ---- carriers ---- */
 
@@ -152,8 +153,7 @@ static int device_check(const struct ctx *x, struct sconn *c, void *rec, const v
 	/* a device registered without SNMP is simply not polled */
 	if (!rc && (!d->snmp_version || !*d->snmp_version)) {
 		free(d->snmp_version);
-		if (!(d->snmp_version = strdup("none")))
-			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		d->snmp_version = xstrdup("none");
 	}
 	if (!rc)
 		rc = seal(o, &d->snmp_community, o ? &o->snmp_community : NULL, err);
@@ -243,10 +243,9 @@ static int port_check(const struct ctx *x, struct sconn *c, void *rec, const voi
 	struct port *p = rec;
 	if (!p)
 		return 0;
-	int rc = 0;
-	if (!p->exposure && !(p->exposure = strdup("政务外网")))
-		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	return rc ? rc : registry_ref(c, "units", "unit_id", "单位", p->unit_id, err);
+	if (!p->exposure)
+		p->exposure = xstrdup("政务外网");
+	return registry_ref(c, "units", "unit_id", "单位", p->unit_id, err);
 }
 
 const struct registry_kind port_kind = {

@@ -12,6 +12,7 @@
 #include "store/rec.h"
 #include "store/violation_sql.h"
 #include "store/watch_sql.h"
+#include "core/xalloc.h"
 
 struct finding_rec {
 	int64_t id;
@@ -224,13 +225,8 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	if (stats && ((rc = stat_member(stats, "spooled", &spooled, err)) ||
 	              (rc = stat_member(stats, "dropped", &dropped, err))))
 		return rc;
-	struct obs *obs = n ? malloc(n * sizeof(*obs)) : NULL;
-	struct finding *found = malloc(CHUNK * WATCH_MAX_PER_OBS * sizeof(*found));
-	if ((n && !obs) || !found) {
-		free(obs);
-		free(found);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
+	struct obs *obs = xcalloc(n, sizeof(*obs));
+	struct finding *found = xcalloc(CHUNK * WATCH_MAX_PER_OBS, sizeof(*found));
 	/* the whole batch is read before anything is judged: one bad observation, nothing kept */
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = obs_from_json(json_array_get(list, i), i, &obs[i], err);

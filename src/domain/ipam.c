@@ -11,6 +11,7 @@
 #include "domain/ipam_pool.h"
 #include "store/rec.h"
 #include "store/registry.h"
+#include "core/xalloc.h"
 
 #define F(n, t, fl, st, lbl, max) REC_F(st, n, t, fl, lbl, max)
 
@@ -181,7 +182,7 @@ struct ipam_cache {
 
 struct ipam_cache *ipam_cache_new(void)
 {
-	return calloc(1, sizeof(struct ipam_cache));
+	return xcalloc(1, sizeof(struct ipam_cache));
 }
 
 void ipam_cache_free(struct ipam_cache *c)
@@ -242,25 +243,16 @@ static struct ipam_pool *pool_of(struct ipam_cache *cache, struct sconn *c,
 		return NULL;
 	}
 	struct ipam_pool *pool = ipam_pool_new(&root);
-	if (!pool || store_prefix_children(c, parent->id, root.family, occupy_row, pool, err) < 0 ||
+	if (store_prefix_children(c, parent->id, root.family, occupy_row, pool, err) < 0 ||
 	    store_quarantine_list(c, parent->id, occupy_row, pool, NULL, err) < 0) {
 		ipam_pool_free(pool);
-		if (!err->code)
-			zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 		return NULL;
 	}
 	if (!cache)
 		return pool; /* caller frees */
 	if (cache->n == cache->cap) {
-		size_t cap = cache->cap ? cache->cap * 2 : 8;
-		void *nv = realloc(cache->v, cap * sizeof(*cache->v));
-		if (!nv) {
-			ipam_pool_free(pool);
-			zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-			return NULL;
-		}
-		cache->v = nv;
-		cache->cap = cap;
+		cache->cap = cache->cap ? cache->cap * 2 : 8;
+		cache->v = xreallocarray(cache->v, cache->cap, sizeof(*cache->v));
 	}
 	cache->v[cache->n++] = (struct pool_entry){parent->id, parent->rev, pool};
 	return pool;
@@ -695,12 +687,8 @@ static void collect(const struct inet_prefix *b, void *vctx)
 {
 	struct view_ctx *x = vctx;
 	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		void *nv = realloc(x->v, cap * sizeof(*x->v));
-		if (!nv)
-			return;
-		x->v = nv;
-		x->cap = cap;
+		x->cap = x->cap ? x->cap * 2 : 64;
+		x->v = xreallocarray(x->v, x->cap, sizeof(*x->v));
 	}
 	x->v[x->n++] = *b;
 }
