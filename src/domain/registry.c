@@ -254,13 +254,14 @@ int registry_delete(const struct ctx *x, const struct registry_kind *k, int64_t 
 int registry_get(const struct ctx *x, const struct registry_kind *k, int64_t id, void *rec,
                  struct zw_err *err)
 {
-	if (authz_scope(x->by, k->read) == SCOPE_NONE)
+	bool self = k->self_readable && x->by->user_id > 0 && id == x->by->user_id;
+	if (!self && authz_scope(x->by, k->read) == SCOPE_NONE)
 		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
 	struct sconn *c = store_read(x->st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
 	int rc = load(c, k, id, 0, rec, err);
-	if (!rc && may_read(x, k, rec, err))
+	if (!rc && !self && may_read(x, k, rec, err))
 		rc = -err->code;
 	return rc;
 }

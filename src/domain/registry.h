@@ -31,6 +31,9 @@ struct registry_kind {
 	 * the same transaction: keeps derived figures (a prefix's usage) current. */
 	int (*after)(const struct ctx *x, struct sconn *c, const void *rec, const void *old,
 	             struct zw_err *err);
+	/* The object whose id is the principal's user id may be read whatever the role (users:
+	 * one's own account). */
+	bool self_readable;
 };
 
 int registry_create(const struct ctx *x, const struct registry_kind *k, const void *rec,
