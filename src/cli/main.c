@@ -20,14 +20,14 @@ static void usage(FILE *f)
 	    "  unit     单位登记：unit list|show|add|set\n"
 	    "  audit    审计日志：audit verify\n"
 	    "  calendar 工作日：calendar add 日期 N | show 年份 | load 文件\n"
-	    "  deadline 期限：deadline list|show ID|pause ID --reason 原因|resume ID\n"
-	    "  zone, vlan, prefix, terminal, address, device, line, carrier, domain-name, port\n"
-	    "           地址规划、终端与设备：list|show|add|set|rm；"
-	    "prefix allocate\n"
-	    "  profile  管理办法：profile check NAME|FILE, profile show\n"
-	    "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
-	    "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n\n"
-	    "通用选项:\n");
+	    "  deadline 期限：deadline list|show ID|pause ID --reason 原因|resume ID\n");
+	cmd_registry_usage(f);
+	fprintf(f,
+	        "           地址规划、终端与设备：list|show|add|set|rm；prefix allocate\n"
+	        "  profile  管理办法：profile check NAME|FILE, profile show\n"
+	        "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
+	        "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n\n"
+	        "通用选项:\n");
 	config_usage(f);
 }
 

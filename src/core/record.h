@@ -154,6 +154,8 @@ int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct re
 /* The code of an enum value (for "<name>_code"), or NULL. */
 const char *rec_code(const struct rec_field *f, const char *value, size_t len);
 void rec_free(const struct rec_schema *sc, void *rec);
+/* A client may give some field of sc (one is not read-only). */
+bool rec_writable(const struct rec_schema *sc);
 const struct rec_field *rec_field(const struct rec_schema *sc, const char *name);
 int rec_index(const struct rec_schema *sc, const char *name);
 /* Copy the fields flagged in present from src into dst (text is duplicated). */

@@ -4,8 +4,52 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/account.h"
+#include "domain/address.h"
+#include "domain/application.h"
+#include "domain/assets.h"
 #include "domain/audit.h"
+#include "domain/deadline.h"
+#include "domain/finding.h"
+#include "domain/terminal.h"
+#include "domain/violation.h"
 #include "store/rec.h"
+
+const struct registry_entry registry_kinds[] = {
+    {&zone_kind, REG_CLI},
+    {&vlan_kind, REG_CLI},
+    {&prefix_kind, REG_CLI},
+    {&terminal_kind, REG_CLI},
+    {&address_kind, REG_CLI},
+    {&device_kind, REG_CLI},
+    {&line_kind, REG_CLI},
+    {&carrier_kind, REG_CLI},
+    {&domain_name_kind, REG_CLI},
+    {&port_kind, REG_CLI},
+    {&application_kind, 0},
+    {&deadline_kind, 0},
+    {&finding_kind, 0},
+    {&probe_kind, 0},
+    {&violation_kind, 0},
+    {&user_kind, 0},
+    {NULL, 0},
+};
+
+static bool same_name(const char *given, const char *name)
+{
+	for (; *given && *name; given++, name++)
+		if (*given != *name && !(*given == '-' && *name == '_'))
+			return false;
+	return !*given && !*name;
+}
+
+const struct registry_kind *registry_kind_named(const char *name)
+{
+	for (const struct registry_entry *e = registry_kinds; e->k; e++)
+		if (same_name(name, e->k->table) || same_name(name, e->k->object))
+			return e->k;
+	return NULL;
+}
 
 int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name)
 {

@@ -73,4 +73,19 @@ void rec_set_i64(const struct rec_schema *sc, void *rec, const char *name, int64
 /* The kinds of this release (domain/ipam.c). */
 extern const struct registry_kind zone_kind, vlan_kind, prefix_kind;
 
+/* Every registry kind, in the order people meet them. The API's routes name theirs
+ * (api/routes.c); the OpenAPI document, GET /schemas, imports and the CLI take them from here.
+ * REG_CLI: the CLI's list|show|add|set|rm serve it, named after its object ("domain-name"), its
+ * writes going through the registry (a prefix's create and delete through ipam). The others are
+ * written by their own workflows or accounts, or only by the system. */
+enum { REG_CLI = 1 };
+struct registry_entry {
+	const struct registry_kind *k;
+	unsigned serves;
+};
+extern const struct registry_entry registry_kinds[]; /* ends with {NULL, 0} */
+/* The kind whose table (its API's collection: "domain_names") or object ("domain_name") is
+ * name, '-' read as '_'; NULL when none. */
+const struct registry_kind *registry_kind_named(const char *name);
+
 #endif
