@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "api/openapi.h"
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/log.h"
@@ -487,6 +488,25 @@ int cmd_profile(int argc, char **argv)
 	fprintf(stderr, "用法: zwnet profile check NAME|FILE.conf\n      zwnet profile show "
 	                "[--profile NAME]\n");
 	return 2;
+}
+
+int cmd_openapi(int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, false);
+	if (rc)
+		return rc;
+	struct zw_err err = {0};
+	json_t *doc = openapi_build(e.prof, &err);
+	char *s = doc ? json_dumps(doc, JSON_INDENT(1)) : NULL;
+	if (s)
+		puts(s);
+	else
+		cli_err(&err);
+	free(s);
+	json_decref(doc);
+	cli_close(&e);
+	return s ? 0 : 1;
 }
 
 /* ---- the registry kinds the CLI serves (REG_CLI in domain/registry.c) ---- */
