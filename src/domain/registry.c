@@ -35,22 +35,6 @@ const struct registry_entry registry_kinds[] = {
     {NULL, 0},
 };
 
-static bool same_name(const char *given, const char *name)
-{
-	for (; *given && *name; given++, name++)
-		if (*given != *name && !(*given == '-' && *name == '_'))
-			return false;
-	return !*given && !*name;
-}
-
-const struct registry_kind *registry_kind_named(const char *name)
-{
-	for (const struct registry_entry *e = registry_kinds; e->k; e++)
-		if (same_name(name, e->k->table) || same_name(name, e->k->object))
-			return e->k;
-	return NULL;
-}
-
 int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name)
 {
 	const struct rec_field *f = rec_field(sc, name);

@@ -84,8 +84,5 @@ struct registry_entry {
 	unsigned serves;
 };
 extern const struct registry_entry registry_kinds[]; /* ends with {NULL, 0} */
-/* The kind whose table (its API's collection: "domain_names") or object ("domain_name") is
- * name, '-' read as '_'; NULL when none. */
-const struct registry_kind *registry_kind_named(const char *name);
 
 #endif
