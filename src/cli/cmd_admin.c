@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "api/openapi.h"
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/log.h"
@@ -494,7 +495,26 @@ int cmd_profile(int argc, char **argv)
 	return 2;
 }
 
-/* ---- the registry kinds: zone, vlan, prefix, terminal, address ---- */
+int cmd_openapi(int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, false);
+	if (rc)
+		return rc;
+	struct zw_err err = {0};
+	json_t *doc = openapi_build(e.prof, &err);
+	char *s = doc ? json_dumps(doc, JSON_INDENT(1)) : NULL;
+	if (s)
+		puts(s);
+	else
+		cli_err(&err);
+	free(s);
+	json_decref(doc);
+	cli_close(&e);
+	return s ? 0 : 1;
+}
+
+/* ---- the registry kinds the CLI serves (REG_CLI in domain/registry.c) ---- */
 
 static void print_obj(json_t *o)
 {
@@ -775,23 +795,38 @@ int cmd_application(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
-/* The registry kinds the CLI serves with list|show|add|set|rm. */
-static const struct {
-	const char *cmd;
-	const struct registry_kind *kind;
-} registry_cmds[] = {
-    {"zone", &zone_kind},         {"vlan", &vlan_kind},       {"prefix", &prefix_kind},
-    {"terminal", &terminal_kind}, {"address", &address_kind}, {"device", &device_kind},
-    {"line", &line_kind},         {"carrier", &carrier_kind}, {"domain-name", &domain_name_kind},
-    {"port", &port_kind},
-};
+/* The command of a kind the CLI serves with list|show|add|set|rm (REG_CLI): its object, with
+ * dashes for underscores ("domain-name"). */
+static void kind_cmd(const struct registry_kind *k, char cmd[64])
+{
+	snprintf(cmd, 64, "%s", k->object);
+	for (char *p = cmd; *p; p++)
+		if (*p == '_')
+			*p = '-';
+}
 
 int cmd_registry_named(const char *name, int argc, char **argv)
 {
-	for (size_t i = 0; i < sizeof(registry_cmds) / sizeof(registry_cmds[0]); i++)
-		if (strcmp(name, registry_cmds[i].cmd) == 0)
-			return cmd_registry(name, registry_cmds[i].kind, argc, argv);
+	char cmd[64];
+	for (const struct registry_entry *e = registry_kinds; e->k; e++) {
+		kind_cmd(e->k, cmd);
+		if ((e->serves & REG_CLI) && strcmp(name, cmd) == 0)
+			return cmd_registry(cmd, e->k, argc, argv);
+	}
 	return -1;
+}
+
+void cmd_registry_usage(FILE *f)
+{
+	char cmd[64];
+	const char *sep = "  ";
+	for (const struct registry_entry *e = registry_kinds; e->k; e++)
+		if (e->serves & REG_CLI) {
+			kind_cmd(e->k, cmd);
+			fprintf(f, "%s%s", sep, cmd);
+			sep = ", ";
+		}
+	fprintf(f, "\n");
 }
 
 int cmd_calendar(int argc, char **argv)

@@ -64,14 +64,17 @@ struct kind_def {
 	const char *name;
 	const struct rec_schema *sc;
 	const struct alias *aliases;
-	enum action act; /* a role without it is refused before the file is read */
+	enum action act;                  /* a role without it is refused before the file is read */
+	const struct registry_kind *kind; /* whose create its rows go through (NULL: units) */
 };
 
-static const struct kind_def kinds[] = {
-    {"units", &unit_schema, unit_aliases, ACT_UNIT_CREATE},
-    {"prefixes", &prefix_schema, prefix_aliases, ACT_IPAM_WRITE},
-    {"terminals", &terminal_schema, terminal_aliases, ACT_TERMINAL_WRITE},
-};
+/* What a file may hold: units (not yet a registry kind: domain/unit.c) and the registry kinds
+ * given column aliases here, named, checked and authorised as the kind is. */
+static const struct kind_def units = {"units", &unit_schema, unit_aliases, ACT_UNIT_CREATE, NULL};
+static const struct {
+	const struct registry_kind *kind;
+	const struct alias *aliases;
+} registry_imports[] = {{&prefix_kind, prefix_aliases}, {&terminal_kind, terminal_aliases}};
 
 /* The rows of a file, read in phase 1 and run twice: each cell trimmed and NUL-terminated,
  * one row after another in one buffer (a file's rows cost little more than the file). */
@@ -399,7 +402,7 @@ static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
 		else if (r->k->sc == &prefix_schema)
 			rc = prefix_create_tx(x, cache, tx, rec, &id, &err);
 		else
-			rc = registry_create_tx(x, &terminal_kind, tx, rec, &id, &err);
+			rc = registry_create_tx(x, r->k->kind, tx, rec, &id, &err);
 	}
 	if (in_sp) {
 		if (rc)
@@ -468,12 +471,17 @@ static int write_rows(struct run *r, struct ipam_cache *cache, int64_t *lock_ms,
 	return rc;
 }
 
-static const struct kind_def *kind_named(const char *kind)
+static bool kind_named(const char *kind, struct kind_def *out)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].name, kind) == 0)
-			return &kinds[i];
-	return NULL;
+	if (strcmp(kind, units.name) == 0)
+		*out = units;
+	for (size_t i = 0; i < sizeof(registry_imports) / sizeof(registry_imports[0]); i++) {
+		const struct registry_kind *k = registry_imports[i].kind;
+		if (strcmp(k->table, kind) == 0)
+			*out = (struct kind_def){k->table, k->sc, registry_imports[i].aliases,
+			                         k->write, k};
+	}
+	return out->name != NULL;
 }
 
 json_t *import_file(const struct ctx *x, struct ipam_cache *cache, const struct import_limits *lim,
@@ -482,8 +490,9 @@ json_t *import_file(const struct ctx *x, struct ipam_cache *cache, const struct 
 {
 	const struct import_limits dflt = {
 	    IMPORT_MAX_ROWS, IMPORT_MAX_ERRORS, {XLSX_MAX_MEMBER, XLSX_MAX_RATIO}};
-	struct run r = {.x = x, .lim = lim ? lim : &dflt, .fatal = err, .k = kind_named(kind)};
-	if (!r.k) {
+	struct kind_def kd = {0};
+	struct run r = {.x = x, .lim = lim ? lim : &dflt, .fatal = err, .k = &kd};
+	if (!kind_named(kind, &kd)) {
 		zw_errf(err, ZW_ENOTFOUND, "kind", "只能导入 units、prefixes 或 terminals");
 		return NULL;
 	}

@@ -17,8 +17,8 @@
 
 static const struct rec_field zone_fields[] = {
     F(id, REC_ID, REC_READONLY, struct zone, "编号", 0),
-    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct zone, "区域名称", 50),
-    F(code, REC_CODE, REC_REQUIRED, struct zone, "区域代码", 32),
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME | REC_SORT | REC_SEARCH, struct zone, "区域名称", 50),
+    F(code, REC_CODE, REC_REQUIRED | REC_SORT, struct zone, "区域代码", 32),
     F(description, REC_TEXT, REC_MULTILINE, struct zone, "说明", 500),
     REC_META(struct zone),
 };
@@ -27,10 +27,12 @@ const struct rec_schema zone_schema = {
 
 static const struct rec_field vlan_fields[] = {
     F(id, REC_ID, REC_READONLY, struct vlan, "编号", 0),
-    {"vid", REC_INT, REC_REQUIRED, offsetof(struct vlan, vid), "VLAN ID", 0, NULL, 1, 4094, NULL},
-    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct vlan, "VLAN 名称", 50),
-    F(zone_id, REC_ID, REC_NULLABLE, struct vlan, "所属区域", 0),
-    F(unit_id, REC_ID, REC_NULLABLE, struct vlan, "使用单位", 0),
+    {"vid", REC_INT, REC_REQUIRED | REC_SORT, offsetof(struct vlan, vid), "VLAN ID", 0, NULL, 1,
+     4094, NULL},
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME | REC_SORT | REC_SEARCH, struct vlan, "VLAN 名称",
+      50),
+    F(zone_id, REC_ID, REC_NULLABLE | REC_FILTER, struct vlan, "所属区域", 0),
+    F(unit_id, REC_ID, REC_NULLABLE | REC_FILTER, struct vlan, "使用单位", 0),
     F(description, REC_TEXT, REC_MULTILINE, struct vlan, "说明", 500),
     REC_META(struct vlan),
 };
@@ -42,20 +44,20 @@ static const char *const prefix_statuses[] = {"container", "active", "reserved",
 
 static const struct rec_field prefix_fields[] = {
     F(id, REC_ID, REC_READONLY, struct prefix, "编号", 0),
-    F(cidr, REC_CIDR, REC_REQUIRED | REC_FIXED, struct prefix, "地址段", 50),
-    F(family, REC_INT, REC_READONLY, struct prefix, "地址族", 0),
-    F(length, REC_INT, REC_READONLY, struct prefix, "前缀长度", 0),
-    F(parent_id, REC_ID, REC_READONLY, struct prefix, "上级地址段", 0),
-    REC_FE(struct prefix, status, REC_REQUIRED, "状态", prefix_statuses),
-    F(zone_id, REC_ID, REC_NULLABLE, struct prefix, "所属区域", 0),
-    F(vlan_id, REC_ID, REC_NULLABLE, struct prefix, "VLAN", 0),
-    F(unit_id, REC_ID, REC_NULLABLE, struct prefix, "使用单位", 0),
+    F(cidr, REC_CIDR, REC_REQUIRED | REC_FIXED | REC_SEARCH, struct prefix, "地址段", 50),
+    F(family, REC_INT, REC_READONLY | REC_FILTER, struct prefix, "地址族", 0),
+    F(length, REC_INT, REC_READONLY | REC_SORT | REC_FILTER, struct prefix, "前缀长度", 0),
+    F(parent_id, REC_ID, REC_READONLY | REC_FILTER, struct prefix, "上级地址段", 0),
+    REC_FE(struct prefix, status, REC_REQUIRED | REC_FILTER, "状态", prefix_statuses),
+    F(zone_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "所属区域", 0),
+    F(vlan_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "VLAN", 0),
+    F(unit_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "使用单位", 0),
     F(gateway, REC_IP, REC_NULLABLE, struct prefix, "网关", 45),
     F(dns, REC_IPS, 0, struct prefix, "DNS 服务器", 200),
     F(description, REC_TEXT, REC_MULTILINE, struct prefix, "说明", 500),
     F(size, REC_TEXT, REC_READONLY, struct prefix, "地址数", 40),
     F(used, REC_TEXT, REC_READONLY, struct prefix, "已分配地址数", 40),
-    F(utilisation, REC_REAL, REC_READONLY, struct prefix, "使用率", 0),
+    F(utilisation, REC_REAL, REC_READONLY | REC_SORT, struct prefix, "使用率", 0),
     REC_META(struct prefix),
 };
 const struct rec_schema prefix_schema = {"prefix", prefix_fields,
