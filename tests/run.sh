@@ -46,7 +46,20 @@ else
 	failed=$((failed + 1)); echo "FAIL api tests did not finish: see $OUT/api.log"
 fi
 
-# 4. The web console in Debian's Chromium (playwright-core), against a real zwnet serve.
+# 4. Mutations: each profile rule a conformance scenario rests on, removed in turn (a mutant
+#    profile); the scenario must fail. Each mutant counts once: passed when its scenario fails,
+#    failed when the scenario survives it or could not run (tests/api/mutate.py).
+python3 tests/api/mutate.py --bin "$BUILD/zwnet" --out "$OUT/mutants" >"$OUT/mutate.log" 2>&1
+grep -av '^mutation-summary' "$OUT/mutate.log" | grep -av '^ok ' | sed 's/^/     /'
+line=$(grep -a '^mutation-summary' "$OUT/mutate.log" | tail -1)
+if [ -n "$line" ]; then
+	set -- $line
+	passed=$((passed + $2)); failed=$((failed + $3))
+else
+	failed=$((failed + 1)); echo "FAIL mutations did not finish: see $OUT/mutate.log"; tail -30 "$OUT/mutate.log"
+fi
+
+# 5. The web console in Debian's Chromium (playwright-core), against a real zwnet serve.
 if [ -x /usr/bin/chromium ] && [ -f web/dist/index.html ]; then
 	(cd web && ZWNET_BIN="$BUILD/zwnet" ZWNET_TEST_OUT="$OUT" node --test --test-concurrency=1 \
 		--test-reporter=tap tests/) >"$OUT/web.log" 2>&1
@@ -63,7 +76,7 @@ else
 	failed=$((failed + 1)); echo "FAIL web tests: chromium or the built console (make web) missing"
 fi
 
-# 5. Fuzz targets: a bounded run of each from its seed corpus (new inputs stay in tests/out).
+# 6. Fuzz targets: a bounded run of each from its seed corpus (new inputs stay in tests/out).
 for t in profile record strings csv xlsx pkt obs lease snmp; do
 	if [ -n "$FUZZ" ] && [ -x "$FUZZ/${t}_fuzz" ]; then
 		corpus="$OUT/corpus-$t"

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/xalloc.h"
 
 /* ---- sources ---- */
 
@@ -73,17 +74,11 @@ static size_t source_hash(const struct conn_source *k)
 
 struct source_table *source_table_new(size_t buckets)
 {
-	struct source_table *t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
+	struct source_table *t = xcalloc(1, sizeof(*t));
 	t->nb = 16;
 	while (t->nb < buckets && t->nb < (1u << 20))
 		t->nb *= 2;
-	t->b = calloc(t->nb, sizeof(*t->b));
-	if (!t->b) {
-		free(t);
-		return NULL;
-	}
+	t->b = xcalloc(t->nb, sizeof(*t->b));
 	return t;
 }
 
@@ -112,9 +107,7 @@ long source_table_add(struct source_table *t, const struct conn_source *k)
 {
 	struct source_node **p = source_slot(t, k);
 	if (!*p) {
-		struct source_node *n = calloc(1, sizeof(*n));
-		if (!n)
-			return -1;
+		struct source_node *n = xcalloc(1, sizeof(*n));
 		n->key = *k;
 		*p = n;
 		t->n++;
@@ -126,8 +119,9 @@ void source_table_del(struct source_table *t, const struct conn_source *k)
 {
 	struct source_node **p = source_slot(t, k);
 	struct source_node *n = *p;
-	if (!n)
-		return;
+	/* only a counted connection is let go: one missing means the counts have drifted, and a
+	 * source would be locked out (or let past its cap) from then on */
+	ZW_ASSERT(n && n->count > 0);
 	if (--n->count == 0) {
 		*p = n->next;
 		free(n);
@@ -291,15 +285,9 @@ static void *watchdog(void *arg)
 
 struct conn_guard *conn_guard_new(const struct conn_guard_cfg *cfg)
 {
-	struct conn_guard *g = calloc(1, sizeof(*g));
-	if (!g)
-		return NULL;
+	struct conn_guard *g = xcalloc(1, sizeof(*g));
 	g->cfg = *cfg;
 	g->sources = source_table_new(1024);
-	if (!g->sources) {
-		free(g);
-		return NULL;
-	}
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -377,16 +365,13 @@ static void started(struct conn_guard *g, struct MHD_Connection *c, void **socke
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	const union MHD_ConnectionInfo *ai =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	struct gconn *e = calloc(1, sizeof(*e));
-	if (!e || !fi) {
+	if (!fi) {
 		/* a connection the guard cannot watch is not served */
-		log_warnx("conn_guard: cannot track a new connection (out of memory), closed");
-		if (fi)
-			shutdown(fi->connect_fd, SHUT_RDWR);
-		free(e);
+		log_warnx("conn_guard: a new connection without a socket, not tracked");
 		*socket_context = NULL;
 		return;
 	}
+	struct gconn *e = xcalloc(1, sizeof(*e));
 	e->fd = fi->connect_fd;
 	snprintf(e->addr, sizeof(e->addr), "?");
 	bool has_source = false;
@@ -407,24 +392,15 @@ static void started(struct conn_guard *g, struct MHD_Connection *c, void **socke
 	int64_t now = clock_mono_ms();
 	pthread_mutex_lock(&g->mu);
 	set_phase(g, e, CONN_HEADERS, now);
-	bool over = false, oom = false;
-	if (has_source) {
-		long n = source_table_add(g->sources, &e->key);
-		e->counted = n > 0;
-		oom = n < 0;
-		/* two threads may both have passed the accept policy for the last place */
-		over = n > (long)g->cfg.max_per_source;
-		if (over) {
-			g->refused++;
-			g->refused_last = e->key;
-		}
-	}
-	if (over || oom) {
+	/* two threads may both have passed the accept policy for the last place */
+	if (has_source && source_table_add(g->sources, &e->key) > (long)g->cfg.max_per_source) {
+		g->refused++;
+		g->refused_last = e->key;
 		e->dropped = true;
 		shutdown(e->fd, SHUT_RDWR);
-		if (e->counted)
-			source_table_del(g->sources, &e->key);
-		e->counted = false;
+		source_table_del(g->sources, &e->key);
+	} else {
+		e->counted = has_source;
 	}
 	e->next = g->head;
 	if (g->head)
@@ -432,8 +408,6 @@ static void started(struct conn_guard *g, struct MHD_Connection *c, void **socke
 	g->head = e;
 	g->n++;
 	pthread_mutex_unlock(&g->mu);
-	if (oom)
-		log_warnx("conn_guard: out of memory counting %s, connection closed", e->addr);
 	*socket_context = e;
 }
 

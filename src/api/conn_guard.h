@@ -57,7 +57,7 @@ enum conn_phase { CONN_HEADERS, CONN_BODY, CONN_ANSWER, CONN_KEEPALIVE };
 
 struct conn_guard;
 
-/* Starts the watchdog. NULL when out of memory or threads. */
+/* Starts the watchdog. NULL when no thread can be started. */
 struct conn_guard *conn_guard_new(const struct conn_guard_cfg *cfg);
 /* Stops the watchdog; call after MHD_stop_daemon (every connection closed). NULL is a no-op. */
 void conn_guard_free(struct conn_guard *g);
@@ -92,9 +92,9 @@ void conn_source_text(const struct conn_source *k, char out[48]);
 struct source_table;
 struct source_table *source_table_new(size_t buckets);
 void source_table_free(struct source_table *t);
-/* Count one more connection of k; -1 when out of memory. Returns the new count. */
+/* Count one more connection of k. Returns the new count. */
 long source_table_add(struct source_table *t, const struct conn_source *k);
-/* Count one fewer; the entry goes when it reaches 0. */
+/* Count one fewer; the entry goes when it reaches 0. k must be counted (else: abort). */
 void source_table_del(struct source_table *t, const struct conn_source *k);
 unsigned source_table_get(const struct source_table *t, const struct conn_source *k);
 size_t source_table_size(const struct source_table *t);

@@ -1,4 +1,5 @@
-/* Host addresses over HTTP, and the DHCP reservation exports. */
+/* The address plan's exports over HTTP: the plan as CSV, DHCP reservations (host addresses
+ * themselves are a registry kind: api/registry_api.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,37 +7,6 @@
 #include "core/parse.h"
 #include "domain/address.h"
 #include "domain/ipam.h"
-
-static const char *const sorts[] = {"id", "address", "updated_at", NULL};
-static const struct list_filter_def filters[] = {{"prefix_id", "prefix_id", LQ_EQ_INT},
-                                                 {"unit_id", "unit_id", LQ_EQ_INT},
-                                                 {"kind", "kind", LQ_EQ},
-                                                 {"mac", "mac", LQ_EQ},
-                                                 {"terminal_id", "terminal_id", LQ_EQ_INT},
-                                                 {"q", "hostname", LQ_LIKE},
-                                                 {NULL, NULL, 0}};
-static const struct reg_api addresses = {&address_kind, sorts, filters};
-
-void h_addresses_list(struct req *r)
-{
-	reg_list(r, &addresses);
-}
-void h_addresses_create(struct req *r)
-{
-	reg_write(r, &addresses, false);
-}
-void h_address_get(struct req *r)
-{
-	reg_get(r, &addresses);
-}
-void h_address_patch(struct req *r)
-{
-	reg_write(r, &addresses, true);
-}
-void h_address_delete(struct req *r)
-{
-	reg_delete(r, &addresses);
-}
 
 void h_export_plan(struct req *r)
 {

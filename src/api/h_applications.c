@@ -5,13 +5,6 @@
 #include "api/registry_api.h"
 #include "domain/application.h"
 
-static const char *const sorts[] = {"id", "updated_at", NULL};
-static const struct list_filter_def filters[] = {{"kind", "kind", LQ_EQ},
-                                                 {"status", "status", LQ_EQ},
-                                                 {"unit_id", "unit_id", LQ_EQ_INT},
-                                                 {NULL, NULL, 0}};
-static const struct reg_api applications = {&application_kind, sorts, filters};
-
 /* The body of a write (a transition's with If-Match folded in) with the request's context and
  * address-plan environment; NULL when the body was refused (answered). */
 static json_t *write_begin(struct req *r, struct ctx *x, struct app_env *env, bool transition)
@@ -21,11 +14,6 @@ static json_t *write_begin(struct req *r, struct ctx *x, struct app_env *env, bo
 	env->cache = r->srv->ipam;
 	env->ipam = &r->srv->ipam_cfg;
 	return body;
-}
-
-void h_applications_list(struct req *r)
-{
-	reg_list(r, &applications);
 }
 
 static void reply_detail(struct req *r, int status, int64_t id)

@@ -1,41 +1,8 @@
-/* Deadlines over HTTP: what is due, paused or breached, and pausing with a reason. */
+/* Deadlines over HTTP: pausing with a reason and resuming (reads are the registry's). */
 #include <string.h>
 
 #include "api/registry_api.h"
 #include "domain/deadline.h"
-
-static const char *const sorts[] = {"id", "due_at", "updated_at", NULL};
-static const struct list_filter_def filters[] = {{"status", "status", LQ_EQ},
-                                                 {"subject_type", "subject_type", LQ_EQ},
-                                                 {"subject_id", "subject_id", LQ_EQ_INT},
-                                                 {"unit_id", "unit_id", LQ_EQ_INT},
-                                                 {"rule", "rule", LQ_EQ},
-                                                 {"due_before", "due_at", LQ_LE_INT},
-                                                 {"due_after", "due_at", LQ_GE_INT},
-                                                 {NULL, NULL, 0}};
-static const struct reg_api deadlines = {&deadline_kind, sorts, filters};
-
-void h_deadlines_list(struct req *r)
-{
-	static const char *const states[] = {"running",  "paused",    "met",
-	                                     "breached", "cancelled", NULL};
-	const char *st = req_query(r, "status");
-	bool known = !st;
-	for (int i = 0; !known && states[i]; i++)
-		known = strcmp(st, states[i]) == 0;
-	struct zw_err err = {0};
-	if (!known && fail(r,
-	                   zw_errf(&err, ZW_EINVALID, "status",
-	                           "status 只能是 running、paused、met、breached、cancelled"),
-	                   &err))
-		return;
-	reg_list(r, &deadlines);
-}
-
-void h_deadline_get(struct req *r)
-{
-	reg_get(r, &deadlines);
-}
 
 void h_deadline_pause(struct req *r)
 {

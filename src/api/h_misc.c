@@ -138,18 +138,18 @@ void h_audit_verify(struct req *r)
 }
 
 /* The field rules of every record the API accepts, so that the console checks a form the way
- * the server will (labels, required, lengths, ranges, allowed values). */
+ * the server will (labels, required, lengths, ranges, allowed values): the registry kinds a
+ * client writes (domain/registry.c) and the records that are no registry kind yet. */
 void h_schemas(struct req *r)
 {
-	static const struct rec_schema *const all[] = {
-	    &unit_schema,        &contact_schema, &agreement_schema,   &user_schema,
-	    &zone_schema,        &vlan_schema,    &prefix_schema,      &terminal_schema,
-	    &address_schema,     &carrier_schema, &line_schema,        &device_schema,
-	    &domain_name_schema, &port_schema,    &application_schema, &app_port_schema,
-	};
+	static const struct rec_schema *const others[] = {&unit_schema, &contact_schema,
+	                                                  &agreement_schema, &app_port_schema};
 	json_t *o = json_object();
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		json_object_set_new(o, all[i]->object, rec_schema_json(all[i]));
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		json_object_set_new(o, others[i]->object, rec_schema_json(others[i]));
+	for (const struct registry_entry *e = registry_kinds; e->k; e++)
+		if (rec_writable(e->k->sc))
+			json_object_set_new(o, e->k->object, rec_schema_json(e->k->sc));
 	json_object_set_new(o, "application_kinds", application_kinds_json());
 	json_t *roles = json_object(); /* the Chinese names of the user roles */
 	for (int i = 0; i < ROLE_COUNT; i++)

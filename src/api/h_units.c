@@ -6,6 +6,7 @@
 #include "domain/archive.h"
 #include "domain/blob.h"
 #include "domain/unit.h"
+#include "core/xalloc.h"
 
 static int allowed(struct req *r, enum action a, int64_t unit_id)
 {
@@ -244,11 +245,7 @@ static void child_list(struct req *r, const struct child_kind *k)
 static void child_reply(struct req *r, const struct child_kind *k, int status, int64_t id)
 {
 	struct zw_err err = {0};
-	void *rec = calloc(1, k->sc->size);
-	if (!rec) {
-		reply_code(r, ZW_EINTERNAL, NULL, NULL);
-		return;
-	}
+	void *rec = xcalloc(1, k->sc->size);
 	if (!fail(r, k->get(r->srv->st, r->params[0], id, rec, &err), &err)) {
 		req_set_etag_rev(r, *(int64_t *)((char *)rec + rec_field(k->sc, "rev")->offset));
 		reply_json(r, status, rec_to_json(k->sc, rec));
@@ -276,19 +273,17 @@ static void child_write(struct req *r, const struct child_kind *k, bool update)
 	if (!body)
 		return;
 	struct zw_err err = {0};
-	void *rec = calloc(1, k->sc->size);
+	void *rec = xcalloc(1, k->sc->size);
 	uint64_t present;
 	int64_t id = r->params[1];
-	int rc = rec ? rec_from_json(k->sc, body, !update, rec, &present, &err)
-	             : zw_errf(&err, ZW_EINTERNAL, NULL, NULL);
+	int rc = rec_from_json(k->sc, body, !update, rec, &present, &err);
 	json_decref(body);
 	struct ctx x;
 	req_ctx(r, &x);
 	if (!rc)
 		rc = update ? k->update(&x, r->params[0], id, rec, present, rev, &err)
 		            : k->create(&x, r->params[0], rec, &id, &err);
-	if (rec)
-		rec_free(k->sc, rec);
+	rec_free(k->sc, rec);
 	free(rec);
 	if (fail(r, rc, &err))
 		return;

@@ -1,6 +1,6 @@
+/* Users over HTTP: their writes (their reads are the registry's: api/registry_api.h). */
 #include <string.h>
 
-#include "api/handlers.h"
 #include "api/registry_api.h"
 #include "domain/account.h"
 
@@ -8,30 +8,6 @@ static int admin(struct req *r, enum action a)
 {
 	struct zw_err err = {0};
 	return fail(r, authz_check(&r->who, a, 0, &err), &err);
-}
-
-void h_users_list(struct req *r)
-{
-	if (admin(r, ACT_USER_READ))
-		return;
-	static const char *const sorts[] = {"id", "username", NULL};
-	static const struct list_filter_def filters[] = {{"role", "role", LQ_EQ},
-	                                                 {"unit_id", "unit_id", LQ_EQ_INT},
-	                                                 {"q", "username", LQ_LIKE},
-	                                                 {NULL, NULL, 0}};
-	struct zw_err err = {0};
-	struct list_query q;
-	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err) ||
-	    fail(r, req_enum_filters(r, &user_schema, filters, &err), &err))
-		return;
-	struct buf items;
-	reply_list_begin(&items);
-	struct list_page page;
-	if (fail(r, account_user_list(r->srv->st, &q, &items, &page, &err), &err)) {
-		buf_free(&items);
-		return;
-	}
-	reply_list_buf(r, &items, &page);
 }
 
 void h_users_create(struct req *r)
@@ -56,27 +32,8 @@ void h_users_create(struct req *r)
 	user_free(&u);
 	json_decref(pw);
 	json_decref(body);
-	if (fail(r, rc, &err))
-		return;
-	struct user saved = {0};
-	if (fail(r, account_user_get(r->srv->st, id, &saved, &err), &err))
-		return;
-	req_set_etag_rev(r, saved.rev);
-	reply_json(r, 201, rec_to_json(&user_schema, &saved));
-	user_free(&saved);
-}
-
-void h_user_get(struct req *r)
-{
-	if (r->params[0] != r->who.user_id && admin(r, ACT_USER_READ))
-		return;
-	struct zw_err err = {0};
-	struct user u = {0};
-	if (fail(r, account_user_get(r->srv->st, r->params[0], &u, &err), &err))
-		return;
-	req_set_etag_rev(r, u.rev);
-	reply_json(r, 200, rec_to_json(&user_schema, &u));
-	user_free(&u);
+	if (!fail(r, rc, &err))
+		reg_reply(r, &user_kind, 201, id);
 }
 
 void h_user_patch(struct req *r)
@@ -98,9 +55,8 @@ void h_user_patch(struct req *r)
 		rc = account_user_update(r->srv->st, &r->who, r->params[0], &patch, present, rev,
 		                         &err);
 	user_free(&patch);
-	if (fail(r, rc, &err))
-		return;
-	h_user_get(r);
+	if (!fail(r, rc, &err))
+		reg_reply(r, &user_kind, 200, r->params[0]);
 }
 
 void h_user_password(struct req *r)

@@ -7,34 +7,6 @@
 #include "domain/finding.h"
 #include "domain/radius.h"
 
-static const char *const finding_sorts[] = {"id", "last_seen", "first_seen", "count", NULL};
-static const struct list_filter_def finding_filters[] = {{"status", "status", LQ_EQ},
-                                                         {"kind", "kind", LQ_EQ},
-                                                         {"behaviour", "behaviour", LQ_EQ},
-                                                         {"unit_id", "unit_id", LQ_EQ_INT},
-                                                         {"terminal_id", "terminal_id", LQ_EQ_INT},
-                                                         {"mac", "mac", LQ_EQ},
-                                                         {"ip", "ip", LQ_EQ},
-                                                         {"probe", "probe", LQ_EQ},
-                                                         {NULL, NULL, 0}};
-static const struct reg_api findings = {&finding_kind, finding_sorts, finding_filters};
-
-static const char *const probe_sorts[] = {"id", "name", "last_seen", NULL};
-static const struct list_filter_def probe_filters[] = {{"name", "name", LQ_EQ}, {NULL, NULL, 0}};
-static const struct reg_api probes = {&probe_kind, probe_sorts, probe_filters};
-
-static const char *const violation_sorts[] = {"id", "updated_at", NULL};
-static const struct list_filter_def violation_filters[] = {
-    {"state", "state", LQ_EQ},
-    {"level", "level", LQ_EQ},
-    {"behaviour", "behaviour", LQ_EQ},
-    {"unit_id", "unit_id", LQ_EQ_INT},
-    {"terminal_id", "terminal_id", LQ_EQ_INT},
-    {"mac", "mac", LQ_EQ},
-    {"ip", "ip", LQ_EQ},
-    {NULL, NULL, 0}};
-static const struct reg_api violations = {&violation_kind, violation_sorts, violation_filters};
-
 void h_observations(struct req *r)
 {
 	json_t *body = req_json(r);
@@ -55,11 +27,6 @@ void h_observations(struct req *r)
 	                     (json_int_t)res.violations));
 }
 
-void h_findings_list(struct req *r)
-{
-	reg_list(r, &findings);
-}
-
 void h_finding_get(struct req *r)
 {
 	struct zw_err err = {0};
@@ -68,11 +35,6 @@ void h_finding_get(struct req *r)
 	json_t *o = NULL;
 	if (!fail(r, finding_get(&x, r->params[0], &o, &err), &err))
 		reply_json(r, 200, o);
-}
-
-void h_probes_list(struct req *r)
-{
-	reg_list(r, &probes);
 }
 
 void h_finding_transition(struct req *r)
@@ -87,11 +49,6 @@ void h_finding_transition(struct req *r)
 	json_decref(body);
 	if (!fail(r, rc, &err))
 		h_finding_get(r);
-}
-
-void h_violations_list(struct req *r)
-{
-	reg_list(r, &violations);
 }
 
 static void violation_reply(struct req *r, int status, int64_t id)

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "domain/unit.h"
+#include "core/xalloc.h"
 
 static const char *status_text_type = "application/json; charset=utf-8";
 
@@ -45,8 +46,28 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 		MHD_add_response_header(resp, "Content-Security-Policy", doc_csp);
 }
 
+static void log_escape(const char *s, char *out, size_t n, bool spaces);
+
+/* Every 5xx answer is logged at error level, with the request's id (the X-Request-Id the
+ * client was given, the access log's second field) and what went wrong. */
+static void log_failure(const struct req *r, int status)
+{
+	const struct zw_err *e = r->failure;
+	char method[64], url[512], msg[1200];
+	log_escape(r->method, method, sizeof(method), false);
+	log_escape(r->url, url, sizeof(url), false);
+	log_escape(e && e->message[0] ? e->message : "(no detail)", msg, sizeof(msg), true);
+	const char *was = log_set_request(r->id);
+	log_errorx("%s %s answered %d %s%s%s: %s", method, url, status,
+	           e ? zw_err_name(e->code) : "-", e && e->field[0] ? " field=" : "",
+	           e ? e->field : "", msg);
+	log_set_request(was);
+}
+
 static void set_response(struct req *r, int status, struct MHD_Response *resp)
 {
+	if (status >= 500)
+		log_failure(r, status);
 	if (r->resp)
 		MHD_destroy_response(r->resp);
 	r->resp = resp;
@@ -99,14 +120,20 @@ void req_set_etag_rev(struct req *r, int64_t rev)
 void reply_error(struct req *r, const struct zw_err *err)
 {
 	int code = err && err->code ? err->code : ZW_EINTERNAL;
-	json_t *e = json_pack("{s:s, s:s}", "code", zw_err_name(code), "message",
-	                      err && err->message[0] ? err->message : zw_err_default(code));
+	struct zw_err said = {.code = code};
+	snprintf(said.message, sizeof(said.message), "%s",
+	         err && err->message[0] ? err->message : zw_err_default(code));
+	if (err)
+		memcpy(said.field, err->field, sizeof(said.field));
+	json_t *e = json_pack("{s:s, s:s}", "code", zw_err_name(code), "message", said.message);
 	if (err && err->field[0])
 		json_object_set_new(e, "field", json_string(err->field));
 	if (err && err->clause[0])
 		json_object_set_new(e, "clause", json_string(err->clause));
 	r->etag[0] = 0;
+	r->failure = &said;
 	reply_json(r, zw_err_status(code), json_pack("{s:o}", "error", e));
+	r->failure = NULL;
 }
 
 void reply_code(struct req *r, int code, const char *field, const char *fmt, ...)
@@ -391,10 +418,10 @@ static void request_id(struct req *r)
 	hex_encode(b, sizeof(b), r->id);
 }
 
-/* s for one field of a log line: control characters, space, backslash, DEL and bytes that are
- * not well-formed UTF-8 become \xNN, so that a request cannot add lines or fields or send
- * terminal escapes; cut with "..." past n - 1 bytes. */
-static void log_escape(const char *s, char *out, size_t n)
+/* s for one field of a log line: control characters, space (unless spaces, for a last field),
+ * backslash, DEL and bytes that are not well-formed UTF-8 become \xNN, so that a request cannot
+ * add lines or fields or send terminal escapes; cut with "..." past n - 1 bytes. */
+static void log_escape(const char *s, char *out, size_t n, bool spaces)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
@@ -407,7 +434,8 @@ static void log_escape(const char *s, char *out, size_t n)
 		    (strnlen((const char *)p, k) < k || !utf8_wellformed((const char *)p, k) ||
 		     (p[0] == 0xc2 && p[1] < 0xa0))) /* U+0080..U+009F: C1 controls */
 			k = 1;
-		bool plain = k > 1 || (*p > 0x20 && *p < 0x7f && *p != '\\');
+		bool plain =
+		    k > 1 || (*p > 0x20 && *p < 0x7f && *p != '\\') || (spaces && *p == ' ');
 		size_t need = plain ? k : 4;
 		if (o + need + 4 > n) {
 			memcpy(out + o, "...", 4);
@@ -447,9 +475,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct server *srv = cls;
 	struct req *r = *con_cls;
 	if (!r) {
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			return MHD_NO;
+		r = xcalloc(1, sizeof(*r));
 		*con_cls = r;
 		atomic_fetch_add(&srv->inflight, 1);
 		r->srv = srv;
@@ -493,11 +519,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	conn_guard_phase(srv->guard, conn, CONN_ANSWER);
 	if (r->resp) /* answered early */
 		return MHD_YES;
+	log_set_request(r->id);
 	if (r->too_large)
 		reply_code(r, ZW_ETOOLARGE, "", "请求体过大（上限 %zu 字节）", r->body.max);
 	else
 		route_dispatch(r);
-	return queue(r);
+	enum MHD_Result res = queue(r);
+	log_set_request(NULL);
+	return res;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -512,9 +541,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (srv->access) {
 		char ts[32], method[64], url[2048], user[200];
 		format_time(clock_now(), ts);
-		log_escape(r->method, method, sizeof(method));
-		log_escape(r->url, url, sizeof(url));
-		log_escape(r->authed ? r->who.username : "-", user, sizeof(user));
+		log_escape(r->method, method, sizeof(method), false);
+		log_escape(r->url, url, sizeof(url), false);
+		log_escape(r->authed ? r->who.username : "-", user, sizeof(user), false);
 		flockfile(srv->access);
 		fprintf(srv->access, "%s %s %s %s %s %d %lldms user=%s%s\n", ts, r->id, r->source,
 		        method, url, r->status, (long long)(clock_mono_ms() - r->start_ms), user,
@@ -615,8 +644,6 @@ int server_start(struct server *srv, struct zw_err *err)
 	    .window_s = srv->cfg.login_window,
 	};
 	srv->thr = throttle_new(&tc);
-	if (!srv->thr)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 	if (srv->cfg.access_log && *srv->cfg.access_log) {
 		srv->access = strcmp(srv->cfg.access_log, "-") == 0
 		                  ? stderr

@@ -6,43 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/registry_api.h"
 #include "core/embed.h"
 #include "core/record.h"
 #include "domain/account.h"
-#include "domain/address.h"
 #include "domain/application.h"
-#include "domain/assets.h"
-#include "domain/deadline.h"
 #include "domain/finding.h"
-#include "domain/ipam.h"
-#include "domain/terminal.h"
 #include "domain/unit.h"
 #include "domain/violation.h"
 #include "wire/obs.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
 
-/* The records whose schemas the document takes from their field tables. */
+/* The records whose schemas the document takes from their field tables besides the registry
+ * kinds' (domain/registry.c). */
 static const struct rec_schema *const records[] = {
     &unit_schema,
     &contact_schema,
     &agreement_schema,
-    &user_schema,
-    &zone_schema,
-    &vlan_schema,
-    &prefix_schema,
-    &terminal_schema,
-    &address_schema,
-    &carrier_schema,
-    &line_schema,
-    &device_schema,
-    &domain_name_schema,
-    &port_schema,
-    &application_schema,
     &app_port_schema,
-    &deadline_schema,
-    &violation_schema,
-    &finding_schema,
     &violation_transition_schema,
     &finding_transition_schema,
     &password_schema,
@@ -231,14 +213,76 @@ static json_t *application_create(void)
 
 static const struct rec_schema *record_named(const char *name)
 {
+	for (const struct registry_entry *e = registry_kinds; e->k; e++)
+		if (strcmp(e->k->object, name) == 0)
+			return e->k->sc;
 	for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++)
 		if (strcmp(records[i]->object, name) == 0)
 			return records[i];
 	return NULL;
 }
 
-/* One component with a marker, expanded; the hand-written members refine the table's. */
-static json_t *expand_component(const char *name, json_t *hand, struct zw_err *err)
+/* The component of a record in a mode: its object in CamelCase and the suffix ("Zone",
+ * "DomainNameCreate", "VlanList"). */
+static void component_name(const char *object, const char *suffix, char out[80])
+{
+	size_t o = 0;
+	for (const char *p = object; *p && o + 1 < 60; p++) {
+		if (*p == '_')
+			continue;
+		out[o++] = p == object || p[-1] == '_' ? (char)(*p & ~0x20) : *p;
+	}
+	snprintf(out + o, 80 - o, "%s", suffix);
+}
+
+/* Every registry kind has its components: what a read answers, a page of them and, when a
+ * client writes it, the bodies of a create and an update. A hand-written one stays (it
+ * refines the table's). */
+static void kind_components(json_t *schemas)
+{
+	char name[80], other[80];
+	for (const struct registry_entry *e = registry_kinds; e->k; e++) {
+		const char *obj = e->k->object;
+		component_name(obj, "", name);
+		if (!json_object_get(schemas, name))
+			json_object_set_new(schemas, name, json_pack("{s:s}", "x-record", obj));
+		component_name(obj, "List", other);
+		if (!json_object_get(schemas, other))
+			json_object_set_new(schemas, other, json_pack("{s:s}", "x-list", name));
+		for (int m = 0; m < 2 && rec_writable(e->k->sc); m++) {
+			component_name(obj, m ? "Patch" : "Create", other);
+			if (!json_object_get(schemas, other))
+				json_object_set_new(schemas, other,
+				                    json_pack("{s:s, s:s}", "x-record", obj,
+				                              "x-mode", m ? "patch" : "create"));
+		}
+	}
+}
+
+/* Refine o's properties with those of hand: a member o has is updated, one it lacks is added
+ * when add and it is a schema of its own (a member the handler adds). */
+static void refine_properties(json_t *o, const json_t *hand, bool add)
+{
+	json_t *props = json_object_get(o, "properties");
+	const char *key;
+	json_t *v;
+	json_object_foreach(json_object_get(hand, "properties"), key, v)
+	{
+		json_t *have = json_object_get(props, key);
+		if (have && json_is_object(v))
+			json_object_update(have, v);
+		else if (add && (json_object_get(v, "type") || json_object_get(v, "$ref") ||
+		                 json_object_get(v, "x-field")))
+			json_object_set(props, key, v); /* a member the handler adds */
+		/* else: it refines a field this mode leaves out (a fixed one in an update) */
+	}
+}
+
+/* One component with a marker, expanded; the hand-written members refine the table's, and a
+ * create's or an update's take the record's read component's (all, the hand-written
+ * components before any is expanded) first. */
+static json_t *expand_component(const char *name, json_t *hand, const json_t *all,
+                                struct zw_err *err)
 {
 	const char *rec = json_string_value(json_object_get(hand, "x-record"));
 	const char *list = json_string_value(json_object_get(hand, "x-list"));
@@ -261,22 +305,18 @@ static json_t *expand_component(const char *name, json_t *hand, struct zw_err *e
 		}
 		o = sc == &application_schema && m == M_CREATE ? application_create()
 		                                               : record_schema(sc, m);
+		if (mode) {
+			char read[80];
+			component_name(rec, "", read);
+			if (strcmp(read, name) != 0)
+				refine_properties(o, json_object_get(all, read), false);
+		}
 	} else {
 		return json_incref(hand);
 	}
-	json_t *props = json_object_get(o, "properties");
+	refine_properties(o, hand, true);
 	const char *key;
 	json_t *v;
-	json_object_foreach(json_object_get(hand, "properties"), key, v)
-	{
-		json_t *have = json_object_get(props, key);
-		if (have && json_is_object(v))
-			json_object_update(have, v);
-		else if (json_object_get(v, "type") || json_object_get(v, "$ref") ||
-		         json_object_get(v, "x-field"))
-			json_object_set(props, key, v); /* a member the handler adds */
-		/* else: it refines a field this mode leaves out (a fixed one in an update) */
-	}
 	json_t *req = json_object_get(o, "required");
 	size_t i;
 	json_array_foreach(json_object_get(hand, "required"), i, v)
@@ -302,6 +342,8 @@ static json_t *query_schema(const struct rec_field *f)
 	case REC_ID:
 		return json_pack("{s:s, s:i}", "type", "integer", "minimum", 1);
 	case REC_INT:
+		if (f->min >= f->max) /* a figure the server computes: no range declared */
+			return json_pack("{s:s}", "type", "integer");
 		return json_pack("{s:s, s:I, s:I}", "type", "integer", "minimum",
 		                 (json_int_t)f->min, "maximum", (json_int_t)f->max);
 	case REC_TEXT:
@@ -712,6 +754,205 @@ static void add_common(const char *path, const char *method, json_t *op)
 		add_response(rs, "409", "Conflict");
 }
 
+/* ---- the operations of the routes naming a registry kind (api/routes.c) ---- */
+
+enum kind_op { OP_NONE, OP_LIST, OP_CREATE, OP_GET, OP_PATCH, OP_DELETE };
+
+/* Which of a kind's five operations a route is: GET or POST on the collection, GET, PATCH or
+ * DELETE on /{id}. */
+static enum kind_op kind_op(const struct route *rt)
+{
+	const char *brace = strchr(rt->path, '{');
+	const char *m = rt->method;
+	if (!brace)
+		return strcmp(m, "GET") == 0    ? OP_LIST
+		       : strcmp(m, "POST") == 0 ? OP_CREATE
+		                                : OP_NONE;
+	if (strcmp(brace, "{id}") != 0)
+		return OP_NONE;
+	return strcmp(m, "GET") == 0      ? OP_GET
+	       : strcmp(m, "PATCH") == 0  ? OP_PATCH
+	       : strcmp(m, "DELETE") == 0 ? OP_DELETE
+	                                  : OP_NONE;
+}
+
+static json_t *query_param(const char *name, json_t *schema, const char *description)
+{
+	json_t *p = json_pack("{s:s, s:s, s:o}", "name", name, "in", "query", "schema", schema);
+	if (description)
+		json_object_set_new(p, "description", json_string(description));
+	return p;
+}
+
+static json_t *text_query(void)
+{
+	/* at most 200 bytes of UTF-8 (req_list_query), so 66 Chinese characters */
+	return json_pack("{s:s, s:i, s:s}", "type", "string", "maxLength", 66, "pattern",
+	                 text_pattern());
+}
+
+/* A bound of a time range: RFC 3339 or a bare date (parse_time), so the time's pattern with
+ * the time of day optional. */
+static json_t *time_query(void)
+{
+	static const struct rec_field tf = {.name = "", .type = REC_TIME, .label = ""};
+	const char *t = rec_pattern(&tf, NULL), *tod = strstr(t, "T(");
+	char pat[512];
+	snprintf(pat, sizeof(pat), "%.*s(%.*s)?$", (int)(tod - t), t, (int)strlen(tod) - 1, tod);
+	return json_pack("{s:s, s:s, s:s}", "type", "string", "format", "date-time", "pattern",
+	                 pat);
+}
+
+/* limit, cursor, sort and the filters of k's list (api/registry_api.h), as the handler takes
+ * them. */
+static json_t *list_parameters(const struct registry_kind *k)
+{
+	json_t *a = json_array();
+	json_array_append_new(a, query_param("limit",
+	                                     json_pack("{s:s, s:i, s:i}", "type", "integer",
+	                                               "minimum", 1, "maximum", 500),
+	                                     NULL));
+	json_array_append_new(a, query_param("cursor", text_query(), NULL));
+	const char *sorts[64];
+	size_t ns = list_sorts(k, sorts, 64);
+	json_t *values = json_array();
+	char said[400] = "", minus[80];
+	for (size_t i = 0; i < ns; i++) {
+		snprintf(minus, sizeof(minus), "-%s", sorts[i]);
+		json_array_append_new(values, json_string(sorts[i]));
+		json_array_append_new(values, json_string(minus));
+		size_t n = strlen(said);
+		snprintf(said + n, sizeof(said) - n, "%s%s", i ? "、" : "", sorts[i]);
+	}
+	size_t n = strlen(said);
+	snprintf(said + n, sizeof(said) - n, "，前加 - 为倒序");
+	json_array_append_new(
+	    a,
+	    query_param("sort", json_pack("{s:s, s:o}", "type", "string", "enum", values), said));
+	struct list_param ps[32];
+	size_t np = list_params(k, ps, 32);
+	for (size_t i = 0; i < np; i++) {
+		const struct rec_field *f = ps[i].f;
+		char what[160];
+		json_t *s;
+		if (ps[i].op == LQ_LIKE) {
+			snprintf(what, sizeof(what), "%s包含的文字", f->label);
+			s = text_query();
+		} else if (ps[i].op == LQ_LE_INT || ps[i].op == LQ_GE_INT) {
+			snprintf(what, sizeof(what), "%s不%s（RFC 3339 时间或日期）", f->label,
+			         ps[i].op == LQ_LE_INT ? "晚于" : "早于");
+			s = time_query();
+		} else {
+			snprintf(what, sizeof(what), "%s", f->label);
+			s = query_schema(f);
+			if (!s)
+				s = text_query();
+		}
+		json_array_append_new(a, query_param(ps[i].name, s, what));
+	}
+	return a;
+}
+
+static json_t *ref_content(const char *component)
+{
+	char ref[128];
+	snprintf(ref, sizeof(ref), "#/components/schemas/%s", component);
+	return json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref", ref);
+}
+
+/* The operation of route rt, one of its kind's five (the shared answers are added later by
+ * rule). */
+static json_t *kind_operation(const struct route *rt, enum kind_op op)
+{
+	static const char *const verbs[] = {"", "list", "create", "get", "patch", "delete"};
+	const struct registry_kind *k = rt->kind;
+	char id[96], comp[80];
+	snprintf(id, sizeof(id), "%s_%s", op <= OP_CREATE ? k->table : k->object, verbs[op]);
+	json_t *o = json_pack("{s:s, s:s}", "summary", rt->summary, "operationId", id);
+	json_t *params = op == OP_LIST ? list_parameters(k) : json_array();
+	if (op >= OP_GET)
+		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:i}}", "name",
+		                                        "id", "in", "path", "required", 1, "schema",
+		                                        "type", "integer", "minimum", 1));
+	if (op == OP_PATCH || op == OP_DELETE)
+		json_array_append_new(
+		    params, json_pack("{s:s}", "$ref", "#/components/parameters/IfMatch"));
+	if (json_array_size(params))
+		json_object_set_new(o, "parameters", params);
+	else
+		json_decref(params);
+	if (op == OP_CREATE || op == OP_PATCH) {
+		component_name(k->object, op == OP_CREATE ? "Create" : "Patch", comp);
+		json_object_set_new(
+		    o, "requestBody",
+		    json_pack("{s:b, s:o}", "required", 1, "content", ref_content(comp)));
+	}
+	component_name(k->object, op == OP_LIST ? "List" : "", comp);
+	json_t *ok = op == OP_DELETE ? json_pack("{s:s}", "description", "成功")
+	                             : json_pack("{s:s, s:o}", "description", "成功", "content",
+	                                         ref_content(comp));
+	json_object_set_new(o, "responses",
+	                    json_pack("{s:o}",
+	                              op == OP_DELETE   ? "204"
+	                              : op == OP_CREATE ? "201"
+	                                                : "200",
+	                              ok));
+	return o;
+}
+
+/* What the hand-written document says of such an operation refines it: answers and
+ * parameters are added, other members set. */
+static void refine_operation(json_t *op, const json_t *hand)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)hand, key, v)
+	{
+		if (strcmp(key, "responses") == 0) {
+			json_object_update(json_object_get(op, "responses"), v);
+		} else if (strcmp(key, "parameters") == 0) {
+			json_t *ps = json_object_get(op, "parameters");
+			if (!ps) {
+				ps = json_array();
+				json_object_set_new(op, "parameters", ps);
+			}
+			json_array_extend(ps, v);
+		} else {
+			json_object_set(op, key, v);
+		}
+	}
+}
+
+/* Put every route naming a kind into paths. */
+static int kind_paths(json_t *paths, struct zw_err *err)
+{
+	for (size_t i = 0; i < nroutes; i++) {
+		const struct route *rt = &routes[i];
+		enum kind_op op = rt->kind ? kind_op(rt) : OP_NONE;
+		if (!rt->kind)
+			continue;
+		if (op == OP_NONE)
+			return zw_errf(err, ZW_EINTERNAL, NULL,
+			               "%s %s names a kind but is none of its operations",
+			               rt->method, rt->path);
+		char method[8];
+		size_t m;
+		for (m = 0; rt->method[m] && m + 1 < sizeof(method); m++)
+			method[m] = (char)(rt->method[m] | 0x20);
+		method[m] = 0;
+		json_t *item = json_object_get(paths, rt->path);
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, rt->path, item);
+		}
+		json_t *o = kind_operation(rt, op), *hand = json_object_get(item, method);
+		if (hand)
+			refine_operation(o, hand);
+		json_object_set_new(item, method, o);
+	}
+	return 0;
+}
+
 json_t *openapi_build(const struct profile *prof, struct zw_err *err)
 {
 	const struct embed_file *f = embed_find("api/openapi.json");
@@ -730,18 +971,26 @@ json_t *openapi_build(const struct profile *prof, struct zw_err *err)
 		if (get)
 			query_from_fields(schemas, get);
 	}
+	if (kind_paths(json_object_get(doc, "paths"), err) < 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	kind_components(schemas);
+	json_t *all = json_deep_copy(schemas);
 	const char *name;
 	json_t *hand;
 	void *tmp;
 	json_object_foreach_safe(schemas, tmp, name, hand)
 	{
-		json_t *o = expand_component(name, hand, err);
+		json_t *o = expand_component(name, hand, all, err);
 		if (!o) {
+			json_decref(all);
 			json_decref(doc);
 			return NULL;
 		}
 		json_object_set_new(schemas, name, o);
 	}
+	json_decref(all);
 	if (expand_fields(doc, err) < 0 || expand_vocab(doc, prof, err) < 0) {
 		json_decref(doc);
 		return NULL;

@@ -1,5 +1,7 @@
-/* registry_api: list/get/create/patch/delete handlers for a registry kind, with the kind's
- * sort columns and list filters. */
+/* registry_api: the list/get/create/patch/delete handlers of every registry kind. A route row
+ * names the handler and the kind (api/routes.c); what a list takes comes from the kind's field
+ * table (core/record.h: REC_SORT, REC_FILTER, REC_SEARCH, REC_RANGE), and the OpenAPI
+ * document states the same (api/openapi.c). */
 #ifndef ZW_API_REGISTRY_API_H
 #define ZW_API_REGISTRY_API_H
 
@@ -8,20 +10,31 @@
 #include "api/handlers.h"
 #include "domain/registry.h"
 
-struct reg_api {
-	const struct registry_kind *k;
-	const char *const *sorts;
-	const struct list_filter_def *filters;
+/* One query parameter of a kind's list besides limit, cursor and sort. */
+struct list_param {
+	char name[48];             /* "status", "q", "due_before" */
+	const struct rec_field *f; /* the field it compares */
+	enum lq_op op;
 };
+/* The filters of k's list: the equality filters and time ranges in field order, then ?q=.
+ * Returns how many (at most max are written). */
+size_t list_params(const struct registry_kind *k, struct list_param *out, size_t max);
+/* The columns k's list sorts by: id, then the REC_SORT fields; NULL-terminated, at most max
+ * entries with the NULL. Returns how many. */
+size_t list_sorts(const struct registry_kind *k, const char **out, size_t max);
 
 /* The list filters of filters on an enum field of sc (equality) name one of its values;
  * otherwise a 400 naming the parameter. */
 int req_enum_filters(struct req *r, const struct rec_schema *sc,
                      const struct list_filter_def *filters, struct zw_err *err);
-void reg_list(struct req *r, const struct reg_api *a);
-void reg_get(struct req *r, const struct reg_api *a);
+
+/* The handlers of a route row's kind (r->kind). */
+void reg_list(struct req *r);
+void reg_get(struct req *r);
+void reg_create(struct req *r);
+void reg_patch(struct req *r);
+void reg_delete(struct req *r);
+/* Answer with object id of kind k as the caller may see it (status 200 or 201). */
 void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t id);
-void reg_write(struct req *r, const struct reg_api *a, bool update);
-void reg_delete(struct req *r, const struct reg_api *a);
 
 #endif

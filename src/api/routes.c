@@ -9,14 +9,26 @@
 #include "api/server.h"
 #include "api/throttle.h"
 #include "core/parse.h"
+#include "api/registry_api.h"
 #include "domain/account.h"
+#include "domain/address.h"
+#include "domain/application.h"
+#include "domain/assets.h"
+#include "domain/deadline.h"
+#include "domain/finding.h"
+#include "domain/terminal.h"
+#include "domain/violation.h"
 
 #define P             ROUTE_PUBLIC
 #define PROBE_ONLY    (ROUTE_SCOPE(TSCOPE_PROBE) | ROUTE_MACHINE_ONLY)
 #define ENFORCER_ONLY (ROUTE_SCOPE(TSCOPE_ENFORCER) | ROUTE_MACHINE_ONLY)
 #define RADIUS_ONLY   (ROUTE_SCOPE(TSCOPE_RADIUS) | ROUTE_MACHINE_ONLY)
-/* Every route of the API. The OpenAPI document (api/openapi.json) lists exactly these; the
- * routes test keeps them in step. */
+/* Every route of the API. The OpenAPI document (api/openapi.json, and for the rows naming a
+ * registry kind api/openapi.c) lists exactly these; the routes test keeps them in step. A row
+ * names a kind only when its handler serves one (the generic reg_* handlers, or one of their
+ * shape), so the others leave it out. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const struct route routes[] = {
     {"GET", "/api/v1/health", h_health, P | ROUTE_OPTIONAL_AUTH, "", "健康检查"},
     {"GET", "/api/v1/openapi.json", h_openapi, P, "", "OpenAPI 文档"},
@@ -27,10 +39,10 @@ const struct route routes[] = {
     {"GET", "/api/v1/tokens", h_tokens_list, 0, "all", "API 令牌列表"},
     {"POST", "/api/v1/tokens", h_tokens_create, 0, "", "创建 API 令牌"},
     {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, 0, "", "吊销 API 令牌"},
-    {"GET", "/api/v1/users", h_users_list, 0, "*", "用户列表"},
-    {"POST", "/api/v1/users", h_users_create, 0, "", "创建用户"},
-    {"GET", "/api/v1/users/{id}", h_user_get, 0, "", "查看用户"},
-    {"PATCH", "/api/v1/users/{id}", h_user_patch, 0, "", "修改用户"},
+    {"GET", "/api/v1/users", reg_list, 0, "*", "用户列表", &user_kind},
+    {"POST", "/api/v1/users", h_users_create, 0, "", "创建用户", &user_kind},
+    {"GET", "/api/v1/users/{id}", reg_get, 0, "", "查看用户", &user_kind},
+    {"PATCH", "/api/v1/users/{id}", h_user_patch, 0, "", "修改用户", &user_kind},
     {"POST", "/api/v1/users/{id}/password", h_user_password, 0, "", "重置用户密码"},
     {"GET", "/api/v1/profile", h_profile, 0, "texts", "当前管理办法"},
     {"GET", "/api/v1/profile/clauses/{clause}", h_profile_clause, 0, "", "条款全文"},
@@ -57,70 +69,70 @@ const struct route routes[] = {
      "filename", "上传协议扫描件"},
     {"GET", "/api/v1/units/{id}/agreements/{aid}/scan", h_agreement_scan_get, 0, "",
      "下载协议扫描件"},
-    {"GET", "/api/v1/zones", h_zones_list, 0, "*", "区域列表"},
-    {"POST", "/api/v1/zones", h_zones_create, 0, "", "登记区域"},
-    {"GET", "/api/v1/zones/{id}", h_zone_get, 0, "", "查看区域"},
-    {"PATCH", "/api/v1/zones/{id}", h_zone_patch, 0, "", "修改区域"},
-    {"DELETE", "/api/v1/zones/{id}", h_zone_delete, 0, "", "删除区域"},
-    {"GET", "/api/v1/vlans", h_vlans_list, 0, "*", "VLAN 列表"},
-    {"POST", "/api/v1/vlans", h_vlans_create, 0, "", "划分 VLAN"},
-    {"GET", "/api/v1/vlans/{id}", h_vlan_get, 0, "", "查看 VLAN"},
-    {"PATCH", "/api/v1/vlans/{id}", h_vlan_patch, 0, "", "修改 VLAN"},
-    {"DELETE", "/api/v1/vlans/{id}", h_vlan_delete, 0, "", "删除 VLAN"},
-    {"GET", "/api/v1/prefixes", h_prefixes_list, 0, "*", "地址段列表"},
-    {"POST", "/api/v1/prefixes", h_prefixes_create, 0, "", "登记地址段（指定地址）"},
+    {"GET", "/api/v1/zones", reg_list, 0, "*", "区域列表", &zone_kind},
+    {"POST", "/api/v1/zones", reg_create, 0, "", "登记区域", &zone_kind},
+    {"GET", "/api/v1/zones/{id}", reg_get, 0, "", "查看区域", &zone_kind},
+    {"PATCH", "/api/v1/zones/{id}", reg_patch, 0, "", "修改区域", &zone_kind},
+    {"DELETE", "/api/v1/zones/{id}", reg_delete, 0, "", "删除区域", &zone_kind},
+    {"GET", "/api/v1/vlans", reg_list, 0, "*", "VLAN 列表", &vlan_kind},
+    {"POST", "/api/v1/vlans", reg_create, 0, "", "划分 VLAN", &vlan_kind},
+    {"GET", "/api/v1/vlans/{id}", reg_get, 0, "", "查看 VLAN", &vlan_kind},
+    {"PATCH", "/api/v1/vlans/{id}", reg_patch, 0, "", "修改 VLAN", &vlan_kind},
+    {"DELETE", "/api/v1/vlans/{id}", reg_delete, 0, "", "删除 VLAN", &vlan_kind},
+    {"GET", "/api/v1/prefixes", reg_list, 0, "*", "地址段列表", &prefix_kind},
+    {"POST", "/api/v1/prefixes", h_prefixes_create, 0, "", "登记地址段（指定地址）", &prefix_kind},
     {"POST", "/api/v1/prefixes/allocate", h_prefixes_allocate, 0, "", "按区域为单位分配地址段"},
-    {"GET", "/api/v1/prefixes/{id}", h_prefix_get, 0, "", "查看地址段"},
-    {"PATCH", "/api/v1/prefixes/{id}", h_prefix_patch, 0, "", "修改地址段"},
-    {"DELETE", "/api/v1/prefixes/{id}", h_prefix_delete, 0, "", "释放地址段"},
+    {"GET", "/api/v1/prefixes/{id}", reg_get, 0, "", "查看地址段", &prefix_kind},
+    {"PATCH", "/api/v1/prefixes/{id}", reg_patch, 0, "", "修改地址段", &prefix_kind},
+    {"DELETE", "/api/v1/prefixes/{id}", h_prefix_delete, 0, "", "释放地址段", &prefix_kind},
     {"POST", "/api/v1/prefixes/{id}/allocate", h_prefix_allocate, 0, "", "从容器中分配地址段"},
     {"GET", "/api/v1/prefixes/{id}/free", h_prefix_free, 0, "", "空闲地址块"},
-    {"GET", "/api/v1/terminals", h_terminals_list, 0, "*", "终端列表"},
-    {"POST", "/api/v1/terminals", h_terminals_create, 0, "", "登记终端"},
+    {"GET", "/api/v1/terminals", reg_list, 0, "*", "终端列表", &terminal_kind},
+    {"POST", "/api/v1/terminals", reg_create, 0, "", "登记终端", &terminal_kind},
     {"GET", "/api/v1/terminals/compliance", h_terminals_compliance, 0, "unit_id", "终端合规检查"},
-    {"GET", "/api/v1/terminals/{id}", h_terminal_get, 0, "", "查看终端"},
-    {"PATCH", "/api/v1/terminals/{id}", h_terminal_patch, 0, "", "修改终端"},
-    {"DELETE", "/api/v1/terminals/{id}", h_terminal_delete, 0, "", "删除终端"},
-    {"GET", "/api/v1/addresses", h_addresses_list, 0, "*", "主机地址列表"},
-    {"POST", "/api/v1/addresses", h_addresses_create, 0, "",
-     "分配主机地址（不给地址则取下一个空闲地址）"},
-    {"GET", "/api/v1/addresses/{id}", h_address_get, 0, "", "查看主机地址"},
-    {"PATCH", "/api/v1/addresses/{id}", h_address_patch, 0, "", "修改主机地址"},
-    {"DELETE", "/api/v1/addresses/{id}", h_address_delete, 0, "", "释放主机地址"},
+    {"GET", "/api/v1/terminals/{id}", reg_get, 0, "", "查看终端", &terminal_kind},
+    {"PATCH", "/api/v1/terminals/{id}", reg_patch, 0, "", "修改终端", &terminal_kind},
+    {"DELETE", "/api/v1/terminals/{id}", reg_delete, 0, "", "删除终端", &terminal_kind},
+    {"GET", "/api/v1/addresses", reg_list, 0, "*", "主机地址列表", &address_kind},
+    {"POST", "/api/v1/addresses", reg_create, 0, "", "分配主机地址（不给地址则取下一个空闲地址）",
+     &address_kind},
+    {"GET", "/api/v1/addresses/{id}", reg_get, 0, "", "查看主机地址", &address_kind},
+    {"PATCH", "/api/v1/addresses/{id}", reg_patch, 0, "", "修改主机地址", &address_kind},
+    {"DELETE", "/api/v1/addresses/{id}", reg_delete, 0, "", "释放主机地址", &address_kind},
     {"GET", "/api/v1/exports/dhcp", h_export_dhcp, 0, "format prefix_id", "导出 DHCP 地址保留配置"},
-    {"GET", "/api/v1/carriers", h_carriers_list, 0, "*", "运营商列表"},
-    {"POST", "/api/v1/carriers", h_carriers_create, 0, "", "登记运营商"},
-    {"GET", "/api/v1/carriers/{id}", h_carriers_get, 0, "", "查看运营商"},
-    {"PATCH", "/api/v1/carriers/{id}", h_carriers_patch, 0, "", "修改运营商"},
-    {"DELETE", "/api/v1/carriers/{id}", h_carriers_delete, 0, "", "删除运营商"},
-    {"GET", "/api/v1/lines", h_lines_list, 0, "*", "线路列表"},
-    {"POST", "/api/v1/lines", h_lines_create, 0, "", "登记线路"},
-    {"GET", "/api/v1/lines/{id}", h_lines_get, 0, "", "查看线路"},
-    {"PATCH", "/api/v1/lines/{id}", h_lines_patch, 0, "", "修改线路"},
-    {"DELETE", "/api/v1/lines/{id}", h_lines_delete, 0, "", "删除线路"},
-    {"GET", "/api/v1/devices", h_devices_list, 0, "*", "设备列表"},
-    {"POST", "/api/v1/devices", h_devices_create, 0, "", "登记设备"},
-    {"GET", "/api/v1/devices/{id}", h_devices_get, 0, "", "查看设备"},
-    {"PATCH", "/api/v1/devices/{id}", h_devices_patch, 0, "", "修改设备"},
-    {"DELETE", "/api/v1/devices/{id}", h_devices_delete, 0, "", "删除设备"},
-    {"GET", "/api/v1/domain-names", h_domain_names_list, 0, "*", "域名列表"},
-    {"POST", "/api/v1/domain-names", h_domain_names_create, 0, "", "登记域名"},
-    {"GET", "/api/v1/domain-names/{id}", h_domain_names_get, 0, "", "查看域名"},
-    {"PATCH", "/api/v1/domain-names/{id}", h_domain_names_patch, 0, "", "修改域名"},
-    {"DELETE", "/api/v1/domain-names/{id}", h_domain_names_delete, 0, "", "删除域名"},
-    {"GET", "/api/v1/ports", h_ports_list, 0, "*", "端口列表"},
-    {"POST", "/api/v1/ports", h_ports_create, 0, "", "登记端口"},
-    {"GET", "/api/v1/ports/{id}", h_ports_get, 0, "", "查看端口"},
-    {"PATCH", "/api/v1/ports/{id}", h_ports_patch, 0, "", "修改端口"},
-    {"DELETE", "/api/v1/ports/{id}", h_ports_delete, 0, "", "删除端口"},
+    {"GET", "/api/v1/carriers", reg_list, 0, "*", "运营商列表", &carrier_kind},
+    {"POST", "/api/v1/carriers", reg_create, 0, "", "登记运营商", &carrier_kind},
+    {"GET", "/api/v1/carriers/{id}", reg_get, 0, "", "查看运营商", &carrier_kind},
+    {"PATCH", "/api/v1/carriers/{id}", reg_patch, 0, "", "修改运营商", &carrier_kind},
+    {"DELETE", "/api/v1/carriers/{id}", reg_delete, 0, "", "删除运营商", &carrier_kind},
+    {"GET", "/api/v1/lines", reg_list, 0, "*", "线路列表", &line_kind},
+    {"POST", "/api/v1/lines", reg_create, 0, "", "登记线路", &line_kind},
+    {"GET", "/api/v1/lines/{id}", reg_get, 0, "", "查看线路", &line_kind},
+    {"PATCH", "/api/v1/lines/{id}", reg_patch, 0, "", "修改线路", &line_kind},
+    {"DELETE", "/api/v1/lines/{id}", reg_delete, 0, "", "删除线路", &line_kind},
+    {"GET", "/api/v1/devices", reg_list, 0, "*", "设备列表", &device_kind},
+    {"POST", "/api/v1/devices", reg_create, 0, "", "登记设备", &device_kind},
+    {"GET", "/api/v1/devices/{id}", reg_get, 0, "", "查看设备", &device_kind},
+    {"PATCH", "/api/v1/devices/{id}", reg_patch, 0, "", "修改设备", &device_kind},
+    {"DELETE", "/api/v1/devices/{id}", reg_delete, 0, "", "删除设备", &device_kind},
+    {"GET", "/api/v1/domain-names", reg_list, 0, "*", "域名列表", &domain_name_kind},
+    {"POST", "/api/v1/domain-names", reg_create, 0, "", "登记域名", &domain_name_kind},
+    {"GET", "/api/v1/domain-names/{id}", reg_get, 0, "", "查看域名", &domain_name_kind},
+    {"PATCH", "/api/v1/domain-names/{id}", reg_patch, 0, "", "修改域名", &domain_name_kind},
+    {"DELETE", "/api/v1/domain-names/{id}", reg_delete, 0, "", "删除域名", &domain_name_kind},
+    {"GET", "/api/v1/ports", reg_list, 0, "*", "端口列表", &port_kind},
+    {"POST", "/api/v1/ports", reg_create, 0, "", "登记端口", &port_kind},
+    {"GET", "/api/v1/ports/{id}", reg_get, 0, "", "查看端口", &port_kind},
+    {"PATCH", "/api/v1/ports/{id}", reg_patch, 0, "", "修改端口", &port_kind},
+    {"DELETE", "/api/v1/ports/{id}", reg_delete, 0, "", "删除端口", &port_kind},
     {"POST", "/api/v1/imports/{kind}", h_import, ROUTE_UPLOAD, "dry_run",
      "导入表格（units、prefixes、terminals）"},
     {"GET", "/api/v1/exports/plan", h_export_plan, 0, "", "导出地址规划（CSV）"},
     {"GET", "/api/v1/calendar/add", h_calendar_add, 0, "from working_days", "推算工作日期限"},
     {"GET", "/api/v1/calendar/{year}", h_calendar_year, 0, "", "全年日历"},
     {"PUT", "/api/v1/calendar/{year}", h_calendar_load, 0, "", "载入一年的放假与调休安排"},
-    {"GET", "/api/v1/applications", h_applications_list, 0, "*",
-     "申请列表（接入、变更、端口开通等）"},
+    {"GET", "/api/v1/applications", reg_list, 0, "*", "申请列表（接入、变更、端口开通等）",
+     &application_kind},
     {"POST", "/api/v1/applications", h_applications_create, 0, "", "提交申请"},
     {"GET", "/api/v1/applications/{id}", h_application_get, 0, "", "查看申请（含办理记录和期限）"},
     {"POST", "/api/v1/applications/{id}/transitions", h_application_transition, 0, "",
@@ -133,10 +145,10 @@ const struct route routes[] = {
     {"GET", "/api/v1/units/{id}/agreement-documents/{kind}", h_agreement_document, 0, "format",
      "协议文本（按管理办法范本填好单位，HTML 或 PDF）"},
     {"POST", "/api/v1/observations", h_observations, PROBE_ONLY, "", "探针上报一批观测"},
-    {"GET", "/api/v1/findings", h_findings_list, 0, "*", "监测发现列表"},
+    {"GET", "/api/v1/findings", reg_list, 0, "*", "监测发现列表", &finding_kind},
     {"GET", "/api/v1/findings/{id}", h_finding_get, 0, "", "查看监测发现（含证据）"},
     {"POST", "/api/v1/findings/{id}/transitions", h_finding_transition, 0, "", "排除监测发现"},
-    {"GET", "/api/v1/probes", h_probes_list, 0, "*", "探针及其运行状况"},
+    {"GET", "/api/v1/probes", reg_list, 0, "*", "探针及其运行状况", &probe_kind},
     {"GET", "/api/v1/probes/devices", h_agent_devices, PROBE_ONLY, "",
      "探针轮询的设备及其 SNMP 凭据（仅探针令牌）"},
     {"GET", "/api/v1/enforcement", h_enforcement_get, ROUTE_SCOPE(TSCOPE_ENFORCER), "detail",
@@ -147,7 +159,7 @@ const struct route routes[] = {
      "RADIUS 授权（FreeRADIUS rlm_rest：MAC 认证、802.1X）"},
     {"POST", "/api/v1/radius/post-auth", h_radius_post_auth, RADIUS_ONLY, "",
      "RADIUS 认证后（802.1X 的 VLAN 分配）"},
-    {"GET", "/api/v1/violations", h_violations_list, 0, "*", "违规事项列表"},
+    {"GET", "/api/v1/violations", reg_list, 0, "*", "违规事项列表", &violation_kind},
     {"POST", "/api/v1/violations", h_violations_create, 0, "", "登记违规事项（检查发现）"},
     {"GET", "/api/v1/violations/{id}", h_violation_get, 0, "", "查看违规事项及处理经过"},
     {"GET", "/api/v1/violations/{id}/notice", h_violation_notice, 0, "format",
@@ -156,14 +168,15 @@ const struct route routes[] = {
      "断网与恢复的交换机 ACL 配置（华为 VRP、新华三 Comware、思科 IOS）"},
     {"POST", "/api/v1/violations/{id}/transitions", h_violation_transition, 0, "",
      "处理违规事项：通知、断网、整改、核实、恢复接入、升级、排除、维修费用"},
-    {"GET", "/api/v1/deadlines", h_deadlines_list, 0, "*", "期限列表（到期、暂停、超期）"},
-    {"GET", "/api/v1/deadlines/{id}", h_deadline_get, 0, "", "查看期限"},
+    {"GET", "/api/v1/deadlines", reg_list, 0, "*", "期限列表（到期、暂停、超期）", &deadline_kind},
+    {"GET", "/api/v1/deadlines/{id}", reg_get, 0, "", "查看期限", &deadline_kind},
     {"POST", "/api/v1/deadlines/{id}/pause", h_deadline_pause, 0, "", "暂停计时（须说明原因）"},
     {"POST", "/api/v1/deadlines/{id}/resume", h_deadline_resume, 0, "", "恢复计时"},
     {"GET", "/api/v1/inbox", h_inbox_list, 0, "unread limit cursor", "我的站内消息（最新在前）"},
     {"POST", "/api/v1/inbox/{id}/read", h_inbox_read, 0, "", "标记消息已读"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
 };
+#pragma GCC diagnostic pop
 #undef P
 #undef PROBE_ONLY
 #undef ENFORCER_ONLY
@@ -365,6 +378,7 @@ void route_dispatch(struct req *r)
 		return;
 	}
 	route_match(hit->path, r->url, r);
+	r->kind = hit->kind;
 	if ((hit->flags & ROUTE_UPLOAD) == 0 && r->is_upload) {
 		reply_code(r, ZW_EMETHOD, NULL, NULL);
 		return;

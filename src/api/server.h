@@ -31,6 +31,7 @@
 
 struct throttle;
 struct watch;
+struct registry_kind;
 struct conn_guard;
 #include "domain/radius.h"
 #include "domain/violation.h"
@@ -100,7 +101,9 @@ struct req {
 	int64_t params[REQ_MAX_PARAMS];
 	char sparam[128];
 	int nparams;
+	const struct registry_kind *kind; /* the route row's (api/registry_api.h), or NULL */
 	/* the answer */
+	const struct zw_err *failure; /* while reply_error answers: the error a 5xx logs */
 	int status;
 	struct MHD_Response *resp;
 	char etag[48];
@@ -160,6 +163,9 @@ struct route {
 	const char *params; /* query parameters it takes, space-separated; "*": the handler
 	                     * checks them (list endpoints, via req_list_query) */
 	const char *summary;
+	/* the registry kind a generic handler (reg_list, reg_get, ...) serves, or NULL; the
+	 * OpenAPI document describes the route from it (api/openapi.c) */
+	const struct registry_kind *kind;
 };
 /* flags: PUBLIC needs no authentication; UPLOAD takes a file body; MACHINE_ONLY refuses a
  * person (session or all-scope token); OPTIONAL_AUTH (on a public route) authenticates the

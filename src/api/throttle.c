@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 /* An entry is known by a keyed BLAKE2b of its key text (the key changes at every start), so a
  * slot is small and the table's memory does not depend on what clients send. */
 struct slot {
@@ -24,16 +26,10 @@ struct throttle {
 
 struct throttle *throttle_new(const struct throttle_cfg *cfg)
 {
-	struct throttle *t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
+	struct throttle *t = xcalloc(1, sizeof(*t));
 	t->cfg = *cfg;
 	t->n = cfg->slots < 16 ? 16 : cfg->slots;
-	t->slots = calloc(t->n, sizeof(*t->slots));
-	if (!t->slots) {
-		free(t);
-		return NULL;
-	}
+	t->slots = xcalloc(t->n, sizeof(*t->slots));
 	randombytes_buf(t->key, sizeof(t->key));
 	pthread_mutex_init(&t->lock, NULL);
 	return t;
@@ -81,9 +77,7 @@ static size_t home(const struct throttle *t, const unsigned char id[16])
 static void rebuild(struct throttle *t, int64_t now)
 {
 	struct slot *old = t->slots;
-	struct slot *fresh = calloc(t->n, sizeof(*fresh));
-	if (!fresh)
-		return; /* keep the old table: it is still correct, only slower */
+	struct slot *fresh = xcalloc(t->n, sizeof(*fresh));
 	t->slots = fresh;
 	t->used = 0;
 	for (size_t i = 0; i < t->n; i++) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "core/json.h"
+#include "core/xalloc.h"
 
 static const struct {
 	const char *ext, *type;
@@ -50,8 +51,8 @@ static int read_all(const char *file, char **out, size_t *len, struct zw_err *er
 	char *p = NULL;
 	int rc =
 	    fstat(fileno(f), &st) == 0 && st.st_size >= 0 && st.st_size <= WEB_MAX_BYTES ? 0 : -1;
-	if (!rc && !(p = malloc((size_t)st.st_size + 1)))
-		rc = -1;
+	if (!rc)
+		p = xmalloc((size_t)st.st_size + 1);
 	if (!rc && fread(p, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
 		rc = -1;
 	fclose(f);
@@ -74,19 +75,9 @@ static struct web_file *file_for(struct webroot *root, const char *path, struct 
 		zw_errf(err, ZW_EINTERNAL, "web_root", "控制台文件超过 %d 个", WEB_MAX_FILES);
 		return NULL;
 	}
-	struct web_file *v = realloc(root->v, (root->n + 1) * sizeof(*v));
-	if (!v) {
-		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-		return NULL;
-	}
-	root->v = v;
-	struct web_file *f = &v[root->n];
-	memset(f, 0, sizeof(*f));
-	if (!(f->path = strdup(path))) {
-		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-		return NULL;
-	}
-	root->n++;
+	root->v = xreallocarray(root->v, root->n + 1, sizeof(*root->v));
+	struct web_file *f = &root->v[root->n++];
+	*f = (struct web_file){.path = xstrdup(path)};
 	f->type = type_of(path);
 	f->immutable = strncmp(path, "/assets/", 8) == 0;
 	return f;
@@ -203,7 +194,24 @@ const struct web_file *web_route(const struct webroot *root, const char *path)
 	return web_find(root, "/index.html");
 }
 
-/* Does the Accept-Encoding header list coding (and not with q=0)? */
+/* A qvalue (RFC 9110 12.4.2: 0 or 1 with up to three decimals) from s to end, in thousandths;
+ * -1 when malformed. */
+static int qvalue(const char *s, const char *end)
+{
+	while (end > s && end[-1] == ' ')
+		end--;
+	if (s == end || (*s != '0' && *s != '1'))
+		return -1;
+	int v = (*s++ - '0') * 1000;
+	if (s < end && *s == '.') {
+		s++;
+		for (int scale = 100; s < end && scale && *s >= '0' && *s <= '9'; s++, scale /= 10)
+			v += (*s - '0') * scale;
+	}
+	return s == end && v <= 1000 ? v : -1;
+}
+
+/* Does the Accept-Encoding header list coding with a qvalue above 0 (or none)? */
 static bool accepts(const char *header, const char *coding)
 {
 	size_t n = strlen(coding);
@@ -217,7 +225,10 @@ static bool accepts(const char *header, const char *coding)
 			name--;
 		if (name == n && strncmp(p, coding, n) == 0) {
 			const char *q = semi ? strstr(semi, "q=") : NULL;
-			return !(q && q < p + len && strtod(q + 2, NULL) <= 0);
+			if (!q || q >= p + len)
+				return true;
+			const char *qend = memchr(q + 2, ';', (size_t)(p + len - (q + 2)));
+			return qvalue(q + 2, qend ? qend : p + len) > 0;
 		}
 		p += len;
 	}

@@ -69,6 +69,11 @@ static void test_load_and_route(void **state)
 	assert_int_equal(web_encoding(js, "gzip, deflate, br"), 2);
 	assert_int_equal(web_encoding(js, "br;q=0, gzip;q=0.8"), 1);
 	assert_int_equal(web_encoding(js, "br ; q=0"), 0);
+	assert_int_equal(web_encoding(js, "br;q=0.000, gzip;q=0.001"), 1);
+	assert_int_equal(web_encoding(js, "br;q=1.0 , gzip"), 2);
+	/* a malformed qvalue is no acceptance (identity always is) */
+	assert_int_equal(web_encoding(js, "br;q=0x1, gzip;q=0.5x"), 0);
+	assert_int_equal(web_encoding(js, "br;q=2, gzip;q=0.0001"), 0);
 	assert_int_equal(web_encoding(js, "xbr, gzipx"), 0);
 	assert_int_equal(web_encoding(index, "br"), 0); /* no br variant */
 	web_free(&root);

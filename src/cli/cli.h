@@ -3,6 +3,7 @@
 #define ZW_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "cli/config.h"
 #include "domain/account.h"
@@ -31,10 +32,14 @@ int cmd_unit(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+/* The API document GET /api/v1/openapi.json serves, for the county's profile. */
+int cmd_openapi(int argc, char **argv);
 int cmd_deadline(int argc, char **argv);
 int cmd_application(int argc, char **argv);
 /* zone, vlan, prefix, terminal, ...: -1 when name is none of them */
 int cmd_registry_named(const char *name, int argc, char **argv);
+/* The commands cmd_registry_named serves, on one line. */
+void cmd_registry_usage(FILE *f);
 int cmd_calendar(int argc, char **argv);
 int cmd_probe(int argc, char **argv);   /* probe/probe.c */
 int cmd_enforce(int argc, char **argv); /* enforce/enforce.c */

@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "api/openapi.h"
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/log.h"
@@ -22,6 +23,7 @@
 #include "domain/terminal.h"
 #include "domain/unit.h"
 #include "domain/workdays.h"
+#include "core/xalloc.h"
 
 void cli_err(const struct zw_err *err)
 {
@@ -144,7 +146,7 @@ static char *read_password(void)
 {
 	const char *env = getenv("ZWNET_PASSWORD");
 	if (env && *env)
-		return strdup(env);
+		return xstrdup(env);
 	static char line[256];
 	struct termios old, quiet;
 	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
@@ -162,7 +164,7 @@ static char *read_password(void)
 	if (!got)
 		return NULL;
 	line[strcspn(line, "\r\n")] = 0;
-	return strdup(line);
+	return xstrdup(line);
 }
 
 int cmd_user(int argc, char **argv)
@@ -472,6 +474,10 @@ int cmd_profile(int argc, char **argv)
 		profile_free(p);
 		return 0;
 	}
+	if (verb && strcmp(verb, "keys") == 0) { /* the key list of docs/PROFILES.md */
+		profile_keys_markdown(stdout);
+		return 0;
+	}
 	if (verb && strcmp(verb, "show") == 0) {
 		int rc = cli_open(&e, argc - 1, argv + 1, false);
 		if (rc)
@@ -485,11 +491,30 @@ int cmd_profile(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "用法: zwnet profile check NAME|FILE.conf\n      zwnet profile show "
-	                "[--profile NAME]\n");
+	                "[--profile NAME]\n      zwnet profile keys [--markdown]\n");
 	return 2;
 }
 
-/* ---- the registry kinds: zone, vlan, prefix, terminal, address ---- */
+int cmd_openapi(int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, false);
+	if (rc)
+		return rc;
+	struct zw_err err = {0};
+	json_t *doc = openapi_build(e.prof, &err);
+	char *s = doc ? json_dumps(doc, JSON_INDENT(1)) : NULL;
+	if (s)
+		puts(s);
+	else
+		cli_err(&err);
+	free(s);
+	json_decref(doc);
+	cli_close(&e);
+	return s ? 0 : 1;
+}
+
+/* ---- the registry kinds the CLI serves (REG_CLI in domain/registry.c) ---- */
 
 static void print_obj(json_t *o)
 {
@@ -545,8 +570,8 @@ static int registry_list_cli(struct cli_env *e, char **argv, const struct regist
 
 static int show(const struct ctx *x, const struct registry_kind *k, int64_t id, struct zw_err *err)
 {
-	void *rec = calloc(1, k->sc->size);
-	int rc = rec ? registry_get(x, k, id, rec, err) : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	void *rec = xcalloc(1, k->sc->size);
+	int rc = registry_get(x, k, id, rec, err);
 	if (!rc) {
 		json_t *o = rec_to_json(k->sc, rec);
 		char *s = json_dumps(o, JSON_INDENT(2));
@@ -554,8 +579,7 @@ static int show(const struct ctx *x, const struct registry_kind *k, int64_t id, 
 		free(s);
 		json_decref(o);
 	}
-	if (rec)
-		rec_free(k->sc, rec);
+	rec_free(k->sc, rec);
 	free(rec);
 	return rc;
 }
@@ -582,17 +606,15 @@ static int cmd_registry(const char *cmd, const struct registry_kind *k, int argc
 	} else if (verb && (strcmp(verb, "add") == 0 || (strcmp(verb, "set") == 0 && ids))) {
 		bool add = verb[0] == 'a';
 		json_t *o = flags_to_json(&e, argv, k->sc, NULL);
-		void *rec = calloc(1, k->sc->size);
+		void *rec = xcalloc(1, k->sc->size);
 		uint64_t present;
-		rc = rec ? rec_from_json(k->sc, o, add, rec, &present, &err)
-		         : zw_errf(&err, ZW_EINTERNAL, NULL, NULL);
+		rc = rec_from_json(k->sc, o, add, rec, &present, &err);
 		if (!rc && add)
 			rc = is_prefix ? prefix_create(&x, NULL, rec, &id, &err)
 			               : registry_create(&x, k, rec, &id, &err);
 		else if (!rc)
 			rc = registry_update(&x, k, id, rec, present, 0, &err);
-		if (rec)
-			rec_free(k->sc, rec);
+		rec_free(k->sc, rec);
 		free(rec);
 		json_decref(o);
 		if (!rc)
@@ -773,23 +795,38 @@ int cmd_application(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
-/* The registry kinds the CLI serves with list|show|add|set|rm. */
-static const struct {
-	const char *cmd;
-	const struct registry_kind *kind;
-} registry_cmds[] = {
-    {"zone", &zone_kind},         {"vlan", &vlan_kind},       {"prefix", &prefix_kind},
-    {"terminal", &terminal_kind}, {"address", &address_kind}, {"device", &device_kind},
-    {"line", &line_kind},         {"carrier", &carrier_kind}, {"domain-name", &domain_name_kind},
-    {"port", &port_kind},
-};
+/* The command of a kind the CLI serves with list|show|add|set|rm (REG_CLI): its object, with
+ * dashes for underscores ("domain-name"). */
+static void kind_cmd(const struct registry_kind *k, char cmd[64])
+{
+	snprintf(cmd, 64, "%s", k->object);
+	for (char *p = cmd; *p; p++)
+		if (*p == '_')
+			*p = '-';
+}
 
 int cmd_registry_named(const char *name, int argc, char **argv)
 {
-	for (size_t i = 0; i < sizeof(registry_cmds) / sizeof(registry_cmds[0]); i++)
-		if (strcmp(name, registry_cmds[i].cmd) == 0)
-			return cmd_registry(name, registry_cmds[i].kind, argc, argv);
+	char cmd[64];
+	for (const struct registry_entry *e = registry_kinds; e->k; e++) {
+		kind_cmd(e->k, cmd);
+		if ((e->serves & REG_CLI) && strcmp(name, cmd) == 0)
+			return cmd_registry(cmd, e->k, argc, argv);
+	}
 	return -1;
+}
+
+void cmd_registry_usage(FILE *f)
+{
+	char cmd[64];
+	const char *sep = "  ";
+	for (const struct registry_entry *e = registry_kinds; e->k; e++)
+		if (e->serves & REG_CLI) {
+			kind_cmd(e->k, cmd);
+			fprintf(f, "%s%s", sep, cmd);
+			sep = ", ";
+		}
+	fprintf(f, "\n");
 }
 
 int cmd_calendar(int argc, char **argv)

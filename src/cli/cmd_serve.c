@@ -129,20 +129,16 @@ int cmd_serve(int argc, char **argv)
 	wp.scan_window_s = e.cfg.scan_window;
 	wp.port_macs = e.cfg.port_macs;
 	wp.conflict_s = e.cfg.conflict_window;
-	if (watch_init(&watch, &wp, e.cfg.dhcp_servers, &err) < 0) {
-		cli_err(&err);
-		ipam_cache_free(srv.ipam);
-		web_free(&srv.web);
-		cli_close(&e);
-		return 1;
-	}
+	watch_init(&watch, &wp, e.cfg.dhcp_servers);
 	/* without the OUI registry the wireless rule still counts MACs per switch port */
 	if (*e.cfg.oui_file &&
 	    watch_load_ouis(&watch, e.cfg.oui_file, e.cfg.router_vendors, &err) < 0)
 		log_warnx("%s: the consumer-router OUI check is off", err.message);
 	srv.watch = &watch;
-	srv.vp.auto_isolate = e.cfg.auto_isolate != 0;
-	srv.vp.window_days = e.cfg.offence_window;
+	/* the profile's settings unless the site overrides them */
+	srv.vp.auto_isolate = e.cfg.auto_isolate < 0 ? e.prof->auto_isolate : e.cfg.auto_isolate;
+	srv.vp.window_days =
+	    e.cfg.offence_window ? e.cfg.offence_window : e.prof->offence_window_days;
 	srv.vp.allow = e.cfg.isolation_allow;
 	srv.rp.quarantine_vlan = e.cfg.quarantine_vlan;
 	srv.rp.unknown_vlan = e.cfg.radius_unknown_vlan;

@@ -7,6 +7,7 @@
 
 #include "core/conf.h"
 #include "core/parse.h"
+#include "core/xalloc.h"
 
 enum opt_type { OPT_STR, OPT_INT };
 
@@ -89,15 +90,17 @@ static const struct opt opts[] = {
     I(scan_window, "10", 1, 3600, "seconds over which scanning is counted"),
     I(port_macs, "3", 2, 1000, "MACs behind one switch port that suggest a wireless router"),
     I(conflict_window, "60", 1, 86400, "seconds within which two MACs on one address conflict"),
-    I(auto_isolate, "0", 0, 1,
-      "1 = a case whose sanction disconnects is isolated as soon as a finding opens it"),
+    I(auto_isolate, "-1", -1, 1,
+      "1 = a case whose sanction disconnects is isolated as soon as a finding opens it, 0 = "
+      "never, -1 = as the profile's [violation_policy] auto_isolate says"),
     I(quarantine_vlan, "999", 1, 4094, "RADIUS: the VLAN isolated terminals are put on"),
     I(radius_unknown_vlan, "0", 0, 4094,
       "RADIUS: registration VLAN for unregistered MACs; 0 = reject them"),
     S(isolation_allow, "",
       "addresses or CIDRs isolated hosts may still reach (the center's remediation servers)"),
-    I(offence_window, "365", 1, 3650,
-      "days within which earlier offences of a unit count for the penalty ladder"),
+    I(offence_window, "0", 0, 3650,
+      "days within which earlier offences of a unit count for the penalty ladder (0 = the "
+      "profile's [violation_policy] offence_window_days)"),
     I(import_max_rows, "100000", 1, 10000000,
       "data rows one imported file may hold (more refuses the file)"),
     I(import_max_errors, "200", 1, 100000, "problems an import's report lists (all are counted)"),
@@ -113,11 +116,8 @@ static int set_opt(struct config *c, const struct opt *o, const char *v, const c
 {
 	if (o->type == OPT_STR) {
 		char **slot = (char **)((char *)c + o->off);
-		char *copy = strdup(v);
-		if (!copy)
-			return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 		free(*slot);
-		*slot = copy;
+		*slot = xstrdup(v);
 		return 0;
 	}
 	int64_t n;

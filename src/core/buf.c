@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 void buf_init(struct buf *b, size_t max)
 {
 	b->p = NULL;
@@ -24,10 +26,7 @@ static int reserve(struct buf *b, size_t extra)
 		cap *= 2;
 	if (cap > b->max + 1)
 		cap = b->max + 1;
-	char *p = realloc(b->p, cap);
-	if (!p)
-		return -1;
-	b->p = p;
+	b->p = xreallocarray(b->p, cap, 1);
 	b->cap = cap;
 	return 0;
 }
@@ -86,8 +85,8 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 
 char *buf_take(struct buf *b, size_t *len)
 {
-	if (!b->p && buf_append(b, "", 0) < 0)
-		return NULL;
+	if (!b->p)
+		buf_append(b, "", 0); /* room for the NUL fits under any maximum */
 	char *p = b->p;
 	if (len)
 		*len = b->len;

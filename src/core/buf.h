@@ -1,7 +1,8 @@
 /*
  * buf: a growable byte buffer with a hard maximum set at init. Appends past the maximum fail
  * (return -1) and leave the buffer as it was, so a caller can answer 413 instead of growing
- * without bound. The content is always NUL-terminated. buf_take hands the bytes to the caller.
+ * without bound; that is the only failure (running out of memory aborts, core/xalloc.h). The
+ * content is always NUL-terminated. buf_take hands the bytes to the caller and never fails.
  */
 #ifndef ZW_CORE_BUF_H
 #define ZW_CORE_BUF_H

@@ -8,6 +8,7 @@
 
 #include "core/embed.h"
 #include "core/parse.h"
+#include "core/xalloc.h"
 
 #define YEAR_MIN 1900
 #define YEAR_MAX 2199
@@ -56,9 +57,7 @@ static int parse_year(const char *text, size_t len, int *year_out, struct specia
 		rc = zw_errf(err, ZW_EINVALID, "days", "days 应为不超过 400 项的数组");
 	int year = rc ? 0 : (int)json_integer_value(jy);
 	size_t n = rc ? 0 : json_array_size(days);
-	struct special *add = calloc(n + 1, sizeof(*add));
-	if (!add && !rc)
-		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	struct special *add = xcalloc(n + 1, sizeof(*add));
 	for (size_t i = 0; !rc && i < n; i++) {
 		json_t *d = json_array_get(days, i);
 		const char *name = json_string_value(json_object_get(d, "name"));
@@ -114,13 +113,7 @@ int calendar_load(const char *text, size_t len, int *year_out, struct zw_err *er
 	for (size_t i = 0; i < nspecials; i++)
 		if (specials[i].source != year)
 			specials[k++] = specials[i];
-	struct special *grown = realloc(specials, (k + n + 1) * sizeof(*grown));
-	if (!grown) {
-		pthread_rwlock_unlock(&lock);
-		free(add);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
-	specials = grown;
+	specials = xreallocarray(specials, k + n + 1, sizeof(*specials));
 	memcpy(specials + k, add, n * sizeof(*add));
 	nspecials = k + n;
 	qsort(specials, nspecials, sizeof(*specials), by_day);

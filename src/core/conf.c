@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/parse.h"
+#include "core/xalloc.h"
 
 int conf_errf(struct zw_err *err, const char *file, int line, const char *fmt, ...)
 {
@@ -29,45 +30,23 @@ static char *trim(char *s)
 	return s;
 }
 
-static int push_section(struct conf_doc *doc, const char *type, const char *name, int line)
+static void push_section(struct conf_doc *doc, const char *type, const char *name, int line)
 {
 	if (doc->n == doc->cap) {
-		size_t cap = doc->cap ? doc->cap * 2 : 16;
-		void *p = realloc(doc->sections, cap * sizeof(*doc->sections));
-		if (!p)
-			return -1;
-		doc->sections = p;
-		doc->cap = cap;
+		doc->cap = doc->cap ? doc->cap * 2 : 16;
+		doc->sections = xreallocarray(doc->sections, doc->cap, sizeof(*doc->sections));
 	}
-	struct conf_section *s = &doc->sections[doc->n];
-	memset(s, 0, sizeof(*s));
-	s->type = strdup(type);
-	s->name = strdup(name);
-	s->line = line;
-	if (!s->type || !s->name) {
-		free(s->type);
-		free(s->name);
-		return -1;
-	}
-	doc->n++;
-	return 0;
+	doc->sections[doc->n++] =
+	    (struct conf_section){.type = xstrdup(type), .name = xstrdup(name), .line = line};
 }
 
-static int push_entry(struct conf_section *s, const char *key, char *value_take, int line)
+static void push_entry(struct conf_section *s, const char *key, char *value_take, int line)
 {
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		void *p = realloc(s->entries, cap * sizeof(*s->entries));
-		if (!p)
-			return -1;
-		s->entries = p;
-		s->cap = cap;
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->entries = xreallocarray(s->entries, s->cap, sizeof(*s->entries));
 	}
-	char *k = strdup(key);
-	if (!k)
-		return -1;
-	s->entries[s->n++] = (struct conf_entry){k, value_take, line};
-	return 0;
+	s->entries[s->n++] = (struct conf_entry){xstrdup(key), value_take, line};
 }
 
 static bool is_key_char(char c)
@@ -103,9 +82,7 @@ int conf_parse(const char *file, const char *text, size_t len, struct conf_doc *
                struct zw_err *err)
 {
 	memset(doc, 0, sizeof(*doc));
-	doc->file = strdup(file);
-	if (!doc->file)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	doc->file = xstrdup(file);
 	if (len > CONF_MAX_FILE)
 		return conf_errf(err, file, 0, "文件过大（上限 %u 字节）", CONF_MAX_FILE);
 	if (!utf8_valid(text, len, true))
@@ -116,8 +93,7 @@ int conf_parse(const char *file, const char *text, size_t len, struct conf_doc *
 	int lineno = 0;
 	const char *l;
 	char line[CONF_MAX_LINE + 1];
-	if (push_section(doc, "", "", 0) < 0)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	push_section(doc, "", "", 0);
 	while ((l = next_line(text, len, &pos, &llen))) {
 		lineno++;
 		if (llen > CONF_MAX_LINE)
@@ -148,8 +124,7 @@ int conf_parse(const char *file, const char *text, size_t len, struct conf_doc *
 					return conf_errf(err, file, lineno, "节类型含非法字符");
 			if (strpbrk(name, " \t"))
 				return conf_errf(err, file, lineno, "节名称不能含空格");
-			if (push_section(doc, type, name, lineno) < 0)
-				return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+			push_section(doc, type, name, lineno);
 			continue;
 		}
 		char *eq = strchr(s, '=');
@@ -192,12 +167,9 @@ int conf_parse(const char *file, const char *text, size_t len, struct conf_doc *
 			}
 			value = buf_take(&b, NULL);
 		} else {
-			value = strdup(val);
+			value = xstrdup(val);
 		}
-		if (!value || push_entry(&doc->sections[doc->n - 1], key, value, keyline) < 0) {
-			free(value);
-			return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-		}
+		push_entry(&doc->sections[doc->n - 1], key, value, keyline);
 	}
 	return 0;
 }

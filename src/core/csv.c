@@ -56,13 +56,8 @@ int csv_parse(const char *text, size_t len, csv_row_fn fn, void *ctx, struct zw_
 				rc = zw_errf(err, ZW_EINVALID, "file", "第 %d 行：列数过多", start);
 				break;
 			}
-			fields[n] = buf_take(&field, NULL);
+			fields[n++] = buf_take(&field, NULL);
 			buf_init(&field, CSV_MAX_FIELD);
-			if (!fields[n]) {
-				rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-				break;
-			}
-			n++;
 			quoted = false;
 			if (c != ',') {
 				/* a blank line is no record */

@@ -10,11 +10,19 @@
 static enum log_level cur_level = LOG_LVL_INFO;
 static FILE *out;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local const char *request_id;
 
 void log_init(enum log_level level, FILE *stream)
 {
 	cur_level = level;
 	out = stream;
+}
+
+const char *log_set_request(const char *id)
+{
+	const char *was = request_id;
+	request_id = id;
+	return was;
 }
 
 int log_level_parse(const char *s, enum log_level *lvl)
@@ -42,12 +50,22 @@ __attribute__((format(printf, 4, 0))) static void vlog(enum log_level lvl, const
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pthread_mutex_lock(&lock);
 	fprintf(f, "%s %s ", ts, tag);
+	if (request_id)
+		fprintf(f, "req=%s ", request_id);
 	vfprintf(f, fmt, ap);
 	if (errnum)
 		fprintf(f, ": %s", strerror(errnum));
 	fputc('\n', f);
 	fflush(f);
 	pthread_mutex_unlock(&lock);
+}
+
+void log_errorx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(LOG_LVL_ERROR, "error", 0, fmt, ap);
+	va_end(ap);
 }
 
 void log_warn(const char *fmt, ...)

@@ -819,3 +819,11 @@ json_t *rec_schema_json(const struct rec_schema *sc)
 	}
 	return json_pack("{s:s, s:o}", "object", sc->object, "fields", fields);
 }
+
+bool rec_writable(const struct rec_schema *sc)
+{
+	for (size_t i = 0; i < sc->nfields; i++)
+		if (!(sc->fields[i].flags & REC_READONLY))
+			return true;
+	return false;
+}

@@ -64,6 +64,13 @@ enum {
 	 * only; stored without the blanks around it */
 	REC_NAME = 1 << 6,
 	REC_PAST = 1 << 7, /* REC_DATE: not after today (China time) */
+	/* What a list of the record takes besides limit and cursor (api/registry_api.h):
+	 * ?sort=<name> (every list sorts by id), ?<name>=v (equal), ?q=text (the one field whose
+	 * text contains it), ?<stem>_after= and ?<stem>_before= on a time "<stem>_at" */
+	REC_SORT = 1 << 8,
+	REC_FILTER = 1 << 9,
+	REC_SEARCH = 1 << 10,
+	REC_RANGE = 1 << 11,
 };
 
 struct rec_field {
@@ -97,7 +104,7 @@ struct rec_schema {
 	{#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0, codes}
 #define REC_META(st) \
 	REC_F(st, created_at, REC_TIME, REC_READONLY, "创建时间", 0), \
-	REC_F(st, updated_at, REC_TIME, REC_READONLY, "更新时间", 0), \
+	REC_F(st, updated_at, REC_TIME, REC_READONLY | REC_SORT, "更新时间", 0), \
 	{"rev", REC_INT, REC_READONLY, offsetof(st, rev), "版本", 0, NULL, 0, INT64_MAX, NULL}
 // clang-format on
 
@@ -147,6 +154,8 @@ int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct re
 /* The code of an enum value (for "<name>_code"), or NULL. */
 const char *rec_code(const struct rec_field *f, const char *value, size_t len);
 void rec_free(const struct rec_schema *sc, void *rec);
+/* A client may give some field of sc (one is not read-only). */
+bool rec_writable(const struct rec_schema *sc);
 const struct rec_field *rec_field(const struct rec_schema *sc, const char *name);
 int rec_index(const struct rec_schema *sc, const char *name);
 /* Copy the fields flagged in present from src into dst (text is duplicated). */

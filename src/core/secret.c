@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/xalloc.h"
+
 static unsigned char key[crypto_secretbox_KEYBYTES];
 static bool ready;
 
@@ -57,15 +59,10 @@ int secret_seal(const char *plain, char **out, struct zw_err *err)
 		return zw_errf(err, ZW_EINTERNAL, NULL, "未配置密钥文件，不能保存密码类字段");
 	size_t n = strlen(plain);
 	size_t blen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
-	unsigned char *box = malloc(blen);
+	unsigned char *box = xmalloc(blen);
 	size_t tlen =
 	    strlen(SECRET_PREFIX) + sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_ORIGINAL);
-	char *text = malloc(tlen);
-	if (!box || !text) {
-		free(box);
-		free(text);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
+	char *text = xmalloc(tlen);
 	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
 	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, n,
 	                      box, key);
@@ -85,18 +82,17 @@ int secret_open(const char *sealed, char **plain, struct zw_err *err)
 	if (strncmp(sealed, SECRET_PREFIX, pl) != 0)
 		return zw_errf(err, ZW_EINTERNAL, NULL, "不是加密保存的值");
 	size_t tl = strlen(sealed + pl), blen = 0;
-	unsigned char *box = malloc(tl + 1);
-	if (!box ||
-	    sodium_base642bin(box, tl + 1, sealed + pl, tl, NULL, &blen, NULL,
+	unsigned char *box = xmalloc(tl + 1);
+	if (sodium_base642bin(box, tl + 1, sealed + pl, tl, NULL, &blen, NULL,
 	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    blen < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
 		free(box);
 		return zw_errf(err, ZW_EINTERNAL, NULL, "加密值已损坏");
 	}
 	size_t n = blen - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
-	char *p = malloc(n + 1);
-	if (!p || crypto_secretbox_open_easy((unsigned char *)p, box + crypto_secretbox_NONCEBYTES,
-	                                     blen - crypto_secretbox_NONCEBYTES, box, key) != 0) {
+	char *p = xmalloc(n + 1);
+	if (crypto_secretbox_open_easy((unsigned char *)p, box + crypto_secretbox_NONCEBYTES,
+	                               blen - crypto_secretbox_NONCEBYTES, box, key) != 0) {
 		free(p);
 		free(box);
 		return zw_errf(err, ZW_EINTERNAL, NULL, "加密值无法用当前密钥解开");

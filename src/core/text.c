@@ -4,6 +4,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "core/xalloc.h"
+
 bool text_is_space(int cp)
 {
 	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 ||
@@ -83,11 +85,7 @@ int text_nfkc_key(const char *s, char **out)
 	if (n < 0)
 		return -1;
 	/* blanks: runs become one space, none at either end (never longer than the input) */
-	char *k = malloc((size_t)n + 1);
-	if (!k) {
-		free(m);
-		return -1;
-	}
+	char *k = xmalloc((size_t)n + 1);
 	size_t i = 0, o = 0;
 	bool gap = false, prev_cjk = false;
 	while (i < (size_t)n) {

@@ -8,6 +8,11 @@
 #include <zip.h>
 
 #include "core/buf.h"
+#include "core/log.h"
+#include "core/parse.h"
+#include "core/xalloc.h"
+
+#define MAX_ROW 1048576 /* the format's last row */
 
 /* ---- a small expat harness ---- */
 
@@ -17,11 +22,21 @@ struct xml {
 	bool stopped; /* a handler stopped the parser and filled err */
 };
 
-/* A handler gives up: the reason is in err (or, for want of memory, is set here). */
-static void stop(struct xml *x, struct zw_err *err)
+/* Expat allocates through xalloc, so creating a parser or parsing never fails for memory. */
+static const XML_Memory_Handling_Suite xml_mem = {xmalloc, xrealloc, free};
+
+static XML_Parser xml_parser(void *ud)
 {
-	if (err && !err->code)
-		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	XML_Parser p = XML_ParserCreate_MM("UTF-8", &xml_mem, NULL);
+	if (!p)
+		fatalx("expat: cannot create a parser");
+	XML_SetUserData(p, ud);
+	return p;
+}
+
+/* A handler gives up: the reason is in err. */
+static void stop(struct xml *x)
+{
 	x->stopped = true;
 	XML_StopParser(x->p, XML_FALSE);
 }
@@ -83,19 +98,10 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 	} else if (strcmp(l, "si") == 0 && s->in_si) {
 		s->in_si = false;
 		if (s->n == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 256;
-			char **nv = realloc(s->v, cap * sizeof(*nv));
-			if (!nv) {
-				stop(&s->x, s->err);
-				return;
-			}
-			s->v = nv;
-			s->cap = cap;
+			s->cap = s->cap ? s->cap * 2 : 256;
+			s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
 		}
-		if (!(s->v[s->n] = strdup(s->cur.p ? s->cur.p : "")))
-			stop(&s->x, s->err);
-		else
-			s->n++;
+		s->v[s->n++] = xstrdup(s->cur.p ? s->cur.p : "");
 	}
 }
 
@@ -104,7 +110,7 @@ static void XMLCALL sst_text(void *ud, const XML_Char *t, int len)
 	struct sst *s = ud;
 	if (s->in_t && buf_append(&s->cur, t, (size_t)len) < 0) {
 		zw_errf(s->err, ZW_EINVALID, "file", "工作簿的共享字符串中有单元格过长");
-		stop(&s->x, s->err);
+		stop(&s->x);
 	}
 }
 
@@ -157,8 +163,14 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 	if (strcmp(l, "row") == 0) {
 		clear_row(s);
 		const char *r = attr(a, "r");
-		long n = r ? strtol(r, NULL, 10) : s->row + 1;
-		s->row = n > 0 && n < 10000000 ? (int)n : s->row + 1;
+		int64_t n = s->row + 1;
+		if (r && parse_i64(r, 1, MAX_ROW, &n) < 0) {
+			s->rc =
+			    zw_errf(s->err, ZW_EINVALID, "file", "工作表中的行号“%.32s”无效", r);
+			stop(&s->x);
+			return;
+		}
+		s->row = (int)n;
 		s->col = 0;
 	} else if (strcmp(l, "c") == 0) {
 		s->col = col_of(attr(a, "r"), s->col);
@@ -175,7 +187,7 @@ static void XMLCALL sheet_text(void *ud, const XML_Char *t, int len)
 	struct sheet *s = ud;
 	if (s->in_v && buf_append(&s->val, t, (size_t)len) < 0) {
 		s->rc = zw_errf(s->err, ZW_EINVALID, "file", "第 %d 行：单元格过长", s->row);
-		stop(&s->x, s->err);
+		stop(&s->x);
 	}
 }
 
@@ -188,21 +200,27 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 	} else if (strcmp(l, "c") == 0) {
 		if (s->col >= MAX_COLS) {
 			s->rc = zw_errf(s->err, ZW_EINVALID, "file", "第 %d 行：列数过多", s->row);
-			stop(&s->x, s->err);
+			stop(&s->x);
 			return;
 		}
 		const char *v = s->val.p ? s->val.p : "";
 		char *text;
 		if (strcmp(s->type, "s") == 0) {
-			long i = strtol(v, NULL, 10);
-			text = strdup(i >= 0 && (size_t)i < s->sst->n ? s->sst->v[i] : "");
+			int64_t i;
+			if (parse_i64(v, 0, (int64_t)s->sst->n - 1, &i) < 0) {
+				s->rc = zw_errf(s->err, ZW_EINVALID, "file",
+				                "第 %d 行：共享字符串编号“%.32s”无效", s->row, v);
+				stop(&s->x);
+				return;
+			}
+			text = xstrdup(s->sst->v[i]);
 		} else if (strcmp(s->type, "b") == 0) {
-			text = strdup(strcmp(v, "1") == 0 ? "是" : "否");
+			text = xstrdup(strcmp(v, "1") == 0 ? "是" : "否");
 		} else {
-			text = strdup(v); /* numbers, inline and formula strings */
+			text = xstrdup(v); /* numbers, inline and formula strings */
 		}
 		while (s->ncells <= s->col)
-			s->cells[s->ncells++] = strdup("");
+			s->cells[s->ncells++] = xstrdup("");
 		free(s->cells[s->col]);
 		s->cells[s->col] = text;
 		s->col++;
@@ -213,7 +231,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 		if (any && !s->rc) {
 			s->rc = s->fn(s->row, s->cells, s->ncells, s->ctx);
 			if (s->rc)
-				stop(&s->x, s->err);
+				stop(&s->x);
 		}
 		clear_row(s);
 	}
@@ -243,12 +261,9 @@ static int run_member(zip_t *z, const char *name, const struct xlsx_limits *lim,
 		               "倍），疑似压缩炸弹，已拒绝",
 		               name, (unsigned long long)ratio, lim->max_ratio);
 	zip_file_t *f = zip_fopen(z, name, 0);
-	char *chunk = f ? malloc(XLSX_CHUNK) : NULL;
-	if (!chunk) {
-		if (f)
-			zip_fclose(f);
+	if (!f)
 		return zw_errf(err, ZW_EINVALID, "file", "无法读取工作簿中的 %s", name);
-	}
+	char *chunk = xmalloc(XLSX_CHUNK);
 	XML_SetStartDoctypeDeclHandler(x->p, no_doctype);
 	zip_uint64_t total = 0;
 	int rc = 0;
@@ -329,18 +344,14 @@ int xlsx_parse(const void *data, size_t len, const struct xlsx_limits *limits, c
 	}
 	char sheet_path[256] = "xl/worksheets/sheet1.xml";
 	struct first_sheet fs = {0};
-	fs.x.p = XML_ParserCreate("UTF-8");
-	XML_SetUserData(fs.x.p, &fs);
+	fs.x.p = xml_parser(&fs);
 	XML_SetStartElementHandler(fs.x.p, wb_start);
-	int rc = fs.x.p ? run_member(z, "xl/workbook.xml", lim, &fs.x, err)
-	                : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	int rc = run_member(z, "xl/workbook.xml", lim, &fs.x, err);
 	XML_ParserFree(fs.x.p);
 	if (rc == 0) {
-		fs.x = (struct xml){XML_ParserCreate("UTF-8"), false, false};
-		XML_SetUserData(fs.x.p, &fs);
+		fs.x = (struct xml){xml_parser(&fs), false, false};
 		XML_SetStartElementHandler(fs.x.p, rels_start);
-		rc = fs.x.p ? run_member(z, "xl/_rels/workbook.xml.rels", lim, &fs.x, err)
-		            : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		rc = run_member(z, "xl/_rels/workbook.xml.rels", lim, &fs.x, err);
 		XML_ParserFree(fs.x.p);
 		if (fs.target[0])
 			snprintf(sheet_path, sizeof(sheet_path), "%s", fs.target);
@@ -350,12 +361,10 @@ int xlsx_parse(const void *data, size_t len, const struct xlsx_limits *limits, c
 	struct sst sst = {.err = err};
 	buf_init(&sst.cur, CSV_MAX_FIELD);
 	if (!rc) {
-		sst.x.p = XML_ParserCreate("UTF-8");
-		XML_SetUserData(sst.x.p, &sst);
+		sst.x.p = xml_parser(&sst);
 		XML_SetElementHandler(sst.x.p, sst_start, sst_end);
 		XML_SetCharacterDataHandler(sst.x.p, sst_text);
-		rc = sst.x.p ? run_member(z, "xl/sharedStrings.xml", lim, &sst.x, err)
-		             : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		rc = run_member(z, "xl/sharedStrings.xml", lim, &sst.x, err);
 		XML_ParserFree(sst.x.p);
 		if (rc > 0)
 			rc = 0; /* a workbook of numbers and inline strings only */
@@ -363,12 +372,10 @@ int xlsx_parse(const void *data, size_t len, const struct xlsx_limits *limits, c
 	if (!rc) {
 		struct sheet sh = {.sst = &sst, .fn = fn, .ctx = ctx, .err = err};
 		buf_init(&sh.val, CSV_MAX_FIELD);
-		sh.x.p = XML_ParserCreate("UTF-8");
-		XML_SetUserData(sh.x.p, &sh);
+		sh.x.p = xml_parser(&sh);
 		XML_SetElementHandler(sh.x.p, sheet_start, sheet_end);
 		XML_SetCharacterDataHandler(sh.x.p, sheet_text);
-		rc = sh.x.p ? run_member(z, sheet_path, lim, &sh.x, err)
-		            : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		rc = run_member(z, sheet_path, lim, &sh.x, err);
 		if (rc > 0)
 			rc = zw_errf(err, ZW_EINVALID, "file", "工作簿中没有工作表");
 		if (sh.rc)

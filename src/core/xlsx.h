@@ -6,7 +6,8 @@
  * before that its expanded size is checked against an absolute cap and against its compressed
  * size (a zip bomb inflates a few hundred KB into gigabytes of identical rows), and it is
  * counted while inflating. A document type declaration (the door to entity expansion) is
- * refused. How many rows a caller takes is the caller's to bound (the row callback may stop).
+ * refused, and so is a row number or shared-string index that is not a whole number in range.
+ * How many rows a caller takes is the caller's to bound (the row callback may stop).
  */
 #ifndef ZW_CORE_XLSX_H
 #define ZW_CORE_XLSX_H

@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 /* ---- building ---- */
 
 void doc_init(struct doc *d, const char *title)
 {
 	memset(d, 0, sizeof(*d));
-	d->title = strdup(title ? title : "");
-	if (!d->title)
-		d->oom = 1;
+	d->title = xstrdup(title ? title : "");
 }
 
 static void table_free(struct doc_table *t)
@@ -39,31 +39,17 @@ void doc_free(struct doc *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static char *dup_or_oom(struct doc *d, const char *s)
-{
-	char *p = strdup(s ? s : "");
-	if (!p)
-		d->oom = 1;
-	return p;
-}
-
 void doc_set_footer(struct doc *d, const char *text)
 {
 	free(d->footer);
-	d->footer = text ? dup_or_oom(d, text) : NULL;
+	d->footer = text ? xstrdup(text) : NULL;
 }
 
 static struct doc_block *push(struct doc *d)
 {
 	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct doc_block *v = realloc(d->v, cap * sizeof(*v));
-		if (!v) {
-			d->oom = 1;
-			return NULL;
-		}
-		d->v = v;
-		d->cap = cap;
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
 	}
 	struct doc_block *b = &d->v[d->n++];
 	memset(b, 0, sizeof(*b));
@@ -73,24 +59,17 @@ static struct doc_block *push(struct doc *d)
 void doc_add(struct doc *d, enum doc_type type, unsigned flags, const char *text)
 {
 	struct doc_block *b = push(d);
-	if (!b)
-		return;
 	b->type = type;
 	b->flags = flags;
-	b->text = dup_or_oom(d, text);
+	b->text = xstrdup(text ? text : "");
 }
 
 void doc_addf(struct doc *d, enum doc_type type, unsigned flags, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		d->oom = 1;
-		return;
-	}
 	doc_add(d, type, flags, s);
 	free(s);
 }
@@ -98,16 +77,11 @@ void doc_addf(struct doc *d, enum doc_type type, unsigned flags, const char *fmt
 struct doc_table *doc_table(struct doc *d, int ncols, const int *widths)
 {
 	if (ncols < 1 || ncols > DOC_MAX_COLS) {
-		d->oom = 1;
+		d->broken = 1;
 		return NULL;
 	}
-	struct doc_table *t = calloc(1, sizeof(*t));
-	struct doc_block *b = t ? push(d) : NULL;
-	if (!b) {
-		free(t);
-		d->oom = 1;
-		return NULL;
-	}
+	struct doc_table *t = xcalloc(1, sizeof(*t));
+	struct doc_block *b = push(d);
 	b->type = DOC_TABLE;
 	b->table = t;
 	t->ncols = ncols;
@@ -122,18 +96,12 @@ struct doc_cell *doc_cell(struct doc *d, struct doc_table *t, int row, int col, 
 	if (!t)
 		return NULL;
 	if (col < 0 || colspan < 1 || rowspan < 1 || col + colspan > t->ncols || row < 0) {
-		d->oom = 1; /* a builder's mistake: refuse to render rather than draw garbage */
+		d->broken = 1; /* a builder's mistake: refuse to render rather than draw garbage */
 		return NULL;
 	}
 	if (t->ncells == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct doc_cell *v = realloc(t->cells, cap * sizeof(*v));
-		if (!v) {
-			d->oom = 1;
-			return NULL;
-		}
-		t->cells = v;
-		t->cap = cap;
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->cells = xreallocarray(t->cells, t->cap, sizeof(*t->cells));
 	}
 	/* keep (row, col) order: a group label down the first column is often added after the
 	 * rows it spans */
@@ -150,7 +118,7 @@ struct doc_cell *doc_cell(struct doc *d, struct doc_table *t, int row, int col, 
 	c->rowspan = rowspan;
 	c->colspan = colspan;
 	c->flags = flags;
-	c->text = dup_or_oom(d, text);
+	c->text = xstrdup(text ? text : "");
 	if (row + rowspan > t->nrows)
 		t->nrows = row + rowspan;
 	return c;
@@ -161,7 +129,7 @@ void doc_cell_foot(struct doc *d, struct doc_cell *c, const char *foot)
 	if (!c)
 		return;
 	free(c->foot);
-	c->foot = dup_or_oom(d, foot);
+	c->foot = xstrdup(foot ? foot : "");
 }
 
 /* ---- HTML ---- */
@@ -205,9 +173,7 @@ static int html_lines(struct buf *b, const char *s)
 		const char *nl = strchr(s, '\n');
 		if (!nl)
 			return rc | html_text(b, s);
-		char *line = strndup(s, (size_t)(nl - s));
-		if (!line)
-			return -1;
+		char *line = xstrndup(s, (size_t)(nl - s));
 		rc |= html_text(b, line) | buf_puts(b, "<br>");
 		free(line);
 		s = nl + 1;
@@ -286,7 +252,7 @@ static int html_para(struct buf *b, const struct doc_block *k)
 
 int doc_html(const struct doc *d, struct buf *out)
 {
-	if (d->oom)
+	if (d->broken)
 		return -1;
 	int rc =
 	    buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
@@ -316,9 +282,7 @@ int doc_html(const struct doc *d, struct buf *out)
 			tab = strchr(k->text, '\t');
 			rc |= buf_puts(out, "<div class=\"pair\"><span>");
 			if (tab) {
-				char *left = strndup(k->text, (size_t)(tab - k->text));
-				if (!left)
-					return -1;
+				char *left = xstrndup(k->text, (size_t)(tab - k->text));
 				rc |= html_text(out, left) | buf_puts(out, "</span><span>") |
 				      html_text(out, tab + 1);
 				free(left);

@@ -25,8 +25,9 @@
  * line when it does not fit on one page, and keeps rows tied by a row span together when they
  * fit on one page.
  *
- * Building never fails loudly: an allocation failure is remembered (oom) and the renderers
- * then return -1.
+ * Building never fails for memory (core/xalloc.h). A builder's mistake (a table of no or too
+ * many columns, a cell outside its table) is remembered (broken) and the renderers then
+ * return -1 rather than draw garbage.
  */
 #ifndef ZW_DOC_DOC_H
 #define ZW_DOC_DOC_H
@@ -80,7 +81,7 @@ struct doc {
 	char *footer; /* printed small at the foot of every page, NULL for none */
 	struct doc_block *v;
 	size_t n, cap;
-	int oom;
+	int broken;
 };
 
 void doc_init(struct doc *d, const char *title);

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 #define MM       (72.0 / 25.4)
 #define PAGE_W   595.276
 #define PAGE_H   841.89
@@ -129,13 +131,11 @@ struct lines {
 	int n;
 };
 
-static int lines_get(PangoLayout *l, struct lines *ls)
+static void lines_get(PangoLayout *l, struct lines *ls)
 {
 	int n = pango_layout_get_line_count(l);
 	ls->n = 0;
-	ls->v = calloc((size_t)(n > 0 ? n : 1), sizeof(*ls->v));
-	if (!ls->v)
-		return -1;
+	ls->v = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*ls->v));
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	do {
 		struct line *ln = &ls->v[ls->n++];
@@ -151,7 +151,6 @@ static int lines_get(PangoLayout *l, struct lines *ls)
 		ln->base = units(pango_layout_iter_get_baseline(it));
 	} while (ls->n < n && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
-	return 0;
 }
 
 static double lines_height(const struct lines *ls, int from)
@@ -280,17 +279,14 @@ static void text_block(struct pdf *p, const struct doc_block *k)
 	if (k->type == DOC_PARA && (k->flags & DOC_INDENT))
 		pango_layout_set_indent(l, 2 * pango_font_description_get_size(p->font[s.font]));
 	struct lines ls;
-	if (lines_get(l, &ls) == 0) {
-		block_start(p, s.before);
-		if (s.keep && should_break(p->y, lines_height(&ls, 0)))
-			page_next(p);
-		grey(p, s.grey);
-		flow(p, &ls);
-		grey(p, 0);
-		p->gap = s.after;
-	} else {
-		p->err = 1;
-	}
+	lines_get(l, &ls);
+	block_start(p, s.before);
+	if (s.keep && should_break(p->y, lines_height(&ls, 0)))
+		page_next(p);
+	grey(p, s.grey);
+	flow(p, &ls);
+	grey(p, 0);
+	p->gap = s.after;
 	free(ls.v);
 	g_object_unref(l);
 }
@@ -410,7 +406,8 @@ static int cell_layout(struct pdf *p, const struct grid *g, const struct doc_tab
 		gc->foot = layout_new(p, g->st->font, gc->w - 2 * pad, PANGO_ALIGN_RIGHT, c->foot);
 		gc->foot_h = layout_height(gc->foot);
 	}
-	return lines_get(gc->text, &gc->lines);
+	lines_get(gc->text, &gc->lines);
+	return 0;
 }
 
 static double cell_natural(const struct pdf *p, const struct grid *g, const struct gcell *c)
@@ -461,12 +458,10 @@ static int grid_layout(struct pdf *p, struct grid *g, const struct doc_table *t)
 	if (t->ncols < 1 || t->ncols > DOC_MAX_COLS)
 		return -1;
 	column_x(t, colx);
-	g->cells = calloc(t->ncells ? t->ncells : 1, sizeof(*g->cells));
-	g->row_cell = calloc(rows + 1, sizeof(*g->row_cell));
-	g->row_seg = calloc(rows + 1, sizeof(*g->row_seg));
-	g->rowh = calloc(rows + 1, sizeof(*g->rowh));
-	if (!g->cells || !g->row_cell || !g->row_seg || !g->rowh)
-		return -1;
+	g->cells = xcalloc(t->ncells, sizeof(*g->cells));
+	g->row_cell = xcalloc(rows + 1, sizeof(*g->row_cell));
+	g->row_seg = xcalloc(rows + 1, sizeof(*g->row_seg));
+	g->rowh = xcalloc(rows + 1, sizeof(*g->rowh));
 	g->ncells = t->ncells;
 	g->nrows = (int)rows;
 	for (size_t i = 0; i < t->ncells; i++) {
@@ -527,15 +522,11 @@ static int row_progress(const struct grid *g, int r, double avail)
 	return 0;
 }
 
-static int seg_add(struct grid *g, int r, double h, int last)
+static void seg_add(struct grid *g, int r, double h, int last)
 {
 	if (g->nsegs == g->segcap) {
-		size_t cap = g->segcap ? g->segcap * 2 : 16;
-		struct seg *v = realloc(g->segs, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		g->segs = v;
-		g->segcap = cap;
+		g->segcap = g->segcap ? g->segcap * 2 : 16;
+		g->segs = xreallocarray(g->segs, g->segcap, sizeof(*g->segs));
 	}
 	struct seg *s = &g->segs[g->nsegs++];
 	*s = (struct seg){r, g->page, g->y, h, g->npieces, g->npieces};
@@ -544,12 +535,8 @@ static int seg_add(struct grid *g, int r, double h, int last)
 		if (c->c->rowspan > 1)
 			continue;
 		if (g->npieces == g->piececap) {
-			size_t cap = g->piececap ? g->piececap * 2 : 32;
-			struct piece *v = realloc(g->pieces, cap * sizeof(*v));
-			if (!v)
-				return -1;
-			g->pieces = v;
-			g->piececap = cap;
+			g->piececap = g->piececap ? g->piececap * 2 : 32;
+			g->pieces = xreallocarray(g->pieces, g->piececap, sizeof(*g->pieces));
 		}
 		struct piece *pc = &g->pieces[g->npieces++];
 		pc->cell = i;
@@ -561,11 +548,10 @@ static int seg_add(struct grid *g, int r, double h, int last)
 	}
 	s->p1 = g->npieces;
 	g->y += h;
-	return 0;
 }
 
 /* Place row r, splitting it between lines when it does not fit on a page. */
-static int row_place(struct grid *g, int r)
+static void row_place(struct grid *g, int r)
 {
 	double left = g->rowh[r], need;
 	if (should_break(g->y, left))
@@ -586,16 +572,15 @@ static int row_place(struct grid *g, int r)
 			last = 1; /* a line taller than a page: let it overflow rather than loop */
 		}
 		double h = last ? dmax(need, dmin(left, avail)) : avail;
-		if (seg_add(g, r, h, last))
-			return -1;
+		seg_add(g, r, h, last);
 		if (last)
-			return 0;
+			return;
 		left -= h;
 		grid_break(g);
 	}
 }
 
-static int grid_paginate(struct grid *g, double y)
+static void grid_paginate(struct grid *g, double y)
 {
 	g->y = y;
 	g->page = 0;
@@ -607,11 +592,9 @@ static int grid_paginate(struct grid *g, double y)
 		if (should_break(g->y, h))
 			grid_break(g);
 		for (; r <= e; r++)
-			if (row_place(g, r))
-				return -1;
+			row_place(g, r);
 	}
 	g->row_seg[g->nrows] = g->nsegs;
-	return 0;
 }
 
 /* Shading inside the lines, so that it never covers a neighbour's line. */
@@ -770,10 +753,12 @@ static void grid_block(struct pdf *p, const struct doc_table *t, const struct gs
 {
 	struct grid g = {.st = st};
 	block_start(p, before);
-	if (grid_layout(p, &g, t) == 0 && grid_paginate(&g, p->y) == 0)
+	if (grid_layout(p, &g, t) == 0) {
+		grid_paginate(&g, p->y);
 		grid_draw(p, &g);
-	else
+	} else {
 		p->err = 1;
+	}
 	grid_free(&g);
 	p->gap = after;
 }
@@ -783,11 +768,7 @@ static void pair_block(struct pdf *p, const struct doc_block *k)
 {
 	const char *text = k->text ? k->text : "";
 	const char *tab = strchr(text, '\t');
-	char *left = strndup(text, tab ? (size_t)(tab - text) : strlen(text));
-	if (!left) {
-		p->err = 1;
-		return;
-	}
+	char *left = xstrndup(text, tab ? (size_t)(tab - text) : strlen(text));
 	struct doc_cell cells[2] = {
 	    {.text = left, .rowspan = 1, .colspan = 1},
 	    {.text = tab ? (char *)tab + 1 : left + strlen(left),
@@ -884,7 +865,7 @@ static atomic_bool rendered; /* has this process drawn a PDF (and filled the fon
 
 int doc_pdf(const struct doc *d, struct buf *out)
 {
-	if (d->oom)
+	if (d->broken)
 		return -1;
 	size_t start = out->len;
 	int rc = -1;

@@ -160,7 +160,7 @@ static void test_form_every_block(void **state)
 	doc_add(&d, DOC_PARA, DOC_RIGHT, "右对齐的一行");
 	doc_add(&d, DOC_SIGN, 0, "桐柏县数据局\n2026 年 11 月 24 日");
 	doc_add(&d, DOC_NOTE, 0, "依据：TB-13 申请应在三个工作日内审核。");
-	assert_false(d.oom);
+	assert_false(d.broken);
 	char *text = render(&d, &pages);
 	assert_int_equal(pages, 1);
 	assert_has(text, "电子政务外网接入申请表");
@@ -220,7 +220,7 @@ static void test_long_cell_splits_across_pages(void **state)
 	doc_cell(&d, t, 1, 1, 1, 1, 0, plan);
 	doc_cell_foot(&d, doc_cell(&d, t, 2, 1, 1, 1, 0, "审核意见：同意"), "FOOTMARK");
 	doc_add(&d, DOC_PARA, 0, "TRAILINGPARAMARK");
-	assert_false(d.oom);
+	assert_false(d.broken);
 	assert_true(strlen(plan) > 6000 * 3);
 	char *text = render(&d, &pages);
 	assert_true(pages >= 3);
@@ -276,8 +276,8 @@ static void test_text_is_not_markup(void **state)
 	doc_free(&d);
 }
 
-/* An allocation failure while building, or the buffer's maximum reached while writing: an
- * error, and nothing half written. */
+/* A builder's mistake, or the buffer's maximum reached while writing: an error, and nothing
+ * half written. */
 static void test_failures(void **state)
 {
 	(void)state;
@@ -286,10 +286,10 @@ static void test_failures(void **state)
 	doc_init(&d, "失败");
 	doc_add(&d, DOC_PARA, 0, "正文");
 	buf_init(&b, MAX_PDF);
-	d.oom = 1;
+	d.broken = 1;
 	assert_int_equal(doc_pdf(&d, &b), -1);
 	assert_int_equal(b.len, 0);
-	d.oom = 0;
+	d.broken = 0;
 	buf_free(&b);
 	buf_init(&b, 100);
 	assert_int_equal(doc_pdf(&d, &b), -1);

@@ -18,15 +18,25 @@ static const char *const role_values[] = {"manager",    "authority",  "operator"
 
 static const struct rec_field user_fields[] = {
     REC_F(struct user, id, REC_ID, REC_READONLY, "编号", 0),
-    REC_F(struct user, username, REC_USERNAME, REC_REQUIRED | REC_FIXED, "用户名", 32),
+    REC_F(struct user, username, REC_USERNAME, REC_REQUIRED | REC_FIXED | REC_SORT | REC_SEARCH,
+          "用户名", 32),
     REC_F(struct user, display_name, REC_TEXT, REC_NAME, "姓名", 50),
-    REC_FE(struct user, role, REC_REQUIRED, "角色", role_values),
-    REC_F(struct user, unit_id, REC_ID, REC_NULLABLE, "所属单位", 0),
+    REC_FE(struct user, role, REC_REQUIRED | REC_FILTER, "角色", role_values),
+    REC_F(struct user, unit_id, REC_ID, REC_NULLABLE | REC_FILTER, "所属单位", 0),
     REC_F(struct user, disabled, REC_BOOL, 0, "停用", 0),
     REC_META(struct user),
 };
 const struct rec_schema user_schema = {
     "user", user_fields, sizeof(user_fields) / sizeof(user_fields[0]), sizeof(struct user)};
+const struct registry_kind user_kind = {
+    .table = "users",
+    .object = "user",
+    .label = "用户",
+    .sc = &user_schema,
+    .read = ACT_USER_READ,
+    .write = ACT_USER_ADMIN,
+    .self_readable = true,
+};
 
 void user_free(struct user *u)
 {
@@ -173,13 +183,6 @@ int account_user_get(struct store *st, int64_t id, struct user *u, struct zw_err
 {
 	struct sconn *c = store_read(st, err);
 	return c ? store_user_get(c, id, NULL, u, NULL, err) : -ZW_EINTERNAL;
-}
-
-int account_user_list(struct store *st, const struct list_query *q, struct buf *out,
-                      struct list_page *page, struct zw_err *err)
-{
-	struct sconn *c = store_read(st, err);
-	return c ? store_rec_list(c, "users", &user_schema, q, out, page, err) : -ZW_EINTERNAL;
 }
 
 int account_user_update(struct store *st, const struct principal *by, int64_t id,

@@ -26,6 +26,10 @@ struct user {
 	int64_t created_at, updated_at, rev;
 };
 extern const struct rec_schema user_schema;
+/* Users are read through the registry (domain/registry.h): a manager reads every account,
+ * anyone their own; they are written below (passwords, sessions). */
+struct registry_kind;
+extern const struct registry_kind user_kind;
 
 struct account_cfg {
 	unsigned long long opslimit;
@@ -49,8 +53,6 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
                         const struct user *patch, uint64_t present, int64_t if_rev,
                         struct zw_err *err);
 int account_user_get(struct store *st, int64_t id, struct user *u, struct zw_err *err);
-int account_user_list(struct store *st, const struct list_query *q, struct buf *out,
-                      struct list_page *page, struct zw_err *err);
 /* Reset a password (manager): ends all the user's sessions and revokes their personal API
  * tokens (scope "all"); machine tokens stay. report (may be NULL) receives
  * {sessions_ended, tokens_revoked, tokens_kept: [...]}, also written to the audit entry. */

@@ -7,6 +7,7 @@
 #include "core/parse.h"
 #include "domain/violation.h"
 #include "store/violation_sql.h"
+#include "core/xalloc.h"
 
 enum vendor { V_VRP, V_COMWARE, V_IOS };
 
@@ -160,11 +161,7 @@ int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, co
 		return rc;
 	json_t *isos = json_object_get(detail, "isolations");
 	size_t n = json_array_size(isos), k = 0;
-	struct rule *rs = calloc(n ? n : 1, sizeof(*rs));
-	if (!rs) {
-		json_decref(detail);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
+	struct rule *rs = xcalloc(n, sizeof(*rs));
 	for (size_t i = 0; i < n; i++) {
 		json_t *iso = json_array_get(isos, i);
 		bool lifted = !json_is_null(json_object_get(iso, "lifted"));

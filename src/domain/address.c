@@ -9,6 +9,7 @@
 #include "core/parse.h"
 #include "domain/ipam.h"
 #include "store/rec.h"
+#include "core/xalloc.h"
 
 static const char *const kinds[] = {"静态", "地址池", "保留", "网关", NULL};
 static const char *const kind_codes[] = {"static", "dhcp_pool", "reserved", "gateway", NULL};
@@ -16,14 +17,14 @@ static const char *const kind_codes[] = {"static", "dhcp_pool", "reserved", "gat
 #define F(n, t, fl, lbl, max) REC_F(struct address, n, t, fl, lbl, max)
 static const struct rec_field address_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    F(prefix_id, REC_ID, REC_REQUIRED | REC_FIXED, "地址段", 0),
-    F(address, REC_IP, REC_FIXED | REC_NULLABLE, "IP 地址", 45),
+    F(prefix_id, REC_ID, REC_REQUIRED | REC_FIXED | REC_FILTER, "地址段", 0),
+    F(address, REC_IP, REC_FIXED | REC_NULLABLE | REC_SORT, "IP 地址", 45),
     F(family, REC_INT, REC_READONLY, "地址族", 0),
-    REC_FEC(struct address, kind, REC_REQUIRED, "地址类型", kinds, kind_codes),
-    F(unit_id, REC_ID, REC_READONLY, "使用单位", 0),
-    F(terminal_id, REC_ID, REC_NULLABLE, "终端", 0),
-    F(hostname, REC_HOSTNAME, 0, "主机名", 63),
-    F(mac, REC_MAC, REC_NULLABLE, "MAC 地址", 20),
+    REC_FEC(struct address, kind, REC_REQUIRED | REC_FILTER, "地址类型", kinds, kind_codes),
+    F(unit_id, REC_ID, REC_READONLY | REC_FILTER, "使用单位", 0),
+    F(terminal_id, REC_ID, REC_NULLABLE | REC_FILTER, "终端", 0),
+    F(hostname, REC_HOSTNAME, REC_SEARCH, "主机名", 63),
+    F(mac, REC_MAC, REC_NULLABLE | REC_FILTER, "MAC 地址", 20),
     F(description, REC_TEXT, REC_MULTILINE, "说明", 500),
     REC_META(struct address),
 };
@@ -52,14 +53,8 @@ static int next_free(struct sconn *c, const struct inet_prefix *p, const char *g
 	u128 gw;
 	if (!rc && gateway && *gateway && inet_parse_addr(gateway, &fam, &gw) == 0 &&
 	    fam == p->family) {
-		if (n == cap) {
-			u128 *nv = realloc(taken, (cap + 1) * sizeof(*nv));
-			if (!nv) {
-				free(taken);
-				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-			}
-			taken = nv;
-		}
+		if (n == cap)
+			taken = xreallocarray(taken, ++cap, sizeof(*taken));
 		taken[n++] = gw;
 	}
 	if (rc) {

@@ -9,13 +9,15 @@
 #include "core/parse.h"
 #include "core/secret.h"
 #include "store/rec.h"
+#include "core/xalloc.h"
 
 /* ---- carriers ---- */
 
 #define F(st, n, t, fl, lbl, max) REC_F(st, n, t, fl, lbl, max)
 static const struct rec_field carrier_fields[] = {
     F(struct carrier, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct carrier, name, REC_TEXT, REC_REQUIRED | REC_NAME, "运营商名称", 100),
+    F(struct carrier, name, REC_TEXT, REC_REQUIRED | REC_NAME | REC_SORT | REC_SEARCH, "运营商名称",
+      100),
     F(struct carrier, short_name, REC_TEXT, REC_NAME, "简称", 30),
     F(struct carrier, contact_name, REC_TEXT, REC_NAME, "联系人", 30),
     F(struct carrier, contact_mobile, REC_MOBILE, 0, "联系人手机", 11),
@@ -45,15 +47,16 @@ static const char *const line_status_codes[] = {"in_use", "idle", "removed", NUL
 
 static const struct rec_field line_fields[] = {
     F(struct line, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct line, carrier_id, REC_ID, REC_REQUIRED, "运营商", 0),
-    F(struct line, unit_id, REC_ID, REC_NULLABLE, "使用单位", 0),
-    F(struct line, circuit_id, REC_TEXT, REC_REQUIRED, "线路编号", 50),
+    F(struct line, carrier_id, REC_ID, REC_REQUIRED | REC_FILTER, "运营商", 0),
+    F(struct line, unit_id, REC_ID, REC_NULLABLE | REC_FILTER, "使用单位", 0),
+    F(struct line, circuit_id, REC_TEXT, REC_REQUIRED | REC_SEARCH, "线路编号", 50),
     {"bandwidth_mbps", REC_INT, REC_REQUIRED, offsetof(struct line, bandwidth_mbps), "带宽（Mbps）",
      0, NULL, 1, 400000, NULL},
     F(struct line, endpoint_a, REC_TEXT, 0, "A 端", 100),
     F(struct line, endpoint_b, REC_TEXT, 0, "Z 端", 100),
-    REC_FEC(struct line, payer, REC_REQUIRED, "费用承担", payers, payer_codes),
-    REC_FEC(struct line, status, REC_REQUIRED, "线路状态", line_statuses, line_status_codes),
+    REC_FEC(struct line, payer, REC_REQUIRED | REC_FILTER, "费用承担", payers, payer_codes),
+    REC_FEC(struct line, status, REC_REQUIRED | REC_FILTER, "线路状态", line_statuses,
+            line_status_codes),
     F(struct line, note, REC_TEXT, REC_MULTILINE, "备注", 500),
     REC_META(struct line),
 };
@@ -97,14 +100,16 @@ static const char *const snmp_versions[] = {"none", "v2c", "v3", NULL};
 
 static const struct rec_field device_fields[] = {
     F(struct device, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct device, name, REC_TEXT, REC_REQUIRED | REC_NAME, "设备名称", 100),
-    REC_FEC(struct device, kind, REC_REQUIRED, "设备类型", device_kinds, device_kind_codes),
-    REC_FEC(struct device, owner, REC_REQUIRED, "产权", owners, owner_codes),
-    F(struct device, unit_id, REC_ID, REC_NULLABLE, "所在单位", 0),
+    F(struct device, name, REC_TEXT, REC_REQUIRED | REC_NAME | REC_SORT | REC_SEARCH, "设备名称",
+      100),
+    REC_FEC(struct device, kind, REC_REQUIRED | REC_FILTER, "设备类型", device_kinds,
+            device_kind_codes),
+    REC_FEC(struct device, owner, REC_REQUIRED | REC_FILTER, "产权", owners, owner_codes),
+    F(struct device, unit_id, REC_ID, REC_NULLABLE | REC_FILTER, "所在单位", 0),
     F(struct device, custodian, REC_TEXT, REC_NAME, "保管人", 30),
     F(struct device, model, REC_TEXT, 0, "型号", 100),
     F(struct device, serial, REC_TEXT, 0, "序列号", 100),
-    F(struct device, mgmt_ip, REC_IP, REC_NULLABLE, "管理地址", 45),
+    F(struct device, mgmt_ip, REC_IP, REC_NULLABLE | REC_FILTER, "管理地址", 45),
     F(struct device, location, REC_TEXT, 0, "位置", 100),
     REC_FE(struct device, snmp_version, 0, "SNMP 版本", snmp_versions),
     F(struct device, snmp_community, REC_TEXT, REC_WRITEONLY | REC_NULLABLE, "SNMP 团体名", 100),
@@ -152,8 +157,7 @@ static int device_check(const struct ctx *x, struct sconn *c, void *rec, const v
 	/* a device registered without SNMP is simply not polled */
 	if (!rc && (!d->snmp_version || !*d->snmp_version)) {
 		free(d->snmp_version);
-		if (!(d->snmp_version = strdup("none")))
-			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		d->snmp_version = xstrdup("none");
 	}
 	if (!rc)
 		rc = seal(o, &d->snmp_community, o ? &o->snmp_community : NULL, err);
@@ -183,8 +187,8 @@ const struct registry_kind device_kind = {
 
 static const struct rec_field domain_name_fields[] = {
     F(struct domain_name, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct domain_name, unit_id, REC_ID, REC_REQUIRED, "单位", 0),
-    F(struct domain_name, name, REC_DOMAIN, REC_REQUIRED, "域名", 253),
+    F(struct domain_name, unit_id, REC_ID, REC_REQUIRED | REC_FILTER, "单位", 0),
+    F(struct domain_name, name, REC_DOMAIN, REC_REQUIRED | REC_SORT, "域名", 253),
     F(struct domain_name, target, REC_TEXT, 0, "指向", 253),
     F(struct domain_name, note, REC_TEXT, REC_MULTILINE, "备注", 500),
     REC_META(struct domain_name),
@@ -221,7 +225,7 @@ static const char *const port_exposures[] = {"政务外网", "互联网", NULL};
 
 static const struct rec_field port_fields[] = {
     F(struct port, id, REC_ID, REC_READONLY, "编号", 0),
-    F(struct port, unit_id, REC_ID, REC_REQUIRED, "单位", 0),
+    F(struct port, unit_id, REC_ID, REC_REQUIRED | REC_FILTER, "单位", 0),
     REC_FE(struct port, protocol, REC_REQUIRED, "协议", protocols),
     {"port", REC_INT, REC_REQUIRED, offsetof(struct port, port), "端口", 0, NULL, 1, 65535, NULL},
     F(struct port, target_ip, REC_IP, REC_REQUIRED, "目标地址", 45),
@@ -243,10 +247,9 @@ static int port_check(const struct ctx *x, struct sconn *c, void *rec, const voi
 	struct port *p = rec;
 	if (!p)
 		return 0;
-	int rc = 0;
-	if (!p->exposure && !(p->exposure = strdup("政务外网")))
-		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	return rc ? rc : registry_ref(c, "units", "unit_id", "单位", p->unit_id, err);
+	if (!p->exposure)
+		p->exposure = xstrdup("政务外网");
+	return registry_ref(c, "units", "unit_id", "单位", p->unit_id, err);
 }
 
 const struct registry_kind port_kind = {

@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "store/rec.h"
 #include "domain/registry.h"
+#include "core/xalloc.h"
 
 static const char *const bases[] = {"working_days", "hours", NULL};
 static const char *const statuses[] = {"running", "paused", "met", "breached", "cancelled", NULL};
@@ -18,18 +19,18 @@ static const char *const statuses[] = {"running", "paused", "met", "breached", "
 #define F(n, t, fl, lbl, max) REC_F(struct deadline, n, t, fl, lbl, max)
 static const struct rec_field deadline_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    F(subject_type, REC_TEXT, REC_READONLY, "事项类型", 40),
-    F(subject_id, REC_ID, REC_READONLY, "事项", 0),
-    F(unit_id, REC_ID, REC_READONLY, "单位", 0),
-    F(rule, REC_TEXT, REC_READONLY, "期限规则", 40),
+    F(subject_type, REC_TEXT, REC_READONLY | REC_FILTER, "事项类型", 40),
+    F(subject_id, REC_ID, REC_READONLY | REC_FILTER, "事项", 0),
+    F(unit_id, REC_ID, REC_READONLY | REC_FILTER, "单位", 0),
+    F(rule, REC_TEXT, REC_READONLY | REC_FILTER, "期限规则", 40),
     F(clause, REC_TEXT, REC_READONLY, "依据条款", 32),
     REC_FE(struct deadline, basis, REC_READONLY, "计时方式", bases),
     F(amount, REC_INT, REC_READONLY, "时限", 0),
     F(started_at, REC_TIME, REC_READONLY, "起算时间", 0),
-    F(due_at, REC_TIME, REC_READONLY, "到期时间", 0),
+    F(due_at, REC_TIME, REC_READONLY | REC_SORT | REC_RANGE, "到期时间", 0),
     F(due_date, REC_DATE, REC_READONLY | REC_NULLABLE, "到期日", 10),
     F(provisional, REC_BOOL, REC_READONLY, "暂定", 0),
-    REC_FE(struct deadline, status, REC_READONLY, "状态", statuses),
+    REC_FE(struct deadline, status, REC_READONLY | REC_FILTER, "状态", statuses),
     F(paused_at, REC_TIME, REC_READONLY, "暂停时间", 0),
     F(met_at, REC_TIME, REC_READONLY, "完成时间", 0),
     F(breached_at, REC_TIME, REC_READONLY, "超期时间", 0),
@@ -56,7 +57,7 @@ static void set_due_day(struct deadline *d, int32_t day, bool prov)
 	char s[11];
 	format_date(day, s);
 	free(d->due_date);
-	d->due_date = strdup(s);
+	d->due_date = xstrdup(s);
 	d->due_at = deadline_day_end(day);
 	d->provisional = prov;
 }
@@ -94,11 +95,11 @@ int deadline_start_tx(const struct ctx *x, struct store_tx *tx, const char *rule
 	char clause[32];
 	profile_first_clause(r->clause, clause, sizeof(clause));
 	struct deadline d = {.subject_id = subject_id, .unit_id = unit_id, .started_at = at};
-	d.subject_type = strdup(subject_type);
-	d.rule = strdup(rule);
-	d.clause = strdup(clause);
-	d.basis = strdup(r->working_days ? "working_days" : "hours");
-	d.status = strdup("running");
+	d.subject_type = xstrdup(subject_type);
+	d.rule = xstrdup(rule);
+	d.clause = xstrdup(clause);
+	d.basis = xstrdup(r->working_days ? "working_days" : "hours");
+	d.status = xstrdup("running");
 	d.amount = r->working_days ? r->working_days : r->hours;
 	if (r->working_days) {
 		bool prov;
@@ -175,7 +176,7 @@ static int do_pause(const struct ctx *x, struct store_tx *tx, void *varg, struct
 	if (!rc) {
 		before = rec_to_json(&deadline_schema, &d);
 		free(d.status);
-		d.status = strdup("paused");
+		d.status = xstrdup("paused");
 		d.paused_at = clock_now();
 		rc = store_deadline_pause_row(store_tx_conn(tx), d.id, d.paused_at, a->reason,
 		                              x->by->username, false, err);
@@ -228,7 +229,7 @@ static int do_resume(const struct ctx *x, struct store_tx *tx, void *varg, struc
 			set_due_day(&d, due, prov);
 		}
 		free(d.status);
-		d.status = strdup("running");
+		d.status = xstrdup("running");
 		d.paused_at = 0;
 		rc = store_deadline_set_extension(store_tx_conn(tx), id, ext, err);
 		if (!rc)
@@ -283,7 +284,7 @@ static int finish(const struct ctx *x, struct store_tx *tx, int64_t id, bool can
 			/* met after the due time, before the scheduler noticed: still a breach */
 			bool overdue = !cancel && now > d.due_at;
 			free(d.status);
-			d.status = strdup(cancel ? "cancelled" : overdue ? "breached" : "met");
+			d.status = xstrdup(cancel ? "cancelled" : overdue ? "breached" : "met");
 			if (overdue)
 				d.breached_at = now;
 		}
@@ -326,10 +327,8 @@ static int outbox_event(struct store_tx *tx, const char *kind, const struct dead
                         int64_t now, struct zw_err *err)
 {
 	json_t *j = rec_to_json(&deadline_schema, d);
-	char *payload = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	char *payload = json_dumps(j, JSON_COMPACT); /* a tree we built: cannot fail */
 	json_decref(j);
-	if (!payload)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 	int rc = store_outbox_add(store_tx_conn(tx), kind, d, payload, now, err);
 	free(payload);
 	return rc;
@@ -356,7 +355,7 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 		json_t *before = rc ? NULL : rec_to_json(&deadline_schema, &d);
 		if (!rc) {
 			free(d.status);
-			d.status = strdup("breached");
+			d.status = xstrdup("breached");
 			d.breached_at = now;
 			rc = save(tx, &sched, "deadline.breach", &d, before, err);
 		}

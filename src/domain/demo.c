@@ -10,6 +10,7 @@
 #include "domain/application.h"
 #include "domain/notify.h"
 #include "store/rec.h"
+#include "core/xalloc.h"
 
 struct keyed {
 	const char *key;
@@ -22,9 +23,7 @@ static char *subst(const char *s, const char *county)
 	size_t n = strlen(s) + 1, cl = strlen(county);
 	for (const char *p = s; (p = strstr(p, "{county}")); p += 8)
 		n += cl;
-	char *out = malloc(n), *o = out;
-	if (!out)
-		return NULL;
+	char *out = xmalloc(n), *o = out;
 	while (*s) {
 		if (strncmp(s, "{county}", 8) == 0) {
 			memcpy(o, county, cl);
@@ -85,9 +84,9 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	const char *county = x->prof->county;
 	struct unit u = {0};
 	u.name = subst(conf_str(s, "name", ""), county);
-	u.short_name = strdup(conf_str(s, "short", ""));
-	u.type = strdup(conf_str(s, "type", ""));
-	u.level = strdup(conf_str(s, "level", ""));
+	u.short_name = xstrdup(conf_str(s, "short", ""));
+	u.type = xstrdup(conf_str(s, "type", ""));
+	u.level = xstrdup(conf_str(s, "level", ""));
 	u.address = subst(conf_str(s, "address", ""), county);
 	const char *target = status_for(x->prof, conf_str(s, "status", "applying"));
 	if (!target)
@@ -96,9 +95,9 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	/* Units with their agreements go the regular way (apply, sign, connect); the others
 	 * were connected before the regulation and wait on the 补签 list where the profile
 	 * allows that, else they are still applying. */
-	u.status = strdup(signed_all ? "申请中" : target);
+	u.status = xstrdup(signed_all ? "申请中" : target);
 	if (!signed_all && strcmp(target, "申请中") != 0)
-		u.connected_on = strdup("2016-03-01");
+		u.connected_on = xstrdup("2016-03-01");
 	const char *parent = conf_str(s, "parent", NULL);
 	for (size_t i = 0; parent && i < nkeys; i++)
 		if (strcmp(keys[i].key, parent) == 0)
@@ -111,9 +110,11 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 		zw_err_clear(err);
 		free(u.status);
 		free(u.connected_on);
-		u.status = strdup("申请中");
+		u.status = xstrdup("申请中");
 		u.connected_on = NULL;
 		regular = !needs_agreements(x->prof);
+		if (!regular)
+			target = "申请中";
 		rc = unit_create(x, &u, 0, id, err);
 	}
 	unit_free(&u);
@@ -168,9 +169,7 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	if (strcmp(target, "申请中") == 0)
 		return 0;
 	char *address = regular ? subst(conf_str(s, "address", ""), x->prof->county) : NULL;
-	rc = !regular  ? 0
-	     : address ? demo_connect(x, *id, address, err)
-	               : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	rc = regular ? demo_connect(x, *id, address, err) : 0;
 	free(address);
 	if (rc)
 		return rc;
@@ -201,11 +200,11 @@ int demo_seed(struct store *st, const struct profile *prof, const struct account
 		return zw_errf(err, ZW_EINTERNAL, NULL, "演示数据缺失");
 	struct conf_doc doc;
 	int rc = conf_parse("data/demo/units.conf", f->data, f->size, &doc, err);
-	struct keyed *keys = calloc(doc.n + 1, sizeof(*keys));
+	struct keyed *keys = xcalloc(doc.n + 1, sizeof(*keys));
 	size_t nkeys = 0;
 	struct ctx x = {st, prof, by};
 	int64_t first_unit = 0;
-	for (size_t i = 0; !rc && keys && i < doc.n; i++) {
+	for (size_t i = 0; !rc && i < doc.n; i++) {
 		const struct conf_section *s = &doc.sections[i];
 		if (strcmp(s->type, "unit") != 0)
 			continue;

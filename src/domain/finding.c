@@ -12,6 +12,7 @@
 #include "store/rec.h"
 #include "store/violation_sql.h"
 #include "store/watch_sql.h"
+#include "core/xalloc.h"
 
 struct finding_rec {
 	int64_t id;
@@ -32,20 +33,20 @@ static const char *const statuses[] = {"open", "dismissed", "violation", "resolv
 #define F(n, t, fl, lbl, max) REC_F(struct finding_rec, n, t, fl, lbl, max)
 static const struct rec_field finding_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    REC_FE(struct finding_rec, kind, REC_READONLY, "发现类型", kinds),
-    F(behaviour, REC_TEXT, REC_READONLY, "违规行为代码", 40),
+    REC_FE(struct finding_rec, kind, REC_READONLY | REC_FILTER, "发现类型", kinds),
+    F(behaviour, REC_TEXT, REC_READONLY | REC_FILTER, "违规行为代码", 40),
     F(label, REC_TEXT, REC_READONLY, "发现", 100),
-    REC_FE(struct finding_rec, status, REC_READONLY, "状态", statuses),
-    F(mac, REC_TEXT, REC_READONLY | REC_NULLABLE, "MAC 地址", 17),
-    F(ip, REC_TEXT, REC_READONLY | REC_NULLABLE, "IP 地址", 45),
-    F(unit_id, REC_ID, REC_READONLY, "单位", 0),
-    F(terminal_id, REC_ID, REC_READONLY, "终端", 0),
+    REC_FE(struct finding_rec, status, REC_READONLY | REC_FILTER, "状态", statuses),
+    F(mac, REC_TEXT, REC_READONLY | REC_NULLABLE | REC_FILTER, "MAC 地址", 17),
+    F(ip, REC_TEXT, REC_READONLY | REC_NULLABLE | REC_FILTER, "IP 地址", 45),
+    F(unit_id, REC_ID, REC_READONLY | REC_FILTER, "单位", 0),
+    F(terminal_id, REC_ID, REC_READONLY | REC_FILTER, "终端", 0),
     F(violation_id, REC_ID, REC_READONLY, "违规事项", 0),
     F(detail, REC_TEXT, REC_READONLY, "详情", 200),
-    F(probe, REC_TEXT, REC_READONLY, "探针", 64),
-    F(first_seen, REC_TIME, REC_READONLY, "首次发现", 0),
-    F(last_seen, REC_TIME, REC_READONLY, "最近发现", 0),
-    F(count, REC_INT, REC_READONLY, "次数", 0),
+    F(probe, REC_TEXT, REC_READONLY | REC_FILTER, "探针", 64),
+    F(first_seen, REC_TIME, REC_READONLY | REC_SORT, "首次发现", 0),
+    F(last_seen, REC_TIME, REC_READONLY | REC_SORT, "最近发现", 0),
+    F(count, REC_INT, REC_READONLY | REC_SORT, "次数", 0),
     REC_META(struct finding_rec),
 };
 #undef F
@@ -75,11 +76,11 @@ struct probe_rec {
 #define F(n, t, fl, lbl, max) REC_F(struct probe_rec, n, t, fl, lbl, max)
 static const struct rec_field probe_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    F(name, REC_TEXT, REC_READONLY, "探针名称", 64),
+    F(name, REC_TEXT, REC_READONLY | REC_SORT | REC_FILTER, "探针名称", 64),
     F(user_id, REC_ID, REC_READONLY, "令牌所属用户", 0),
     F(source, REC_TEXT, REC_READONLY, "来源地址", 64),
     F(first_seen, REC_TIME, REC_READONLY, "首次上报", 0),
-    F(last_seen, REC_TIME, REC_READONLY, "最近上报", 0),
+    F(last_seen, REC_TIME, REC_READONLY | REC_SORT, "最近上报", 0),
     F(batches, REC_INT, REC_READONLY, "上报批次", 0),
     F(observations, REC_INT, REC_READONLY, "观测数", 0),
     F(findings, REC_INT, REC_READONLY, "发现数", 0),
@@ -224,13 +225,8 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	if (stats && ((rc = stat_member(stats, "spooled", &spooled, err)) ||
 	              (rc = stat_member(stats, "dropped", &dropped, err))))
 		return rc;
-	struct obs *obs = n ? malloc(n * sizeof(*obs)) : NULL;
-	struct finding *found = malloc(CHUNK * WATCH_MAX_PER_OBS * sizeof(*found));
-	if ((n && !obs) || !found) {
-		free(obs);
-		free(found);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
+	struct obs *obs = xcalloc(n, sizeof(*obs));
+	struct finding *found = xcalloc(CHUNK * WATCH_MAX_PER_OBS, sizeof(*found));
 	/* the whole batch is read before anything is judged: one bad observation, nothing kept */
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = obs_from_json(json_array_get(list, i), i, &obs[i], err);

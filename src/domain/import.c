@@ -15,6 +15,7 @@
 #include "domain/terminal.h"
 #include "store/rec.h"
 #include "store/registry.h"
+#include "core/xalloc.h"
 
 /* A column header another spreadsheet might use, and the field (or reference) it means.
  * References: "@unit" (a unit by name or id), "@parent" (a parent unit), "@zone" (a zone by
@@ -63,14 +64,17 @@ struct kind_def {
 	const char *name;
 	const struct rec_schema *sc;
 	const struct alias *aliases;
-	enum action act; /* a role without it is refused before the file is read */
+	enum action act;                  /* a role without it is refused before the file is read */
+	const struct registry_kind *kind; /* whose create its rows go through (NULL: units) */
 };
 
-static const struct kind_def kinds[] = {
-    {"units", &unit_schema, unit_aliases, ACT_UNIT_CREATE},
-    {"prefixes", &prefix_schema, prefix_aliases, ACT_IPAM_WRITE},
-    {"terminals", &terminal_schema, terminal_aliases, ACT_TERMINAL_WRITE},
-};
+/* What a file may hold: units (not yet a registry kind: domain/unit.c) and the registry kinds
+ * given column aliases here, named, checked and authorised as the kind is. */
+static const struct kind_def units = {"units", &unit_schema, unit_aliases, ACT_UNIT_CREATE, NULL};
+static const struct {
+	const struct registry_kind *kind;
+	const struct alias *aliases;
+} registry_imports[] = {{&prefix_kind, prefix_aliases}, {&terminal_kind, terminal_aliases}};
 
 /* The rows of a file, read in phase 1 and run twice: each cell trimmed and NUL-terminated,
  * one row after another in one buffer (a file's rows cost little more than the file). */
@@ -199,11 +203,7 @@ static void memo_put(struct memo *m, const char *k, size_t n, int64_t id)
 	if (2 * (m->n + 1) > m->cap) { /* keep it at most half full */
 		struct memo old = *m;
 		m->cap = old.cap ? old.cap * 2 : 256;
-		m->v = calloc(m->cap, sizeof(*m->v));
-		if (!m->v) {
-			*m = old; /* no memo then: every lookup goes to the database */
-			return;
-		}
+		m->v = xcalloc(m->cap, sizeof(*m->v));
 		m->n = 0;
 		for (size_t i = 0; i < old.cap; i++)
 			if (old.v[i].key) {
@@ -213,8 +213,9 @@ static void memo_put(struct memo *m, const char *k, size_t n, int64_t id)
 		free(old.v);
 	}
 	struct memo_ent *e = memo_slot(m, k, n);
-	if (e->key || !(e->key = malloc(n)))
+	if (e->key)
 		return;
+	e->key = xmalloc(n);
 	memcpy(e->key, k, n);
 	e->klen = n;
 	e->id = id;
@@ -289,13 +290,8 @@ static int header_row(struct run *r, char **f, size_t n)
 			if (strcmp(r->cols[j], field) == 0)
 				return zw_errf(r->fatal, ZW_EINVALID, "file",
 				               "第 1 行：列“%.40s”重复", h);
-		r->cols[i] = strdup(field);
-		r->headers[i] = strdup(h);
-		if (!r->cols[i] || !r->headers[i]) {
-			free(r->cols[i]);
-			free(r->headers[i]);
-			return zw_errf(r->fatal, ZW_EINTERNAL, NULL, "内存不足");
-		}
+		r->cols[i] = xstrdup(field);
+		r->headers[i] = xstrdup(h);
 		r->ncols = i + 1;
 	}
 	return 0;
@@ -319,12 +315,8 @@ static int read_row(int line, char **f, size_t n, void *vctx)
 		return 0;
 	}
 	if (r->nrows == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 1024;
-		struct row *v = realloc(r->rows, cap * sizeof(*v));
-		if (!v)
-			return zw_errf(r->fatal, ZW_EINTERNAL, NULL, "内存不足");
-		r->rows = v;
-		r->cap = cap;
+		r->cap = r->cap ? r->cap * 2 : 1024;
+		r->rows = xreallocarray(r->rows, r->cap, sizeof(*r->rows));
 	}
 	struct row *row = &r->rows[r->nrows];
 	*row = (struct row){.line = line, .ncells = (unsigned)n, .off = r->text.len};
@@ -397,12 +389,10 @@ static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
 	if (!obj)
 		return 1;
 	struct zw_err err = {0};
-	void *rec = calloc(1, r->k->sc->size);
+	void *rec = xcalloc(1, r->k->sc->size);
 	uint64_t present;
 	int64_t id;
-	int rc = rec ? 0 : zw_errf(&err, ZW_EINTERNAL, NULL, NULL);
-	if (!rc)
-		rc = rec_from_json(r->k->sc, obj, true, rec, &present, &err);
+	int rc = rec_from_json(r->k->sc, obj, true, rec, &present, &err);
 	if (!rc && savepoint)
 		rc = store_savepoint(tx, &err);
 	bool in_sp = savepoint && !rc;
@@ -412,7 +402,7 @@ static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
 		else if (r->k->sc == &prefix_schema)
 			rc = prefix_create_tx(x, cache, tx, rec, &id, &err);
 		else
-			rc = registry_create_tx(x, &terminal_kind, tx, rec, &id, &err);
+			rc = registry_create_tx(x, r->k->kind, tx, rec, &id, &err);
 	}
 	if (in_sp) {
 		if (rc)
@@ -423,8 +413,7 @@ static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
 	if (rc)
 		row_error(r, row->line, err.field,
 		          err.message[0] ? err.message : zw_err_default(-rc));
-	if (rec)
-		rec_free(r->k->sc, rec);
+	rec_free(r->k->sc, rec);
 	free(rec);
 	json_decref(obj);
 	return rc ? 1 : 0;
@@ -445,7 +434,7 @@ static int check_on_copy(struct run *r, int64_t *copy_ms, struct zw_err *err)
 	struct ctx cx = *r->x;
 	cx.st = scratch;
 	struct store_tx *tx = NULL;
-	rc = cache ? store_begin(scratch, &tx, err) : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	rc = store_begin(scratch, &tx, err);
 	for (size_t i = 0; !rc && i < r->nrows; i++)
 		run_row(r, &cx, cache, tx, &r->rows[i], true);
 	store_rollback(tx);
@@ -482,12 +471,17 @@ static int write_rows(struct run *r, struct ipam_cache *cache, int64_t *lock_ms,
 	return rc;
 }
 
-static const struct kind_def *kind_named(const char *kind)
+static bool kind_named(const char *kind, struct kind_def *out)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].name, kind) == 0)
-			return &kinds[i];
-	return NULL;
+	if (strcmp(kind, units.name) == 0)
+		*out = units;
+	for (size_t i = 0; i < sizeof(registry_imports) / sizeof(registry_imports[0]); i++) {
+		const struct registry_kind *k = registry_imports[i].kind;
+		if (strcmp(k->table, kind) == 0)
+			*out = (struct kind_def){k->table, k->sc, registry_imports[i].aliases,
+			                         k->write, k};
+	}
+	return out->name != NULL;
 }
 
 json_t *import_file(const struct ctx *x, struct ipam_cache *cache, const struct import_limits *lim,
@@ -496,8 +490,9 @@ json_t *import_file(const struct ctx *x, struct ipam_cache *cache, const struct 
 {
 	const struct import_limits dflt = {
 	    IMPORT_MAX_ROWS, IMPORT_MAX_ERRORS, {XLSX_MAX_MEMBER, XLSX_MAX_RATIO}};
-	struct run r = {.x = x, .lim = lim ? lim : &dflt, .fatal = err, .k = kind_named(kind)};
-	if (!r.k) {
+	struct kind_def kd = {0};
+	struct run r = {.x = x, .lim = lim ? lim : &dflt, .fatal = err, .k = &kd};
+	if (!kind_named(kind, &kd)) {
 		zw_errf(err, ZW_ENOTFOUND, "kind", "只能导入 units、prefixes 或 terminals");
 		return NULL;
 	}

@@ -11,13 +11,14 @@
 #include "domain/ipam_pool.h"
 #include "store/rec.h"
 #include "store/registry.h"
+#include "core/xalloc.h"
 
 #define F(n, t, fl, st, lbl, max) REC_F(st, n, t, fl, lbl, max)
 
 static const struct rec_field zone_fields[] = {
     F(id, REC_ID, REC_READONLY, struct zone, "编号", 0),
-    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct zone, "区域名称", 50),
-    F(code, REC_CODE, REC_REQUIRED, struct zone, "区域代码", 32),
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME | REC_SORT | REC_SEARCH, struct zone, "区域名称", 50),
+    F(code, REC_CODE, REC_REQUIRED | REC_SORT, struct zone, "区域代码", 32),
     F(description, REC_TEXT, REC_MULTILINE, struct zone, "说明", 500),
     REC_META(struct zone),
 };
@@ -26,10 +27,12 @@ const struct rec_schema zone_schema = {
 
 static const struct rec_field vlan_fields[] = {
     F(id, REC_ID, REC_READONLY, struct vlan, "编号", 0),
-    {"vid", REC_INT, REC_REQUIRED, offsetof(struct vlan, vid), "VLAN ID", 0, NULL, 1, 4094, NULL},
-    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct vlan, "VLAN 名称", 50),
-    F(zone_id, REC_ID, REC_NULLABLE, struct vlan, "所属区域", 0),
-    F(unit_id, REC_ID, REC_NULLABLE, struct vlan, "使用单位", 0),
+    {"vid", REC_INT, REC_REQUIRED | REC_SORT, offsetof(struct vlan, vid), "VLAN ID", 0, NULL, 1,
+     4094, NULL},
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME | REC_SORT | REC_SEARCH, struct vlan, "VLAN 名称",
+      50),
+    F(zone_id, REC_ID, REC_NULLABLE | REC_FILTER, struct vlan, "所属区域", 0),
+    F(unit_id, REC_ID, REC_NULLABLE | REC_FILTER, struct vlan, "使用单位", 0),
     F(description, REC_TEXT, REC_MULTILINE, struct vlan, "说明", 500),
     REC_META(struct vlan),
 };
@@ -41,20 +44,20 @@ static const char *const prefix_statuses[] = {"container", "active", "reserved",
 
 static const struct rec_field prefix_fields[] = {
     F(id, REC_ID, REC_READONLY, struct prefix, "编号", 0),
-    F(cidr, REC_CIDR, REC_REQUIRED | REC_FIXED, struct prefix, "地址段", 50),
-    F(family, REC_INT, REC_READONLY, struct prefix, "地址族", 0),
-    F(length, REC_INT, REC_READONLY, struct prefix, "前缀长度", 0),
-    F(parent_id, REC_ID, REC_READONLY, struct prefix, "上级地址段", 0),
-    REC_FE(struct prefix, status, REC_REQUIRED, "状态", prefix_statuses),
-    F(zone_id, REC_ID, REC_NULLABLE, struct prefix, "所属区域", 0),
-    F(vlan_id, REC_ID, REC_NULLABLE, struct prefix, "VLAN", 0),
-    F(unit_id, REC_ID, REC_NULLABLE, struct prefix, "使用单位", 0),
+    F(cidr, REC_CIDR, REC_REQUIRED | REC_FIXED | REC_SEARCH, struct prefix, "地址段", 50),
+    F(family, REC_INT, REC_READONLY | REC_FILTER, struct prefix, "地址族", 0),
+    F(length, REC_INT, REC_READONLY | REC_SORT | REC_FILTER, struct prefix, "前缀长度", 0),
+    F(parent_id, REC_ID, REC_READONLY | REC_FILTER, struct prefix, "上级地址段", 0),
+    REC_FE(struct prefix, status, REC_REQUIRED | REC_FILTER, "状态", prefix_statuses),
+    F(zone_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "所属区域", 0),
+    F(vlan_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "VLAN", 0),
+    F(unit_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "使用单位", 0),
     F(gateway, REC_IP, REC_NULLABLE, struct prefix, "网关", 45),
     F(dns, REC_IPS, 0, struct prefix, "DNS 服务器", 200),
     F(description, REC_TEXT, REC_MULTILINE, struct prefix, "说明", 500),
     F(size, REC_TEXT, REC_READONLY, struct prefix, "地址数", 40),
     F(used, REC_TEXT, REC_READONLY, struct prefix, "已分配地址数", 40),
-    F(utilisation, REC_REAL, REC_READONLY, struct prefix, "使用率", 0),
+    F(utilisation, REC_REAL, REC_READONLY | REC_SORT, struct prefix, "使用率", 0),
     REC_META(struct prefix),
 };
 const struct rec_schema prefix_schema = {"prefix", prefix_fields,
@@ -181,7 +184,7 @@ struct ipam_cache {
 
 struct ipam_cache *ipam_cache_new(void)
 {
-	return calloc(1, sizeof(struct ipam_cache));
+	return xcalloc(1, sizeof(struct ipam_cache));
 }
 
 void ipam_cache_free(struct ipam_cache *c)
@@ -242,25 +245,16 @@ static struct ipam_pool *pool_of(struct ipam_cache *cache, struct sconn *c,
 		return NULL;
 	}
 	struct ipam_pool *pool = ipam_pool_new(&root);
-	if (!pool || store_prefix_children(c, parent->id, root.family, occupy_row, pool, err) < 0 ||
+	if (store_prefix_children(c, parent->id, root.family, occupy_row, pool, err) < 0 ||
 	    store_quarantine_list(c, parent->id, occupy_row, pool, NULL, err) < 0) {
 		ipam_pool_free(pool);
-		if (!err->code)
-			zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 		return NULL;
 	}
 	if (!cache)
 		return pool; /* caller frees */
 	if (cache->n == cache->cap) {
-		size_t cap = cache->cap ? cache->cap * 2 : 8;
-		void *nv = realloc(cache->v, cap * sizeof(*cache->v));
-		if (!nv) {
-			ipam_pool_free(pool);
-			zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-			return NULL;
-		}
-		cache->v = nv;
-		cache->cap = cap;
+		cache->cap = cache->cap ? cache->cap * 2 : 8;
+		cache->v = xreallocarray(cache->v, cache->cap, sizeof(*cache->v));
 	}
 	cache->v[cache->n++] = (struct pool_entry){parent->id, parent->rev, pool};
 	return pool;
@@ -695,12 +689,8 @@ static void collect(const struct inet_prefix *b, void *vctx)
 {
 	struct view_ctx *x = vctx;
 	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		void *nv = realloc(x->v, cap * sizeof(*x->v));
-		if (!nv)
-			return;
-		x->v = nv;
-		x->cap = cap;
+		x->cap = x->cap ? x->cap * 2 : 64;
+		x->v = xreallocarray(x->v, x->cap, sizeof(*x->v));
 	}
 	x->v[x->n++] = *b;
 }

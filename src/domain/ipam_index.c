@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 struct build {
 	struct owner_index *ix;
 	size_t cap[2];
@@ -11,17 +13,13 @@ struct build {
 	int depth[2];
 };
 
-static int add(struct build *b, const struct inet_prefix *p, int64_t unit_id, int64_t prefix_id)
+static void add(struct build *b, const struct inet_prefix *p, int64_t unit_id, int64_t prefix_id)
 {
 	int f = p->family == 6;
 	struct owner_index *ix = b->ix;
 	if (ix->n[f] == b->cap[f]) {
-		size_t cap = b->cap[f] ? b->cap[f] * 2 : 1024;
-		void *nv = realloc(ix->v[f], cap * sizeof(*ix->v[f]));
-		if (!nv)
-			return -1;
-		ix->v[f] = nv;
-		b->cap[f] = cap;
+		b->cap[f] = b->cap[f] ? b->cap[f] * 2 : 1024;
+		ix->v[f] = xreallocarray(ix->v[f], b->cap[f], sizeof(*ix->v[f]));
 	}
 	u128 first = p->net, last = inet_last(p);
 	/* close the enclosing entries that end before this one starts */
@@ -32,12 +30,12 @@ static int add(struct build *b, const struct inet_prefix *p, int64_t unit_id, in
 	                                    b->depth[f] ? b->stack[f][b->depth[f] - 1] : -1};
 	if (b->depth[f] < 129)
 		b->stack[f][b->depth[f]++] = at;
-	return 0;
 }
 
 static int add_row(const struct inet_prefix *p, int64_t unit_id, int64_t prefix_id, void *ctx)
 {
-	return add(ctx, p, unit_id, prefix_id);
+	add(ctx, p, unit_id, prefix_id);
+	return 0;
 }
 
 /* Fill the Eytzinger tree at node k from the sorted entries; *i walks the sorted order. */
@@ -57,20 +55,14 @@ int owner_index_build(struct sconn *c, struct owner_index **out, struct zw_err *
 {
 	struct build b;
 	memset(&b, 0, sizeof(b));
-	b.ix = calloc(1, sizeof(*b.ix));
-	if (!b.ix)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	b.ix = xcalloc(1, sizeof(*b.ix));
 	int rc = store_owned_prefixes(c, add_row, &b, err);
 	struct owner_index *ix = b.ix;
 	if (!rc && ix->n[0]) {
-		ix->eyt_key = malloc((ix->n[0] + 1) * sizeof(uint32_t));
-		ix->eyt_pos = malloc((ix->n[0] + 1) * sizeof(uint32_t));
-		if (!ix->eyt_key || !ix->eyt_pos)
-			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-		else {
-			size_t i = 0;
-			eytzinger(ix, &i, 1);
-		}
+		ix->eyt_key = xcalloc(ix->n[0] + 1, sizeof(uint32_t));
+		ix->eyt_pos = xcalloc(ix->n[0] + 1, sizeof(uint32_t));
+		size_t i = 0;
+		eytzinger(ix, &i, 1);
 	}
 	if (rc) {
 		owner_index_free(ix);

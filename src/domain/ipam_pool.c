@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
+#include "core/xalloc.h"
+
 struct heap {
 	u128 *v;
 	size_t n, cap;
@@ -54,15 +57,11 @@ static struct slot *find(const struct ipam_pool *p, u128 net, uint8_t len, struc
 	}
 }
 
-static int rehash(struct ipam_pool *p, size_t cap)
+static void rehash(struct ipam_pool *p, size_t cap)
 {
 	struct slot *old = p->tab;
 	size_t oldcap = p->cap;
-	p->tab = calloc(cap, sizeof(*p->tab));
-	if (!p->tab) {
-		p->tab = old;
-		return -1;
-	}
+	p->tab = xcalloc(cap, sizeof(*p->tab));
 	p->cap = cap;
 	p->used = p->tomb = 0;
 	for (size_t i = 0; i < oldcap; i++)
@@ -73,7 +72,6 @@ static int rehash(struct ipam_pool *p, size_t cap)
 			p->used++;
 		}
 	free(old);
-	return 0;
 }
 
 static bool heap_less(u128 a, u128 b)
@@ -81,15 +79,11 @@ static bool heap_less(u128 a, u128 b)
 	return a < b;
 }
 
-static int heap_push(struct heap *h, u128 v)
+static void heap_push(struct heap *h, u128 v)
 {
 	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 8;
-		u128 *nv = realloc(h->v, cap * sizeof(*nv));
-		if (!nv)
-			return -1;
-		h->v = nv;
-		h->cap = cap;
+		h->cap = h->cap ? h->cap * 2 : 8;
+		h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
 	}
 	size_t i = h->n++;
 	while (i && heap_less(v, h->v[(i - 1) / 2])) {
@@ -97,7 +91,6 @@ static int heap_push(struct heap *h, u128 v)
 		i = (i - 1) / 2;
 	}
 	h->v[i] = v;
-	return 0;
 }
 
 static void heap_pop(struct heap *h)
@@ -143,33 +136,34 @@ static void compact(struct ipam_pool *p, int len)
 		heap_push(h, h->v[i]);
 }
 
-static int add_free(struct ipam_pool *p, u128 net, int len)
+static void add_free(struct ipam_pool *p, u128 net, int len)
 {
 	if ((p->used + p->tomb + 1) * 10 > p->cap * 7) {
 		/* mostly deleted slots: rehash in place; mostly live ones: grow */
-		size_t cap = (p->used + 1) * 2 > p->cap / 2 ? p->cap * 2 : p->cap;
-		if (rehash(p, cap) < 0)
-			return -1;
+		rehash(p, (p->used + 1) * 2 > p->cap / 2 ? p->cap * 2 : p->cap);
 	}
 	struct slot *e = NULL;
 	if (find(p, net, (uint8_t)len, &e))
-		return 0;
+		return;
 	if (e->state == 2)
 		p->tomb--;
 	*e = (struct slot){net, (uint8_t)len, 1};
 	p->used++;
 	p->live[len]++;
 	p->free_size += block_size(p, len);
+	/* more free space than the root holds: free blocks overlap */
+	ZW_ASSERT(p->free_size <= block_size(p, p->root.len));
 	if (p->lv[len].n > 2 * p->live[len] + 64)
 		compact(p, len);
-	return heap_push(&p->lv[len], net);
+	heap_push(&p->lv[len], net);
 }
 
 static void del_free(struct ipam_pool *p, u128 net, int len)
 {
 	struct slot *s = find(p, net, (uint8_t)len, NULL);
-	if (!s)
-		return;
+	/* every caller saw the block free: a miss here would leave it counted as free space while
+	 * its halves are handed out, and the pool would give one block twice */
+	ZW_ASSERT(s);
 	s->state = 2;
 	p->used--;
 	p->tomb++;
@@ -179,16 +173,11 @@ static void del_free(struct ipam_pool *p, u128 net, int len)
 
 struct ipam_pool *ipam_pool_new(const struct inet_prefix *root)
 {
-	struct ipam_pool *p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
+	struct ipam_pool *p = xcalloc(1, sizeof(*p));
 	p->root = *root;
 	p->cap = 64;
-	p->tab = calloc(p->cap, sizeof(*p->tab));
-	if (!p->tab || add_free(p, root->net, root->len) < 0) {
-		ipam_pool_free(p);
-		return NULL;
-	}
+	p->tab = xcalloc(p->cap, sizeof(*p->tab));
+	add_free(p, root->net, root->len);
 	return p;
 }
 
@@ -235,8 +224,7 @@ int ipam_pool_take(struct ipam_pool *p, int len, struct inet_prefix *out)
 			continue;
 		while (l < len) {
 			l++;
-			if (add_free(p, net + block_size(p, l), l) < 0)
-				return -1;
+			add_free(p, net + block_size(p, l), l);
 		}
 		*out = (struct inet_prefix){p->root.family, (uint8_t)len, net};
 		return 0;
@@ -264,12 +252,10 @@ int ipam_pool_occupy(struct ipam_pool *p, const struct inet_prefix *q)
 			u128 half = block_size(p, l);
 			u128 left = base, right = base + half;
 			if (q->net >= right) {
-				if (add_free(p, left, l) < 0)
-					return -1;
+				add_free(p, left, l);
 				base = right;
 			} else {
-				if (add_free(p, right, l) < 0)
-					return -1;
+				add_free(p, right, l);
 			}
 		}
 		return 0;
@@ -306,7 +292,8 @@ int ipam_pool_release(struct ipam_pool *p, const struct inet_prefix *q)
 		net &= ~size;
 		l--;
 	}
-	return add_free(p, net, l);
+	add_free(p, net, l);
+	return 0;
 }
 
 u128 ipam_pool_free_size(const struct ipam_pool *p)

@@ -10,24 +10,15 @@
 #include "policy/authz.h"
 #include "policy/profile.h"
 
-/* The regulations' own names for the time limits of the profiles' [deadline] sections. */
-static const struct {
-	const char *key, *label;
-} rule_labels[] = {
-    {"access_review", "接入申请审核"},   {"access_implement", "接入实施"},
-    {"change_review", "变更申请审核"},   {"change_implement", "变更实施"},
-    {"rectification", "限期整改"},       {"egress_review", "互联网出口申请审核"},
-    {"filing_review", "备案审核"},       {"contact_refile", "安全联系人变更报备"},
-    {"port_review", "端口开通申请审核"}, {"interconnect_review", "专网互联申请审核"},
-};
-
+/* A time limit in the words of a notice: the profile's label of its [deadline], or the repair
+ * class of a fault. */
 static void rule_label(const struct profile *prof, const char *rule, char *out, size_t n)
 {
-	for (size_t i = 0; i < sizeof(rule_labels) / sizeof(rule_labels[0]); i++)
-		if (strcmp(rule, rule_labels[i].key) == 0) {
-			snprintf(out, n, "%s", rule_labels[i].label);
-			return;
-		}
+	const struct deadline_rule *d = profile_deadline(prof, rule);
+	if (d) {
+		snprintf(out, n, "%s", d->label);
+		return;
+	}
 	bool respond = strncmp(rule, "respond:", 8) == 0, repair = strncmp(rule, "repair:", 7) == 0;
 	const char *cls = rule + (respond ? 8 : 7);
 	for (size_t i = 0; (respond || repair) && i < prof->nslas; i++)
@@ -86,8 +77,9 @@ static void application_notice(json_t *p, const struct outbox_row *o, const char
 }
 
 /* What a step of a violation case did, in the words of a notice. */
-static void violation_notice(json_t *p, const struct outbox_row *o, const char *unit,
-                             const char *due, char *title, size_t tn, char *body, size_t bn)
+static void violation_notice(const struct profile *prof, json_t *p, const struct outbox_row *o,
+                             const char *unit, const char *due, char *title, size_t tn, char *body,
+                             size_t bn)
 {
 	const char *action = json_string_value(json_object_get(p, "action"));
 	const char *name = json_string_value(json_object_get(p, "behaviour_name"));
@@ -110,7 +102,7 @@ static void violation_notice(json_t *p, const struct outbox_row *o, const char *
 	if (!name)
 		name = "";
 	if (!sanction || !*sanction)
-		sanction = "提醒并责令改正";
+		sanction = prof->warning_name;
 	snprintf(title, tn, "%s：%s%s%s", head, name, *unit ? " · " : "", unit);
 	char what[600] = "";
 	if (!action || strcmp(action, "open") == 0 || strcmp(action, "notify") == 0)
@@ -177,7 +169,8 @@ void notify_compose(struct sconn *c, const struct profile *prof, const struct ou
 		application_notice(p, o, unit, label, due_date || due_at ? due : NULL, title, tn,
 		                   body, bn);
 	} else if (strncmp(o->kind, "violation.", 10) == 0) {
-		violation_notice(p, o, unit, due_date || due_at ? due : NULL, title, tn, body, bn);
+		violation_notice(prof, p, o, unit, due_date || due_at ? due : NULL, title, tn, body,
+		                 bn);
 	} else {
 		snprintf(title, tn, "通知：%s", o->kind);
 		snprintf(body, bn, "%s", o->payload ? o->payload : "");

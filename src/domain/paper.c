@@ -13,22 +13,9 @@
 #include "domain/ipam.h"
 #include "domain/violation.h"
 #include "store/rec.h"
+#include "core/xalloc.h"
 
 /* ---- small helpers ---- */
-
-/* A formatted string on the heap (NULL when out of memory): for text of user-given length,
- * which must never be cut short. */
-static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *strf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -150,9 +137,9 @@ static json_t *row_json(const struct ctx *x, const char *table, const struct rec
 {
 	struct zw_err err = {0};
 	struct sconn *c = store_read(x->st, &err);
-	void *rec = c && id > 0 ? calloc(1, sc->size) : NULL;
-	if (!rec)
+	if (!c || id <= 0)
 		return NULL;
+	void *rec = xcalloc(1, sc->size);
 	json_t *o = NULL;
 	if (store_rec_get(c, table, sc, id, NULL, 0, rec, &err) == 0)
 		o = rec_to_json(sc, rec);
@@ -331,13 +318,11 @@ static void grid_group(struct grid *g, int from, const char *label)
 /* An opinion box: "<who>意见及签章：" with what was decided, the date at its foot. */
 static void grid_opinion(struct grid *g, const char *who, const char *decision, const char *date)
 {
-	char *text = strf("%s意见及签章：%s%s", who, decision && *decision ? "\n" : "",
-	                  decision ? decision : "");
-	struct doc_cell *c = text ? doc_cell(g->d, g->t, g->row, 1, 1, 5, 0, text) : NULL;
+	char *text = xasprintf("%s意见及签章：%s%s", who, decision && *decision ? "\n" : "",
+	                       decision ? decision : "");
+	struct doc_cell *c = doc_cell(g->d, g->t, g->row, 1, 1, 5, 0, text);
 	free(text);
-	if (!c) {
-		g->d->oom = 1;
-	} else {
+	if (c) { /* NULL only for a builder's mistake, which doc_cell marks */
 		c->min_lines = 4;
 		doc_cell_foot(g->d, c, date && *date ? date : "年　　月　　日");
 	}
@@ -352,8 +337,8 @@ static char *decision_text(const json_t *e, char *date, size_t dn)
 		return NULL;
 	date_cn(jstr(e, "at"), date, dn);
 	if (strcmp(jstr(e, "action"), "approve") == 0)
-		return strf("同意。%s", jstr(e, "reason"));
-	return strf("不同意。理由：%s", jstr(e, "reason"));
+		return xasprintf("同意。%s", jstr(e, "reason"));
+	return xasprintf("不同意。理由：%s", jstr(e, "reason"));
 }
 
 /* The business rows of an access or change application as in TB 附件1/附件2. */
@@ -554,7 +539,7 @@ int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struc
 	form_basis(d, x, &a);
 	footer(d, x->prof, title);
 	app_paper_free(&a);
-	return d->oom ? zw_errf(err, ZW_EINTERNAL, NULL, "生成表格时内存不足") : 0;
+	return 0;
 }
 
 /* ---- the notice of the decision ---- */
@@ -708,7 +693,7 @@ int paper_application_notice(const struct ctx *x, int64_t id, struct doc *d, str
 	}
 	footer(d, x->prof, title);
 	app_paper_free(&a);
-	return d->oom ? zw_errf(err, ZW_EINTERNAL, NULL, "生成通知书时内存不足") : 0;
+	return 0;
 }
 
 /* ---- a violation's notice ---- */
@@ -797,7 +782,7 @@ int paper_violation_notice(const struct ctx *x, int64_t id, struct doc *d, struc
 	footer(d, x->prof, title);
 	json_decref(v);
 	unit_free(&u);
-	return d->oom ? zw_errf(err, ZW_EINTERNAL, NULL, "生成通知书时内存不足") : 0;
+	return 0;
 }
 
 /* ---- agreements from the profile's templates ---- */
@@ -901,9 +886,7 @@ static bool fill_line(struct doc *d, const struct parties *pt, const char *line)
 		}
 		if (*v && strcmp(label, "签订日期") == 0)
 			tail = "";
-		part[col] = strf("%s：%s%s", label, *v ? v : "＿＿＿＿＿＿＿＿", tail);
-		if (!part[col])
-			d->oom = 1;
+		part[col] = xasprintf("%s：%s%s", label, *v ? v : "＿＿＿＿＿＿＿＿", tail);
 		col++;
 		s = next_label ? rest : rest + strlen(rest);
 	}
@@ -990,12 +973,8 @@ int paper_agreement(const struct ctx *x, int64_t unit_id, const char *key, struc
 	doc_add(d, DOC_TITLE, 0, tpl->title ? tpl->title : k->name);
 	for (const char *s = tpl->text; *s;) {
 		size_t n = strcspn(s, "\n");
-		char *line = strndup(s, n);
+		char *line = xstrndup(s, n);
 		s += n + (s[n] == '\n');
-		if (!line) {
-			d->oom = 1;
-			break;
-		}
 		size_t lead = skip_blank(line);
 		if (!line[lead])
 			; /* blank lines separate the blocks; the renderers space them */
@@ -1011,5 +990,5 @@ int paper_agreement(const struct ctx *x, int64_t unit_id, const char *key, struc
 	doc_addf(d, DOC_NOTE, 0, "依据：%s。范本：《%s》%s。", c, x->prof->title,
 	         dash ? dash + 1 : "");
 	footer(d, x->prof, tpl->title ? tpl->title : k->name);
-	return d->oom ? zw_errf(err, ZW_EINTERNAL, NULL, "生成协议时内存不足") : 0;
+	return 0;
 }

@@ -4,8 +4,36 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/account.h"
+#include "domain/address.h"
+#include "domain/application.h"
+#include "domain/assets.h"
 #include "domain/audit.h"
+#include "domain/deadline.h"
+#include "domain/finding.h"
+#include "domain/terminal.h"
+#include "domain/violation.h"
 #include "store/rec.h"
+
+const struct registry_entry registry_kinds[] = {
+    {&zone_kind, REG_CLI},
+    {&vlan_kind, REG_CLI},
+    {&prefix_kind, REG_CLI},
+    {&terminal_kind, REG_CLI},
+    {&address_kind, REG_CLI},
+    {&device_kind, REG_CLI},
+    {&line_kind, REG_CLI},
+    {&carrier_kind, REG_CLI},
+    {&domain_name_kind, REG_CLI},
+    {&port_kind, REG_CLI},
+    {&application_kind, 0},
+    {&deadline_kind, 0},
+    {&finding_kind, 0},
+    {&probe_kind, 0},
+    {&violation_kind, 0},
+    {&user_kind, 0},
+    {NULL, 0},
+};
 
 int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name)
 {
@@ -254,13 +282,14 @@ int registry_delete(const struct ctx *x, const struct registry_kind *k, int64_t 
 int registry_get(const struct ctx *x, const struct registry_kind *k, int64_t id, void *rec,
                  struct zw_err *err)
 {
-	if (authz_scope(x->by, k->read) == SCOPE_NONE)
+	bool self = k->self_readable && x->by->user_id > 0 && id == x->by->user_id;
+	if (!self && authz_scope(x->by, k->read) == SCOPE_NONE)
 		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
 	struct sconn *c = store_read(x->st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
 	int rc = load(c, k, id, 0, rec, err);
-	if (!rc && may_read(x, k, rec, err))
+	if (!rc && !self && may_read(x, k, rec, err))
 		rc = -err->code;
 	return rc;
 }

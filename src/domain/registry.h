@@ -31,6 +31,9 @@ struct registry_kind {
 	 * the same transaction: keeps derived figures (a prefix's usage) current. */
 	int (*after)(const struct ctx *x, struct sconn *c, const void *rec, const void *old,
 	             struct zw_err *err);
+	/* The object whose id is the principal's user id may be read whatever the role (users:
+	 * one's own account). */
+	bool self_readable;
 };
 
 int registry_create(const struct ctx *x, const struct registry_kind *k, const void *rec,
@@ -69,5 +72,17 @@ void rec_set_i64(const struct rec_schema *sc, void *rec, const char *name, int64
 
 /* The kinds of this release (domain/ipam.c). */
 extern const struct registry_kind zone_kind, vlan_kind, prefix_kind;
+
+/* Every registry kind, in the order people meet them. The API's routes name theirs
+ * (api/routes.c); the OpenAPI document, GET /schemas, imports and the CLI take them from here.
+ * REG_CLI: the CLI's list|show|add|set|rm serve it, named after its object ("domain-name"), its
+ * writes going through the registry (a prefix's create and delete through ipam). The others are
+ * written by their own workflows or accounts, or only by the system. */
+enum { REG_CLI = 1 };
+struct registry_entry {
+	const struct registry_kind *k;
+	unsigned serves;
+};
+extern const struct registry_entry registry_kinds[]; /* ends with {NULL, 0} */
 
 #endif

@@ -19,12 +19,12 @@ static const char *const kind_codes[] = {"pc",    "printer", "server", "camera",
 #define F(n, t, fl, lbl, max) REC_F(struct terminal, n, t, fl, lbl, max)
 static const struct rec_field terminal_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    F(mac, REC_MAC, REC_REQUIRED, "MAC 地址", 20),
-    F(ip, REC_IP, REC_NULLABLE, "IP 地址", 45),
-    F(unit_id, REC_ID, REC_REQUIRED, "所属单位", 0),
-    F(user_name, REC_TEXT, REC_NAME, "使用人", 30),
+    F(mac, REC_MAC, REC_REQUIRED | REC_SORT | REC_FILTER, "MAC 地址", 20),
+    F(ip, REC_IP, REC_NULLABLE | REC_SORT | REC_FILTER, "IP 地址", 45),
+    F(unit_id, REC_ID, REC_REQUIRED | REC_FILTER, "所属单位", 0),
+    F(user_name, REC_TEXT, REC_NAME | REC_SEARCH, "使用人", 30),
     F(location, REC_TEXT, 0, "位置", 100),
-    REC_FEC(struct terminal, kind, REC_REQUIRED, "终端类型", kinds, kind_codes),
+    REC_FEC(struct terminal, kind, REC_REQUIRED | REC_FILTER, "终端类型", kinds, kind_codes),
     F(os, REC_TEXT, 0, "操作系统", 50),
     F(antivirus, REC_TEXT, 0, "防病毒软件", 50),
     F(av_signature_date, REC_DATE, REC_NULLABLE | REC_PAST, "病毒库日期", 10),
@@ -32,7 +32,7 @@ static const struct rec_field terminal_fields[] = {
     F(plugin_installed, REC_BOOL, 0, "安全管理插件", 0),
     F(classified, REC_BOOL, 0, "涉密", 0),
     F(first_seen, REC_TIME, REC_READONLY, "首次发现", 0),
-    F(last_seen, REC_TIME, REC_READONLY, "最近发现", 0),
+    F(last_seen, REC_TIME, REC_READONLY | REC_SORT, "最近发现", 0),
     F(note, REC_TEXT, REC_MULTILINE, "备注", 500),
     REC_META(struct terminal),
 };
@@ -100,16 +100,29 @@ struct compl_ctx {
 	json_t *out;
 };
 
+/* One finding of the check: the clause that requires what is missing, or none when the check
+ * is the county's own setting (basis "county"). */
 static void issue(json_t *list, const char *code, const char *message, const char *clauses)
 {
-	json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "code", code, "message", message,
-	                                      "clauses", clause_list_json(clauses)));
+	json_array_append_new(list, json_pack("{s:s, s:s, s:o, s:s}", "code", code, "message",
+	                                      message, "clauses", clause_list_json(clauses),
+	                                      "basis", clauses ? "regulation" : "county"));
 }
 
 static int age_days(const char *date, int32_t today)
 {
 	int32_t d;
 	return date && parse_date(date, &d) == 0 ? today - d : -1;
+}
+
+/* A date that must be within max days: the message when it is not, else false. */
+static bool stale(int age, int max, const char *what, char *msg, size_t n)
+{
+	if (age < 0)
+		snprintf(msg, n, "%s日期未登记", what);
+	else if (age > max)
+		snprintf(msg, n, "%s已 %d 天未更新（要求 %d 天内）", what, age, max);
+	return age < 0 || age > max;
 }
 
 static int compl_row(const void *rec, void *vctx)
@@ -119,29 +132,18 @@ static int compl_row(const void *rec, void *vctx)
 	const struct profile *p = x->prof;
 	json_t *issues = json_array();
 	char msg[128];
-	if (p->antivirus_required && (!t->antivirus || !*t->antivirus))
-		issue(issues, "no_antivirus", "未安装防病毒软件", p->terminal_clause);
-	int sig = age_days(t->av_signature_date, x->today);
-	if (p->antivirus_required && t->antivirus && *t->antivirus &&
-	    (sig < 0 || sig > p->signature_max_age_days)) {
-		if (sig < 0)
-			snprintf(msg, sizeof(msg), "病毒库日期未登记");
-		else
-			snprintf(msg, sizeof(msg), "病毒库已 %d 天未更新（要求 %d 天内）", sig,
-			         p->signature_max_age_days);
-		issue(issues, "stale_signatures", msg, p->terminal_clause);
-	}
-	int pat = age_days(t->patch_date, x->today);
-	if (pat < 0 || pat > p->patch_max_age_days) {
-		if (pat < 0)
-			snprintf(msg, sizeof(msg), "补丁日期未登记");
-		else
-			snprintf(msg, sizeof(msg), "补丁已 %d 天未更新（要求 %d 天内）", pat,
-			         p->patch_max_age_days);
-		issue(issues, "stale_patches", msg, p->terminal_clause);
-	}
+	bool av = t->antivirus && *t->antivirus;
+	if (p->antivirus_required && !av)
+		issue(issues, "no_antivirus", "未安装防病毒软件", p->antivirus_clause);
+	if (p->antivirus_required && av &&
+	    stale(age_days(t->av_signature_date, x->today), p->signature_max_age_days, "病毒库",
+	          msg, sizeof(msg)))
+		issue(issues, "stale_signatures", msg, p->signature_clause);
+	if (stale(age_days(t->patch_date, x->today), p->patch_max_age_days, "补丁", msg,
+	          sizeof(msg)))
+		issue(issues, "stale_patches", msg, p->patch_clause);
 	if (p->plugin_required && !t->plugin_installed)
-		issue(issues, "no_plugin", "未安装安全管理插件", p->terminal_clause);
+		issue(issues, "no_plugin", "未安装安全管理插件", p->plugin_clause);
 	if (json_array_size(issues))
 		json_array_append_new(
 		    x->out, json_pack("{s:I, s:s, s:o, s:I, s:o}", "terminal_id", (json_int_t)t->id,

@@ -43,8 +43,8 @@ static enum outbox_send hook_send(void *arg, struct sconn *c, const struct outbo
 		json_object_set_new(ev, "unit_id", json_integer(o->unit_id));
 	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	json_decref(ev);
-	if (!text) {
-		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	if (!text) { /* a text that is not valid UTF-8: json_pack refuses it */
+		zw_errf(err, ZW_EINTERNAL, NULL, "通知内容无法写成 JSON");
 		return SEND_ERROR;
 	}
 	char hdr_event[64], hdr_sig[128];

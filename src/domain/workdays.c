@@ -9,6 +9,7 @@
 #include "core/parse.h"
 #include "domain/audit.h"
 #include "domain/deadline.h"
+#include "core/xalloc.h"
 
 static int load_stored(int year, const char *data, void *ctx)
 {
@@ -39,9 +40,7 @@ int workdays_load_year(const struct ctx *x, const char *json, size_t len, int *y
 	int rc = calendar_check(json, len, year, err);
 	if (rc)
 		return rc;
-	char *copy = strndup(json, len);
-	if (!copy)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	char *copy = xstrndup(json, len);
 	struct store_tx *tx;
 	rc = store_begin(x->st, &tx, err);
 	if (!rc)

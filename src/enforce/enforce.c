@@ -32,6 +32,7 @@
 #include "core/inet.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "core/xalloc.h"
 
 static const struct nset {
 	const char *name, *type, *kind; /* kind: the member of the server's sets */
@@ -61,20 +62,13 @@ struct strs {
 	size_t n, cap;
 };
 
-static int strs_add(struct strs *s, const char *v)
+static void strs_add(struct strs *s, const char *v)
 {
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		char **nv = realloc(s->v, cap * sizeof(*nv));
-		if (!nv)
-			return -1;
-		s->v = nv;
-		s->cap = cap;
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
 	}
-	if (!(s->v[s->n] = strdup(v)))
-		return -1;
-	s->n++;
-	return 0;
+	s->v[s->n++] = xstrdup(v);
 }
 
 static void strs_free(struct strs *s)
@@ -161,9 +155,7 @@ static int canon(const struct nset *ns, const char *in, char *out, size_t n)
  * overlapping intervals). */
 static void outermost(struct strs *s)
 {
-	struct inet_prefix *p = calloc(s->n ? s->n : 1, sizeof(*p));
-	if (!p)
-		return;
+	struct inet_prefix *p = xcalloc(s->n, sizeof(*p));
 	for (size_t i = 0; i < s->n; i++)
 		inet_parse_prefix(s->v[i], false, &p[i]);
 	size_t k = 0;
@@ -382,8 +374,7 @@ static int desired(struct enforcer *e, const char *text, struct strs want[NSETS]
 				rc = -1;
 				break;
 			}
-			if (strs_add(&want[k], c) < 0)
-				rc = -1;
+			strs_add(&want[k], c);
 		}
 		strs_sort_unique(&want[k]);
 		if (nsets[k].interval)

@@ -4,6 +4,10 @@
  * gaps) and refuses it with `file:line: reason`. A loaded profile is immutable and shared by
  * every thread; its strings point into the parsed document it owns.
  *
+ * One table per section (profile.c) names each key once: its type, whether it is required, its
+ * allowed values, where it lands in the structs below, and what it means. Loading, validation,
+ * profile_to_json and the key list of docs/PROFILES.md (profile_keys_markdown) all walk it.
+ *
  * Domain modules ask the profile (which agreements a connection needs, which clause a status
  * change rests on, how many working days a review may take); they never name a county.
  */
@@ -13,6 +17,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/conf.h"
 #include "core/err.h"
@@ -29,7 +34,7 @@ struct organisation {
 };
 
 struct deadline_rule {
-	const char *key, *clause, *basis, *note;
+	const char *key, *label, *clause, *basis, *note; /* label: the regulation's name for it */
 	int working_days, hours;
 	bool pausable;
 };
@@ -52,6 +57,7 @@ struct workflow_rule {
 struct forbidden_rule {
 	const char *code, *name, *clause, *sanctions, *sanction_clause;
 	bool cost_to_unit;
+	bool by_inspection; /* no detector finds it: only an inspection opens a case */
 };
 
 struct sanction_rule {
@@ -65,7 +71,9 @@ struct unit_status_rule {
 struct profile {
 	const char *id, *county, *prefix, *title, *doc_number, *issuer, *status, *repeals;
 	const char *network_name, *validity_clause, *source, *note;
-	int32_t issued, effective, expires; /* days since epoch, or INT32_MIN when absent */
+	const char *validity, *validity_rule; /* "2y" and how it is counted, or "none" and NULL */
+	int32_t issued, effective;            /* days since epoch, or PROFILE_NO_DATE when absent */
+	int32_t expires; /* the last day in force, from validity (profile_last_valid_day) */
 	struct clause *clauses;
 	size_t nclauses;
 	struct organisation *orgs;
@@ -91,7 +99,12 @@ struct profile {
 	bool has_terminal_policy;
 	bool antivirus_required, plugin_required;
 	int signature_max_age_days, patch_max_age_days;
-	const char *terminal_clause;
+	/* The clause each terminal check rests on; NULL for a county setting no clause requires. */
+	const char *antivirus_clause, *signature_clause, *patch_clause, *plugin_clause;
+	int offence_window_days;  /* earlier offences count for the ladder within this many days */
+	bool auto_isolate;        /* a case whose rung disconnects is isolated as it opens */
+	const char *warning_name; /* the measure named in a notice when a behaviour has no ladder */
+	const char *unit_types;   /* list: the 单位类型 this county registers */
 	struct conf_doc doc;
 };
 
@@ -117,10 +130,23 @@ const char *profile_unit_status_clause(const struct profile *p, const char *code
 void profile_first_clause(const char *list, char *out, size_t n);
 const char *profile_org_name(const struct profile *p, const char *role);
 
-/* Days until the regulation expires (negative when it has), or INT32_MAX when it does not. */
+/* Is the behaviour one the server finds itself (watch rules, the terminal register, RADIUS)? */
+bool profile_behaviour_detected(const char *code);
+/* 0 when type is one of the profile's unit types, else an error on field "type" listing them. */
+int profile_check_unit_type(const struct profile *p, const char *type, struct zw_err *err);
+
+/* The last day of a period of n units ('y', 'm', 'd') that starts on day start, counted by rule
+ * (validity_rule; "civil_code": 民法典 第二百零一、二百零二条, the first day not counted, the
+ * period ending on the corresponding day), or PROFILE_NO_DATE for an unknown rule. */
+int32_t profile_period_end(const char *rule, int32_t start, int n, char unit);
+/* Days from today to the last day in force (0 on that day, negative once it has lapsed), or
+ * INT32_MAX when the regulation has no fixed period. */
 int32_t profile_days_to_expiry(const struct profile *p, int32_t today);
-/* A Chinese warning when it expires within 30 days or has expired, else NULL (static buf). */
+/* A Chinese warning when the last day in force is within 30 days or has passed, else NULL. */
 const char *profile_expiry_warning(const struct profile *p, int32_t today, char *buf, size_t n);
+
+/* The key list of docs/PROFILES.md, generated from the section tables. */
+void profile_keys_markdown(FILE *f);
 
 json_t *profile_to_json(const struct profile *p, bool with_texts);
 json_t *clause_to_json(const struct clause *c, bool with_text);

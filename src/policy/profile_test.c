@@ -6,6 +6,7 @@
 #include "core/parse.h"
 #include "core/test.h"
 #include "policy/profile.h"
+#include "watch/watch.h"
 
 static void test_shipped_profiles_load(void **state)
 {
@@ -140,13 +141,169 @@ static void test_bad_profiles_refused(void **state)
 	expect_refused("id = tongbai", "id = other", "文件名");
 	expect_refused("[sla county]", "[sla county]\nrepair_hours = two", "整数");
 	/* A reference to a clause the catalogue does not hold. */
-	expect_refused("[deadline access_review]\nclause = TB-13",
-	               "[deadline access_review]\nclause = TB-13, TB-77", "TB-77");
+	expect_refused("label = 接入申请审核\nclause = TB-13",
+	               "label = 接入申请审核\nclause = TB-13, TB-77", "TB-77");
+	/* A wrong value is refused with the values allowed. */
+	expect_refused("[deadline access_review]", "[deadline bogus_deadline]",
+	               "（可选：access_review, access_implement,");
+	expect_refused("basis = regulation", "basis = law", "可选：regulation, practice");
+	expect_refused("approvals = manager", "approvals = manager, boss",
+	               "可选：manager, authority");
+	/* Behaviours no detector finds say so; a code the server detects may not. */
+	expect_refused("[forbidden private_line]\nby_inspection = yes", "[forbidden private_line]",
+	               "by_inspection = yes");
+	expect_refused("[forbidden attack]", "[forbidden atack]", "可选：unregistered_terminal");
+	expect_refused("[forbidden attack]", "[forbidden attack]\nby_inspection = yes", "自动发现");
+	/* Each terminal check cites the clause requiring it, and only a required one has one. */
+	expect_refused("antivirus_clause = TB-20\n", "", "antivirus_clause");
+	expect_refused("plugin_required = no\n", "plugin_required = no\nplugin_clause = TB-20\n",
+	               "plugin_clause");
+	/* A period says how it is counted. */
+	expect_refused("validity = none", "validity = 2y", "validity_rule");
+	expect_refused("validity = none", "validity = two years", "validity");
+	expect_refused("validity = none", "validity = none\nvalidity_rule = civil_code",
+	               "validity_rule");
+	expect_refused("offence_window_days = 365", "offence_window_days = 0", "1 到 3650");
+}
+
+static int32_t day(const char *s)
+{
+	int32_t d;
+	assert_int_equal(parse_date(s, &d), 0);
+	return d;
+}
+
+static void test_periods_by_the_civil_code(void **state)
+{
+	(void)state;
+	/* 民法典 201/202: the first day not counted, ending on the corresponding day */
+	assert_int_equal(profile_period_end("civil_code", day("2024-11-28"), 2, 'y'),
+	                 day("2026-11-28"));
+	assert_int_equal(profile_period_end("civil_code", day("2024-02-29"), 1, 'y'),
+	                 day("2025-02-28")); /* no corresponding day: the month's last */
+	assert_int_equal(profile_period_end("civil_code", day("2024-01-31"), 1, 'm'),
+	                 day("2024-02-29"));
+	assert_int_equal(profile_period_end("civil_code", day("2024-11-30"), 1, 'm'),
+	                 day("2024-12-30"));
+	assert_int_equal(profile_period_end("civil_code", day("2024-12-15"), 1, 'm'),
+	                 day("2025-01-15"));
+	assert_int_equal(profile_period_end("civil_code", day("2013-04-18"), 30, 'd'),
+	                 day("2013-05-18"));
+	assert_int_equal(profile_period_end("bogus", day("2024-11-28"), 2, 'y'), PROFILE_NO_DATE);
+}
+
+/* JX-28: 自发布之日起施行，有效期2年, issued 2024-11-28: in force to 2026-11-28 inclusive. */
+static void test_jx_validity_check_and_warning_agree(void **state)
+{
+	(void)state;
+	struct profile *p;
+	struct zw_err err = {0};
+	assert_int_equal(profile_load("jiaxian", &p, &err), 0);
+	assert_string_equal(p->validity, "2y");
+	assert_string_equal(p->validity_rule, "civil_code");
+	assert_int_equal(p->expires, day("2026-11-28"));
+	char buf[512];
+	assert_int_equal(profile_days_to_expiry(p, day("2026-11-28")), 0);
+	const char *w = profile_expiry_warning(p, day("2026-11-28"), buf, sizeof(buf));
+	assert_non_null(w);
+	assert_non_null(strstr(w, "有效期至 2026-11-28"));
+	assert_non_null(strstr(w, "今天是最后一天"));
+	assert_non_null(strstr(w, "自 2026-11-29 起失效"));
+	assert_null(strstr(w, "已"));
+	assert_int_equal(profile_days_to_expiry(p, day("2026-11-29")), -1);
+	w = profile_expiry_warning(p, day("2026-11-29"), buf, sizeof(buf));
+	assert_non_null(strstr(w, "已自 2026-11-29 起失效"));
+	assert_null(strstr(w, "已于 2026-11-28"));
+	profile_free(p);
+	assert_int_equal(profile_load("tongbai", &p, &err), 0);
+	assert_int_equal(p->expires, PROFILE_NO_DATE);
+	assert_null(profile_expiry_warning(p, day("2099-01-01"), buf, sizeof(buf)));
+	profile_free(p);
+}
+
+static void test_detected_behaviours_cover_the_watch(void **state)
+{
+	(void)state;
+	for (int k = 0; k < FINDING_COUNT; k++)
+		if (!profile_behaviour_detected(finding_behaviour((enum finding_kind)k)))
+			fail_msg("%s is detected but not in the profile's list",
+			         finding_behaviour((enum finding_kind)k));
+	assert_true(profile_behaviour_detected("classified_equipment"));
+	assert_false(profile_behaviour_detected("p2p"));
+}
+
+static void test_json_from_the_tables(void **state)
+{
+	(void)state;
+	struct profile *p;
+	struct zw_err err = {0};
+	assert_int_equal(profile_load("tongbai", &p, &err), 0);
+	json_t *o = profile_to_json(p, false);
+	json_t *d = json_array_get(json_object_get(o, "deadlines"), 0);
+	assert_string_equal(json_string_value(json_object_get(d, "key")), "access_review");
+	assert_string_equal(json_string_value(json_object_get(d, "label")), "接入申请审核");
+	assert_int_equal(json_integer_value(json_object_get(d, "working_days")), 3);
+	assert_null(json_object_get(d, "hours")); /* an optional int absent is left out */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(d, "clauses"), 0)),
+	                    "TB-13");
+	json_t *t = json_object_get(o, "terminal_policy");
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(t, "signature_clauses"), 0)), "TB-20");
+	assert_int_equal(json_array_size(json_object_get(t, "patch_clauses")), 0);
+	json_t *v = json_object_get(o, "violation_policy");
+	assert_int_equal(json_integer_value(json_object_get(v, "offence_window_days")), 365);
+	assert_true(json_is_false(json_object_get(v, "auto_isolate")));
+	assert_true(json_is_null(json_object_get(o, "expires")));
+	assert_string_equal(json_string_value(json_object_get(o, "validity")), "none");
+	assert_true(
+	    json_is_array(json_object_get(json_object_get(o, "unit_status_clauses"), "connected")));
+	json_decref(o);
+	assert_int_equal(profile_check_unit_type(p, "学校", &err), 0);
+	assert_int_not_equal(profile_check_unit_type(p, "公司", &err), 0);
+	assert_string_equal(err.field, "type");
+	assert_non_null(strstr(err.message, "党政机关"));
+	profile_free(p);
+}
+
+/* docs/PROFILES.md holds the key list profile_keys_markdown prints, between its markers. */
+static void test_docs_key_list_matches_the_tables(void **state)
+{
+	(void)state;
+	const char *src = getenv("ZWNET_SRCDIR");
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/docs/PROFILES.md", src ? src : ".");
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("%s: cannot open", path);
+	static char doc[1 << 17];
+	size_t n = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[n] = 0;
+	const char *begin_mark = "<!-- BEGIN zwnet profile keys --markdown -->\n";
+	const char *end_mark = "<!-- END zwnet profile keys --markdown -->";
+	char *b = strstr(doc, begin_mark), *e = b ? strstr(b, end_mark) : NULL;
+	if (!b || !e)
+		fail_msg("%s: the generated key list's markers are missing", path);
+	b += strlen(begin_mark);
+	char *gen = NULL;
+	size_t glen = 0;
+	FILE *m = open_memstream(&gen, &glen);
+	profile_keys_markdown(m);
+	fclose(m);
+	if (glen != (size_t)(e - b) || memcmp(gen, b, glen) != 0)
+		fail_msg("docs/PROFILES.md's key list is stale: regenerate it with "
+		         "`zwnet profile keys --markdown`");
+	free(gen);
 }
 
 int main(void)
 {
 	RUN(cmocka_unit_test(test_shipped_profiles_load),
 	    cmocka_unit_test(test_rules_from_the_texts),
-	    cmocka_unit_test(test_bad_profiles_refused));
+	    cmocka_unit_test(test_bad_profiles_refused),
+	    cmocka_unit_test(test_periods_by_the_civil_code),
+	    cmocka_unit_test(test_jx_validity_check_and_warning_agree),
+	    cmocka_unit_test(test_detected_behaviours_cover_the_watch),
+	    cmocka_unit_test(test_json_from_the_tables),
+	    cmocka_unit_test(test_docs_key_list_matches_the_tables));
 }

@@ -36,6 +36,7 @@
 #include "probe/snmp.h"
 #include "wire/lease.h"
 #include "wire/pkt.h"
+#include "core/xalloc.h"
 
 #define FILTER                                                                                     \
 	"arp or (udp and (port 67 or port 68 or port 546 or port 547)) or"                         \
@@ -106,12 +107,9 @@ static char **spool_list(const struct probe *p, size_t *n)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
-			char **nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
+			v = xreallocarray(v, cap, sizeof(*v));
 		}
-		v[(*n)++] = strdup(e->d_name);
+		v[(*n)++] = xstrdup(e->d_name);
 	}
 	closedir(d);
 	if (v)
@@ -374,10 +372,10 @@ static int read_leases(struct probe *p, const char *file, enum lease_format f)
 	fclose(in);
 	struct lease_stats st = {0};
 	if (!rc)
-		rc = lease_parse(f, b.p ? b.p : "", b.len, clock_now(), add_obs, p, &st);
+		lease_parse(f, b.p ? b.p : "", b.len, clock_now(), add_obs, p, &st);
 	buf_free(&b);
 	if (rc) {
-		log_warnx("probe: %s: too large or out of memory", file);
+		log_warnx("probe: %s: larger than 512 MiB", file);
 		return 1;
 	}
 	flush(p);
@@ -446,12 +444,12 @@ static int snmp_round(struct probe *p, const char *peer_tmpl)
 static int poll_sources(struct probe *p, const char *file, enum lease_format f, int64_t every,
                         const char *peer)
 {
-	p->batch = calloc(p->batch_max, sizeof(*p->batch));
+	p->batch = xcalloc(p->batch_max, sizeof(*p->batch));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	p->agent.curl = curl_easy_init();
-	int rc = !p->batch || !p->agent.curl;
+	int rc = !p->agent.curl;
 	if (rc)
-		fprintf(stderr, "zwnet probe: out of memory\n");
+		fprintf(stderr, "zwnet probe: cannot initialise libcurl\n");
 	else
 		spool_init(p);
 	struct sigaction sa = {.sa_handler = on_stop};
@@ -606,11 +604,11 @@ int cmd_probe(int argc, char **argv)
 		return 1;
 	}
 	pcap_freecode(&prog);
-	p.batch = calloc(p.batch_max, sizeof(*p.batch));
+	p.batch = xcalloc(p.batch_max, sizeof(*p.batch));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	p.agent.curl = curl_easy_init();
-	if (!p.batch || !p.agent.curl) {
-		fprintf(stderr, "zwnet probe: out of memory\n");
+	if (!p.agent.curl) {
+		fprintf(stderr, "zwnet probe: cannot initialise libcurl\n");
 		pcap_close(pc);
 		free(p.batch);
 		return 1;

@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "wire/snmptab.h"
+#include "core/xalloc.h"
 
 void snmp_poll_init(void)
 {
@@ -158,12 +159,10 @@ int snmp_poll_device(const struct snmp_device *d, const char *peer, snmp_obs_fn 
 	void *sess = NULL;
 	if (open_session(d, peer, &sess, why, wn) < 0)
 		return -1;
-	struct snmp_ports *ports = calloc(1, sizeof(*ports));
-	int rc = ports ? 0 : -1;
-	int r;
+	struct snmp_ports *ports = xcalloc(1, sizeof(*ports));
 	/* names first, then the bridge's numbering, then the tables that refer to them */
-	if (!rc && (r = walk(sess, COL_IFNAME, ports, d->id, fn, arg, &st->bad, why, wn)) < 0)
-		rc = -1;
+	int r = walk(sess, COL_IFNAME, ports, d->id, fn, arg, &st->bad, why, wn);
+	int rc = r < 0 ? -1 : 0;
 	if (!rc)
 		walk(sess, COL_IFDESCR, ports, d->id, fn, arg, &st->bad, why, wn);
 	if (!rc)

@@ -9,6 +9,7 @@
 #include "domain/deadline.h"
 #include "store/rec.h"
 #include "store/store_int.h"
+#include "core/xalloc.h"
 
 static int done_rows(struct sconn *c, sqlite3_stmt *s, int rc, struct zw_err *err, const char *what)
 {
@@ -50,12 +51,7 @@ int store_app_ports(struct sconn *c, int64_t application_id, struct app_port **o
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
-			struct app_port *v = realloc(*out, cap * sizeof(*v));
-			if (!v) {
-				sq_done(c, s);
-				return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-			}
-			*out = v;
+			*out = xreallocarray(*out, cap, sizeof(**out));
 		}
 		struct app_port *p = &(*out)[(*n)++];
 		*p = (struct app_port){.id = sqlite3_column_int64(s, 0),

@@ -7,6 +7,7 @@
 #include "domain/ipam.h"
 #include "domain/ipam_index.h"
 #include "store/query.h"
+#include "core/xalloc.h"
 
 static void bind_addr(sqlite3_stmt *s, int i, u128 a)
 {
@@ -376,14 +377,8 @@ int store_address_values(struct sconn *c, int64_t prefix_id, u128 **out, size_t 
 		if (inet_parse_addr((const char *)sqlite3_column_text(s, 0), &fam, &v) < 0)
 			continue;
 		if (*n == *cap) {
-			size_t ncap = *cap ? *cap * 2 : 64;
-			u128 *nv = realloc(*out, ncap * sizeof(*nv));
-			if (!nv) {
-				sq_done(c, s);
-				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-			}
-			*out = nv;
-			*cap = ncap;
+			*cap = *cap ? *cap * 2 : 64;
+			*out = xreallocarray(*out, *cap, sizeof(**out));
 		}
 		(*out)[(*n)++] = v;
 	}
@@ -478,14 +473,8 @@ int store_terminal_ips_in(struct sconn *c, const struct inet_prefix *p, int64_t 
 		    !inet_contains_addr(p, fam, v))
 			continue;
 		if (*n == *cap) {
-			size_t ncap = *cap ? *cap * 2 : 64;
-			u128 *nv = realloc(*out, ncap * sizeof(*nv));
-			if (!nv) {
-				sq_done(c, s);
-				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-			}
-			*out = nv;
-			*cap = ncap;
+			*cap = *cap ? *cap * 2 : 64;
+			*out = xreallocarray(*out, *cap, sizeof(**out));
 		}
 		(*out)[(*n)++] = v;
 	}

@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "store/query.h"
+#include "core/xalloc.h"
 
 #define FIELD(rec, f, T)  ((T *)((char *)(rec) + (f)->offset))
 #define CFIELD(rec, f, T) ((const T *)((const char *)(rec) + (f)->offset))
@@ -131,7 +132,7 @@ static const char *sql_of(enum sql_op op, const char *table, const struct rec_sc
 		if (texts[i].op == op && texts[i].sc == sc && same(texts[i].table, table) &&
 		    same(texts[i].scope_col, scope_col))
 			kept = texts[i].sql;
-	char *copy = kept || n == SQL_TEXTS ? NULL : strdup(tmp->p);
+	char *copy = kept || n == SQL_TEXTS ? NULL : xstrdup(tmp->p);
 	if (copy) {
 		texts[n] = (struct sql_text){op, table, scope_col, sc, copy};
 		atomic_store_explicit(&ntexts, n + 1, memory_order_release);
@@ -312,11 +313,7 @@ int store_rec_scan(struct sconn *c, const char *table, const struct rec_schema *
 	struct buf b;
 	buf_init(&b, 4096);
 	cols(&b, sc);
-	void *rec = calloc(1, sc->size);
-	if (!rec) {
-		buf_free(&b);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
+	void *rec = xcalloc(1, sc->size);
 	struct scan_ctx x = {sc, rec, fn, ctx};
 	int rc = sq_list(c, b.p, table, q, scan_row, &x, page, err);
 	rec_free(sc, rec);

@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/xalloc.h"
 
 struct store {
 	char *path;
@@ -88,11 +89,8 @@ sqlite3_stmt *sq_prepare(struct sconn *c, const char *sql, struct zw_err *err)
 		sq_fail(c, err, "prepare");
 		return NULL;
 	}
-	if (cacheable) {
-		char *copy = strdup(sql);
-		if (copy)
-			c->cache[c->ncache++] = (struct sq_cached){copy, s, h, true};
-	}
+	if (cacheable)
+		c->cache[c->ncache++] = (struct sq_cached){xstrdup(sql), s, h, true};
 	return s;
 }
 
@@ -140,7 +138,7 @@ void sq_id(sqlite3_stmt *s, int i, int64_t v)
 char *sq_dup(sqlite3_stmt *s, int col)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
-	return t ? strdup((const char *)t) : NULL;
+	return t ? xstrdup((const char *)t) : NULL;
 }
 
 int sq_exec_stmt(struct sconn *c, sqlite3_stmt *s, struct zw_err *err)
@@ -210,11 +208,8 @@ int store_open(const char *path, struct store **out, struct zw_err *err)
 	 * SQLite initialises; later calls are harmless no-ops. */
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, config_sqlite);
-	struct store *st = calloc(1, sizeof(*st));
-	if (!st || !(st->path = strdup(path))) {
-		free(st);
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-	}
+	struct store *st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
 	pthread_mutex_init(&st->wlock, NULL);
 	pthread_key_create(&st->rkey, reader_free);
 	st->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
@@ -258,11 +253,7 @@ struct sconn *store_read(struct store *st, struct zw_err *err)
 		zw_errf(err, ZW_EINTERNAL, NULL, "草稿副本没有只读连接");
 		return NULL;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-		return NULL;
-	}
+	r = xcalloc(1, sizeof(*r));
 	if (open_conn(st->path, false, &r->c.db, err) < 0) {
 		free(r);
 		return NULL;
@@ -275,9 +266,7 @@ struct sconn *store_read(struct store *st, struct zw_err *err)
 
 int store_begin(struct store *st, struct store_tx **out, struct zw_err *err)
 {
-	struct store_tx *tx = calloc(1, sizeof(*tx));
-	if (!tx)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	struct store_tx *tx = xcalloc(1, sizeof(*tx));
 	pthread_mutex_lock(&st->wlock);
 	tx->st = st;
 	int rc = sq_exec(&st->writer, "BEGIN IMMEDIATE", err);
@@ -394,11 +383,12 @@ static int copy_table(struct sconn *c, const char *table, const char *tail, stru
 		return zw_errf(err, ZW_EINTERNAL, NULL, "草稿副本：读不到表 %s 的列", table);
 	struct buf sql;
 	buf_init(&sql, 1 << 16);
-	buf_printf(
-	    &sql,
-	    "DELETE FROM main.\"%s\"; INSERT INTO main.\"%s\" (%s) SELECT %s FROM src.\"%s\"%s",
-	    table, table, cols, cols, table, tail);
-	int rc = sql.p ? sq_exec(c, sql.p, err) : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	int rc = buf_printf(&sql,
+	                    "DELETE FROM main.\"%s\"; INSERT INTO main.\"%s\" (%s) SELECT %s FROM "
+	                    "src.\"%s\"%s",
+	                    table, table, cols, cols, table, tail) < 0
+	             ? zw_errf(err, ZW_EINTERNAL, NULL, "草稿副本：表 %s 的列过多", table)
+	             : sq_exec(c, sql.p, err);
 	buf_free(&sql);
 	free(cols);
 	return rc;
@@ -434,10 +424,8 @@ static int scratch_fill(struct sconn *c, const char *path, struct zw_err *err)
 	                    " ORDER BY name LIKE '%\\_generation' ESCAPE '\\', rowid",
 	                    err);
 	while (s && !rc && sqlite3_step(s) == SQLITE_ROW) {
-		char *t = sq_dup(s, 0);
-		if (!t)
-			rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-		else if (!skipped(t))
+		char *t = sq_dup(s, 0); /* a table's name is never NULL */
+		if (!skipped(t))
 			rc = copy_table(c, t, "", err);
 		free(t);
 	}
@@ -462,9 +450,7 @@ int store_scratch_open(struct store *from, struct store **out, struct zw_err *er
 {
 	if (!from->path)
 		return zw_errf(err, ZW_EINTERNAL, NULL, "不能复制草稿副本");
-	struct store *st = calloc(1, sizeof(*st));
-	if (!st)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	struct store *st = xcalloc(1, sizeof(*st));
 	pthread_mutex_init(&st->wlock, NULL);
 	pthread_key_create(&st->rkey, reader_free);
 	st->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
@@ -473,7 +459,8 @@ int store_scratch_open(struct store *from, struct store **out, struct zw_err *er
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
 	                        SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK)
-		rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, "无法建立草稿副本：%s",
+		             sqlite3_errmsg(st->writer.db));
 	if (!rc) {
 		sqlite3_extended_result_codes(st->writer.db, 1);
 		sqlite3_busy_timeout(st->writer.db, 10000);

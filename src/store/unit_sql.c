@@ -11,6 +11,7 @@
 #include "domain/workdays.h"
 #include "domain/deadline.h"
 #include "domain/notify.h"
+#include "core/xalloc.h"
 
 int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, const char *to,
                            const char *clause, const char *reason, const char *actor, int64_t at,
@@ -52,8 +53,6 @@ int store_unit_by_name_key(struct sconn *c, const char *key, int64_t except, int
 	sq_done(c, s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_fail(c, err, "unit by name key");
-	if (*id && !*name)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	return 0;
 }
 
@@ -194,11 +193,7 @@ int store_blob_get(struct sconn *c, const char *sha, void **data, size_t *len, c
 		                         : sq_fail(c, err, "blob get");
 	}
 	size_t n = (size_t)sqlite3_column_bytes(s, 0);
-	*data = malloc(n ? n : 1);
-	if (!*data) {
-		sq_done(c, s);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
+	*data = xmalloc(n);
 	memcpy(*data, sqlite3_column_blob(s, 0), n);
 	*len = n;
 	snprintf(mime, 64, "%s", (const char *)sqlite3_column_text(s, 1));

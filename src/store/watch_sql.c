@@ -176,10 +176,10 @@ int store_finding_evidence(struct sconn *c, int64_t id, char **json, struct zw_e
 		return -ZW_EINTERNAL;
 	sqlite3_bind_int64(s, 1, id);
 	int rc = sqlite3_step(s);
-	*json = rc == SQLITE_ROW ? strdup((const char *)sqlite3_column_text(s, 0)) : NULL;
+	*json = rc == SQLITE_ROW ? sq_dup(s, 0) : NULL;
 	sq_done(c, s);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, NULL)
 		                         : sq_fail(c, err, "finding evidence");
-	return *json ? 0 : zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	return 0;
 }

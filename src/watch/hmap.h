@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "core/inet.h"
+#include "core/xalloc.h"
 
 struct hmap {
 	u128 *keys;
@@ -30,25 +31,17 @@ static inline uint64_t hmap_hash(u128 k)
 	return h ^ (h >> 33);
 }
 
-/* Room for max entries. 0 or -1 when out of memory. */
-static inline int hmap_init(struct hmap *m, size_t max)
+/* Room for max entries. */
+static inline void hmap_init(struct hmap *m, size_t max)
 {
 	size_t cap = 16;
 	while (cap < max * 2)
 		cap *= 2;
-	m->keys = calloc(cap, sizeof(u128));
-	m->vals = calloc(cap, sizeof(uint32_t));
+	m->keys = xcalloc(cap, sizeof(u128));
+	m->vals = xcalloc(cap, sizeof(uint32_t));
 	m->cap = cap;
 	m->n = 0;
 	m->max = max;
-	if (!m->keys || !m->vals) {
-		free(m->keys);
-		free(m->vals);
-		m->keys = NULL;
-		m->vals = NULL;
-		return -1;
-	}
-	return 0;
 }
 
 static inline void hmap_free(struct hmap *m)

@@ -7,9 +7,11 @@
 #include <strings.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/parse.h"
 #include "domain/ipam_index.h"
 #include "store/watch_sql.h"
+#include "core/xalloc.h"
 
 static const char *const codes[] = {
 #define FINDING_CODE(e, code, zh, behaviour) code,
@@ -69,17 +71,12 @@ struct build {
 	int failed;
 };
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
+static void grow(void **v, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : 256;
-	void *p = realloc(*v, c * size);
-	if (!p)
-		return -1;
-	*v = p;
-	*cap = c;
-	return 0;
+		return;
+	*cap = *cap ? *cap * 2 : 256;
+	*v = xreallocarray(*v, *cap, size);
 }
 
 static int term_row(const char *const *col, void *ctx)
@@ -89,8 +86,7 @@ static int term_row(const char *const *col, void *ctx)
 	uint8_t mac[6];
 	if (!col[2] || parse_mac(col[2], mac) < 0)
 		return 0; /* the register validates MACs; a bad one is not ours to refuse here */
-	if (grow((void **)&ix->terms, &b->cap_terms, ix->nterms, sizeof(*ix->terms)) < 0)
-		return -1;
+	grow((void **)&ix->terms, &b->cap_terms, ix->nterms, sizeof(*ix->terms));
 	struct watch_term *t = &ix->terms[ix->nterms];
 	*t = (struct watch_term){.id = strtoll(col[0], NULL, 10),
 	                         .unit_id = col[1] ? strtoll(col[1], NULL, 10) : 0};
@@ -117,8 +113,7 @@ static int addr_row(const char *const *col, void *ctx)
 	if (!col[0] || inet_parse_addr(col[0], &fam, &a) < 0 || !col[1] ||
 	    parse_mac(col[1], mac) < 0)
 		return 0; /* an address without a MAC binds nothing */
-	if (grow((void **)&ix->macs, &b->cap_macs, ix->nmacs, sizeof(*ix->macs)) < 0)
-		return -1;
+	grow((void **)&ix->macs, &b->cap_macs, ix->nmacs, sizeof(*ix->macs));
 	memcpy(ix->macs[ix->nmacs], mac, 6);
 	uint32_t i = (uint32_t)ix->nmacs++;
 	if (hmap_put(&ix->ip_mac, hkey_ip(fam, a), i) < 0 ||
@@ -131,8 +126,7 @@ static int net_row(const char *const *col, void *ctx)
 {
 	struct build *b = ctx;
 	struct watch_index *ix = b->ix;
-	if (grow((void **)&ix->nets, &b->cap_nets, ix->nnets, sizeof(*ix->nets)) < 0)
-		return -1;
+	grow((void **)&ix->nets, &b->cap_nets, ix->nnets, sizeof(*ix->nets));
 	struct watch_net *n = &ix->nets[ix->nnets];
 	memset(n, 0, sizeof(*n));
 	n->prefix_id = strtoll(col[0], NULL, 10);
@@ -176,9 +170,7 @@ void watch_index_free(struct watch_index *ix)
 int watch_index_build(struct sconn *c, const char *dhcp_servers, const uint32_t *ouis, size_t nouis,
                       struct watch_index **out, struct zw_err *err)
 {
-	struct watch_index *ix = calloc(1, sizeof(*ix));
-	if (!ix)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	struct watch_index *ix = xcalloc(1, sizeof(*ix));
 	struct build b = {.ix = ix};
 	int64_t gen = 0;
 	size_t nt = 0, na = 0, nn = 0;
@@ -195,12 +187,12 @@ int watch_index_build(struct sconn *c, const char *dhcp_servers, const uint32_t 
 	nt += nt / 4 + 64;
 	na += na / 4 + 64;
 	nn += nn / 4 + 64;
-	if (hmap_init(&ix->mac_term, nt) || hmap_init(&ix->ip_term, nt) ||
-	    hmap_init(&ix->ip_mac, na) || hmap_init(&ix->known_mac, na) ||
-	    hmap_init(&ix->prefix_net, nn) || hmap_init(&ix->dhcp_ok, 64 + nn)) {
-		watch_index_free(ix);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
+	hmap_init(&ix->mac_term, nt);
+	hmap_init(&ix->ip_term, nt);
+	hmap_init(&ix->ip_mac, na);
+	hmap_init(&ix->known_mac, na);
+	hmap_init(&ix->prefix_net, nn);
+	hmap_init(&ix->dhcp_ok, 64 + nn);
 	rc = store_watch_terminals(c, term_row, &b, err);
 	if (!rc)
 		rc = store_watch_addresses(c, addr_row, &b, err);
@@ -227,11 +219,7 @@ int watch_index_build(struct sconn *c, const char *dhcp_servers, const uint32_t 
 		if (ix->nets[i].has_gw)
 			hmap_put(&ix->dhcp_ok, hkey_ip(ix->nets[i].p.family, ix->nets[i].gw), 0);
 	if (nouis) {
-		ix->router_ouis = malloc(nouis * sizeof(uint32_t));
-		if (!ix->router_ouis) {
-			watch_index_free(ix);
-			return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-		}
+		ix->router_ouis = xcalloc(nouis, sizeof(uint32_t));
 		memcpy(ix->router_ouis, ouis, nouis * sizeof(uint32_t));
 		ix->nouis = nouis;
 	}
@@ -273,16 +261,12 @@ struct watch_state {
 	struct table ips, macs, ports, raised;
 };
 
-static int table_init(struct table *t, size_t max, size_t size)
+static void table_init(struct table *t, size_t max, size_t size)
 {
 	t->size = size;
 	t->n = 0;
-	t->rows = calloc(max, size);
-	if (!t->rows || hmap_init(&t->map, max) < 0) {
-		free(t->rows);
-		return -1;
-	}
-	return 0;
+	t->rows = xcalloc(max, size);
+	hmap_init(&t->map, max);
 }
 
 static void table_free(struct table *t)
@@ -300,6 +284,7 @@ static void *table_row(struct table *t, u128 key, bool *fresh)
 		return (char *)t->rows + (size_t)i * t->size;
 	if (hmap_put(&t->map, key, (uint32_t)t->n) < 0)
 		return NULL;
+	ZW_ASSERT(t->n < t->map.max); /* rows has room for as many as the map admits */
 	*fresh = true;
 	return (char *)t->rows + t->n++ * t->size;
 }
@@ -315,25 +300,20 @@ static bool sketch_add(struct sketch *s, uint64_t h)
 	return true;
 }
 
-int watch_init(struct watch *w, const struct watch_params *p, const char *dhcp_servers,
-               struct zw_err *err)
+void watch_init(struct watch *w, const struct watch_params *p, const char *dhcp_servers)
 {
 	memset(w, 0, sizeof(*w));
 	w->params = *p;
 	atomic_init(&w->index, NULL);
-	w->state = calloc(1, sizeof(*w->state));
+	w->state = xcalloc(1, sizeof(*w->state));
 	size_t max = (size_t)(p->max_tracked > 0 ? p->max_tracked : 1);
-	if (!w->state || table_init(&w->state->ips, max, sizeof(struct ip_state)) ||
-	    table_init(&w->state->macs, max, sizeof(struct mac_state)) ||
-	    table_init(&w->state->ports, max, sizeof(struct port_state)) ||
-	    table_init(&w->state->raised, max, sizeof(int64_t))) {
-		watch_free(w);
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足，无法建立监测状态表");
-	}
-	w->dhcp_servers = strdup(dhcp_servers ? dhcp_servers : "");
+	table_init(&w->state->ips, max, sizeof(struct ip_state));
+	table_init(&w->state->macs, max, sizeof(struct mac_state));
+	table_init(&w->state->ports, max, sizeof(struct port_state));
+	table_init(&w->state->raised, max, sizeof(int64_t));
+	w->dhcp_servers = xstrdup(dhcp_servers ? dhcp_servers : "");
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_init(&w->rebuild, NULL);
-	return 0;
 }
 
 void watch_free(struct watch *w)
@@ -398,13 +378,7 @@ int watch_load_ouis(struct watch *w, const char *path, const char *vendors, stru
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
-			uint32_t *p = realloc(v, cap * sizeof(*v));
-			if (!p) {
-				free(v);
-				fclose(f);
-				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-			}
-			v = p;
+			v = xreallocarray(v, cap, sizeof(*v));
 		}
 		v[n++] = oui;
 	}

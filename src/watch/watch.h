@@ -142,8 +142,7 @@ struct watch {
 	atomic_llong observed, raised, untracked;
 };
 
-int watch_init(struct watch *w, const struct watch_params *p, const char *dhcp_servers,
-               struct zw_err *err);
+void watch_init(struct watch *w, const struct watch_params *p, const char *dhcp_servers);
 void watch_free(struct watch *w);
 /* Consumer router OUIs from a Wireshark-style manuf or IEEE oui.txt file, keeping vendors
  * whose name contains one of `vendors` (comma separated, case-insensitive). */

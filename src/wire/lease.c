@@ -7,6 +7,7 @@
 
 #include "core/csv.h"
 #include "core/parse.h"
+#include "core/xalloc.h"
 
 int lease_format_parse(const char *s)
 {
@@ -38,12 +39,8 @@ struct entries {
 static struct entry *add(struct entries *e)
 {
 	if (e->n == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 64;
-		struct entry *nv = realloc(e->v, cap * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		e->v = nv;
-		e->cap = cap;
+		e->cap = e->cap ? e->cap * 2 : 64;
+		e->v = xreallocarray(e->v, e->cap, sizeof(*e->v));
 	}
 	struct entry *x = &e->v[e->n];
 	memset(x, 0, sizeof(*x));
@@ -282,13 +279,13 @@ static bool isc_lease(struct lexer *lx, struct entry *x, bool *eof)
 	}
 }
 
-static int isc(struct entries *e, const char *text_, size_t len)
+static void isc(struct entries *e, const char *text_, size_t len)
 {
 	struct lexer lx = {text_, text_ + len, 1};
 	for (;;) {
 		struct tok t = lex(&lx);
 		if (t.t == T_EOF)
-			return 0;
+			return;
 		if (word(&t, "lease")) {
 			struct tok a = lex(&lx), b = lex(&lx);
 			char addr[64];
@@ -296,12 +293,10 @@ static int isc(struct entries *e, const char *text_, size_t len)
 			if (a.t != T_WORD || b.t != T_LBRACE) {
 				bad(e->st, t.line);
 				if (b.t == T_LBRACE && !skip_block(&lx))
-					return 0;
+					return;
 				continue;
 			}
 			struct entry *x = add(e);
-			if (!x)
-				return -1;
 			text(&a, addr, sizeof(addr));
 			bool ok = set_ip(&x->o, addr) && x->o.family == 4;
 			ok &= isc_lease(&lx, x, &eof);
@@ -310,14 +305,14 @@ static int isc(struct entries *e, const char *text_, size_t len)
 				bad(e->st, t.line);
 			}
 			if (eof)
-				return 0;
+				return;
 			continue;
 		}
 		/* anything else: a statement to its ';', or a block to its '}' */
 		while (t.t != T_SEMI && t.t != T_EOF) {
 			if (t.t == T_LBRACE) {
 				if (!skip_block(&lx))
-					return 0;
+					return;
 				break;
 			}
 			if (t.t == T_RBRACE)
@@ -367,8 +362,6 @@ static int kea_row(int line, char **f, size_t n, void *arg)
 		return 0;
 	}
 	struct entry *x = add(k->e);
-	if (!x)
-		return -1;
 	int64_t expire, life = 1;
 	bool ok =
 	    set_ip(&x->o, f[k->address]) && parse_i64(f[k->expire], 0, INT64_MAX / 2, &expire) == 0;
@@ -391,21 +384,18 @@ static int kea_row(int line, char **f, size_t n, void *arg)
 	return 0;
 }
 
-static int kea(struct entries *e, const char *text_, size_t len)
+static void kea(struct entries *e, const char *text_, size_t len)
 {
 	struct kea k = {.e = e};
 	struct zw_err err = {0};
 	int rc = csv_parse(text_, len, kea_row, &k, &err);
-	if (rc < 0 && err.code == ZW_EINTERNAL)
-		return -1;
 	if (rc && rc != 1) /* malformed CSV: what was read before it stands */
 		bad(e->st, 0);
-	return 0;
 }
 
 /* ---- dnsmasq.leases ---- */
 
-static int dnsmasq(struct entries *e, const char *text_, size_t len)
+static void dnsmasq(struct entries *e, const char *text_, size_t len)
 {
 	const char *p = text_, *end = text_ + len;
 	int line = 0;
@@ -444,8 +434,6 @@ static int dnsmasq(struct entries *e, const char *text_, size_t len)
 			continue;
 		}
 		struct entry *x = add(e);
-		if (!x)
-			return -1;
 		if (!set_mac(&x->o, f[1]) || !set_ip(&x->o, f[2])) {
 			e->n--;
 			bad(e->st, line);
@@ -457,7 +445,6 @@ static int dnsmasq(struct entries *e, const char *text_, size_t len)
 			obs_copy_text(x->o.hostname, (const uint8_t *)f[3],
 			              strlen(f[3]) < 255 ? strlen(f[3]) : 255);
 	}
-	return 0;
 }
 
 int lease_parse(enum lease_format f, const char *text_, size_t len, int64_t now, lease_fn fn,
@@ -465,11 +452,13 @@ int lease_parse(enum lease_format f, const char *text_, size_t len, int64_t now,
 {
 	memset(st, 0, sizeof(*st));
 	struct entries e = {.st = st};
-	int rc = f == LEASE_ISC   ? isc(&e, text_, len)
-	         : f == LEASE_KEA ? kea(&e, text_, len)
-	                          : dnsmasq(&e, text_, len);
-	if (!rc)
-		rc = finish(&e, now, fn, arg);
+	if (f == LEASE_ISC)
+		isc(&e, text_, len);
+	else if (f == LEASE_KEA)
+		kea(&e, text_, len);
+	else
+		dnsmasq(&e, text_, len);
+	int rc = finish(&e, now, fn, arg);
 	free(e.v);
 	return rc;
 }

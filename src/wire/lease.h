@@ -31,8 +31,8 @@ struct lease_stats {
 
 int lease_format_parse(const char *s); /* "isc", "kea", "dnsmasq", or -1 */
 
-/* fn gets each current lease (kind LEASE, at = now); returning non-zero stops. Returns 0, fn's
- * value, or -1 when out of memory. */
+/* fn gets each current lease (kind LEASE, at = now); returning non-zero stops. Returns 0 or
+ * fn's value. */
 typedef int (*lease_fn)(const struct obs *o, void *arg);
 int lease_parse(enum lease_format f, const char *text, size_t len, int64_t now, lease_fn fn,
                 void *arg, struct lease_stats *st);

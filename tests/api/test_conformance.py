@@ -49,6 +49,43 @@ class County(Flow):
         u = self.srv.as_("admin", "GET", "/api/v1/units/%d" % unit).json
         return u["status"], u["status_clause"]
 
+    def case(self, unit, behaviour, detail):
+        """A violation found at an inspection (by hand), as the server opened it."""
+        r = self.srv.as_("admin", "POST", "/api/v1/violations",
+                         {"unit_id": unit, "behaviour": behaviour, "detail": detail})
+        self.assertEqual(r.status, 201, r)
+        return r.json
+
+    def vstep(self, vid, action, status=200, user="admin", **body):
+        body["action"] = action
+        r = self.srv.as_(user, "POST", "/api/v1/violations/%d/transitions" % vid, body)
+        self.assertEqual(r.status, status, r)
+        return r.json if status == 200 else r
+
+    def cut_off(self):
+        """The address blocks the enforcer is told to cut off now (GET /enforcement)."""
+        r = self.srv.as_("admin", "GET", "/api/v1/enforcement")
+        self.assertEqual(r.status, 200, r)
+        return r.json["sets"]["net4"] + r.json["sets"]["net6"]
+
+    def cidr(self, prefix_id):
+        return self.srv.sql("SELECT cidr FROM prefixes WHERE id = ?", (prefix_id,))[0][0]
+
+    def moved_terminal(self, unit, prefix_id, mac):
+        """A computer registered at .5 of the unit's subnet seen by a probe at .6 (its address
+        changed by hand). Returns the probe's answer and the moved address."""
+        ip, moved = self.host_ip(prefix_id, 5), self.host_ip(prefix_id, 6)
+        r = self.srv.as_("admin", "POST", "/api/v1/terminals",
+                         {"mac": mac, "ip": ip, "unit_id": unit, "kind": "计算机"})
+        self.assertEqual(r.status, 201, r)
+        token = self.srv.as_("admin", "POST", "/api/v1/tokens",
+                             {"name": "probe-%d" % unit, "scope": "probe"}).json["token"]
+        r = self.srv.request("POST", "/api/v1/observations", {"probe": "gw", "observations": [
+            {"kind": "arp", "op": "reply", "at": "2026-11-24T09:00:00Z", "mac": mac,
+             "ip": moved}]}, token=token)
+        self.assertEqual(r.status, 202, r)
+        return r.json, moved
+
 
 class Tongbai(County, ServerTest):
     profile = "tongbai"
@@ -124,10 +161,30 @@ class Tongbai(County, ServerTest):
         self.assertIn("ip daddr %s tcp dport 443 accept" % ip, text)
 
     def test_TB_23(self):
-        """Minimal opening: what is not approved is dropped."""
+        """Minimal opening: the firewall opens exactly the approved ports, each only from the
+        side it was approved for (the extranet or the internet); a refused application opens
+        nothing, and every other new connection is dropped."""
+        unit, access = self.connected()
+        ip, other = self.host_ip(access["prefix_id"], 5), self.host_ip(access["prefix_id"], 6)
+        app = self.submit({"kind": "port", "unit_id": unit, "purpose": "业务系统", "ports": [
+            {"exposure": "政务外网", "protocol": "tcp", "port": 8080, "target_ip": ip,
+             "purpose": "内部接口"},
+            {"exposure": "互联网", "protocol": "tcp", "port": 443, "target_ip": ip,
+             "purpose": "HTTPS"}]})
+        refused = self.submit({"kind": "port", "unit_id": unit, "purpose": "远程维护", "ports": [
+            {"exposure": "互联网", "protocol": "tcp", "port": 22, "target_ip": other,
+             "purpose": "SSH"}]})
+        self.tr(refused["id"], "reject", reason="远程维护不得向互联网开放")
+        self.tr(app["id"], "approve")
         text = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=iptables").raw.decode()
+        lines = text.splitlines()
+        mine = [l.split(" -m comment")[0] for l in lines if " -d %s/32 " % ip in l]
+        self.assertEqual(mine, ["-A ZWNET_EXTRANET -d %s/32 -p tcp -m tcp --dport 8080" % ip,
+                                "-A ZWNET_INTERNET -d %s/32 -p tcp -m tcp --dport 443" % ip])
+        self.assertNotIn(other + "/32", text)
         for chain in ("ZWNET_EXTRANET", "ZWNET_INTERNET"):
-            self.assertIn("-A %s -m conntrack --ctstate NEW -j DROP" % chain, text)
+            rules = [l for l in lines if l.startswith("-A %s " % chain)]
+            self.assertEqual(rules[-1], "-A %s -m conntrack --ctstate NEW -j DROP" % chain)
 
     def test_TB_18(self):
         """A business network exchanging data with the extranet has an isolation device."""
@@ -146,23 +203,56 @@ class Tongbai(County, ServerTest):
         self.assertEqual((app["status"], app["clause"]), ("已批准", "TB-24"))
 
     def test_TB_4(self):
-        """No new dedicated networks; existing ones migrate with a plan the manager approves."""
-        app = self.submit({"kind": "interconnect", "unit_id": self.own, "network_name": "农业专网",
-                           "interconnect_type": "整合迁移", "plan": "分两期迁移"}, user="unit")
-        r = self.srv.as_("unit", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
-        self.assertError(r, 403)
-        app = self.tr(app["id"], "approve")
-        self.assertEqual(app["plan"], "分两期迁移")
+        """No new or extended dedicated networks: one found at an inspection is a case under
+        TB-4 the unit is made to rectify (TB-9); a second offence disconnects the unit (TB-9's
+        ladder). An existing network migrates by an application (test_TB_24)."""
+        unit, _ = self.connected()
+        v = self.case(unit, "private_line", "检查发现该单位新建视频会议业务专网")
+        self.assertEqual((v["clause"], v["behaviour_name"], v["sanction"], v["sanction_clause"],
+                          v["offence"]),
+                         ("TB-4", "新建和改扩建非涉密业务专网", "rectify", "TB-9", 1))
+        self.vstep(v["id"], "notify")
+        v = self.vstep(v["id"], "rectify")
+        self.assertEqual([(d["rule"], d["clause"]) for d in v["deadlines"]],
+                         [("rectification", "TB-9")])
+        self.vstep(v["id"], "verify", reason="专网已停用，业务迁入县政务外网")
+        self.assertEqual(self.vstep(v["id"], "close")["state"], "closed")
+        again = self.case(unit, "private_line", "再次发现该单位改扩建业务专网")
+        self.assertEqual((again["offence"], again["sanction"], again["sanction_clause"]),
+                         (2, "suspend_unit", "TB-9"))
 
     def test_TB_9(self):
-        """Serious problems: disconnect at once, reconnect after rectification."""
-        unit, _ = self.connected()
-        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/status" % unit,
-                         {"status": "暂停", "reason": "安全检查发现严重问题"})
-        self.assertEqual(r.status, 200, r)
+        """A problem found at an inspection is rectified; a serious one disconnects the unit at
+        once, and it is connected again only once the rectification is verified."""
+        unit, access = self.connected()
+        block = self.cidr(access["prefix_id"])
+        minor = self.case(unit, "wireless_device", "检查发现私接无线路由器")
+        self.assertEqual((minor["sanction"], minor["sanction_clause"]), ("rectify", "TB-9"))
+        self.assertError(self.vstep(minor["id"], "isolate", status=422), 422, "action")
+        self.vstep(minor["id"], "notify")
+        self.vstep(minor["id"], "rectify")
+        self.vstep(minor["id"], "verify", reason="无线路由器已拆除")
+        self.vstep(minor["id"], "close")
+        self.assertEqual(self.status(unit)[0], "已接入")
+
+        v = self.case(unit, "classified_equipment", "检查发现涉密计算机接入县政务外网")
+        self.assertEqual((v["clause"], v["sanction"], v["sanction_clause"]),
+                         ("TB-19", "suspend_unit", "TB-9"))
+        v = self.vstep(v["id"], "isolate", reason="问题严重，立即断网")
+        self.assertEqual((v["state"], v["isolated_scope"]), ("isolated", "unit"))
         self.assertEqual(self.status(unit), ("暂停", "TB-9"))
-        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/status" % unit, {"status": "已接入"})
-        self.assertEqual(r.status, 200, r)
+        self.assertIn(block, self.cut_off())
+        self.vstep(v["id"], "reconnect", status=409)  # not before the rectification
+        v = self.vstep(v["id"], "rectify")
+        self.assertEqual([(d["rule"], d["clause"]) for d in v["deadlines"]],
+                         [("rectification", "TB-9")])
+        self.vstep(v["id"], "reconnect", status=409)  # nor before it is verified
+        self.vstep(v["id"], "verify", reason="涉密计算机已撤离，复查合格")
+        self.assertIn(block, self.cut_off())
+        v = self.vstep(v["id"], "reconnect")
+        self.assertEqual(v["state"], "reconnected")
+        self.assertEqual(self.status(unit), ("已接入", "TB-9"))
+        self.assertNotIn(block, self.cut_off())
 
     def test_TB_5(self):
         """One unified internet egress: no egress exception procedure exists under TB."""
@@ -170,21 +260,29 @@ class Tongbai(County, ServerTest):
                                              "egress_provider": "某运营商", "purpose": "自建出口"})
         self.assertError(r, 422, "kind")
 
-    def test_TB_14(self):
-        """Units use the unified egress; the unit keeps its LAN secure: it has no egress of its
-        own to register."""
-        r = self.srv.as_("admin", "GET", "%s?kind=egress" % A)
-        self.assertEqual(r.json["items"], [])
+    # TB-14 (units may use the unified internet egress but must keep their own LAN secure) has
+    # no scenario: no rule of the server rests on it. The unified egress is TB-5's (no egress
+    # exception procedure, test_TB_5); the LAN's terminals are TB-20's (terminal_policy).
 
     def test_TB_16(self):
-        """Units keep the interface devices but may not change them."""
+        """The devices the manager deploys at a unit are in the unit's custody: one switched off,
+        reconfigured or moved, or a line unplugged, is a case under TB-16, and the repair of
+        what poor custody damaged is charged to the unit."""
+        unit, _ = self.connected()
         r = self.srv.as_("admin", "POST", "/api/v1/devices", {
-            "name": "接入路由器%d" % self.new_unit(), "kind": "路由器", "owner": "信息中心", "unit_id": self.own,
+            "name": "接入路由器%d" % unit, "kind": "路由器", "owner": "信息中心", "unit_id": unit,
             "custodian": "本单位网络管理员"})
-        self.assertEqual(r.status, 201, r)
-        self.assertEqual(r.json["custodian"], "本单位网络管理员")
-        r2 = self.srv.as_("unit", "PATCH", "/api/v1/devices/%d" % r.json["id"], {"note": "改配置"})
-        self.assertError(r2, 403)
+        self.assertEqual((r.status, r.json["owner"], r.json["custodian"]),
+                         (201, "信息中心", "本单位网络管理员"), r)
+        v = self.case(unit, "device_tamper", "接入路由器%d被擅自修改配置" % r.json["id"])
+        self.assertEqual((v["clause"], v["sanction"], v["cost_to_unit"]), ("TB-16", "rectify", True))
+        self.assertIn("charge", v["actions"])
+        v = self.vstep(v["id"], "charge", amount="800", reason="恢复配置，更换损坏的电源模块")
+        self.assertEqual((v["repair_cost"], v["repair_cost_yuan"]), (80000, "800.00"))
+        line = self.case(unit, "line_damage", "接入线路被随意插拔，光模块损坏")
+        self.assertEqual((line["clause"], line["cost_to_unit"]), ("TB-16", True))
+        line = self.vstep(line["id"], "charge", amount="120.5", reason="更换光模块")
+        self.assertEqual(line["repair_cost"], 12050)
 
 
 class Miyun(County, ServerTest):
@@ -208,12 +306,20 @@ class Miyun(County, ServerTest):
                          ["authority", "admin"])
 
     def test_MY_5(self):
-        """Units do not change the planned addresses; changes go by application."""
-        r = self.srv.as_("unit", "POST", "/api/v1/prefixes", {"cidr": "10.61.250.0/24", "status": "active"})
-        self.assertError(r, 403)
-        app = self.submit({"kind": "change", "unit_id": self.own, "change_type": "其他",
-                           "change_other": "增加IP地址", "ip_count": 20}, user="unit")
-        self.assertEqual(app["clause"], "MY-5")
+        """Units do not change the addresses the 信息中心 planned: a registered computer seen at
+        another address is a case under MY-5, criticised and ordered to correct (MY-24); a unit
+        needing other addresses applies for a change (MY-5)."""
+        unit, access = self.connected()
+        out, moved = self.moved_terminal(unit, access["prefix_id"], "00:16:3e:05:00:%02x" % (unit % 256))
+        self.assertEqual(out["new_violations"], 1, out)
+        v = self.srv.as_("admin", "GET", "/api/v1/violations?unit_id=%d" % unit).json["items"]
+        self.assertEqual([(x["clause"], x["behaviour"], x["sanction"], x["sanction_clause"], x["ip"])
+                          for x in v],
+                         [("MY-5", "private_address_change", "criticize", "MY-24", moved)])
+        app = self.submit({"kind": "change", "unit_id": unit, "change_type": "其他",
+                           "change_other": "增加IP地址", "ip_count": 20})
+        self.assertEqual((app["clause"], self.deadline(app, "change_review")["clause"]),
+                         ("MY-5", "MY-5"))
 
     def test_MY_6(self):
         """Special needs for another connection are reviewed and filed by the authority."""
@@ -294,19 +400,43 @@ class Shengsi(County, ServerTest):
         self.assertEqual(app["hosting"], "政务云 4核8G 两台")
 
     def test_SS_11(self):
-        """Units may not touch the interface devices; changes go by application."""
-        r = self.srv.as_("unit", "POST", "/api/v1/devices", {"name": "私接交换机", "kind": "交换机",
-                                                             "owner": "使用单位", "unit_id": self.own})
-        self.assertError(r, 403)
+        """Units may not handle the interface devices or change their configuration: a change
+        found at an inspection is a case under SS-11 with a written notice to rectify in time
+        (SS-25); a change the unit needs goes by its application, reviewed by the 县大数据局
+        within SS-11's time before it is done."""
+        unit, _ = self.connected(**self.assessment)
+        v = self.case(unit, "device_tamper", "检查发现接入交换机配置被使用单位擅自修改")
+        self.assertEqual((v["clause"], v["sanction_name"], v["sanction_clause"]),
+                         ("SS-11", "书面通知其限期整改", "SS-25"))
+        self.vstep(v["id"], "notify")
+        d = self.vstep(v["id"], "rectify")["deadlines"]
+        self.assertEqual([(x["rule"], x["clause"], x["due_date"]) for x in d],
+                         [("rectification", "SS-25", self.due(10))])
         app = self.submit({"kind": "change", "unit_id": self.own, "change_type": "移机",
                            "new_address": "菜园镇新址"}, user="unit")
-        self.assertEqual(app["clause"], "SS-11")
+        review = self.deadline(app, "change_review")
+        self.assertEqual((app["clause"], review["clause"], review["due_date"]),
+                         ("SS-11", "SS-11", self.due(5)))
+        app = self.tr(app["id"], "approve")
+        self.assertEqual((app["status"], self.deadline(app, "change_implement")["clause"]),
+                         ("实施中", "SS-11"))
 
     def test_SS_12(self):
-        """The isolation device of a business network is registered with the unit."""
-        r = self.srv.as_("admin", "POST", "/api/v1/devices", {"name": "网闸", "kind": "隔离设备",
-                                                              "owner": "使用单位", "unit_id": self.own})
-        self.assertEqual((r.status, r.json["kind"], r.json["unit_id"]), (201, "隔离设备", self.own))
+        """A business network exchanging data with the extranet needs an isolation device the
+        unit deploys: one found without it is a case under SS-12 with a written notice to
+        rectify (SS-25); the device is registered with the unit and the rectification
+        verified before the case closes."""
+        unit, _ = self.connected(**self.assessment)
+        v = self.case(unit, "unapproved_interconnect", "医保业务专网与政务外网直接交换数据，未部署隔离设备")
+        self.assertEqual((v["clause"], v["sanction"], v["sanction_clause"]), ("SS-12", "rectify", "SS-25"))
+        self.vstep(v["id"], "notify")
+        v = self.vstep(v["id"], "rectify")
+        self.assertEqual([d["clause"] for d in v["deadlines"]], ["SS-25"])
+        r = self.srv.as_("admin", "POST", "/api/v1/devices", {"name": "网闸%d" % unit, "kind": "隔离设备",
+                                                              "owner": "使用单位", "unit_id": unit})
+        self.assertEqual((r.status, r.json["kind"], r.json["unit_id"]), (201, "隔离设备", unit), r)
+        self.vstep(v["id"], "verify", reason="已部署网闸 %s，由本单位负责数据摆渡" % r.json["name"])
+        self.assertEqual(self.vstep(v["id"], "close")["state"], "closed")
 
 
 class Jiaxian(County, ServerTest):
@@ -319,11 +449,16 @@ class Jiaxian(County, ServerTest):
         unit = self.new_unit()
         app = self.submit(self.access_body(unit))
         self.tr(app["id"], "approve", zone_id=self.zone)
-        r = self.srv.as_("carrier", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "complete"})
-        self.assertEqual(self.assertError(r, 422)["clause"], "JX-9")
-        for kind in self.agreements:
-            self.srv.as_("admin", "POST", "/api/v1/units/%d/agreements" % unit,
-                         {"kind": kind, "signed_on": "2026-01-05"})
+        names = {"confidentiality": "保密协议", "security_responsibility": "网络安全责任书"}
+        for kind in self.agreements:  # each one is required: refused until it is signed
+            r = self.srv.as_("carrier", "POST", "%s/%d/transitions" % (A, app["id"]),
+                             {"action": "complete"})
+            e = self.assertError(r, 422)
+            self.assertEqual(e["clause"], "JX-9")
+            self.assertIn("《%s》" % names[kind], e["message"])
+            r = self.srv.as_("admin", "POST", "/api/v1/units/%d/agreements" % unit,
+                             {"kind": kind, "signed_on": "2026-01-05"})
+            self.assertEqual(r.status, 201, r)
         self.tr(app["id"], "complete", user="carrier")
         self.assertEqual(self.status(unit), ("已接入", "JX-9"))
 
@@ -377,11 +512,30 @@ class Jiaxian(County, ServerTest):
         self.assertEqual(self.status(unit)[0], "已接入")
 
     def test_JX_26(self):
-        """Temporary disconnection with a deadline to rectify."""
-        unit, _ = self.connected()
-        self.srv.as_("admin", "POST", "/api/v1/units/%d/status" % unit,
-                     {"status": "暂停", "reason": "私改IP地址"})
+        """Damaging the lines or the access module: the unit is disconnected for a time and
+        told to rectify by a deadline, the repair is charged to it, and it is connected again
+        once the rectification is verified; a second offence is 取消入网资格."""
+        unit, access = self.connected()
+        block = self.cidr(access["prefix_id"])
+        v = self.case(unit, "line_damage", "私自拆改接入模块，导致线路中断")
+        self.assertEqual((v["clause"], v["sanction_name"], v["sanction_clause"], v["cost_to_unit"]),
+                         ("JX-14", "暂时断网并限期整改", "JX-26", True))
+        self.vstep(v["id"], "notify")
+        self.vstep(v["id"], "isolate", reason="线路故障影响县政务网络")
         self.assertEqual(self.status(unit), ("暂停", "JX-26"))
+        self.assertIn(block, self.cut_off())
+        d = self.vstep(v["id"], "rectify")["deadlines"]
+        self.assertEqual([(x["rule"], x["clause"], x["due_date"]) for x in d],
+                         [("rectification", "JX-26", self.due(10))])
+        v = self.vstep(v["id"], "charge", amount="1280.5", reason="更换接入模块及熔接光纤")
+        self.assertEqual((v["repair_cost"], v["events"][-1]["clause"]), (128050, "JX-26"))
+        self.vstep(v["id"], "verify", reason="接入模块已修复，线路恢复")
+        self.vstep(v["id"], "reconnect")
+        self.assertEqual(self.status(unit), ("已接入", "JX-26"))
+        self.assertNotIn(block, self.cut_off())
+        again = self.case(unit, "line_damage", "再次破坏接入线路")
+        self.assertEqual((again["offence"], again["sanction_name"], again["sanction_clause"]),
+                         (2, "取消入网资格", "JX-26"))
 
     def test_JX_27(self):
         """Serious cases lose the right to connect; they cannot simply apply again."""
@@ -411,14 +565,37 @@ class Luoning(County, ServerTest):
         self.assertEqual((app["clause"], d["due_date"]), ("LN-16", self.due(5)))
 
     def test_LN_17(self):
-        """安全保密承诺书 before connecting; units connected earlier sign afterwards (补签)."""
+        """安全保密承诺书 before connecting; a unit connected before the regulation took effect
+        (2018-08-30) is registered as connected and stands on the 补签 list until it signs."""
         unit = self.new_unit()
         app = self.submit(self.access_body(unit))
         self.tr(app["id"], "approve", zone_id=self.zone)
         r = self.srv.as_("carrier", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "complete"})
         self.assertEqual(self.assertError(r, 422)["clause"], "LN-17")
-        missing = self.srv.as_("admin", "GET", "/api/v1/agreements/missing").json["items"]
-        self.assertTrue(all(m["status"] in ("已接入", "暂停") for m in missing), missing)
+        self.srv.as_("admin", "POST", "/api/v1/units/%d/agreements" % unit,
+                     {"kind": "security_commitment", "signed_on": "2026-01-05"})
+        self.tr(app["id"], "complete", user="carrier")
+        self.assertEqual(self.status(unit)[0], "已接入")
+
+        def register(name, connected_on):
+            return self.srv.as_("admin", "POST", "/api/v1/units", {
+                "name": name, "type": "事业单位", "level": "县直", "address": "城关镇",
+                "status": "已接入", "connected_on": connected_on})
+        r = register("补签测试单位甲", "2019-03-01")  # after the regulation: sign first
+        self.assertEqual(self.assertError(r, 422, "status")["clause"], "LN-17")
+        r = register("补签测试单位乙", "2016-05-10")
+        self.assertEqual(r.status, 201, r)
+        old = r.json["id"]
+
+        def backlog():
+            items = self.srv.as_("admin", "GET", "/api/v1/agreements/missing").json["items"]
+            return [(m["kind"], m["backfill"]) for i in items if i["unit_id"] == old
+                    for m in i["missing"]]
+        self.assertEqual(backlog(), [("security_commitment", True)])
+        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/agreements" % old,
+                         {"kind": "security_commitment", "signed_on": "2026-02-01"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(backlog(), [])
 
     def test_LN_23(self):
         """A LAN upgrade or renovation is filed with the center."""

@@ -22,7 +22,7 @@ class DeadlineTest(ServerTest):
         cls.unit = cls.srv.sql("SELECT id FROM units WHERE status = '已接入' ORDER BY id")[0][0]
 
     def seed(self, rule="access_implement", clause="TB-13", basis="working_days", amount=7,
-             due_at=None, due_date="2099-01-01", status="running"):
+             due_at=None, due_date="2099-01-01", status="running", started_at=None):
 
         con = sqlite3.connect(self.srv.db, timeout=30)
         try:
@@ -30,7 +30,7 @@ class DeadlineTest(ServerTest):
                 "INSERT INTO deadlines (subject_type, subject_id, unit_id, rule, clause, basis,"
                 " amount, started_at, due_at, due_date, status, created_at, updated_at)"
                 " VALUES ('application', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self.unit, rule, clause, basis, amount, now(),
+                (self.unit, rule, clause, basis, amount, started_at or now(),
                  due_at if due_at is not None else now() + 30 * 86400, due_date, status, now(),
                  now()))
             con.commit()
@@ -129,10 +129,20 @@ class DeadlineTest(ServerTest):
         self.assertError(r, 409, "status")
 
     def test_scheduler_reminds_once_before_an_hours_deadline(self):
-        did = self.seed(rule="repair:county", clause="TB-12", basis="hours", amount=4,
-                        due_at=now() + 3600, due_date=None)
-        far = self.seed(rule="repair:county", clause="TB-12", basis="hours", amount=4,
-                        due_at=now() + 5 * 3600, due_date=None)
+        """TB-12's repair times, as the profile gives them: a fault of a 县直 unit reported an
+        hour ago is due within the reminder window (2 h here), a 乡镇 fault reported now is
+        not. (Fault tickets come later; the rows are seeded as they will start them.)"""
+        slas = {s["key"]: s for s in self.srv.as_("admin", "GET", "/api/v1/profile").json["slas"]}
+        county, township = slas["county"], slas["township"]
+        self.assertEqual((county["name"], county["clauses"][0]), ("县直单位", "TB-12"))
+        started = now() - 3600
+
+        def fault(sla, at):
+            return self.seed(rule="repair:" + sla["key"], clause=sla["clauses"][0], basis="hours",
+                             amount=sla["repair_hours"], started_at=at,
+                             due_at=at + sla["repair_hours"] * 3600, due_date=None)
+        did = fault(county, started)
+        far = fault(township, now())
         self.assertTrue(self.wait_for(lambda: self.events(did, "deadline.reminder")),
                         self.srv.output())
         time.sleep(2.5)

@@ -103,7 +103,7 @@ class Import(ServerTest):
         self.assertEqual(r.status, 201, r)
 
 
-def make_xlsx(rows, shared=True, doctype=False, sheet_name="sheet1.xml"):
+def make_xlsx(rows, shared=True, doctype=False, sheet_name="sheet1.xml", sheet_edit=None):
     """A minimal workbook as a spreadsheet program writes it: shared strings, numbers."""
     import io
     import zipfile
@@ -136,8 +136,9 @@ def make_xlsx(rows, shared=True, doctype=False, sheet_name="sheet1.xml"):
                    'Type="worksheet" Target="worksheets/%s"/></Relationships>' % sheet_name)
         z.writestr("xl/sharedStrings.xml", '<?xml version="1.0"?><sst %s>%s</sst>' % (
             ns, "".join("<si><t>%s</t></si>" % escape(s) for s in strings)))
-        z.writestr("xl/worksheets/" + sheet_name, '<?xml version="1.0"?>%s<worksheet %s><sheetData>%s'
-                   '</sheetData></worksheet>' % (dt, ns, "".join(cells_xml)))
+        sheet = ('<?xml version="1.0"?>%s<worksheet %s><sheetData>%s</sheetData></worksheet>'
+                 % (dt, ns, "".join(cells_xml)))
+        z.writestr("xl/worksheets/" + sheet_name, sheet_edit(sheet) if sheet_edit else sheet)
     return b.getvalue()
 
 
@@ -173,4 +174,12 @@ class ImportXlsx(ServerTest):
         self.assertError(self.post(b"PK\x03\x04 not really a zip"), 400, field="file")
         bad = make_xlsx(rows)[:-40]  # truncated archive
         self.assertError(self.post(bad), 400, field="file")
+        # numbers in the sheet's markup are read whole and in range, or the file is refused
+        for old, new, said in [('<row r="2">', '<row r="2x">', "行号“2x”"),
+                               ('<row r="2">', '<row r="0">', "行号“0”"),
+                               ('<v>3</v>', '<v>3 </v>', "共享字符串编号“3 ”"),
+                               ('<v>3</v>', '<v>99</v>', "共享字符串编号“99”")]:
+            e = self.assertError(self.post(make_xlsx(rows, sheet_edit=lambda x: x.replace(old, new, 1))),
+                                 400, field="file")
+            self.assertIn(said, e["message"])
         self.assertEqual(self.srv.counts(), before)

@@ -254,3 +254,28 @@ class Expiry_passed(ExpiryCase):
     def test_expired_warning(self):
         w = self.check(True)
         self.assertIn("失效", w["message"])
+
+
+class Expiry_last_day(ExpiryCase):
+    """民法典 201/202: 有效期2年 from 2024-11-28 does not count that day and ends on 2026-11-28,
+    which is still in force: the warning says so, and that it lapses from 2026-11-29."""
+    now = "2026-11-28T04:00:00Z"
+    days = 0
+
+    def test_still_in_force_on_the_last_day(self):
+        w = self.check(True)
+        self.assertIn("有效期至 2026-11-28", w["message"])
+        self.assertIn("自 2026-11-29 起失效", w["message"])
+        self.assertNotIn("已", w["message"])
+
+
+class Expiry_first_lapsed_day(ExpiryCase):
+    now = "2026-11-29T04:00:00Z"
+    days = -1
+
+    def test_lapsed_from_the_day_after(self):
+        w = self.check(True)
+        self.assertIn("已自 2026-11-29 起失效", w["message"])
+        self.assertNotIn("已于 2026-11-28", w["message"])
+        p = self.srv.as_("admin", "GET", "/api/v1/profile").json
+        self.assertEqual((p["validity"], p["validity_rule"]), ("2y", "civil_code"))

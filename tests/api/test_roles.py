@@ -462,7 +462,7 @@ class RoleMatrix:
             self.assertEqual(me.json["username"], user)
 
         return Req("/api/v1/session", body={"username": user, "password": PASSWORD},
-                   delta={"audit": 1}, audit=("session.login", "user"), ok=ok, actor=user)
+                   delta={"sessions": 1, "audit": 1}, audit=("session.login", "user"), ok=ok, actor=user)
 
     def c_whoami(self, who):
         def ok(r):
@@ -484,7 +484,7 @@ class RoleMatrix:
                                           (th,))[0][0], 0)
             self.assertEqual(self.srv.request("GET", "/api/v1/session", token=tok).status, 401)
 
-        return Req("/api/v1/session", token=tok, delta={"audit": 1},
+        return Req("/api/v1/session", token=tok, delta={"sessions": -1, "audit": 1},
                    audit=("session.logout", "user"), ok=ok)
 
     def c_password_change(self, who):
@@ -514,7 +514,7 @@ class RoleMatrix:
 
         return Req("/api/v1/session/password", token=tok,
                    body={"old_password": PASSWORD, "new_password": new_pw},
-                   delta={"audit": 1}, audit=("user.password_change", "user"), ok=ok,
+                   delta={"sessions": -1, "audit": 1}, audit=("user.password_change", "user"), ok=ok,
                    actor=name if who != "anon" else None)
 
     def c_tokens_list(self, who):
@@ -620,7 +620,7 @@ class RoleMatrix:
             self.assertEqual((r.json["sessions_ended"], r.json["tokens_revoked"]), (1, 1), r)
 
         return Req("/api/v1/users/%d/password" % uid, body={"password": "Reset2026pass"},
-                   delta={"audit": 1}, audit=("user.password_reset", "user"), ok=ok,
+                   delta={"sessions": -1, "audit": 1}, audit=("user.password_reset", "user"), ok=ok,
                    same=lambda: (self.assertEqual(self.one(
                        "SELECT pwhash FROM users WHERE id = ?", (uid,)), old),
                        self.assertEqual(self.srv.request("GET", "/api/v1/session",
@@ -1224,7 +1224,7 @@ class RoleMatrix:
 
     def c_calendar_load(self, who):
         body = {"year": 2030, "days": [{"name": "元旦", "date": "2030-01-01", "isOffDay": True}]}
-        return Req("/api/v1/calendar/2030", body=body, delta={"audit": 1},
+        return Req("/api/v1/calendar/2030", body=body, delta={"calendar_years": 1, "audit": 1},
                    audit=("calendar.load", "calendar"))
 
     def mk_deadline(self, unit_id, status="running"):

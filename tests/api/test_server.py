@@ -79,6 +79,30 @@ class Basics(ServerTest):
             self.assertRegex(l, rb"^\d{4}-\d\d-\d\dT\S+ \S+ \S+ \S+ \S+ \d{3} \d+ms user=\S+( aborted)?$")
             self.assertFalse(any(b < 0x20 or b == 0x7f for b in l), l)
 
+    def test_every_5xx_is_logged_with_its_request_id(self):
+        """A database damaged by hand (a trigger naming a table that is not there) makes every new
+        carrier fail inside SQLite: the client gets 500 and the request id, and the server log
+        has one error line with that id and what was answered, beside the store's warning."""
+        self.srv.sql("CREATE TRIGGER damaged BEFORE INSERT ON carriers"
+                     " BEGIN INSERT INTO no_such_table VALUES (1); END")
+        try:
+            rid = "test-req-5xx-0001"
+            r = self.srv.as_("admin", "POST", "/api/v1/carriers", {"name": "损坏测试运营商"},
+                             headers={"X-Request-Id": rid})
+            self.assertError(r, 500, code="internal")
+            self.assertEqual(r.header("X-Request-Id"), rid)
+            lines = [l for l in self.srv.output().splitlines() if "req=" + rid in l]
+            errors = [l for l in lines if " error " in l]
+            self.assertEqual(len(errors), 1, lines)
+            self.assertIn("POST /api/v1/carriers answered 500 internal: 服务器内部错误", errors[0])
+            self.assertTrue(any(" warn " in l and "no_such_table" in l for l in lines), lines)
+            # a 4xx is the client's business: no error line
+            rid = "test-req-4xx-0001"
+            self.srv.as_("admin", "POST", "/api/v1/carriers", {"name": ""}, headers={"X-Request-Id": rid})
+            self.assertFalse([l for l in self.srv.output().splitlines() if rid in l and " error " in l])
+        finally:
+            self.srv.sql("DROP TRIGGER damaged")
+
     def test_body_limit(self):
         tok = self.srv.login("admin")
         before = self.srv.counts()

@@ -92,7 +92,11 @@ class Terminals(ServerTest):
         self.assertEqual({x["code"] for x in items[bare["id"]]["issues"]}, {"no_antivirus", "stale_patches"})
         self.assertEqual({x["code"] for x in items[stale["id"]]["issues"]},
                          {"stale_signatures", "stale_patches"})
-        self.assertTrue(all(x["clauses"] for x in items[bare["id"]]["issues"]))
+        # JX-25 requires antivirus installed; no JX clause requires current patches (JX's own setting)
+        cited = {x["code"]: x for x in items[bare["id"]]["issues"]}
+        self.assertEqual(cited["no_antivirus"]["clauses"], ["JX-25"])
+        self.assertEqual(cited["stale_patches"]["clauses"], [])
+        self.assertEqual(cited["stale_patches"].get("basis"), "county")
         # the unit_admin sees its own unit's only
         mine = self.api("GET", T + "/compliance", user="unit").json["items"]
         self.assertTrue(mine)
@@ -114,3 +118,41 @@ class LuoningPlugin(ServerTest):
         self.srv.as_("admin", "PATCH", "%s/%d" % (T, t["id"]), {"plugin_installed": True})
         items = {i["terminal_id"]: i for i in self.srv.as_("admin", "GET", T + "/compliance").json["items"]}
         self.assertNotIn(t["id"], items)
+
+
+class ChecksCiteOnlyClausesThatRequireThem:
+    """Each compliance check cites the clause that requires it: JX-25 antivirus installed, LN-20
+    the plug-in, MY-22 also 及时升级病毒库 and 及时更新补丁, SS-13 及时更新补丁, TB-20 防病毒系统并及时更新.
+    A check no clause requires (stale patches under JX, LN, TB; stale signatures under JX, SS) is
+    the county's setting and cites none."""
+
+    # profile: {issue code: clauses it cites}, for a terminal missing everything and one outdated
+    WANT = {
+        "jiaxian": {"no_antivirus": ["JX-25"], "stale_signatures": [], "stale_patches": []},
+        "luoning": {"no_plugin": ["LN-20"], "stale_patches": []},
+        "miyun": {"no_antivirus": ["MY-22"], "stale_signatures": ["MY-22"], "stale_patches": ["MY-22"]},
+        "shengsi": {"no_antivirus": ["SS-13"], "stale_signatures": [], "stale_patches": ["SS-13"]},
+        "tongbai": {"no_antivirus": ["TB-20"], "stale_signatures": ["TB-20"], "stale_patches": []},
+    }
+    def test_each_check_cites_what_its_clause_requires(self):
+        s = self.srv
+        unit = s.sql("SELECT id FROM units WHERE status = '已接入' LIMIT 1")[0][0]
+        old = (datetime.date.today() - datetime.timedelta(days=400)).isoformat()
+        bare = s.as_("admin", "POST", T, {"mac": "02:00:00:00:06:01", "unit_id": unit, "kind": "计算机"}).json
+        stale = s.as_("admin", "POST", T, {"mac": "02:00:00:00:06:02", "unit_id": unit, "kind": "计算机",
+                                           "antivirus": "某防病毒软件", "av_signature_date": old,
+                                           "patch_date": old}).json
+        items = {i["terminal_id"]: i for i in s.as_("admin", "GET", T + "/compliance").json["items"]}
+        issues = [x for t in (bare, stale) for x in items[t["id"]]["issues"]]
+        self.assertEqual({x["code"]: x["clauses"] for x in issues}, self.WANT[self.profile])
+        for x in issues:
+            self.assertEqual(x.get("basis"), "regulation" if x["clauses"] else "county", x)
+        # the profile says the same
+        tp = s.as_("admin", "GET", "/api/v1/profile").json["terminal_policy"]
+        self.assertEqual(tp["patch_clauses"], self.WANT[self.profile]["stale_patches"])
+
+
+for _pid in ChecksCiteOnlyClausesThatRequireThem.WANT:
+    globals()["Cites_" + _pid] = type("Cites_" + _pid, (ChecksCiteOnlyClausesThatRequireThem, ServerTest),
+                                      {"profile": _pid})
+del _pid

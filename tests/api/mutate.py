@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Mutation check of the conformance scenarios (test_conformance.py): each profile rule a
+scenario rests on is removed in turn, and the scenario must then fail.
+
+A mutant is a copy of a shipped profile with one rule edited out (a section dropped, a key
+changed, a section added), written as <dir>/<id>.conf and loaded by path (`zwnet demo` and
+`zwnet serve --profile FILE`, as tests/api/harness.py starts them). The scenario runs alone in a
+child process against a server on the mutant. It must fail inside the test itself: a mutant
+that the server refuses to load, or a scenario whose class could not even be set up, proves
+nothing and is reported as an error; a scenario that still passes is reported as a survivor.
+Both count as failures of this step.
+
+Rules the server keeps in code (application.c, unit.c, violation.c) have no mutant here; the
+scenarios that rest on them are listed in CODE_RULES, so the gap stays visible.
+
+Prints one line per mutant and, last, "mutation-summary KILLED FAILED" for tests/run.sh.
+    python3 tests/api/mutate.py --bin build-asan/zwnet [--out DIR] [--jobs N] [PATTERN...]
+"""
+import argparse
+import concurrent.futures
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from harness import PASSWORD  # noqa: E402  (the seeded users' password)
+
+BIN = None
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+EGRESS_TB = """
+[workflow egress]
+approvals = manager
+clause = TB-5
+"""
+EGRESS_JX = """
+[workflow egress]
+approvals = manager
+clause = JX-8
+"""
+
+# (scenario, profile, the rule removed, edit). Edits: ("set", section, key, value) changes one
+# key of a section; ("drop", section) removes a section; ("add", text) appends sections.
+MUTANTS = [
+    ("Tongbai.test_TB_13", "tongbai", "审核 3 个工作日", ("set", "deadline access_review", "working_days", "4")),
+    ("Tongbai.test_TB_13", "tongbai", "开通 7 个工作日", ("set", "deadline access_implement", "working_days", "8")),
+    ("Tongbai.test_TB_13", "tongbai", "接入依据 TB-13", ("set", "unit_status connected", "clause", "TB-15")),
+    ("Tongbai.test_TB_15", "tongbai", "变更审核 3 个工作日", ("set", "deadline change_review", "working_days", "4")),
+    ("Tongbai.test_TB_15", "tongbai", "拆机依据 TB-15", ("set", "workflow change", "clause", "TB-13")),
+    ("Tongbai.test_TB_6", "tongbai", "安全联系人 1 个工作日内重新备案", ("set", "deadline contact_refile", "working_days", "2")),
+    ("Tongbai.test_TB_17", "tongbai", "开放端口须申请、审核批准", ("drop", "workflow port")),
+    ("Tongbai.test_TB_24", "tongbai", "专网整合迁移须申请、核准", ("drop", "workflow interconnect")),
+    ("Tongbai.test_TB_5", "tongbai", "统一互联网出口（无例外程序）", ("add", EGRESS_TB)),
+    ("Tongbai.test_TB_4", "tongbai", "禁止新建、改扩建业务专网", ("drop", "forbidden private_line")),
+    ("Tongbai.test_TB_4", "tongbai", "再犯断网", ("set", "forbidden private_line", "sanctions", "rectify")),
+    ("Tongbai.test_TB_9", "tongbai", "问题较严重的立即断网", ("set", "forbidden classified_equipment", "sanctions", "rectify")),
+    ("Tongbai.test_TB_9", "tongbai", "一般问题责成整改（不断网）", ("set", "forbidden wireless_device", "sanctions", "suspend_unit")),
+    ("Tongbai.test_TB_9", "tongbai", "整改期限", ("drop", "deadline rectification")),
+    ("Tongbai.test_TB_16", "tongbai", "不得擅自修改设备配置", ("drop", "forbidden device_tamper")),
+    ("Tongbai.test_TB_16", "tongbai", "设备修复费用由使用单位承担", ("set", "forbidden device_tamper", "cost_to_unit", "no")),
+    ("Tongbai.test_TB_16", "tongbai", "线路修复费用由使用单位承担", ("set", "forbidden line_damage", "cost_to_unit", "no")),
+    ("Miyun.test_MY_4", "miyun", "经信委审批、信息中心实施", ("set", "workflow access", "approvals", "manager")),
+    ("Miyun.test_MY_5", "miyun", "不得擅自更改统一规划的网络地址", ("drop", "forbidden private_address_change")),
+    ("Miyun.test_MY_5", "miyun", "地址变更依据 MY-5", ("set", "workflow change", "clause", "MY-4")),
+    ("Miyun.test_MY_6", "miyun", "特殊需求报经信委审核备案", ("set", "workflow egress", "approvals", "manager")),
+    ("Miyun.test_MY_7", "miyun", "信息业务系统报经信委审核备案", ("set", "workflow system", "approvals", "manager")),
+    ("Shengsi.test_SS_10", "shengsi", "接入前安全评估", ("set", "workflow access", "assessment_required", "no")),
+    ("Shengsi.test_SS_9", "shengsi", "自建互联网出口须审批", ("drop", "workflow egress")),
+    ("Shengsi.test_SS_14", "shengsi", "端口开放核准备案", ("set", "deadline port_review", "clause", "SS-9")),
+    ("Shengsi.test_SS_15", "shengsi", "上线前等保测评备案", ("set", "workflow system", "assessment_required", "no")),
+    ("Shengsi.test_SS_11", "shengsi", "不得处置接口设备或改变配置", ("drop", "forbidden device_tamper")),
+    ("Shengsi.test_SS_11", "shengsi", "接入变更经县大数据局审核", ("set", "deadline change_review", "working_days", "6")),
+    ("Shengsi.test_SS_12", "shengsi", "数据交换须部署隔离设备", ("drop", "forbidden unapproved_interconnect")),
+    ("Jiaxian.test_JX_9", "jiaxian", "接入时签署保密协议", ("set", "agreement confidentiality", "required_for_connection", "no")),
+    ("Jiaxian.test_JX_9", "jiaxian", "接入时签署网络安全责任书", ("set", "agreement security_responsibility", "required_for_connection", "no")),
+    ("Jiaxian.test_JX_9", "jiaxian", "接入依据 JX-9", ("set", "unit_status connected", "clause", "JX-5")),
+    ("Jiaxian.test_JX_22", "jiaxian", "不得私改 IP 地址", ("drop", "forbidden private_address_change")),
+    ("Jiaxian.test_JX_26", "jiaxian", "维修费用由该单位承担", ("set", "forbidden line_damage", "cost_to_unit", "no")),
+    ("Jiaxian.test_JX_26", "jiaxian", "情节严重者取消入网资格", ("set", "forbidden line_damage", "sanctions", "suspend_unit")),
+    ("Jiaxian.test_JX_26", "jiaxian", "暂时断网（而非只断终端）", ("set", "forbidden line_damage", "sanctions", "isolate_terminal, revoke")),
+    ("Jiaxian.test_JX_26", "jiaxian", "限期整改", ("drop", "deadline rectification")),
+    ("Jiaxian.test_JX_8", "jiaxian", "不得私设出口（无例外程序）", ("add", EGRESS_JX)),
+    ("Luoning.test_LN_16", "luoning", "审核时限", ("set", "deadline access_review", "working_days", "6")),
+    ("Luoning.test_LN_17", "luoning", "接入须签订安全保密承诺书", ("set", "agreement security_commitment", "required_for_connection", "no")),
+    ("Luoning.test_LN_17", "luoning", "已接入单位补签", ("set", "agreement security_commitment", "backfill", "no")),
+    ("Luoning.test_LN_23", "luoning", "局域网改造报备", ("drop", "workflow lan")),
+]
+
+# Scenarios whose rule is in code, not in the profile: no mutant reaches them here.
+CODE_RULES = {
+    "Tongbai.test_TB_18": "isolation_device required for 数据交互 (application.c check_fields)",
+    "Tongbai.test_TB_23": "the ports export: approved ports only, per exposure, default drop (application.c ports_export)",
+    "Shengsi.test_SS_17": "hosting recorded on the filing (application.c field table)",
+    "Jiaxian.test_JX_20": "subnet sized by ip_count (application.c / ipam.c)",
+    "Jiaxian.test_JX_21": "a unit_admin's scope (authz.c)",
+    "Jiaxian.test_JX_27": "a revoked unit cannot apply again (application.c)",
+    "Luoning.test_LN_21": "the archive (archive.c)",
+}
+
+
+def section_span(lines, name):
+    """[start, end) of section `[name]`: its header up to the next header or ruler comment."""
+    head = "[%s]" % name
+    for i, l in enumerate(lines):
+        if l.strip() == head:
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("[") and not lines[j].startswith("# ----"):
+                j += 1
+            return i, j
+    raise ValueError("no section [%s]" % name)
+
+
+def apply_edit(text, edit):
+    lines = text.split("\n")
+    if edit[0] == "add":
+        return text.rstrip("\n") + "\n" + edit[1]
+    i, j = section_span(lines, edit[1])
+    if edit[0] == "drop":
+        return "\n".join(lines[:i] + lines[j:])
+    _, _, key, value = edit
+    for k in range(i + 1, j):
+        m = re.match(r"(\s*%s\s*=\s*)(.*)$" % re.escape(key), lines[k])
+        if m:
+            if m.group(2).strip() == value:
+                raise ValueError("[%s] %s is already %s" % (edit[1], key, value))
+            lines[k] = m.group(1) + value
+            return "\n".join(lines)
+    raise ValueError("[%s] has no key %s" % (edit[1], key))
+
+
+def seed(profile, d):
+    """The demo county of a shipped profile, seeded once for all its mutants: seeding is most
+    of a server's start. The mutants' servers run on copies, so the data is the same as the
+    unmutated scenario's and only the rule differs."""
+    os.makedirs(d)
+    env = dict(os.environ, ZWNET_PASSWORD=PASSWORD)
+    p = subprocess.run([BIN, "demo", "--profile", profile, "--db", os.path.join(d, "zwnet.db"),
+                        "--password-cost", "min"], capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        raise RuntimeError("demo %s failed: %s%s" % (profile, p.stdout, p.stderr))
+    return d
+
+
+def use_seed(harness, seed_dir):
+    """Make the harness copy the seeded database (and its key file) instead of running demo."""
+    real = harness.run_cli
+
+    def run_cli(*args, db=None, **kw):
+        if args and args[0] == "demo" and db:
+            for f in os.listdir(seed_dir):
+                shutil.copy(os.path.join(seed_dir, f),
+                            os.path.join(os.path.dirname(db), f.replace("zwnet.db", os.path.basename(db))))
+            return None
+        return real(*args, db=db, **kw)
+    harness.run_cli = run_cli
+
+
+def run_one(scenario, profile_path):
+    """Child: run one scenario with its class's profile replaced. Exit 0 passed, 1 failed
+    inside the test, 2 anything else (class setup or teardown, a sanitizer report)."""
+    if os.environ.get("ZWNET_MUTANT_SEED"):
+        import harness
+        use_seed(harness, os.environ["ZWNET_MUTANT_SEED"])
+    spec = importlib.util.spec_from_file_location("test_conformance",
+                                                  os.path.join(HERE, "test_conformance.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    cls_name, test = scenario.split(".")
+    cls = getattr(mod, cls_name)
+    cls.profile = profile_path
+    suite = unittest.TestSuite([cls(test)])
+    res = unittest.TextTestRunner(stream=sys.stdout, verbosity=0).run(suite)
+    in_test = [t for t, _ in res.failures + res.errors if isinstance(t, unittest.TestCase)]
+    other = [t for t, _ in res.failures + res.errors if not isinstance(t, unittest.TestCase)]
+    if other:
+        return 2
+    return 1 if in_test else 0
+
+
+def mutant(n, m, args, workdir, seeds):
+    scenario, profile, rule, edit = m
+    label = "%s without %s" % (scenario.split(".")[1][5:].replace("_", "-"), rule)
+    t0 = time.monotonic()
+    d = os.path.join(workdir, "m%02d" % n)
+    os.makedirs(d)
+    try:
+        with open(os.path.join(ROOT, "profiles", profile + ".conf"), encoding="utf-8") as f:
+            text = apply_edit(f.read(), edit)
+    except ValueError as e:
+        return "FAIL", label, "the mutant no longer applies: %s" % e, 0
+    path = os.path.join(d, profile + ".conf")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    chk = subprocess.run([args.bin, "profile", "check", path], capture_output=True, text=True)
+    if chk.returncode != 0:
+        return "FAIL", label, "the mutant does not load: %s" % (chk.stdout + chk.stderr).strip(), 0
+    env = dict(os.environ, ZWNET_TEST_OUT=os.path.join(args.out, "m%02d" % n),
+               ZWNET_MUTANT_SEED=seeds[profile].result())
+    p = subprocess.run([sys.executable, os.path.abspath(__file__), "--bin", args.bin,
+                        "--run", scenario, path], capture_output=True, text=True, env=env,
+                       timeout=300)
+    ms = int((time.monotonic() - t0) * 1000)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "m%02d.log" % n), "w") as f:
+        f.write("%s\n%r\n%s%s" % (label, edit, p.stdout, p.stderr))
+    if p.returncode == 1:
+        return "ok", label, "%s failed" % scenario, ms
+    if p.returncode == 0:
+        return "FAIL", label, "%s still passes with the rule removed" % scenario, ms
+    return "FAIL", label, "%s could not run (see %s/m%02d.log)" % (scenario, args.out, n), ms
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--out", default="tests/out/mutants")
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("ZWNET_MUTATION_JOBS", "2")))
+    ap.add_argument("--run", nargs=2, metavar=("SCENARIO", "PROFILE"))
+    ap.add_argument("patterns", nargs="*", help="only mutants whose scenario contains one")
+    a = ap.parse_args()
+    global BIN
+    a.bin = BIN = os.path.abspath(a.bin)
+    os.environ["ZWNET_BIN"] = a.bin
+    if a.run:
+        return run_one(*a.run)
+    a.out = os.path.abspath(a.out)
+    shutil.rmtree(a.out, ignore_errors=True)
+    chosen = [(i, m) for i, m in enumerate(MUTANTS)
+              if not a.patterns or any(p in m[0] for p in a.patterns)]
+    t0 = time.monotonic()
+    killed = failed = 0
+    workdir = tempfile.mkdtemp(prefix="zwnet-mutants-")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+            seeds = {p: pool.submit(seed, p, os.path.join(workdir, "seed-" + p))
+                     for p in sorted({m[1] for _, m in chosen})}
+            futs = [pool.submit(mutant, i, m, a, workdir, seeds) for i, m in chosen]
+            for f in futs:
+                word, label, why, ms = f.result()
+                print("%-4s mutant %s: %s (%d ms)" % (word, label, why, ms), flush=True)
+                if word == "ok":
+                    killed += 1
+                else:
+                    failed += 1
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if not a.patterns:
+        for scenario, why in sorted(CODE_RULES.items()):
+            print("note no mutant for %s: its rule is in code: %s" % (scenario, why))
+    print("mutants: %d killed, %d failed in %.1f s" % (killed, failed, time.monotonic() - t0))
+    print("mutation-summary %d %d" % (killed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
