@@ -135,6 +135,8 @@ void h_unit_status(struct req *r)
 	int rc = 0;
 	json_object_foreach(body, key, v)
 	{
+		if (strcmp(key, "dry_run") == 0 && json_is_boolean(v))
+			continue;
 		if (strcmp(key, "status") && strcmp(key, "clause") && strcmp(key, "reason")) {
 			rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.40s”", key);
 			break;
@@ -147,10 +149,14 @@ void h_unit_status(struct req *r)
 	struct ctx x;
 	req_ctx(r, &x);
 	if (!rc)
-		rc = unit_set_status(&x, r->params[0],
-		                     json_string_value(json_object_get(body, "status")),
-		                     json_string_value(json_object_get(body, "clause")),
-		                     json_string_value(json_object_get(body, "reason")), rev, &err);
+		rc = unit_move(&x, r->params[0],
+		               &(struct unit_move){
+		                   .status = json_string_value(json_object_get(body, "status")),
+		                   .clause = json_string_value(json_object_get(body, "clause")),
+		                   .reason = json_string_value(json_object_get(body, "reason")),
+		                   .if_rev = rev,
+		                   .dry_run = json_is_true(json_object_get(body, "dry_run"))},
+		               &err);
 	json_decref(body);
 	if (fail(r, rc, &err))
 		return;

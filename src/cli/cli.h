@@ -34,6 +34,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 /* The API document GET /api/v1/openapi.json serves, for the county's profile. */
 int cmd_openapi(int argc, char **argv);
+int cmd_workflows(int argc, char **argv);
 int cmd_deadline(int argc, char **argv);
 int cmd_application(int argc, char **argv);
 /* zone, vlan, prefix, terminal, ...: -1 when name is none of them */

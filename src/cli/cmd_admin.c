@@ -23,6 +23,7 @@
 #include "domain/terminal.h"
 #include "domain/unit.h"
 #include "domain/workdays.h"
+#include "domain/workflow.h"
 #include "core/xalloc.h"
 
 void cli_err(const struct zw_err *err)
@@ -512,6 +513,19 @@ int cmd_openapi(int argc, char **argv)
 	json_decref(doc);
 	cli_close(&e);
 	return s ? 0 : 1;
+}
+
+/* The workflows' tables as the docs show them (docs/WORKFLOWS.md, checked for drift). */
+int cmd_workflows(int argc, char **argv)
+{
+	(void)argc, (void)argv; /* the tables are the program's: no option changes them */
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	for (size_t i = 0; workflows[i]; i++)
+		workflow_markdown(workflows[i], &b);
+	fwrite(b.p, 1, b.len, stdout);
+	buf_free(&b);
+	return 0;
 }
 
 /* ---- the registry kinds the CLI serves (REG_CLI in domain/registry.c) ---- */

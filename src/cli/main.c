@@ -26,6 +26,7 @@ static void usage(FILE *f)
 	        "           地址规划、终端与设备：list|show|add|set|rm；prefix allocate\n"
 	        "  profile  管理办法：profile check NAME|FILE, profile show, profile keys --markdown\n"
 	        "  openapi  API 文档（GET /api/v1/openapi.json 所答）：openapi [--profile NAME]\n"
+	        "  workflows 流程表（docs/WORKFLOWS.md 的状态图）：workflows\n"
 	        "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
 	        "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n\n"
 	        "通用选项:\n");
@@ -52,7 +53,8 @@ int main(int argc, char **argv)
 	            {"demo", cmd_demo},         {"profile", cmd_profile},
 	            {"openapi", cmd_openapi},   {"calendar", cmd_calendar},
 	            {"deadline", cmd_deadline}, {"application", cmd_application},
-	            {"probe", cmd_probe},       {"enforce", cmd_enforce}};
+	            {"probe", cmd_probe},       {"enforce", cmd_enforce},
+	            {"workflows", cmd_workflows}};
 	/* The job has ended (serve: its threads are joined), so the font caches a PDF filled can
 	 * go: nothing is left over for a leak check to report. */
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

@@ -1126,6 +1126,8 @@ const struct workflow application_workflow = {
     .unit = wf_unit,
     .clause = wf_clause,
     .reason = wf_reason,
+    .clause_doc = "the profile's `[workflow KIND]` clause, which the application keeps from "
+                  "its submission",
 };
 
 /* The step's context: the effects on the registry are authorised by the workflow (fx). */

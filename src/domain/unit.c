@@ -272,8 +272,8 @@ struct ustep {
 	struct sconn *c;
 	struct unit *u;
 	const char *state; /* where it is: "" for a registration */
-	const char *reason;
-	int64_t case_id; /* a violation case moving the unit (it isolates on its own) */
+	const char *reason, *given; /* given: the clause the caller named, or NULL */
+	int64_t case_id;  /* a violation case moving the unit (it isolates on its own) */
 	char clause[32]; /* the clause the move rests on */
 	const char *to;  /* where the step took it */
 };
@@ -519,6 +519,28 @@ static int e_remove(void *cs, struct zw_err *err)
 	return store_hand_isolations_lift(s->c, s->u->id, clock_now(), err);
 }
 
+/* A move rests on a clause: the one named, else the profile's for the status. */
+static int need_clause(struct ustep *s, const char *status, struct zw_err *err)
+{
+	char out[32];
+	return resolve_clause(s->x->prof, status, s->given, out, err);
+}
+
+static int g_suspend(void *cs, struct zw_err *err)
+{
+	return need_clause(cs, "暂停", err);
+}
+
+static int g_revoke(void *cs, struct zw_err *err)
+{
+	return need_clause(cs, "已撤销入网资格", err);
+}
+
+static int g_remove(void *cs, struct zw_err *err)
+{
+	return need_clause(cs, "已拆机", err);
+}
+
 static int g_agreements(struct ustep *s, struct zw_err *err)
 {
 	return check_agreements(s->c, s->x->prof, s->u->id, err);
@@ -527,7 +549,9 @@ static int g_agreements(struct ustep *s, struct zw_err *err)
 static int g_connect(void *cs, struct zw_err *err)
 {
 	struct ustep *s = cs;
-	int rc = g_agreements(s, err);
+	int rc = need_clause(s, "已接入", err);
+	if (!rc)
+		rc = g_agreements(s, err);
 	if (!rc)
 		rc = check_application(s, err);
 	return rc ? rc : not_cut_by_case(s, err);
@@ -536,7 +560,9 @@ static int g_connect(void *cs, struct zw_err *err)
 static int g_reconnect(void *cs, struct zw_err *err)
 {
 	struct ustep *s = cs;
-	int rc = g_agreements(s, err);
+	int rc = need_clause(s, "已接入", err);
+	if (!rc)
+		rc = g_agreements(s, err);
 	return rc ? rc : not_cut_by_case(s, err);
 }
 
@@ -597,13 +623,13 @@ static const struct wf_row rows[] = {
      "an approved access application (TB-13); the profile's agreements (JX-9, LN-17); no "
      "violation case isolates the unit",
      NULL},
-    {"suspend", "暂停", "已接入", "暂停", S, WF_REASON, NULL, e_cut,
+    {"suspend", "暂停", "已接入", "暂停", S, WF_REASON, g_suspend, e_cut,
      "by hand: every address block of the unit is isolated (a case isolates on its own)", NULL},
     {"reconnect", "恢复接入", "暂停", "已接入", S, 0, g_reconnect, e_connect,
      "no violation case isolates the unit (TB-9); the hand isolation is lifted", NULL},
-    {"revoke", "撤销入网资格", "已接入 暂停", "已撤销入网资格", S, WF_REASON, NULL, e_cut,
+    {"revoke", "撤销入网资格", "已接入 暂停", "已撤销入网资格", S, WF_REASON, g_revoke, e_cut,
      "the unit's blocks stay isolated", NULL},
-    {"remove", "拆机", "已接入 暂停", "已拆机", S, 0, NULL, e_remove,
+    {"remove", "拆机", "已接入 暂停", "已拆机", S, 0, g_remove, e_remove,
      "the hand isolation is lifted (the addresses go back to the plan)", NULL},
     {"reapply", "重新申请", "已撤销入网资格 已拆机", "申请中", S, 0, NULL, NULL,
      "a new access application follows", NULL},
@@ -655,6 +681,9 @@ const struct workflow unit_workflow = {
     .unit = wf_unit,
     .clause = wf_clause,
     .reason = wf_reason,
+    .clause_doc = "the clause given with the move (it must be in the profile), else the "
+                  "profile's `[unit_status]` clause for the status wanted; a refusal by a "
+                  "guard cites the clause of the rule that refused",
 };
 
 bool unit_status_needs_reason(const char *status)
@@ -690,7 +719,8 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 	struct unit cur = {0};
 	json_t *before = NULL, *after = NULL;
 	struct ustep s = {
-	    .x = op->x, .tx = tx, .c = c, .u = &cur, .reason = op->reason, .case_id = op->case_id};
+	    .x = op->x, .tx = tx, .c = c, .u = &cur, .reason = op->reason, .given = op->clause,
+	    .case_id = op->case_id};
 	int rc = load_unit_checked(tx, op, &cur);
 	if (!rc) {
 		s.state = cur.status;
@@ -745,27 +775,45 @@ int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, con
 	return do_unit_status(tx, &op);
 }
 
-int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
-                    const char *reason, int64_t if_rev, struct zw_err *err)
+int unit_move(const struct ctx *x, int64_t id, const struct unit_move *m, struct zw_err *err)
 {
 	if (authz_check(x->by, ACT_UNIT_STATUS, id, err))
 		return -err->code;
-	const char *name = status ? status : "";
+	const char *name = m->status ? m->status : "";
 	if (!unit_status_code(name) && status_name(name))
 		name = status_name(name);
 	if (!unit_status_code(name))
 		return zw_errf(err, ZW_EINVALID, "status",
 		               "状态只能是：申请中、已接入、暂停、已撤销入网资格、已拆机");
+	const char *reason = m->reason;
 	if (reason && (utf8_chars(reason) > 500 || !utf8_valid(reason, strlen(reason), true)))
 		return zw_errf(err, ZW_EINVALID, "reason", "原因过长或含非法字符（最多 500 字）");
 	struct unit_op op = {.x = x,
 	                     .id = id,
 	                     .status = name,
-	                     .clause = clause,
+	                     .clause = m->clause,
 	                     .reason = reason,
-	                     .if_rev = if_rev,
+	                     .if_rev = m->if_rev,
 	                     .err = err};
-	return in_tx(x->st, do_unit_status, &op, err);
+	struct store_tx *tx;
+	int rc = store_begin(x->st, &tx, err);
+	if (rc)
+		return rc;
+	rc = do_unit_status(tx, &op);
+	if (rc || m->dry_run) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx, err);
+}
+
+int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
+                    const char *reason, int64_t if_rev, struct zw_err *err)
+{
+	return unit_move(
+	    x, id,
+	    &(struct unit_move){.status = status, .clause = clause, .reason = reason, .if_rev = if_rev},
+	    err);
 }
 
 /* The moves open to the caller (the console's buttons). */

@@ -76,6 +76,14 @@ int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint6
                 int64_t if_rev, struct zw_err *err);
 int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
                     const char *reason, int64_t if_rev, struct zw_err *err);
+/* The same with every option: dry_run runs the move in its transaction and rolls it back
+ * (what would happen, nothing changed). */
+struct unit_move {
+	const char *status, *clause, *reason;
+	int64_t if_rev;
+	bool dry_run;
+};
+int unit_move(const struct ctx *x, int64_t id, const struct unit_move *m, struct zw_err *err);
 /* The same inside the caller's transaction, authorised by the caller (an application's step);
  * status is a status name; case_id: the violation case moving the unit (it isolates the unit
  * itself, so a suspension adds no isolation of its own), or 0. */

@@ -720,13 +720,21 @@ static int g_climb(void *cs, struct zw_err *err)
 	return rc;
 }
 
+/* The revoke rung: the unit's access can be revoked (it is connected or suspended), or it is
+ * revoked already (by another case or by hand). */
 static int g_revoke(void *cs, struct zw_err *err)
 {
-	char next[40];
-	int rc = next_rung(cs, next, err);
+	struct step *s = cs;
+	char next[40], status[32] = "";
+	int rc = next_rung(s, next, err);
 	if (!rc && sanction_act(next) != SA_REVOKE)
 		return zw_errf(err, ZW_ECONFLICT, "sanction", "下一级处理措施不是取消入网资格");
-	return rc;
+	if (!rc)
+		rc = unit_status(s, status, sizeof(status));
+	if (rc || is(status, "已接入") || is(status, "暂停") || is(status, "已撤销入网资格"))
+		return rc;
+	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(s->v),
+	                     "单位当前为“%s”，不能取消入网资格", status);
 }
 
 static int g_cost(void *cs, struct zw_err *err)
@@ -824,9 +832,11 @@ static int e_revoke(void *cs, struct zw_err *err)
 	int rc = e_climb(s, err);
 	if (!rc && !is(v->isolated_scope, "unit"))
 		rc = isolate(s, "unit");
-	char why[400];
+	char why[400], status[32] = "";
 	snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id, v->behaviour_name);
 	if (!rc)
+		rc = unit_status(s, status, sizeof(status));
+	if (!rc && !is(status, "已撤销入网资格"))
 		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "已撤销入网资格", step_clause(v),
 		                        why, v->id, err);
 	return rc ? rc : end_case(s, "resolved");
@@ -921,6 +931,8 @@ const struct workflow violation_workflow = {
     .clause = wf_clause,
     .reason = wf_reason,
     .state_label = violation_state_label,
+    .clause_doc = "the sanction's clause of the case's rung, else the clause of the forbidden "
+                  "behaviour",
 };
 
 int violation_transition(const struct ctx *x, const struct violation_policy *vp, int64_t id,

@@ -207,6 +207,7 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 			buf_printf(out, " %s", l);
 	}
 	buf_puts(out, "\n\n");
+	buf_printf(out, "Every step and every refusal cites %s.\n\n", w->clause_doc);
 	diagram(w, out);
 	buf_puts(out, "| action | 操作 | from | to | who | condition | clause |\n"
 	              "|---|---|---|---|---|---|---|\n");
@@ -217,7 +218,7 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 		           *r->from ? r->from : "（登记）", r->to ? r->to : "（不变）");
 		who(r, out);
 		buf_printf(out, " | %s | %s |\n", r->guard_doc ? r->guard_doc : "",
-		           r->clause ? r->clause : "the case's");
+		           r->clause ? r->clause : "see above");
 	}
 	buf_puts(out, "\n");
 }
