@@ -22,14 +22,15 @@ static void usage(FILE *f)
 	    "  calendar 工作日：calendar add 日期 N | show 年份 | load 文件\n"
 	    "  deadline 期限：deadline list|show ID|pause ID --reason 原因|resume ID\n");
 	cmd_registry_usage(f);
-	fprintf(f,
-	        "           地址规划、终端与设备：list|show|add|set|rm；prefix allocate\n"
-	        "  profile  管理办法：profile check NAME|FILE, profile show, profile keys --markdown\n"
-	        "  openapi  API 文档（GET /api/v1/openapi.json 所答）：openapi [--profile NAME]\n"
-	        "  workflows 流程表（docs/WORKFLOWS.md 的状态图）：workflows\n"
-	        "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
-	        "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n\n"
-	        "通用选项:\n");
+	fprintf(
+	    f,
+	    "           地址规划、终端与设备：list|show|add|set|rm；prefix allocate\n"
+	    "  profile  管理办法：profile check NAME|FILE, profile show, profile keys --markdown\n"
+	    "  openapi  API 文档（GET /api/v1/openapi.json 所答）：openapi [--profile NAME]\n"
+	    "  workflows 流程表（docs/WORKFLOWS.md 的状态图）：workflows\n"
+	    "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
+	    "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n\n"
+	    "通用选项:\n");
 	config_usage(f);
 }
 
@@ -48,12 +49,12 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {{"serve", cmd_serve},       {"user", cmd_user},
-	            {"unit", cmd_unit},         {"audit", cmd_audit},
-	            {"demo", cmd_demo},         {"profile", cmd_profile},
-	            {"openapi", cmd_openapi},   {"calendar", cmd_calendar},
-	            {"deadline", cmd_deadline}, {"application", cmd_application},
-	            {"probe", cmd_probe},       {"enforce", cmd_enforce},
+	} cmds[] = {{"serve", cmd_serve},        {"user", cmd_user},
+	            {"unit", cmd_unit},          {"audit", cmd_audit},
+	            {"demo", cmd_demo},          {"profile", cmd_profile},
+	            {"openapi", cmd_openapi},    {"calendar", cmd_calendar},
+	            {"deadline", cmd_deadline},  {"application", cmd_application},
+	            {"probe", cmd_probe},        {"enforce", cmd_enforce},
 	            {"workflows", cmd_workflows}};
 	/* The job has ended (serve: its threads are joined), so the font caches a PDF filled can
 	 * go: nothing is left over for a leak check to report. */

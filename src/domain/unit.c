@@ -271,11 +271,11 @@ struct ustep {
 	struct store_tx *tx;
 	struct sconn *c;
 	struct unit *u;
-	const char *state; /* where it is: "" for a registration */
+	const char *state;          /* where it is: "" for a registration */
 	const char *reason, *given; /* given: the clause the caller named, or NULL */
-	int64_t case_id;  /* a violation case moving the unit (it isolates on its own) */
-	char clause[32]; /* the clause the move rests on */
-	const char *to;  /* where the step took it */
+	int64_t case_id;            /* a violation case moving the unit (it isolates on its own) */
+	char clause[32];            /* the clause the move rests on */
+	const char *to;             /* where the step took it */
 };
 
 static int move_clause(struct ustep *s, const char *status, const char *given, struct zw_err *err);
@@ -289,6 +289,8 @@ static int do_unit_create(struct store_tx *tx, void *arg)
 	int rc = rec_merge(&unit_schema, u, op->u, ~0ull) < 0
 	             ? zw_errf(op->err, ZW_EINTERNAL, NULL, NULL)
 	             : 0;
+	if (!rc) /* the profile's unit types (its [unit_register]) */
+		rc = profile_check_unit_type(op->x->prof, u->type, op->err);
 	if (!rc)
 		rc = unit_create_checked(op, tx, u, clause);
 	unit_free(u);
@@ -391,6 +393,8 @@ static int do_unit_update(struct store_tx *tx, void *arg)
 		if (!was || rec_merge(&unit_schema, &cur, op->patch, op->present) < 0)
 			rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
 	}
+	if (!rc)
+		rc = profile_check_unit_type(op->x->prof, cur.type, op->err);
 	if (!rc && cur.parent_id)
 		rc = check_parent(c, cur.id, cur.parent_id, op->err);
 	/* a renamed unit takes the new name's key; an unrenamed one keeps its own (a look-alike
@@ -718,9 +722,13 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 	struct sconn *c = store_tx_conn(tx);
 	struct unit cur = {0};
 	json_t *before = NULL, *after = NULL;
-	struct ustep s = {
-	    .x = op->x, .tx = tx, .c = c, .u = &cur, .reason = op->reason, .given = op->clause,
-	    .case_id = op->case_id};
+	struct ustep s = {.x = op->x,
+	                  .tx = tx,
+	                  .c = c,
+	                  .u = &cur,
+	                  .reason = op->reason,
+	                  .given = op->clause,
+	                  .case_id = op->case_id};
 	int rc = load_unit_checked(tx, op, &cur);
 	if (!rc) {
 		s.state = cur.status;
@@ -812,7 +820,8 @@ int unit_set_status(const struct ctx *x, int64_t id, const char *status, const c
 {
 	return unit_move(
 	    x, id,
-	    &(struct unit_move){.status = status, .clause = clause, .reason = reason, .if_rev = if_rev},
+	    &(struct unit_move){
+	        .status = status, .clause = clause, .reason = reason, .if_rev = if_rev},
 	    err);
 }
 

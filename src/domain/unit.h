@@ -88,8 +88,7 @@ int unit_move(const struct ctx *x, int64_t id, const struct unit_move *m, struct
  * status is a status name; case_id: the violation case moving the unit (it isolates the unit
  * itself, so a suspension adds no isolation of its own), or 0. */
 int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *status,
-                       const char *clause, const char *reason, int64_t case_id,
-                       struct zw_err *err);
+                       const char *clause, const char *reason, int64_t case_id, struct zw_err *err);
 /* The status moves open to the caller now: [{action, label, to, reason}]. */
 json_t *unit_actions(const struct ctx *x, struct unit *u);
 /* Has the unit an approved access application (being implemented or done)? */

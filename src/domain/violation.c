@@ -857,13 +857,13 @@ static int e_charge(void *cs, struct zw_err *err)
 #define W        ACT_VIOLATION_WRITE
 #define HANDLING "open notified isolated rectifying verified"
 static const struct wf_row rows[] = {
-    {"notify", "通知", "open", "notified", W, 0, NULL, NULL, NULL, NULL},
+    {"notify", "通知单位", "open", "notified", W, 0, NULL, NULL, NULL, NULL},
     {"isolate", "断网", "open notified", "isolated", W, 0, g_cuts, e_isolate,
      "the rung disconnects (terminal, unit or revoke); a terminal rung cuts only the terminal",
      NULL},
     {"isolate", "断网", "isolated", "isolated", W, 0, g_widen, e_widen,
      "widening: a terminal's isolation to the whole unit, when the rung disconnects units", NULL},
-    {"rectify", "责令整改", "notified isolated", "rectifying", W, 0, NULL, e_rectify,
+    {"rectify", "责令限期整改", "notified isolated", "rectifying", W, 0, NULL, e_rectify,
      "starts the profile's rectification deadline", NULL},
     {"verify", "核实整改", "rectifying", "verified", W, WF_REASON, NULL, e_verify,
      "meets the rectification deadline", NULL},
@@ -879,10 +879,10 @@ static const struct wf_row rows[] = {
      "a heavier rung of the ladder is left (the one asked for, or the next)", NULL},
     {"escalate", "升级处理", HANDLING, "revoked", ACT_VIOLATION_ESCALATE, WF_REASON, g_revoke,
      e_revoke, "the rung is revoke: the unit is cut off and its access revoked", NULL},
-    {"dismiss", "排除", "open notified", "dismissed", W, WF_REASON, NULL, e_dismiss,
+    {"dismiss", "排除（不构成违规）", "open notified", "dismissed", W, WF_REASON, NULL, e_dismiss,
      "not a violation after all", NULL},
-    {"charge", "记录维修费用", HANDLING " reconnected closed revoked", NULL, W, WF_REASON, g_cost,
-     e_charge, "the profile puts the repair cost of this behaviour on the unit", NULL},
+    {"charge", "维修费用由单位承担", HANDLING " reconnected closed revoked", NULL, W, WF_REASON,
+     g_cost, e_charge, "the profile puts the repair cost of this behaviour on the unit", NULL},
 };
 #undef W
 #undef HANDLING

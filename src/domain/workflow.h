@@ -58,7 +58,7 @@ struct workflow {
 	const char *(*clause)(const void *cs);         /* the clause the case rests on */
 	const char *(*reason)(const void *cs);         /* the step's reason, NULL when none */
 	const char *(*state_label)(const char *state); /* NULL: the state is its own label */
-	const char *clause_doc; /* what the case's clause is, for the docs */
+	const char *clause_doc;                        /* what the case's clause is, for the docs */
 };
 
 /* Run the step action on the case (inside the caller's transaction). *taken, when not NULL,

@@ -267,7 +267,10 @@ function AccessForm({ path, kindDef }) {
 // What the detail shows of an application: the fields its kind takes, by the server's labels.
 const HIDDEN = new Set(['zone_id', 'reason']);
 
-function Approve({ app, onDone }) {
+// The steps of the decision, drawn in one form (zone, carrier, opinion); the rest are buttons.
+const DECIDING = new Set(['approve', 'reject', 'review']);
+
+function Approve({ app, offered, onDone }) {
   const zones = useLoad(app.kind === 'access' ? '/zones' : null, true);
   const carriers = useLoad(app.kind === 'access' ? '/carriers' : null, true);
   const [f, setF] = useState({ reason: '', zone_id: '', carrier_id: '', allocate: true, review_on: '' });
@@ -317,9 +320,9 @@ function Approve({ app, onDone }) {
       <Field label="审核意见（不予通过时必填理由）" name="reason" error={error}>{(p) => <textarea {...p} rows={2} value={f.reason} onInput={(e) => setF({ ...f, reason: e.currentTarget.value })} />}</Field>
       {error && !['zone_id', 'carrier_id', 'reason', 'review_on'].includes(error.field) ? <ErrorBox error={error} /> : null}
       <div class="buttons">
-        <button type="submit" class="primary">批准</button>
-        <button type="button" class="danger" onClick={() => act('reject')}>不予通过</button>
-        {app.status === '已提交' ? <button type="button" onClick={() => act('review')}>受理</button> : null}
+        {offered.has('approve') ? <button type="submit" class="primary">{offered.get('approve').label}</button> : null}
+        {offered.has('reject') ? <button type="button" class="danger" onClick={() => act('reject')}>{offered.get('reject').label}</button> : null}
+        {offered.has('review') ? <button type="button" onClick={() => act('review')}>{offered.get('review').label}</button> : null}
       </div>
     </form>
   );
@@ -351,7 +354,6 @@ function Step({ app, action, label, needReason, onDone, kind }) {
 }
 
 export function ApplicationDetail({ id }) {
-  const s = useSession();
   const labels = fieldsOf(useSchema('application'));
   const kinds = useSchema('application_kinds');
   const app = useLoad(`/applications/${Number(id)}`);
@@ -359,8 +361,8 @@ export function ApplicationDetail({ id }) {
   return (
     <Loading state={app}>{(a) => {
       const reload = () => app.reload();
-      const myTurn = a.awaiting && can(s, 'APPLICATION_REVIEW', a.unit_id) && a.awaiting.role === s.role;
-      const open = a.status === '已提交' || a.status === '审核中';
+      // the buttons are the steps the server offers this user now (the workflow's table)
+      const offered = new Map(a.actions.map((x) => [x.action, x]));
       const decided = ['已批准', '实施中', '已办结', '未通过'].includes(a.status);
       return (
         <>
@@ -381,17 +383,11 @@ export function ApplicationDetail({ id }) {
             ]} />
           </section>
           <div class="actions" role="group" aria-label="可办理的操作">
-            {myTurn ? <Approve app={a} onDone={reload} /> : null}
-            {open && can(s, 'APPLICATION_SUBMIT', a.unit_id) ? <Step app={a} action="withdraw" label="撤回申请" onDone={reload} /> : null}
-            {a.status === '实施中' && can(s, 'APPLICATION_IMPLEMENT', a.unit_id) ? (
-              <>
-                <Step app={a} action="complete" label="实施完成" kind="primary" onDone={reload} />
-                {a.deadlines.some((d) => d.rule.endsWith('_implement') && d.status === 'paused')
-                  ? <Step app={a} action="resume" label="恢复计时" onDone={reload} />
-                  : <Step app={a} action="pause" label="暂停计时（单位不具备条件）" needReason onDone={reload} />}
-              </>
-            ) : null}
-            {a.kind === 'system' && a.status === '已批准' && can(s, 'APPLICATION_SUBMIT', a.unit_id) ? <Step app={a} action="go_live" label="正式上线" onDone={reload} /> : null}
+            {a.actions.some((x) => DECIDING.has(x.action)) && a.awaiting ? <Approve app={a} offered={offered} onDone={reload} /> : null}
+            {a.actions.filter((x) => !DECIDING.has(x.action)).map((x) => (
+              <Step key={`${a.rev}-${x.action}`} app={a} action={x.action} label={x.label} needReason={x.reason}
+                kind={x.action === 'complete' ? 'primary' : ''} onDone={reload} />
+            ))}
           </div>
           <p class="actions">
             <a href={`/api/v1/applications/${a.id}/form`} target="_blank" rel="noopener">打印申请表</a>

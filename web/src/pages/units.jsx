@@ -55,13 +55,12 @@ export function Units({ path }) {
 // The agreements of the profile a unit signs.
 const unitKinds = (profile) => (profile?.agreements || []).filter((k) => k.party === 'unit');
 
-const NEXT = { 申请中: [], 已接入: ['暂停', '已撤销入网资格', '已拆机'], 暂停: ['已接入', '已撤销入网资格'], 已撤销入网资格: [], 已拆机: [] };
-
 function StatusChange({ unit, onDone }) {
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState(null);
-  const options = NEXT[unit.status] || [];
+  // the moves the server offers this user now (the unit workflow's table)
+  const options = unit.actions || [];
   if (!options.length) return null;
   const submit = async (e) => {
     e.preventDefault();
@@ -81,10 +80,10 @@ function StatusChange({ unit, onDone }) {
       <Field label="变更为" name="status" error={error} required>{(p) => (
         <select {...p} value={to} onChange={(e) => setTo(e.currentTarget.value)}>
           <option value="">请选择</option>
-          {options.map((s) => <option value={s}>{s}</option>)}
+          {options.map((a) => <option value={a.to}>{a.to}</option>)}
         </select>
       )}</Field>
-      <Field label="原因" name="reason" error={error} required>{(p) => <input {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}</Field>
+      <Field label="原因" name="reason" error={error} required={!!options.find((a) => a.to === to)?.reason}>{(p) => <input {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}</Field>
       {error && !['status', 'reason'].includes(error.field) ? <ErrorBox error={error} /> : null}
       <button type="submit">确认变更</button>
     </form>
@@ -135,7 +134,7 @@ export function UnitDetail({ id }) {
           <RecordForm object="unit" names={UNIT_FIELDS} initial={u} creating={false} title="修改单位信息" onCancel={() => setEditing(false)}
             onSubmit={async (body) => { await api('PATCH', `/units/${u.id}`, body); setEditing(false); unit.reload(); }} />
         ) : null}
-        {can(s, 'UNIT_STATUS', u.id) ? <StatusChange unit={u} onDone={() => { unit.reload(); history.reload(); }} /> : null}
+        <StatusChange key={u.rev} unit={u} onDone={() => { unit.reload(); history.reload(); }} />
         {contacts.data ? (
           <section aria-labelledby="contacts"><h2 id="contacts">联系人</h2>
             <Table rows={items(contacts.data)} empty="未登记联系人" columns={[
