@@ -1084,34 +1084,11 @@ static const struct wf_row rows[] = {
 #undef DECIDING
 #undef NONE
 
-static const char *wf_state(const void *cs)
-{
-	return ((const struct step *)cs)->a->status;
-}
+WORKFLOW_BIND(struct step, s->a->status, s->x->by, s->a->unit_id, s->a->clause, s->t->reason)
 
 static int wf_set_state(void *cs, const char *to, struct zw_err *err)
 {
 	return set_status(((struct step *)cs)->a, to, err);
-}
-
-static const struct principal *wf_by(const void *cs)
-{
-	return ((const struct step *)cs)->x->by;
-}
-
-static int64_t wf_unit(const void *cs)
-{
-	return ((const struct step *)cs)->a->unit_id;
-}
-
-static const char *wf_clause(const void *cs)
-{
-	return ((const struct step *)cs)->a->clause;
-}
-
-static const char *wf_reason(const void *cs)
-{
-	return ((const struct step *)cs)->t->reason;
 }
 
 const struct workflow application_workflow = {
@@ -1120,12 +1097,8 @@ const struct workflow application_workflow = {
     .states = statuses,
     .rows = rows,
     .nrows = sizeof(rows) / sizeof(rows[0]),
-    .state = wf_state,
+    WORKFLOW_GETTERS,
     .set_state = wf_set_state,
-    .by = wf_by,
-    .unit = wf_unit,
-    .clause = wf_clause,
-    .reason = wf_reason,
     .clause_doc = "the profile's `[workflow KIND]` clause, which the application keeps from "
                   "its submission",
 };

@@ -640,10 +640,7 @@ static const struct wf_row rows[] = {
 };
 #undef S
 
-static const char *wf_state(const void *cs)
-{
-	return ((const struct ustep *)cs)->state;
-}
+WORKFLOW_BIND(struct ustep, s->state, s->x->by, s->u->id, s->clause, s->reason)
 
 static int wf_set_state(void *cs, const char *to, struct zw_err *err)
 {
@@ -653,38 +650,14 @@ static int wf_set_state(void *cs, const char *to, struct zw_err *err)
 	return 0;
 }
 
-static const struct principal *wf_by(const void *cs)
-{
-	return ((const struct ustep *)cs)->x->by;
-}
-
-static int64_t wf_unit(const void *cs)
-{
-	return ((const struct ustep *)cs)->u->id;
-}
-
-static const char *wf_clause(const void *cs)
-{
-	return ((const struct ustep *)cs)->clause;
-}
-
-static const char *wf_reason(const void *cs)
-{
-	return ((const struct ustep *)cs)->reason;
-}
-
 const struct workflow unit_workflow = {
     .name = "unit",
     .label = "单位",
     .states = unit_status_values,
     .rows = rows,
     .nrows = sizeof(rows) / sizeof(rows[0]),
-    .state = wf_state,
+    WORKFLOW_GETTERS,
     .set_state = wf_set_state,
-    .by = wf_by,
-    .unit = wf_unit,
-    .clause = wf_clause,
-    .reason = wf_reason,
     .clause_doc = "the clause given with the move (it must be in the profile), else the "
                   "profile's `[unit_status]` clause for the status wanted; a refusal by a "
                   "guard cites the clause of the rule that refused",

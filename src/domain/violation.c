@@ -887,35 +887,12 @@ static const struct wf_row rows[] = {
 #undef W
 #undef HANDLING
 
-static const char *wf_state(const void *cs)
-{
-	return ((const struct step *)cs)->v->state;
-}
+WORKFLOW_BIND(struct step, s->v->state, s->x->by, s->v->unit_id, step_clause(s->v), s->reason)
 
 static int wf_set_state(void *cs, const char *to, struct zw_err *err)
 {
 	struct step *s = cs;
 	return set_str(&s->v->state, to, err);
-}
-
-static const struct principal *wf_by(const void *cs)
-{
-	return ((const struct step *)cs)->x->by;
-}
-
-static int64_t wf_unit(const void *cs)
-{
-	return ((const struct step *)cs)->v->unit_id;
-}
-
-static const char *wf_clause(const void *cs)
-{
-	return step_clause(((const struct step *)cs)->v);
-}
-
-static const char *wf_reason(const void *cs)
-{
-	return ((const struct step *)cs)->reason;
 }
 
 const struct workflow violation_workflow = {
@@ -924,12 +901,8 @@ const struct workflow violation_workflow = {
     .states = states,
     .rows = rows,
     .nrows = sizeof(rows) / sizeof(rows[0]),
-    .state = wf_state,
+    WORKFLOW_GETTERS,
     .set_state = wf_set_state,
-    .by = wf_by,
-    .unit = wf_unit,
-    .clause = wf_clause,
-    .reason = wf_reason,
     .state_label = violation_state_label,
     .clause_doc = "the sanction's clause of the case's rung, else the clause of the forbidden "
                   "behaviour",

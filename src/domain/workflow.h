@@ -61,6 +61,37 @@ struct workflow {
 	const char *clause_doc;                        /* what the case's clause is, for the docs */
 };
 
+/* The binding of a case type's step struct T to its workflow: the getters the engine reads
+ * (each an expression of `s`, a const T *), as functions named wf_state ... wf_reason. */
+#define WORKFLOW_BIND(T, STATE, BY, UNIT, CLAUSE, REASON)                                          \
+	static const char *wf_state(const void *cs)                                                \
+	{                                                                                          \
+		const T *s = cs;                                                                   \
+		return STATE;                                                                      \
+	}                                                                                          \
+	static const struct principal *wf_by(const void *cs)                                       \
+	{                                                                                          \
+		const T *s = cs;                                                                   \
+		return BY;                                                                         \
+	}                                                                                          \
+	static int64_t wf_unit(const void *cs)                                                     \
+	{                                                                                          \
+		const T *s = cs;                                                                   \
+		return UNIT;                                                                       \
+	}                                                                                          \
+	static const char *wf_clause(const void *cs)                                               \
+	{                                                                                          \
+		const T *s = cs;                                                                   \
+		return CLAUSE;                                                                     \
+	}                                                                                          \
+	static const char *wf_reason(const void *cs)                                               \
+	{                                                                                          \
+		const T *s = cs;                                                                   \
+		return REASON;                                                                     \
+	}
+#define WORKFLOW_GETTERS                                                                           \
+	.state = wf_state, .by = wf_by, .unit = wf_unit, .clause = wf_clause, .reason = wf_reason
+
 /* Run the step action on the case (inside the caller's transaction). *taken, when not NULL,
  * is the row that ran. */
 int workflow_step(const struct workflow *w, void *cs, const char *action,
