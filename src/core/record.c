@@ -12,6 +12,7 @@
 #include "core/parse.h"
 #include "core/secret.h"
 #include "core/text.h"
+#include "core/xalloc.h"
 
 #define FIELD(rec, f, T)  ((T *)((char *)(rec) + (f)->offset))
 #define CFIELD(rec, f, T) ((const T *)((const char *)(rec) + (f)->offset))
@@ -82,13 +83,6 @@ static bool password_ok(const char *s)
 	return chars >= 8 && chars <= 128 && letter && digit;
 }
 
-static int fmt_dup(const char *s, char **canon, struct zw_err *err)
-{
-	if (!(*canon = strdup(s)))
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	return 0;
-}
-
 /* The format check of a non-empty text s of field f: 0 and *canon (the text to store, or NULL
  * to keep s), or the refusal. */
 static int check_format(const struct rec_field *f, const char *s, char **canon, struct zw_err *err)
@@ -104,7 +98,8 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 			               "%s“%.45s”不是有效的 IP 地址（如 10.20.1.5 或 2001:db8::5）",
 			               f->label, s);
 		inet_format_addr(fam, a, out);
-		return fmt_dup(out, canon, err);
+		*canon = xstrdup(out);
+		return 0;
 	}
 	case REC_IPS:
 		for (const char *p = s + strspn(s, ", "); *p; p += strspn(p, ", ")) {
@@ -130,7 +125,8 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 			               "10.20.0.0/16 或 2001:db8::/48",
 			               f->label);
 		inet_format_prefix(&ip, out);
-		return fmt_dup(out, canon, err);
+		*canon = xstrdup(out);
+		return 0;
 	}
 	case REC_MAC: {
 		uint8_t m[6];
@@ -146,7 +142,8 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 		if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
 			return zw_errf(err, ZW_EINVALID, f->name, "%s不能全为 0", f->label);
 		format_mac(m, out);
-		return fmt_dup(out, canon, err);
+		*canon = xstrdup(out);
+		return 0;
 	}
 	case REC_HOSTNAME:
 		if (!labels_ok(s, 1))
@@ -159,11 +156,11 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 		if (!labels_ok(s, 2))
 			return zw_errf(err, ZW_EINVALID, f->name,
 			               "%s格式不正确（如 www.example.gov.cn）", f->label);
-		int rc = fmt_dup(s, canon, err);
-		for (char *p = *canon; p && *p; p++)
+		*canon = xstrdup(s);
+		for (char *p = *canon; *p; p++)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
-		return rc;
+		return 0;
 	}
 	case REC_CODE:
 		if (!chars_in(s, "_-"))
@@ -528,9 +525,7 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
 					return rc;
 				text_trim(s, &s, &len);
 			}
-			char *copy = strndup(s, len), *canon = NULL;
-			if (!copy)
-				return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+			char *copy = xstrndup(s, len), *canon = NULL;
 			int rc = rec_check_text(f, copy, &canon, err);
 			if (rc || canon) {
 				size_t cn = strlen(copy);
@@ -745,7 +740,7 @@ void rec_free(const struct rec_schema *sc, void *rec)
 	}
 }
 
-int rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t present)
+void rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t present)
 {
 	for (size_t i = 0; i < sc->nfields; i++) {
 		if (!(present & (1ull << i)))
@@ -754,9 +749,7 @@ int rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t 
 		if (is_text(f->type)) {
 			const char *s = *CFIELD(src, f, char *);
 			char **slot = FIELD(dst, f, char *);
-			char *copy = s ? strdup(s) : NULL;
-			if (s && !copy)
-				return -1;
+			char *copy = s ? xstrdup(s) : NULL;
 			free(*slot);
 			*slot = copy;
 		} else if (f->type == REC_BOOL) {
@@ -767,7 +760,6 @@ int rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t 
 			*FIELD(dst, f, int64_t) = *CFIELD(src, f, int64_t);
 		}
 	}
-	return 0;
 }
 
 size_t rec_min_chars(const struct rec_field *f)

@@ -159,6 +159,6 @@ bool rec_writable(const struct rec_schema *sc);
 const struct rec_field *rec_field(const struct rec_schema *sc, const char *name);
 int rec_index(const struct rec_schema *sc, const char *name);
 /* Copy the fields flagged in present from src into dst (text is duplicated). */
-int rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t present);
+void rec_merge(const struct rec_schema *sc, void *dst, const void *src, uint64_t present);
 
 #endif

@@ -201,8 +201,7 @@ int account_user_update(struct store *st, const struct principal *by, int64_t id
 		rc = zw_errf(err, ZW_ESTALE, NULL, NULL);
 	if (!rc) {
 		before = user_json_public(&cur);
-		if (rec_merge(&user_schema, &cur, patch, present) < 0)
-			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		rec_merge(&user_schema, &cur, patch, present);
 	}
 	if (!rc)
 		rc = role_unit_check(&cur, err);

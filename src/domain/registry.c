@@ -14,6 +14,7 @@
 #include "domain/terminal.h"
 #include "domain/violation.h"
 #include "store/rec.h"
+#include "core/xalloc.h"
 
 const struct registry_entry registry_kinds[] = {
     {&zone_kind, REG_CLI},
@@ -106,11 +107,8 @@ int registry_create_tx(const struct ctx *x, const struct registry_kind *k, struc
 {
 	if (authz_scope(x->by, k->write) == SCOPE_NONE)
 		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
-	void *rec = calloc(1, k->sc->size);
-	if (!rec || rec_merge(k->sc, rec, given, ~0ull) < 0) {
-		free(rec);
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	}
+	void *rec = xcalloc(1, k->sc->size);
+	rec_merge(k->sc, rec, given, ~0ull);
 	json_t *after = NULL;
 	struct sconn *c = store_tx_conn(tx);
 	int rc = 0;
@@ -196,13 +194,11 @@ static int write_op(const struct ctx *x, const struct registry_kind *k, struct s
 		rc = may_write(x, k, cur, err);
 	if (!rc) {
 		before = rec_to_json(k->sc, cur);
-		if (rec_merge(k->sc, old, cur, ~0ull) < 0)
-			rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+		rec_merge(k->sc, old, cur, ~0ull);
 	}
 	if (!rc && !del) {
-		rc = rec_merge(k->sc, cur, patch, present) < 0
-		         ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
-		         : may_write(x, k, cur, err);
+		rec_merge(k->sc, cur, patch, present);
+		rc = may_write(x, k, cur, err);
 		if (!rc && k->check)
 			rc = k->check(x, c, cur, old, err);
 		if (!rc && k->check)

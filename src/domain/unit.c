@@ -18,6 +18,7 @@
 #include "store/rec.h"
 #include "store/registry.h"
 #include "store/violation_sql.h"
+#include "core/xalloc.h"
 
 static const char *const unit_types[] = {"党政机关", "事业单位", "国有企业", "学校",
                                          "医院",     "其他",     NULL};
@@ -286,11 +287,9 @@ static int do_unit_create(struct store_tx *tx, void *arg)
 	/* Work on a copy: the caller's record stays as it was given. */
 	struct unit copy = {0}, *u = &copy;
 	char clause[32] = "";
-	int rc = rec_merge(&unit_schema, u, op->u, ~0ull) < 0
-	             ? zw_errf(op->err, ZW_EINTERNAL, NULL, NULL)
-	             : 0;
-	if (!rc) /* the profile's unit types (its [unit_register]) */
-		rc = profile_check_unit_type(op->x->prof, u->type, op->err);
+	rec_merge(&unit_schema, u, op->u, ~0ull);
+	/* the profile's unit types (its [unit_register]) */
+	int rc = profile_check_unit_type(op->x->prof, u->type, op->err);
 	if (!rc)
 		rc = unit_create_checked(op, tx, u, clause);
 	unit_free(u);
@@ -389,9 +388,8 @@ static int do_unit_update(struct store_tx *tx, void *arg)
 	int rc = load_unit_checked(tx, op, &cur);
 	if (!rc) {
 		before = unit_json(&cur);
-		was = strdup(cur.name);
-		if (!was || rec_merge(&unit_schema, &cur, op->patch, op->present) < 0)
-			rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
+		was = xstrdup(cur.name);
+		rec_merge(&unit_schema, &cur, op->patch, op->present);
 	}
 	if (!rc)
 		rc = profile_check_unit_type(op->x->prof, cur.type, op->err);
@@ -902,12 +900,9 @@ static int do_child(struct store_tx *tx, void *arg)
 	}
 	int64_t id = op->id;
 	if (!rc && op->kind == 0) {
-		rc = rec_merge(sc, cur, op->rec, ~0ull) < 0
-		         ? zw_errf(op->err, ZW_EINTERNAL, NULL, NULL)
-		         : 0;
+		rec_merge(sc, cur, op->rec, ~0ull);
 		*(int64_t *)((char *)cur + rec_field(sc, "unit_id")->offset) = op->unit_id;
-		if (!rc)
-			rc = store_rec_insert(c, op->table, sc, cur, clock_now(), &id, op->err);
+		rc = store_rec_insert(c, op->table, sc, cur, clock_now(), &id, op->err);
 		if (!rc)
 			*op->out_id = id;
 	} else if (!rc) {
@@ -918,10 +913,8 @@ static int do_child(struct store_tx *tx, void *arg)
 		if (!rc)
 			before = rec_to_json(sc, cur);
 		if (!rc && op->kind == 1) {
-			if (rec_merge(sc, cur, op->rec, op->present) < 0)
-				rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
-			if (!rc)
-				rc = store_rec_update(c, op->table, sc, cur, clock_now(), op->err);
+			rec_merge(sc, cur, op->rec, op->present);
+			rc = store_rec_update(c, op->table, sc, cur, clock_now(), op->err);
 		} else if (!rc) {
 			rc = store_rec_delete(c, op->table, id, op->err);
 		}
