@@ -121,9 +121,7 @@ static int address_check(const struct ctx *x, struct sconn *c, void *rec, const 
 	if (!rc && !old) {
 		char canon[INET_ADDR_MAX];
 		inet_format_addr(ip.family, v, canon);
-		rc = rec_set_str(&address_schema, a, "address", canon) < 0
-		         ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
-		         : 0;
+		rec_set_str(&address_schema, a, "address", canon);
 		a->family = ip.family;
 		a->unit_id = p.unit_id;
 	}

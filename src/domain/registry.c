@@ -48,17 +48,14 @@ const char *rec_get_str(const struct rec_schema *sc, const void *rec, const char
 	return f ? *(char *const *)((const char *)rec + f->offset) : NULL;
 }
 
-int rec_set_str(const struct rec_schema *sc, void *rec, const char *name, const char *v)
+void rec_set_str(const struct rec_schema *sc, void *rec, const char *name, const char *v)
 {
 	const struct rec_field *f = rec_field(sc, name);
 	if (!f)
-		return -1;
-	char **slot = (char **)((char *)rec + f->offset), *copy = v ? strdup(v) : NULL;
-	if (v && !copy)
-		return -1;
+		return;
+	char **slot = (char **)((char *)rec + f->offset), *copy = v ? xstrdup(v) : NULL;
 	free(*slot);
 	*slot = copy;
-	return 0;
 }
 
 void rec_set_i64(const struct rec_schema *sc, void *rec, const char *name, int64_t v)

@@ -67,7 +67,9 @@ int registry_ref(struct sconn *c, const char *table, const char *field, const ch
 /* Field helpers for records */
 int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name);
 const char *rec_get_str(const struct rec_schema *sc, const void *rec, const char *name);
-int rec_set_str(const struct rec_schema *sc, void *rec, const char *name, const char *v);
+/* v (duplicated; NULL clears) into the text field name; a name not in sc sets nothing, as
+ * rec_set_i64 */
+void rec_set_str(const struct rec_schema *sc, void *rec, const char *name, const char *v);
 void rec_set_i64(const struct rec_schema *sc, void *rec, const char *name, int64_t v);
 
 /* The kinds of this release (domain/ipam.c). */
