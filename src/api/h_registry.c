@@ -6,6 +6,7 @@
 #include "api/registry_api.h"
 #include "domain/application.h"
 #include "domain/violation.h"
+#include "core/xalloc.h"
 
 /* Kinds whose field tables are being rewritten (domain/application.c, violation.c): the fields
  * their lists filter on are named here until REC_FILTER moves onto those tables. */
@@ -142,11 +143,7 @@ void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t
 	struct zw_err err = {0};
 	struct ctx x;
 	req_ctx(r, &x);
-	void *rec = calloc(1, k->sc->size);
-	if (!rec) {
-		reply_code(r, ZW_EINTERNAL, NULL, NULL);
-		return;
-	}
+	void *rec = xcalloc(1, k->sc->size);
 	if (!fail(r, registry_get(&x, k, id, rec, &err), &err)) {
 		req_set_etag_rev(r, rec_get_i64(k->sc, rec, "rev"));
 		reply_json(r, status, rec_to_json(k->sc, rec));
@@ -171,19 +168,17 @@ static void reg_write(struct req *r, bool update)
 	if (!body)
 		return;
 	struct zw_err err = {0};
-	void *rec = calloc(1, k->sc->size);
+	void *rec = xcalloc(1, k->sc->size);
 	uint64_t present;
 	int64_t id = update ? r->params[0] : 0;
-	int rc = rec ? rec_from_json(k->sc, body, !update, rec, &present, &err)
-	             : zw_errf(&err, ZW_EINTERNAL, NULL, NULL);
+	int rc = rec_from_json(k->sc, body, !update, rec, &present, &err);
 	json_decref(body);
 	struct ctx x;
 	req_ctx(r, &x);
 	if (!rc)
 		rc = update ? registry_update(&x, k, id, rec, present, rev, &err)
 		            : registry_create(&x, k, rec, &id, &err);
-	if (rec)
-		rec_free(k->sc, rec);
+	rec_free(k->sc, rec);
 	free(rec);
 	if (fail(r, rc, &err))
 		return;

@@ -175,12 +175,10 @@ static int write_op(const struct ctx *x, const struct registry_kind *k, struct s
 {
 	if (authz_scope(x->by, k->write) == SCOPE_NONE)
 		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
-	void *cur = calloc(1, k->sc->size), *old = calloc(1, k->sc->size);
+	void *cur = xcalloc(1, k->sc->size), *old = xcalloc(1, k->sc->size);
 	struct store_tx *tx = outer;
 	json_t *before = NULL, *after = NULL;
-	int rc = !cur || !old ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
-	         : outer      ? 0
-	                      : store_begin(x->st, &tx, err);
+	int rc = outer ? 0 : store_begin(x->st, &tx, err);
 	struct sconn *c = tx ? store_tx_conn(tx) : NULL;
 	if (!rc)
 		rc = load(c, k, id, if_rev, cur, err);
@@ -233,10 +231,8 @@ static int write_op(const struct ctx *x, const struct registry_kind *k, struct s
 	}
 	json_decref(before);
 	json_decref(after);
-	if (cur)
-		rec_free(k->sc, cur);
-	if (old)
-		rec_free(k->sc, old);
+	rec_free(k->sc, cur);
+	rec_free(k->sc, old);
 	free(cur);
 	free(old);
 	if (!tx || outer)
