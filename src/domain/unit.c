@@ -301,11 +301,8 @@ static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct u
 {
 	struct sconn *c = store_tx_conn(tx);
 	int rc = 0;
-	if (!u->status) {
-		u->status = strdup("申请中");
-		if (!u->status)
-			return zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
-	}
+	if (!u->status)
+		u->status = xstrdup("申请中");
 	/* a registration is the machine's first move, through its gate like every other */
 	struct ustep s = {.x = op->x, .tx = tx, .c = c, .u = u, .state = ""};
 	rc = move_clause(&s, u->status, NULL, op->err);
@@ -315,7 +312,7 @@ static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct u
 		return rc;
 	snprintf(clause, 32, "%s", s.clause);
 	free(u->status_clause);
-	u->status_clause = *clause ? strdup(clause) : NULL;
+	u->status_clause = *clause ? xstrdup(clause) : NULL;
 	u->status_at = clock_now();
 	if (u->parent_id && (rc = check_parent(c, 0, u->parent_id, op->err)))
 		return rc;
@@ -510,7 +507,7 @@ static int e_connect(void *cs, struct zw_err *err)
 	if (!s->u->connected_on) {
 		char today[11];
 		format_date(clock_today_cn(), today);
-		s->u->connected_on = strdup(today);
+		s->u->connected_on = xstrdup(today);
 	}
 	return store_hand_isolations_lift(s->c, s->u->id, clock_now(), err);
 }
@@ -710,16 +707,13 @@ static int do_unit_status(struct store_tx *tx, void *arg)
 	if (!rc) {
 		before = unit_json(&cur);
 		char *from = cur.status;
-		cur.status = strdup(s.to);
+		cur.status = xstrdup(s.to);
 		free(cur.status_clause);
-		cur.status_clause = strdup(s.clause);
+		cur.status_clause = xstrdup(s.clause);
 		free(cur.status_reason);
-		cur.status_reason = strdup(op->reason ? op->reason : "");
+		cur.status_reason = xstrdup(op->reason ? op->reason : "");
 		cur.status_at = clock_now();
-		if (!cur.status || !cur.status_clause || !cur.status_reason)
-			rc = zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
-		if (!rc)
-			rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
+		rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
 		if (!rc)
 			rc = store_unit_history_add(c, op->id, from, cur.status, s.clause,
 			                            cur.status_reason, op->x->by->username,
@@ -885,14 +879,11 @@ static int do_child(struct store_tx *tx, void *arg)
 	struct child_op *op = arg;
 	struct sconn *c = store_tx_conn(tx);
 	const struct rec_schema *sc = op->sc;
-	void *cur = calloc(1, sc->size);
+	void *cur = xcalloc(1, sc->size);
 	json_t *before = NULL, *after = NULL;
-	int rc = 0;
 	char action[48];
-	if (!cur)
-		return zw_errf(op->err, ZW_EINTERNAL, NULL, NULL);
 	struct unit u = {0};
-	rc = store_rec_get(c, "units", &unit_schema, op->unit_id, NULL, 0, &u, op->err);
+	int rc = store_rec_get(c, "units", &unit_schema, op->unit_id, NULL, 0, &u, op->err);
 	unit_free(&u);
 	if (rc == -ZW_ENOTFOUND) {
 		zw_err_clear(op->err);
