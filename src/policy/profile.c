@@ -8,6 +8,7 @@
 
 #include "core/embed.h"
 #include "core/parse.h"
+#include "core/xalloc.h"
 
 const char *const profile_shipped[] = {"jiaxian", "miyun", "shengsi", "luoning", "tongbai", NULL};
 
@@ -551,7 +552,7 @@ static void load_keys(const struct psection *ps, const struct conf_section *s, c
 }
 
 /* Where section s lands: struct profile, or a new element of its array. */
-static char *slot(struct profile *p, const struct psection *ps, size_t *idx, struct zw_err *err)
+static char *slot(struct profile *p, const struct psection *ps, size_t *idx)
 {
 	if (ps->shape == PS_TOP || ps->shape == PS_ONE) {
 		if (ps->has)
@@ -560,11 +561,7 @@ static char *slot(struct profile *p, const struct psection *ps, size_t *idx, str
 	}
 	void **arr = (void **)((char *)p + ps->arr);
 	size_t *n = (size_t *)((char *)p + ps->count);
-	char *np = realloc(*arr, (*n + 1) * ps->size);
-	if (!np) {
-		zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-		return NULL;
-	}
+	char *np = xreallocarray(*arr, *n + 1, ps->size);
 	memset(np + *n * ps->size, 0, ps->size);
 	*arr = np;
 	*idx = (*n)++;
@@ -698,19 +695,14 @@ static int check_approvers(struct profile *p, struct zw_err *err)
  * checked against its table in file order, then the rules across sections. */
 static int load(struct profile *p, struct zw_err *err)
 {
-	size_t *idx = calloc(p->doc.n + 1, sizeof(*idx));
-	if (!idx)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-	int rc = 0;
-	for (size_t i = 0; !rc && i < p->doc.n; i++) {
+	size_t *idx = xcalloc(p->doc.n + 1, sizeof(*idx));
+	for (size_t i = 0; i < p->doc.n; i++) {
 		const struct conf_section *s = &p->doc.sections[i];
 		const struct psection *ps = section_of(s->type);
-		char *rec = ps ? slot(p, ps, &idx[i], err) : NULL; /* no ps: the empty top level */
-		if (ps && !rec)
-			rc = -ZW_EINTERNAL;
-		else if (rec)
-			load_keys(ps, s, rec);
+		if (ps) /* no ps: the empty top level */
+			load_keys(ps, s, slot(p, ps, &idx[i]));
 	}
+	int rc = 0;
 	/* the catalogue first: every other section refers to it */
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; !rc && i < p->doc.n; i++) {
@@ -734,9 +726,7 @@ static int load(struct profile *p, struct zw_err *err)
 int profile_parse(const char *file, const char *text, size_t len, const char *expect_id,
                   struct profile **out, struct zw_err *err)
 {
-	struct profile *p = calloc(1, sizeof(*p));
-	if (!p)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	struct profile *p = xcalloc(1, sizeof(*p));
 	int rc = conf_parse(file, text, len, &p->doc, err);
 	if (!rc)
 		rc = check_schema(&p->doc, err);
@@ -783,11 +773,9 @@ int profile_load(const char *name, struct profile **out, struct zw_err *err)
 	FILE *fp = fopen(name, "rb");
 	if (!fp)
 		return zw_errf(err, ZW_EINVALID, "profile", "%s: 无法打开", name);
-	char *text = malloc(CONF_MAX_FILE + 1);
-	size_t len = text ? fread(text, 1, CONF_MAX_FILE + 1, fp) : 0;
+	char *text = xmalloc(CONF_MAX_FILE + 1);
+	size_t len = fread(text, 1, CONF_MAX_FILE + 1, fp);
 	fclose(fp);
-	if (!text)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 	if (len > CONF_MAX_FILE) {
 		free(text);
 		return conf_errf(err, name, 0, "文件过大");
