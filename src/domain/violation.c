@@ -16,6 +16,7 @@
 #include "domain/workflow.h"
 #include "store/rec.h"
 #include "store/violation_sql.h"
+#include "core/xalloc.h"
 
 /* ---- the record ---- */
 
@@ -150,16 +151,15 @@ static int ladder_pos(const struct forbidden_rule *f, const char *code)
 	return -1;
 }
 
-static int set_str(char **dst, const char *v, struct zw_err *err)
+static void set_str(char **dst, const char *v)
 {
+	char *copy = v ? xstrdup(v) : NULL;
 	free(*dst);
-	*dst = v ? strdup(v) : NULL;
-	return v && !*dst ? zw_errf(err, ZW_EINTERNAL, NULL, "内存不足") : 0;
+	*dst = copy;
 }
 
 /* Put rung `code` (NULL: none) of the profile on the case. */
-static int set_rung(const struct profile *p, struct violation *v, const char *code,
-                    struct zw_err *err)
+static void set_rung(const struct profile *p, struct violation *v, const char *code)
 {
 	const struct sanction_rule *s = code ? profile_sanction(p, code) : NULL;
 	const struct forbidden_rule *f = profile_forbidden(p, v->behaviour);
@@ -167,14 +167,10 @@ static int set_rung(const struct profile *p, struct violation *v, const char *co
 	if (s)
 		profile_first_clause(f && f->sanction_clause ? f->sanction_clause : s->clause,
 		                     clause, sizeof(clause));
-	int rc = set_str(&v->sanction, s ? s->code : NULL, err);
-	if (!rc)
-		rc = set_str(&v->sanction_name, s ? s->name : NULL, err);
-	if (!rc)
-		rc = set_str(&v->sanction_clause, s ? clause : NULL, err);
-	if (!rc)
-		rc = set_str(&v->level, level_of(s ? s->code : NULL), err);
-	return rc;
+	set_str(&v->sanction, s ? s->code : NULL);
+	set_str(&v->sanction_name, s ? s->name : NULL);
+	set_str(&v->sanction_clause, s ? clause : NULL);
+	set_str(&v->level, level_of(s ? s->code : NULL));
 }
 
 /* The clause a step rests on: the sanction's when there is one, else the behaviour's. */
@@ -219,17 +215,15 @@ static int notice(struct step *s)
 	    s->action, "state", v->state, "behaviour_name", v->behaviour_name, "sanction_name",
 	    v->sanction_name ? v->sanction_name : "", "offence", (json_int_t)v->offence, "reason",
 	    s->reason ? s->reason : "", "scope", v->isolated_scope ? v->isolated_scope : "");
-	if (!p)
-		return zw_errf(s->err, ZW_EINTERNAL, NULL, "内存不足");
+	if (!p) /* json_pack refuses a NULL text: a case with no state or behaviour name */
+		return zw_errf(s->err, ZW_EINTERNAL, NULL, NULL);
 	if (v->repair_cost)
 		json_object_set_new(p, "repair_cost", json_integer(v->repair_cost));
 	int rc = 0;
 	if (s->deadline_id)
 		rc = deadline_payload(s->c, s->deadline_id, p, s->err);
-	char *payload = rc ? NULL : json_dumps(p, JSON_COMPACT);
+	char *payload = rc ? NULL : json_dumps(p, JSON_COMPACT); /* a tree we built */
 	json_decref(p);
-	if (!rc && !payload)
-		rc = zw_errf(s->err, ZW_EINTERNAL, NULL, "内存不足");
 	char kind[48];
 	snprintf(kind, sizeof(kind), "violation.%s", s->action);
 	if (!rc)
@@ -338,7 +332,7 @@ static int isolate(struct step *s, const char *scope)
 		                        v->id, s->err);
 	}
 	if (!rc)
-		rc = set_str(&v->isolated_scope, scope, s->err);
+		set_str(&v->isolated_scope, scope);
 	return rc;
 }
 
@@ -407,21 +401,18 @@ static int open_case(struct step *s, const struct forbidden_rule *f)
 		list_word(f->sanctions, (int)(v->offence < len ? v->offence : len) - 1, rung,
 		          sizeof(rung));
 	profile_first_clause(f->clause, clause, sizeof(clause));
-	if (!rc)
-		rc = set_str(&v->behaviour_name, f->name, s->err);
-	if (!rc)
-		rc = set_str(&v->clause, clause, s->err);
-	if (!rc)
-		rc = set_str(&v->state, "open", s->err);
-	if (!rc)
-		rc = set_rung(s->x->prof, v, *rung ? rung : NULL, s->err);
-	if (!rc && !v->detail)
-		rc = set_str(&v->detail, "", s->err);
-	if (!rc && !v->cost_note)
-		rc = set_str(&v->cost_note, "", s->err);
-	if (!rc)
+	if (!rc) {
+		set_str(&v->behaviour_name, f->name);
+		set_str(&v->clause, clause);
+		set_str(&v->state, "open");
+		set_rung(s->x->prof, v, *rung ? rung : NULL);
+		if (!v->detail)
+			set_str(&v->detail, "");
+		if (!v->cost_note)
+			set_str(&v->cost_note, "");
 		rc = store_rec_insert(s->c, "violations", &violation_schema, v, s->now, &v->id,
 		                      s->err);
+	}
 	s->action = "open";
 	if (!rc)
 		rc = record(s, NULL);
@@ -459,17 +450,14 @@ int violation_from_finding_tx(const struct ctx *x, struct store_tx *tx,
 	struct violation v = {.unit_id = in->unit_id,
 	                      .terminal_id = in->terminal_id,
 	                      .finding_id = in->finding_id,
-	                      .behaviour = strdup(in->behaviour),
-	                      .mac = *in->mac ? strdup(in->mac) : NULL,
-	                      .ip = *in->ip ? strdup(in->ip) : NULL,
-	                      .detail = strdup(in->detail ? in->detail : ""),
-	                      .source = strdup("finding")};
+	                      .behaviour = xstrdup(in->behaviour),
+	                      .mac = *in->mac ? xstrdup(in->mac) : NULL,
+	                      .ip = *in->ip ? xstrdup(in->ip) : NULL,
+	                      .detail = xstrdup(in->detail ? in->detail : ""),
+	                      .source = xstrdup("finding")};
 	struct step s = {
 	    .x = x, .sx = &sx, .vp = vp, .tx = tx, .c = c, .v = &v, .now = clock_now(), .err = err};
-	if (!v.behaviour || !v.detail || !v.source)
-		rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-	if (!rc)
-		rc = open_case(&s, f);
+	rc = open_case(&s, f);
 	*id = v.id;
 	*created = !rc;
 	rec_free(&violation_schema, &v);
@@ -494,9 +482,9 @@ static int check_manual(struct step *s)
 			rc = zw_errf(s->err, ZW_EINVALID, "terminal_id", "终端不属于该单位");
 		}
 		if (!rc && !v->mac && t.mac)
-			rc = set_str(&v->mac, t.mac, s->err);
+			set_str(&v->mac, t.mac);
 		if (!rc && !v->ip && t.ip)
-			rc = set_str(&v->ip, t.ip, s->err);
+			set_str(&v->ip, t.ip);
 		rec_free(&terminal_schema, &t);
 	}
 	if (!rc && v->finding_id) {
@@ -529,7 +517,7 @@ int violation_create(const struct ctx *x, const struct violation_policy *vp, con
 	if (!rc)
 		rc = check_behaviour(x->prof, v.behaviour, &f, err);
 	if (!rc)
-		rc = set_str(&v.source, "inspection", err);
+		set_str(&v.source, "inspection");
 	struct store_tx *tx = NULL;
 	if (!rc)
 		rc = store_begin(x->st, &tx, err);
@@ -820,7 +808,9 @@ static int e_climb(void *cs, struct zw_err *err)
 	struct step *s = cs;
 	char next[40];
 	int rc = next_rung(s, next, err);
-	return rc ? rc : set_rung(s->x->prof, s->v, next, err);
+	if (!rc)
+		set_rung(s->x->prof, s->v, next);
+	return rc;
 }
 
 /* The revoke rung: the whole unit cut off, its access revoked (the case ends there; a new
@@ -851,7 +841,8 @@ static int e_charge(void *cs, struct zw_err *err)
 		return zw_errf(err, ZW_EINVALID, "amount",
 		               "记录维修费用须写明金额（元），如 1280.50");
 	s->v->repair_cost = fen;
-	return set_str(&s->v->cost_note, s->reason, err);
+	set_str(&s->v->cost_note, s->reason);
+	return 0;
 }
 
 #define W        ACT_VIOLATION_WRITE
@@ -892,7 +883,9 @@ WORKFLOW_BIND(struct step, s->v->state, s->x->by, s->v->unit_id, step_clause(s->
 static int wf_set_state(void *cs, const char *to, struct zw_err *err)
 {
 	struct step *s = cs;
-	return set_str(&s->v->state, to, err);
+	(void)err;
+	set_str(&s->v->state, to);
+	return 0;
 }
 
 const struct workflow violation_workflow = {
