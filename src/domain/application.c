@@ -15,6 +15,7 @@
 #include "domain/notify.h"
 #include "domain/workflow.h"
 #include "store/rec.h"
+#include "core/xalloc.h"
 
 /* ---- the record ---- */
 
@@ -271,14 +272,12 @@ static int notice(const struct ctx *x, struct store_tx *tx, const struct applica
 	              a->kind, "kind_label", application_kind_label(a->kind), "action", action,
 	              "status", a->status, "reason", reason ? reason : "");
 	int rc = 0;
-	if (!p)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	if (!p) /* json_pack refuses a NULL text: an application of no known kind */
+		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	if (deadline_id)
 		rc = deadline_payload(store_tx_conn(tx), deadline_id, p, err);
-	char *payload = rc ? NULL : json_dumps(p, JSON_COMPACT);
+	char *payload = rc ? NULL : json_dumps(p, JSON_COMPACT); /* a tree we built */
 	json_decref(p);
-	if (!rc && !payload)
-		rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
 	char kind[64];
 	snprintf(kind, sizeof(kind), "application.%s", action);
 	if (!rc)
@@ -381,9 +380,7 @@ static int parse_ports(struct sconn *c, const json_t *arr, int64_t unit_id, stru
 	if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > 64)
 		return zw_errf(err, ZW_EINVALID, "ports", "请逐个列出申请开放的端口（1 至 64 个）");
 	size_t k = json_array_size(arr);
-	struct app_port *v = calloc(k, sizeof(*v));
-	if (!v)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+	struct app_port *v = xcalloc(k, sizeof(*v));
 	int rc = 0;
 	for (size_t i = 0; !rc && i < k; i++) {
 		uint64_t present;
@@ -398,7 +395,7 @@ static int parse_ports(struct sconn *c, const json_t *arr, int64_t unit_id, stru
 			break;
 		}
 		if (!v[i].exposure)
-			v[i].exposure = strdup("政务外网");
+			v[i].exposure = xstrdup("政务外网");
 		int fam; /* the field table checked it and stored it canonical */
 		u128 ip;
 		snprintf(field, sizeof(field), "ports[%zu].target_ip", i);
@@ -526,13 +523,11 @@ int application_submit(const struct ctx *x, const struct app_env *env, const jso
 	char clause[32] = "";
 	if (!rc) {
 		profile_first_clause(wf->clause, clause, sizeof(clause));
-		a.status = strdup(S_SUBMITTED);
-		a.approvals = strdup(wf->approvals);
-		a.clause = strdup(clause);
-		a.submitted_by = strdup(x->by->username);
-		a.reason = strdup("");
-		if (!a.status || !a.approvals || !a.clause || !a.submitted_by || !a.reason)
-			rc = zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
+		a.status = xstrdup(S_SUBMITTED);
+		a.approvals = xstrdup(wf->approvals);
+		a.clause = xstrdup(clause);
+		a.submitted_by = xstrdup(x->by->username);
+		a.reason = xstrdup("");
 	}
 	struct store_tx *tx = NULL;
 	if (!rc)
@@ -633,13 +628,6 @@ struct step {
 	int64_t next;       /* the deadline that runs next, for the notice */
 	struct zw_err *err;
 };
-
-static int set_status(struct application *a, const char *s, struct zw_err *err)
-{
-	free(a->status);
-	a->status = strdup(s);
-	return a->status ? 0 : zw_errf(err, ZW_EINTERNAL, NULL, "内存不足");
-}
 
 /* ---- guards: what the application must be for a row to apply ---- */
 
@@ -790,8 +778,8 @@ static int allocate(struct step *s)
 	}
 	struct vlan v = {.vid = vid, .zone_id = zone, .unit_id = a->unit_id};
 	if (!rc) {
-		v.name = strdup(u.short_name && *u.short_name ? u.short_name : u.name);
-		v.description = strdup("接入申请批准时分配");
+		v.name = xstrdup(u.short_name && *u.short_name ? u.short_name : u.name);
+		v.description = xstrdup("接入申请批准时分配");
 		rc = registry_create_tx(s->fx, &vlan_kind, s->tx, &v, &a->vlan_id, s->err);
 	}
 	if (!rc) {
@@ -857,15 +845,15 @@ static int refile_contact(struct step *s)
 		before = rc ? NULL : rec_to_json(&contact_schema, &ct);
 	} else if (!rc) {
 		ct.unit_id = a->unit_id;
-		ct.role = strdup(role);
-		ct.post = strdup("");
-		ct.email = strdup("");
+		ct.role = xstrdup(role);
+		ct.post = xstrdup("");
+		ct.email = xstrdup("");
 	}
 	if (!rc) {
 		free(ct.name);
 		free(ct.mobile);
-		ct.name = strdup(a->contact_name);
-		ct.mobile = strdup(a->contact_mobile);
+		ct.name = xstrdup(a->contact_name);
+		ct.mobile = xstrdup(a->contact_mobile);
 		rc = cid ? store_rec_update(s->c, "contacts", &contact_schema, &ct, clock_now(),
 		                            s->err)
 		         : store_rec_insert(s->c, "contacts", &contact_schema, &ct, clock_now(),
@@ -925,7 +913,7 @@ static int move_unit(struct step *s)
 	json_t *before = rc ? NULL : unit_json(&u), *after = NULL;
 	if (!rc) {
 		free(u.address);
-		u.address = strdup(s->a->new_address);
+		u.address = xstrdup(s->a->new_address);
 		rc = store_rec_update(s->c, "units", &unit_schema, &u, clock_now(), s->err);
 	}
 	if (!rc) {
@@ -972,7 +960,7 @@ static int e_approve(void *cs, struct zw_err *err)
 		rc = register_ports(s);
 		if (!rc && s->t->review_on) {
 			free(a->review_on);
-			a->review_on = strdup(s->t->review_on);
+			a->review_on = xstrdup(s->t->review_on);
 		}
 	}
 	if (!rc && strcmp(a->kind, "contact_refile") == 0)
@@ -989,7 +977,7 @@ static int e_reject(void *cs, struct zw_err *err)
 	struct step *s = cs;
 	s->a->decided_at = clock_now();
 	free(s->a->reason);
-	s->a->reason = strdup(s->t->reason);
+	s->a->reason = xstrdup(s->t->reason);
 	return close_deadlines(s->x, s->tx, s->a->id, NULL, false, err);
 }
 
@@ -1088,7 +1076,11 @@ WORKFLOW_BIND(struct step, s->a->status, s->x->by, s->a->unit_id, s->a->clause, 
 
 static int wf_set_state(void *cs, const char *to, struct zw_err *err)
 {
-	return set_status(((struct step *)cs)->a, to, err);
+	struct application *a = ((struct step *)cs)->a;
+	(void)err;
+	free(a->status);
+	a->status = xstrdup(to);
+	return 0;
 }
 
 const struct workflow application_workflow = {
@@ -1149,7 +1141,7 @@ int application_transition(const struct ctx *x, const struct app_env *env, int64
 		rc = step_setup(&s, x, store_tx_conn(tx), &a, err);
 	if (!rc) {
 		before = rec_to_json(&application_schema, &a);
-		from = strdup(a.status);
+		from = xstrdup(a.status);
 		rc = workflow_step(&application_workflow, &s, t.action, NULL, err);
 	}
 	if (!rc)
