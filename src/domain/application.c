@@ -1315,7 +1315,10 @@ int ports_export(const struct ctx *x, const char *format, struct buf *out, struc
 	}
 	if (!rc)
 		rc = buf_printf(out, nft ? "}\n" : "COMMIT\n");
-	return rc < 0 && !err->code ? zw_errf(err, ZW_EINTERNAL, NULL, "内存不足") : rc;
+	/* a buffer stops only at its maximum */
+	return rc < 0 && !err->code ? zw_errf(err, ZW_EINTERNAL, NULL,
+	                                      "导出的规则超过 %zu MB 的上限", out->max >> 20)
+	                            : rc;
 }
 
 int application_approve_access(const struct ctx *x, int64_t unit_id, const char *address,

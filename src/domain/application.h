@@ -138,7 +138,8 @@ int store_free_vid(struct sconn *c, int64_t from, int64_t *vid, struct zw_err *e
  * parents), vlans, lines (those not yet 已拆除). */
 int store_unit_rows(struct sconn *c, const char *table, int64_t unit_id, int64_t *ids, size_t max,
                     size_t *n, struct zw_err *err);
-/* The approved ports, in (exposure, target, protocol, port) order, with their unit's name. */
+/* The approved ports, in (exposure, target, protocol, port) order, with their unit's name. A
+ * non-zero answer of fn stops the scan and is returned as it is (err is left to the caller). */
 typedef int (*port_row_fn)(const struct app_port *p, int64_t unit_id, const char *unit,
                            const char *review_on, void *ctx);
 int store_ports_scan(struct sconn *c, int64_t unit_id, port_row_fn fn, void *ctx,

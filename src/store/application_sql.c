@@ -251,7 +251,7 @@ int store_ports_scan(struct sconn *c, int64_t unit_id, port_row_fn fn, void *ctx
 	}
 	if (frc) {
 		sq_done(c, s);
-		return frc < 0 ? zw_errf(err, ZW_EINTERNAL, NULL, "内存不足") : frc;
+		return frc;
 	}
 	return done_rows(c, s, rc, err, "ports");
 }
