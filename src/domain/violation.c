@@ -708,13 +708,20 @@ static int g_climb(void *cs, struct zw_err *err)
 	return rc;
 }
 
-/* The revoke rung: the unit's access can be revoked (it is connected or suspended), or it is
- * revoked already (by another case or by hand). */
+/* The case stands on the revoke rung already (a repeat offence, or a ladder that starts there)
+ * and no other rung is asked for: escalating applies it. */
+static bool applies_revoke(const struct step *s)
+{
+	return sanction_act(s->v->sanction) == SA_REVOKE && !s->t->sanction;
+}
+
+/* The revoke rung, the next one or the case's own: the unit's access can be revoked (it is
+ * connected or suspended), or it is revoked already (by another case or by hand). */
 static int g_revoke(void *cs, struct zw_err *err)
 {
 	struct step *s = cs;
-	char next[40], status[32] = "";
-	int rc = next_rung(s, next, err);
+	char next[40] = "revoke", status[32] = "";
+	int rc = applies_revoke(s) ? 0 : next_rung(s, next, err);
 	if (!rc && sanction_act(next) != SA_REVOKE)
 		return zw_errf(err, ZW_ECONFLICT, "sanction", "下一级处理措施不是取消入网资格");
 	if (!rc)
@@ -819,9 +826,13 @@ static int e_revoke(void *cs, struct zw_err *err)
 {
 	struct step *s = cs;
 	struct violation *v = s->v;
-	int rc = e_climb(s, err);
+	int rc = applies_revoke(s) ? 0 : e_climb(s, err);
 	if (!rc && !is(v->isolated_scope, "unit"))
 		rc = isolate(s, "unit");
+	if (rc == -ZW_ECONFLICT && strcmp(err->field, "scope") == 0) {
+		zw_err_clear(err); /* nothing on the wire to cut: the revocation stands alone */
+		rc = 0;
+	}
 	char why[400], status[32] = "";
 	snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id, v->behaviour_name);
 	if (!rc)
@@ -869,7 +880,10 @@ static const struct wf_row rows[] = {
     {"escalate", "升级处理", HANDLING, NULL, ACT_VIOLATION_ESCALATE, WF_REASON, g_climb, e_climb,
      "a heavier rung of the ladder is left (the one asked for, or the next)", NULL},
     {"escalate", "升级处理", HANDLING, "revoked", ACT_VIOLATION_ESCALATE, WF_REASON, g_revoke,
-     e_revoke, "the rung is revoke: the unit is cut off and its access revoked", NULL},
+     e_revoke,
+     "the next rung is revoke, or the case stands on it already: the unit is cut off and its "
+     "access revoked",
+     NULL},
     {"dismiss", "排除（不构成违规）", "open notified", "dismissed", W, WF_REASON, NULL, e_dismiss,
      "not a violation after all", NULL},
     {"charge", "维修费用由单位承担", HANDLING " reconnected closed revoked", NULL, W, WF_REASON,

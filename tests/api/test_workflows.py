@@ -172,6 +172,32 @@ class Violations(Walk):
         self.assertGreater(self.allowed, 0)
 
 
+class RevokeRung(Walk):
+    """A case that stands on the 取消入网资格 rung from the start (佳县 JX-27: 散发恶意信息)
+    or by a repeat offence is revoked when a manager escalates it: the rung is applied, not
+    refused as 已是最重."""
+
+    profile = "jiaxian"
+
+    def test_escalating_on_the_revoke_rung_revokes(self):
+        s = self.srv
+        uid = s.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0][0]
+        code = [f["code"] for f in s.as_("admin", "GET", A + "/profile").json["forbidden"]
+                if f.get("sanctions") == ["revoke"]][0]
+        r = s.as_("admin", "POST", A + "/violations",
+                  {"unit_id": uid, "behaviour": code, "detail": "散发恶意信息"})
+        self.assertEqual(r.status, 201, r)
+        v = r.json
+        self.assertEqual(v["sanction"], "revoke")
+        self.assertIn("escalate", [a["action"] for a in v["actions"]])
+        r = s.as_("admin", "POST", A + "/violations/%d/transitions" % v["id"],
+                  {"action": "escalate", "reason": "情节严重"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["state"], "revoked")
+        u = s.as_("admin", "GET", A + "/units/%d" % uid).json
+        self.assertEqual((u["status"], u["status_clause"]), ("已撤销入网资格", v["sanction_clause"]))
+
+
 class Applications(Walk):
     profile = "miyun"  # two approvers in order (MY-4)
 
