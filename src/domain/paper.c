@@ -208,6 +208,16 @@ static const json_t *step_event(const json_t *app, int k)
 	return NULL;
 }
 
+/* The application's first step of an action, or NULL. */
+static const json_t *event_of(const json_t *app, const char *action)
+{
+	size_t i;
+	const json_t *e;
+	json_array_foreach(json_object_get(app, "events"), i,
+	                   e) if (strcmp(jstr(e, "action"), action) == 0) return e;
+	return NULL;
+}
+
 static const json_t *deadline_of(const json_t *app, const char *rule)
 {
 	size_t i;
@@ -532,6 +542,17 @@ int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struc
 		char *decision = decision_text(step_event(a.app, k), date, sizeof(date));
 		grid_opinion(&g, org, decision, date);
 		free(decision);
+	}
+	if (strcmp(a.kind, "access") == 0 || strcmp(a.kind, "change") == 0) {
+		/* the step after the approvals: carried out (MY-4: by the 信息中心; TB-13: by the
+		 * carrier), dated when the application is completed */
+		const json_t *done = event_of(a.app, "complete");
+		char *text = done ? xasprintf("已实施完成（%s）", jstr(done, "actor")) : NULL;
+		date[0] = 0;
+		if (done)
+			date_cn(jstr(done, "at"), date, sizeof(date));
+		grid_opinion(&g, "接入实施", text, date);
+		free(text);
 	}
 	grid_group(&g, from, "管理单位意见");
 	form_ports(d, a.app);

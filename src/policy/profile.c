@@ -216,7 +216,7 @@ static const struct pkey k_agreement[] = {
 #define W struct workflow_rule
 static const struct pkey k_workflow[] = {
     KL(W, approvals, "approvals", true, &v_approvers,
-       "roles that approve, in order (`manager`; MY: `authority, manager`)"),
+       "roles that approve, in order (`manager`; MY-4: `authority`, the 信息中心 then implements)"),
     KB(W, assessment_required, "assessment_required", false,
        "security assessment before approval (SS-10)"),
     KC(W, clause, "clause", true, "the clauses that set it"),

@@ -18,7 +18,7 @@ class County(Flow):
         cls.own = cls.srv.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0][0]
 
     def approve_all(self, aid, **kw):
-        """Approve at every step of the profile (MY-4: the authority, then the manager)."""
+        """Approve at every step of the profile (MY-4: the authority alone)."""
         users = {"manager": "admin", "authority": "authority"}
         for _ in range(3):
             a = self.srv.as_("admin", "GET", "%s/%d" % (A, aid)).json
@@ -296,14 +296,20 @@ class Miyun(County, ServerTest):
         self.assertEqual(app["awaiting"]["role"], "authority")
         r = self.srv.as_("admin", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
         self.assertEqual(self.assertError(r, 403)["clause"], "MY-4")
-        app = self.tr(app["id"], "approve", user="authority")
-        self.assertEqual((app["status"], app["step"], app["awaiting"]["role"]), ("审核中", 1, "manager"))
-        r = self.srv.as_("authority", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
-        self.assertError(r, 403)
-        app = self.tr(app["id"], "approve", zone_id=self.zone)
+        # the authority's approval is the decision: the 信息中心 approves nothing after it
+        app = self.tr(app["id"], "approve", user="authority", zone_id=self.zone)
         self.assertEqual(app["status"], "实施中")
-        self.assertEqual([e["actor"] for e in app["events"] if e["action"] == "approve"],
-                         ["authority", "admin"])
+        self.assertNotIn("awaiting", app)
+        self.assertNotIn("approve", [a["action"] for a in app["actions"]])
+        # ... it carries the connection out (审批通过后由县信息中心负责网络接入)
+        self.assertIn("complete", [a["action"] for a in
+                                   self.srv.as_("admin", "GET", "%s/%d" % (A, app["id"])).json["actions"]])
+        app = self.tr(app["id"], "complete")
+        self.assertEqual(app["status"], "已办结")
+        self.assertEqual([(e["action"], e["actor"]) for e in app["events"]
+                          if e["action"] in ("approve", "complete")],
+                         [("approve", "authority"), ("complete", "admin")])
+        self.assertEqual(self.srv.as_("admin", "GET", "/api/v1/units/%d" % unit).json["status"], "已接入")
 
     def test_MY_5(self):
         """Units do not change the addresses the 信息中心 planned: a registered computer seen at

@@ -271,7 +271,7 @@ class DocumentsTongbai(Docs, ServerTest):
 
 
 class DocumentsMiyun(Docs, ServerTest):
-    """MY-4: one opinion box per approver, in order, each filled when its step is decided."""
+    """MY-4: the authority's opinion box, filled when it decides; the 信息中心 implements."""
 
     profile = "miyun"
 
@@ -289,14 +289,15 @@ class DocumentsMiyun(Docs, ServerTest):
         self.assertIn("密云县政务外网接入申请表", h)
         self.assertNotIn("附件1", h)  # the regulation annexes no form
         auth = h.index("县经济和信息化委意见及签章")
-        mgr = h.index("县信息中心意见及签章")
-        self.assertLess(auth, mgr)
-        self.assertIn("同意。符合接入条件", h[auth:mgr])
-        self.assertNotIn("同意", h[mgr:mgr + 200])  # the manager's step is still open
-        self.get("%s/%d/notice" % (A, aid), status=409)
-        self.tr(aid, "approve", reason="同意接入", allocate=False)
+        impl = h.index("接入实施意见及签章")
+        self.assertLess(auth, impl)
+        self.assertIn("同意。符合接入条件", h[auth:impl])
+        self.assertNotIn("县信息中心意见及签章", h)  # the 信息中心 approves nothing after it
+        self.assertNotIn("已实施完成", h)
+        self.tr(aid, "complete")
+        self.assertIn("已实施完成", self.html("%s/%d/form" % (A, aid)))
         t = pdf_text(self.pdf("%s/%d/notice" % (A, aid)))
-        for want in ("经县经济和信息化委、县信息中心审核", "第四条（MY-4）", name):
+        for want in ("经县经济和信息化委审核", "第四条（MY-4）", name):
             self.assertIn(want, t, want)
 
 

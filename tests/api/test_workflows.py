@@ -199,7 +199,7 @@ class RevokeRung(Walk):
 
 
 class Applications(Walk):
-    profile = "miyun"  # two approvers in order (MY-4)
+    profile = "miyun"  # the authority approves, the 信息中心 implements (MY-4)
 
     ALL = ("review", "approve", "reject", "withdraw", "pause", "resume", "complete", "go_live")
 
