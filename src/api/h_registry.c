@@ -4,29 +4,7 @@
 #include <string.h>
 
 #include "api/registry_api.h"
-#include "domain/application.h"
-#include "domain/violation.h"
 #include "core/xalloc.h"
-
-/* Kinds whose field tables are being rewritten (domain/application.c, violation.c): the fields
- * their lists filter on are named here until REC_FILTER moves onto those tables. */
-static const struct {
-	const struct registry_kind *k;
-	const char *filters; /* field names, each between blanks */
-} pending[] = {
-    {&application_kind, " kind status unit_id "},
-    {&violation_kind, " state level behaviour unit_id terminal_id mac ip "},
-};
-
-static unsigned list_flags(const struct registry_kind *k, const struct rec_field *f)
-{
-	char key[64];
-	snprintf(key, sizeof(key), " %s ", f->name);
-	for (size_t i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
-		if (pending[i].k == k && strstr(pending[i].filters, key))
-			return f->flags | REC_FILTER;
-	return f->flags;
-}
 
 /* A parameter on f named by the first len bytes of its name and suffix. */
 static void add(struct list_param *out, size_t max, size_t *n, const struct rec_field *f,
@@ -45,7 +23,7 @@ size_t list_params(const struct registry_kind *k, struct list_param *out, size_t
 	const struct rec_field *search = NULL;
 	for (size_t i = 0; i < k->sc->nfields; i++) {
 		const struct rec_field *f = &k->sc->fields[i];
-		unsigned fl = list_flags(k, f);
+		unsigned fl = f->flags;
 		int len = (int)strlen(f->name);
 		if (fl & REC_SEARCH)
 			search = f;

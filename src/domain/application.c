@@ -50,9 +50,9 @@ static const char *const protocols[] = {"tcp", "udp", NULL};
 	}
 static const struct rec_field app_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    FE(kind, REC_REQUIRED | REC_FIXED, "申请类型", kinds),
-    F(unit_id, REC_ID, REC_REQUIRED | REC_FIXED, "使用单位", 0),
-    REC_FEC(struct application, status, REC_READONLY, "状态", statuses, status_codes),
+    FE(kind, REC_REQUIRED | REC_FIXED | REC_FILTER, "申请类型", kinds),
+    F(unit_id, REC_ID, REC_REQUIRED | REC_FIXED | REC_FILTER, "使用单位", 0),
+    REC_FEC(struct application, status, REC_READONLY | REC_FILTER, "状态", statuses, status_codes),
     {"step", REC_INT, REC_READONLY, offsetof(struct application, step), "审批环节", 0, NULL, 0, 9,
      NULL},
     F(approvals, REC_TEXT, REC_READONLY, "审批顺序", 60),
