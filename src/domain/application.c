@@ -1199,6 +1199,7 @@ int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_
 	if (!rc)
 		rc = store_subject_deadlines(c, "application", id, deadlines, err);
 	json_object_set_new(o, "ports", ports);
+	workflow_label_events(&application_workflow, events, "提交");
 	json_object_set_new(o, "events", events);
 	json_object_set_new(o, "deadlines", deadlines);
 	char who[32];

@@ -1020,6 +1020,7 @@ int violation_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_er
 		json_object_set_new(o, "state_label", json_string(violation_state_label(v.state)));
 		json_object_set_new(o, "repair_cost_yuan", json_string(yuan));
 		json_object_set_new(o, "cost_to_unit", json_boolean(f && f->cost_to_unit));
+		workflow_label_events(&violation_workflow, events, "立案");
 		json_object_set_new(o, "events", events);
 		json_object_set_new(o, "isolations", iso);
 		json_object_set_new(o, "deadlines", deadlines);

@@ -137,6 +137,23 @@ int workflow_step_to(const struct workflow *w, void *cs, const char *to,
 	return rc ? rc : run(w, cs, r, err);
 }
 
+void workflow_label_events(const struct workflow *w, json_t *events, const char *created)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(events, i, e)
+	{
+		const char *a = json_string_value(json_object_get(e, "action"));
+		const char *label = created;
+		for (size_t k = 0; a && k < w->nrows; k++)
+			if (strcmp(w->rows[k].action, a) == 0) {
+				label = w->rows[k].label;
+				break;
+			}
+		json_object_set_new(e, "action_label", json_string(label));
+	}
+}
+
 json_t *workflow_actions(const struct workflow *w, void *cs)
 {
 	json_t *a = json_array();

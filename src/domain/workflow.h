@@ -102,6 +102,9 @@ int workflow_step_to(const struct workflow *w, void *cs, const char *to,
                      const struct wf_row **taken, struct zw_err *err);
 /* The actions open to the case's caller now: [{action, label, to, reason}], each once. */
 json_t *workflow_actions(const struct workflow *w, void *cs);
+/* Each event of a case's history (objects with "action") gets "action_label": the table's
+ * label of its action, or `created` for the step that made the case (submit, open). */
+void workflow_label_events(const struct workflow *w, json_t *events, const char *created);
 /* Is the state one of the workflow's? */
 bool workflow_has_state(const struct workflow *w, const char *state);
 

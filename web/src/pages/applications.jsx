@@ -9,8 +9,6 @@ import { navigate, query } from '../router.js';
 import { AppStatus, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
 
 const STATUSES = ['已提交', '审核中', '已批准', '实施中', '已办结', '未通过', '已撤回'];
-const ACTIONS = { submit: '提交', review: '受理', approve: '批准', reject: '不予通过', withdraw: '撤回', pause: '暂停计时', resume: '恢复计时', complete: '实施完成', go_live: '正式上线' };
-
 export function Applications({ path }) {
   const s = useSession();
   const kindLabels = useKindLabels();
@@ -406,7 +404,7 @@ export function ApplicationDetail({ id }) {
           </section>
           <section aria-labelledby="events"><h2 id="events">办理记录</h2>
             <Table rows={a.events} columns={[
-              { label: '时间', render: (e) => time(e.at) }, { label: '操作', render: (e) => ACTIONS[e.action] || e.action },
+              { label: '时间', render: (e) => time(e.at) }, { label: '操作', key: 'action_label' },
               { label: '状态', render: (e) => `${e.from_status || ''} → ${e.to_status}` },
               { label: '操作人', key: 'actor' }, { label: '意见', key: 'reason' },
               { label: '依据', render: (e) => (e.clause ? <ClauseLink id={e.clause} /> : '') }]} />

@@ -14,11 +14,6 @@ export const STATES = {
 };
 const STATE_KIND = { open: 'amber', notified: 'blue', isolated: 'red', rectifying: 'amber', verified: 'blue', reconnected: 'green', closed: 'grey', revoked: 'red', dismissed: 'grey' };
 const LEVELS = { warning: '提醒', terminal: '终端', unit: '单位' };
-const ACTIONS = {
-  notify: '通知单位', isolate: '断网', rectify: '责令限期整改', verify: '核实整改', reconnect: '恢复接入',
-  close: '结案', escalate: '升级处理', dismiss: '排除（不构成违规）', charge: '维修费用由单位承担',
-};
-
 function useUnitNames() {
   const units = useLoad('/units', true);
   return (id) => (id ? units.data?.items.find((u) => u.id === id)?.name || `单位 ${id}` : '（未知单位）');
@@ -292,7 +287,7 @@ export function ViolationDetail({ id }) {
         ) : null}
         <Table caption="处理经过" rows={x.events} columns={[
           { label: '时间', render: (e) => time(e.at) },
-          { label: '操作', render: (e) => (e.action === 'open' ? '立案' : ACTIONS[e.action] || e.action) },
+          { label: '操作', key: 'action_label' },
           { label: '状态', render: (e) => STATES[e.to_state] },
           { label: '办理人', render: (e) => e.actor },
           { label: '依据', render: (e) => <ClauseLink id={e.clause} /> },
