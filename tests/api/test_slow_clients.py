@@ -255,7 +255,7 @@ class PerSourceCap(GuardTest):
                 self.assertTrue(s.recv(4096).startswith(b"HTTP/1.1 200"))
                 idle.append(s)  # kept alive, idle
             self.assertTrue(served(port, "127.0.0.6"), "an idle connection did not give way")
-            self.assertTrue(self.wait_for(lambda: is_closed(idle[0]), timeout=5),
+            self.assertTrue(self.wait_for(lambda: is_closed(idle[0]), timeout=20),
                             "the oldest idle connection was not the one closed")
             # many short requests in a row from one source, each closing its socket: served
             for i in range(4 * self.CAP):
