@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/embed.h"
 #include "core/parse.h"
+#include "domain/unit.h"
 #include "domain/account.h"
 #include "domain/address.h"
 #include "domain/application.h"

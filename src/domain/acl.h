@@ -13,7 +13,7 @@
 #define ZW_DOMAIN_ACL_H
 
 #include "core/buf.h"
-#include "domain/unit.h"
+#include "domain/ctx.h"
 
 /* vendor: vrp, comware, ios; op: apply, remove. */
 int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, const char *op,

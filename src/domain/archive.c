@@ -1,3 +1,4 @@
+#include "domain/unit.h"
 #include "domain/archive.h"
 
 #include <stdio.h>

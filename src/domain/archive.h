@@ -9,7 +9,7 @@
 #define ZW_DOMAIN_ARCHIVE_H
 
 #include "core/buf.h"
-#include "domain/unit.h"
+#include "domain/ctx.h"
 
 json_t *archive_build(const struct ctx *x, int64_t unit_id, struct zw_err *err);
 int archive_csv(const json_t *doc, struct buf *out);

@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "domain/unit.h"
+#include "domain/ctx.h"
 
 struct deadline {
 	int64_t id;

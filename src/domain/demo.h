@@ -8,7 +8,7 @@
 #define ZW_DOMAIN_DEMO_H
 
 #include "domain/account.h"
-#include "domain/unit.h"
+#include "domain/ctx.h"
 
 struct demo_result {
 	int units, contacts, agreements, users;

@@ -14,7 +14,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "domain/unit.h"
+#include "domain/ctx.h"
 #include "domain/violation.h"
 
 /* Check an isolation_allow list (addresses or CIDRs, comma separated). */

@@ -1,3 +1,4 @@
+#include "domain/unit.h"
 #include "domain/import.h"
 
 #ifdef __GLIBC__

@@ -1,3 +1,4 @@
+#include "domain/unit.h"
 #include "domain/ipam.h"
 
 #include <stddef.h>

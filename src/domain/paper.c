@@ -1,3 +1,4 @@
+#include "domain/unit.h"
 #include "domain/paper.h"
 
 #include <stdarg.h>

@@ -23,7 +23,7 @@
 #define ZW_DOMAIN_PAPER_H
 
 #include "doc/doc.h"
-#include "domain/unit.h"
+#include "domain/ctx.h"
 
 int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
 /* 409 while the application is not yet decided. */

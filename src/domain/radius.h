@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "domain/unit.h"
+#include "domain/ctx.h"
 
 struct radius_policy {
 	int64_t quarantine_vlan; /* VLAN of isolated terminals */

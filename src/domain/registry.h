@@ -13,7 +13,7 @@
 
 #include "core/buf.h"
 #include "core/record.h"
-#include "domain/unit.h"
+#include "domain/ctx.h"
 #include "store/store.h"
 
 struct registry_kind {

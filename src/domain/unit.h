@@ -25,6 +25,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/record.h"
+#include "domain/ctx.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
 #include "store/store.h"
@@ -61,12 +62,6 @@ extern const char *const unit_status_values[]; /* 申请中 已接入 暂停 已
 const char *unit_status_code(const char *status);
 /* A move to status needs a reason (暂停, 已撤销入网资格). */
 bool unit_status_needs_reason(const char *status);
-
-struct ctx {
-	struct store *st;
-	const struct profile *prof;
-	const struct principal *by;
-};
 
 int unit_create(const struct ctx *x, struct unit *u, uint64_t present, int64_t *id,
                 struct zw_err *err);

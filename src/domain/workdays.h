@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "domain/unit.h"
+#include "domain/ctx.h"
 
 /* At start: the shipped years, then the stored ones. */
 int workdays_init(struct store *st, struct zw_err *err);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/parse.h"
+#include "domain/unit.h"
 #include "domain/application.h"
 #include "domain/deadline.h"
 #include "store/rec.h"
