@@ -398,3 +398,17 @@ bool list_word(const char *list, int k, char *out, size_t n)
 	}
 	return false;
 }
+
+bool list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t k = strcspn(p, " ,");
+		if (k == n && strncmp(p, word, n) == 0)
+			return true;
+		p += k;
+	}
+	return false;
+}

@@ -29,6 +29,8 @@ size_t utf8_chars(const char *s);
 
 /* The k-th word (from 0) of a space or comma separated list into out; false past the end. */
 bool list_word(const char *list, int k, char *out, size_t n);
+/* Is word one of the words of such a list? */
+bool list_has(const char *list, const char *word);
 bool mobile_cn_valid(const char *s); /* 11 digits, 1[3-9]xxxxxxxxx */
 bool email_valid(const char *s);     /* local@domain.tld, conservative */
 /* A plain file name: 1-200 bytes of valid UTF-8, no '/', '\\', no leading '.', no control. */

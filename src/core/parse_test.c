@@ -112,6 +112,12 @@ static void test_list_word(void **state)
 	assert_false(list_word("authority, manager", 2, w, sizeof(w)));
 	assert_false(list_word("", 0, w, sizeof(w)));
 	assert_false(list_word(NULL, 0, w, sizeof(w)));
+	/* membership: whole words only, either separator, the end of the list too */
+	assert_true(list_has("已提交 审核中", "审核中"));
+	assert_true(list_has(" authority ,manager", "authority"));
+	assert_false(list_has("已提交 审核中", "审核"));
+	assert_false(list_has("open notified", "notifie"));
+	assert_false(list_has(NULL, "open"));
 }
 
 static void test_mac(void **state)

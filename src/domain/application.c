@@ -220,21 +220,6 @@ json_t *application_kinds_json(void)
 	return a;
 }
 
-/* Is word one of the space (or comma) separated words of list? */
-static bool in_list(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; p && *p;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		size_t k = strcspn(p, " ,");
-		if (k == n && strncmp(p, word, n) == 0)
-			return true;
-		p += k;
-	}
-	return false;
-}
-
 static int list_count(const char *list)
 {
 	char w[32];
@@ -346,10 +331,10 @@ static int check_fields(const struct kind_def *k, const struct application *a, u
 		const struct rec_field *f = &sc->fields[i];
 		bool set = present & ((uint64_t)1 << i);
 		if (set && strcmp(f->name, "kind") && strcmp(f->name, "unit_id") &&
-		    !in_list(k->fields, f->name))
+		    !list_has(k->fields, f->name))
 			return zw_errf(err, ZW_EINVALID, f->name, "%s不适用于%s", f->label,
 			               k->label);
-		if (!in_list(k->required, f->name))
+		if (!list_has(k->required, f->name))
 			continue;
 		bool empty = !set || (f->type != REC_INT && f->type != REC_ID &&
 		                      blank(rec_get_str(sc, a, f->name)));

@@ -13,21 +13,12 @@ bool workflow_has_state(const struct workflow *w, const char *state)
 	return false;
 }
 
-static bool in_list(const char *list, const char *word)
-{
-	char w[40];
-	for (int i = 0; list_word(list, i, w, sizeof(w)); i++)
-		if (strcmp(w, word) == 0)
-			return true;
-	return false;
-}
-
 /* The state a row starts from holds: creation rows ("") take a case that has none yet. */
 static bool from_holds(const struct wf_row *r, const char *state)
 {
 	if (!*r->from)
 		return !state || !*state;
-	return state && in_list(r->from, state);
+	return state && list_has(r->from, state);
 }
 
 static const char *label_of(const struct workflow *w, const char *state)
