@@ -17,9 +17,9 @@
 #include "core/clock.h"
 #include "core/inet.h"
 #include "core/log.h"
-#include "domain/ipam.h"
-#include "domain/ipam_index.h"
-#include "domain/ipam_pool.h"
+#include "domain/ipam/ipam.h"
+#include "watch/ipam_index.h"
+#include "domain/ipam/ipam_pool.h"
 #include "store/rec.h"
 
 static double now_us(void)

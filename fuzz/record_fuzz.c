@@ -6,8 +6,8 @@
 
 #include "core/json.h"
 #include "core/record.h"
-#include "domain/account.h"
-#include "domain/unit.h"
+#include "domain/org/account.h"
+#include "domain/org/unit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

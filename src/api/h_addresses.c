@@ -5,8 +5,8 @@
 
 #include "api/registry_api.h"
 #include "core/parse.h"
-#include "domain/address.h"
-#include "domain/ipam.h"
+#include "domain/ipam/address.h"
+#include "domain/ipam/ipam.h"
 
 void h_export_plan(struct req *r)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "api/registry_api.h"
-#include "domain/application.h"
+#include "domain/access/application.h"
 
 /* The body of a write (a transition's with If-Match folded in) with the request's context and
  * address-plan environment; NULL when the body was refused (answered). */

@@ -3,7 +3,7 @@
 
 #include "api/handlers.h"
 #include "core/parse.h"
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 
 void h_inbox_list(struct req *r)
 {

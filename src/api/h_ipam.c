@@ -4,7 +4,7 @@
 
 #include "api/handlers.h"
 #include "api/registry_api.h"
-#include "domain/ipam.h"
+#include "domain/ipam/ipam.h"
 
 void h_prefixes_create(struct req *r)
 {

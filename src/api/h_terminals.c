@@ -4,7 +4,7 @@
 
 #include "api/registry_api.h"
 #include "core/parse.h"
-#include "domain/terminal.h"
+#include "domain/inventory/terminal.h"
 
 void h_terminals_compliance(struct req *r)
 {

@@ -3,9 +3,9 @@
 
 #include "api/handlers.h"
 #include "api/registry_api.h"
-#include "domain/archive.h"
+#include "domain/org/archive.h"
 #include "domain/blob.h"
-#include "domain/unit.h"
+#include "domain/org/unit.h"
 #include "core/xalloc.h"
 
 static int allowed(struct req *r, enum action a, int64_t unit_id)

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "api/registry_api.h"
-#include "domain/account.h"
+#include "domain/org/account.h"
 
 static int admin(struct req *r, enum action a)
 {

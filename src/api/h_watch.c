@@ -2,10 +2,10 @@
 #include <string.h>
 
 #include "api/registry_api.h"
-#include "domain/acl.h"
-#include "domain/enforcement.h"
-#include "domain/finding.h"
-#include "domain/radius.h"
+#include "domain/violation/acl.h"
+#include "domain/violation/enforcement.h"
+#include "domain/violation/finding.h"
+#include "domain/violation/radius.h"
 
 void h_observations(struct req *r)
 {

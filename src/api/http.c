@@ -19,7 +19,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/parse.h"
-#include "domain/unit.h"
+#include "domain/org/unit.h"
 #include "core/xalloc.h"
 
 static const char *status_text_type = "application/json; charset=utf-8";

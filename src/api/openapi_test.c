@@ -8,12 +8,12 @@
 #include "core/embed.h"
 #include "core/record.h"
 #include "core/test.h"
-#include "domain/account.h"
-#include "domain/address.h"
-#include "domain/assets.h"
-#include "domain/ipam.h"
-#include "domain/terminal.h"
-#include "domain/unit.h"
+#include "domain/org/account.h"
+#include "domain/ipam/address.h"
+#include "domain/inventory/assets.h"
+#include "domain/ipam/ipam.h"
+#include "domain/inventory/terminal.h"
+#include "domain/org/unit.h"
 
 /* Every "$ref" in v points at something the document has. */
 static void check_refs(json_t *doc, json_t *v, const char *where)

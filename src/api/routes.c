@@ -10,14 +10,14 @@
 #include "api/throttle.h"
 #include "core/parse.h"
 #include "api/registry_api.h"
-#include "domain/account.h"
-#include "domain/address.h"
-#include "domain/application.h"
-#include "domain/assets.h"
+#include "domain/org/account.h"
+#include "domain/ipam/address.h"
+#include "domain/access/application.h"
+#include "domain/inventory/assets.h"
 #include "domain/deadline.h"
-#include "domain/finding.h"
-#include "domain/terminal.h"
-#include "domain/violation.h"
+#include "domain/violation/finding.h"
+#include "domain/inventory/terminal.h"
+#include "domain/violation/violation.h"
 
 #define P             ROUTE_PUBLIC
 #define PROBE_ONLY    (ROUTE_SCOPE(TSCOPE_PROBE) | ROUTE_MACHINE_ONLY)

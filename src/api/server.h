@@ -22,9 +22,9 @@
 #include "core/buf.h"
 #include "api/web.h"
 #include "core/err.h"
-#include "domain/account.h"
+#include "domain/org/account.h"
 #include "domain/import.h"
-#include "domain/ipam.h"
+#include "domain/ipam/ipam.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
 #include "store/store.h"
@@ -33,8 +33,8 @@ struct throttle;
 struct watch;
 struct registry_kind;
 struct conn_guard;
-#include "domain/radius.h"
-#include "domain/violation.h"
+#include "domain/violation/radius.h"
+#include "domain/violation/violation.h"
 
 struct server_cfg {
 	const char *listen; /* ADDR:PORT */

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "cli/config.h"
-#include "domain/account.h"
+#include "domain/org/account.h"
 #include "policy/profile.h"
 #include "store/store.h"
 

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "api/server.h"
-#include "domain/enforcement.h"
+#include "domain/violation/enforcement.h"
 #include "watch/watch.h"
 #include "cli/cli.h"
 #include "core/clock.h"

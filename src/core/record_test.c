@@ -8,7 +8,7 @@
 #include "core/parse.h"
 #include "core/record.h"
 #include "core/test.h"
-#include "domain/unit.h"
+#include "domain/org/unit.h"
 
 static int check(const char *json, bool create, const char *field)
 {

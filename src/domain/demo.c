@@ -7,8 +7,8 @@
 
 #include "core/conf.h"
 #include "core/embed.h"
-#include "domain/application.h"
-#include "domain/notify.h"
+#include "domain/access/application.h"
+#include "domain/notify/notify.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
 

@@ -7,7 +7,7 @@
 #ifndef ZW_DOMAIN_DEMO_H
 #define ZW_DOMAIN_DEMO_H
 
-#include "domain/account.h"
+#include "domain/org/account.h"
 #include "domain/ctx.h"
 
 struct demo_result {

@@ -1,4 +1,4 @@
-#include "domain/unit.h"
+#include "domain/org/unit.h"
 #include "domain/import.h"
 
 #ifdef __GLIBC__
@@ -13,7 +13,7 @@
 #include "core/csv.h"
 #include "core/log.h"
 #include "core/parse.h"
-#include "domain/terminal.h"
+#include "domain/inventory/terminal.h"
 #include "store/rec.h"
 #include "store/registry.h"
 #include "core/xalloc.h"

@@ -24,7 +24,7 @@
 #include <stdbool.h>
 
 #include "core/xlsx.h"
-#include "domain/ipam.h"
+#include "domain/ipam/ipam.h"
 
 #define IMPORT_MAX_ROWS   100000
 #define IMPORT_MAX_ERRORS 200

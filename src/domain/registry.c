@@ -4,15 +4,15 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "domain/account.h"
-#include "domain/address.h"
-#include "domain/application.h"
-#include "domain/assets.h"
+#include "domain/org/account.h"
+#include "domain/ipam/address.h"
+#include "domain/access/application.h"
+#include "domain/inventory/assets.h"
 #include "domain/audit.h"
 #include "domain/deadline.h"
-#include "domain/finding.h"
-#include "domain/terminal.h"
-#include "domain/violation.h"
+#include "domain/violation/finding.h"
+#include "domain/inventory/terminal.h"
+#include "domain/violation/violation.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
 

@@ -7,7 +7,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/deadline.h"
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 
 static void step(struct scheduler *s)
 {

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 
 #include "core/err.h"
-#include "domain/mail.h"
-#include "domain/webhook.h"
+#include "domain/notify/mail.h"
+#include "domain/notify/webhook.h"
 #include "policy/profile.h"
 #include "store/store.h"
 

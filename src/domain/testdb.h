@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "domain/unit.h"
+#include "domain/org/unit.h"
 
 struct testdb {
 	char path[80];

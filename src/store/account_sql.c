@@ -2,7 +2,7 @@
 
 #include "core/parse.h"
 
-#include "domain/account.h"
+#include "domain/org/account.h"
 #include "store/query.h"
 
 #define USER_COLS "id, username, display_name, role, unit_id, disabled, created_at, updated_at, rev"

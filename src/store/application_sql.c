@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "core/parse.h"
-#include "domain/unit.h"
-#include "domain/application.h"
+#include "domain/org/unit.h"
+#include "domain/access/application.h"
 #include "domain/deadline.h"
 #include "store/rec.h"
 #include "store/store_int.h"

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "core/parse.h"
-#include "domain/ipam.h"
-#include "domain/ipam_index.h"
+#include "domain/ipam/ipam.h"
+#include "watch/ipam_index.h"
 #include "store/query.h"
 #include "core/xalloc.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 #include "store/store_int.h"
 
 void outbox_row_free(struct outbox_row *o)

@@ -4,13 +4,13 @@
 
 #include "core/parse.h"
 #include "core/record.h"
-#include "domain/unit.h"
+#include "domain/org/unit.h"
 #include "store/query.h"
 #include "store/rec.h"
 #include "store/registry.h"
 #include "domain/workdays.h"
 #include "domain/deadline.h"
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 #include "core/xalloc.h"
 
 int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, const char *to,

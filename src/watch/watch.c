@@ -9,7 +9,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/parse.h"
-#include "domain/ipam_index.h"
+#include "watch/ipam_index.h"
 #include "store/watch_sql.h"
 #include "core/xalloc.h"
 

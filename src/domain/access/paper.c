@@ -1,5 +1,5 @@
-#include "domain/unit.h"
-#include "domain/paper.h"
+#include "domain/org/unit.h"
+#include "domain/access/paper.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,11 +8,11 @@
 
 #include "core/clock.h"
 #include "core/parse.h"
-#include "domain/application.h"
-#include "domain/assets.h"
+#include "domain/access/application.h"
+#include "domain/inventory/assets.h"
 #include "domain/deadline.h"
-#include "domain/ipam.h"
-#include "domain/violation.h"
+#include "domain/ipam/ipam.h"
+#include "domain/violation/violation.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
 

@@ -1,4 +1,4 @@
-#include "domain/radius.h"
+#include "domain/violation/radius.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "domain/webhook.h"
+#include "domain/notify/webhook.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 
 int webhook_cfg_check(const struct webhook_cfg *w, struct zw_err *err)
 {

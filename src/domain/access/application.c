@@ -1,4 +1,4 @@
-#include "domain/application.h"
+#include "domain/access/application.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -8,11 +8,11 @@
 #include "core/clock.h"
 #include "core/inet.h"
 #include "core/parse.h"
-#include "domain/address.h"
-#include "domain/assets.h"
+#include "domain/ipam/address.h"
+#include "domain/inventory/assets.h"
 #include "domain/audit.h"
 #include "domain/deadline.h"
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 #include "domain/workflow.h"
 #include "store/rec.h"
 #include "core/xalloc.h"

@@ -1,4 +1,4 @@
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 
 #include <stdio.h>
 #include <string.h>

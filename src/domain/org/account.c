@@ -1,4 +1,4 @@
-#include "domain/account.h"
+#include "domain/org/account.h"
 
 #include <sodium.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-#include "domain/unit.h"
+#include "domain/org/unit.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -10,7 +10,7 @@
 #include "core/clock.h"
 #include "core/parse.h"
 #include "core/text.h"
-#include "domain/application.h"
+#include "domain/access/application.h"
 #include "domain/audit.h"
 #include "domain/workflow.h"
 #include "domain/blob.h"

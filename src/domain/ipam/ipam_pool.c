@@ -1,4 +1,4 @@
-#include "domain/ipam_pool.h"
+#include "domain/ipam/ipam_pool.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "core/test.h"
-#include "domain/application.h"
+#include "domain/access/application.h"
 #include "domain/audit.h"
 #include "domain/testdb.h"
 

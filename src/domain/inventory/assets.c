@@ -1,4 +1,4 @@
-#include "domain/assets.h"
+#include "domain/inventory/assets.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "domain/ipam_index.h"
+#include "watch/ipam_index.h"
 
 #include <stdlib.h>
 #include <string.h>

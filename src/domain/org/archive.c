@@ -1,5 +1,5 @@
-#include "domain/unit.h"
-#include "domain/archive.h"
+#include "domain/org/unit.h"
+#include "domain/org/archive.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,10 +8,10 @@
 #include "core/clock.h"
 #include "core/parse.h"
 #include "doc/doc.h"
-#include "domain/address.h"
-#include "domain/assets.h"
-#include "domain/ipam.h"
-#include "domain/terminal.h"
+#include "domain/ipam/address.h"
+#include "domain/inventory/assets.h"
+#include "domain/ipam/ipam.h"
+#include "domain/inventory/terminal.h"
 
 struct section_def {
 	const char *key, *title;

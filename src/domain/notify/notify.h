@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "domain/unit.h"
+#include "domain/org/unit.h"
 #include "store/store.h"
 
 struct sconn;

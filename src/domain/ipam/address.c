@@ -1,4 +1,4 @@
-#include "domain/address.h"
+#include "domain/ipam/address.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 
 #include "core/inet.h"
 #include "core/parse.h"
-#include "domain/ipam.h"
+#include "domain/ipam/ipam.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
 

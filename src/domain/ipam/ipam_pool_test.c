@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core/test.h"
-#include "domain/ipam_pool.h"
+#include "domain/ipam/ipam_pool.h"
 
 /* A reference model: the blocks handed out, checked against the pool after every step. */
 struct model {

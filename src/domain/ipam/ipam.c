@@ -1,5 +1,5 @@
-#include "domain/unit.h"
-#include "domain/ipam.h"
+#include "domain/org/unit.h"
+#include "domain/ipam/ipam.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"
-#include "domain/ipam_pool.h"
+#include "domain/ipam/ipam_pool.h"
 #include "store/rec.h"
 #include "store/registry.h"
 #include "core/xalloc.h"

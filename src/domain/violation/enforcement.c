@@ -1,4 +1,4 @@
-#include "domain/enforcement.h"
+#include "domain/violation/enforcement.h"
 
 #include <sodium.h>
 #include <stdio.h>

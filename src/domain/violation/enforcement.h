@@ -15,7 +15,7 @@
 #include <stdbool.h>
 
 #include "domain/ctx.h"
-#include "domain/violation.h"
+#include "domain/violation/violation.h"
 
 /* Check an isolation_allow list (addresses or CIDRs, comma separated). */
 int enforcement_allow_check(const char *list, struct zw_err *err);

@@ -1,4 +1,4 @@
-#include "domain/terminal.h"
+#include "domain/inventory/terminal.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include "core/clock.h"
 #include "core/inet.h"
 #include "core/parse.h"
-#include "domain/ipam.h"
+#include "domain/ipam/ipam.h"
 #include "store/rec.h"
 
 static const char *const kinds[] = {"计算机", "打印机", "服务器", "摄像头",

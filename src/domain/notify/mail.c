@@ -1,4 +1,4 @@
-#include "domain/mail.h"
+#include "domain/notify/mail.h"
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -10,7 +10,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/parse.h"
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 
 static int check_list(const char *list, const char *field, bool may_be_empty, struct zw_err *err)
 {

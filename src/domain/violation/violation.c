@@ -1,4 +1,4 @@
-#include "domain/violation.h"
+#include "domain/violation/violation.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -8,11 +8,11 @@
 #include "core/clock.h"
 #include "core/inet.h"
 #include "core/parse.h"
-#include "domain/application.h"
+#include "domain/access/application.h"
 #include "domain/audit.h"
 #include "domain/deadline.h"
-#include "domain/notify.h"
-#include "domain/terminal.h"
+#include "domain/notify/notify.h"
+#include "domain/inventory/terminal.h"
 #include "domain/workflow.h"
 #include "store/rec.h"
 #include "store/violation_sql.h"

@@ -7,8 +7,8 @@
  * holds it: the most specific owner. Immutable once built; readers share it freely and a
  * new one replaces it when the plan changes (the probes' rules, issue 6, hold one).
  */
-#ifndef ZW_DOMAIN_IPAM_INDEX_H
-#define ZW_DOMAIN_IPAM_INDEX_H
+#ifndef ZW_WATCH_IPAM_INDEX_H
+#define ZW_WATCH_IPAM_INDEX_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "domain/registry.h"
-#include "domain/violation.h"
+#include "domain/violation/violation.h"
 #include "watch/watch.h"
 
 #define INGEST_MAX 20000 /* observations in one batch */

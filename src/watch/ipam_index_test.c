@@ -1,8 +1,8 @@
 #include <stdlib.h>
 
 #include "core/test.h"
-#include "domain/ipam.h"
-#include "domain/ipam_index.h"
+#include "domain/ipam/ipam.h"
+#include "watch/ipam_index.h"
 #include "domain/testdb.h"
 #include "store/rec.h"
 

@@ -1,11 +1,11 @@
-#include "domain/acl.h"
+#include "domain/violation/acl.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/inet.h"
 #include "core/parse.h"
-#include "domain/violation.h"
+#include "domain/violation/violation.h"
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
 

@@ -1,4 +1,4 @@
-#include "domain/finding.h"
+#include "domain/violation/finding.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -39,7 +39,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
-#include "domain/ipam.h"
+#include "domain/ipam/ipam.h"
 #include "domain/registry.h"
 
 struct application {
