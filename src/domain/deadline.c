@@ -12,6 +12,8 @@
 #include "store/rec.h"
 #include "domain/registry.h"
 #include "core/xalloc.h"
+#include "store/notify_sql.h"
+#include "store/deadline_sql.h"
 
 static const char *const bases[] = {"working_days", "hours", NULL};
 static const char *const statuses[] = {"running", "paused", "met", "breached", "cancelled", NULL};
@@ -329,7 +331,8 @@ static int outbox_event(struct store_tx *tx, const char *kind, const struct dead
 	json_t *j = rec_to_json(&deadline_schema, d);
 	char *payload = json_dumps(j, JSON_COMPACT); /* a tree we built: cannot fail */
 	json_decref(j);
-	int rc = store_outbox_add(store_tx_conn(tx), kind, d, payload, now, err);
+	int rc = store_outbox_event(store_tx_conn(tx), kind, d->subject_type, d->subject_id,
+	                            d->unit_id, d->clause, payload, "", now, err);
 	free(payload);
 	return rc;
 }

@@ -4,6 +4,7 @@
 
 #include "domain/org/account.h"
 #include "store/query.h"
+#include "store/account_sql.h"
 
 #define USER_COLS "id, username, display_name, role, unit_id, disabled, created_at, updated_at, rev"
 

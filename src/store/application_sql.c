@@ -11,6 +11,7 @@
 #include "store/rec.h"
 #include "store/store_int.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
 
 static int done_rows(struct sconn *c, sqlite3_stmt *s, int rc, struct zw_err *err, const char *what)
 {

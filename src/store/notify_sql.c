@@ -5,6 +5,7 @@
 
 #include "domain/notify/notify.h"
 #include "store/store_int.h"
+#include "store/notify_sql.h"
 
 void outbox_row_free(struct outbox_row *o)
 {

@@ -29,9 +29,5 @@ int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
                      const struct rec_schema *sc, struct buf *out, struct zw_err *err);
 int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
                              const char *type, int64_t size, int64_t now, struct zw_err *err);
-int store_blob_put(struct sconn *c, const char *sha, const void *data, size_t len, const char *mime,
-                   struct zw_err *err);
-int store_blob_get(struct sconn *c, const char *sha, void **data, size_t *len, char mime[64],
-                   struct zw_err *err);
 
 #endif

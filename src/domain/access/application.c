@@ -16,6 +16,9 @@
 #include "domain/workflow.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
+#include "store/ipam_sql.h"
+#include "store/notify_sql.h"
 
 /* ---- the record ---- */
 

@@ -15,6 +15,7 @@
 #include "domain/violation/violation.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
 
 /* ---- small helpers ---- */
 

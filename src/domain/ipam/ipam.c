@@ -13,6 +13,7 @@
 #include "store/rec.h"
 #include "store/registry.h"
 #include "core/xalloc.h"
+#include "store/ipam_sql.h"
 
 #define F(n, t, fl, st, lbl, max) REC_F(st, n, t, fl, lbl, max)
 

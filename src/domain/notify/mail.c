@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "domain/notify/notify.h"
+#include "store/notify_sql.h"
 
 static int check_list(const char *list, const char *field, bool may_be_empty, struct zw_err *err)
 {

@@ -12,6 +12,7 @@
 #include "store/rec.h"
 #include "domain/registry.h"
 #include "store/registry.h"
+#include "store/account_sql.h"
 
 static const char *const role_values[] = {"manager",    "authority",  "operator", "carrier",
                                           "unit_admin", "supervisor", "auditor",  NULL};

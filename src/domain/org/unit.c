@@ -19,6 +19,7 @@
 #include "store/registry.h"
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
 
 static const char *const unit_types[] = {"党政机关", "事业单位", "国有企业", "学校",
                                          "医院",     "其他",     NULL};

@@ -17,6 +17,8 @@
 #include "store/rec.h"
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
+#include "store/notify_sql.h"
 
 /* ---- the record ---- */
 
