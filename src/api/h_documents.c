@@ -1,6 +1,7 @@
 /* Printable documents over HTTP: an application's form and its decision notice, and a unit's
  * agreement filled from the profile's template, each as an HTML page (the default, shown in the
  * browser and printed with its print CSS) or as a PDF file (format=pdf). */
+
 #include <stdio.h>
 #include <string.h>
 

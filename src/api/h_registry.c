@@ -1,4 +1,5 @@
 /* HTTP handlers shared by every registry kind (zones, VLANs, prefixes, terminals, ...). */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
