@@ -7,7 +7,7 @@
 
 #include "api/handlers.h"
 #include "api/server.h"
-#include "domain/access/paper.h"
+#include "domain/paper.h"
 
 typedef int (*build_fn)(const struct ctx *x, int64_t id, const char *key, struct doc *d,
                         struct zw_err *err);
