@@ -25,6 +25,13 @@ else
 	skipped=$((skipped + 1)); echo "skip format: clang-format not installed"
 fi
 
+# 1b. Layers: src/ calls only downwards (tests/layers.py reads the objects' symbol tables).
+if python3 tests/layers.py "$BUILD" >"$OUT/layers.log" 2>&1; then
+	passed=$((passed + 1)); echo "ok   layers: $(grep -c '^ok' "$OUT/layers.log") layers call only downwards"
+else
+	failed=$((failed + 1)); echo "FAIL layers: see $OUT/layers.log"; grep -v '^ok' "$OUT/layers.log"
+fi
+
 # 2. Unit tests (cmocka), one process per test file, under the sanitizers.
 meson test -C "$BUILD" --suite unit --print-errorlogs >"$OUT/unit.log" 2>&1
 grep -E '^ *[0-9]+/[0-9]+ ' "$OUT/unit.log" | sed 's/^/     /'

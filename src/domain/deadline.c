@@ -464,3 +464,27 @@ int deadline_payload(struct sconn *c, int64_t id, json_t *payload, struct zw_err
 	rec_free(&deadline_schema, &d);
 	return rc;
 }
+
+static int subject_row(const void *rec, void *ctx)
+{
+	json_array_append_new(ctx, rec_to_json(&deadline_schema, rec));
+	return 0;
+}
+
+int deadline_subject_list(struct sconn *c, const char *subject_type, int64_t subject_id,
+                          json_t *out, struct zw_err *err)
+{
+	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true, .nf = 2};
+	q.f[0] = (struct lq_filter){.col = "subject_type", .val = subject_type, .op = LQ_EQ};
+	q.f[1] = (struct lq_filter){.col = "subject_id", .ival = subject_id, .op = LQ_EQ_INT};
+	struct list_page page = {0};
+	do { /* every page: a case's deadlines are never cut short */
+		int rc = store_rec_scan(c, "deadlines", &deadline_schema, &q, subject_row, out,
+		                        &page, err);
+		if (rc)
+			return rc;
+		if (page.more && (rc = list_cursor_decode(page.next_cursor, &q, err)))
+			return rc;
+	} while (page.more);
+	return 0;
+}

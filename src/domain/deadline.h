@@ -73,4 +73,8 @@ int deadline_recompute(struct store *st, struct zw_err *err);
 /* The end of a day (days since epoch) in Beijing time, as Unix seconds. */
 int64_t deadline_day_end(int32_t day);
 
+/* Every deadline of a subject ("application", "violation"), as the API shows them, into out. */
+int deadline_subject_list(struct sconn *c, const char *subject_type, int64_t subject_id,
+                          json_t *out, struct zw_err *err);
+
 #endif

@@ -36,7 +36,7 @@ int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
 struct token_found {
 	int64_t user_id;
 	bool is_session;
-	unsigned scopes; /* enum token_scope bits; 0 = acts as the user */
+	char scope[256]; /* the token's scope as stored ("all" for a session) */
 	int64_t token_id, expires_at;
 };
 int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now,

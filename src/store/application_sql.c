@@ -143,22 +143,6 @@ int store_open_deadlines(struct sconn *c, const char *subject_type, int64_t subj
 	return done_rows(c, s, rc, err, "open deadlines");
 }
 
-static int deadline_row(const void *rec, void *ctx)
-{
-	json_array_append_new(ctx, rec_to_json(&deadline_schema, rec));
-	return 0;
-}
-
-int store_subject_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
-                            json_t *out, struct zw_err *err)
-{
-	struct list_query q = {.limit = 100, .sort = "id", .sort_int = true, .nf = 2};
-	q.f[0] = (struct lq_filter){.col = "subject_type", .val = subject_type, .op = LQ_EQ};
-	q.f[1] = (struct lq_filter){.col = "subject_id", .ival = subject_id, .op = LQ_EQ_INT};
-	struct list_page page = {0};
-	return store_rec_scan(c, "deadlines", &deadline_schema, &q, deadline_row, out, &page, err);
-}
-
 int store_contact_of_role(struct sconn *c, int64_t unit_id, const char *role, int64_t *id,
                           struct zw_err *err)
 {

@@ -695,7 +695,7 @@ static int g_approve_record(void *cs, struct zw_err *err)
 static int implement_deadline(struct step *s, const char *want, struct zw_err *err)
 {
 	json_t *ds = json_array();
-	int rc = store_subject_deadlines(s->c, "application", s->a->id, ds, err);
+	int rc = deadline_subject_list(s->c, "application", s->a->id, ds, err);
 	bool found = false;
 	const char *clause = s->a->clause;
 	size_t i;
@@ -1185,7 +1185,7 @@ int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_
 	if (!rc)
 		rc = store_app_events(c, id, events, err);
 	if (!rc)
-		rc = store_subject_deadlines(c, "application", id, deadlines, err);
+		rc = deadline_subject_list(c, "application", id, deadlines, err);
 	json_object_set_new(o, "ports", ports);
 	workflow_label_events(&application_workflow, events, "提交");
 	json_object_set_new(o, "events", events);

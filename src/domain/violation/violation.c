@@ -1014,7 +1014,7 @@ int violation_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_er
 		if (!rc)
 			rc = store_isolations_of(c, id, iso, err);
 		if (!rc)
-			rc = store_subject_deadlines(c, "violation", id, deadlines, err);
+			rc = deadline_subject_list(c, "violation", id, deadlines, err);
 		char yuan[32];
 		snprintf(yuan, sizeof(yuan), "%lld.%02lld", (long long)(v.repair_cost / 100),
 		         (long long)(v.repair_cost % 100));
