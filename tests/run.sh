@@ -53,9 +53,10 @@ else
 	failed=$((failed + 1)); echo "FAIL api tests did not finish: see $OUT/api.log"
 fi
 
-# 4. Mutations: each profile rule a conformance scenario rests on, removed in turn (a mutant
-#    profile); the scenario must fail. Each mutant counts once: passed when its scenario fails,
-#    failed when the scenario survives it or could not run (tests/api/mutate.py).
+# 4. Mutations: each rule a conformance scenario rests on, removed in turn (a mutant profile,
+#    or ZWNET_MUTANT for a rule in code: the build needs -Dmutants=true); the scenario must
+#    fail. Each mutant counts once: passed when its scenario fails, failed when the scenario
+#    survives it or could not run (tests/api/mutate.py).
 python3 tests/api/mutate.py --bin "$BUILD/zwnet" --out "$OUT/mutants" >"$OUT/mutate.log" 2>&1
 grep -av '^mutation-summary' "$OUT/mutate.log" | grep -av '^ok ' | sed 's/^/     /'
 line=$(grep -a '^mutation-summary' "$OUT/mutate.log" | tail -1)

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/inet.h"
+#include "core/mutant.h"
 #include "core/parse.h"
 #include "domain/ipam/address.h"
 #include "domain/inventory/assets.h"
@@ -334,7 +335,8 @@ static int check_fields(const struct kind_def *k, const struct application *a, u
 		const struct rec_field *f = &sc->fields[i];
 		bool set = present & ((uint64_t)1 << i);
 		if (set && strcmp(f->name, "kind") && strcmp(f->name, "unit_id") &&
-		    !list_has(k->fields, f->name))
+		    (!list_has(k->fields, f->name) ||
+		     (ZW_MUTANT("ss17_hosting") && strcmp(f->name, "hosting") == 0)))
 			return zw_errf(err, ZW_EINVALID, f->name, "%s不适用于%s", f->label,
 			               k->label);
 		if (!list_has(k->required, f->name))
@@ -351,8 +353,8 @@ static int check_fields(const struct kind_def *k, const struct application *a, u
 	if (a->change_type && strcmp(a->change_type, "其他") == 0 && blank(a->change_other))
 		return zw_errf(err, ZW_EINVALID, "change_other",
 		               "变更类型为“其他”时请写明变更内容");
-	if (a->interconnect_type && strcmp(a->interconnect_type, "数据交互") == 0 &&
-	    blank(a->isolation_device))
+	if (!ZW_MUTANT("tb18_isolation_device") && a->interconnect_type &&
+	    strcmp(a->interconnect_type, "数据交互") == 0 && blank(a->isolation_device))
 		return zw_errf(err, ZW_EINVALID, "isolation_device",
 		               "业务专网与政务外网进行数据交互须部署隔离设备，请填写隔离设备");
 	return 0;
@@ -435,7 +437,7 @@ static int check_unit(const struct ctx *x, struct store_tx *tx, const struct kin
 		if (strcmp(u.status, "已接入") == 0 || strcmp(u.status, "暂停") == 0)
 			rc = zw_errf(err, ZW_ECONFLICT, "unit_id", "单位当前为“%s”，无需接入申请",
 			             u.status);
-		else if (strcmp(u.status, "已撤销入网资格") == 0)
+		else if (!ZW_MUTANT("jx27_revoked") && strcmp(u.status, "已撤销入网资格") == 0)
 			rc = zw_errf(
 			    err, ZW_ECONFLICT, "unit_id",
 			    "单位已被撤销入网资格，须经管理单位恢复为“申请中”后方可重新申请");
@@ -774,7 +776,7 @@ static int allocate(struct step *s)
 		char desc[300];
 		snprintf(desc, sizeof(desc), "%s（接入申请 %lld）", u.name, (long long)a->id);
 		struct alloc_req r = {.unit_id = a->unit_id,
-		                      .hosts = a->ip_count,
+		                      .hosts = ZW_MUTANT("jx20_ip_count") ? 253 : a->ip_count,
 		                      .vlan_id = a->vlan_id,
 		                      .description = desc};
 		rc = prefix_allocate_tx(s->fx, s->env->cache, s->tx, s->t->parent_id, zone, &r,
@@ -1237,7 +1239,7 @@ static int fw_row(const struct app_port *p, int64_t unit_id, const char *unit,
                   const char *review_on, void *ctx)
 {
 	struct fw *f = ctx;
-	if (strcmp(p->exposure, f->exposure) != 0)
+	if (!ZW_MUTANT("tb23_exposure") && strcmp(p->exposure, f->exposure) != 0)
 		return 0;
 	char note[120], raw[600];
 	snprintf(raw, sizeof(raw), "%s %s%s%s", unit, p->purpose, review_on ? " 复核 " : "",
@@ -1296,9 +1298,10 @@ int ports_export(const struct ctx *x, const char *format, struct buf *out, struc
 			    i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
 		if (!rc)
 			rc = store_ports_scan(c, unit, fw_row, &f, err);
+		bool drop = !ZW_MUTANT("tb23_default_drop"); /* TB-23: new connections not listed */
 		if (!rc && nft)
-			rc = buf_printf(out, "\t\tct state new drop\n\t}\n");
-		if (!rc && !nft)
+			rc = buf_printf(out, "%s\t}\n", drop ? "\t\tct state new drop\n" : "");
+		if (!rc && !nft && drop)
 			rc = buf_printf(out, "-A %s -m conntrack --ctstate NEW -j DROP\n",
 			                i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
 	}
