@@ -27,7 +27,7 @@ build: deps $(BUILD)/build.ninja
 # The ZW_MUTANT hooks (tests/api/mutate.py) are on in this build; a build directory set up
 # before the option existed is switched over.
 asan: deps $(ASAN)/build.ninja
-	@grep -q DZW_MUTANTS $(ASAN)/build.ninja || meson configure $(ASAN) -Dmutants=true
+	@grep -q DZW_MUTANTS $(ASAN)/build.ninja || meson setup --reconfigure $(ASAN) -Dmutants=true
 	ninja -C $(ASAN)
 
 # The web console: npm packages pinned by web/package-lock.json, built into web/dist (hashed,
