@@ -32,6 +32,13 @@ else
 	failed=$((failed + 1)); echo "FAIL layers: see $OUT/layers.log"; grep -v '^ok' "$OUT/layers.log"
 fi
 
+# 1c. docs/CLAUSES.md (where each clause lives) matches the profiles and the sources.
+if python3 tools/clauses.py --check >"$OUT/clauses.log" 2>&1; then
+	passed=$((passed + 1)); echo "ok   docs/CLAUSES.md is current"
+else
+	failed=$((failed + 1)); echo "FAIL clauses: $(cat "$OUT/clauses.log")"
+fi
+
 # 2. Unit tests (cmocka), one process per test file, under the sanitizers.
 meson test -C "$BUILD" --suite unit --print-errorlogs >"$OUT/unit.log" 2>&1
 grep -E '^ *[0-9]+/[0-9]+ ' "$OUT/unit.log" | sed 's/^/     /'
