@@ -98,6 +98,7 @@ MUTANTS = [
     ("Luoning.test_LN_23", "luoning", "局域网改造报备", ("drop", "workflow lan")),
     # rules in code (the hooks' names are grep-able in src/)
     ("Tongbai.test_TB_18", "tongbai", "数据交互须部署隔离设备", ("env", "tb18_isolation_device")),
+    ("Tongbai.test_TB_17", "tongbai", "手工登记的端口不经批准不开放", ("env", "tb17_hand_ports")),
     ("Tongbai.test_TB_23", "tongbai", "端口只向批准的一侧开放", ("env", "tb23_exposure")),
     ("Tongbai.test_TB_23", "tongbai", "未列出的新建连接丢弃", ("env", "tb23_default_drop")),
     ("Shengsi.test_SS_17", "shengsi", "备案记载所用云资源", ("env", "ss17_hosting")),

@@ -159,6 +159,20 @@ class Tongbai(County, ServerTest):
         self.tr(app["id"], "approve")
         text = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=nftables").raw.decode()
         self.assertIn("ip daddr %s tcp dport 443 accept" % ip, text)
+        # A port put into the register by hand, on no application, stays closed (经审核批准后
+        # 实施) and the export names it, so the firewall's keeper sees what was left out.
+        other = self.host_ip(access["prefix_id"], 9)
+        r = self.srv.as_("admin", "POST", "/api/v1/ports", {
+            "unit_id": unit, "exposure": "互联网", "protocol": "tcp", "port": 3389,
+            "target_ip": other, "purpose": "远程桌面"})
+        self.assertEqual(r.status, 201, r)
+        for fmt in ("nftables", "iptables"):
+            text = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=" + fmt).raw.decode()
+            rules = [l for l in text.splitlines() if not l.startswith("#")]
+            self.assertFalse([l for l in rules if other in l], text)
+            self.assertTrue([l for l in rules if ip in l], text)
+            self.assertIn("未经端口开通申请审核批准（TB-17），不予开放", text)
+            self.assertIn("端口 %d：互联网 %s tcp/3389" % (r.json["id"], other), text)
 
     def test_TB_23(self):
         """Minimal opening: the firewall opens exactly the approved ports, each only from the

@@ -1217,6 +1217,11 @@ struct fw {
 	bool nft;
 	const char *exposure;
 	int rows;
+	/* The profile's port procedure (TB-17): a port registered by hand, on no approved
+	 * application, is left closed and named at the end of the export. NULL: every registered
+	 * port is opened (a county with no procedure keeps the register by hand). */
+	const struct workflow_rule *procedure;
+	struct buf unapproved;
 };
 
 /* A comment that stays inside double quotes on one line: quotes, backslashes and line breaks
@@ -1245,6 +1250,10 @@ static int fw_row(const struct app_port *p, int64_t unit_id, const char *unit,
 	snprintf(raw, sizeof(raw), "%s %s%s%s", unit, p->purpose, review_on ? " 复核 " : "",
 	         review_on ? review_on : "");
 	comment_safe(raw, note, sizeof(note));
+	if (f->procedure && !p->application_id && !ZW_MUTANT("tb17_hand_ports"))
+		return buf_printf(&f->unapproved, "#   端口 %lld：%s %s %s/%lld %s\n",
+		                  (long long)p->id, p->exposure, p->target_ip, p->protocol,
+		                  (long long)p->port, note);
 	bool v6 = strchr(p->target_ip, ':') != NULL;
 	f->rows++;
 	(void)unit_id;
@@ -1275,12 +1284,14 @@ int ports_export(const struct ctx *x, const char *format, struct buf *out, struc
 		return -err->code;
 	char stamp[32];
 	format_time(clock_now(), stamp);
-	struct fw f = {.b = out, .nft = nft};
-	int rc = buf_printf(out,
-	                    "# zwnet：已批准开放的端口（%s），生成于 %s\n"
-	                    "# 只含已批准的端口开通申请；在处理进入单位方向流量的规则中跳转到下面"
-	                    "的链，未列出的新建连接被丢弃。\n",
-	                    x->prof->title, stamp);
+	struct fw f = {.b = out, .nft = nft, .procedure = profile_workflow(x->prof, "port")};
+	buf_init(&f.unapproved, out->max);
+	int rc =
+	    buf_printf(out,
+	               "# zwnet：%s（%s），生成于 %s\n"
+	               "# 在处理进入单位方向流量的规则中跳转到下面的链，未列出的新建连接被丢弃。\n",
+	               f.procedure ? "经端口开通申请批准开放的端口" : "端口登记中的端口",
+	               x->prof->title, stamp);
 	if (nft && !rc)
 		rc = buf_printf(out, "table inet zwnet_ports {\n");
 	if (!nft && !rc)
@@ -1307,6 +1318,14 @@ int ports_export(const struct ctx *x, const char *format, struct buf *out, struc
 	}
 	if (!rc)
 		rc = buf_printf(out, nft ? "}\n" : "COMMIT\n");
+	if (!rc && f.unapproved.len) {
+		char cite[64];
+		profile_first_clause(f.procedure->clause, cite, sizeof(cite));
+		rc = buf_printf(
+		    out, "# 以下端口为手工登记，未经端口开通申请审核批准（%s），不予开放：\n%s",
+		    cite, f.unapproved.p);
+	}
+	buf_free(&f.unapproved);
 	/* a buffer stops only at its maximum */
 	return rc < 0 && !err->code ? zw_errf(err, ZW_EINTERNAL, NULL,
 	                                      "导出的规则超过 %zu MB 的上限", out->max >> 20)
