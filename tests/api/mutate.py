@@ -51,7 +51,8 @@ clause = JX-8
 
 # (scenario, profile, the rule removed, edit). A scenario is Class.test of test_conformance.py
 # or module.Class.test; the profile is its class's. Edits: ("set", section, key, value) changes
-# one key of a section; ("drop", section) removes a section; ("add", text) appends sections;
+# one key of a section; ("unset", section, key) removes one; ("drop", section) removes a
+# section; ("add", text) appends sections;
 # ("env", name) leaves the profile and switches the rule in code off (ZWNET_MUTANT=name).
 MUTANTS = [
     ("Tongbai.test_TB_13", "tongbai", "审核 3 个工作日", ("set", "deadline access_review", "working_days", "4")),
@@ -69,8 +70,9 @@ MUTANTS = [
     ("Tongbai.test_TB_9", "tongbai", "一般问题责成整改（不断网）", ("set", "forbidden wireless_device", "sanctions", "suspend_unit")),
     ("Tongbai.test_TB_9", "tongbai", "整改期限", ("drop", "deadline rectification")),
     ("Tongbai.test_TB_16", "tongbai", "不得擅自修改设备配置", ("drop", "forbidden device_tamper")),
-    ("Tongbai.test_TB_16", "tongbai", "设备修复费用由使用单位承担", ("set", "forbidden device_tamper", "cost_to_unit", "no")),
-    ("Tongbai.test_TB_16", "tongbai", "线路修复费用由使用单位承担", ("set", "forbidden line_damage", "cost_to_unit", "no")),
+    ("Tongbai.test_TB_16", "tongbai", "设备修复费用由使用单位承担", ("unset", "forbidden device_tamper", "cost_clause")),
+    ("Tongbai.test_TB_16", "tongbai", "修复费用依据 TB-16", ("set", "forbidden device_tamper", "cost_clause", "TB-9")),
+    ("Tongbai.test_TB_16", "tongbai", "线路修复费用由使用单位承担", ("unset", "forbidden line_damage", "cost_clause")),
     ("Miyun.test_MY_4", "miyun", "经信委审批、信息中心实施", ("set", "workflow access", "approvals", "manager")),
     ("Miyun.test_MY_5", "miyun", "不得擅自更改统一规划的网络地址", ("drop", "forbidden private_address_change")),
     ("Miyun.test_MY_5", "miyun", "地址变更依据 MY-5", ("set", "workflow change", "clause", "MY-4")),
@@ -87,7 +89,7 @@ MUTANTS = [
     ("Jiaxian.test_JX_9", "jiaxian", "接入时签署网络安全责任书", ("set", "agreement security_responsibility", "required_for_connection", "no")),
     ("Jiaxian.test_JX_9", "jiaxian", "接入依据 JX-9", ("set", "unit_status connected", "clause", "JX-5")),
     ("Jiaxian.test_JX_22", "jiaxian", "不得私改 IP 地址", ("drop", "forbidden private_address_change")),
-    ("Jiaxian.test_JX_26", "jiaxian", "维修费用由该单位承担", ("set", "forbidden line_damage", "cost_to_unit", "no")),
+    ("Jiaxian.test_JX_26", "jiaxian", "维修费用由该单位承担", ("unset", "forbidden line_damage", "cost_clause")),
     ("Jiaxian.test_JX_26", "jiaxian", "情节严重者取消入网资格", ("set", "forbidden line_damage", "sanctions", "suspend_unit")),
     ("Jiaxian.test_JX_26", "jiaxian", "暂时断网（而非只断终端）", ("set", "forbidden line_damage", "sanctions", "isolate_terminal, revoke")),
     ("Jiaxian.test_JX_26", "jiaxian", "限期整改", ("drop", "deadline rectification")),
@@ -141,6 +143,11 @@ def apply_edit(text, edit):
     i, j = section_span(lines, edit[1])
     if edit[0] == "drop":
         return "\n".join(lines[:i] + lines[j:])
+    if edit[0] == "unset":
+        keep = [l for l in lines[i + 1:j] if not re.match(r"\s*%s\s*=" % re.escape(edit[2]), l)]
+        if len(keep) == j - i - 1:
+            raise ValueError("[%s] has no key %s" % (edit[1], edit[2]))
+        return "\n".join(lines[:i + 1] + keep + lines[j:])
     _, _, key, value = edit
     for k in range(i + 1, j):
         m = re.match(r"(\s*%s\s*=\s*)(.*)$" % re.escape(key), lines[k])

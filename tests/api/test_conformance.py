@@ -293,6 +293,9 @@ class Tongbai(County, ServerTest):
         self.assertIn("charge", [a["action"] for a in v["actions"]])
         v = self.vstep(v["id"], "charge", amount="800", reason="恢复配置，更换损坏的电源模块")
         self.assertEqual((v["repair_cost"], v["repair_cost_yuan"]), (80000, "800.00"))
+        # The charge rests on TB-16 (承担修复费用), not on the sanction's TB-9.
+        charge = [e for e in v["events"] if e["action"] == "charge"]
+        self.assertEqual([e["clause"] for e in charge], ["TB-16"], v["events"])
         line = self.case(unit, "line_damage", "接入线路被随意插拔，光模块损坏")
         self.assertEqual((line["clause"], line["cost_to_unit"]), ("TB-16", True))
         line = self.vstep(line["id"], "charge", amount="120.5", reason="更换光模块")
