@@ -347,6 +347,9 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 	int rc = store_begin(st, &tx, err), events = 0;
 	if (rc)
 		return rc;
+	/* At most 512 of each per tick, soonest first, so one tick's transaction stays short: the
+	 * breaches left over are the next tick's, seconds later; reminders go soonest first, so a
+	 * deadline left out is one not yet close. */
 	int64_t ids[512];
 	size_t n = 0;
 	/* breaches: running deadlines whose time has passed */
@@ -410,11 +413,11 @@ int deadline_recompute(struct store *st, struct zw_err *err)
 	int rc = store_begin(st, &tx, err);
 	if (rc)
 		return rc;
-	int64_t ids[4096];
+	int64_t *ids = NULL; /* all of them: a county's years of deadlines are never cut short */
 	size_t n = 0;
-	rc = store_deadline_ids(store_tx_conn(tx),
-	                        "provisional = 1 AND status IN ('running', 'paused') AND ? = ?", 0,
-	                        ids, 4096, &n, err);
+	rc = store_deadline_ids_all(store_tx_conn(tx),
+	                            "provisional = 1 AND status IN ('running', 'paused')", &ids, &n,
+	                            err);
 	struct principal sys = {.role = ROLE_SYSTEM};
 	snprintf(sys.username, sizeof(sys.username), "system:calendar");
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -434,6 +437,7 @@ int deadline_recompute(struct store *st, struct zw_err *err)
 		}
 		rec_free(&deadline_schema, &d);
 	}
+	free(ids);
 	if (rc) {
 		store_rollback(tx);
 		return rc;

@@ -121,28 +121,6 @@ int store_app_events(struct sconn *c, int64_t application_id, json_t *out, struc
 	return done_rows(c, s, rc, err, "application events");
 }
 
-int store_open_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
-                         const char *rule, int64_t *ids, size_t max, size_t *n, struct zw_err *err)
-{
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "SELECT id FROM deadlines WHERE subject_type = ?1 AND"
-	                             " subject_id = ?2 AND status IN ('running', 'paused') AND"
-	                             " (?3 IS NULL OR rule = ?3) ORDER BY id",
-	                             err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sq_text(s, 1, subject_type);
-	sqlite3_bind_int64(s, 2, subject_id);
-	sq_text(s, 3, rule);
-	int rc;
-	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
-		ids[(*n)++] = sqlite3_column_int64(s, 0);
-	if (rc == SQLITE_ROW)
-		rc = SQLITE_DONE;
-	return done_rows(c, s, rc, err, "open deadlines");
-}
-
 int store_contact_of_role(struct sconn *c, int64_t unit_id, const char *role, int64_t *id,
                           struct zw_err *err)
 {

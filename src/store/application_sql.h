@@ -22,9 +22,6 @@ int store_app_event(struct sconn *c, int64_t application_id, int64_t at, const c
                     const char *from, const char *to, int64_t step, const char *actor,
                     const char *role, const char *reason, const char *clause, struct zw_err *err);
 int store_app_events(struct sconn *c, int64_t application_id, json_t *out, struct zw_err *err);
-/* Ids of the deadlines of a subject that are still running or paused (rule optional). */
-int store_open_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
-                         const char *rule, int64_t *ids, size_t max, size_t *n, struct zw_err *err);
 /* The unit's first contact of a role, or 0. */
 int store_contact_of_role(struct sconn *c, int64_t unit_id, const char *role, int64_t *id,
                           struct zw_err *err);

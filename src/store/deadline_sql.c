@@ -1,6 +1,7 @@
 /* SQL of deadlines beyond the generic record functions. */
 #include <stdio.h>
 
+#include "core/xalloc.h"
 #include "store/deadline_sql.h"
 #include "store/query.h"
 
@@ -63,4 +64,54 @@ int store_deadline_ids(struct sconn *c, const char *where, int64_t arg, int64_t 
 		ids[(*n)++] = sqlite3_column_int64(s, 0);
 	sq_done(c, s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "deadline ids");
+}
+
+int store_open_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
+                         const char *rule, int64_t *ids, size_t max, size_t *n, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT id FROM deadlines WHERE subject_type = ?1 AND"
+	                             " subject_id = ?2 AND status IN ('running', 'paused') AND"
+	                             " (?3 IS NULL OR rule = ?3) ORDER BY id",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, subject_type);
+	sqlite3_bind_int64(s, 2, subject_id);
+	sq_text(s, 3, rule);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == max) { /* never cut short: a step would leave the rest running */
+			sq_done(c, s);
+			return zw_errf(err, ZW_ECONFLICT, NULL,
+			               "该事项进行中的期限超过 %zu 个，请先在期限页处理", max);
+		}
+		ids[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "open deadlines");
+}
+
+int store_deadline_ids_all(struct sconn *c, const char *where, int64_t **ids, size_t *n,
+                           struct zw_err *err)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT id FROM deadlines WHERE %s ORDER BY id", where);
+	sqlite3_stmt *s = sq_prepare(c, sql, err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	size_t cap = 0;
+	*ids = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "deadline ids");
 }

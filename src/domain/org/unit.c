@@ -21,6 +21,7 @@
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
 #include "store/application_sql.h"
+#include "store/deadline_sql.h"
 
 static const char *const unit_types[] = {"党政机关", "事业单位", "国有企业", "学校",
                                          "医院",     "其他",     NULL};

@@ -18,6 +18,7 @@
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
 #include "store/application_sql.h"
+#include "store/deadline_sql.h"
 #include "store/notify_sql.h"
 
 /* ---- the record ---- */
