@@ -6,6 +6,8 @@
 #include "core/clock.h"
 #include "domain/org/unit.h"
 #include "domain/access/application.h"
+#include "domain/violation/acl.h"
+#include "domain/violation/enforcement.h"
 
 void h_profile(struct req *r)
 {
@@ -61,6 +63,9 @@ void h_schemas(struct req *r)
 		    scopes, json_pack("{s:s, s:s, s:s}", "name", token_scope_name(i), "label",
 		                      token_scope_label(i), "what", token_scope_what(i)));
 	json_object_set_new(o, "token_scopes", scopes);
+	/* vocabularies no field table holds: an isolation's kind, a switch ACL's vendor */
+	json_object_set_new(o, "isolation_kinds", enforcement_kinds_json());
+	json_object_set_new(o, "acl_vendors", acl_vendors_json());
 	reply_json(r, 200, o);
 }
 

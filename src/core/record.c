@@ -631,7 +631,7 @@ void rec_enum_list(const struct rec_field *f, char *out, size_t n)
 	size_t off = 0;
 	out[0] = '\0';
 	for (size_t k = 0; f->enums && f->enums[k]; k++) {
-		int w = f->labels
+		int w = f->labels && strcmp(f->labels[k], f->enums[k])
 		            ? snprintf(out + off, n - off, "%s%s（%s）", k ? "、" : "", f->enums[k],
 		                       f->labels[k])
 		            : snprintf(out + off, n - off, "%s%s", k ? "、" : "", f->enums[k]);

@@ -159,8 +159,8 @@ struct rec_source {
 	double (*real)(const void *ctx, size_t i, const struct rec_field *f);
 };
 int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct rec_source *src);
-/* The values of an enum for a message, codes with their names: "container（地址池）、active
- * （使用中）" (as many as fit in out). */
+/* The values of an enum for a message, a code with its name where it has one:
+ * "container（地址池）、active（使用中）" (as many as fit in out). */
 void rec_enum_list(const struct rec_field *f, char *out, size_t n);
 /* The Chinese name of an enum value: its label, the value itself where the values are words,
  * NULL when it is none of f's values. */

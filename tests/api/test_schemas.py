@@ -113,6 +113,21 @@ class Schemas(ServerTest):
         self.assertEqual(names["state"]["revoked"], "已取消入网资格")
         self.assertEqual(self.rules("prefix")["status"]["labels"][0], "地址池")
 
+    def test_vocabularies_no_field_holds(self):
+        """Isolation kinds and switch vendors are named by the server too; the ACL download
+        takes exactly the vendors listed."""
+        r = self.srv.as_("admin", "GET", "/api/v1/schemas").json
+        kinds = {k["name"]: k["label"] for k in r["isolation_kinds"]}
+        self.assertEqual(set(kinds), {"ip4", "ip6", "mac", "net4", "net6"})
+        vendors = {v["name"]: v["label"] for v in r["acl_vendors"]}
+        self.assertEqual(vendors["vrp"], "华为")
+        for label in list(kinds.values()) + list(vendors.values()):
+            self.assertRegex(label, "[\u4e00-\u9fff]")
+        e = self.assertError(self.srv.as_("admin", "GET", "/api/v1/violations/1/acl?vendor=junos"),
+                             400, field="vendor")
+        for name, label in vendors.items():
+            self.assertIn("%s（%s）" % (name, label), e["message"])
+
     def test_a_refused_code_is_told_with_its_name(self):
         """An enum of codes lists them with their names in the refusal, in a body and in a
         list's filter."""
