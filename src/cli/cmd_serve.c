@@ -134,6 +134,9 @@ int cmd_serve(int argc, char **argv)
 	if (*e.cfg.oui_file &&
 	    watch_load_ouis(&watch, e.cfg.oui_file, e.cfg.router_vendors, &err) < 0)
 		log_warnx("%s: the consumer-router OUI check is off", err.message);
+	else if (*e.cfg.oui_file)
+		log_info("consumer-router OUIs: %zu blocks of the makers router_vendors names",
+		         watch.nouis);
 	srv.watch = &watch;
 	/* the profile's settings unless the site overrides them */
 	srv.vp.auto_isolate = e.cfg.auto_isolate < 0 ? e.prof->auto_isolate : e.cfg.auto_isolate;

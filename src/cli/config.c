@@ -8,6 +8,7 @@
 #include "core/conf.h"
 #include "core/parse.h"
 #include "core/xalloc.h"
+#include "watch/watch.h"
 
 enum opt_type { OPT_STR, OPT_INT };
 
@@ -83,8 +84,9 @@ static const struct opt opts[] = {
     S(dhcp_servers, "",
       "the county's DHCP servers (addresses or MACs); any other answering is a rogue"),
     S(oui_file, "/usr/share/ieee-data/oui.txt", "IEEE OUI registry (Debian ieee-data)"),
-    S(router_vendors, "TP-LINK,Tenda,MERCURY,FAST TECHNOLOGY,PHICOMM,NETGEAR,D-Link,TOTOLINK",
-      "makers of consumer wireless routers, matched in the OUI registry (TB-19)"),
+    S(router_vendors, WATCH_ROUTER_VENDORS,
+      "makers of consumer wireless routers (TB-19): whole organisation names as the OUI "
+      "registry writes them, separated by ;"),
     I(scan_hosts, "64", 2, 1000000, "distinct addresses one host may probe in scan_window"),
     I(scan_ports, "100", 2, 1000000, "distinct address:port pairs one host may try in scan_window"),
     I(scan_window, "10", 1, 3600, "seconds over which scanning is counted"),

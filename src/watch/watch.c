@@ -14,17 +14,17 @@
 #include "core/xalloc.h"
 
 static const char *const codes[] = {
-#define FINDING_CODE(e, code, zh, behaviour) code,
+#define FINDING_CODE(e, code, zh, behaviour, opens) code,
     FINDING_MAP(FINDING_CODE)
 #undef FINDING_CODE
 };
 static const char *const labels[] = {
-#define FINDING_LABEL(e, code, zh, behaviour) zh,
+#define FINDING_LABEL(e, code, zh, behaviour, opens) zh,
     FINDING_MAP(FINDING_LABEL)
 #undef FINDING_LABEL
 };
 static const char *const behaviours[] = {
-#define FINDING_BEHAVIOUR(e, code, zh, behaviour) behaviour,
+#define FINDING_BEHAVIOUR(e, code, zh, behaviour, opens) behaviour,
     FINDING_MAP(FINDING_BEHAVIOUR)
 #undef FINDING_BEHAVIOUR
 };
@@ -41,6 +41,21 @@ const char *finding_behaviour(enum finding_kind k)
 {
 	return (unsigned)k < FINDING_COUNT ? behaviours[k] : "?";
 }
+#define CASE   true
+#define REVIEW false
+static const bool opens_case[] = {
+#define FINDING_OPENS(e, code, zh, behaviour, opens) opens,
+    FINDING_MAP(FINDING_OPENS)
+#undef FINDING_OPENS
+};
+#undef CASE
+#undef REVIEW
+
+bool finding_opens_case(enum finding_kind k)
+{
+	return (unsigned)k < FINDING_COUNT && opens_case[k];
+}
+
 int finding_parse(const char *s)
 {
 	for (int i = 0; i < FINDING_COUNT; i++)
@@ -344,8 +359,46 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* An organisation's name reduced to what tells names apart: ASCII letters (lower case) and
+ * digits, and every byte that is not ASCII; blanks and ASCII punctuation go, so "Tenda
+ * Technology Co., Ltd." and "Tenda Technology Co.,Ltd." are one name. */
+static size_t org_key(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 1 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 || isalnum(c))
+			out[k++] = (char)(c >= 0x80 ? c : tolower(c));
+	}
+	out[k] = 0;
+	return k;
+}
+
+#define MAX_VENDORS 64
+
 int watch_load_ouis(struct watch *w, const char *path, const char *vendors, struct zw_err *err)
 {
+	/* the makers, each a whole organisation name as the registry writes it */
+	char keys[MAX_VENDORS][128];
+	const char *names[MAX_VENDORS];
+	size_t lens[MAX_VENDORS], hits[MAX_VENDORS] = {0};
+	int nv = 0;
+	for (const char *p = vendors ? vendors : ""; *p;) {
+		size_t len = strcspn(p, ";");
+		if (nv == MAX_VENDORS)
+			return zw_errf(err, ZW_EINVALID, "router_vendors",
+			               "router_vendors 最多列 %d 个厂商", MAX_VENDORS);
+		if (org_key(p, len, keys[nv], sizeof(keys[nv]))) {
+			while (len && (*p == ' ' || *p == '\t'))
+				p++, len--;
+			while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+				len--;
+			names[nv] = p;
+			lens[nv++] = len;
+		}
+		p += len;
+		p += strspn(p, "; \t");
+	}
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return zw_errf(err, ZW_EINVALID, "watch_oui_file", "无法打开厂商代码文件 %s", path);
@@ -369,13 +422,17 @@ int watch_load_ouis(struct watch *w, const char *path, const char *vendors, stru
 		}
 		if (!ok)
 			continue;
+		char key[128];
 		const char *name = base + 9;
-		char want[64];
-		bool match = false;
-		for (int k = 0; !match && list_word(vendors, k, want, sizeof(want)); k++)
-			match = strcasestr(name, want) != NULL;
-		if (!match)
+		if (!org_key(name, strlen(name), key, sizeof(key)))
 			continue;
+		int match = -1;
+		for (int k = 0; match < 0 && k < nv; k++)
+			if (strcmp(key, keys[k]) == 0)
+				match = k;
+		if (match < 0)
+			continue;
+		hits[match]++;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
 			v = xreallocarray(v, cap, sizeof(*v));
@@ -383,7 +440,12 @@ int watch_load_ouis(struct watch *w, const char *path, const char *vendors, stru
 		v[n++] = oui;
 	}
 	fclose(f);
-	qsort(v, n, sizeof(*v), cmp_u32);
+	for (int k = 0; k < nv; k++)
+		if (!hits[k])
+			log_warnx("router_vendors: no organisation in %s is named \"%.*s\"", path,
+			          (int)lens[k], names[k]);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_u32);
 	free(w->ouis);
 	w->ouis = v;
 	w->nouis = n;
@@ -742,20 +804,21 @@ static void one(struct run *r)
 	if (!known) {
 		int64_t unit = 0;
 		char ips[INET_ADDR_MAX] = "";
-		if (o->has_ip && usable_ip(fam, o->ip)) {
+		bool with_ip = o->has_ip && usable_ip(fam, o->ip);
+		if (with_ip) {
 			net_of(ix, fam, o->ip, &unit);
 			inet_format_addr(fam, o->ip, ips);
 		}
-		raise_finding(r, FINDING_UNREGISTERED, o->has_ip && usable_ip(fam, o->ip), fam,
-		              o->ip, unit, 0, "未登记的 MAC 地址出现在网络中%s%s（%s）",
+		raise_finding(r, FINDING_UNREGISTERED, with_ip, fam, o->ip, unit, 0,
+		              "未登记的 MAC 地址出现在网络中%s%s（%s）",
 		              ips[0] ? "，使用地址 " : "", ips, obs_kind_name(o->kind));
+		/* a maker is a hint about a device nobody registered; a registered terminal is
+		 * what its register says, whoever made it */
+		if (oui_router(ix, o->mac))
+			raise_finding(r, FINDING_ROUTER_MAKER, with_ip, fam, o->ip, unit, 0,
+			              "未登记的 MAC 地址属于家用无线路由器厂商%s%s",
+			              ips[0] ? "，使用地址 " : "", ips);
 	}
-	if (t && !t->is_ap && oui_router(ix, o->mac))
-		raise_finding(r, FINDING_WIRELESS, false, 0, 0, t->unit_id, t->id,
-		              "终端的 MAC 地址属于家用无线路由器厂商");
-	else if (!t && !known && oui_router(ix, o->mac))
-		raise_finding(r, FINDING_WIRELESS, false, 0, 0, 0, 0,
-		              "MAC 地址属于家用无线路由器厂商");
 	switch (o->kind) {
 	case OBS_ARP:
 	case OBS_ND:

@@ -29,22 +29,28 @@
 #include "watch/hmap.h"
 #include "wire/obs.h"
 
-/* code, Chinese name, the profile's behaviour code ([forbidden CODE]) it is evidence of */
+/* code, Chinese name, the profile's behaviour code ([forbidden CODE]) it is evidence of, and
+ * whether it is evidence enough to open a case by itself (CASE) or a hint a manager reviews
+ * first (REVIEW: who made a device says nothing of how it is used) */
 #define FINDING_MAP(X)                                                                             \
-	X(UNREGISTERED, "unregistered", "未登记终端接入", "unregistered_terminal")                 \
-	X(OUTSIDE, "outside", "使用未分配的地址", "private_address_change")                        \
-	X(FOREIGN, "foreign", "使用其他单位的地址", "private_address_change")                      \
-	X(IP_CHANGED, "ip_changed", "私自更改IP地址（与登记不符）", "private_address_change")      \
-	X(CONFLICT, "conflict", "IP地址冲突", "private_address_change")                            \
-	X(FLIP_FLOP, "flip_flop", "地址对应的MAC反复变化（疑似ARP欺骗）", "attack")                \
-	X(ROGUE_DHCP, "rogue_dhcp", "私设DHCP服务器", "device_tamper")                             \
-	X(WIRELESS, "wireless", "疑似私接无线路由器", "wireless_device")                           \
-	X(GATEWAY_DNS, "gateway_dns", "网关或DNS与所在网段不符", "private_address_change")         \
-	X(MASK, "mask", "子网掩码或网关被更改（直接访问网段外地址）", "private_address_change")    \
-	X(SCAN, "scan", "扫描大量地址或端口（疑似病毒或攻击）", "attack")
+	X(UNREGISTERED, "unregistered", "未登记终端接入", "unregistered_terminal", CASE)           \
+	X(OUTSIDE, "outside", "使用未分配的地址", "private_address_change", CASE)                  \
+	X(FOREIGN, "foreign", "使用其他单位的地址", "private_address_change", CASE)                \
+	X(IP_CHANGED, "ip_changed", "私自更改IP地址（与登记不符）", "private_address_change",      \
+	  CASE)                                                                                    \
+	X(CONFLICT, "conflict", "IP地址冲突", "private_address_change", CASE)                      \
+	X(FLIP_FLOP, "flip_flop", "地址对应的MAC反复变化（疑似ARP欺骗）", "attack", CASE)          \
+	X(ROGUE_DHCP, "rogue_dhcp", "私设DHCP服务器", "device_tamper", CASE)                       \
+	X(WIRELESS, "wireless", "疑似私接无线路由器", "wireless_device", CASE)                     \
+	X(ROUTER_MAKER, "router_maker", "家用无线路由器厂商的设备（待核实）", "wireless_device",   \
+	  REVIEW)                                                                                  \
+	X(GATEWAY_DNS, "gateway_dns", "网关或DNS与所在网段不符", "private_address_change", CASE)   \
+	X(MASK, "mask", "子网掩码或网关被更改（直接访问网段外地址）", "private_address_change",    \
+	  CASE)                                                                                    \
+	X(SCAN, "scan", "扫描大量地址或端口（疑似病毒或攻击）", "attack", CASE)
 
 enum finding_kind {
-#define FINDING_ENUM(e, code, zh, behaviour) FINDING_##e,
+#define FINDING_ENUM(e, code, zh, behaviour, opens) FINDING_##e,
 	FINDING_MAP(FINDING_ENUM)
 #undef FINDING_ENUM
 	    FINDING_COUNT
@@ -54,6 +60,8 @@ const char *finding_code(enum finding_kind k);
 const char *finding_label(enum finding_kind k);
 const char *finding_behaviour(enum finding_kind k);
 int finding_parse(const char *s);
+/* A finding of kind k opens a case (when its behaviour is forbidden and it has a unit). */
+bool finding_opens_case(enum finding_kind k);
 
 /* One finding raised by one observation. */
 struct finding {
@@ -67,6 +75,18 @@ struct finding {
 	char detail[200];    /* what was seen, in Chinese: the evidence in words */
 	struct obs obs;      /* the observation that raised it */
 };
+
+/* The makers of consumer wireless routers sold in China (TB-19), as the IEEE registry names
+ * them: TP-Link, Tenda, Mercury (水星), FAST (迅捷), Phicomm, NETGEAR, D-Link, TOTOLINK. */
+#define WATCH_ROUTER_VENDORS                                                                       \
+	"TP-LINK TECHNOLOGIES CO.,LTD.; TP-Link Corporation Limited; Tenda Technology Co.,Ltd.; "  \
+	"Tenda Technology Co.,Ltd.Dongguan branch; "                                               \
+	"SHENZHEN MERCURY COMMUNICATION TECHNOLOGIES CO.,LTD.; "                                   \
+	"MERCURY COMMUNICATION TECHNOLOGIES CO.,LTD.; SHENZHEN FAST TECHNOLOGIES CO.,LTD; "        \
+	"Phicomm (Shanghai) Co., Ltd.; Phicomm (Sichuan) Co.,Ltd.; NETGEAR; D-Link "               \
+	"International; "                                                                          \
+	"D-Link Corporation; D-LINK SYSTEMS, INC.; D-Link (Shanghai) Limited Corp.; "              \
+	"D-Link Middle East FZCO; TOTOLINK TECHNOLOGY INT‘L LIMITED"
 
 struct watch_params {
 	int64_t scan_hosts;    /* distinct addresses one MAC may ARP for / connect to ... */
@@ -144,8 +164,11 @@ struct watch {
 
 void watch_init(struct watch *w, const struct watch_params *p, const char *dhcp_servers);
 void watch_free(struct watch *w);
-/* Consumer router OUIs from a Wireshark-style manuf or IEEE oui.txt file, keeping vendors
- * whose name contains one of `vendors` (comma separated, case-insensitive). */
+/* Consumer router OUIs from the IEEE oui.txt registry: the blocks assigned to the
+ * organisations `vendors` names (whole names as the registry writes them, separated by ";",
+ * compared without case, blanks and punctuation: a part of a name matches nothing, so
+ * "FAST TECHNOLOGIES" is not every "... Technologies"). A name no organisation has is
+ * logged. */
 int watch_load_ouis(struct watch *w, const char *path, const char *vendors, struct zw_err *err);
 /* Rebuild the index if the registers changed since the current one (or there is none). */
 int watch_refresh(struct watch *w, struct store *st, struct zw_err *err);

@@ -18,6 +18,8 @@ TERM_B = "00:16:3e:00:00:0b"   # registered in unit 2
 STRANGER = "00:16:3e:00:00:99"  # in no register
 GW1 = "00:16:3e:00:00:01"       # unit 1's gateway, registered as a host address
 ROGUE = "00:16:3e:00:00:66"
+CAMERA = "44:47:cc:00:00:0c"    # Hangzhou Hikvision Digital Technology (IEEE registry)
+TPLINK = "d0:37:45:00:00:0d"    # TP-LINK TECHNOLOGIES CO.,LTD.
 
 
 class WatchTest(ServerTest):
@@ -40,6 +42,8 @@ class WatchTest(ServerTest):
                  {"mac": TERM_A, "ip": "10.200.1.10", "unit_id": cls.u1, "kind": "计算机"}))
         ok(s.as_("admin", "POST", A + "/terminals",
                  {"mac": TERM_B, "ip": "10.200.2.10", "unit_id": cls.u2, "kind": "计算机"}))
+        ok(s.as_("admin", "POST", A + "/terminals",
+                 {"mac": CAMERA, "ip": "10.200.1.20", "unit_id": cls.u1, "kind": "摄像头"}))
         ok(s.as_("admin", "POST", A + "/addresses",
                  {"prefix_id": cls.p1, "address": "10.200.1.1", "kind": "网关", "mac": GW1}))
         # a probe token: created by a manager, good for sending observations only
@@ -73,6 +77,24 @@ class WatchTest(ServerTest):
         self.assertEqual(len(self.findings()), before)
         row = self.srv.sql("SELECT observations FROM probes WHERE name = 'gw1'")
         self.assertGreaterEqual(row[0][0], 2)
+
+    def test_a_router_maker_is_a_hint_and_a_camera_no_router(self):
+        # the registered Hikvision camera: "... Technology" is no router maker, and a
+        # registered terminal is never a rogue router by its maker
+        p = self.probe([wire.arp(2, CAMERA, "10.200.1.20", "10.200.1.1", GW1),
+                        wire.arp(2, TPLINK, "10.200.1.66", "10.200.1.1", GW1)])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.findings(mac=CAMERA), [])
+        # an unregistered TP-Link: a stranger (a case), and its maker a hint to review
+        # (no case), both on the unit whose address it used
+        kinds = {f["kind"]: f for f in self.findings(mac=TPLINK)}
+        self.assertEqual(set(kinds), {"unregistered", "router_maker"}, kinds)
+        hint = kinds["router_maker"]
+        self.assertEqual((hint["unit_id"], hint["ip"], hint["status"], hint["violation_id"]),
+                         (self.u1, "10.200.1.66", "open", None))
+        self.assertEqual(hint["behaviour"], "wireless_device")
+        self.assertEqual(self.srv.sql("SELECT count(*) FROM violations WHERE finding_id = ?",
+                                      (hint["id"],))[0][0], 0)
 
     def test_jx22_changed_address_foreign_and_outside(self):
         p = self.probe([

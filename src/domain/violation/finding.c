@@ -24,12 +24,12 @@ struct finding_rec {
 };
 
 static const char *const kinds[] = {
-#define FINDING_CODE(e, code, zh, behaviour) code,
+#define FINDING_CODE(e, code, zh, behaviour, opens) code,
     FINDING_MAP(FINDING_CODE)
 #undef FINDING_CODE
         NULL};
 static const char *const kind_labels[] = {
-#define FINDING_LABEL(e, code, zh, behaviour) zh,
+#define FINDING_LABEL(e, code, zh, behaviour, opens) zh,
     FINDING_MAP(FINDING_LABEL)
 #undef FINDING_LABEL
         NULL};
@@ -184,6 +184,8 @@ static int record(const struct ctx *x, const struct violation_policy *vp, struct
 	if (rc || !created)
 		return rc;
 	res->created++;
+	if (!finding_opens_case(f->kind))
+		return 0; /* a hint: a manager reviews it, and may open a case from it */
 	struct case_input in = {.finding_id = id,
 	                        .unit_id = f->unit_id,
 	                        .terminal_id = f->terminal_id,
