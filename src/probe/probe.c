@@ -16,6 +16,10 @@
 #include <jansson.h>
 #include <dirent.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netpacket/packet.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
@@ -51,7 +55,9 @@ struct probe {
 	int64_t spool_max, interval_ms;
 	struct obs *batch;
 	size_t n;
-	uint64_t seq; /* next spool file number */
+	uint64_t seq;         /* next spool file number */
+	struct obs_self self; /* the host's own MACs and addresses, sent with every batch */
+	bool has_self;
 	int64_t spooled, dropped, sent, failed;
 };
 
@@ -286,6 +292,41 @@ static void spool_close(struct probe *p)
 	}
 }
 
+/* ---- the host's own addresses ---- */
+
+/* The MACs and addresses of this host's interfaces (of the network namespace it is in): its
+ * own traffic on the wire (asking for the server, answering ARP) is no stranger's. */
+static void own_addresses(struct probe *p)
+{
+	struct ifaddrs *all;
+	memset(&p->self, 0, sizeof(p->self));
+	p->has_self = true;
+	if (getifaddrs(&all) < 0) {
+		log_warn("probe: the host's own addresses");
+		return;
+	}
+	for (struct ifaddrs *i = all; i; i = i->ifa_next) {
+		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		int fam = i->ifa_addr->sa_family;
+		if (fam == AF_PACKET) {
+			const struct sockaddr_ll *ll = (const struct sockaddr_ll *)i->ifa_addr;
+			if (ll->sll_halen == 6)
+				obs_self_add_mac(&p->self, ll->sll_addr);
+		} else if (fam == AF_INET) {
+			const struct sockaddr_in *in = (const struct sockaddr_in *)i->ifa_addr;
+			obs_self_add_addr(&p->self, 4, (u128)ntohl(in->sin_addr.s_addr));
+		} else if (fam == AF_INET6) {
+			const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)i->ifa_addr;
+			u128 a = 0;
+			for (int k = 0; k < 16; k++)
+				a = a << 8 | in6->sin6_addr.s6_addr[k];
+			obs_self_add_addr(&p->self, 6, a);
+		}
+	}
+	freeifaddrs(all);
+}
+
 /* ---- batches ---- */
 
 static int batch_json(struct probe *p, struct buf *b)
@@ -300,6 +341,8 @@ static int batch_json(struct probe *p, struct buf *b)
 	    b, "{\"count\":%zu,\"stats\":{\"spooled\":%zu,\"dropped\":%lld},\"probe\":", p->n,
 	    pending, (long long)p->dropped);
 	rc |= json_write_str(b, p->name);
+	if (p->has_self)
+		rc |= buf_puts(b, ",\"self\":") | obs_self_write_json(b, &p->self);
 	rc |= buf_puts(b, ",\"observations\":[");
 	for (size_t i = 0; i < p->n; i++) {
 		if (i)
@@ -458,6 +501,7 @@ static int poll_sources(struct probe *p, const char *file, enum lease_format f, 
 	if (!file)
 		snmp_poll_init();
 	while (!rc) {
+		own_addresses(p);
 		rc = file ? read_leases(p, file, f) : snmp_round(p, peer);
 		if (!every || stop_probe)
 			break;
@@ -577,6 +621,7 @@ int cmd_probe(int argc, char **argv)
 		return 1;
 	}
 	if (iface) {
+		own_addresses(&p); /* of the namespace the capture is in */
 		pcap_set_snaplen(pc, 1600);
 		pcap_set_promisc(pc, 1);
 		pcap_set_timeout(pc, (int)(p.interval_ms < 200 ? p.interval_ms : 200));

@@ -732,6 +732,17 @@ static const char *const migrations[] = {
      " BEGIN UPDATE enforce_generation SET n = n + 1; END;"
      "CREATE TRIGGER eg_isolations_u AFTER UPDATE OF removed_at ON isolations"
      " BEGIN UPDATE enforce_generation SET n = n + 1; END;"),
+    /* 16: the county's own equipment is never a stranger on the wire (issue 14): a device's
+     * MAC is registered beside its management address, and the rules' index follows the
+     * device register too; a probe says which addresses are its own host's */
+    ("ALTER TABLE devices ADD COLUMN mac TEXT;"
+     "CREATE TRIGGER wg_devices_i AFTER INSERT ON devices"
+     " BEGIN UPDATE watch_generation SET n = n + 1; END;"
+     "CREATE TRIGGER wg_devices_u AFTER UPDATE OF mgmt_ip, mac, unit_id ON devices"
+     " BEGIN UPDATE watch_generation SET n = n + 1; END;"
+     "CREATE TRIGGER wg_devices_d AFTER DELETE ON devices"
+     " BEGIN UPDATE watch_generation SET n = n + 1; END;"
+     "ALTER TABLE probes ADD COLUMN addresses TEXT NOT NULL DEFAULT '';"),
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

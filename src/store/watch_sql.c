@@ -50,13 +50,19 @@ int store_watch_nets(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err 
 	                 5, fn, ctx, err);
 }
 
+int store_watch_devices(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err)
+{
+	return text_rows(c, "SELECT id, unit_id, mgmt_ip, mac FROM devices", 4, fn, ctx, err);
+}
+
 int store_watch_counts(struct sconn *c, size_t *terminals, size_t *addresses, size_t *nets,
-                       struct zw_err *err)
+                       size_t *devices, struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(c,
 	                             "SELECT (SELECT count(*) FROM terminals),"
 	                             " (SELECT count(*) FROM addresses WHERE address IS NOT NULL),"
-	                             " (SELECT count(*) FROM prefixes WHERE unit_id IS NOT NULL)",
+	                             " (SELECT count(*) FROM prefixes WHERE unit_id IS NOT NULL),"
+	                             " (SELECT count(*) FROM devices)",
 	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -65,6 +71,7 @@ int store_watch_counts(struct sconn *c, size_t *terminals, size_t *addresses, si
 		*terminals = (size_t)sqlite3_column_int64(s, 0);
 		*addresses = (size_t)sqlite3_column_int64(s, 1);
 		*nets = (size_t)sqlite3_column_int64(s, 2);
+		*devices = (size_t)sqlite3_column_int64(s, 3);
 	}
 	sq_done(c, s);
 	return rc == SQLITE_ROW ? 0 : sq_fail(c, err, "watch counts");
@@ -149,10 +156,11 @@ int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *
 	sqlite3_stmt *s = sq_prepare(
 	    c,
 	    "INSERT INTO probes (name, user_id, source, first_seen, last_seen, batches,"
-	    " observations, findings, spooled, dropped) VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5, ?6, ?7,"
-	    " ?8) ON CONFLICT (name) DO UPDATE SET user_id = ?2, source = ?3, last_seen = ?4,"
-	    " batches = batches + 1, observations = observations + ?5, findings = findings + ?6,"
-	    " spooled = ?7, dropped = dropped + ?8",
+	    " observations, findings, spooled, dropped, addresses) VALUES (?1, ?2, ?3, ?4, ?4, 1,"
+	    " ?5, ?6, ?7, ?8, coalesce(?9, '')) ON CONFLICT (name) DO UPDATE SET user_id = ?2,"
+	    " source = ?3, last_seen = ?4, batches = batches + 1, observations = observations + ?5,"
+	    " findings = findings + ?6, spooled = ?7, dropped = dropped + ?8,"
+	    " addresses = coalesce(?9, addresses)",
 	    err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -164,6 +172,8 @@ int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *
 	sqlite3_bind_int64(s, 6, p->findings);
 	sqlite3_bind_int64(s, 7, p->spooled);
 	sqlite3_bind_int64(s, 8, p->dropped);
+	if (p->addresses)
+		sqlite3_bind_text(s, 9, p->addresses, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "probe seen");

@@ -16,9 +16,11 @@ int store_watch_terminals(struct sconn *c, watch_row_fn fn, void *ctx, struct zw
 int store_watch_addresses(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err);
 /* id, unit_id, cidr, gateway, dns: every prefix allocated to a unit */
 int store_watch_nets(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err);
-/* How many rows the three reads above will give (to size the maps). */
+/* id, unit_id, mgmt_ip, mac: every registered device */
+int store_watch_devices(struct sconn *c, watch_row_fn fn, void *ctx, struct zw_err *err);
+/* How many rows the four reads above will give (to size the maps). */
 int store_watch_counts(struct sconn *c, size_t *terminals, size_t *addresses, size_t *nets,
-                       struct zw_err *err);
+                       size_t *devices, struct zw_err *err);
 /* The registers' change count: table watch_generation, bumped by triggers. */
 int store_watch_generation(struct sconn *c, int64_t *gen, struct zw_err *err);
 
@@ -35,6 +37,7 @@ int store_finding_evidence(struct sconn *c, int64_t id, char **json, struct zw_e
 
 struct probe_row {
 	const char *name, *source;
+	const char *addresses; /* its own host's MACs and addresses; NULL: as before */
 	int64_t user_id, now, observations, findings, spooled, dropped;
 };
 int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *err);

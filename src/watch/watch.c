@@ -125,14 +125,41 @@ static int addr_row(const char *const *col, void *ctx)
 	int fam;
 	u128 a;
 	uint8_t mac[6];
-	if (!col[0] || inet_parse_addr(col[0], &fam, &a) < 0 || !col[1] ||
-	    parse_mac(col[1], mac) < 0)
+	if (!col[0] || inet_parse_addr(col[0], &fam, &a) < 0)
+		return 0;
+	bool has_mac = col[1] && parse_mac(col[1], mac) == 0;
+	/* a host address registered as a gateway is the county's equipment */
+	if (col[3] && strcmp(col[3], "网关") == 0 &&
+	    (hmap_put(&ix->own_ip, hkey_ip(fam, a), 0) < 0 ||
+	     (has_mac && hmap_put(&ix->own_mac, hkey_mac(mac), 0) < 0)))
+		return -1;
+	if (!has_mac)
 		return 0; /* an address without a MAC binds nothing */
 	grow((void **)&ix->macs, &b->cap_macs, ix->nmacs, sizeof(*ix->macs));
 	memcpy(ix->macs[ix->nmacs], mac, 6);
 	uint32_t i = (uint32_t)ix->nmacs++;
 	if (hmap_put(&ix->ip_mac, hkey_ip(fam, a), i) < 0 ||
 	    hmap_put(&ix->known_mac, hkey_mac(mac), i) < 0)
+		return -1;
+	return 0;
+}
+
+/* A registered device (switch, router, camera server ...): the county's equipment by its
+ * management address and MAC; its unit is where its ports are. */
+static int device_row(const char *const *col, void *ctx)
+{
+	struct build *b = ctx;
+	struct watch_index *ix = b->ix;
+	int64_t id = strtoll(col[0], NULL, 10);
+	int64_t unit = col[1] ? strtoll(col[1], NULL, 10) : 0;
+	int fam;
+	u128 a;
+	uint8_t mac[6];
+	if ((col[2] && inet_parse_addr(col[2], &fam, &a) == 0 &&
+	     hmap_put(&ix->own_ip, hkey_ip(fam, a), 0) < 0) ||
+	    (col[3] && parse_mac(col[3], mac) == 0 && hmap_put(&ix->own_mac, hkey_mac(mac), 0) < 0))
+		return -1;
+	if (unit > 0 && hmap_put(&ix->device_unit, (u128)id, (uint32_t)unit) < 0)
 		return -1;
 	return 0;
 }
@@ -159,8 +186,12 @@ static int net_row(const char *const *col, void *ctx)
 				n->ndns++;
 	}
 	uint32_t i = (uint32_t)ix->nnets++;
-	if (hmap_put(&ix->prefix_net, (u128)n->prefix_id, i) < 0)
+	if (hmap_put(&ix->prefix_net, (u128)n->prefix_id, i) < 0 ||
+	    (n->has_gw && hmap_put(&ix->own_ip, hkey_ip(n->p.family, n->gw), 0) < 0))
 		return -1;
+	for (int k = 0; k < n->ndns; k++)
+		if (hmap_put(&ix->own_ip, hkey_ip(n->p.family, n->dns[k]), 0) < 0)
+			return -1;
 	return 0;
 }
 
@@ -179,6 +210,9 @@ void watch_index_free(struct watch_index *ix)
 	hmap_free(&ix->known_mac);
 	hmap_free(&ix->prefix_net);
 	hmap_free(&ix->dhcp_ok);
+	hmap_free(&ix->own_ip);
+	hmap_free(&ix->own_mac);
+	hmap_free(&ix->device_unit);
 	free(ix);
 }
 
@@ -188,12 +222,12 @@ int watch_index_build(struct sconn *c, const char *dhcp_servers, const uint32_t 
 	struct watch_index *ix = xcalloc(1, sizeof(*ix));
 	struct build b = {.ix = ix};
 	int64_t gen = 0;
-	size_t nt = 0, na = 0, nn = 0;
+	size_t nt = 0, na = 0, nn = 0, nd = 0;
 	/* size the maps first; the reads are not one snapshot, so leave room for rows added
 	 * in between */
 	int rc = store_watch_generation(c, &gen, err);
 	if (!rc)
-		rc = store_watch_counts(c, &nt, &na, &nn, err);
+		rc = store_watch_counts(c, &nt, &na, &nn, &nd, err);
 	if (rc) {
 		free(ix);
 		return rc;
@@ -202,15 +236,21 @@ int watch_index_build(struct sconn *c, const char *dhcp_servers, const uint32_t 
 	nt += nt / 4 + 64;
 	na += na / 4 + 64;
 	nn += nn / 4 + 64;
+	nd += nd / 4 + 64;
 	hmap_init(&ix->mac_term, nt);
 	hmap_init(&ix->ip_term, nt);
 	hmap_init(&ix->ip_mac, na);
 	hmap_init(&ix->known_mac, na);
 	hmap_init(&ix->prefix_net, nn);
 	hmap_init(&ix->dhcp_ok, 64 + nn);
+	hmap_init(&ix->own_ip, 64 + 3 * nn + na + nd);
+	hmap_init(&ix->own_mac, 64 + na + nd);
+	hmap_init(&ix->device_unit, nd);
 	rc = store_watch_terminals(c, term_row, &b, err);
 	if (!rc)
 		rc = store_watch_addresses(c, addr_row, &b, err);
+	if (!rc)
+		rc = store_watch_devices(c, device_row, &b, err);
 	if (!rc)
 		rc = store_watch_nets(c, net_row, &b, err);
 	if (!rc)
@@ -225,10 +265,13 @@ int watch_index_build(struct sconn *c, const char *dhcp_servers, const uint32_t 
 		int fam;
 		u128 a;
 		uint8_t mac[6];
-		if (inet_parse_addr(w, &fam, &a) == 0)
+		if (inet_parse_addr(w, &fam, &a) == 0) {
 			hmap_put(&ix->dhcp_ok, hkey_ip(fam, a), 0);
-		else if (parse_mac(w, mac) == 0)
+			hmap_put(&ix->own_ip, hkey_ip(fam, a), 0);
+		} else if (parse_mac(w, mac) == 0) {
 			hmap_put(&ix->dhcp_ok, ((u128)1 << 127) | hkey_mac(mac), 0);
+			hmap_put(&ix->own_mac, hkey_mac(mac), 0);
+		}
 	}
 	for (size_t i = 0; i < ix->nnets; i++)
 		if (ix->nets[i].has_gw)
@@ -521,7 +564,9 @@ int watch_refresh(struct watch *w, struct store *st, struct zw_err *err)
 struct run {
 	struct watch *w;
 	const struct watch_index *ix;
+	const struct obs_self *self; /* the probe's own host */
 	const struct obs *o;
+	bool own; /* o is of the county's own equipment (county_own) */
 	struct finding *found;
 	size_t max, n, dropped;
 };
@@ -603,6 +648,19 @@ static bool oui_router(const struct watch_index *ix, const uint8_t mac[6])
 	       bsearch(&oui, ix->router_ouis, ix->nouis, sizeof(uint32_t), cmp_u32) != NULL;
 }
 
+/* The county's own equipment, and the host the probe runs on, by the observation's MAC or
+ * by the address it speaks from: never a stranger, never judged for what such equipment
+ * does by its nature (asking for many neighbours, speaking from an address no unit holds).
+ * Conflicts and flip-flops on its addresses are still watched. */
+static bool county_own(const struct run *r, const struct obs *o)
+{
+	const struct watch_index *ix = r->ix;
+	if (hmap_get(&ix->own_mac, hkey_mac(o->mac)) >= 0 || obs_self_has_mac(r->self, o->mac))
+		return true;
+	return o->has_ip && (hmap_get(&ix->own_ip, hkey_ip(o->family, o->ip)) >= 0 ||
+	                     obs_self_has_addr(r->self, o->family, o->ip));
+}
+
 /* mac is using ip (it said so in ARP/ND, or a router's cache or a lease says so) */
 static void binding(struct run *r, const struct watch_term *t, int family, u128 ip)
 {
@@ -614,8 +672,9 @@ static void binding(struct run *r, const struct watch_term *t, int family, u128 
 	int64_t tid = t ? t->id : 0;
 	if (!ix->owners || owner_index_lookup(ix->owners, family, ip, &owner, &prefix_id) != 1) {
 		owner = 0;
-		raise_finding(r, FINDING_OUTSIDE, true, family, ip, t ? t->unit_id : 0, tid,
-		              "地址 %s 不在任何单位的分配地址段内", ips);
+		if (!r->own)
+			raise_finding(r, FINDING_OUTSIDE, true, family, ip, t ? t->unit_id : 0, tid,
+			              "地址 %s 不在任何单位的分配地址段内", ips);
 	} else if (t && t->unit_id && owner != t->unit_id) {
 		raise_finding(r, FINDING_FOREIGN, true, family, ip, t->unit_id, tid,
 		              "登记为单位 %lld 的终端使用了单位 %lld 的地址 %s",
@@ -795,7 +854,9 @@ static void one(struct run *r)
 	int fam = o->family;
 	int64_t ti = hmap_get(&ix->mac_term, hkey_mac(o->mac));
 	const struct watch_term *t = ti >= 0 ? &ix->terms[ti] : NULL;
-	bool known = t || hmap_get(&ix->known_mac, hkey_mac(o->mac)) >= 0;
+	r->own = county_own(r, o);
+	bool registered = t || hmap_get(&ix->known_mac, hkey_mac(o->mac)) >= 0;
+	bool known = registered || r->own;
 	bool server_msg = o->kind == OBS_DHCP && obs_op_from_server(o->op);
 	if (server_msg) {
 		dhcp_answer(r, t);
@@ -825,7 +886,8 @@ static void one(struct run *r)
 		if (o->has_ip && usable_ip(fam, o->ip) && o->op != OBS_OP_ROUTER_ADVERT)
 			binding(r, t, fam, o->ip);
 		if (o->has_target && usable_ip(fam, o->target) &&
-		    (o->op == OBS_OP_REQUEST || o->op == OBS_OP_SOLICIT || o->op == OBS_OP_PROBE)) {
+		    (o->op == OBS_OP_REQUEST || o->op == OBS_OP_SOLICIT || o->op == OBS_OP_PROBE) &&
+		    !r->own) {
 			scan(r, t, fam, o->target, 0);
 			/* asking for an address outside its own subnet, other than through the
 			 * gateway: the host's mask (or gateway) is not what the plan gave it */
@@ -852,7 +914,8 @@ static void one(struct run *r)
 			binding(r, t, fam, o->ip);
 		break;
 	case OBS_SYN:
-		scan(r, t, fam, o->target, o->port);
+		if (!r->own)
+			scan(r, t, fam, o->target, o->port);
 		break;
 	case OBS_FDB:
 		wireless_port(r, t);
@@ -862,10 +925,11 @@ static void one(struct run *r)
 	}
 }
 
-void watch_observe(struct watch *w, const struct obs *o, size_t n, struct finding *found,
-                   size_t max, size_t *nfound, size_t *dropped)
+void watch_observe(struct watch *w, const struct obs_self *self, const struct obs *o, size_t n,
+                   struct finding *found, size_t max, size_t *nfound, size_t *dropped)
 {
-	struct run r = {.w = w, .ix = atomic_load(&w->index), .found = found, .max = max};
+	struct run r = {
+	    .w = w, .ix = atomic_load(&w->index), .self = self, .found = found, .max = max};
 	*nfound = 0;
 	*dropped = 0;
 	if (!r.ix)

@@ -134,7 +134,12 @@ struct watch_index {
 	size_t nnets;
 	struct hmap prefix_net; /* prefix id -> index into nets */
 	struct hmap dhcp_ok;    /* addresses and MACs (as keys) of the county's DHCP servers */
-	uint32_t *router_ouis;  /* sorted OUIs of consumer wireless router makers */
+	/* The county's own equipment, never a stranger: every allocated subnet's gateway and
+	 * DNS servers, the DHCP servers, the registered devices (management address and MAC)
+	 * and the host addresses registered as gateways, by address and by MAC */
+	struct hmap own_ip, own_mac;
+	struct hmap device_unit; /* a registered device's id -> the unit it serves */
+	uint32_t *router_ouis;   /* sorted OUIs of consumer wireless router makers */
 	size_t nouis;
 };
 
@@ -180,10 +185,11 @@ void watch_set_index(struct watch *w, struct watch_index *ix);
  * drops one. */
 #define WATCH_MAX_PER_OBS 9
 
-/* Run the rules on n observations; found[] gets up to max findings, *nfound how many.
+/* Run the rules on n observations a probe made on the host `self` describes (NULL: none);
+ * found[] gets up to max findings, *nfound how many.
  * Observations beyond what found[] can hold are still run (their state kept) and their
  * findings counted in *dropped. */
-void watch_observe(struct watch *w, const struct obs *o, size_t n, struct finding *found,
-                   size_t max, size_t *nfound, size_t *dropped);
+void watch_observe(struct watch *w, const struct obs_self *self, const struct obs *o, size_t n,
+                   struct finding *found, size_t max, size_t *nfound, size_t *dropped);
 
 #endif

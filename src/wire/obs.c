@@ -448,3 +448,104 @@ int obs_write_json(struct buf *b, const struct obs *o)
 	}
 	return rc | buf_puts(b, "}");
 }
+
+/* ---- what a probe says of itself ---- */
+
+bool obs_self_has_mac(const struct obs_self *s, const uint8_t mac[6])
+{
+	for (size_t i = 0; s && i < s->nmacs; i++)
+		if (memcmp(s->macs[i], mac, 6) == 0)
+			return true;
+	return false;
+}
+
+bool obs_self_has_addr(const struct obs_self *s, int family, u128 a)
+{
+	for (size_t i = 0; s && i < s->naddrs; i++)
+		if (s->family[i] == family && s->addrs[i] == a)
+			return true;
+	return false;
+}
+
+bool obs_self_add_mac(struct obs_self *s, const uint8_t mac[6])
+{
+	if (s->nmacs == OBS_SELF_MAX || obs_self_has_mac(s, mac))
+		return false;
+	memcpy(s->macs[s->nmacs++], mac, 6);
+	return true;
+}
+
+bool obs_self_add_addr(struct obs_self *s, int family, u128 a)
+{
+	if (s->naddrs == OBS_SELF_MAX || obs_self_has_addr(s, family, a))
+		return false;
+	s->family[s->naddrs] = (uint8_t)family;
+	s->addrs[s->naddrs++] = a;
+	return true;
+}
+
+static int self_list(const json_t *o, const char *key, struct obs_self *out, struct zw_err *err)
+{
+	const json_t *list = json_object_get(o, key);
+	if (!list)
+		return 0;
+	char field[40];
+	snprintf(field, sizeof(field), "self.%s", key);
+	if (!json_is_array(list) || json_array_size(list) > OBS_SELF_MAX)
+		return zw_errf(err, ZW_EINVALID, field, "%s 应为最多 %d 项的数组", field,
+		               OBS_SELF_MAX);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		snprintf(field, sizeof(field), "self.%s[%zu]", key, i);
+		const char *t = json_string_value(v);
+		uint8_t mac[6];
+		int fam;
+		u128 a;
+		if (strcmp(key, "macs") == 0) {
+			if (!t || parse_mac(t, mac) < 0)
+				return zw_errf(err, ZW_EINVALID, field, "%s 不是 MAC 地址", field);
+			obs_self_add_mac(out, mac);
+		} else {
+			if (!t || inet_parse_addr(t, &fam, &a) < 0)
+				return zw_errf(err, ZW_EINVALID, field, "%s 不是 IP 地址", field);
+			obs_self_add_addr(out, fam, a);
+		}
+	}
+	return 0;
+}
+
+int obs_self_from_json(const json_t *o, struct obs_self *out, struct zw_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!o)
+		return 0;
+	if (!json_is_object(o))
+		return zw_errf(err, ZW_EINVALID, "self", "self 应为对象 {\"macs\", \"addresses\"}");
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)o, key, v)
+	{
+		if (strcmp(key, "macs") && strcmp(key, "addresses"))
+			return zw_errf(err, ZW_EINVALID, "self", "self 只接受 macs 和 addresses");
+	}
+	int rc = self_list(o, "macs", out, err);
+	return rc ? rc : self_list(o, "addresses", out, err);
+}
+
+int obs_self_write_json(struct buf *b, const struct obs_self *s)
+{
+	int rc = buf_puts(b, "{\"macs\":[");
+	char text[INET_ADDR_MAX];
+	for (size_t i = 0; i < s->nmacs; i++) {
+		format_mac(s->macs[i], text);
+		rc |= buf_printf(b, "%s\"%s\"", i ? "," : "", text);
+	}
+	rc |= buf_puts(b, "],\"addresses\":[");
+	for (size_t i = 0; i < s->naddrs; i++) {
+		inet_format_addr(s->family[i], s->addrs[i], text);
+		rc |= buf_printf(b, "%s\"%s\"", i ? "," : "", text);
+	}
+	return rc | buf_puts(b, "]}");
+}

@@ -101,6 +101,24 @@ int obs_from_json(const json_t *o, size_t index, struct obs *out, struct zw_err 
 /* Append one observation as a JSON object. */
 int obs_write_json(struct buf *b, const struct obs *o);
 
+/* What a probe says of the host it runs on: its interfaces' MACs and addresses (the batch's
+ * "self": {"macs": [...], "addresses": [...]}). Its own traffic is no stranger's. */
+#define OBS_SELF_MAX 32
+struct obs_self {
+	uint8_t nmacs, naddrs;
+	uint8_t macs[OBS_SELF_MAX][6];
+	uint8_t family[OBS_SELF_MAX];
+	u128 addrs[OBS_SELF_MAX];
+};
+/* Add a MAC or an address, once each; false when it is already there or there is no room. */
+bool obs_self_add_mac(struct obs_self *s, const uint8_t mac[6]);
+bool obs_self_add_addr(struct obs_self *s, int family, u128 a);
+bool obs_self_has_mac(const struct obs_self *s, const uint8_t mac[6]);
+bool obs_self_has_addr(const struct obs_self *s, int family, u128 a);
+/* The batch member (fields "self.macs[i]", "self.addresses[i]"), and its writer. */
+int obs_self_from_json(const json_t *o, struct obs_self *out, struct zw_err *err);
+int obs_self_write_json(struct buf *b, const struct obs_self *s);
+
 /* RFC 3339 with up to 6 fractional digits; microseconds since the epoch. */
 int obs_parse_time(const char *s, int64_t *us);
 void obs_format_time(int64_t us, char out[40]);

@@ -262,6 +262,82 @@ class WatchTest(ServerTest):
         self.assertGreater(gw1["observations"], 0)
 
 
+class CountyEquipmentTest(ServerTest):
+    """The county's own infrastructure is never a stranger (issue 14): a unit's prefix names
+    its gateway and DNS, the site its DHCP server, the device register a switch by address
+    and MAC, and the probe its own host. None of them raises a finding, opens a case or
+    counts as an offence of the unit; a stranger beside them still does."""
+    extra = ("--dhcp-servers", "10.210.0.2")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.srv
+        cls.unit = s.as_("admin", "GET", A + "/units?limit=1").json["items"][0]["id"]
+        ok = lambda r: r.status in (200, 201) or (_ for _ in ()).throw(AssertionError(r))
+        ok(s.as_("admin", "POST", A + "/prefixes", {"cidr": "10.210.0.0/16", "status": "container"}))
+        ok(s.as_("admin", "POST", A + "/prefixes",
+                 {"cidr": "10.210.1.0/24", "status": "active", "unit_id": cls.unit,
+                  "gateway": "10.210.1.1", "dns": "10.210.1.53, 10.210.0.53"}))
+        ok(s.as_("admin", "POST", A + "/devices",
+                 {"name": "接入交换机", "kind": "交换机", "owner": "信息中心", "unit_id": cls.unit,
+                  "mgmt_ip": "10.210.1.2", "mac": "00-16-3E-21-00-02"}))
+        ok(s.as_("admin", "POST", A + "/devices",
+                 {"name": "汇聚交换机", "kind": "交换机", "owner": "信息中心",
+                  "mgmt_ip": "10.210.1.4"}))
+        cls.token = s.as_("admin", "POST", A + "/tokens",
+                          {"name": "eq", "scope": "probe"}).json["token"]
+
+    def post(self, observations, own=None):
+        body = {"probe": "eq", "observations": observations}
+        if own:
+            body["self"] = own
+        r = self.srv.request("POST", A + "/observations", body, token=self.token)
+        self.assertEqual(r.status, 202, r)
+        return r.json
+
+    def arp(self, mac, ip, at, target="10.210.1.9", op="request"):
+        return {"kind": "arp", "op": op, "at": "2026-11-24T10:%s Z".replace(" ", "") % at,
+                "mac": mac, "ip": ip, "target": target}
+
+    def test_equipment_raises_nothing_a_stranger_does(self):
+        gw, dhcp, dns = "00:16:3e:21:00:01", "00:16:3e:21:00:05", "00:16:3e:21:00:53"
+        switch, core, probe = "00:16:3e:21:00:02", "00:16:3e:21:00:04", "00:16:3e:21:00:03"
+        stranger = "00:16:3e:21:00:99"
+        obs = [self.arp(gw, "10.210.1.1", "00:00"),        # the prefix's gateway
+               self.arp(dhcp, "10.210.0.2", "00:01"),      # the configured DHCP server
+               self.arp(dns, "10.210.1.53", "00:02"),      # the prefix's DNS server
+               self.arp(switch, "10.210.1.77", "00:03"),   # a device by its MAC
+               self.arp(core, "10.210.1.4", "00:04"),      # a device by its address
+               self.arp(probe, "10.210.1.3", "00:05"),     # the probe's own host
+               self.arp(stranger, "10.210.1.99", "00:06")]
+        # equipment asks for many neighbours: a gateway or switch does, it is no scan
+        obs += [self.arp(gw, "10.210.1.1", "01:%02d" % (i % 60), "10.210.1.%d" % (i + 100))
+                for i in range(80)]
+        self.post(obs, own={"macs": [probe], "addresses": ["10.210.1.3"]})
+        found = self.srv.as_("admin", "GET", A + "/findings?limit=500").json["items"]
+        self.assertEqual([(f["kind"], f["mac"]) for f in found], [("unregistered", stranger)])
+        cases = self.srv.as_("admin", "GET", A + "/violations?limit=500").json["items"]
+        self.assertEqual([(v["mac"], v["offence"]) for v in cases], [(stranger, 1)])
+        # the probe's host is its own only in its own batches
+        self.post([self.arp(probe, "10.210.1.3", "03:00")])
+        self.assertTrue(self.srv.as_("admin", "GET", A + "/findings?mac=" + probe).json["items"])
+        health = self.srv.as_("admin", "GET", A + "/probes").json["items"]
+        self.assertEqual([p["addresses"] for p in health if p["name"] == "eq"],
+                         [probe + ", 10.210.1.3"])
+
+    def test_a_device_mac_is_checked_like_a_terminal_s(self):
+        r = self.srv.as_("admin", "POST", A + "/devices",
+                         {"name": "坏交换机", "kind": "交换机", "owner": "信息中心",
+                          "mac": "01:00:5e:00:00:01"})
+        self.assertError(r, 400, field="mac")
+
+    def test_a_bad_self_refuses_the_batch(self):
+        body = {"probe": "eq", "self": {"macs": ["zz"]}, "observations": []}
+        r = self.srv.request("POST", A + "/observations", body, token=self.token)
+        self.assertError(r, 400, field="self.macs[0]")
+
+
 class SpoolTest(ServerTest):
     """The server down: the probe spools; back up: every observation arrives once."""
 

@@ -111,6 +111,9 @@ static const struct rec_field device_fields[] = {
     F(struct device, model, REC_TEXT, 0, "型号", 100),
     F(struct device, serial, REC_TEXT, 0, "序列号", 100),
     F(struct device, mgmt_ip, REC_IP, REC_NULLABLE | REC_FILTER, "管理地址", 45),
+    /* the MAC its management address speaks from: what a probe sees of a switch or a router
+     * (the county's equipment, never a stranger) */
+    F(struct device, mac, REC_MAC, REC_NULLABLE | REC_FILTER, "MAC 地址", 20),
     F(struct device, location, REC_TEXT, 0, "位置", 100),
     REC_FEL(struct device, snmp_version, 0, "SNMP 版本", snmp_versions, snmp_version_labels),
     F(struct device, snmp_community, REC_TEXT, REC_WRITEONLY | REC_NULLABLE, "SNMP 团体名", 100),

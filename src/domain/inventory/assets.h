@@ -38,7 +38,7 @@ struct device {
 	int64_t id;
 	char *name, *kind, *owner;
 	int64_t unit_id;
-	char *custodian, *model, *serial, *mgmt_ip, *location;
+	char *custodian, *model, *serial, *mgmt_ip, *mac, *location;
 	char *snmp_version, *snmp_community, *snmp_user, *snmp_auth_key, *snmp_priv_key;
 	bool snmp_secrets_set;
 	char *note;

@@ -77,6 +77,7 @@ struct probe_rec {
 	int64_t user_id;
 	char *source;
 	int64_t first_seen, last_seen, batches, observations, findings, spooled, dropped;
+	char *addresses;
 };
 
 #define F(n, t, fl, lbl, max) REC_F(struct probe_rec, n, t, fl, lbl, max)
@@ -92,6 +93,7 @@ static const struct rec_field probe_fields[] = {
     F(findings, REC_INT, REC_READONLY, "发现数", 0),
     F(spooled, REC_INT, REC_READONLY, "待重传", 0),
     F(dropped, REC_INT, REC_READONLY, "缓存溢出丢弃", 0),
+    F(addresses, REC_TEXT, REC_READONLY, "本机地址", 2000),
 };
 #undef F
 
@@ -117,9 +119,10 @@ static int batch_members(const json_t *body, struct zw_err *err)
 	json_object_foreach((json_t *)body, key, v)
 	{
 		if (strcmp(key, "probe") && strcmp(key, "observations") && strcmp(key, "stats") &&
-		    strcmp(key, "count"))
-			return zw_errf(err, ZW_EINVALID, "?",
-			               "未知字段（只接受 probe、count、observations、stats）");
+		    strcmp(key, "count") && strcmp(key, "self"))
+			return zw_errf(
+			    err, ZW_EINVALID, "?",
+			    "未知字段（只接受 probe、count、self、observations、stats）");
 	}
 	return 0;
 }
@@ -233,6 +236,9 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	if (stats && ((rc = stat_member(stats, "spooled", &spooled, err)) ||
 	              (rc = stat_member(stats, "dropped", &dropped, err))))
 		return rc;
+	struct obs_self self;
+	if ((rc = obs_self_from_json(json_object_get(body, "self"), &self, err)))
+		return rc;
 	struct obs *obs = xcalloc(n, sizeof(*obs));
 	struct finding *found = xcalloc(CHUNK * WATCH_MAX_PER_OBS, sizeof(*found));
 	/* the whole batch is read before anything is judged: one bad observation, nothing kept */
@@ -250,14 +256,32 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	/* the rules run a chunk at a time into a fixed buffer that can hold all it raises */
 	for (size_t at = 0; at < n && !rc; at += CHUNK) {
 		size_t nf, over;
-		watch_observe(w, obs + at, n - at < CHUNK ? n - at : CHUNK, found,
+		watch_observe(w, &self, obs + at, n - at < CHUNK ? n - at : CHUNK, found,
 		              CHUNK * WATCH_MAX_PER_OBS, &nf, &over);
 		total += nf;
 		for (size_t i = 0; i < nf && !rc; i++)
 			rc = record(x, vp, tx, probe, &found[i], now, &ev, res, err);
 	}
+	char *own = NULL;
+	if (!rc && json_object_get(body, "self")) {
+		struct buf sb;
+		buf_init(&sb, 4096);
+		for (size_t i = 0; i < self.nmacs; i++) {
+			char m[18];
+			format_mac(self.macs[i], m);
+			buf_printf(&sb, "%s%s", sb.len ? ", " : "", m);
+		}
+		for (size_t i = 0; i < self.naddrs; i++) {
+			char a[INET_ADDR_MAX];
+			inet_format_addr(self.family[i], self.addrs[i], a);
+			buf_printf(&sb, "%s%s", sb.len ? ", " : "", a);
+		}
+		buf_append(&sb, "", 1);
+		own = buf_take(&sb, NULL);
+	}
 	if (!rc) {
 		struct probe_row pr = {.name = probe,
+		                       .addresses = own,
 		                       .source = source ? source : "",
 		                       .user_id = x->by->user_id,
 		                       .now = now,
@@ -270,6 +294,7 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	if (tx)
 		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
 	buf_free(&ev);
+	free(own);
 	free(obs);
 	free(found);
 	if (rc)
