@@ -270,6 +270,11 @@ static const struct pkey k_violation[] = {
     KI(P, offence_window_days, "offence_window_days", true, 1, 3650,
        "earlier offences of a unit count for the penalty ladder within this many days "
        "(`--offence-window` overrides)"),
+    KI(P, offence_event_hours, "offence_event_hours", true, 0, 720,
+       "cases of one behaviour of a unit opened within this many hours of an offence's first "
+       "case, while it is handled, are that one offence (one event), and so is any case "
+       "before the unit was notified of it; the ladder climbs only on a new offence after "
+       "the notice"),
     KB(P, auto_isolate, "auto_isolate", true,
        "a case whose rung disconnects is isolated as soon as a finding opens it "
        "(`--auto-isolate` overrides)"),

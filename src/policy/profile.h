@@ -102,6 +102,7 @@ struct profile {
 	/* The clause each terminal check rests on; NULL for a county setting no clause requires. */
 	const char *antivirus_clause, *signature_clause, *patch_clause, *plugin_clause;
 	int offence_window_days;  /* earlier offences count for the ladder within this many days */
+	int offence_event_hours;  /* cases within this many hours of an offence's first are it */
 	bool auto_isolate;        /* a case whose rung disconnects is isolated as it opens */
 	const char *warning_name; /* the measure named in a notice when a behaviour has no ladder */
 	const char *unit_types;   /* list: the 单位类型 this county registers */

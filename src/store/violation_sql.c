@@ -19,19 +19,35 @@ static int one_int(struct sconn *c, sqlite3_stmt *s, int64_t *out, const char *w
 }
 
 int store_offences(struct sconn *c, int64_t unit_id, const char *behaviour, int64_t since,
-                   int64_t *n, struct zw_err *err)
+                   struct offences *o, struct zw_err *err)
 {
-	sqlite3_stmt *s =
-	    sq_prepare(c,
-	               "SELECT count(*) FROM violations WHERE unit_id = ?1 AND"
-	               " behaviour = ?2 AND created_at >= ?3 AND state != 'dismissed'",
-	               err);
+	memset(o, 0, sizeof(*o));
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "WITH v AS (SELECT offence, state, created_at FROM violations WHERE unit_id = ?1 AND"
+	    " behaviour = ?2 AND created_at >= ?3 AND state != 'dismissed'),"
+	    " last AS (SELECT max(offence) AS n FROM v)"
+	    " SELECT (SELECT count(DISTINCT offence) FROM v), last.n,"
+	    " (SELECT min(created_at) FROM v WHERE offence = last.n),"
+	    " (SELECT count(*) FROM v WHERE offence = last.n AND state != 'open'),"
+	    " (SELECT count(*) FROM v WHERE offence = last.n AND state IN"
+	    " ('reconnected','closed','revoked')) FROM last",
+	    err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	sqlite3_bind_int64(s, 1, unit_id);
 	sq_text(s, 2, behaviour);
 	sqlite3_bind_int64(s, 3, since);
-	return one_int(c, s, n, "offences", err);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		o->count = sqlite3_column_int64(s, 0);
+		o->last = sqlite3_column_int64(s, 1);
+		o->last_began = sqlite3_column_int64(s, 2);
+		o->last_notified = sqlite3_column_int64(s, 3) > 0;
+		o->last_ended = sqlite3_column_int64(s, 4) > 0;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(c, err, "offences");
 }
 
 int store_active_violation(struct sconn *c, int64_t unit_id, const char *behaviour, const char *mac,

@@ -9,9 +9,17 @@
 #include "core/err.h"
 #include "store/store.h"
 
-/* Violations of a unit for a behaviour created since `since`, dismissed ones not counted. */
+/* A unit's offences of a behaviour among its cases created since `since` (dismissed ones
+ * not counted): how many (distinct offence numbers), the latest one's number (0: none), when
+ * its first case opened, whether the unit has been told of it (a case of it has left 'open':
+ * notified, isolated, or further) and whether a case of it has ended (reconnected, closed,
+ * revoked). */
+struct offences {
+	int64_t count, last, last_began;
+	bool last_notified, last_ended;
+};
 int store_offences(struct sconn *c, int64_t unit_id, const char *behaviour, int64_t since,
-                   int64_t *n, struct zw_err *err);
+                   struct offences *o, struct zw_err *err);
 /* The unit's case for the behaviour still being handled that concerns the same MAC or
  * address (either may be empty), or 0. */
 int store_active_violation(struct sconn *c, int64_t unit_id, const char *behaviour, const char *mac,

@@ -501,3 +501,52 @@ class AclTest(Base):
             self.assertError(r, 400, field)
         self.assertEqual(self.srv.as_("admin", "GET", A + "/violations/999999/acl?vendor=ios").status,
                          404)
+
+
+class OneEventOneOffence(Base):
+    """Offences (issue 14): under 桐柏's regulation an unregistered terminal is first
+    责令改正 (TB-13), then 立即断开. Strangers seen together are one event, one offence;
+    the ladder climbs only on a new offence after the unit was notified: past the profile's
+    offence_event_hours, or once a case of the offence has ended."""
+    profile = "tongbai"
+    env = {"ZWNET_NOW": "2026-12-01T08:00:00Z"}
+
+    def strangers(self, *macs, at=None):
+        when = at or self.at()
+        # each at an address of its own (a case takes further findings of its MAC or address)
+        self.post([arp(m, "10.210.1.%d" % (100 + int(m[-2:], 16)), when) for m in macs])
+        return [self.violations(behaviour="unregistered_terminal", mac=m)[0] for m in macs]
+
+    def test_one_event_is_one_offence(self):
+        # two in the same second, and a third before the unit was notified: one offence
+        a, b = self.strangers("00:16:3e:0e:00:01", "00:16:3e:0e:00:02")
+        self.assertEqual([(v["offence"], v["sanction"]) for v in (a, b)],
+                         [(1, "rectify"), (1, "rectify")])
+        (c,) = self.strangers("00:16:3e:0e:00:03")
+        self.assertEqual(c["offence"], 1)
+        # notified, still being handled, within the event: the same offence
+        self.step(a["id"], "notify")
+        (d,) = self.strangers("00:16:3e:0e:00:04")
+        self.assertEqual((d["offence"], d["sanction"]), (1, "rectify"))
+        # a day and more later, the unit told and the case not ended: a new offence
+        self.srv.env = {"ZWNET_NOW": "2026-12-02T09:00:00Z"}
+        self.srv.restart()
+        (e,) = self.strangers("00:16:3e:0e:00:05")
+        self.assertEqual((e["offence"], e["sanction"]), (2, "suspend_unit"))
+        # and what comes with it in the same second is that second offence, not a third
+        (f,) = self.strangers("00:16:3e:0e:00:06")
+        self.assertEqual(f["offence"], 2)
+
+    def test_a_new_offence_after_a_case_ended(self):
+        u3 = "10.210.3.%d"
+        one = self.post([arp("00:16:3e:0e:03:01", u3 % 101, self.at())])
+        v = self.violations(behaviour="unregistered_terminal", mac="00:16:3e:0e:03:01")[0]
+        self.assertEqual(v["offence"], 1)
+        self.step(v["id"], "notify")
+        self.step(v["id"], "rectify")
+        self.step(v["id"], "verify", reason="已拆除")
+        self.step(v["id"], "close")
+        self.post([arp("00:16:3e:0e:03:02", u3 % 102, self.at())])
+        w = self.violations(behaviour="unregistered_terminal", mac="00:16:3e:0e:03:02")[0]
+        self.assertEqual((w["offence"], w["sanction"]), (2, "suspend_unit"))
+        self.assertTrue(one)

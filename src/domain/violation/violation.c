@@ -395,11 +395,22 @@ static int auto_isolate(struct step *s);
 static int open_case(struct step *s, const struct forbidden_rule *f)
 {
 	struct violation *v = s->v;
-	int64_t before = 0;
-	int64_t window = s->vp && s->vp->window_days > 0 ? s->vp->window_days : 365;
-	int rc = store_offences(s->c, v->unit_id, v->behaviour, s->now - window * 86400, &before,
-	                        s->err);
-	v->offence = before + 1;
+	struct offences o;
+	int64_t window =
+	    s->vp && s->vp->window_days > 0 ? s->vp->window_days : s->x->prof->offence_window_days;
+	int rc =
+	    store_offences(s->c, v->unit_id, v->behaviour, s->now - window * 86400, &o, s->err);
+	/* One event is one offence: a case before the unit was told of the latest offence is
+	 * that offence (it could not have stopped), and so is one within the profile's
+	 * offence_event_hours of the offence's first case while it is still being handled (two
+	 * strangers seen in one second are not a first and a second offence, even when the
+	 * first was isolated at once). The ladder climbs only on a new offence after the unit
+	 * was notified: past the event, or after a case of it ended. */
+	bool same =
+	    o.last && (!o.last_notified ||
+	               (!o.last_ended &&
+	                s->now - o.last_began <= (int64_t)s->x->prof->offence_event_hours * 3600));
+	v->offence = same ? o.last : o.count + 1;
 	char rung[40] = "", clause[32] = "";
 	int len = ladder_len(f);
 	if (len)
