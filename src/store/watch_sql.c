@@ -151,6 +151,24 @@ int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t n
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "finding insert");
 }
 
+int store_terminal_seen(struct sconn *c, int64_t id, int64_t first, int64_t last,
+                        struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "UPDATE terminals SET first_seen = CASE WHEN first_seen = 0"
+	                             " OR first_seen > ?2 THEN ?2 ELSE first_seen END,"
+	                             " last_seen = max(last_seen, ?3) WHERE id = ?1",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, first);
+	sqlite3_bind_int64(s, 3, last);
+	int rc = sqlite3_step(s);
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "terminal seen");
+}
+
 int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(

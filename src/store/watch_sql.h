@@ -35,6 +35,11 @@ int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t n
                          bool *created, struct zw_err *err);
 int store_finding_evidence(struct sconn *c, int64_t id, char **json, struct zw_err *err);
 
+/* A registered terminal seen on the wire from first to last (Unix seconds): its first_seen
+ * and last_seen widen to take them (the register's own revision does not move). */
+int store_terminal_seen(struct sconn *c, int64_t id, int64_t first, int64_t last,
+                        struct zw_err *err);
+
 struct probe_row {
 	const char *name, *source;
 	const char *addresses; /* its own host's MACs and addresses; NULL: as before */

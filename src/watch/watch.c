@@ -299,14 +299,24 @@ struct sketch { /* distinct values seen in a window, by a 1024-bit linear-counti
 };
 
 struct mac_state {
-	int64_t window_us;
+	int64_t window_us; /* the scan window ... */
 	struct sketch hosts, ports;
+	bool has_ip; /* ... and, kept across windows, the address it was last seen using */
+	uint8_t family;
+	u128 ip;
 };
 
 struct port_state {
 	int64_t window_us;
 	uint64_t bits; /* 64-bit sketch of the MACs behind the port */
 	uint8_t n;
+	bool expected; /* a registered AP or the county's equipment is behind it: many MACs */
+	/* who the port is: the first registered terminal behind it, else the first MAC whose
+	 * address is known */
+	int64_t unit_id, terminal_id;
+	bool has_ip;
+	uint8_t family;
+	u128 ip;
 };
 
 struct table {
@@ -566,7 +576,8 @@ struct run {
 	const struct watch_index *ix;
 	const struct obs_self *self; /* the probe's own host */
 	const struct obs *o;
-	bool own; /* o is of the county's own equipment (county_own) */
+	bool own;         /* o is of the county's own equipment (county_own) */
+	int64_t terminal; /* the registered terminal o is of, 0 when none */
 	struct finding *found;
 	size_t max, n, dropped;
 };
@@ -727,6 +738,15 @@ static void binding(struct run *r, const struct watch_term *t, int family, u128 
 		s->flip_start_us = o->at_us;
 	memcpy(s->mac, o->mac, 6);
 	s->last_us = o->at_us;
+	/* what the MAC uses, for findings that know only the MAC (a switch port's) */
+	struct mac_state *m = table_row(&r->w->state->macs, hkey_mac(o->mac), &fresh);
+	if (!m) {
+		atomic_fetch_add(&r->w->untracked, 1);
+		return;
+	}
+	m->has_ip = true;
+	m->family = (uint8_t)family;
+	m->ip = ip;
 }
 
 static void scan(struct run *r, const struct watch_term *t, int family, u128 target, uint16_t port)
@@ -741,7 +761,8 @@ static void scan(struct run *r, const struct watch_term *t, int family, u128 tar
 	}
 	if (fresh || o->at_us - m->window_us > p->scan_window_s * 1000000 ||
 	    o->at_us < m->window_us) {
-		memset(m, 0, sizeof(*m));
+		memset(&m->hosts, 0, sizeof(m->hosts));
+		memset(&m->ports, 0, sizeof(m->ports));
 		m->window_us = o->at_us;
 	}
 	sketch_add(&m->hosts, hmap_hash(hkey_ip(family, target)));
@@ -786,12 +807,21 @@ static void dhcp_answer(struct run *r, const struct watch_term *t)
 			memcpy(as_server.mac, o->server_mac, 6);
 		const struct obs *keep = r->o;
 		r->o = &as_server;
-		int64_t su = 0;
+		/* and about the registered terminal that runs it, by its MAC or its address */
+		int64_t su = 0, ti = -1;
 		if (o->has_server)
 			net_of(ix, fam, o->server, &su);
+		if (o->has_server_mac)
+			ti = hmap_get(&ix->mac_term, hkey_mac(o->server_mac));
+		if (ti < 0 && o->has_server)
+			ti = hmap_get(&ix->ip_term, hkey_ip(fam, o->server));
+		const struct watch_term *st = ti >= 0 ? &ix->terms[ti] : NULL;
+		if (!su && st)
+			su = st->unit_id;
 		raise_finding(r, FINDING_ROGUE_DHCP, o->has_server, fam, o->server, su ? su : unit,
-		              0, "非本县的 DHCP 服务器 %s（%s）应答了 DHCP 请求%s%s", srv, smac,
-		              ips[0] ? "，分配地址 " : "", ips);
+		              st ? st->id : 0,
+		              "非本县的 DHCP 服务器 %s（%s）应答了 DHCP 请求%s%s%s", srv, smac,
+		              ips[0] ? "，分配地址 " : "", ips, st ? "；该服务器是登记的终端" : "");
 		r->o = keep;
 		return; /* what a rogue server hands out binds nothing */
 	}
@@ -814,11 +844,15 @@ static void dhcp_answer(struct run *r, const struct watch_term *t)
 		binding(r, t, fam, o->ip);
 }
 
+/* Several MACs behind one access port: a router or an AP nobody registered (TB-19). The
+ * finding is the port's, so it names who the port is: the first registered terminal seen
+ * behind it (its unit, its address), else the unit of the first MAC whose address is known,
+ * else the unit the device serves. A port behind which a registered AP or the county's own
+ * equipment appears is an AP's or an uplink, where many MACs are expected. */
 static void wireless_port(struct run *r, const struct watch_term *t)
 {
 	const struct obs *o = r->o;
-	if (t && t->is_ap)
-		return;
+	const struct watch_index *ix = r->ix;
 	u128 key = hmap_hash((u128)o->device_id) ^ ((u128)hmap_hash((u128)o->vlan) << 64);
 	for (const char *p = o->ifname; *p; p++)
 		key = key * 131 + (unsigned char)*p;
@@ -830,19 +864,49 @@ static void wireless_port(struct run *r, const struct watch_term *t)
 	}
 	int64_t window = r->w->params.conflict_s * 1000000;
 	if (fresh || o->at_us - ps->window_us > window || o->at_us < ps->window_us) {
+		memset(ps, 0, sizeof(*ps));
 		ps->window_us = o->at_us;
-		ps->bits = 0;
-		ps->n = 0;
+	}
+	if ((t && t->is_ap) || r->own)
+		ps->expected = true;
+	if (t && !t->is_ap && !ps->terminal_id) {
+		ps->terminal_id = t->id;
+		ps->unit_id = t->unit_id;
+		ps->has_ip = t->has_ip;
+		ps->family = t->family;
+		ps->ip = t->ip;
+	}
+	if (!ps->has_ip) {
+		int64_t i = hmap_get(&r->w->state->macs.map, hkey_mac(o->mac));
+		const struct mac_state *m =
+		    i >= 0 ? (const struct mac_state *)r->w->state->macs.rows + i : NULL;
+		if (m && m->has_ip) {
+			int64_t unit = 0;
+			ps->has_ip = true;
+			ps->family = m->family;
+			ps->ip = m->ip;
+			net_of(ix, m->family, m->ip, &unit); /* the owner, subnet or not */
+			if (!ps->unit_id)
+				ps->unit_id = unit;
+		}
 	}
 	uint64_t bit = 1ull << (hmap_hash(hkey_mac(o->mac)) & 63);
 	if (!(ps->bits & bit)) {
 		ps->bits |= bit;
 		ps->n++;
 	}
-	if (ps->n >= r->w->params.port_macs)
-		raise_finding(r, FINDING_WIRELESS, false, 0, 0, t ? t->unit_id : 0, t ? t->id : 0,
-		              "设备 %lld 的端口 %s 下出现 %u 个 MAC 地址", (long long)o->device_id,
-		              o->ifname, ps->n);
+	if (ps->n < r->w->params.port_macs || ps->expected)
+		return;
+	int64_t unit = ps->unit_id;
+	int64_t di = unit ? -1 : hmap_get(&ix->device_unit, (u128)o->device_id);
+	if (di >= 0)
+		unit = di;
+	char ips[INET_ADDR_MAX] = "";
+	if (ps->has_ip)
+		inet_format_addr(ps->family, ps->ip, ips);
+	raise_finding(r, FINDING_WIRELESS, ps->has_ip, ps->family, ps->ip, unit, ps->terminal_id,
+	              "设备 %lld 的端口 %s 下出现 %u 个 MAC 地址%s%s", (long long)o->device_id,
+	              o->ifname, ps->n, ips[0] ? "，端口上的终端地址 " : "", ips);
 }
 
 static void one(struct run *r)
@@ -854,6 +918,7 @@ static void one(struct run *r)
 	int fam = o->family;
 	int64_t ti = hmap_get(&ix->mac_term, hkey_mac(o->mac));
 	const struct watch_term *t = ti >= 0 ? &ix->terms[ti] : NULL;
+	r->terminal = t ? t->id : 0;
 	r->own = county_own(r, o);
 	bool registered = t || hmap_get(&ix->known_mac, hkey_mac(o->mac)) >= 0;
 	bool known = registered || r->own;
@@ -926,7 +991,8 @@ static void one(struct run *r)
 }
 
 void watch_observe(struct watch *w, const struct obs_self *self, const struct obs *o, size_t n,
-                   struct finding *found, size_t max, size_t *nfound, size_t *dropped)
+                   int64_t *terminal, struct finding *found, size_t max, size_t *nfound,
+                   size_t *dropped)
 {
 	struct run r = {
 	    .w = w, .ix = atomic_load(&w->index), .self = self, .found = found, .max = max};
@@ -937,7 +1003,10 @@ void watch_observe(struct watch *w, const struct obs_self *self, const struct ob
 	pthread_mutex_lock(&w->lock);
 	for (size_t i = 0; i < n; i++) {
 		r.o = &o[i];
+		r.terminal = 0;
 		one(&r);
+		if (terminal)
+			terminal[i] = r.terminal;
 	}
 	pthread_mutex_unlock(&w->lock);
 	atomic_fetch_add(&w->observed, (long long)n);

@@ -72,7 +72,7 @@ struct finding {
 	u128 ip;
 	int64_t unit_id;     /* the unit it concerns (owner of the address or of the terminal) */
 	int64_t terminal_id; /* the registered terminal, when the MAC is one */
-	char detail[200];    /* what was seen, in Chinese: the evidence in words */
+	char detail[320];    /* what was seen, in Chinese: the evidence in words */
 	struct obs obs;      /* the observation that raised it */
 };
 
@@ -186,10 +186,12 @@ void watch_set_index(struct watch *w, struct watch_index *ix);
 #define WATCH_MAX_PER_OBS 9
 
 /* Run the rules on n observations a probe made on the host `self` describes (NULL: none);
+ * terminal[i] (when terminal is not NULL) gets the registered terminal o[i] is of, or 0;
  * found[] gets up to max findings, *nfound how many.
  * Observations beyond what found[] can hold are still run (their state kept) and their
  * findings counted in *dropped. */
 void watch_observe(struct watch *w, const struct obs_self *self, const struct obs *o, size_t n,
-                   struct finding *found, size_t max, size_t *nfound, size_t *dropped);
+                   int64_t *terminal, struct finding *found, size_t max, size_t *nfound,
+                   size_t *dropped);
 
 #endif

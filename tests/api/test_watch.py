@@ -151,7 +151,7 @@ class WatchTest(ServerTest):
                                                 (6, wire.ip4("10.200.0.53"))])
         p = self.probe([offer, legit])
         self.assertEqual(p.returncode, 0, p.stderr)
-        rogue = self.findings(kind="rogue_dhcp")
+        rogue = [f for f in self.findings(kind="rogue_dhcp") if f["mac"] != TERM_B]
         self.assertEqual([(f["mac"], f["ip"]) for f in rogue], [(ROGUE, "192.168.0.1")])
         self.assertIn("192.168.0.100", rogue[0]["detail"])
         self.assertFalse(self.findings(kind="gateway_dns", mac=TERM_A))
@@ -214,6 +214,50 @@ class WatchTest(ServerTest):
                   "mac": (TERM_A, STRANGER)[i % 2], "ip": "10.200.1.33"} for i in range(6)]
         self.post(flips)
         self.assertTrue(self.findings(kind="flip_flop", ip="10.200.1.33"))
+
+    def test_findings_carry_what_is_known(self):
+        # a port with a registered terminal behind it and two strangers: the wireless finding
+        # (TB-19) is the port's, on the terminal's unit and address, and opens the case
+        at = "2026-11-25T09:00:0%dZ"
+        term = self.srv.sql("SELECT id FROM terminals WHERE mac = ?", (TERM_A,))[0][0]
+        fdb = [{"kind": "fdb", "at": at % i, "device_id": 8, "iface": "Gi0/9", "vlan": 101,
+                "mac": m} for i, m in enumerate((TERM_A, "00:16:3e:00:09:01",
+                                                 "00:16:3e:00:09:02"))]
+        self.post(fdb)
+        w = [f for f in self.findings(kind="wireless") if "Gi0/9" in f["detail"]]
+        self.assertEqual([(f["unit_id"], f["terminal_id"], f["ip"]) for f in w],
+                         [(self.u1, term, "10.200.1.10")], w)
+        case = self.srv.as_("admin", "GET", A + "/violations/%d" % w[0]["violation_id"]).json
+        self.assertEqual((case["behaviour"], case["clause"], case["unit_id"]),
+                         ("wireless_device", "TB-19", self.u1))
+        # a registered AP's port, and an uplink (the gateway's MAC behind it): many MACs there
+        # are expected
+        ap = "00:16:3e:00:09:a0"
+        self.assertEqual(self.srv.as_("admin", "POST", A + "/terminals",
+                                      {"mac": ap, "unit_id": self.u1, "kind": "无线AP"}).status, 201)
+        for port, first in (("Gi0/10", ap), ("Gi0/11", GW1)):
+            self.post([{"kind": "fdb", "at": at % i, "device_id": 8, "iface": port,
+                        "vlan": 101, "mac": m} for i, m in enumerate(
+                            (first, "00:16:3e:00:0a:01", "00:16:3e:00:0a:02", "00:16:3e:00:0a:03"))])
+        self.assertEqual([f for f in self.findings(kind="wireless")
+                          if "Gi0/10" in f["detail"] or "Gi0/11" in f["detail"]], [])
+        # a DHCP server on a registered terminal: the finding names the terminal
+        offer = {"kind": "dhcp", "op": "offer", "at": "2026-11-25T09:01:00Z",
+                 "mac": "00:16:3e:00:09:01", "ip": "10.200.2.200", "server": "10.200.2.10",
+                 "server_mac": TERM_B}
+        self.post([offer])
+        rogue = self.findings(kind="rogue_dhcp", mac=TERM_B)
+        b = self.srv.sql("SELECT id FROM terminals WHERE mac = ?", (TERM_B,))[0][0]
+        self.assertEqual([(f["terminal_id"], f["unit_id"]) for f in rogue], [(b, self.u2)])
+        # the register says when a terminal was first and last seen on the wire
+        t = self.srv.as_("admin", "GET", A + "/terminals/%d" % term).json
+        self.assertEqual(t["first_seen"] <= "2026-11-25T09:00:00Z" <= t["last_seen"], True, t)
+        self.post([{"kind": "arp", "op": "reply", "at": "2027-01-02T03:04:05Z", "mac": TERM_A,
+                    "ip": "10.200.1.10"}])
+        t2 = self.srv.as_("admin", "GET", A + "/terminals/%d" % term).json
+        self.assertEqual((t2["first_seen"], t2["last_seen"]),
+                         (t["first_seen"], "2027-01-02T03:04:05Z"))
+        self.assertEqual(t2["rev"], t["rev"])  # a sighting is no edit of the register
 
     def test_malformed_batch_changes_nothing(self):
         before = self.srv.sql("SELECT count(*), coalesce(sum(count), 0) FROM findings")[0]

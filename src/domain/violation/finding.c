@@ -202,6 +202,42 @@ static int record(const struct ctx *x, const struct violation_policy *vp, struct
 	return rc;
 }
 
+struct seen {
+	int64_t terminal, at;
+};
+
+static int by_terminal(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+	return x->terminal < y->terminal ? -1 : x->terminal > y->terminal;
+}
+
+/* The registered terminals the batch saw, each once with its first and last sighting (the
+ * register's 首次发现 and 最近发现). */
+static int terminals_seen(struct sconn *c, const struct obs *obs, const int64_t *term, size_t n,
+                          struct zw_err *err)
+{
+	size_t k = 0;
+	struct seen *v = xcalloc(n ? n : 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		if (term[i])
+			v[k++] = (struct seen){term[i], obs[i].at_us / 1000000};
+	qsort(v, k, sizeof(*v), by_terminal);
+	int rc = 0;
+	for (size_t i = 0; i < k && !rc;) {
+		size_t j = i;
+		int64_t first = v[i].at, last = v[i].at;
+		for (; j < k && v[j].terminal == v[i].terminal; j++) {
+			first = v[j].at < first ? v[j].at : first;
+			last = v[j].at > last ? v[j].at : last;
+		}
+		rc = store_terminal_seen(c, v[i].terminal, first, last, err);
+		i = j;
+	}
+	free(v);
+	return rc;
+}
+
 int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_policy *vp,
                    const json_t *body, const char *source, struct ingest_result *res,
                    struct zw_err *err)
@@ -240,6 +276,7 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	if ((rc = obs_self_from_json(json_object_get(body, "self"), &self, err)))
 		return rc;
 	struct obs *obs = xcalloc(n, sizeof(*obs));
+	int64_t *term = xcalloc(n ? n : 1, sizeof(*term));
 	struct finding *found = xcalloc(CHUNK * WATCH_MAX_PER_OBS, sizeof(*found));
 	/* the whole batch is read before anything is judged: one bad observation, nothing kept */
 	for (size_t i = 0; i < n && !rc; i++)
@@ -256,12 +293,14 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	/* the rules run a chunk at a time into a fixed buffer that can hold all it raises */
 	for (size_t at = 0; at < n && !rc; at += CHUNK) {
 		size_t nf, over;
-		watch_observe(w, &self, obs + at, n - at < CHUNK ? n - at : CHUNK, found,
+		watch_observe(w, &self, obs + at, n - at < CHUNK ? n - at : CHUNK, term + at, found,
 		              CHUNK * WATCH_MAX_PER_OBS, &nf, &over);
 		total += nf;
 		for (size_t i = 0; i < nf && !rc; i++)
 			rc = record(x, vp, tx, probe, &found[i], now, &ev, res, err);
 	}
+	if (!rc)
+		rc = terminals_seen(store_tx_conn(tx), obs, term, n, err);
 	char *own = NULL;
 	if (!rc && json_object_get(body, "self")) {
 		struct buf sb;
@@ -295,6 +334,7 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 		rc = rc ? (store_rollback(tx), rc) : store_commit(tx, err);
 	buf_free(&ev);
 	free(own);
+	free(term);
 	free(obs);
 	free(found);
 	if (rc)
