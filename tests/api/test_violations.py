@@ -550,3 +550,69 @@ class OneEventOneOffence(Base):
         w = self.violations(behaviour="unregistered_terminal", mac="00:16:3e:0e:03:02")[0]
         self.assertEqual((w["offence"], w["sanction"]), (2, "suspend_unit"))
         self.assertTrue(one)
+
+
+class CaseFromFinding(Base):
+    """A case opened from a finding (POST /violations {"finding_id"}) takes the finding's
+    unit, behaviour, MAC, address and evidence (issue 14: it answered 缺少必填字段：单位)."""
+    profile = "tongbai"
+    TPLINK = "d0:37:45:00:00:0e"  # TP-LINK TECHNOLOGIES CO.,LTD.
+
+    def hint(self, ip):
+        self.post([arp(self.TPLINK, ip, self.at())])
+        return [f for f in self.srv.as_("admin", "GET", A + "/findings?kind=router_maker&mac="
+                                        + self.TPLINK).json["items"] if f["ip"] == ip][0]
+
+    def test_a_case_from_a_finding_takes_what_it_knows(self):
+        f = self.hint("10.210.1.150")
+        self.assertEqual((f["status"], f["violation_id"]), ("open", None))
+        r = self.srv.as_("admin", "POST", A + "/violations", {"finding_id": f["id"]})
+        self.assertEqual(r.status, 201, r)
+        v = r.json
+        self.assertEqual((v["unit_id"], v["behaviour"], v["mac"], v["ip"], v["finding_id"],
+                          v["source"], v["clause"]),
+                         (self.u1, "wireless_device", self.TPLINK, "10.210.1.150", f["id"],
+                          "inspection", "TB-19"))
+        self.assertIn(f["detail"], v["detail"])
+        self.assertIn("监测发现 %d" % f["id"], v["detail"])
+        f = self.srv.as_("admin", "GET", A + "/findings/%d" % f["id"]).json
+        self.assertEqual((f["status"], f["violation_id"]), ("violation", v["id"]))
+        # what the body names wins; a finding taken already is refused
+        g = self.hint("10.210.1.151")
+        r = self.srv.as_("admin", "POST", A + "/violations",
+                         {"finding_id": g["id"], "behaviour": "unregistered_terminal",
+                          "detail": "现场核实为私接的路由器"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.json["behaviour"], r.json["detail"], r.json["ip"]),
+                         ("unregistered_terminal", "现场核实为私接的路由器", "10.210.1.151"))
+        self.assertError(self.srv.as_("admin", "POST", A + "/violations", {"finding_id": g["id"]}),
+                         409, "finding_id")
+        self.assertError(self.srv.as_("admin", "POST", A + "/violations", {"finding_id": 999999}),
+                         400, "finding_id")
+
+    def test_a_finding_on_no_unit_needs_one(self):
+        self.post([arp("00:16:3e:0f:00:01", "192.0.2.77", self.at())])
+        f = self.srv.as_("admin", "GET", A + "/findings?kind=outside&ip=192.0.2.77").json["items"][0]
+        e = self.assertError(self.srv.as_("admin", "POST", A + "/violations",
+                                          {"finding_id": f["id"]}), 400, "unit_id")
+        self.assertIn("单位", e["message"])
+        r = self.srv.as_("admin", "POST", A + "/violations",
+                         {"finding_id": f["id"], "unit_id": self.u2,
+                          "behaviour": "unregistered_terminal"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.json["unit_id"], r.json["mac"], r.json["ip"]),
+                         (self.u2, "00:16:3e:0f:00:01", "192.0.2.77"))
+
+
+class CaseFromFindingJiaxian(Base):
+    """佳县's regulation names no wireless device: a case from a maker hint names the finding,
+    not the internal code, and asks for a behaviour."""
+
+    def test_the_behaviour_is_asked_for_by_name(self):
+        mac = "d0:37:45:00:00:0f"
+        self.post([arp(mac, "10.210.1.160", self.at())])
+        f = self.srv.as_("admin", "GET", A + "/findings?kind=router_maker&mac=" + mac).json["items"][0]
+        e = self.assertError(self.srv.as_("admin", "POST", A + "/violations",
+                                          {"finding_id": f["id"]}), 422, "behaviour")
+        self.assertIn(f["label"], e["message"])
+        self.assertNotIn("wireless_device", e["message"])

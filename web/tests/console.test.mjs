@@ -158,6 +158,7 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
   let unitId;
   let vid;
   const STRANGER = '00:16:3e:77:00:50';
+  const ROUTER = 'd0:37:45:77:00:60'; // TP-LINK TECHNOLOGIES CO.,LTD.
   before(async () => {
     unitId = (await srv.as('unit', 'GET', '/session')).json.unit_id;
     await srv.must('admin', 'POST', '/prefixes', { cidr: '10.77.0.0/16', status: 'container' });
@@ -166,6 +167,9 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
     const obs = [
       { kind: 'arp', op: 'reply', at: '2026-11-24T08:00:00Z', mac: STRANGER, ip: '10.77.1.50' },
       { kind: 'arp', op: 'reply', at: '2026-11-24T08:00:01Z', mac: '00:16:3e:77:00:99', ip: '192.0.2.99' },
+      // a TP-Link nobody registered (a maker hint to review), and a host on no unit's address
+      { kind: 'arp', op: 'reply', at: '2026-11-24T08:00:02Z', mac: ROUTER, ip: '10.77.1.60' },
+      { kind: 'arp', op: 'reply', at: '2026-11-24T08:00:03Z', mac: '00:16:3e:77:00:98', ip: '192.0.2.98' },
     ];
     const r = await fetch(srv.url + '/api/v1/observations', {
       method: 'POST', headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
@@ -178,7 +182,7 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
   test('the manager handles a case: notify, escalate with a reason, isolate the terminal, rectify, verify, reconnect', async () => {
     const m = await login(b, srv, 'admin');
     await m.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '违规处理' }).click();
-    const row = m.getByRole('row').filter({ hasText: '未经审核私自接入政务外网' });
+    const row = m.getByRole('row').filter({ has: m.getByRole('link', { name: String(vid), exact: true }) });
     // states by the server's names (GET /schemas), offered by them in the filter too
     await row.getByText('待处理', { exact: true }).waitFor();
     await m.getByLabel('状态').selectOption({ label: '已取消入网资格' });
@@ -237,6 +241,39 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
     assert.equal(await u.getByRole('group', { name: '可执行的操作' }).count(), 0);
     assert.deepEqual(u.errors, []);
     await u.context().close();
+  });
+
+  test('a case is opened from a finding: behaviours by name, the finding\'s unit, MAC and IP kept', async () => {
+    const m = await login(b, srv, 'admin');
+    // a maker hint: the county forbids its behaviour, so it is chosen, by its name
+    const hint = srv.sql(`SELECT id FROM findings WHERE kind = 'router_maker' AND mac = '${ROUTER}'`)[0].id;
+    await m.goto(`${srv.url}/findings/${hint}`);
+    await m.getByRole('button', { name: '立案处理' }).click();
+    const beh = m.getByLabel('违规行为（本县办法的禁止行为）');
+    assert.equal(await beh.locator('option:checked').textContent(), '在县政务外网上搭建无线设备');
+    await m.getByRole('button', { name: '确认立案' }).click();
+    await m.getByRole('heading', { name: /^违规事项 \d+：在县政务外网上搭建无线设备$/ }).waitFor();
+    const facts = m.locator('dl.facts');
+    await facts.getByText(`${ROUTER} / 10.77.1.60`).waitFor();
+    await facts.getByText(`监测发现 ${hint}（`, { exact: false }).first().waitFor();
+    // a finding on no unit's address whose behaviour the county does not list: both asked for
+    const other = srv.sql("SELECT id FROM findings WHERE kind = 'outside' AND ip = '192.0.2.98'")[0].id;
+    await m.goto(`${srv.url}/findings/${other}`);
+    await m.getByRole('button', { name: '立案处理' }).click();
+    assert.equal(await beh.locator('option:checked').textContent(), '请选择');
+    await m.getByRole('button', { name: '确认立案' }).click();
+    const err = await m.locator('.field.invalid .field-error').textContent();
+    assert.match(err, /单位/);
+    assert.doesNotMatch(err, /[a-z]_[a-z]/); // no internal code in what the manager reads
+    await m.getByLabel('违规单位').selectOption({ index: 1 });
+    await m.getByRole('button', { name: '确认立案' }).click();
+    assert.doesNotMatch(await m.locator('.field.invalid .field-error').textContent(), /[a-z]_[a-z]/);
+    await beh.selectOption({ label: '未经审核私自接入政务外网' });
+    await m.getByRole('button', { name: '确认立案' }).click();
+    await m.getByRole('heading', { name: /^违规事项 \d+：未经审核私自接入政务外网$/ }).waitFor();
+    await facts.getByText('00:16:3e:77:00:98 / 192.0.2.98').waitFor();
+    assert.deepEqual(m.errors.map((e) => e.match(/status of (\d+)/)?.[1]), ['400', '422']);
+    await m.context().close();
   });
 
   test('a finding on no unit\'s address is dismissed with a reason; the probes page shows probe and enforcer', async () => {

@@ -13,6 +13,7 @@
 #include "domain/deadline.h"
 #include "domain/notify/notify.h"
 #include "domain/inventory/terminal.h"
+#include "domain/violation/finding.h"
 #include "domain/workflow.h"
 #include "store/rec.h"
 #include "store/violation_sql.h"
@@ -521,12 +522,72 @@ static int check_manual(struct step *s)
 	return rc;
 }
 
+/* A case from a finding takes what the finding knows: its unit, terminal, behaviour, MAC,
+ * address and its evidence in words; what the body names wins. *out: the body to read. */
+static int case_from_finding(const struct ctx *x, const json_t *body, json_t **out,
+                             struct zw_err *err)
+{
+	*out = NULL;
+	const json_t *fid = json_object_get(body, "finding_id");
+	if (!json_is_integer(fid) || json_integer_value(fid) <= 0)
+		return 0; /* the field table says what is wrong with it */
+	json_t *f = NULL;
+	int rc = finding_get(x, json_integer_value(fid), &f, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = zw_errf(err, ZW_EINVALID, "finding_id", "监测发现不存在");
+	}
+	if (rc)
+		return rc;
+	json_t *m = json_deep_copy(body);
+	static const char *const takes[] = {"unit_id", "terminal_id", "behaviour", "mac", "ip"};
+	for (size_t i = 0; i < sizeof(takes) / sizeof(takes[0]); i++) {
+		json_t *v = json_object_get(f, takes[i]);
+		if (!json_object_get(m, takes[i]) && v && !json_is_null(v))
+			json_object_set(m, takes[i], v);
+	}
+	const char *label = json_string_value(json_object_get(f, "label"));
+	const char *beh = json_string_value(json_object_get(m, "behaviour"));
+	if (!json_object_get(m, "unit_id"))
+		rc = zw_errf(err, ZW_EINVALID, "unit_id",
+		             "监测发现 %lld 没有对应的单位，请指明违规单位",
+		             (long long)json_integer_value(fid));
+	else if (!json_object_get(body, "behaviour") && !profile_forbidden(x->prof, beh))
+		rc = zw_errf(err, ZW_ERULE, "behaviour",
+		             "《%s》没有与“%s”对应的禁止行为，请选择本县办法列出的违规行为",
+		             x->prof->title, label ? label : "");
+	if (!rc && !json_object_get(m, "detail")) {
+		char text[1024]; /* holds every part whole: a finding's detail is at most 320 bytes
+		                  */
+		const char *detail = json_string_value(json_object_get(f, "detail"));
+		const char *first = json_string_value(json_object_get(f, "first_seen"));
+		const char *last = json_string_value(json_object_get(f, "last_seen"));
+		snprintf(text, sizeof(text),
+		         "监测发现 %lld（%s）：%s；首次 %s，最近 %s，共 %lld 次",
+		         (long long)json_integer_value(fid), label ? label : "",
+		         detail ? detail : "", first ? first : "", last ? last : "",
+		         (long long)json_integer_value(json_object_get(f, "count")));
+		json_object_set_new(m, "detail", json_string(text));
+	}
+	json_decref(f);
+	if (rc)
+		json_decref(m);
+	else
+		*out = m;
+	return rc;
+}
+
 int violation_create(const struct ctx *x, const struct violation_policy *vp, const json_t *body,
                      int64_t *id, struct zw_err *err)
 {
 	struct violation v = {0};
 	uint64_t present = 0;
-	int rc = rec_from_json(&violation_schema, body, true, &v, &present, err);
+	json_t *merged = NULL;
+	int rc = case_from_finding(x, body, &merged, err);
+	if (!rc)
+		rc = rec_from_json(&violation_schema, merged ? merged : body, true, &v, &present,
+		                   err);
+	json_decref(merged);
 	if (!rc && authz_check(x->by, ACT_VIOLATION_WRITE, v.unit_id, err))
 		rc = -err->code;
 	const struct forbidden_rule *f = NULL;

@@ -53,10 +53,14 @@ function FindingActions({ f, onDone }) {
   const units = useLoad('/units', true);
   const [mode, setMode] = useState(null);
   const [reason, setReason] = useState('');
-  const [behaviour, setBehaviour] = useState(f.behaviour);
+  const [picked, setBehaviour] = useState(null);
   const [unitId, setUnitId] = useState(f.unit_id ? String(f.unit_id) : '');
   const [error, setError] = useState(null);
   if (f.status !== 'open') return null;
+  // the county's forbidden behaviours by name; the finding's own is chosen when the county
+  // forbids it, else the manager picks one
+  const forbidden = prof.data?.forbidden || [];
+  const behaviour = picked ?? (forbidden.some((x) => x.code === f.behaviour) ? f.behaviour : '');
   const go = async (e) => {
     e.preventDefault();
     setError(null);
@@ -65,7 +69,12 @@ function FindingActions({ f, onDone }) {
         await post(`/findings/${f.id}/transitions`, { action: 'dismiss', reason });
         onDone();
       } else {
-        const v = await post('/violations', { unit_id: Number(unitId) || 0, behaviour, finding_id: f.id, detail: reason || f.detail });
+        // the server takes the rest (MAC, IP, terminal, the evidence) from the finding
+        const body = { finding_id: f.id };
+        if (unitId) body.unit_id = Number(unitId);
+        if (behaviour) body.behaviour = behaviour;
+        if (reason.trim()) body.detail = reason;
+        const v = await post('/violations', body);
         navigate(`/violations/${v.id}`);
       }
     } catch (err) {
@@ -90,12 +99,14 @@ function FindingActions({ f, onDone }) {
               )}</Field>
               <Field label="违规行为（本县办法的禁止行为）" name="behaviour" error={error} required>{(p) => (
                 <select {...p} value={behaviour} onChange={(e) => setBehaviour(e.currentTarget.value)}>
-                  {(prof.data?.forbidden || []).map((x) => <option value={x.code}>{x.name}</option>)}
+                  {behaviour ? null : <option value="">请选择</option>}
+                  {forbidden.map((x) => <option value={x.code}>{x.name}</option>)}
                 </select>
               )}</Field>
             </>
           ) : null}
-          <Field label={mode === 'dismiss' ? '排除理由' : '情况说明'} name={mode === 'dismiss' ? 'reason' : 'detail'} error={error} required={mode === 'dismiss'}>{(p) => (
+          <Field label={mode === 'dismiss' ? '排除理由' : '情况说明'} name={mode === 'dismiss' ? 'reason' : 'detail'} error={error} required={mode === 'dismiss'}
+            hint={mode === 'dismiss' ? undefined : '不填则取监测发现的情况和证据'}>{(p) => (
             <textarea {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
           )}</Field>
           {error && !['reason', 'detail', 'unit_id', 'behaviour'].includes(error.field) ? <ErrorBox error={error} /> : null}
@@ -120,6 +131,7 @@ export function FindingDetail({ id }) {
             {x.violation_id ? <> <Link href={`/violations/${x.violation_id}`}>违规事项 {x.violation_id}</Link></> : null}</dd>
           <dt>单位</dt><dd>{unit(x.unit_id)}</dd>
           <dt>MAC / IP</dt><dd>{x.mac || '—'} / {x.ip || '—'}</dd>
+          {x.terminal_id ? <><dt>登记终端</dt><dd>编号 {x.terminal_id}</dd></> : null}
           <dt>情况</dt><dd>{x.detail}</dd>
           <dt>首次 / 最近发现</dt><dd>{time(x.first_seen)} / {time(x.last_seen)}（共 {x.count} 次）</dd>
         </dl>
