@@ -60,6 +60,13 @@ static inline bool inet_overlap(const struct inet_prefix *a, const struct inet_p
 	return a->family == b->family && a->net <= inet_last(b) && b->net <= inet_last(a);
 }
 
+/* a is the network or the broadcast address of an IPv4 subnet that has them (/30 and wider):
+ * no host may use it. */
+static inline bool inet_reserved_host(const struct inet_prefix *p, u128 a)
+{
+	return p->family == 4 && p->len <= 30 && (a == p->net || a == inet_last(p));
+}
+
 /* 16 bytes, big-endian: byte order equals numeric order (for storage and indexes). */
 void inet_to_bytes(u128 a, uint8_t out[16]);
 u128 inet_from_bytes(const uint8_t in[16]);

@@ -1,5 +1,6 @@
 /* SQL of the address plan beyond the generic record functions. Blocks are stored as 16-byte
  * big-endian first/last addresses, so byte order is numeric order. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -482,15 +483,38 @@ int store_terminal_ips_in(struct sconn *c, const struct inet_prefix *p, int64_t 
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "terminal ips");
 }
 
-int store_terminal_with_ip(struct sconn *c, const char *ip, int64_t *terminal_id,
+int store_terminal_with_ip(struct sconn *c, const char *ip, int64_t except, int64_t *terminal_id,
                            struct zw_err *err)
 {
-	sqlite3_stmt *s = sq_prepare(c, "SELECT id FROM terminals WHERE ip = ?", err);
+	sqlite3_stmt *s = sq_prepare(
+	    c, "SELECT id FROM terminals WHERE ip = ?1 AND id != ?2 ORDER BY id LIMIT 1", err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	sq_text(s, 1, ip);
+	sqlite3_bind_int64(s, 2, except);
 	int rc = sqlite3_step(s);
 	*terminal_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sq_done(c, s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(c, err, "terminal ip");
+}
+
+int store_address_at(struct sconn *c, const char *ip, struct address_at *out, struct zw_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = sq_prepare(
+	    c, "SELECT id, kind, mac, terminal_id FROM addresses WHERE address = ? LIMIT 1", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, ip);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(s, 0);
+		const char *kind = (const char *)sqlite3_column_text(s, 1);
+		const char *mac = (const char *)sqlite3_column_text(s, 2);
+		snprintf(out->kind, sizeof(out->kind), "%s", kind ? kind : "");
+		snprintf(out->mac, sizeof(out->mac), "%s", mac ? mac : "");
+		out->terminal_id = sqlite3_column_int64(s, 3);
+	}
+	sq_done(c, s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(c, err, "address at");
 }

@@ -19,9 +19,16 @@ int store_address_values(struct sconn *c, int64_t prefix_id, u128 **out, size_t 
 /* The IPs of terminals that fall inside p, appended to *out (as store_address_values). */
 int store_terminal_ips_in(struct sconn *c, const struct inet_prefix *p, int64_t unit_id, u128 **out,
                           size_t *n, size_t *cap, struct zw_err *err);
-/* The terminal registered with this IP, or 0. */
-int store_terminal_with_ip(struct sconn *c, const char *ip, int64_t *terminal_id,
+/* A terminal other than `except` registered with this IP, or 0. */
+int store_terminal_with_ip(struct sconn *c, const char *ip, int64_t except, int64_t *terminal_id,
                            struct zw_err *err);
+/* The host address registered at ip (id 0 when none): its kind, MAC ("" when none) and
+ * terminal (0 when none). */
+struct address_at {
+	int64_t id, terminal_id;
+	char kind[32], mac[18];
+};
+int store_address_at(struct sconn *c, const char *ip, struct address_at *out, struct zw_err *err);
 int store_terminal_unit(struct sconn *c, int64_t terminal_id, int64_t *unit_id, struct zw_err *err);
 /* The most specific prefix holding the address that is allocated to a unit: its id and unit
  * (both 0 when none). */

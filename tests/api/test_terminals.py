@@ -29,6 +29,40 @@ class Terminals(ServerTest):
         base = cidr.split("/")[0].rsplit(".", 1)[0]
         return "%s.%d" % (base, n)
 
+    def test_an_address_is_one_host_s(self):
+        """Issue 14: a duplicate address, the subnet's network, broadcast and gateway address
+        were accepted; each is refused at the field with the reason, and nothing changes."""
+        s = self.srv
+        p = s.as_("admin", "POST", "/api/v1/prefixes",
+                  {"cidr": "10.31.1.0/24", "status": "active", "unit_id": self.own,
+                   "gateway": "10.31.1.1"}).json
+        first = self.api("POST", T, {"mac": "02:00:00:00:03:01", "unit_id": self.own,
+                                     "kind": "计算机", "ip": "10.31.1.20"})
+        self.assertEqual(first.status, 201, first)
+        self.assertEqual(s.as_("admin", "POST", "/api/v1/addresses",
+                               {"prefix_id": p["id"], "address": "10.31.1.30", "kind": "静态",
+                                "mac": "02:00:00:00:03:99"}).status, 201)
+        before = s.counts()
+        for ip, status, why in (("10.31.1.20", 409, "终端（编号 %d）" % first.json["id"]),
+                                ("10.31.1.0", 400, "网络地址"), ("10.31.1.255", 400, "广播地址"),
+                                ("10.31.1.1", 409, "网关地址"), ("10.31.1.30", 409, "主机地址")):
+            e = self.assertError(self.api("POST", T, {"mac": "02:00:00:00:03:02", "unit_id": self.own,
+                                                      "kind": "计算机", "ip": ip}), status, field="ip")
+            self.assertIn(why, e["message"])
+            self.assertIn(ip, e["message"])
+        # nor can another terminal be moved onto it; the terminal itself keeps its own
+        second = self.api("POST", T, {"mac": "02:00:00:00:03:02", "unit_id": self.own,
+                                      "kind": "计算机", "ip": "10.31.1.21"}).json
+        self.assertError(self.api("PATCH", "%s/%d" % (T, second["id"]), {"ip": "10.31.1.20"}),
+                         409, field="ip")
+        r = self.api("PATCH", "%s/%d" % (T, first.json["id"]), {"location": "三楼"})
+        self.assertEqual(r.status, 200, r)
+        # the host address registered for the terminal's own MAC is its own
+        r = self.api("POST", T, {"mac": "02:00:00:00:03:99", "unit_id": self.own, "kind": "服务器",
+                                 "ip": "10.31.1.30"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(s.counts()["terminals"], before["terminals"] + 2)
+
     def test_mac_notations_normalised_and_unique(self):
         r = self.api("POST", T, {"mac": "0A1B.2C3D.4E5F", "unit_id": self.own, "kind": "计算机"})
         self.assertEqual(r.status, 201, r)

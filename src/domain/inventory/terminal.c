@@ -50,6 +50,43 @@ static const char *forbidden_clause(const struct profile *p, const char *code)
 	return NULL;
 }
 
+/* The terminal's address inside its subnet (prefix_id) must be a host's and nobody else's:
+ * not the subnet's network, broadcast or gateway address, not another terminal's, and not a
+ * host address registered to another terminal or MAC, or as a gateway. */
+static int ip_free_for(struct sconn *c, const struct terminal *t, int64_t prefix_id, int fam,
+                       u128 a, struct zw_err *err)
+{
+	struct prefix p = {0};
+	struct inet_prefix net;
+	int rc = store_rec_get(c, "prefixes", &prefix_schema, prefix_id, NULL, 0, &p, err);
+	int gf;
+	u128 gw;
+	if (!rc && inet_parse_prefix(p.cidr, false, &net) == 0 && inet_reserved_host(&net, a))
+		rc = zw_errf(err, ZW_EINVALID, "ip", "%s 是地址段 %s 的%s地址，不能给终端使用",
+		             t->ip, p.cidr, a == net.net ? "网络" : "广播");
+	else if (!rc && p.gateway && inet_parse_addr(p.gateway, &gf, &gw) == 0 && gf == fam &&
+	         gw == a)
+		rc = zw_errf(err, ZW_ECONFLICT, "ip", "%s 是地址段 %s 的网关地址，不能给终端使用",
+		             t->ip, p.cidr);
+	rec_free(&prefix_schema, &p);
+	int64_t other = 0;
+	if (!rc)
+		rc = store_terminal_with_ip(c, t->ip, t->id, &other, err);
+	if (!rc && other)
+		rc = zw_errf(err, ZW_ECONFLICT, "ip", "%s 已由终端（编号 %lld）使用", t->ip,
+		             (long long)other);
+	struct address_at h = {0};
+	if (!rc)
+		rc = store_address_at(c, t->ip, &h, err);
+	bool theirs = h.terminal_id
+	                  ? h.terminal_id != t->id
+	                  : strcmp(h.kind, "网关") == 0 || (*h.mac && strcmp(h.mac, t->mac));
+	if (!rc && h.id && theirs)
+		rc = zw_errf(err, ZW_ECONFLICT, "ip", "%s 已登记为主机地址（编号 %lld，%s%s%s）",
+		             t->ip, (long long)h.id, h.kind, *h.mac ? "，MAC " : "", h.mac);
+	return rc;
+}
+
 static int terminal_check(const struct ctx *x, struct sconn *c, void *rec, const void *old,
                           struct zw_err *err)
 {
@@ -80,7 +117,7 @@ static int terminal_check(const struct ctx *x, struct sconn *c, void *rec, const
 	rc = store_prefix_owner(c, fam, a, &prefix_id, &owner_unit, err);
 	if (!rc && owner_unit != t->unit_id)
 		rc = zw_errf(err, ZW_EINVALID, "ip", "%s 不在该单位分配的地址段内", t->ip);
-	return rc;
+	return rc ? rc : ip_free_for(c, t, prefix_id, fam, a, err);
 }
 
 const struct registry_kind terminal_kind = {

@@ -2,7 +2,9 @@
  * terminal: the register of end devices (SS-13, JX-25, MY-22, TB-20, LN-20).
  *
  * A terminal belongs to a unit and is known by its MAC (normalised, any common notation
- * accepted). Its IP, when given, must lie in one of its unit's allocated prefixes (JX-21).
+ * accepted). Its IP, when given, must lie in one of its unit's allocated prefixes (JX-21) and
+ * be one host's: not the subnet's network, broadcast or gateway address, not another
+ * terminal's, not a host address registered to another terminal or MAC.
  * A terminal can never be both classified (涉密) and registered: the register refuses it,
  * citing the profile's clause (JX-10, TB-19). The compliance view lists terminals without
  * antivirus, with stale signatures or patches, or without the security plug-in where the

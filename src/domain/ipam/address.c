@@ -65,12 +65,12 @@ static int next_free(struct sconn *c, const struct inet_prefix *p, const char *g
 	if (n)
 		qsort(taken, n, sizeof(*taken), cmp_u128);
 	u128 first = p->net, last = inet_last(p);
-	if (p->family == 4 && p->len <= 30) {
+	if (inet_reserved_host(p, first))
 		first++;
+	if (inet_reserved_host(p, last))
 		last--;
-	} else if (p->family == 6 && p->len < 127) {
+	if (p->family == 6 && p->len < 127)
 		first++; /* the subnet-router anycast address */
-	}
 	u128 cand = first;
 	for (size_t i = 0; i < n && cand <= last; i++) {
 		if (taken[i] < cand)
@@ -119,7 +119,7 @@ static int address_check(const struct ctx *x, struct sconn *c, void *rec, const 
 		else if (!inet_contains_addr(&ip, fam, v))
 			rc = zw_errf(err, ZW_EINVALID, "address", "%.45s 不在地址段 %s 内",
 			             a->address, p.cidr);
-		else if (ip.family == 4 && ip.len <= 30 && (v == ip.net || v == inet_last(&ip)))
+		else if (inet_reserved_host(&ip, v))
 			rc = zw_errf(err, ZW_EINVALID, "address", "不能使用网络地址或广播地址");
 	}
 	if (!rc && !old) {
@@ -132,7 +132,7 @@ static int address_check(const struct ctx *x, struct sconn *c, void *rec, const 
 	/* an address a registered terminal uses belongs to that terminal */
 	if (!rc && !old) {
 		int64_t user = 0;
-		rc = store_terminal_with_ip(c, a->address, &user, err);
+		rc = store_terminal_with_ip(c, a->address, 0, &user, err);
 		if (!rc && user && user != a->terminal_id)
 			rc = zw_errf(err, ZW_ECONFLICT, "address",
 			             "%s 已由终端（编号 %lld）使用；如为同一终端请填写 terminal_id",
