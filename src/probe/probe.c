@@ -58,6 +58,8 @@ struct probe {
 	uint64_t seq;         /* next spool file number */
 	struct obs_self self; /* the host's own MACs and addresses, sent with every batch */
 	bool has_self;
+	bool has_leases; /* a lease reader: every batch says what the last read found */
+	size_t leases, expired;
 	int64_t spooled, dropped, sent, failed;
 };
 
@@ -337,9 +339,12 @@ static int batch_json(struct probe *p, struct buf *b)
 		free_list(names, pending);
 	}
 	/* "count" and "stats" first: the spool reads them back without parsing the batch */
-	int rc = buf_printf(
-	    b, "{\"count\":%zu,\"stats\":{\"spooled\":%zu,\"dropped\":%lld},\"probe\":", p->n,
-	    pending, (long long)p->dropped);
+	int rc = buf_printf(b, "{\"count\":%zu,\"stats\":{\"spooled\":%zu,\"dropped\":%lld", p->n,
+	                    pending, (long long)p->dropped);
+	if (p->has_leases)
+		rc |=
+		    buf_printf(b, ",\"leases\":%zu,\"expired_leases\":%zu", p->leases, p->expired);
+	rc |= buf_puts(b, "},\"probe\":");
 	rc |= json_write_str(b, p->name);
 	if (p->has_self)
 		rc |= buf_puts(b, ",\"self\":") | obs_self_write_json(b, &p->self);
@@ -355,7 +360,7 @@ static int batch_json(struct probe *p, struct buf *b)
 /* Send the batch (after what the spool holds); an empty one still carries a drop count. */
 static void flush(struct probe *p)
 {
-	if (!p->n && !p->dropped)
+	if (!p->n && !p->dropped && !p->has_leases)
 		return;
 	struct buf b;
 	buf_init(&b, 64u << 20);
@@ -421,12 +426,24 @@ static int read_leases(struct probe *p, const char *file, enum lease_format f)
 		log_warnx("probe: %s: larger than 512 MiB", file);
 		return 1;
 	}
+	/* the last batch of the read says what it found, even when that is nothing */
+	p->has_leases = true;
+	p->leases = st.leases;
+	p->expired = st.expired;
 	flush(p);
 	if (st.bad)
 		log_warnx("probe: %s: %zu lines could not be read (the first on line %d)", file,
 		          st.bad, st.first_bad);
-	log_info("probe %s: %s: %zu current leases, %zu others", p->name, file, st.leases,
-	         st.skipped);
+	if (lease_all_expired(st.leases, st.expired)) {
+		char end[40];
+		obs_format_time(st.last_end * 1000000, end);
+		log_warnx(
+		    "probe %s: %s: all %zu leases have expired (the latest at %s): nothing to "
+		    "report; is the DHCP server running, and is this its lease file?",
+		    p->name, file, st.expired, end);
+	}
+	log_info("probe %s: %s: %zu current leases, %zu expired, %zu others", p->name, file,
+	         st.leases, st.expired, st.skipped);
 	return 0;
 }
 

@@ -734,7 +734,7 @@ static const char *const migrations[] = {
      " BEGIN UPDATE enforce_generation SET n = n + 1; END;"),
     /* 16: the county's own equipment is never a stranger on the wire (issue 14): a device's
      * MAC is registered beside its management address, and the rules' index follows the
-     * device register too; a probe says which addresses are its own host's */
+     * device register too; a probe says which addresses are its own host's, */
     ("ALTER TABLE devices ADD COLUMN mac TEXT;"
      "CREATE TRIGGER wg_devices_i AFTER INSERT ON devices"
      " BEGIN UPDATE watch_generation SET n = n + 1; END;"
@@ -742,7 +742,12 @@ static const char *const migrations[] = {
      " BEGIN UPDATE watch_generation SET n = n + 1; END;"
      "CREATE TRIGGER wg_devices_d AFTER DELETE ON devices"
      " BEGIN UPDATE watch_generation SET n = n + 1; END;"
-     "ALTER TABLE probes ADD COLUMN addresses TEXT NOT NULL DEFAULT '';"),
+     "ALTER TABLE probes ADD COLUMN addresses TEXT NOT NULL DEFAULT '';"
+     /* and a lease reader what its last read found: a file whose leases all expired is
+      * said, not silently empty */
+     "ALTER TABLE probes ADD COLUMN leases INTEGER;"
+     "ALTER TABLE probes ADD COLUMN expired_leases INTEGER;"
+     "ALTER TABLE probes ADD COLUMN warning TEXT NOT NULL DEFAULT '';"),
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

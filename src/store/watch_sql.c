@@ -174,11 +174,15 @@ int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *
 	sqlite3_stmt *s = sq_prepare(
 	    c,
 	    "INSERT INTO probes (name, user_id, source, first_seen, last_seen, batches,"
-	    " observations, findings, spooled, dropped, addresses) VALUES (?1, ?2, ?3, ?4, ?4, 1,"
-	    " ?5, ?6, ?7, ?8, coalesce(?9, '')) ON CONFLICT (name) DO UPDATE SET user_id = ?2,"
+	    " observations, findings, spooled, dropped, addresses, leases, expired_leases, warning)"
+	    " VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5, ?6, ?7, ?8, coalesce(?9, ''),"
+	    " CASE WHEN ?10 THEN ?11 END, CASE WHEN ?10 THEN ?12 END, coalesce(?13, ''))"
+	    " ON CONFLICT (name) DO UPDATE SET user_id = ?2,"
 	    " source = ?3, last_seen = ?4, batches = batches + 1, observations = observations + ?5,"
 	    " findings = findings + ?6, spooled = ?7, dropped = dropped + ?8,"
-	    " addresses = coalesce(?9, addresses)",
+	    " addresses = coalesce(?9, addresses), leases = CASE WHEN ?10 THEN ?11 ELSE leases END,"
+	    " expired_leases = CASE WHEN ?10 THEN ?12 ELSE expired_leases END,"
+	    " warning = CASE WHEN ?10 THEN ?13 ELSE warning END",
 	    err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -192,6 +196,10 @@ int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *
 	sqlite3_bind_int64(s, 8, p->dropped);
 	if (p->addresses)
 		sqlite3_bind_text(s, 9, p->addresses, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 10, p->lease_read);
+	sqlite3_bind_int64(s, 11, p->leases);
+	sqlite3_bind_int64(s, 12, p->expired_leases);
+	sqlite3_bind_text(s, 13, p->warning ? p->warning : "", -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "probe seen");

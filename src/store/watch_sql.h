@@ -43,6 +43,9 @@ int store_terminal_seen(struct sconn *c, int64_t id, int64_t first, int64_t last
 struct probe_row {
 	const char *name, *source;
 	const char *addresses; /* its own host's MACs and addresses; NULL: as before */
+	bool lease_read;       /* a lease reader's batch: its last read's counts and warning */
+	int64_t leases, expired_leases;
+	const char *warning;
 	int64_t user_id, now, observations, findings, spooled, dropped;
 };
 int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *err);

@@ -75,7 +75,14 @@ static int finish(struct entries *e, int64_t now, lease_fn fn, void *arg)
 		struct entry *x = &e->v[i];
 		bool latest =
 		    i == 0 || x->o.family != e->v[i - 1].o.family || x->o.ip != e->v[i - 1].o.ip;
-		bool current = x->active && x->o.has_mac && (!x->o.expires || x->o.expires > now);
+		bool held = x->active && x->o.has_mac;
+		bool current = held && (!x->o.expires || x->o.expires > now);
+		if (latest && held && !current) {
+			e->st->expired++;
+			if (x->o.expires > e->st->last_end)
+				e->st->last_end = x->o.expires;
+			continue;
+		}
 		if (!latest || !current) {
 			e->st->skipped++;
 			continue;
@@ -445,6 +452,11 @@ static void dnsmasq(struct entries *e, const char *text_, size_t len)
 			obs_copy_text(x->o.hostname, (const uint8_t *)f[3],
 			              strlen(f[3]) < 255 ? strlen(f[3]) : 255);
 	}
+}
+
+bool lease_all_expired(size_t current, size_t expired)
+{
+	return current == 0 && expired > 0;
 }
 
 int lease_parse(enum lease_format f, const char *text_, size_t len, int64_t now, lease_fn fn,

@@ -23,11 +23,17 @@
 enum lease_format { LEASE_ISC, LEASE_KEA, LEASE_DNSMASQ };
 
 struct lease_stats {
-	size_t leases;  /* reported */
-	size_t skipped; /* inactive, expired, superseded or without a MAC */
-	size_t bad;     /* lines that could not be read */
-	int first_bad;  /* line number of the first of them, 0 when none */
+	size_t leases;    /* reported */
+	size_t expired;   /* an address's latest lease, active, but ended before now */
+	size_t skipped;   /* inactive, superseded or without a MAC */
+	size_t bad;       /* lines that could not be read */
+	int first_bad;    /* line number of the first of them, 0 when none */
+	int64_t last_end; /* the latest end among the expired ones (Unix seconds) */
 };
+
+/* A file whose leases have all expired says nothing of who is on the network (its server
+ * stopped, or it is an old copy): the probe and the server say so rather than stay silent. */
+bool lease_all_expired(size_t current, size_t expired);
 
 int lease_format_parse(const char *s); /* "isc", "kea", "dnsmasq", or -1 */
 

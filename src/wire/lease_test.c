@@ -89,7 +89,8 @@ static void test_isc(void **state)
 	struct lease_stats st = run(LEASE_ISC, text, &g);
 	assert_string_equal(g.out, "00:16:3e:00:00:06 10.0.0.6 1795118400 pc-06\n"
 	                           "00:16:3e:00:00:08 10.0.0.8 1795100000 \n");
-	assert_int_equal(st.skipped, 3); /* expired, superseded, released */
+	assert_int_equal(st.skipped, 2); /* superseded, released */
+	assert_int_equal(st.expired, 1);
 	assert_int_equal(st.bad, 2);
 	assert_int_equal(st.first_bad, 35);
 }
@@ -132,14 +133,36 @@ static void test_dnsmasq(void **state)
 	struct lease_stats st = run(LEASE_DNSMASQ, text, &g);
 	assert_string_equal(g.out, "00:16:3e:00:00:06 10.0.0.6 1795003600 pc-06\n"
 	                           "00:16:3e:00:00:07 10.0.0.7 0 \n");
-	assert_int_equal(st.skipped, 2); /* expired, IPv6 */
+	assert_int_equal(st.skipped, 1); /* IPv6 */
+	assert_int_equal(st.expired, 1);
+	assert_int_equal(st.last_end, 1794000000);
 	assert_int_equal(st.bad, 1);
 	assert_int_equal(st.first_bad, 4);
+	assert_false(lease_all_expired(st.leases, st.expired));
 	assert_int_equal(lease_format_parse("kea"), LEASE_KEA);
 	assert_int_equal(lease_format_parse("dhcpd"), -1);
 }
 
+/* A file whose leases all ended (its server stopped, an old copy) is told apart from one with
+ * no leases at all: it is said, not silently empty (issue 14). */
+static void test_all_expired(void **state)
+{
+	(void)state;
+	struct got g;
+	struct lease_stats st = run(LEASE_DNSMASQ,
+	                            "1794000000 00:16:3e:00:00:08 10.0.0.8 old *\n"
+	                            "1794000100 00:16:3e:00:00:09 10.0.0.9 older *\n",
+	                            &g);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(st.expired, 2);
+	assert_int_equal(st.last_end, 1794000100);
+	assert_true(lease_all_expired(st.leases, st.expired));
+	st = run(LEASE_DNSMASQ, "", &g);
+	assert_false(lease_all_expired(st.leases, st.expired));
+}
+
 int main(void)
 {
-	RUN(cmocka_unit_test(test_isc), cmocka_unit_test(test_kea), cmocka_unit_test(test_dnsmasq));
+	RUN(cmocka_unit_test(test_isc), cmocka_unit_test(test_kea), cmocka_unit_test(test_dnsmasq),
+	    cmocka_unit_test(test_all_expired));
 }

@@ -502,3 +502,28 @@ class LeaseProbeTest(ServerTest):
         # a wrong format name is refused before anything is read
         p = self.run_leases("dhcpd", isc)
         self.assertEqual(p.returncode, 2)
+
+    def test_a_file_of_expired_leases_is_said(self):
+        """Issue 14: every lease expired, nothing reported, and nobody was told."""
+        p = self.run_leases("dnsmasq", "1700000000 %s 10.201.1.78 pc-b *\n"
+                                       "1700000100 %s 10.201.1.79 pc-c *\n" % (STRANGER, ROGUE))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("all 2 leases have expired", p.stderr)
+        self.assertIn("2023-11-14T22:15:00Z", p.stderr)  # the latest of them ended then
+        self.assertFalse(self.findings(ip="10.201.1.78"))
+        probe = [x for x in self.srv.as_("admin", "GET", A + "/probes").json["items"]
+                 if x["name"] == "dhcp"][0]
+        self.assertEqual((probe["leases"], probe["expired_leases"]), (0, 2))
+        self.assertIn("2 条租约均已过期", probe["warning"])
+        # a read with current leases clears it
+        far = 4102444800
+        self.assertEqual(self.run_leases("dnsmasq", "%d %s 10.201.1.10 pc-a *\n" % (far, TERM_A))
+                         .returncode, 0)
+        probe = [x for x in self.srv.as_("admin", "GET", A + "/probes").json["items"]
+                 if x["name"] == "dhcp"][0]
+        self.assertEqual((probe["leases"], probe["expired_leases"], probe["warning"]), (1, 0, ""))
+        # what a capture probe sends says nothing of leases
+        r = self.srv.request("POST", A + "/observations", {"probe": "dhcp", "observations": [],
+                                                            "stats": {"leases": 1}},
+                             token=self.token)
+        self.assertError(r, 400, field="stats.leases")

@@ -12,6 +12,7 @@
 #include "store/rec.h"
 #include "store/violation_sql.h"
 #include "store/watch_sql.h"
+#include "wire/lease.h"
 #include "core/xalloc.h"
 
 struct finding_rec {
@@ -78,6 +79,8 @@ struct probe_rec {
 	char *source;
 	int64_t first_seen, last_seen, batches, observations, findings, spooled, dropped;
 	char *addresses;
+	int64_t leases, expired_leases;
+	char *warning;
 };
 
 #define F(n, t, fl, lbl, max) REC_F(struct probe_rec, n, t, fl, lbl, max)
@@ -94,6 +97,9 @@ static const struct rec_field probe_fields[] = {
     F(spooled, REC_INT, REC_READONLY, "待重传", 0),
     F(dropped, REC_INT, REC_READONLY, "缓存溢出丢弃", 0),
     F(addresses, REC_TEXT, REC_READONLY, "本机地址", 2000),
+    F(leases, REC_INT, REC_READONLY | REC_NULLABLE, "当前租约", 0),
+    F(expired_leases, REC_INT, REC_READONLY | REC_NULLABLE, "已过期租约", 0),
+    F(warning, REC_TEXT, REC_READONLY, "提示", 200),
 };
 #undef F
 
@@ -269,9 +275,23 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	const json_t *stats = json_object_get(body, "stats");
 	if (stats && !json_is_object(stats))
 		return zw_errf(err, ZW_EINVALID, "stats", "stats 应为对象");
+	/* a lease reader's last read: its current and expired leases */
+	int64_t leases = -1, expired = -1;
 	if (stats && ((rc = stat_member(stats, "spooled", &spooled, err)) ||
-	              (rc = stat_member(stats, "dropped", &dropped, err))))
+	              (rc = stat_member(stats, "dropped", &dropped, err)) ||
+	              (rc = stat_member(stats, "leases", &leases, err)) ||
+	              (rc = stat_member(stats, "expired_leases", &expired, err))))
 		return rc;
+	bool lease_read = stats && json_object_get(stats, "leases");
+	if (lease_read != (stats && json_object_get(stats, "expired_leases")))
+		return zw_errf(err, ZW_EINVALID, "stats.leases",
+		               "stats.leases 与 stats.expired_leases 应同时给出");
+	char warning[200] = "";
+	if (lease_read && lease_all_expired((size_t)leases, (size_t)expired))
+		snprintf(warning, sizeof(warning),
+		         "最近读取的租约文件中 %lld 条租约均已过期，没有当前租约：DHCP "
+		         "服务器是否在运行，读取的是否是它的租约文件？",
+		         (long long)expired);
 	struct obs_self self;
 	if ((rc = obs_self_from_json(json_object_get(body, "self"), &self, err)))
 		return rc;
@@ -321,6 +341,10 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	if (!rc) {
 		struct probe_row pr = {.name = probe,
 		                       .addresses = own,
+		                       .lease_read = lease_read,
+		                       .leases = leases,
+		                       .expired_leases = expired,
+		                       .warning = warning,
 		                       .source = source ? source : "",
 		                       .user_id = x->by->user_id,
 		                       .now = now,

@@ -16,12 +16,14 @@ export function Probes() {
       <Loading state={probes}>{(d) => (
         <Table caption="探针" rows={d.items} empty="还没有探针上报" columns={[
           { label: '名称', key: 'name' },
-          { label: '状况', render: (p) => (fresh(p.last_seen) ? <Badge kind="green">正常</Badge> : <Badge kind="red">失联</Badge>) },
+          { label: '状况', render: (p) => (!fresh(p.last_seen) ? <Badge kind="red">失联</Badge> : p.warning ? <Badge kind="amber">需注意</Badge> : <Badge kind="green">正常</Badge>) },
           { label: '最近上报', render: (p) => time(p.last_seen) },
           { label: '来源', key: 'source' },
           { label: '观测数', key: 'observations' },
           { label: '发现数', key: 'findings' },
           { label: '待重传 / 丢弃', render: (p) => `${p.spooled} / ${p.dropped}` },
+          { label: '租约（当前 / 过期）', render: (p) => (p.leases === null || p.leases === undefined ? '' : `${p.leases} / ${p.expired_leases}`) },
+          { label: '提示', key: 'warning' },
         ]} />
       )}</Loading>
       {enf.data || enf.loading || enf.error ? (
