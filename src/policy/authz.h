@@ -120,7 +120,8 @@ const char *token_scope_what(int i);
 /* Who is acting: a logged-in user, a token holder, or the CLI. Also the audit's actor. */
 struct principal {
 	int64_t user_id; /* 0 for the CLI */
-	char username[64];
+	char
+	    username[80]; /* a login, or "cli:LOGIN", or "probe:NAME" (a probe's batch, 64 bytes) */
 	enum role role;
 	int64_t unit_id; /* unit_admin only */
 	char source[64]; /* client address or "cli" */

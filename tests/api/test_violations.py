@@ -590,6 +590,18 @@ class CaseFromFinding(Base):
         self.assertError(self.srv.as_("admin", "POST", A + "/violations", {"finding_id": 999999}),
                          400, "finding_id")
 
+    def test_the_probe_opens_the_case(self):
+        """Issue 14: a case's history showed the manager who made the probe's token."""
+        mac = "00:16:3e:0f:00:02"
+        self.post([arp(mac, "10.210.1.170", self.at())])
+        v = self.violations(behaviour="unregistered_terminal", mac=mac)[0]
+        ev = self.get(v["id"])["events"]
+        self.assertEqual([(e["action"], e["actor"], e["actor_role"]) for e in ev],
+                         [("open", "probe:gw", "probe")])
+        audit = self.srv.sql("SELECT actor FROM audit WHERE object_type = 'violation'"
+                             " AND object_id = ?", (v["id"],))
+        self.assertEqual(audit, [("probe:gw",)])
+
     def test_a_finding_on_no_unit_needs_one(self):
         self.post([arp("00:16:3e:0f:00:01", "192.0.2.77", self.at())])
         f = self.srv.as_("admin", "GET", A + "/findings?kind=outside&ip=192.0.2.77").json["items"][0]
