@@ -89,17 +89,22 @@ int store_watch_generation(struct sconn *c, int64_t *gen, struct zw_err *err)
 }
 
 int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t now, int64_t *id,
-                         bool *created, struct zw_err *err)
+                         bool *created, bool *judge, struct zw_err *err)
 {
 	/* an open finding (or one joined to a case still being handled) of the same kind, MAC
 	 * and address takes the new sighting; its evidence keeps the latest 20 */
+	/* what it did not know yet (a device finding's address, its unit, its terminal) it
+	 * takes from the sighting; one that now has a unit and is open without a case is to be
+	 * judged again */
 	sqlite3_stmt *s = sq_prepare(
 	    c,
 	    "UPDATE findings SET last_seen = max(last_seen, ?2), count = count + 1, detail = ?3,"
 	    " probe = ?4, evidence = json_insert(CASE WHEN json_array_length(evidence) >= 20"
 	    " THEN json_remove(evidence, '$[0]') ELSE evidence END, '$[#]', json(?5)),"
+	    " ip = coalesce(ip, ?7), unit_id = coalesce(unit_id, ?8),"
+	    " terminal_id = coalesce(terminal_id, ?9),"
 	    " updated_at = ?6, rev = rev + 1 WHERE dedup = ?1 AND status IN ('open', 'violation')"
-	    " RETURNING id",
+	    " RETURNING id, status = 'open' AND unit_id IS NOT NULL AND violation_id IS NULL",
 	    err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -109,8 +114,15 @@ int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t n
 	sqlite3_bind_text(s, 4, f->probe, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, f->evidence, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, now);
+	if (f->ip[0])
+		sqlite3_bind_text(s, 7, f->ip, -1, SQLITE_STATIC);
+	if (f->unit_id)
+		sqlite3_bind_int64(s, 8, f->unit_id);
+	if (f->terminal_id)
+		sqlite3_bind_int64(s, 9, f->terminal_id);
 	int rc = sqlite3_step(s);
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	*judge = rc == SQLITE_ROW && sqlite3_column_int(s, 1);
 	if (rc == SQLITE_ROW)
 		rc = sqlite3_step(s);
 	sq_done(c, s);
@@ -119,6 +131,7 @@ int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t n
 	*created = *id == 0;
 	if (!*created)
 		return 0;
+	*judge = true;
 	s = sq_prepare(
 	    c,
 	    "INSERT INTO findings (kind, behaviour, label, mac, ip, unit_id, terminal_id,"

@@ -30,9 +30,11 @@ struct finding_row {
 	char mac[18], ip[46];
 	int64_t unit_id, terminal_id, seen;
 };
-/* Record a sighting: the open finding with the same dedup key takes it, else a new one. */
+/* Record a sighting: the open finding with the same dedup key takes it (and the address, unit
+ * and terminal it did not know), else a new one. *judge: the finding is new, or open without
+ * a case and has a unit now. */
 int store_finding_upsert(struct sconn *c, const struct finding_row *f, int64_t now, int64_t *id,
-                         bool *created, struct zw_err *err);
+                         bool *created, bool *judge, struct zw_err *err);
 int store_finding_evidence(struct sconn *c, int64_t id, char **json, struct zw_err *err);
 
 /* A registered terminal seen on the wire from first to last (Unix seconds): its first_seen

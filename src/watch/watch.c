@@ -14,17 +14,17 @@
 #include "core/xalloc.h"
 
 static const char *const codes[] = {
-#define FINDING_CODE(e, code, zh, behaviour, opens) code,
+#define FINDING_CODE(e, code, zh, behaviour, opens, about) code,
     FINDING_MAP(FINDING_CODE)
 #undef FINDING_CODE
 };
 static const char *const labels[] = {
-#define FINDING_LABEL(e, code, zh, behaviour, opens) zh,
+#define FINDING_LABEL(e, code, zh, behaviour, opens, about) zh,
     FINDING_MAP(FINDING_LABEL)
 #undef FINDING_LABEL
 };
 static const char *const behaviours[] = {
-#define FINDING_BEHAVIOUR(e, code, zh, behaviour, opens) behaviour,
+#define FINDING_BEHAVIOUR(e, code, zh, behaviour, opens, about) behaviour,
     FINDING_MAP(FINDING_BEHAVIOUR)
 #undef FINDING_BEHAVIOUR
 };
@@ -44,16 +44,30 @@ const char *finding_behaviour(enum finding_kind k)
 #define CASE   true
 #define REVIEW false
 static const bool opens_case[] = {
-#define FINDING_OPENS(e, code, zh, behaviour, opens) opens,
+#define FINDING_OPENS(e, code, zh, behaviour, opens, about) opens,
     FINDING_MAP(FINDING_OPENS)
 #undef FINDING_OPENS
 };
+#define DEVICE true
+#define USE    false
+static const bool about_device[] = {
+#define FINDING_ABOUT(e, code, zh, behaviour, opens, about) about,
+    FINDING_MAP(FINDING_ABOUT)
+#undef FINDING_ABOUT
+};
 #undef CASE
 #undef REVIEW
+#undef DEVICE
+#undef USE
 
 bool finding_opens_case(enum finding_kind k)
 {
 	return (unsigned)k < FINDING_COUNT && opens_case[k];
+}
+
+bool finding_about_device(enum finding_kind k)
+{
+	return (unsigned)k < FINDING_COUNT && about_device[k];
 }
 
 int finding_parse(const char *s)

@@ -29,28 +29,32 @@
 #include "watch/hmap.h"
 #include "wire/obs.h"
 
-/* code, Chinese name, the profile's behaviour code ([forbidden CODE]) it is evidence of, and
+/* code, Chinese name, the profile's behaviour code ([forbidden CODE]) it is evidence of,
  * whether it is evidence enough to open a case by itself (CASE) or a hint a manager reviews
- * first (REVIEW: who made a device says nothing of how it is used) */
+ * first (REVIEW: who made a device says nothing of how it is used), and what one finding is
+ * about: a device (DEVICE: its MAC; the address it uses is filled in when seen, so a DHCP
+ * client's first, addressless request and its later traffic are one finding) or a use of an
+ * address (USE: the MAC and the address) */
 #define FINDING_MAP(X)                                                                             \
-	X(UNREGISTERED, "unregistered", "未登记终端接入", "unregistered_terminal", CASE)           \
-	X(OUTSIDE, "outside", "使用未分配的地址", "private_address_change", CASE)                  \
-	X(FOREIGN, "foreign", "使用其他单位的地址", "private_address_change", CASE)                \
+	X(UNREGISTERED, "unregistered", "未登记终端接入", "unregistered_terminal", CASE, DEVICE)   \
+	X(OUTSIDE, "outside", "使用未分配的地址", "private_address_change", CASE, USE)             \
+	X(FOREIGN, "foreign", "使用其他单位的地址", "private_address_change", CASE, USE)           \
 	X(IP_CHANGED, "ip_changed", "私自更改IP地址（与登记不符）", "private_address_change",      \
-	  CASE)                                                                                    \
-	X(CONFLICT, "conflict", "IP地址冲突", "private_address_change", CASE)                      \
-	X(FLIP_FLOP, "flip_flop", "地址对应的MAC反复变化（疑似ARP欺骗）", "attack", CASE)          \
-	X(ROGUE_DHCP, "rogue_dhcp", "私设DHCP服务器", "device_tamper", CASE)                       \
-	X(WIRELESS, "wireless", "疑似私接无线路由器", "wireless_device", CASE)                     \
+	  CASE, USE)                                                                               \
+	X(CONFLICT, "conflict", "IP地址冲突", "private_address_change", CASE, USE)                 \
+	X(FLIP_FLOP, "flip_flop", "地址对应的MAC反复变化（疑似ARP欺骗）", "attack", CASE, USE)     \
+	X(ROGUE_DHCP, "rogue_dhcp", "私设DHCP服务器", "device_tamper", CASE, USE)                  \
+	X(WIRELESS, "wireless", "疑似私接无线路由器", "wireless_device", CASE, USE)                \
 	X(ROUTER_MAKER, "router_maker", "家用无线路由器厂商的设备（待核实）", "wireless_device",   \
-	  REVIEW)                                                                                  \
-	X(GATEWAY_DNS, "gateway_dns", "网关或DNS与所在网段不符", "private_address_change", CASE)   \
+	  REVIEW, DEVICE)                                                                          \
+	X(GATEWAY_DNS, "gateway_dns", "网关或DNS与所在网段不符", "private_address_change", CASE,   \
+	  USE)                                                                                     \
 	X(MASK, "mask", "子网掩码或网关被更改（直接访问网段外地址）", "private_address_change",    \
-	  CASE)                                                                                    \
-	X(SCAN, "scan", "扫描大量地址或端口（疑似病毒或攻击）", "attack", CASE)
+	  CASE, USE)                                                                               \
+	X(SCAN, "scan", "扫描大量地址或端口（疑似病毒或攻击）", "attack", CASE, USE)
 
 enum finding_kind {
-#define FINDING_ENUM(e, code, zh, behaviour, opens) FINDING_##e,
+#define FINDING_ENUM(e, code, zh, behaviour, opens, about) FINDING_##e,
 	FINDING_MAP(FINDING_ENUM)
 #undef FINDING_ENUM
 	    FINDING_COUNT
@@ -62,6 +66,8 @@ const char *finding_behaviour(enum finding_kind k);
 int finding_parse(const char *s);
 /* A finding of kind k opens a case (when its behaviour is forbidden and it has a unit). */
 bool finding_opens_case(enum finding_kind k);
+/* A finding of kind k is about a device (one per MAC), not a use of an address. */
+bool finding_about_device(enum finding_kind k);
 
 /* One finding raised by one observation. */
 struct finding {

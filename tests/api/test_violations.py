@@ -558,10 +558,10 @@ class CaseFromFinding(Base):
     profile = "tongbai"
     TPLINK = "d0:37:45:00:00:0e"  # TP-LINK TECHNOLOGIES CO.,LTD.
 
-    def hint(self, ip):
-        self.post([arp(self.TPLINK, ip, self.at())])
-        return [f for f in self.srv.as_("admin", "GET", A + "/findings?kind=router_maker&mac="
-                                        + self.TPLINK).json["items"] if f["ip"] == ip][0]
+    def hint(self, ip, mac=TPLINK):
+        self.post([arp(mac, ip, self.at())])
+        return self.srv.as_("admin", "GET", A + "/findings?kind=router_maker&mac="
+                            + mac).json["items"][0]
 
     def test_a_case_from_a_finding_takes_what_it_knows(self):
         f = self.hint("10.210.1.150")
@@ -578,7 +578,7 @@ class CaseFromFinding(Base):
         f = self.srv.as_("admin", "GET", A + "/findings/%d" % f["id"]).json
         self.assertEqual((f["status"], f["violation_id"]), ("violation", v["id"]))
         # what the body names wins; a finding taken already is refused
-        g = self.hint("10.210.1.151")
+        g = self.hint("10.210.1.151", "d0:37:45:00:00:1e")
         r = self.srv.as_("admin", "POST", A + "/violations",
                          {"finding_id": g["id"], "behaviour": "unregistered_terminal",
                           "detail": "现场核实为私接的路由器"})

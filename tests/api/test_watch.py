@@ -259,6 +259,23 @@ class WatchTest(ServerTest):
                          (t["first_seen"], "2027-01-02T03:04:05Z"))
         self.assertEqual(t2["rev"], t["rev"])  # a sighting is no edit of the register
 
+    def test_a_dhcp_client_is_one_device(self):
+        # its first request has no address: the finding is the device's and takes the
+        # address (and with it the unit, and the case) when the device uses one
+        mac = "00:16:3e:00:0d:01"
+        self.post([{"kind": "dhcp", "op": "discover", "at": "2026-11-26T09:00:00Z", "mac": mac}])
+        f = self.findings(kind="unregistered", mac=mac)
+        self.assertEqual([(x["ip"], x["unit_id"], x["violation_id"]) for x in f],
+                         [(None, None, None)])
+        self.post([{"kind": "arp", "op": "request", "at": "2026-11-26T09:00:02Z", "mac": mac,
+                    "ip": "10.200.1.140", "target": "10.200.1.1"}])
+        g = self.findings(kind="unregistered", mac=mac)
+        self.assertEqual([(x["id"], x["ip"], x["unit_id"], x["count"]) for x in g],
+                         [(f[0]["id"], "10.200.1.140", self.u1, 2)])
+        self.assertTrue(g[0]["violation_id"])
+        case = self.srv.as_("admin", "GET", A + "/violations/%d" % g[0]["violation_id"]).json
+        self.assertEqual((case["mac"], case["ip"], case["unit_id"]), (mac, "10.200.1.140", self.u1))
+
     def test_malformed_batch_changes_nothing(self):
         before = self.srv.sql("SELECT count(*), coalesce(sum(count), 0) FROM findings")[0]
         probes = self.srv.sql("SELECT coalesce(sum(batches), 0) FROM probes")[0]

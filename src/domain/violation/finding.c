@@ -25,12 +25,12 @@ struct finding_rec {
 };
 
 static const char *const kinds[] = {
-#define FINDING_CODE(e, code, zh, behaviour, opens) code,
+#define FINDING_CODE(e, code, zh, behaviour, opens, about) code,
     FINDING_MAP(FINDING_CODE)
 #undef FINDING_CODE
         NULL};
 static const char *const kind_labels[] = {
-#define FINDING_LABEL(e, code, zh, behaviour, opens) zh,
+#define FINDING_LABEL(e, code, zh, behaviour, opens, about) zh,
     FINDING_MAP(FINDING_LABEL)
 #undef FINDING_LABEL
         NULL};
@@ -156,7 +156,9 @@ static void row_of(const struct finding *f, const char *probe, char *evidence,
 		format_mac(f->mac, row->mac);
 	if (f->has_ip)
 		inet_format_addr(f->family, f->ip, row->ip);
-	snprintf(dedup, dsz, "%s|%s|%s", finding_code(f->kind), row->mac, row->ip);
+	/* one finding per device, or per use of an address (FINDING_MAP) */
+	snprintf(dedup, dsz, "%s|%s|%s", finding_code(f->kind), row->mac,
+	         finding_about_device(f->kind) ? "" : row->ip);
 	row->dedup = dedup;
 	row->kind = finding_code(f->kind);
 	row->behaviour = finding_behaviour(f->kind);
@@ -187,12 +189,13 @@ static int record(const struct ctx *x, const struct violation_policy *vp, struct
 	    buf_append(ev, "", 1))
 		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	row_of(f, probe, ev->p, &row, dedup, sizeof(dedup));
-	bool created, opened = false;
+	bool created, judge, opened = false;
 	int64_t id = 0, vid = 0;
-	int rc = store_finding_upsert(store_tx_conn(tx), &row, now, &id, &created, err);
-	if (rc || !created)
+	int rc = store_finding_upsert(store_tx_conn(tx), &row, now, &id, &created, &judge, err);
+	if (!rc && created)
+		res->created++;
+	if (rc || !judge || !f->unit_id)
 		return rc;
-	res->created++;
 	if (!finding_opens_case(f->kind))
 		return 0; /* a hint: a manager reviews it, and may open a case from it */
 	struct case_input in = {.finding_id = id,
