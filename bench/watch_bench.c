@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 	t0 = now_s();
 	for (long at = 0; at < n; at += 256) {
 		size_t k = n - at < 256 ? (size_t)(n - at) : 256, nf, over;
-		watch_observe(&w, NULL, o + at, NULL, k, found, 256 * WATCH_MAX_PER_OBS, &nf,
+		watch_observe(&w, NULL, o + at, k, NULL, found, 256 * WATCH_MAX_PER_OBS, &nf,
 		              &over);
 		raised += nf;
 	}
