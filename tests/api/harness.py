@@ -18,6 +18,16 @@ OUT = os.environ.get("ZWNET_TEST_OUT", "tests/out")
 PASSWORD = "Test2026pass"
 
 
+# SQL taking a database back from migration 16 (devices' MACs, probes' own addresses and lease
+# counts), for the tests that set user_version back to replay an older migration: what 16
+# added must be gone before it runs again.
+UNDO_MIGRATION_16 = (
+    "DROP TRIGGER wg_devices_i; DROP TRIGGER wg_devices_u; DROP TRIGGER wg_devices_d;"
+    "ALTER TABLE devices DROP COLUMN mac; ALTER TABLE probes DROP COLUMN addresses;"
+    "ALTER TABLE probes DROP COLUMN leases; ALTER TABLE probes DROP COLUMN expired_leases;"
+    "ALTER TABLE probes DROP COLUMN warning;")
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

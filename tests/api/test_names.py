@@ -4,7 +4,7 @@ by the NFKC key of their name (full-width/half-width, case and blanks do not mak
 """
 import sqlite3
 
-from harness import ServerTest
+from harness import UNDO_MIGRATION_16, ServerTest
 
 BAD = [
     ("blank", " "),
@@ -149,7 +149,7 @@ class NameKeysBackfilled(ServerTest):
                 "INSERT INTO units (name, type, level, status, status_at, created_at, updated_at)"
                 " VALUES ('城关镇(二)', '其他', '县直', '申请中', 0, 0, 0),"
                 "        ('城关镇（二）', '其他', '县直', '申请中', 0, 0, 0);"
-                "PRAGMA user_version = 13;")
+                + UNDO_MIGRATION_16 + "PRAGMA user_version = 13;")
             con.close()
             s._spawn()
         except BaseException:

@@ -14,7 +14,7 @@ import os
 import re
 import sqlite3
 
-from harness import ServerTest, Server
+from harness import UNDO_MIGRATION_16, Server, ServerTest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROUTES_C = os.path.join(HERE, "..", "..", "src", "api", "routes.c")
@@ -309,7 +309,7 @@ class ScopeMigration(ServerTest):
             "INSERT INTO api_tokens SELECT * FROM t; DROP TABLE t;"
             # and back from migration 14 (units' name keys), to the schema of version 12
             "DROP INDEX units_name_key; ALTER TABLE units DROP COLUMN name_key;"
-            "PRAGMA user_version = 12; COMMIT;")
+            + UNDO_MIGRATION_16 + "PRAGMA user_version = 12; COMMIT;")
         con.close()
         srv._spawn()
         self.assertEqual(srv.sql("SELECT scope FROM api_tokens WHERE id = ?", (tid,)),

@@ -539,8 +539,7 @@ class LeaseProbeTest(ServerTest):
         probe = [x for x in self.srv.as_("admin", "GET", A + "/probes").json["items"]
                  if x["name"] == "dhcp"][0]
         self.assertEqual((probe["leases"], probe["expired_leases"], probe["warning"]), (1, 0, ""))
-        # what a capture probe sends says nothing of leases
         r = self.srv.request("POST", A + "/observations", {"probe": "dhcp", "observations": [],
-                                                            "stats": {"leases": 1}},
+                                                            "stats": {"expired_leases": -1}},
                              token=self.token)
-        self.assertError(r, 400, field="stats.leases")
+        self.assertError(r, 400, field="stats.expired_leases")
