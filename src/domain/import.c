@@ -15,7 +15,7 @@
 #include "core/parse.h"
 #include "domain/inventory/terminal.h"
 #include "store/rec.h"
-#include "store/registry.h"
+#include "store/import_sql.h"
 #include "core/xalloc.h"
 
 /* A column header another spreadsheet might use, and the field (or reference) it means.

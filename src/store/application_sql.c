@@ -192,38 +192,6 @@ int store_free_vid(struct sconn *c, int64_t from, int64_t *vid, struct zw_err *e
 	return done_rows(c, s, rc, err, "free vid");
 }
 
-int store_unit_rows(struct sconn *c, const char *table, int64_t unit_id, int64_t *ids, size_t max,
-                    size_t *n, struct zw_err *err)
-{
-	const char *sql =
-	    strcmp(table, "addresses") == 0
-	        ? "SELECT id FROM addresses WHERE unit_id = ?1 OR prefix_id IN"
-	          " (SELECT id FROM prefixes WHERE unit_id = ?1) ORDER BY id"
-	    : strcmp(table, "prefixes") == 0
-	        ? "SELECT id FROM prefixes WHERE unit_id = ?1 ORDER BY length DESC, id"
-	    : strcmp(table, "vlans") == 0 ? "SELECT id FROM vlans WHERE unit_id = ?1 ORDER BY id"
-	    : strcmp(table, "lines") == 0
-	        ? "SELECT id FROM lines WHERE unit_id = ?1 AND status <> '已拆除' ORDER BY id"
-	        : NULL;
-	if (!sql)
-		return zw_errf(err, ZW_EINTERNAL, NULL, "unknown table %s", table);
-	sqlite3_stmt *s = sq_prepare(c, sql, err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, unit_id);
-	int rc;
-	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == max) {
-			sq_done(c, s);
-			return zw_errf(err, ZW_ECONFLICT, NULL,
-			               "单位的 %s 记录超过 %zu 条，请先分批处理", table, max);
-		}
-		ids[(*n)++] = sqlite3_column_int64(s, 0);
-	}
-	return done_rows(c, s, rc, err, "unit rows");
-}
-
 int store_ports_scan(struct sconn *c, int64_t unit_id, port_row_fn fn, void *ctx,
                      struct zw_err *err)
 {
@@ -255,21 +223,4 @@ int store_ports_scan(struct sconn *c, int64_t unit_id, port_row_fn fn, void *ctx
 		return frc;
 	}
 	return done_rows(c, s, rc, err, "ports");
-}
-
-int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err)
-{
-	sqlite3_stmt *s =
-	    sq_prepare(c,
-	               "SELECT 1 FROM applications WHERE unit_id = ? AND kind = 'access'"
-	               " AND status IN ('实施中', '已办结') LIMIT 1",
-	               err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, unit_id);
-	int rc = sqlite3_step(s);
-	*yes = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW)
-		rc = SQLITE_DONE;
-	return done_rows(c, s, rc, err, "access approved");
 }

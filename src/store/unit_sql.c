@@ -1,13 +1,14 @@
-/* SQL of the unit registry that the generic record functions (rec_sql.c) do not cover. */
+/* SQL of the unit register that the generic record functions (rec_sql.c) do not cover. */
+#include "store/unit_sql.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/parse.h"
 #include "core/record.h"
-#include "domain/org/unit.h"
 #include "store/query.h"
 #include "store/rec.h"
-#include "store/registry.h"
 #include "domain/workdays.h"
 #include "domain/deadline.h"
 #include "domain/notify/notify.h"
@@ -119,19 +120,69 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit kinds");
 }
 
-int store_lookup_id(struct sconn *c, const char *sql, const char *arg, int64_t *id)
+int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err)
 {
-	sqlite3_stmt *s = sq_prepare(c, sql, NULL);
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "SELECT 1 FROM applications WHERE unit_id = ? AND kind = 'access'"
+	               " AND status IN ('实施中', '已办结') LIMIT 1",
+	               err);
 	if (!s)
-		return 0;
-	sq_text(s, 1, arg);
-	int n = 0;
-	while (n < 2 && sqlite3_step(s) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		n++;
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	int rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "access approved");
+}
+
+int store_unit_rows(struct sconn *c, const char *table, int64_t unit_id, int64_t *ids, size_t max,
+                    size_t *n, struct zw_err *err)
+{
+	const char *sql =
+	    strcmp(table, "addresses") == 0
+	        ? "SELECT id FROM addresses WHERE unit_id = ?1 OR prefix_id IN"
+	          " (SELECT id FROM prefixes WHERE unit_id = ?1) ORDER BY id"
+	    : strcmp(table, "prefixes") == 0
+	        ? "SELECT id FROM prefixes WHERE unit_id = ?1 ORDER BY length DESC, id"
+	    : strcmp(table, "vlans") == 0 ? "SELECT id FROM vlans WHERE unit_id = ?1 ORDER BY id"
+	    : strcmp(table, "lines") == 0
+	        ? "SELECT id FROM lines WHERE unit_id = ?1 AND status <> '已拆除' ORDER BY id"
+	        : NULL;
+	if (!sql)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "unknown table %s", table);
+	sqlite3_stmt *s = sq_prepare(c, sql, err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == max) {
+			sq_done(c, s);
+			return zw_errf(err, ZW_ECONFLICT, NULL,
+			               "单位的 %s 记录超过 %zu 条，请先分批处理", table, max);
+		}
+		ids[(*n)++] = sqlite3_column_int64(s, 0);
 	}
 	sq_done(c, s);
-	return n;
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit rows");
+}
+
+int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n)
+{
+	*out = 0;
+	struct zw_err err = {0};
+	sqlite3_stmt *s = sq_prepare(c, "SELECT name FROM units WHERE id = ?", &err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+	sq_done(c, s);
+	return *out ? 0 : -1;
 }
 
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
@@ -141,64 +192,6 @@ int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
 	q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
 	struct list_page page;
 	return store_rec_list(c, table, sc, &q, out, &page, err);
-}
-
-int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
-                             const char *type, int64_t size, int64_t now, struct zw_err *err)
-{
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "UPDATE agreements SET scan_sha256 = ?, scan_name = ?,"
-	                             " scan_type = ?, scan_size = ?, updated_at = ?, rev = rev + 1"
-	                             " WHERE id = ?",
-	                             err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sq_text(s, 1, sha);
-	sq_text(s, 2, name);
-	sq_text(s, 3, type);
-	sqlite3_bind_int64(s, 4, size);
-	sqlite3_bind_int64(s, 5, now);
-	sqlite3_bind_int64(s, 6, id);
-	return sq_exec_stmt(c, s, err);
-}
-
-int store_blob_put(struct sconn *c, const char *sha, const void *data, size_t len, const char *mime,
-                   struct zw_err *err)
-{
-	sqlite3_stmt *s =
-	    sq_prepare(c,
-	               "INSERT INTO blobs (sha256, size, mime, data, created_at)"
-	               " VALUES (?,?,?,?, unixepoch()) ON CONFLICT (sha256) DO NOTHING",
-	               err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sq_text(s, 1, sha);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)len);
-	sq_text(s, 3, mime);
-	sqlite3_bind_blob64(s, 4, data, len, SQLITE_TRANSIENT);
-	return sq_exec_stmt(c, s, err);
-}
-
-int store_blob_get(struct sconn *c, const char *sha, void **data, size_t *len, char mime[64],
-                   struct zw_err *err)
-{
-	sqlite3_stmt *s = sq_prepare(c, "SELECT data, mime FROM blobs WHERE sha256 = ?", err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sq_text(s, 1, sha);
-	int rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sq_done(c, s);
-		return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, "文件不存在")
-		                         : sq_fail(c, err, "blob get");
-	}
-	size_t n = (size_t)sqlite3_column_bytes(s, 0);
-	*data = xmalloc(n);
-	memcpy(*data, sqlite3_column_blob(s, 0), n);
-	*len = n;
-	snprintf(mime, 64, "%s", (const char *)sqlite3_column_text(s, 1));
-	sq_done(c, s);
-	return 0;
 }
 
 int store_calendar_years(struct sconn *c, int (*fn)(int year, const char *data, void *ctx),

@@ -15,6 +15,7 @@
 #include "domain/notify/notify.h"
 #include "domain/workflow.h"
 #include "store/rec.h"
+#include "store/unit_sql.h"
 #include "core/xalloc.h"
 
 /* ---- the record ---- */

@@ -74,12 +74,9 @@ int store_inbox_list(struct sconn *c, int64_t user_id, bool unread_only, int64_t
                      json_t *items, int64_t *unread, struct zw_err *err);
 /* 1 if marked (or already read), 0 if the user has no such item */
 int store_inbox_read(struct sconn *c, int64_t user_id, int64_t id, int64_t now, struct zw_err *err);
-int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n);
 /* Outbox rows whose delivery on the channel is pending and due at now. */
 int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struct outbox_row *rows,
                      size_t max, size_t *n, struct zw_err *err);
-/* The unit's contacts' e-mail addresses, comma separated, into out (truncated = error). */
-int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err);
 int store_outbox_result(struct sconn *c, enum outbox_channel ch, int64_t id, const char *status,
                         int64_t attempts, int64_t next_at, const char *error, int64_t now,
                         struct zw_err *err);

@@ -11,7 +11,6 @@
 #include "domain/audit.h"
 #include "store/rec.h"
 #include "domain/registry.h"
-#include "store/registry.h"
 
 static const char *const role_values[] = {"manager",    "authority",  "operator", "carrier",
                                           "unit_admin", "supervisor", "auditor",  NULL};

@@ -16,7 +16,8 @@
 #include "domain/blob.h"
 #include "domain/deadline.h"
 #include "store/rec.h"
-#include "store/registry.h"
+#include "store/agreement_sql.h"
+#include "store/unit_sql.h"
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
 

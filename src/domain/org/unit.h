@@ -86,8 +86,6 @@ int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, con
                        const char *clause, const char *reason, int64_t case_id, struct zw_err *err);
 /* The status moves open to the caller now: [{action, label, to, reason}]. */
 json_t *unit_actions(const struct ctx *x, struct unit *u);
-/* Has the unit an approved access application (being implemented or done)? */
-int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err);
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err);
 int unit_list(struct store *st, const struct list_query *q, struct buf *out, struct list_page *page,
               struct zw_err *err);

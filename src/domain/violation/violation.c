@@ -15,6 +15,7 @@
 #include "domain/inventory/terminal.h"
 #include "domain/workflow.h"
 #include "store/rec.h"
+#include "store/unit_sql.h"
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
 

@@ -1,10 +1,16 @@
-/* registry (store side): the SQL of the unit registry beyond the generic record functions. */
-#ifndef ZW_STORE_REGISTRY_H
-#define ZW_STORE_REGISTRY_H
+/* unit_sql: the SQL of the unit register beyond the generic record functions (store/rec.h):
+ * status history, the comparison keys of names, the agreement kinds a unit holds, and what other
+ * modules ask of a unit (its approved access, its rows to release, its name). */
+#ifndef ZW_STORE_UNIT_SQL_H
+#define ZW_STORE_UNIT_SQL_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
+#include "core/buf.h"
+#include "core/err.h"
 #include "core/record.h"
 #include "store/store.h"
 
@@ -23,15 +29,15 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
                      int (*fn)(int64_t id, const char *name, const char *status, const char *kinds,
                                void *ctx),
                      void *ctx, struct zw_err *err);
-/* Run a one-parameter lookup returning ids: 1 when exactly one row, 0 none, 2 several. */
-int store_lookup_id(struct sconn *c, const char *sql, const char *arg, int64_t *id);
+/* Has the unit an approved access application (being implemented or done)? */
+int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err);
+/* Ids of a unit's rows in table: addresses, prefixes (the longest first, so children go before
+ * parents), vlans, lines (those not yet 已拆除). */
+int store_unit_rows(struct sconn *c, const char *table, int64_t unit_id, int64_t *ids, size_t max,
+                    size_t *n, struct zw_err *err);
+/* The unit's name into out (empty and -1 when there is no such unit). */
+int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n);
 int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
                      const struct rec_schema *sc, struct buf *out, struct zw_err *err);
-int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
-                             const char *type, int64_t size, int64_t now, struct zw_err *err);
-int store_blob_put(struct sconn *c, const char *sha, const void *data, size_t len, const char *mime,
-                   struct zw_err *err);
-int store_blob_get(struct sconn *c, const char *sha, void **data, size_t *len, char mime[64],
-                   struct zw_err *err);
 
 #endif
