@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "domain/org/account.h"
+#include "domain/org/unit.h"
 #include "domain/ipam/address.h"
 #include "domain/access/application.h"
 #include "domain/inventory/assets.h"
@@ -17,23 +18,16 @@
 #include "core/xalloc.h"
 
 const struct registry_entry registry_kinds[] = {
-    {&zone_kind, REG_CLI},
-    {&vlan_kind, REG_CLI},
-    {&prefix_kind, REG_CLI},
-    {&terminal_kind, REG_CLI},
-    {&address_kind, REG_CLI},
-    {&device_kind, REG_CLI},
-    {&line_kind, REG_CLI},
-    {&carrier_kind, REG_CLI},
-    {&domain_name_kind, REG_CLI},
-    {&port_kind, REG_CLI},
-    {&application_kind, 0},
-    {&deadline_kind, 0},
-    {&finding_kind, 0},
-    {&probe_kind, 0},
-    {&violation_kind, 0},
-    {&user_kind, 0},
-    {NULL, 0},
+    {&unit_kind, 0},           {&contact_kind, 0},
+    {&agreement_kind, 0},      {&zone_kind, REG_CLI},
+    {&vlan_kind, REG_CLI},     {&prefix_kind, REG_CLI},
+    {&terminal_kind, REG_CLI}, {&address_kind, REG_CLI},
+    {&device_kind, REG_CLI},   {&line_kind, REG_CLI},
+    {&carrier_kind, REG_CLI},  {&domain_name_kind, REG_CLI},
+    {&port_kind, REG_CLI},     {&application_kind, 0},
+    {&deadline_kind, 0},       {&finding_kind, 0},
+    {&probe_kind, 0},          {&violation_kind, 0},
+    {&user_kind, 0},           {NULL, 0},
 };
 
 int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name)
@@ -208,7 +202,7 @@ int registry_may_write(const struct ctx *x, const struct registry_kind *k, bool 
 {
 	enum action a = create ? create_action(k) : k->write;
 	if (authz_scope(x->by, a) == SCOPE_NONE)
-		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+		return authz_check(x->by, a, 0, err);
 	if (!k->parent || !parent)
 		return 0;
 	struct sconn *c = store_read(x->st, err);
@@ -220,7 +214,7 @@ static int create_in(const struct ctx *x, const struct registry_kind *k, struct 
 {
 	enum action a = create_action(k);
 	if (authz_scope(x->by, a) == SCOPE_NONE)
-		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+		return authz_check(x->by, a, 0, err);
 	void *rec = xcalloc(1, k->sc->size);
 	rec_merge(k->sc, rec, given, ~0ull);
 	if (k->parent && parent)
@@ -244,6 +238,8 @@ static int create_in(const struct ctx *x, const struct registry_kind *k, struct 
 		memset(rec, 0, k->sc->size);
 		rc = store_rec_get(c, k->table, k->sc, *id, NULL, 0, rec, err);
 	}
+	if (!rc) /* a unit is its own unit: known once it has its id */
+		rc = unit_of(c, k, rec, &unit, err);
 	if (!rc)
 		rc = audit_write(x, k, tx, "create", *id, unit, rec, NULL, err);
 	if (!rc && k->after)
@@ -263,7 +259,7 @@ int registry_create_under(const struct ctx *x, const struct registry_kind *k, in
                           const void *given, int64_t *id, struct zw_err *err)
 {
 	if (authz_scope(x->by, create_action(k)) == SCOPE_NONE)
-		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+		return authz_check(x->by, create_action(k), 0, err);
 	struct store_tx *tx;
 	int rc = store_begin(x->st, &tx, err);
 	if (rc)
@@ -282,31 +278,47 @@ int registry_create(const struct ctx *x, const struct registry_kind *k, const vo
 	return registry_create_under(x, k, 0, given, id, err);
 }
 
+/* Object id of k (under parent) for a write by the principal, and its unit. */
+static int load_for_write(const struct ctx *x, const struct registry_kind *k, struct sconn *c,
+                          int64_t parent, int64_t id, int64_t if_rev, void *rec, int64_t *unit,
+                          struct zw_err *err)
+{
+	int rc = load(c, k, id, rec, err);
+	if (!rc)
+		rc = under(k, parent, rec, err);
+	if (!rc)
+		rc = unit_of(c, k, rec, unit, err);
+	/* Out of scope looks like absent, before and after the change. */
+	if (!rc)
+		rc = may(x, k, k->read, *unit, true, err);
+	if (!rc)
+		rc = may(x, k, k->write, *unit, false, err);
+	return rc ? rc : stale(k, rec, if_rev, err);
+}
+
+int registry_load_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
+                     int64_t parent, int64_t id, int64_t if_rev, void *rec, int64_t *unit,
+                     struct zw_err *err)
+{
+	if (authz_scope(x->by, k->write) == SCOPE_NONE)
+		return authz_check(x->by, k->write, 0, err);
+	return load_for_write(x, k, store_tx_conn(tx), parent, id, if_rev, rec, unit, err);
+}
+
 /* Update (or delete) in the caller's transaction `outer`, or in one of its own. */
 static int write_op(const struct ctx *x, const struct registry_kind *k, struct store_tx *outer,
                     int64_t parent, int64_t id, const void *patch, uint64_t present, int64_t if_rev,
                     bool del, struct zw_err *err)
 {
 	if (authz_scope(x->by, k->write) == SCOPE_NONE)
-		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+		return authz_check(x->by, k->write, 0, err);
 	void *cur = xcalloc(1, k->sc->size), *old = xcalloc(1, k->sc->size);
 	struct store_tx *tx = outer;
 	int64_t unit = 0;
 	int rc = outer ? 0 : store_begin(x->st, &tx, err);
+	if (!rc)
+		rc = load_for_write(x, k, store_tx_conn(tx), parent, id, if_rev, cur, &unit, err);
 	struct sconn *c = tx ? store_tx_conn(tx) : NULL;
-	if (!rc)
-		rc = load(c, k, id, cur, err);
-	if (!rc)
-		rc = under(k, parent, cur, err);
-	if (!rc)
-		rc = unit_of(c, k, cur, &unit, err);
-	/* Out of scope looks like absent, before and after the change. */
-	if (!rc)
-		rc = may(x, k, k->read, unit, true, err);
-	if (!rc)
-		rc = may(x, k, k->write, unit, false, err);
-	if (!rc)
-		rc = stale(k, cur, if_rev, err);
 	if (!rc)
 		rec_merge(k->sc, old, cur, ~0ull);
 	if (!rc && !del) {
@@ -396,7 +408,7 @@ int registry_get_under(const struct ctx *x, const struct registry_kind *k, int64
 {
 	bool self = k->self_readable && x->by->user_id > 0 && id == x->by->user_id;
 	if (!self && authz_scope(x->by, k->read) == SCOPE_NONE)
-		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+		return authz_check(x->by, k->read, 0, err);
 	struct sconn *c = store_read(x->st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
@@ -427,7 +439,7 @@ int registry_scope(const struct ctx *x, const struct registry_kind *k, struct li
 {
 	enum scope s = authz_scope(x->by, k->read);
 	if (s == SCOPE_NONE)
-		return zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+		return authz_check(x->by, k->read, 0, err);
 	if (s != SCOPE_OWN_UNIT || !has_unit(k))
 		return 0;
 	const char *col = unit_column(k);
@@ -440,19 +452,22 @@ int registry_list_under(const struct ctx *x, const struct registry_kind *k, int6
                         struct zw_err *err)
 {
 	bool one = k->parent && parent; /* one parent's objects */
+	struct list_query lq = *q;      /* the caller's goes on to the next page as it was */
+	if (k->whole_list)
+		lq = (struct list_query){.limit = REGISTRY_WHOLE, .sort = "id", .sort_int = true};
 	int rc = 0;
 	if (!one)
-		rc = registry_scope(x, k, q, err);
+		rc = registry_scope(x, k, &lq, err);
 	else if (authz_scope(x->by, k->read) == SCOPE_NONE)
-		rc = zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+		rc = authz_check(x->by, k->read, 0, err);
 	struct sconn *c = rc ? NULL : store_read(x->st, err);
 	if (!rc && !c)
 		rc = -ZW_EINTERNAL;
 	if (!rc && one)
 		rc = reach_parent(x, c, k, k->read, parent, err);
 	if (!rc && one)
-		rc = add_filter(q, k->parent_field, parent, err);
-	return rc ? rc : store_rec_list(c, k->table, k->sc, q, out, page, err);
+		rc = add_filter(&lq, k->parent_field, parent, err);
+	return rc ? rc : store_rec_list(c, k->table, k->sc, &lq, out, page, err);
 }
 
 int registry_list(const struct ctx *x, const struct registry_kind *k, struct list_query *q,

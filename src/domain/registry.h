@@ -24,6 +24,8 @@
 #include "domain/ctx.h"
 #include "store/store.h"
 
+#define REGISTRY_WHOLE 1000
+
 struct registry_kind {
 	const char *table, *object; /* "vlans", "vlan" */
 	const char *label;          /* Chinese name for messages: "VLAN" */
@@ -40,6 +42,9 @@ struct registry_kind {
 	 * so a unit_admin's scope applies through the parent. */
 	const struct registry_kind *parent;
 	const char *parent_field;
+	/* One parent's objects are listed whole, in id order (at most REGISTRY_WHOLE): the list
+	 * takes no limit, cursor, sort or filter and names no next page (a unit's contacts). */
+	bool whole_list;
 	/* rec is the full record to be written (create: as given; update: merged). old is NULL
 	 * on create. */
 	int (*check)(const struct ctx *x, struct sconn *c, void *rec, const void *old,
@@ -103,6 +108,12 @@ int registry_get_under(const struct ctx *x, const struct registry_kind *k, int64
 int registry_list_under(const struct ctx *x, const struct registry_kind *k, int64_t parent,
                         struct list_query *q, struct buf *out, struct list_page *page,
                         struct zw_err *err);
+/* Object id of k (under parent) read in the caller's transaction for a write of the kind's own
+ * (an agreement's scan) by the principal, and its unit: 403 without the write action, 404 when
+ * absent, another parent's or out of scope, 412 when if_rev is given and stale. */
+int registry_load_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
+                     int64_t parent, int64_t id, int64_t if_rev, void *rec, int64_t *unit,
+                     struct zw_err *err);
 /* May the principal write (create: register) objects of k under parent (0: none) at all? Asked
  * before a request is read, so that a principal without the right learns nothing of what the
  * request would need: 403 without the action, 404 for a parent absent or out of scope. The

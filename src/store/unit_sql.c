@@ -185,15 +185,6 @@ int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n)
 	return *out ? 0 : -1;
 }
 
-int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
-                     const struct rec_schema *sc, struct buf *out, struct zw_err *err)
-{
-	struct list_query q = {.limit = 1000, .sort = "id", .sort_int = true, .nf = 1};
-	q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
-	struct list_page page;
-	return store_rec_list(c, table, sc, &q, out, &page, err);
-}
-
 int store_calendar_years(struct sconn *c, int (*fn)(int year, const char *data, void *ctx),
                          void *ctx, struct zw_err *err)
 {

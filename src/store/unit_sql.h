@@ -9,9 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/buf.h"
 #include "core/err.h"
-#include "core/record.h"
 #include "store/store.h"
 
 int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, const char *to,
@@ -37,7 +35,5 @@ int store_unit_rows(struct sconn *c, const char *table, int64_t unit_id, int64_t
                     size_t *n, struct zw_err *err);
 /* The unit's name into out (empty and -1 when there is no such unit). */
 int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n);
-int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
-                     const struct rec_schema *sc, struct buf *out, struct zw_err *err);
 
 #endif
