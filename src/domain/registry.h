@@ -140,8 +140,10 @@ extern const struct registry_kind zone_kind, vlan_kind, prefix_kind;
 /* Every registry kind, in the order people meet them. The API's routes name theirs
  * (api/routes.c); the OpenAPI document, GET /schemas, imports and the CLI take them from here.
  * REG_CLI: the CLI's list|show|add|set|rm serve it, named after its object ("domain-name"), its
- * writes going through the registry (a prefix's create and delete through ipam). The others are
- * written by their own workflows or accounts, or only by the system. */
+ * writes going through the registry (a prefix's create and delete through ipam). The others have
+ * a command of their own (zwnet unit: units through the registry, their status through the unit
+ * workflow, their contacts and agreements shown with them), are written by their own workflows
+ * or accounts, or only by the system. */
 enum { REG_CLI = 1 };
 struct registry_entry {
 	const struct registry_kind *k;
