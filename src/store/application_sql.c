@@ -158,24 +158,6 @@ int store_subject_deadlines(struct sconn *c, const char *subject_type, int64_t s
 	return store_rec_scan(c, "deadlines", &deadline_schema, &q, deadline_row, out, &page, err);
 }
 
-int store_contact_of_role(struct sconn *c, int64_t unit_id, const char *role, int64_t *id,
-                          struct zw_err *err)
-{
-	sqlite3_stmt *s = sq_prepare(
-	    c, "SELECT id FROM contacts WHERE unit_id = ? AND role = ? ORDER BY id LIMIT 1", err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, unit_id);
-	sq_text(s, 2, role);
-	*id = 0;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		rc = SQLITE_DONE;
-	}
-	return done_rows(c, s, rc, err, "contact of role");
-}
-
 int store_free_vid(struct sconn *c, int64_t from, int64_t *vid, struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(c, "SELECT vid FROM vlans WHERE vid >= ? ORDER BY vid", err);

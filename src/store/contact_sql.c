@@ -29,3 +29,22 @@ int store_contact_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, 
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "contact emails");
 }
+
+int store_contact_of_role(struct sconn *c, int64_t unit_id, const char *role, int64_t *id,
+                          struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c, "SELECT id FROM contacts WHERE unit_id = ? AND role = ? ORDER BY id LIMIT 1", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	sq_text(s, 2, role);
+	*id = 0;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		rc = SQLITE_DONE;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "contact of role");
+}

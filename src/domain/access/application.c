@@ -14,6 +14,7 @@
 #include "domain/deadline.h"
 #include "domain/notify/notify.h"
 #include "domain/workflow.h"
+#include "store/contact_sql.h"
 #include "store/rec.h"
 #include "store/unit_sql.h"
 #include "core/xalloc.h"

@@ -129,9 +129,6 @@ int store_open_deadlines(struct sconn *c, const char *subject_type, int64_t subj
                          const char *rule, int64_t *ids, size_t max, size_t *n, struct zw_err *err);
 int store_subject_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
                             json_t *out, struct zw_err *err);
-/* The unit's first contact of a role, or 0. */
-int store_contact_of_role(struct sconn *c, int64_t unit_id, const char *role, int64_t *id,
-                          struct zw_err *err);
 /* The lowest VLAN id at or above from that no VLAN uses, or 0 when none is left. */
 int store_free_vid(struct sconn *c, int64_t from, int64_t *vid, struct zw_err *err);
 /* The approved ports, in (exposure, target, protocol, port) order, with their unit's name. A

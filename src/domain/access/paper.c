@@ -13,6 +13,7 @@
 #include "domain/deadline.h"
 #include "domain/ipam/ipam.h"
 #include "domain/violation/violation.h"
+#include "store/contact_sql.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
 
