@@ -18,12 +18,16 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
 
 $(ASAN)/build.ninja:
-	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dmutants=true
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+# The ZW_MUTANT hooks (tests/api/mutate.py) are on in this build; a build directory set up
+# before the option existed is switched over.
 asan: deps $(ASAN)/build.ninja
+	@grep -q DZW_MUTANTS $(ASAN)/build.ninja || meson setup --reconfigure $(ASAN) -Dmutants=true
 	ninja -C $(ASAN)
 
 # The web console: npm packages pinned by web/package-lock.json, built into web/dist (hashed,

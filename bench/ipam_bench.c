@@ -21,6 +21,7 @@
 #include "watch/ipam_index.h"
 #include "domain/ipam/ipam_pool.h"
 #include "store/rec.h"
+#include "store/ipam_sql.h"
 
 static double now_us(void)
 {

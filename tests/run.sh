@@ -25,6 +25,20 @@ else
 	skipped=$((skipped + 1)); echo "skip format: clang-format not installed"
 fi
 
+# 1b. Layers: src/ calls only downwards (tests/layers.py reads the objects' symbol tables).
+if python3 tests/layers.py "$BUILD" >"$OUT/layers.log" 2>&1; then
+	passed=$((passed + 1)); echo "ok   layers: $(grep -c '^ok' "$OUT/layers.log") layers call only downwards"
+else
+	failed=$((failed + 1)); echo "FAIL layers: see $OUT/layers.log"; grep -v '^ok' "$OUT/layers.log"
+fi
+
+# 1c. docs/CLAUSES.md (where each clause lives) matches the profiles and the sources.
+if python3 tools/clauses.py --check >"$OUT/clauses.log" 2>&1; then
+	passed=$((passed + 1)); echo "ok   docs/CLAUSES.md is current"
+else
+	failed=$((failed + 1)); echo "FAIL clauses: $(cat "$OUT/clauses.log")"
+fi
+
 # 2. Unit tests (cmocka), one process per test file, under the sanitizers.
 meson test -C "$BUILD" --suite unit --print-errorlogs >"$OUT/unit.log" 2>&1
 grep -E '^ *[0-9]+/[0-9]+ ' "$OUT/unit.log" | sed 's/^/     /'
@@ -46,9 +60,10 @@ else
 	failed=$((failed + 1)); echo "FAIL api tests did not finish: see $OUT/api.log"
 fi
 
-# 4. Mutations: each profile rule a conformance scenario rests on, removed in turn (a mutant
-#    profile); the scenario must fail. Each mutant counts once: passed when its scenario fails,
-#    failed when the scenario survives it or could not run (tests/api/mutate.py).
+# 4. Mutations: each rule a conformance scenario rests on, removed in turn (a mutant profile,
+#    or ZWNET_MUTANT for a rule in code: the build needs -Dmutants=true); the scenario must
+#    fail. Each mutant counts once: passed when its scenario fails, failed when the scenario
+#    survives it or could not run (tests/api/mutate.py).
 python3 tests/api/mutate.py --bin "$BUILD/zwnet" --out "$OUT/mutants" >"$OUT/mutate.log" 2>&1
 grep -av '^mutation-summary' "$OUT/mutate.log" | grep -av '^ok ' | sed 's/^/     /'
 line=$(grep -a '^mutation-summary' "$OUT/mutate.log" | tail -1)

@@ -1,5 +1,6 @@
 /* The address plan's exports over HTTP: the plan as CSV, DHCP reservations (host addresses
  * themselves are a registry kind: api/registry_api.h). */
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* Applications over HTTP: submit, list, read with their events and deadlines, move by a
  * transition; and the approved ports as a firewall ruleset. */
+
 #include <string.h>
 
 #include "api/registry_api.h"

@@ -1,4 +1,5 @@
 /* The working-day calendar over HTTP. */
+
 #include <string.h>
 
 #include "api/handlers.h"

@@ -1,4 +1,5 @@
 /* Deadlines over HTTP: pausing with a reason and resuming (reads are the registry's). */
+
 #include <string.h>
 
 #include "api/registry_api.h"

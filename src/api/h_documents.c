@@ -1,12 +1,13 @@
 /* Printable documents over HTTP: an application's form and its decision notice, and a unit's
  * agreement filled from the profile's template, each as an HTML page (the default, shown in the
  * browser and printed with its print CSS) or as a PDF file (format=pdf). */
+
 #include <stdio.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/server.h"
-#include "domain/access/paper.h"
+#include "domain/paper.h"
 
 typedef int (*build_fn)(const struct ctx *x, int64_t id, const char *key, struct doc *d,
                         struct zw_err *err);

@@ -1,5 +1,6 @@
 /* Spreadsheet imports over HTTP: POST a CSV file or an xlsx workbook to
  * /api/v1/imports/{kind}[?dry_run=1]. */
+
 #include <microhttpd.h>
 #include <string.h>
 

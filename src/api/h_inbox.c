@@ -1,4 +1,5 @@
 /* The caller's own in-app inbox. */
+
 #include <string.h>
 
 #include "api/handlers.h"

@@ -1,4 +1,5 @@
 /* The address plan over HTTP: zones, VLANs, prefixes, allocation and the free-block view. */
+
 #include <stdlib.h>
 #include <string.h>
 

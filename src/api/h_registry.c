@@ -1,6 +1,7 @@
 /* HTTP handlers shared by every registry kind (units, zones, VLANs, prefixes, terminals, ...).
  * The route of a kind with a parent gives the parent's id first and the object's second
  * (/units/{id}/contacts/{cid}); the domain authorises every read and write. */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

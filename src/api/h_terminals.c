@@ -1,5 +1,6 @@
 /* Terminals over HTTP: the compliance view (the register is a registry kind: api/registry_api.h).
  */
+
 #include <string.h>
 
 #include "api/registry_api.h"

@@ -1,4 +1,5 @@
 /* Users over HTTP: their writes (their reads are the registry's: api/registry_api.h). */
+
 #include <string.h>
 
 #include "api/registry_api.h"

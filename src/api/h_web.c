@@ -1,4 +1,5 @@
 /* The web console's files over HTTP (see api/web.h): every GET or HEAD outside /api/. */
+
 #include <microhttpd.h>
 #include <string.h>
 

@@ -242,7 +242,8 @@ static void test_kind_operations_from_tables(void **state)
 		size_t np = list_params(rt->kind, ps, 32);
 		for (size_t j = 0; j < np; j++) {
 			size_t len = strlen(want);
-			snprintf(want + len, sizeof(want) - len, " %s", ps[j].name);
+			int w = snprintf(want + len, sizeof(want) - len, " %s", ps[j].name);
+			assert_true(w > 0 && (size_t)w < sizeof(want) - len);
 		}
 		param_names(op, got, sizeof(got));
 		if (strcmp(want, got) != 0)

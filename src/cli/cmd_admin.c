@@ -19,7 +19,7 @@
 #include "domain/access/application.h"
 #include "domain/inventory/assets.h"
 #include "domain/ipam/ipam.h"
-#include "domain/access/paper.h"
+#include "domain/paper.h"
 #include "domain/inventory/terminal.h"
 #include "domain/org/unit.h"
 #include "domain/workdays.h"

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "store/audit_sql.h"
 
 static const char zero_hash[65] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -185,23 +186,6 @@ int audit_verify(struct store *st, struct audit_verify *res, struct zw_err *err)
 	return 0;
 }
 
-void audit_entry_free(struct audit_entry *e)
-{
-	free(e->actor);
-	free(e->role);
-	free(e->source);
-	free(e->request_id);
-	free(e->action);
-	free(e->object_type);
-	free(e->object_id);
-	free(e->before);
-	free(e->after);
-	free(e->clause);
-	free(e->prev_hash);
-	free(e->hash);
-	memset(e, 0, sizeof(*e));
-}
-
 static json_t *json_or_null(const char *s)
 {
 	if (!s)
@@ -228,4 +212,22 @@ json_t *audit_entry_json(const struct audit_entry *e)
 	json_object_set_new(o, "prev_hash", json_string(e->prev_hash ? e->prev_hash : ""));
 	json_object_set_new(o, "hash", json_string(e->hash ? e->hash : ""));
 	return o;
+}
+
+static int list_row(const struct audit_entry *e, void *ctx)
+{
+	json_array_append_new((json_t *)ctx, audit_entry_json(e));
+	return 0;
+}
+
+int audit_list(struct store *st, const struct principal *p, const struct list_query *q,
+               json_t *items, struct list_page *page, struct zw_err *err)
+{
+	int rc = authz_check(p, ACT_AUDIT_READ, 0, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	return store_audit_list(c, q, list_row, items, page, err);
 }

@@ -18,13 +18,8 @@
 
 #include "core/err.h"
 #include "policy/authz.h"
+#include "store/audit_sql.h"
 #include "store/store.h"
-
-struct audit_entry {
-	int64_t id, at, actor_id, unit_id;
-	char *actor, *role, *source, *request_id, *action, *object_type, *object_id;
-	char *before, *after, *clause, *prev_hash, *hash;
-};
 
 int audit_append(struct store_tx *tx, const struct principal *p, const char *action,
                  const char *object_type, int64_t object_id, int64_t unit_id, const json_t *before,
@@ -39,17 +34,11 @@ struct audit_verify {
 int audit_verify(struct store *st, struct audit_verify *res, struct zw_err *err);
 
 void audit_entry_hash(const struct audit_entry *e, char out[65]);
-void audit_entry_free(struct audit_entry *e);
 json_t *audit_entry_json(const struct audit_entry *e);
 
-/* store side (src/store/audit_sql.c) */
-int store_audit_head(struct sconn *c, int64_t *id, char hash[65], struct zw_err *err);
-int store_audit_insert(struct sconn *c, struct audit_entry *e, struct zw_err *err);
-typedef int (*audit_row_fn)(const struct audit_entry *e, void *ctx);
-int store_audit_scan(struct sconn *c, audit_row_fn fn, void *ctx, struct zw_err *err);
-int store_audit_meta_head(struct sconn *c, int64_t *id, char hash[65], struct zw_err *err);
-int store_audit_triggers_ok(struct sconn *c);
-int store_audit_list(struct sconn *c, const struct list_query *q, json_t *items,
-                     struct list_page *page, struct zw_err *err);
+/* One page of the log, filtered and sorted as q says (the caller checked q against the
+ * list's definition), for a principal allowed to read it (ACT_AUDIT_READ). */
+int audit_list(struct store *st, const struct principal *p, const struct list_query *q,
+               json_t *items, struct list_page *page, struct zw_err *err);
 
 #endif

@@ -12,6 +12,8 @@
 #include "store/rec.h"
 #include "domain/registry.h"
 #include "core/xalloc.h"
+#include "store/notify_sql.h"
+#include "store/deadline_sql.h"
 
 static const char *const bases[] = {"working_days", "hours", NULL};
 static const char *const statuses[] = {"running", "paused", "met", "breached", "cancelled", NULL};
@@ -329,7 +331,8 @@ static int outbox_event(struct store_tx *tx, const char *kind, const struct dead
 	json_t *j = rec_to_json(&deadline_schema, d);
 	char *payload = json_dumps(j, JSON_COMPACT); /* a tree we built: cannot fail */
 	json_decref(j);
-	int rc = store_outbox_add(store_tx_conn(tx), kind, d, payload, now, err);
+	int rc = store_outbox_event(store_tx_conn(tx), kind, d->subject_type, d->subject_id,
+	                            d->unit_id, d->clause, payload, "", now, err);
 	free(payload);
 	return rc;
 }
@@ -344,6 +347,9 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 	int rc = store_begin(st, &tx, err), events = 0;
 	if (rc)
 		return rc;
+	/* At most 512 of each per tick, soonest first, so one tick's transaction stays short: the
+	 * breaches left over are the next tick's, seconds later; reminders go soonest first, so a
+	 * deadline left out is one not yet close. */
 	int64_t ids[512];
 	size_t n = 0;
 	/* breaches: running deadlines whose time has passed */
@@ -407,11 +413,11 @@ int deadline_recompute(struct store *st, struct zw_err *err)
 	int rc = store_begin(st, &tx, err);
 	if (rc)
 		return rc;
-	int64_t ids[4096];
+	int64_t *ids = NULL; /* all of them: a county's years of deadlines are never cut short */
 	size_t n = 0;
-	rc = store_deadline_ids(store_tx_conn(tx),
-	                        "provisional = 1 AND status IN ('running', 'paused') AND ? = ?", 0,
-	                        ids, 4096, &n, err);
+	rc = store_deadline_ids_all(store_tx_conn(tx),
+	                            "provisional = 1 AND status IN ('running', 'paused')", &ids, &n,
+	                            err);
 	struct principal sys = {.role = ROLE_SYSTEM};
 	snprintf(sys.username, sizeof(sys.username), "system:calendar");
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -431,6 +437,7 @@ int deadline_recompute(struct store *st, struct zw_err *err)
 		}
 		rec_free(&deadline_schema, &d);
 	}
+	free(ids);
 	if (rc) {
 		store_rollback(tx);
 		return rc;
@@ -460,4 +467,28 @@ int deadline_payload(struct sconn *c, int64_t id, json_t *payload, struct zw_err
 	}
 	rec_free(&deadline_schema, &d);
 	return rc;
+}
+
+static int subject_row(const void *rec, void *ctx)
+{
+	json_array_append_new(ctx, rec_to_json(&deadline_schema, rec));
+	return 0;
+}
+
+int deadline_subject_list(struct sconn *c, const char *subject_type, int64_t subject_id,
+                          json_t *out, struct zw_err *err)
+{
+	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true, .nf = 2};
+	q.f[0] = (struct lq_filter){.col = "subject_type", .val = subject_type, .op = LQ_EQ};
+	q.f[1] = (struct lq_filter){.col = "subject_id", .ival = subject_id, .op = LQ_EQ_INT};
+	struct list_page page = {0};
+	do { /* every page: a case's deadlines are never cut short */
+		int rc = store_rec_scan(c, "deadlines", &deadline_schema, &q, subject_row, out,
+		                        &page, err);
+		if (rc)
+			return rc;
+		if (page.more && (rc = list_cursor_decode(page.next_cursor, &q, err)))
+			return rc;
+	} while (page.more);
+	return 0;
 }

@@ -73,15 +73,8 @@ int deadline_recompute(struct store *st, struct zw_err *err);
 /* The end of a day (days since epoch) in Beijing time, as Unix seconds. */
 int64_t deadline_day_end(int32_t day);
 
-/* store side (src/store/unit_sql.c) */
-int store_deadline_extension(struct sconn *c, int64_t id, int64_t *extension, struct zw_err *err);
-int store_deadline_set_extension(struct sconn *c, int64_t id, int64_t extension,
-                                 struct zw_err *err);
-int store_deadline_pause_row(struct sconn *c, int64_t id, int64_t at, const char *reason,
-                             const char *by, bool close, struct zw_err *err);
-int store_deadline_ids(struct sconn *c, const char *where, int64_t arg, int64_t *ids, size_t max,
-                       size_t *n, struct zw_err *err);
-int store_outbox_add(struct sconn *c, const char *kind, const struct deadline *d,
-                     const char *payload, int64_t now, struct zw_err *err);
+/* Every deadline of a subject ("application", "violation"), as the API shows them, into out. */
+int deadline_subject_list(struct sconn *c, const char *subject_type, int64_t subject_id,
+                          json_t *out, struct zw_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "domain/notify/notify.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
+#include "store/notify_sql.h"
 
 struct keyed {
 	const char *key;

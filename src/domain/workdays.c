@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/deadline.h"
 #include "core/xalloc.h"
+#include "store/workdays_sql.h"
 
 static int load_stored(int year, const char *data, void *ctx)
 {

@@ -18,10 +18,4 @@ int workdays_load_year(const struct ctx *x, const char *json, size_t len, int *y
 /* Every day of a year: {"year", "loaded", "days": [{"date","weekday","working","name"}]} */
 json_t *workdays_year_json(int year);
 
-/* store side */
-int store_calendar_years(struct sconn *c, int (*fn)(int year, const char *data, void *ctx),
-                         void *ctx, struct zw_err *err);
-int store_calendar_put(struct sconn *c, int year, const char *data, const char *by, int64_t now,
-                       struct zw_err *err);
-
 #endif

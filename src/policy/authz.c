@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/mutant.h"
+
 static const char *const role_names[] = {
 #define ROLE_NAME(e, name, zh) name,
     ROLE_MAP(ROLE_NAME)
@@ -122,7 +124,7 @@ int authz_check(const struct principal *p, enum action a, int64_t unit_id, struc
 	case SCOPE_ALL:
 		return 0;
 	case SCOPE_OWN_UNIT:
-		if (unit_id == p->unit_id)
+		if (unit_id == p->unit_id || ZW_MUTANT("jx21_unit_scope"))
 			return 0;
 		return zw_errf(err, ZW_ENOTFOUND, NULL, NULL);
 	default:

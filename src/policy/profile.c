@@ -233,7 +233,8 @@ static const struct pkey k_forbidden[] = {
        "repeats; each item has its `[sanction]` section"),
     KC(F, sanction_clause, "sanction_clause", false,
        "clauses that set the sanctions (required when sanctions is given)"),
-    KB(F, cost_to_unit, "cost_to_unit", false, "repair costs borne by the unit (JX-26, TB-16)"),
+    KC(F, cost_clause, "cost_clause", false,
+       "clauses that charge the repair to the unit (JX-26, TB-16); the charge step cites them"),
     KB(F, by_inspection, "by_inspection", false,
        "no detector finds it, only an inspection: required (`yes`) for every code the server "
        "does not detect itself, refused for those it does"),

@@ -56,8 +56,8 @@ struct workflow_rule {
 
 struct forbidden_rule {
 	const char *code, *name, *clause, *sanctions, *sanction_clause;
-	bool cost_to_unit;
-	bool by_inspection; /* no detector finds it: only an inspection opens a case */
+	const char *cost_clause; /* the repair is charged to the unit under it; NULL: not */
+	bool by_inspection;      /* no detector finds it: only an inspection opens a case */
 };
 
 struct sanction_rule {

@@ -11,6 +11,7 @@
 #include "store/rec.h"
 #include "store/store_int.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
 
 static int done_rows(struct sconn *c, sqlite3_stmt *s, int rc, struct zw_err *err, const char *what)
 {
@@ -120,42 +121,22 @@ int store_app_events(struct sconn *c, int64_t application_id, json_t *out, struc
 	return done_rows(c, s, rc, err, "application events");
 }
 
-int store_open_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
-                         const char *rule, int64_t *ids, size_t max, size_t *n, struct zw_err *err)
+int store_contact_of_role(struct sconn *c, int64_t unit_id, const char *role, int64_t *id,
+                          struct zw_err *err)
 {
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "SELECT id FROM deadlines WHERE subject_type = ?1 AND"
-	                             " subject_id = ?2 AND status IN ('running', 'paused') AND"
-	                             " (?3 IS NULL OR rule = ?3) ORDER BY id",
-	                             err);
+	sqlite3_stmt *s = sq_prepare(
+	    c, "SELECT id FROM contacts WHERE unit_id = ? AND role = ? ORDER BY id LIMIT 1", err);
 	if (!s)
 		return -ZW_EINTERNAL;
-	sq_text(s, 1, subject_type);
-	sqlite3_bind_int64(s, 2, subject_id);
-	sq_text(s, 3, rule);
-	int rc;
-	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
-		ids[(*n)++] = sqlite3_column_int64(s, 0);
-	if (rc == SQLITE_ROW)
+	sqlite3_bind_int64(s, 1, unit_id);
+	sq_text(s, 2, role);
+	*id = 0;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
 		rc = SQLITE_DONE;
-	return done_rows(c, s, rc, err, "open deadlines");
-}
-
-static int deadline_row(const void *rec, void *ctx)
-{
-	json_array_append_new(ctx, rec_to_json(&deadline_schema, rec));
-	return 0;
-}
-
-int store_subject_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
-                            json_t *out, struct zw_err *err)
-{
-	struct list_query q = {.limit = 100, .sort = "id", .sort_int = true, .nf = 2};
-	q.f[0] = (struct lq_filter){.col = "subject_type", .val = subject_type, .op = LQ_EQ};
-	q.f[1] = (struct lq_filter){.col = "subject_id", .ival = subject_id, .op = LQ_EQ_INT};
-	struct list_page page = {0};
-	return store_rec_scan(c, "deadlines", &deadline_schema, &q, deadline_row, out, &page, err);
+	}
+	return done_rows(c, s, rc, err, "contact of role");
 }
 
 int store_free_vid(struct sconn *c, int64_t from, int64_t *vid, struct zw_err *err)
@@ -172,6 +153,38 @@ int store_free_vid(struct sconn *c, int64_t from, int64_t *vid, struct zw_err *e
 		rc = SQLITE_DONE;
 	*vid = next <= 4094 ? next : 0;
 	return done_rows(c, s, rc, err, "free vid");
+}
+
+int store_unit_rows(struct sconn *c, const char *table, int64_t unit_id, int64_t *ids, size_t max,
+                    size_t *n, struct zw_err *err)
+{
+	const char *sql =
+	    strcmp(table, "addresses") == 0
+	        ? "SELECT id FROM addresses WHERE unit_id = ?1 OR prefix_id IN"
+	          " (SELECT id FROM prefixes WHERE unit_id = ?1) ORDER BY id"
+	    : strcmp(table, "prefixes") == 0
+	        ? "SELECT id FROM prefixes WHERE unit_id = ?1 ORDER BY length DESC, id"
+	    : strcmp(table, "vlans") == 0 ? "SELECT id FROM vlans WHERE unit_id = ?1 ORDER BY id"
+	    : strcmp(table, "lines") == 0
+	        ? "SELECT id FROM lines WHERE unit_id = ?1 AND status <> '已拆除' ORDER BY id"
+	        : NULL;
+	if (!sql)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "unknown table %s", table);
+	sqlite3_stmt *s = sq_prepare(c, sql, err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == max) {
+			sq_done(c, s);
+			return zw_errf(err, ZW_ECONFLICT, NULL,
+			               "单位的 %s 记录超过 %zu 条，请先分批处理", table, max);
+		}
+		ids[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	return done_rows(c, s, rc, err, "unit rows");
 }
 
 int store_ports_scan(struct sconn *c, int64_t unit_id, port_row_fn fn, void *ctx,
@@ -205,4 +218,21 @@ int store_ports_scan(struct sconn *c, int64_t unit_id, port_row_fn fn, void *ctx
 		return frc;
 	}
 	return done_rows(c, s, rc, err, "ports");
+}
+
+int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err)
+{
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "SELECT 1 FROM applications WHERE unit_id = ? AND kind = 'access'"
+	               " AND status IN ('实施中', '已办结') LIMIT 1",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	int rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	return done_rows(c, s, rc, err, "access approved");
 }

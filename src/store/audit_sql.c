@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/audit.h"
+#include "store/audit_sql.h"
 #include "store/query.h"
 
 int store_audit_head(struct sconn *c, int64_t *id, char hash[65], struct zw_err *err)
@@ -145,17 +145,41 @@ int store_audit_triggers_ok(struct sconn *c)
 	return n == 2;
 }
 
+struct list_ctx {
+	audit_row_fn fn;
+	void *ctx;
+};
+
 static int list_row(sqlite3_stmt *s, void *ctx)
 {
+	struct list_ctx *l = ctx;
 	struct audit_entry e = {0};
 	row_to_entry(s, &e);
-	json_array_append_new((json_t *)ctx, audit_entry_json(&e));
+	int rc = l->fn(&e, l->ctx);
 	audit_entry_free(&e);
-	return 0;
+	return rc;
 }
 
-int store_audit_list(struct sconn *c, const struct list_query *q, json_t *items,
+int store_audit_list(struct sconn *c, const struct list_query *q, audit_row_fn fn, void *ctx,
                      struct list_page *page, struct zw_err *err)
 {
-	return sq_list(c, AUDIT_COLS, "audit", q, list_row, items, page, err);
+	struct list_ctx l = {fn, ctx};
+	return sq_list(c, AUDIT_COLS, "audit", q, list_row, &l, page, err);
+}
+
+void audit_entry_free(struct audit_entry *e)
+{
+	free(e->actor);
+	free(e->role);
+	free(e->source);
+	free(e->request_id);
+	free(e->action);
+	free(e->object_type);
+	free(e->object_id);
+	free(e->before);
+	free(e->after);
+	free(e->clause);
+	free(e->prev_hash);
+	free(e->hash);
+	memset(e, 0, sizeof(*e));
 }

@@ -1,12 +1,11 @@
-/* SQL of the uploaded files kept by content (domain/blob.c). */
-#include "store/blob_sql.h"
-
+/* SQL of the blobs table: content-addressed files (scans, evidence). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_int.h"
 #include "core/xalloc.h"
+#include "store/query.h"
+#include "store/blob_sql.h"
 
 int store_blob_put(struct sconn *c, const char *sha, const void *data, size_t len, const char *mime,
                    struct zw_err *err)

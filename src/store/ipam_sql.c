@@ -5,7 +5,7 @@
 
 #include "core/parse.h"
 #include "domain/ipam/ipam.h"
-#include "watch/ipam_index.h"
+#include "store/ipam_sql.h"
 #include "store/query.h"
 #include "core/xalloc.h"
 

@@ -5,6 +5,7 @@
 
 #include "domain/notify/notify.h"
 #include "store/store_int.h"
+#include "store/notify_sql.h"
 
 void outbox_row_free(struct outbox_row *o)
 {
@@ -158,6 +159,20 @@ int store_inbox_read(struct sconn *c, int64_t user_id, int64_t id, int64_t now, 
 	return rc ? rc : sqlite3_changes(c->db) > 0;
 }
 
+int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n)
+{
+	*out = 0;
+	struct zw_err err = {0};
+	sqlite3_stmt *s = sq_prepare(c, "SELECT name FROM units WHERE id = ?", &err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+	sq_done(c, s);
+	return *out ? 0 : -1;
+}
+
 static const char *const chan_prefix[] = {[OUTBOX_MAIL] = "", [OUTBOX_HOOK] = "hook_"};
 
 int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struct outbox_row *rows,
@@ -175,6 +190,31 @@ int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struc
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, (int64_t)max);
 	return read_rows(c, s, rows, max, n, err);
+}
+
+int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err)
+{
+	*out = 0;
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT DISTINCT email FROM contacts WHERE unit_id = ? AND"
+	                             " email != '' ORDER BY email",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	size_t len = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *e = (const char *)sqlite3_column_text(s, 0);
+		int w = snprintf(out + len, n - len, "%s%s", len ? "," : "", e);
+		if (w < 0 || (size_t)w >= n - len) {
+			sq_done(c, s);
+			return zw_errf(err, ZW_EINTERNAL, NULL, "收件人过多");
+		}
+		len += (size_t)w;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit emails");
 }
 
 int store_outbox_result(struct sconn *c, enum outbox_channel ch, int64_t id, const char *status,

@@ -1,12 +1,10 @@
 /* unit_sql: the SQL of the unit register beyond the generic record functions (store/rec.h):
- * status history, the comparison keys of names, the agreement kinds a unit holds, and what other
- * modules ask of a unit (its approved access, its rows to release, its name). */
+ * status history, the comparison keys of names and the agreement kinds each unit holds. */
 #ifndef ZW_STORE_UNIT_SQL_H
 #define ZW_STORE_UNIT_SQL_H
 
 #include <jansson.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -27,13 +25,5 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
                      int (*fn)(int64_t id, const char *name, const char *status, const char *kinds,
                                void *ctx),
                      void *ctx, struct zw_err *err);
-/* Has the unit an approved access application (being implemented or done)? */
-int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err);
-/* Ids of a unit's rows in table: addresses, prefixes (the longest first, so children go before
- * parents), vlans, lines (those not yet 已拆除). */
-int store_unit_rows(struct sconn *c, const char *table, int64_t unit_id, int64_t *ids, size_t max,
-                    size_t *n, struct zw_err *err);
-/* The unit's name into out (empty and -1 when there is no such unit). */
-int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "store/ipam_sql.h"
 
 struct build {
 	struct owner_index *ix;

@@ -38,9 +38,4 @@ void owner_index_free(struct owner_index *ix);
 int owner_index_lookup(const struct owner_index *ix, int family, u128 addr, int64_t *unit_id,
                        int64_t *prefix_id);
 
-/* store side */
-typedef int (*owned_prefix_fn)(const struct inet_prefix *p, int64_t unit_id, int64_t prefix_id,
-                               void *ctx);
-int store_owned_prefixes(struct sconn *c, owned_prefix_fn fn, void *ctx, struct zw_err *err);
-
 #endif

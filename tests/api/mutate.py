@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Mutation check of the conformance scenarios (test_conformance.py): each profile rule a
-scenario rests on is removed in turn, and the scenario must then fail.
+"""Mutation check of the conformance scenarios (test_conformance.py, and the scenarios of
+test_workflows.py that are a clause's): each rule a scenario rests on is removed in turn, and
+the scenario must then fail.
 
-A mutant is a copy of a shipped profile with one rule edited out (a section dropped, a key
-changed, a section added), written as <dir>/<id>.conf and loaded by path (`zwnet demo` and
-`zwnet serve --profile FILE`, as tests/api/harness.py starts them). The scenario runs alone in a
-child process against a server on the mutant. It must fail inside the test itself: a mutant
-that the server refuses to load, or a scenario whose class could not even be set up, proves
-nothing and is reported as an error; a scenario that still passes is reported as a survivor.
-Both count as failures of this step.
+A rule of the profile is removed by a mutant profile: a copy of a shipped profile with one rule
+edited out (a section dropped, a key changed, a section added), written as <dir>/<id>.conf and
+loaded by path (`zwnet demo` and `zwnet serve --profile FILE`, as tests/api/harness.py starts
+them). A rule kept in code is removed by its ZW_MUTANT hook (src/core/mutant.h): the scenario
+runs with ZWNET_MUTANT=<name> in its environment, which the server (and any CLI command the
+scenario runs) inherits; the binary must be built with -Dmutants=true (make test's build is).
+The scenario runs alone in a child process against a server on a copy of its county's demo
+database. It must fail inside the test itself: a mutant that the server refuses to load, or a
+scenario whose class could not even be set up, proves nothing and is reported as an error; a
+scenario that still passes is reported as a survivor. Both count as failures of this step.
 
-Rules the server keeps in code (application.c, unit.c, violation.c) have no mutant here; the
-scenarios that rest on them are listed in CODE_RULES, so the gap stays visible.
+Rules in code that no hook reaches are listed in CODE_RULES, so the gap stays visible.
 
 Prints one line per mutant and, last, "mutation-summary KILLED FAILED" for tests/run.sh.
     python3 tests/api/mutate.py --bin build-asan/zwnet [--out DIR] [--jobs N] [PATTERN...]
@@ -46,8 +49,11 @@ approvals = manager
 clause = JX-8
 """
 
-# (scenario, profile, the rule removed, edit). Edits: ("set", section, key, value) changes one
-# key of a section; ("drop", section) removes a section; ("add", text) appends sections.
+# (scenario, profile, the rule removed, edit). A scenario is Class.test of test_conformance.py
+# or module.Class.test; the profile is its class's. Edits: ("set", section, key, value) changes
+# one key of a section; ("unset", section, key) removes one; ("drop", section) removes a
+# section; ("add", text) appends sections;
+# ("env", name) leaves the profile and switches the rule in code off (ZWNET_MUTANT=name).
 MUTANTS = [
     ("Tongbai.test_TB_13", "tongbai", "审核 3 个工作日", ("set", "deadline access_review", "working_days", "4")),
     ("Tongbai.test_TB_13", "tongbai", "开通 7 个工作日", ("set", "deadline access_implement", "working_days", "8")),
@@ -64,8 +70,9 @@ MUTANTS = [
     ("Tongbai.test_TB_9", "tongbai", "一般问题责成整改（不断网）", ("set", "forbidden wireless_device", "sanctions", "suspend_unit")),
     ("Tongbai.test_TB_9", "tongbai", "整改期限", ("drop", "deadline rectification")),
     ("Tongbai.test_TB_16", "tongbai", "不得擅自修改设备配置", ("drop", "forbidden device_tamper")),
-    ("Tongbai.test_TB_16", "tongbai", "设备修复费用由使用单位承担", ("set", "forbidden device_tamper", "cost_to_unit", "no")),
-    ("Tongbai.test_TB_16", "tongbai", "线路修复费用由使用单位承担", ("set", "forbidden line_damage", "cost_to_unit", "no")),
+    ("Tongbai.test_TB_16", "tongbai", "设备修复费用由使用单位承担", ("unset", "forbidden device_tamper", "cost_clause")),
+    ("Tongbai.test_TB_16", "tongbai", "修复费用依据 TB-16", ("set", "forbidden device_tamper", "cost_clause", "TB-9")),
+    ("Tongbai.test_TB_16", "tongbai", "线路修复费用由使用单位承担", ("unset", "forbidden line_damage", "cost_clause")),
     ("Miyun.test_MY_4", "miyun", "经信委审批、信息中心实施", ("set", "workflow access", "approvals", "manager")),
     ("Miyun.test_MY_5", "miyun", "不得擅自更改统一规划的网络地址", ("drop", "forbidden private_address_change")),
     ("Miyun.test_MY_5", "miyun", "地址变更依据 MY-5", ("set", "workflow change", "clause", "MY-4")),
@@ -82,7 +89,7 @@ MUTANTS = [
     ("Jiaxian.test_JX_9", "jiaxian", "接入时签署网络安全责任书", ("set", "agreement security_responsibility", "required_for_connection", "no")),
     ("Jiaxian.test_JX_9", "jiaxian", "接入依据 JX-9", ("set", "unit_status connected", "clause", "JX-5")),
     ("Jiaxian.test_JX_22", "jiaxian", "不得私改 IP 地址", ("drop", "forbidden private_address_change")),
-    ("Jiaxian.test_JX_26", "jiaxian", "维修费用由该单位承担", ("set", "forbidden line_damage", "cost_to_unit", "no")),
+    ("Jiaxian.test_JX_26", "jiaxian", "维修费用由该单位承担", ("unset", "forbidden line_damage", "cost_clause")),
     ("Jiaxian.test_JX_26", "jiaxian", "情节严重者取消入网资格", ("set", "forbidden line_damage", "sanctions", "suspend_unit")),
     ("Jiaxian.test_JX_26", "jiaxian", "暂时断网（而非只断终端）", ("set", "forbidden line_damage", "sanctions", "isolate_terminal, revoke")),
     ("Jiaxian.test_JX_26", "jiaxian", "限期整改", ("drop", "deadline rectification")),
@@ -91,17 +98,29 @@ MUTANTS = [
     ("Luoning.test_LN_17", "luoning", "接入须签订安全保密承诺书", ("set", "agreement security_commitment", "required_for_connection", "no")),
     ("Luoning.test_LN_17", "luoning", "已接入单位补签", ("set", "agreement security_commitment", "backfill", "no")),
     ("Luoning.test_LN_23", "luoning", "局域网改造报备", ("drop", "workflow lan")),
+    # rules in code (the hooks' names are grep-able in src/)
+    ("Tongbai.test_TB_18", "tongbai", "数据交互须部署隔离设备", ("env", "tb18_isolation_device")),
+    ("Tongbai.test_TB_17", "tongbai", "手工登记的端口不经批准不开放", ("env", "tb17_hand_ports")),
+    ("Tongbai.test_TB_23", "tongbai", "端口只向批准的一侧开放", ("env", "tb23_exposure")),
+    ("Tongbai.test_TB_23", "tongbai", "未列出的新建连接丢弃", ("env", "tb23_default_drop")),
+    ("Shengsi.test_SS_17", "shengsi", "备案记载所用云资源", ("env", "ss17_hosting")),
+    ("Jiaxian.test_JX_20", "jiaxian", "按申请的 IP 数量分配地址段", ("env", "jx20_ip_count")),
+    ("Jiaxian.test_JX_21", "jiaxian", "单位管理员只管本单位地址", ("env", "jx21_unit_scope")),
+    ("Jiaxian.test_JX_27", "jiaxian", "撤销入网资格者不得径行再申请", ("env", "jx27_revoked")),
+    ("Luoning.test_LN_21", "luoning", "档案含接入网络的地址段", ("env", "ln21_archive_prefixes")),
+    ("test_workflows.HandSuspension.test_no_unit_registered_connected_without_an_application",
+     "tongbai", "仅存量单位可直接登记为已接入", ("env", "existing_units_only")),
+    ("test_workflows.HandSuspension.test_suspension_isolates_and_reconnection_waits_for_the_case",
+     "tongbai", "暂停即断网", ("env", "hand_suspension_isolates")),
+    ("test_workflows.HandSuspension.test_suspension_isolates_and_reconnection_waits_for_the_case",
+     "tongbai", "违规事项断网期间不得恢复接入", ("env", "case_blocks_reconnect")),
 ]
 
-# Scenarios whose rule is in code, not in the profile: no mutant reaches them here.
+# Scenarios resting on a rule in code that no hook can switch off with one condition.
 CODE_RULES = {
-    "Tongbai.test_TB_18": "isolation_device required for 数据交互 (application.c check_fields)",
-    "Tongbai.test_TB_23": "the ports export: approved ports only, per exposure, default drop (application.c ports_export)",
-    "Shengsi.test_SS_17": "hosting recorded on the filing (application.c field table)",
-    "Jiaxian.test_JX_20": "subnet sized by ip_count (application.c / ipam.c)",
-    "Jiaxian.test_JX_21": "a unit_admin's scope (authz.c)",
-    "Jiaxian.test_JX_27": "a revoked unit cannot apply again (application.c)",
-    "Luoning.test_LN_21": "the archive (archive.c)",
+    "Tongbai.test_TB_17": "ports enter the register only when approved: the approve row's effect"
+                          " (application.c register_ports); without it a second path registering"
+                          " at submission would have to be written, not a condition removed",
 }
 
 
@@ -124,6 +143,11 @@ def apply_edit(text, edit):
     i, j = section_span(lines, edit[1])
     if edit[0] == "drop":
         return "\n".join(lines[:i] + lines[j:])
+    if edit[0] == "unset":
+        keep = [l for l in lines[i + 1:j] if not re.match(r"\s*%s\s*=" % re.escape(edit[2]), l)]
+        if len(keep) == j - i - 1:
+            raise ValueError("[%s] has no key %s" % (edit[1], edit[2]))
+        return "\n".join(lines[:i + 1] + keep + lines[j:])
     _, _, key, value = edit
     for k in range(i + 1, j):
         m = re.match(r"(\s*%s\s*=\s*)(.*)$" % re.escape(key), lines[k])
@@ -162,19 +186,29 @@ def use_seed(harness, seed_dir):
     harness.run_cli = run_cli
 
 
-def run_one(scenario, profile_path):
-    """Child: run one scenario with its class's profile replaced. Exit 0 passed, 1 failed
-    inside the test, 2 anything else (class setup or teardown, a sanitizer report)."""
+def split(scenario):
+    """(module, class, test) of a scenario name."""
+    parts = scenario.split(".")
+    return tuple(parts) if len(parts) == 3 else ("test_conformance",) + tuple(parts)
+
+
+def run_one(scenario, profile):
+    """Child: run one scenario with its class's profile replaced by the file `profile`, or
+    (a name) on its own profile. Exit 0 passed, 1 failed inside the test, 2 anything else
+    (class setup or teardown, a sanitizer report)."""
     if os.environ.get("ZWNET_MUTANT_SEED"):
         import harness
         use_seed(harness, os.environ["ZWNET_MUTANT_SEED"])
-    spec = importlib.util.spec_from_file_location("test_conformance",
-                                                  os.path.join(HERE, "test_conformance.py"))
+    module, cls_name, test = split(scenario)
+    spec = importlib.util.spec_from_file_location(module, os.path.join(HERE, module + ".py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    cls_name, test = scenario.split(".")
     cls = getattr(mod, cls_name)
-    cls.profile = profile_path
+    if os.sep in profile:
+        cls.profile = profile
+    elif cls.profile != profile:
+        print("%s runs under %s, not %s" % (scenario, cls.profile, profile))
+        return 2
     suite = unittest.TestSuite([cls(test)])
     res = unittest.TextTestRunner(stream=sys.stdout, verbosity=0).run(suite)
     in_test = [t for t, _ in res.failures + res.errors if isinstance(t, unittest.TestCase)]
@@ -184,25 +218,41 @@ def run_one(scenario, profile_path):
     return 1 if in_test else 0
 
 
+def built_with_hooks(binary):
+    """Whether the binary has the ZW_MUTANT hooks: only then is src/core/mutant.c, the one
+    reader of ZWNET_MUTANT, linked in."""
+    with open(binary, "rb") as f:
+        return b"ZWNET_MUTANT" in f.read()
+
+
 def mutant(n, m, args, workdir, seeds):
     scenario, profile, rule, edit = m
-    label = "%s without %s" % (scenario.split(".")[1][5:].replace("_", "-"), rule)
+    module, cls_name, test = split(scenario)
+    what = test[5:].replace("_", "-") if module == "test_conformance" else cls_name
+    label = "%s without %s" % (what, rule)
     t0 = time.monotonic()
-    d = os.path.join(workdir, "m%02d" % n)
-    os.makedirs(d)
-    try:
-        with open(os.path.join(ROOT, "profiles", profile + ".conf"), encoding="utf-8") as f:
-            text = apply_edit(f.read(), edit)
-    except ValueError as e:
-        return "FAIL", label, "the mutant no longer applies: %s" % e, 0
-    path = os.path.join(d, profile + ".conf")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    chk = subprocess.run([args.bin, "profile", "check", path], capture_output=True, text=True)
-    if chk.returncode != 0:
-        return "FAIL", label, "the mutant does not load: %s" % (chk.stdout + chk.stderr).strip(), 0
-    env = dict(os.environ, ZWNET_TEST_OUT=os.path.join(args.out, "m%02d" % n),
-               ZWNET_MUTANT_SEED=seeds[profile].result())
+    env = dict(os.environ, ZWNET_TEST_OUT=os.path.join(args.out, "m%02d" % n))
+    if edit[0] == "env":
+        if not args.hooks:
+            return "FAIL", label, "%s has no ZW_MUTANT hooks: build it with -Dmutants=true" \
+                " (meson configure %s -Dmutants=true)" % (args.bin, os.path.dirname(args.bin)), 0
+        path = profile
+        env["ZWNET_MUTANT"] = edit[1]
+    else:
+        d = os.path.join(workdir, "m%02d" % n)
+        os.makedirs(d)
+        try:
+            with open(os.path.join(ROOT, "profiles", profile + ".conf"), encoding="utf-8") as f:
+                text = apply_edit(f.read(), edit)
+        except ValueError as e:
+            return "FAIL", label, "the mutant no longer applies: %s" % e, 0
+        path = os.path.join(d, profile + ".conf")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        chk = subprocess.run([args.bin, "profile", "check", path], capture_output=True, text=True)
+        if chk.returncode != 0:
+            return "FAIL", label, "the mutant does not load: %s" % (chk.stdout + chk.stderr).strip(), 0
+    env["ZWNET_MUTANT_SEED"] = seeds[profile].result()
     p = subprocess.run([sys.executable, os.path.abspath(__file__), "--bin", args.bin,
                         "--run", scenario, path], capture_output=True, text=True, env=env,
                        timeout=300)
@@ -222,7 +272,8 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--out", default="tests/out/mutants")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("ZWNET_MUTATION_JOBS", "2")))
-    ap.add_argument("--run", nargs=2, metavar=("SCENARIO", "PROFILE"))
+    ap.add_argument("--run", nargs=2, metavar=("SCENARIO", "PROFILE"),
+                    help="child: one scenario on a profile file (or its own profile, by name)")
     ap.add_argument("patterns", nargs="*", help="only mutants whose scenario contains one")
     a = ap.parse_args()
     global BIN
@@ -230,6 +281,8 @@ def main():
     os.environ["ZWNET_BIN"] = a.bin
     if a.run:
         return run_one(*a.run)
+    os.environ.pop("ZWNET_MUTANT", None)  # the seeds and the profile mutants keep every rule
+    a.hooks = built_with_hooks(a.bin)
     a.out = os.path.abspath(a.out)
     shutil.rmtree(a.out, ignore_errors=True)
     chosen = [(i, m) for i, m in enumerate(MUTANTS)
@@ -253,7 +306,7 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
     if not a.patterns:
         for scenario, why in sorted(CODE_RULES.items()):
-            print("note no mutant for %s: its rule is in code: %s" % (scenario, why))
+            print("note no mutant for %s: its rule is in code, without a hook: %s" % (scenario, why))
     print("mutants: %d killed, %d failed in %.1f s" % (killed, failed, time.monotonic() - t0))
     print("mutation-summary %d %d" % (killed, failed))
     return 0 if failed == 0 else 1

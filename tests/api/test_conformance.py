@@ -159,6 +159,20 @@ class Tongbai(County, ServerTest):
         self.tr(app["id"], "approve")
         text = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=nftables").raw.decode()
         self.assertIn("ip daddr %s tcp dport 443 accept" % ip, text)
+        # A port put into the register by hand, on no application, stays closed (经审核批准后
+        # 实施) and the export names it, so the firewall's keeper sees what was left out.
+        other = self.host_ip(access["prefix_id"], 9)
+        r = self.srv.as_("admin", "POST", "/api/v1/ports", {
+            "unit_id": unit, "exposure": "互联网", "protocol": "tcp", "port": 3389,
+            "target_ip": other, "purpose": "远程桌面"})
+        self.assertEqual(r.status, 201, r)
+        for fmt in ("nftables", "iptables"):
+            text = self.srv.as_("admin", "GET", "/api/v1/exports/ports?format=" + fmt).raw.decode()
+            rules = [l for l in text.splitlines() if not l.startswith("#")]
+            self.assertFalse([l for l in rules if other in l], text)
+            self.assertTrue([l for l in rules if ip in l], text)
+            self.assertIn("未经端口开通申请审核批准（TB-17），不予开放", text)
+            self.assertIn("端口 %d：互联网 %s tcp/3389" % (r.json["id"], other), text)
 
     def test_TB_23(self):
         """Minimal opening: the firewall opens exactly the approved ports, each only from the
@@ -279,6 +293,9 @@ class Tongbai(County, ServerTest):
         self.assertIn("charge", [a["action"] for a in v["actions"]])
         v = self.vstep(v["id"], "charge", amount="800", reason="恢复配置，更换损坏的电源模块")
         self.assertEqual((v["repair_cost"], v["repair_cost_yuan"]), (80000, "800.00"))
+        # The charge rests on TB-16 (承担修复费用), not on the sanction's TB-9.
+        charge = [e for e in v["events"] if e["action"] == "charge"]
+        self.assertEqual([e["clause"] for e in charge], ["TB-16"], v["events"])
         line = self.case(unit, "line_damage", "接入线路被随意插拔，光模块损坏")
         self.assertEqual((line["clause"], line["cost_to_unit"]), ("TB-16", True))
         line = self.vstep(line["id"], "charge", amount="120.5", reason="更换光模块")

@@ -14,7 +14,9 @@ import { Addresses, Carriers, Devices, Lines, Terminals } from './pages/registry
 import { UnitDetail, Units } from './pages/units.jsx';
 import { Tokens } from './pages/tokens.jsx';
 import { Users } from './pages/users.jsx';
-import { FindingDetail, Findings, Probes, ViolationDetail, Violations } from './pages/watch.jsx';
+import { FindingDetail, Findings } from './pages/findings.jsx';
+import { Probes } from './pages/probes.jsx';
+import { ViolationDetail, Violations } from './pages/violations.jsx';
 import { match, navigate, usePath } from './router.js';
 import { Link, Session, can } from './ui.jsx';
 import './style.css';

@@ -166,3 +166,18 @@ export function Table({ columns, rows, empty = '暂无数据', caption }) {
     </div>
   );
 }
+
+// A unit's name by id, from the list the caller may read.
+export function useUnitNames() {
+  const units = useLoad('/units', true);
+  return (id) => (id ? units.data?.items.find((u) => u.id === id)?.name || `单位 ${id}` : '（未知单位）');
+}
+
+// A list filter kept in the address, so a view can be linked and reloaded.
+export function useFilter(path, base) {
+  return (k, v) => {
+    const q = new URLSearchParams(path.split('?')[1] || '');
+    if (v) q.set(k, v); else q.delete(k);
+    navigate(base + (q.toString() ? '?' + q : ''), true);
+  };
+}

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/inet.h"
+#include "core/mutant.h"
 #include "core/parse.h"
 #include "domain/ipam/address.h"
 #include "domain/inventory/assets.h"
@@ -14,10 +15,12 @@
 #include "domain/deadline.h"
 #include "domain/notify/notify.h"
 #include "domain/workflow.h"
-#include "store/contact_sql.h"
 #include "store/rec.h"
-#include "store/unit_sql.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
+#include "store/deadline_sql.h"
+#include "store/ipam_sql.h"
+#include "store/notify_sql.h"
 
 /* ---- the record ---- */
 
@@ -333,7 +336,8 @@ static int check_fields(const struct kind_def *k, const struct application *a, u
 		const struct rec_field *f = &sc->fields[i];
 		bool set = present & ((uint64_t)1 << i);
 		if (set && strcmp(f->name, "kind") && strcmp(f->name, "unit_id") &&
-		    !list_has(k->fields, f->name))
+		    (!list_has(k->fields, f->name) ||
+		     (ZW_MUTANT("ss17_hosting") && strcmp(f->name, "hosting") == 0)))
 			return zw_errf(err, ZW_EINVALID, f->name, "%s不适用于%s", f->label,
 			               k->label);
 		if (!list_has(k->required, f->name))
@@ -350,8 +354,8 @@ static int check_fields(const struct kind_def *k, const struct application *a, u
 	if (a->change_type && strcmp(a->change_type, "其他") == 0 && blank(a->change_other))
 		return zw_errf(err, ZW_EINVALID, "change_other",
 		               "变更类型为“其他”时请写明变更内容");
-	if (a->interconnect_type && strcmp(a->interconnect_type, "数据交互") == 0 &&
-	    blank(a->isolation_device))
+	if (!ZW_MUTANT("tb18_isolation_device") && a->interconnect_type &&
+	    strcmp(a->interconnect_type, "数据交互") == 0 && blank(a->isolation_device))
 		return zw_errf(err, ZW_EINVALID, "isolation_device",
 		               "业务专网与政务外网进行数据交互须部署隔离设备，请填写隔离设备");
 	return 0;
@@ -434,7 +438,7 @@ static int check_unit(const struct ctx *x, struct store_tx *tx, const struct kin
 		if (strcmp(u.status, "已接入") == 0 || strcmp(u.status, "暂停") == 0)
 			rc = zw_errf(err, ZW_ECONFLICT, "unit_id", "单位当前为“%s”，无需接入申请",
 			             u.status);
-		else if (strcmp(u.status, "已撤销入网资格") == 0)
+		else if (!ZW_MUTANT("jx27_revoked") && strcmp(u.status, "已撤销入网资格") == 0)
 			rc = zw_errf(
 			    err, ZW_ECONFLICT, "unit_id",
 			    "单位已被撤销入网资格，须经管理单位恢复为“申请中”后方可重新申请");
@@ -694,7 +698,7 @@ static int g_approve_record(void *cs, struct zw_err *err)
 static int implement_deadline(struct step *s, const char *want, struct zw_err *err)
 {
 	json_t *ds = json_array();
-	int rc = store_subject_deadlines(s->c, "application", s->a->id, ds, err);
+	int rc = deadline_subject_list(s->c, "application", s->a->id, ds, err);
 	bool found = false;
 	const char *clause = s->a->clause;
 	size_t i;
@@ -773,7 +777,7 @@ static int allocate(struct step *s)
 		char desc[300];
 		snprintf(desc, sizeof(desc), "%s（接入申请 %lld）", u.name, (long long)a->id);
 		struct alloc_req r = {.unit_id = a->unit_id,
-		                      .hosts = a->ip_count,
+		                      .hosts = ZW_MUTANT("jx20_ip_count") ? 253 : a->ip_count,
 		                      .vlan_id = a->vlan_id,
 		                      .description = desc};
 		rc = prefix_allocate_tx(s->fx, s->env->cache, s->tx, s->t->parent_id, zone, &r,
@@ -1184,7 +1188,7 @@ int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_
 	if (!rc)
 		rc = store_app_events(c, id, events, err);
 	if (!rc)
-		rc = store_subject_deadlines(c, "application", id, deadlines, err);
+		rc = deadline_subject_list(c, "application", id, deadlines, err);
 	json_object_set_new(o, "ports", ports);
 	workflow_label_events(&application_workflow, events, "提交");
 	json_object_set_new(o, "events", events);
@@ -1214,6 +1218,11 @@ struct fw {
 	bool nft;
 	const char *exposure;
 	int rows;
+	/* The profile's port procedure (TB-17): a port registered by hand, on no approved
+	 * application, is left closed and named at the end of the export. NULL: every registered
+	 * port is opened (a county with no procedure keeps the register by hand). */
+	const struct workflow_rule *procedure;
+	struct buf unapproved;
 };
 
 /* A comment that stays inside double quotes on one line: quotes, backslashes and line breaks
@@ -1236,12 +1245,16 @@ static int fw_row(const struct app_port *p, int64_t unit_id, const char *unit,
                   const char *review_on, void *ctx)
 {
 	struct fw *f = ctx;
-	if (strcmp(p->exposure, f->exposure) != 0)
+	if (!ZW_MUTANT("tb23_exposure") && strcmp(p->exposure, f->exposure) != 0)
 		return 0;
 	char note[120], raw[600];
 	snprintf(raw, sizeof(raw), "%s %s%s%s", unit, p->purpose, review_on ? " 复核 " : "",
 	         review_on ? review_on : "");
 	comment_safe(raw, note, sizeof(note));
+	if (f->procedure && !p->application_id && !ZW_MUTANT("tb17_hand_ports"))
+		return buf_printf(&f->unapproved, "#   端口 %lld：%s %s %s/%lld %s\n",
+		                  (long long)p->id, p->exposure, p->target_ip, p->protocol,
+		                  (long long)p->port, note);
 	bool v6 = strchr(p->target_ip, ':') != NULL;
 	f->rows++;
 	(void)unit_id;
@@ -1272,12 +1285,14 @@ int ports_export(const struct ctx *x, const char *format, struct buf *out, struc
 		return -err->code;
 	char stamp[32];
 	format_time(clock_now(), stamp);
-	struct fw f = {.b = out, .nft = nft};
-	int rc = buf_printf(out,
-	                    "# zwnet：已批准开放的端口（%s），生成于 %s\n"
-	                    "# 只含已批准的端口开通申请；在处理进入单位方向流量的规则中跳转到下面"
-	                    "的链，未列出的新建连接被丢弃。\n",
-	                    x->prof->title, stamp);
+	struct fw f = {.b = out, .nft = nft, .procedure = profile_workflow(x->prof, "port")};
+	buf_init(&f.unapproved, out->max);
+	int rc =
+	    buf_printf(out,
+	               "# zwnet：%s（%s），生成于 %s\n"
+	               "# 在处理进入单位方向流量的规则中跳转到下面的链，未列出的新建连接被丢弃。\n",
+	               f.procedure ? "经端口开通申请批准开放的端口" : "端口登记中的端口",
+	               x->prof->title, stamp);
 	if (nft && !rc)
 		rc = buf_printf(out, "table inet zwnet_ports {\n");
 	if (!nft && !rc)
@@ -1295,14 +1310,23 @@ int ports_export(const struct ctx *x, const char *format, struct buf *out, struc
 			    i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
 		if (!rc)
 			rc = store_ports_scan(c, unit, fw_row, &f, err);
+		bool drop = !ZW_MUTANT("tb23_default_drop"); /* TB-23: new connections not listed */
 		if (!rc && nft)
-			rc = buf_printf(out, "\t\tct state new drop\n\t}\n");
-		if (!rc && !nft)
+			rc = buf_printf(out, "%s\t}\n", drop ? "\t\tct state new drop\n" : "");
+		if (!rc && !nft && drop)
 			rc = buf_printf(out, "-A %s -m conntrack --ctstate NEW -j DROP\n",
 			                i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
 	}
 	if (!rc)
 		rc = buf_printf(out, nft ? "}\n" : "COMMIT\n");
+	if (!rc && f.unapproved.len) {
+		char cite[64];
+		profile_first_clause(f.procedure->clause, cite, sizeof(cite));
+		rc = buf_printf(
+		    out, "# 以下端口为手工登记，未经端口开通申请审核批准（%s），不予开放：\n%s",
+		    cite, f.unapproved.p);
+	}
+	buf_free(&f.unapproved);
 	/* a buffer stops only at its maximum */
 	return rc < 0 && !err->code ? zw_errf(err, ZW_EINTERNAL, NULL,
 	                                      "导出的规则超过 %zu MB 的上限", out->max >> 20)

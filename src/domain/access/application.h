@@ -115,27 +115,4 @@ int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_
 /* The approved ports as a firewall ruleset: format "nftables" or "iptables". */
 int ports_export(const struct ctx *x, const char *format, struct buf *out, struct zw_err *err);
 
-/* store side (src/store/application_sql.c) */
-int store_app_port_insert(struct sconn *c, const struct app_port *p, struct zw_err *err);
-int store_app_ports(struct sconn *c, int64_t application_id, struct app_port **out, size_t *n,
-                    struct zw_err *err);
-void app_ports_free(struct app_port *v, size_t n);
-int store_app_event(struct sconn *c, int64_t application_id, int64_t at, const char *action,
-                    const char *from, const char *to, int64_t step, const char *actor,
-                    const char *role, const char *reason, const char *clause, struct zw_err *err);
-int store_app_events(struct sconn *c, int64_t application_id, json_t *out, struct zw_err *err);
-/* Ids of the deadlines of a subject that are still running or paused (rule optional). */
-int store_open_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
-                         const char *rule, int64_t *ids, size_t max, size_t *n, struct zw_err *err);
-int store_subject_deadlines(struct sconn *c, const char *subject_type, int64_t subject_id,
-                            json_t *out, struct zw_err *err);
-/* The lowest VLAN id at or above from that no VLAN uses, or 0 when none is left. */
-int store_free_vid(struct sconn *c, int64_t from, int64_t *vid, struct zw_err *err);
-/* The approved ports, in (exposure, target, protocol, port) order, with their unit's name. A
- * non-zero answer of fn stops the scan and is returned as it is (err is left to the caller). */
-typedef int (*port_row_fn)(const struct app_port *p, int64_t unit_id, const char *unit,
-                           const char *review_on, void *ctx);
-int store_ports_scan(struct sconn *c, int64_t unit_id, port_row_fn fn, void *ctx,
-                     struct zw_err *err);
-
 #endif

@@ -10,6 +10,7 @@
 #include "core/parse.h"
 #include "domain/ipam/ipam.h"
 #include "store/rec.h"
+#include "store/ipam_sql.h"
 
 static const char *const kinds[] = {"计算机", "打印机", "服务器", "摄像头",
                                     "电话",   "无线AP", "其他",   NULL};

@@ -10,6 +10,7 @@
 #include "domain/ipam/ipam.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
+#include "store/ipam_sql.h"
 
 static const char *const kinds[] = {"静态", "地址池", "保留", "网关", NULL};
 static const char *const kind_codes[] = {"static", "dhcp_pool", "reserved", "gateway", NULL};

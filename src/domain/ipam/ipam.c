@@ -12,6 +12,7 @@
 #include "domain/ipam/ipam_pool.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
+#include "store/ipam_sql.h"
 
 #define F(n, t, fl, st, lbl, max) REC_F(st, n, t, fl, lbl, max)
 

@@ -104,61 +104,10 @@ json_t *prefix_free_view(const struct ctx *x, struct ipam_cache *cache, int64_t 
  * transaction. */
 int ipam_adjust_usage(struct sconn *c, int64_t prefix_id, u128 delta, int sign, struct zw_err *err);
 
-/* store side (src/store/ipam_sql.c) */
-/* The host addresses of a prefix, as numbers (*out grows; caller frees). */
-int store_address_values(struct sconn *c, int64_t prefix_id, u128 **out, size_t *n, size_t *cap,
-                         struct zw_err *err);
-/* The IPs of terminals that fall inside p, appended to *out (as store_address_values). */
-int store_terminal_ips_in(struct sconn *c, const struct inet_prefix *p, int64_t unit_id, u128 **out,
-                          size_t *n, size_t *cap, struct zw_err *err);
-/* The terminal registered with this IP, or 0. */
-int store_terminal_with_ip(struct sconn *c, const char *ip, int64_t *terminal_id,
-                           struct zw_err *err);
-int store_terminal_unit(struct sconn *c, int64_t terminal_id, int64_t *unit_id, struct zw_err *err);
-struct sconn;
-/* The most specific prefix holding the address that is allocated to a unit: its id and unit
- * (both 0 when none). */
-int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id, int64_t *unit_id,
-                       struct zw_err *err);
-/* The prefix that is exactly p, or 0. */
-int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id,
-                      struct zw_err *err);
-int store_prefix_parent_of(struct sconn *c, const struct inet_prefix *p, int64_t *parent_id,
-                           struct zw_err *err);
-typedef int (*prefix_row_fn)(int64_t id, const struct inet_prefix *p, void *ctx);
-int store_prefix_children(struct sconn *c, int64_t parent_id, int family, prefix_row_fn fn,
-                          void *ctx, struct zw_err *err);
-/* Is any of p taken under parent_id? *other: a child that overlaps it (when siblings), or
- * minus the id of a quarantine entry that does; 0 when free. */
-int store_prefix_overlaps(struct sconn *c, const struct inet_prefix *p, int64_t parent_id,
-                          bool siblings, int64_t *other, struct zw_err *err);
-int store_prefix_insert(struct sconn *c, const struct prefix *p, const struct inet_prefix *ip,
-                        int64_t now, int64_t *id, struct zw_err *err);
-int store_prefix_reparent(struct sconn *c, int64_t from_parent, const struct inet_prefix *into,
-                          int64_t new_parent, struct zw_err *err);
-int store_prefix_set_usage(struct sconn *c, int64_t id, const char *used, double utilisation,
-                           int64_t now, struct zw_err *err);
-int store_prefix_rev(struct sconn *c, int64_t id, int64_t *rev, struct zw_err *err);
-int store_prefix_child_count(struct sconn *c, int64_t id, int64_t *n, struct zw_err *err);
-int store_quarantine_add(struct sconn *c, int64_t parent_id, const struct inet_prefix *p,
-                         int64_t unit_id, int64_t now, int64_t until, struct zw_err *err);
-/* Expired quarantine of a parent: fn for each, then deleted. */
-int store_quarantine_expire(struct sconn *c, int64_t parent_id, int64_t now, prefix_row_fn fn,
-                            void *ctx, struct zw_err *err);
-int store_quarantine_list(struct sconn *c, int64_t parent_id, prefix_row_fn fn, void *ctx,
-                          json_t *out, struct zw_err *err);
-/* The whole plan, one row of 14 texts (NULL for none) per prefix, for the CSV export. */
-typedef int (*plan_row_fn)(const char *const *cols, size_t n, void *ctx);
-int store_plan_rows(struct sconn *c, int64_t unit_id, plan_row_fn fn, void *ctx,
-                    struct zw_err *err);
 /* One CSV cell into b (comma first unless first), quoted when needed; a value starting
  * like a formula (= + - @) is kept as text. */
 int csv_cell(struct buf *b, const char *s, bool first);
 /* The address plan as CSV (UTF-8 with BOM), scoped to what the principal may see. */
 int ipam_plan_csv(const struct ctx *x, struct buf *out, struct zw_err *err);
-
-/* Containers of a zone and family, by id. */
-int store_zone_containers(struct sconn *c, int64_t zone_id, int family, int64_t *ids, size_t max,
-                          size_t *n, struct zw_err *err);
 
 #endif

@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "domain/notify/notify.h"
-#include "store/contact_sql.h"
+#include "store/notify_sql.h"
 
 static int check_list(const char *list, const char *field, bool may_be_empty, struct zw_err *err)
 {
@@ -136,7 +136,7 @@ static enum outbox_send mail_send(void *arg, struct sconn *c, const struct outbo
 {
 	const struct mail_cfg *m = arg;
 	char unit_to[1024] = "", rcpts[2048];
-	if (o->unit_id && store_contact_emails(c, o->unit_id, unit_to, sizeof(unit_to), err))
+	if (o->unit_id && store_unit_emails(c, o->unit_id, unit_to, sizeof(unit_to), err))
 		return SEND_ERROR;
 	snprintf(rcpts, sizeof(rcpts), "%s%s%s", m->to, *m->to && *unit_to ? "," : "", unit_to);
 	if (!*rcpts) {

@@ -9,7 +9,7 @@
 #include "core/parse.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
-#include "store/unit_sql.h"
+#include "store/notify_sql.h"
 
 /* A time limit in the words of a notice: the profile's label of its [deadline], or the repair
  * class of a fault. */

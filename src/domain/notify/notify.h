@@ -15,13 +15,9 @@
 
 #include "core/err.h"
 #include "domain/org/unit.h"
+#include "store/notify_sql.h"
 #include "store/store.h"
 
-struct sconn;
-struct outbox_row;
-
-/* The channels that deliver an outbox row outside zwnet, each with its own state columns. */
-enum outbox_channel { OUTBOX_MAIL, OUTBOX_HOOK };
 #define OUTBOX_MAX_ATTEMPTS 10
 enum outbox_send { SEND_OK, SEND_NONE, SEND_RETRY, SEND_ERROR };
 struct outbox_sender {
@@ -51,34 +47,5 @@ int notify_fanout(struct store *st, const struct profile *prof, int64_t now, str
 int inbox_list(const struct ctx *x, bool unread_only, int64_t cursor, int limit, json_t **out,
                struct zw_err *err);
 int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err);
-
-/* store/notify_sql.c */
-struct sconn;
-struct outbox_row {
-	int64_t id, subject_id, unit_id, created_at, attempts;
-	char *kind, *subject_type, *clause, *payload;
-	char *roles; /* more roles to tell, comma separated ("authority", "carrier,operator") */
-};
-/* Forget every queued event (the demo's seeded history). */
-int store_outbox_clear(struct sconn *c, struct zw_err *err);
-/* Queue an event (same transaction as the change it tells of). */
-int store_outbox_event(struct sconn *c, const char *kind, const char *subject_type,
-                       int64_t subject_id, int64_t unit_id, const char *clause, const char *payload,
-                       const char *roles, int64_t now, struct zw_err *err);
-void outbox_row_free(struct outbox_row *o);
-int store_outbox_unfanned(struct sconn *c, struct outbox_row *rows, size_t max, size_t *n,
-                          struct zw_err *err);
-int store_inbox_fanout(struct sconn *c, const struct outbox_row *o, const char *title,
-                       const char *body, int64_t now, struct zw_err *err);
-int store_inbox_list(struct sconn *c, int64_t user_id, bool unread_only, int64_t cursor, int limit,
-                     json_t *items, int64_t *unread, struct zw_err *err);
-/* 1 if marked (or already read), 0 if the user has no such item */
-int store_inbox_read(struct sconn *c, int64_t user_id, int64_t id, int64_t now, struct zw_err *err);
-/* Outbox rows whose delivery on the channel is pending and due at now. */
-int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struct outbox_row *rows,
-                     size_t max, size_t *n, struct zw_err *err);
-int store_outbox_result(struct sconn *c, enum outbox_channel ch, int64_t id, const char *status,
-                        int64_t attempts, int64_t next_at, const char *error, int64_t now,
-                        struct zw_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "store/rec.h"
 #include "domain/registry.h"
+#include "store/account_sql.h"
 
 static const char *const role_values[] = {"manager",    "authority",  "operator", "carrier",
                                           "unit_admin", "supervisor", "auditor",  NULL};
@@ -454,6 +455,9 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	int rc = store_token_lookup(c, th, clock_now(), &tf, csrf, err);
 	if (rc)
 		return rc;
+	unsigned scopes;
+	if (token_scope_parse(tf.scope, &scopes)) /* the table's CHECK admits only what it reads */
+		return zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
 	struct user u = {0};
 	rc = store_user_get(c, tf.user_id, NULL, &u, NULL, err);
 	if (rc || u.disabled) {
@@ -463,13 +467,13 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	}
 	p->user_id = u.id;
 	p->unit_id = u.unit_id;
-	p->scopes = tf.scopes;
+	p->scopes = scopes;
 	p->token_id = tf.token_id;
 	p->token_exp = tf.expires_at;
 	snprintf(p->username, sizeof(p->username), "%s", u.username);
 	if (role_parse(u.role, &p->role) < 0)
 		rc = zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
-	if (tf.scopes) {
+	if (scopes) {
 		p->role = ROLE_PROBE; /* a machine: only what its scope names (api/routes.c) */
 		p->unit_id = 0;
 	}

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "domain/access/application.h"
+#include "store/deadline_sql.h"
 #include "domain/deadline.h"
 #include "domain/org/unit.h"
 #include "store/rec.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/mutant.h"
 #include "core/parse.h"
 #include "core/text.h"
 #include "domain/audit.h"
@@ -16,6 +17,7 @@
 #include "store/unit_sql.h"
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
 
 static const char *const unit_types[] = {"党政机关", "事业单位", "国有企业", "学校",
                                          "医院",     "其他",     NULL};
@@ -256,7 +258,7 @@ static int not_cut_by_case(struct ustep *s, struct zw_err *err)
 {
 	int64_t case_id = 0, hand = 0;
 	int rc = store_unit_isolated(s->c, s->u->id, s->case_id, &case_id, &hand, err);
-	if (rc || !case_id)
+	if (rc || !case_id || ZW_MUTANT("case_blocks_reconnect"))
 		return rc;
 	char clause[32];
 	rc = store_violation_clause(s->c, case_id, clause, sizeof(clause), err);
@@ -284,7 +286,7 @@ static int e_cut(void *cs, struct zw_err *err)
 {
 	struct ustep *s = cs;
 	int64_t case_id = 0, hand = 0;
-	if (s->case_id)
+	if (s->case_id || ZW_MUTANT("hand_suspension_isolates"))
 		return 0;
 	int rc = store_unit_isolated(s->c, s->u->id, 0, &case_id, &hand, err);
 	struct cut k = {s, err};
@@ -375,7 +377,7 @@ static int g_existing(void *cs, struct zw_err *err)
 	char eff[11] = "", cl[32];
 	if (prof->effective != PROFILE_NO_DATE)
 		format_date(prof->effective, eff);
-	if (!before && profile_workflow(prof, "access"))
+	if (!before && profile_workflow(prof, "access") && !ZW_MUTANT("existing_units_only"))
 		return zw_err_clause(
 		    err, ZW_ERULE, "status", access_clause(prof, cl),
 		    "依据%s，未经审核不得接入：新单位请登记为“申请中”并提交接入申请%s%s%s", cl,

@@ -15,9 +15,11 @@
 #include "domain/inventory/terminal.h"
 #include "domain/workflow.h"
 #include "store/rec.h"
-#include "store/unit_sql.h"
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
+#include "store/application_sql.h"
+#include "store/deadline_sql.h"
+#include "store/notify_sql.h"
 
 /* ---- the record ---- */
 
@@ -192,6 +194,8 @@ struct step {
 	struct sconn *c;
 	struct violation *v;
 	const char *action, *reason;
+	const char *cite; /* set by an effect whose step rests on another clause than the case's */
+	char cost_clause[32];
 	int64_t now, deadline_id;
 	char from[16];
 	struct zw_err *err;
@@ -228,8 +232,9 @@ static int notice(struct step *s)
 	char kind[48];
 	snprintf(kind, sizeof(kind), "violation.%s", s->action);
 	if (!rc)
-		rc = store_outbox_event(s->c, kind, "violation", v->id, v->unit_id, step_clause(v),
-		                        payload, "", s->now, s->err);
+		rc = store_outbox_event(s->c, kind, "violation", v->id, v->unit_id,
+		                        s->cite ? s->cite : step_clause(v), payload, "", s->now,
+		                        s->err);
 	free(payload);
 	return rc;
 }
@@ -244,7 +249,7 @@ static int record(struct step *s, const json_t *before)
 	if (!rc)
 		rc = store_violation_event(s->c, v->id, s->now, s->action, s->from, v->state,
 		                           s->x->by->username, role_name(s->x->by->role), s->reason,
-		                           step_clause(v), s->err);
+		                           s->cite ? s->cite : step_clause(v), s->err);
 	struct violation now = {0};
 	if (!rc)
 		rc = load(s->c, v->id, &now, s->err);
@@ -253,7 +258,7 @@ static int record(struct step *s, const json_t *before)
 	snprintf(act, sizeof(act), "violation.%s", s->action);
 	if (!rc)
 		rc = audit_append(s->tx, s->x->by, act, "violation", v->id, v->unit_id, before,
-		                  after, step_clause(v), s->err);
+		                  after, s->cite ? s->cite : step_clause(v), s->err);
 	json_decref(after);
 	if (!rc) /* the stored row has the new rev */
 		v->rev = now.rev;
@@ -737,7 +742,7 @@ static int g_cost(void *cs, struct zw_err *err)
 {
 	struct step *s = cs;
 	const struct forbidden_rule *f = profile_forbidden(s->x->prof, s->v->behaviour);
-	if (f && f->cost_to_unit)
+	if (f && f->cost_clause)
 		return 0;
 	return zw_err_clause(err, ZW_ERULE, "action", s->v->clause,
 	                     "《%s》没有规定“%s”造成的维修费用由单位承担", s->x->prof->title,
@@ -854,6 +859,9 @@ static int e_charge(void *cs, struct zw_err *err)
 		               "记录维修费用须写明金额（元），如 1280.50");
 	s->v->repair_cost = fen;
 	set_str(&s->v->cost_note, s->reason);
+	const struct forbidden_rule *f = profile_forbidden(s->x->prof, s->v->behaviour);
+	profile_first_clause(f->cost_clause, s->cost_clause, sizeof(s->cost_clause)); /* g_cost */
+	s->cite = s->cost_clause; /* the clause that charges the repair (TB-16, JX-26) */
 	return 0;
 }
 
@@ -888,7 +896,10 @@ static const struct wf_row rows[] = {
     {"dismiss", "排除（不构成违规）", "open notified", "dismissed", W, WF_REASON, NULL, e_dismiss,
      "not a violation after all", NULL},
     {"charge", "维修费用由单位承担", HANDLING " reconnected closed revoked", NULL, W, WF_REASON,
-     g_cost, e_charge, "the profile puts the repair cost of this behaviour on the unit", NULL},
+     g_cost, e_charge,
+     "the profile charges the repair of this behaviour to the unit (cost_clause); the step "
+     "cites that clause, not the sanction's",
+     NULL},
 };
 #undef W
 #undef HANDLING
@@ -1013,14 +1024,14 @@ int violation_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_er
 		if (!rc)
 			rc = store_isolations_of(c, id, iso, err);
 		if (!rc)
-			rc = store_subject_deadlines(c, "violation", id, deadlines, err);
+			rc = deadline_subject_list(c, "violation", id, deadlines, err);
 		char yuan[32];
 		snprintf(yuan, sizeof(yuan), "%lld.%02lld", (long long)(v.repair_cost / 100),
 		         (long long)(v.repair_cost % 100));
 		const struct forbidden_rule *f = profile_forbidden(x->prof, v.behaviour);
 		json_object_set_new(o, "state_label", json_string(violation_state_label(v.state)));
 		json_object_set_new(o, "repair_cost_yuan", json_string(yuan));
-		json_object_set_new(o, "cost_to_unit", json_boolean(f && f->cost_to_unit));
+		json_object_set_new(o, "cost_to_unit", json_boolean(f && f->cost_clause));
 		workflow_label_events(&violation_workflow, events, "立案");
 		json_object_set_new(o, "events", events);
 		json_object_set_new(o, "isolations", iso);

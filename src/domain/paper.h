@@ -16,14 +16,22 @@
  * with the parties filled in: the center, the unit, its principal (主要领导) and the signing date
  * when the signed agreement is registered.
  *
+ * The application's papers are in access/application_paper.c, the violation's notice in
+ * violation/violation_paper.c, agreements in org/agreement_paper.c; what they share is in
+ * paper.c.
+ *
  * Each is read with the principal's own rights: an application through the registry's scope,
  * an agreement through the unit's read right.
  */
 #ifndef ZW_DOMAIN_PAPER_H
 #define ZW_DOMAIN_PAPER_H
 
+#include <jansson.h>
+#include <stddef.h>
+
 #include "doc/doc.h"
 #include "domain/ctx.h"
+#include "policy/profile.h"
 
 int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
 /* 409 while the application is not yet decided. */
@@ -36,5 +44,27 @@ int paper_agreement(const struct ctx *x, int64_t unit_id, const char *key, struc
 /* A violation's notice (违规处理 / 限期整改 / 取消入网资格通知书); 409 before the unit was
  * notified or when the case was dismissed. */
 int paper_violation_notice(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
+
+/* ---- what the documents share (paper.c) ---- */
+
+/* A member of o as a string ("" when absent or not a string), as an integer (0). */
+const char *paper_jstr(const json_t *o, const char *key);
+json_int_t paper_jint(const json_t *o, const char *key);
+/* "《办法》第十三条（TB-13）", or the id alone when the profile does not know it. */
+void paper_cite(const struct profile *p, const char *id, char *out, size_t n);
+/* A day or an RFC 3339 time (Beijing time) as "2026年11月23日"; empty when s is neither. */
+void paper_date_cn(const char *s, char *out, size_t n);
+void paper_today_cn(char *out, size_t n);
+/* The full name of the organisation of a role: "县…局" gets the county's name in front. */
+void paper_org_full(const struct profile *p, const char *role, char *out, size_t n);
+/* The network's name with the county in front: "桐柏县政务外网". */
+void paper_network_full(const struct profile *p, char *out, size_t n);
+/* The footer of every generated page. */
+void paper_footer(struct doc *d, const struct profile *p, const char *what);
+/* A deadline as JSON (the API's shape) as "3个工作日（截至2026年11月23日）". */
+void paper_deadline_text(const json_t *dl, char *out, size_t n);
+/* One paragraph "依据<clause>，<lead><deadline><tail>" citing the deadline's first clause. */
+void paper_notice_deadline(struct doc *d, const struct ctx *x, const json_t *dl, const char *lead,
+                           const char *tail);
 
 #endif

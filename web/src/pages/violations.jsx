@@ -1,0 +1,163 @@
+// 违规处理: the cases findings became under the county's regulation, with the steps the
+// server offers the signed-in role now.
+import { useState } from 'preact/hooks';
+import { post } from '../api.js';
+import { time } from '../format.js';
+import { query } from '../router.js';
+import { Badge, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, useFilter, useLoad, useUnitNames } from '../ui.jsx';
+
+export const STATES = {
+  open: '待处理', notified: '已通知', isolated: '已断网', rectifying: '整改中', verified: '已核实整改',
+  reconnected: '已恢复接入', closed: '已结案', revoked: '已取消入网资格', dismissed: '已排除',
+};
+const STATE_KIND = { open: 'amber', notified: 'blue', isolated: 'red', rectifying: 'amber', verified: 'blue', reconnected: 'green', closed: 'grey', revoked: 'red', dismissed: 'grey' };
+const LEVELS = { warning: '提醒', terminal: '终端', unit: '单位' };
+
+export function Violations({ path }) {
+  const state = query(path, 'state') || '';
+  const filter = useFilter(path, '/violations');
+  const qs = new URLSearchParams({ limit: '200', sort: '-updated_at' });
+  if (state) qs.set('state', state);
+  const list = useLoad('/violations?' + qs);
+  const unit = useUnitNames();
+  return (
+    <>
+      <h1>违规处理</h1>
+      <div class="toolbar">
+        <Field label="状态" name="state">{(p) => (
+          <select {...p} value={state} onChange={(e) => filter('state', e.currentTarget.value)}>
+            <option value="">全部</option>
+            {Object.entries(STATES).map(([k, v]) => <option value={k}>{v}</option>)}
+          </select>
+        )}</Field>
+      </div>
+      <Loading state={list}>{(d) => (
+        <Table rows={d.items} empty="没有这种状态的违规事项" columns={[
+          { label: '编号', render: (v) => <Link href={`/violations/${v.id}`}>{v.id}</Link> },
+          { label: '单位', render: (v) => unit(v.unit_id) },
+          { label: '违规行为', render: (v) => <>{v.behaviour_name}（<ClauseLink id={v.clause} />）</> },
+          { label: '次数', render: (v) => `第 ${v.offence} 次` },
+          { label: '处理措施', render: (v) => (v.sanction_name ? <>{v.sanction_name}（<ClauseLink id={v.sanction_clause} />）</> : '提醒') },
+          { label: '状态', render: (v) => <Badge kind={STATE_KIND[v.state]}>{STATES[v.state]}</Badge> },
+          { label: '更新', render: (v) => time(v.updated_at) },
+        ]} />
+      )}</Loading>
+    </>
+  );
+}
+
+// One step of a case: the button, and the reason (and scope, rung, amount) it asks for.
+function Step({ v, a, onDone }) {
+  const { action, label } = a;
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [scope, setScope] = useState(v.level === 'terminal' ? 'terminal' : 'unit');
+  const [amount, setAmount] = useState('');
+  const [error, setError] = useState(null);
+  const asks = a.reason || action === 'isolate' || action === 'charge';
+  const send = async (e) => {
+    e?.preventDefault();
+    setError(null);
+    const body = { action, if_rev: v.rev };
+    if (reason) body.reason = reason;
+    if (action === 'isolate') body.scope = scope;
+    if (action === 'charge') body.amount = amount;
+    try {
+      await post(`/violations/${v.id}/transitions`, body);
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (!open) {
+    return (
+      <button type="button" class={action === 'isolate' || action === 'escalate' ? 'danger' : ''}
+        onClick={() => (asks ? setOpen(true) : send())}>{label}</button>
+    );
+  }
+  return (
+    <form class="card" onSubmit={send} noValidate aria-label={label}>
+      {action === 'isolate' && v.level === 'unit' ? (
+        <Field label="断网范围" name="scope" error={error}>{(p) => (
+          <select {...p} value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
+            <option value="unit">整个单位（暂停接入）</option>
+            <option value="terminal">只断开该终端</option>
+          </select>
+        )}</Field>
+      ) : null}
+      {action === 'charge' ? (
+        <Field label="维修费用（元）" name="amount" error={error} required hint="如 1280.50">{(p) => (
+          <input {...p} inputMode="decimal" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+        )}</Field>
+      ) : null}
+      <Field label={action === 'charge' ? '费用说明' : '理由'} name="reason" error={error} required={a.reason}>{(p) => (
+        <textarea {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      )}</Field>
+      {error && !['reason', 'amount', 'scope'].includes(error.field) ? <ErrorBox error={error} /> : null}
+      <button type="submit">确认{label}</button> <button type="button" onClick={() => setOpen(false)}>取消</button>
+    </form>
+  );
+}
+
+export function ViolationDetail({ id }) {
+  const v = useLoad(`/violations/${id}`);
+  const unit = useUnitNames();
+  return (
+    <Loading state={v}>{(x) => (
+      <>
+        <h1>违规事项 {x.id}：{x.behaviour_name}</h1>
+        <dl class="facts">
+          <dt>状态</dt><dd><Badge kind={STATE_KIND[x.state]}>{STATES[x.state]}</Badge>
+            {x.isolations.some((i) => !i.lifted) ? `（${x.isolated_scope === 'unit' ? '整个单位' : '终端'}已断网）` : ''}</dd>
+          <dt>单位</dt><dd><Link href={`/units/${x.unit_id}`}>{unit(x.unit_id)}</Link></dd>
+          <dt>违反条款</dt><dd><ClauseLink id={x.clause} />（第 {x.offence} 次违规）</dd>
+          <dt>处理措施</dt><dd>{x.sanction_name ? <>{x.sanction_name}，依据 <ClauseLink id={x.sanction_clause} /></> : '本县办法未规定处罚，予以提醒'}（{LEVELS[x.level]}）</dd>
+          <dt>MAC / IP</dt><dd>{x.mac || '—'} / {x.ip || '—'}</dd>
+          <dt>情况说明</dt><dd>{x.detail}</dd>
+          {x.finding_id ? <><dt>监测发现</dt><dd><Link href={`/findings/${x.finding_id}`}>发现 {x.finding_id}</Link></dd></> : null}
+          {x.repair_cost ? <><dt>维修费用</dt><dd>{x.repair_cost_yuan} 元（{x.cost_note}）</dd></> : null}
+          {x.deadlines.length ? <><dt>整改期限</dt><dd>{x.deadlines.map((d) => <DeadlineBadge d={d} />)}</dd></> : null}
+        </dl>
+        {x.state !== 'open' && x.state !== 'dismissed' ? (
+          <p>通知书：<a href={`/api/v1/violations/${x.id}/notice`}>打印</a>{' '}
+            <a href={`/api/v1/violations/${x.id}/notice?format=pdf`}>PDF</a></p>
+        ) : null}
+        {x.ladder.length ? (
+          <p>处罚阶梯：{x.ladder.map((r, i) => <>{i ? ' → ' : ''}{r.current ? <strong>{r.name}</strong> : r.name}</>)}</p>
+        ) : null}
+        {x.actions.length ? (
+          <div class="toolbar" role="group" aria-label="可执行的操作">
+            {/* keyed by the case's version: a step's form never carries over into the next */}
+            {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} v={x} a={a} onDone={v.reload} />)}
+          </div>
+        ) : null}
+        {x.isolations.length ? (
+          <>
+            <Table caption="断网隔离" rows={x.isolations} columns={[
+              { label: '类型', render: (i) => ({ ip4: 'IPv4 地址', ip6: 'IPv6 地址', mac: 'MAC 地址', net4: 'IPv4 地址段', net6: 'IPv6 地址段' }[i.kind]) },
+              { label: '值', key: 'value' },
+              { label: '开始', render: (i) => time(i.since) },
+              { label: '解除', render: (i) => (i.lifted ? time(i.lifted) : '生效中') },
+            ]} />
+            <p>交换机 ACL：{['vrp', 'comware', 'ios'].map((vd) => (
+              <>{' '}{{ vrp: '华为', comware: '新华三', ios: '思科' }[vd]}
+                （{x.isolations.some((i) => !i.lifted) ? <a href={`/api/v1/violations/${x.id}/acl?vendor=${vd}&op=apply`}>断网</a> : null}
+                {' '}<a href={`/api/v1/violations/${x.id}/acl?vendor=${vd}&op=remove`}>恢复</a>）</>
+            ))}</p>
+          </>
+        ) : null}
+        <Table caption="处理经过" rows={x.events} columns={[
+          { label: '时间', render: (e) => time(e.at) },
+          { label: '操作', key: 'action_label' },
+          { label: '状态', render: (e) => STATES[e.to_state] },
+          { label: '办理人', render: (e) => e.actor },
+          { label: '依据', render: (e) => <ClauseLink id={e.clause} /> },
+          { label: '理由', key: 'reason' },
+        ]} />
+      </>
+    )}</Loading>
+  );
+}
+
+// A probe is healthy when it reported within five minutes.
