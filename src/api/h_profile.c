@@ -6,6 +6,8 @@
 #include "core/clock.h"
 #include "domain/org/unit.h"
 #include "domain/access/application.h"
+#include "domain/violation/acl.h"
+#include "domain/violation/enforcement.h"
 
 void h_profile(struct req *r)
 {
@@ -41,9 +43,10 @@ void h_profile_clause(struct req *r)
 	reply_json(r, 200, o);
 }
 
-/* The field rules of every record the API accepts, so that the console checks a form the way
- * the server will (labels, required, lengths, ranges, allowed values): the registry kinds a
- * client writes (domain/registry.c) and the records that are no registry kind yet. */
+/* The field rules of every record, so that the console checks a form the way the server will
+ * (labels, required, lengths, ranges, allowed values) and shows a stored value by its Chinese
+ * name (an enum's "labels"): every registry kind (domain/registry.c), those a client only
+ * reads too, and the records that are no registry kind yet. */
 void h_schemas(struct req *r)
 {
 	static const struct rec_schema *const others[] = {&unit_schema, &contact_schema,
@@ -52,21 +55,17 @@ void h_schemas(struct req *r)
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		json_object_set_new(o, others[i]->object, rec_schema_json(others[i]));
 	for (const struct registry_entry *e = registry_kinds; e->k; e++)
-		if (rec_writable(e->k->sc))
-			json_object_set_new(o, e->k->object, rec_schema_json(e->k->sc));
+		json_object_set_new(o, e->k->object, rec_schema_json(e->k->sc));
 	json_object_set_new(o, "application_kinds", application_kinds_json());
-	json_t *roles = json_object(); /* the Chinese names of the user roles */
-	for (int i = 0; i < ROLE_COUNT; i++)
-		if (i != ROLE_PROBE) /* a token's scope, not a role a user is given */
-			json_object_set_new(roles, role_name((enum role)i),
-			                    json_string(role_label((enum role)i)));
-	json_object_set_new(o, "role_labels", roles);
 	json_t *scopes = json_array(); /* the machine scopes of API tokens, in their order */
 	for (int i = 0; i < TSCOPE_COUNT; i++)
 		json_array_append_new(
 		    scopes, json_pack("{s:s, s:s, s:s}", "name", token_scope_name(i), "label",
 		                      token_scope_label(i), "what", token_scope_what(i)));
 	json_object_set_new(o, "token_scopes", scopes);
+	/* vocabularies no field table holds: an isolation's kind, a switch ACL's vendor */
+	json_object_set_new(o, "isolation_kinds", enforcement_kinds_json());
+	json_object_set_new(o, "acl_vendors", acl_vendors_json());
 	reply_json(r, 200, o);
 }
 

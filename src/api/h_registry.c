@@ -63,16 +63,10 @@ int req_enum_filters(struct req *r, const struct rec_schema *sc,
 		const char *v = rf && rf->type == REC_ENUM ? req_query(r, f->param) : NULL;
 		if (!v)
 			continue;
-		char allowed[400] = "";
-		size_t off = 0;
-		for (const char *const *e = rf->enums; *e; e++) {
-			if (strcmp(*e, v) == 0)
-				return 0;
-			int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
-			                 e == rf->enums ? "" : "、", *e);
-			if (w > 0 && (size_t)w < sizeof(allowed) - off)
-				off += (size_t)w;
-		}
+		if (rec_enum_label(rf, v))
+			return 0;
+		char allowed[400];
+		rec_enum_list(rf, allowed, sizeof(allowed));
 		return zw_errf(err, ZW_EINVALID, f->param, "参数“%s”只能是：%s", f->param, allowed);
 	}
 	return 0;

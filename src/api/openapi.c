@@ -52,9 +52,11 @@ static json_t *field_schema(const struct rec_field *f, enum mode m)
 	bool nullable = m == M_READ ? !(f->flags & REC_REQUIRED) || !is_text(f->type)
 	                            : (f->flags & REC_NULLABLE) && !(f->flags & REC_REQUIRED);
 	switch (f->type) {
-	case REC_ENUM:
+	case REC_ENUM: /* values that are codes carry their Chinese names, in the same order */
 		json_object_set_new(o, "type", json_string("string"));
 		json_object_set_new(o, "enum", str_array(f->enums));
+		if (f->labels)
+			json_object_set_new(o, "x-labels", str_array(f->labels));
 		break;
 	case REC_ID:
 		json_object_set_new(o, "type", json_string("integer"));
@@ -331,8 +333,12 @@ static json_t *expand_component(const char *name, json_t *hand, const json_t *al
 static json_t *query_schema(const struct rec_field *f)
 {
 	switch (f->type) {
-	case REC_ENUM:
-		return json_pack("{s:s, s:o}", "type", "string", "enum", str_array(f->enums));
+	case REC_ENUM: {
+		json_t *o = json_pack("{s:s, s:o}", "type", "string", "enum", str_array(f->enums));
+		if (f->labels)
+			json_object_set_new(o, "x-labels", str_array(f->labels));
+		return o;
+	}
 	case REC_ID:
 		return json_pack("{s:s, s:i}", "type", "integer", "minimum", 1);
 	case REC_INT:

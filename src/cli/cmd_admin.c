@@ -187,10 +187,11 @@ int cmd_user(int argc, char **argv)
 	struct user u = {.username = (char *)name,
 	                 .role = (char *)role,
 	                 .display_name = (char *)arg_flag(&e, argv, "--display-name")};
-	enum role r;
-	if (role_parse(role, &r) < 0) {
-		fprintf(stderr, "zwnet: 角色只能是 manager、authority、operator、carrier、"
-		                "unit_admin、supervisor、auditor\n");
+	const struct rec_field *rf = rec_field(&user_schema, "role");
+	if (!rec_enum_label(rf, role)) {
+		char roles[400];
+		rec_enum_list(rf, roles, sizeof(roles));
+		fprintf(stderr, "zwnet: 角色只能是：%s\n", roles);
 		cli_close(&e);
 		return 2;
 	}
@@ -211,7 +212,8 @@ int cmd_user(int argc, char **argv)
 		cli_close(&e);
 		return 1;
 	}
-	printf("已创建用户 %s（编号 %lld，角色 %s）\n", name, (long long)id, role);
+	printf("已创建用户 %s（编号 %lld，角色 %s）\n", name, (long long)id,
+	       rec_enum_label(rf, role));
 	cli_close(&e);
 	return 0;
 }

@@ -448,15 +448,8 @@ int rec_check_text(const struct rec_field *f, const char *s, char **canon, struc
 		for (const char *const *e = f->enums; *e; e++)
 			if (strcmp(*e, s) == 0)
 				return 0;
-		char allowed[300] = "";
-		size_t off = 0;
-		for (const char *const *e = f->enums; *e && off < sizeof(allowed) - 1; e++) {
-			int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
-			                 e == f->enums ? "" : "、", *e);
-			if (w < 0)
-				break;
-			off += (size_t)w;
-		}
+		char allowed[400];
+		rec_enum_list(f, allowed, sizeof(allowed));
 		return zw_errf(err, ZW_EINVALID, f->name, "%s只能是：%s", f->label, allowed);
 	}
 	case REC_DATE: {
@@ -633,6 +626,31 @@ static size_t fmt_i64(int64_t v, char out[24])
 	return k;
 }
 
+void rec_enum_list(const struct rec_field *f, char *out, size_t n)
+{
+	size_t off = 0;
+	out[0] = '\0';
+	for (size_t k = 0; f->enums && f->enums[k]; k++) {
+		int w = f->labels && strcmp(f->labels[k], f->enums[k])
+		            ? snprintf(out + off, n - off, "%s%s（%s）", k ? "、" : "", f->enums[k],
+		                       f->labels[k])
+		            : snprintf(out + off, n - off, "%s%s", k ? "、" : "", f->enums[k]);
+		if (w < 0 || (size_t)w >= n - off) { /* what does not fit is left out whole */
+			out[off] = '\0';
+			return;
+		}
+		off += (size_t)w;
+	}
+}
+
+const char *rec_enum_label(const struct rec_field *f, const char *value)
+{
+	for (size_t k = 0; f->enums && value && f->enums[k]; k++)
+		if (strcmp(f->enums[k], value) == 0)
+			return f->labels ? f->labels[k] : f->enums[k];
+	return NULL;
+}
+
 const char *rec_code(const struct rec_field *f, const char *value, size_t len)
 {
 	if (!f->codes || !value)
@@ -802,10 +820,14 @@ json_t *rec_schema_json(const struct rec_schema *sc)
 			json_object_set_new(o, "max", json_integer(f->max));
 		}
 		if (f->enums) {
-			json_t *v = json_array();
-			for (const char *const *e = f->enums; *e; e++)
-				json_array_append_new(v, json_string(*e));
+			json_t *v = json_array(), *l = json_array();
+			for (size_t k = 0; f->enums[k]; k++) {
+				json_array_append_new(v, json_string(f->enums[k]));
+				json_array_append_new(
+				    l, json_string(f->labels ? f->labels[k] : f->enums[k]));
+			}
 			json_object_set_new(o, "values", v);
+			json_object_set_new(o, "labels", l);
 		}
 		json_array_append_new(fields, o);
 	}

@@ -85,6 +85,9 @@ struct rec_field {
 	/* REC_ENUM: stable ASCII codes parallel to enums; the object then also carries a
 	 * read-only "<name>_code" member (status "已接入" -> status_code "connected"). */
 	const char *const *codes;
+	/* REC_ENUM: the Chinese names of values that are codes, parallel to enums (prefix status
+	 * "container" -> "地址池"); NULL where the values are Chinese words themselves. */
+	const char *const *labels;
 };
 
 struct rec_schema {
@@ -97,15 +100,18 @@ struct rec_schema {
 /* Field table helpers: REC_F(struct unit, name, REC_TEXT, REC_REQUIRED, "单位名称", 100). */
 // clang-format off
 #define REC_F(st, n, t, fl, lbl, max) \
-	{#n, t, fl, offsetof(st, n), lbl, max, NULL, 0, 0, NULL}
+	{#n, t, fl, offsetof(st, n), lbl, max, NULL, 0, 0, NULL, NULL}
+/* an enum of Chinese words; REC_FEC adds their codes, REC_FEL names values that are codes */
 #define REC_FE(st, n, fl, lbl, vals) \
-	{#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0, NULL}
+	{#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0, NULL, NULL}
 #define REC_FEC(st, n, fl, lbl, vals, codes) \
-	{#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0, codes}
+	{#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0, codes, NULL}
+#define REC_FEL(st, n, fl, lbl, vals, labels) \
+	{#n, REC_ENUM, fl, offsetof(st, n), lbl, 0, vals, 0, 0, NULL, labels}
 #define REC_META(st) \
 	REC_F(st, created_at, REC_TIME, REC_READONLY, "创建时间", 0), \
 	REC_F(st, updated_at, REC_TIME, REC_READONLY | REC_SORT, "更新时间", 0), \
-	{"rev", REC_INT, REC_READONLY, offsetof(st, rev), "版本", 0, NULL, 0, INT64_MAX, NULL}
+	{"rev", REC_INT, REC_READONLY, offsetof(st, rev), "版本", 0, NULL, 0, INT64_MAX, NULL, NULL}
 // clang-format on
 
 /* Check obj against the schema and store the values in rec. *present gets a bit per field
@@ -117,9 +123,11 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
 json_t *rec_to_json(const struct rec_schema *sc, const void *rec);
 /* The rules rec_from_json applies, for clients that check a form before sending it:
  * {"object", "fields": [{"name", "label", "type", "required", "readonly", "fixed",
- * "nullable", "multiline", "max_chars" | "min"/"max" | "values", "pattern", "pattern_exact",
- * "min_chars", "past"}]}. A pattern is given for every type but plain text and enums.
- * Write-only fields are listed too (a form may set them); readonly ones are marked. */
+ * "nullable", "multiline", "max_chars" | "min"/"max" | "values", "labels", "pattern",
+ * "pattern_exact", "min_chars", "past"}]}. An enum's "labels" are the Chinese names of its
+ * "values", in their order (the values themselves where they are Chinese words). A pattern is
+ * given for every type but plain text and enums. Write-only fields are listed too (a form may
+ * set them); readonly ones are marked. */
 json_t *rec_schema_json(const struct rec_schema *sc);
 /* Check one text value as rec_from_json checks field f (control characters, length, format,
  * not after today); *canon gets the text to store instead (malloc'd) or NULL to keep s. */
@@ -151,6 +159,12 @@ struct rec_source {
 	double (*real)(const void *ctx, size_t i, const struct rec_field *f);
 };
 int rec_write_source(struct buf *b, const struct rec_schema *sc, const struct rec_source *src);
+/* The values of an enum for a message, a code with its name where it has one:
+ * "container（地址池）、active（使用中）" (as many as fit in out). */
+void rec_enum_list(const struct rec_field *f, char *out, size_t n);
+/* The Chinese name of an enum value: its label, the value itself where the values are words,
+ * NULL when it is none of f's values. */
+const char *rec_enum_label(const struct rec_field *f, const char *value);
 /* The code of an enum value (for "<name>_code"), or NULL. */
 const char *rec_code(const struct rec_field *f, const char *value, size_t len);
 void rec_free(const struct rec_schema *sc, void *rec);

@@ -16,7 +16,10 @@
 #include "store/deadline_sql.h"
 
 static const char *const bases[] = {"working_days", "hours", NULL};
+static const char *const basis_labels[] = {"工作日", "小时", NULL};
 static const char *const statuses[] = {"running", "paused", "met", "breached", "cancelled", NULL};
+static const char *const status_labels[] = {"进行中", "已暂停", "已按期完成",
+                                            "已超期", "已取消", NULL};
 
 #define F(n, t, fl, lbl, max) REC_F(struct deadline, n, t, fl, lbl, max)
 static const struct rec_field deadline_fields[] = {
@@ -26,13 +29,13 @@ static const struct rec_field deadline_fields[] = {
     F(unit_id, REC_ID, REC_READONLY | REC_FILTER, "单位", 0),
     F(rule, REC_TEXT, REC_READONLY | REC_FILTER, "期限规则", 40),
     F(clause, REC_TEXT, REC_READONLY, "依据条款", 32),
-    REC_FE(struct deadline, basis, REC_READONLY, "计时方式", bases),
+    REC_FEL(struct deadline, basis, REC_READONLY, "计时方式", bases, basis_labels),
     F(amount, REC_INT, REC_READONLY, "时限", 0),
     F(started_at, REC_TIME, REC_READONLY, "起算时间", 0),
     F(due_at, REC_TIME, REC_READONLY | REC_SORT | REC_RANGE, "到期时间", 0),
     F(due_date, REC_DATE, REC_READONLY | REC_NULLABLE, "到期日", 10),
     F(provisional, REC_BOOL, REC_READONLY, "暂定", 0),
-    REC_FE(struct deadline, status, REC_READONLY | REC_FILTER, "状态", statuses),
+    REC_FEL(struct deadline, status, REC_READONLY | REC_FILTER, "状态", statuses, status_labels),
     F(paused_at, REC_TIME, REC_READONLY, "暂停时间", 0),
     F(met_at, REC_TIME, REC_READONLY, "完成时间", 0),
     F(breached_at, REC_TIME, REC_READONLY, "超期时间", 0),

@@ -14,15 +14,17 @@
 
 #include "core/err.h"
 
-#define ROLE_MAP(X)                                                                                \
+/* The roles a user account is given (user.role): name, Chinese name. */
+#define USER_ROLE_MAP(X)                                                                           \
 	X(MANAGER, "manager", "网络管理单位")                                                      \
 	X(AUTHORITY, "authority", "主管单位")                                                      \
 	X(OPERATOR, "operator", "运维团队")                                                        \
 	X(CARRIER, "carrier", "网络运营商")                                                        \
 	X(UNIT_ADMIN, "unit_admin", "使用单位管理员")                                              \
 	X(SUPERVISOR, "supervisor", "监督检查部门")                                                \
-	X(AUDITOR, "auditor", "审计员")                                                            \
-	X(PROBE, "probe", "探针")
+	X(AUDITOR, "auditor", "审计员")
+/* ... and a machine's token (a scope, never a user's role) */
+#define ROLE_MAP(X) USER_ROLE_MAP(X) X(PROBE, "probe", "探针")
 
 enum role {
 #define ROLE_ENUM(e, name, zh) ROLE_##e,

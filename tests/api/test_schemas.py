@@ -72,10 +72,72 @@ class Schemas(ServerTest):
                              field=name)
 
     def test_role_names(self):
-        r = self.srv.as_("admin", "GET", "/api/v1/schemas").json
-        roles = r["role_labels"]
-        self.assertEqual(set(roles), set(r["user"]["fields"][3]["values"]))
+        role = self.rules("user")["role"]
+        roles = dict(zip(role["values"], role["labels"]))
         self.assertEqual(roles["unit_admin"], "使用单位管理员")
+        self.assertNotIn("probe", roles)  # a token's scope, never a user's role
+
+    def test_every_value_has_a_chinese_name(self):
+        """Every enum of every record, those a client only reads too, names each of its values
+        in Chinese: the console shows a stored value by these names and has none of its own.
+        Only protocol and version names stay as they are written."""
+        latin = {"tcp", "udp", "v2c", "v3"}
+        r = self.srv.as_("admin", "GET", "/api/v1/schemas").json
+        for obj in ("violation", "finding", "deadline", "prefix", "user", "application"):
+            self.assertIn(obj, r)
+        doc = self.srv.as_("admin", "GET", "/api/v1/openapi.json").json["components"]["schemas"]
+        seen = documented = 0
+        for obj, sc in r.items():
+            if not isinstance(sc, dict) or "fields" not in sc:
+                continue
+            for f in sc["fields"]:
+                if f["type"] != "enum":
+                    continue
+                seen += 1
+                where = "%s.%s" % (obj, f["name"])
+                self.assertEqual(len(f["labels"]), len(f["values"]), where)
+                for v, label in zip(f["values"], f["labels"]):
+                    self.assertTrue(label and label.strip() == label, (where, v))
+                    if v not in latin:
+                        self.assertRegex(label, "[\u4e00-\u9fff]", (where, v))
+                # the document names them the same way where they differ from the values
+                comp = doc.get("".join(w.title() for w in obj.split("_")), {})
+                prop = comp.get("properties", {}).get(f["name"])
+                if prop is not None and f["labels"] != f["values"]:
+                    self.assertEqual(prop.get("x-labels"), f["labels"], where)
+                    documented += 1
+        self.assertGreater(seen, 20)
+        self.assertGreaterEqual(documented, 10)
+        names = {f["name"]: dict(zip(f["values"], f["labels"]))
+                 for f in r["violation"]["fields"] if f["type"] == "enum"}
+        self.assertEqual(names["state"]["revoked"], "已取消入网资格")
+        self.assertEqual(self.rules("prefix")["status"]["labels"][0], "地址池")
+
+    def test_vocabularies_no_field_holds(self):
+        """Isolation kinds and switch vendors are named by the server too; the ACL download
+        takes exactly the vendors listed."""
+        r = self.srv.as_("admin", "GET", "/api/v1/schemas").json
+        kinds = {k["name"]: k["label"] for k in r["isolation_kinds"]}
+        self.assertEqual(set(kinds), {"ip4", "ip6", "mac", "net4", "net6"})
+        vendors = {v["name"]: v["label"] for v in r["acl_vendors"]}
+        self.assertEqual(vendors["vrp"], "华为")
+        for label in list(kinds.values()) + list(vendors.values()):
+            self.assertRegex(label, "[\u4e00-\u9fff]")
+        e = self.assertError(self.srv.as_("admin", "GET", "/api/v1/violations/1/acl?vendor=junos"),
+                             400, field="vendor")
+        for name, label in vendors.items():
+            self.assertIn("%s（%s）" % (name, label), e["message"])
+
+    def test_a_refused_code_is_told_with_its_name(self):
+        """An enum of codes lists them with their names in the refusal, in a body and in a
+        list's filter."""
+        e = self.assertError(self.srv.as_("admin", "POST", "/api/v1/prefixes",
+                                          {"cidr": "10.99.0.0/16", "status": "pool"}),
+                             400, field="status")
+        self.assertIn("container（地址池）", e["message"])
+        e = self.assertError(self.srv.as_("admin", "GET", "/api/v1/violations?state=gone"),
+                             400, field="state")
+        self.assertIn("open（待处理）", e["message"])
 
     def test_token_scopes(self):
         """The console offers exactly the scopes POST /tokens takes."""

@@ -8,12 +8,15 @@ import { ErrorBox, Field } from './ui.jsx';
 
 const same = (a, b) => (a ?? '') === (b ?? '');
 
-function shownValue(v, options, names) {
+// A stored value as people read it: the option's label, or the server's name of an enum value.
+function shownValue(v, options, f) {
   const o = options?.find((x) => x.value === v);
-  return o ? o.label : (names?.[v] || String(v));
+  if (o) return o.label;
+  const i = f.values ? f.values.indexOf(v) : -1;
+  return i >= 0 && f.labels ? f.labels[i] : String(v);
 }
 
-export function Control({ f, value, onValue, props, names = {} }) {
+export function Control({ f, value, onValue, props }) {
   const set = (e) => {
     const v = e.currentTarget.value;
     onValue(f.type === 'int' || f.type === 'id' ? (v === '' ? '' : Number(v)) : v);
@@ -22,7 +25,7 @@ export function Control({ f, value, onValue, props, names = {} }) {
     return (
       <select {...props} value={value ?? ''} onChange={set}>
         <option value="">请选择</option>
-        {f.values.map((v) => <option value={v}>{names[v] || v}</option>)}
+        {f.values.map((v, i) => <option value={v}>{f.labels?.[i] ?? v}</option>)}
       </select>
     );
   }
@@ -36,11 +39,10 @@ export function Control({ f, value, onValue, props, names = {} }) {
 // names: the fields to show, in order; labels/options override the schema's per field
 // (options: [{value, label}] for a select of records, e.g. zones); onSubmit(values) may
 // throw the API's error.
-// valueNames: Chinese names for a field's stored values ({status: {container: '地址池'}}).
 // elsewhere(field): the field's error is shown by the caller (rows outside the form's fields).
 // extra: fields the record does not show but the request takes ({password: {label, type,
 // required, hint}}), checked by the server alone.
-export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, valueNames = {}, required, elsewhere = () => false, extra = {}, onSubmit, submitLabel = '保存', title, onCancel, focus = false }) {
+export function RecordForm({ object, names, initial = {}, creating = true, labels = {}, options = {}, hints = {}, required, elsewhere = () => false, extra = {}, onSubmit, submitLabel = '保存', title, onCancel, focus = false }) {
   const schema = useSchema(object);
   const [values, setValues] = useState(initial);
   const [error, setError] = useState(null);
@@ -93,7 +95,7 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
       {title ? <h2>{title}</h2> : null}
       {fixed.length ? (
         <dl class="facts">{fixed.map((n) => (
-          <><dt>{labels[n] || fs[n].label}</dt><dd>{shownValue(initial[n], options[n], valueNames[n])}</dd></>
+          <><dt>{labels[n] || fs[n].label}</dt><dd>{shownValue(initial[n], options[n], fs[n])}</dd></>
         ))}</dl>
       ) : null}
       {Object.entries(extra).map(([n, x]) => (
@@ -115,7 +117,7 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
                 {options[n].map((o) => <option value={o.value}>{o.label}</option>)}
               </select>
             ) : (
-              <Control f={f} value={values[n]} props={p} names={valueNames[n]} onValue={(v) => {
+              <Control f={f} value={values[n]} props={p} onValue={(v) => {
                 setValues({ ...values, [n]: v });
                 if (error?.field === n && !check(f, v, creating)) setError(null);
               }} />
@@ -135,7 +137,7 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
 // Editing and deleting the records of a list: an 操作 column (修改, and 删除 — or deleteWord,
 // e.g. 释放 — asked once more in the row) for the rows may(row) allows, and the form for the row being edited, placed by the
 // caller. url(row) is the record's API path; what(row) names it for labels and titles.
-export function useRowActions({ object, names, url, may, what, onChanged, options, hints, labels, valueNames, canDelete = may, deleteWord = '删除' }) {
+export function useRowActions({ object, names, url, may, what, onChanged, options, hints, labels, canDelete = may, deleteWord = '删除' }) {
   const [editing, setEditing] = useState(null);
   const [asking, setAsking] = useState(null);
   const [error, setError] = useState(null);
@@ -171,7 +173,7 @@ export function useRowActions({ object, names, url, may, what, onChanged, option
       {error ? <ErrorBox error={error} /> : null}
       {editing ? (
         <RecordForm key={editing.id} object={object} names={names} initial={editing} creating={false} focus
-          title={`修改${what(editing)}`} options={options} hints={hints} labels={labels} valueNames={valueNames}
+          title={`修改${what(editing)}`} options={options} hints={hints} labels={labels}
           onCancel={() => setEditing(null)}
           onSubmit={async (body) => {
             if (Object.keys(body).length) await api('PATCH', url(editing), body);

@@ -30,13 +30,15 @@ export function deadlineLevel(d, now = Date.now()) {
   return 'green';
 }
 
-export function countdown(d, now = Date.now()) {
+// What is left of a running deadline; any other, its status by the server's name (names:
+// deadline.status's names from GET /schemas) and a breached one that was met late as such.
+export function countdown(d, names = {}, now = Date.now()) {
   if (!d) return '';
-  const names = { met: '已按期完成', cancelled: '已取消', paused: '已暂停' };
-  if (d.status === 'breached') return d.met_at ? '已完成（超期）' : '已超期';
-  if (names[d.status]) return names[d.status];
+  const name = (s) => names[s] ?? s;
+  if (d.status === 'breached' && d.met_at) return '已完成（超期）';
+  if (d.status !== 'running') return name(d.status);
   const ms = new Date(d.due_at).getTime() - now;
-  if (ms < 0) return '已超期';
+  if (ms < 0) return name('breached');
   const h = Math.floor(ms / 3600000);
   if (h >= 24) return `剩余 ${Math.floor(h / 24)} 天 ${h % 24} 小时`;
   return `剩余 ${h} 小时 ${Math.floor((ms % 3600000) / 60000)} 分`;

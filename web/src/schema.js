@@ -6,25 +6,48 @@ import { useEffect, useState } from 'preact/hooks';
 import { get } from './api.js';
 
 let loading = null;
+let loaded = null;
 
-// One member of GET /schemas (a record's rules, or "application_kinds"), loaded once.
+// One member of GET /schemas (a record's rules, or "application_kinds"), loaded once; once
+// loaded, a component has it from its first render.
 export function useSchema(object) {
   const [s, setS] = useState(null);
   useEffect(() => {
-    loading ??= get('/schemas').catch((e) => { loading = null; throw e; });
+    if (loaded) return undefined;
+    loading ??= get('/schemas').then((all) => { loaded = all; return all; }, (e) => { loading = null; throw e; });
     let live = true;
     loading.then((all) => live && setS(all[object] || null), () => live && setS([]));
     return () => { live = false; };
   }, [object]);
-  return s;
+  return loaded ? loaded[object] || null : s;
 }
 
 // The application kinds' Chinese names from the server: { access: '接入申请', ... }.
 export function useKindLabels() {
-  const kinds = useSchema('application_kinds');
+  return useValueNames('application').kind || {};
+}
+
+// The Chinese names of a record's stored values, from its field rules: { state: { open:
+// '待处理', ... }, ... }, in the server's order. The console has no names of its own; a value
+// the server does not name (or before the rules arrive) is shown as it is, see valueName.
+export function useValueNames(object) {
+  return namesOf(useSchema(object));
+}
+
+export function namesOf(schema) {
   const m = {};
-  (kinds || []).forEach((k) => { m[k.kind] = k.label; });
+  (schema?.fields || []).forEach((f) => {
+    if (f.values) m[f.name] = Object.fromEntries(f.values.map((v, i) => [v, f.labels?.[i] ?? v]));
+  });
   return m;
+}
+
+export const valueName = (names, v) => names?.[v] ?? v;
+
+// A vocabulary of GET /schemas that no record holds ("isolation_kinds", "acl_vendors":
+// [{name, label}]) as { name: label }, in the server's order.
+export function useVocab(member) {
+  return Object.fromEntries((useSchema(member) || []).map((x) => [x.name, x.label]));
 }
 
 export function fieldsOf(schema) {
@@ -54,6 +77,9 @@ const HINTS = {
   username: '（2 到 32 个小写字母、数字和 _ . -）',
 };
 
+// An enum's values as the server lists them in a refusal: codes with their names.
+const allowed = (f) => f.values.map((v, i) => (f.labels && f.labels[i] !== v ? `${v}（${f.labels[i]}）` : v)).join('、');
+
 // The message the server would give for value, or null.
 export function check(f, value, creating = true) {
   const empty = value === undefined || value === null || value === '';
@@ -80,7 +106,7 @@ export function check(f, value, creating = true) {
   const s = String(value);
   if ([...s].length > f.max_chars) return `${f.label}过长，最多 ${f.max_chars} 个字`;
   if (f.required && !s.trim()) return `${f.label}不能为空`;
-  if (f.type === 'enum' && !f.values.includes(s)) return `${f.label}只能是：${f.values.join('、')}`;
+  if (f.type === 'enum' && !f.values.includes(s)) return `${f.label}只能是：${allowed(f)}`;
   if (f.type === 'date' && (!DATE.test(s) || Number.isNaN(Date.parse(s)))) return `${f.label}应为有效日期（YYYY-MM-DD）`;
   if (f.type === 'mobile' && !MOBILE.test(s)) return `${f.label}应为 11 位大陆手机号码`;
   if (f.type === 'email' && !EMAIL.test(s)) return `${f.label}格式不正确`;

@@ -5,6 +5,7 @@ import { useContext, useEffect, useState } from 'preact/hooks';
 import { get, getAll } from './api.js';
 import { countdown, day, deadlineLevel } from './format.js';
 import { navigate } from './router.js';
+import { useValueNames } from './schema.js';
 
 export const Session = createContext(null);
 export const useSession = () => useContext(Session);
@@ -115,6 +116,15 @@ export function Badge({ kind, children }) {
   return <span class={'badge ' + (kind || '')}>{children}</span>;
 }
 
+// The county's names of its deadline rules (the profile's [deadline] labels): key -> label.
+export function useDeadlineRules() {
+  const p = useLoad('/profile');
+  return Object.fromEntries((p.data?.deadlines || []).map((r) => [r.key, r.label]));
+}
+
+// The unit statuses, in the server's order (unit.status).
+export const useUnitStatuses = () => Object.keys(useValueNames('unit').status || {});
+
 const unitStatusKind = { 已接入: 'green', 申请中: 'blue', 暂停: 'amber', 已撤销入网资格: 'red', 已拆机: 'grey' };
 export function UnitStatus({ status }) {
   return <Badge kind={unitStatusKind[status]}>{status}</Badge>;
@@ -126,6 +136,7 @@ export function AppStatus({ status }) {
 }
 
 export function DeadlineBadge({ d }) {
+  const names = useValueNames('deadline').status;
   if (!d) return null;
   const level = deadlineLevel(d);
   const label = { green: '正常', amber: '临近', red: '超期', done: '完成', none: '' }[level];
@@ -133,7 +144,7 @@ export function DeadlineBadge({ d }) {
     <span class={'deadline ' + level} title={`截止 ${day(d.due_date || d.due_at)}`}>
       <span class="dot" aria-hidden="true" />
       <span class="sr-only">{label}：</span>
-      {countdown(d)}（{d.clause}）
+      {countdown(d, names)}（{d.clause}）
     </span>
   );
 }

@@ -179,6 +179,11 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
     const m = await login(b, srv, 'admin');
     await m.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '违规处理' }).click();
     const row = m.getByRole('row').filter({ hasText: '未经审核私自接入政务外网' });
+    // states by the server's names (GET /schemas), offered by them in the filter too
+    await row.getByText('待处理', { exact: true }).waitFor();
+    await m.getByLabel('状态').selectOption({ label: '已取消入网资格' });
+    await m.getByText('没有这种状态的违规事项').waitFor();
+    await m.getByLabel('状态').selectOption({ label: '待处理' });
     await row.getByRole('link', { name: String(vid), exact: true }).click();
     await m.getByRole('heading', { name: `违规事项 ${vid}：未经审核私自接入政务外网` }).waitFor();
     const facts = m.locator('dl.facts');
@@ -201,6 +206,8 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
     const iso = m.getByRole('table', { name: '断网隔离' });
     await iso.getByRole('cell', { name: STRANGER }).waitFor();
     await iso.getByRole('cell', { name: '10.77.1.50' }).waitFor();
+    await iso.getByRole('cell', { name: 'MAC 地址', exact: true }).waitFor();
+    await m.getByText('华为', { exact: false }).first().waitFor();
     await m.getByRole('link', { name: '断网' }).first().waitFor(); // the switch ACLs
     await m.getByRole('button', { name: '责令限期整改' }).click();
     await facts.locator('.deadline').waitFor();
@@ -236,6 +243,7 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
     const m = await login(b, srv, 'admin');
     await m.goto(srv.url + '/findings');
     const row = m.getByRole('row').filter({ hasText: '192.0.2.99' }).first();
+    await row.getByText('待处理', { exact: true }).waitFor();
     await row.getByRole('link').first().click();
     await m.getByRole('heading', { name: /^监测发现 \d+：/ }).waitFor();
     await m.getByRole('table', { name: '证据（最近的观测）' }).getByRole('cell', { name: 'gw-web' }).first().waitFor();
@@ -556,10 +564,11 @@ describe('the address plan from the console', () => {
     await m.getByRole('cell', { name: '视频会议区', exact: true }).waitFor();
     await m.getByRole('button', { name: '登记地址段' }).click();
     await m.locator('form').getByLabel('地址段').fill('10.88.0.0/20');
-    await m.getByLabel('状态').selectOption('container');
+    await m.getByLabel('状态').selectOption({ label: '地址池' }); // the server's name of container
     await m.getByLabel('所属区域').selectOption({ label: '视频会议区' });
     await m.getByRole('button', { name: '登记', exact: true }).click();
     await m.getByText('10.88.0.0/20', { exact: true }).waitFor();
+    await m.getByRole('row').filter({ hasText: '10.88.0.0/20' }).getByRole('cell', { name: '地址池', exact: true }).waitFor();
     await m.getByRole('button', { name: '10.88.0.0/20 空闲块' }).click();
     await m.getByText('共 4096 个地址').waitFor();
     await m.getByRole('button', { name: '从 10.88.0.0/20 分配' }).click();
@@ -635,7 +644,10 @@ describe('deadlines, the carrier queue and the keyboard', () => {
     await m.getByRole('button', { name: '确认暂停' }).click();
     await m.waitForFunction((id) => !document.querySelector(`button[aria-label="暂停第 ${id} 号时限"]`), did);
     assert.equal(srv.sql(`SELECT status FROM deadlines WHERE id = ${did}`)[0].status, 'paused');
-    await m.getByLabel('状态').selectOption('paused');
+    await m.getByLabel('状态').selectOption({ label: '已暂停' });
+    const paused = m.getByRole('row').filter({ has: m.getByRole('link', { name: `申请 ${app.id}`, exact: true }) });
+    await paused.getByRole('cell', { name: '接入实施', exact: true }).waitFor(); // the profile's name of the rule
+    await paused.getByText('已暂停（TB-13）').waitFor();
     await m.getByRole('button', { name: '恢复计时' }).first().click();
     await m.waitForFunction(() => !document.querySelector('td button'));
     assert.equal(srv.sql(`SELECT status FROM deadlines WHERE id = ${did}`)[0].status, 'running');

@@ -24,8 +24,32 @@
 
 /* ---- the record ---- */
 
-static const char *const kinds[] = {"access", "change", "port",           "egress", "interconnect",
-                                    "system", "lan",    "contact_refile", NULL};
+/* The kinds of application: code, Chinese name (kdefs below: what each takes). */
+#define APP_KIND_MAP(X)                                                                            \
+	X(ACCESS, "access", "接入申请")                                                            \
+	X(CHANGE, "change", "变更申请")                                                            \
+	X(PORT, "port", "端口开通申请")                                                            \
+	X(EGRESS, "egress", "互联网出口特殊需求申请")                                              \
+	X(INTERCONNECT, "interconnect", "业务专网互联申请")                                        \
+	X(SYSTEM, "system", "信息系统备案")                                                        \
+	X(LAN, "lan", "局域网升级改造备案")                                                        \
+	X(CONTACT_REFILE, "contact_refile", "安全联系人变更备案")
+enum app_kind {
+#define AK_ENUM(e, code, zh) AK_##e,
+	APP_KIND_MAP(AK_ENUM)
+#undef AK_ENUM
+	    AK_COUNT
+};
+static const char *const kinds[] = {
+#define AK_CODE(e, code, zh) code,
+    APP_KIND_MAP(AK_CODE)
+#undef AK_CODE
+        NULL};
+static const char *const kind_labels[] = {
+#define AK_LABEL(e, code, zh) zh,
+    APP_KIND_MAP(AK_LABEL)
+#undef AK_LABEL
+        NULL};
 #define S_SUBMITTED    "已提交"
 #define S_REVIEWING    "审核中"
 #define S_APPROVED     "已批准"
@@ -51,15 +75,16 @@ static const char *const protocols[] = {"tcp", "udp", NULL};
 #define FE(n, fl, lbl, vals)  REC_FE(struct application, n, fl, lbl, vals)
 #define FI(n, lbl, lo, hi)                                                                         \
 	{                                                                                          \
-#n, REC_INT, 0, offsetof(struct application, n), lbl, 0, NULL, lo, hi, NULL        \
+#n, REC_INT, 0, offsetof(struct application, n), lbl, 0, NULL, lo, hi, NULL, NULL  \
 	}
 static const struct rec_field app_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    FE(kind, REC_REQUIRED | REC_FIXED | REC_FILTER, "申请类型", kinds),
+    REC_FEL(struct application, kind, REC_REQUIRED | REC_FIXED | REC_FILTER, "申请类型", kinds,
+            kind_labels),
     F(unit_id, REC_ID, REC_REQUIRED | REC_FIXED | REC_FILTER, "使用单位", 0),
     REC_FEC(struct application, status, REC_READONLY | REC_FILTER, "状态", statuses, status_codes),
     {"step", REC_INT, REC_READONLY, offsetof(struct application, step), "审批环节", 0, NULL, 0, 9,
-     NULL},
+     NULL, NULL},
     F(approvals, REC_TEXT, REC_READONLY, "审批顺序", 60),
     F(clause, REC_TEXT, REC_READONLY, "依据条款", 32),
     FE(user_type, REC_NULLABLE, "用户类型", user_types),
@@ -118,7 +143,7 @@ static const struct rec_field port_fields[] = {
     REC_FE(struct app_port, exposure, 0, "开放范围", exposures),
     REC_FE(struct app_port, protocol, REC_REQUIRED, "协议", protocols),
     {"port", REC_INT, REC_REQUIRED, offsetof(struct app_port, port), "端口", 0, NULL, 1, 65535,
-     NULL},
+     NULL, NULL},
     REC_F(struct app_port, target_ip, REC_IP, REC_REQUIRED, "目标地址", 45),
     REC_F(struct app_port, purpose, REC_TEXT, REC_REQUIRED, "用途", 200),
 };
@@ -139,53 +164,57 @@ const struct registry_kind application_kind = {
 /* ---- the kinds ---- */
 
 struct kind_def {
-	const char *code, *label;
 	const char *review, *implement; /* the profile's [deadline] keys */
 	const char *fields, *required;  /* space separated */
 	bool connected;                 /* the unit must be connected (or suspended) */
 };
 
 #define CONTACTS "user_type user_type_other address admin_name admin_mobile tech_name tech_mobile "
-static const struct kind_def kdefs[] = {
-    {"access", "接入申请", "access_review", "access_implement",
-     CONTACTS "ip_count bandwidth_mbps purpose assessment_org assessment_on "
-              "assessment_conclusion djcp_level zone_id",
-     "user_type address admin_name admin_mobile tech_name tech_mobile ip_count bandwidth_mbps "
-     "purpose",
-     false},
-    {"change", "变更申请", "change_review", "change_implement",
-     CONTACTS "change_type change_other new_address ip_count bandwidth_mbps purpose", "change_type",
-     true},
-    {"port", "端口开通申请", "port_review", NULL, "purpose review_on", "purpose", true},
-    {"egress", "互联网出口特殊需求申请", "egress_review", NULL,
-     "egress_provider bandwidth_mbps address purpose valid_until", "egress_provider purpose", true},
-    {"interconnect", "业务专网互联申请", "interconnect_review", NULL,
-     "network_name interconnect_type isolation_device plan purpose",
-     "network_name interconnect_type plan", false},
-    {"system", "信息系统备案", "filing_review", NULL,
-     "system_name djcp_level djcp_filing_no djcp_test_on hosting go_live_on purpose "
-     "assessment_org assessment_on assessment_conclusion",
-     "system_name djcp_level purpose", true},
-    {"lan", "局域网升级改造备案", "filing_review", NULL, "purpose planned_on address", "purpose",
-     false},
-    {"contact_refile", "安全联系人变更备案", NULL, NULL,
-     "contact_role contact_name contact_mobile changed_on",
-     "contact_name contact_mobile changed_on", false},
+static const struct kind_def kdefs[AK_COUNT] = {
+    [AK_ACCESS] = {"access_review", "access_implement",
+                   CONTACTS "ip_count bandwidth_mbps purpose assessment_org assessment_on "
+                            "assessment_conclusion djcp_level zone_id",
+                   "user_type address admin_name admin_mobile tech_name tech_mobile ip_count "
+                   "bandwidth_mbps purpose",
+                   false},
+    [AK_CHANGE] = {"change_review", "change_implement",
+                   CONTACTS "change_type change_other new_address ip_count bandwidth_mbps purpose",
+                   "change_type", true},
+    [AK_PORT] = {"port_review", NULL, "purpose review_on", "purpose", true},
+    [AK_EGRESS] = {"egress_review", NULL,
+                   "egress_provider bandwidth_mbps address purpose valid_until",
+                   "egress_provider purpose", true},
+    [AK_INTERCONNECT] = {"interconnect_review", NULL,
+                         "network_name interconnect_type isolation_device plan purpose",
+                         "network_name interconnect_type plan", false},
+    [AK_SYSTEM] = {"filing_review", NULL,
+                   "system_name djcp_level djcp_filing_no djcp_test_on hosting go_live_on purpose "
+                   "assessment_org assessment_on assessment_conclusion",
+                   "system_name djcp_level purpose", true},
+    [AK_LAN] = {"filing_review", NULL, "purpose planned_on address", "purpose", false},
+    [AK_CONTACT_REFILE] = {NULL, NULL, "contact_role contact_name contact_mobile changed_on",
+                           "contact_name contact_mobile changed_on", false},
 };
 #undef CONTACTS
 
 static const struct kind_def *kind_def(const char *code)
 {
-	for (size_t i = 0; code && i < sizeof(kdefs) / sizeof(kdefs[0]); i++)
-		if (strcmp(kdefs[i].code, code) == 0)
+	for (size_t i = 0; code && i < AK_COUNT; i++)
+		if (strcmp(kinds[i], code) == 0)
 			return &kdefs[i];
 	return NULL;
+}
+
+/* The Chinese name of a kind. */
+static const char *kind_label(const struct kind_def *k)
+{
+	return kind_labels[k - kdefs];
 }
 
 const char *application_kind_label(const char *kind)
 {
 	const struct kind_def *k = kind_def(kind);
-	return k ? k->label : NULL;
+	return k ? kind_label(k) : NULL;
 }
 
 bool application_kind_info(const char *kind, const char **fields, const char **review,
@@ -217,11 +246,11 @@ static json_t *words(const char *list)
 json_t *application_kinds_json(void)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < sizeof(kdefs) / sizeof(kdefs[0]); i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o}", "kind", kdefs[i].code,
-		                                   "label", kdefs[i].label, "fields",
-		                                   words(kdefs[i].fields), "required",
-		                                   words(kdefs[i].required)));
+	for (size_t i = 0; i < AK_COUNT; i++)
+		json_array_append_new(a,
+		                      json_pack("{s:s, s:s, s:o, s:o}", "kind", kinds[i], "label",
+		                                kind_labels[i], "fields", words(kdefs[i].fields),
+		                                "required", words(kdefs[i].required)));
 	return a;
 }
 
@@ -339,7 +368,7 @@ static int check_fields(const struct kind_def *k, const struct application *a, u
 		    (!list_has(k->fields, f->name) ||
 		     (ZW_MUTANT("ss17_hosting") && strcmp(f->name, "hosting") == 0)))
 			return zw_errf(err, ZW_EINVALID, f->name, "%s不适用于%s", f->label,
-			               k->label);
+			               kind_label(k));
 		if (!list_has(k->required, f->name))
 			continue;
 		bool empty = !set || (f->type != REC_INT && f->type != REC_ID &&
@@ -448,10 +477,10 @@ static int check_unit(const struct ctx *x, struct store_tx *tx, const struct kin
 			                        "申请中", a->clause, "重新申请接入", 0, err);
 	} else if (k->connected && strcmp(u.status, "已接入") && strcmp(u.status, "暂停")) {
 		rc = zw_errf(err, ZW_ECONFLICT, "unit_id", "单位当前为“%s”，不能提交%s", u.status,
-		             k->label);
+		             kind_label(k));
 	} else if (gone) {
 		rc = zw_errf(err, ZW_ECONFLICT, "unit_id", "单位当前为“%s”，不能提交%s", u.status,
-		             k->label);
+		             kind_label(k));
 	}
 	unit_free(&u);
 	return rc;
@@ -504,7 +533,7 @@ int application_submit(const struct ctx *x, const struct app_env *env, const jso
 	const struct workflow_rule *wf = k ? profile_workflow(x->prof, a.kind) : NULL;
 	if (!rc && !wf)
 		rc = zw_errf(err, ZW_ERULE, "kind", "《%s》没有规定%s，本县不受理此类申请",
-		             x->prof->title, k->label);
+		             x->prof->title, kind_label(k));
 	if (!rc && authz_check(x->by, ACT_APPLICATION_SUBMIT, a.unit_id, err))
 		rc = -err->code;
 	if (!rc)
@@ -593,9 +622,9 @@ static const struct rec_field tr_fields[] = {
     T(review_on, REC_DATE, 0, "复核日期", 10),
     T(zone_id, REC_ID, 0, "分配区域", 0),
     T(parent_id, REC_ID, 0, "上级地址段", 0),
-    {"vid", REC_INT, 0, offsetof(struct tr, vid), "VLAN 号", 0, NULL, 1, 4094, NULL},
+    {"vid", REC_INT, 0, offsetof(struct tr, vid), "VLAN 号", 0, NULL, 1, 4094, NULL, NULL},
     T(carrier_id, REC_ID, 0, "网络运营商", 0),
-    {"if_rev", REC_INT, 0, offsetof(struct tr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
+    {"if_rev", REC_INT, 0, offsetof(struct tr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL, NULL},
     T(allocate, REC_BOOL, 0, "分配地址", 0),
     T(dry_run, REC_BOOL, 0, "仅检查", 0),
 };
@@ -646,7 +675,7 @@ static int g_assessed(struct step *s, struct zw_err *err)
 	if (blank(a->assessment_on) || blank(a->assessment_org) || blank(a->assessment_conclusion))
 		return zw_err_clause(err, ZW_ERULE, "assessment_on", s->a->clause,
 		                     "依据%s，%s须先完成安全评估（评估机构、日期、结论）",
-		                     s->a->clause, s->k->label);
+		                     s->a->clause, kind_label(s->k));
 	if (strcmp(a->assessment_conclusion, "不符合") == 0)
 		return zw_err_clause(err, ZW_ERULE, "assessment_conclusion", s->a->clause,
 		                     "依据%s，安全评估结论为“不符合”，不能批准", s->a->clause);

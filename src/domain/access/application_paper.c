@@ -5,6 +5,7 @@
 
 #include "core/parse.h"
 #include "domain/access/application.h"
+#include "domain/deadline.h"
 #include "domain/inventory/assets.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
@@ -118,20 +119,15 @@ static const json_t *deadline_of(const json_t *app, const char *rule)
 	return NULL;
 }
 
+/* A deadline's status in words (deadline.c's names), and a breached one that was met late. */
 static const char *deadline_state(const json_t *dl)
 {
 	const char *s = paper_jstr(dl, "status");
-	if (strcmp(s, "met") == 0)
-		return "已按期完成";
-	if (strcmp(s, "breached") == 0)
-		return json_object_get(dl, "met_at") && !json_is_null(json_object_get(dl, "met_at"))
-		           ? "已完成，但超过期限"
-		           : "已超期";
-	if (strcmp(s, "paused") == 0)
-		return "已暂停";
-	if (strcmp(s, "cancelled") == 0)
-		return "已取消";
-	return "进行中";
+	if (strcmp(s, "breached") == 0 && json_object_get(dl, "met_at") &&
+	    !json_is_null(json_object_get(dl, "met_at")))
+		return "已完成，但超过期限";
+	const char *l = rec_enum_label(rec_field(&deadline_schema, "status"), s);
+	return l ? l : s;
 }
 
 /* ---- the form ---- */

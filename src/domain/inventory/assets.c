@@ -51,7 +51,7 @@ static const struct rec_field line_fields[] = {
     F(struct line, unit_id, REC_ID, REC_NULLABLE | REC_FILTER, "使用单位", 0),
     F(struct line, circuit_id, REC_TEXT, REC_REQUIRED | REC_SEARCH, "线路编号", 50),
     {"bandwidth_mbps", REC_INT, REC_REQUIRED, offsetof(struct line, bandwidth_mbps), "带宽（Mbps）",
-     0, NULL, 1, 400000, NULL},
+     0, NULL, 1, 400000, NULL, NULL},
     F(struct line, endpoint_a, REC_TEXT, 0, "A 端", 100),
     F(struct line, endpoint_b, REC_TEXT, 0, "Z 端", 100),
     REC_FEC(struct line, payer, REC_REQUIRED | REC_FILTER, "费用承担", payers, payer_codes),
@@ -97,6 +97,7 @@ static const char *const device_kind_codes[] = {"router", "switch", "firewall", 
 static const char *const owners[] = {"信息中心", "使用单位", NULL};
 static const char *const owner_codes[] = {"center", "unit", NULL};
 static const char *const snmp_versions[] = {"none", "v2c", "v3", NULL};
+static const char *const snmp_version_labels[] = {"不使用", "v2c", "v3", NULL};
 
 static const struct rec_field device_fields[] = {
     F(struct device, id, REC_ID, REC_READONLY, "编号", 0),
@@ -111,7 +112,7 @@ static const struct rec_field device_fields[] = {
     F(struct device, serial, REC_TEXT, 0, "序列号", 100),
     F(struct device, mgmt_ip, REC_IP, REC_NULLABLE | REC_FILTER, "管理地址", 45),
     F(struct device, location, REC_TEXT, 0, "位置", 100),
-    REC_FE(struct device, snmp_version, 0, "SNMP 版本", snmp_versions),
+    REC_FEL(struct device, snmp_version, 0, "SNMP 版本", snmp_versions, snmp_version_labels),
     F(struct device, snmp_community, REC_TEXT, REC_WRITEONLY | REC_NULLABLE, "SNMP 团体名", 100),
     F(struct device, snmp_user, REC_TEXT, 0, "SNMPv3 用户", 64),
     F(struct device, snmp_auth_key, REC_TEXT, REC_WRITEONLY | REC_NULLABLE, "SNMPv3 认证密钥", 100),
@@ -227,7 +228,8 @@ static const struct rec_field port_fields[] = {
     F(struct port, id, REC_ID, REC_READONLY, "编号", 0),
     F(struct port, unit_id, REC_ID, REC_REQUIRED | REC_FILTER, "单位", 0),
     REC_FE(struct port, protocol, REC_REQUIRED, "协议", protocols),
-    {"port", REC_INT, REC_REQUIRED, offsetof(struct port, port), "端口", 0, NULL, 1, 65535, NULL},
+    {"port", REC_INT, REC_REQUIRED, offsetof(struct port, port), "端口", 0, NULL, 1, 65535, NULL,
+     NULL},
     F(struct port, target_ip, REC_IP, REC_REQUIRED, "目标地址", 45),
     F(struct port, purpose, REC_TEXT, REC_REQUIRED, "用途", 200),
     F(struct port, note, REC_TEXT, REC_MULTILINE, "备注", 500),

@@ -99,10 +99,13 @@ static int address_check(const struct ctx *x, struct sconn *c, void *rec, const 
 		zw_err_clear(err);
 		rc = zw_errf(err, ZW_EINVALID, "prefix_id", "地址段不存在");
 	}
-	if (!rc && !old && strcmp(p.status, "active") != 0)
+	if (!rc && !old && strcmp(p.status, "active") != 0) {
+		const struct rec_field *st = rec_field(&prefix_schema, "status");
+		const char *is = rec_enum_label(st, p.status);
 		rc = zw_errf(err, ZW_ECONFLICT, "prefix_id",
-		             "只能在使用中（active）的地址段里分配主机地址，%s 是 %s", p.cidr,
-		             p.status);
+		             "只能在%s（active）的地址段里分配主机地址，%s 是%s（%s）",
+		             rec_enum_label(st, "active"), p.cidr, is ? is : "", p.status);
+	}
 	struct inet_prefix ip;
 	if (!rc && inet_parse_prefix(p.cidr, false, &ip) < 0)
 		rc = zw_errf(err, ZW_EINTERNAL, NULL, NULL);

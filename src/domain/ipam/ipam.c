@@ -29,7 +29,7 @@ const struct rec_schema zone_schema = {
 static const struct rec_field vlan_fields[] = {
     F(id, REC_ID, REC_READONLY, struct vlan, "编号", 0),
     {"vid", REC_INT, REC_REQUIRED | REC_SORT, offsetof(struct vlan, vid), "VLAN ID", 0, NULL, 1,
-     4094, NULL},
+     4094, NULL, NULL},
     F(name, REC_TEXT, REC_REQUIRED | REC_NAME | REC_SORT | REC_SEARCH, struct vlan, "VLAN 名称",
       50),
     F(zone_id, REC_ID, REC_NULLABLE | REC_FILTER, struct vlan, "所属区域", 0),
@@ -42,6 +42,7 @@ const struct rec_schema vlan_schema = {
 
 static const char *const prefix_statuses[] = {"container", "active", "reserved", "deprecated",
                                               NULL};
+static const char *const prefix_status_labels[] = {"地址池", "使用中", "保留", "停用", NULL};
 
 static const struct rec_field prefix_fields[] = {
     F(id, REC_ID, REC_READONLY, struct prefix, "编号", 0),
@@ -49,7 +50,8 @@ static const struct rec_field prefix_fields[] = {
     F(family, REC_INT, REC_READONLY | REC_FILTER, struct prefix, "地址族", 0),
     F(length, REC_INT, REC_READONLY | REC_SORT | REC_FILTER, struct prefix, "前缀长度", 0),
     F(parent_id, REC_ID, REC_READONLY | REC_FILTER, struct prefix, "上级地址段", 0),
-    REC_FE(struct prefix, status, REC_REQUIRED | REC_FILTER, "状态", prefix_statuses),
+    REC_FEL(struct prefix, status, REC_REQUIRED | REC_FILTER, "状态", prefix_statuses,
+            prefix_status_labels),
     F(zone_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "所属区域", 0),
     F(vlan_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "VLAN", 0),
     F(unit_id, REC_ID, REC_NULLABLE | REC_FILTER, struct prefix, "使用单位", 0),
@@ -116,9 +118,10 @@ static int prefix_check(const struct ctx *x, struct sconn *c, void *rec, const v
 		int64_t n = 0;
 		rc = store_prefix_child_count(c, p->id, &n, err);
 		if (!rc && n)
-			rc = zw_errf(err, ZW_ECONFLICT, "status",
-			             "该地址段下还有 %lld 个子地址段，只能是容器（container）",
-			             (long long)n);
+			rc = zw_errf(
+			    err, ZW_ECONFLICT, "status",
+			    "该地址段下还有 %lld 个子地址段，只能是%s（container）", (long long)n,
+			    rec_enum_label(rec_field(&prefix_schema, "status"), "container"));
 	}
 	return rc;
 }

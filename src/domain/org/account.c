@@ -13,15 +13,23 @@
 #include "domain/registry.h"
 #include "store/account_sql.h"
 
-static const char *const role_values[] = {"manager",    "authority",  "operator", "carrier",
-                                          "unit_admin", "supervisor", "auditor",  NULL};
+static const char *const role_values[] = {
+#define ROLE_VALUE(e, name, zh) name,
+    USER_ROLE_MAP(ROLE_VALUE)
+#undef ROLE_VALUE
+        NULL};
+static const char *const role_labels[] = {
+#define ROLE_LABEL(e, name, zh) zh,
+    USER_ROLE_MAP(ROLE_LABEL)
+#undef ROLE_LABEL
+        NULL};
 
 static const struct rec_field user_fields[] = {
     REC_F(struct user, id, REC_ID, REC_READONLY, "编号", 0),
     REC_F(struct user, username, REC_USERNAME, REC_REQUIRED | REC_FIXED | REC_SORT | REC_SEARCH,
           "用户名", 32),
     REC_F(struct user, display_name, REC_TEXT, REC_NAME, "姓名", 50),
-    REC_FE(struct user, role, REC_REQUIRED | REC_FILTER, "角色", role_values),
+    REC_FEL(struct user, role, REC_REQUIRED | REC_FILTER, "角色", role_values, role_labels),
     REC_F(struct user, unit_id, REC_ID, REC_NULLABLE | REC_FILTER, "所属单位", 0),
     REC_F(struct user, disabled, REC_BOOL, 0, "停用", 0),
     REC_META(struct user),
@@ -66,7 +74,7 @@ int account_cost_parse(const char *s, struct account_cfg *cfg)
 /* The password policy is the field type's (REC_PASSWORD, core/record.c), so the OpenAPI
  * document states the same rule. */
 static const struct rec_field password_fields[] = {
-    {"password", REC_PASSWORD, REC_REQUIRED, 0, "密码", 128, NULL, 0, 0, NULL},
+    {"password", REC_PASSWORD, REC_REQUIRED, 0, "密码", 128, NULL, 0, 0, NULL, NULL},
 };
 const struct rec_schema password_schema = {"password", password_fields, 1, 0};
 

@@ -9,7 +9,21 @@
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
 
-enum vendor { V_VRP, V_COMWARE, V_IOS };
+enum vendor { V_VRP, V_COMWARE, V_IOS, V_COUNT };
+/* the systems, as the API names them (?vendor=) and their makers as people know them */
+static const struct {
+	const char *name, *label;
+} vendors[V_COUNT] = {
+    [V_VRP] = {"vrp", "华为"}, [V_COMWARE] = {"comware", "新华三"}, [V_IOS] = {"ios", "思科"}};
+
+json_t *acl_vendors_json(void)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < V_COUNT; i++)
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s}", "name", vendors[i].name, "label", vendors[i].label));
+	return a;
+}
 
 struct rule {
 	int64_t seq;
@@ -138,16 +152,20 @@ static void list(struct buf *b, enum vendor v, bool apply, const struct rule *rs
 int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, const char *op,
                struct buf *out, struct zw_err *err)
 {
-	enum vendor v;
-	if (vendor && strcmp(vendor, "vrp") == 0)
-		v = V_VRP;
-	else if (vendor && strcmp(vendor, "comware") == 0)
-		v = V_COMWARE;
-	else if (vendor && strcmp(vendor, "ios") == 0)
-		v = V_IOS;
-	else
-		return zw_errf(err, ZW_EINVALID, "vendor",
-		               "vendor 应为 vrp（华为）、comware（新华三）或 ios（思科）");
+	enum vendor v = V_COUNT;
+	for (int i = 0; vendor && i < V_COUNT; i++)
+		if (strcmp(vendor, vendors[i].name) == 0)
+			v = (enum vendor)i;
+	if (v == V_COUNT) {
+		char names[200] = "";
+		size_t off = 0;
+		for (int i = 0; i < V_COUNT && off < sizeof(names); i++) {
+			int w = snprintf(names + off, sizeof(names) - off, "%s%s（%s）",
+			                 i ? "、" : "", vendors[i].name, vendors[i].label);
+			off += w > 0 ? (size_t)w : 0;
+		}
+		return zw_errf(err, ZW_EINVALID, "vendor", "vendor 应为 %s 之一", names);
+	}
 	bool apply;
 	if (!op || strcmp(op, "apply") == 0)
 		apply = true;

@@ -12,10 +12,14 @@
 #ifndef ZW_DOMAIN_ACL_H
 #define ZW_DOMAIN_ACL_H
 
+#include <jansson.h>
+
 #include "core/buf.h"
 #include "domain/ctx.h"
 
-/* vendor: vrp, comware, ios; op: apply, remove. */
+/* The vendors acl_render writes for: [{name, label}] ("vrp", "华为"). */
+json_t *acl_vendors_json(void);
+/* vendor: one of them; op: apply, remove. */
 int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, const char *op,
                struct buf *out, struct zw_err *err);
 

@@ -78,6 +78,20 @@ int enforcement_state(const struct ctx *x, const struct violation_policy *vp, bo
 
 static const char *const kinds[] = {"ip4", "ip6", "mac", "net4", "net6", "allow4", "allow6", NULL};
 
+json_t *enforcement_kinds_json(void)
+{
+	static const char *const names[][2] = {{"ip4", "IPv4 地址"},
+	                                       {"ip6", "IPv6 地址"},
+	                                       {"mac", "MAC 地址"},
+	                                       {"net4", "IPv4 地址段"},
+	                                       {"net6", "IPv6 地址段"}};
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s}", "name", names[i][0], "label", names[i][1]));
+	return a;
+}
+
 int enforcement_report(const struct ctx *x, const json_t *body, const char *source,
                        struct zw_err *err)
 {

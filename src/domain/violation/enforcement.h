@@ -17,6 +17,8 @@
 #include "domain/ctx.h"
 #include "domain/violation/violation.h"
 
+/* The kinds of isolation with what each cuts off: [{name, label}] ("net4", "IPv4 地址段"). */
+json_t *enforcement_kinds_json(void);
 /* Check an isolation_allow list (addresses or CIDRs, comma separated). */
 int enforcement_allow_check(const char *list, struct zw_err *err);
 /* {generation, sets:{ip4 ip6 mac net4 net6 allow4 allow6}}, with detail also

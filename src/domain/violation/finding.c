@@ -28,15 +28,21 @@ static const char *const kinds[] = {
     FINDING_MAP(FINDING_CODE)
 #undef FINDING_CODE
         NULL};
+static const char *const kind_labels[] = {
+#define FINDING_LABEL(e, code, zh, behaviour) zh,
+    FINDING_MAP(FINDING_LABEL)
+#undef FINDING_LABEL
+        NULL};
 static const char *const statuses[] = {"open", "dismissed", "violation", "resolved", NULL};
+static const char *const status_labels[] = {"待处理", "已排除", "已立案", "已结案", NULL};
 
 #define F(n, t, fl, lbl, max) REC_F(struct finding_rec, n, t, fl, lbl, max)
 static const struct rec_field finding_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    REC_FE(struct finding_rec, kind, REC_READONLY | REC_FILTER, "发现类型", kinds),
+    REC_FEL(struct finding_rec, kind, REC_READONLY | REC_FILTER, "发现类型", kinds, kind_labels),
     F(behaviour, REC_TEXT, REC_READONLY | REC_FILTER, "违规行为代码", 40),
     F(label, REC_TEXT, REC_READONLY, "发现", 100),
-    REC_FE(struct finding_rec, status, REC_READONLY | REC_FILTER, "状态", statuses),
+    REC_FEL(struct finding_rec, status, REC_READONLY | REC_FILTER, "状态", statuses, status_labels),
     F(mac, REC_TEXT, REC_READONLY | REC_NULLABLE | REC_FILTER, "MAC 地址", 17),
     F(ip, REC_TEXT, REC_READONLY | REC_NULLABLE | REC_FILTER, "IP 地址", 45),
     F(unit_id, REC_ID, REC_READONLY | REC_FILTER, "单位", 0),
@@ -303,7 +309,7 @@ static const char *const factions[] = {"dismiss", NULL};
 static const struct rec_field ftr_fields[] = {
     REC_FE(struct ftr, action, REC_REQUIRED, "操作", factions),
     REC_F(struct ftr, reason, REC_TEXT, REC_MULTILINE | REC_REQUIRED, "理由", 500),
-    {"if_rev", REC_INT, 0, offsetof(struct ftr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
+    {"if_rev", REC_INT, 0, offsetof(struct ftr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL, NULL},
 };
 const struct rec_schema finding_transition_schema = {"finding_transition", ftr_fields,
                                                      sizeof(ftr_fields) / sizeof(ftr_fields[0]),

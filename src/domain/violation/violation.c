@@ -30,10 +30,12 @@ static const char *const state_labels[] = {"待处理",     "已通知",     "�
                                            "已核实整改", "已恢复接入", "已结案", "已取消入网资格",
                                            "已排除",     NULL};
 static const char *const levels[] = {"warning", "terminal", "unit", NULL};
+static const char *const level_labels[] = {"提醒", "终端", "单位", NULL};
 static const char *const scopes[] = {"terminal", "unit", NULL};
+static const char *const scope_labels[] = {"终端", "整个单位", NULL};
 
-#define F(n, t, fl, lbl, max) REC_F(struct violation, n, t, fl, lbl, max)
-#define FE(n, fl, lbl, vals)  REC_FE(struct violation, n, fl, lbl, vals)
+#define F(n, t, fl, lbl, max)        REC_F(struct violation, n, t, fl, lbl, max)
+#define FE(n, fl, lbl, vals, labels) REC_FEL(struct violation, n, fl, lbl, vals, labels)
 static const struct rec_field violation_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
     F(unit_id, REC_ID, REC_REQUIRED | REC_FIXED | REC_FILTER, "单位", 0),
@@ -42,21 +44,21 @@ static const struct rec_field violation_fields[] = {
     F(behaviour, REC_TEXT, REC_REQUIRED | REC_FIXED | REC_FILTER, "违规行为", 40),
     F(behaviour_name, REC_TEXT, REC_READONLY, "违规行为名称", 300),
     F(clause, REC_TEXT, REC_READONLY, "依据条款", 64),
-    FE(level, REC_READONLY | REC_FILTER, "处理级别", levels),
+    FE(level, REC_READONLY | REC_FILTER, "处理级别", levels, level_labels),
     F(sanction, REC_TEXT, REC_READONLY | REC_NULLABLE, "处理措施", 40),
     F(sanction_name, REC_TEXT, REC_READONLY | REC_NULLABLE, "处理措施名称", 200),
     F(sanction_clause, REC_TEXT, REC_READONLY | REC_NULLABLE, "处理依据", 64),
     {"offence", REC_INT, REC_READONLY, offsetof(struct violation, offence), "违规次数", 0, NULL, 1,
-     INT64_MAX, NULL},
-    FE(state, REC_READONLY | REC_FILTER, "状态", states),
-    FE(isolated_scope, REC_READONLY | REC_NULLABLE, "断网范围", scopes),
+     INT64_MAX, NULL, NULL},
+    FE(state, REC_READONLY | REC_FILTER, "状态", states, state_labels),
+    FE(isolated_scope, REC_READONLY | REC_NULLABLE, "断网范围", scopes, scope_labels),
     F(mac, REC_MAC, REC_FIXED | REC_NULLABLE | REC_FILTER, "MAC 地址", 17),
     F(ip, REC_IP, REC_FIXED | REC_NULLABLE | REC_FILTER, "IP 地址", 45),
     F(detail, REC_TEXT, REC_MULTILINE | REC_REQUIRED, "情况说明", 500),
     F(source, REC_TEXT, REC_READONLY, "来源", 20),
     F(deadline_id, REC_ID, REC_READONLY, "整改期限", 0),
     {"repair_cost", REC_INT, REC_READONLY, offsetof(struct violation, repair_cost),
-     "维修费用（分）", 0, NULL, 0, INT64_MAX, NULL},
+     "维修费用（分）", 0, NULL, 0, INT64_MAX, NULL, NULL},
     F(cost_note, REC_TEXT, REC_READONLY, "费用说明", 500),
     F(closed_at, REC_TIME, REC_READONLY, "结案时间", 0),
     REC_META(struct violation),
@@ -80,10 +82,7 @@ const struct registry_kind violation_kind = {
 
 const char *violation_state_label(const char *state)
 {
-	for (size_t i = 0; state && states[i]; i++)
-		if (strcmp(states[i], state) == 0)
-			return state_labels[i];
-	return NULL;
+	return rec_enum_label(rec_field(&violation_schema, "state"), state);
 }
 
 static bool is(const char *a, const char *b)
@@ -558,10 +557,10 @@ static const char *const actions[] = {"notify", "isolate",  "rectify", "verify",
 static const struct rec_field tr_fields[] = {
     REC_FE(struct vtr, action, REC_REQUIRED, "操作", actions),
     REC_F(struct vtr, reason, REC_TEXT, REC_MULTILINE, "理由", 500),
-    REC_FE(struct vtr, scope, 0, "断网范围", scopes),
+    REC_FEL(struct vtr, scope, 0, "断网范围", scopes, scope_labels),
     REC_F(struct vtr, sanction, REC_TEXT, 0, "处理措施", 40),
     REC_F(struct vtr, amount, REC_YUAN, 0, "维修费用（元）", 16),
-    {"if_rev", REC_INT, 0, offsetof(struct vtr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL},
+    {"if_rev", REC_INT, 0, offsetof(struct vtr, if_rev), "版本", 0, NULL, 1, INT64_MAX, NULL, NULL},
     REC_F(struct vtr, dry_run, REC_BOOL, 0, "仅检查", 0),
 };
 const struct rec_schema violation_transition_schema = {"violation_transition", tr_fields,
@@ -622,10 +621,11 @@ static int g_widen(void *cs, struct zw_err *err)
 	enum sact a = sanction_act(v->sanction);
 	if (is(v->isolated_scope, "terminal") && (a == SA_UNIT || a == SA_REVOKE))
 		return 0;
+	const char *scope =
+	    rec_enum_label(rec_field(&violation_schema, "isolated_scope"), v->isolated_scope);
 	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(v),
 	                     "违规事项已断网（%s），处理措施“%s”不包括整体断开单位",
-	                     is(v->isolated_scope, "unit") ? "整个单位" : "终端",
-	                     v->sanction_name ? v->sanction_name : "提醒");
+	                     scope ? scope : "终端", v->sanction_name ? v->sanction_name : "提醒");
 }
 
 static int g_was_isolated(void *cs, struct zw_err *err)

@@ -3,15 +3,15 @@
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { Control, RecordForm } from '../form.jsx';
-import { check, fieldsOf, useKindLabels, useSchema } from '../schema.js';
+import { check, fieldsOf, useKindLabels, useSchema, useValueNames, valueName } from '../schema.js';
 import { day, time } from '../format.js';
 import { navigate, query } from '../router.js';
-import { AppStatus, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+import { AppStatus, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
 
-const STATUSES = ['已提交', '审核中', '已批准', '实施中', '已办结', '未通过', '已撤回'];
 export function Applications({ path }) {
   const s = useSession();
   const kindLabels = useKindLabels();
+  const statuses = Object.keys(useValueNames('application').status || {});
   const status = query(path, 'status') || '';
   const kind = query(path, 'kind') || '';
   const qs = new URLSearchParams({ limit: '200', sort: '-id' });
@@ -46,7 +46,7 @@ export function Applications({ path }) {
         <Field label="状态" name="status">{(p) => (
           <select {...p} value={status} onChange={(e) => filter('status', e.currentTarget.value)}>
             <option value="">全部</option>
-            {STATUSES.map((x) => <option value={x}>{x}</option>)}
+            {statuses.map((x) => <option value={x}>{x}</option>)}
           </select>
         )}</Field>
         {can(s, 'APPLICATION_SUBMIT') ? <Link class="button" href="/applications/new">提交申请</Link> : null}
@@ -354,6 +354,8 @@ function Step({ app, action, label, needReason, onDone, kind }) {
 export function ApplicationDetail({ id }) {
   const labels = fieldsOf(useSchema('application'));
   const kinds = useSchema('application_kinds');
+  const rules = useDeadlineRules();
+  const basis = useValueNames('deadline').basis;
   const app = useLoad(`/applications/${Number(id)}`);
   const unitName = useLoad(app.data ? `/units/${app.data.unit_id}` : null);
   return (
@@ -374,8 +376,8 @@ export function ApplicationDetail({ id }) {
           </dl>
           <section aria-labelledby="dl"><h2 id="dl">办理时限</h2>
             <Table rows={a.deadlines} empty="无" columns={[
-              { label: '环节', render: (d) => (d.rule.endsWith('_implement') ? '实施' : d.rule.endsWith('_review') ? '审核' : d.rule) },
-              { label: '期限', render: (d) => `${d.amount}${d.basis === 'hours' ? '小时' : '个工作日'}` },
+              { label: '环节', render: (d) => valueName(rules, d.rule) },
+              { label: '期限', render: (d) => `${d.amount} 个${valueName(basis, d.basis)}` },
               { label: '截止', render: (d) => day(d.due_date || d.due_at) },
               { label: '状态', render: (d) => <DeadlineBadge d={d} /> },
             ]} />

@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import { post, upload } from '../api.js';
 import { day } from '../format.js';
-import { ClauseLink, DeadlineBadge, ErrorBox, Field, FileUpload, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+import { useValueNames, valueName } from '../schema.js';
+import { ClauseLink, DeadlineBadge, ErrorBox, Field, FileUpload, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
 
 // Pause (with the reason, TB-13: the unit is not ready) or resume one deadline.
 function PauseResume({ d, onDone }) {
@@ -31,26 +32,26 @@ function PauseResume({ d, onDone }) {
   );
 }
 
-const STATES = { running: '进行中', paused: '已暂停', breached: '已超期', met: '已完成', cancelled: '已取消' };
-
 export function Deadlines() {
   const s = useSession();
   const [status, setStatus] = useState('running');
   const list = useLoad(`/deadlines?status=${status}&sort=due_at`, true);
+  const statuses = useValueNames('deadline').status || {};
+  const rules = useDeadlineRules();
   return (
     <>
       <h1>办理时限</h1>
       <div class="toolbar">
         <Field label="状态" name="status">{(p) => (
           <select {...p} value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            {Object.entries(STATES).map(([k, v]) => <option value={k}>{v}</option>)}
+            {Object.entries(statuses).map(([k, v]) => <option value={k}>{v}</option>)}
           </select>
         )}</Field>
       </div>
       <Loading state={list}>{(d) => (
         <Table rows={d.items} empty="没有这种状态的时限" columns={[
           { label: '事项', render: (x) => (x.subject_type === 'application' ? <Link href={`/applications/${x.subject_id}`}>申请 {x.subject_id}</Link> : `${x.subject_type} ${x.subject_id}`) },
-          { label: '规则', key: 'rule' },
+          { label: '规则', render: (x) => valueName(rules, x.rule) },
           { label: '依据', render: (x) => <ClauseLink id={x.clause} /> },
           { label: '截止', render: (x) => day(x.due_date || x.due_at) + (x.provisional ? '（暂按周一至周五计算）' : '') },
           { label: '时限', render: (x) => <DeadlineBadge d={x} /> },

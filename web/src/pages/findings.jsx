@@ -3,10 +3,13 @@ import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { time } from '../format.js';
 import { navigate, query } from '../router.js';
+import { useValueNames, valueName } from '../schema.js';
 import { Badge, ErrorBox, Field, Link, Loading, Table, can, useFilter, useLoad, useSession, useUnitNames } from '../ui.jsx';
 
-const FINDING_STATUS = { open: '待处理', violation: '已立案', dismissed: '已排除', resolved: '已结案' };
+// the badge's colour per status (the names are the server's)
 const FINDING_KIND = { open: 'amber', violation: 'red', dismissed: 'grey', resolved: 'green' };
+
+const statusBadge = (names, status) => <Badge kind={FINDING_KIND[status]}>{valueName(names, status)}</Badge>;
 
 export function Findings({ path }) {
   const status = query(path, 'status') ?? 'open';
@@ -15,6 +18,7 @@ export function Findings({ path }) {
   if (status) qs.set('status', status);
   const list = useLoad('/findings?' + qs);
   const unit = useUnitNames();
+  const statuses = useValueNames('finding').status || {};
   return (
     <>
       <h1>监测发现</h1>
@@ -22,7 +26,7 @@ export function Findings({ path }) {
         <Field label="状态" name="status">{(p) => (
           <select {...p} value={status} onChange={(e) => filter('status', e.currentTarget.value)}>
             <option value="">全部</option>
-            {Object.entries(FINDING_STATUS).map(([k, v]) => <option value={k}>{v}</option>)}
+            {Object.entries(statuses).map(([k, v]) => <option value={k}>{v}</option>)}
           </select>
         )}</Field>
       </div>
@@ -35,7 +39,7 @@ export function Findings({ path }) {
           { label: 'IP 地址', render: (f) => f.ip || '' },
           { label: '次数', key: 'count' },
           { label: '最近发现', render: (f) => time(f.last_seen) },
-          { label: '状态', render: (f) => <Badge kind={FINDING_KIND[f.status]}>{FINDING_STATUS[f.status]}</Badge> },
+          { label: '状态', render: (f) => statusBadge(statuses, f.status) },
         ]} />
       )}</Loading>
     </>
@@ -106,12 +110,13 @@ function FindingActions({ f, onDone }) {
 export function FindingDetail({ id }) {
   const f = useLoad(`/findings/${id}`);
   const unit = useUnitNames();
+  const statuses = useValueNames('finding').status;
   return (
     <Loading state={f}>{(x) => (
       <>
         <h1>监测发现 {x.id}：{x.label}</h1>
         <dl class="facts">
-          <dt>状态</dt><dd><Badge kind={FINDING_KIND[x.status]}>{FINDING_STATUS[x.status]}</Badge>
+          <dt>状态</dt><dd>{statusBadge(statuses, x.status)}
             {x.violation_id ? <> <Link href={`/violations/${x.violation_id}`}>违规事项 {x.violation_id}</Link></> : null}</dd>
           <dt>单位</dt><dd>{unit(x.unit_id)}</dd>
           <dt>MAC / IP</dt><dd>{x.mac || '—'} / {x.ip || '—'}</dd>

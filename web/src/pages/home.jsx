@@ -2,23 +2,22 @@
 // administrator, their own unit only.
 import { useEffect, useRef } from 'preact/hooks';
 import { day } from '../format.js';
-import { useKindLabels } from '../schema.js';
-import { AppStatus, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
-
-const STATUSES = ['申请中', '已接入', '暂停', '已撤销入网资格', '已拆机'];
+import { useKindLabels, valueName } from '../schema.js';
+import { AppStatus, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, useUnitStatuses } from '../ui.jsx';
 
 function UnitsChart({ counts }) {
+  const statuses = useUnitStatuses();
   const el = useRef(null);
   useEffect(() => {
     let chart;
     let live = true;
     // the chart code is its own chunk, loaded only on this page
     import('../chart.js').then(({ pie }) => {
-      if (live && el.current) chart = pie(el.current, STATUSES.map((s) => ({ name: s, value: counts[s] || 0 })));
+      if (live && el.current) chart = pie(el.current, statuses.map((s) => ({ name: s, value: counts[s] || 0 })));
     });
     return () => { live = false; chart?.dispose(); };
-  }, [counts]);
-  return <div ref={el} class="chart" role="img" aria-label={'单位接入状态：' + STATUSES.map((s) => `${s} ${counts[s] || 0} 家`).join('，')} />;
+  }, [counts, statuses.length]);
+  return <div ref={el} class="chart" role="img" aria-label={'单位接入状态：' + statuses.map((s) => `${s} ${counts[s] || 0} 家`).join('，')} />;
 }
 
 function ExpiryWarning() {
@@ -32,6 +31,7 @@ function Waiting({ unitId }) {
   const running = useLoad(`/deadlines?subject_type=application&status=running&sort=due_at&limit=50${q}`);
   const paused = useLoad(`/deadlines?subject_type=application&status=paused&sort=due_at&limit=50${q}`);
   const breached = useLoad(`/deadlines?subject_type=application&status=breached&sort=due_at&limit=20${q}`);
+  const rules = useDeadlineRules();
   const rows = [...(breached.data?.items || []).filter((d) => !d.met_at),
     ...(running.data?.items || []), ...(paused.data?.items || [])];
   return (
@@ -39,7 +39,7 @@ function Waiting({ unitId }) {
       <h2 id="waiting">待办申请与时限</h2>
       <Table rows={rows} empty="没有待办的申请" columns={[
         { label: '申请', render: (d) => <Link href={`/applications/${d.subject_id}`}>申请 {d.subject_id}</Link> },
-        { label: '环节', render: (d) => (d.rule.endsWith('_implement') ? '实施' : '审核') },
+        { label: '环节', render: (d) => valueName(rules, d.rule) },
         { label: '截止', render: (d) => day(d.due_date || d.due_at) },
         { label: '时限', render: (d) => <DeadlineBadge d={d} /> },
       ]} />
@@ -73,6 +73,7 @@ function CenterHome() {
   const units = useLoad(can(s, 'UNIT_READ') ? '/units' : null, true);
   const missing = useLoad(can(s, 'AGREEMENT_READ') ? '/agreements/missing' : null);
   const terminals = useLoad(can(s, 'TERMINAL_READ') ? '/terminals/compliance' : null);
+  const statuses = useUnitStatuses();
   return (
     <>
       <h1>首页</h1>
@@ -88,7 +89,7 @@ function CenterHome() {
               <>
                 <UnitsChart counts={counts} />
                 <ul class="counts">
-                  {STATUSES.map((s) => <li><UnitStatus status={s} /> <Link href={`/units?status=${encodeURIComponent(s)}`}>{counts[s] || 0} 家</Link></li>)}
+                  {statuses.map((s) => <li><UnitStatus status={s} /> <Link href={`/units?status=${encodeURIComponent(s)}`}>{counts[s] || 0} 家</Link></li>)}
                 </ul>
               </>
             );

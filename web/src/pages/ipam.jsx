@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { RecordForm, useRowActions } from '../form.jsx';
+import { useValueNames, valueName } from '../schema.js';
 import { ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
 
 function tree(items) {
@@ -25,8 +26,6 @@ function tree(items) {
   });
   return out;
 }
-
-const STATUS = { container: '地址池', active: '使用中', reserved: '保留', deprecated: '停用' };
 
 function FreeBlocks({ id }) {
   const free = useLoad(`/prefixes/${id}/free`);
@@ -82,6 +81,7 @@ export function Ipam() {
   const vlans = useLoad('/vlans', true);
   const units = useLoad('/units', true);
   const zones = useLoad('/zones', true);
+  const status = useValueNames('prefix').status;
   const [form, setForm] = useState(null); // 'zone' | 'prefix' | {allocate: prefix} | {free: id}
   const unit = (id) => units.data?.items.find((u) => u.id === id);
   const write = can(s, 'IPAM_WRITE');
@@ -95,7 +95,7 @@ export function Ipam() {
     may: () => write, what: (v) => `VLAN ${v.vid}`, onChanged: done, options: { zone_id: zoneOptions, unit_id: unitOptions } });
   const prefixRows = useRowActions({ object: 'prefix', names: ['cidr', 'status', 'zone_id', 'vlan_id', 'unit_id', 'gateway', 'dns', 'description'],
     url: (p) => `/prefixes/${p.id}`, may: () => write, what: (p) => `地址段 ${p.cidr}`, onChanged: done, deleteWord: '释放',
-    options: { zone_id: zoneOptions, unit_id: unitOptions, vlan_id: vlanOptions }, valueNames: { status: STATUS } });
+    options: { zone_id: zoneOptions, unit_id: unitOptions, vlan_id: vlanOptions } });
   return (
     <>
       <h1>地址规划</h1>
@@ -109,7 +109,7 @@ export function Ipam() {
       {form === 'zone' ? <RecordForm object="zone" names={['name', 'code', 'description']} title="登记区域" submitLabel="登记"
         hints={{ code: '小写字母、数字、下划线或连字符' }} onCancel={() => setForm(null)} onSubmit={async (b) => { await post('/zones', b); done(); }} /> : null}
       {form === 'prefix' ? <RecordForm object="prefix" names={['cidr', 'status', 'zone_id', 'gateway', 'dns', 'description']} title="登记地址段" submitLabel="登记"
-        options={{ zone_id: (zones.data?.items || []).map((z) => ({ value: z.id, label: z.name })) }} valueNames={{ status: STATUS }}
+        options={{ zone_id: (zones.data?.items || []).map((z) => ({ value: z.id, label: z.name })) }}
         hints={{ cidr: '如 10.80.0.0/16 或 2001:db8::/48' }} onCancel={() => setForm(null)} onSubmit={async (b) => { await post('/prefixes', b); done(); }} /> : null}
       {form === 'vlan' ? <RecordForm object="vlan" names={VLAN_FIELDS} title="登记 VLAN" submitLabel="登记"
         options={{ zone_id: zoneOptions, unit_id: unitOptions }} hints={{ vid: '1 到 4094' }}
@@ -127,7 +127,7 @@ export function Ipam() {
         <Loading state={prefixes}>{(d) => (
           <Table rows={tree(d.items)} empty="尚未登记地址段" columns={[
             { label: '地址段', render: (p) => <span class="cidr" style={{ paddingLeft: `${p.depth * 1.2}em` }}>{p.cidr}</span> },
-            { label: '状态', render: (p) => STATUS[p.status] || p.status },
+            { label: '状态', render: (p) => valueName(status, p.status) },
             { label: '使用单位', render: (p) => (p.unit_id ? <Link href={`/units/${p.unit_id}`}>{unit(p.unit_id)?.name || p.unit_id}</Link> : '') },
             { label: '网关', key: 'gateway' },
             { label: '使用率', render: (p) => (

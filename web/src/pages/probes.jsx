@@ -1,5 +1,6 @@
 // 探针与断网: the state of the wire — probes, their last reports, and the enforcers.
 import { time } from '../format.js';
+import { useVocab, valueName } from '../schema.js';
 import { Badge, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
 
 const fresh = (iso) => Date.now() - new Date(iso).getTime() < 5 * 60 * 1000;
@@ -8,6 +9,7 @@ export function Probes() {
   const s = useSession();
   const probes = useLoad('/probes', true);
   const enf = useLoad(can(s, 'ENFORCEMENT_READ') ? '/enforcement?detail=1' : null);
+  const kinds = useVocab('isolation_kinds');
   return (
     <>
       <h1>探针与断网</h1>
@@ -34,7 +36,7 @@ export function Probes() {
               { label: '错误', key: 'error' },
             ]} />
             <Table caption="生效中的隔离" rows={e.entries.map((x, i) => ({ ...x, id: i }))} empty="当前没有隔离" columns={[
-              { label: '类型', key: 'kind' },
+              { label: '类型', render: (x) => valueName(kinds, x.kind) },
               { label: '值', key: 'value' },
               { label: '单位', key: 'unit_name' },
               { label: '依据', render: (x) => (x.violation_id ? <Link href={`/violations/${x.violation_id}`}>违规事项 {x.violation_id}</Link> : <Link href={`/units/${x.unit_id}`}>单位状态</Link>) },

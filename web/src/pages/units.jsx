@@ -5,9 +5,7 @@ import { api, post, upload } from '../api.js';
 import { RecordForm, useRowActions } from '../form.jsx';
 import { day, time } from '../format.js';
 import { navigate, query } from '../router.js';
-import { ClauseLink, ErrorBox, Field, FileUpload, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
-
-const STATUSES = ['申请中', '已接入', '暂停', '已撤销入网资格', '已拆机'];
+import { ClauseLink, ErrorBox, Field, FileUpload, Link, Loading, Table, UnitStatus, can, useLoad, useSession, useUnitStatuses } from '../ui.jsx';
 
 const UNIT_FIELDS = ['name', 'short_name', 'type', 'level', 'address', 'note'];
 const CONTACT_FIELDS = ['role', 'name', 'post', 'mobile', 'email'];
@@ -18,6 +16,7 @@ export function Units({ path }) {
   const [q, setQ] = useState('');
   const [adding, setAdding] = useState(false);
   const list = useLoad('/units' + (status ? '?status=' + encodeURIComponent(status) : ''), true);
+  const statuses = useUnitStatuses();
   return (
     <>
       <h1>使用单位</h1>
@@ -29,7 +28,7 @@ export function Units({ path }) {
             dispatchEvent(new PopStateEvent('popstate'));
           }}>
             <option value="">全部</option>
-            {STATUSES.map((s) => <option value={s}>{s}</option>)}
+            {statuses.map((s) => <option value={s}>{s}</option>)}
           </select>
         )}</Field>
         <Field label="查找单位" name="q">{(p) => <input {...p} type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />}</Field>

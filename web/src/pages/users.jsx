@@ -3,13 +3,13 @@ import { useState } from 'preact/hooks';
 import { api, post } from '../api.js';
 import { time } from '../format.js';
 import { RecordForm } from '../form.jsx';
-import { useSchema } from '../schema.js';
+import { useValueNames, valueName } from '../schema.js';
 import { ErrorBox, Link, Loading, Table, useLoad } from '../ui.jsx';
 
 export function Users() {
   const users = useLoad('/users?limit=500');
   const units = useLoad('/units', true);
-  const roles = useSchema('role_labels');
+  const roles = useValueNames('user').role;
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState(null);
   const unitName = (id) => units.data?.items.find((u) => u.id === id)?.name || '';
@@ -28,7 +28,6 @@ export function Users() {
       {!adding ? <div class="toolbar"><button type="button" class="primary" onClick={() => setAdding(true)}>创建用户</button></div> : null}
       {adding ? (
         <RecordForm object="user" names={['username', 'display_name', 'role', 'unit_id']} title="创建用户" submitLabel="创建"
-          valueNames={{ role: roles || {} }}
           options={{ unit_id: (units.data?.items || []).map((u) => ({ value: u.id, label: u.name })) }}
           hints={{ unit_id: '使用单位管理员必须指定所属单位' }}
           extra={{ password: { label: '初始密码', type: 'password', required: true, autocomplete: 'new-password', hint: '8 到 128 个字符，须同时包含字母和数字' } }}
@@ -40,7 +39,7 @@ export function Users() {
         <Table rows={d.items} columns={[
           { label: '用户名', key: 'username' },
           { label: '姓名', key: 'display_name' },
-          { label: '角色', render: (u) => roles?.[u.role] || u.role },
+          { label: '角色', render: (u) => valueName(roles, u.role) },
           { label: '所属单位', render: (u) => (u.unit_id ? <Link href={`/units/${u.unit_id}`}>{unitName(u.unit_id)}</Link> : '') },
           { label: '状态', render: (u) => (u.disabled ? '已停用' : '正常') },
           { label: '创建时间', render: (u) => time(u.created_at) },

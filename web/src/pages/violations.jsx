@@ -4,14 +4,12 @@ import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { time } from '../format.js';
 import { query } from '../router.js';
+import { useValueNames, useVocab, valueName } from '../schema.js';
 import { Badge, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, useFilter, useLoad, useUnitNames } from '../ui.jsx';
 
-export const STATES = {
-  open: '待处理', notified: '已通知', isolated: '已断网', rectifying: '整改中', verified: '已核实整改',
-  reconnected: '已恢复接入', closed: '已结案', revoked: '已取消入网资格', dismissed: '已排除',
-};
+// the badge's colour per state (the names are the server's)
 const STATE_KIND = { open: 'amber', notified: 'blue', isolated: 'red', rectifying: 'amber', verified: 'blue', reconnected: 'green', closed: 'grey', revoked: 'red', dismissed: 'grey' };
-const LEVELS = { warning: '提醒', terminal: '终端', unit: '单位' };
+const stateBadge = (names, state) => <Badge kind={STATE_KIND[state]}>{valueName(names.state, state)}</Badge>;
 
 export function Violations({ path }) {
   const state = query(path, 'state') || '';
@@ -20,6 +18,7 @@ export function Violations({ path }) {
   if (state) qs.set('state', state);
   const list = useLoad('/violations?' + qs);
   const unit = useUnitNames();
+  const names = useValueNames('violation');
   return (
     <>
       <h1>违规处理</h1>
@@ -27,7 +26,7 @@ export function Violations({ path }) {
         <Field label="状态" name="state">{(p) => (
           <select {...p} value={state} onChange={(e) => filter('state', e.currentTarget.value)}>
             <option value="">全部</option>
-            {Object.entries(STATES).map(([k, v]) => <option value={k}>{v}</option>)}
+            {Object.entries(names.state || {}).map(([k, v]) => <option value={k}>{v}</option>)}
           </select>
         )}</Field>
       </div>
@@ -37,8 +36,8 @@ export function Violations({ path }) {
           { label: '单位', render: (v) => unit(v.unit_id) },
           { label: '违规行为', render: (v) => <>{v.behaviour_name}（<ClauseLink id={v.clause} />）</> },
           { label: '次数', render: (v) => `第 ${v.offence} 次` },
-          { label: '处理措施', render: (v) => (v.sanction_name ? <>{v.sanction_name}（<ClauseLink id={v.sanction_clause} />）</> : '提醒') },
-          { label: '状态', render: (v) => <Badge kind={STATE_KIND[v.state]}>{STATES[v.state]}</Badge> },
+          { label: '处理措施', render: (v) => (v.sanction_name ? <>{v.sanction_name}（<ClauseLink id={v.sanction_clause} />）</> : valueName(names.level, v.level)) },
+          { label: '状态', render: (v) => stateBadge(names, v.state) },
           { label: '更新', render: (v) => time(v.updated_at) },
         ]} />
       )}</Loading>
@@ -47,7 +46,7 @@ export function Violations({ path }) {
 }
 
 // One step of a case: the button, and the reason (and scope, rung, amount) it asks for.
-function Step({ v, a, onDone }) {
+function Step({ v, a, names, onDone }) {
   const { action, label } = a;
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
@@ -79,10 +78,9 @@ function Step({ v, a, onDone }) {
   return (
     <form class="card" onSubmit={send} noValidate aria-label={label}>
       {action === 'isolate' && v.level === 'unit' ? (
-        <Field label="断网范围" name="scope" error={error}>{(p) => (
+        <Field label="断网范围" name="scope" error={error} hint="断开整个单位即暂停其接入">{(p) => (
           <select {...p} value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
-            <option value="unit">整个单位（暂停接入）</option>
-            <option value="terminal">只断开该终端</option>
+            {Object.entries(names.isolated_scope || {}).map(([k, l]) => <option value={k}>{l}</option>)}
           </select>
         )}</Field>
       ) : null}
@@ -103,16 +101,19 @@ function Step({ v, a, onDone }) {
 export function ViolationDetail({ id }) {
   const v = useLoad(`/violations/${id}`);
   const unit = useUnitNames();
+  const names = useValueNames('violation');
+  const kinds = useVocab('isolation_kinds');
+  const vendors = useVocab('acl_vendors');
   return (
     <Loading state={v}>{(x) => (
       <>
         <h1>违规事项 {x.id}：{x.behaviour_name}</h1>
         <dl class="facts">
-          <dt>状态</dt><dd><Badge kind={STATE_KIND[x.state]}>{STATES[x.state]}</Badge>
-            {x.isolations.some((i) => !i.lifted) ? `（${x.isolated_scope === 'unit' ? '整个单位' : '终端'}已断网）` : ''}</dd>
+          <dt>状态</dt><dd>{stateBadge(names, x.state)}
+            {x.isolations.some((i) => !i.lifted) ? `（${valueName(names.isolated_scope, x.isolated_scope)}已断网）` : ''}</dd>
           <dt>单位</dt><dd><Link href={`/units/${x.unit_id}`}>{unit(x.unit_id)}</Link></dd>
           <dt>违反条款</dt><dd><ClauseLink id={x.clause} />（第 {x.offence} 次违规）</dd>
-          <dt>处理措施</dt><dd>{x.sanction_name ? <>{x.sanction_name}，依据 <ClauseLink id={x.sanction_clause} /></> : '本县办法未规定处罚，予以提醒'}（{LEVELS[x.level]}）</dd>
+          <dt>处理措施</dt><dd>{x.sanction_name ? <>{x.sanction_name}，依据 <ClauseLink id={x.sanction_clause} /></> : '本县办法未规定处罚，予以提醒'}（{valueName(names.level, x.level)}）</dd>
           <dt>MAC / IP</dt><dd>{x.mac || '—'} / {x.ip || '—'}</dd>
           <dt>情况说明</dt><dd>{x.detail}</dd>
           {x.finding_id ? <><dt>监测发现</dt><dd><Link href={`/findings/${x.finding_id}`}>发现 {x.finding_id}</Link></dd></> : null}
@@ -129,19 +130,19 @@ export function ViolationDetail({ id }) {
         {x.actions.length ? (
           <div class="toolbar" role="group" aria-label="可执行的操作">
             {/* keyed by the case's version: a step's form never carries over into the next */}
-            {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} v={x} a={a} onDone={v.reload} />)}
+            {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} v={x} a={a} names={names} onDone={v.reload} />)}
           </div>
         ) : null}
         {x.isolations.length ? (
           <>
             <Table caption="断网隔离" rows={x.isolations} columns={[
-              { label: '类型', render: (i) => ({ ip4: 'IPv4 地址', ip6: 'IPv6 地址', mac: 'MAC 地址', net4: 'IPv4 地址段', net6: 'IPv6 地址段' }[i.kind]) },
+              { label: '类型', render: (i) => valueName(kinds, i.kind) },
               { label: '值', key: 'value' },
               { label: '开始', render: (i) => time(i.since) },
               { label: '解除', render: (i) => (i.lifted ? time(i.lifted) : '生效中') },
             ]} />
-            <p>交换机 ACL：{['vrp', 'comware', 'ios'].map((vd) => (
-              <>{' '}{{ vrp: '华为', comware: '新华三', ios: '思科' }[vd]}
+            <p>交换机 ACL：{Object.entries(vendors).map(([vd, maker]) => (
+              <>{' '}{maker}
                 （{x.isolations.some((i) => !i.lifted) ? <a href={`/api/v1/violations/${x.id}/acl?vendor=${vd}&op=apply`}>断网</a> : null}
                 {' '}<a href={`/api/v1/violations/${x.id}/acl?vendor=${vd}&op=remove`}>恢复</a>）</>
             ))}</p>
@@ -150,7 +151,7 @@ export function ViolationDetail({ id }) {
         <Table caption="处理经过" rows={x.events} columns={[
           { label: '时间', render: (e) => time(e.at) },
           { label: '操作', key: 'action_label' },
-          { label: '状态', render: (e) => STATES[e.to_state] },
+          { label: '状态', render: (e) => valueName(names.state, e.to_state) },
           { label: '办理人', render: (e) => e.actor },
           { label: '依据', render: (e) => <ClauseLink id={e.clause} /> },
           { label: '理由', key: 'reason' },
