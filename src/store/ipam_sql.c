@@ -95,17 +95,22 @@ int store_prefix_parent_of(struct sconn *c, const struct inet_prefix *p, int64_t
 	return nearest_prefix(c, false, p->family, p->net, (int)p->len - 1, parent_id, NULL, err);
 }
 
-int store_prefix_children(struct sconn *c, int64_t parent_id, int family, prefix_row_fn fn,
-                          void *ctx, struct zw_err *err)
+int store_prefix_children(struct sconn *c, int64_t parent_id, int family,
+                          const struct inet_prefix *within, prefix_row_fn fn, void *ctx,
+                          struct zw_err *err)
 {
+	/* Children are disjoint, so those inside `within` are those starting inside it: one
+	 * range of the (parent_id, family, first) index, however many siblings lie outside. */
 	sqlite3_stmt *s = sq_prepare(c,
 	                             "SELECT id, first, length FROM prefixes WHERE parent_id IS ?"
-	                             " AND family = ? ORDER BY first",
+	                             " AND family = ? AND first BETWEEN ? AND ? ORDER BY first",
 	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	bind_parent(s, 1, parent_id);
 	sqlite3_bind_int(s, 2, family);
+	bind_addr(s, 3, within ? within->net : 0);
+	bind_addr(s, 4, within ? inet_last(within) : ~(u128)0);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct inet_prefix p = {(uint8_t)family, (uint8_t)sqlite3_column_int(s, 2),
@@ -209,8 +214,8 @@ int store_prefix_reparent(struct sconn *c, int64_t from_parent, const struct ine
 {
 	sqlite3_stmt *s = sq_prepare(c,
 	                             "UPDATE prefixes SET parent_id = ?, rev = rev + 1 WHERE"
-	                             " parent_id IS ? AND family = ? AND first >= ? AND last <= ?"
-	                             " AND id <> ?",
+	                             " parent_id IS ? AND family = ? AND first BETWEEN ? AND ?"
+	                             " AND last <= ? AND id <> ?",
 	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -219,7 +224,8 @@ int store_prefix_reparent(struct sconn *c, int64_t from_parent, const struct ine
 	sqlite3_bind_int(s, 3, into->family);
 	bind_addr(s, 4, into->net);
 	bind_addr(s, 5, inet_last(into));
-	sqlite3_bind_int64(s, 6, new_parent);
+	bind_addr(s, 6, inet_last(into));
+	sqlite3_bind_int64(s, 7, new_parent);
 	return sq_exec_stmt(c, s, err);
 }
 

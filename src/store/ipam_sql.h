@@ -33,8 +33,11 @@ int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id,
 int store_prefix_parent_of(struct sconn *c, const struct inet_prefix *p, int64_t *parent_id,
                            struct zw_err *err);
 typedef int (*prefix_row_fn)(int64_t id, const struct inet_prefix *p, void *ctx);
-int store_prefix_children(struct sconn *c, int64_t parent_id, int family, prefix_row_fn fn,
-                          void *ctx, struct zw_err *err);
+/* The children of parent_id (0: the top level) of a family, by first address; only those
+ * inside `within` unless it is NULL. */
+int store_prefix_children(struct sconn *c, int64_t parent_id, int family,
+                          const struct inet_prefix *within, prefix_row_fn fn, void *ctx,
+                          struct zw_err *err);
 /* Is any of p taken under parent_id? *other: a child that overlaps it (when siblings), or
  * minus the id of a quarantine entry that does; 0 when free. */
 int store_prefix_overlaps(struct sconn *c, const struct inet_prefix *p, int64_t parent_id,

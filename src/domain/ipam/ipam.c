@@ -250,7 +250,7 @@ static struct ipam_pool *pool_of(struct ipam_cache *cache, struct sconn *c,
 		return NULL;
 	}
 	struct ipam_pool *pool = ipam_pool_new(&root);
-	if (store_prefix_children(c, parent->id, root.family, occupy_row, pool, err) < 0 ||
+	if (store_prefix_children(c, parent->id, root.family, NULL, occupy_row, pool, err) < 0 ||
 	    store_quarantine_list(c, parent->id, occupy_row, pool, NULL, err) < 0) {
 		ipam_pool_free(pool);
 		return NULL;
@@ -377,7 +377,8 @@ int prefix_create_tx(const struct ctx *x, struct ipam_cache *cache, struct store
 		rc = zw_errf(err, ZW_ECONFLICT, "cidr", "%s 与处于隔离期的已释放地址段重叠", canon);
 	struct sum_ctx inside = {0, &ip};
 	if (!rc)
-		rc = store_prefix_children(c, p.parent_id, ip.family, sum_inside, &inside, err);
+		rc =
+		    store_prefix_children(c, p.parent_id, ip.family, &ip, sum_inside, &inside, err);
 	if (!rc && inside.total && strcmp(p.status, "container") != 0)
 		rc = zw_errf(err, ZW_ECONFLICT, "status",
 		             "%s 内已有地址段，只能作为容器（container）登记", canon);
