@@ -122,6 +122,33 @@ int store_prefix_children(struct sconn *c, int64_t parent_id, int family,
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "children");
 }
 
+int store_prefix_usage_rows(struct sconn *c, usage_row_fn fn, void *ctx, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "SELECT p.id, p.family, p.length, p.first, p.parent_id, p.size, p.used, p.utilisation,"
+	    " (SELECT count(*) FROM addresses a WHERE a.prefix_id = p.id)"
+	    " FROM prefixes p ORDER BY p.family, p.first, p.length",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct usage_row r = {.id = sqlite3_column_int64(s, 0),
+		                      .block = {(uint8_t)sqlite3_column_int(s, 1),
+		                                (uint8_t)sqlite3_column_int(s, 2), col_addr(s, 3)},
+		                      .parent_id = sqlite3_column_int64(s, 4),
+		                      .size = (const char *)sqlite3_column_text(s, 5),
+		                      .used = (const char *)sqlite3_column_text(s, 6),
+		                      .utilisation = sqlite3_column_double(s, 7),
+		                      .addresses = sqlite3_column_int64(s, 8)};
+		if (fn(&r, ctx) < 0)
+			break;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "usage rows");
+}
+
 /* The block with the greatest first address <= at, among parent's children (prefixes) or
  * its quarantine. */
 static int nearest(struct sconn *c, const char *table, int64_t parent_id, int family, u128 at,

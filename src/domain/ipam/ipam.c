@@ -297,6 +297,93 @@ int ipam_adjust_usage(struct sconn *c, int64_t parent_id, u128 delta, int sign, 
 	return rc;
 }
 
+/* ---- the figures recomputed ---- */
+
+struct usage_ent {
+	int64_t id, parent_id;
+	struct inet_prefix block;
+	u128 used, want;
+	double utilisation;
+	size_t parent; /* index of the smallest block holding it, or SIZE_MAX */
+};
+
+struct usage_all {
+	struct usage_ent *v;
+	size_t n, cap;
+	size_t *stack; /* the blocks holding the current one, outermost first */
+	size_t depth;
+};
+
+/* Rows come in nesting order (family, first, length): the parent of a block is the innermost
+ * block on the stack that still holds it. */
+static int usage_collect(const struct usage_row *r, void *vctx)
+{
+	struct usage_all *a = vctx;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 1024;
+		a->v = xreallocarray(a->v, a->cap, sizeof(*a->v));
+		a->stack = xreallocarray(a->stack, a->cap, sizeof(*a->stack));
+	}
+	while (a->depth && !inet_contains(&a->v[a->stack[a->depth - 1]].block, &r->block))
+		a->depth--;
+	struct usage_ent *e = &a->v[a->n];
+	*e = (struct usage_ent){.id = r->id,
+	                        .parent_id = r->parent_id,
+	                        .block = r->block,
+	                        .used = dec(r->used),
+	                        .want = (u128)r->addresses,
+	                        .utilisation = r->utilisation,
+	                        .parent = a->depth ? a->stack[a->depth - 1] : SIZE_MAX};
+	if (e->parent != SIZE_MAX)
+		a->v[e->parent].want += inet_size(&r->block);
+	a->stack[a->depth++] = a->n++;
+	return 0;
+}
+
+int ipam_usage_verify(struct store *st, struct ipam_usage_verify *res, struct zw_err *err)
+{
+	memset(res, 0, sizeof(*res));
+	struct sconn *c = store_read(st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	struct usage_all a = {0};
+	/* From the blocks alone: a prefix's parent is the smallest prefix holding it, and it
+	 * uses what its children cover and its host addresses (quarantined space is free in the
+	 * figures, taken only in the pool). */
+	int rc = store_prefix_usage_rows(c, usage_collect, &a, err);
+	for (size_t i = 0; !rc && i < a.n; i++) {
+		const struct usage_ent *e = &a.v[i];
+		int64_t parent = e->parent == SIZE_MAX ? 0 : a.v[e->parent].id;
+		double want = pct(e->want, inet_size(&e->block));
+		char cidr[INET_PREFIX_MAX], used[40], should[40];
+		res->prefixes++;
+		if (e->parent_id == parent && e->used == e->want && e->utilisation == want)
+			continue;
+		if (res->wrong++)
+			continue;
+		res->bad_id = e->id;
+		inet_format_prefix(&e->block, cidr);
+		u128_format(e->used, used);
+		u128_format(e->want, should);
+		if (e->parent_id != parent)
+			snprintf(res->reason, sizeof(res->reason),
+			         "%s（编号 %lld）的上级地址段记为编号 %lld，应为编号 %lld", cidr,
+			         (long long)e->id, (long long)e->parent_id, (long long)parent);
+		else
+			snprintf(res->reason, sizeof(res->reason),
+			         "%s（编号 %lld）的已分配地址数记为 %s（使用率 %.4f%%），应为 "
+			         "%s（%.4f%%）",
+			         cidr, (long long)e->id, used, e->utilisation, should, want);
+	}
+	free(a.v);
+	free(a.stack);
+	if (!rc && res->wrong)
+		rc = zw_errf(err, ZW_ECONFLICT, NULL,
+		             "%lld 个地址段的记录与重新计算的不符，首个：%s", (long long)res->wrong,
+		             res->reason);
+	return rc;
+}
+
 static int audit_prefix(struct store_tx *tx, const struct ctx *x, const char *action, int64_t id,
                         const json_t *before, struct zw_err *err)
 {
