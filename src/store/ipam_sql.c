@@ -27,40 +27,43 @@ static void bind_parent(sqlite3_stmt *s, int i, int64_t parent_id)
 	sq_id(s, i, parent_id);
 }
 
-/* The longest registered prefix at or above from_len that contains addr (with a unit when
- * owned): at most one indexed lookup per length, nearest first. */
-static int nearest_prefix(struct sconn *c, bool owned, int family, u128 addr, int from_len,
+/* The innermost registered prefix shorter than max_len + 1 that holds [net, last] (with a unit
+ * when owned), found down the containment tree: at each level the child starting last at or
+ * before net is the only one that can hold it (siblings are disjoint), so a lookup costs one
+ * index probe per level of the plan, not one per prefix length. */
+static int nearest_prefix(struct sconn *c, bool owned, int family, u128 net, u128 last, int max_len,
                           int64_t *id, int64_t *unit_id, struct zw_err *err)
 {
 	*id = 0;
 	if (unit_id)
 		*unit_id = 0;
-	sqlite3_stmt *s =
-	    sq_prepare(c,
-	               owned ? "SELECT id, unit_id FROM prefixes WHERE family = ? AND length = ?"
-	                       " AND first = ? AND unit_id IS NOT NULL"
-	                     : "SELECT id, unit_id FROM prefixes WHERE family = ? AND length = ?"
-	                       " AND first = ?",
-	               err);
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT id, last, length, unit_id FROM prefixes WHERE"
+	                             " parent_id IS ? AND family = ? AND first <= ?"
+	                             " ORDER BY first DESC LIMIT 1",
+	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
-	int bits = inet_bits(family);
-	for (int l = from_len; l >= (family == 6 ? 1 : 0); l--) {
-		u128 mask = l == 0 ? 0 : ~(((u128)1 << (bits - l)) - 1);
-		sqlite3_bind_int(s, 1, family);
-		sqlite3_bind_int(s, 2, l);
-		bind_addr(s, 3, addr & mask);
+	int64_t parent = 0;
+	for (;;) {
+		bind_parent(s, 1, parent);
+		sqlite3_bind_int(s, 2, family);
+		bind_addr(s, 3, net);
 		int rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*id = sqlite3_column_int64(s, 0);
-			if (unit_id)
-				*unit_id = sqlite3_column_int64(s, 1);
-			break;
-		}
-		if (rc != SQLITE_DONE) {
-			int r = sq_fail(c, err, "nearest prefix");
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			rc = sq_fail(c, err, "nearest prefix");
 			sq_done(c, s);
-			return r;
+			return rc;
+		}
+		if (rc == SQLITE_DONE || col_addr(s, 1) < last ||
+		    sqlite3_column_int(s, 2) > max_len)
+			break;
+		parent = sqlite3_column_int64(s, 0);
+		int64_t unit = sqlite3_column_int64(s, 3);
+		if (!owned || unit) {
+			*id = parent;
+			if (unit_id)
+				*unit_id = unit;
 		}
 		sqlite3_reset(s);
 	}
@@ -71,7 +74,8 @@ static int nearest_prefix(struct sconn *c, bool owned, int family, u128 addr, in
 int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id, int64_t *unit_id,
                        struct zw_err *err)
 {
-	return nearest_prefix(c, true, family, addr, inet_bits(family), prefix_id, unit_id, err);
+	return nearest_prefix(c, true, family, addr, addr, inet_bits(family), prefix_id, unit_id,
+	                      err);
 }
 
 int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id, struct zw_err *err)
@@ -92,7 +96,8 @@ int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id,
 int store_prefix_parent_of(struct sconn *c, const struct inet_prefix *p, int64_t *parent_id,
                            struct zw_err *err)
 {
-	return nearest_prefix(c, false, p->family, p->net, (int)p->len - 1, parent_id, NULL, err);
+	return nearest_prefix(c, false, p->family, p->net, inet_last(p), (int)p->len - 1, parent_id,
+	                      NULL, err);
 }
 
 int store_prefix_children(struct sconn *c, int64_t parent_id, int family,
