@@ -261,6 +261,25 @@ int store_prefix_reparent(struct sconn *c, int64_t from_parent, const struct ine
 	return sq_exec_stmt(c, s, err);
 }
 
+int store_prefix_usage(struct sconn *c, int64_t id, char used[40], char size[40],
+                       struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "SELECT used, size FROM prefixes WHERE id = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(used, 40, "%s", (const char *)sqlite3_column_text(s, 0));
+		snprintf(size, 40, "%s", (const char *)sqlite3_column_text(s, 1));
+	}
+	sq_done(c, s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, NULL)
+	                         : sq_fail(c, err, "usage");
+}
+
 int store_prefix_set_usage(struct sconn *c, int64_t id, const char *used, double utilisation,
                            int64_t now, struct zw_err *err)
 {

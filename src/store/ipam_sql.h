@@ -59,6 +59,9 @@ int store_prefix_insert(struct sconn *c, const struct prefix *p, const struct in
                         int64_t now, int64_t *id, struct zw_err *err);
 int store_prefix_reparent(struct sconn *c, int64_t from_parent, const struct inet_prefix *into,
                           int64_t new_parent, struct zw_err *err);
+/* A prefix's used and size (decimal text). */
+int store_prefix_usage(struct sconn *c, int64_t id, char used[40], char size[40],
+                       struct zw_err *err);
 int store_prefix_set_usage(struct sconn *c, int64_t id, const char *used, double utilisation,
                            int64_t now, struct zw_err *err);
 int store_prefix_rev(struct sconn *c, int64_t id, int64_t *rev, struct zw_err *err);

@@ -284,16 +284,14 @@ int ipam_adjust_usage(struct sconn *c, int64_t parent_id, u128 delta, int sign, 
 {
 	if (!parent_id)
 		return 0;
-	struct prefix par = {0};
-	int rc = store_rec_get(c, "prefixes", &prefix_schema, parent_id, NULL, 0, &par, err);
+	char s[40], z[40];
+	int rc = store_prefix_usage(c, parent_id, s, z, err);
 	if (!rc) {
-		u128 used = dec(par.used), size = dec(par.size);
+		u128 used = dec(s), size = dec(z);
 		used = sign > 0 ? used + delta : (used >= delta ? used - delta : 0);
-		char s[40];
 		u128_format(used, s);
 		rc = store_prefix_set_usage(c, parent_id, s, pct(used, size), clock_now(), err);
 	}
-	rec_free(&prefix_schema, &par);
 	return rc;
 }
 
