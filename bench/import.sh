@@ -3,13 +3,14 @@
 # and a real `zwnet serve` on loopback; an xlsx workbook of that many rows for every kind the
 # importer takes (units, prefixes — one container and its subnets —, terminals with addresses
 # in those subnets), made by bench/import_sheets.py with openpyxl, posted to
-# /api/v1/imports/{kind} as a dry run and then for real. Per kind it prints rows, seconds,
-# rows/s, the server's peak RSS (VmHWM, reset before each request) and the phases the server
-# logged; rows/s that fall from one size to the next mean an import is not linear in its rows.
-# Then, on the last register: a file of N bad rows and an xlsx zip bomb (once, four at once),
-# each with the longest wait of a concurrent login (how long the import held the write lock).
-# Targets (issues 3, 12, 14): 100,000 rows of any kind under 10 s; peak RSS under 200 MB; a
-# concurrent write waits under 1 s; a dry run takes no write lock.
+# /api/v1/imports/{kind} as a dry run and then for real. Per kind it prints rows, seconds
+# (wall and the server's CPU), rows/s, the server's peak RSS (VmHWM, reset before each
+# request), the longest wait of a concurrent login (how long the import held the write lock)
+# and the phases the server logged; rows/s that fall from one size to the next mean an import
+# is not linear in its rows. After the prefixes, zwnet prefix verify checks their figures.
+# Then, on the last register: a file of N bad rows and an xlsx zip bomb (once, four at once).
+# Targets: 100,000 prefixes under 10 s (issue 14) and 100,000 terminals (issue 3); every kind
+# linear in its rows; peak RSS under 200 MB; a dry run takes no write lock.
 # Usage: bench/import.sh [path/to/zwnet] [SIZE ...]
 set -eu
 BIN=${1:-build/zwnet}

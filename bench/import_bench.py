@@ -1,8 +1,11 @@
 """The driver of bench/import.sh: for each size N, a fresh demo county and a real `zwnet serve`
 on loopback; workbooks of N rows per kind (bench/import_sheets.py) imported through
 POST /api/v1/imports/{kind}, dry run first, then for real. Per kind and size it prints the
-rows, seconds, rows per second, the server's peak RSS during the request (VmHWM, reset before
-each request) and the phases the server logged (read, check, write under the lock). Rows per
+rows, seconds (wall, and the server's CPU: the machine may be shared), rows per second, the
+server's peak RSS during the request (VmHWM, reset before each request), the longest wait of a
+concurrent login (how long the import held the write lock) and the phases the server logged
+(read, check, write under the lock); after the prefixes, `zwnet prefix verify` checks the
+figures the import kept. Rows per
 second that fall as N grows mean an import is not linear in its rows.
 
 On the last size's register it then runs the load cases: a file of N bad rows, an xlsx zip
@@ -177,8 +180,9 @@ def report_line(label, res, wait, srv):
 
 def main():
     binary, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
-    print("%-10s %7s %-8s %8s %8s %8s %9s  %s" % ("kind", "rows", "run", "seconds", "CPU s",
-                                                   "rows/s", "peak RSS", "server phases (ms)"))
+    print("%-10s %7s %-8s %8s %8s %8s %9s %7s  %s" % (
+        "kind", "rows", "run", "seconds", "CPU s", "rows/s", "peak RSS", "wait s",
+        "server phases (ms)"))
     srv = None
     for n in sizes:
         if srv:
@@ -189,8 +193,8 @@ def main():
         for kind in KINDS:
             body = workbook(kind, n, demo_units, d)
             for dry in (True, False):
-                res, _ = srv.step("/api/v1/imports/%s%s" % (kind, "?dry_run=1" if dry else ""),
-                                  body, XLSX)
+                res, wait = srv.step("/api/v1/imports/%s%s" % (kind, "?dry_run=1" if dry else ""),
+                                     body, XLSX)
                 status, rep, secs, _ = res[0]
                 rep = rep.get("report", rep)
                 if status not in (200, 201) or rep.get("error_count"):
@@ -199,10 +203,10 @@ def main():
                 ph = srv.last_import_log()
                 phases = "read %s, check %s (copy %s), write %s" % (ph[5], ph[6], ph[7], ph[8]) \
                     if ph else "-"
-                print("%-10s %7d %-8s %8.2f %8.2f %8.0f %6.0f MB  %s" % (
+                print("%-10s %7d %-8s %8.2f %8.2f %8.0f %6.0f MB %7.3f  %s" % (
                     kind, rep.get("rows", 0), "dry run" if dry else "import", secs,
                     srv.last_cpu, rep.get("rows", 0) / secs if secs else 0, srv.vm("VmHWM"),
-                    phases), flush=True)
+                    wait, phases), flush=True)
             if kind == "prefixes":  # the figures the import kept, against a recomputation
                 t = time.monotonic()
                 v = subprocess.run([binary, "prefix", "verify", "--db", srv.db], capture_output=True,
