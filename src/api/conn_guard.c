@@ -338,12 +338,13 @@ enum MHD_Result conn_guard_accept(void *cls, const struct sockaddr *addr, sockle
 	if (full) {
 		/* A source at its cap gives up its oldest idle kept-alive connection first (often
 		 * one its client has already closed, which MHD has not read the end of yet), as a
-		 * busy web server reuses idle keep-alive slots. */
+		 * busy web server reuses idle keep-alive slots. The list is newest first, so on a
+		 * tie of the millisecond the one accepted earlier goes (<=). */
 		struct gconn *idle = NULL;
 		for (struct gconn *e = g->head; e; e = e->next)
 			if (!e->dropped && e->counted && e->phase == CONN_KEEPALIVE &&
 			    memcmp(&e->key, &k, sizeof(k)) == 0 &&
-			    (!idle || e->since_ms < idle->since_ms))
+			    (!idle || e->since_ms <= idle->since_ms))
 				idle = e;
 		if (idle) {
 			struct drop_log dl = {0};

@@ -1,4 +1,6 @@
-/* HTTP handlers shared by every registry kind (zones, VLANs, prefixes, terminals, ...). */
+/* HTTP handlers shared by every registry kind (units, zones, VLANs, prefixes, terminals, ...).
+ * The route of a kind with a parent gives the parent's id first and the object's second
+ * (/units/{id}/contacts/{cid}); the domain authorises every read and write. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,22 +95,36 @@ static int kind_query(struct req *r, const struct registry_kind *k, struct list_
 	return rc;
 }
 
+/* The route's parent object (a kind with a parent: {id}), or 0. */
+static int64_t parent_of(const struct req *r, const struct registry_kind *k)
+{
+	return k->parent ? r->params[0] : 0;
+}
+
+/* The route's object: the last id of its path. */
+static int64_t object_of(const struct req *r, const struct registry_kind *k)
+{
+	return r->params[k->parent ? 1 : 0];
+}
+
 void reg_list(struct req *r)
 {
 	struct zw_err err = {0};
-	struct list_query q;
-	if (fail(r, kind_query(r, r->kind, &q, &err), &err))
+	struct list_query q = {0};
+	if (!r->kind->whole_list && fail(r, kind_query(r, r->kind, &q, &err), &err))
 		return;
 	struct ctx x;
 	req_ctx(r, &x);
 	struct buf items;
 	reply_list_begin(&items);
 	struct list_page page;
-	if (fail(r, registry_list(&x, r->kind, &q, &items, &page, &err), &err)) {
+	if (fail(r,
+	         registry_list_under(&x, r->kind, parent_of(r, r->kind), &q, &items, &page, &err),
+	         &err)) {
 		buf_free(&items);
 		return;
 	}
-	reply_list_buf(r, &items, &page);
+	reply_list_buf(r, &items, r->kind->whole_list ? NULL : &page);
 }
 
 void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t id)
@@ -117,9 +133,12 @@ void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t
 	struct ctx x;
 	req_ctx(r, &x);
 	void *rec = xcalloc(1, k->sc->size);
-	if (!fail(r, registry_get(&x, k, id, rec, &err), &err)) {
+	if (!fail(r, registry_get_under(&x, k, parent_of(r, k), id, rec, &err), &err)) {
 		req_set_etag_rev(r, rec_get_i64(k->sc, rec, "rev"));
-		reply_json(r, status, rec_to_json(k->sc, rec));
+		json_t *o = rec_to_json(k->sc, rec);
+		if (k->actions)
+			json_object_set_new(o, "actions", k->actions(&x, rec));
+		reply_json(r, status, o);
 	}
 	rec_free(k->sc, rec);
 	free(rec);
@@ -127,30 +146,32 @@ void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t
 
 void reg_get(struct req *r)
 {
-	reg_reply(r, r->kind, 200, r->params[0]);
+	reg_reply(r, r->kind, 200, object_of(r, r->kind));
 }
 
 /* create (update false) or patch (update true) from the JSON body */
 static void reg_write(struct req *r, bool update)
 {
 	const struct registry_kind *k = r->kind;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	int64_t parent = parent_of(r, k), id = update ? object_of(r, k) : 0;
+	if (fail(r, registry_may_write(&x, k, !update, parent, &err), &err))
+		return;
 	int64_t rev = update ? req_if_match(r) : 0;
 	if (rev < 0)
 		return;
 	json_t *body = req_json(r);
 	if (!body)
 		return;
-	struct zw_err err = {0};
 	void *rec = xcalloc(1, k->sc->size);
 	uint64_t present;
-	int64_t id = update ? r->params[0] : 0;
 	int rc = rec_from_json(k->sc, body, !update, rec, &present, &err);
 	json_decref(body);
-	struct ctx x;
-	req_ctx(r, &x);
 	if (!rc)
-		rc = update ? registry_update(&x, k, id, rec, present, rev, &err)
-		            : registry_create(&x, k, rec, &id, &err);
+		rc = update ? registry_update_under(&x, k, parent, id, rec, present, rev, &err)
+		            : registry_create_under(&x, k, parent, rec, &id, &err);
 	rec_free(k->sc, rec);
 	free(rec);
 	if (fail(r, rc, &err))
@@ -170,13 +191,17 @@ void reg_patch(struct req *r)
 
 void reg_delete(struct req *r)
 {
-	int64_t rev = req_if_match(r);
-	if (rev < 0)
-		return;
+	const struct registry_kind *k = r->kind;
 	struct zw_err err = {0};
 	struct ctx x;
 	req_ctx(r, &x);
-	if (fail(r, registry_delete(&x, r->kind, r->params[0], rev, &err), &err))
+	if (fail(r, registry_may_write(&x, k, false, parent_of(r, k), &err), &err))
+		return;
+	int64_t rev = req_if_match(r);
+	if (rev < 0)
+		return;
+	if (fail(r, registry_delete_under(&x, k, parent_of(r, k), object_of(r, k), rev, &err),
+	         &err))
 		return;
 	reply_no_content(r);
 }

@@ -1,127 +1,20 @@
+/* What is the unit's own over HTTP: its status moves, their history, its archive, its
+ * agreements' scans and the 补签 list. Units, contacts and agreements themselves are registry
+ * kinds, served by api/h_registry.c. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/registry_api.h"
 #include "domain/org/archive.h"
-#include "domain/blob.h"
 #include "domain/org/unit.h"
-#include "core/xalloc.h"
-
-static int allowed(struct req *r, enum action a, int64_t unit_id)
-{
-	struct zw_err err = {0};
-	return fail(r, authz_check(&r->who, a, unit_id, &err), &err);
-}
-
-static void reply_unit(struct req *r, int status, int64_t id)
-{
-	struct zw_err err = {0};
-	struct unit u = {0};
-	if (fail(r, unit_get(r->srv->st, id, &u, &err), &err))
-		return;
-	req_set_etag_rev(r, u.rev);
-	struct ctx x;
-	req_ctx(r, &x);
-	json_t *o = unit_json(&u);
-	json_object_set_new(o, "actions", unit_actions(&x, &u));
-	reply_json(r, status, o);
-	unit_free(&u);
-}
-
-void h_units_list(struct req *r)
-{
-	static const char *const sorts[] = {"id", "name", "status", "updated_at", NULL};
-	static const struct list_filter_def filters[] = {
-	    {"status", "status", LQ_EQ}, {"type", "type", LQ_EQ},
-	    {"level", "level", LQ_EQ},   {"parent_id", "parent_id", LQ_EQ_INT},
-	    {"q", "name", LQ_LIKE},      {NULL, NULL, 0}};
-	struct zw_err err = {0};
-	enum scope sc = authz_scope(&r->who, ACT_UNIT_READ);
-	if (sc == SCOPE_NONE) {
-		allowed(r, ACT_UNIT_READ, 0);
-		return;
-	}
-	struct list_query q;
-	if (fail(r, req_list_query(r, &q, sorts, "id", filters, &err), &err) ||
-	    fail(r, req_enum_filters(r, &unit_schema, filters, &err), &err))
-		return;
-	if (sc == SCOPE_OWN_UNIT) {
-		if (q.nf == LQ_MAX_FILTERS) {
-			reply_code(r, ZW_EINVALID, NULL, "过滤条件过多");
-			return;
-		}
-		q.f[q.nf++] =
-		    (struct lq_filter){.col = "id", .ival = r->who.unit_id, .op = LQ_EQ_INT};
-	}
-	struct buf items;
-	reply_list_begin(&items);
-	struct list_page page;
-	if (fail(r, unit_list(r->srv->st, &q, &items, &page, &err), &err)) {
-		buf_free(&items);
-		return;
-	}
-	reply_list_buf(r, &items, &page);
-}
-
-void h_units_create(struct req *r)
-{
-	if (allowed(r, ACT_UNIT_CREATE, 0))
-		return;
-	json_t *body = req_json(r);
-	if (!body)
-		return;
-	struct zw_err err = {0};
-	struct unit u = {0};
-	uint64_t present;
-	int64_t id = 0;
-	int rc = rec_from_json(&unit_schema, body, true, &u, &present, &err);
-	json_decref(body);
-	struct ctx x;
-	req_ctx(r, &x);
-	if (!rc)
-		rc = unit_create(&x, &u, present, &id, &err);
-	unit_free(&u);
-	if (fail(r, rc, &err))
-		return;
-	reply_unit(r, 201, id);
-}
-
-void h_unit_get(struct req *r)
-{
-	if (allowed(r, ACT_UNIT_READ, r->params[0]))
-		return;
-	reply_unit(r, 200, r->params[0]);
-}
-
-void h_unit_patch(struct req *r)
-{
-	if (allowed(r, ACT_UNIT_UPDATE, r->params[0]))
-		return;
-	int64_t rev = req_if_match(r);
-	if (rev < 0)
-		return;
-	json_t *body = req_json(r);
-	if (!body)
-		return;
-	struct zw_err err = {0};
-	struct unit patch = {0};
-	uint64_t present;
-	int rc = rec_from_json(&unit_schema, body, false, &patch, &present, &err);
-	json_decref(body);
-	struct ctx x;
-	req_ctx(r, &x);
-	if (!rc)
-		rc = unit_update(&x, r->params[0], &patch, present, rev, &err);
-	unit_free(&patch);
-	if (fail(r, rc, &err))
-		return;
-	reply_unit(r, 200, r->params[0]);
-}
 
 void h_unit_status(struct req *r)
 {
-	if (allowed(r, ACT_UNIT_STATUS, r->params[0]))
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	if (fail(r, unit_may_move(&x, r->params[0], &err), &err))
 		return;
 	int64_t rev = req_if_match(r);
 	if (rev < 0)
@@ -129,7 +22,6 @@ void h_unit_status(struct req *r)
 	json_t *body = req_json(r);
 	if (!body)
 		return;
-	struct zw_err err = {0};
 	const char *key;
 	json_t *v;
 	int rc = 0;
@@ -146,8 +38,6 @@ void h_unit_status(struct req *r)
 			break;
 		}
 	}
-	struct ctx x;
-	req_ctx(r, &x);
 	if (!rc)
 		rc = unit_move(&x, r->params[0],
 		               &(struct unit_move){
@@ -160,19 +50,15 @@ void h_unit_status(struct req *r)
 	json_decref(body);
 	if (fail(r, rc, &err))
 		return;
-	reply_unit(r, 200, r->params[0]);
+	reg_reply(r, &unit_kind, 200, r->params[0]);
 }
 
 void h_unit_history(struct req *r)
 {
-	if (allowed(r, ACT_UNIT_READ, r->params[0]))
-		return;
 	struct zw_err err = {0};
-	struct unit u = {0};
-	if (fail(r, unit_get(r->srv->st, r->params[0], &u, &err), &err))
-		return;
-	unit_free(&u);
-	json_t *items = unit_history_json(r->srv->st, r->params[0], &err);
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *items = unit_history(&x, r->params[0], &err);
 	if (!items) {
 		reply_error(r, &err);
 		return;
@@ -180,177 +66,12 @@ void h_unit_history(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
-/*
- * Contacts and agreements are records under a unit with the same five operations. One
- * descriptor per kind; the handlers below are shared.
- */
-struct child_kind {
-	const struct rec_schema *sc;
-	enum action read, write;
-	int (*list)(struct store *, int64_t unit, struct buf *, struct zw_err *);
-	int (*get)(struct store *, int64_t unit, int64_t id, void *rec, struct zw_err *);
-	int (*create)(const struct ctx *, int64_t unit, const void *rec, int64_t *id,
-	              struct zw_err *);
-	int (*update)(const struct ctx *, int64_t unit, int64_t id, const void *patch,
-	              uint64_t present, int64_t rev, struct zw_err *);
-	int (*del)(const struct ctx *, int64_t unit, int64_t id, int64_t rev, struct zw_err *);
-};
-
-static int c_get(struct store *st, int64_t u, int64_t id, void *rec, struct zw_err *e)
-{
-	return contact_get(st, u, id, rec, e);
-}
-static int c_create(const struct ctx *x, int64_t u, const void *rec, int64_t *id, struct zw_err *e)
-{
-	return contact_create(x, u, rec, id, e);
-}
-static int c_update(const struct ctx *x, int64_t u, int64_t id, const void *p, uint64_t present,
-                    int64_t rev, struct zw_err *e)
-{
-	return contact_update(x, u, id, p, present, rev, e);
-}
-static int a_get(struct store *st, int64_t u, int64_t id, void *rec, struct zw_err *e)
-{
-	return agreement_get(st, u, id, rec, e);
-}
-static int a_create(const struct ctx *x, int64_t u, const void *rec, int64_t *id, struct zw_err *e)
-{
-	return agreement_create(x, u, rec, id, e);
-}
-static int a_update(const struct ctx *x, int64_t u, int64_t id, const void *p, uint64_t present,
-                    int64_t rev, struct zw_err *e)
-{
-	return agreement_update(x, u, id, p, present, rev, e);
-}
-
-static const struct child_kind contacts = {
-    &contact_schema, ACT_CONTACT_READ, ACT_CONTACT_WRITE, contact_list,
-    c_get,           c_create,         c_update,          contact_delete};
-static const struct child_kind agreements = {
-    &agreement_schema, ACT_AGREEMENT_READ, ACT_AGREEMENT_WRITE, agreement_list, a_get,
-    a_create,          a_update,           agreement_delete};
-
-static void child_list(struct req *r, const struct child_kind *k)
-{
-	if (allowed(r, k->read, r->params[0]))
-		return;
-	struct zw_err err = {0};
-	struct unit u = {0};
-	if (fail(r, unit_get(r->srv->st, r->params[0], &u, &err), &err))
-		return;
-	unit_free(&u);
-	struct buf items;
-	reply_list_begin(&items);
-	if (fail(r, k->list(r->srv->st, r->params[0], &items, &err), &err)) {
-		buf_free(&items);
-		return;
-	}
-	reply_list_buf(r, &items, NULL);
-}
-
-static void child_reply(struct req *r, const struct child_kind *k, int status, int64_t id)
-{
-	struct zw_err err = {0};
-	void *rec = xcalloc(1, k->sc->size);
-	if (!fail(r, k->get(r->srv->st, r->params[0], id, rec, &err), &err)) {
-		req_set_etag_rev(r, *(int64_t *)((char *)rec + rec_field(k->sc, "rev")->offset));
-		reply_json(r, status, rec_to_json(k->sc, rec));
-	}
-	rec_free(k->sc, rec);
-	free(rec);
-}
-
-static void child_get(struct req *r, const struct child_kind *k)
-{
-	if (allowed(r, k->read, r->params[0]))
-		return;
-	child_reply(r, k, 200, r->params[1]);
-}
-
-/* create (update == false) or patch (update == true) from the JSON body */
-static void child_write(struct req *r, const struct child_kind *k, bool update)
-{
-	if (allowed(r, k->write, r->params[0]))
-		return;
-	int64_t rev = update ? req_if_match(r) : 0;
-	if (rev < 0)
-		return;
-	json_t *body = req_json(r);
-	if (!body)
-		return;
-	struct zw_err err = {0};
-	void *rec = xcalloc(1, k->sc->size);
-	uint64_t present;
-	int64_t id = r->params[1];
-	int rc = rec_from_json(k->sc, body, !update, rec, &present, &err);
-	json_decref(body);
-	struct ctx x;
-	req_ctx(r, &x);
-	if (!rc)
-		rc = update ? k->update(&x, r->params[0], id, rec, present, rev, &err)
-		            : k->create(&x, r->params[0], rec, &id, &err);
-	rec_free(k->sc, rec);
-	free(rec);
-	if (fail(r, rc, &err))
-		return;
-	child_reply(r, k, update ? 200 : 201, id);
-}
-
-static void child_delete(struct req *r, const struct child_kind *k)
-{
-	if (allowed(r, k->write, r->params[0]))
-		return;
-	int64_t rev = req_if_match(r);
-	if (rev < 0)
-		return;
-	struct zw_err err = {0};
-	struct ctx x;
-	req_ctx(r, &x);
-	if (fail(r, k->del(&x, r->params[0], r->params[1], rev, &err), &err))
-		return;
-	reply_no_content(r);
-}
-
-void h_contacts_list(struct req *r)
-{
-	child_list(r, &contacts);
-}
-void h_contacts_create(struct req *r)
-{
-	child_write(r, &contacts, false);
-}
-void h_contact_patch(struct req *r)
-{
-	child_write(r, &contacts, true);
-}
-void h_contact_delete(struct req *r)
-{
-	child_delete(r, &contacts);
-}
-void h_agreements_list(struct req *r)
-{
-	child_list(r, &agreements);
-}
-void h_agreements_create(struct req *r)
-{
-	child_write(r, &agreements, false);
-}
-void h_agreement_get(struct req *r)
-{
-	child_get(r, &agreements);
-}
-void h_agreement_patch(struct req *r)
-{
-	child_write(r, &agreements, true);
-}
-void h_agreement_delete(struct req *r)
-{
-	child_delete(r, &agreements);
-}
-
 void h_agreement_scan_put(struct req *r)
 {
-	if (allowed(r, ACT_AGREEMENT_WRITE, r->params[0]))
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	if (fail(r, registry_may_write(&x, &agreement_kind, false, r->params[0], &err), &err))
 		return;
 	int64_t rev = req_if_match(r);
 	if (rev < 0)
@@ -364,9 +85,6 @@ void h_agreement_scan_put(struct req *r)
 		reply_code(r, ZW_EINVALID, "file", "扫描件为空");
 		return;
 	}
-	struct zw_err err = {0};
-	struct ctx x;
-	req_ctx(r, &x);
 	const char *ct = req_header(r, "Content-Type");
 	if (ct && strcmp(ct, "application/octet-stream") == 0)
 		ct = NULL;
@@ -375,43 +93,30 @@ void h_agreement_scan_put(struct req *r)
 	                               r->body.len, rev, &err),
 	         &err))
 		return;
-	child_reply(r, &agreements, 200, r->params[1]);
+	reg_reply(r, &agreement_kind, 200, r->params[1]);
 }
 
 void h_agreement_scan_get(struct req *r)
 {
-	if (allowed(r, ACT_AGREEMENT_READ, r->params[0]))
-		return;
 	struct zw_err err = {0};
-	struct agreement a = {0};
-	if (fail(r, agreement_get(r->srv->st, r->params[0], r->params[1], &a, &err), &err))
-		return;
-	if (!a.scan_sha256) {
-		agreement_free(&a);
-		reply_code(r, ZW_ENOTFOUND, "scan", "该协议尚未上传扫描件");
-		return;
-	}
+	struct ctx x;
+	req_ctx(r, &x);
 	void *data = NULL;
 	size_t len = 0;
-	char mime[64];
-	struct sconn *c = store_read(r->srv->st, &err);
-	int rc = c ? blob_get(c, a.scan_sha256, &data, &len, mime, &err) : -ZW_EINTERNAL;
-	if (!fail(r, rc, &err))
-		reply_bytes(r, 200, mime, data, len, a.scan_name);
+	char mime[64], *name = NULL;
+	if (!fail(r, agreement_scan(&x, r->params[0], r->params[1], &data, &len, mime, &name, &err),
+	          &err))
+		reply_bytes(r, 200, mime, data, len, name);
 	free(data);
-	agreement_free(&a);
+	free(name);
 }
 
 void h_agreements_missing(struct req *r)
 {
-	enum scope sc = authz_scope(&r->who, ACT_AGREEMENT_READ);
-	if (sc == SCOPE_NONE) {
-		allowed(r, ACT_AGREEMENT_READ, 0);
-		return;
-	}
 	struct zw_err err = {0};
-	json_t *items = agreements_missing(r->srv->st, r->srv->prof,
-	                                   sc == SCOPE_OWN_UNIT ? r->who.unit_id : 0, &err);
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *items = agreements_missing(&x, &err);
 	if (!items) {
 		reply_error(r, &err);
 		return;

@@ -21,14 +21,8 @@
 /* The records whose schemas the document takes from their field tables besides the registry
  * kinds' (domain/registry.c). */
 static const struct rec_schema *const records[] = {
-    &unit_schema,
-    &contact_schema,
-    &agreement_schema,
-    &app_port_schema,
-    &violation_transition_schema,
-    &finding_transition_schema,
-    &password_schema,
-    &application_transition_schema,
+    &app_port_schema, &violation_transition_schema,   &finding_transition_schema,
+    &password_schema, &application_transition_schema,
 };
 
 enum mode { M_READ, M_CREATE, M_PATCH };
@@ -764,17 +758,26 @@ static void add_common(const char *path, const char *method, json_t *op)
 
 enum kind_op { OP_NONE, OP_LIST, OP_CREATE, OP_GET, OP_PATCH, OP_DELETE };
 
+static int path_params(const char *path)
+{
+	int n = 0;
+	for (; *path; path++)
+		n += *path == '{';
+	return n;
+}
+
 /* Which of a kind's five operations a route is: GET or POST on the collection, GET, PATCH or
- * DELETE on /{id}. */
+ * DELETE on one object (its id the last segment). The collection of a kind with a parent lies
+ * under the parent's object (/units/{id}/contacts). */
 static enum kind_op kind_op(const struct route *rt)
 {
-	const char *brace = strchr(rt->path, '{');
-	const char *m = rt->method;
-	if (!brace)
+	int under = rt->kind->parent ? 1 : 0, n = path_params(rt->path);
+	const char *m = rt->method, *end = rt->path + strlen(rt->path);
+	if (n == under)
 		return strcmp(m, "GET") == 0    ? OP_LIST
 		       : strcmp(m, "POST") == 0 ? OP_CREATE
 		                                : OP_NONE;
-	if (strcmp(brace, "{id}") != 0)
+	if (n != under + 1 || end[-1] != '}' || !strchr(strrchr(rt->path, '/'), '{'))
 		return OP_NONE;
 	return strcmp(m, "GET") == 0      ? OP_GET
 	       : strcmp(m, "PATCH") == 0  ? OP_PATCH
@@ -875,11 +878,19 @@ static json_t *kind_operation(const struct route *rt, enum kind_op op)
 	char id[96], comp[80];
 	snprintf(id, sizeof(id), "%s_%s", op <= OP_CREATE ? k->table : k->object, verbs[op]);
 	json_t *o = json_pack("{s:s, s:s}", "summary", rt->summary, "operationId", id);
-	json_t *params = op == OP_LIST ? list_parameters(k) : json_array();
-	if (op >= OP_GET)
+	json_t *params = json_array();
+	for (const char *p = strchr(rt->path, '{'); p; p = strchr(p + 1, '{')) {
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(p + 1, "}"), p + 1);
 		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:i}}", "name",
-		                                        "id", "in", "path", "required", 1, "schema",
+		                                        name, "in", "path", "required", 1, "schema",
 		                                        "type", "integer", "minimum", 1));
+	}
+	if (op == OP_LIST && !k->whole_list) {
+		json_t *q = list_parameters(k);
+		json_array_extend(params, q);
+		json_decref(q);
+	}
 	if (op == OP_PATCH || op == OP_DELETE)
 		json_array_append_new(
 		    params, json_pack("{s:s}", "$ref", "#/components/parameters/IfMatch"));

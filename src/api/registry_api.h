@@ -34,7 +34,8 @@ void reg_get(struct req *r);
 void reg_create(struct req *r);
 void reg_patch(struct req *r);
 void reg_delete(struct req *r);
-/* Answer with object id of kind k as the caller may see it (status 200 or 201). */
+/* Answer with object id of kind k (under the route's parent) as the caller may see it, with the
+ * kind's actions (status 200 or 201). */
 void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t id);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/parse.h"
 #include "api/registry_api.h"
 #include "domain/org/account.h"
+#include "domain/org/unit.h"
 #include "domain/ipam/address.h"
 #include "domain/access/application.h"
 #include "domain/inventory/assets.h"
@@ -49,22 +50,23 @@ const struct route routes[] = {
     {"GET", "/api/v1/schemas", h_schemas, 0, "", "各类记录的字段规则（供表单校验）"},
     {"GET", "/api/v1/audit", h_audit_list, 0, "*", "审计日志"},
     {"GET", "/api/v1/audit/verify", h_audit_verify, 0, "", "校验审计日志"},
-    {"GET", "/api/v1/units", h_units_list, 0, "*", "单位列表"},
-    {"POST", "/api/v1/units", h_units_create, 0, "", "登记单位"},
-    {"GET", "/api/v1/units/{id}", h_unit_get, 0, "", "查看单位"},
-    {"PATCH", "/api/v1/units/{id}", h_unit_patch, 0, "", "修改单位"},
+    {"GET", "/api/v1/units", reg_list, 0, "*", "单位列表", &unit_kind},
+    {"POST", "/api/v1/units", reg_create, 0, "", "登记单位", &unit_kind},
+    {"GET", "/api/v1/units/{id}", reg_get, 0, "", "查看单位", &unit_kind},
+    {"PATCH", "/api/v1/units/{id}", reg_patch, 0, "", "修改单位", &unit_kind},
     {"POST", "/api/v1/units/{id}/status", h_unit_status, 0, "", "变更单位接入状态"},
     {"GET", "/api/v1/units/{id}/history", h_unit_history, 0, "", "单位状态变更记录"},
     {"GET", "/api/v1/units/{id}/archive", h_unit_archive, 0, "format", "单位档案（LN-21）"},
-    {"GET", "/api/v1/units/{id}/contacts", h_contacts_list, 0, "", "单位联系人"},
-    {"POST", "/api/v1/units/{id}/contacts", h_contacts_create, 0, "", "添加联系人"},
-    {"PATCH", "/api/v1/units/{id}/contacts/{cid}", h_contact_patch, 0, "", "修改联系人"},
-    {"DELETE", "/api/v1/units/{id}/contacts/{cid}", h_contact_delete, 0, "", "删除联系人"},
-    {"GET", "/api/v1/units/{id}/agreements", h_agreements_list, 0, "", "单位协议"},
-    {"POST", "/api/v1/units/{id}/agreements", h_agreements_create, 0, "", "登记协议"},
-    {"GET", "/api/v1/units/{id}/agreements/{aid}", h_agreement_get, 0, "", "查看协议"},
-    {"PATCH", "/api/v1/units/{id}/agreements/{aid}", h_agreement_patch, 0, "", "修改协议"},
-    {"DELETE", "/api/v1/units/{id}/agreements/{aid}", h_agreement_delete, 0, "", "删除协议"},
+    {"GET", "/api/v1/units/{id}/contacts", reg_list, 0, "", "单位联系人", &contact_kind},
+    {"POST", "/api/v1/units/{id}/contacts", reg_create, 0, "", "添加联系人", &contact_kind},
+    {"PATCH", "/api/v1/units/{id}/contacts/{cid}", reg_patch, 0, "", "修改联系人", &contact_kind},
+    {"DELETE", "/api/v1/units/{id}/contacts/{cid}", reg_delete, 0, "", "删除联系人", &contact_kind},
+    {"GET", "/api/v1/units/{id}/agreements", reg_list, 0, "", "单位协议", &agreement_kind},
+    {"POST", "/api/v1/units/{id}/agreements", reg_create, 0, "", "登记协议", &agreement_kind},
+    {"GET", "/api/v1/units/{id}/agreements/{aid}", reg_get, 0, "", "查看协议", &agreement_kind},
+    {"PATCH", "/api/v1/units/{id}/agreements/{aid}", reg_patch, 0, "", "修改协议", &agreement_kind},
+    {"DELETE", "/api/v1/units/{id}/agreements/{aid}", reg_delete, 0, "", "删除协议",
+     &agreement_kind},
     {"PUT", "/api/v1/units/{id}/agreements/{aid}/scan", h_agreement_scan_put, ROUTE_UPLOAD,
      "filename", "上传协议扫描件"},
     {"GET", "/api/v1/units/{id}/agreements/{aid}/scan", h_agreement_scan_get, 0, "",

@@ -289,6 +289,34 @@ static int write_doc(const struct doc *d, const char *pdf, struct zw_err *err)
 	return 0;
 }
 
+/* Every object of k (under parent) the principal may read, following the pages of q; NULL with
+ * err when it may read none. */
+static json_t *every(const struct ctx *x, const struct registry_kind *k, int64_t parent,
+                     struct list_query *q, struct zw_err *err)
+{
+	json_t *all = json_array();
+	for (;;) {
+		struct buf text;
+		buf_init(&text, 256u << 20);
+		struct list_page page;
+		int rc = registry_list_under(x, k, parent, q, &text, &page, err);
+		json_t *items = rc ? NULL : json_loadb(text.p, text.len, 0, NULL);
+		buf_free(&text);
+		if (!items) {
+			json_decref(all);
+			return NULL;
+		}
+		json_array_extend(all, items);
+		json_decref(items);
+		if (!page.more)
+			return all;
+		if (list_cursor_decode(page.next_cursor, q, err) < 0) {
+			json_decref(all);
+			return NULL;
+		}
+	}
+}
+
 int cmd_unit(int argc, char **argv)
 {
 	struct cli_env e;
@@ -308,37 +336,27 @@ int cmd_unit(int argc, char **argv)
 		const char *st = arg_flag(&e, argv, "--status");
 		if (st)
 			q.f[q.nf++] = (struct lq_filter){.col = "status", .val = st, .op = LQ_EQ};
-		struct buf text;
-		buf_init(&text, 256u << 20);
-		struct list_page page;
-		rc = unit_list(e.st, &q, &text, &page, &err);
-		json_t *items = rc ? NULL : json_loadb(text.p, text.len, 0, NULL);
-		buf_free(&text);
-		if (!rc) {
-			if (json) {
-				char *s = json_dumps(items, JSON_INDENT(2));
-				puts(s);
-				free(s);
-			} else {
-				print_units(items);
-			}
+		json_t *items = every(&x, &unit_kind, 0, &q, &err);
+		rc = items ? 0 : -err.code;
+		if (items && json) {
+			char *s = json_dumps(items, JSON_INDENT(2));
+			puts(s);
+			free(s);
+		} else if (items) {
+			print_units(items);
 		}
 		json_decref(items);
 	} else if (verb && strcmp(verb, "show") == 0 && ids) {
 		struct unit u = {0};
-		rc = unit_get(e.st, id, &u, &err);
+		rc = registry_get(&x, &unit_kind, id, &u, &err);
 		if (!rc) {
 			json_t *o = unit_json(&u);
-			struct buf cs, as;
-			buf_init(&cs, 64u << 20);
-			buf_init(&as, 64u << 20);
-			contact_list(e.st, id, &cs, &err);
-			agreement_list(e.st, id, &as, &err);
-			json_object_set_new(o, "contacts", json_loadb(cs.p, cs.len, 0, NULL));
-			json_object_set_new(o, "agreements", json_loadb(as.p, as.len, 0, NULL));
-			buf_free(&cs);
-			buf_free(&as);
-			json_object_set_new(o, "history", unit_history_json(e.st, id, &err));
+			struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
+			json_object_set_new(o, "contacts", every(&x, &contact_kind, id, &q, &err));
+			q = (struct list_query){.limit = 500, .sort = "id", .sort_int = true};
+			json_object_set_new(o, "agreements",
+			                    every(&x, &agreement_kind, id, &q, &err));
+			json_object_set_new(o, "history", unit_history(&x, id, &err));
 			char *s = json_dumps(o, JSON_INDENT(2));
 			puts(s);
 			free(s);
@@ -352,7 +370,7 @@ int cmd_unit(int argc, char **argv)
 		rc = rec_from_json(&unit_schema, o, true, &u, &present, &err);
 		json_decref(o);
 		if (!rc)
-			rc = unit_create(&x, &u, present, &id, &err);
+			rc = registry_create(&x, &unit_kind, &u, &id, &err);
 		unit_free(&u);
 		if (!rc)
 			printf("已登记单位，编号 %lld\n", (long long)id);
@@ -365,7 +383,7 @@ int cmd_unit(int argc, char **argv)
 			uint64_t present;
 			rc = rec_from_json(&unit_schema, o, false, &patch, &present, &err);
 			if (!rc)
-				rc = unit_update(&x, id, &patch, present, 0, &err);
+				rc = registry_update(&x, &unit_kind, id, &patch, present, 0, &err);
 			unit_free(&patch);
 		}
 		if (!rc && status)

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "core/parse.h"
-#include "store/registry.h"
 #include "store/blob_sql.h"
 
 const char *blob_sniff(const void *data, size_t len)

@@ -103,7 +103,7 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	for (size_t i = 0; parent && i < nkeys; i++)
 		if (strcmp(keys[i].key, parent) == 0)
 			u.parent_id = keys[i].id;
-	int rc = unit_create(x, &u, 0, id, err);
+	int rc = registry_create(x, &unit_kind, &u, id, err);
 	bool regular = signed_all; /* connected through an access application */
 	if (rc == -ZW_ERULE) {
 		/* the regulation has no date to be connected before, or wants its agreements
@@ -116,7 +116,7 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 		regular = !needs_agreements(x->prof);
 		if (!regular)
 			target = "申请中";
-		rc = unit_create(x, &u, 0, id, err);
+		rc = registry_create(x, &unit_kind, &u, id, err);
 	}
 	unit_free(&u);
 	if (rc)
@@ -139,7 +139,7 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 		                    .mobile = f[3],
 		                    .email = f[4] ? f[4] : ""};
 		int64_t cid;
-		if ((rc = contact_create(x, *id, &c, &cid, err)))
+		if ((rc = registry_create_under(x, &contact_kind, *id, &c, &cid, err)))
 			return rc;
 		if (!leader && strcmp(f[0], "主要领导") == 0)
 			leader = s->entries[i].value;
@@ -163,7 +163,7 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 		struct agreement ag = {
 		    .kind = (char *)a->key, .signed_on = date, .signatories = sig};
 		int64_t aid;
-		if ((rc = agreement_create(x, *id, &ag, &aid, err)))
+		if ((rc = registry_create_under(x, &agreement_kind, *id, &ag, &aid, err)))
 			return rc;
 		res->agreements++;
 	}

@@ -15,7 +15,7 @@
 #include "core/parse.h"
 #include "domain/inventory/terminal.h"
 #include "store/rec.h"
-#include "store/registry.h"
+#include "store/import_sql.h"
 #include "core/xalloc.h"
 
 /* A column header another spreadsheet might use, and the field (or reference) it means.
@@ -65,17 +65,16 @@ struct kind_def {
 	const char *name;
 	const struct rec_schema *sc;
 	const struct alias *aliases;
-	enum action act;                  /* a role without it is refused before the file is read */
-	const struct registry_kind *kind; /* whose create its rows go through (NULL: units) */
+	const struct registry_kind *kind; /* whose create its rows go through */
 };
 
-/* What a file may hold: units (not yet a registry kind: domain/unit.c) and the registry kinds
- * given column aliases here, named, checked and authorised as the kind is. */
-static const struct kind_def units = {"units", &unit_schema, unit_aliases, ACT_UNIT_CREATE, NULL};
+/* What a file may hold: the registry kinds given column aliases here, named, checked and
+ * authorised as the kind is. */
 static const struct {
 	const struct registry_kind *kind;
 	const struct alias *aliases;
-} registry_imports[] = {{&prefix_kind, prefix_aliases}, {&terminal_kind, terminal_aliases}};
+} registry_imports[] = {
+    {&unit_kind, unit_aliases}, {&prefix_kind, prefix_aliases}, {&terminal_kind, terminal_aliases}};
 
 /* The rows of a file, read in phase 1 and run twice: each cell trimmed and NUL-terminated,
  * one row after another in one buffer (a file's rows cost little more than the file). */
@@ -398,9 +397,7 @@ static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
 		rc = store_savepoint(tx, &err);
 	bool in_sp = savepoint && !rc;
 	if (!rc) {
-		if (r->k->sc == &unit_schema)
-			rc = unit_create_tx(x, tx, rec, &id, &err);
-		else if (r->k->sc == &prefix_schema)
+		if (r->k->sc == &prefix_schema)
 			rc = prefix_create_tx(x, cache, tx, rec, &id, &err);
 		else
 			rc = registry_create_tx(x, r->k->kind, tx, rec, &id, &err);
@@ -474,13 +471,10 @@ static int write_rows(struct run *r, struct ipam_cache *cache, int64_t *lock_ms,
 
 static bool kind_named(const char *kind, struct kind_def *out)
 {
-	if (strcmp(kind, units.name) == 0)
-		*out = units;
 	for (size_t i = 0; i < sizeof(registry_imports) / sizeof(registry_imports[0]); i++) {
 		const struct registry_kind *k = registry_imports[i].kind;
 		if (strcmp(k->table, kind) == 0)
-			*out = (struct kind_def){k->table, k->sc, registry_imports[i].aliases,
-			                         k->write, k};
+			*out = (struct kind_def){k->table, k->sc, registry_imports[i].aliases, k};
 	}
 	return out->name != NULL;
 }
@@ -497,10 +491,8 @@ json_t *import_file(const struct ctx *x, struct ipam_cache *cache, const struct 
 		zw_errf(err, ZW_ENOTFOUND, "kind", "只能导入 units、prefixes 或 terminals");
 		return NULL;
 	}
-	if (authz_scope(x->by, r.k->act) == SCOPE_NONE) {
-		zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
+	if (registry_may_write(x, r.k->kind, true, 0, err)) /* before the file is read */
 		return NULL;
-	}
 	/* Imports of units name units created earlier in the file: no memo for them. */
 	r.use_memo = r.k->sc != &unit_schema;
 	int64_t t0 = clock_mono_ms(), t_read, t_check = 0, copy_ms = 0, lock_ms = 0;

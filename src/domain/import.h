@@ -5,8 +5,8 @@
  * Columns are matched by their header, in English (the field name) or Chinese (the field's
  * label or a common alias: 单位名称, MAC地址, 网段, ...). Units, zones and VLANs may be named
  * rather than numbered (单位 = the unit's name). Every row goes through the same domain
- * function as an API request (unit_create_tx, prefix_create_tx, registry_create_tx), and the
- * file is written whole or not at all. Three phases:
+ * function as an API request (registry_create_tx, prefix_create_tx), and the file is written
+ * whole or not at all. Three phases:
  *
  *   1. read    the file into rows (at most max_rows; no database)
  *   2. check   every row through its create function on a scratch copy of the registers

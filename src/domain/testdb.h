@@ -60,7 +60,7 @@ static inline int64_t testdb_unit(struct testdb *t, const char *name, const char
 	                 .connected_on = status ? (char *)"2016-03-01" : NULL};
 	int64_t id = 0;
 	struct zw_err err = {0};
-	if (unit_create(&t->x, &u, 0, &id, &err))
+	if (registry_create(&t->x, &unit_kind, &u, &id, &err))
 		fprintf(stderr, "testdb_unit: %s\n", err.message);
 	free(u.status);
 	return id;

@@ -191,15 +191,20 @@ static void who(const struct wf_row *r, struct buf *out)
 static void diagram(const struct workflow *w, struct buf *out)
 {
 	buf_puts(out, "```mermaid\nstateDiagram-v2\n");
+	for (size_t i = 0; w->states[i]; i++) { /* a coded state is drawn by its name */
+		const char *l = label_of(w, w->states[i]);
+		if (strcmp(l, w->states[i]) != 0)
+			buf_printf(out, "    state \"%s\" as %s\n", l, w->states[i]);
+	}
 	for (size_t i = 0; i < w->nrows; i++) {
 		const struct wf_row *r = &w->rows[i];
 		char st[40];
 		if (!*r->from) {
-			buf_printf(out, "    [*] --> %s: %s\n", r->to, r->action);
+			buf_printf(out, "    [*] --> %s: %s\n", r->to, r->label);
 			continue;
 		}
 		for (int k = 0; list_word(r->from, k, st, sizeof(st)); k++)
-			buf_printf(out, "    %s --> %s: %s\n", st, r->to ? r->to : st, r->action);
+			buf_printf(out, "    %s --> %s: %s\n", st, r->to ? r->to : st, r->label);
 	}
 	buf_puts(out, "```\n\n");
 }

@@ -27,6 +27,8 @@ int store_contact_of_role(struct sconn *c, int64_t unit_id, const char *role, in
                           struct zw_err *err);
 /* The lowest VLAN id at or above from that no VLAN uses, or 0 when none is left. */
 int store_free_vid(struct sconn *c, int64_t from, int64_t *vid, struct zw_err *err);
+/* Has the unit an approved access application (being implemented or done)? */
+int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err);
 /* Ids of a unit's rows in table: addresses, prefixes (the longest first, so children go before
  * parents), vlans, lines (those not yet 已拆除). */
 int store_unit_rows(struct sconn *c, const char *table, int64_t unit_id, int64_t *ids, size_t max,

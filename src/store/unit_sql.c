@@ -1,17 +1,8 @@
-/* SQL of the unit registry that the generic record functions (rec_sql.c) do not cover. */
-#include <stdlib.h>
-#include <string.h>
+/* SQL of the unit register that the generic record functions (rec_sql.c) do not cover. */
+#include "store/unit_sql.h"
 
 #include "core/parse.h"
-#include "core/record.h"
-#include "domain/org/unit.h"
-#include "store/query.h"
-#include "store/rec.h"
-#include "store/registry.h"
-#include "domain/workdays.h"
-#include "domain/deadline.h"
-#include "domain/notify/notify.h"
-#include "core/xalloc.h"
+#include "store/store_int.h"
 
 int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, const char *to,
                            const char *clause, const char *reason, const char *actor, int64_t at,
@@ -117,47 +108,4 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
 		   ctx);
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit kinds");
-}
-
-int store_lookup_id(struct sconn *c, const char *sql, const char *arg, int64_t *id)
-{
-	sqlite3_stmt *s = sq_prepare(c, sql, NULL);
-	if (!s)
-		return 0;
-	sq_text(s, 1, arg);
-	int n = 0;
-	while (n < 2 && sqlite3_step(s) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		n++;
-	}
-	sq_done(c, s);
-	return n;
-}
-
-int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
-                     const struct rec_schema *sc, struct buf *out, struct zw_err *err)
-{
-	struct list_query q = {.limit = 1000, .sort = "id", .sort_int = true, .nf = 1};
-	q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
-	struct list_page page;
-	return store_rec_list(c, table, sc, &q, out, &page, err);
-}
-
-int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
-                             const char *type, int64_t size, int64_t now, struct zw_err *err)
-{
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "UPDATE agreements SET scan_sha256 = ?, scan_name = ?,"
-	                             " scan_type = ?, scan_size = ?, updated_at = ?, rev = rev + 1"
-	                             " WHERE id = ?",
-	                             err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sq_text(s, 1, sha);
-	sq_text(s, 2, name);
-	sq_text(s, 3, type);
-	sqlite3_bind_int64(s, 4, size);
-	sqlite3_bind_int64(s, 5, now);
-	sqlite3_bind_int64(s, 6, id);
-	return sq_exec_stmt(c, s, err);
 }

@@ -148,14 +148,14 @@ static int address_check(const struct ctx *x, struct sconn *c, void *rec, const 
 	return rc;
 }
 
-static int address_after(const struct ctx *x, struct sconn *c, const void *rec, const void *old,
+static int address_after(const struct ctx *x, struct store_tx *tx, const void *rec, const void *old,
                          struct zw_err *err)
 {
 	(void)x;
 	if (rec && old)
 		return 0; /* an update moves no address */
 	const struct address *a = rec ? rec : old;
-	return ipam_adjust_usage(c, a->prefix_id, 1, rec ? +1 : -1, err);
+	return ipam_adjust_usage(store_tx_conn(tx), a->prefix_id, 1, rec ? +1 : -1, err);
 }
 
 const struct registry_kind address_kind = {

@@ -11,7 +11,6 @@
 #include "domain/audit.h"
 #include "domain/ipam/ipam_pool.h"
 #include "store/rec.h"
-#include "store/registry.h"
 #include "core/xalloc.h"
 #include "store/ipam_sql.h"
 

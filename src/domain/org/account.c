@@ -11,7 +11,6 @@
 #include "domain/audit.h"
 #include "store/rec.h"
 #include "domain/registry.h"
-#include "store/registry.h"
 #include "store/account_sql.h"
 
 static const char *const role_values[] = {

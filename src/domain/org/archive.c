@@ -16,8 +16,7 @@
 
 struct section_def {
 	const char *key, *title;
-	const struct registry_kind *kind; /* NULL: contacts / agreements */
-	const struct rec_schema *sc;
+	const struct registry_kind *kind;
 	const char *const *columns; /* field names shown in CSV and HTML */
 };
 
@@ -46,30 +45,34 @@ static const char *const c_ports[] = {"protocol", "port", "target_ip", "purpose"
 static const char *const c_domains[] = {"name", "target", "note", NULL};
 
 static const struct section_def sections[] = {
-    {"contacts", "联系人", NULL, &contact_schema, c_contacts},
-    {"agreements", "协议", NULL, &agreement_schema, c_agreements},
-    {"prefixes", "地址段", &prefix_kind, &prefix_schema, c_prefixes},
-    {"vlans", "VLAN", &vlan_kind, &vlan_schema, c_vlans},
-    {"addresses", "主机地址", &address_kind, &address_schema, c_addresses},
-    {"terminals", "终端", &terminal_kind, &terminal_schema, c_terminals},
-    {"devices", "设备", &device_kind, &device_schema, c_devices},
-    {"lines", "线路", &line_kind, &line_schema, c_lines},
-    {"ports", "通信端口", &port_kind, &port_schema, c_ports},
-    {"domain_names", "域名", &domain_name_kind, &domain_name_schema, c_domains},
+    {"contacts", "联系人", &contact_kind, c_contacts},
+    {"agreements", "协议", &agreement_kind, c_agreements},
+    {"prefixes", "地址段", &prefix_kind, c_prefixes},
+    {"vlans", "VLAN", &vlan_kind, c_vlans},
+    {"addresses", "主机地址", &address_kind, c_addresses},
+    {"terminals", "终端", &terminal_kind, c_terminals},
+    {"devices", "设备", &device_kind, c_devices},
+    {"lines", "线路", &line_kind, c_lines},
+    {"ports", "通信端口", &port_kind, c_ports},
+    {"domain_names", "域名", &domain_name_kind, c_domains},
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
+/* Every object of k in the unit, as the principal may read them (its contacts and agreements
+ * under it, the rest by their unit field). */
 static json_t *all_of(const struct ctx *x, const struct registry_kind *k, int64_t unit_id,
                       struct zw_err *err)
 {
-	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true, .nf = 1};
-	q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
+	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
+	if (!k->parent)
+		q.f[q.nf++] =
+		    (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
 	json_t *items = json_array();
 	for (;;) {
 		struct buf b;
 		buf_init(&b, 256u << 20);
 		struct list_page page;
-		int rc = registry_list(x, k, &q, &b, &page, err);
+		int rc = registry_list_under(x, k, k->parent ? unit_id : 0, &q, &b, &page, err);
 		json_t *part = rc ? NULL : json_loadb(b.p, b.len, 0, NULL);
 		buf_free(&b);
 		if (!part) {
@@ -86,10 +89,8 @@ static json_t *all_of(const struct ctx *x, const struct registry_kind *k, int64_
 
 json_t *archive_build(const struct ctx *x, int64_t unit_id, struct zw_err *err)
 {
-	if (authz_check(x->by, ACT_UNIT_READ, unit_id, err))
-		return NULL;
 	struct unit u = {0};
-	if (unit_get(x->st, unit_id, &u, err)) {
+	if (registry_get(x, &unit_kind, unit_id, &u, err)) {
 		unit_free(&u);
 		return NULL;
 	}
@@ -104,29 +105,14 @@ json_t *archive_build(const struct ctx *x, int64_t unit_id, struct zw_err *err)
 		if (ZW_MUTANT("ln21_archive_prefixes") && s->kind == &prefix_kind)
 			continue;
 		struct zw_err e2 = {0};
-		json_t *items = NULL;
-		if (!s->kind) {
-			enum action a =
-			    s->sc == &contact_schema ? ACT_CONTACT_READ : ACT_AGREEMENT_READ;
-			if (authz_check(x->by, a, unit_id, &e2) == 0) {
-				struct buf b;
-				buf_init(&b, 64u << 20);
-				int rc = s->sc == &contact_schema
-				             ? contact_list(x->st, unit_id, &b, &e2)
-				             : agreement_list(x->st, unit_id, &b, &e2);
-				items = rc ? NULL : json_loadb(b.p, b.len, 0, NULL);
-				buf_free(&b);
-			}
-		} else {
-			items = all_of(x, s->kind, unit_id, &e2);
-		}
+		json_t *items = all_of(x, s->kind, unit_id, &e2);
 		if (!items) {
 			json_array_append_new(omitted, json_string(s->title));
 			continue;
 		}
 		json_t *cols = json_array();
 		for (const char *const *c = s->columns; *c; c++) {
-			const struct rec_field *f = rec_field(s->sc, *c);
+			const struct rec_field *f = rec_field(s->kind->sc, *c);
 			json_array_append_new(
 			    cols, json_pack("{s:s, s:s}", "field", *c, "label", f ? f->label : *c));
 		}

@@ -11,17 +11,13 @@
 #include "core/mutant.h"
 #include "core/parse.h"
 #include "core/text.h"
-#include "domain/access/application.h"
 #include "domain/audit.h"
 #include "domain/workflow.h"
-#include "domain/blob.h"
-#include "domain/deadline.h"
 #include "store/rec.h"
-#include "store/registry.h"
+#include "store/unit_sql.h"
 #include "store/violation_sql.h"
 #include "core/xalloc.h"
 #include "store/application_sql.h"
-#include "store/deadline_sql.h"
 
 static const char *const unit_types[] = {"党政机关", "事业单位", "国有企业", "学校",
                                          "医院",     "其他",     NULL};
@@ -30,8 +26,6 @@ const char *const unit_status_values[] = {"申请中",         "已接入", "暂
                                           "已撤销入网资格", "已拆机", NULL};
 static const char *const status_codes[] = {"applying", "connected",    "suspended",
                                            "revoked",  "disconnected", NULL};
-static const char *const contact_roles[] = {"主要领导",   "分管领导",   "网络管理员",
-                                            "技术联系人", "安全联系人", NULL};
 
 #define F(n, t, fl, st, lbl, max) REC_F(st, n, t, fl, lbl, max)
 #define FE(n, fl, st, lbl, vals)  REC_FE(st, n, fl, lbl, vals)
@@ -39,13 +33,15 @@ static const char *const contact_roles[] = {"主要领导",   "分管领导",   
 
 static const struct rec_field unit_fields[] = {
     F(id, REC_ID, REC_READONLY, struct unit, "编号", 0),
-    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct unit, "单位名称", 100),
+    F(name, REC_TEXT, REC_REQUIRED | REC_NAME | REC_SORT | REC_SEARCH, struct unit, "单位名称",
+      100),
     F(short_name, REC_TEXT, REC_NAME, struct unit, "简称", 30),
-    FE(type, REC_REQUIRED, struct unit, "单位类型", unit_types),
-    FE(level, REC_REQUIRED, struct unit, "单位层级", unit_levels),
+    FE(type, REC_REQUIRED | REC_FILTER, struct unit, "单位类型", unit_types),
+    FE(level, REC_REQUIRED | REC_FILTER, struct unit, "单位层级", unit_levels),
     F(address, REC_TEXT, 0, struct unit, "办公地址", 200),
-    F(parent_id, REC_ID, REC_NULLABLE, struct unit, "上级单位", 0),
-    REC_FEC(struct unit, status, REC_FIXED, "接入状态", unit_status_values, status_codes),
+    F(parent_id, REC_ID, REC_NULLABLE | REC_FILTER, struct unit, "上级单位", 0),
+    REC_FEC(struct unit, status, REC_FIXED | REC_FILTER | REC_SORT, "接入状态", unit_status_values,
+            status_codes),
     F(status_clause, REC_TEXT, REC_READONLY, struct unit, "状态依据条款", 32),
     F(status_reason, REC_TEXT, REC_READONLY, struct unit, "状态变更原因", 500),
     F(status_at, REC_TIME, REC_READONLY, struct unit, "状态变更时间", 0),
@@ -56,48 +52,9 @@ static const struct rec_field unit_fields[] = {
 const struct rec_schema unit_schema = {
     "unit", unit_fields, sizeof(unit_fields) / sizeof(unit_fields[0]), sizeof(struct unit)};
 
-static const struct rec_field contact_fields[] = {
-    F(id, REC_ID, REC_READONLY, struct contact, "编号", 0),
-    F(unit_id, REC_ID, REC_READONLY, struct contact, "单位", 0),
-    FE(role, REC_REQUIRED, struct contact, "联系人角色", contact_roles),
-    F(name, REC_TEXT, REC_REQUIRED | REC_NAME, struct contact, "姓名", 30),
-    F(post, REC_TEXT, 0, struct contact, "职务", 50),
-    F(mobile, REC_MOBILE, REC_REQUIRED, struct contact, "手机号码", 11),
-    F(email, REC_EMAIL, 0, struct contact, "电子邮箱", 254),
-    FMETA(struct contact),
-};
-const struct rec_schema contact_schema = {"contact", contact_fields,
-                                          sizeof(contact_fields) / sizeof(contact_fields[0]),
-                                          sizeof(struct contact)};
-
-static const struct rec_field agreement_fields[] = {
-    F(id, REC_ID, REC_READONLY, struct agreement, "编号", 0),
-    F(unit_id, REC_ID, REC_READONLY, struct agreement, "单位", 0),
-    F(kind, REC_TEXT, REC_REQUIRED | REC_FIXED, struct agreement, "协议种类", 40),
-    F(name, REC_TEXT, REC_READONLY, struct agreement, "协议名称", 100),
-    F(signed_on, REC_DATE, REC_REQUIRED | REC_PAST, struct agreement, "签署日期", 10),
-    F(signatories, REC_TEXT, 0, struct agreement, "签署人", 200),
-    F(scan_sha256, REC_TEXT, REC_READONLY, struct agreement, "扫描件摘要", 64),
-    F(scan_name, REC_TEXT, REC_READONLY, struct agreement, "扫描件文件名", 200),
-    F(scan_type, REC_TEXT, REC_READONLY, struct agreement, "扫描件类型", 40),
-    F(scan_size, REC_INT, REC_READONLY, struct agreement, "扫描件大小", 0),
-    FMETA(struct agreement),
-};
-const struct rec_schema agreement_schema = {"agreement", agreement_fields,
-                                            sizeof(agreement_fields) / sizeof(agreement_fields[0]),
-                                            sizeof(struct agreement)};
-
 void unit_free(struct unit *u)
 {
 	rec_free(&unit_schema, u);
-}
-void contact_free(struct contact *c)
-{
-	rec_free(&contact_schema, c);
-}
-void agreement_free(struct agreement *a)
-{
-	rec_free(&agreement_schema, a);
 }
 
 json_t *unit_json(const struct unit *u)
@@ -113,34 +70,17 @@ const char *unit_status_code(const char *status)
 	return NULL;
 }
 
-/* Run fn inside one write transaction; roll back on any failure. */
-static int in_tx(struct store *st, int (*fn)(struct store_tx *, void *), void *arg,
-                 struct zw_err *err)
-{
-	struct store_tx *tx;
-	int rc = store_begin(st, &tx, err);
-	if (rc)
-		return rc;
-	rc = fn(tx, arg);
-	if (rc) {
-		store_rollback(tx);
-		return rc;
-	}
-	return store_commit(tx, err);
-}
-
-/* The comparison key of a unit's name (core/text.h) in *key, refused with 409 naming the unit
- * that already has it: the same name, or one that differs only in full-width/half-width forms,
- * letter case or blanks ("城关镇（一）" and "城关镇(一)"). Checked in the write transaction; the
- * UNIQUE index on units.name_key is the backstop. */
-static int name_key_check(struct sconn *c, const char *name, int64_t self, char **key,
-                          struct zw_err *err)
+/* A unit's name whose comparison key (core/text.h) another unit has is refused with 409 naming
+ * that unit: the same name, or one that differs only in full-width/half-width forms, letter
+ * case or blanks ("城关镇（一）" and "城关镇(一)"). Checked in the write transaction; the key is
+ * stored once the unit is (unit_after), under a UNIQUE index that is the backstop. */
+static int name_key_check(struct sconn *c, const char *name, int64_t self, struct zw_err *err)
 {
 	int64_t other = 0;
-	char *other_name = NULL;
-	if (text_nfkc_key(name, key) < 0)
+	char *other_name = NULL, *key = NULL;
+	if (text_nfkc_key(name, &key) < 0)
 		return zw_errf(err, ZW_EINVALID, "name", "单位名称不是有效的 UTF-8 文本");
-	int rc = store_unit_by_name_key(c, *key, self, &other, &other_name, err);
+	int rc = store_unit_by_name_key(c, key, self, &other, &other_name, err);
 	if (!rc && other && strcmp(other_name, name) == 0)
 		rc = zw_errf(err, ZW_ECONFLICT, "name", "单位名称“%s”已存在（编号 %lld）", name,
 		             (long long)other);
@@ -150,10 +90,7 @@ static int name_key_check(struct sconn *c, const char *name, int64_t self, char 
 		             "视为同一单位名称，不能重复登记",
 		             other_name, (long long)other);
 	free(other_name);
-	if (rc) {
-		free(*key);
-		*key = NULL;
-	}
+	free(key);
 	return rc;
 }
 
@@ -258,17 +195,11 @@ static int check_agreements(struct sconn *c, const struct profile *prof, int64_t
 struct unit_op {
 	const struct ctx *x;
 	int64_t id, if_rev;
-	struct unit *u;
-	const struct unit *patch;
-	uint64_t present;
 	const char *status, *clause, *reason;
 	int64_t case_id; /* the violation case moving the unit, or 0 */
-	int64_t *out_id;
 	struct zw_err *err;
 };
 
-static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct unit *u,
-                               char *clause);
 /* One move of a unit's status: the unit as it stands (for a registration, as given). */
 struct ustep {
 	const struct ctx *x;
@@ -284,89 +215,6 @@ struct ustep {
 
 static int move_clause(struct ustep *s, const char *status, const char *given, struct zw_err *err);
 
-static int do_unit_create(struct store_tx *tx, void *arg)
-{
-	struct unit_op *op = arg;
-	/* Work on a copy: the caller's record stays as it was given. */
-	struct unit copy = {0}, *u = &copy;
-	char clause[32] = "";
-	rec_merge(&unit_schema, u, op->u, ~0ull);
-	/* the profile's unit types (its [unit_register]) */
-	int rc = profile_check_unit_type(op->x->prof, u->type, op->err);
-	if (!rc)
-		rc = unit_create_checked(op, tx, u, clause);
-	unit_free(u);
-	return rc;
-}
-
-static int unit_create_checked(struct unit_op *op, struct store_tx *tx, struct unit *u,
-                               char *clause)
-{
-	struct sconn *c = store_tx_conn(tx);
-	int rc = 0;
-	if (!u->status)
-		u->status = xstrdup("申请中");
-	/* a registration is the machine's first move, through its gate like every other */
-	struct ustep s = {.x = op->x, .tx = tx, .c = c, .u = u, .state = ""};
-	rc = move_clause(&s, u->status, NULL, op->err);
-	if (!rc)
-		rc = workflow_step_to(&unit_workflow, &s, u->status, NULL, op->err);
-	if (rc)
-		return rc;
-	snprintf(clause, 32, "%s", s.clause);
-	free(u->status_clause);
-	u->status_clause = *clause ? xstrdup(clause) : NULL;
-	u->status_at = clock_now();
-	if (u->parent_id && (rc = check_parent(c, 0, u->parent_id, op->err)))
-		return rc;
-	char *key = NULL;
-	if ((rc = name_key_check(c, u->name, 0, &key, op->err)))
-		return rc;
-	rc = store_rec_insert(c, "units", &unit_schema, u, clock_now(), op->out_id, op->err);
-	if (!rc)
-		rc = store_unit_set_name_key(c, *op->out_id, key, op->err);
-	free(key);
-	if (rc == -ZW_ECONFLICT) {
-		zw_err_clear(op->err);
-		return zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", u->name);
-	}
-	if (rc)
-		return rc;
-	rc = store_unit_history_add(c, *op->out_id, NULL, u->status, u->status_clause, "登记",
-	                            op->x->by->username, u->status_at, op->err);
-	if (rc)
-		return rc;
-	struct unit saved = {0};
-	rc = store_rec_get(c, "units", &unit_schema, *op->out_id, NULL, 0, &saved, op->err);
-	if (!rc) {
-		json_t *after = unit_json(&saved);
-		rc = audit_append(tx, op->x->by, "unit.create", "unit", *op->out_id, *op->out_id,
-		                  NULL, after, u->status_clause, op->err);
-		json_decref(after);
-	}
-	unit_free(&saved);
-	return rc;
-}
-
-int unit_create_tx(const struct ctx *x, struct store_tx *tx, struct unit *u, int64_t *id,
-                   struct zw_err *err)
-{
-	if (authz_check(x->by, ACT_UNIT_CREATE, 0, err))
-		return -err->code;
-	struct unit_op op = {.x = x, .u = u, .out_id = id, .err = err};
-	return do_unit_create(tx, &op);
-}
-
-int unit_create(const struct ctx *x, struct unit *u, uint64_t present, int64_t *id,
-                struct zw_err *err)
-{
-	(void)present;
-	if (authz_check(x->by, ACT_UNIT_CREATE, 0, err))
-		return -err->code;
-	struct unit_op op = {.x = x, .u = u, .out_id = id, .err = err};
-	return in_tx(x->st, do_unit_create, &op, err);
-}
-
 static int load_unit_checked(struct store_tx *tx, const struct unit_op *op, struct unit *cur)
 {
 	int rc =
@@ -376,64 +224,6 @@ static int load_unit_checked(struct store_tx *tx, const struct unit_op *op, stru
 	if (op->if_rev && cur->rev != op->if_rev)
 		return zw_errf(op->err, ZW_ESTALE, NULL, NULL);
 	return 0;
-}
-
-static int do_unit_update(struct store_tx *tx, void *arg)
-{
-	struct unit_op *op = arg;
-	struct sconn *c = store_tx_conn(tx);
-	struct unit cur = {0};
-	json_t *before = NULL, *after = NULL;
-	char *was = NULL, *key = NULL;
-	int rc = load_unit_checked(tx, op, &cur);
-	if (!rc) {
-		before = unit_json(&cur);
-		was = xstrdup(cur.name);
-		rec_merge(&unit_schema, &cur, op->patch, op->present);
-	}
-	if (!rc)
-		rc = profile_check_unit_type(op->x->prof, cur.type, op->err);
-	if (!rc && cur.parent_id)
-		rc = check_parent(c, cur.id, cur.parent_id, op->err);
-	/* a renamed unit takes the new name's key; an unrenamed one keeps its own (a look-alike
-	 * registered before keys existed has none, and is not blocked from other edits) */
-	bool renamed = !rc && strcmp(was, cur.name) != 0;
-	if (renamed)
-		rc = name_key_check(c, cur.name, cur.id, &key, op->err);
-	if (!rc) {
-		rc = store_rec_update(c, "units", &unit_schema, &cur, clock_now(), op->err);
-		if (!rc && renamed)
-			rc = store_unit_set_name_key(c, cur.id, key, op->err);
-		if (rc == -ZW_ECONFLICT) {
-			zw_err_clear(op->err);
-			rc = zw_errf(op->err, ZW_ECONFLICT, "name", "单位名称“%s”已存在", cur.name);
-		}
-	}
-	free(was);
-	free(key);
-	if (!rc) {
-		unit_free(&cur);
-		rc = store_rec_get(c, "units", &unit_schema, op->id, NULL, 0, &cur, op->err);
-	}
-	if (!rc) {
-		after = unit_json(&cur);
-		rc = audit_append(tx, op->x->by, "unit.update", "unit", op->id, op->id, before,
-		                  after, NULL, op->err);
-	}
-	json_decref(before);
-	json_decref(after);
-	unit_free(&cur);
-	return rc;
-}
-
-int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint64_t present,
-                int64_t if_rev, struct zw_err *err)
-{
-	if (authz_check(x->by, ACT_UNIT_UPDATE, id, err))
-		return -err->code;
-	struct unit_op op = {
-	    .x = x, .id = id, .patch = patch, .present = present, .if_rev = if_rev, .err = err};
-	return in_tx(x->st, do_unit_update, &op, err);
 }
 
 /* ---- the status machine ---- */
@@ -751,9 +541,14 @@ int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, con
 	return do_unit_status(tx, &op);
 }
 
+int unit_may_move(const struct ctx *x, int64_t id, struct zw_err *err)
+{
+	return authz_check(x->by, ACT_UNIT_STATUS, id, err);
+}
+
 int unit_move(const struct ctx *x, int64_t id, const struct unit_move *m, struct zw_err *err)
 {
-	if (authz_check(x->by, ACT_UNIT_STATUS, id, err))
+	if (unit_may_move(x, id, err))
 		return -err->code;
 	const char *name = m->status ? m->status : "";
 	if (!unit_status_code(name) && status_name(name))
@@ -793,9 +588,12 @@ int unit_set_status(const struct ctx *x, int64_t id, const char *status, const c
 	    err);
 }
 
-/* The moves open to the caller (the console's buttons). */
-json_t *unit_actions(const struct ctx *x, struct unit *u)
+/* ---- the unit kind of the registry ---- */
+
+/* The moves open to the caller (the console's buttons), which one unit's answer carries. */
+static json_t *unit_actions(const struct ctx *x, void *rec)
 {
+	struct unit *u = rec;
 	struct zw_err err = {0};
 	struct sconn *c = store_read(x->st, &err);
 	if (!c)
@@ -803,6 +601,93 @@ json_t *unit_actions(const struct ctx *x, struct unit *u)
 	struct ustep s = {.x = x, .c = c, .u = u, .state = u->status};
 	return workflow_actions(&unit_workflow, &s);
 }
+
+/* A registration is the machine's first move, through its gate like every other: its status
+ * (申请中 unless given), the clause it rests on and when. */
+static int register_step(const struct ctx *x, struct sconn *c, struct unit *u, struct zw_err *err)
+{
+	if (!u->status)
+		u->status = xstrdup("申请中");
+	struct ustep s = {.x = x, .c = c, .u = u, .state = ""};
+	int rc = move_clause(&s, u->status, NULL, err);
+	if (!rc)
+		rc = workflow_step_to(&unit_workflow, &s, u->status, NULL, err);
+	if (rc)
+		return rc;
+	free(u->status_clause);
+	u->status_clause = *s.clause ? xstrdup(s.clause) : NULL;
+	u->status_at = clock_now();
+	return 0;
+}
+
+/* The unit as it will be written: the profile's unit types (its [unit_register]), a
+ * registration's first move, a status that only its workflow moves, parents that do not loop
+ * and a name no other unit has. */
+static int unit_check(const struct ctx *x, struct sconn *c, void *rec, const void *vold,
+                      struct zw_err *err)
+{
+	struct unit *u = rec;
+	const struct unit *old = vold;
+	if (!u)
+		return 0;
+	int rc = profile_check_unit_type(x->prof, u->type, err);
+	if (!rc && !old)
+		rc = register_step(x, c, u, err);
+	if (!rc && old && strcmp(old->status, u->status) != 0)
+		rc = zw_errf(err, ZW_EINVALID, "status", "接入状态只能经状态变更办理");
+	if (!rc && u->parent_id)
+		rc = check_parent(c, old ? u->id : 0, u->parent_id, err);
+	/* a renamed unit takes the new name's key; an unrenamed one keeps its own (a look-alike
+	 * registered before keys existed has none, and is not blocked from other edits) */
+	if (!rc && (!old || strcmp(old->name, u->name) != 0))
+		rc = name_key_check(c, u->name, old ? u->id : 0, err);
+	return rc;
+}
+
+/* Once written: the name's key, and a registration's first line of status history. */
+static int unit_after(const struct ctx *x, struct store_tx *tx, const void *rec, const void *vold,
+                      struct zw_err *err)
+{
+	const struct unit *u = rec, *old = vold;
+	struct sconn *c = store_tx_conn(tx);
+	int rc = 0;
+	if (u && (!old || strcmp(old->name, u->name) != 0)) {
+		char *key = NULL;
+		rc = text_nfkc_key(u->name, &key) < 0 ? zw_errf(err, ZW_EINTERNAL, NULL, NULL)
+		                                      : store_unit_set_name_key(c, u->id, key, err);
+		free(key);
+	}
+	if (!rc && u && !old)
+		rc = store_unit_history_add(c, u->id, NULL, u->status, u->status_clause, "登记",
+		                            x->by->username, u->status_at, err);
+	return rc;
+}
+
+/* A registration rests on the clause of its status. */
+static void unit_clause(const struct ctx *x, const void *rec, const void *old, char out[32])
+{
+	(void)x;
+	const struct unit *u = rec;
+	if (u && !old && u->status_clause)
+		snprintf(out, 32, "%s", u->status_clause);
+}
+
+const struct registry_kind unit_kind = {
+    .table = "units",
+    .object = "unit",
+    .label = "单位",
+    .sc = &unit_schema,
+    .read = ACT_UNIT_READ,
+    .write = ACT_UNIT_UPDATE,
+    .create = ACT_UNIT_CREATE,
+    .unit_field = "id", /* a unit is its own */
+    .check = unit_check,
+    .unique_field = "name",
+    .unique_names_value = true,
+    .after = unit_after,
+    .clause = unit_clause,
+    .actions = unit_actions,
+};
 
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err)
 {
@@ -817,18 +702,12 @@ int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err)
 	return rc;
 }
 
-int unit_list(struct store *st, const struct list_query *q, struct buf *out, struct list_page *page,
-              struct zw_err *err)
+json_t *unit_history(const struct ctx *x, int64_t id, struct zw_err *err)
 {
-	struct sconn *c = store_read(st, err);
-	if (!c)
-		return -ZW_EINTERNAL;
-	return store_rec_list(c, "units", &unit_schema, q, out, page, err);
-}
-
-json_t *unit_history_json(struct store *st, int64_t id, struct zw_err *err)
-{
-	struct sconn *c = store_read(st, err);
+	struct unit u = {0};
+	int rc = registry_get(x, &unit_kind, id, &u, err);
+	unit_free(&u);
+	struct sconn *c = rc ? NULL : store_read(x->st, err);
 	if (!c)
 		return NULL;
 	json_t *items = json_array();
@@ -839,295 +718,7 @@ json_t *unit_history_json(struct store *st, int64_t id, struct zw_err *err)
 	return items;
 }
 
-/* ---- contacts and agreements: records that belong to a unit ---- */
-
-struct child_op {
-	const struct ctx *x;
-	const char *table, *object;
-	const struct rec_schema *sc;
-	int64_t unit_id, id, if_rev;
-	void *rec; /* create: the new record; update: the patch */
-	uint64_t present;
-	int64_t *out_id;
-	struct zw_err *err;
-	int kind; /* 0 create, 1 update, 2 delete */
-	const char *clause;
-};
-
-/* TB-6: a unit that changes its 安全联系人 itself must re-file the change within the profile's
- * contact_refile deadline; the deadline starts now and is met by the unit's contact_refile
- * application (application.c). A manager's own edit is the center's record and starts none. */
-static int security_contact_changed(struct child_op *op, struct store_tx *tx, const json_t *before,
-                                    const json_t *after)
-{
-	const char *was = json_string_value(json_object_get(before, "role"));
-	const char *now = json_string_value(json_object_get(after, "role"));
-	bool security =
-	    (was && strcmp(was, "安全联系人") == 0) || (now && strcmp(now, "安全联系人") == 0);
-	if (!security || op->x->by->role != ROLE_UNIT_ADMIN ||
-	    !profile_deadline(op->x->prof, "contact_refile"))
-		return 0;
-	int64_t ids[4], id;
-	size_t n = 0;
-	int rc = store_open_deadlines(store_tx_conn(tx), "unit", op->unit_id, "contact_refile", ids,
-	                              4, &n, op->err);
-	if (rc || n) /* one re-filing covers every change until it is filed */
-		return rc;
-	return deadline_start_tx(op->x, tx, "contact_refile", "unit", op->unit_id, op->unit_id,
-	                         clock_now(), &id, op->err);
-}
-
-static int do_child(struct store_tx *tx, void *arg)
-{
-	struct child_op *op = arg;
-	struct sconn *c = store_tx_conn(tx);
-	const struct rec_schema *sc = op->sc;
-	void *cur = xcalloc(1, sc->size);
-	json_t *before = NULL, *after = NULL;
-	char action[48];
-	struct unit u = {0};
-	int rc = store_rec_get(c, "units", &unit_schema, op->unit_id, NULL, 0, &u, op->err);
-	unit_free(&u);
-	if (rc == -ZW_ENOTFOUND) {
-		zw_err_clear(op->err);
-		rc = zw_errf(op->err, ZW_ENOTFOUND, NULL, "单位不存在");
-	}
-	int64_t id = op->id;
-	if (!rc && op->kind == 0) {
-		rec_merge(sc, cur, op->rec, ~0ull);
-		*(int64_t *)((char *)cur + rec_field(sc, "unit_id")->offset) = op->unit_id;
-		rc = store_rec_insert(c, op->table, sc, cur, clock_now(), &id, op->err);
-		if (!rc)
-			*op->out_id = id;
-	} else if (!rc) {
-		rc = store_rec_get(c, op->table, sc, id, "unit_id", op->unit_id, cur, op->err);
-		if (!rc && op->if_rev &&
-		    *(int64_t *)((char *)cur + rec_field(sc, "rev")->offset) != op->if_rev)
-			rc = zw_errf(op->err, ZW_ESTALE, NULL, NULL);
-		if (!rc)
-			before = rec_to_json(sc, cur);
-		if (!rc && op->kind == 1) {
-			rec_merge(sc, cur, op->rec, op->present);
-			rc = store_rec_update(c, op->table, sc, cur, clock_now(), op->err);
-		} else if (!rc) {
-			rc = store_rec_delete(c, op->table, id, op->err);
-		}
-	}
-	if (!rc && op->kind != 2) {
-		rec_free(sc, cur);
-		memset(cur, 0, sc->size);
-		rc = store_rec_get(c, op->table, sc, id, NULL, 0, cur, op->err);
-		if (!rc)
-			after = rec_to_json(sc, cur);
-	}
-	static const char *const verbs[] = {"create", "update", "delete"};
-	snprintf(action, sizeof(action), "%s.%s", op->object, verbs[op->kind]);
-	if (!rc)
-		rc = audit_append(tx, op->x->by, action, op->object, id, op->unit_id, before, after,
-		                  op->clause, op->err);
-	if (!rc && strcmp(op->table, "contacts") == 0)
-		rc = security_contact_changed(op, tx, before, after);
-	json_decref(before);
-	json_decref(after);
-	rec_free(sc, cur);
-	free(cur);
-	return rc;
-}
-
-static int child_run(const struct ctx *x, enum action act, struct child_op *op)
-{
-	if (authz_check(x->by, act, op->unit_id, op->err))
-		return -op->err->code;
-	int rc = in_tx(x->st, do_child, op, op->err);
-	if (rc == -ZW_ENOTFOUND && !op->err->message[0]) {
-		zw_err_clear(op->err);
-		rc = zw_errf(op->err, ZW_ENOTFOUND, NULL, NULL);
-	}
-	return rc;
-}
-
-int contact_create(const struct ctx *x, int64_t unit_id, const struct contact *ct, int64_t *id,
-                   struct zw_err *err)
-{
-	struct child_op op = {
-	    x,   "contacts", "contact", &contact_schema, unit_id, 0, 0, (void *)ct, 0, id,
-	    err, 0,          NULL};
-	return child_run(x, ACT_CONTACT_WRITE, &op);
-}
-
-int contact_update(const struct ctx *x, int64_t unit_id, int64_t id, const struct contact *patch,
-                   uint64_t present, int64_t if_rev, struct zw_err *err)
-{
-	struct child_op op = {x,   "contacts", "contact",     &contact_schema, unit_id,
-	                      id,  if_rev,     (void *)patch, present,         NULL,
-	                      err, 1,          NULL};
-	return child_run(x, ACT_CONTACT_WRITE, &op);
-}
-
-int contact_delete(const struct ctx *x, int64_t unit_id, int64_t id, int64_t if_rev,
-                   struct zw_err *err)
-{
-	struct child_op op = {
-	    x,   "contacts", "contact", &contact_schema, unit_id, id, if_rev, NULL, 0, NULL,
-	    err, 2,          NULL};
-	return child_run(x, ACT_CONTACT_WRITE, &op);
-}
-
-int contact_get(struct store *st, int64_t unit_id, int64_t id, struct contact *ct,
-                struct zw_err *err)
-{
-	struct sconn *c = store_read(st, err);
-	return c ? store_rec_get(c, "contacts", &contact_schema, id, "unit_id", unit_id, ct, err)
-	         : -ZW_EINTERNAL;
-}
-
-int contact_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err)
-{
-	struct sconn *c = store_read(st, err);
-	return c ? store_child_list(c, "contacts", unit_id, &contact_schema, out, err)
-	         : -ZW_EINTERNAL;
-}
-
-static int agreement_kind_check(const struct profile *prof, const char *kind, const char **name,
-                                const char **clause, struct zw_err *err)
-{
-	const struct agreement_kind *k = kind ? profile_agreement(prof, kind) : NULL;
-	if (!k || strcmp(k->party, "unit") != 0) {
-		char allowed[400] = "";
-		size_t off = 0;
-		for (size_t i = 0; i < prof->nagreements; i++)
-			if (strcmp(prof->agreements[i].party, "unit") == 0) {
-				int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s（%s）",
-				                 off ? "、" : "", prof->agreements[i].key,
-				                 prof->agreements[i].name);
-				if (w < 0 || (size_t)w >= sizeof(allowed) - off)
-					break;
-				off += (size_t)w;
-			}
-		return zw_errf(err, ZW_EINVALID, "kind", "《%s》没有规定这种单位协议；可选：%s",
-		               prof->title, off ? allowed : "（无）");
-	}
-	*name = k->name;
-	*clause = k->clause;
-	return 0;
-}
-
-int agreement_create(const struct ctx *x, int64_t unit_id, const struct agreement *a, int64_t *id,
-                     struct zw_err *err)
-{
-	const char *name = NULL, *clauses = "";
-	/* signed_on not after today: the field table's rule (REC_PAST) */
-	int rc = agreement_kind_check(x->prof, a->kind, &name, &clauses, err);
-	if (rc)
-		return rc;
-	struct agreement copy = *a;
-	copy.name = (char *)name;
-	char clause[32];
-	profile_first_clause(clauses, clause, sizeof(clause));
-	struct child_op op = {
-	    x, "agreements", "agreement", &agreement_schema, unit_id, 0, 0, &copy, 0, id, err,
-	    0, clause};
-	return child_run(x, ACT_AGREEMENT_WRITE, &op);
-}
-
-int agreement_update(const struct ctx *x, int64_t unit_id, int64_t id,
-                     const struct agreement *patch, uint64_t present, int64_t if_rev,
-                     struct zw_err *err)
-{
-	struct child_op op = {x,       "agreements", "agreement", &agreement_schema,
-	                      unit_id, id,           if_rev,      (void *)patch,
-	                      present, NULL,         err,         1,
-	                      NULL};
-	return child_run(x, ACT_AGREEMENT_WRITE, &op);
-}
-
-int agreement_delete(const struct ctx *x, int64_t unit_id, int64_t id, int64_t if_rev,
-                     struct zw_err *err)
-{
-	struct child_op op = {x,       "agreements", "agreement", &agreement_schema,
-	                      unit_id, id,           if_rev,      NULL,
-	                      0,       NULL,         err,         2,
-	                      NULL};
-	return child_run(x, ACT_AGREEMENT_WRITE, &op);
-}
-
-int agreement_get(struct store *st, int64_t unit_id, int64_t id, struct agreement *a,
-                  struct zw_err *err)
-{
-	struct sconn *c = store_read(st, err);
-	return c ? store_rec_get(c, "agreements", &agreement_schema, id, "unit_id", unit_id, a, err)
-	         : -ZW_EINTERNAL;
-}
-
-int agreement_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err)
-{
-	struct sconn *c = store_read(st, err);
-	return c ? store_child_list(c, "agreements", unit_id, &agreement_schema, out, err)
-	         : -ZW_EINTERNAL;
-}
-
-struct scan_op {
-	const struct ctx *x;
-	int64_t unit_id, id, if_rev;
-	const char *filename, *mime;
-	const void *data;
-	size_t len;
-	struct zw_err *err;
-};
-
-static int do_scan(struct store_tx *tx, void *arg)
-{
-	struct scan_op *op = arg;
-	struct sconn *c = store_tx_conn(tx);
-	struct agreement a = {0};
-	json_t *before = NULL, *after = NULL;
-	char sha[65];
-	int rc = store_rec_get(c, "agreements", &agreement_schema, op->id, "unit_id", op->unit_id,
-	                       &a, op->err);
-	if (!rc && op->if_rev && a.rev != op->if_rev)
-		rc = zw_errf(op->err, ZW_ESTALE, NULL, NULL);
-	if (!rc) {
-		before = rec_to_json(&agreement_schema, &a);
-		rc = blob_put(c, op->data, op->len, op->mime, sha, op->err);
-	}
-	if (!rc)
-		rc = store_agreement_set_scan(c, op->id, sha, op->filename, op->mime,
-		                              (int64_t)op->len, clock_now(), op->err);
-	if (!rc) {
-		agreement_free(&a);
-		rc =
-		    store_rec_get(c, "agreements", &agreement_schema, op->id, NULL, 0, &a, op->err);
-	}
-	if (!rc) {
-		after = rec_to_json(&agreement_schema, &a);
-		rc = audit_append(tx, op->x->by, "agreement.scan", "agreement", op->id, op->unit_id,
-		                  before, after, NULL, op->err);
-	}
-	json_decref(before);
-	json_decref(after);
-	agreement_free(&a);
-	return rc;
-}
-
-int agreement_attach_scan(const struct ctx *x, int64_t unit_id, int64_t id, const char *filename,
-                          const char *declared_type, const void *data, size_t len, int64_t if_rev,
-                          struct zw_err *err)
-{
-	if (authz_check(x->by, ACT_AGREEMENT_WRITE, unit_id, err))
-		return -err->code;
-	if (!filename_valid(filename))
-		return zw_errf(err, ZW_EINVALID, "filename",
-		               "文件名无效：不能为空、不能以 . 开头，不能含 / \\ : * ? \" < > | "
-		               "或控制字符，最长 200 字节");
-	const char *mime = blob_sniff(data, len);
-	if (!mime)
-		return zw_errf(err, ZW_EMEDIA, "file", "扫描件只能是 PDF、PNG 或 JPEG 文件");
-	if (declared_type && *declared_type && strcmp(declared_type, mime) != 0)
-		return zw_errf(err, ZW_EMEDIA, "file", "文件内容（%s）与声明的类型（%s）不符", mime,
-		               declared_type);
-	struct scan_op op = {x, unit_id, id, if_rev, filename, mime, data, len, err};
-	return in_tx(x->st, do_scan, &op, err);
-}
+/* ---- agreements a unit lacks ---- */
 
 struct missing_ctx {
 	const struct profile *prof;
@@ -1158,13 +749,18 @@ static int missing_row(int64_t id, const char *name, const char *status, const c
 	return 0;
 }
 
-json_t *agreements_missing(struct store *st, const struct profile *prof, int64_t unit_id,
-                           struct zw_err *err)
+json_t *agreements_missing(const struct ctx *x, struct zw_err *err)
 {
-	struct sconn *c = store_read(st, err);
+	enum scope s = authz_scope(x->by, ACT_AGREEMENT_READ);
+	if (s == SCOPE_NONE) {
+		authz_check(x->by, ACT_AGREEMENT_READ, 0, err);
+		return NULL;
+	}
+	struct sconn *c = store_read(x->st, err);
 	if (!c)
 		return NULL;
-	struct missing_ctx m = {prof, json_array()};
+	struct missing_ctx m = {x->prof, json_array()};
+	int64_t unit_id = s == SCOPE_OWN_UNIT ? x->by->unit_id : 0;
 	if (store_unit_kinds(c, unit_id, true, missing_row, &m, err)) {
 		json_decref(m.out);
 		return NULL;

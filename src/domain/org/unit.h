@@ -1,8 +1,10 @@
 /*
- * unit: the registry of connected units (使用单位), their contacts and signed agreements.
+ * unit: the register of connected units (使用单位), a registry kind (domain/registry.h) whose
+ * status is moved only by its workflow.
  *
- * A unit's status moves only through unit_set_status, and every move records the clause it
- * rests on (given explicitly, or the profile's clause for that status):
+ * A unit's status moves only through unit_move (registering one is the machine's first move),
+ * and every move records the clause it rests on (given explicitly, or the profile's clause for
+ * that status):
  *
  *      申请中 ──connect──▶ 已接入 ──suspend──▶ 暂停
  *        ▲                  │  ▲                │
@@ -12,8 +14,8 @@
  *        └──────── re-apply ── (已撤销入网资格, 已拆机)
  *
  * Connecting is refused while the unit lacks an agreement the profile requires for connection
- * (JX-9, LN-17), citing that clause. Contacts carry the roles of TB-6/TB-7; agreements carry
- * the kinds of the profile and an optional signed scan stored content-addressed (blob.h).
+ * (JX-9, LN-17), citing that clause. A unit's contacts (contact.h) and agreements
+ * (agreement.h) are kinds under it.
  */
 #ifndef ZW_DOMAIN_UNIT_H
 #define ZW_DOMAIN_UNIT_H
@@ -28,6 +30,9 @@
 #include "domain/ctx.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
+#include "domain/org/agreement.h"
+#include "domain/org/contact.h"
+#include "domain/registry.h"
 #include "store/store.h"
 
 struct unit {
@@ -41,21 +46,8 @@ struct unit {
 	int64_t created_at, updated_at, rev;
 };
 
-struct contact {
-	int64_t id, unit_id;
-	char *role, *name, *post, *mobile, *email;
-	int64_t created_at, updated_at, rev;
-};
-
-struct agreement {
-	int64_t id, unit_id;
-	char *kind, *name, *signed_on, *signatories;
-	char *scan_sha256, *scan_name, *scan_type;
-	int64_t scan_size;
-	int64_t created_at, updated_at, rev;
-};
-
-extern const struct rec_schema unit_schema, contact_schema, agreement_schema;
+extern const struct rec_schema unit_schema;
+extern const struct registry_kind unit_kind;
 extern const char *const unit_status_values[]; /* 申请中 已接入 暂停 已撤销入网资格 已拆机 */
 
 /* Status code of the profile (applying, connected, ...) for a status name, or NULL. */
@@ -63,12 +55,6 @@ const char *unit_status_code(const char *status);
 /* A move to status needs a reason (暂停, 已撤销入网资格). */
 bool unit_status_needs_reason(const char *status);
 
-int unit_create(const struct ctx *x, struct unit *u, uint64_t present, int64_t *id,
-                struct zw_err *err);
-int unit_create_tx(const struct ctx *x, struct store_tx *tx, struct unit *u, int64_t *id,
-                   struct zw_err *err);
-int unit_update(const struct ctx *x, int64_t id, const struct unit *patch, uint64_t present,
-                int64_t if_rev, struct zw_err *err);
 int unit_set_status(const struct ctx *x, int64_t id, const char *status, const char *clause,
                     const char *reason, int64_t if_rev, struct zw_err *err);
 /* The same with every option: dry_run runs the move in its transaction and rolls it back
@@ -84,48 +70,19 @@ int unit_move(const struct ctx *x, int64_t id, const struct unit_move *m, struct
  * itself, so a suspension adds no isolation of its own), or 0. */
 int unit_set_status_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *status,
                        const char *clause, const char *reason, int64_t case_id, struct zw_err *err);
-/* The status moves open to the caller now: [{action, label, to, reason}]. */
-json_t *unit_actions(const struct ctx *x, struct unit *u);
-/* Has the unit an approved access application (being implemented or done)? */
-int store_unit_access_approved(struct sconn *c, int64_t unit_id, bool *yes, struct zw_err *err);
+/* May the principal move the unit's status at all? (403 without the right, 404 for a unit out of
+ * reach); asked by unit_move and before a request for one is read. */
+int unit_may_move(const struct ctx *x, int64_t id, struct zw_err *err);
+/* The unit's status history as the principal may read it: a JSON array, or NULL with err. */
+json_t *unit_history(const struct ctx *x, int64_t id, struct zw_err *err);
+/* The unit, read with no principal for what the caller has authorised (a document). */
 int unit_get(struct store *st, int64_t id, struct unit *u, struct zw_err *err);
-int unit_list(struct store *st, const struct list_query *q, struct buf *out, struct list_page *page,
-              struct zw_err *err);
 json_t *unit_json(const struct unit *u);
-json_t *unit_history_json(struct store *st, int64_t id, struct zw_err *err);
 void unit_free(struct unit *u);
 
-int contact_create(const struct ctx *x, int64_t unit_id, const struct contact *c, int64_t *id,
-                   struct zw_err *err);
-int contact_update(const struct ctx *x, int64_t unit_id, int64_t id, const struct contact *patch,
-                   uint64_t present, int64_t if_rev, struct zw_err *err);
-int contact_delete(const struct ctx *x, int64_t unit_id, int64_t id, int64_t if_rev,
-                   struct zw_err *err);
-int contact_get(struct store *st, int64_t unit_id, int64_t id, struct contact *c,
-                struct zw_err *err);
-int contact_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err);
-void contact_free(struct contact *c);
-
-int agreement_create(const struct ctx *x, int64_t unit_id, const struct agreement *a, int64_t *id,
-                     struct zw_err *err);
-int agreement_update(const struct ctx *x, int64_t unit_id, int64_t id,
-                     const struct agreement *patch, uint64_t present, int64_t if_rev,
-                     struct zw_err *err);
-int agreement_delete(const struct ctx *x, int64_t unit_id, int64_t id, int64_t if_rev,
-                     struct zw_err *err);
-int agreement_get(struct store *st, int64_t unit_id, int64_t id, struct agreement *a,
-                  struct zw_err *err);
-int agreement_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err);
-/* Attach a signed scan: data is checked (PDF, PNG or JPEG by content, matching the declared
- * type), stored once by SHA-256, and linked with its original file name. */
-int agreement_attach_scan(const struct ctx *x, int64_t unit_id, int64_t id, const char *filename,
-                          const char *declared_type, const void *data, size_t len, int64_t if_rev,
-                          struct zw_err *err);
-void agreement_free(struct agreement *a);
-
-/* Units that must hold an agreement kind they do not: connected (or suspended) units missing
- * one the profile requires for connection or asks to back-fill (LN-17 补签). unit_id 0: all. */
-json_t *agreements_missing(struct store *st, const struct profile *prof, int64_t unit_id,
-                           struct zw_err *err);
+/* Units that must hold an agreement kind they do not, as the principal may see them (every
+ * unit, or the unit_admin's own): connected (or suspended) units missing one the profile
+ * requires for connection or asks to back-fill (LN-17 补签). */
+json_t *agreements_missing(const struct ctx *x, struct zw_err *err);
 
 #endif

@@ -51,7 +51,7 @@ static void test_status_moves_cite_clauses(void **state)
 	assert_string_equal(err.field, "clause");
 	zw_err_clear(&err);
 	assert_int_equal(unit_set_status(&t.x, id, "已接入", NULL, NULL, rev, &err), 0);
-	json_t *h = unit_history_json(t.st, id, &err);
+	json_t *h = unit_history(&t.x, id, &err);
 	assert_int_equal(json_array_size(h), 4);
 	json_decref(h);
 	testdb_close(&t);
@@ -73,7 +73,8 @@ static void test_connection_needs_agreements(void **state)
 		struct agreement a = {.kind = (char *)t.prof->agreements[i].key,
 		                      .signed_on = (char *)"2025-01-02"};
 		int64_t aid;
-		assert_int_equal(agreement_create(&t.x, id, &a, &aid, &err), 0);
+		assert_int_equal(registry_create_under(&t.x, &agreement_kind, id, &a, &aid, &err),
+		                 0);
 	}
 	int64_t app;
 	assert_int_equal(application_approve_access(&t.x, id, NULL, &app, &err), 0);
@@ -81,7 +82,8 @@ static void test_connection_needs_agreements(void **state)
 	/* An agreement kind the profile does not know is refused, naming the field. */
 	struct agreement bad = {.kind = (char *)"no_such", .signed_on = (char *)"2025-01-02"};
 	int64_t aid;
-	assert_int_equal(agreement_create(&t.x, id, &bad, &aid, &err), -ZW_EINVALID);
+	assert_int_equal(registry_create_under(&t.x, &agreement_kind, id, &bad, &aid, &err),
+	                 -ZW_EINVALID);
 	assert_string_equal(err.field, "kind");
 	testdb_close(&t);
 }
@@ -103,7 +105,7 @@ static void test_backfill_list(void **state)
 	                    .status = (char *)"已接入",
 	                    .connected_on = (char *)"2020-01-01"};
 	int64_t lid;
-	assert_int_equal(unit_create(&t.x, &late, 0, &lid, &err), -ZW_ERULE);
+	assert_int_equal(registry_create(&t.x, &unit_kind, &late, &lid, &err), -ZW_ERULE);
 	assert_string_equal(err.clause, "LN-16");
 	zw_err_clear(&err);
 	const struct agreement_kind *k = NULL;
@@ -113,8 +115,8 @@ static void test_backfill_list(void **state)
 	assert_non_null(k);
 	struct agreement ag = {.kind = (char *)k->key, .signed_on = (char *)"2024-05-06"};
 	int64_t aid;
-	assert_int_equal(agreement_create(&t.x, a, &ag, &aid, &err), 0);
-	json_t *m = agreements_missing(t.st, t.prof, 0, &err);
+	assert_int_equal(registry_create_under(&t.x, &agreement_kind, a, &ag, &aid, &err), 0);
+	json_t *m = agreements_missing(&t.x, &err);
 	assert_int_equal(json_array_size(m), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(m, 0), "unit_id")), b);
 	json_decref(m);
@@ -133,8 +135,9 @@ static void test_unit_admin_scope(void **state)
 	    .role = (char *)"安全联系人", .name = (char *)"王丽", .mobile = (char *)"13800001234"};
 	int64_t cid;
 	struct zw_err err = {0};
-	assert_int_equal(contact_create(&x, mine, &c, &cid, &err), 0);
-	assert_int_equal(contact_create(&x, other, &c, &cid, &err), -ZW_ENOTFOUND);
+	assert_int_equal(registry_create_under(&x, &contact_kind, mine, &c, &cid, &err), 0);
+	assert_int_equal(registry_create_under(&x, &contact_kind, other, &c, &cid, &err),
+	                 -ZW_ENOTFOUND);
 	zw_err_clear(&err);
 	assert_int_equal(unit_set_status(&x, mine, "已接入", NULL, NULL, 0, &err), -ZW_EFORBIDDEN);
 	struct sconn *sc = store_read(t.st, &err);

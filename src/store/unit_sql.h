@@ -1,11 +1,13 @@
-/* registry (store side): the SQL of the unit registry beyond the generic record functions. */
-#ifndef ZW_STORE_REGISTRY_H
-#define ZW_STORE_REGISTRY_H
+/* unit_sql: the SQL of the unit register beyond the generic record functions (store/rec.h):
+ * status history, the comparison keys of names and the agreement kinds each unit holds. */
+#ifndef ZW_STORE_UNIT_SQL_H
+#define ZW_STORE_UNIT_SQL_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
-#include "core/record.h"
+#include "core/err.h"
 #include "store/store.h"
 
 int store_unit_history_add(struct sconn *c, int64_t unit_id, const char *from, const char *to,
@@ -23,11 +25,5 @@ int store_unit_kinds(struct sconn *c, int64_t unit_id, bool connected_only,
                      int (*fn)(int64_t id, const char *name, const char *status, const char *kinds,
                                void *ctx),
                      void *ctx, struct zw_err *err);
-/* Run a one-parameter lookup returning ids: 1 when exactly one row, 0 none, 2 several. */
-int store_lookup_id(struct sconn *c, const char *sql, const char *arg, int64_t *id);
-int store_child_list(struct sconn *c, const char *table, int64_t unit_id,
-                     const struct rec_schema *sc, struct buf *out, struct zw_err *err);
-int store_agreement_set_scan(struct sconn *c, int64_t id, const char *sha, const char *name,
-                             const char *type, int64_t size, int64_t now, struct zw_err *err);
 
 #endif
