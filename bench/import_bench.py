@@ -14,6 +14,7 @@ the write lock).
 
     import_bench.py ZWNET SIZE [SIZE ...]
 """
+import atexit
 import io
 import json
 import os
@@ -57,6 +58,7 @@ class Server:
              # strings make far less), past the default 64 MB
              "--xlsx-max-member", "268435456", "--login-max-failures", "1000"],
             env=env, stdout=open(self.log_path, "wb"), stderr=subprocess.STDOUT)
+        atexit.register(self.stop)  # a driver that fails leaves no server behind
         for _ in range(200):
             try:
                 c = http.client.HTTPConnection("127.0.0.1", self.port)
@@ -71,8 +73,9 @@ class Server:
         self.units = [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM units ORDER BY id")]
 
     def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait()
         shutil.rmtree(self.d, ignore_errors=True)
 
     def login(self):
