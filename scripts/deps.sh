@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential meson ninja-build pkg-config libmicrohttpd-dev libjansson-dev \
 libsqlite3-dev libsodium-dev libcmocka-dev libzip-dev libexpat1-dev libcurl4-openssl-dev sqlite3 python3 curl wrk openssl nftables iptables iproute2 iputils-ping \
 libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils libpcap-dev ieee-data libnftables-dev freeradius freeradius-rest freeradius-utils \
-libsnmp-dev snmpd snmp eapoltest python3-hypothesis python3-jsonschema libutf8proc-dev \
+libsnmp-dev snmpd snmp eapoltest python3-hypothesis python3-jsonschema python3-openpyxl libutf8proc-dev \
 dnsmasq-base isc-dhcp-client arping \
 clang libclang-rt-14-dev clang-format chromium chromium-driver"
 # Node.js and npm for the web console, from Debian unless the machine already has them.

@@ -673,6 +673,12 @@ static int cmd_registry(const char *cmd, const struct registry_kind *k, int argc
 		rc = prefix_allocate(&x, NULL, id, 0, &r, &child, &err);
 		if (!rc)
 			rc = show(&x, k, child, &err);
+	} else if (is_prefix && verb && strcmp(verb, "verify") == 0) {
+		struct ipam_usage_verify v;
+		rc = ipam_usage_verify(e.st, &v, &err);
+		if (!rc)
+			printf("地址段用量校验通过：%lld 个地址段的用量与重新计算一致\n",
+			       (long long)v.prefixes);
 	} else {
 		fprintf(stderr,
 		        "用法: zwnet %s list [--字段 值 ...]\n"
@@ -682,9 +688,11 @@ static int cmd_registry(const char *cmd, const struct registry_kind *k, int argc
 		        "      zwnet %s rm ID\n%s"
 		        "  (均需 --db FILE；字段名见 /api/v1/openapi.json，下划线写作 -)\n",
 		        cmd, cmd, cmd, cmd, cmd,
-		        is_prefix ? "      zwnet prefix allocate PARENT_ID --unit-id N (--hosts N |"
-		                    " --prefix-length L) [--family 4|6]\n"
-		                  : "");
+		        is_prefix
+		            ? "      zwnet prefix allocate PARENT_ID --unit-id N (--hosts N |"
+		              " --prefix-length L) [--family 4|6]\n"
+		              "      zwnet prefix verify   （重新计算各地址段的用量并与记录核对）\n"
+		            : "");
 		cli_close(&e);
 		return 2;
 	}

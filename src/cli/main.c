@@ -24,7 +24,7 @@ static void usage(FILE *f)
 	cmd_registry_usage(f);
 	fprintf(
 	    f,
-	    "           地址规划、终端与设备：list|show|add|set|rm；prefix allocate\n"
+	    "           地址规划、终端与设备：list|show|add|set|rm；prefix allocate|verify\n"
 	    "  profile  管理办法：profile check NAME|FILE, profile show, profile keys --markdown\n"
 	    "  openapi  API 文档（GET /api/v1/openapi.json 所答）：openapi [--profile NAME]\n"
 	    "  workflows 流程表（docs/WORKFLOWS.md 的状态图）：workflows\n"

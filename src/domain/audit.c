@@ -76,10 +76,17 @@ void audit_entry_hash(const struct audit_entry *e, char out[65])
 	hex_encode(d, sizeof(d), out);
 }
 
-int audit_append(struct store_tx *tx, const struct principal *p, const char *action,
-                 const char *object_type, int64_t object_id, int64_t unit_id, const json_t *before,
-                 const json_t *after, const char *clause, struct zw_err *err)
+bool audit_kept(const struct store_tx *tx)
 {
+	return !store_tx_scratch(tx);
+}
+
+int audit_append_text(struct store_tx *tx, const struct principal *p, const char *action,
+                      const char *object_type, int64_t object_id, int64_t unit_id,
+                      const char *before, const char *after, const char *clause, struct zw_err *err)
+{
+	if (!audit_kept(tx))
+		return 0;
 	struct sconn *c = store_tx_conn(tx);
 	int64_t last_id;
 	char prev[65], hash[65], oid[24];
@@ -99,16 +106,27 @@ int audit_append(struct store_tx *tx, const struct principal *p, const char *act
 	    .action = (char *)action,
 	    .object_type = (char *)object_type,
 	    .object_id = oid,
-	    .before = before ? json_compact(before) : NULL,
-	    .after = after ? json_compact(after) : NULL,
+	    .before = (char *)before,
+	    .after = (char *)after,
 	    .clause = (char *)(clause && *clause ? clause : NULL),
 	    .prev_hash = last_id ? prev : (char *)zero_hash,
 	};
 	audit_entry_hash(&e, hash);
 	e.hash = hash;
-	rc = store_audit_insert(c, &e, err);
-	free(e.before);
-	free(e.after);
+	return store_audit_insert(c, &e, err);
+}
+
+int audit_append(struct store_tx *tx, const struct principal *p, const char *action,
+                 const char *object_type, int64_t object_id, int64_t unit_id, const json_t *before,
+                 const json_t *after, const char *clause, struct zw_err *err)
+{
+	if (!audit_kept(tx))
+		return 0;
+	char *b = before ? json_compact(before) : NULL, *a = after ? json_compact(after) : NULL;
+	int rc =
+	    audit_append_text(tx, p, action, object_type, object_id, unit_id, b, a, clause, err);
+	free(b);
+	free(a);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #define ZW_DOMAIN_AUDIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -24,6 +25,15 @@
 int audit_append(struct store_tx *tx, const struct principal *p, const char *action,
                  const char *object_type, int64_t object_id, int64_t unit_id, const json_t *before,
                  const json_t *after, const char *clause, struct zw_err *err);
+/* The same with before and after already written as JSON text (NULL for none). */
+int audit_append_text(struct store_tx *tx, const struct principal *p, const char *action,
+                      const char *object_type, int64_t object_id, int64_t unit_id,
+                      const char *before, const char *after, const char *clause,
+                      struct zw_err *err);
+/* Does tx keep an audit log? Not on a scratch copy (an import's check, store_scratch_open):
+ * no check reads the log, and the real write that follows appends every entry. There
+ * audit_append writes nothing, and a caller may skip building the entry. */
+bool audit_kept(const struct store_tx *tx);
 
 struct audit_verify {
 	int64_t entries;  /* rows checked */

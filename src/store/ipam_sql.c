@@ -28,40 +28,43 @@ static void bind_parent(sqlite3_stmt *s, int i, int64_t parent_id)
 	sq_id(s, i, parent_id);
 }
 
-/* The longest registered prefix at or above from_len that contains addr (with a unit when
- * owned): at most one indexed lookup per length, nearest first. */
-static int nearest_prefix(struct sconn *c, bool owned, int family, u128 addr, int from_len,
+/* The innermost registered prefix shorter than max_len + 1 that holds [net, last] (with a unit
+ * when owned), found down the containment tree: at each level the child starting last at or
+ * before net is the only one that can hold it (siblings are disjoint), so a lookup costs one
+ * index probe per level of the plan, not one per prefix length. */
+static int nearest_prefix(struct sconn *c, bool owned, int family, u128 net, u128 last, int max_len,
                           int64_t *id, int64_t *unit_id, struct zw_err *err)
 {
 	*id = 0;
 	if (unit_id)
 		*unit_id = 0;
-	sqlite3_stmt *s =
-	    sq_prepare(c,
-	               owned ? "SELECT id, unit_id FROM prefixes WHERE family = ? AND length = ?"
-	                       " AND first = ? AND unit_id IS NOT NULL"
-	                     : "SELECT id, unit_id FROM prefixes WHERE family = ? AND length = ?"
-	                       " AND first = ?",
-	               err);
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT id, last, length, unit_id FROM prefixes WHERE"
+	                             " parent_id IS ? AND family = ? AND first <= ?"
+	                             " ORDER BY first DESC LIMIT 1",
+	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
-	int bits = inet_bits(family);
-	for (int l = from_len; l >= (family == 6 ? 1 : 0); l--) {
-		u128 mask = l == 0 ? 0 : ~(((u128)1 << (bits - l)) - 1);
-		sqlite3_bind_int(s, 1, family);
-		sqlite3_bind_int(s, 2, l);
-		bind_addr(s, 3, addr & mask);
+	int64_t parent = 0;
+	for (;;) {
+		bind_parent(s, 1, parent);
+		sqlite3_bind_int(s, 2, family);
+		bind_addr(s, 3, net);
 		int rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*id = sqlite3_column_int64(s, 0);
-			if (unit_id)
-				*unit_id = sqlite3_column_int64(s, 1);
-			break;
-		}
-		if (rc != SQLITE_DONE) {
-			int r = sq_fail(c, err, "nearest prefix");
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			rc = sq_fail(c, err, "nearest prefix");
 			sq_done(c, s);
-			return r;
+			return rc;
+		}
+		if (rc == SQLITE_DONE || col_addr(s, 1) < last ||
+		    sqlite3_column_int(s, 2) > max_len)
+			break;
+		parent = sqlite3_column_int64(s, 0);
+		int64_t unit = sqlite3_column_int64(s, 3);
+		if (!owned || unit) {
+			*id = parent;
+			if (unit_id)
+				*unit_id = unit;
 		}
 		sqlite3_reset(s);
 	}
@@ -72,7 +75,8 @@ static int nearest_prefix(struct sconn *c, bool owned, int family, u128 addr, in
 int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id, int64_t *unit_id,
                        struct zw_err *err)
 {
-	return nearest_prefix(c, true, family, addr, inet_bits(family), prefix_id, unit_id, err);
+	return nearest_prefix(c, true, family, addr, addr, inet_bits(family), prefix_id, unit_id,
+	                      err);
 }
 
 int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id, struct zw_err *err)
@@ -93,20 +97,26 @@ int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id,
 int store_prefix_parent_of(struct sconn *c, const struct inet_prefix *p, int64_t *parent_id,
                            struct zw_err *err)
 {
-	return nearest_prefix(c, false, p->family, p->net, (int)p->len - 1, parent_id, NULL, err);
+	return nearest_prefix(c, false, p->family, p->net, inet_last(p), (int)p->len - 1, parent_id,
+	                      NULL, err);
 }
 
-int store_prefix_children(struct sconn *c, int64_t parent_id, int family, prefix_row_fn fn,
-                          void *ctx, struct zw_err *err)
+int store_prefix_children(struct sconn *c, int64_t parent_id, int family,
+                          const struct inet_prefix *within, prefix_row_fn fn, void *ctx,
+                          struct zw_err *err)
 {
+	/* Children are disjoint, so those inside `within` are those starting inside it: one
+	 * range of the (parent_id, family, first) index, however many siblings lie outside. */
 	sqlite3_stmt *s = sq_prepare(c,
 	                             "SELECT id, first, length FROM prefixes WHERE parent_id IS ?"
-	                             " AND family = ? ORDER BY first",
+	                             " AND family = ? AND first BETWEEN ? AND ? ORDER BY first",
 	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
 	bind_parent(s, 1, parent_id);
 	sqlite3_bind_int(s, 2, family);
+	bind_addr(s, 3, within ? within->net : 0);
+	bind_addr(s, 4, within ? inet_last(within) : ~(u128)0);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct inet_prefix p = {(uint8_t)family, (uint8_t)sqlite3_column_int(s, 2),
@@ -116,6 +126,33 @@ int store_prefix_children(struct sconn *c, int64_t parent_id, int family, prefix
 	}
 	sq_done(c, s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "children");
+}
+
+int store_prefix_usage_rows(struct sconn *c, usage_row_fn fn, void *ctx, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(
+	    c,
+	    "SELECT p.id, p.family, p.length, p.first, p.parent_id, p.size, p.used, p.utilisation,"
+	    " (SELECT count(*) FROM addresses a WHERE a.prefix_id = p.id)"
+	    " FROM prefixes p ORDER BY p.family, p.first, p.length",
+	    err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct usage_row r = {.id = sqlite3_column_int64(s, 0),
+		                      .block = {(uint8_t)sqlite3_column_int(s, 1),
+		                                (uint8_t)sqlite3_column_int(s, 2), col_addr(s, 3)},
+		                      .parent_id = sqlite3_column_int64(s, 4),
+		                      .size = (const char *)sqlite3_column_text(s, 5),
+		                      .used = (const char *)sqlite3_column_text(s, 6),
+		                      .utilisation = sqlite3_column_double(s, 7),
+		                      .addresses = sqlite3_column_int64(s, 8)};
+		if (fn(&r, ctx) < 0)
+			break;
+	}
+	sq_done(c, s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "usage rows");
 }
 
 /* The block with the greatest first address <= at, among parent's children (prefixes) or
@@ -210,8 +247,8 @@ int store_prefix_reparent(struct sconn *c, int64_t from_parent, const struct ine
 {
 	sqlite3_stmt *s = sq_prepare(c,
 	                             "UPDATE prefixes SET parent_id = ?, rev = rev + 1 WHERE"
-	                             " parent_id IS ? AND family = ? AND first >= ? AND last <= ?"
-	                             " AND id <> ?",
+	                             " parent_id IS ? AND family = ? AND first BETWEEN ? AND ?"
+	                             " AND last <= ? AND id <> ?",
 	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -220,8 +257,28 @@ int store_prefix_reparent(struct sconn *c, int64_t from_parent, const struct ine
 	sqlite3_bind_int(s, 3, into->family);
 	bind_addr(s, 4, into->net);
 	bind_addr(s, 5, inet_last(into));
-	sqlite3_bind_int64(s, 6, new_parent);
+	bind_addr(s, 6, inet_last(into));
+	sqlite3_bind_int64(s, 7, new_parent);
 	return sq_exec_stmt(c, s, err);
+}
+
+int store_prefix_usage(struct sconn *c, int64_t id, char used[40], char size[40],
+                       struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "SELECT used, size FROM prefixes WHERE id = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(used, 40, "%s", (const char *)sqlite3_column_text(s, 0));
+		snprintf(size, 40, "%s", (const char *)sqlite3_column_text(s, 1));
+	}
+	sq_done(c, s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, NULL)
+	                         : sq_fail(c, err, "usage");
 }
 
 int store_prefix_set_usage(struct sconn *c, int64_t id, const char *used, double utilisation,

@@ -40,16 +40,35 @@ int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id,
 int store_prefix_parent_of(struct sconn *c, const struct inet_prefix *p, int64_t *parent_id,
                            struct zw_err *err);
 typedef int (*prefix_row_fn)(int64_t id, const struct inet_prefix *p, void *ctx);
-int store_prefix_children(struct sconn *c, int64_t parent_id, int family, prefix_row_fn fn,
-                          void *ctx, struct zw_err *err);
+/* The children of parent_id (0: the top level) of a family, by first address; only those
+ * inside `within` unless it is NULL. */
+int store_prefix_children(struct sconn *c, int64_t parent_id, int family,
+                          const struct inet_prefix *within, prefix_row_fn fn, void *ctx,
+                          struct zw_err *err);
 /* Is any of p taken under parent_id? *other: a child that overlaps it (when siblings), or
  * minus the id of a quarantine entry that does; 0 when free. */
 int store_prefix_overlaps(struct sconn *c, const struct inet_prefix *p, int64_t parent_id,
                           bool siblings, int64_t *other, struct zw_err *err);
+/* Every prefix with its parent and the figures kept on it, and the host addresses it holds,
+ * ordered by family, first address, length: a block comes before the blocks it holds (what
+ * ipam_usage_verify recomputes them from). */
+struct usage_row {
+	int64_t id;
+	struct inet_prefix block;
+	int64_t parent_id;
+	const char *size, *used;
+	double utilisation;
+	int64_t addresses;
+};
+typedef int (*usage_row_fn)(const struct usage_row *r, void *ctx);
+int store_prefix_usage_rows(struct sconn *c, usage_row_fn fn, void *ctx, struct zw_err *err);
 int store_prefix_insert(struct sconn *c, const struct prefix *p, const struct inet_prefix *ip,
                         int64_t now, int64_t *id, struct zw_err *err);
 int store_prefix_reparent(struct sconn *c, int64_t from_parent, const struct inet_prefix *into,
                           int64_t new_parent, struct zw_err *err);
+/* A prefix's used and size (decimal text). */
+int store_prefix_usage(struct sconn *c, int64_t id, char used[40], char size[40],
+                       struct zw_err *err);
 int store_prefix_set_usage(struct sconn *c, int64_t id, const char *used, double utilisation,
                            int64_t now, struct zw_err *err);
 int store_prefix_rev(struct sconn *c, int64_t id, int64_t *rev, struct zw_err *err);

@@ -32,6 +32,8 @@ int store_schema_latest(void);
 struct sconn *store_read(struct store *st, struct zw_err *err);
 int store_begin(struct store *st, struct store_tx **tx, struct zw_err *err);
 struct sconn *store_tx_conn(struct store_tx *tx);
+/* Is tx on a scratch copy (store_scratch_open)? */
+bool store_tx_scratch(const struct store_tx *tx);
 int store_commit(struct store_tx *tx, struct zw_err *err);
 void store_rollback(struct store_tx *tx);
 
@@ -45,10 +47,10 @@ void store_savepoint_rollback(struct store_tx *tx);
  * A scratch copy: a private in-memory database with the schema of this program (the same
  * migrations) and the rows of every register of `from`, read in one snapshot without any write
  * lock; the logs (audit, status history, outbox, inbox, findings, events) and the accounts are
- * left out, except the audit chain's head. The domain's create functions run on it unchanged
- * (store_begin / store_tx_conn on the copy), so an import can check a whole file, rows earlier
- * in the file included, without taking the real writer. It has no readers (store_read fails).
- * Close it with store_close.
+ * left out, and nothing is appended to the audit log. The domain's create functions run on it
+ * unchanged (store_begin / store_tx_conn on the copy), so an import can check a whole file, rows
+ * earlier in the file included, without taking the real writer. It has no readers (store_read
+ * fails). Close it with store_close.
  */
 int store_scratch_open(struct store *from, struct store **out, struct zw_err *err);
 

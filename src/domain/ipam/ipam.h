@@ -104,6 +104,18 @@ json_t *prefix_free_view(const struct ctx *x, struct ipam_cache *cache, int64_t 
  * transaction. */
 int ipam_adjust_usage(struct sconn *c, int64_t prefix_id, u128 delta, int sign, struct zw_err *err);
 
+/* The plan recomputed from its blocks alone: each prefix's parent (the smallest prefix
+ * holding it) and its usage (what its children cover, plus its host addresses), compared with
+ * what the writes keep incrementally. 0 when all agree; -ZW_ECONFLICT with the count and the
+ * first that differs. */
+struct ipam_usage_verify {
+	int64_t prefixes; /* checked */
+	int64_t wrong;    /* whose parent, used or utilisation differ */
+	int64_t bad_id;   /* the first of them */
+	char reason[256]; /* what differs, in Chinese */
+};
+int ipam_usage_verify(struct store *st, struct ipam_usage_verify *res, struct zw_err *err);
+
 /* One CSV cell into b (comma first unless first), quoted when needed; a value starting
  * like a formula (= + - @) is kept as text. */
 int csv_cell(struct buf *b, const char *s, bool first);
