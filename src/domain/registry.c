@@ -467,7 +467,12 @@ int registry_list_under(const struct ctx *x, const struct registry_kind *k, int6
 		rc = reach_parent(x, c, k, k->read, parent, err);
 	if (!rc && one)
 		rc = add_filter(&lq, k->parent_field, parent, err);
-	return rc ? rc : store_rec_list(c, k->table, k->sc, &lq, out, page, err);
+	if (!rc)
+		rc = store_rec_list(c, k->table, k->sc, &lq, out, page, err);
+	if (!rc && k->whole_list && page->more) /* a whole list is whole, or it says so */
+		rc = zw_errf(err, ZW_ECONFLICT, NULL, "%s超过 %d 条，无法一次列出", k->label,
+		             REGISTRY_WHOLE);
+	return rc;
 }
 
 int registry_list(const struct ctx *x, const struct registry_kind *k, struct list_query *q,

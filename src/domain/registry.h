@@ -42,8 +42,9 @@ struct registry_kind {
 	 * so a unit_admin's scope applies through the parent. */
 	const struct registry_kind *parent;
 	const char *parent_field;
-	/* One parent's objects are listed whole, in id order (at most REGISTRY_WHOLE): the list
-	 * takes no limit, cursor, sort or filter and names no next page (a unit's contacts). */
+	/* One parent's objects are listed whole, in id order: the list takes no limit, cursor,
+	 * sort or filter and names no next page (a unit's contacts); more than REGISTRY_WHOLE is
+	 * an error, never a short list. */
 	bool whole_list;
 	/* rec is the full record to be written (create: as given; update: merged). old is NULL
 	 * on create. */

@@ -381,6 +381,25 @@ class Units(RegistryTest):
         self.assertEqual(self.ok(r)["status"], "申请中")
         self.assertError(self.api("GET", U + "/999999/history"), 404)
 
+    def test_a_whole_list_never_stops_short(self):
+        """A unit's contacts are listed whole (no pages): past the cap the answer says so
+        instead of leaving the rest out."""
+        import sqlite3
+        uid = self.new_unit("联系人众多的单位")["id"]
+        path = "%s/%d/contacts" % (U, uid)
+        con = sqlite3.connect(self.srv.db)
+        with con:
+            con.executemany("INSERT INTO contacts (unit_id, role, name, mobile, created_at,"
+                            " updated_at) VALUES (?, '技术联系人', ?, '13800138000', 0, 0)",
+                            [(uid, "联系人%d" % i) for i in range(1000)])
+        con.close()
+        self.assertEqual(len(self.ok(self.api("GET", path))["items"]), 1000)
+        with sqlite3.connect(self.srv.db) as con:
+            con.execute("INSERT INTO contacts (unit_id, role, name, mobile, created_at,"
+                        " updated_at) VALUES (?, '技术联系人', '第一千零一位', '13800138000', 0, 0)",
+                        (uid,))
+        self.assertError(self.api("GET", path), 409)
+
     def test_contacts(self):
         uid = self.new_unit("联系人测试单位")["id"]
         path = "%s/%d/contacts" % (U, uid)
