@@ -59,8 +59,43 @@ def must_run():
         raise AssertionError("CI=true: " + SKIP)
 
 
+class Namespaces:
+    """What both scenes share: their processes (each with a log in the class's directory)
+    and the namespaces they made, stopped and removed at the end."""
+
+    @classmethod
+    def start(cls, argv, env, name):
+        log = open(os.path.join(cls.dir, name + ".log"), "w")
+        cls.procs.append((subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+
+    @classmethod
+    def stop_all(cls, logs):
+        """Stop every process, remove the namespaces and the directory; the named logs' text."""
+        for p, log in getattr(cls, "procs", []):
+            p.terminate()
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+            log.close()
+        for ns in getattr(cls, "made", []):
+            sh("ip", "netns", "del", ns, check=False)
+        out = ""
+        for f in logs:
+            path = os.path.join(getattr(cls, "dir", "/nonexistent"), f)
+            if os.path.exists(path):
+                out += open(path).read()
+        shutil.rmtree(getattr(cls, "dir", "/nonexistent"), ignore_errors=True)
+        return out
+
+
+def assert_clean(out):
+    for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+        assert bad not in out, out[-3000:]
+
+
 @unittest.skipIf(SKIP and not IN_CI, SKIP or "")
-class WireEndToEnd(ServerTest):
+class WireEndToEnd(Namespaces, ServerTest):
     profile = "jiaxian"
     extra = ("--auto-isolate", "1", "--dhcp-servers", "10.250.1.1", "--scheduler-interval", "0")
 
@@ -133,30 +168,10 @@ class WireEndToEnd(ServerTest):
         time.sleep(1)
 
     @classmethod
-    def start(cls, argv, env, name):
-        log = open(os.path.join(cls.dir, name + ".log"), "w")
-        cls.procs.append((subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT), log))
-
-    @classmethod
     def tearDownClass(cls):
-        for p, log in getattr(cls, "procs", []):
-            p.terminate()
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-            log.close()
-        for ns in getattr(cls, "made", []):
-            sh("ip", "netns", "del", ns, check=False)
-        out = ""
-        for f in ("probe.log", "enforce.log"):
-            path = os.path.join(getattr(cls, "dir", "/nonexistent"), f)
-            if os.path.exists(path):
-                out += open(path).read()
-        shutil.rmtree(getattr(cls, "dir", "/nonexistent"), ignore_errors=True)
+        out = cls.stop_all(("probe.log", "enforce.log"))
         super().tearDownClass()
-        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
-            assert bad not in out, out[-3000:]
+        assert_clean(out)
 
     @classmethod
     def ping(cls, host, ip):
@@ -259,7 +274,7 @@ BRIDGE_GW_MAC = "02:00:00:51:00:01"  # the county's gateway, in no register but 
 
 
 @unittest.skipIf(SKIP and not IN_CI, SKIP or "")
-class CountyBridge(ServerTest):
+class CountyBridge(Namespaces, ServerTest):
     """Issue 14's bridge, live. The gateway is the prefix's; the DHCP server is the one the
     site configures (--dhcp-servers); the switch is in the device register by address and MAC;
     the camera is a registered terminal of a maker whose name ends in "Technology"; the probe
@@ -353,11 +368,6 @@ class CountyBridge(ServerTest):
                check=False)
 
     @classmethod
-    def start(cls, argv, env, name):
-        log = open(os.path.join(cls.dir, name + ".log"), "w")
-        cls.procs.append((subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT), log))
-
-    @classmethod
     def ping(cls, host, ip):
         for _ in range(20):
             if sh("ip", "netns", "exec", cls.ns[host], "ping", "-c", "1", "-W", "1", ip,
@@ -376,23 +386,9 @@ class CountyBridge(ServerTest):
                     os.kill(dhclient, 15)
                 except ProcessLookupError:
                     pass
-        for p, log in getattr(cls, "procs", []):
-            p.terminate()
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-            log.close()
-        for ns in getattr(cls, "made", []):
-            sh("ip", "netns", "del", ns, check=False)
-        out = ""
-        path = os.path.join(getattr(cls, "dir", "/nonexistent"), "probe.log")
-        if os.path.exists(path):
-            out = open(path).read()
-        shutil.rmtree(getattr(cls, "dir", "/nonexistent"), ignore_errors=True)
+        out = cls.stop_all(("probe.log",))
         super().tearDownClass()
-        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
-            assert bad not in out, out[-3000:]
+        assert_clean(out)
 
     def findings(self):
         return self.srv.as_("admin", "GET", A + "/findings?limit=500").json["items"]
