@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/mutant.h"
 #include "core/parse.h"
 #include "watch/ipam_index.h"
 #include "store/watch_sql.h"
@@ -680,6 +681,8 @@ static bool oui_router(const struct watch_index *ix, const uint8_t mac[6])
 static bool county_own(const struct run *r, const struct obs *o)
 {
 	const struct watch_index *ix = r->ix;
+	if (ZW_MUTANT("county_own"))
+		return false;
 	if (hmap_get(&ix->own_mac, hkey_mac(o->mac)) >= 0 || obs_self_has_mac(r->self, o->mac))
 		return true;
 	return o->has_ip && (hmap_get(&ix->own_ip, hkey_ip(o->family, o->ip)) >= 0 ||

@@ -524,8 +524,10 @@ class OneEventOneOffence(Base):
                          [(1, "rectify"), (1, "rectify")])
         (c,) = self.strangers("00:16:3e:0e:00:03")
         self.assertEqual(c["offence"], 1)
-        # notified, still being handled, within the event: the same offence
+        # notified, still being handled, an hour later and so within the event: the same offence
         self.step(a["id"], "notify")
+        self.srv.env = {"ZWNET_NOW": "2026-12-01T09:00:00Z"}
+        self.srv.restart()
         (d,) = self.strangers("00:16:3e:0e:00:04")
         self.assertEqual((d["offence"], d["sanction"]), (1, "rectify"))
         # a day and more later, the unit told and the case not ended: a new offence
