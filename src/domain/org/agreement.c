@@ -99,12 +99,16 @@ void agreement_free(struct agreement *a)
 
 int agreement_list(struct store *st, int64_t unit_id, struct buf *out, struct zw_err *err)
 {
-	struct list_query q = {.limit = 1000, .sort = "id", .sort_int = true, .nf = 1};
+	struct list_query q = {.limit = REGISTRY_WHOLE, .sort = "id", .sort_int = true, .nf = 1};
 	q.f[0] = (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
 	struct list_page page;
 	struct sconn *c = store_read(st, err);
-	return c ? store_rec_list(c, "agreements", &agreement_schema, &q, out, &page, err)
-	         : -ZW_EINTERNAL;
+	int rc = c ? store_rec_list(c, "agreements", &agreement_schema, &q, out, &page, err)
+	           : -ZW_EINTERNAL;
+	if (!rc && page.more) /* as the kind's whole list: never a short answer */
+		rc = zw_errf(err, ZW_ECONFLICT, NULL, "单位的协议超过 %d 条，无法一次列出",
+		             REGISTRY_WHOLE);
+	return rc;
 }
 
 struct scan_op {
