@@ -1,4 +1,5 @@
 #include "api/openapi.h"
+#include "domain/import_kind.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -498,10 +499,14 @@ static void scope_texts(json_t *a, unsigned used, char *text, size_t len)
 static json_t *vocab(const struct profile *p, const char *name)
 {
 	json_t *a = json_array();
+	const struct import_kind *ik;
 	if (strcmp(name, "token_scopes") == 0) {
 		char text[TOKEN_SCOPE_TEXT] = "";
 		json_array_append_new(a, json_string("all"));
 		scope_texts(a, 0, text, 0);
+	} else if (strcmp(name, "import_kinds") == 0) {
+		for (size_t i = 0; (ik = import_kind_at(i)); i++)
+			json_array_append_new(a, json_string(ik->name));
 	} else if (!p) {
 		return a; /* without a profile (unit tests) the county's vocabularies stay open */
 	} else if (strcmp(name, "agreement_kinds") == 0) {
@@ -547,7 +552,7 @@ static int expand_vocab(json_t *v, const struct profile *p, struct zw_err *err)
 			return -1;
 		}
 		/* without a profile (unit tests) the county's vocabularies stay open */
-		if (p || strcmp(name, "token_scopes") == 0)
+		if (p || strcmp(name, "token_scopes") == 0 || strcmp(name, "import_kinds") == 0)
 			json_object_set_new(v, "enum", e);
 		else
 			json_decref(e);

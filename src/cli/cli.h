@@ -27,6 +27,13 @@ void cli_close(struct cli_env *e);
 void cli_err(const struct zw_err *err);
 
 int cmd_serve(int argc, char **argv);
+/* zwnet import KIND FILE: a sheet into the registry, as POST /imports/{kind} (cmd_import.c). */
+int cmd_import(int argc, char **argv);
+struct import_limits;
+struct import_words;
+/* The import settings of cfg, with the words they name loaded into w (kept by the caller). */
+int cli_import_limits(const struct config *cfg, struct import_limits *lim, struct import_words *w,
+                      struct zw_err *err);
 int cmd_user(int argc, char **argv);
 int cmd_unit(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -1,5 +1,7 @@
 /* The administrative subcommands: user, unit, audit, demo, profile. */
+#include <errno.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,8 @@
 #include "domain/audit.h"
 #include "domain/deadline.h"
 #include "domain/demo.h"
+#include "domain/import.h"
+#include "domain/import_kind.h"
 #include "domain/ipam/address.h"
 #include "domain/access/application.h"
 #include "domain/inventory/assets.h"
@@ -104,6 +108,12 @@ void cli_close(struct cli_env *e)
 	e->prof = NULL;
 }
 
+/* Flags that take no value. */
+static bool is_switch(const char *a)
+{
+	return !strcmp(a, "--json") || !strcmp(a, "--dry-run") || !strcmp(a, "--good-rows-only");
+}
+
 /* Remaining arguments: positional words and --flags the config table does not know. */
 static const char *arg_pos(struct cli_env *e, char **argv, int n)
 {
@@ -112,7 +122,7 @@ static const char *arg_pos(struct cli_env *e, char **argv, int n)
 		const char *a = argv[e->rest[i]];
 		if (strncmp(a, "--", 2) == 0) {
 			if (!strchr(a, '=') && i + 1 < e->nrest &&
-			    e->rest[i + 1] == e->rest[i] + 1 && strcmp(a, "--json") != 0)
+			    e->rest[i + 1] == e->rest[i] + 1 && !is_switch(a))
 				i++;
 			continue;
 		}
@@ -291,32 +301,6 @@ static int write_doc(const struct doc *d, const char *pdf, struct zw_err *err)
 
 /* Every object of k (under parent) the principal may read, following the pages of q; NULL with
  * err when it may read none. */
-static json_t *every(const struct ctx *x, const struct registry_kind *k, int64_t parent,
-                     struct list_query *q, struct zw_err *err)
-{
-	json_t *all = json_array();
-	for (;;) {
-		struct buf text;
-		buf_init(&text, 256u << 20);
-		struct list_page page;
-		int rc = registry_list_under(x, k, parent, q, &text, &page, err);
-		json_t *items = rc ? NULL : json_loadb(text.p, text.len, 0, NULL);
-		buf_free(&text);
-		if (!items) {
-			json_decref(all);
-			return NULL;
-		}
-		json_array_extend(all, items);
-		json_decref(items);
-		if (!page.more)
-			return all;
-		if (list_cursor_decode(page.next_cursor, q, err) < 0) {
-			json_decref(all);
-			return NULL;
-		}
-	}
-}
-
 int cmd_unit(int argc, char **argv)
 {
 	struct cli_env e;
@@ -336,7 +320,7 @@ int cmd_unit(int argc, char **argv)
 		const char *st = arg_flag(&e, argv, "--status");
 		if (st)
 			q.f[q.nf++] = (struct lq_filter){.col = "status", .val = st, .op = LQ_EQ};
-		json_t *items = every(&x, &unit_kind, 0, &q, &err);
+		json_t *items = registry_list_all(&x, &unit_kind, 0, &q, &err);
 		rc = items ? 0 : -err.code;
 		if (items && json) {
 			char *s = json_dumps(items, JSON_INDENT(2));
@@ -352,10 +336,11 @@ int cmd_unit(int argc, char **argv)
 		if (!rc) {
 			json_t *o = unit_json(&u);
 			struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
-			json_object_set_new(o, "contacts", every(&x, &contact_kind, id, &q, &err));
+			json_object_set_new(o, "contacts",
+			                    registry_list_all(&x, &contact_kind, id, &q, &err));
 			q = (struct list_query){.limit = 500, .sort = "id", .sort_int = true};
 			json_object_set_new(o, "agreements",
-			                    every(&x, &agreement_kind, id, &q, &err));
+			                    registry_list_all(&x, &agreement_kind, id, &q, &err));
 			json_object_set_new(o, "history", unit_history(&x, id, &err));
 			char *s = json_dumps(o, JSON_INDENT(2));
 			puts(s);
@@ -932,4 +917,142 @@ int cmd_calendar(int argc, char **argv)
 		cli_err(&err);
 	cli_close(&e);
 	return rc < 0 ? 1 : 0;
+}
+
+int cli_import_limits(const struct config *cfg, struct import_limits *lim, struct import_words *w,
+                      struct zw_err *err)
+{
+	*lim = (struct import_limits){
+	    .max_rows = (int)cfg->import_max_rows,
+	    .max_errors = (int)cfg->import_max_errors,
+	    .xlsx = {(uint64_t)cfg->xlsx_max_member, (unsigned)cfg->xlsx_max_ratio},
+	};
+	/* the shipped words, and the county's: a mistake in either stops here, not at an import */
+	int rc = import_words_load(cfg->import_words, w, err);
+	if (!rc)
+		lim->words = w;
+	return rc;
+}
+
+static int read_file(const char *path, struct buf *b, struct zw_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return zw_errf(err, ZW_EINVALID, "file", "无法读取 %s：%s", path, strerror(errno));
+	char chunk[1 << 16];
+	size_t n;
+	int rc = 0;
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(b, chunk, n) < 0)
+			rc = zw_errf(err, ZW_ETOOLARGE, "file", "%s 超过 %zu 字节", path, b->max);
+	if (!rc && ferror(f))
+		rc = zw_errf(err, ZW_EINVALID, "file", "无法读取 %s：%s", path, strerror(errno));
+	fclose(f);
+	return rc;
+}
+
+static int write_file(const char *path, const void *p, size_t n, struct zw_err *err)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok = f && fwrite(p, 1, n, f) == n;
+	if (f && fclose(f) != 0)
+		ok = false;
+	return ok ? 0 : zw_errf(err, ZW_EINVALID, "file", "无法写入 %s：%s", path, strerror(errno));
+}
+
+static void print_report(const json_t *rep)
+{
+	const char *sheet = json_string_value(json_object_get(rep, "sheet"));
+	printf("工作表：%s，表头在第 %lld 行；数据 %lld 行，无问题 %lld 行，写入 %lld 行\n",
+	       sheet ? sheet : "（CSV）",
+	       (long long)json_integer_value(json_object_get(rep, "header_row")),
+	       (long long)json_integer_value(json_object_get(rep, "rows")),
+	       (long long)json_integer_value(json_object_get(rep, "good_rows")),
+	       (long long)json_integer_value(json_object_get(rep, "written")));
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(rep, "skipped_rows"), i, v) printf(
+	    "跳过第 %lld 行（%s）：%s\n", (long long)json_integer_value(json_object_get(v, "row")),
+	    strcmp(json_string_value(json_object_get(v, "reason")), "notes") ? "标题" : "说明",
+	    json_string_value(json_object_get(v, "text")));
+	json_array_foreach(json_object_get(rep, "ignored_columns"), i, v)
+	    printf("未导入 %s 列“%s”\n", json_string_value(json_object_get(v, "column")),
+	           json_string_value(json_object_get(v, "header")));
+	json_array_foreach(json_object_get(rep, "mappings"), i, v)
+	    printf("%s 列“%s”：“%s”按“%s”登记（%lld 处）\n",
+	           json_string_value(json_object_get(v, "column")),
+	           json_string_value(json_object_get(v, "header")),
+	           json_string_value(json_object_get(v, "from")),
+	           json_string_value(json_object_get(v, "to")),
+	           (long long)json_integer_value(json_object_get(v, "count")));
+	json_array_foreach(json_object_get(rep, "errors"), i, v) printf(
+	    "第 %lld 行 %s %s：%s\n", (long long)json_integer_value(json_object_get(v, "row")),
+	    json_string_value(json_object_get(v, "cell")),
+	    json_string_value(json_object_get(v, "column")),
+	    json_string_value(json_object_get(v, "message")));
+	json_int_t n = json_integer_value(json_object_get(rep, "error_count"));
+	size_t listed = json_array_size(json_object_get(rep, "errors"));
+	if ((json_int_t)listed < n)
+		printf("共 %lld 处问题，以上列出前 %zu 处\n", (long long)n, listed);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *kind = arg_pos(&e, argv, 0), *file = arg_pos(&e, argv, 1);
+	const char *refused = arg_flag(&e, argv, "--refused");
+	struct import_opts o = {.dry_run = arg_has(&e, argv, "--dry-run"),
+	                        .good_rows_only = arg_has(&e, argv, "--good-rows-only"),
+	                        .sheet = arg_flag(&e, argv, "--sheet")};
+	if (!kind || !file) {
+		fprintf(stderr,
+		        "用法: zwnet import 类别 文件 [--dry-run] [--good-rows-only] "
+		        "[--sheet 工作表] [--refused 未导入行.xlsx]\n类别：%s\n",
+		        import_kind_list());
+		cli_close(&e);
+		return 2;
+	}
+	struct zw_err err = {0};
+	struct import_limits lim;
+	struct import_words words = {0};
+	struct buf text;
+	buf_init(&text, (size_t)e.cfg.xlsx_max_member + (1u << 20));
+	rc = cli_import_limits(&e.cfg, &lim, &words, &err);
+	if (!rc)
+		rc = read_file(file, &text, &err);
+	json_t *rep = NULL;
+	if (!rc) {
+		struct ctx x = {e.st, e.prof, &e.who};
+		struct ipam_cache *cache = ipam_cache_new();
+		rep = import_file(&x, cache, &lim, kind, text.p ? text.p : "", text.len, &o, &err);
+		ipam_cache_free(cache);
+	}
+	if (!rep) {
+		cli_err(&err);
+		rc = 1;
+	} else {
+		print_report(rep);
+		json_t *f = json_object_get(rep, "refused_file");
+		if (refused && json_is_object(f)) {
+			const char *b64 = json_string_value(json_object_get(f, "base64"));
+			size_t cap = strlen(b64), len = 0;
+			unsigned char *bin = xmalloc(cap + 1);
+			if (sodium_base642bin(bin, cap, b64, cap, NULL, &len, NULL,
+			                      sodium_base64_VARIANT_ORIGINAL) == 0 &&
+			    write_file(refused, bin, len, &err) == 0)
+				printf("未导入的行（含“问题”列）已写入 %s\n", refused);
+			else
+				cli_err(&err);
+			free(bin);
+		}
+		rc = json_integer_value(json_object_get(rep, "error_count")) == 0 ? 0 : 1;
+		json_decref(rep);
+	}
+	buf_free(&text);
+	import_words_free(&words);
+	cli_close(&e);
+	return rc;
 }

@@ -110,11 +110,13 @@ int cmd_serve(int argc, char **argv)
 	srv.acct = e.acct;
 	srv.ipam = ipam_cache_new();
 	srv.ipam_cfg.quarantine = e.cfg.quarantine;
-	srv.import = (struct import_limits){
-	    .max_rows = (int)e.cfg.import_max_rows,
-	    .max_errors = (int)e.cfg.import_max_errors,
-	    .xlsx = {(uint64_t)e.cfg.xlsx_max_member, (unsigned)e.cfg.xlsx_max_ratio},
-	};
+	static struct import_words words;
+	if (cli_import_limits(&e.cfg, &srv.import, &words, &err) < 0) {
+		cli_err(&err);
+		ipam_cache_free(srv.ipam);
+		cli_close(&e);
+		return 1;
+	}
 	if (web_load(&srv.web, e.cfg.web_root, &err) < 0) {
 		cli_err(&err);
 		ipam_cache_free(srv.ipam);

@@ -106,6 +106,9 @@ static const struct opt opts[] = {
     I(import_max_rows, "100000", 1, 10000000,
       "data rows one imported file may hold (more refuses the file)"),
     I(import_max_errors, "200", 1, 100000, "problems an import's report lists (all are counted)"),
+    S(import_words, "",
+      "a file of the headers and values offices write in their sheets, added to the shipped "
+      "data/import/words.conf (same form)"),
     I(xlsx_max_member, "67108864", 1 << 20, 1LL << 32,
       "bytes one member of an uploaded xlsx workbook may expand to"),
     I(xlsx_max_ratio, "100", 2, 100000,

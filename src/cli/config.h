@@ -24,6 +24,7 @@ struct config {
 	int64_t scan_hosts, scan_ports, scan_window, port_macs, conflict_window;
 	int64_t auto_isolate, offence_window;
 	char *isolation_allow;
+	char *import_words;
 	int64_t quarantine_vlan, radius_unknown_vlan;
 	int64_t header_timeout, max_connections, max_connections_per_source;
 	int64_t import_max_rows, import_max_errors, xlsx_max_member, xlsx_max_ratio;

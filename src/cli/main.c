@@ -49,13 +49,13 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {{"serve", cmd_serve},        {"user", cmd_user},
-	            {"unit", cmd_unit},          {"audit", cmd_audit},
-	            {"demo", cmd_demo},          {"profile", cmd_profile},
-	            {"openapi", cmd_openapi},    {"calendar", cmd_calendar},
-	            {"deadline", cmd_deadline},  {"application", cmd_application},
-	            {"probe", cmd_probe},        {"enforce", cmd_enforce},
-	            {"workflows", cmd_workflows}};
+	} cmds[] = {{"serve", cmd_serve},         {"user", cmd_user},
+	            {"unit", cmd_unit},           {"audit", cmd_audit},
+	            {"demo", cmd_demo},           {"profile", cmd_profile},
+	            {"openapi", cmd_openapi},     {"calendar", cmd_calendar},
+	            {"deadline", cmd_deadline},   {"application", cmd_application},
+	            {"probe", cmd_probe},         {"enforce", cmd_enforce},
+	            {"workflows", cmd_workflows}, {"import", cmd_import}};
 	/* The job has ended (serve: its threads are joined), so the font caches a PDF filled can
 	 * go: nothing is left over for a leak check to report. */
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

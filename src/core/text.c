@@ -114,6 +114,22 @@ int text_nfkc_key(const char *s, char **out)
 	return 0;
 }
 
+int text_nfkc(const char *s, char **out)
+{
+	*out = NULL;
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)strlen(s),
+	                                  &m, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE);
+	if (n < 0)
+		return -1;
+	const char *start;
+	size_t len;
+	text_trim((const char *)m, &start, &len);
+	*out = xstrndup(start, len);
+	free(m);
+	return 0;
+}
+
 int text_name_check(const char *s, const char *field, const char *label, struct zw_err *err)
 {
 	size_t n = strlen(s), i = 0;

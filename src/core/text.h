@@ -28,6 +28,11 @@
  * UTF-8 or memory ran out. */
 int text_nfkc_key(const char *s, char **out);
 
+/* s in NFKC (full-width letters, digits and punctuation their ASCII forms, U+3000 a space, ...)
+ * without the White_Space characters at either end, in *out (caller frees). 0, or -1 when s is
+ * not valid UTF-8. */
+int text_nfkc(const char *s, char **out);
+
 /* 0 when s may be a name; else ZW_EINVALID naming field, the message in Chinese with label
  * and the offending character's code point. "" passes (whether it may be empty is the
  * caller's rule); blanks only do not. */

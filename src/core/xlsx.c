@@ -118,9 +118,28 @@ static void XMLCALL sst_text(void *ud, const XML_Char *t, int len)
 
 #define MAX_COLS CSV_MAX_FIELDS
 
+/* Which cell styles (xf indexes) show numbers as dates, and as times. */
+struct styles {
+	struct xml x;
+	unsigned char *kind; /* per xf: 0 number, 1 date, 2 date and time */
+	size_t n, cap;
+	struct {
+		int64_t id;
+		unsigned char kind;
+	} fmts[256]; /* custom number formats */
+	size_t nfmts;
+	bool in_xfs;
+};
+
+#define MAX_MERGES 100000
+
 struct sheet {
 	struct xml x;
 	const struct sst *sst;
+	const struct styles *styles;
+	struct xlsx_merge *merges;
+	size_t nmerges;
+	unsigned style;
 	csv_row_fn fn;
 	void *ctx;
 	int rc;
@@ -145,6 +164,63 @@ static size_t col_of(const char *ref, size_t fallback)
 			return MAX_COLS;
 	}
 	return any ? c - 1 : fallback;
+}
+
+/* "B3:B7" -> rows 3..7, columns 1..1; false when it is not a range. */
+static bool merge_ref(const char *ref, struct xlsx_merge *m)
+{
+	if (!ref)
+		return false;
+	const char *colon = strchr(ref, ':');
+	if (!colon)
+		return false;
+	int64_t r1, r2;
+	const char *p1 = ref, *p2 = colon + 1;
+	size_t c1 = col_of(p1, MAX_COLS), c2 = col_of(p2, MAX_COLS);
+	while (*p1 >= 'A' && *p1 <= 'Z')
+		p1++;
+	while (*p2 >= 'A' && *p2 <= 'Z')
+		p2++;
+	char a[16], b[16];
+	size_t la = (size_t)(colon - p1);
+	if (la == 0 || la >= sizeof(a) || strlen(p2) >= sizeof(b))
+		return false;
+	memcpy(a, p1, la);
+	a[la] = 0;
+	snprintf(b, sizeof(b), "%s", p2);
+	if (parse_i64(a, 1, MAX_ROW, &r1) < 0 || parse_i64(b, r1, MAX_ROW, &r2) < 0 ||
+	    c1 >= MAX_COLS || c2 >= MAX_COLS || c2 < c1)
+		return false;
+	*m = (struct xlsx_merge){(int)r1, (int)r2, (unsigned)c1, (unsigned)c2};
+	return true;
+}
+
+/* A number cell as the sheet shows it: a date style's day number as YYYY-MM-DD (and the time
+ * with a time style), a whole number without ".0" or an exponent, any other as written. */
+static char *number_text(const char *v, unsigned char kind)
+{
+	char *end;
+	double d = strtod(v, &end);
+	if (!*v || *end || d != d)
+		return xstrdup(v);
+	char out[64];
+	if (kind && d >= 1 && d < 2958466) { /* 1900-01-01 .. 9999-12-31 */
+		int64_t days = (int64_t)d;
+		int secs = (int)((d - (double)days) * 86400.0 + 0.5);
+		if (secs >= 86400)
+			days++, secs = 0;
+		format_date((int32_t)(days - 25569), out);
+		if (kind == 2 && secs)
+			snprintf(out + 10, sizeof(out) - 10, " %02d:%02d", secs / 3600,
+			         secs / 60 % 60);
+		return xstrdup(out);
+	}
+	if (d == (double)(int64_t)d && d > -9007199254740992.0 && d < 9007199254740992.0 &&
+	    (strchr(v, '.') || strchr(v, 'E') || strchr(v, 'e'))) {
+		snprintf(out, sizeof(out), "%lld", (long long)d);
+		return xstrdup(out);
+	}
+	return xstrdup(v);
 }
 
 static void clear_row(struct sheet *s)
@@ -174,9 +250,23 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 		s->col = 0;
 	} else if (strcmp(l, "c") == 0) {
 		s->col = col_of(attr(a, "r"), s->col);
-		const char *t = attr(a, "t");
+		const char *t = attr(a, "t"), *st = attr(a, "s");
 		snprintf(s->type, sizeof(s->type), "%s", t ? t : "n");
+		int64_t si = 0;
+		s->style = st && parse_i64(st, 0, 1 << 20, &si) == 0 ? (unsigned)si : 0;
 		buf_reset(&s->val);
+	} else if (strcmp(l, "mergeCell") == 0) {
+		struct xlsx_merge m;
+		if (!merge_ref(attr(a, "ref"), &m))
+			return;
+		if (s->nmerges >= MAX_MERGES) {
+			s->rc = zw_errf(s->err, ZW_EINVALID, "file",
+			                "工作表中的合并单元格超过 %d 处", MAX_MERGES);
+			stop(&s->x);
+			return;
+		}
+		s->merges = xreallocarray(s->merges, s->nmerges + 1, sizeof(*s->merges));
+		s->merges[s->nmerges++] = m;
 	} else if (strcmp(l, "v") == 0 || strcmp(l, "t") == 0) {
 		s->in_v = true;
 	}
@@ -216,8 +306,11 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 			text = xstrdup(s->sst->v[i]);
 		} else if (strcmp(s->type, "b") == 0) {
 			text = xstrdup(strcmp(v, "1") == 0 ? "是" : "否");
+		} else if (strcmp(s->type, "n") == 0) {
+			text =
+			    number_text(v, s->style < s->styles->n ? s->styles->kind[s->style] : 0);
 		} else {
-			text = xstrdup(v); /* numbers, inline and formula strings */
+			text = xstrdup(v); /* inline and formula strings */
 		}
 		while (s->ncells <= s->col)
 			s->cells[s->ncells++] = xstrdup("");
@@ -301,94 +394,268 @@ static int run_member(zip_t *z, const char *name, const struct xlsx_limits *lim,
 	return 0;
 }
 
-/* The path of the first worksheet, from workbook.xml and its relationships. */
-struct first_sheet {
+/* ---- styles: which cells hold dates ---- */
+
+/* A number format's code: 1 a date, 2 a date and a time, 0 neither (text in quotes, [colours]
+ * and escaped characters do not count). */
+static unsigned char code_kind(const char *code)
+{
+	bool date = false, time = false, q = false, br = false;
+	for (const char *p = code; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p == '"')
+			q = !q;
+		else if (!q && *p == '[')
+			br = true;
+		else if (!q && *p == ']')
+			br = false;
+		else if (!q && !br) {
+			char c = (char)(*p | 0x20);
+			date |= c == 'y' || c == 'd' || (c == 'm' && !time);
+			time |= c == 'h' || c == 's';
+		}
+	}
+	return date ? (time ? 2 : 1) : 0;
+}
+
+static unsigned char builtin_kind(int64_t id)
+{
+	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || (id >= 34 && id <= 36) ||
+	    (id >= 50 && id <= 58))
+		return 1;
+	return id == 22 ? 2 : 0;
+}
+
+static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	struct styles *st = ud;
+	const char *l = local(name);
+	int64_t id;
+	if (strcmp(l, "numFmt") == 0 && st->nfmts < sizeof(st->fmts) / sizeof(st->fmts[0])) {
+		const char *i = attr(a, "numFmtId"), *code = attr(a, "formatCode");
+		if (i && code && parse_i64(i, 0, 100000, &id) == 0) {
+			st->fmts[st->nfmts].id = id;
+			st->fmts[st->nfmts++].kind = code_kind(code);
+		}
+	} else if (strcmp(l, "cellXfs") == 0) {
+		st->in_xfs = true;
+	} else if (strcmp(l, "xf") == 0 && st->in_xfs) {
+		if (st->n >= 1 << 20)
+			return;
+		const char *i = attr(a, "numFmtId");
+		unsigned char k = 0;
+		if (i && parse_i64(i, 0, 100000, &id) == 0) {
+			k = builtin_kind(id);
+			for (size_t j = 0; j < st->nfmts; j++)
+				if (st->fmts[j].id == id)
+					k = st->fmts[j].kind;
+		}
+		if (st->n == st->cap) {
+			st->cap = st->cap ? st->cap * 2 : 64;
+			st->kind = xrealloc(st->kind, st->cap);
+		}
+		st->kind[st->n++] = k;
+	}
+}
+
+static void XMLCALL styles_end(void *ud, const XML_Char *name)
+{
+	struct styles *st = ud;
+	if (strcmp(local(name), "cellXfs") == 0)
+		st->in_xfs = false;
+}
+
+/* ---- the workbook: its sheets in order ---- */
+
+struct book {
+	zip_t *z;
+	zip_error_t ze;
 	struct xml x;
-	char rid[64], target[256];
+	struct {
+		char *name, *rid, *path;
+		bool hidden;
+	} * sh;
+	size_t n;
 };
 
 static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
-	struct first_sheet *f = ud;
-	if (strcmp(local(name), "sheet") == 0 && !f->rid[0]) {
-		for (const XML_Char **p = a; p && *p; p += 2)
-			if (strcmp(local(p[0]), "id") == 0)
-				snprintf(f->rid, sizeof(f->rid), "%s", p[1]);
-	}
+	struct book *b = ud;
+	if (strcmp(local(name), "sheet") != 0 || b->n >= 4096)
+		return;
+	const char *n = attr(a, "name"), *state = attr(a, "state"), *rid = NULL;
+	for (const XML_Char **p = a; p && *p; p += 2)
+		if (strcmp(local(p[0]), "id") == 0)
+			rid = p[1];
+	b->sh = xreallocarray(b->sh, b->n + 1, sizeof(*b->sh));
+	b->sh[b->n].name = xstrdup(n ? n : "");
+	b->sh[b->n].rid = xstrdup(rid ? rid : "");
+	b->sh[b->n].path = NULL;
+	b->sh[b->n++].hidden = state && strcmp(state, "visible") != 0;
 }
 
 static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
-	struct first_sheet *f = ud;
+	struct book *b = ud;
 	const char *id = attr(a, "Id"), *t = attr(a, "Target");
-	if (strcmp(local(name), "Relationship") == 0 && id && t && strcmp(id, f->rid) == 0 &&
-	    !strstr(t, ".."))
-		snprintf(f->target, sizeof(f->target), "%s%s", t[0] == '/' ? "" : "xl/",
-		         t[0] == '/' ? t + 1 : t);
+	if (strcmp(local(name), "Relationship") != 0 || !id || !t || strstr(t, ".."))
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->sh[i].path && strcmp(b->sh[i].rid, id) == 0) {
+			size_t n = strlen(t) + 4;
+			b->sh[i].path = xmalloc(n);
+			snprintf(b->sh[i].path, n, "%s%s", t[0] == '/' ? "" : "xl/",
+			         t[0] == '/' ? t + 1 : t);
+		}
 }
 
-int xlsx_parse(const void *data, size_t len, const struct xlsx_limits *limits, csv_row_fn fn,
-               void *ctx, struct zw_err *err)
+static void book_close(struct book *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->sh[i].name);
+		free(b->sh[i].rid);
+		free(b->sh[i].path);
+	}
+	free(b->sh);
+	if (b->z)
+		zip_discard(b->z);
+	zip_error_fini(&b->ze);
+}
+
+/* The archive and its sheets: workbook.xml's order, each with its part from the
+ * relationships (a workbook without them: the first sheet by its usual name). */
+static int book_open(struct book *b, const void *data, size_t len, const struct xlsx_limits *lim,
+                     struct zw_err *err)
+{
+	*b = (struct book){0};
+	zip_error_init(&b->ze);
+	zip_source_t *src = zip_source_buffer_create(data, len, 0, &b->ze);
+	b->z = src ? zip_open_from_source(src, ZIP_RDONLY, &b->ze) : NULL;
+	if (!b->z) {
+		if (src)
+			zip_source_free(src);
+		return zw_errf(err, ZW_EINVALID, "file", "文件不是有效的 xlsx 工作簿");
+	}
+	b->x.p = xml_parser(b);
+	XML_SetStartElementHandler(b->x.p, wb_start);
+	int rc = run_member(b->z, "xl/workbook.xml", lim, &b->x, err);
+	XML_ParserFree(b->x.p);
+	if (rc == 0) {
+		b->x = (struct xml){xml_parser(b), false, false};
+		XML_SetStartElementHandler(b->x.p, rels_start);
+		rc = run_member(b->z, "xl/_rels/workbook.xml.rels", lim, &b->x, err);
+		XML_ParserFree(b->x.p);
+	}
+	if (rc > 0)
+		rc = 0;
+	for (size_t i = 0; !rc && i < b->n; i++)
+		if (!b->sh[i].path) { /* no relationship: sheetN.xml by its place */
+			b->sh[i].path = xmalloc(48);
+			snprintf(b->sh[i].path, 48, "xl/worksheets/sheet%zu.xml", i + 1);
+		}
+	if (!rc && b->n == 0) {
+		b->sh = xcalloc(1, sizeof(*b->sh));
+		b->sh[0].name = xstrdup("Sheet1");
+		b->sh[0].rid = xstrdup("");
+		b->sh[0].path = xstrdup("xl/worksheets/sheet1.xml");
+		b->n = 1;
+	}
+	return rc;
+}
+
+int xlsx_sheets(const void *data, size_t len, const struct xlsx_limits *limits,
+                struct xlsx_sheet_info **out, size_t *n, struct zw_err *err)
+{
+	const struct xlsx_limits dflt = {XLSX_MAX_MEMBER, XLSX_MAX_RATIO};
+	struct book b;
+	int rc = book_open(&b, data, len, limits ? limits : &dflt, err);
+	*out = NULL;
+	*n = 0;
+	if (!rc) {
+		*out = xcalloc(b.n, sizeof(**out));
+		for (size_t i = 0; i < b.n; i++)
+			(*out)[i] = (struct xlsx_sheet_info){xstrdup(b.sh[i].name), b.sh[i].hidden};
+		*n = b.n;
+	}
+	book_close(&b);
+	return rc;
+}
+
+void xlsx_sheets_free(struct xlsx_sheet_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+int xlsx_parse_sheet(const void *data, size_t len, const struct xlsx_limits *limits, size_t sheet,
+                     csv_row_fn fn, void *ctx, struct xlsx_merge **merges, size_t *nmerges,
+                     struct zw_err *err)
 {
 	const struct xlsx_limits dflt = {XLSX_MAX_MEMBER, XLSX_MAX_RATIO};
 	const struct xlsx_limits *lim = limits ? limits : &dflt;
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
-	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
-	if (!z) {
-		if (src)
-			zip_source_free(src);
-		zip_error_fini(&ze);
-		return zw_errf(err, ZW_EINVALID, "file", "文件不是有效的 xlsx 工作簿");
-	}
-	char sheet_path[256] = "xl/worksheets/sheet1.xml";
-	struct first_sheet fs = {0};
-	fs.x.p = xml_parser(&fs);
-	XML_SetStartElementHandler(fs.x.p, wb_start);
-	int rc = run_member(z, "xl/workbook.xml", lim, &fs.x, err);
-	XML_ParserFree(fs.x.p);
-	if (rc == 0) {
-		fs.x = (struct xml){xml_parser(&fs), false, false};
-		XML_SetStartElementHandler(fs.x.p, rels_start);
-		rc = run_member(z, "xl/_rels/workbook.xml.rels", lim, &fs.x, err);
-		XML_ParserFree(fs.x.p);
-		if (fs.target[0])
-			snprintf(sheet_path, sizeof(sheet_path), "%s", fs.target);
-	}
-	if (rc > 0)
-		rc = 0; /* no workbook or relationships: the first sheet by its usual name */
+	if (merges)
+		*merges = NULL, *nmerges = 0;
+	struct book b;
+	int rc = book_open(&b, data, len, lim, err);
+	if (!rc && sheet >= b.n)
+		rc = zw_errf(err, ZW_EINVALID, "sheet", "工作簿只有 %zu 张工作表", b.n);
 	struct sst sst = {.err = err};
 	buf_init(&sst.cur, CSV_MAX_FIELD);
 	if (!rc) {
 		sst.x.p = xml_parser(&sst);
 		XML_SetElementHandler(sst.x.p, sst_start, sst_end);
 		XML_SetCharacterDataHandler(sst.x.p, sst_text);
-		rc = run_member(z, "xl/sharedStrings.xml", lim, &sst.x, err);
+		rc = run_member(b.z, "xl/sharedStrings.xml", lim, &sst.x, err);
 		XML_ParserFree(sst.x.p);
 		if (rc > 0)
 			rc = 0; /* a workbook of numbers and inline strings only */
 	}
+	struct styles st = {0};
 	if (!rc) {
-		struct sheet sh = {.sst = &sst, .fn = fn, .ctx = ctx, .err = err};
+		st.x.p = xml_parser(&st);
+		XML_SetElementHandler(st.x.p, styles_start, styles_end);
+		rc = run_member(b.z, "xl/styles.xml", lim, &st.x, err);
+		XML_ParserFree(st.x.p);
+		if (rc > 0)
+			rc = 0; /* no styles: every number is a number */
+	}
+	if (!rc) {
+		struct sheet sh = {.sst = &sst, .styles = &st, .fn = fn, .ctx = ctx, .err = err};
 		buf_init(&sh.val, CSV_MAX_FIELD);
 		sh.x.p = xml_parser(&sh);
 		XML_SetElementHandler(sh.x.p, sheet_start, sheet_end);
 		XML_SetCharacterDataHandler(sh.x.p, sheet_text);
-		rc = run_member(z, sheet_path, lim, &sh.x, err);
+		rc = run_member(b.z, b.sh[sheet].path, lim, &sh.x, err);
 		if (rc > 0)
-			rc = zw_errf(err, ZW_EINVALID, "file", "工作簿中没有工作表");
+			rc = zw_errf(err, ZW_EINVALID, "file", "工作簿中没有工作表“%s”（%s）",
+			             b.sh[sheet].name, b.sh[sheet].path);
 		if (sh.rc)
 			rc = sh.rc;
 		XML_ParserFree(sh.x.p);
 		clear_row(&sh);
 		buf_free(&sh.val);
+		if (merges && !rc) {
+			*merges = sh.merges;
+			*nmerges = sh.nmerges;
+		} else {
+			free(sh.merges);
+		}
 	}
+	free(st.kind);
 	for (size_t i = 0; i < sst.n; i++)
 		free(sst.v[i]);
 	free(sst.v);
 	buf_free(&sst.cur);
-	zip_discard(z);
-	zip_error_fini(&ze);
+	book_close(&b);
 	return rc;
+}
+
+int xlsx_parse(const void *data, size_t len, const struct xlsx_limits *limits, csv_row_fn fn,
+               void *ctx, struct zw_err *err)
+{
+	return xlsx_parse_sheet(data, len, limits, 0, fn, ctx, NULL, NULL, err);
 }

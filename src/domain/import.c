@@ -1,379 +1,507 @@
-#include "domain/org/unit.h"
 #include "domain/import.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <sodium.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 #include <stdio.h>
-#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
 
 #include "core/clock.h"
 #include "core/csv.h"
 #include "core/log.h"
 #include "core/parse.h"
-#include "domain/inventory/terminal.h"
-#include "store/rec.h"
-#include "store/import_sql.h"
+#include "core/text.h"
 #include "core/xalloc.h"
+#include "core/xlsx_write.h"
+#include "domain/import_kind.h"
+#include "store/import_sql.h"
+#include "store/rec.h"
 
-/* A column header another spreadsheet might use, and the field (or reference) it means.
- * References: "@unit" (a unit by name or id), "@parent" (a parent unit), "@zone" (a zone by
- * name or code), "@vlan" (a VLAN by its VID). */
-struct alias {
-	const char *header, *field;
-};
-
-static const struct alias unit_aliases[] = {{"名称", "name"},        {"单位名称", "name"},
-                                            {"简称", "short_name"},  {"类型", "type"},
-                                            {"单位类型", "type"},    {"层级", "level"},
-                                            {"单位层级", "level"},   {"地址", "address"},
-                                            {"办公地址", "address"}, {"上级单位", "@parent"},
-                                            {"parent", "@parent"},   {"状态", "status"},
-                                            {"接入状态", "status"},  {"接入日期", "connected_on"},
-                                            {"备注", "note"},        {NULL, NULL}};
-static const struct alias prefix_aliases[] = {
-    {"地址段", "cidr"}, {"网段", "cidr"},        {"prefix", "cidr"},      {"状态", "status"},
-    {"单位", "@unit"},  {"使用单位", "@unit"},   {"unit", "@unit"},       {"区域", "@zone"},
-    {"zone", "@zone"},  {"VLAN", "@vlan"},       {"vlan", "@vlan"},       {"网关", "gateway"},
-    {"DNS", "dns"},     {"说明", "description"}, {"备注", "description"}, {NULL, NULL}};
-static const struct alias terminal_aliases[] = {{"MAC", "mac"},
-                                                {"MAC地址", "mac"},
-                                                {"IP", "ip"},
-                                                {"IP地址", "ip"},
-                                                {"单位", "@unit"},
-                                                {"使用单位", "@unit"},
-                                                {"单位名称", "@unit"},
-                                                {"unit", "@unit"},
-                                                {"使用人", "user_name"},
-                                                {"位置", "location"},
-                                                {"类型", "kind"},
-                                                {"终端类型", "kind"},
-                                                {"操作系统", "os"},
-                                                {"防病毒软件", "antivirus"},
-                                                {"杀毒软件", "antivirus"},
-                                                {"病毒库日期", "av_signature_date"},
-                                                {"补丁日期", "patch_date"},
-                                                {"安全插件", "plugin_installed"},
-                                                {"安全管理插件", "plugin_installed"},
-                                                {"涉密", "classified"},
-                                                {"备注", "note"},
-                                                {NULL, NULL}};
-
-struct kind_def {
-	const char *name;
-	const struct rec_schema *sc;
-	const struct alias *aliases;
-	const struct registry_kind *kind; /* whose create its rows go through */
-};
-
-/* What a file may hold: the registry kinds given column aliases here, named, checked and
- * authorised as the kind is. */
-static const struct {
-	const struct registry_kind *kind;
-	const struct alias *aliases;
-} registry_imports[] = {
-    {&unit_kind, unit_aliases}, {&prefix_kind, prefix_aliases}, {&terminal_kind, terminal_aliases}};
+#define HEADER_SEARCH 20 /* rows of a sheet in which its header is looked for */
 
 /* The rows of a file, read in phase 1 and run twice: each cell trimmed and NUL-terminated,
  * one row after another in one buffer (a file's rows cost little more than the file). */
 struct row {
-	int line;
+	int line; /* as the sheet numbers it */
 	unsigned ncells;
 	size_t off;
+	bool bad;  /* a problem was reported on it */
+	bool skip; /* blank, or a notes row */
 };
 
-/* A reference cell resolved to an id, remembered for the rest of a phase (found ones only: a
- * row may create what a later row names, and only imports of other kinds use it). */
-struct memo_ent {
-	char *key; /* the reference's '@' name, NUL, the cell */
-	size_t klen;
-	int64_t id;
+/* Vertical merged ranges of one column below the header, sorted by first row. */
+struct vmerge {
+	int r1, r2;
 };
 
-struct memo {
-	struct memo_ent *v;
-	size_t n, cap; /* cap a power of two */
+/* A problem kept for the workbook of refused rows (every one, not only the listed ones). */
+struct problem {
+	size_t row; /* index into rows */
+	char *text;
+};
+
+struct mapping {
+	unsigned col;
+	char *from;
+	const char *to;
+	int count;
 };
 
 struct run {
 	const struct ctx *x;
-	const struct kind_def *k;
+	const struct import_kind *k;
 	const struct import_limits *lim;
-	char *cols[CSV_MAX_FIELDS];    /* field (or @reference) per column */
+	const struct import_words *w;
+	const struct import_opts *o;
+	struct import_col cols[CSV_MAX_FIELDS];
 	char *headers[CSV_MAX_FIELDS]; /* as written in the file */
-	size_t ncols;
+	size_t ncols;                  /* columns of the header row */
+	int header_idx;                /* index into rows of the header, -1 none yet */
 	struct buf text;
 	struct row *rows;
-	size_t nrows, cap;
-	int written;
+	size_t nrows, cap, data_rows;
+	struct vmerge *vm[CSV_MAX_FIELDS];
+	size_t nvm[CSV_MAX_FIELDS];
+	int written, good;
 	json_t *errors; /* the first lim->max_errors problems */
 	int nerrors;    /* all of them */
-	struct memo memo;
+	int bad_rows;
+	struct problem *probs;
+	size_t nprobs;
+	struct mapping *maps;
+	size_t nmaps;
+	struct memo refmemo;                 /* reference cells resolved (found ones only) */
+	struct memo dups[IMPORT_MAX_UNIQUE]; /* per unique column: value -> first line */
 	bool use_memo;
+	bool stopped; /* no header in this sheet's first rows */
 	struct zw_err *fatal;
 };
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = 0;
-	return s;
-}
-
-/* The field a header names: an alias first (they also turn reference columns such as
- * 上级单位 into names to look up), then a field's own name or Chinese label. */
-static const char *match(const struct kind_def *k, const char *h)
-{
-	/* spaces do not matter in Chinese headers: "MAC 地址" = "MAC地址" */
-	char squeezed[128];
-	size_t o = 0;
-	for (const char *p = h; *p && o + 1 < sizeof(squeezed); p++)
-		if (*p != ' ')
-			squeezed[o++] = *p;
-	squeezed[o] = 0;
-	for (const struct alias *a = k->aliases; a->header; a++)
-		if (strcmp(a->header, h) == 0 || strcmp(a->header, squeezed) == 0)
-			return a->field;
-	for (size_t i = 0; i < k->sc->nfields; i++) {
-		const struct rec_field *f = &k->sc->fields[i];
-		if (f->flags & REC_READONLY)
-			continue;
-		if (strcasecmp(f->name, h) == 0 || strcmp(f->label, h) == 0)
-			return f->name;
-	}
-	return NULL;
-}
-
 /* A problem of one row: counted always, listed while the list is short (a file of half a
- * million bad rows answers with the first few hundred and the count). */
-static void row_error(struct run *r, int row, const char *field, const char *message)
+ * million bad rows answers with the first few hundred and the count). col: the column at
+ * fault, or -1 for the row. */
+static void row_problem(struct run *r, size_t ri, int col, const char *field, const char *message)
 {
+	struct row *row = &r->rows[ri];
+	if (!row->bad)
+		r->bad_rows++;
+	row->bad = true;
 	r->nerrors++;
+	char cell[16] = "";
+	const char *header = "";
+	if (col >= 0) {
+		xlsx_col_name((unsigned)col, cell);
+		snprintf(cell + strlen(cell), sizeof(cell) - strlen(cell), "%d", row->line);
+		header = (size_t)col < r->ncols && r->headers[col] ? r->headers[col] : "";
+	}
+	if (r->o->good_rows_only) {
+		r->probs = xreallocarray(r->probs, r->nprobs + 1, sizeof(*r->probs));
+		size_t n = strlen(header) + strlen(message) + 8;
+		char *t = xmalloc(n);
+		snprintf(t, n, "%s%s%s", header, *header ? "：" : "", message);
+		r->probs[r->nprobs++] = (struct problem){ri, t};
+	}
 	if (r->nerrors > r->lim->max_errors)
 		return;
-	const char *column = "";
-	for (size_t i = 0; field && i < r->ncols; i++)
-		if (strcmp(r->cols[i], field) == 0 ||
-		    (r->cols[i][0] == '@' && strcmp(field, "unit_id") == 0 &&
-		     strcmp(r->cols[i], "@unit") == 0) ||
-		    (strcmp(field, "parent_id") == 0 && strcmp(r->cols[i], "@parent") == 0) ||
-		    (strcmp(field, "zone_id") == 0 && strcmp(r->cols[i], "@zone") == 0) ||
-		    (strcmp(field, "vlan_id") == 0 && strcmp(r->cols[i], "@vlan") == 0))
-			column = r->headers[i];
-	json_array_append_new(r->errors,
-	                      json_pack("{s:i, s:s, s:s, s:s}", "row", row, "column", column,
-	                                "field", field ? field : "", "message", message));
+	json_array_append_new(r->errors, json_pack("{s:i, s:s, s:s, s:s, s:s}", "row", row->line,
+	                                           "cell", cell, "column", header, "field",
+	                                           field ? field : "", "message", message));
 }
 
-/* ---- the memo of references ---- */
-
-static uint64_t memo_hash(const char *k, size_t n)
+/* The column whose field is name, or -1. */
+static int col_of(const struct run *r, const char *name)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
-	return h;
-}
-
-static struct memo_ent *memo_slot(struct memo *m, const char *k, size_t n)
-{
-	size_t i = (size_t)memo_hash(k, n) & (m->cap - 1);
-	while (m->v[i].key && (m->v[i].klen != n || memcmp(m->v[i].key, k, n) != 0))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
-}
-
-static bool memo_get(struct memo *m, const char *k, size_t n, int64_t *id)
-{
-	if (!m->cap)
-		return false;
-	struct memo_ent *e = memo_slot(m, k, n);
-	if (e->key)
-		*id = e->id;
-	return e->key != NULL;
-}
-
-static void memo_put(struct memo *m, const char *k, size_t n, int64_t id)
-{
-	if (2 * (m->n + 1) > m->cap) { /* keep it at most half full */
-		struct memo old = *m;
-		m->cap = old.cap ? old.cap * 2 : 256;
-		m->v = xcalloc(m->cap, sizeof(*m->v));
-		m->n = 0;
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.v[i].key) {
-				*memo_slot(m, old.v[i].key, old.v[i].klen) = old.v[i];
-				m->n++;
-			}
-		free(old.v);
-	}
-	struct memo_ent *e = memo_slot(m, k, n);
-	if (e->key)
-		return;
-	e->key = xmalloc(n);
-	memcpy(e->key, k, n);
-	e->klen = n;
-	e->id = id;
-	m->n++;
-}
-
-static void memo_clear(struct memo *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->v[i].key);
-	free(m->v);
-	*m = (struct memo){0};
-}
-
-/* A reference cell ("财政局" or "12") to the id it names, or 0 with a message. */
-static int64_t resolve(struct run *r, struct sconn *c, const char *ref, const char *v, char *why,
-                       size_t n)
-{
-	int64_t id;
-	if (parse_i64(v, 1, INT64_MAX, &id) == 0 && strcmp(ref, "@vlan") != 0)
-		return id;
-	char key[512]; /* names are short; a longer cell is looked up every time */
-	size_t rl = strlen(ref), vl = strlen(v), kl = rl + 1 + vl;
-	bool memo = r->use_memo && kl <= sizeof(key);
-	if (memo) {
-		memcpy(key, ref, rl + 1);
-		memcpy(key + rl + 1, v, vl);
-		if (memo_get(&r->memo, key, kl, &id))
-			return id;
-	}
-	const char *sql =
-	    strcmp(ref, "@zone") == 0   ? "SELECT id FROM zones WHERE name = ?1 OR code = ?1"
-	    : strcmp(ref, "@vlan") == 0 ? "SELECT id FROM vlans WHERE vid = ?1"
-	                                : "SELECT id FROM units WHERE name = ?1 OR short_name = ?1";
-	int found = store_lookup_id(c, sql, v, &id);
-	if (found == 1) {
-		if (memo)
-			memo_put(&r->memo, key, kl, id);
-		return id;
-	}
-	snprintf(why, n, found > 1 ? "“%s”指向不止一个对象，请改用编号" : "找不到“%s”", v);
-	return 0;
-}
-
-/* A spreadsheet keeps dates as day numbers since 1899-12-30: "45962" -> "2025-10-31". */
-static bool excel_date(const char *v, char out[200])
-{
-	int64_t serial;
-	char whole[16];
-	size_t n = strcspn(v, ".");
-	if (n == 0 || n >= sizeof(whole))
-		return false;
-	memcpy(whole, v, n);
-	whole[n] = 0;
-	if (parse_i64(whole, 1, 2958465, &serial) < 0) /* up to 9999-12-31 */
-		return false;
-	format_date((int32_t)(serial - 25569), out);
-	return true;
+	for (size_t i = 0; name && i < r->ncols; i++)
+		if (r->cols[i].f && strcmp(r->cols[i].f->name, name) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* ---- phase 1: read the file (no database) ---- */
 
-static int header_row(struct run *r, char **f, size_t n)
+static const char *row_cell(const struct run *r, const struct row *row, unsigned i)
 {
-	for (size_t i = 0; i < n; i++) {
-		char *h = trim(f[i]);
-		const char *field = match(r->k, h);
-		if (!field)
-			return zw_errf(r->fatal, ZW_EINVALID, "file",
-			               "第 1 行第 %zu 列：无法识别的列名“%.40s”", i + 1, h);
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(r->cols[j], field) == 0)
-				return zw_errf(r->fatal, ZW_EINVALID, "file",
-				               "第 1 行：列“%.40s”重复", h);
-		r->cols[i] = xstrdup(field);
-		r->headers[i] = xstrdup(h);
-		r->ncols = i + 1;
+	if (i >= row->ncells)
+		return "";
+	const char *v = r->text.p + row->off;
+	while (i--)
+		v += strlen(v) + 1;
+	return v;
+}
+
+static int find_line(const struct run *r, int line)
+{
+	size_t lo = 0, hi = r->nrows;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->rows[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return lo < r->nrows && r->rows[lo].line == line ? (int)lo : -1;
+}
+
+/* A cell as the sheet shows it: its own text, or the value merged down over it. */
+static const char *cell(const struct run *r, const struct row *row, unsigned i)
+{
+	const char *v = row_cell(r, row, i);
+	if (*v || i >= CSV_MAX_FIELDS || !r->nvm[i])
+		return v;
+	const struct vmerge *m = r->vm[i];
+	size_t lo = 0, hi = r->nvm[i];
+	while (lo < hi) { /* the last range starting above this row */
+		size_t mid = (lo + hi) / 2;
+		if (m[mid].r1 < row->line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || m[lo - 1].r2 < row->line)
+		return v;
+	int top = find_line(r, m[lo - 1].r1);
+	return top < 0 ? v : row_cell(r, &r->rows[top], i);
+}
+
+/* The key of a header or a cell (core/text.h), into the caller's buffer; "" if not UTF-8. */
+static const char *key_of(const char *s, char **owned)
+{
+	if (text_nfkc_key(s, owned) < 0) {
+		*owned = NULL;
+		return "";
+	}
+	return *owned;
+}
+
+static bool kind_has(const void *ctx, const char *field)
+{
+	return import_kind_field(ctx, field) != NULL;
+}
+
+/* The field header h names, or NULL. */
+static const struct rec_field *header_field(const struct run *r, const char *h)
+{
+	char *owned;
+	const char *key = key_of(h, &owned);
+	const struct rec_field *f = NULL;
+	if (*key)
+		f = import_kind_match(r->k, r->w, key, kind_has);
+	free(owned);
+	return f;
+}
+
+/* Is row (an index into rows) a header: two known column names, or one that is the row's
+ * only cell? */
+static bool is_header(const struct run *r, const struct row *row)
+{
+	int known = 0, filled = 0;
+	const struct rec_field *seen[CSV_MAX_FIELDS];
+	for (unsigned i = 0; i < row->ncells; i++) {
+		const char *v = row_cell(r, row, i);
+		if (!*v)
+			continue;
+		filled++;
+		const struct rec_field *f = header_field(r, v);
+		bool again = false;
+		for (int j = 0; f && j < known; j++)
+			again |= seen[j] == f;
+		if (f && !again)
+			seen[known++] = f;
+	}
+	return known >= 2 || (known == 1 && filled == 1);
+}
+
+static int take_header(struct run *r, const struct row *row)
+{
+	r->ncols = row->ncells;
+	for (unsigned i = 0; i < row->ncells; i++) {
+		const char *h = row_cell(r, row, i);
+		r->headers[i] = xstrdup(h);
+		const struct rec_field *f = *h ? header_field(r, h) : NULL;
+		for (unsigned j = 0; f && j < i; j++)
+			if (r->cols[j].f == f) {
+				char a[8], b[8];
+				xlsx_col_name(j, a);
+				xlsx_col_name(i, b);
+				return zw_errf(r->fatal, ZW_EINVALID, "file",
+				               "第 %d 行：%s 列“%s”与 %s 列“%s”都是%s，请只留一列",
+				               row->line, a, r->headers[j], b, h, f->label);
+			}
+		r->cols[i] = (struct import_col){.f = f, .ref = f ? import_ref(f->name) : NULL};
+	}
+	/* every required field has its column */
+	char missing[400] = "";
+	size_t o = 0;
+	for (size_t i = 0; i < r->k->ncols; i++) {
+		const struct rec_field *f = r->k->cols[i].f;
+		if ((f->flags & REC_REQUIRED) && col_of(r, f->name) < 0 && o + 80 < sizeof(missing))
+			o += (size_t)snprintf(missing + o, sizeof(missing) - o, "%s%s",
+			                      o ? "、" : "", f->label);
+	}
+	if (o)
+		return zw_errf(r->fatal, ZW_EINVALID, "file",
+		               "第 %d 行的表头缺少必填列：%s（可用的列名见导入模板的“填表说明”）",
+		               row->line, missing);
 	return 0;
 }
 
 static int read_row(int line, char **f, size_t n, void *vctx)
 {
 	struct run *r = vctx;
-	if (r->ncols == 0)
-		return header_row(r, f, n);
-	if (r->nrows >= (size_t)r->lim->max_rows)
+	if (r->header_idx >= 0 && r->data_rows >= (size_t)r->lim->max_rows)
 		return zw_errf(
 		    r->fatal, ZW_ETOOLARGE, "file",
 		    "文件超过每次导入 %d 行数据的上限（第 %d 行起未读），未写入任何数据；"
 		    "请分成多个文件导入",
 		    r->lim->max_rows, line);
-	if (n > r->ncols) {
-		/* counted as a row, never run */
-		r->nrows++;
-		row_error(r, line, NULL, "单元格多于表头的列数");
-		return 0;
-	}
 	if (r->nrows == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 1024;
 		r->rows = xreallocarray(r->rows, r->cap, sizeof(*r->rows));
 	}
+	while (n && !*f[n - 1])
+		n--; /* empty cells at the end of a row */
 	struct row *row = &r->rows[r->nrows];
 	*row = (struct row){.line = line, .ncells = (unsigned)n, .off = r->text.len};
 	for (size_t i = 0; i < n; i++) {
-		const char *v = trim(f[i]);
-		if (buf_append(&r->text, v, strlen(v) + 1) < 0)
+		const char *s;
+		size_t len;
+		text_trim(f[i], &s, &len);
+		if (buf_append(&r->text, s, len) < 0 || buf_append(&r->text, "", 1) < 0)
 			return zw_errf(
 			    r->fatal, ZW_ETOOLARGE, "file",
 			    "文件的单元格内容合计超过 %zu 字节（第 %d 行），请分成多个文件导入",
 			    r->text.max, line);
 	}
 	r->nrows++;
+	if (r->header_idx >= 0) {
+		r->data_rows++;
+		return 0;
+	}
+	if (is_header(r, row)) {
+		r->header_idx = (int)r->nrows - 1;
+		return take_header(r, row);
+	}
+	if (r->nrows >= HEADER_SEARCH) {
+		r->stopped = true;
+		return 1;
+	}
+	return 0;
+}
+
+static void reset_rows(struct run *r)
+{
+	r->nrows = r->data_rows = 0;
+	r->text.len = 0;
+	r->header_idx = -1;
+	r->stopped = false;
+}
+
+static int merges_take(struct run *r, const struct xlsx_merge *m, size_t n)
+{
+	int hline = r->rows[r->header_idx].line;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].r1 <= hline || m[i].r2 <= m[i].r1 || m[i].c1 >= CSV_MAX_FIELDS)
+			continue; /* a title over the header, or one row */
+		unsigned c = m[i].c1;
+		r->vm[c] = xreallocarray(r->vm[c], r->nvm[c] + 1, sizeof(**r->vm));
+		r->vm[c][r->nvm[c]++] = (struct vmerge){m[i].r1, m[i].r2};
+	}
+	for (unsigned c = 0; c < CSV_MAX_FIELDS; c++) /* few; insertion sort */
+		for (size_t i = 1; i < r->nvm[c]; i++)
+			for (size_t j = i; j && r->vm[c][j - 1].r1 > r->vm[c][j].r1; j--) {
+				struct vmerge t = r->vm[c][j];
+				r->vm[c][j] = r->vm[c][j - 1];
+				r->vm[c][j - 1] = t;
+			}
+	return 0;
+}
+
+/* The workbook's sheet to read: the one named, else the first visible one with a header. */
+static int read_xlsx(struct run *r, const char *text, size_t len, char **sheet, struct zw_err *err)
+{
+	struct xlsx_sheet_info *sh;
+	size_t nsh;
+	int rc = xlsx_sheets(text, len, &r->lim->xlsx, &sh, &nsh, err);
+	if (rc)
+		return rc;
+	char tried[300] = "";
+	size_t o = 0;
+	bool named = false;
+	rc = 1;
+	for (size_t i = 0; rc == 1 && i < nsh; i++) {
+		if (r->o->sheet ? strcmp(sh[i].name, r->o->sheet) != 0 : sh[i].hidden)
+			continue;
+		named = true;
+		reset_rows(r);
+		struct xlsx_merge *m = NULL;
+		size_t nm = 0;
+		rc = xlsx_parse_sheet(text, len, &r->lim->xlsx, i, read_row, r, &m, &nm, err);
+		if (rc == 0 && r->header_idx >= 0) {
+			*sheet = xstrdup(sh[i].name);
+			merges_take(r, m, nm);
+		} else if (rc == 0 || (rc == 1 && r->stopped)) {
+			rc = 1;
+			if (o + 80 < sizeof(tried))
+				o += (size_t)snprintf(tried + o, sizeof(tried) - o, "%s“%s”",
+				                      o ? "、" : "", sh[i].name);
+		}
+		free(m);
+	}
+	if (r->o->sheet && !named) {
+		char all[300] = "";
+		size_t a = 0;
+		for (size_t i = 0; i < nsh && a + 80 < sizeof(all); i++)
+			a += (size_t)snprintf(all + a, sizeof(all) - a, "%s“%s”", a ? "、" : "",
+			                      sh[i].name);
+		rc = zw_errf(err, ZW_EINVALID, "sheet", "工作簿中没有名为“%s”的工作表（有：%s）",
+		             r->o->sheet, all);
+	} else if (rc == 1) {
+		rc = zw_errf(err, ZW_EINVALID, "file",
+		             "在工作表%s的前 %d 行中找不到表头：表头行应含两个以上可识别的列名"
+		             "（如%s），可用的列名见导入模板的“填表说明”",
+		             o ? tried : "", HEADER_SEARCH, r->k->example_headers);
+	}
+	xlsx_sheets_free(sh, nsh);
+	return rc;
+}
+
+static bool utf8proc_is_utf8(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		int32_t cp;
+		ssize_t k = utf8proc_iterate((const uint8_t *)s + i, (ssize_t)(n - i), &cp);
+		if (k <= 0)
+			return false;
+		i += (size_t)k;
+	}
+	return true;
+}
+
+/* Text that is not UTF-8 is read as GB18030 (what Excel writes for "CSV (逗号分隔)" on a
+ * Chinese Windows); *conv gets the converted text. */
+static int csv_text(const char *text, size_t len, char **conv, size_t *clen, struct zw_err *err)
+{
+	*conv = NULL;
+	if (utf8proc_is_utf8(text, len))
+		return 0;
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return zw_errf(err, ZW_EINTERNAL, "file", "无法转换 GB18030 编码");
+	size_t cap = len * 2 + 16, left = cap, inleft = len;
+	char *out = xmalloc(cap), *op = out, *ip = (char *)text;
+	size_t rc = iconv(cd, &ip, &inleft, &op, &left);
+	iconv_close(cd);
+	if (rc == (size_t)-1) {
+		free(out);
+		return zw_errf(err, ZW_EINVALID, "file",
+		               "文件既不是 UTF-8 也不是 GB18030（GBK）编码的文本（第 %zu 字节起）",
+		               len - inleft + 1);
+	}
+	*conv = out;
+	*clen = cap - left;
 	return 0;
 }
 
 /* ---- phases 2 and 3: each row through the kind's create function ---- */
 
-/* A row's cells as the JSON a client would send: references resolved through c. NULL with
- * the row's problem reported. */
-static json_t *row_json(struct run *r, struct sconn *c, const struct row *row)
+static void note_mapping(struct run *r, unsigned col, const char *from, const char *to)
 {
-	json_t *obj = json_object();
-	char why[200];
-	const char *v = r->text.p + row->off;
-	for (size_t i = 0; i < row->ncells; i++, v += strlen(v) + 1) {
-		if (!*v)
-			continue;
-		const char *field = r->cols[i];
-		if (field[0] == '@') {
-			int64_t id = resolve(r, c, field, v, why, sizeof(why));
-			const char *target = strcmp(field, "@parent") == 0 ? "parent_id"
-			                     : strcmp(field, "@zone") == 0 ? "zone_id"
-			                     : strcmp(field, "@vlan") == 0 ? "vlan_id"
-			                                                   : "unit_id";
-			if (!id) {
-				row_error(r, row->line, target, why);
-				json_decref(obj);
-				return NULL;
-			}
-			json_object_set_new(obj, target, json_integer(id));
-			continue;
+	for (size_t i = 0; i < r->nmaps; i++)
+		if (r->maps[i].col == col && strcmp(r->maps[i].from, from) == 0) {
+			r->maps[i].count++;
+			return;
 		}
-		const struct rec_field *rf = rec_field(r->k->sc, field);
-		int64_t iv;
-		bool bv;
-		if ((rf->type == REC_INT || rf->type == REC_ID) &&
-		    parse_i64(v, INT64_MIN, INT64_MAX, &iv) == 0)
-			json_object_set_new(obj, field, json_integer(iv));
-		else if (rf->type == REC_BOOL &&
-		         (parse_bool(v, &bv) == 0 || !strcmp(v, "是") || !strcmp(v, "否")))
-			json_object_set_new(
-			    obj, field,
-			    json_boolean(strcmp(v, "是") == 0 || (strcmp(v, "否") != 0 && bv)));
-		else if (rf->type == REC_DATE && excel_date(v, why))
-			json_object_set_new(obj, field, json_string(why));
+	r->maps = xreallocarray(r->maps, r->nmaps + 1, sizeof(*r->maps));
+	r->maps[r->nmaps++] = (struct mapping){col, xstrdup(from), to, 1};
+}
+
+/* One cell into obj (the JSON a client would send), or a problem reported: 0 or -1. */
+static int take_cell(struct run *r, struct sconn *c, size_t ri, unsigned ci, const char *raw,
+                     json_t *obj, bool count_maps)
+{
+	const struct import_col *col = &r->cols[ci];
+	const struct rec_field *f = col->f;
+	char *v = NULL, why[300];
+	if (text_nfkc(raw, &v) < 0) {
+		row_problem(r, ri, (int)ci, f->name, "含有无效的字符编码");
+		return -1;
+	}
+	int rc = 0;
+	json_t *val = NULL;
+	if (*v == 0) {
+		/* blanks only: as if empty */
+	} else if (col->ref) {
+		int64_t id = import_resolve(col->ref, c, r->use_memo ? &r->refmemo : NULL, v, why,
+		                            sizeof(why));
+		if (id)
+			val = json_integer(id);
 		else
-			json_object_set_new(obj, field, json_string(v));
+			row_problem(r, ri, (int)ci, f->name, why), rc = -1;
+	} else {
+		const char *mapped = NULL;
+		rc = import_value(r->k, r->w, f, v, &val, &mapped, why, sizeof(why));
+		if (rc)
+			row_problem(r, ri, (int)ci, f->name, why);
+		else if (mapped && count_maps)
+			note_mapping(r, ci, v, mapped);
+	}
+	if (val) {
+		/* a value another row of the file has already */
+		int u = import_unique_slot(r->k, f->name);
+		if (u >= 0) {
+			char *k = NULL;
+			const char *key = json_is_string(val)    ? json_string_value(val)
+			                  : json_is_integer(val) ? v
+			                                         : "";
+			if ((f->flags & REC_NAME) && text_nfkc_key(key, &k) == 0)
+				key = k;
+			int64_t first;
+			size_t kl = strlen(key);
+			if (memo_get(&r->dups[u], key, kl, &first) && first != r->rows[ri].line) {
+				snprintf(why, sizeof(why), "%s“%s”与本文件第 %lld 行重复", f->label,
+				         v, (long long)first);
+				row_problem(r, ri, (int)ci, f->name, why);
+				rc = -1;
+			} else {
+				memo_put(&r->dups[u], key, kl, r->rows[ri].line);
+			}
+			free(k);
+		}
+		json_object_set_new(obj, f->name, val);
+	}
+	free(v);
+	return rc;
+}
+
+/* A row's cells as the JSON a client would send, every cell's problem reported: NULL when
+ * there was one. */
+static json_t *row_json(struct run *r, struct sconn *c, size_t ri, bool first_pass)
+{
+	const struct row *row = &r->rows[ri];
+	json_t *obj = json_object();
+	int bad = 0;
+	for (unsigned i = 0; i < r->ncols; i++)
+		if (r->cols[i].f)
+			bad |= take_cell(r, c, ri, i, cell(r, row, i), obj, first_pass);
+	for (unsigned i = 0; i < r->ncols; i++) {
+		const struct rec_field *f = r->cols[i].f;
+		if (f && (f->flags & REC_REQUIRED) && !json_object_get(obj, f->name) &&
+		    !*cell(r, row, i)) {
+			char why[200];
+			snprintf(why, sizeof(why), "%s不能为空", f->label);
+			row_problem(r, ri, (int)i, f->name, why);
+			bad = -1;
+		}
+	}
+	if (bad) {
+		json_decref(obj);
+		return NULL;
 	}
 	return obj;
 }
@@ -381,40 +509,52 @@ static json_t *row_json(struct run *r, struct sconn *c, const struct row *row)
 /* One row in tx: 0 written, 1 refused (and reported). With a savepoint a refused row leaves
  * nothing behind and the transaction goes on; without one the caller must roll back. */
 static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
-                   struct store_tx *tx, const struct row *row, bool savepoint)
+                   struct store_tx *tx, size_t ri, bool savepoint, bool first_pass)
 {
-	if (row->ncells > r->ncols)
-		return 1; /* reported while reading */
-	json_t *obj = row_json(r, store_tx_conn(tx), row);
+	json_t *obj = row_json(r, store_tx_conn(tx), ri, first_pass);
 	if (!obj)
 		return 1;
 	struct zw_err err = {0};
-	void *rec = xcalloc(1, r->k->sc->size);
-	uint64_t present;
 	int64_t id;
-	int rc = rec_from_json(r->k->sc, obj, true, rec, &present, &err);
-	if (!rc && savepoint)
-		rc = store_savepoint(tx, &err);
-	bool in_sp = savepoint && !rc;
-	if (!rc) {
-		if (r->k->sc == &prefix_schema)
-			rc = prefix_create_tx(x, cache, tx, rec, &id, &err);
-		else
-			rc = registry_create_tx(x, r->k->kind, tx, rec, &id, &err);
-	}
-	if (in_sp) {
-		if (rc)
-			store_savepoint_rollback(tx);
-		else
-			rc = store_savepoint_release(tx, &err);
-	}
+	int rc = import_create(r->k, x, cache, tx, obj, savepoint, &id, &err);
 	if (rc)
-		row_error(r, row->line, err.field,
-		          err.message[0] ? err.message : zw_err_default(-rc));
-	rec_free(r->k->sc, rec);
-	free(rec);
+		row_problem(r, ri, col_of(r, err.field), err.field,
+		            err.message[0] ? err.message : zw_err_default(-rc));
 	json_decref(obj);
 	return rc ? 1 : 0;
+}
+
+/* A row with nothing in the columns read is blank (an office's numbered empty rows); one whose
+ * only cell starts a note (注：…, 填表人：…) is a notes row. Both are skipped, the latter said. */
+static void classify(struct run *r, json_t *skipped)
+{
+	for (size_t i = r->header_idx + 1; i < r->nrows; i++) {
+		struct row *row = &r->rows[i];
+		int filled = 0, known = 0;
+		unsigned last = 0;
+		for (unsigned c = 0; c < row->ncells; c++)
+			if (*row_cell(r, row, c)) {
+				filled++, last = c;
+				known += c < r->ncols && r->cols[c].f;
+			}
+		bool any_merged = false;
+		for (unsigned c = 0; c < r->ncols && !known; c++)
+			any_merged |= r->cols[c].f && *cell(r, row, c) && !*row_cell(r, row, c);
+		if (filled == 1) {
+			char *k = NULL;
+			const char *key = key_of(row_cell(r, row, last), &k);
+			if (import_words_notes(r->w, key)) {
+				row->skip = true;
+				json_array_append_new(skipped,
+				                      json_pack("{s:i, s:s, s:s}", "row", row->line,
+				                                "reason", "notes", "text",
+				                                row_cell(r, row, last)));
+			}
+			free(k);
+		}
+		if (!known && !any_merged)
+			row->skip = true;
+	}
 }
 
 /* Phase 2: every row on a scratch copy of the registers, each in a savepoint, with the real
@@ -433,18 +573,22 @@ static int check_on_copy(struct run *r, int64_t *copy_ms, struct zw_err *err)
 	cx.st = scratch;
 	struct store_tx *tx = NULL;
 	rc = store_begin(scratch, &tx, err);
-	for (size_t i = 0; !rc && i < r->nrows; i++)
-		run_row(r, &cx, cache, tx, &r->rows[i], true);
+	for (size_t i = r->header_idx + 1; !rc && i < r->nrows; i++)
+		if (!r->rows[i].skip && run_row(r, &cx, cache, tx, i, true, true) == 0)
+			r->good++;
 	store_rollback(tx);
 	ipam_cache_free(cache);
 	store_close(scratch);
-	memo_clear(&r->memo);
+	memo_clear(&r->refmemo);
+	for (size_t u = 0; u < IMPORT_MAX_UNIQUE; u++)
+		memo_clear(&r->dups[u]);
 	return rc;
 }
 
-/* Phase 3: the rows, known to pass, in one transaction on the real writer, no savepoints. A
- * row refused now (someone changed the register since the check) rolls the whole file back
- * and is reported. */
+/* Phase 3: the rows known to pass, in one transaction on the real writer. All of them: no
+ * savepoints, and a row refused now (someone changed the register since the check) rolls the
+ * whole file back and is reported. The good ones only: each in a savepoint, a row refused now
+ * joins the refused ones. */
 static int write_rows(struct run *r, struct ipam_cache *cache, int64_t *lock_ms, struct zw_err *err)
 {
 	struct store_tx *tx;
@@ -452,90 +596,273 @@ static int write_rows(struct run *r, struct ipam_cache *cache, int64_t *lock_ms,
 	if (rc)
 		return rc;
 	int64_t t0 = clock_mono_ms();
-	bool refused = false;
-	for (size_t i = 0; !refused && i < r->nrows; i++)
-		refused = run_row(r, r->x, cache, tx, &r->rows[i], false) != 0;
+	bool some = r->o->good_rows_only, refused = false;
+	int n = 0;
+	for (size_t i = r->header_idx + 1; !refused && i < r->nrows; i++) {
+		if (r->rows[i].skip || r->rows[i].bad)
+			continue;
+		int rr = run_row(r, r->x, cache, tx, i, some, false);
+		refused = rr && !some;
+		n += rr == 0;
+		r->good -= rr != 0;
+	}
 	if (refused) {
 		store_rollback(tx);
 		r->written = 0;
 	} else {
 		rc = store_commit(tx, err);
-		r->written = rc ? 0 : (int)r->nrows;
+		r->written = rc ? 0 : n;
 	}
 	*lock_ms = clock_mono_ms() - t0;
-	if (r->k->sc == &prefix_schema)
+	if (r->k->prefixes)
 		ipam_cache_clear(cache); /* pools may have seen rolled-back rows */
-	memo_clear(&r->memo);
+	memo_clear(&r->refmemo);
 	return rc;
 }
 
-static bool kind_named(const char *kind, struct kind_def *out)
+/* The refused rows as the clerk wrote them, under the file's own header, with a 问题 column:
+ * what a clerk corrects and imports again. */
+static json_t *refused_file(struct run *r, const char *kind)
 {
-	for (size_t i = 0; i < sizeof(registry_imports) / sizeof(registry_imports[0]); i++) {
-		const struct registry_kind *k = registry_imports[i].kind;
-		if (strcmp(k->table, kind) == 0)
-			*out = (struct kind_def){k->table, k->sc, registry_imports[i].aliases, k};
+	struct xlsx_book *b = xlsx_book_new();
+	int s = xlsx_sheet_add(b, "未导入的行", false);
+	const struct row *h = &r->rows[r->header_idx];
+	unsigned prob_col = h->ncells;
+	for (unsigned c = 0; c < h->ncells; c++)
+		xlsx_cell(b, s, 0, c, row_cell(r, h, c), XLSX_HEAD);
+	xlsx_cell(b, s, 0, prob_col, "问题", XLSX_HEAD);
+	xlsx_cell(b, s, 0, prob_col + 1, "原行号", XLSX_HEAD);
+	xlsx_col_width(b, s, prob_col, 60);
+	xlsx_freeze_rows(b, s, 1);
+	unsigned out = 1;
+	size_t p = 0;
+	struct buf why;
+	buf_init(&why, 1u << 20);
+	for (size_t i = r->header_idx + 1; i < r->nrows; i++) {
+		const struct row *row = &r->rows[i];
+		if (!row->bad)
+			continue;
+		for (unsigned c = 0; c < row->ncells || c < r->ncols; c++)
+			xlsx_cell(b, s, out, c,
+			          c < r->ncols ? cell(r, row, c) : row_cell(r, row, c), 0);
+		why.len = 0;
+		for (; p < r->nprobs && r->probs[p].row < i; p++)
+			;
+		for (; p < r->nprobs && r->probs[p].row == i; p++) {
+			if (why.len)
+				buf_append(&why, "；", strlen("；"));
+			buf_append(&why, r->probs[p].text, strlen(r->probs[p].text));
+		}
+		buf_append(&why, "", 1);
+		xlsx_cell(b, s, out, prob_col, why.p, XLSX_WRAP);
+		char line[16];
+		snprintf(line, sizeof(line), "%d", row->line);
+		xlsx_cell(b, s, out, prob_col + 1, line, 0);
+		out++;
 	}
-	return out->name != NULL;
+	buf_free(&why);
+	struct buf file;
+	buf_init(&file, 256u << 20);
+	struct zw_err err = {0};
+	json_t *j = NULL;
+	if (xlsx_book_write(b, &file, &err) == 0) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s-未导入.xlsx", kind);
+		j = json_pack("{s:s, s:s, s:s%}", "name", name, "media_type", XLSX_MEDIA_TYPE,
+		              "base64", "", (size_t)0);
+		size_t bl = sodium_base64_ENCODED_LEN(file.len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = xmalloc(bl);
+		sodium_bin2base64(b64, bl, (const unsigned char *)file.p, file.len,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		json_object_set_new(j, "base64", json_string(b64));
+		free(b64);
+	} else {
+		log_warnx("import: the workbook of refused rows could not be written: %s",
+		          err.message);
+	}
+	buf_free(&file);
+	xlsx_book_free(b);
+	return j;
+}
+
+static json_t *columns_json(const struct run *r, bool ignored)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->ncols; i++) {
+		char c[8];
+		xlsx_col_name((unsigned)i, c);
+		const struct rec_field *f = r->cols[i].f;
+		if (ignored && !f && r->headers[i][0])
+			json_array_append_new(
+			    a, json_pack("{s:s, s:s}", "column", c, "header", r->headers[i]));
+		else if (!ignored && f)
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "column", c,
+			                                   "header", r->headers[i], "field",
+			                                   f->name, "label", f->label));
+	}
+	if (!ignored)
+		return a;
+	/* cells under no header */
+	unsigned widest = 0;
+	for (size_t i = r->header_idx + 1; i < r->nrows; i++)
+		if (r->rows[i].ncells > widest)
+			widest = r->rows[i].ncells;
+	for (unsigned i = 0; i < widest; i++) {
+		if (i < r->ncols && r->headers[i][0])
+			continue;
+		bool filled = false;
+		for (size_t j = r->header_idx + 1; j < r->nrows && !filled; j++)
+			filled = *row_cell(r, &r->rows[j], i) != 0;
+		char c[8];
+		xlsx_col_name(i, c);
+		if (filled)
+			json_array_append_new(a,
+			                      json_pack("{s:s, s:s}", "column", c, "header", ""));
+	}
+	return a;
+}
+
+static int skip_count(const struct run *r)
+{
+	int n = 0;
+	for (size_t i = r->header_idx + 1; i < r->nrows; i++)
+		n += r->rows[i].skip;
+	return n;
+}
+
+static json_t *report(struct run *r, const char *kind, const char *sheet, const char *encoding,
+                      json_t *skipped)
+{
+	json_t *maps = json_array();
+	for (size_t i = 0; i < r->nmaps; i++) {
+		char c[8];
+		xlsx_col_name(r->maps[i].col, c);
+		json_array_append_new(maps, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "column", c,
+		                                      "header", r->headers[r->maps[i].col], "field",
+		                                      r->cols[r->maps[i].col].f->name, "from",
+		                                      r->maps[i].from, "to", r->maps[i].to, "count",
+		                                      r->maps[i].count));
+	}
+	json_t *rep = json_pack(
+	    "{s:s, s:b, s:b, s:s?, s:s?, s:i, s:O, s:o, s:o, s:o, s:i, s:i, s:i, s:i, s:O, s:i}",
+	    "kind", kind, "dry_run", r->o->dry_run, "good_rows_only", r->o->good_rows_only, "sheet",
+	    sheet, "encoding", encoding, "header_row", r->rows[r->header_idx].line, "skipped_rows",
+	    skipped, "columns", columns_json(r, false), "ignored_columns", columns_json(r, true),
+	    "mappings", maps, "rows", (int)(r->nrows - r->header_idx - 1) - skip_count(r),
+	    "good_rows", r->good, "written", r->written, "refused_rows", r->bad_rows, "errors",
+	    r->errors, "error_count", r->nerrors);
+	json_object_set_new(rep, "refused_file",
+	                    r->o->good_rows_only && r->bad_rows && !r->o->dry_run
+	                        ? refused_file(r, kind)
+	                        : json_null());
+	return rep;
 }
 
 json_t *import_file(const struct ctx *x, struct ipam_cache *cache, const struct import_limits *lim,
-                    const char *kind, const char *text, size_t len, bool dry_run,
+                    const char *kind, const char *text, size_t len, const struct import_opts *o,
                     struct zw_err *err)
 {
+	static const struct import_opts no_opts = {0};
 	const struct import_limits dflt = {
-	    IMPORT_MAX_ROWS, IMPORT_MAX_ERRORS, {XLSX_MAX_MEMBER, XLSX_MAX_RATIO}};
-	struct kind_def kd = {0};
-	struct run r = {.x = x, .lim = lim ? lim : &dflt, .fatal = err, .k = &kd};
-	if (!kind_named(kind, &kd)) {
-		zw_errf(err, ZW_ENOTFOUND, "kind", "只能导入 units、prefixes 或 terminals");
+	    IMPORT_MAX_ROWS, IMPORT_MAX_ERRORS, {XLSX_MAX_MEMBER, XLSX_MAX_RATIO}, NULL};
+	struct run r = {.x = x, .lim = lim ? lim : &dflt, .fatal = err, .o = o ? o : &no_opts};
+	r.header_idx = -1;
+	r.k = import_kind_named(kind);
+	if (!r.k) {
+		zw_errf(err, ZW_ENOTFOUND, "kind", "只能导入：%s", import_kind_list());
 		return NULL;
 	}
+	r.w = import_words_get(r.lim->words);
 	if (registry_may_write(x, r.k->kind, true, 0, err)) /* before the file is read */
 		return NULL;
 	/* Imports of units name units created earlier in the file: no memo for them. */
-	r.use_memo = r.k->sc != &unit_schema;
+	r.use_memo = !r.k->units;
 	int64_t t0 = clock_mono_ms(), t_read, t_check = 0, copy_ms = 0, lock_ms = 0;
 	r.errors = json_array();
+	json_t *skipped = json_array();
 	bool xlsx = len >= 4 && memcmp(text, "PK\x03\x04", 4) == 0;
+	char *sheet = NULL, *conv = NULL;
+	const char *encoding = NULL;
 	/* CSV cells are pieces of the file; an xlsx's shared strings can repeat, so its cells
 	 * are bounded like one expanded member. */
-	buf_init(&r.text, xlsx ? (size_t)r.lim->xlsx.max_member : len + len / 2 + 4096);
-	int rc = xlsx ? xlsx_parse(text, len, &r.lim->xlsx, read_row, &r, err)
-	              : csv_parse(text, len, read_row, &r, err);
-	if (!rc && r.ncols == 0)
-		rc = zw_errf(err, ZW_EINVALID, "file", "文件是空的（第一行应为列名）");
+	buf_init(&r.text, xlsx ? (size_t)r.lim->xlsx.max_member : 2 * len + 4096);
+	int rc;
+	if (xlsx) {
+		rc = read_xlsx(&r, text, len, &sheet, err);
+	} else {
+		size_t clen = len;
+		rc = csv_text(text, len, &conv, &clen, err);
+		encoding = conv ? "GB18030" : "UTF-8";
+		if (!rc)
+			rc = csv_parse(conv ? conv : text, clen, read_row, &r, err);
+		if ((rc == 1 || (!rc && r.header_idx < 0)) && r.nrows)
+			rc = zw_errf(
+			    err, ZW_EINVALID, "file",
+			    "在文件的前 %d 行中找不到表头：表头行应含两个以上可识别的列名（如%s），"
+			    "可用的列名见导入模板的“填表说明”",
+			    HEADER_SEARCH, r.k->example_headers);
+		else if (rc == 1 || (!rc && r.header_idx < 0))
+			rc = zw_errf(err, ZW_EINVALID, "file", "文件是空的（应有一行列名，如%s）",
+			             r.k->example_headers);
+	}
+	if (!rc) {
+		for (int i = 0; i < r.header_idx; i++) {
+			struct buf t;
+			buf_init(&t, 4096);
+			for (unsigned c = 0; c < r.rows[i].ncells; c++) {
+				const char *v = row_cell(&r, &r.rows[i], c);
+				if (*v && t.len)
+					buf_append(&t, " ", 1);
+				buf_append(&t, v, strlen(v));
+			}
+			buf_append(&t, "", 1);
+			if (t.p[0])
+				json_array_append_new(skipped, json_pack("{s:i, s:s, s:s}", "row",
+				                                         r.rows[i].line, "reason",
+				                                         "title", "text", t.p));
+			buf_free(&t);
+		}
+		classify(&r, skipped);
+	}
 	t_read = clock_mono_ms();
-	if (!rc) { /* rows refused while reading are skipped; the others are still checked */
+	if (!rc) {
 		rc = check_on_copy(&r, &copy_ms, err);
 		t_check = clock_mono_ms();
 	}
-	if (!rc && r.nerrors == 0 && !dry_run)
+	if (!rc && !r.o->dry_run && (r.nerrors == 0 || (r.o->good_rows_only && r.good > 0)))
 		rc = write_rows(&r, cache, &lock_ms, err);
 	int64_t t_end = clock_mono_ms();
-	json_t *report = NULL;
-	if (!rc)
-		report = json_pack("{s:s, s:b, s:i, s:i, s:O, s:i}", "kind", kind, "dry_run",
-		                   dry_run, "rows", (int)r.nrows, "written", r.written, "errors",
-		                   r.errors, "error_count", r.nerrors);
-	log_info("import %s by %s%s: %zu rows, %d written, %d errors%s%s; %lld ms (read %lld, "
+	json_t *rep = rc ? NULL : report(&r, kind, sheet, encoding, skipped);
+	log_info("import %s by %s%s%s: %zu rows, %d written, %d errors%s%s; %lld ms (read %lld, "
 	         "check %lld of which copy %lld, write %lld under the lock)",
-	         kind, x->by->username, dry_run ? " (dry run)" : "", r.nrows, r.written, r.nerrors,
+	         kind, x->by->username, r.o->dry_run ? " (dry run)" : "",
+	         r.o->good_rows_only ? " (good rows only)" : "", r.data_rows, r.written, r.nerrors,
 	         rc ? ", refused: " : "", rc ? err->message : "", (long long)(t_end - t0),
 	         (long long)(t_read - t0), (long long)(t_check ? t_check - t_read : 0),
 	         (long long)copy_ms, (long long)lock_ms);
 	json_decref(r.errors);
-	for (size_t i = 0; i < r.ncols; i++) {
-		free(r.cols[i]);
+	json_decref(skipped);
+	for (size_t i = 0; i < r.ncols; i++)
 		free(r.headers[i]);
-	}
+	for (size_t i = 0; i < CSV_MAX_FIELDS; i++)
+		free(r.vm[i]);
+	for (size_t i = 0; i < r.nprobs; i++)
+		free(r.probs[i].text);
+	free(r.probs);
+	for (size_t i = 0; i < r.nmaps; i++)
+		free(r.maps[i].from);
+	free(r.maps);
 	free(r.rows);
+	free(sheet);
+	free(conv);
 	buf_free(&r.text);
-	memo_clear(&r.memo);
+	memo_clear(&r.refmemo);
+	for (size_t u = 0; u < IMPORT_MAX_UNIQUE; u++)
+		memo_clear(&r.dups[u]);
 #ifdef __GLIBC__
 	/* An import frees tens of MB in the arena of whichever worker thread ran it; without
 	 * this each thread would keep its own high-water mark. */
 	malloc_trim(0);
 #endif
-	return report;
+	return rep;
 }

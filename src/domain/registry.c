@@ -491,3 +491,29 @@ int registry_ref(struct sconn *c, const char *table, const char *field, const ch
 		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 	return found ? 0 : zw_errf(err, ZW_EINVALID, field, "%s不存在", label);
 }
+
+json_t *registry_list_all(const struct ctx *x, const struct registry_kind *k, int64_t parent,
+                          struct list_query *q, struct zw_err *err)
+{
+	json_t *all = json_array();
+	for (;;) {
+		struct buf text;
+		buf_init(&text, 256u << 20);
+		struct list_page page;
+		int rc = registry_list_under(x, k, parent, q, &text, &page, err);
+		json_t *items = rc ? NULL : json_loadb(text.p, text.len, 0, NULL);
+		buf_free(&text);
+		if (!items) {
+			json_decref(all);
+			return NULL;
+		}
+		json_array_extend(all, items);
+		json_decref(items);
+		if (!page.more)
+			return all;
+		if (list_cursor_decode(page.next_cursor, q, err) < 0) {
+			json_decref(all);
+			return NULL;
+		}
+	}
+}

@@ -109,6 +109,9 @@ int registry_get_under(const struct ctx *x, const struct registry_kind *k, int64
 int registry_list_under(const struct ctx *x, const struct registry_kind *k, int64_t parent,
                         struct list_query *q, struct buf *out, struct list_page *page,
                         struct zw_err *err);
+/* Every page of a list (under parent, 0: none) as one array, or NULL with err set. */
+json_t *registry_list_all(const struct ctx *x, const struct registry_kind *k, int64_t parent,
+                          struct list_query *q, struct zw_err *err);
 /* Object id of k (under parent) read in the caller's transaction for a write of the kind's own
  * (an agreement's scan) by the principal, and its unit: 403 without the write action, 404 when
  * absent, another parent's or out of scope, 412 when if_rev is given and stale. */

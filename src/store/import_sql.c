@@ -1,6 +1,7 @@
 /* SQL of the imports (domain/import.c) beyond the record tables' own. */
 #include "store/import_sql.h"
 
+#include "core/xalloc.h"
 #include "store/store_int.h"
 
 int store_lookup_id(struct sconn *c, const char *sql, const char *arg, int64_t *id)
@@ -16,4 +17,17 @@ int store_lookup_id(struct sconn *c, const char *sql, const char *arg, int64_t *
 	}
 	sq_done(c, s);
 	return n;
+}
+
+char *store_lookup_text(struct sconn *c, const char *sql, int64_t id)
+{
+	sqlite3_stmt *s = sq_prepare(c, sql, NULL);
+	if (!s)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	char *out = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		out = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sq_done(c, s);
+	return out;
 }

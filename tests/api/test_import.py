@@ -75,15 +75,23 @@ class Import(ServerTest):
         self.srv.login("admin")
         self.srv.login("ops")
         before = self.srv.counts()
-        r = self.post("terminals", "MAC,颜色\n02:00:00:00:20:01,红\n")
+        # no row names two known columns: no header, the file is refused saying what a header is
+        r = self.post("terminals", "颜色,尺寸\n红,大\n")
         e = self.assertError(r, 400, field="file")
-        self.assertIn("颜色", e["message"])
+        self.assertIn("找不到表头", e["message"])
+        # a header without a required column: refused naming it
+        r = self.post("terminals", "MAC,颜色,单位\n02:00:00:00:20:01,红,x\n")
+        e = self.assertError(r, 400, field="file")
+        self.assertIn("终端类型", e["message"])
+        # two columns meaning one field
+        e = self.assertError(self.post("terminals", "MAC,物理地址,单位,终端类型\n"), 400, field="file")
+        self.assertIn("都是MAC 地址", e["message"])
         self.assertError(self.post("terminals", ""), 400, field="file")
         self.assertError(self.post("terminals", "MAC,单位\n\"unclosed,1\n"), 400, field="file")
-        self.assertError(self.srv.as_("admin", "POST", I + "terminals", raw=b"MAC\n\xff\xfe\n",
+        self.assertError(self.srv.as_("admin", "POST", I + "terminals", raw=b"MAC\n\xff\xff\n",
                                       headers={"Content-Type": "text/csv"}), 400, field="file")
         self.assertError(self.post("terminals", "{}", ctype="application/json"), 415)
-        self.assertError(self.post("devices", "name\nx\n"), 404, field="kind")
+        self.assertError(self.post("vehicles", "name\nx\n"), 404, field="kind")
         self.assertError(self.post("terminals", "MAC\n", dry=False, user="ops"), 403)
         self.assertError(self.srv.as_("admin", "POST", I + "terminals?dry_run=maybe", raw=b"MAC\n",
                                       headers={"Content-Type": "text/csv"}), 400, field="dry_run")

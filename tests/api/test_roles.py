@@ -200,7 +200,11 @@ MATRIX = [
     ("export_dhcp", "GET", "/api/v1/exports/dhcp", "200 200 200 403 200 200 403 401"),
     ("unit_archive_own", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 200 200 403 401"),
     ("unit_archive_other", "GET", "/api/v1/units/{id}/archive", "200 200 200 200 404 200 403 401"),
+    ("import_kinds", "GET", "/api/v1/imports", "200 200 200 200 200 200 200 401"),
     ("import_terminals_own", "POST", "/api/v1/imports/{kind}", "201 403 403 403 201 403 403 401"),
+    ("import_template", "GET", "/api/v1/imports/{kind}/template", "200 200 200 200 200 200 200 401"),
+    # the export is the register as the caller may read it (TERMINAL_READ, a unit_admin its own)
+    ("import_export", "GET", "/api/v1/imports/{kind}/export", "200 200 200 403 200 200 403 401"),
     ("export_plan", "GET", "/api/v1/exports/plan", "200 200 200 200 200 200 403 401"),
     ("calendar_add", "GET", "/api/v1/calendar/add", "200 200 200 200 200 200 200 401"),
     ("calendar_year", "GET", "/api/v1/calendar/{year}", "200 200 200 200 200 200 200 401"),
@@ -1211,6 +1215,26 @@ class RoleMatrix:
                    headers={"Content-Type": "text/csv"}, delta={"terminals": 1, "audit": 1},
                    audit=("terminal.create", "terminal"),
                    same=lambda: self.assertEqual(self.srv.sql("SELECT id FROM terminals WHERE mac = ?", (mac,)), []))
+
+    def c_import_kinds(self, who):
+        return Req("/api/v1/imports",
+                   ok=lambda r: self.assertIn("terminals", [k["kind"] for k in r.json]))
+
+    def c_import_template(self, who):
+        return Req("/api/v1/imports/terminals/template", ok=lambda r: self.assertTrue(r.raw.startswith(b"PK")))
+
+    def c_import_export(self, who):
+        def ok(r):
+            import io
+            import openpyxl
+            rows = list(openpyxl.load_workbook(io.BytesIO(r.raw)).worksheets[0].iter_rows(values_only=True))
+            units = self.srv.sql("SELECT name FROM units WHERE id = ?", (self.own,))[0][0]
+            mine = [row for row in rows[1:] if units in row]
+            if who == "unit_admin":  # its own unit's terminals only
+                self.assertEqual(len(mine), len(rows) - 1)
+            self.assertEqual(len(rows) - 1, self.srv.sql(
+                "SELECT count(*) FROM terminals" + (" WHERE unit_id = %d" % self.own if who == "unit_admin" else ""))[0][0])
+        return Req("/api/v1/imports/terminals/export", ok=ok)
 
     def c_export_plan(self, who):
         return Req("/api/v1/exports/plan", ok=lambda r: self.assertTrue(r.raw.startswith(b"\xef\xbb\xbf")))

@@ -113,7 +113,10 @@ POST   /ports                                             -
 GET    /ports/{id}                                        -
 PATCH  /ports/{id}                                        -
 DELETE /ports/{id}                                        -
+GET    /imports                                           -
 POST   /imports/{kind}                                    -
+GET    /imports/{kind}/template                           -
+GET    /imports/{kind}/export                             -
 GET    /exports/plan                                      -
 GET    /calendar/add                                      -
 GET    /calendar/{year}                                   -
