@@ -449,7 +449,7 @@ static int take_cell(struct run *r, struct sconn *c, size_t ri, unsigned ci, con
 		if (rc)
 			row_problem(r, ri, (int)ci, f->name, why);
 		else if (mapped && count_maps)
-			note_mapping(r, ci, v, mapped);
+			note_mapping(r, ci, raw, mapped); /* as the clerk wrote it */
 	}
 	if (val) {
 		/* a value another row of the file has already */
@@ -525,35 +525,34 @@ static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
 }
 
 /* A row with nothing in the columns read is blank (an office's numbered empty rows); one whose
- * only cell starts a note (注：…, 填表人：…) is a notes row. Both are skipped, the latter said. */
+ * first cell starts a note (注：…, 填表人：…) and is its only cell or under no column read is a
+ * notes row. Both are skipped, the latter said. */
 static void classify(struct run *r, json_t *skipped)
 {
 	for (size_t i = r->header_idx + 1; i < r->nrows; i++) {
 		struct row *row = &r->rows[i];
 		int filled = 0, known = 0;
-		unsigned last = 0;
+		int first = -1;
 		for (unsigned c = 0; c < row->ncells; c++)
 			if (*row_cell(r, row, c)) {
-				filled++, last = c;
+				filled++;
 				known += c < r->ncols && r->cols[c].f;
+				if (first < 0)
+					first = (int)c;
 			}
-		bool any_merged = false;
-		for (unsigned c = 0; c < r->ncols && !known; c++)
-			any_merged |= r->cols[c].f && *cell(r, row, c) && !*row_cell(r, row, c);
-		if (filled == 1) {
-			char *k = NULL;
-			const char *key = key_of(row_cell(r, row, last), &k);
-			if (import_words_notes(r->w, key)) {
-				row->skip = true;
-				json_array_append_new(skipped,
-				                      json_pack("{s:i, s:s, s:s}", "row", row->line,
-				                                "reason", "notes", "text",
-				                                row_cell(r, row, last)));
-			}
-			free(k);
-		}
-		if (!known && !any_merged)
+		/* a value merged down over a row does not make it a row of data */
+		row->skip = !known;
+		if (first < 0)
+			continue;
+		bool in_field = (size_t)first < r->ncols && r->cols[first].f;
+		char *k = NULL;
+		const char *text = row_cell(r, row, (unsigned)first);
+		if ((filled == 1 || !in_field) && import_words_notes(r->w, key_of(text, &k))) {
 			row->skip = true;
+			json_array_append_new(skipped, json_pack("{s:i, s:s, s:s}", "row", row->line,
+			                                         "reason", "notes", "text", text));
+		}
+		free(k);
 	}
 }
 
