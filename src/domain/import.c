@@ -549,8 +549,9 @@ static void classify(struct run *r, json_t *skipped)
 		const char *text = row_cell(r, row, (unsigned)first);
 		if ((filled == 1 || !in_field) && import_words_notes(r->w, key_of(text, &k))) {
 			row->skip = true;
-			json_array_append_new(skipped, json_pack("{s:i, s:s, s:s}", "row", row->line,
-			                                         "reason", "notes", "text", text));
+			json_array_append_new(skipped,
+			                      json_pack("{s:i, s:s, s:s}", "row", row->line,
+			                                "reason", "notes", "text", text));
 		}
 		free(k);
 	}
