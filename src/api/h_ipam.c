@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "core/text.h"
 #include "api/registry_api.h"
 #include "domain/ipam/ipam.h"
 
@@ -77,7 +78,7 @@ static int alloc_body(json_t *body, bool with_zone, struct alloc_req *a, int64_t
 			a->description = json_string_value(v);
 			continue;
 		} else
-			return zw_errf(err, ZW_EINVALID, key, "未知字段“%.40s”", key);
+			return zw_errf(err, ZW_EINVALID, key, "未知字段“%.*s”", CUT(key, 40));
 		if (!json_is_integer(v) || json_integer_value(v) <= 0 ||
 		    json_integer_value(v) > (json_int_t)1 << 62)
 			return zw_errf(err, ZW_EINVALID, key, "字段“%s”应为正整数", key);

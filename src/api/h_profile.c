@@ -3,6 +3,7 @@
 
 #include "api/handlers.h"
 #include "api/openapi.h"
+#include "core/text.h"
 #include "core/clock.h"
 #include "domain/org/unit.h"
 #include "domain/access/application.h"
@@ -32,9 +33,8 @@ void h_profile_clause(struct req *r)
 		return;
 	const struct clause *c = profile_clause(r->srv->prof, r->sparam);
 	if (!c) {
-		/* zw_errf keeps the quote valid UTF-8 where %.40s cuts a character */
-		zw_errf(&err, ZW_ENOTFOUND, "clause", "《%s》中没有条款 %.40s", r->srv->prof->title,
-		        r->sparam);
+		zw_errf(&err, ZW_ENOTFOUND, "clause", "《%s》中没有条款 %.*s", r->srv->prof->title,
+		        CUT(r->sparam, 40));
 		reply_error(r, &err);
 		return;
 	}

@@ -5,6 +5,7 @@
 
 #include "api/handlers.h"
 #include "api/throttle.h"
+#include "core/text.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/parse.h"
@@ -23,7 +24,7 @@ static int strict_members(json_t *body, const char *const *spec, struct zw_err *
 			if (strncmp(*sp, key, n) == 0 && (*sp)[n] == ':')
 				type = (*sp)[n + 1];
 		if (!type)
-			return zw_errf(err, ZW_EINVALID, key, "未知字段“%.40s”", key);
+			return zw_errf(err, ZW_EINVALID, key, "未知字段“%.*s”", CUT(key, 40));
 		if (json_is_null(v))
 			continue;
 		if (type == 's' && !json_is_string(v))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "core/text.h"
 #include "api/registry_api.h"
 #include "domain/org/archive.h"
 #include "domain/org/unit.h"
@@ -30,7 +31,7 @@ void h_unit_status(struct req *r)
 		if (strcmp(key, "dry_run") == 0 && json_is_boolean(v))
 			continue;
 		if (strcmp(key, "status") && strcmp(key, "clause") && strcmp(key, "reason")) {
-			rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.40s”", key);
+			rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.*s”", CUT(key, 40));
 			break;
 		}
 		if (!json_is_string(v)) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/registry_api.h"
+#include "core/text.h"
 #include "domain/org/account.h"
 
 static int admin(struct req *r, enum action a)
@@ -74,7 +75,7 @@ void h_user_password(struct req *r)
 	json_object_foreach(body, key, v)
 	{
 		if (strcmp(key, "password") != 0) {
-			rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.40s”", key);
+			rc = zw_errf(&err, ZW_EINVALID, key, "未知字段“%.*s”", CUT(key, 40));
 			break;
 		}
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "core/text.h"
 #include "api/server.h"
 
 static const char csp[] =
@@ -32,7 +33,7 @@ void h_web(struct req *r)
 			reply_web(r, 503, "text/html; charset=utf-8", not_built,
 			          sizeof(not_built) - 1, NULL, "no-store", csp);
 		else
-			reply_code(r, ZW_ENOTFOUND, NULL, "没有这个页面：%.100s", r->url);
+			reply_code(r, ZW_ENOTFOUND, NULL, "没有这个页面：%.*s", CUT(r->url, 100));
 		return;
 	}
 	if (!f->immutable) {

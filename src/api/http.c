@@ -15,6 +15,7 @@
 #include "api/conn_guard.h"
 #include "api/server.h"
 #include "api/throttle.h"
+#include "core/text.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -291,7 +292,7 @@ int req_list_query(struct req *r, struct list_query *q, const char *const *sorts
 	struct qcheck qc = {common, filters, NULL};
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
 	if (qc.bad)
-		return zw_errf(err, ZW_EINVALID, qc.bad, "不支持的查询参数“%.40s”", qc.bad);
+		return zw_errf(err, ZW_EINVALID, qc.bad, "不支持的查询参数“%.*s”", CUT(qc.bad, 40));
 	memset(q, 0, sizeof(*q));
 	q->limit = 50;
 	const char *v = req_query(r, "limit");
@@ -311,7 +312,7 @@ int req_list_query(struct req *r, struct list_query *q, const char *const *sorts
 		if (strcmp(*s, col) == 0)
 			q->sort = *s;
 	if (!q->sort)
-		return zw_errf(err, ZW_EINVALID, "sort", "不支持按“%.40s”排序", col);
+		return zw_errf(err, ZW_EINVALID, "sort", "不支持按“%.*s”排序", CUT(col, 40));
 	q->sort_int =
 	    strcmp(q->sort, "id") == 0 || strstr(q->sort, "_at") || strstr(q->sort, "_id");
 	if ((v = req_query(r, "cursor")) && list_cursor_decode(v, q, err) < 0)

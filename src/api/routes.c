@@ -8,6 +8,7 @@
 #include "api/handlers.h"
 #include "api/server.h"
 #include "api/throttle.h"
+#include "core/text.h"
 #include "core/parse.h"
 #include "api/registry_api.h"
 #include "domain/org/account.h"
@@ -320,7 +321,7 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
 {
 	(void)kind;
 	struct param_check *pc = cls;
-	snprintf(pc->bad, sizeof(pc->bad), "%.40s", key);
+	snprintf(pc->bad, sizeof(pc->bad), "%.*s", CUT(key, 40));
 	if (!utf8_valid(pc->bad, strlen(pc->bad), false))
 		snprintf(pc->bad, sizeof(pc->bad), "?");
 	if (key_size != strlen(key) || !utf8_valid(key, key_size, false)) {
@@ -379,7 +380,7 @@ void route_dispatch(struct req *r)
 			if (r->resp)
 				MHD_add_response_header(r->resp, "Allow", allow);
 		} else {
-			reply_code(r, ZW_ENOTFOUND, NULL, "没有这个接口：%.100s", r->url);
+			reply_code(r, ZW_ENOTFOUND, NULL, "没有这个接口：%.*s", CUT(r->url, 100));
 		}
 		return;
 	}

@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "core/conf.h"
 
 #include <errno.h>
@@ -293,8 +294,8 @@ static int check_value(const char *file, const struct conf_entry *e, enum conf_t
 		break;
 	}
 	if (bad)
-		return conf_errf(err, file, e->line, "\"%s\" 应为%s，实为 \"%.60s\"", e->key,
-		                 type_name(t), e->value);
+		return conf_errf(err, file, e->line, "\"%s\" 应为%s，实为 \"%.*s\"", e->key,
+		                 type_name(t), CUT(e->value, 60));
 	return 0;
 }
 

@@ -95,8 +95,8 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 		char out[INET_ADDR_MAX];
 		if (inet_parse_addr(s, &fam, &a) < 0)
 			return zw_errf(err, ZW_EINVALID, f->name,
-			               "%s“%.45s”不是有效的 IP 地址（如 10.20.1.5 或 2001:db8::5）",
-			               f->label, s);
+			               "%s“%.*s”不是有效的 IP 地址（如 10.20.1.5 或 2001:db8::5）",
+			               f->label, CUT(s, 45));
 		inet_format_addr(fam, a, out);
 		*canon = xstrdup(out);
 		return 0;
@@ -111,8 +111,8 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 			if (n >= sizeof(one) || inet_parse_addr(one, &fam, &a) < 0)
 				return zw_errf(
 				    err, ZW_EINVALID, f->name,
-				    "%s中的“%.45s”不是有效的 IP 地址（多个地址以逗号或空格分隔）",
-				    f->label, one);
+				    "%s中的“%.*s”不是有效的 IP 地址（多个地址以逗号或空格分隔）",
+				    f->label, CUT(one, 45));
 			p += n;
 		}
 		return 0;
@@ -489,7 +489,7 @@ int rec_from_json(const struct rec_schema *sc, const json_t *obj, bool create, v
 		int idx = rec_index(sc, key);
 		if (idx < 0) {
 			char shown[80];
-			snprintf(shown, sizeof(shown), "%.64s", key);
+			snprintf(shown, sizeof(shown), "%.*s", CUT(key, 64));
 			if (!utf8_valid(shown, strlen(shown), false))
 				snprintf(shown, sizeof(shown), "?");
 			return zw_errf(err, ZW_EINVALID, shown, "未知字段“%s”", shown);

@@ -165,3 +165,15 @@ int text_name_check(const char *s, const char *field, const char *label, struct 
 		               label);
 	return 0;
 }
+
+size_t utf8_cut(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+	if (n <= max)
+		return n;
+	/* back off over continuation bytes to the start of the character that does not fit */
+	size_t i = max;
+	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80 && max - i < 3)
+		i--;
+	return ((unsigned char)s[i] & 0xc0) == 0x80 ? max : i;
+}

@@ -41,6 +41,13 @@ int text_name_check(const char *s, const char *field, const char *label, struct 
 /* s without the White_Space characters at either end: *start and *len (bytes). */
 void text_trim(const char *s, const char **start, size_t *len);
 
+/* The length of the longest prefix of s of at most max bytes that ends where a character ends
+ * (s NUL-terminated): what a message may quote of a longer text without cutting a character in
+ * two. Bytes that are not UTF-8 count one each. */
+size_t utf8_cut(const char *s, size_t max);
+/* For printf: "%.*s", CUT(s, 40) quotes at most 40 bytes of s, whole characters only. */
+#define CUT(s, max) (int)utf8_cut((s), (max)), (s)
+
 /* Is cp a White_Space character (Unicode PropList)? */
 bool text_is_space(int cp);
 

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/test.h"
@@ -108,7 +109,22 @@ static void test_trim(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A cut never splits a character: ASCII, 2-, 3- and 4-byte characters at every cut. */
+static void test_utf8_cut(void **state)
+{
+	(void)state;
+	const char *s = "a\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80" "b"; /* a é 中 😀 b */
+	static const size_t want[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11, 11, 11};
+	for (size_t max = 0; max < sizeof(want) / sizeof(want[0]); max++)
+		assert_int_equal(utf8_cut(s, max), want[max]);
+	assert_int_equal(utf8_cut("", 5), 0);
+	char buf[64];
+	snprintf(buf, sizeof(buf), "“%.*s”", CUT("城关镇人民政府", 8));
+	assert_string_equal(buf, "“城关”");
+}
+
 int main(void)
 {
-	RUN(cmocka_unit_test(test_keys), cmocka_unit_test(test_names), cmocka_unit_test(test_trim));
+	RUN(cmocka_unit_test(test_keys), cmocka_unit_test(test_names), cmocka_unit_test(test_trim),
+	    cmocka_unit_test(test_utf8_cut));
 }

@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "core/xlsx.h"
 
 #include <expat.h>
@@ -241,8 +242,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 		const char *r = attr(a, "r");
 		int64_t n = s->row + 1;
 		if (r && parse_i64(r, 1, MAX_ROW, &n) < 0) {
-			s->rc =
-			    zw_errf(s->err, ZW_EINVALID, "file", "工作表中的行号“%.32s”无效", r);
+			s->rc = zw_errf(s->err, ZW_EINVALID, "file", "工作表中的行号“%.*s”无效",
+			                CUT(r, 32));
 			stop(&s->x);
 			return;
 		}
@@ -299,7 +300,8 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 			int64_t i;
 			if (parse_i64(v, 0, (int64_t)s->sst->n - 1, &i) < 0) {
 				s->rc = zw_errf(s->err, ZW_EINVALID, "file",
-				                "第 %d 行：共享字符串编号“%.32s”无效", s->row, v);
+				                "第 %d 行：共享字符串编号“%.*s”无效", s->row,
+				                CUT(v, 32));
 				stop(&s->x);
 				return;
 			}

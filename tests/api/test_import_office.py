@@ -232,3 +232,20 @@ class OfficeCsv(ServerTest):
             self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
             self.assertIn("第 3 行 A3 MAC", p.stdout)  # written by the first run
         self.assertEqual(self.srv.sql("SELECT count(*) FROM terminals WHERE mac LIKE '02:00:00:00:64:%'"), [(1,)])
+
+    def test_long_chinese_text_is_cut_between_characters(self):
+        """Issue 14: a 20-character title cut at byte 40 broke a character and the answer was
+        a 500. A header is now listed whole; a message quoting a long text cuts it between
+        characters."""
+        long = "政务外网终端登记表（二〇二五年第四季度更新）备用列"
+        r = self.post("terminals", "MAC,单位,终端类型,%s\n" % long, "?dry_run=1")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["ignored_columns"], [{"column": "D", "header": long}])
+        key = "未知字段名称" * 5
+        r = self.srv.as_("admin", "PATCH", "/api/v1/users/1", {key: 1})
+        self.assertEqual(r.status, 400, r)
+        msg = r.json["error"]["message"]
+        self.assertNotIn("?", msg)
+        self.assertNotIn("\ufffd", msg)
+        quoted = msg.split("“", 1)[1].split("”", 1)[0]
+        self.assertTrue(key.startswith(quoted) and 10 <= len(quoted) < len(key), msg)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/inet.h"
 #include "core/parse.h"
 #include "domain/ipam/ipam.h"
@@ -117,8 +118,8 @@ static int address_check(const struct ctx *x, struct sconn *c, void *rec, const 
 		if (inet_parse_addr(a->address, &fam, &v) < 0)
 			rc = zw_errf(err, ZW_EINTERNAL, "address", NULL);
 		else if (!inet_contains_addr(&ip, fam, v))
-			rc = zw_errf(err, ZW_EINVALID, "address", "%.45s 不在地址段 %s 内",
-			             a->address, p.cidr);
+			rc = zw_errf(err, ZW_EINVALID, "address", "%.*s 不在地址段 %s 内",
+			             CUT(a->address, 45), p.cidr);
 		else if (inet_reserved_host(&ip, v))
 			rc = zw_errf(err, ZW_EINVALID, "address", "不能使用网络地址或广播地址");
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"
@@ -91,7 +92,7 @@ static int addr_in(const struct inet_prefix *p, const char *s, const char *field
 	if (inet_parse_addr(s, &fam, &a) < 0)
 		return zw_errf(err, ZW_EINTERNAL, field, NULL);
 	if (!inet_contains_addr(p, fam, a))
-		return zw_errf(err, ZW_EINVALID, field, "%.50s 不在本地址段内", s);
+		return zw_errf(err, ZW_EINVALID, field, "%.*s 不在本地址段内", CUT(s, 50));
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/clock.h"
 #include "core/inet.h"
 #include "core/parse.h"
@@ -127,7 +128,7 @@ int enforcement_report(const struct ctx *x, const json_t *body, const char *sour
 			known |= strcmp(kinds[i], key) == 0;
 		if (!known || !json_is_integer(v) || json_integer_value(v) < 0) {
 			char field[64];
-			snprintf(field, sizeof(field), "applied.%.40s", key);
+			snprintf(field, sizeof(field), "applied.%.*s", CUT(key, 40));
 			return zw_errf(err, ZW_EINVALID, field, "%s 应为已知集合的非负元素数",
 			               field);
 		}
