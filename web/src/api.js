@@ -16,6 +16,7 @@ export class ApiError extends Error {
     this.code = e.code || null;
     this.field = e.field || null;
     this.clause = e.clause || null;
+    this.body = body || null;
   }
 }
 
@@ -47,10 +48,10 @@ export async function api(method, path, body) {
   return data;
 }
 
-// Upload a file as the request body (a signed agreement's scan).
-export async function upload(path, file) {
+// Upload a file as the request body (a signed agreement's scan: PUT; a sheet to import: POST).
+export async function upload(path, file, method = 'PUT') {
   const r = await fetch('/api/v1' + path, {
-    method: 'PUT',
+    method,
     headers: { 'Content-Type': file.type || 'application/octet-stream', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
     credentials: 'same-origin',
     body: file,

@@ -7,6 +7,7 @@ import { Account } from './pages/account.jsx';
 import { Audit } from './pages/audit.jsx';
 import { Calendar, Deadlines } from './pages/deadlines.jsx';
 import { Home } from './pages/home.jsx';
+import { Imports } from './pages/imports.jsx';
 import { Ipam } from './pages/ipam.jsx';
 import { Login } from './pages/login.jsx';
 import { Profile } from './pages/profile.jsx';
@@ -46,6 +47,7 @@ const PAGES = [
   ['/violations', Violations],
   ['/violations/:id', ViolationDetail],
   ['/probes', Probes],
+  ['/imports', Imports],
 ];
 
 // The menu, each entry shown only to a role with the permission behind it.
@@ -59,6 +61,7 @@ const MENU = [
   ['/devices', '设备', 'ASSET_READ'],
   ['/lines', '线路', 'ASSET_READ'],
   ['/carriers', '运营商', 'ASSET_READ'],
+  ['/imports', '表格导入', 'TERMINAL_WRITE'],
   ['/deadlines', '办理时限', 'DEADLINE_READ'],
   ['/findings', '监测发现', 'FINDING_READ'],
   ['/violations', '违规处理', 'VIOLATION_READ'],

@@ -309,7 +309,7 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
 });
 
 describe('accessibility and layout', () => {
-  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile', '/account', '/tokens', '/findings', '/findings/1', '/violations', '/violations/1', '/probes'];
+  const PAGES = ['/', '/units', '/units/1', '/applications', '/applications/new', '/applications/new?kind=port', '/applications/1', '/ipam', '/addresses', '/terminals', '/devices', '/lines', '/carriers', '/deadlines', '/calendar', '/audit', '/users', '/profile', '/account', '/tokens', '/findings', '/findings/1', '/violations', '/violations/1', '/probes', '/imports'];
   const sweep = async (page, paths, found) => {
     for (const path of paths) {
       await page.goto(srv.url + path);
