@@ -113,7 +113,8 @@ static void test_trim(void **state)
 static void test_utf8_cut(void **state)
 {
 	(void)state;
-	const char *s = "a\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80" "b"; /* a é 中 😀 b */
+	const char *s = "a\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80"
+	                "b"; /* a é 中 😀 b */
 	static const size_t want[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11, 11, 11};
 	for (size_t max = 0; max < sizeof(want) / sizeof(want[0]); max++)
 		assert_int_equal(utf8_cut(s, max), want[max]);
