@@ -67,24 +67,7 @@ static json_t *all_of(const struct ctx *x, const struct registry_kind *k, int64_
 	if (!k->parent)
 		q.f[q.nf++] =
 		    (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
-	json_t *items = json_array();
-	for (;;) {
-		struct buf b;
-		buf_init(&b, 256u << 20);
-		struct list_page page;
-		int rc = registry_list_under(x, k, k->parent ? unit_id : 0, &q, &b, &page, err);
-		json_t *part = rc ? NULL : json_loadb(b.p, b.len, 0, NULL);
-		buf_free(&b);
-		if (!part) {
-			json_decref(items);
-			return NULL;
-		}
-		json_array_extend(items, part);
-		json_decref(part);
-		if (!page.more || list_cursor_decode(page.next_cursor, &q, err) < 0)
-			break;
-	}
-	return items;
+	return registry_list_all(x, k, k->parent ? unit_id : 0, &q, err);
 }
 
 json_t *archive_build(const struct ctx *x, int64_t unit_id, struct zw_err *err)
