@@ -930,7 +930,11 @@ int cli_import_limits(const struct config *cfg, struct import_limits *lim, struc
 	/* the shipped words, and the county's: a mistake in either stops here, not at an import */
 	int rc = import_words_load(cfg->import_words, w, err);
 	if (!rc)
+		rc = import_words_check(w, err);
+	if (!rc)
 		lim->words = w;
+	else
+		import_words_free(w);
 	return rc;
 }
 

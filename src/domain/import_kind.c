@@ -253,6 +253,62 @@ static void add_col(struct import_kind *k, const struct rec_field *f, bool requi
 	text_nfkc_key(f->label, &col_keys[ki][i][1]);
 }
 
+static void init(void);
+
+/* A value of f's enumeration that v names (the value, its code or its label), or NULL. */
+static const char *enum_value(const struct rec_field *f, const char *v)
+{
+	for (size_t e = 0; v && f->type == REC_ENUM && f->enums[e]; e++)
+		if (strcmp(f->enums[e], v) == 0 || (f->codes && strcasecmp(f->codes[e], v) == 0) ||
+		    (f->labels && strcmp(f->labels[e], v) == 0))
+			return f->enums[e];
+	return NULL;
+}
+
+/* Does every word name a kind, a field of it and, for a value, one of the field's values?
+ * ("all": some kind's.) */
+static int word_check(const struct import_word *wd, bool value, struct zw_err *err)
+{
+	bool all = strcmp(wd->kind, "all") == 0, kind = all, field = false, ok = false;
+	for (size_t i = 0; i < NKINDS; i++) {
+		if (!all && strcmp(kinds[i].name, wd->kind) != 0)
+			continue;
+		kind = true;
+		const struct import_col *c = import_kind_field(&kinds[i], wd->field);
+		field |= c != NULL;
+		ok |= c && (!value || enum_value(c->f, wd->to));
+	}
+	if (!kind)
+		return zw_errf(err, ZW_EINVALID, "import_words",
+		               "%s:%d: [kind %s] 不是可导入的表格（可导入：%s）", wd->file,
+		               wd->line, wd->kind, kind_list);
+	if (!field)
+		return zw_errf(err, ZW_EINVALID, "import_words", "%s:%d: %s 的表格没有字段 %s",
+		               wd->file, wd->line, wd->kind, wd->field);
+	if (!ok)
+		return zw_errf(err, ZW_EINVALID, "import_words",
+		               "%s:%d: “%s”不是 %s 字段 %s 可选的值", wd->file, wd->line, wd->to,
+		               wd->kind, wd->field);
+	return 0;
+}
+
+static int words_check(const struct import_words *w, struct zw_err *err)
+{
+	for (size_t i = 0; i < w->ncolumns; i++)
+		if (word_check(&w->columns[i], false, err))
+			return -ZW_EINVALID;
+	for (size_t i = 0; i < w->nvalues; i++)
+		if (word_check(&w->values[i], true, err))
+			return -ZW_EINVALID;
+	return 0;
+}
+
+int import_words_check(const struct import_words *w, struct zw_err *err)
+{
+	pthread_once(&once, init);
+	return words_check(w, err);
+}
+
 static void init(void)
 {
 	size_t o = 0;
@@ -276,7 +332,8 @@ static void init(void)
 		                      i ? "、" : "", k->name, k->label);
 	}
 	struct zw_err err = {0};
-	shipped_ok = import_words_load(NULL, &shipped, &err) == 0;
+	shipped_ok =
+	    import_words_load(NULL, &shipped, &err) == 0 && words_check(&shipped, &err) == 0;
 	if (!shipped_ok)
 		log_warnx("import: the shipped words could not be read: %s", err.message);
 }
@@ -404,20 +461,13 @@ int import_value(const struct import_kind *k, const struct import_words *w,
 		char *key = NULL;
 		text_nfkc_key(v, &key);
 		const char *to = key ? import_words_value(w, k->name, f->name, key) : NULL;
-		for (int pass = 0; pass < 2; pass++) {
-			const char *want = pass ? to : v;
-			for (size_t e = 0; want && f->enums[e]; e++)
-				if (strcmp(f->enums[e], want) == 0 ||
-				    (f->codes && strcasecmp(f->codes[e], want) == 0) ||
-				    (f->labels && strcmp(f->labels[e], want) == 0)) {
-					*val = json_string(f->enums[e]);
-					if (pass)
-						*mapped = f->labels ? f->labels[e] : f->enums[e];
-					free(key);
-					return 0;
-				}
-		}
+		const char *hit = enum_value(f, v), *via = hit ? NULL : enum_value(f, to);
 		free(key);
+		if (hit || via) {
+			*val = json_string(hit ? hit : via);
+			*mapped = via ? rec_enum_label(f, via) : NULL;
+			return 0;
+		}
 		char allowed[300];
 		rec_enum_list(f, allowed, sizeof(allowed));
 		snprintf(why, n, "%s“%s”不是可选的值（可选：%s）", f->label, v, allowed);

@@ -77,6 +77,9 @@ const struct rec_field *import_kind_match(const struct import_kind *k, const str
                                           const char *key,
                                           bool (*has)(const void *k, const char *field));
 const struct import_ref *import_ref(const char *field);
+/* Does every word of w name an imported kind, a field of it and (a value) one of its values?
+ * Errors name the words file and line. The shipped words are checked when first used. */
+int import_words_check(const struct import_words *w, struct zw_err *err);
 /* The words in force: w, or the shipped ones (loaded once). */
 const struct import_words *import_words_get(const struct import_words *w);
 

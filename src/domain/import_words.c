@@ -10,17 +10,6 @@
 
 #define WORDS_FILE "data/import/words.conf"
 
-static const char *const kinds[] = {"all",       "units",   "contacts", "prefixes", "addresses",
-                                    "terminals", "devices", "lines",    NULL};
-
-static bool known_kind(const char *k)
-{
-	for (const char *const *p = kinds; *p; p++)
-		if (strcmp(*p, k) == 0)
-			return true;
-	return false;
-}
-
 static void push(struct import_word **v, size_t *n, struct import_word w)
 {
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
@@ -81,7 +70,8 @@ static int each_item(const char *list, const char *file, int line, struct zw_err
 
 struct add_ctx {
 	struct import_words *w;
-	const char *kind, *field, *to;
+	const char *kind, *field, *to, *file;
+	int line;
 	bool value;
 	char ***keys;
 	size_t *nkeys;
@@ -94,8 +84,13 @@ static int add_word(const char *item, char *key, void *vctx)
 		push_key(a->keys, a->nkeys, key);
 		return 0;
 	}
-	struct import_word w = {xstrdup(a->kind), xstrdup(a->field), key, xstrdup(item),
-	                        a->to ? xstrdup(a->to) : NULL};
+	struct import_word w = {xstrdup(a->kind),
+	                        xstrdup(a->field),
+	                        key,
+	                        xstrdup(item),
+	                        a->to ? xstrdup(a->to) : NULL,
+	                        xstrdup(a->file),
+	                        a->line};
 	if (a->value)
 		push(&a->w->values, &a->w->nvalues, w);
 	else
@@ -109,17 +104,19 @@ static int load_doc(const struct conf_doc *doc, struct import_words *w, struct z
 		const struct conf_section *s = &doc->sections[i];
 		if (!s->type[0] && !s->n)
 			continue; /* the lines before the first section: comments only */
-		bool kind = strcmp(s->type, "kind") == 0, words = strcmp(s->type, "words") == 0;
-		if (!(kind && known_kind(s->name)) &&
-		    !(words && (!strcmp(s->name, "yes") || !strcmp(s->name, "no") ||
-		                !strcmp(s->name, "notes"))))
+		/* which kinds and fields exist is import_kind's to say (import_words_check) */
+		bool kind = strcmp(s->type, "kind") == 0 && s->name[0],
+		     words = strcmp(s->type, "words") == 0;
+		if (!kind && !(words && (!strcmp(s->name, "yes") || !strcmp(s->name, "no") ||
+		                         !strcmp(s->name, "notes"))))
 			return conf_errf(
 			    err, doc->file, s->line,
 			    "未知的节 [%s %s]（应为 [kind 类别] 或 [words yes|no|notes]）", s->type,
 			    s->name);
 		for (size_t j = 0; j < s->n; j++) {
 			const struct conf_entry *e = &s->entries[j];
-			struct add_ctx a = {.w = w, .kind = s->name};
+			struct add_ctx a = {
+			    .w = w, .kind = s->name, .file = doc->file, .line = e->line};
 			if (words) {
 				if (strcmp(e->key, "list") != 0)
 					return conf_errf(err, doc->file, e->line,
@@ -199,6 +196,7 @@ static void free_words(struct import_word *v, size_t n)
 		free(v[i].key);
 		free(v[i].text);
 		free(v[i].to);
+		free(v[i].file);
 	}
 	free(v);
 }

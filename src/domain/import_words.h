@@ -22,6 +22,8 @@ struct import_word {
 	char *key;   /* the header's or the cell's key */
 	char *text;  /* as written in the words file */
 	char *to;    /* values: the register's value; NULL for headers */
+	char *file;  /* where it was written, for import_words_check's errors */
+	int line;
 };
 
 struct import_words {
@@ -32,7 +34,8 @@ struct import_words {
 };
 
 /* The shipped words plus those of the file at path (NULL or "": none). Errors name the file
- * and line. */
+ * and line. Whether the kinds, fields and values they name exist is checked against the kinds'
+ * tables by import_words_check (domain/import_kind.h). */
 int import_words_load(const char *path, struct import_words *w, struct zw_err *err);
 void import_words_free(struct import_words *w);
 

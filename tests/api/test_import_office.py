@@ -249,3 +249,32 @@ class OfficeCsv(ServerTest):
         self.assertNotIn("\ufffd", msg)
         quoted = msg.split("“", 1)[1].split("”", 1)[0]
         self.assertTrue(key.startswith(quoted) and 10 <= len(quoted) < len(key), msg)
+
+    def test_county_words_file_extends_and_is_checked(self):
+        from harness import run_cli
+        u = self.unit(2)
+        with tempfile.TemporaryDirectory() as d:
+            sheet = os.path.join(d, "t.csv")
+            with open(sheet, "w", encoding="utf-8") as f:
+                f.write("终端物理码,单位,终端类型\n02:00:00:00:66:01,%s,工作站\n" % u)
+            good = os.path.join(d, "good.conf")
+            with open(good, "w", encoding="utf-8") as f:
+                f.write("[kind terminals]\ncolumn.mac = 终端物理码\nvalue.kind = 工作站 -> 计算机\n")
+            # without the county's words the header is unknown
+            p = run_cli("import", "terminals", sheet, "--dry-run", db=self.srv.db, check=False)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("MAC 地址", p.stdout + p.stderr)
+            p = run_cli("import", "terminals", sheet, "--import-words", good, db=self.srv.db, check=False)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertIn("“工作站”按“计算机”登记", p.stdout)
+            # a word naming a value, a field or a kind that does not exist stops with file:line
+            for body, said in [("[kind terminals]\nvalue.kind = 工作站 -> 超级计算机\n", "超级计算机"),
+                               ("[kind terminals]\ncolumn.colour = 颜色\n", "colour"),
+                               ("[kind vehicles]\ncolumn.mac = 车牌\n", "vehicles")]:
+                bad = os.path.join(d, "bad.conf")
+                with open(bad, "w", encoding="utf-8") as f:
+                    f.write(body)
+                p = run_cli("import", "terminals", sheet, "--import-words", bad, db=self.srv.db, check=False)
+                self.assertNotEqual(p.returncode, 0, body)
+                self.assertIn(bad + ":2", p.stderr, body)
+                self.assertIn(said, p.stderr, body)
