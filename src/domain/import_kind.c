@@ -200,39 +200,25 @@ static const char *const line_sample[] = {
     "100",        "payer",        "管理单位",   "status",   "在用",    NULL};
 
 static struct import_kind kinds[] = {
-    {.name = "units",
-     .label = "单位",
-     .kind = &unit_kind,
-     .units = true,
-     .unique = {"name"},
-     .sample = unit_sample},
+    {.name = "units", .label = "单位", .kind = &unit_kind, .units = true, .sample = unit_sample},
     {.name = "contacts", .label = "联系人", .kind = &contact_kind, .sample = contact_sample},
     {.name = "prefixes",
      .label = "地址段",
      .kind = &prefix_kind,
      .prefixes = true,
-     .unique = {"cidr"},
      .sample = prefix_sample},
-    {.name = "addresses",
-     .label = "主机地址",
-     .kind = &address_kind,
-     .unique = {"address"},
-     .sample = address_sample},
+    {.name = "addresses", .label = "主机地址", .kind = &address_kind, .sample = address_sample},
     {.name = "terminals",
      .label = "终端",
      .kind = &terminal_kind,
-     .unique = {"mac", "ip"},
+     .unique = {"ip"},
      .sample = terminal_sample},
     {.name = "devices",
      .label = "设备",
      .kind = &device_kind,
-     .unique = {"name", "mgmt_ip", "mac"},
+     .unique = {"mgmt_ip", "mac"},
      .sample = device_sample},
-    {.name = "lines",
-     .label = "线路",
-     .kind = &line_kind,
-     .unique = {"circuit_id"},
-     .sample = line_sample},
+    {.name = "lines", .label = "线路", .kind = &line_kind, .sample = line_sample},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -388,9 +374,12 @@ const struct rec_field *import_kind_match(const struct import_kind *k, const str
 
 int import_unique_slot(const struct import_kind *k, const char *field)
 {
-	for (int i = 0; i < IMPORT_MAX_UNIQUE && k->unique[i]; i++)
+	/* slot 0: the kind's own unique field; then the others no two of its objects share */
+	if (k->kind->unique_field && strcmp(k->kind->unique_field, field) == 0)
+		return 0;
+	for (int i = 0; i + 1 < IMPORT_MAX_UNIQUE && k->unique[i]; i++)
 		if (strcmp(k->unique[i], field) == 0)
-			return i;
+			return i + 1;
 	return -1;
 }
 

@@ -47,9 +47,11 @@ struct import_kind {
 	bool units, prefixes; /* created through unit naming / prefix_create_tx */
 	struct import_col cols[IMPORT_MAX_COLS];
 	size_t ncols;
-	const char *unique[IMPORT_MAX_UNIQUE]; /* fields no two rows of a file share */
-	const char *example_headers;           /* "“MAC 地址”“所属单位”" */
-	const char *const *sample;             /* field=value pairs of the template's sample row */
+	/* fields no two rows of a file share besides the kind's unique_field (a terminal's IP:
+	 * terminal_check's rule, said here so that a repeat names the earlier row) */
+	const char *unique[IMPORT_MAX_UNIQUE - 1];
+	const char *example_headers; /* "“MAC 地址”“所属单位”" */
+	const char *const *sample;   /* field=value pairs of the template's sample row */
 };
 
 /* A small string -> int64 map, for the references resolved and the values seen in a file. */
