@@ -233,14 +233,17 @@ static int take_header(struct run *r, const struct row *row)
 				               "第 %d 行：%s 列“%s”与 %s 列“%s”都是%s，请只留一列",
 				               row->line, a, r->headers[j], b, h, f->label);
 			}
-		r->cols[i] = (struct import_col){.f = f, .ref = f ? import_ref(f->name) : NULL};
+		const struct import_col *kc = f ? import_kind_field(r->k, f->name) : NULL;
+		r->cols[i] =
+		    kc ? *kc : (struct import_col){0}; /* the kind's column: ref, required */
 	}
 	/* every required field has its column */
-	char missing[400] = "";
+	char missing[IMPORT_MAX_COLS * 48] = ""; /* every label, whole */
 	size_t o = 0;
 	for (size_t i = 0; i < r->k->ncols; i++) {
 		const struct rec_field *f = r->k->cols[i].f;
-		if ((f->flags & REC_REQUIRED) && col_of(r, f->name) < 0 && o + 80 < sizeof(missing))
+		if (r->k->cols[i].required && col_of(r, f->name) < 0 &&
+		    o + strlen(f->label) + 4 < sizeof(missing))
 			o += (size_t)snprintf(missing + o, sizeof(missing) - o, "%s%s",
 			                      o ? "、" : "", f->label);
 	}
@@ -348,8 +351,10 @@ static int read_xlsx(struct run *r, const char *text, size_t len, char **sheet, 
 		} else if (rc == 0 || (rc == 1 && r->stopped)) {
 			rc = 1;
 			if (o + 80 < sizeof(tried))
-				o += (size_t)snprintf(tried + o, sizeof(tried) - o, "%s“%s”",
-				                      o ? "、" : "", sh[i].name);
+				o += (size_t)snprintf(tried + o, sizeof(tried) - o, "%s“%.*s”",
+				                      o ? "、" : "", CUT(sh[i].name, 60));
+			else if (!strstr(tried, "等"))
+				o += (size_t)snprintf(tried + o, sizeof(tried) - o, "等");
 		}
 		free(m);
 	}
@@ -357,8 +362,10 @@ static int read_xlsx(struct run *r, const char *text, size_t len, char **sheet, 
 		char all[300] = "";
 		size_t a = 0;
 		for (size_t i = 0; i < nsh && a + 80 < sizeof(all); i++)
-			a += (size_t)snprintf(all + a, sizeof(all) - a, "%s“%s”", a ? "、" : "",
-			                      sh[i].name);
+			a += (size_t)snprintf(all + a, sizeof(all) - a, "%s“%.*s”", a ? "、" : "",
+			                      CUT(sh[i].name, 60));
+		if (a + 80 >= sizeof(all))
+			snprintf(all + a, sizeof(all) - a, "等 %zu 张", nsh);
 		rc = zw_errf(err, ZW_EINVALID, "sheet", "工作簿中没有名为“%s”的工作表（有：%s）",
 		             r->o->sheet, all);
 	} else if (rc == 1) {
@@ -371,7 +378,7 @@ static int read_xlsx(struct run *r, const char *text, size_t len, char **sheet, 
 	return rc;
 }
 
-static bool utf8proc_is_utf8(const char *s, size_t n)
+static bool is_utf8(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		int32_t cp;
@@ -388,7 +395,7 @@ static bool utf8proc_is_utf8(const char *s, size_t n)
 static int csv_text(const char *text, size_t len, char **conv, size_t *clen, struct zw_err *err)
 {
 	*conv = NULL;
-	if (utf8proc_is_utf8(text, len))
+	if (is_utf8(text, len))
 		return 0;
 	iconv_t cd = iconv_open("UTF-8", "GB18030");
 	if (cd == (iconv_t)-1)
@@ -491,7 +498,7 @@ static json_t *row_json(struct run *r, struct sconn *c, size_t ri, bool first_pa
 			bad |= take_cell(r, c, ri, i, cell(r, row, i), obj, first_pass);
 	for (unsigned i = 0; i < r->ncols; i++) {
 		const struct rec_field *f = r->cols[i].f;
-		if (f && (f->flags & REC_REQUIRED) && !json_object_get(obj, f->name) &&
+		if (f && r->cols[i].required && !json_object_get(obj, f->name) &&
 		    !*cell(r, row, i)) {
 			char why[200];
 			snprintf(why, sizeof(why), "%s不能为空", f->label);
@@ -677,8 +684,10 @@ static json_t *refused_file(struct run *r, const char *kind)
 		json_object_set_new(j, "base64", json_string(b64));
 		free(b64);
 	} else {
+		/* the rows written stay written; the answer says the workbook is missing */
 		log_warnx("import: the workbook of refused rows could not be written: %s",
 		          err.message);
+		j = json_pack("{s:s}", "error", err.message);
 	}
 	buf_free(&file);
 	xlsx_book_free(b);

@@ -303,10 +303,15 @@ static void init(void)
 		const struct rec_schema *sc = k->kind->sc;
 		if (k->kind->parent_field) /* the parent first: whose contacts these are */
 			add_col(k, rec_field(sc, k->kind->parent_field), true);
-		for (size_t j = 0; j < sc->nfields && k->ncols < IMPORT_MAX_COLS; j++) {
+		for (size_t j = 0; j < sc->nfields; j++) {
 			const struct rec_field *f = &sc->fields[j];
-			if (!(f->flags & REC_READONLY))
-				add_col(k, f, (f->flags & REC_REQUIRED) != 0);
+			if (f->flags & REC_READONLY)
+				continue;
+			if (k->ncols ==
+			    IMPORT_MAX_COLS) /* a kind grew: raise the bound, drop none */
+				fatalx("import: %s has more than %d columns", k->name,
+				       IMPORT_MAX_COLS);
+			add_col(k, f, (f->flags & REC_REQUIRED) != 0);
 		}
 		size_t e = 0;
 		for (size_t j = 0; j < k->ncols && e + 40 < sizeof(examples[i]); j++)

@@ -145,15 +145,19 @@ class OfficeCsv(ServerTest):
         self.assertEqual((r.status, r.json["written"]), (201, 1), r)
         self.assertEqual(self.srv.sql("SELECT role, name FROM contacts WHERE mobile = '13800138001'"),
                          [("网络管理员", "钱七")])
+        # a contact belongs to a unit: a sheet without the column is refused naming it
+        e = self.assertError(self.post("contacts", "联系人角色,姓名,手机\n网管,钱八,13800138009\n"), 400, field="file")
+        self.assertIn("单位", e["message"])
         r = self.post("devices", "设备名称,设备类型,产权,所在单位,管理IP\n测试汇聚交换机,接入交换机,中心,%s,10.201.0.2\n" % u)
         self.assertEqual((r.status, r.json["written"]), (201, 1), r)
         self.assertEqual(self.srv.sql("SELECT kind, owner FROM devices WHERE name = '测试汇聚交换机'"),
                          [("交换机", "信息中心")])
-        carrier = self.srv.sql("SELECT name FROM carriers ORDER BY id LIMIT 1")
-        if carrier:
-            r = self.post("lines", "线路编号,运营商,使用单位,带宽,费用承担,线路状态\nIMP-0001,%s,%s,100,中心,使用中\n"
-                          % (carrier[0][0], u))
-            self.assertEqual((r.status, r.json["written"]), (201, 1), r)
+        c = self.srv.as_("admin", "POST", "/api/v1/carriers", {"name": "导入测试运营商"})
+        self.assertEqual(c.status, 201, c)
+        r = self.post("lines", "线路编号,运营商,使用单位,带宽,费用承担,线路状态\nIMP-0001,导入测试运营商,%s,100,中心,使用中\n" % u)
+        self.assertEqual((r.status, r.json["written"]), (201, 1), r)
+        self.assertEqual(self.srv.sql("SELECT payer, status FROM lines WHERE circuit_id = 'IMP-0001'"),
+                         [("管理单位", "在用")])
         self.srv.as_("admin", "POST", "/api/v1/prefixes", {"cidr": "10.202.0.0/24", "status": "active", "unit_id": 2})
         r = self.post("addresses", "网段,IP地址,地址类型,主机名\n10.202.0.0/24,10.202.0.20,固定IP,imp-pc-20\n")
         self.assertEqual((r.status, r.json["written"]), (201, 1), r)
