@@ -7,6 +7,7 @@
 
 #include "api/handlers.h"
 #include "api/server.h"
+#include "core/text.h"
 #include "domain/paper.h"
 
 typedef int (*build_fn)(const struct ctx *x, int64_t id, const char *key, struct doc *d,
@@ -36,8 +37,9 @@ static void reply_doc(struct req *r, build_fn build, int64_t id, const char *key
 	if (rc < 0) {
 		reply_code(r, ZW_EINTERNAL, NULL, "生成文档失败");
 	} else if (pdf) {
-		char name[512];
-		snprintf(name, sizeof(name), "%s-%s.pdf", d.title, file);
+		/* the title cut so that the whole name fits the header reply_bytes writes */
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s-%s.pdf", CUT(d.title, 160), file);
 		reply_bytes(r, 200, "application/pdf", out.p, out.len, name);
 	} else {
 		reply_bytes(r, 200, "text/html; charset=utf-8", out.p, out.len, NULL);

@@ -155,10 +155,12 @@ void reply_bytes(struct req *r, int status, const char *type, const void *data, 
 	MHD_add_response_header(resp, "Content-Type", type);
 	if (name) {
 		/* RFC 6266 with an RFC 5987 UTF-8 name; the plain name is ASCII-safe. */
-		char enc[700], disp[900];
+		char enc[2100], disp[2200];
 		size_t o = 0;
-		for (const unsigned char *p = (const unsigned char *)name;
-		     *p && o + 4 < sizeof(enc); p++) {
+		/* a byte takes at most 3 of enc; a long name loses whole characters only */
+		const unsigned char *end =
+		    (const unsigned char *)name + utf8_cut(name, (sizeof(enc) - 1) / 3);
+		for (const unsigned char *p = (const unsigned char *)name; p < end; p++) {
 			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
 				enc[o++] = (char)*p;

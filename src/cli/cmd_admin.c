@@ -13,6 +13,7 @@
 #include "core/calendar.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "core/text.h"
 #include "core/parse.h"
 #include "domain/audit.h"
 #include "domain/deadline.h"
@@ -93,7 +94,7 @@ int cli_open(struct cli_env *e, int argc, char **argv, bool need_db)
 	}
 	e->who.role = ROLE_SYSTEM;
 	const struct passwd *pw = getpwuid(getuid());
-	snprintf(e->who.username, sizeof(e->who.username), "cli:%s", pw ? pw->pw_name : "?");
+	text_printf(e->who.username, sizeof(e->who.username), "cli:%s", pw ? pw->pw_name : "?");
 	snprintf(e->who.source, sizeof(e->who.source), "cli");
 	snprintf(e->who.request_id, sizeof(e->who.request_id), "cli-%d", (int)getpid());
 	return 0;

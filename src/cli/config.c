@@ -7,6 +7,7 @@
 
 #include "core/conf.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "watch/watch.h"
 
@@ -175,7 +176,7 @@ int config_load_file(struct config *c, const char *path, struct zw_err *err)
 			const struct conf_entry *e = &sec->entries[i];
 			const struct opt *o = find(e->key);
 			char where[300];
-			snprintf(where, sizeof(where), "%s:%d", path, e->line);
+			text_printf(where, sizeof(where), "%s:%d", path, e->line);
 			if (!o || strchr(e->key, '-'))
 				rc = conf_errf(err, path, e->line, "未知的配置项 \"%s\"", e->key);
 			else

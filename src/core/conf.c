@@ -1,4 +1,3 @@
-#include "core/text.h"
 #include "core/conf.h"
 
 #include <errno.h>
@@ -9,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 int conf_errf(struct zw_err *err, const char *file, int line, const char *fmt, ...)
@@ -16,7 +16,7 @@ int conf_errf(struct zw_err *err, const char *file, int line, const char *fmt, .
 	char msg[400];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	text_vprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return zw_errf(err, ZW_EINVALID, NULL, "%s:%d: %s", file, line, msg);
 }

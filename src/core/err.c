@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
+
 struct errinfo {
 	int status;
 	const char *name;
@@ -43,9 +45,10 @@ void zw_err_clear(struct zw_err *err)
 		memset(err, 0, sizeof(*err));
 }
 
-/* A message may quote what the client sent cut to a length ("%.45s"), which can split a
- * character: every byte that does not start or continue a well-formed UTF-8 sequence becomes
- * '?', so the answer's JSON can always carry the message. */
+/* Field, clause and message are cut between characters (text_printf), but what they quote may
+ * itself not be UTF-8 (a caller that quotes bytes it has not checked): every byte that does
+ * not start or continue a well-formed UTF-8 sequence becomes '?', so the answer's JSON can
+ * always carry the message. */
 static void utf8_repair(char *str)
 {
 	unsigned char *s = (unsigned char *)str;
@@ -83,12 +86,12 @@ __attribute__((format(printf, 5, 0))) static int vfill(struct zw_err *err, int c
 	if (!err || err->code != 0)
 		return -code;
 	err->code = code;
-	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-	snprintf(err->clause, sizeof(err->clause), "%s", clause ? clause : "");
+	text_printf(err->field, sizeof(err->field), "%s", field ? field : "");
+	text_printf(err->clause, sizeof(err->clause), "%s", clause ? clause : "");
 	if (fmt)
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		text_vprintf(err->message, sizeof(err->message), fmt, ap);
 	else
-		snprintf(err->message, sizeof(err->message), "%s", zw_err_default(code));
+		text_printf(err->message, sizeof(err->message), "%s", zw_err_default(code));
 	utf8_repair(err->field);
 	utf8_repair(err->message);
 	return -code;

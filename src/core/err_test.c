@@ -20,7 +20,25 @@ static void test_cut_quote_stays_utf8(void **state)
 	assert_string_equal(err.message, "ok 测试 \xf0\x9f\x98\x80 ??? ??");
 }
 
+/* A field or message longer than its buffer ends with the last whole character that fits, not
+ * with a split one patched to '?'. */
+static void test_long_text_cut_between_characters(void **state)
+{
+	(void)state;
+	char name[700] = "A";
+	for (size_t i = 0; i < 200; i++)
+		strcat(name, "镇");
+	struct zw_err err = {0};
+	zw_errf(&err, ZW_ECONFLICT, name, "单位名称“%s”已存在", name);
+	assert_int_equal(strlen(err.field), 1 + 20 * 3);
+	assert_memory_equal(err.field, name, strlen(err.field));
+	assert_null(strchr(err.message, '?'));
+	assert_true(utf8_valid(err.message, strlen(err.message), false));
+	assert_true(strlen(err.message) > sizeof(err.message) - 4);
+}
+
 int main(void)
 {
-	RUN(cmocka_unit_test(test_cut_quote_stays_utf8));
+	RUN(cmocka_unit_test(test_cut_quote_stays_utf8),
+	    cmocka_unit_test(test_long_text_cut_between_characters));
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
+
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	if (!s || !*s)
@@ -391,7 +393,7 @@ bool list_word(const char *list, int k, char *out, size_t n)
 		if (!len)
 			break;
 		if (k-- == 0) {
-			snprintf(out, n, "%.*s", (int)len, p);
+			text_printf(out, n, "%.*s", (int)len, p);
 			return true;
 		}
 		p += len;

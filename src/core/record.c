@@ -112,7 +112,7 @@ static int check_format(const struct rec_field *f, const char *s, char **canon, 
 				return zw_errf(
 				    err, ZW_EINVALID, f->name,
 				    "%s中的“%.*s”不是有效的 IP 地址（多个地址以逗号或空格分隔）",
-				    f->label, CUT(one, 45));
+				    f->label, (int)utf8_cut(p, n < 45 ? n : 45), p);
 			p += n;
 		}
 		return 0;

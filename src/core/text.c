@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -168,12 +169,43 @@ int text_name_check(const char *s, const char *field, const char *label, struct 
 
 size_t utf8_cut(const char *s, size_t max)
 {
-	size_t n = strnlen(s, max + 1);
-	if (n <= max)
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strnlen(s, max);
+	if (n < max || max == 0)
 		return n;
-	/* back off over continuation bytes to the start of the character that does not fit */
-	size_t i = max;
-	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80 && max - i < 3)
+	/* s holds at least max bytes, and s[max] may not be ours to read: the prefix ends on a
+	 * boundary unless the character begun by its last lead byte needs more bytes than are
+	 * left. Continuation bytes with no lead byte in the 3 before them are not UTF-8 and
+	 * count one each. */
+	size_t i = max - 1;
+	while (i > 0 && max - i < 4 && (u[i] & 0xc0) == 0x80)
 		i--;
-	return ((unsigned char)s[i] & 0xc0) == 0x80 ? max : i;
+	if ((u[i] & 0xc0) == 0x80)
+		return max;
+	size_t need = u[i] >= 0xc2 && u[i] <= 0xdf   ? 2
+	              : u[i] >= 0xe0 && u[i] <= 0xef ? 3
+	              : u[i] >= 0xf0 && u[i] <= 0xf4 ? 4
+	                                             : 1;
+	return i + need > max ? i : max;
+}
+
+int text_vprintf(char *dst, size_t size, const char *fmt, va_list ap)
+{
+	if (size == 0)
+		return vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(dst, size, fmt, ap);
+	if (n < 0)
+		dst[0] = 0;
+	else if ((size_t)n >= size)
+		dst[utf8_cut(dst, size - 1)] = 0;
+	return n;
+}
+
+int text_printf(char *dst, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = text_vprintf(dst, size, fmt, ap);
+	va_end(ap);
+	return n;
 }

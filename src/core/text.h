@@ -19,6 +19,7 @@
 #ifndef ZW_CORE_TEXT_H
 #define ZW_CORE_TEXT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -41,12 +42,21 @@ int text_name_check(const char *s, const char *field, const char *label, struct 
 /* s without the White_Space characters at either end: *start and *len (bytes). */
 void text_trim(const char *s, const char **start, size_t *len);
 
-/* The length of the longest prefix of s of at most max bytes that ends where a character ends
- * (s NUL-terminated): what a message may quote of a longer text without cutting a character in
- * two. Bytes that are not UTF-8 count one each. */
+/* The length of the longest prefix of s of at most max bytes that ends on a code point boundary
+ * (s NUL-terminated or at least max bytes long; no byte at or past max is read): what a message
+ * may quote of a longer text without cutting a character in two. Bytes that are not UTF-8 count
+ * one each. */
 size_t utf8_cut(const char *s, size_t max);
 /* For printf: "%.*s", CUT(s, 40) quotes at most 40 bytes of s, whole characters only. */
 #define CUT(s, max) (int)utf8_cut((s), (max)), (s)
+
+/* snprintf into a fixed buffer of user or stored text: when the text does not fit, dst ends
+ * with the last whole character that does (never half of one, so a cut message stays valid
+ * UTF-8 for JSON, a header or a document). Returns what vsnprintf returns: the length of the
+ * whole text, so a result >= size says it was cut. size 0 writes nothing. */
+int text_printf(char *dst, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int text_vprintf(char *dst, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Is cp a White_Space character (Unicode PropList)? */
 bool text_is_space(int cp);

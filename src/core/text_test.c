@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/parse.h"
 #include "core/test.h"
 #include "core/text.h"
 
@@ -109,7 +110,8 @@ static void test_trim(void **state)
 	assert_int_equal(n, 0);
 }
 
-/* A cut never splits a character: ASCII, 2-, 3- and 4-byte characters at every cut. */
+/* A cut never splits a character: ASCII, 2-, 3- and 4-byte characters at every cut, max 0,
+ * strings shorter than max. */
 static void test_utf8_cut(void **state)
 {
 	(void)state;
@@ -117,15 +119,90 @@ static void test_utf8_cut(void **state)
 	                "b"; /* a é 中 😀 b */
 	static const size_t want[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11, 11, 11};
 	for (size_t max = 0; max < sizeof(want) / sizeof(want[0]); max++)
-		assert_int_equal(utf8_cut(s, max), want[max]);
+		if (utf8_cut(s, max) != want[max])
+			fail_msg("utf8_cut(s, %zu) = %zu, want %zu", max, utf8_cut(s, max),
+			         want[max]);
+	assert_int_equal(utf8_cut("", 0), 0);
 	assert_int_equal(utf8_cut("", 5), 0);
+	assert_int_equal(utf8_cut("abc", 0), 0);
+	assert_int_equal(utf8_cut("abc", 2), 2);
+	assert_int_equal(utf8_cut("abc", 3), 3);
+	assert_int_equal(utf8_cut("abc", 100), 3);
+	assert_int_equal(utf8_cut("中", 2), 0);
+	assert_int_equal(utf8_cut("中", 3), 3);
 	char buf[64];
 	snprintf(buf, sizeof(buf), "“%.*s”", CUT("城关镇人民政府", 8));
 	assert_string_equal(buf, "“城关”");
+	/* the issue: a long Chinese title quoted to 40 bytes keeps 13 characters, not 13⅓ */
+	const char *title = "县政务服务和大数据管理局网络安全管理员";
+	assert_int_equal(utf8_cut(title, 40), 39);
+}
+
+/* A buffer of exactly max bytes with no NUL: nothing at or past max is read (ASan sees a read
+ * past the allocation), and the answer is the same as for the NUL-terminated text. */
+static void test_utf8_cut_unterminated(void **state)
+{
+	(void)state;
+	const char *s = "a\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80"
+	                "b";
+	for (size_t max = 1; max <= strlen(s); max++) {
+		char *b = malloc(max);
+		assert_non_null(b);
+		memcpy(b, s, max);
+		if (utf8_cut(b, max) != utf8_cut(s, max))
+			fail_msg("unterminated cut at %zu: %zu, want %zu", max, utf8_cut(b, max),
+			         utf8_cut(s, max));
+		free(b);
+	}
+}
+
+/* Bytes that are not UTF-8 count one each: a cut keeps them rather than dropping what follows,
+ * and drops a lead byte whose character does not fit. */
+static void test_utf8_cut_invalid(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_cut("\x80\x80\x80\x80\x80", 4), 4); /* continuation bytes only */
+	assert_int_equal(utf8_cut("a\x80", 2), 2);                /* stray continuation */
+	assert_int_equal(utf8_cut("ab\xe4", 3), 2);               /* lead byte at the end */
+	assert_int_equal(utf8_cut("\xff\xfe", 1), 1);             /* never a lead byte */
+	assert_int_equal(utf8_cut("\xc0\xaf", 1), 1);             /* overlong lead */
+	assert_int_equal(utf8_cut("\xe4\xb8\xad\x80", 4), 4);     /* one continuation too many */
+}
+
+static bool valid(const char *s)
+{
+	return utf8_valid(s, strlen(s), false);
+}
+
+/* text_printf into every buffer size: the text kept is a prefix ending on a whole character,
+ * as long as one can be, and the return value is the length of the whole text. */
+static void test_text_printf(void **state)
+{
+	(void)state;
+	const char *unit = "A县城关镇人民政府😀é";
+	char whole[128];
+	int len = snprintf(whole, sizeof(whole), "单位“%s”已存在", unit);
+	for (size_t size = 1; size <= (size_t)len + 1; size++) {
+		char buf[128];
+		memset(buf, 'x', sizeof(buf));
+		int n = text_printf(buf, size, "单位“%s”已存在", unit);
+		assert_int_equal(n, len);
+		size_t kept = strlen(buf);
+		if (kept >= size || !valid(buf) || strncmp(buf, whole, kept) != 0 ||
+		    kept != utf8_cut(whole, size - 1))
+			fail_msg("size %zu kept \"%s\" (%zu bytes)", size, buf, kept);
+	}
+	char one[4];
+	assert_int_equal(text_printf(one, sizeof(one), "%s", "中文"), 6);
+	assert_string_equal(one, "中");
+	assert_int_equal(text_printf(one, 0, "%s", "中文"), 6);
+	assert_int_equal(text_printf(one, 2, "%s", "中文"), 6);
+	assert_string_equal(one, "");
 }
 
 int main(void)
 {
 	RUN(cmocka_unit_test(test_keys), cmocka_unit_test(test_names), cmocka_unit_test(test_trim),
-	    cmocka_unit_test(test_utf8_cut));
+	    cmocka_unit_test(test_utf8_cut), cmocka_unit_test(test_utf8_cut_unterminated),
+	    cmocka_unit_test(test_utf8_cut_invalid), cmocka_unit_test(test_text_printf));
 }

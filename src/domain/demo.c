@@ -10,6 +10,7 @@
 #include "domain/access/application.h"
 #include "domain/notify/notify.h"
 #include "store/rec.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "store/notify_sql.h"
 
@@ -127,7 +128,7 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 		if (strcmp(s->entries[i].key, "contact") != 0)
 			continue;
 		char line[512], *f[5] = {0};
-		snprintf(line, sizeof(line), "%s", s->entries[i].value);
+		text_printf(line, sizeof(line), "%s", s->entries[i].value);
 		char *save = NULL, *t = strtok_r(line, "|", &save);
 		for (int k = 0; k < 5 && t; k++, t = strtok_r(NULL, "|", &save))
 			f[k] = t;
@@ -158,7 +159,8 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 			const char *bar = strchr(leader, '|');
 			const char *bar2 = bar ? strchr(bar + 1, '|') : NULL;
 			if (bar2)
-				snprintf(sig, sizeof(sig), "%.*s", (int)(bar2 - bar - 1), bar + 1);
+				text_printf(sig, sizeof(sig), "%.*s", (int)(bar2 - bar - 1),
+				            bar + 1);
 		}
 		struct agreement ag = {
 		    .kind = (char *)a->key, .signed_on = date, .signatories = sig};

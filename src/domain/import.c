@@ -471,8 +471,8 @@ static int take_cell(struct run *r, struct sconn *c, size_t ri, unsigned ci, con
 			int64_t first;
 			size_t kl = strlen(key);
 			if (memo_get(&r->dups[u], key, kl, &first) && first != r->rows[ri].line) {
-				snprintf(why, sizeof(why), "%s“%s”与本文件第 %lld 行重复", f->label,
-				         v, (long long)first);
+				text_printf(why, sizeof(why), "%s“%.*s”与本文件第 %lld 行重复",
+				            f->label, CUT(v, 120), (long long)first);
 				row_problem(r, ri, (int)ci, f->name, why);
 				rc = -1;
 			} else {

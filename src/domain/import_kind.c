@@ -121,12 +121,12 @@ int64_t import_resolve(const struct import_ref *ref, struct sconn *c, struct mem
 		struct zw_err err = {0};
 		if (ref->key == REC_INT) {
 			if (parse_i64(v, 1, 4094, &id) < 0) {
-				snprintf(why, n, "%s应为 1–4094 的整数，而不是“%s”", ref->object,
-				         v);
+				text_printf(why, n, "%s应为 1–4094 的整数，而不是“%s”", ref->object,
+				            v);
 				return 0;
 			}
 		} else if (rec_check_text(&f, v, &canon, &err) < 0) {
-			snprintf(why, n, "%s", err.message);
+			text_printf(why, n, "%s", err.message);
 			return 0;
 		}
 		if (canon)
@@ -141,9 +141,10 @@ int64_t import_resolve(const struct import_ref *ref, struct sconn *c, struct mem
 	if (found == 1 && memo)
 		memo_put(memo, key, kl, id);
 	if (found != 1)
-		snprintf(why, n,
-		         found > 1 ? "“%s”指向不止一个%s，请改用编号" : "找不到%s“%s”（按%s查找）",
-		         found > 1 ? v : ref->object, found > 1 ? ref->object : v, ref->by);
+		text_printf(why, n,
+		            found > 1 ? "“%s”指向不止一个%s，请改用编号"
+		                      : "找不到%s“%s”（按%s查找）",
+		            found > 1 ? v : ref->object, found > 1 ? ref->object : v, ref->by);
 	free(canon);
 	return found == 1 ? id : 0;
 }
@@ -464,7 +465,7 @@ int import_value(const struct import_kind *k, const struct import_words *w,
 		}
 		char allowed[300];
 		rec_enum_list(f, allowed, sizeof(allowed));
-		snprintf(why, n, "%s“%s”不是可选的值（可选：%s）", f->label, v, allowed);
+		text_printf(why, n, "%s“%s”不是可选的值（可选：%s）", f->label, v, allowed);
 		return -1;
 	}
 	case REC_BOOL: {
@@ -472,7 +473,7 @@ int import_value(const struct import_kind *k, const struct import_words *w,
 		int yes = text_nfkc_key(v, &key) == 0 ? import_words_yesno(w, key) : -1;
 		free(key);
 		if (yes < 0) {
-			snprintf(why, n, "%s应填“是”或“否”，而不是“%s”", f->label, v);
+			text_printf(why, n, "%s应填“是”或“否”，而不是“%s”", f->label, v);
 			return -1;
 		}
 		*val = json_boolean(yes);
@@ -483,10 +484,11 @@ int import_value(const struct import_kind *k, const struct import_words *w,
 		if (parse_i64(v, f->type == REC_ID ? 1 : f->min,
 		              f->type == REC_ID ? INT64_MAX : f->max, &i64) < 0) {
 			if (f->type == REC_INT)
-				snprintf(why, n, "%s应为 %lld–%lld 的整数，而不是“%s”", f->label,
-				         (long long)f->min, (long long)f->max, v);
+				text_printf(why, n, "%s应为 %lld–%lld 的整数，而不是“%s”", f->label,
+				            (long long)f->min, (long long)f->max, v);
 			else
-				snprintf(why, n, "%s应为编号（正整数），而不是“%s”", f->label, v);
+				text_printf(why, n, "%s应为编号（正整数），而不是“%s”", f->label,
+				            v);
 			return -1;
 		}
 		*val = json_integer(i64);
@@ -495,7 +497,7 @@ int import_value(const struct import_kind *k, const struct import_words *w,
 		char *end;
 		double d = strtod(v, &end);
 		if (*end || end == v) {
-			snprintf(why, n, "%s应为数字，而不是“%s”", f->label, v);
+			text_printf(why, n, "%s应为数字，而不是“%s”", f->label, v);
 			return -1;
 		}
 		*val = json_real(d);
@@ -503,9 +505,9 @@ int import_value(const struct import_kind *k, const struct import_words *w,
 	}
 	case REC_DATE:
 		if (!office_date(v, date)) {
-			snprintf(why, n,
-			         "%s“%s”不是日期（如 2025-10-31、2025/10/31、2025年10月31日）",
-			         f->label, v);
+			text_printf(why, n,
+			            "%s“%s”不是日期（如 2025-10-31、2025/10/31、2025年10月31日）",
+			            f->label, v);
 			return -1;
 		}
 		v = date;
@@ -516,7 +518,7 @@ int import_value(const struct import_kind *k, const struct import_words *w,
 	char *canon = NULL;
 	if (rec_check_text(f, v, &canon, &err) < 0 ||
 	    ((f->flags & REC_NAME) && text_name_check(v, f->name, f->label, &err) < 0)) {
-		snprintf(why, n, "%s", err.message);
+		text_printf(why, n, "%s", err.message);
 		free(canon);
 		return -1;
 	}

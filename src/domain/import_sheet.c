@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "core/xlsx_write.h"
 #include "domain/import_kind.h"
@@ -25,7 +26,7 @@ static void describe(const struct import_col *c, char *out, size_t n)
 	case REC_ENUM: {
 		char allowed[300];
 		rec_enum_list(f, allowed, sizeof(allowed));
-		snprintf(out, n, "从下拉列表中选择：%s", allowed);
+		text_printf(out, n, "从下拉列表中选择：%s", allowed);
 		return;
 	}
 	case REC_BOOL:

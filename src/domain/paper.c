@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/parse.h"
+#include "core/text.h"
 
 const char *paper_jstr(const json_t *o, const char *key)
 {
@@ -35,15 +36,15 @@ void paper_cite(const struct profile *p, const char *id, char *out, size_t n)
 {
 	const struct clause *c = id && *id ? profile_clause(p, id) : NULL;
 	if (!c) {
-		snprintf(out, n, "%s", id ? id : "");
+		text_printf(out, n, "%s", id ? id : "");
 		return;
 	}
 	char num[32];
 	cn_number(c->article, num, sizeof(num));
 	if (c->article)
-		snprintf(out, n, "《%s》第%s条（%s）", p->title, num, c->id);
+		text_printf(out, n, "《%s》第%s条（%s）", p->title, num, c->id);
 	else
-		snprintf(out, n, "《%s》%s（%s）", p->title, c->title ? c->title : "", c->id);
+		text_printf(out, n, "《%s》%s（%s）", p->title, c->title ? c->title : "", c->id);
 }
 
 /* A date "YYYY-MM-DD..." (a day or an RFC 3339 time, read in Beijing time) as "2026年11月23日";
@@ -84,12 +85,12 @@ void paper_org_full(const struct profile *p, const char *role, char *out, size_t
 		const char *name = p->orgs[i].name;
 		size_t cl = strlen(p->county);
 		if (strncmp(name, "县", 3) == 0 && cl >= 3 && strcmp(p->county + cl - 3, "县") == 0)
-			snprintf(out, n, "%s%s", p->county, name + 3);
+			text_printf(out, n, "%s%s", p->county, name + 3);
 		else
-			snprintf(out, n, "%s", name);
+			text_printf(out, n, "%s", name);
 		return;
 	}
-	snprintf(out, n, "%s", role);
+	text_printf(out, n, "%s", role);
 }
 
 /* The network's name with the county in front: "桐柏县政务外网", "洛宁县电子政务外网". */
@@ -98,7 +99,7 @@ void paper_network_full(const struct profile *p, char *out, size_t n)
 	const char *net = p->network_name ? p->network_name : "电子政务外网";
 	if (strncmp(net, "县", 3) == 0)
 		net += 3;
-	snprintf(out, n, "%s%s", p->county, net);
+	text_printf(out, n, "%s%s", p->county, net);
 }
 
 /* Footer of every generated page. */
@@ -106,8 +107,8 @@ void paper_footer(struct doc *d, const struct profile *p, const char *what)
 {
 	char now[64], line[1024];
 	paper_today_cn(now, sizeof(now));
-	snprintf(line, sizeof(line), "%s · %s · zwnet 政务外网管理平台生成于%s", p->title, what,
-	         now);
+	text_printf(line, sizeof(line), "%s · %s · zwnet 政务外网管理平台生成于%s", p->title, what,
+	            now);
 	doc_set_footer(d, line);
 }
 

@@ -32,6 +32,7 @@
 #include "core/inet.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 static const struct nset {
@@ -208,7 +209,7 @@ static int nft_run(struct enforcer *e, const char *cmds)
 	ns_leave(e);
 	const char *err = nft_ctx_get_error_buffer(e->nft);
 	if (rc != 0) {
-		snprintf(e->error, sizeof(e->error), "nft: %s", err && *err ? err : "failed");
+		text_printf(e->error, sizeof(e->error), "nft: %s", err && *err ? err : "failed");
 		e->error[strcspn(e->error, "\n")] = 0;
 		return -1;
 	}

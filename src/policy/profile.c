@@ -8,6 +8,7 @@
 
 #include "core/embed.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 const char *const profile_shipped[] = {"jiaxian", "miyun", "shengsi", "luoning", "tongbai", NULL};
@@ -59,8 +60,8 @@ static void vocab_join(const struct vocab *v, const char *sep, const char *quote
 	size_t at = 0;
 	out[0] = 0;
 	for (const char *const *x = v->values; *x && at < n; x++)
-		at += (size_t)snprintf(out + at, n - at, "%s%s%s%s", x == v->values ? "" : sep,
-		                       quote, *x, quote);
+		at += (size_t)text_printf(out + at, n - at, "%s%s%s%s", x == v->values ? "" : sep,
+		                          quote, *x, quote);
 }
 
 /* ---- the section tables ---- */
@@ -596,7 +597,7 @@ static int check_items(struct profile *p, const struct pkey *k, const struct con
                        struct zw_err *err)
 {
 	char copy[1024];
-	snprintf(copy, sizeof(copy), "%s", e->value);
+	text_printf(copy, sizeof(copy), "%s", e->value);
 	char *items[32];
 	size_t n = conf_split(copy, items, 32);
 	if (n == 0)
@@ -674,7 +675,7 @@ static int check_ladders(struct profile *p, struct zw_err *err)
 		if (strcmp(s->type, "forbidden") != 0 || !list)
 			continue;
 		char copy[256], *items[16];
-		snprintf(copy, sizeof(copy), "%s", list);
+		text_printf(copy, sizeof(copy), "%s", list);
 		size_t n = conf_split(copy, items, 16);
 		for (size_t k = 0; k < n; k++)
 			if (!profile_sanction(p, items[k]))
@@ -775,7 +776,7 @@ int profile_load(const char *name, struct profile **out, struct zw_err *err)
 		               "或 .conf 文件路径",
 		               name);
 	char stem[128];
-	snprintf(stem, sizeof(stem), "%.*s", (int)(n - 5), base);
+	text_printf(stem, sizeof(stem), "%.*s", (int)(n - 5), base);
 	FILE *fp = fopen(name, "rb");
 	if (!fp)
 		return zw_errf(err, ZW_EINVALID, "profile", "%s: 无法打开", name);
@@ -894,7 +895,7 @@ bool profile_behaviour_detected(const char *code)
 int profile_check_unit_type(const struct profile *p, const char *type, struct zw_err *err)
 {
 	char copy[1024], *items[32];
-	snprintf(copy, sizeof(copy), "%s", p->unit_types ? p->unit_types : "");
+	text_printf(copy, sizeof(copy), "%s", p->unit_types ? p->unit_types : "");
 	size_t n = conf_split(copy, items, 32);
 	for (size_t i = 0; type && i < n; i++)
 		if (strcmp(items[i], type) == 0)
@@ -941,16 +942,17 @@ const char *profile_expiry_warning(const struct profile *p, int32_t today, char 
 	format_date(p->expires, last);
 	format_date(p->expires + 1, lapses);
 	if (left < 0)
-		snprintf(buf, n,
-		         "《%s》有效期至 %s，已自 %s 起失效，请尽快确认新的管理办法并更新配置",
-		         p->title, last, lapses);
+		text_printf(buf, n,
+		            "《%s》有效期至 %s，已自 %s 起失效，请尽快确认新的管理办法并更新配置",
+		            p->title, last, lapses);
 	else if (left == 0)
-		snprintf(buf, n,
-		         "《%s》有效期至 %s（今天是最后一天），自 %s 起失效，请及时修订或延续",
-		         p->title, last, lapses);
+		text_printf(buf, n,
+		            "《%s》有效期至 %s（今天是最后一天），自 %s 起失效，请及时修订或延续",
+		            p->title, last, lapses);
 	else
-		snprintf(buf, n, "《%s》有效期至 %s（还剩 %d 天），自 %s 起失效，请及时修订或延续",
-		         p->title, last, left, lapses);
+		text_printf(buf, n,
+		            "《%s》有效期至 %s（还剩 %d 天），自 %s 起失效，请及时修订或延续",
+		            p->title, last, left, lapses);
 	return buf;
 }
 
@@ -962,7 +964,7 @@ json_t *clause_list_json(const char *list)
 	if (!list)
 		return a;
 	char copy[1024], *items[32];
-	snprintf(copy, sizeof(copy), "%s", list);
+	text_printf(copy, sizeof(copy), "%s", list);
 	size_t n = conf_split(copy, items, 32);
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(items[i]));

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "domain/notify/notify.h"
 #include "store/store_int.h"
 #include "store/notify_sql.h"
@@ -168,7 +169,7 @@ int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+		text_printf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
 	sq_done(c, s);
 	return *out ? 0 : -1;
 }

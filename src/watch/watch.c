@@ -12,6 +12,7 @@
 #include "core/parse.h"
 #include "watch/ipam_index.h"
 #include "store/watch_sql.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 static const char *const codes[] = {
@@ -652,7 +653,7 @@ static void raise_finding(struct run *r, enum finding_kind kind, bool with_ip, i
 	f->obs = *o;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
+	text_vprintf(f->detail, sizeof(f->detail), fmt, ap);
 	va_end(ap);
 	atomic_fetch_add(&r->w->raised, 1);
 }

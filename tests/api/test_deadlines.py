@@ -22,7 +22,7 @@ class DeadlineTest(ServerTest):
         cls.unit = cls.srv.sql("SELECT id FROM units WHERE status = '已接入' ORDER BY id")[0][0]
 
     def seed(self, rule="access_implement", clause="TB-13", basis="working_days", amount=7,
-             due_at=None, due_date="2099-01-01", status="running", started_at=None):
+             due_at=None, due_date="2099-01-01", status="running", started_at=None, unit=None):
 
         con = sqlite3.connect(self.srv.db, timeout=30)
         try:
@@ -30,7 +30,7 @@ class DeadlineTest(ServerTest):
                 "INSERT INTO deadlines (subject_type, subject_id, unit_id, rule, clause, basis,"
                 " amount, started_at, due_at, due_date, status, created_at, updated_at)"
                 " VALUES ('application', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self.unit, rule, clause, basis, amount, started_at or now(),
+                (unit or self.unit, rule, clause, basis, amount, started_at or now(),
                  due_at if due_at is not None else now() + 30 * 86400, due_date, status, now(),
                  now()))
             con.commit()
@@ -75,6 +75,25 @@ class DeadlineTest(ServerTest):
                                           " ORDER BY i.id DESC")]
         self.assertEqual(seen, mine)
         self.assertGreaterEqual(len(mine), 3)
+
+    def test_notice_names_a_long_unit_name_whole(self):
+        # 100 characters, one ASCII then Chinese (298 bytes): the notice used to copy the name
+        # into 256 bytes, cutting its 85th character in two; the inbox row then held bytes
+        # that are not UTF-8 and the listing answered it without a title.
+        name = "A" + "城关镇人民政府网络安全和信息化领导小组办公室" * 4 + "镇" * 11
+        self.assertEqual(len(name), 100)
+        r = self.srv.as_("admin", "POST", "/api/v1/units",
+                         {"name": name, "type": "其他", "level": "县直"})
+        self.assertEqual(r.status, 201, r)
+        did = self.seed(due_at=now() - 30, due_date=None, unit=r.json["id"])
+        self.assertTrue(self.wait_for(lambda: self.inbox_users(did)), self.srv.output())
+        r = self.srv.as_("admin", "GET", "/api/v1/inbox?limit=200")
+        self.assertEqual(r.status, 200, r)
+        r.raw.decode("utf-8")  # strict: valid UTF-8 throughout
+        msg = [m for m in r.json["items"] if m["kind"] == "deadline.breached"
+               and m.get("title") and name in m["title"]]
+        self.assertTrue(msg, [m.get("title") for m in r.json["items"]])
+        self.assertIn(name, msg[0]["body"])
 
     # ---- the scheduler ----
 

@@ -282,3 +282,20 @@ class OfficeCsv(ServerTest):
                 self.assertNotEqual(p.returncode, 0, body)
                 self.assertIn(bad + ":2", p.stderr, body)
                 self.assertIn(said, p.stderr, body)
+
+    def test_a_long_value_quoted_in_a_problem_is_cut_between_characters(self):
+        """A cell's value quoted in its problem ("找不到单位“…”", "终端类型“…”不是可选的值")
+        went into a 300-byte buffer whole; a long Chinese value was cut inside a character
+        and the problem fell out of the report, whose JSON cannot carry it."""
+        unit = "A" + "不存在的单位名称" * 15       # 121 characters, 361 bytes
+        kind = "b" + "传真机" * 40                # 121 characters, 361 bytes
+        csv = "MAC 地址,单位,终端类型\n02:00:00:00:62:01,%s,%s\n" % (unit, kind)
+        r = self.post("terminals", csv, "?dry_run=1")
+        self.assertEqual(r.status, 200, r)
+        r.raw.decode("utf-8")
+        msg = {e["cell"]: e["message"] for e in r.json["errors"]}
+        self.assertEqual(set(msg), {"B2", "C2"}, r.json["errors"])
+        for cell, value in (("B2", unit), ("C2", kind)):
+            self.assertNotIn("?", msg[cell])
+            quoted = msg[cell].split("“", 1)[1].split("”", 1)[0]
+            self.assertTrue(value.startswith(quoted) and len(quoted) >= 40, msg[cell])

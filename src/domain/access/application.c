@@ -16,6 +16,7 @@
 #include "domain/notify/notify.h"
 #include "domain/workflow.h"
 #include "store/rec.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "store/application_sql.h"
 #include "store/deadline_sql.h"
@@ -410,7 +411,7 @@ static int parse_ports(struct sconn *c, const json_t *arr, int64_t unit_id, stru
 		                   &e);
 		*n = i + 1;
 		if (rc) {
-			snprintf(field, sizeof(field), "ports[%zu].%s", i, e.field);
+			text_printf(field, sizeof(field), "ports[%zu].%s", i, e.field);
 			rc = zw_errf(err, e.code, field, "第 %zu 个端口：%s", i + 1, e.message);
 			break;
 		}
@@ -804,7 +805,7 @@ static int allocate(struct step *s)
 	}
 	if (!rc) {
 		char desc[300];
-		snprintf(desc, sizeof(desc), "%s（接入申请 %lld）", u.name, (long long)a->id);
+		text_printf(desc, sizeof(desc), "%s（接入申请 %lld）", u.name, (long long)a->id);
 		struct alloc_req r = {.unit_id = a->unit_id,
 		                      .hosts = ZW_MUTANT("jx20_ip_count") ? 253 : a->ip_count,
 		                      .vlan_id = a->vlan_id,
@@ -1258,14 +1259,10 @@ struct fw {
  * become spaces, and it is cut at a character boundary to at most n - 1 bytes. */
 static void comment_safe(const char *in, char *out, size_t n)
 {
-	size_t k = 0;
-	for (const unsigned char *p = (const unsigned char *)in; *p;) {
-		size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
-		if (k + len + 1 > n)
-			break;
-		for (size_t i = 0; i < len && p[i]; i++)
-			out[k++] = (p[i] == '"' || p[i] == '\\' || p[i] < 0x20) ? ' ' : (char)p[i];
-		p += len;
+	size_t k = utf8_cut(in, n - 1);
+	for (size_t i = 0; i < k; i++) {
+		unsigned char c = (unsigned char)in[i];
+		out[i] = c == '"' || c == '\\' || c < 0x20 ? ' ' : (char)c;
 	}
 	out[k] = 0;
 }
@@ -1277,8 +1274,8 @@ static int fw_row(const struct app_port *p, int64_t unit_id, const char *unit,
 	if (!ZW_MUTANT("tb23_exposure") && strcmp(p->exposure, f->exposure) != 0)
 		return 0;
 	char note[120], raw[600];
-	snprintf(raw, sizeof(raw), "%s %s%s%s", unit, p->purpose, review_on ? " 复核 " : "",
-	         review_on ? review_on : "");
+	text_printf(raw, sizeof(raw), "%s %s%s%s", unit, p->purpose, review_on ? " 复核 " : "",
+	            review_on ? review_on : "");
 	comment_safe(raw, note, sizeof(note));
 	if (f->procedure && !p->application_id && !ZW_MUTANT("tb17_hand_ports"))
 		return buf_printf(&f->unapproved, "#   端口 %lld：%s %s %s/%lld %s\n",

@@ -8,6 +8,7 @@
 #include "domain/deadline.h"
 #include "domain/inventory/assets.h"
 #include "store/rec.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 /* A member as text: strings as they are, integers in decimal, anything else empty. */
@@ -17,7 +18,7 @@ static void jtext(const json_t *o, const char *key, char *out, size_t n)
 	if (json_is_integer(v))
 		snprintf(out, n, "%lld", (long long)json_integer_value(v));
 	else
-		snprintf(out, n, "%s", json_is_string(v) ? json_string_value(v) : "");
+		text_printf(out, n, "%s", json_is_string(v) ? json_string_value(v) : "");
 }
 
 /* A record read straight from the store as JSON (the caller already may read its owner). */
@@ -142,13 +143,13 @@ static void checkboxes(const char *const *opts, const char *chosen, const char *
 	out[0] = 0;
 	for (int i = 0; opts[i] && k < n; i++) {
 		bool on = chosen && strcmp(chosen, opts[i]) == 0;
-		int w = snprintf(out + k, n - k, "%s%s%s%s", i ? "  " : "", on ? "☑" : "□", opts[i],
-		                 strcmp(opts[i], "其他") == 0 ? "：" : "");
+		int w = text_printf(out + k, n - k, "%s%s%s%s", i ? "  " : "", on ? "☑" : "□",
+		                    opts[i], strcmp(opts[i], "其他") == 0 ? "：" : "");
 		if (w < 0)
 			break;
 		k += (size_t)w;
 		if (on && other && *other && strcmp(opts[i], "其他") == 0 && k < n)
-			k += (size_t)snprintf(out + k, n - k, "%s", other);
+			k += (size_t)text_printf(out + k, n - k, "%s", other);
 	}
 }
 
@@ -360,9 +361,9 @@ int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struc
 	char title[256], net[128], v[256], date[64];
 	paper_network_full(x->prof, net, sizeof(net));
 	if (annex && annex->title)
-		snprintf(title, sizeof(title), "%s", annex->title);
+		text_printf(title, sizeof(title), "%s", annex->title);
 	else
-		snprintf(title, sizeof(title), "%s%s表", net, application_kind_label(a.kind));
+		text_printf(title, sizeof(title), "%s%s表", net, application_kind_label(a.kind));
 	doc_init(d, title);
 	if (annex) {
 		const char *dash = strchr(annex->id, '-');
@@ -400,7 +401,7 @@ int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struc
 	else
 		form_fields(&g, &a);
 	char who[600];
-	snprintf(who, sizeof(who), "申请人：%s", paper_jstr(a.app, "submitted_by"));
+	text_printf(who, sizeof(who), "申请人：%s", paper_jstr(a.app, "submitted_by"));
 	grid_opinion(&g, "使用单位", who, date);
 	grid_group(&g, from, annex_grid ? "申请业务内容" : "申请内容");
 
@@ -413,7 +414,7 @@ int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struc
 	char role[32], org[256];
 	for (int k = 0; list_word(approvals, k, role, sizeof(role)); k++) {
 		const char *shortname = profile_org_name(x->prof, role);
-		snprintf(org, sizeof(org), "%s", shortname ? shortname : role);
+		text_printf(org, sizeof(org), "%s", shortname ? shortname : role);
 		char *decision = decision_text(step_event(a.app, k), date, sizeof(date));
 		grid_opinion(&g, org, decision, date);
 		free(decision);
@@ -468,7 +469,7 @@ static void approvers_text(const struct profile *p, const char *approvals, char 
 	out[0] = 0;
 	for (int i = 0; k < n && list_word(approvals, i, role, sizeof(role)); i++) {
 		const char *name = profile_org_name(p, role);
-		k += (size_t)snprintf(out + k, n - k, "%s%s", k ? "、" : "", name ? name : role);
+		k += (size_t)text_printf(out + k, n - k, "%s%s", k ? "、" : "", name ? name : role);
 	}
 }
 
@@ -511,7 +512,7 @@ int paper_application_notice(const struct ctx *x, int64_t id, struct doc *d, str
 	bool ok = strcmp(paper_jstr(ev, "action"), "approve") == 0;
 	const char *label = application_kind_label(a.kind);
 	char title[256], submitted[64], on[64], who[512], net[128], org[256], v[512];
-	snprintf(title, sizeof(title), "%s%s通知书", label, ok ? "审核通过" : "不予通过");
+	text_printf(title, sizeof(title), "%s%s通知书", label, ok ? "审核通过" : "不予通过");
 	doc_init(d, title);
 	doc_add(d, DOC_TITLE, 0, title);
 	doc_addf(d, DOC_META, 0, "编号：%lld", (long long)id);
@@ -555,7 +556,7 @@ int paper_application_notice(const struct ctx *x, int64_t id, struct doc *d, str
 		json_t *carrier =
 		    row_json(x, "carriers", &carrier_schema, paper_jint(a.app, "carrier_id"));
 		if (carrier)
-			snprintf(org, sizeof(org), "%s", paper_jstr(carrier, "name"));
+			text_printf(org, sizeof(org), "%s", paper_jstr(carrier, "name"));
 		else
 			paper_org_full(x->prof, "carrier", org, sizeof(org));
 		json_decref(carrier);

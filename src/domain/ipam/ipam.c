@@ -364,14 +364,14 @@ int ipam_usage_verify(struct store *st, struct ipam_usage_verify *res, struct zw
 		u128_format(e->used, used);
 		u128_format(e->want, should);
 		if (e->parent_id != parent)
-			snprintf(res->reason, sizeof(res->reason),
-			         "%s（编号 %lld）的上级地址段记为编号 %lld，应为编号 %lld", cidr,
-			         (long long)e->id, (long long)e->parent_id, (long long)parent);
+			text_printf(res->reason, sizeof(res->reason),
+			            "%s（编号 %lld）的上级地址段记为编号 %lld，应为编号 %lld", cidr,
+			            (long long)e->id, (long long)e->parent_id, (long long)parent);
 		else
-			snprintf(res->reason, sizeof(res->reason),
-			         "%s（编号 %lld）的已分配地址数记为 %s（使用率 %.4f%%），应为 "
-			         "%s（%.4f%%）",
-			         cidr, (long long)e->id, used, e->utilisation, should, want);
+			text_printf(res->reason, sizeof(res->reason),
+			            "%s（编号 %lld）的已分配地址数记为 %s（使用率 %.4f%%），应为 "
+			            "%s（%.4f%%）",
+			            cidr, (long long)e->id, used, e->utilisation, should, want);
 	}
 	free(a.v);
 	free(a.stack);

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "domain/notify/notify.h"
 #include "store/notify_sql.h"
 
@@ -123,7 +124,7 @@ static int send_one(const struct mail_cfg *m, const char *rcpts, const char *tit
 		rc = curl_easy_perform(h);
 	}
 	if (rc != CURLE_OK)
-		snprintf(error, en, "%s", *ebuf ? ebuf : curl_easy_strerror(rc));
+		text_printf(error, en, "%s", *ebuf ? ebuf : curl_easy_strerror(rc));
 	curl_slist_free_all(to);
 	curl_easy_cleanup(h);
 	buf_free(&msg);

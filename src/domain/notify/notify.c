@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
 #include "store/notify_sql.h"
@@ -17,18 +18,18 @@ static void rule_label(const struct profile *prof, const char *rule, char *out, 
 {
 	const struct deadline_rule *d = profile_deadline(prof, rule);
 	if (d) {
-		snprintf(out, n, "%s", d->label);
+		text_printf(out, n, "%s", d->label);
 		return;
 	}
 	bool respond = strncmp(rule, "respond:", 8) == 0, repair = strncmp(rule, "repair:", 7) == 0;
 	const char *cls = rule + (respond ? 8 : 7);
 	for (size_t i = 0; (respond || repair) && i < prof->nslas; i++)
 		if (strcmp(prof->slas[i].key, cls) == 0) {
-			snprintf(out, n, "故障%s（%s）", respond ? "响应" : "修复",
-			         prof->slas[i].name);
+			text_printf(out, n, "故障%s（%s）", respond ? "响应" : "修复",
+			            prof->slas[i].name);
 			return;
 		}
-	snprintf(out, n, "%s", rule);
+	text_printf(out, n, "%s", rule);
 }
 
 /* Beijing time, to the minute */
@@ -66,15 +67,15 @@ static void application_notice(json_t *p, const struct outbox_row *o, const char
 	const char *status = json_string_value(json_object_get(p, "status"));
 	const char *reason = json_string_value(json_object_get(p, "reason"));
 	const char *words = step_words(action ? action : "", status ? status : "");
-	char next[256] = "", why[600] = "";
+	char next[256] = "", why[1600] = "";
 	if (due)
-		snprintf(next, sizeof(next), "%s应于 %s 前办结。", rule_label, due);
+		text_printf(next, sizeof(next), "%s应于 %s 前办结。", rule_label, due);
 	if (reason && *reason)
-		snprintf(why, sizeof(why), "理由：%s。", reason);
-	snprintf(title, tn, "%s%s%s%s", label ? label : "申请", words, *unit ? " · " : "", unit);
-	snprintf(body, bn, "%s的%s（编号 %lld）%s。%s%s依据：%s。", *unit ? unit : "本单位",
-	         label ? label : "申请", (long long)o->subject_id, words, why, next,
-	         o->clause ? o->clause : "");
+		text_printf(why, sizeof(why), "理由：%s。", reason);
+	text_printf(title, tn, "%s%s%s%s", label ? label : "申请", words, *unit ? " · " : "", unit);
+	text_printf(body, bn, "%s的%s（编号 %lld）%s。%s%s依据：%s。", *unit ? unit : "本单位",
+	            label ? label : "申请", (long long)o->subject_id, words, why, next,
+	            o->clause ? o->clause : "");
 }
 
 /* What a step of a violation case did, in the words of a notice. */
@@ -104,35 +105,35 @@ static void violation_notice(const struct profile *prof, json_t *p, const struct
 		name = "";
 	if (!sanction || !*sanction)
 		sanction = prof->warning_name;
-	snprintf(title, tn, "%s：%s%s%s", head, name, *unit ? " · " : "", unit);
+	text_printf(title, tn, "%s：%s%s%s", head, name, *unit ? " · " : "", unit);
 	char what[600] = "";
 	if (!action || strcmp(action, "open") == 0 || strcmp(action, "notify") == 0)
-		snprintf(what, sizeof(what), "依据%s，处理措施为“%s”，请立即停止并整改。",
-		         o->clause, sanction);
+		text_printf(what, sizeof(what), "依据%s，处理措施为“%s”，请立即停止并整改。",
+		            o->clause, sanction);
 	else if (strcmp(action, "isolate") == 0)
-		snprintf(what, sizeof(what), "依据%s，已断开%s的网络连接。", o->clause,
-		         scope && strcmp(scope, "unit") == 0 ? "本单位" : "该终端");
+		text_printf(what, sizeof(what), "依据%s，已断开%s的网络连接。", o->clause,
+		            scope && strcmp(scope, "unit") == 0 ? "本单位" : "该终端");
 	else if (strcmp(action, "rectify") == 0)
-		snprintf(what, sizeof(what), "依据%s，责令限期整改，整改期限至 %s。", o->clause,
-		         due ? due : "（未定）");
+		text_printf(what, sizeof(what), "依据%s，责令限期整改，整改期限至 %s。", o->clause,
+		            due ? due : "（未定）");
 	else if (strcmp(action, "verify") == 0)
-		snprintf(what, sizeof(what), "整改情况已核实。");
+		text_printf(what, sizeof(what), "整改情况已核实。");
 	else if (strcmp(action, "reconnect") == 0)
-		snprintf(what, sizeof(what), "整改完毕，已恢复网络连接。");
+		text_printf(what, sizeof(what), "整改完毕，已恢复网络连接。");
 	else if (strcmp(action, "close") == 0)
-		snprintf(what, sizeof(what), "该违规事项已结案。");
+		text_printf(what, sizeof(what), "该违规事项已结案。");
 	else if (strcmp(action, "escalate") == 0)
-		snprintf(what, sizeof(what), "依据%s，处理升级为“%s”。", o->clause, sanction);
+		text_printf(what, sizeof(what), "依据%s，处理升级为“%s”。", o->clause, sanction);
 	else if (strcmp(action, "dismiss") == 0)
-		snprintf(what, sizeof(what), "经核实不构成违规，已排除。");
+		text_printf(what, sizeof(what), "经核实不构成违规，已排除。");
 	else if (strcmp(action, "charge") == 0)
-		snprintf(what, sizeof(what), "依据%s，维修费用 %lld.%02lld 元由该单位承担。",
-		         o->clause, (long long)(cost / 100), (long long)(cost % 100));
+		text_printf(what, sizeof(what), "依据%s，维修费用 %lld.%02lld 元由该单位承担。",
+		            o->clause, (long long)(cost / 100), (long long)(cost % 100));
 	char nth[48] = "";
 	if (offence > 1)
-		snprintf(nth, sizeof(nth), "（第 %lld 次）", (long long)offence);
-	snprintf(body, bn, "%s存在“%s”行为%s。%s%s%s", *unit ? unit : "该单位", name, nth, what,
-	         reason && *reason ? "说明：" : "", reason ? reason : "");
+		text_printf(nth, sizeof(nth), "（第 %lld 次）", (long long)offence);
+	text_printf(body, bn, "%s存在“%s”行为%s。%s%s%s", *unit ? unit : "该单位", name, nth, what,
+	            reason && *reason ? "说明：" : "", reason ? reason : "");
 }
 
 void notify_compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
@@ -147,25 +148,25 @@ void notify_compose(struct sconn *c, const struct profile *prof, const struct ou
 	int64_t due_at = json_integer_value(jdue);
 	if (json_is_string(jdue) && parse_time(json_string_value(jdue), &due_at) < 0)
 		due_at = 0;
-	char label[128], due[48], unit[256] = "";
+	char label[128], due[48], unit[512] = ""; /* a name of 100 characters fits whole */
 	rule_label(prof, rule ? rule : "?", label, sizeof(label));
 	if (due_date)
-		snprintf(due, sizeof(due), "%s（工作日）", due_date);
+		text_printf(due, sizeof(due), "%s（工作日）", due_date);
 	else if (due_at)
 		beijing(due_at, due);
 	else
-		snprintf(due, sizeof(due), "（未定）");
+		text_printf(due, sizeof(due), "（未定）");
 	if (o->unit_id)
 		store_unit_name(c, o->unit_id, unit, sizeof(unit));
 	const char *clause = o->clause ? o->clause : "";
 	if (strcmp(o->kind, "deadline.breached") == 0) {
-		snprintf(title, tn, "已超期：%s%s%s", label, *unit ? " · " : "", unit);
-		snprintf(body, bn, "%s%s%s的办理期限为 %s，现已超期。依据：%s。", *unit ? unit : "",
-		         *unit ? "的" : "", label, due, clause);
+		text_printf(title, tn, "已超期：%s%s%s", label, *unit ? " · " : "", unit);
+		text_printf(body, bn, "%s%s%s的办理期限为 %s，现已超期。依据：%s。",
+		            *unit ? unit : "", *unit ? "的" : "", label, due, clause);
 	} else if (strcmp(o->kind, "deadline.reminder") == 0) {
-		snprintf(title, tn, "即将到期：%s%s%s", label, *unit ? " · " : "", unit);
-		snprintf(body, bn, "%s%s%s应于 %s 前办结。依据：%s。", *unit ? unit : "",
-		         *unit ? "的" : "", label, due, clause);
+		text_printf(title, tn, "即将到期：%s%s%s", label, *unit ? " · " : "", unit);
+		text_printf(body, bn, "%s%s%s应于 %s 前办结。依据：%s。", *unit ? unit : "",
+		            *unit ? "的" : "", label, due, clause);
 	} else if (strncmp(o->kind, "application.", 12) == 0) {
 		application_notice(p, o, unit, label, due_date || due_at ? due : NULL, title, tn,
 		                   body, bn);
@@ -173,8 +174,8 @@ void notify_compose(struct sconn *c, const struct profile *prof, const struct ou
 		violation_notice(prof, p, o, unit, due_date || due_at ? due : NULL, title, tn, body,
 		                 bn);
 	} else {
-		snprintf(title, tn, "通知：%s", o->kind);
-		snprintf(body, bn, "%s", o->payload ? o->payload : "");
+		text_printf(title, tn, "通知：%s", o->kind);
+		text_printf(body, bn, "%s", o->payload ? o->payload : "");
 	}
 	json_decref(p);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "domain/notify/notify.h"
 
 int webhook_cfg_check(const struct webhook_cfg *w, struct zw_err *err)
@@ -83,7 +84,7 @@ static enum outbox_send hook_send(void *arg, struct sconn *c, const struct outbo
 	curl_easy_cleanup(cu);
 	free(text);
 	if (rc != CURLE_OK) {
-		snprintf(error, en, "%s", *ebuf ? ebuf : curl_easy_strerror(rc));
+		text_printf(error, en, "%s", *ebuf ? ebuf : curl_easy_strerror(rc));
 		return SEND_RETRY;
 	}
 	if (status < 200 || status > 299) {

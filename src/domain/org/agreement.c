@@ -42,8 +42,10 @@ static int kind_of(const struct profile *prof, const char *kind, const struct ag
 				int w = snprintf(allowed + off, sizeof(allowed) - off, "%s%s（%s）",
 				                 off ? "、" : "", prof->agreements[i].key,
 				                 prof->agreements[i].name);
-				if (w < 0 || (size_t)w >= sizeof(allowed) - off)
+				if (w < 0 || (size_t)w >= sizeof(allowed) - off) {
+					allowed[off] = 0; /* what does not fit is left out whole */
 					break;
+				}
 				off += (size_t)w;
 			}
 		return zw_errf(err, ZW_EINVALID, "kind", "《%s》没有规定这种单位协议；可选：%s",

@@ -3,6 +3,7 @@
 
 #include "domain/org/unit.h"
 
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "store/application_sql.h"
 
@@ -88,7 +89,7 @@ static bool fill_line(struct doc *d, const struct parties *pt, const char *line)
 			break;
 		}
 		char label[128];
-		snprintf(label, sizeof(label), "%.*s", (int)(colon - s), s);
+		text_printf(label, sizeof(label), "%.*s", (int)(colon - s), s);
 		const char *after = colon + 3;
 		size_t blank = skip_blank(after);
 		if (!blank && *after) {
@@ -138,7 +139,7 @@ static int parties_load(const struct ctx *x, int64_t unit_id, const char *key, s
 		return rc;
 	}
 	memset(pt, 0, sizeof(*pt));
-	snprintf(pt->unit, sizeof(pt->unit), "%s", u.name);
+	text_printf(pt->unit, sizeof(pt->unit), "%s", u.name);
 	unit_free(&u);
 	paper_org_full(x->prof, "manager", pt->center, sizeof(pt->center));
 	struct sconn *c = store_read(x->st, err);
@@ -148,7 +149,7 @@ static int parties_load(const struct ctx *x, int64_t unit_id, const char *key, s
 	rc = store_contact_of_role(c, unit_id, "主要领导", &cid, err);
 	struct contact ct = {0};
 	if (!rc && cid && contact_get(x->st, unit_id, cid, &ct, err) == 0) {
-		snprintf(pt->head, sizeof(pt->head), "%s", ct.name ? ct.name : "");
+		text_printf(pt->head, sizeof(pt->head), "%s", ct.name ? ct.name : "");
 		snprintf(pt->phone, sizeof(pt->phone), "%s", ct.mobile ? ct.mobile : "");
 	}
 	contact_free(&ct);

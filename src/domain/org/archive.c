@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/mutant.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "doc/doc.h"
 #include "domain/ipam/address.h"
 #include "domain/inventory/assets.h"
@@ -115,7 +116,7 @@ static void cell_text(const json_t *v, char *out, size_t n)
 	if (!v || json_is_null(v))
 		snprintf(out, n, "%s", "");
 	else if (json_is_string(v))
-		snprintf(out, n, "%s", json_string_value(v));
+		text_printf(out, n, "%s", json_string_value(v));
 	else if (json_is_true(v))
 		snprintf(out, n, "是");
 	else if (json_is_false(v))

@@ -13,6 +13,7 @@
 #include "store/violation_sql.h"
 #include "store/watch_sql.h"
 #include "wire/lease.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 struct finding_rec {
@@ -141,7 +142,7 @@ static int stat_member(const json_t *stats, const char *k, int64_t *out, struct 
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 0) {
 		char field[32];
-		snprintf(field, sizeof(field), "stats.%s", k);
+		text_printf(field, sizeof(field), "stats.%s", k);
 		return zw_errf(err, ZW_EINVALID, field, "%s 应为非负整数", field);
 	}
 	*out = json_integer_value(v);
@@ -266,7 +267,7 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	/* what the batch does (the cases it opens, their steps, the audit) is the probe's, by
 	 * its name, not the person's who made its token */
 	struct principal as_probe = *x->by;
-	snprintf(as_probe.username, sizeof(as_probe.username), "probe:%s", probe);
+	text_printf(as_probe.username, sizeof(as_probe.username), "probe:%s", probe);
 	struct ctx px = *x;
 	px.by = &as_probe;
 	const json_t *list = json_object_get(body, "observations");

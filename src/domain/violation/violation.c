@@ -17,6 +17,7 @@
 #include "domain/workflow.h"
 #include "store/rec.h"
 #include "store/violation_sql.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "store/application_sql.h"
 #include "store/deadline_sql.h"
@@ -332,8 +333,8 @@ static int isolate(struct step *s, const char *scope)
 		rc = unit_status(s, status, sizeof(status));
 	if (!rc && is(status, "已接入")) {
 		char why[400];
-		snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id,
-		         v->behaviour_name);
+		text_printf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id,
+		            v->behaviour_name);
 		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "暂停", step_clause(v), why,
 		                        v->id, s->err);
 	}
@@ -912,7 +913,7 @@ static int e_revoke(void *cs, struct zw_err *err)
 		rc = 0;
 	}
 	char why[400], status[32] = "";
-	snprintf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id, v->behaviour_name);
+	text_printf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id, v->behaviour_name);
 	if (!rc)
 		rc = unit_status(s, status, sizeof(status));
 	if (!rc && !is(status, "已撤销入网资格"))
