@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "api/web.h"
 #include "core/err.h"
+#include "domain/ops.h"
 #include "domain/org/account.h"
 #include "domain/import.h"
 #include "domain/ipam/ipam.h"
@@ -58,6 +59,7 @@ struct server {
 	struct server_cfg cfg;
 	struct store *st;
 	const struct profile *prof;
+	const struct ops_cfg *ops; /* the disk /health watches; or NULL */
 	struct account_cfg acct;
 	struct throttle *thr;
 	struct ipam_cache *ipam; /* free-space pools, used under the writer lock */

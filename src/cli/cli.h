@@ -37,6 +37,10 @@ int cli_import_limits(const struct config *cfg, struct import_limits *lim, struc
 int cmd_user(int argc, char **argv);
 int cmd_unit(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* zwnet backup: a checked copy of the database and its key file (domain/backup.h). */
+int cmd_backup(int argc, char **argv);
+/* zwnet restore MANIFEST: a backup checked, then put in place of the database. */
+int cmd_restore(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 /* The API document GET /api/v1/openapi.json serves, for the county's profile. */

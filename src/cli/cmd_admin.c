@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pwd.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "core/text.h"
 #include "core/parse.h"
 #include "domain/audit.h"
+#include "domain/backup.h"
 #include "domain/deadline.h"
 #include "domain/demo.h"
 #include "domain/import.h"
@@ -70,11 +72,8 @@ int cli_open(struct cli_env *e, int argc, char **argv, bool need_db)
 		}
 		store_meta_get(e->st, "profile", stored, sizeof(stored));
 		char keyfile[1024];
-		snprintf(keyfile, sizeof(keyfile), "%s",
-		         *e->cfg.secret_key_file ? e->cfg.secret_key_file : e->cfg.db);
-		if (!*e->cfg.secret_key_file)
-			strncat(keyfile, ".key", sizeof(keyfile) - strlen(keyfile) - 1);
-		if (secret_init(keyfile, &err) < 0 || workdays_init(e->st, &err) < 0) {
+		config_keyfile(&e->cfg, keyfile, sizeof(keyfile));
+		if (backup_key_open(e->st, keyfile, &err) < 0 || workdays_init(e->st, &err) < 0) {
 			cli_err(&err);
 			cli_close(e);
 			return 1;
@@ -112,7 +111,8 @@ void cli_close(struct cli_env *e)
 /* Flags that take no value. */
 static bool is_switch(const char *a)
 {
-	return !strcmp(a, "--json") || !strcmp(a, "--dry-run") || !strcmp(a, "--good-rows-only");
+	return !strcmp(a, "--json") || !strcmp(a, "--dry-run") || !strcmp(a, "--good-rows-only") ||
+	       !strcmp(a, "--force");
 }
 
 /* Remaining arguments: positional words and --flags the config table does not know. */
@@ -133,14 +133,28 @@ static const char *arg_pos(struct cli_env *e, char **argv, int n)
 	return NULL;
 }
 
+/* The first n bytes of a and flag are the same flag: a dash and an underscore after the
+ * leading "--" are one (--snmp_community is --snmp-community, as the settings take both). */
+static bool flag_same(const char *a, const char *flag, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i] == '_' ? '-' : a[i], y = flag[i] == '_' ? '-' : flag[i];
+		if (x != y || !a[i])
+			return false;
+	}
+	return true;
+}
+
 static const char *arg_flag(struct cli_env *e, char **argv, const char *flag)
 {
 	size_t n = strlen(flag);
 	for (int i = 0; i < e->nrest; i++) {
 		const char *a = argv[e->rest[i]];
-		if (strncmp(a, flag, n) == 0 && a[n] == '=')
+		if (!flag_same(a, flag, n))
+			continue;
+		if (a[n] == '=')
 			return a + n + 1;
-		if (strcmp(a, flag) == 0 && i + 1 < e->nrest && e->rest[i + 1] == e->rest[i] + 1)
+		if (!a[n] && i + 1 < e->nrest && e->rest[i + 1] == e->rest[i] + 1)
 			return argv[e->rest[i + 1]];
 	}
 	return NULL;
@@ -409,6 +423,45 @@ int cmd_unit(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
+/* A known chain head: "HASH" or "ID:HASH" (as a daily notice writes it), or the head a
+ * backup's manifest recorded. */
+static int known_head(const char *head, const char *manifest, int64_t *id, char hash[65])
+{
+	*id = 0;
+	hash[0] = 0;
+	if (manifest) {
+		json_error_t je;
+		json_t *m = json_load_file(manifest, 0, &je);
+		const char *h =
+		    json_string_value(json_object_get(json_object_get(m, "audit_head"), "hash"));
+		if (!h) {
+			fprintf(stderr, "zwnet: 无法读取备份清单 %s 的审计链头%s%s\n", manifest,
+			        m ? "" : "：", m ? "" : je.text);
+			json_decref(m);
+			return -1;
+		}
+		*id = json_integer_value(json_object_get(json_object_get(m, "audit_head"), "id"));
+		snprintf(hash, 65, "%s", h);
+		json_decref(m);
+		return 0;
+	}
+	const char *colon = strchr(head, ':');
+	char num[24] = "";
+	if (colon && colon - head < (ptrdiff_t)sizeof(num))
+		memcpy(num, head, (size_t)(colon - head));
+	if (colon && parse_i64(num, 1, INT64_MAX, id) < 0) {
+		fprintf(stderr, "zwnet: --head 应为 哈希 或 编号:哈希\n");
+		return -1;
+	}
+	const char *h = colon ? colon + 1 : head;
+	if (strlen(h) != 64 || strspn(h, "0123456789abcdef") != 64) {
+		fprintf(stderr, "zwnet: --head 的哈希应为 64 位十六进制数\n");
+		return -1;
+	}
+	snprintf(hash, 65, "%s", h);
+	return 0;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	struct cli_env e;
@@ -416,21 +469,140 @@ int cmd_audit(int argc, char **argv)
 	if (rc)
 		return rc;
 	const char *verb = arg_pos(&e, argv, 0);
-	if (!verb || strcmp(verb, "verify") != 0) {
-		fprintf(stderr, "用法: zwnet audit verify --db FILE\n");
+	const char *head = arg_flag(&e, argv, "--head"),
+	           *manifest = arg_flag(&e, argv, "--manifest");
+	if (!verb || strcmp(verb, "verify") != 0 || (head && manifest)) {
+		fprintf(stderr,
+		        "用法: zwnet audit verify --db FILE [--head [编号:]哈希 | --manifest "
+		        "备份清单.json]\n");
+		cli_close(&e);
+		return 2;
+	}
+	int64_t want_id = 0;
+	char want[65] = "";
+	if ((head || manifest) && known_head(head, manifest, &want_id, want) < 0) {
 		cli_close(&e);
 		return 2;
 	}
 	struct zw_err err = {0};
 	struct audit_verify v;
-	rc = audit_verify(e.st, &v, &err);
-	if (rc == 0)
+	rc = audit_verify_head(e.st, *want ? want : NULL, &v, &err);
+	if (rc == 0 && want_id && v.head_id != want_id) {
+		snprintf(v.reason, sizeof(v.reason),
+		         "已知链头应为第 %lld 条，而日志中哈希相同的记录是第 %lld 条",
+		         (long long)want_id, (long long)v.head_id);
+		v.bad_id = v.head_id;
+		rc = -ZW_ECONFLICT;
+	}
+	if (rc == 0 && *want)
+		printf(
+		    "审计日志完整：共 %lld 条，哈希链校验通过，且包含已知链头（第 %lld 条，%.16s…）"
+		    "及其前的全部记录\n",
+		    (long long)v.entries, (long long)v.head_id, want);
+	else if (rc == 0)
 		printf("审计日志完整：共 %lld 条，哈希链校验通过\n", (long long)v.entries);
 	else if (v.bad_id)
-		fprintf(stderr, "审计日志校验失败：首个异常记录为第 %lld 条：%s\n",
-		        (long long)v.bad_id, v.reason);
+		if (v.bad_id > 0)
+			fprintf(stderr, "审计日志校验失败：首个异常记录为第 %lld 条：%s\n",
+			        (long long)v.bad_id, v.reason);
+		else
+			fprintf(stderr, "审计日志校验失败：%s\n", v.reason);
 	else
 		cli_err(&err);
+	cli_close(&e);
+	return rc == 0 ? 0 : 1;
+}
+
+int cmd_backup(int argc, char **argv)
+{
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, true);
+	if (rc)
+		return rc;
+	const char *to = arg_flag(&e, argv, "--to");
+	const char *keep_s = arg_flag(&e, argv, "--keep");
+	if (!to)
+		to = *e.cfg.backup_dir ? e.cfg.backup_dir : NULL;
+	int64_t keep = e.cfg.backup_keep;
+	if (!to || arg_pos(&e, argv, 0) || (keep_s && parse_i64(keep_s, 0, 100000, &keep) < 0)) {
+		fprintf(stderr, "用法: zwnet backup --db FILE --to 目录 [--keep N]\n"
+		                "  服务运行时也可备份；目录中保留最新 N 份（默认 backup_keep）\n");
+		cli_close(&e);
+		return 2;
+	}
+	char keyfile[1024];
+	config_keyfile(&e.cfg, keyfile, sizeof(keyfile));
+	struct zw_err err = {0};
+	struct backup_set b;
+	rc = backup_make(e.st, keyfile, to, (int)keep, &b, &err);
+	if (rc == 0) {
+		printf("备份完成：%s（%lld 字节，%lld 毫秒）\n", b.db, (long long)b.bytes,
+		       (long long)b.ms);
+		printf("  密钥文件：%s\n", *b.key ? b.key : "（无）");
+		printf("  清单：%s\n  审计日志链头：第 %lld 条 %s\n", b.manifest,
+		       (long long)b.audit_head_id, b.audit_head);
+		if (b.removed)
+			printf("  按保留份数删除了较早的 %d 份备份\n", b.removed);
+	} else {
+		cli_err(&err);
+	}
+	cli_close(&e);
+	return rc == 0 ? 0 : 1;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	/* the database may not exist yet: the settings only, nothing opened */
+	struct cli_env e;
+	int rc = cli_open(&e, argc, argv, false);
+	if (rc)
+		return rc;
+	const char *manifest = arg_pos(&e, argv, 0);
+	bool check_only = arg_has(&e, argv, "--check");
+	bool db_given = false;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--db") || !strncmp(argv[i], "--db=", 5))
+			db_given = true;
+	if (!manifest || arg_pos(&e, argv, 1) || (!check_only && !db_given)) {
+		fprintf(
+		    stderr,
+		    "用法: zwnet restore 备份清单.json --db FILE [--force]   恢复（先停止服务）\n"
+		    "      zwnet restore 备份清单.json --check              只检查备份\n");
+		cli_close(&e);
+		return 2;
+	}
+	struct zw_err err = {0};
+	struct backup_info info;
+	char kept[1100] = "";
+	if (check_only) {
+		char work[1100];
+		snprintf(work, sizeof(work), "%s.checking", manifest);
+		rc = backup_check(manifest, work, false, &info, &err);
+	} else {
+		char keyfile[1024];
+		config_keyfile(&e.cfg, keyfile, sizeof(keyfile));
+		rc = backup_restore(manifest, e.cfg.db, keyfile, arg_has(&e, argv, "--force"),
+		                    &info, kept, sizeof(kept), &err);
+	}
+	if (rc == 0) {
+		json_t *m = info.manifest;
+		printf("备份可用：%s（%s 建立，数据库结构第 %lld 版，办法 %s）\n", info.db,
+		       json_string_value(json_object_get(m, "created")),
+		       (long long)json_integer_value(json_object_get(m, "schema_version")),
+		       json_string_value(json_object_get(m, "profile")));
+		printf("  文件与清单一致，数据库完整，审计日志 %lld 条校验通过至清单记录的链头\n",
+		       (long long)info.audit_entries);
+		if (!*info.key)
+			printf("  备份中没有密钥文件\n");
+		if (!check_only) {
+			printf("已恢复到 %s\n", e.cfg.db);
+			if (*kept)
+				printf("  原数据库改名保留为 %s\n", kept);
+		}
+	} else {
+		cli_err(&err);
+	}
+	json_decref(info.manifest);
 	cli_close(&e);
 	return rc == 0 ? 0 : 1;
 }

@@ -73,6 +73,20 @@ int cmd_serve(int argc, char **argv)
 		cli_close(&e);
 		return 1;
 	}
+	char keyfile[1024];
+	config_keyfile(&e.cfg, keyfile, sizeof(keyfile));
+	struct ops_cfg ops = {
+	    .db_path = e.cfg.db,
+	    .keyfile = keyfile,
+	    .backup_dir = e.cfg.backup_dir,
+	    .backup_keep = (int)e.cfg.backup_keep,
+	    .disk_min_free_mb = e.cfg.disk_min_free,
+	};
+	if (config_backup_minute(&e.cfg, &ops.backup_minute, &err) < 0) {
+		cli_err(&err);
+		cli_close(&e);
+		return 1;
+	}
 	char warn[512];
 	const char *w = profile_expiry_warning(e.prof, clock_today_cn(), warn, sizeof(warn));
 	if (w)
@@ -106,6 +120,7 @@ int cmd_serve(int argc, char **argv)
 	    .login_table_size = (unsigned)e.cfg.login_table_size,
 	};
 	srv.st = e.st;
+	srv.ops = &ops;
 	srv.prof = e.prof;
 	srv.acct = e.acct;
 	srv.ipam = ipam_cache_new();
@@ -173,6 +188,7 @@ int cmd_serve(int argc, char **argv)
 	    .interval = (unsigned)e.cfg.scheduler_interval,
 	    .reminder_working_days = (int)e.cfg.reminder_working_days,
 	    .reminder_hours = (int)e.cfg.reminder_hours,
+	    .ops = &ops,
 	};
 	if (scheduler_start(&sched, &err) < 0) {
 		cli_err(&err);

@@ -114,6 +114,15 @@ static const struct opt opts[] = {
       "bytes one member of an uploaded xlsx workbook may expand to"),
     I(xlsx_max_ratio, "100", 2, 100000,
       "an xlsx member may expand to less than this many times its compressed size"),
+    S(backup_dir, "",
+      "folder of the daily backup zwnet serve takes (empty = none); zwnet backup writes "
+      "there unless --to names another"),
+    S(backup_time, "02:30", "Beijing time of the daily backup, HH:MM"),
+    I(backup_keep, "14", 0, 100000,
+      "backup sets kept in the backup folder, the oldest removed first (0 = all)"),
+    I(disk_min_free, "1024", 0, 1 << 30,
+      "MiB free on the database's disk below which /health says degraded and the managers "
+      "are told (0 = no check)"),
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -242,4 +251,25 @@ void config_usage(FILE *f)
 	for (size_t i = 0; i < NOPTS; i++)
 		fprintf(f, "  --%-22s %s (default: %s)\n", opts[i].name, opts[i].help,
 		        *opts[i].dflt ? opts[i].dflt : "\"\"");
+}
+
+void config_keyfile(const struct config *c, char *out, size_t n)
+{
+	if (*c->secret_key_file)
+		snprintf(out, n, "%s", c->secret_key_file);
+	else
+		snprintf(out, n, "%s.key", c->db);
+}
+
+int config_backup_minute(const struct config *c, int *minute, struct zw_err *err)
+{
+	int h, m;
+	char tail;
+	if (sscanf(c->backup_time, "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 23 || m < 0 ||
+	    m > 59)
+		return zw_errf(err, ZW_EINVALID, "backup_time",
+		               "backup_time 应为 时:分（如 02:30），不是“%.*s”",
+		               CUT(c->backup_time, 40));
+	*minute = h * 60 + m;
+	return 0;
 }

@@ -28,6 +28,8 @@ struct config {
 	int64_t quarantine_vlan, radius_unknown_vlan;
 	int64_t header_timeout, max_connections, max_connections_per_source;
 	int64_t import_max_rows, import_max_errors, xlsx_max_member, xlsx_max_ratio;
+	char *backup_dir, *backup_time;
+	int64_t backup_keep, disk_min_free;
 };
 
 void config_defaults(struct config *c);
@@ -38,5 +40,9 @@ int config_load_file(struct config *c, const char *path, struct zw_err *err);
 int config_parse_args(struct config *c, int argc, char **argv, int *rest, int *nrest,
                       struct zw_err *err);
 void config_usage(FILE *f);
+/* The key file of the database's secrets: secret_key_file, else the database path + .key. */
+void config_keyfile(const struct config *c, char *out, size_t n);
+/* backup_time as minutes after midnight (Beijing time), or -code naming the setting. */
+int config_backup_minute(const struct config *c, int *minute, struct zw_err *err);
 
 #endif

@@ -18,7 +18,9 @@ static void usage(FILE *f)
 	    "  demo     向空数据库写入演示县的数据\n"
 	    "  user     用户管理：user add NAME --role ROLE [--unit ID]\n"
 	    "  unit     单位登记：unit list|show|add|set\n"
-	    "  audit    审计日志：audit verify\n"
+	    "  audit    审计日志：audit verify [--head [编号:]哈希 | --manifest 备份清单]\n"
+	    "  backup   备份：backup --to 目录 [--keep N]（服务运行时也可）\n"
+	    "  restore  恢复：restore 备份清单.json --db FILE [--force] | --check\n"
 	    "  calendar 工作日：calendar add 日期 N | show 年份 | load 文件\n"
 	    "  deadline 期限：deadline list|show ID|pause ID --reason 原因|resume ID\n");
 	cmd_registry_usage(f);
@@ -55,7 +57,8 @@ int main(int argc, char **argv)
 	            {"openapi", cmd_openapi},     {"calendar", cmd_calendar},
 	            {"deadline", cmd_deadline},   {"application", cmd_application},
 	            {"probe", cmd_probe},         {"enforce", cmd_enforce},
-	            {"workflows", cmd_workflows}, {"import", cmd_import}};
+	            {"workflows", cmd_workflows}, {"import", cmd_import},
+	            {"backup", cmd_backup},       {"restore", cmd_restore}};
 	/* The job has ended (serve: its threads are joined), so the font caches a PDF filled can
 	 * go: nothing is left over for a leak check to report. */
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

@@ -27,6 +27,7 @@
 	X(RULE, 422, "rule", "违反管理办法的规定")                                                 \
 	X(THROTTLED, 429, "throttled", "尝试次数过多，请稍后再试")                                 \
 	X(INTERNAL, 500, "internal", "服务器内部错误")                                             \
+	X(NOSPACE, 507, "insufficient_storage", "磁盘空间不足，数据未保存")                        \
 	X(UNAVAILABLE, 503, "unavailable", "服务暂不可用")
 
 enum zw_errcode {

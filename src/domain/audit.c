@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "core/text.h"
 #include "store/audit_sql.h"
 
 static const char zero_hash[65] =
@@ -134,6 +135,7 @@ struct verify_ctx {
 	struct audit_verify *res;
 	int64_t expect_id;
 	char prev[65];
+	const char *head; /* a known head to find, or NULL */
 };
 
 static int verify_row(const struct audit_entry *e, void *vctx)
@@ -165,28 +167,36 @@ static int verify_row(const struct audit_entry *e, void *vctx)
 		return 1;
 	}
 	snprintf(v->prev, sizeof(v->prev), "%s", e->hash);
+	if (v->head && !r->head_id && strcmp(e->hash, v->head) == 0)
+		r->head_id = e->id;
 	v->expect_id++;
 	return 0;
 }
 
 int audit_verify(struct store *st, struct audit_verify *res, struct zw_err *err)
 {
+	return audit_verify_head(st, NULL, res, err);
+}
+
+int audit_verify_head(struct store *st, const char *head, struct audit_verify *res,
+                      struct zw_err *err)
+{
 	memset(res, 0, sizeof(*res));
 	struct sconn *c = store_read(st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
-	struct verify_ctx v = {res, 1, ""};
+	struct verify_ctx v = {res, 1, "", head};
 	memcpy(v.prev, zero_hash, sizeof(v.prev));
 	int rc = store_audit_scan(c, verify_row, &v, err);
 	if (rc < 0)
 		return rc;
 	if (!res->bad_id) {
 		int64_t head_id;
-		char head[65];
-		rc = store_audit_meta_head(c, &head_id, head, err);
+		char last[65];
+		rc = store_audit_meta_head(c, &head_id, last, err);
 		if (rc < 0)
 			return rc;
-		if (head_id != v.expect_id - 1 || (head_id && strcmp(head, v.prev) != 0)) {
+		if (head_id != v.expect_id - 1 || (head_id && strcmp(last, v.prev) != 0)) {
 			res->bad_id = head_id > v.expect_id - 1 ? v.expect_id : head_id;
 			snprintf(res->reason, sizeof(res->reason),
 			         "日志末尾与链头记录不符：链头为第 %lld 条，实际最后一条为第 %lld "
@@ -198,6 +208,14 @@ int audit_verify(struct store *st, struct audit_verify *res, struct zw_err *err)
 		res->bad_id = -1;
 		snprintf(res->reason, sizeof(res->reason),
 		         "审计日志的只追加保护触发器已被删除，日志可能被改动");
+	}
+	if (!res->bad_id && head && !res->head_id) {
+		res->bad_id = -1;
+		text_printf(
+		    res->reason, sizeof(res->reason),
+		    "日志中没有哈希为 %.*s 的记录：这份数据不含已知的链头（链头及其前的记录缺失，"
+		    "或日志被整体替换）",
+		    CUT(head, 64));
 	}
 	if (res->bad_id)
 		return zw_errf(err, ZW_ECONFLICT, NULL, "%s", res->reason);

@@ -21,6 +21,11 @@ static void step(struct scheduler *s)
 		else if (n > 0)
 			log_info("scheduler: %d deadline event(s) raised", n);
 	}
+	if (s->ops) {
+		struct zw_err err = {0};
+		if (ops_step(s->st, s->ops, clock_now(), &err) < 0)
+			log_warnx("scheduler: %s", err.message);
+	}
 	for (int n = 256; n >= 256;) {
 		struct zw_err err = {0};
 		n = notify_fanout(s->st, s->prof, clock_now(), &err);

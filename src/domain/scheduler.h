@@ -1,6 +1,7 @@
 /*
  * scheduler: the one background thread of `zwnet serve` that acts on time, not on requests.
- * Every interval it runs deadline_tick (breaches and reminders, each an outbox event). All
+ * Every interval it runs deadline_tick (breaches and reminders, each an outbox event) and
+ * ops_step (the daily backup and notice, the disk check). All
  * its state is in the database, so a restart neither loses nor repeats an event; stopping
  * wakes it at once and waits for a step in progress to finish.
  */
@@ -13,6 +14,7 @@
 #include "core/err.h"
 #include "domain/notify/mail.h"
 #include "domain/notify/webhook.h"
+#include "domain/ops.h"
 #include "policy/profile.h"
 #include "store/store.h"
 
@@ -24,6 +26,7 @@ struct scheduler {
 	unsigned interval;              /* seconds between steps; 0 = never started */
 	int reminder_working_days;      /* remind this many working days before the due day */
 	int reminder_hours;             /* ... and this many hours before an hours deadline */
+	const struct ops_cfg *ops;      /* the daily backup and notice, the disk check; or NULL */
 	/* private */
 	pthread_t thread;
 	pthread_mutex_t mu;

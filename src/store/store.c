@@ -1,5 +1,6 @@
 #include "store/store_int.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -57,6 +58,12 @@ int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 		return zw_errf(err, ZW_ECONFLICT, NULL, NULL);
 	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
 		return zw_errf(err, ZW_EUNAVAILABLE, NULL, "数据库忙，请稍后重试");
+	/* A full disk is the operator's to fix, not a defect: said as such (507), also when
+	 * SQLite met it as an I/O error (a write or fsync of the WAL that found no space). */
+	if ((ext & 0xff) == SQLITE_FULL ||
+	    ((ext & 0xff) == SQLITE_IOERR && sqlite3_system_errno(c->db) == ENOSPC))
+		return zw_errf(err, ZW_ENOSPACE, NULL,
+		               "磁盘空间不足，数据未保存：请系统管理员清理数据库所在的磁盘");
 	return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
 }
 
@@ -370,8 +377,7 @@ static bool skipped(const char *table)
 	return strncmp(table, "sqlite_", 7) == 0;
 }
 
-/* "file:" URI of a path, opened read-only: every byte but unreserved ones percent-encoded. */
-static void ro_uri(const char *path, struct buf *b)
+void sq_file_uri(const char *path, const char *query, struct buf *b)
 {
 	buf_puts(b, "file:");
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
@@ -380,7 +386,7 @@ static void ro_uri(const char *path, struct buf *b)
 			buf_append(b, p, 1);
 		else
 			buf_printf(b, "%%%02X", *p);
-	buf_puts(b, "?mode=ro");
+	buf_printf(b, "?%s", query);
 }
 
 /* Copy one table from src into main, by column name. */
@@ -414,7 +420,7 @@ static int scratch_fill(struct sconn *c, const char *path, struct zw_err *err)
 	int rc = 0;
 	struct buf uri;
 	buf_init(&uri, 8192);
-	ro_uri(path, &uri);
+	sq_file_uri(path, "mode=ro", &uri);
 	sqlite3_stmt *s = rc ? NULL : sq_prepare(c, "ATTACH DATABASE ?1 AS src", err);
 	if (s) {
 		sq_text(s, 1, uri.p);
@@ -570,4 +576,37 @@ int store_meta_set(struct store *st, const char *key, const char *value, struct 
 	}
 	pthread_mutex_unlock(&st->wlock);
 	return rc;
+}
+
+int store_meta_read(struct sconn *c, const char *key, char *out, size_t n, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "SELECT value FROM meta WHERE key = ?1", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, key);
+	int rc = 0;
+	*out = 0;
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+	else if (step != SQLITE_DONE)
+		rc = sq_fail(c, err, "meta");
+	sq_done(c, s);
+	return rc;
+}
+
+int store_meta_put(struct sconn *c, const char *key, const char *value, struct zw_err *err)
+{
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               value ? "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+	                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+	                     : "DELETE FROM meta WHERE key = ?1",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, key);
+	if (value)
+		sq_text(s, 2, value);
+	return sq_exec_stmt(c, s, err);
 }

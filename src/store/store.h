@@ -95,5 +95,9 @@ int list_cursor_decode(const char *cursor, struct list_query *q, struct zw_err *
 /* meta: small settings kept with the data (the profile chosen at install, ...). */
 int store_meta_get(struct store *st, const char *key, char *out, size_t n);
 int store_meta_set(struct store *st, const char *key, const char *value, struct zw_err *err);
+/* The same on a connection (a transaction's: store_tx_conn): "" when the key is absent; a
+ * NULL value removes the key. */
+int store_meta_read(struct sconn *c, const char *key, char *out, size_t n, struct zw_err *err);
+int store_meta_put(struct sconn *c, const char *key, const char *value, struct zw_err *err);
 
 #endif

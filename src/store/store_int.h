@@ -41,4 +41,9 @@ int sq_exec(struct sconn *c, const char *sql, struct zw_err *err);
 
 int store_migrate(sqlite3 *db, struct zw_err *err);
 
+struct buf;
+/* The "file:" URI of a path with query ("mode=ro"): every byte but unreserved ones
+ * percent-encoded. */
+void sq_file_uri(const char *path, const char *query, struct buf *b);
+
 #endif

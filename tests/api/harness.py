@@ -74,14 +74,18 @@ class Response:
 class Server:
     """One zwnet server with its own database in a temporary directory."""
 
-    def __init__(self, profile="tongbai", demo=True, extra=(), name="srv", env=None):
-        """env: extra environment variables for the server process only (e.g. ZWNET_NOW)."""
-        self.dir = tempfile.mkdtemp(prefix="zwnet-test-")
-        self.db = os.path.join(self.dir, "zwnet.db")
+    def __init__(self, profile="tongbai", demo=True, extra=(), name="srv", env=None, db=None):
+        """env: extra environment variables for the server process only (e.g. ZWNET_NOW).
+        db: serve this database (a restored one: nothing is seeded); its folder is removed
+        on close like a fresh one."""
+        self.dir = os.path.dirname(os.path.abspath(db)) if db else tempfile.mkdtemp(prefix="zwnet-test-")
+        self.db = db or os.path.join(self.dir, "zwnet.db")
         self.profile = profile
         self.port = free_port()
         self.name = name
-        if demo:
+        if db:
+            pass
+        elif demo:
             run_cli("demo", "--profile", profile, db=self.db)
         else:
             run_cli("user", "add", "admin", "--role", "manager", "--profile", profile, db=self.db)

@@ -58,6 +58,52 @@ static const char *step_words(const char *action, const char *status)
 	return action;
 }
 
+/* The server's own notices (domain/ops.h): the daily report with the audit chain's head,
+ * the disk running full. */
+static void ops_notice(json_t *p, const struct outbox_row *o, char *title, size_t tn, char *body,
+                       size_t bn)
+{
+	const char *date = json_string_value(json_object_get(p, "date"));
+	json_int_t free_mb = json_integer_value(json_object_get(p, "free_mb"));
+	json_int_t min_mb = json_integer_value(json_object_get(p, "min_free_mb"));
+	if (strcmp(o->kind, "ops.disk_low") == 0) {
+		text_printf(title, tn, "磁盘空间不足：剩余 %lld MiB", (long long)free_mb);
+		text_printf(
+		    body, bn,
+		    "数据库所在磁盘仅剩 %lld MiB，低于设定的 %lld MiB（disk_min_free）。磁盘写满后"
+		    "一切登记、审批和登录都将无法保存，请尽快清理或扩容，并确认备份仍在进行。",
+		    (long long)free_mb, (long long)min_mb);
+		return;
+	}
+	if (strcmp(o->kind, "ops.disk_ok") == 0) {
+		text_printf(title, tn, "磁盘空间已恢复：剩余 %lld MiB", (long long)free_mb);
+		text_printf(body, bn, "数据库所在磁盘剩余 %lld MiB，已高于设定的 %lld MiB。",
+		            (long long)free_mb, (long long)min_mb);
+		return;
+	}
+	json_int_t id = json_integer_value(json_object_get(p, "audit_head_id"));
+	const char *head = json_string_value(json_object_get(p, "audit_head"));
+	json_t *b = json_object_get(p, "backup");
+	char backup[700];
+	if (!b)
+		text_printf(backup, sizeof(backup), "未设定定时备份（backup_dir），请尽快设定。");
+	else if (json_object_get(b, "error"))
+		text_printf(backup, sizeof(backup), "今日备份失败：%s。",
+		            json_string_value(json_object_get(b, "error")));
+	else
+		text_printf(backup, sizeof(backup), "今日备份已完成：%s（%lld 字节）。",
+		            json_string_value(json_object_get(b, "manifest")),
+		            (long long)json_integer_value(json_object_get(b, "bytes")));
+	text_printf(title, tn, "每日运行报告 %s", date ? date : "");
+	text_printf(
+	    body, bn,
+	    "审计日志链头：第 %lld 条，%lld:%s。请在别处留存这一行（邮件、打印件）：日后用"
+	    " zwnet audit verify --head %lld:%s 可证明任何一份数据库副本完整含有此前的全部记录。"
+	    "%s磁盘剩余 %lld MiB。",
+	    (long long)id, (long long)id, head ? head : "", (long long)id, head ? head : "", backup,
+	    (long long)json_integer_value(json_object_get(p, "disk_free_mb")));
+}
+
 static void application_notice(json_t *p, const struct outbox_row *o, const char *unit,
                                const char *rule_label, const char *due, char *title, size_t tn,
                                char *body, size_t bn)
@@ -173,6 +219,8 @@ void notify_compose(struct sconn *c, const struct profile *prof, const struct ou
 	} else if (strncmp(o->kind, "violation.", 10) == 0) {
 		violation_notice(prof, p, o, unit, due_date || due_at ? due : NULL, title, tn, body,
 		                 bn);
+	} else if (strncmp(o->kind, "ops.", 4) == 0) {
+		ops_notice(p, o, title, tn, body, bn);
 	} else {
 		text_printf(title, tn, "通知：%s", o->kind);
 		text_printf(body, bn, "%s", o->payload ? o->payload : "");
