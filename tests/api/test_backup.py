@@ -6,13 +6,14 @@ import glob
 import json
 import os
 import shutil
+import subprocess
 import sqlite3
 import tempfile
 import threading
 import time
 import unittest
 
-from harness import Server, ServerTest, run_cli
+from harness import PASSWORD, Server, ServerTest, run_cli
 
 
 def rows(db, sql):
@@ -305,6 +306,74 @@ class DiskLow(ServerTest):
         self.assertTrue(self.wait_for(lambda: self.srv.sql(
             "SELECT 1 FROM inbox i JOIN users u ON u.id = i.user_id WHERE u.username = 'admin'"
             " AND i.title LIKE '磁盘空间不足%'"), 10))
+
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+@unittest.skipIf(os.geteuid() != 0 and not IN_CI, "mounting a small tmpfs needs root")
+class DiskFull(unittest.TestCase):
+    """The database on a small disk of its own (tmpfs) that is then filled: every refused
+    write says 磁盘空间不足 with 507, sign-in says why it cannot, /health says degraded,
+    nothing half-written stays, and all works again once there is room."""
+
+    @classmethod
+    def setUpClass(cls):
+        if os.geteuid() != 0:
+            raise AssertionError("CI=true: mounting a small tmpfs needs root")
+        cls.mnt = tempfile.mkdtemp(prefix="zwnet-full-")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", cls.mnt], check=True)
+        db = os.path.join(cls.mnt, "zwnet.db")
+        run_cli("demo", db=db)
+        cls.srv = Server(name="DiskFull", db=db, extra=("--disk-min-free", "8"))
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.srv.close()
+        finally:
+            subprocess.run(["umount", cls.mnt])
+            os.rmdir(cls.mnt)
+
+    def fill(self):
+        path = os.path.join(self.mnt, "filler")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            for size in (1 << 20, 4096, 512):  # to the last bytes a page could use
+                try:
+                    while True:
+                        os.write(fd, b"\0" * size)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
+        return path
+
+    def test_full_disk_answers_507_and_recovers(self):
+        tok = self.srv.login("admin")
+        before = self.srv.counts()
+        filler = self.fill()
+        try:
+            for i in range(3):
+                r = self.srv.request("POST", "/api/v1/units",
+                                     {"name": "磁盘满时的单位%d" % i, "type": "其他", "level": "县直"}, token=tok)
+                self.assertEqual(r.status, 507, r)
+                self.assertEqual(r.json["error"]["code"], "insufficient_storage", r)
+                self.assertIn("磁盘空间不足", r.json["error"]["message"])
+            r = self.srv.request("POST", "/api/v1/session", {"username": "ops", "password": PASSWORD})
+            self.assertEqual(r.status, 507, r)
+            self.assertIn("磁盘空间不足", r.json["error"]["message"])
+            self.assertEqual(self.srv.request("GET", "/api/v1/health").json["status"], "degraded")
+            # reading still works
+            self.assertEqual(self.srv.request("GET", "/api/v1/units?limit=1", token=tok).status, 200)
+        finally:
+            os.unlink(filler)
+        self.assertEqual(self.srv.counts(), before)
+        r = self.srv.request("POST", "/api/v1/units", {"name": "磁盘腾出后的单位", "type": "其他", "level": "县直"},
+                             token=tok)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.srv.request("GET", "/api/v1/health").json["status"], "ok")
+        run_cli("audit", "verify", db=self.srv.db)
 
 
 if __name__ == "__main__":

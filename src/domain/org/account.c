@@ -395,8 +395,12 @@ int account_login(struct store *st, const struct account_cfg *cfg, const char *u
 		return rc;
 	}
 	rc = store_commit(tx, err);
+	if (rc) { /* a full disk fails the commit: the caller has no session to free */
+		user_free(&u);
+		return rc;
+	}
 	out->user = u;
-	return rc;
+	return 0;
 }
 
 int account_login_audit(struct store *st, const char *action, const char *username,
