@@ -467,6 +467,9 @@ static enum MHD_Result queue(struct req *r)
 	}
 	if (!r->resp)
 		return MHD_NO;
+	/* a stopping server answers what it has and takes nothing more on this connection */
+	if (atomic_load(&r->srv->stopping))
+		MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	return MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
 }
 
@@ -497,6 +500,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		    (strcmp(method, "POST") == 0 && strncmp(url, "/api/v1/imports/", 16) == 0);
 		size_t limit = r->is_upload ? srv->cfg.upload_limit : srv->cfg.body_limit;
 		buf_init(&r->body, limit);
+		if (atomic_load(&srv->stopping)) {
+			/* a new request on a kept-alive connection after SIGTERM: not started */
+			reply_code(r, ZW_EUNAVAILABLE, "", "服务正在停止，请稍后重试");
+			return queue(r);
+		}
 		const char *cl = req_header(r, "Content-Length");
 		int64_t len;
 		if (cl && parse_i64(cl, 0, INT64_MAX, &len) == 0 && (uint64_t)len > limit) {
@@ -699,6 +707,19 @@ int server_start(struct server *srv, struct zw_err *err)
 	return 0;
 }
 
+/* How long a cancelled request has to roll back and send its answer. */
+#define SHUTDOWN_CANCEL_MS 5000
+
+/* Wait until no request is open (answered and sent) or until the deadline; how many are. */
+static int wait_inflight(struct server *srv, int64_t deadline)
+{
+	while (atomic_load(&srv->inflight) > 0 && clock_mono_ms() < deadline) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return atomic_load(&srv->inflight);
+}
+
 void server_stop(struct server *srv)
 {
 	if (!srv->d)
@@ -707,15 +728,21 @@ void server_stop(struct server *srv)
 	MHD_socket s = MHD_quiesce_daemon(srv->d);
 	if (s != MHD_INVALID_SOCKET)
 		close(s);
-	int64_t deadline = clock_mono_ms() + (int64_t)srv->cfg.shutdown_grace * 1000;
-	while (atomic_load(&srv->inflight) > 0 && clock_mono_ms() < deadline) {
-		struct timespec ts = {0, 20 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	if (atomic_load(&srv->inflight) > 0)
-		log_warnx("shutdown: %d requests still open after %us", atomic_load(&srv->inflight),
+	int64_t t0 = clock_mono_ms();
+	int open = wait_inflight(srv, t0 + (int64_t)srv->cfg.shutdown_grace * 1000);
+	if (open > 0) {
+		/* past the grace: what still runs is interrupted at its next database step, rolled
+		 * back and answered 503; the answers get a moment to leave */
+		log_warnx("shutdown: %d request(s) still running after %us: cancelling them", open,
 		          srv->cfg.shutdown_grace);
+		store_cancel(true);
+		open = wait_inflight(srv, clock_mono_ms() + SHUTDOWN_CANCEL_MS);
+		if (open > 0)
+			log_warnx("shutdown: %d request(s) not answered", open);
+	}
+	log_info("shutdown: in-flight requests done in %lld ms", (long long)(clock_mono_ms() - t0));
 	MHD_stop_daemon(srv->d);
+	store_cancel(false);
 	srv->d = NULL;
 	conn_guard_free(srv->guard); /* after the daemon: every connection has been closed */
 	srv->guard = NULL;

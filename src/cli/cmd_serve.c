@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,13 +12,6 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "domain/scheduler.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static int check_tls(const struct config *c, struct zw_err *err)
 {
@@ -38,6 +32,15 @@ int cmd_serve(int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		if (strcmp(argv[i], "--check") == 0)
 			check = true;
+	/* SIGTERM and SIGINT are blocked from the start, in this thread and so in every thread
+	 * it makes, and taken by sigwait at the end: one that arrives during startup waits
+	 * instead of killing the process, and none is handled by a worker thread while the main
+	 * thread sleeps on (pause() never woke when another thread took the signal). */
+	sigset_t stop_set;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
 	struct cli_env e;
 	int rc = cli_open(&e, argc, argv, !check);
 	if (rc)
@@ -167,11 +170,6 @@ int cmd_serve(int argc, char **argv)
 		          e.cfg.web_root);
 	atomic_init(&srv.inflight, 0);
 	atomic_init(&srv.stopping, false);
-	struct sigaction sa = {0};
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (server_start(&srv, &err) < 0) {
 		cli_err(&err);
@@ -201,9 +199,10 @@ int cmd_serve(int argc, char **argv)
 	}
 	log_info("zwnet serving %s://%s (profile %s, db %s)", *e.cfg.tls_cert ? "https" : "http",
 	         e.cfg.listen, e.prof->id, e.cfg.db);
-	while (!stop_signal)
-		pause();
-	log_info("signal %d: finishing in-flight requests", (int)stop_signal);
+	int sig = 0;
+	while (sigwait(&stop_set, &sig) != 0)
+		;
+	log_info("signal %d: finishing in-flight requests", sig);
 	scheduler_stop(&sched);
 	server_stop(&srv);
 	ipam_cache_free(srv.ipam);

@@ -513,10 +513,12 @@ static json_t *row_json(struct run *r, struct sconn *c, size_t ri, bool first_pa
 	return obj;
 }
 
-/* One row in tx: 0 written, 1 refused (and reported). With a savepoint a refused row leaves
+/* One row in tx: 0 written, 1 refused (and reported), -code when the import cannot go on
+ * (fatal filled). With a savepoint a refused row leaves
  * nothing behind and the transaction goes on; without one the caller must roll back. */
 static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
-                   struct store_tx *tx, size_t ri, bool savepoint, bool first_pass)
+                   struct store_tx *tx, size_t ri, bool savepoint, bool first_pass,
+                   struct zw_err *fatal)
 {
 	json_t *obj = row_json(r, store_tx_conn(tx), ri, first_pass);
 	if (!obj)
@@ -524,10 +526,16 @@ static int run_row(struct run *r, const struct ctx *x, struct ipam_cache *cache,
 	struct zw_err err = {0};
 	int64_t id;
 	int rc = import_create(r->k, x, cache, tx, obj, savepoint, &id, &err);
+	json_decref(obj);
+	/* not the row's fault (a full disk, a stopping server, a defect): the whole import
+	 * stops with it, rather than calling every row after it refused */
+	if (rc == -ZW_EINTERNAL || rc == -ZW_EUNAVAILABLE || rc == -ZW_ENOSPACE) {
+		*fatal = err;
+		return rc;
+	}
 	if (rc)
 		row_problem(r, ri, col_of(r, err.field), err.field,
 		            err.message[0] ? err.message : zw_err_default(-rc));
-	json_decref(obj);
 	return rc ? 1 : 0;
 }
 
@@ -580,9 +588,15 @@ static int check_on_copy(struct run *r, int64_t *copy_ms, struct zw_err *err)
 	cx.st = scratch;
 	struct store_tx *tx = NULL;
 	rc = store_begin(scratch, &tx, err);
-	for (size_t i = r->header_idx + 1; !rc && i < r->nrows; i++)
-		if (!r->rows[i].skip && run_row(r, &cx, cache, tx, i, true, true) == 0)
+	for (size_t i = r->header_idx + 1; !rc && i < r->nrows; i++) {
+		if (r->rows[i].skip)
+			continue;
+		int rr = run_row(r, &cx, cache, tx, i, true, true, err);
+		if (rr < 0)
+			rc = rr;
+		else if (rr == 0)
 			r->good++;
+	}
 	store_rollback(tx);
 	ipam_cache_free(cache);
 	store_close(scratch);
@@ -605,15 +619,19 @@ static int write_rows(struct run *r, struct ipam_cache *cache, int64_t *lock_ms,
 	int64_t t0 = clock_mono_ms();
 	bool some = r->o->good_rows_only, refused = false;
 	int n = 0;
-	for (size_t i = r->header_idx + 1; !refused && i < r->nrows; i++) {
+	for (size_t i = r->header_idx + 1; !refused && !rc && i < r->nrows; i++) {
 		if (r->rows[i].skip || r->rows[i].bad)
 			continue;
-		int rr = run_row(r, r->x, cache, tx, i, some, false);
+		int rr = run_row(r, r->x, cache, tx, i, some, false, err);
+		if (rr < 0) {
+			rc = rr;
+			break;
+		}
 		refused = rr && !some;
 		n += rr == 0;
 		r->good -= rr != 0;
 	}
-	if (refused) {
+	if (refused || rc) {
 		store_rollback(tx);
 		r->written = 0;
 	} else {

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +33,22 @@ struct reader {
 
 static unsigned next_gen = 1;
 
+/* Set when the server stops and a statement still runs past the grace: every connection's
+ * progress handler then interrupts it (SQLITE_INTERRUPT), its transaction rolls back, and the
+ * request is answered (ZW_EUNAVAILABLE) instead of being cut off unanswered. */
+static atomic_bool cancel_all;
+
+static int progress(void *arg)
+{
+	(void)arg;
+	return atomic_load_explicit(&cancel_all, memory_order_relaxed) ? 1 : 0;
+}
+
+void store_cancel(bool on)
+{
+	atomic_store(&cancel_all, on);
+}
+
 static void config_sqlite(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -58,6 +75,9 @@ int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 		return zw_errf(err, ZW_ECONFLICT, NULL, NULL);
 	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
 		return zw_errf(err, ZW_EUNAVAILABLE, NULL, "数据库忙，请稍后重试");
+	if ((ext & 0xff) == SQLITE_INTERRUPT)
+		return zw_errf(err, ZW_EUNAVAILABLE, NULL,
+		               "服务正在停止，操作已取消，未保存任何数据：请稍后重试");
 	/* A full disk is the operator's to fix, not a defect: said as such (507), also when
 	 * SQLite met it as an I/O error (a write or fsync of the WAL that found no space). */
 	if ((ext & 0xff) == SQLITE_FULL ||
@@ -192,6 +212,7 @@ static int open_conn(const char *path, bool rw, sqlite3 **out, struct zw_err *er
 	}
 	sqlite3_busy_timeout(db, 10000);
 	sqlite3_extended_result_codes(db, 1);
+	sqlite3_progress_handler(db, 1000, progress, NULL);
 	/* temp_store=MEMORY on the writer: a statement that fires a trigger or may fail halfway
 	 * keeps a statement journal of the pages it touched, and on disk that journal cost more
 	 * than the inserts themselves (an import of 100,000 rows, each with its audit entry). */
@@ -477,6 +498,7 @@ int store_scratch_open(struct store *from, struct store **out, struct zw_err *er
 	if (!rc) {
 		sqlite3_extended_result_codes(st->writer.db, 1);
 		sqlite3_busy_timeout(st->writer.db, 10000);
+		sqlite3_progress_handler(st->writer.db, 1000, progress, NULL);
 		rc = sq_exec(&st->writer, "PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY;",
 		             err);
 	}

@@ -25,6 +25,9 @@ struct store_tx;
 struct sconn; /* one database connection */
 
 int store_open(const char *path, struct store **out, struct zw_err *err);
+/* Interrupt every statement running now and later (on), in every store of the process, or
+ * stop doing so (off): a stopping server's last resort for work past its grace. */
+void store_cancel(bool on);
 void store_close(struct store *st);
 int store_schema_version(struct store *st);
 int store_schema_latest(void);
