@@ -300,7 +300,7 @@ static int read_row(int line, char **f, size_t n, void *vctx)
 static void reset_rows(struct run *r)
 {
 	r->nrows = r->data_rows = 0;
-	r->text.len = 0;
+	buf_reset(&r->text);
 	r->header_idx = -1;
 	r->stopped = false;
 }
@@ -652,7 +652,7 @@ static json_t *refused_file(struct run *r, const char *kind)
 		for (unsigned c = 0; c < row->ncells || c < r->ncols; c++)
 			xlsx_cell(b, s, out, c,
 			          c < r->ncols ? cell(r, row, c) : row_cell(r, row, c), 0);
-		why.len = 0;
+		buf_reset(&why);
 		for (; p < r->nprobs && r->probs[p].row < i; p++)
 			;
 		for (; p < r->nprobs && r->probs[p].row == i; p++) {

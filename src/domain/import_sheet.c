@@ -179,7 +179,7 @@ int import_template(const struct import_words *words, const char *kind, struct b
 		const struct import_col *c = &k->cols[j];
 		char what[400];
 		describe(c, what, sizeof(what));
-		syn.len = 0;
+		buf_reset(&syn);
 		json_t *a = synonyms(w, k, c->f->name);
 		size_t i;
 		json_t *v;
