@@ -22,5 +22,8 @@ json_t *acl_vendors_json(void);
 /* vendor: one of them; op: apply, remove. */
 int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, const char *op,
                struct buf *out, struct zw_err *err);
+/* The same from the case's detail (violation_detail) already read. */
+int acl_render_detail(const json_t *detail, const char *vendor, const char *op, struct buf *out,
+                      struct zw_err *err);
 
 #endif
