@@ -222,6 +222,8 @@ int acl_render_detail(const json_t *detail, const char *vendor, const char *op, 
 		list(out, v, apply, rs, k, 6);
 		list(out, v, apply, rs, k, 0);
 		buf_puts(out, v == V_IOS ? "end\n" : "return\n");
+		/* a switch is given the whole text or none: one lost line is a lost deny rule */
+		rc = buf_check(out, err, "ACL 文本");
 	}
 	free(rs);
 	return rc;
