@@ -36,8 +36,14 @@ static size_t keep(char *p, size_t size, size_t n, void *ctx)
 {
 	struct buf *b = ctx;
 	size_t len = size * n;
-	if (b && b->len + len <= b->max)
-		buf_append(b, p, len);
+	if (b && !buf_failed(b)) {
+		/* what fits, then the rest, which fails: the answer keeps its first bytes and says
+		 * it was cut (a chunk that did not fit was skipped, and a later one kept) */
+		size_t fit = len < b->max - b->len ? len : b->max - b->len;
+		buf_append(b, p, fit);
+		if (fit < len)
+			buf_append(b, p + fit, len - fit);
+	}
 	return len;
 }
 

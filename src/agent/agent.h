@@ -19,7 +19,8 @@ struct agent {
 /* The token from token_file, else from $ZWNET_TOKEN; 0, or 2 with a message printed. */
 int agent_token(struct agent *a, const char *token_file);
 /* One request; the HTTP status, or 0 when the server could not be reached (logged). The
- * answer's first bytes go to answer (if given), up to its limit. */
+ * answer's first bytes go to answer (if given), up to its maximum; a longer answer leaves it
+ * failed (buf_failed), which a caller that reads the whole answer must check. */
 long agent_call(struct agent *a, const char *method, const char *path, const char *body, size_t len,
                 struct buf *answer);
 

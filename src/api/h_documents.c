@@ -34,7 +34,9 @@ static void reply_doc(struct req *r, build_fn build, int64_t id, const char *key
 	struct buf out;
 	buf_init(&out, 64u << 20);
 	int rc = pdf ? doc_pdf(&d, &out) : doc_html(&d, &out);
-	if (rc < 0) {
+	if (buf_check(&out, &err, "文档")) {
+		reply_error(r, &err);
+	} else if (rc < 0) {
 		reply_code(r, ZW_EINTERNAL, NULL, "生成文档失败");
 	} else if (pdf) {
 		/* the title cut so that the whole name fits the header reply_bytes writes */

@@ -150,7 +150,9 @@ void h_unit_archive(struct req *r)
 	buf_init(&out, 256u << 20);
 	int rc = format[0] == 'c' ? archive_csv(doc, &out) : archive_html(doc, x.prof, &out);
 	json_decref(doc);
-	if (rc < 0)
+	if (buf_check(&out, &err, "单位档案"))
+		reply_error(r, &err);
+	else if (rc < 0)
 		reply_code(r, ZW_EINTERNAL, NULL, NULL);
 	else if (format[0] == 'c')
 		reply_bytes(r, 200, "text/csv; charset=utf-8", out.p, out.len, "单位档案.csv");

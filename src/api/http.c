@@ -355,14 +355,14 @@ void reply_list_begin(struct buf *b)
 
 void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page)
 {
-	int rc;
 	if (page && page->more)
-		rc = buf_printf(b, ",\"next_cursor\":\"%s\"}", page->next_cursor);
+		buf_printf(b, ",\"next_cursor\":\"%s\"}", page->next_cursor);
 	else
-		rc = buf_puts(b, ",\"next_cursor\":null}");
-	if (rc) {
+		buf_puts(b, ",\"next_cursor\":null}");
+	struct zw_err err = {0};
+	if (buf_check(b, &err, "列表的结果")) {
 		buf_free(b);
-		reply_code(r, ZW_EINTERNAL, NULL, NULL);
+		reply_error(r, &err);
 		return;
 	}
 	size_t len;

@@ -153,7 +153,8 @@ int req_list_query(struct req *r, struct list_query *q, const char *const *sorts
                    struct zw_err *err);
 void reply_list(struct req *r, json_t *items_take, const struct list_page *page);
 /* A list answer written as text: reply_list_begin opens {"items": in b, the caller appends
- * the JSON array, reply_list_buf closes it (page may be NULL for an unpaged list) and sends. */
+ * the JSON array, reply_list_buf closes it (page may be NULL for an unpaged list) and sends,
+ * or answers 413 when b passed its maximum (64 MB). */
 void reply_list_begin(struct buf *b);
 void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page);
 

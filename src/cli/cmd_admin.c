@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <sodium.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,8 +300,10 @@ static int write_doc(const struct doc *d, const char *pdf, struct zw_err *err)
 	buf_init(&out, 64u << 20);
 	int rc = pdf ? doc_pdf(d, &out) : doc_html(d, &out);
 	if (rc < 0) {
+		if (!buf_check(&out, err, "文档"))
+			zw_errf(err, ZW_EINTERNAL, NULL, "生成文档失败");
 		buf_free(&out);
-		return zw_errf(err, ZW_EINTERNAL, NULL, "生成文档失败");
+		return -err->code;
 	}
 	FILE *f = pdf ? fopen(pdf, "wb") : stdout;
 	bool ok = f && fwrite(out.p, 1, out.len, f) == out.len;
@@ -698,7 +701,7 @@ int cmd_workflows(int argc, char **argv)
 {
 	(void)argc, (void)argv; /* the tables are the program's: no option changes them */
 	struct buf b;
-	buf_init(&b, 1 << 20);
+	buf_init(&b, SIZE_MAX); /* the program's tables alone: no maximum to reach */
 	for (size_t i = 0; workflows[i]; i++)
 		workflow_markdown(workflows[i], &b);
 	fwrite(b.p, 1, b.len, stdout);

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,7 +284,7 @@ static void masked_group(struct buf *b, int r)
 static void build_cidr(void)
 {
 	struct buf b;
-	buf_init(&b, 1 << 16);
+	buf_init(&b, SIZE_MAX); /* constants alone, a few KB: no maximum to reach */
 	buf_puts(&b, "^(");
 	for (int k = 0; k < 4; k++) {
 		if (k)

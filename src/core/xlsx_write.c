@@ -351,17 +351,19 @@ int xlsx_book_write(struct xlsx_book *b, struct buf *out, struct zw_err *err)
 	           xml_head, ns_main);
 	for (int i = 0; i < b->n; i++)
 		sheet_xml(&b->sheets[i], &m[SHEETS + i]);
+	int rc = 0;
+	for (int i = 0; !rc && i < SHEETS + b->n; i++) /* a member is whole or not written */
+		rc = buf_check(&m[i], err, i < SHEETS ? "工作簿的结构" : "工作表");
 
 	zip_error_t ze;
 	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	zip_source_t *src = rc ? NULL : zip_source_buffer_create(NULL, 0, 0, &ze);
 	zip_t *z = src ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
-	int rc = 0;
-	if (!z) {
+	if (!rc && !z) {
 		rc = zw_errf(err, ZW_EINTERNAL, NULL, "无法生成 xlsx 工作簿");
 		if (src)
 			zip_source_free(src);
-	} else {
+	} else if (z) {
 		zip_source_keep(src);
 		static const char *const names[] = {"[Content_Types].xml", "_rels/.rels",
 		                                    "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
@@ -381,11 +383,11 @@ int xlsx_book_write(struct xlsx_book *b, struct buf *out, struct zw_err *err)
 		} else if (zip_source_open(src) == 0) {
 			char chunk[1 << 16];
 			zip_int64_t got;
-			while (!rc && (got = zip_source_read(src, chunk, sizeof(chunk))) > 0)
-				if (buf_append(out, chunk, (size_t)got) < 0)
-					rc = zw_errf(err, ZW_ETOOLARGE, NULL, "工作簿超过 %zu 字节",
-					             out->max);
+			while ((got = zip_source_read(src, chunk, sizeof(chunk))) > 0 &&
+			       buf_append(out, chunk, (size_t)got) == 0)
+				;
 			zip_source_close(src);
+			rc = buf_check(out, err, "工作簿");
 		} else {
 			rc = zw_errf(err, ZW_EINTERNAL, NULL, "无法生成 xlsx 工作簿");
 		}

@@ -34,6 +34,8 @@ void xlsx_list_validation(struct xlsx_book *b, int sheet, unsigned col, unsigned
                           unsigned last, const char *formula);
 /* The column's letters ("A", "AB") for 0-based col. */
 void xlsx_col_name(unsigned col, char out[8]);
+/* The workbook into out, whole: 413 when a member (at most 1 GiB of XML) or the workbook would
+ * pass its maximum. */
 int xlsx_book_write(struct xlsx_book *b, struct buf *out, struct zw_err *err);
 void xlsx_book_free(struct xlsx_book *b);
 

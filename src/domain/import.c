@@ -6,6 +6,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@
 #include "store/import_sql.h"
 #include "store/rec.h"
 
-#define HEADER_SEARCH 20 /* rows of a sheet in which its header is looked for */
+#define HEADER_SEARCH 20   /* rows of a sheet in which its header is looked for */
+#define SKIPPED_TEXT  4096 /* bytes of a title row above the header the report quotes */
 
 /* The rows of a file, read in phase 1 and run twice: each cell trimmed and NUL-terminated,
  * one row after another in one buffer (a file's rows cost little more than the file). */
@@ -300,7 +302,7 @@ static int read_row(int line, char **f, size_t n, void *vctx)
 static void reset_rows(struct run *r)
 {
 	r->nrows = r->data_rows = 0;
-	r->text.len = 0;
+	buf_reset(&r->text);
 	r->header_idx = -1;
 	r->stopped = false;
 }
@@ -661,8 +663,10 @@ static json_t *refused_file(struct run *r, const char *kind)
 	xlsx_freeze_rows(b, s, 1);
 	unsigned out = 1;
 	size_t p = 0;
+	/* a row's problems joined: texts already held (r->probs), so no maximum to fail at (one
+	 * of 1 MB lost every problem after it) */
 	struct buf why;
-	buf_init(&why, 1u << 20);
+	buf_init(&why, SIZE_MAX);
 	for (size_t i = r->header_idx + 1; i < r->nrows; i++) {
 		const struct row *row = &r->rows[i];
 		if (!row->bad)
@@ -670,16 +674,15 @@ static json_t *refused_file(struct run *r, const char *kind)
 		for (unsigned c = 0; c < row->ncells || c < r->ncols; c++)
 			xlsx_cell(b, s, out, c,
 			          c < r->ncols ? cell(r, row, c) : row_cell(r, row, c), 0);
-		why.len = 0;
+		buf_reset(&why);
 		for (; p < r->nprobs && r->probs[p].row < i; p++)
 			;
 		for (; p < r->nprobs && r->probs[p].row == i; p++) {
 			if (why.len)
-				buf_append(&why, "；", strlen("；"));
-			buf_append(&why, r->probs[p].text, strlen(r->probs[p].text));
+				buf_puts(&why, "；");
+			buf_puts(&why, r->probs[p].text);
 		}
-		buf_append(&why, "", 1);
-		xlsx_cell(b, s, out, prob_col, why.p, XLSX_WRAP);
+		xlsx_cell(b, s, out, prob_col, why.p ? why.p : "", XLSX_WRAP);
 		char line[16];
 		snprintf(line, sizeof(line), "%d", row->line);
 		xlsx_cell(b, s, out, prob_col + 1, line, 0);
@@ -834,19 +837,21 @@ json_t *import_file(const struct ctx *x, struct ipam_cache *cache, const struct 
 	}
 	if (!rc) {
 		for (int i = 0; i < r.header_idx; i++) {
+			/* the title row's cells, held in r.text already: no maximum to fail at; the
+			 * report quotes the first SKIPPED_TEXT bytes, whole characters */
 			struct buf t;
-			buf_init(&t, 4096);
+			buf_init(&t, SIZE_MAX);
 			for (unsigned c = 0; c < r.rows[i].ncells; c++) {
 				const char *v = row_cell(&r, &r.rows[i], c);
 				if (*v && t.len)
-					buf_append(&t, " ", 1);
-				buf_append(&t, v, strlen(v));
+					buf_puts(&t, " ");
+				buf_puts(&t, v);
 			}
-			buf_append(&t, "", 1);
-			if (t.p[0])
-				json_array_append_new(skipped, json_pack("{s:i, s:s, s:s}", "row",
-				                                         r.rows[i].line, "reason",
-				                                         "title", "text", t.p));
+			if (t.len)
+				json_array_append_new(
+				    skipped,
+				    json_pack("{s:i, s:s, s:s%}", "row", r.rows[i].line, "reason",
+				              "title", "text", t.p, utf8_cut(t.p, SKIPPED_TEXT)));
 			buf_free(&t);
 		}
 		classify(&r, skipped);

@@ -2,6 +2,7 @@
  * lists, the template a clerk fills in, and the export of the register in the same shape. */
 #include "domain/import.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,28 +174,29 @@ int import_template(const struct import_words *words, const char *kind, struct b
 	xlsx_col_width(b, notes, 1, 10);
 	xlsx_col_width(b, notes, 2, 60);
 	xlsx_col_width(b, notes, 3, 40);
+	/* a column's other names joined: the words file's, held already, so no maximum to fail at
+	 * (one of 64 KB lost every name after it) */
 	struct buf syn;
-	buf_init(&syn, 1u << 16);
+	buf_init(&syn, SIZE_MAX);
 	for (size_t j = 0; j < k->ncols; j++) {
 		const struct import_col *c = &k->cols[j];
 		char what[400];
 		describe(c, what, sizeof(what));
-		syn.len = 0;
+		buf_reset(&syn);
 		json_t *a = synonyms(w, k, c->f->name);
 		size_t i;
 		json_t *v;
 		json_array_foreach(a, i, v)
 		{
 			if (syn.len)
-				buf_append(&syn, "、", strlen("、"));
-			buf_append(&syn, json_string_value(v), strlen(json_string_value(v)));
+				buf_puts(&syn, "、");
+			buf_puts(&syn, json_string_value(v));
 		}
 		json_decref(a);
-		buf_append(&syn, "", 1);
 		xlsx_cell(b, notes, (unsigned)j + 1, 0, c->f->label, 0);
 		xlsx_cell(b, notes, (unsigned)j + 1, 1, c->required ? "必填" : "选填", 0);
 		xlsx_cell(b, notes, (unsigned)j + 1, 2, what, XLSX_WRAP);
-		xlsx_cell(b, notes, (unsigned)j + 1, 3, syn.p, XLSX_WRAP);
+		xlsx_cell(b, notes, (unsigned)j + 1, 3, syn.p ? syn.p : "", XLSX_WRAP);
 	}
 	buf_free(&syn);
 	static const char *const tips[] = {

@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "doc/doc.h"
 #include "domain/ctx.h"
@@ -46,6 +47,12 @@ int paper_agreement(const struct ctx *x, int64_t unit_id, const char *key, struc
 int paper_violation_notice(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
 
 /* ---- what the documents share (paper.c) ---- */
+
+/* The maximum of a paragraph's buffer: none. Its parts are texts held already (stored fields,
+ * which were bounded when written, and fixed arrays), and the document as a whole meets its
+ * maximum where it is rendered (doc_html, doc_pdf: 413), so a paragraph never fails and never
+ * loses a piece. */
+#define PAPER_TEXT_MAX SIZE_MAX
 
 /* A member of o as a string ("" when absent or not a string), as an integer (0). */
 const char *paper_jstr(const json_t *o, const char *key);

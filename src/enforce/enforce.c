@@ -283,6 +283,18 @@ static void elements(struct buf *b, const struct strs *s)
 		buf_printf(b, "%s%s", i ? ", " : "", s->v[i]);
 }
 
+/* A batch to nft, whole: one past its maximum would lack elements of a set (terminals left
+ * connected) or the table's end, so it is not applied. */
+static int nft_batch(struct enforcer *e, const struct buf *b)
+{
+	if (buf_failed(b)) {
+		snprintf(e->error, sizeof(e->error), "nftables 批处理超过 %zu MB 的上限，未应用",
+		         b->max >> 20);
+		return -1;
+	}
+	return nft_run(e, b->p);
+}
+
 /* The whole table in one batch, replacing whatever had the name. */
 static int rebuild(struct enforcer *e, struct strs want[NSETS])
 {
@@ -306,7 +318,7 @@ static int rebuild(struct enforcer *e, struct strs want[NSETS])
 	for (size_t i = 0; i < NRULES; i++)
 		buf_printf(&b, "    %s\n", rules[i]);
 	buf_puts(&b, "  }\n}\n");
-	int rc = buf_append(&b, "", 1) ? -1 : nft_run(e, b.p);
+	int rc = nft_batch(e, &b);
 	buf_free(&b);
 	return rc;
 }
@@ -341,8 +353,8 @@ static int patch(struct enforcer *e, struct strs want[NSETS], struct strs have[N
 		strs_free(&del);
 	}
 	int rc = 0;
-	if (b.len)
-		rc = buf_append(&b, "", 1) ? -1 : nft_run(e, b.p);
+	if (b.len || buf_failed(&b))
+		rc = nft_batch(e, &b);
 	buf_free(&b);
 	return rc;
 }
@@ -415,6 +427,11 @@ static int round_once(struct enforcer *e, bool verbose)
 	buf_init(&answer, 256u << 20);
 	long st = agent_call(&e->agent, "GET", "/api/v1/enforcement", NULL, 0, &answer);
 	int rc = 1;
+	if (st == 200 && buf_failed(&answer)) {
+		snprintf(e->error, sizeof(e->error), "服务器的隔离状态超过 %zu MB 的上限",
+		         answer.max >> 20);
+		goto out; /* the table stays as it is */
+	}
 	if (st != 200 || buf_append(&answer, "", 1)) {
 		snprintf(e->error, sizeof(e->error), "读取隔离状态失败（%ld）", st);
 		goto out; /* the table stays as it is */

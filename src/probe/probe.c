@@ -84,8 +84,8 @@ static int post(struct probe *p, const char *body, size_t len)
 		log_warnx("probe: server answered %ld", status);
 		out = 1;
 	} else if (status < 200 || status >= 300) {
-		log_warnx("probe: server refused the batch (%ld): %.*s", status, (int)answer.len,
-		          answer.p ? answer.p : "");
+		log_warnx("probe: server refused the batch (%ld): %.*s%s", status, (int)answer.len,
+		          answer.p ? answer.p : "", buf_failed(&answer) ? "…" : "");
 		out = -1;
 	}
 	buf_free(&answer);
@@ -132,8 +132,10 @@ static void free_list(char **v, size_t n)
 	free(v);
 }
 
-static char *read_file(const char *path, size_t *len)
+/* The file's bytes; NULL when it cannot be read, or is larger than a batch (*too_large). */
+static char *read_file(const char *path, size_t *len, bool *too_large)
 {
+	*too_large = false;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
@@ -141,13 +143,15 @@ static char *read_file(const char *path, size_t *len)
 	buf_init(&b, 64u << 20);
 	char chunk[65536];
 	size_t k;
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(&b, chunk, k) < 0)
-			break;
+	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0 && buf_append(&b, chunk, k) == 0)
+		;
 	fclose(f);
-	buf_append(&b, "", 1);
-	*len = b.len - 1;
-	return buf_take(&b, NULL);
+	*too_large = buf_failed(&b); /* not a batch: flush writes at most 64 MiB */
+	if (*too_large) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b, len);
 }
 
 /* What dropping a spooled batch loses: its observations and the drop count it carried. */
@@ -237,11 +241,14 @@ static bool spool_replay(struct probe *p)
 	for (size_t i = 0; i < n && !stop_probe; i++) {
 		snprintf(path, sizeof(path), "%s/%s", p->spool, names[i]);
 		size_t len;
-		char *body = read_file(path, &len);
-		if (!body)
+		bool too_large;
+		char *body = read_file(path, &len, &too_large);
+		if (!body && !too_large)
 			continue;
-		int rc = post(p, body, len);
+		int rc = body ? post(p, body, len) : -1;
 		free(body);
+		if (too_large)
+			log_warnx("probe: %s: larger than a batch (64 MiB), set aside", path);
 		if (rc > 0) {
 			empty = false;
 			break;
@@ -454,12 +461,14 @@ static int snmp_round(struct probe *p, const char *peer_tmpl)
 	struct buf answer;
 	buf_init(&answer, 64u << 20);
 	long st = agent_call(&p->agent, "GET", "/api/v1/probes/devices", NULL, 0, &answer);
+	bool cut = buf_failed(&answer);
 	json_t *root =
-	    st == 200 && !buf_append(&answer, "", 1) ? json_loads(answer.p, 0, NULL) : NULL;
+	    st == 200 && !cut ? json_loadb(answer.p ? answer.p : "", answer.len, 0, NULL) : NULL;
 	buf_free(&answer);
 	json_t *items = json_object_get(root, "items");
 	if (!json_is_array(items)) {
-		log_warnx("probe: the device register could not be read (%ld)", st);
+		log_warnx("probe: the device register could not be read (%ld%s)", st,
+		          cut ? ", larger than 64 MiB" : "");
 		json_decref(root);
 		return 1;
 	}

@@ -106,7 +106,7 @@ int store_file_inspect(const char *path, bool integrity,
 	sqlite3 *db = NULL;
 	/* immutable: nothing writes a backup, and no -wal or -shm file appears beside it */
 	struct buf uri;
-	buf_init(&uri, 8192);
+	buf_init(&uri, SQ_URI_MAX);
 	sq_file_uri(path, "mode=ro&immutable=1", &uri);
 	int rc = 0;
 	if (sqlite3_open_v2(uri.p ? uri.p : "", &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,

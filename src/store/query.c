@@ -1,6 +1,7 @@
 #include "store/query.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,7 +90,9 @@ int sq_list(struct sconn *c, const char *cols, const char *from, const struct li
             sq_row_fn fn, void *ctx, struct list_page *page, struct zw_err *err)
 {
 	struct buf b;
-	buf_init(&b, 8192);
+	/* the program's names alone (columns, table, at most LQ_MAX_FILTERS filters on a kind's
+	 * fields; values are bound): no request makes it longer, so no maximum to fail at */
+	buf_init(&b, SIZE_MAX);
 	buf_printf(&b, "SELECT %s, %s, id FROM %s WHERE 1", cols, q->sort, from);
 	for (int k = 0; k < q->nf; k++) {
 		const struct lq_filter *f = &q->f[k];

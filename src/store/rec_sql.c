@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,9 @@ static void cols(struct buf *b, const struct rec_schema *sc)
  * import's rows. A few dozen texts (one per kind and statement), never freed; readers scan the
  * published entries without a lock, a new one is added under it. */
 enum sql_op { SQL_INSERT, SQL_GET, SQL_UPDATE };
+
+/* The texts' buffers: a schema's names alone, no request makes them longer: no maximum. */
+#define SQL_TEXT_MAX SIZE_MAX
 
 struct sql_text {
 	enum sql_op op;
@@ -146,7 +150,7 @@ int store_rec_insert(struct sconn *c, const char *table, const struct rec_schema
                      const void *rec, int64_t now, int64_t *id, struct zw_err *err)
 {
 	struct buf b;
-	buf_init(&b, 4096);
+	buf_init(&b, SQL_TEXT_MAX);
 	const char *sql = sql_of(SQL_INSERT, table, sc, NULL, &b);
 	sqlite3_stmt *s = sql ? sq_prepare(c, sql, err) : NULL;
 	buf_free(&b);
@@ -168,7 +172,7 @@ int store_rec_get(struct sconn *c, const char *table, const struct rec_schema *s
                   const char *scope_col, int64_t scope_val, void *rec, struct zw_err *err)
 {
 	struct buf b;
-	buf_init(&b, 4096);
+	buf_init(&b, SQL_TEXT_MAX);
 	const char *sql = sql_of(SQL_GET, table, sc, scope_col, &b);
 	sqlite3_stmt *s = sql ? sq_prepare(c, sql, err) : NULL;
 	buf_free(&b);
@@ -194,7 +198,7 @@ int store_rec_update(struct sconn *c, const char *table, const struct rec_schema
                      const void *rec, int64_t now, struct zw_err *err)
 {
 	struct buf b;
-	buf_init(&b, 4096);
+	buf_init(&b, SQL_TEXT_MAX);
 	const char *sql = sql_of(SQL_UPDATE, table, sc, NULL, &b);
 	sqlite3_stmt *s = sql ? sq_prepare(c, sql, err) : NULL;
 	buf_free(&b);
@@ -265,13 +269,16 @@ struct list_ctx {
 	int rows;
 };
 
+/* A row past out's maximum is not written, nor any after it (at most a page's more): the list
+ * fails as a whole at the end. */
 static int list_row(sqlite3_stmt *s, void *vctx)
 {
 	struct list_ctx *x = vctx;
 	struct rec_source src = {s, row_text, row_num, row_real};
-	int rc = (x->rows++ ? buf_append(x->out, ",", 1) : 0);
-	rc |= rec_write_source(x->out, x->sc, &src);
-	return rc ? -1 : 0;
+	if (x->rows++)
+		buf_append(x->out, ",", 1);
+	rec_write_source(x->out, x->sc, &src);
+	return 0;
 }
 
 int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *sc,
@@ -279,14 +286,14 @@ int store_rec_list(struct sconn *c, const char *table, const struct rec_schema *
                    struct zw_err *err)
 {
 	struct buf b;
-	buf_init(&b, 4096);
+	buf_init(&b, SQL_TEXT_MAX);
 	cols(&b, sc);
 	struct list_ctx x = {sc, out, 0};
-	int rc = buf_append(out, "[", 1);
+	buf_append(out, "[", 1);
+	int rc = sq_list(c, b.p, table, q, list_row, &x, page, err);
+	buf_append(out, "]", 1);
 	if (!rc)
-		rc = sq_list(c, b.p, table, q, list_row, &x, page, err);
-	if (!rc && buf_append(out, "]", 1) < 0)
-		rc = zw_errf(err, ZW_EINTERNAL, NULL, "结果过大");
+		rc = buf_check(out, err, "列表的结果");
 	buf_free(&b);
 	return rc;
 }
@@ -311,7 +318,7 @@ int store_rec_scan(struct sconn *c, const char *table, const struct rec_schema *
                    struct list_page *page, struct zw_err *err)
 {
 	struct buf b;
-	buf_init(&b, 4096);
+	buf_init(&b, SQL_TEXT_MAX);
 	cols(&b, sc);
 	void *rec = xcalloc(1, sc->size);
 	struct scan_ctx x = {sc, rec, fn, ctx};

@@ -440,7 +440,7 @@ static int scratch_fill(struct sconn *c, const char *path, struct zw_err *err)
 {
 	int rc = 0;
 	struct buf uri;
-	buf_init(&uri, 8192);
+	buf_init(&uri, SQ_URI_MAX);
 	sq_file_uri(path, "mode=ro", &uri);
 	sqlite3_stmt *s = rc ? NULL : sq_prepare(c, "ATTACH DATABASE ?1 AS src", err);
 	if (s) {

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -43,7 +44,9 @@ int store_migrate(sqlite3 *db, struct zw_err *err);
 
 struct buf;
 /* The "file:" URI of a path with query ("mode=ro"): every byte but unreserved ones
- * percent-encoded. */
+ * percent-encoded. Into a buffer of SQ_URI_MAX, none: a cut URI would lose its query (the
+ * "mode=ro") or name another file, and a path too long for the system is refused on open. */
+#define SQ_URI_MAX SIZE_MAX
 void sq_file_uri(const char *path, const char *query, struct buf *b);
 
 #endif

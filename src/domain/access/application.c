@@ -1277,24 +1277,24 @@ static int fw_row(const struct app_port *p, int64_t unit_id, const char *unit,
 	text_printf(raw, sizeof(raw), "%s %s%s%s", unit, p->purpose, review_on ? " 复核 " : "",
 	            review_on ? review_on : "");
 	comment_safe(raw, note, sizeof(note));
-	if (f->procedure && !p->application_id && !ZW_MUTANT("tb17_hand_ports"))
-		return buf_printf(&f->unapproved, "#   端口 %lld：%s %s %s/%lld %s\n",
-		                  (long long)p->id, p->exposure, p->target_ip, p->protocol,
-		                  (long long)p->port, note);
+	if (f->procedure && !p->application_id && !ZW_MUTANT("tb17_hand_ports")) {
+		buf_printf(&f->unapproved, "#   端口 %lld：%s %s %s/%lld %s\n", (long long)p->id,
+		           p->exposure, p->target_ip, p->protocol, (long long)p->port, note);
+		return 0;
+	}
 	bool v6 = strchr(p->target_ip, ':') != NULL;
 	f->rows++;
 	(void)unit_id;
 	if (f->nft)
-		return buf_printf(f->b, "\t\t%s daddr %s %s dport %lld accept comment \"%s\"\n",
-		                  v6 ? "ip6" : "ip", p->target_ip, p->protocol, (long long)p->port,
-		                  note);
-	if (v6)
-		return 0; /* iptables-restore carries IPv4; IPv6 goes to ip6tables (not exported) */
-	return buf_printf(f->b,
-	                  "-A %s -d %s/32 -p %s -m %s --dport %lld -m comment --comment \"%s\" -j "
-	                  "ACCEPT\n",
-	                  strcmp(f->exposure, "互联网") == 0 ? "ZWNET_INTERNET" : "ZWNET_EXTRANET",
-	                  p->target_ip, p->protocol, p->protocol, (long long)p->port, note);
+		buf_printf(f->b, "\t\t%s daddr %s %s dport %lld accept comment \"%s\"\n",
+		           v6 ? "ip6" : "ip", p->target_ip, p->protocol, (long long)p->port, note);
+	else if (!v6) /* iptables-restore carries IPv4; IPv6 goes to ip6tables (not exported) */
+		buf_printf(f->b,
+		           "-A %s -d %s/32 -p %s -m %s --dport %lld -m comment --comment \"%s\" -j "
+		           "ACCEPT\n",
+		           strcmp(f->exposure, "互联网") == 0 ? "ZWNET_INTERNET" : "ZWNET_EXTRANET",
+		           p->target_ip, p->protocol, p->protocol, (long long)p->port, note);
+	return 0; /* past a buffer's maximum: ports_export fails as a whole at the end */
 }
 
 int ports_export(const struct ctx *x, const char *format, struct buf *out, struct zw_err *err)
@@ -1313,50 +1313,48 @@ int ports_export(const struct ctx *x, const char *format, struct buf *out, struc
 	format_time(clock_now(), stamp);
 	struct fw f = {.b = out, .nft = nft, .procedure = profile_workflow(x->prof, "port")};
 	buf_init(&f.unapproved, out->max);
-	int rc =
-	    buf_printf(out,
-	               "# zwnet：%s（%s），生成于 %s\n"
-	               "# 在处理进入单位方向流量的规则中跳转到下面的链，未列出的新建连接被丢弃。\n",
-	               f.procedure ? "经端口开通申请批准开放的端口" : "端口登记中的端口",
-	               x->prof->title, stamp);
-	if (nft && !rc)
-		rc = buf_printf(out, "table inet zwnet_ports {\n");
-	if (!nft && !rc)
-		rc = buf_printf(out, "*filter\n:ZWNET_EXTRANET - [0:0]\n:ZWNET_INTERNET - [0:0]\n");
+	buf_printf(out,
+	           "# zwnet：%s（%s），生成于 %s\n"
+	           "# 在处理进入单位方向流量的规则中跳转到下面的链，未列出的新建连接被丢弃。\n",
+	           f.procedure ? "经端口开通申请批准开放的端口" : "端口登记中的端口",
+	           x->prof->title, stamp);
+	buf_puts(out, nft ? "table inet zwnet_ports {\n"
+	                  : "*filter\n:ZWNET_EXTRANET - [0:0]\n:ZWNET_INTERNET - [0:0]\n");
 	static const char *const chains[][2] = {{"政务外网", "extranet"}, {"互联网", "internet"}};
+	int rc = 0;
 	for (int i = 0; !rc && i < 2; i++) {
 		f.exposure = chains[i][0];
 		if (nft)
-			rc = buf_printf(out,
-			                "\tchain %s {\n\t\tct state established,related accept\n",
-			                chains[i][1]);
+			buf_printf(out, "\tchain %s {\n\t\tct state established,related accept\n",
+			           chains[i][1]);
 		else
-			rc = buf_printf(
-			    out, "-A %s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n",
-			    i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
-		if (!rc)
-			rc = store_ports_scan(c, unit, fw_row, &f, err);
+			buf_printf(out,
+			           "-A %s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n",
+			           i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
+		rc = store_ports_scan(c, unit, fw_row, &f, err);
 		bool drop = !ZW_MUTANT("tb23_default_drop"); /* TB-23: new connections not listed */
-		if (!rc && nft)
-			rc = buf_printf(out, "%s\t}\n", drop ? "\t\tct state new drop\n" : "");
-		if (!rc && !nft && drop)
-			rc = buf_printf(out, "-A %s -m conntrack --ctstate NEW -j DROP\n",
-			                i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
+		if (nft)
+			buf_printf(out, "%s\t}\n", drop ? "\t\tct state new drop\n" : "");
+		else if (drop)
+			buf_printf(out, "-A %s -m conntrack --ctstate NEW -j DROP\n",
+			           i ? "ZWNET_INTERNET" : "ZWNET_EXTRANET");
 	}
+	buf_puts(out, nft ? "}\n" : "COMMIT\n");
+	/* a firewall is given the whole ruleset or none: a lost line is a port left open or
+	 * closed, or a chain without its end */
 	if (!rc)
-		rc = buf_printf(out, nft ? "}\n" : "COMMIT\n");
+		rc = buf_check(&f.unapproved, err, "未经批准的端口清单");
 	if (!rc && f.unapproved.len) {
 		char cite[64];
 		profile_first_clause(f.procedure->clause, cite, sizeof(cite));
-		rc = buf_printf(
-		    out, "# 以下端口为手工登记，未经端口开通申请审核批准（%s），不予开放：\n%s",
-		    cite, f.unapproved.p);
+		buf_printf(out,
+		           "# 以下端口为手工登记，未经端口开通申请审核批准（%s），不予开放：\n%s",
+		           cite, f.unapproved.p);
 	}
+	if (!rc)
+		rc = buf_check(out, err, "导出的规则");
 	buf_free(&f.unapproved);
-	/* a buffer stops only at its maximum */
-	return rc < 0 && !err->code ? zw_errf(err, ZW_EINTERNAL, NULL,
-	                                      "导出的规则超过 %zu MB 的上限", out->max >> 20)
-	                            : rc;
+	return rc;
 }
 
 int application_approve_access(const struct ctx *x, int64_t unit_id, const char *address,

@@ -332,7 +332,7 @@ static void form_basis(struct doc *d, const struct ctx *x, const struct app_pape
 	profile_first_clause(paper_jstr(a->app, "clause"), first, sizeof(first));
 	paper_cite(x->prof, first, c, sizeof(c));
 	struct buf b;
-	buf_init(&b, 4096);
+	buf_init(&b, PAPER_TEXT_MAX);
 	buf_printf(&b, "依据：%s。", c);
 	const char *rules[] = {a->review_rule, a->implement_rule};
 	const char *names[] = {"审核期限", "实施期限"};
@@ -523,7 +523,7 @@ int paper_application_notice(const struct ctx *x, int64_t id, struct doc *d, str
 	paper_network_full(x->prof, net, sizeof(net));
 
 	struct buf b;
-	buf_init(&b, 1u << 20);
+	buf_init(&b, PAPER_TEXT_MAX);
 	buf_printf(&b, "你单位于%s提交的%s（编号：%lld）", submitted, label, (long long)id);
 	if (*paper_jstr(a.app, "change_type"))
 		buf_printf(&b, "（变更类型：%s）", paper_jstr(a.app, "change_type"));

@@ -188,28 +188,27 @@ static int dhcp_row(const void *rec, void *vctx)
 	snprintf(name, sizeof(name), "%s", a->hostname && *a->hostname ? a->hostname : "");
 	if (!*name)
 		snprintf(name, sizeof(name), "host-%lld", (long long)a->id);
-	int rc = 0;
 	if (strcmp(d->format, "isc") == 0) {
 		if (a->family == 4)
-			rc = buf_printf(
-			    d->out, "host %s {\n  hardware ethernet %s;\n  fixed-address %s;\n}\n",
-			    name, a->mac, a->address);
+			buf_printf(d->out,
+			           "host %s {\n  hardware ethernet %s;\n  fixed-address %s;\n}\n",
+			           name, a->mac, a->address);
 		else
-			rc = buf_printf(
-			    d->out, "host %s {\n  hardware ethernet %s;\n  fixed-address6 %s;\n}\n",
-			    name, a->mac, a->address);
+			buf_printf(d->out,
+			           "host %s {\n  hardware ethernet %s;\n  fixed-address6 %s;\n}\n",
+			           name, a->mac, a->address);
 	} else if (strcmp(d->format, "dnsmasq") == 0) {
-		rc = buf_printf(d->out,
-		                a->family == 4 ? "dhcp-host=%s,%s,%s\n" : "dhcp-host=%s,[%s],%s\n",
-		                a->mac, a->address, name);
+		buf_printf(d->out,
+		           a->family == 4 ? "dhcp-host=%s,%s,%s\n" : "dhcp-host=%s,[%s],%s\n",
+		           a->mac, a->address, name);
 	} else {
-		rc = buf_printf(d->out,
-		                "%s{\"hw-address\": \"%s\", \"%s\": \"%s\", \"hostname\": \"%s\"}",
-		                d->n ? ",\n    " : "    ", a->mac,
-		                a->family == 4 ? "ip-address" : "ip-addresses", a->address, name);
+		buf_printf(d->out,
+		           "%s{\"hw-address\": \"%s\", \"%s\": \"%s\", \"hostname\": \"%s\"}",
+		           d->n ? ",\n    " : "    ", a->mac,
+		           a->family == 4 ? "ip-address" : "ip-addresses", a->address, name);
 	}
 	d->n++;
-	return rc ? -1 : 0;
+	return buf_failed(d->out) ? -1 : 0; /* the rest would not be written either */
 }
 
 int address_dhcp_export(const struct ctx *x, const char *format, int64_t prefix_id, struct buf *out,
@@ -236,6 +235,8 @@ int address_dhcp_export(const struct ctx *x, const char *format, int64_t prefix_
 		struct list_page page;
 		int rc =
 		    store_rec_scan(c, "addresses", &address_schema, &q, dhcp_row, &d, &page, err);
+		if (buf_failed(out))
+			break; /* dhcp_row stopped the scan (which says "internal error") */
 		if (rc < 0)
 			return rc;
 		if (!page.more)
@@ -243,7 +244,10 @@ int address_dhcp_export(const struct ctx *x, const char *format, int64_t prefix_
 		if (list_cursor_decode(page.next_cursor, &q, err) < 0)
 			return -err->code;
 	}
-	if (kea && buf_puts(out, "\n]}\n") < 0)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	return 0;
+	if (kea)
+		buf_puts(out, "\n]}\n");
+	/* a DHCP server is given every reservation or none */
+	if (buf_failed(out))
+		zw_err_clear(err); /* the scan's "internal error" was the end of the buffer */
+	return buf_check(out, err, "DHCP 保留地址");
 }

@@ -894,9 +894,9 @@ int ipam_plan_csv(const struct ctx *x, struct buf *out, struct zw_err *err)
 	static const char *const head[] = {"地址段", "地址族", "前缀长度", "状态", "上级地址段",
 	                                   "区域",   "VLAN",   "使用单位", "网关", "DNS",
 	                                   "地址数", "已分配", "使用率",   "说明"};
-	int rc = buf_append(out, "\xEF\xBB\xBF", 3);
-	rc |= plan_row(head, 14, out);
-	if (rc)
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
-	return store_plan_rows(c, sc == SCOPE_OWN_UNIT ? x->by->unit_id : 0, plan_row, out, err);
+	buf_append(out, "\xEF\xBB\xBF", 3);
+	plan_row(head, 14, out);
+	int rc = store_plan_rows(c, sc == SCOPE_OWN_UNIT ? x->by->unit_id : 0, plan_row, out, err);
+	/* plan_row stopped the rows (which store_plan_rows takes for their end): no half a plan */
+	return rc ? rc : buf_check(out, err, "地址规划");
 }

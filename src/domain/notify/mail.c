@@ -43,21 +43,19 @@ int mail_cfg_check(const struct mail_cfg *m, struct zw_err *err)
 }
 
 /* base64 of s into b, lines of 76 characters when wrap */
-static int b64(struct buf *b, const char *s, size_t n, bool wrap)
+static void b64(struct buf *b, const char *s, size_t n, bool wrap)
 {
-	int bad = 0;
 	for (size_t off = 0; off < n || (!n && !off); off += 57) {
 		size_t k = n - off < 57 ? n - off : 57;
 		char line[80];
 		sodium_bin2base64(line, sizeof(line), (const unsigned char *)s + off, k,
 		                  sodium_base64_VARIANT_ORIGINAL);
-		bad |= buf_puts(b, line);
+		buf_puts(b, line);
 		if (wrap)
-			bad |= buf_puts(b, "\r\n");
+			buf_puts(b, "\r\n");
 		if (!n)
 			break;
 	}
-	return bad;
 }
 
 struct reader {
@@ -80,28 +78,27 @@ static int send_one(const struct mail_cfg *m, const char *rcpts, const char *tit
 {
 	struct buf msg;
 	buf_init(&msg, 1 << 20);
-	int bad = 0;
 	char date[64];
 	time_t t = (time_t)now;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	bad |= buf_printf(&msg, "Date: %s\r\nFrom: %s\r\nTo: %s\r\n", date, m->from, rcpts);
-	bad |= buf_printf(
-	    &msg, "Message-ID: <zwnet-outbox-%lld@zwnet>\r\nSubject:", (long long)outbox_id);
+	buf_printf(&msg, "Date: %s\r\nFrom: %s\r\nTo: %s\r\n", date, m->from, rcpts);
+	buf_printf(&msg, "Message-ID: <zwnet-outbox-%lld@zwnet>\r\nSubject:", (long long)outbox_id);
 	/* RFC 2047: encoded words of at most 75 characters, split between UTF-8 characters */
 	for (size_t off = 0, n = strlen(title); off < n;) {
 		size_t k = n - off < 45 ? n - off : 45;
 		while (off + k < n && ((unsigned char)title[off + k] & 0xC0) == 0x80)
 			k--;
-		bad |= buf_puts(&msg, off ? "\r\n =?UTF-8?B?" : " =?UTF-8?B?");
-		bad |= b64(&msg, title + off, k, false);
-		bad |= buf_puts(&msg, "?=");
+		buf_puts(&msg, off ? "\r\n =?UTF-8?B?" : " =?UTF-8?B?");
+		b64(&msg, title + off, k, false);
+		buf_puts(&msg, "?=");
 		off += k;
 	}
-	bad |= buf_puts(&msg, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-	                      "Content-Transfer-Encoding: base64\r\n\r\n");
-	bad |= b64(&msg, body, strlen(body), true);
+	buf_puts(&msg, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	               "Content-Transfer-Encoding: base64\r\n\r\n");
+	b64(&msg, body, strlen(body), true);
+	bool whole = !buf_failed(&msg); /* a mail is sent whole or not at all */
 	CURL *h = curl_easy_init();
 	struct curl_slist *to = NULL;
 	char copy[2048];
@@ -111,7 +108,7 @@ static int send_one(const struct mail_cfg *m, const char *rcpts, const char *tit
 	struct reader rd = {msg.p, msg.len};
 	char ebuf[CURL_ERROR_SIZE] = "";
 	CURLcode rc = CURLE_OUT_OF_MEMORY;
-	if (h && to && !bad) {
+	if (h && to && whole) {
 		curl_easy_setopt(h, CURLOPT_URL, m->smtp_url);
 		curl_easy_setopt(h, CURLOPT_MAIL_FROM, m->from);
 		curl_easy_setopt(h, CURLOPT_MAIL_RCPT, to);
@@ -123,7 +120,9 @@ static int send_one(const struct mail_cfg *m, const char *rcpts, const char *tit
 		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
 		rc = curl_easy_perform(h);
 	}
-	if (rc != CURLE_OK)
+	if (!whole)
+		text_printf(error, en, "邮件超过 %zu MB 的上限", msg.max >> 20);
+	else if (rc != CURLE_OK)
 		text_printf(error, en, "%s", *ebuf ? ebuf : curl_easy_strerror(rc));
 	curl_slist_free_all(to);
 	curl_easy_cleanup(h);

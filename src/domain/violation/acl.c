@@ -149,34 +149,45 @@ static void list(struct buf *b, enum vendor v, bool apply, const struct rule *rs
 	buf_puts(b, v == V_IOS ? "exit\n" : "quit\n");
 }
 
-int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, const char *op,
-               struct buf *out, struct zw_err *err)
+static int vendor_of(const char *vendor, enum vendor *out, struct zw_err *err)
+{
+	for (int i = 0; vendor && i < V_COUNT; i++)
+		if (strcmp(vendor, vendors[i].name) == 0) {
+			if (out)
+				*out = (enum vendor)i;
+			return 0;
+		}
+	char names[200] = "";
+	size_t off = 0;
+	for (int i = 0; i < V_COUNT && off < sizeof(names); i++) {
+		int w = snprintf(names + off, sizeof(names) - off, "%s%s（%s）", i ? "、" : "",
+		                 vendors[i].name, vendors[i].label);
+		off += w > 0 ? (size_t)w : 0;
+	}
+	return zw_errf(err, ZW_EINVALID, "vendor", "vendor 应为 %s 之一", names);
+}
+
+static int apply_of(const char *op, bool *apply, struct zw_err *err)
+{
+	bool a = !op || strcmp(op, "apply") == 0;
+	if (!a && strcmp(op, "remove") != 0)
+		return zw_errf(err, ZW_EINVALID, "op", "op 应为 apply（断网）或 remove（恢复）");
+	if (apply)
+		*apply = a;
+	return 0;
+}
+
+int acl_render_detail(const json_t *detail, const char *vendor, const char *op, struct buf *out,
+                      struct zw_err *err)
 {
 	enum vendor v = V_COUNT;
-	for (int i = 0; vendor && i < V_COUNT; i++)
-		if (strcmp(vendor, vendors[i].name) == 0)
-			v = (enum vendor)i;
-	if (v == V_COUNT) {
-		char names[200] = "";
-		size_t off = 0;
-		for (int i = 0; i < V_COUNT && off < sizeof(names); i++) {
-			int w = snprintf(names + off, sizeof(names) - off, "%s%s（%s）",
-			                 i ? "、" : "", vendors[i].name, vendors[i].label);
-			off += w > 0 ? (size_t)w : 0;
-		}
-		return zw_errf(err, ZW_EINVALID, "vendor", "vendor 应为 %s 之一", names);
-	}
-	bool apply;
-	if (!op || strcmp(op, "apply") == 0)
-		apply = true;
-	else if (strcmp(op, "remove") == 0)
-		apply = false;
-	else
-		return zw_errf(err, ZW_EINVALID, "op", "op 应为 apply（断网）或 remove（恢复）");
-	json_t *detail = NULL;
-	int rc = violation_detail(x, violation_id, &detail, err);
+	bool apply = true;
+	int rc = vendor_of(vendor, &v, err);
+	if (!rc)
+		rc = apply_of(op, &apply, err);
 	if (rc)
 		return rc;
+	json_int_t violation_id = json_integer_value(json_object_get(detail, "id"));
 	json_t *isos = json_object_get(detail, "isolations");
 	size_t n = json_array_size(isos), k = 0;
 	struct rule *rs = xcalloc(n, sizeof(*rs));
@@ -211,8 +222,24 @@ int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, co
 		list(out, v, apply, rs, k, 6);
 		list(out, v, apply, rs, k, 0);
 		buf_puts(out, v == V_IOS ? "end\n" : "return\n");
+		/* a switch is given the whole text or none: one lost line is a lost deny rule */
+		rc = buf_check(out, err, "ACL 文本");
 	}
 	free(rs);
+	return rc;
+}
+
+int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, const char *op,
+               struct buf *out, struct zw_err *err)
+{
+	json_t *detail = NULL;
+	int rc = vendor_of(vendor, NULL, err);
+	if (!rc)
+		rc = apply_of(op, NULL, err);
+	if (!rc)
+		rc = violation_detail(x, violation_id, &detail, err);
+	if (!rc)
+		rc = acl_render_detail(detail, vendor, op, out, err);
 	json_decref(detail);
 	return rc;
 }

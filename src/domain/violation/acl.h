@@ -19,8 +19,12 @@
 
 /* The vendors acl_render writes for: [{name, label}] ("vrp", "华为"). */
 json_t *acl_vendors_json(void);
-/* vendor: one of them; op: apply, remove. */
+/* vendor: one of them; op: apply, remove. The whole text into out, or an error (413 when it
+ * would pass out's maximum) and no text to use. */
 int acl_render(const struct ctx *x, int64_t violation_id, const char *vendor, const char *op,
                struct buf *out, struct zw_err *err);
+/* The same from the case's detail (violation_detail) already read. */
+int acl_render_detail(const json_t *detail, const char *vendor, const char *op, struct buf *out,
+                      struct zw_err *err);
 
 #endif

@@ -1,6 +1,7 @@
 #include "domain/violation/finding.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,11 +185,15 @@ static int record(const struct ctx *x, const struct violation_policy *vp, struct
 	struct finding_row row;
 	buf_reset(ev);
 	obs_format_time(f->obs.at_us, at);
-	if (buf_printf(ev, "{\"at\":\"%s\",\"probe\":", at) | json_write_str(ev, probe) |
-	    buf_puts(ev, ",\"detail\":") | json_write_str(ev, f->detail) |
-	    buf_puts(ev, ",\"observation\":") | obs_write_json(ev, &f->obs) | buf_puts(ev, "}") |
-	    buf_append(ev, "", 1))
-		return zw_errf(err, ZW_EINTERNAL, NULL, NULL);
+	buf_printf(ev, "{\"at\":\"%s\",\"probe\":", at);
+	json_write_str(ev, probe);
+	buf_puts(ev, ",\"detail\":");
+	json_write_str(ev, f->detail);
+	buf_puts(ev, ",\"observation\":");
+	obs_write_json(ev, &f->obs);
+	buf_puts(ev, "}");
+	if (buf_check(ev, err, "违规发现的记录")) /* its parts are bounded: not expected */
+		return -err->code;
 	row_of(f, probe, ev->p, &row, dedup, sizeof(dedup));
 	bool created, judge, opened = false;
 	int64_t id = 0, vid = 0;
@@ -331,8 +336,8 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 		rc = terminals_seen(store_tx_conn(tx), obs, term, n, err);
 	char *own = NULL;
 	if (!rc && json_object_get(body, "self")) {
-		struct buf sb;
-		buf_init(&sb, 4096);
+		struct buf sb; /* OBS_SELF_MAX MACs and addresses: under 2 KB */
+		buf_init(&sb, SIZE_MAX);
 		for (size_t i = 0; i < self.nmacs; i++) {
 			char m[18];
 			format_mac(self.macs[i], m);
@@ -343,7 +348,6 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 			inet_format_addr(self.family[i], self.addrs[i], a);
 			buf_printf(&sb, "%s%s", sb.len ? ", " : "", a);
 		}
-		buf_append(&sb, "", 1);
 		own = buf_take(&sb, NULL);
 	}
 	if (!rc) {

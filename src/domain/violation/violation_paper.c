@@ -41,7 +41,7 @@ int paper_violation_notice(const struct ctx *x, int64_t id, struct doc *d, struc
 	paper_org_full(x->prof, "manager", org, sizeof(org));
 	paper_cite(x->prof, paper_jstr(v, "clause"), c, sizeof(c));
 	struct buf b;
-	buf_init(&b, 1u << 20);
+	buf_init(&b, PAPER_TEXT_MAX);
 	buf_printf(&b, "经%s%s，你单位存在“%s”的行为", org,
 	           strcmp(paper_jstr(v, "source"), "finding") == 0 ? "网络监测发现" : "检查发现",
 	           paper_jstr(v, "behaviour_name"));
