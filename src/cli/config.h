@@ -38,5 +38,11 @@ int config_load_file(struct config *c, const char *path, struct zw_err *err);
 int config_parse_args(struct config *c, int argc, char **argv, int *rest, int *nrest,
                       struct zw_err *err);
 void config_usage(FILE *f);
+/* The settings as the man page zwnet.conf(5) lists them (roff: .TP paragraphs). */
+void config_man(FILE *f);
+/* A zwnet.conf with every setting, its help as a comment: the nset settings named in set (as
+ * on the command line, with - or _) with their values in c, the others commented out with
+ * their defaults. */
+void config_sample(FILE *f, const struct config *c, const char *const *set, size_t nset);
 
 #endif
