@@ -267,10 +267,12 @@ void config_man(FILE *f)
 		fputs(".TP\n.B ", f);
 		roff_text(f, o->name);
 		fputs("\n", f);
-		/* the help begins a sentence here */
-		if (o->help[0] >= 'a' && o->help[0] <= 'z')
+		/* the help begins a sentence here, unless it begins with a list of values */
+		bool cap = o->help[0] >= 'a' && o->help[0] <= 'z' &&
+		           memchr(o->help, '|', strcspn(o->help, " ")) == NULL;
+		if (cap)
 			fputc(o->help[0] - 'a' + 'A', f);
-		roff_text(f, o->help + (o->help[0] >= 'a' && o->help[0] <= 'z'));
+		roff_text(f, o->help + cap);
 		fputs(".\n.br\n", f);
 		if (o->type == OPT_INT)
 			fprintf(f, "An integer from %lld to %lld. ", (long long)o->min,
