@@ -62,15 +62,18 @@ run: build web
 # The Debian package: dpkg-buildpackage in this tree (its outputs moved from .. to build-deb/),
 # then lintian, which must find no error or warning (a failing package is removed). The meson
 # build directory (build-deb/meson, release) is kept, so a rebuild compiles only what changed,
-# and nothing is rebuilt while the package is newer than every file it is made from.
+# and nothing is rebuilt while the package is newer than every file it is made from. dh_clean
+# first: debhelper's stamps of the last build would otherwise make it skip the build steps
+# (the binary rebuilt by meson install, but not the man page and conffile made from it).
 DEB_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
 DEB_BASE    := zwnet_$(DEB_VERSION)_$(DEB_ARCH)
 DEB         := build-deb/$(DEB_BASE).deb
 DEB_SRC     := $(shell git ls-files src debian dist contrib/freeradius profiles data api tools \
-	meson.build meson_options.txt README.md 2>/dev/null)
+	meson.build meson_options.txt Makefile README.md 2>/dev/null)
 
 $(DEB): $(DEB_SRC) web/dist/index.html
+	dh_clean
 	dpkg-buildpackage -us -uc -b --no-pre-clean -Jauto
 	@mkdir -p build-deb
 	mv ../$(DEB_BASE).deb ../zwnet-dbgsym_$(DEB_VERSION)_$(DEB_ARCH).deb ../$(DEB_BASE).buildinfo \
