@@ -70,7 +70,7 @@ DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
 DEB_BASE    := zwnet_$(DEB_VERSION)_$(DEB_ARCH)
 DEB         := build-deb/$(DEB_BASE).deb
 DEB_SRC     := $(shell git ls-files src debian dist contrib/freeradius profiles data api tools \
-	meson.build meson_options.txt Makefile README.md 2>/dev/null)
+	meson.build meson_options.txt Makefile README.md docs/OPERATIONS.md 2>/dev/null)
 
 $(DEB): $(DEB_SRC) web/dist/index.html
 	dh_clean

@@ -289,7 +289,9 @@ class PackageTest(unittest.TestCase):
                   "usr/share/zwnet/freeradius/mods-available/zwnet",
                   "usr/share/zwnet/freeradius/sites-available/zwnet",
                   "usr/share/zwnet/freeradius/install.sh", "usr/share/man/man1/zwnet.1.gz",
-                  "usr/share/man/man5/zwnet.conf.5.gz", "etc/zwnet/zwnet.conf"):
+                  "usr/share/man/man5/zwnet.conf.5.gz", "etc/zwnet/zwnet.conf",
+                  "usr/share/doc/zwnet/OPERATIONS.md.gz", "usr/share/doc/zwnet/examples/enforce.conf",
+                  "usr/share/doc/zwnet/examples/probe-NAME.conf"):
             self.assertTrue(os.path.exists(self.path(p)), p)
         for u in UNITS:
             self.assertTrue(os.path.isfile(self.path("lib/systemd/system/" + u)), u)
