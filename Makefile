@@ -1,13 +1,15 @@
 # zwnet — the two commands of the README:
 #   make run    install what is missing, build, seed the demo county, start the server
 #   make test   build with AddressSanitizer + UndefinedBehaviorSanitizer and run every test
+# and:
+#   make deb    the Debian package (debian/), lintian clean, in build-deb/
 BUILD   ?= build
 ASAN    ?= build-asan
 DB      ?= var/zwnet.db
 LISTEN  ?= 127.0.0.1:8080
 PROFILE ?= tongbai
 
-.PHONY: all run test deps build asan fuzz web bench format format-check clean
+.PHONY: all run test deps build asan fuzz web deb bench format format-check clean
 
 all: build
 
@@ -56,6 +58,32 @@ run: build web
 	@echo "       -d '{\"username\":\"admin\",\"password\":\"$${ZWNET_PASSWORD:-Demo2026zw}\"}'"
 	@echo ""
 	exec $(BUILD)/zwnet serve --db $(DB) --listen $(LISTEN)
+
+# The Debian package: dpkg-buildpackage in this tree (its outputs moved from .. to build-deb/),
+# then lintian, which must find no error or warning (a failing package is removed). The meson
+# build directory (build-deb/meson, release) is kept, so a rebuild compiles only what changed,
+# and nothing is rebuilt while the package is newer than every file it is made from. dh_clean
+# first: debhelper's stamps of the last build would otherwise make it skip the build steps
+# (the binary rebuilt by meson install, but not the man page and conffile made from it).
+DEB_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_BASE    := zwnet_$(DEB_VERSION)_$(DEB_ARCH)
+DEB         := build-deb/$(DEB_BASE).deb
+DEB_SRC     := $(shell git ls-files src debian dist contrib/freeradius profiles data api tools \
+	meson.build meson_options.txt Makefile README.md docs/OPERATIONS.md 2>/dev/null)
+
+$(DEB): $(DEB_SRC) web/dist/index.html
+	dh_clean
+	dpkg-buildpackage -us -uc -b --no-pre-clean -Jauto
+	@mkdir -p build-deb
+	mv ../$(DEB_BASE).deb ../zwnet-dbgsym_$(DEB_VERSION)_$(DEB_ARCH).deb ../$(DEB_BASE).buildinfo \
+		../$(DEB_BASE).changes build-deb/
+	@lintian --fail-on error,warning --display-info $@ >build-deb/lintian.log 2>&1 || \
+		{ cat build-deb/lintian.log; rm -f $@; echo "lintian: $@ removed" >&2; exit 1; }
+	@cat build-deb/lintian.log
+	@echo "zwnet: $@ built, lintian clean"
+
+deb: deps web $(DEB)
 
 FUZZ    ?= build-fuzz
 

@@ -7,7 +7,8 @@ libsqlite3-dev libsodium-dev libcmocka-dev libzip-dev libexpat1-dev libcurl4-ope
 libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils libpcap-dev ieee-data libnftables-dev freeradius freeradius-rest freeradius-utils \
 libsnmp-dev snmpd snmp eapoltest python3-hypothesis python3-jsonschema python3-openpyxl libutf8proc-dev \
 dnsmasq-base isc-dhcp-client arping \
-clang libclang-rt-14-dev clang-format chromium chromium-driver"
+clang libclang-rt-14-dev clang-format chromium chromium-driver \
+debhelper lintian systemd man-db adduser python3-seccomp"
 # Node.js and npm for the web console, from Debian unless the machine already has them.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"

@@ -27,6 +27,8 @@ void cli_close(struct cli_env *e);
 void cli_err(const struct zw_err *err);
 
 int cmd_serve(int argc, char **argv);
+/* zwnet config man|sample: the settings table as zwnet.conf(5) and zwnet.conf (cmd_config.c). */
+int cmd_config(int argc, char **argv);
 /* zwnet import KIND FILE: a sheet into the registry, as POST /imports/{kind} (cmd_import.c). */
 int cmd_import(int argc, char **argv);
 struct import_limits;

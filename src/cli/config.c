@@ -1,5 +1,6 @@
 #include "cli/config.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,4 +273,89 @@ int config_backup_minute(const struct config *c, int *minute, struct zw_err *err
 		               CUT(c->backup_time, 40));
 	*minute = h * 60 + m;
 	return 0;
+}
+
+/* Text for a man page: backslashes and hyphens escaped, no control character at a line's
+ * start. */
+static void roff_text(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++)
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+}
+
+void config_man(FILE *f)
+{
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+		fputs(".TP\n.B ", f);
+		roff_text(f, o->name);
+		fputs("\n", f);
+		/* the help begins a sentence here, unless it begins with a list of values */
+		bool cap = o->help[0] >= 'a' && o->help[0] <= 'z' &&
+		           memchr(o->help, '|', strcspn(o->help, " ")) == NULL;
+		if (cap)
+			fputc(o->help[0] - 'a' + 'A', f);
+		roff_text(f, o->help + cap);
+		fputs(".\n.br\n", f);
+		if (o->type == OPT_INT)
+			fprintf(f, "An integer from %lld to %lld. ", (long long)o->min,
+			        (long long)o->max);
+		if (*o->dflt) {
+			fputs("Default: \\fB", f);
+			roff_text(f, o->dflt);
+			fputs("\\fR\n", f);
+		} else {
+			fputs("Default: empty\n", f);
+		}
+	}
+}
+
+/* One comment of at most 80 columns a line (bytes: the help texts are ASCII). */
+static void comment_wrapped(FILE *f, const char *s)
+{
+	while (*s) {
+		size_t n = strlen(s);
+		if (n > 78) {
+			n = 78;
+			while (n > 0 && s[n] != ' ')
+				n--;
+			if (n == 0)
+				n = strcspn(s, " ");
+		}
+		fprintf(f, "# %.*s\n", (int)n, s);
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+void config_sample(FILE *f, const struct config *c, const char *const *set, size_t nset)
+{
+	fputs("# zwnet serve settings, see zwnet.conf(5). Each line is key = value; lines\n"
+	      "# starting with # are comments. A setting commented out has the default shown.\n"
+	      "# Flags on the command line (--key value) override this file.\n",
+	      f);
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+		bool given = false;
+		for (size_t k = 0; k < nset && !given; k++)
+			given = find(set[k]) == o;
+		fputs("\n", f);
+		comment_wrapped(f, o->help);
+		if (!given)
+			fprintf(f, "#%s =%s%s\n", o->name, *o->dflt ? " " : "", o->dflt);
+		else if (o->type == OPT_STR)
+			fprintf(f, "%s = %s\n", o->name,
+			        *(char *const *)((const char *)c + o->off));
+		else
+			fprintf(f, "%s = %lld\n", o->name,
+			        (long long)*(const int64_t *)((const char *)c + o->off));
+	}
 }

@@ -44,5 +44,11 @@ void config_usage(FILE *f);
 void config_keyfile(const struct config *c, char *out, size_t n);
 /* backup_time as minutes after midnight (Beijing time), or -code naming the setting. */
 int config_backup_minute(const struct config *c, int *minute, struct zw_err *err);
+/* The settings as the man page zwnet.conf(5) lists them (roff: .TP paragraphs). */
+void config_man(FILE *f);
+/* A zwnet.conf with every setting, its help as a comment: the nset settings named in set (as
+ * on the command line, with - or _) with their values in c, the others commented out with
+ * their defaults. */
+void config_sample(FILE *f, const struct config *c, const char *const *set, size_t nset);
 
 #endif

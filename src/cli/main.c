@@ -31,7 +31,8 @@ static void usage(FILE *f)
 	    "  openapi  API 文档（GET /api/v1/openapi.json 所答）：openapi [--profile NAME]\n"
 	    "  workflows 流程表（docs/WORKFLOWS.md 的状态图）：workflows\n"
 	    "  probe    探针：probe --server URL --name 名称 (--pcap 文件 | --iface 网卡)\n"
-	    "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n\n"
+	    "  enforce  断网执行器（nftables）：enforce --server URL --name 名称 [--once]\n"
+	    "  config   配置项文档：config man（zwnet.conf(5)）| config sample [--KEY 值 ...]\n\n"
 	    "通用选项:\n");
 	config_usage(f);
 }
@@ -58,7 +59,8 @@ int main(int argc, char **argv)
 	            {"deadline", cmd_deadline},   {"application", cmd_application},
 	            {"probe", cmd_probe},         {"enforce", cmd_enforce},
 	            {"workflows", cmd_workflows}, {"import", cmd_import},
-	            {"backup", cmd_backup},       {"restore", cmd_restore}};
+	            {"backup", cmd_backup},       {"restore", cmd_restore},
+	            {"config", cmd_config}};
 	/* The job has ended (serve: its threads are joined), so the font caches a PDF filled can
 	 * go: nothing is left over for a leak check to report. */
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
