@@ -17,10 +17,10 @@ void h_observations(struct req *r)
 	if (fail(r, rc, &err))
 		return;
 	reply_json(r, 202,
-	           json_pack("{s:I, s:I, s:I, s:I}", "accepted", (json_int_t)res.accepted,
+	           json_pack("{s:I, s:I, s:I, s:I, s:b}", "accepted", (json_int_t)res.accepted,
 	                     "findings", (json_int_t)res.findings, "new_findings",
 	                     (json_int_t)res.created, "new_violations",
-	                     (json_int_t)res.violations));
+	                     (json_int_t)res.violations, "duplicate", res.duplicate));
 }
 
 void h_finding_get(struct req *r)

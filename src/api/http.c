@@ -77,6 +77,20 @@ static void set_response(struct req *r, int status, struct MHD_Response *resp)
 		add_common_headers(r, resp);
 }
 
+/* What an Idempotency-Key's repeat will be answered (api/idempotency.c). */
+static void keep_answer(struct req *r, const char *type, const void *data, size_t len)
+{
+	if (!r->idem)
+		return;
+	free(r->idem_body);
+	r->idem_body = xmalloc(len + 1);
+	if (len)
+		memcpy(r->idem_body, data, len);
+	r->idem_body[len] = 0;
+	r->idem_len = len;
+	snprintf(r->idem_type, sizeof(r->idem_type), "%s", type);
+}
+
 void reply_json_text(struct req *r, int status, char *text, size_t len)
 {
 	/* Conditional GET: an ETag of the representation when the handler set none. */
@@ -94,6 +108,7 @@ void reply_json_text(struct req *r, int status, char *text, size_t len)
 			return;
 		}
 	}
+	keep_answer(r, status_text_type, text, len);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", status_text_type);
@@ -150,6 +165,7 @@ void reply_code(struct req *r, int code, const char *field, const char *fmt, ...
 void reply_bytes(struct req *r, int status, const char *type, const void *data, size_t len,
                  const char *name)
 {
+	keep_answer(r, type, data, len);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
 	MHD_add_response_header(resp, "Content-Type", type);
@@ -197,6 +213,7 @@ void reply_web(struct req *r, int status, const char *type, const void *data, si
 
 void reply_no_content(struct req *r)
 {
+	keep_answer(r, "", "", 0);
 	set_response(r, 204, MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT));
 }
 
@@ -566,6 +583,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		MHD_destroy_response(r->resp);
 	buf_free(&r->body);
 	sodium_memzero(r->token, sizeof(r->token));
+	free(r->idem_body);
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->inflight, 1);
@@ -675,6 +693,9 @@ int server_start(struct server *srv, struct zw_err *err)
 		flags |= MHD_USE_TLS;
 	}
 	srv->started_at = clock_now();
+	unsigned char boot[16];
+	randombytes_buf(boot, sizeof(boot));
+	hex_encode(boot, sizeof(boot), srv->boot);
 	struct MHD_OptionItem tls_opts[] = {
 	    {MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert_pem},
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key_pem},

@@ -733,6 +733,20 @@ static void add_common(const char *path, const char *method, json_t *op)
 	}
 	if (strchr(path, '{'))
 		add_response(rs, "404", "NotFound");
+	/* every signed-in POST takes an Idempotency-Key (api/idempotency.c); a write may meet a
+	 * full disk */
+	if (strcmp(method, "post") == 0 && !(json_is_array(sec) && json_array_size(sec) == 0)) {
+		json_t *ps = json_object_get(op, "parameters");
+		if (!ps) {
+			ps = json_array();
+			json_object_set_new(op, "parameters", ps);
+		}
+		json_array_append_new(
+		    ps, json_pack("{s:s}", "$ref", "#/components/parameters/IdempotencyKey"));
+		add_response(rs, "409", "Conflict");
+	}
+	if (strcmp(method, "get") != 0)
+		add_response(rs, "507", "InsufficientStorage");
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(op, "parameters"), i, p)

@@ -39,7 +39,7 @@ const struct route routes[] = {
     {"DELETE", "/api/v1/session", h_logout, 0, "", "退出登录"},
     {"POST", "/api/v1/session/password", h_password_change, 0, "", "修改本人密码"},
     {"GET", "/api/v1/tokens", h_tokens_list, 0, "all", "API 令牌列表"},
-    {"POST", "/api/v1/tokens", h_tokens_create, 0, "", "创建 API 令牌"},
+    {"POST", "/api/v1/tokens", h_tokens_create, ROUTE_SECRET_ANSWER, "", "创建 API 令牌"},
     {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, 0, "", "吊销 API 令牌"},
     {"GET", "/api/v1/users", reg_list, 0, "*", "用户列表", &user_kind},
     {"POST", "/api/v1/users", h_users_create, 0, "", "创建用户", &user_kind},
@@ -410,5 +410,5 @@ void route_dispatch(struct req *r)
 			r->authed = false;
 		}
 	}
-	hit->fn(r);
+	idem_dispatch(r, hit->fn, hit->flags & ROUTE_SECRET_ANSWER);
 }

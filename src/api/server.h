@@ -69,6 +69,7 @@ struct server {
 	struct MHD_Daemon *d;
 	atomic_int inflight;
 	atomic_bool stopping;
+	char boot[33]; /* this run of the server, random (Idempotency-Key rows it took) */
 	char *tls_cert_pem, *tls_key_pem;
 	bool tls;
 	struct conn_guard *guard; /* deadlines and the per-source cap (api/conn_guard.h) */
@@ -109,9 +110,16 @@ struct req {
 	int status;
 	struct MHD_Response *resp;
 	char etag[48];
+	/* a POST with an Idempotency-Key keeps a copy of its answer (api/idempotency.c) */
+	bool idem;
+	char *idem_body;
+	size_t idem_len;
+	char idem_type[100];
 };
 
 typedef void (*handler_fn)(struct req *r);
+/* Run fn for r, honouring an Idempotency-Key (api/idempotency.c). */
+void idem_dispatch(struct req *r, handler_fn fn, bool secret_answer);
 
 void reply_json(struct req *r, int status, json_t *body_take);
 /* text: malloc'd JSON, taken. */
@@ -175,7 +183,15 @@ struct route {
  * caller when credentials come, and goes on anonymously when they fail. ROUTE_SCOPE(TSCOPE_...)
  * names the machine scopes that may reach the route: a token of a machine scope reaches a route
  * only when the route names one of its scopes, and nothing else whatever its owner may do. */
-enum { ROUTE_PUBLIC = 1, ROUTE_UPLOAD = 2, ROUTE_MACHINE_ONLY = 4, ROUTE_OPTIONAL_AUTH = 8 };
+/* ROUTE_SECRET_ANSWER: the answer carries a secret (a token, a password) that is not kept
+ * for an Idempotency-Key's repeat. */
+enum {
+	ROUTE_PUBLIC = 1,
+	ROUTE_UPLOAD = 2,
+	ROUTE_MACHINE_ONLY = 4,
+	ROUTE_OPTIONAL_AUTH = 8,
+	ROUTE_SECRET_ANSWER = 16
+};
 #define ROUTE_SCOPE(mask)   ((unsigned)(mask) << 8)
 #define ROUTE_SCOPES(flags) (((unsigned)(flags) >> 8) & TSCOPE_ALL_MACHINE)
 extern const struct route routes[];

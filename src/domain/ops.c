@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "domain/backup.h"
 #include "store/audit_sql.h"
+#include "store/idem_sql.h"
 #include "store/notify_sql.h"
 
 int64_t ops_disk_free_mb(const char *path)
@@ -104,7 +105,14 @@ int ops_step(struct store *st, const struct ops_cfg *cfg, int64_t now, struct zw
 	struct sconn *c = store_read(st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
-	int rc = store_meta_read(c, "ops_daily", done, sizeof(done), err);
+	/* the answers kept for Idempotency-Key repeats live a day (api/idempotency.c) */
+	int rc = store_idem_expire(st, now - 24 * 3600, err);
+	if (rc >= 0)
+		rc = store_probe_runs_expire(st, now - 365 * 86400LL, err);
+	if (rc > 0)
+		rc = 0;
+	if (!rc)
+		rc = store_meta_read(c, "ops_daily", done, sizeof(done), err);
 	if (!rc && strcmp(done, date) != 0 && minute >= cfg->backup_minute) {
 		rc = daily(st, cfg, date, now, err);
 		raised += !rc;

@@ -23,6 +23,7 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,11 @@ struct probe {
 	int64_t spool_max, interval_ms;
 	struct obs *batch;
 	size_t n;
-	uint64_t seq;         /* next spool file number */
+	uint64_t seq; /* next spool file number */
+	/* every batch names itself (run, seq): the server takes a batch once, also when it is
+	 * sent again after an answer that was lost (a kill mid-stream, a timeout) */
+	char run[33];
+	uint64_t batch_seq;
 	struct obs_self self; /* the host's own MACs and addresses, sent with every batch */
 	bool has_self;
 	bool has_leases; /* a lease reader: every batch says what the last read found */
@@ -287,6 +292,53 @@ static void spool_init(struct probe *p)
 	}
 }
 
+/* How many batches wait in the spool. */
+static size_t spool_count(const struct probe *p)
+{
+	size_t n = 0;
+	if (p->spool) {
+		char **l = spool_list(p, &n);
+		free_list(l, n);
+	}
+	return n;
+}
+
+/* What an earlier run left in the spool is sent before anything new (a --pcap run that
+ * found the server down, a probe that was stopped). */
+static void drain_at_start(struct probe *p)
+{
+	size_t n = spool_count(p);
+	if (!n)
+		return;
+	spool_replay(p);
+	size_t left = spool_count(p);
+	log_info("probe: %zu spooled batch(es) from before, %zu sent, %zu still waiting", n,
+	         n - left, left);
+}
+
+static void spool_close(struct probe *p);
+
+/* --flush: send the spool and stop; 0 when it is empty afterwards, 3 when some wait. */
+static int flush_spool(struct probe *p)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	p->agent.curl = curl_easy_init();
+	if (!p->agent.curl) {
+		fprintf(stderr, "zwnet probe: cannot initialise libcurl\n");
+		return 1;
+	}
+	spool_init(p);
+	size_t n = spool_count(p);
+	bool empty = spool_replay(p);
+	size_t left = spool_count(p);
+	printf("探针 %s：缓存中 %zu 批，已送达 %zu 批，仍待发送 %zu 批\n", p->name, n, n - left,
+	       left);
+	spool_close(p);
+	curl_easy_cleanup(p->agent.curl);
+	curl_global_cleanup();
+	return empty ? 0 : 3;
+}
+
 /* A drop count no batch carries yet is kept for the next run. */
 static void spool_close(struct probe *p)
 {
@@ -353,6 +405,8 @@ static int batch_json(struct probe *p, struct buf *b)
 		    buf_printf(b, ",\"leases\":%zu,\"expired_leases\":%zu", p->leases, p->expired);
 	rc |= buf_puts(b, "},\"probe\":");
 	rc |= json_write_str(b, p->name);
+	rc |= buf_printf(b, ",\"batch\":{\"run\":\"%s\",\"seq\":%llu}", p->run,
+	                 (unsigned long long)++p->batch_seq);
 	if (p->has_self)
 		rc |= buf_puts(b, ",\"self\":") | obs_self_write_json(b, &p->self);
 	rc |= buf_puts(b, ",\"observations\":[");
@@ -521,6 +575,8 @@ static int poll_sources(struct probe *p, const char *file, enum lease_format f, 
 		fprintf(stderr, "zwnet probe: cannot initialise libcurl\n");
 	else
 		spool_init(p);
+	if (!rc)
+		drain_at_start(p);
 	struct sigaction sa = {.sa_handler = on_stop};
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -563,7 +619,10 @@ static void usage(void)
 	    "令牌取自 --token-file 或环境变量 ZWNET_TOKEN（探针角色用户的 API 令牌）。\n"
 	    "租约文件格式：isc（dhcpd.leases）、kea（memfile CSV）、dnsmasq；\n"
 	    "--snmp 按设备登记轮询路由器和交换机（ARP/邻居表、转发表、端口名）。\n"
-	    "--every N 每 N 秒重读（重新轮询）一次，否则一次后退出。\n");
+	    "--every N 每 N 秒重读（重新轮询）一次，否则一次后退出。\n"
+	    "       zwnet probe --server URL --name 名称 --spool 目录 --flush\n"
+	    "只发送缓存目录中尚未送达的批次后退出（全部送达为 0，仍有剩余为 3）。\n"
+	    "每次启动时先发送缓存中的批次。\n");
 }
 
 int cmd_probe(int argc, char **argv)
@@ -571,14 +630,14 @@ int cmd_probe(int argc, char **argv)
 	struct probe p = {.batch_max = 1000, .spool_max = 256ll << 20, .interval_ms = 1000};
 	const char *pcap_file = NULL, *iface = NULL, *token_file = NULL, *leases = NULL;
 	const char *peer = NULL, *netns = NULL;
-	bool snmp = false;
+	bool snmp = false, flush_only = false;
 	int lease_fmt = -1;
 	int64_t every = 0;
 	for (int i = 0; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int64_t x;
-		if (!strcmp(a, "--snmp")) {
-			snmp = true;
+		if (!strcmp(a, "--snmp") || !strcmp(a, "--flush")) {
+			*(a[2] == 's' ? &snmp : &flush_only) = true;
 			i--;
 			continue;
 		}
@@ -620,15 +679,23 @@ int cmd_probe(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!p.server || !p.name || !!pcap_file + !!iface + !!leases + snmp != 1 ||
+	if (!p.server || !p.name ||
+	    (flush_only ? !p.spool || pcap_file || iface || leases || snmp
+	                : !!pcap_file + !!iface + !!leases + snmp != 1) ||
 	    !!leases != (lease_fmt >= 0)) {
 		usage();
 		return 2;
 	}
+	unsigned char r[16];
+	randombytes_buf(r, sizeof(r));
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(p.run + 2 * i, 3, "%02x", r[i]);
 	p.agent.server = p.server;
 	p.agent.cmd = "probe";
 	if (agent_token(&p.agent, token_file))
 		return 2;
+	if (flush_only)
+		return flush_spool(&p);
 	if (leases || snmp)
 		return poll_sources(&p, leases, (enum lease_format)lease_fmt, every, peer);
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -685,6 +752,7 @@ int cmd_probe(int argc, char **argv)
 		return 1;
 	}
 	spool_init(&p);
+	drain_at_start(&p);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);

@@ -753,6 +753,30 @@ static const char *const migrations[] = {
      * units is quadratic in its rows (IF NOT EXISTS: tests that wind the schema back by hand
      * leave later indexes in place) */
     "CREATE INDEX IF NOT EXISTS units_short_name ON units(short_name);",
+    /* 18: the answers a POST with an Idempotency-Key gave, kept a day, so that a retry gets
+     * the first answer instead of doing it again (status 0: the request is still running,
+     * or its server run ended before it answered: boot says which run took it) */
+    "CREATE TABLE IF NOT EXISTS idempotency ("
+    "  who TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  request_hash TEXT NOT NULL,"
+    "  boot TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  content_type TEXT,"
+    "  body BLOB,"
+    "  PRIMARY KEY (who, key)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);"
+    /* and the batches each probe run sent that were taken (the highest seq of a run: a batch
+     * sent again after a lost answer is not counted twice) */
+    "CREATE TABLE IF NOT EXISTS probe_runs ("
+    "  probe TEXT NOT NULL,"
+    "  run TEXT NOT NULL,"
+    "  last_seq INTEGER NOT NULL,"
+    "  seen_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (probe, run)"
+    ") WITHOUT ROWID;",
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

@@ -388,6 +388,8 @@ static const char *const scratch_skip[] = {"audit",
                                            "application_events",
                                            "probes",
                                            "enforcers",
+                                           "idempotency",
+                                           "probe_runs",
                                            NULL};
 
 static bool skipped(const char *table)

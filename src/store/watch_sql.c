@@ -232,3 +232,34 @@ int store_finding_evidence(struct sconn *c, int64_t id, char **json, struct zw_e
 		                         : sq_fail(c, err, "finding evidence");
 	return 0;
 }
+
+int store_probe_batch(struct sconn *c, const char *probe, const char *run, int64_t seq, int64_t now,
+                      bool *again, struct zw_err *err)
+{
+	*again = false;
+	sqlite3_stmt *s =
+	    sq_prepare(c, "SELECT last_seq FROM probe_runs WHERE probe = ?1 AND run = ?2", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, probe);
+	sq_text(s, 2, run);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*again = sqlite3_column_int64(s, 0) >= seq;
+	int rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : sq_fail(c, err, "probe_runs");
+	sq_done(c, s);
+	if (rc || *again)
+		return rc;
+	s = sq_prepare(c,
+	               "INSERT INTO probe_runs (probe, run, last_seq, seen_at) VALUES (?1, ?2, ?3, "
+	               "?4) ON CONFLICT (probe, run) DO UPDATE SET last_seq = excluded.last_seq, "
+	               "seen_at = excluded.seen_at",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sq_text(s, 1, probe);
+	sq_text(s, 2, run);
+	sqlite3_bind_int64(s, 3, seq);
+	sqlite3_bind_int64(s, 4, now);
+	return sq_exec_stmt(c, s, err);
+}

@@ -444,6 +444,65 @@ class SpoolTest(ServerTest):
         self.assertEqual(sorted(m for m, _ in seen), macs)
         self.assertTrue(all(c == 1 for _, c in seen), seen)
 
+    def flush(self, name, spool):
+        return subprocess.run(
+            [BIN, "probe", "--server", "http://127.0.0.1:%d" % self.srv.port, "--name", name,
+             "--spool", spool, "--flush"],
+            env=dict(os.environ, ZWNET_TOKEN=self.token), capture_output=True, text=True,
+            timeout=120)
+
+    def test_a_batch_sent_again_after_a_lost_answer_is_taken_once(self):
+        """The server took a batch and its answer was lost (killed mid-stream, a timeout):
+        the probe still has it in its spool and sends it again. The batch names itself
+        (run, seq) and the server, which recorded it with the observations, takes it once;
+        --flush sends a spool without capturing, and a probe sends its spool first thing."""
+        spool = tempfile.mkdtemp(prefix="zwnet-spool-")
+        macs = ["00:16:3e:03:00:%02x" % i for i in range(25)]
+        frames = [wire.arp(1, m, "10.203.0.%d" % (i + 2), "10.203.0.1") for i, m in enumerate(macs)]
+        self.srv.stop()
+        try:
+            p = self.run_probe("spool-c", frames, spool)
+            self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        finally:
+            self.srv._spawn()
+        files = sorted(f for f in os.listdir(spool) if f.endswith(".json"))
+        self.assertEqual(len(files), 3)
+        kept = {f: open(os.path.join(spool, f), "rb").read() for f in files}
+        for body in kept.values():
+            self.assertIn(b'"batch":{"run":"', body)
+        p = self.flush("spool-c", spool)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("已送达 3 批", p.stdout)
+        self.assertEqual(os.listdir(spool), [])
+        before = self.srv.counts()
+        row = self.srv.sql("SELECT observations, batches FROM probes WHERE name = 'spool-c'")
+        self.assertEqual(row[0], (25, 3))
+        # the answers were "lost": the same batches are back in the spool and sent again,
+        # by --flush and by a probe's start
+        for f, body in kept.items():
+            open(os.path.join(spool, f), "wb").write(body)
+        p = self.flush("spool-c", spool)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        for f, body in kept.items():
+            open(os.path.join(spool, f), "wb").write(body)
+        p = self.run_probe("spool-c", [], spool)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(os.listdir(spool), [])
+        self.assertEqual(self.srv.sql("SELECT observations, batches FROM probes WHERE name = 'spool-c'")[0], (25, 3))
+        after = self.srv.counts()
+        self.assertEqual({k: v for k, v in after.items() if k != "probe_runs"},
+                         {k: v for k, v in before.items() if k != "probe_runs"})
+        seen = self.srv.sql("SELECT count FROM findings WHERE kind = 'unregistered' AND mac LIKE '00:16:3e:03:%'")
+        self.assertEqual(sorted(c for (c,) in seen), [1] * 25)
+        # a bad batch name is refused naming the field
+        r = self.srv.request("POST", A + "/observations", {"probe": "spool-c", "batch": {"run": "x", "seq": 1},
+                                                          "observations": []}, token=self.token)
+        self.assertEqual((r.status, r.json["error"]["field"]), (400, "batch"), r)
+        # --flush needs a spool
+        p = subprocess.run([BIN, "probe", "--server", "http://127.0.0.1:1", "--name", "x", "--flush"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+
     def test_spool_is_bounded_and_counts_what_it_dropped(self):
         spool = tempfile.mkdtemp(prefix="zwnet-spool-")
         frames = [wire.arp(1, "00:16:3e:02:00:%02x" % i, "10.202.0.%d" % (i + 2), "10.202.0.1")

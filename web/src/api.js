@@ -20,21 +20,29 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
-  let r;
-  try {
-    r = await fetch('/api/v1' + path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, { error: { message: '无法连接服务器，请检查网络' } });
+// A POST carries an Idempotency-Key: when its answer is lost (the network, the server going
+// down), it is sent once more with the same key and the server answers what it did the first
+// time instead of doing it twice. crypto.getRandomValues works on plain http too (a county
+// server on its own LAN), where crypto.randomUUID does not.
+function idemKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+async function send(url, init) {
+  const post = init.method === 'POST';
+  if (post) init.headers['Idempotency-Key'] = idemKey();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch {
+      if (!post || attempt >= 1) throw new ApiError(0, { error: { message: '无法连接服务器，请检查网络' } });
+      await new Promise((ok) => setTimeout(ok, 1000));
+    }
   }
+}
+
+async function answer(r) {
   const text = await r.text();
   let data = null;
   if (text) {
@@ -48,18 +56,28 @@ export async function api(method, path, body) {
   return data;
 }
 
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+  const r = await send('/api/v1' + path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return answer(r);
+}
+
 // Upload a file as the request body (a signed agreement's scan: PUT; a sheet to import: POST).
 export async function upload(path, file, method = 'PUT') {
-  const r = await fetch('/api/v1' + path, {
+  const r = await send('/api/v1' + path, {
     method,
     headers: { 'Content-Type': file.type || 'application/octet-stream', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
     credentials: 'same-origin',
     body: file,
   });
-  const text = await r.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!r.ok) throw new ApiError(r.status, data);
-  return data;
+  return answer(r);
 }
 
 export const get = (path) => api('GET', path);

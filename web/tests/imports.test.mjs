@@ -54,6 +54,11 @@ test('a township register is checked, shown as understood and imported', async (
   await m.getByRole('button', { name: '确认导入' }).click();
   await m.getByText('已导入 5 行终端', { exact: false }).waitFor();
   assert.equal(srv.sql('SELECT count(*) AS n FROM terminals')[0].n, before + 5);
+  // the console names each POST (Idempotency-Key): a resend after a lost answer is not a
+  // second import; the server kept this one's answer under the key the browser sent
+  const kept = srv.sql("SELECT key, status FROM idempotency WHERE status = 201");
+  assert.equal(kept.length, 1);
+  assert.match(kept[0].key, /^[0-9a-f]{32}$/);
   assert.deepEqual(m.errors, []);
   await m.context().close();
 });

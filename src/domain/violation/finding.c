@@ -127,10 +127,10 @@ static int batch_members(const json_t *body, struct zw_err *err)
 	json_object_foreach((json_t *)body, key, v)
 	{
 		if (strcmp(key, "probe") && strcmp(key, "observations") && strcmp(key, "stats") &&
-		    strcmp(key, "count") && strcmp(key, "self"))
+		    strcmp(key, "count") && strcmp(key, "self") && strcmp(key, "batch"))
 			return zw_errf(
 			    err, ZW_EINVALID, "?",
-			    "未知字段（只接受 probe、count、self、observations、stats）");
+			    "未知字段（只接受 probe、batch、count、self、observations、stats）");
 	}
 	return 0;
 }
@@ -305,6 +305,15 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 		         "最近读取的租约文件中 %lld 条租约均已过期，没有当前租约：DHCP "
 		         "服务器是否在运行，读取的是否是它的租约文件？",
 		         (long long)expired);
+	/* the batch's name (run, seq): one taken already is answered, not counted again */
+	const json_t *bj = json_object_get(body, "batch");
+	const char *run = json_string_value(json_object_get(bj, "run"));
+	const json_t *seqj = json_object_get(bj, "seq");
+	if (bj && (!json_is_object(bj) || json_object_size(bj) != 2 || !run || strlen(run) < 8 ||
+	           strlen(run) > 64 || strspn(run, "0123456789abcdefABCDEF-") != strlen(run) ||
+	           !json_is_integer(seqj) || json_integer_value(seqj) < 1))
+		return zw_errf(err, ZW_EINVALID, "batch",
+		               "batch 应为 {\"run\": 8 到 64 位十六进制, \"seq\": 正整数}");
 	struct obs_self self;
 	if ((rc = obs_self_from_json(json_object_get(body, "self"), &self, err)))
 		return rc;
@@ -319,6 +328,18 @@ int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_
 	struct store_tx *tx = NULL;
 	if (!rc)
 		rc = store_begin(x->st, &tx, err);
+	bool again = false;
+	if (!rc && bj)
+		rc = store_probe_batch(store_tx_conn(tx), probe, run, json_integer_value(seqj),
+		                       clock_now(), &again, err);
+	if (!rc && again) {
+		store_rollback(tx);
+		free(term);
+		free(obs);
+		free(found);
+		res->duplicate = true;
+		return 0;
+	}
 	struct buf ev;
 	buf_init(&ev, 1 << 16);
 	int64_t now = clock_now();

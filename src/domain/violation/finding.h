@@ -21,6 +21,7 @@
 
 struct ingest_result {
 	size_t accepted, findings, created, violations;
+	bool duplicate; /* the batch (run, seq) was taken before: nothing was done again */
 };
 
 int finding_ingest(const struct ctx *x, struct watch *w, const struct violation_policy *vp,
