@@ -19,8 +19,8 @@ void h_observations(struct req *r)
 	reply_json(r, 202,
 	           json_pack("{s:I, s:I, s:I, s:I, s:b}", "accepted", (json_int_t)res.accepted,
 	                     "findings", (json_int_t)res.findings, "new_findings",
-	                     (json_int_t)res.created, "new_violations",
-	                     (json_int_t)res.violations, "duplicate", res.duplicate));
+	                     (json_int_t)res.created, "new_violations", (json_int_t)res.violations,
+	                     "duplicate", res.duplicate));
 }
 
 void h_finding_get(struct req *r)
