@@ -54,7 +54,7 @@ int store_probe_seen(struct sconn *c, const struct probe_row *p, struct zw_err *
 /* A probe's batch seq of run: *again when it (or a later one of that run) was taken before;
  * else it is recorded as taken, in the caller's transaction. A run's batches come in order
  * (the spool sends the oldest first), so the highest taken is all there is to keep. */
-int store_probe_batch(struct sconn *c, const char *probe, const char *run, int64_t seq,
-                      int64_t now, bool *again, struct zw_err *err);
+int store_probe_batch(struct sconn *c, const char *probe, const char *run, int64_t seq, int64_t now,
+                      bool *again, struct zw_err *err);
 
 #endif
