@@ -267,6 +267,9 @@ int deadline_resume_tx(const struct ctx *x, struct store_tx *tx, int64_t id, str
 	return do_resume(x, tx, &id, err);
 }
 
+static int outbox_event(struct store_tx *tx, const char *kind, const struct deadline *d,
+                        int64_t now, struct zw_err *err);
+
 /* End a running or paused deadline as met or cancelled. A breached one that is met late keeps
  * its status and learns when it was met. */
 static int finish(const struct ctx *x, struct store_tx *tx, int64_t id, bool cancel,
@@ -299,6 +302,10 @@ static int finish(const struct ctx *x, struct store_tx *tx, int64_t id, bool can
 		if (!rc)
 			rc = save(tx, x->by, cancel ? "deadline.cancel" : "deadline.met", &d,
 			          before, err);
+		/* a breach found here (the scheduler off or not yet round) is told like one the
+		 * scheduler finds: exactly once, in the transaction that records it */
+		if (!rc && open && strcmp(d.status, "breached") == 0)
+			rc = outbox_event(tx, "deadline.breached", &d, now, err);
 	}
 	json_decref(before);
 	rec_free(&deadline_schema, &d);

@@ -443,6 +443,10 @@ class ContactRefileTongbai(Flow, ServerTest):
         d = self.deadline(app, "contact_refile")
         self.assertEqual((d["status"], d["due_date"]), ("breached", "2026-01-06"))
         self.assertTrue(d["met_at"])
+        # the breach is told once, though the scheduler never saw the deadline running
+        told = self.srv.sql("SELECT kind, clause FROM outbox WHERE kind = 'deadline.breached'"
+                            " AND json_extract(payload, '$.id') = ?", (d["id"],))
+        self.assertEqual(told, [("deadline.breached", "TB-6")])
 
 
 if __name__ == "__main__":
