@@ -65,6 +65,11 @@ int cli_open(struct cli_env *e, int argc, char **argv, bool need_db)
 		return 2;
 	}
 	char stored[64] = "";
+	if (store_synchronous(e->cfg.db_synchronous) < 0) {
+		fprintf(stderr, "zwnet: db_synchronous 只能是 full 或 normal\n");
+		config_free(&e->cfg);
+		return 2;
+	}
 	if (need_db) {
 		if (store_open(e->cfg.db, &e->st, &err) < 0) {
 			cli_err(&err);

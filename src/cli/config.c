@@ -33,6 +33,10 @@ struct opt {
 	}
 static const struct opt opts[] = {
     S(db, "zwnet.db", "SQLite database file"),
+    S(db_synchronous, "full",
+      "full|normal: full = every answered write is on disk before the answer, also across a "
+      "power cut; normal = faster commits (bench/sync.sh), but a power cut may lose the last "
+      "ones"),
     S(listen, "127.0.0.1:8080", "address:port to listen on"),
     S(profile, "",
       "county profile: jiaxian|miyun|shengsi|luoning|tongbai or a .conf path "

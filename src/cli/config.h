@@ -28,7 +28,7 @@ struct config {
 	int64_t quarantine_vlan, radius_unknown_vlan;
 	int64_t header_timeout, max_connections, max_connections_per_source;
 	int64_t import_max_rows, import_max_errors, xlsx_max_member, xlsx_max_ratio;
-	char *backup_dir, *backup_time;
+	char *backup_dir, *backup_time, *db_synchronous;
 	int64_t backup_keep, disk_min_free;
 };
 

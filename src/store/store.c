@@ -38,6 +38,22 @@ static unsigned next_gen = 1;
  * request is answered (ZW_EUNAVAILABLE) instead of being cut off unanswered. */
 static atomic_bool cancel_all;
 
+/* synchronous=FULL: each commit is on disk before it is answered, also across a power cut
+ * (in WAL mode NORMAL syncs only at checkpoints, and a power cut may take the last commits
+ * back: answered writes, audit entries with them). bench/sync.sh measures the price. */
+static bool sync_full = true;
+
+int store_synchronous(const char *mode)
+{
+	if (strcmp(mode, "full") == 0)
+		sync_full = true;
+	else if (strcmp(mode, "normal") == 0)
+		sync_full = false;
+	else
+		return -1;
+	return 0;
+}
+
 static int progress(void *arg)
 {
 	(void)arg;
@@ -216,10 +232,13 @@ static int open_conn(const char *path, bool rw, sqlite3 **out, struct zw_err *er
 	/* temp_store=MEMORY on the writer: a statement that fires a trigger or may fail halfway
 	 * keeps a statement journal of the pages it touched, and on disk that journal cost more
 	 * than the inserts themselves (an import of 100,000 rows, each with its audit entry). */
-	const char *pragmas = rw ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-	                           "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
-	                           "PRAGMA temp_store=MEMORY;"
-	                         : "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+	const char *pragmas = !rw         ? "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+	                      : sync_full ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                                    "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+	                                    "PRAGMA temp_store=MEMORY;"
+	                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	                                    "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+	                                    "PRAGMA temp_store=MEMORY;";
 	char *msg = NULL;
 	if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		zw_errf(err, ZW_EINTERNAL, NULL, "数据库初始化失败：%s", msg ? msg : "");

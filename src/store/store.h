@@ -25,6 +25,10 @@ struct store_tx;
 struct sconn; /* one database connection */
 
 int store_open(const char *path, struct store **out, struct zw_err *err);
+/* How the databases opened after it commit: "full" (the default: a commit answered is on
+ * disk, power cut or not) or "normal" (faster; a power cut may lose the last commits). -1
+ * for another word. */
+int store_synchronous(const char *mode);
 /* Interrupt every statement running now and later (on), in every store of the process, or
  * stop doing so (off): a stopping server's last resort for work past its grace. */
 void store_cancel(bool on);

@@ -32,13 +32,15 @@ export class Server {
     s.dir = mkdtempSync(join(tmpdir(), 'zwnet-web-'));
     s.db = join(s.dir, 'zwnet.db');
     const env = { ...process.env, ZWNET_PASSWORD: PASSWORD };
-    const demo = spawnSync(BIN, ['demo', '--db', s.db, '--profile', profile, '--password-cost', 'min'], { env, encoding: 'utf8' });
+    const demo = spawnSync(BIN, ['demo', '--db', s.db, '--profile', profile, '--password-cost', 'min', '--db-synchronous', 'normal'], { env, encoding: 'utf8' });
     if (demo.status !== 0) throw new Error('zwnet demo failed: ' + demo.stderr);
     s.port = await freePort();
     s.url = `http://127.0.0.1:${s.port}`;
     s.log = [];
     s.proc = spawn(BIN, ['serve', '--db', s.db, '--listen', `127.0.0.1:${s.port}`, '--profile', profile,
-      '--web-root', join(ROOT, 'web/dist'), '--password-cost', 'min', '--scheduler-interval', '0'], { env });
+      '--web-root', join(ROOT, 'web/dist'), '--password-cost', 'min', '--scheduler-interval', '0',
+      // a scratch database: no fsync per commit (tests/api/harness.py says why)
+      '--db-synchronous', 'normal', '--disk-min-free', '0'], { env });
     s.proc.stdout.on('data', (d) => s.log.push(String(d)));
     s.proc.stderr.on('data', (d) => s.log.push(String(d)));
     for (let i = 0; i < 200; i++) {
