@@ -347,8 +347,8 @@ static int outbox_event(struct store_tx *tx, const char *kind, const struct dead
 	return rc;
 }
 
-int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_hours,
-                  struct zw_err *err)
+int deadline_tick_more(struct store *st, int64_t now, int reminder_wd, int reminder_hours,
+                       bool *more, struct zw_err *err)
 {
 	struct principal sched = {.role = ROLE_SYSTEM};
 	snprintf(sched.username, sizeof(sched.username), "system:scheduler");
@@ -363,8 +363,10 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 	int64_t ids[512];
 	size_t n = 0;
 	/* breaches: running deadlines whose time has passed */
+	bool more_b = false, more_r = false;
+	size_t reminded = 0;
 	rc = store_deadline_ids(store_tx_conn(tx), "status = 'running' AND due_at < ?", now, ids,
-	                        512, &n, err);
+	                        512, &n, &more_b, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct deadline d = {0};
 		rc = load(tx, ids[i], &d, err);
@@ -386,7 +388,7 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 	if (!rc)
 		rc = store_deadline_ids(store_tx_conn(tx),
 		                        "status = 'running' AND reminded_at = 0 AND due_at >= ?",
-		                        now, ids, 512, &n, err);
+		                        now, ids, 512, &n, &more_r, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct deadline d = {0};
 		rc = load(tx, ids[i], &d, err);
@@ -405,6 +407,7 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 			if (!rc)
 				rc = outbox_event(tx, "deadline.reminder", &d, now, err);
 			events += !rc;
+			reminded += !rc;
 			json_decref(before);
 		}
 		rec_free(&deadline_schema, &d);
@@ -414,7 +417,16 @@ int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_h
 		return rc;
 	}
 	rc = store_commit(tx, err);
+	/* more breaches wait; reminders past the 512 soonest do only when all of those were due */
+	if (more)
+		*more = !rc && (more_b || (more_r && reminded == n));
 	return rc ? rc : events;
+}
+
+int deadline_tick(struct store *st, int64_t now, int reminder_wd, int reminder_hours,
+                  struct zw_err *err)
+{
+	return deadline_tick_more(st, now, reminder_wd, reminder_hours, NULL, err);
 }
 
 int deadline_recompute(struct store *st, struct zw_err *err)

@@ -67,6 +67,10 @@ int deadline_payload(struct sconn *c, int64_t id, json_t *payload, struct zw_err
  * event in the same transaction. Returns how many events it raised. */
 int deadline_tick(struct store *st, int64_t now, int reminder_working_days, int reminder_hours,
                   struct zw_err *err);
+/* The same, one page of at most 512 breaches and 512 reminders: *more when others wait for
+ * the next call (a scheduler that was off for long catches up page by page). */
+int deadline_tick_more(struct store *st, int64_t now, int reminder_working_days, int reminder_hours,
+                       bool *more, struct zw_err *err);
 /* Recompute provisional due days now that more of the calendar is known. */
 int deadline_recompute(struct store *st, struct zw_err *err);
 

@@ -178,9 +178,31 @@ static void test_hours(void **state)
 	testdb_close(&t);
 }
 
+/* A scheduler that was off for long meets more breaches than one page: each call takes a
+ * page and says whether more wait, until none do; none is raised twice. */
+static void test_breaches_page_by_page(void **state)
+{
+	(void)state;
+	struct testdb t;
+	struct zw_err err = {0};
+	assert_int_equal(testdb_open(&t, "tongbai"), 0);
+	for (int i = 0; i < 600; i++)
+		start(&t, "repair:county", "2026-11-21T08:00:00+08:00");
+	bool more = false;
+	int64_t later = at("2026-11-23T09:00:00+08:00");
+	assert_int_equal(deadline_tick_more(t.st, later, 1, 2, &more, &err), 512);
+	assert_true(more);
+	assert_int_equal(deadline_tick_more(t.st, later, 1, 2, &more, &err), 88);
+	assert_false(more);
+	assert_int_equal(deadline_tick_more(t.st, later, 1, 2, &more, &err), 0);
+	assert_false(more);
+	testdb_close(&t);
+}
+
 int main(void)
 {
 	RUN(cmocka_unit_test(test_working_days_reminder_breach_once),
 	    cmocka_unit_test(test_pause_extends_by_working_days),
-	    cmocka_unit_test(test_provisional_recomputed), cmocka_unit_test(test_hours));
+	    cmocka_unit_test(test_provisional_recomputed), cmocka_unit_test(test_hours),
+	    cmocka_unit_test(test_breaches_page_by_page));
 }

@@ -11,11 +11,12 @@
 
 static void step(struct scheduler *s)
 {
-	/* a tick handles at most 512 breaches and 512 reminders: catch up after a long stop */
-	for (int n = 512; n >= 512;) {
+	/* a tick handles a page of breaches and reminders: catch up after a long stop */
+	for (bool more = true; more;) {
 		struct zw_err err = {0};
-		n = deadline_tick(s->st, clock_now(), s->reminder_working_days, s->reminder_hours,
-		                  &err);
+		more = false;
+		int n = deadline_tick_more(s->st, clock_now(), s->reminder_working_days,
+		                           s->reminder_hours, &more, &err);
 		if (n < 0)
 			log_warnx("scheduler: %s", err.message);
 		else if (n > 0)

@@ -49,7 +49,7 @@ int store_deadline_pause_row(struct sconn *c, int64_t id, int64_t at, const char
 }
 
 int store_deadline_ids(struct sconn *c, const char *where, int64_t arg, int64_t *ids, size_t max,
-                       size_t *n, struct zw_err *err)
+                       size_t *n, bool *more, struct zw_err *err)
 {
 	char sql[256];
 	snprintf(sql, sizeof(sql), "SELECT id FROM deadlines WHERE %s ORDER BY due_at, id", where);
@@ -60,8 +60,14 @@ int store_deadline_ids(struct sconn *c, const char *where, int64_t arg, int64_t 
 		sqlite3_bind_int64(s, i, arg);
 	int rc;
 	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max)
+	*more = false;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == max) {
+			*more = true;
+			break;
+		}
 		ids[(*n)++] = sqlite3_column_int64(s, 0);
+	}
 	sq_done(c, s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, err, "deadline ids");
 }

@@ -14,8 +14,10 @@ int store_deadline_set_extension(struct sconn *c, int64_t id, int64_t extension,
                                  struct zw_err *err);
 int store_deadline_pause_row(struct sconn *c, int64_t id, int64_t at, const char *reason,
                              const char *by, bool close, struct zw_err *err);
+/* The first max ids of the deadlines where says (arg bound to each ?), soonest due first;
+ * *more when there are others after them: a page, never a silently short list. */
 int store_deadline_ids(struct sconn *c, const char *where, int64_t arg, int64_t *ids, size_t max,
-                       size_t *n, struct zw_err *err);
+                       size_t *n, bool *more, struct zw_err *err);
 
 /* Ids of the deadlines of a subject that are still running or paused (rule optional); more
  * than max is an error, never a short answer. */
