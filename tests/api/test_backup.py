@@ -289,6 +289,28 @@ class ScheduledBackup(ServerTest):
         self.assertEqual(self.srv.sql("SELECT count(*) FROM outbox WHERE kind = 'ops.daily'")[0][0], 1)
 
 
+class ScheduledBackupAfterTheTimer(unittest.TestCase):
+    """A set of today's in the folder already (the package's zwnet-backup.timer took it) is
+    the day's backup: the server tells it and takes no second one."""
+
+    def test_todays_set_is_told_not_taken_again(self):
+        bdir = tempfile.mkdtemp(prefix="zwnet-timer-")
+        srv = Server(name="SchedTimer", extra=("--scheduler-interval", "0"))
+        try:
+            run_cli("backup", "--to", bdir, db=srv.db)
+            srv.stop()
+            srv.extra = ["--scheduler-interval", "1", "--backup-dir", bdir, "--backup-time", "00:00"]
+            srv._spawn()
+            notice = lambda: srv.sql("SELECT i.body FROM inbox i JOIN users u ON u.id = i.user_id"
+                                     " WHERE u.username = 'admin' AND i.title LIKE '每日运行报告%'")
+            self.assertTrue(ServerTest.wait_for(notice, 30), srv.output())
+            self.assertIn(manifests(bdir)[0], notice()[0][0])
+            self.assertEqual(len(manifests(bdir)), 1)
+        finally:
+            srv.close()
+            shutil.rmtree(bdir, ignore_errors=True)
+
+
 class DiskLow(ServerTest):
     """Below disk_min_free, /health says degraded and the managers are told once."""
 
