@@ -312,8 +312,10 @@ class PackageTest(unittest.TestCase):
         with open(conf) as f:
             text = f.read()
         set_ = dict(re.findall(r"^(\w+) = (.*)$", text, re.M))
+        # backup_dir: where zwnet-backup.timer writes, so the daily notice tells its set
         self.assertEqual(set_, {"db": "/var/lib/zwnet/zwnet.db", "listen": "127.0.0.1:8080",
-                                "web_root": "/usr/share/zwnet/web"})
+                                "web_root": "/usr/share/zwnet/web",
+                                "backup_dir": "/var/lib/zwnet/backups"})
         commented = re.findall(r"^#(\w+) =", text, re.M)
         man = sh(binary, "config", "man").stdout
         settings = re.findall(r"^\.B (\S+)$", man, re.M)

@@ -93,7 +93,8 @@ export async function getAll(path, maxPages = 40) {
     cursor = page.next_cursor;
     if (!cursor) break;
   }
-  return { items, next_cursor: cursor };
+  // stopped at maxPages with more to come: said (capped), never a silently short list
+  return { items, next_cursor: cursor, capped: !!cursor };
 }
 export const post = (path, body) => api('POST', path, body ?? {});
 export const patch = (path, body) => api('PATCH', path, body);

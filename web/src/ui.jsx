@@ -50,7 +50,17 @@ export function useLoad(path, all = false) {
 export function Loading({ state, children }) {
   if (state.loading && !state.data) return <p class="muted" role="status">正在加载……</p>;
   if (state.error) return <ErrorBox error={state.error} />;
-  return children(state.data);
+  const d = state.data;
+  if (d && d.capped)
+    return (
+      <>
+        <p class="error" role="alert">
+          只列出了前 {d.items.length} 条，还有更多没有列出：请用筛选条件缩小范围。
+        </p>
+        {children(d)}
+      </>
+    );
+  return children(d);
 }
 
 export function ErrorBox({ error }) {
