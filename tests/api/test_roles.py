@@ -88,6 +88,7 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "ENFORCEMENT_READ": (_A, _N, _A, _N, _N, _A, _N),
     "ENFORCEMENT_REPORT": (_N, _N, _N, _N, _N, _N, _N),
     "DEVICE_SECRETS": (_N, _N, _N, _N, _N, _N, _N),
+    "METRICS_READ": (_A, _N, _N, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
