@@ -1,5 +1,6 @@
 /* The wire over HTTP: probes' observation batches in, findings and their steps out. */
 
+#include "api/metrics.h"
 #include "api/registry_api.h"
 #include "domain/violation/finding.h"
 
@@ -16,6 +17,7 @@ void h_observations(struct req *r)
 	json_decref(body);
 	if (fail(r, rc, &err))
 		return;
+	metrics_ingest(r->srv->metrics, &res);
 	reply_json(r, 202,
 	           json_pack("{s:I, s:I, s:I, s:I, s:b}", "accepted", (json_int_t)res.accepted,
 	                     "findings", (json_int_t)res.findings, "new_findings",

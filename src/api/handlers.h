@@ -5,6 +5,7 @@
 #include "api/server.h"
 
 void h_health(struct req *r);
+void h_metrics(struct req *r);
 void h_openapi(struct req *r);
 void h_profile(struct req *r);
 void h_profile_clause(struct req *r);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/conn_guard.h"
+#include "api/metrics.h"
 #include "api/server.h"
 #include "api/throttle.h"
 #include "core/text.h"
@@ -506,6 +507,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->method = method;
 		r->url = url;
 		r->start_ms = clock_mono_ms();
+		r->start_us = clock_mono_us();
 		client_address(conn, r);
 		snprintf(r->who.source, sizeof(r->who.source), "%s", r->source);
 		request_id(r);
@@ -579,6 +581,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		fflush(srv->access);
 		funlockfile(srv->access);
 	}
+	if (!r->routed) { /* answered before it was routed (too large, the server stopping) */
+		r->web = strncmp(r->url, "/api/", 5) != 0;
+		r->rt = r->web ? NULL : route_find(r->method, r->url, NULL, 0);
+	}
+	metrics_request(srv->metrics, r->rt, r->web, r->method, r->resp ? r->status : 0,
+	                clock_mono_us() - r->start_us);
 	if (r->resp)
 		MHD_destroy_response(r->resp);
 	buf_free(&r->body);
@@ -711,6 +719,7 @@ int server_start(struct server *srv, struct zw_err *err)
 	srv->guard = conn_guard_new(&gc);
 	if (!srv->guard)
 		return zw_errf(err, ZW_EINTERNAL, NULL, "无法启动连接看守线程");
+	srv->metrics = metrics_new();
 	/* The per-source cap is the guard's (IPv6 per /64), not MHD's per-IP limit. */
 	srv->d = MHD_start_daemon(
 	    flags, 0, conn_guard_accept, srv->guard, on_request, srv, MHD_OPTION_SOCK_ADDR,
@@ -722,6 +731,8 @@ int server_start(struct server *srv, struct zw_err *err)
 	if (!srv->d) {
 		conn_guard_free(srv->guard);
 		srv->guard = NULL;
+		metrics_free(srv->metrics);
+		srv->metrics = NULL;
 		return zw_errf(err, ZW_EINTERNAL, NULL,
 		               "无法在 %s 上启动 HTTP 服务（端口被占用？）", srv->cfg.listen);
 	}
@@ -767,6 +778,8 @@ void server_stop(struct server *srv)
 	srv->d = NULL;
 	conn_guard_free(srv->guard); /* after the daemon: every connection has been closed */
 	srv->guard = NULL;
+	metrics_free(srv->metrics); /* likewise: no request is counted any more */
+	srv->metrics = NULL;
 	if (srv->access && srv->access != stderr)
 		fclose(srv->access);
 	srv->access = NULL;

@@ -25,6 +25,8 @@
 #define PROBE_ONLY    (ROUTE_SCOPE(TSCOPE_PROBE) | ROUTE_MACHINE_ONLY)
 #define ENFORCER_ONLY (ROUTE_SCOPE(TSCOPE_ENFORCER) | ROUTE_MACHINE_ONLY)
 #define RADIUS_ONLY   (ROUTE_SCOPE(TSCOPE_RADIUS) | ROUTE_MACHINE_ONLY)
+/* a manager's session reads the metrics too: a scope, not a machine-only route */
+#define METRICS ROUTE_SCOPE(TSCOPE_METRICS)
 /* Every route of the API. The OpenAPI document (api/openapi.json, and for the rows naming a
  * registry kind api/openapi.c) lists exactly these; the routes test keeps them in step. A row
  * names a kind only when its handler serves one (the generic reg_* handlers, or one of their
@@ -34,6 +36,7 @@
 const struct route routes[] = {
     {"GET", "/api/v1/health", h_health, P | ROUTE_OPTIONAL_AUTH, "", "健康检查"},
     {"GET", "/api/v1/openapi.json", h_openapi, P, "", "OpenAPI 文档"},
+    {"GET", "/api/v1/metrics", h_metrics, METRICS, "", "运行指标（Prometheus 文本格式）"},
     {"POST", "/api/v1/session", h_login, P, "", "登录"},
     {"GET", "/api/v1/session", h_whoami, 0, "", "当前会话"},
     {"DELETE", "/api/v1/session", h_logout, 0, "", "退出登录"},
@@ -188,6 +191,7 @@ const struct route routes[] = {
 #undef PROBE_ONLY
 #undef ENFORCER_ONLY
 #undef RADIUS_ONLY
+#undef METRICS
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
 
 int fail(struct req *r, int rc, const struct zw_err *err)
@@ -345,35 +349,41 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_NO;
 }
 
-void route_dispatch(struct req *r)
+const struct route *route_find(const char *method, const char *url, char *allow, size_t n)
 {
-	if (strncmp(r->url, "/api/", 5) != 0) {
-		h_web(r);
-		return;
-	}
 	/* A literal segment wins over a parameter: /calendar/add is that route's path, so PUT on
 	 * it is 405, not a year called "add". Among the routes matching with the fewest
 	 * parameters, the method picks one; none is 405 with the methods there are. */
+	if (n)
+		allow[0] = 0;
 	int fewest = INT_MAX;
 	for (size_t i = 0; i < nroutes; i++)
-		if (route_params(routes[i].path) < fewest &&
-		    route_match(routes[i].path, r->url, NULL))
+		if (route_params(routes[i].path) < fewest && route_match(routes[i].path, url, NULL))
 			fewest = route_params(routes[i].path);
-	const struct route *hit = NULL;
-	char allow[64] = "";
 	for (size_t i = 0; i < nroutes && fewest < INT_MAX; i++) {
 		if (route_params(routes[i].path) != fewest ||
-		    !route_match(routes[i].path, r->url, NULL))
+		    !route_match(routes[i].path, url, NULL))
 			continue;
-		if (strcmp(routes[i].method, r->method) == 0) {
-			hit = &routes[i];
-			break;
-		}
-		size_t len = strlen(allow);
-		if (!strstr(allow, routes[i].method))
-			snprintf(allow + len, sizeof(allow) - len, "%s%s", len ? ", " : "",
-			         routes[i].method);
+		if (strcmp(routes[i].method, method) == 0)
+			return &routes[i];
+		size_t len = n ? strlen(allow) : 0;
+		if (n && !strstr(allow, routes[i].method))
+			snprintf(allow + len, n - len, "%s%s", len ? ", " : "", routes[i].method);
 	}
+	return NULL;
+}
+
+void route_dispatch(struct req *r)
+{
+	r->routed = true;
+	if (strncmp(r->url, "/api/", 5) != 0) {
+		r->web = true;
+		h_web(r);
+		return;
+	}
+	char allow[64];
+	const struct route *hit = route_find(r->method, r->url, allow, sizeof(allow));
+	r->rt = hit;
 	if (!hit) {
 		if (allow[0]) {
 			reply_code(r, ZW_EMETHOD, NULL, "此地址只支持：%s", allow);

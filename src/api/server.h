@@ -32,6 +32,8 @@
 
 struct throttle;
 struct watch;
+struct scheduler;
+struct metrics;
 struct registry_kind;
 struct conn_guard;
 #include "domain/violation/radius.h"
@@ -78,6 +80,10 @@ struct server {
 	struct watch *watch; /* the rules on the wire (watch/watch.h) */
 	struct violation_policy vp;
 	struct radius_policy rp;
+	/* the scheduler of this server (domain/scheduler.h), started or not, or NULL: the
+	 * metrics read its lag and which outbox channels it delivers */
+	const struct scheduler *sched;
+	struct metrics *metrics; /* the request and ingest counters (api/metrics.h) */
 };
 
 int server_start(struct server *srv, struct zw_err *err);
@@ -105,6 +111,11 @@ struct req {
 	char sparam[128];
 	int nparams;
 	const struct registry_kind *kind; /* the route row's (api/registry_api.h), or NULL */
+	/* what the request was counted under (api/metrics.h): its route, or none (web: the
+	 * console's files); routed once route_dispatch has looked */
+	const struct route *rt;
+	bool web, routed;
+	int64_t start_us;
 	/* the answer */
 	const struct zw_err *failure; /* while reply_error answers: the error a 5xx logs */
 	int status;
@@ -197,6 +208,9 @@ enum {
 extern const struct route routes[];
 extern const size_t nroutes;
 void route_dispatch(struct req *r);
+/* The route of method and url, or NULL: then allow (n bytes, may be 0) lists the methods the
+ * path has ("" when it is no route's). */
+const struct route *route_find(const char *method, const char *url, char *allow, size_t n);
 /* Match path against a pattern, filling params. 1 on match. */
 int route_match(const char *pattern, const char *path, struct req *r);
 

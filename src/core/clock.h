@@ -10,6 +10,7 @@
 void clock_init_from_env(void);
 int64_t clock_now(void);      /* Unix seconds, UTC */
 int64_t clock_mono_ms(void);  /* CLOCK_MONOTONIC in ms, for timeouts and throttles */
+int64_t clock_mono_us(void);  /* the same in microseconds, for how long a request took */
 int32_t clock_today_cn(void); /* the local date in Asia/Shanghai (UTC+8), days since epoch */
 
 #endif

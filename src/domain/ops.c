@@ -9,7 +9,10 @@
 
 #include "core/log.h"
 #include "core/text.h"
+#include "domain/access/application.h"
 #include "domain/backup.h"
+#include "domain/ctx.h"
+#include "domain/violation/violation.h"
 #include "store/audit_sql.h"
 #include "store/idem_sql.h"
 #include "store/notify_sql.h"
@@ -157,4 +160,39 @@ int ops_step(struct store *st, const struct ops_cfg *cfg, int64_t now, struct zw
 		log_warnx("disk of %s: %lld MiB free (threshold %lld MiB)", cfg->db_path,
 		          (long long)free_mb, (long long)cfg->disk_min_free_mb);
 	return rc ? rc : raised + 1;
+}
+
+static int64_t group_count(const struct store_group *g, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(g[i].key, key) == 0)
+			return g[i].n;
+	return 0;
+}
+
+int ops_gauges(const struct ctx *x, struct ops_gauges *g, struct zw_err *err)
+{
+	memset(g, 0, sizeof(*g));
+	int rc = authz_check(x->by, ACT_METRICS_READ, 0, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return -ZW_EINTERNAL;
+	if ((rc = store_gauges_read(c, &g->db, err)))
+		return rc;
+	const char *key, *code;
+	bool open;
+	for (size_t i = 0; (key = violation_state_at(i, &open)) && g->ncases < STORE_GROUPS_MAX;
+	     i++)
+		if (open)
+			g->cases[g->ncases++] = (struct ops_count){
+			    key, group_count(g->db.violations, g->db.nviolations, key)};
+	for (size_t i = 0;
+	     (key = application_status_at(i, &code, &open)) && g->napplications < STORE_GROUPS_MAX;
+	     i++)
+		if (open)
+			g->applications[g->napplications++] = (struct ops_count){
+			    code, group_count(g->db.applications, g->db.napplications, key)};
+	return 0;
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "store/metrics_sql.h"
 #include "store/store.h"
 
 struct ops_cfg {
@@ -37,5 +38,21 @@ bool ops_disk_low(const struct ops_cfg *cfg, int64_t *free_mb);
 /* One scheduler step: the day's backup and notice when due, the disk check. Returns how
  * many events were raised, or -code. */
 int ops_step(struct store *st, const struct ops_cfg *cfg, int64_t now, struct zw_err *err);
+
+/* What GET /metrics tells of the database: its size and the outbox (store/metrics_sql.h), the
+ * cases and applications still being handled, each by every state or status one can be
+ * handled in (0 included, so that no series comes and goes), keys being the codes ("open",
+ * "submitted"). Only for a principal that may read the metrics (ACT_METRICS_READ). */
+struct ops_count {
+	const char *key; /* static */
+	int64_t n;
+};
+struct ops_gauges {
+	struct store_gauges db;
+	struct ops_count cases[STORE_GROUPS_MAX], applications[STORE_GROUPS_MAX];
+	size_t ncases, napplications;
+};
+struct ctx;
+int ops_gauges(const struct ctx *x, struct ops_gauges *g, struct zw_err *err);
 
 #endif

@@ -56,6 +56,7 @@ static void *run(void *arg)
 	while (!s->stopping) {
 		pthread_mutex_unlock(&s->mu);
 		step(s);
+		atomic_store(&s->last_step_ms, clock_mono_ms());
 		pthread_mutex_lock(&s->mu);
 		struct timespec until;
 		clock_gettime(CLOCK_MONOTONIC, &until);
@@ -84,7 +85,9 @@ int scheduler_start(struct scheduler *s, struct zw_err *err)
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&s->mu, NULL);
+	atomic_store(&s->last_step_ms, clock_mono_ms());
 	if (pthread_create(&s->thread, NULL, run, s) != 0) {
+		atomic_store(&s->last_step_ms, 0);
 		pthread_cond_destroy(&s->cv);
 		pthread_mutex_destroy(&s->mu);
 		return zw_errf(err, ZW_EINTERNAL, NULL, "无法启动定时任务线程");
@@ -102,7 +105,16 @@ void scheduler_stop(struct scheduler *s)
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->thread, NULL);
+	atomic_store(&s->last_step_ms, 0);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 	s->running = false;
+}
+
+int64_t scheduler_lag_ms(const struct scheduler *s, int64_t now_ms)
+{
+	int64_t at = atomic_load(&s->last_step_ms);
+	if (!at)
+		return -1;
+	return now_ms > at ? now_ms - at : 0;
 }

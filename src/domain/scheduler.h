@@ -3,13 +3,16 @@
  * Every interval it runs deadline_tick (breaches and reminders, each an outbox event) and
  * ops_step (the daily backup and notice, the disk check). All
  * its state is in the database, so a restart neither loses nor repeats an event; stopping
- * wakes it at once and waits for a step in progress to finish.
+ * wakes it at once and waits for a step in progress to finish. How long ago the last step
+ * ended is kept for the metrics (GET /metrics: zwnet_scheduler_lag_seconds).
  */
 #ifndef ZW_DOMAIN_SCHEDULER_H
 #define ZW_DOMAIN_SCHEDULER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "domain/notify/mail.h"
@@ -32,9 +35,16 @@ struct scheduler {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stopping, running;
+	/* CLOCK_MONOTONIC ms when the last step ended (when the thread started, before its
+	 * first), 0 while no thread runs; read from other threads (scheduler_lag_ms) */
+	_Atomic int64_t last_step_ms;
 };
 
 int scheduler_start(struct scheduler *s, struct zw_err *err);
 void scheduler_stop(struct scheduler *s);
+/* Milliseconds from the end of the last step to now_ms (clock_mono_ms), or -1 when the
+ * scheduler does not run (interval 0, or stopped). A step that hangs shows as a lag that grows
+ * past the interval. Any thread may ask. */
+int64_t scheduler_lag_ms(const struct scheduler *s, int64_t now_ms);
 
 #endif

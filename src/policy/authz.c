@@ -26,7 +26,7 @@ static const char *const action_names[] = {
 #define A SCOPE_ALL
 /* Rows: actions. Columns: manager authority operator carrier unit_admin supervisor auditor
  * probe. A probe token (zwnet probe, zwnet enforce) may only send observations, read what is
- * to be isolated and report what it applied. */
+ * to be isolated and report what it applied; a metrics token only read the metrics. */
 static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_PROFILE_READ] = {A, A, A, A, A, A, A, N},
     [ACT_UNIT_READ] = {A, A, A, A, O, A, N},
@@ -66,6 +66,8 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_ENFORCEMENT_READ] = {A, N, A, N, N, A, N, A},
     [ACT_ENFORCEMENT_REPORT] = {N, N, N, N, N, N, N, A},
     [ACT_DEVICE_SECRETS] = {N, N, N, N, N, N, N, A},
+    /* the server's own numbers (GET /metrics): a manager, or a metrics token's scraper */
+    [ACT_METRICS_READ] = {A, N, N, N, N, N, N, A},
 };
 #undef N
 #undef O

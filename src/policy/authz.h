@@ -73,7 +73,8 @@ enum role {
 	X(VIOLATION_ESCALATE)                                                                      \
 	X(ENFORCEMENT_READ)                                                                        \
 	X(ENFORCEMENT_REPORT)                                                                      \
-	X(DEVICE_SECRETS)
+	X(DEVICE_SECRETS)                                                                          \
+	X(METRICS_READ)
 
 enum action {
 #define ACTION_ENUM(e) ACT_##e,
@@ -91,7 +92,8 @@ enum scope { SCOPE_NONE, SCOPE_OWN_UNIT, SCOPE_ALL };
 #define TOKEN_SCOPE_MAP(X)                                                                         \
 	X(PROBE, "probe", "探针", "上报观测、读取轮询的设备")                                      \
 	X(ENFORCER, "enforcer", "断网执行器", "读取隔离状态、上报执行结果")                        \
-	X(RADIUS, "radius", "RADIUS", "FreeRADIUS 的 MAC 认证和 802.1X 授权")
+	X(RADIUS, "radius", "RADIUS", "FreeRADIUS 的 MAC 认证和 802.1X 授权")                      \
+	X(METRICS, "metrics", "监控采集", "读取运行指标（Prometheus）")
 
 enum token_scope_bit {
 #define TSCOPE_BIT(e, name, zh, what) TSCOPE_BIT_##e,

@@ -37,6 +37,27 @@ static void test_scopes(void **state)
 	}
 }
 
+/* A metrics token reads the metrics and nothing else a user reads; of the people, only a
+ * manager reads them. Its scope is written and read like the others'. */
+static void test_metrics_scope(void **state)
+{
+	(void)state;
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		struct principal p = who((enum role)r, 1);
+		assert_int_equal(authz_scope(&p, ACT_METRICS_READ) == SCOPE_ALL,
+		                 r == ROLE_MANAGER || r == ROLE_PROBE);
+	}
+	unsigned mask;
+	char text[TOKEN_SCOPE_TEXT];
+	assert_int_equal(token_scope_parse("metrics", &mask), 0);
+	assert_int_equal(mask, TSCOPE_METRICS);
+	assert_int_equal(token_scope_parse("metrics radius probe enforcer", &mask), 0);
+	assert_int_equal(mask, TSCOPE_ALL_MACHINE);
+	token_scope_format(mask, text);
+	assert_string_equal(text, "probe enforcer radius metrics");
+	assert_int_equal(token_scope_parse("metrics metrics", &mask), -1);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -50,5 +71,6 @@ static void test_names(void **state)
 
 int main(void)
 {
-	RUN(cmocka_unit_test(test_scopes), cmocka_unit_test(test_names));
+	RUN(cmocka_unit_test(test_scopes), cmocka_unit_test(test_metrics_scope),
+	    cmocka_unit_test(test_names));
 }

@@ -777,6 +777,31 @@ static const char *const migrations[] = {
     "  seen_at INTEGER NOT NULL,"
     "  PRIMARY KEY (probe, run)"
     ") WITHOUT ROWID;",
+    /* 19: a fourth machine scope, metrics (a Prometheus scraper reads GET /metrics): the
+     * CHECK lists every set of the four in their canonical order (token_scope_format), so
+     * the table is rebuilt with it */
+    "CREATE TABLE api_tokens_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER,"
+    "  last_used_at INTEGER,"
+    "  revoked INTEGER NOT NULL DEFAULT 0,"
+    "  scope TEXT NOT NULL DEFAULT 'all' CHECK (scope IN ('all','probe','enforcer','radius',"
+    "    'metrics','probe enforcer','probe radius','probe metrics','enforcer radius',"
+    "    'enforcer metrics','radius metrics','probe enforcer radius','probe enforcer metrics',"
+    "    'probe radius metrics','enforcer radius metrics','probe enforcer radius metrics'))"
+    ") STRICT;"
+    "INSERT INTO api_tokens_new SELECT id, token_hash, user_id, name, created_at, expires_at,"
+    "  last_used_at, revoked, scope FROM api_tokens;"
+    /* the ids go on from where they were, even past a token whose user was deleted */
+    "DELETE FROM sqlite_sequence WHERE name = 'api_tokens_new';"
+    "INSERT INTO sqlite_sequence (name, seq)"
+    "  SELECT 'api_tokens_new', seq FROM sqlite_sequence WHERE name = 'api_tokens';"
+    "DROP TABLE api_tokens;"
+    "ALTER TABLE api_tokens_new RENAME TO api_tokens;",
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

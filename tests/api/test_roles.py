@@ -88,6 +88,7 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "ENFORCEMENT_READ": (_A, _N, _A, _N, _N, _A, _N),
     "ENFORCEMENT_REPORT": (_N, _N, _N, _N, _N, _N, _N),
     "DEVICE_SECRETS": (_N, _N, _N, _N, _N, _N, _N),
+    "METRICS_READ": (_A, _N, _N, _N, _N, _N, _N),
 }
 
 # The matrix. "own" = the unit_admin's unit, "other" = another connected unit (a fresh unit
@@ -99,6 +100,8 @@ MATRIX = [
     # case                      method    route                                          man auth ops carr unit sup aud anon
     ("health", "GET", "/api/v1/health", "200 200 200 200 200 200 200 200"),
     ("openapi", "GET", "/api/v1/openapi.json", "200 200 200 200 200 200 200 200"),
+    # the server's numbers: a manager, or a metrics token (test_metrics.py, test_scopes.py)
+    ("metrics", "GET", "/api/v1/metrics", "200 403 403 403 403 403 403 401"),
     ("login", "POST", "/api/v1/session", "201 201 201 201 201 201 201 201"),
     ("whoami", "GET", "/api/v1/session", "200 200 200 200 200 200 200 401"),
     ("logout", "DELETE", "/api/v1/session", "204 204 204 204 204 204 204 401"),
@@ -467,6 +470,10 @@ class RoleMatrix:
 
         return Req("/api/v1/session", body={"username": user, "password": PASSWORD},
                    delta={"sessions": 1, "audit": 1}, audit=("session.login", "user"), ok=ok, actor=user)
+
+    def c_metrics(self, who):
+        return Req("/api/v1/metrics",
+                   ok=lambda r: self.assertIn(b"\nzwnet_build_info{version=", r.raw))
 
     def c_whoami(self, who):
         def ok(r):

@@ -143,7 +143,7 @@ class Schemas(ServerTest):
         """The console offers exactly the scopes POST /tokens takes."""
         r = self.srv.as_("admin", "GET", "/api/v1/schemas").json
         names = [sc["name"] for sc in r["token_scopes"]]
-        self.assertEqual(names, ["probe", "enforcer", "radius"])
+        self.assertEqual(names, ["probe", "enforcer", "radius", "metrics"])
         self.assertTrue(all(sc["label"] and sc["what"] for sc in r["token_scopes"]))
         for n in names:
             t = self.srv.as_("admin", "POST", "/api/v1/tokens", {"name": "s-" + n, "scope": n})

@@ -3,7 +3,7 @@
 A person acts through a session or a token of scope "all". A machine acts through a token of
 one or more machine scopes: "probe" (zwnet probe: observations, the devices it polls),
 "enforcer" (zwnet enforce: the isolations to apply, its report), "radius" (FreeRADIUS: MAC
-authentication and 802.1X answers). A machine's token reaches only what its scope names,
+authentication and 802.1X answers), "metrics" (a Prometheus scraper: GET /metrics). A machine's token reaches only what its scope names,
 whatever its owner (a manager) may do; everything else is 403 and changes nothing.
 
 ROUTES below is written by hand: for every route of src/api/routes.c, the machine scopes that
@@ -23,6 +23,7 @@ A = "/api/v1"
 ROUTES = """
 GET    /health                                            public
 GET    /openapi.json                                      public
+GET    /metrics                                           metrics
 POST   /session                                           public
 GET    /session                                           -
 DELETE /session                                           -
@@ -154,8 +155,9 @@ POST   /inbox/{id}/read                                   -
 GET    /agreements/missing                                -
 """
 TABLE = [tuple(line.split()) for line in ROUTES.strip().splitlines()]
-MACHINE = ["probe", "enforcer", "radius"]
-# the tokens each test sends: one per machine scope and one with all three
+MACHINE = ["probe", "enforcer", "radius", "metrics"]
+# the tokens each test sends: one per machine scope and one with the first three (what a probe
+# token of before became, migration 13), which must not reach the metrics
 KINDS = MACHINE + ["probe enforcer radius"]
 
 

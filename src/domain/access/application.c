@@ -212,6 +212,16 @@ static const char *kind_label(const struct kind_def *k)
 	return kind_labels[k - kdefs];
 }
 
+const char *application_status_at(size_t i, const char **code, bool *open)
+{
+	if (i >= sizeof(statuses) / sizeof(statuses[0]) - 1)
+		return NULL;
+	*code = status_codes[i];
+	*open = strcmp(statuses[i], S_COMPLETED) != 0 && strcmp(statuses[i], S_REJECTED) != 0 &&
+	        strcmp(statuses[i], S_WITHDRAWN) != 0;
+	return statuses[i];
+}
+
 const char *application_kind_label(const char *kind)
 {
 	const struct kind_def *k = kind_def(kind);

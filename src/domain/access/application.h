@@ -85,6 +85,10 @@ const char *application_kind_label(const char *kind);
  * and implementation (NULL where it has none); false when there is no such kind. */
 bool application_kind_info(const char *kind, const char **fields, const char **review,
                            const char **implement);
+/* The i-th status an application can be in, as stored ("已提交"), with its code ("submitted")
+ * and whether the application is still being handled (not completed, rejected or withdrawn);
+ * NULL past the last. */
+const char *application_status_at(size_t i, const char **code, bool *open);
 /* Every kind with its label, the fields it accepts and those it requires:
  * [{"kind", "label", "fields": [...], "required": [...]}] (for forms). */
 json_t *application_kinds_json(void);

@@ -246,7 +246,8 @@ static void token_hash(const char *token, char out[65]);
 
 /* A new password ends every other session of the user and revokes the API tokens that act as
  * the user (scope "all"): whoever held the old password may have made them. A machine's token
- * (probe, enforcer, radius) stays, so the county's probes and gateways keep working; the answer
+ * (probe, enforcer, radius, metrics) stays, so the county's probes, gateways and monitoring keep
+ * working; the answer
  * lists those so the user sees each one that remains. */
 static int set_password(struct store *st, const struct account_cfg *cfg, const struct principal *by,
                         int64_t id, const char *keep_token, const char *old_pw, const char *new_pw,
@@ -504,8 +505,8 @@ int account_token_create(struct store *st, const struct principal *by, int64_t u
 	if (scope && token_scope_parse(scope, &mask) < 0)
 		return zw_errf(
 		    err, ZW_EINVALID, "scope",
-		    "scope 应为 all（代表本人调用接口），或 probe、enforcer、radius 中的一个或"
-		    "几个（以空格分隔）");
+		    "scope 应为 all（代表本人调用接口），或 probe、enforcer、radius、metrics 中的"
+		    "一个或几个（以空格分隔）");
 	/* Only a person (a session or a token acting as the person) makes tokens. */
 	if (by->scopes)
 		return zw_errf(err, ZW_EFORBIDDEN, NULL, "专用令牌不能创建令牌");

@@ -89,9 +89,9 @@ int account_authenticate(struct store *st, const char *token, struct principal *
                          struct zw_err *err);
 
 /* scope (NULL = "all"): "all", the token acts as its user; otherwise machine scopes
- * (policy/authz.h: probe, enforcer, radius; only a manager makes those), and the token reaches
- * only their routes. Only a person makes tokens (a session or an all-scope token), and a token
- * made with a token expires no later than it. */
+ * (policy/authz.h: probe, enforcer, radius, metrics; only a manager makes those), and the token
+ * reaches only their routes. Only a person makes tokens (a session or an all-scope token), and a
+ * token made with a token expires no later than it. */
 struct token_made {
 	int64_t id;
 	char token[64]; /* shown once */

@@ -974,6 +974,20 @@ static const struct wf_row rows[] = {
      "cites that clause, not the sanction's",
      NULL},
 };
+
+const char *violation_state_at(size_t i, bool *open)
+{
+	if (i >= sizeof(states) / sizeof(states[0]) - 1)
+		return NULL;
+	/* HANDLING: the states the steps of a case still being handled start from */
+	size_t n = strlen(states[i]);
+	const char *h = HANDLING;
+	*open = false;
+	for (const char *p = strstr(h, states[i]); p; p = strstr(p + 1, states[i]))
+		if ((p == h || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			*open = true;
+	return states[i];
+}
 #undef W
 #undef HANDLING
 

@@ -77,5 +77,8 @@ int violation_transition(const struct ctx *x, const struct violation_policy *vp,
 int violation_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_err *err);
 
 const char *violation_state_label(const char *state);
+/* The i-th state a case can be in ("open"), and whether the case is still being handled in it
+ * (not ended: reconnected, closed, revoked or dismissed); NULL past the last. */
+const char *violation_state_at(size_t i, bool *open);
 
 #endif
