@@ -168,7 +168,7 @@ int cmd_serve(int argc, char **argv)
 	if (*e.cfg.web_root && !srv.web.n)
 		log_warnx("web console not found in %s (run make web): serving the API only",
 		          e.cfg.web_root);
-	/* started after the server; the metrics read its lag and its channels from the start */
+	/* the metrics read its lag and its channels from the start */
 	struct scheduler sched = {
 	    .st = e.st,
 	    .prof = e.prof,
@@ -183,16 +183,10 @@ int cmd_serve(int argc, char **argv)
 	atomic_init(&srv.inflight, 0);
 	atomic_init(&srv.stopping, false);
 	signal(SIGPIPE, SIG_IGN);
-	if (server_start(&srv, &err) < 0) {
+	/* the scheduler's first step runs before the server takes requests (scheduler.h) */
+	if (scheduler_start(&sched, &err) < 0 || server_start(&srv, &err) < 0) {
 		cli_err(&err);
-		web_free(&srv.web);
-		watch_free(&watch);
-		cli_close(&e);
-		return 1;
-	}
-	if (scheduler_start(&sched, &err) < 0) {
-		cli_err(&err);
-		server_stop(&srv);
+		scheduler_stop(&sched);
 		ipam_cache_free(srv.ipam);
 		web_free(&srv.web);
 		watch_free(&watch);

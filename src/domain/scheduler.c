@@ -53,11 +53,14 @@ static void *run(void *arg)
 {
 	struct scheduler *s = arg;
 	pthread_mutex_lock(&s->mu);
-	while (!s->stopping) {
-		pthread_mutex_unlock(&s->mu);
-		step(s);
-		atomic_store(&s->last_step_ms, clock_mono_ms());
-		pthread_mutex_lock(&s->mu);
+	/* the first step ran in scheduler_start: wait, then step */
+	for (bool first = true; !s->stopping; first = false) {
+		if (!first) {
+			pthread_mutex_unlock(&s->mu);
+			step(s);
+			atomic_store(&s->last_step_ms, clock_mono_ms());
+			pthread_mutex_lock(&s->mu);
+		}
 		struct timespec until;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += s->interval;
@@ -85,6 +88,10 @@ int scheduler_start(struct scheduler *s, struct zw_err *err)
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&s->mu, NULL);
+	/* the first step before the server answers anyone: what was due while it was stopped
+	 * (breaches, the day's backup and notice) is done before its first request, not beside
+	 * it */
+	step(s);
 	atomic_store(&s->last_step_ms, clock_mono_ms());
 	if (pthread_create(&s->thread, NULL, run, s) != 0) {
 		atomic_store(&s->last_step_ms, 0);

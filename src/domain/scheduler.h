@@ -1,7 +1,8 @@
 /*
  * scheduler: the one background thread of `zwnet serve` that acts on time, not on requests.
  * Every interval it runs deadline_tick (breaches and reminders, each an outbox event) and
- * ops_step (the daily backup and notice, the disk check). All
+ * ops_step (the daily backup and notice, the disk check). scheduler_start runs the first
+ * step itself, before the server takes requests. All
  * its state is in the database, so a restart neither loses nor repeats an event; stopping
  * wakes it at once and waits for a step in progress to finish. How long ago the last step
  * ended is kept for the metrics (GET /metrics: zwnet_scheduler_lag_seconds).
