@@ -20,9 +20,16 @@ struct store {
 	bool scratch;       /* a scratch copy (store_scratch_open) */
 };
 
+struct tx_hook {
+	void (*fn)(void *arg, bool committed);
+	void *arg;
+	struct tx_hook *next;
+};
+
 struct store_tx {
 	struct store *st;
 	bool open;
+	struct tx_hook *hooks; /* store_tx_on_end, latest first */
 };
 
 struct reader {
@@ -347,13 +354,31 @@ bool store_tx_scratch(const struct store_tx *tx)
 	return tx->st->scratch;
 }
 
+void store_tx_on_end(struct store_tx *tx, void (*fn)(void *arg, bool committed), void *arg)
+{
+	struct tx_hook *h = xcalloc(1, sizeof(*h));
+	*h = (struct tx_hook){fn, arg, tx->hooks};
+	tx->hooks = h;
+}
+
+/* The hooks, still under the writer lock, then the lock let go. */
+static void tx_end(struct store_tx *tx, bool committed)
+{
+	for (struct tx_hook *h = tx->hooks, *next; h; h = next) {
+		next = h->next;
+		h->fn(h->arg, committed);
+		free(h);
+	}
+	pthread_mutex_unlock(&tx->st->wlock);
+	free(tx);
+}
+
 int store_commit(struct store_tx *tx, struct zw_err *err)
 {
 	int rc = sq_exec(&tx->st->writer, "COMMIT", err);
 	if (rc)
 		sqlite3_exec(tx->st->writer.db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&tx->st->wlock);
-	free(tx);
+	tx_end(tx, rc == 0);
 	return rc;
 }
 
@@ -362,8 +387,21 @@ void store_rollback(struct store_tx *tx)
 	if (!tx)
 		return;
 	sqlite3_exec(tx->st->writer.db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&tx->st->wlock);
-	free(tx);
+	tx_end(tx, false);
+}
+
+int store_data_version(struct sconn *c, int64_t *out, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "PRAGMA data_version", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else
+		rc = sq_fail(c, err, "data_version");
+	sq_done(c, s);
+	return rc;
 }
 
 /* Prepared once per connection: an import takes a savepoint per row. */

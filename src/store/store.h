@@ -43,6 +43,16 @@ struct sconn *store_tx_conn(struct store_tx *tx);
 bool store_tx_scratch(const struct store_tx *tx);
 int store_commit(struct store_tx *tx, struct zw_err *err);
 void store_rollback(struct store_tx *tx);
+/* fn(arg, committed) runs when tx ends, before the writer lock is let go: committed is true
+ * after a COMMIT that succeeded, false after a rollback or a failed COMMIT. For state kept
+ * beside the database and used under the writer lock (the IPAM's free-space pools), which must
+ * follow the transaction's outcome without a window for another writer. Hooks run latest
+ * first; arg must live until the transaction ends. */
+void store_tx_on_end(struct store_tx *tx, void (*fn)(void *arg, bool committed), void *arg);
+/* SQLite's PRAGMA data_version on c: it changes when another connection (another process:
+ * the CLI) has committed to the database since c last looked, and not on c's own commits.
+ * Read inside a write transaction it covers every commit before the lock was taken. */
+int store_data_version(struct sconn *c, int64_t *out, struct zw_err *err);
 
 /* A savepoint inside a transaction (one at a time): a failed step rolls back to it and the
  * transaction goes on (imports check every row, then write all or nothing). */
