@@ -21,10 +21,10 @@
 int zw_mutant(const char *name);
 void zw_pause(const char *name);
 #define ZW_MUTANT(name) zw_mutant(name)
-#define ZW_PAUSE(name) zw_pause(name)
+#define ZW_PAUSE(name)  zw_pause(name)
 #else
 #define ZW_MUTANT(name) 0
-#define ZW_PAUSE(name) ((void)0)
+#define ZW_PAUSE(name)  ((void)0)
 #endif
 
 #endif
