@@ -25,6 +25,21 @@ struct store_tx;
 struct sconn; /* one database connection */
 
 int store_open(const char *path, struct store **out, struct zw_err *err);
+/*
+ * How long an operation waits for a lock another process holds (another process's write
+ * transaction). store_open: 10 s (SQLite's busy_timeout), then it fails with "数据库忙" — the
+ * server's bound, so that a request is answered. A command-line command opens with
+ * store_open_waiting: once a wait has lasted notice_ms, notice(arg) is called (once per wait:
+ * the CLI says that it waits), and after limit_ms it gives up, the operation failing with a
+ * message that names the lock it waited for and for how long. w must outlive the store.
+ */
+struct store_wait {
+	int64_t notice_ms, limit_ms;
+	void (*notice)(void *arg);
+	void *arg;
+};
+int store_open_waiting(const char *path, const struct store_wait *w, struct store **out,
+                       struct zw_err *err);
 /* How the databases opened after it commit: "full" (the default: a commit answered is on
  * disk, power cut or not) or "normal" (faster; a power cut may lose the last commits). -1
  * for another word. */

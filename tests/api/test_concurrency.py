@@ -122,3 +122,57 @@ class IpamOtherWriter(ServerTest):
         b = s.as_("admin", "POST", "%s/%d/allocate" % (P, cid), {"unit_id": 2, "prefix_length": 28})
         self.assertEqual(b.status, 201, b)
         self.assertEqual(b.json["cidr"], "10.201.0.32/28")
+
+
+class CliWaitsForTheServer(ServerTest):
+    """A CLI write while another process holds the write lock (a long API transaction) waits
+    for it, saying so, instead of failing with "database is locked" after SQLite's 10 s."""
+
+    def hold(self, seconds):
+        """Hold a write transaction on the database for seconds, from another process's
+        connection (this one's); returns the thread, started once the lock is held."""
+        held = threading.Event()
+
+        def run():
+            con = sqlite3.connect(self.srv.db, isolation_level=None)
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                held.set()
+                time.sleep(seconds)
+                con.execute("ROLLBACK")
+            finally:
+                con.close()
+
+        t = threading.Thread(target=run)
+        t.start()
+        self.assertTrue(held.wait(10))
+        return t
+
+    def test_a_cli_write_waits_for_a_held_lock(self):
+        t = self.hold(3)
+        t0 = time.monotonic()
+        p = run_cli("zone", "add", "--name", "等待区", "--code", "waiting", db=self.srv.db, check=False)
+        elapsed = time.monotonic() - t0
+        t.join()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("数据库正被服务占用，等待中", p.stderr)
+        self.assertEqual(p.stderr.count("等待中"), 1, p.stderr)
+        self.assertGreater(elapsed, 2.0)
+        self.assertEqual(json.loads(p.stdout)["code"], "waiting")
+        self.assertEqual(self.srv.sql("SELECT count(*) FROM zones WHERE code = 'waiting'"), [(1,)])
+
+    def test_a_cli_write_gives_up_after_its_bound(self):
+        before = self.srv.counts()
+        t = self.hold(5)
+        t0 = time.monotonic()
+        p = run_cli("zone", "add", "--name", "放弃区", "--code", "gave-up", "--lock-wait", "2",
+                    db=self.srv.db, check=False)
+        elapsed = time.monotonic() - t0
+        t.join()
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("数据库正被服务占用，等待中", p.stderr)
+        self.assertIn("写锁", p.stderr)
+        self.assertIn("已等待 2 秒", p.stderr)
+        self.assertNotIn("database is locked", p.stderr)
+        self.assertLess(elapsed, 4.5)
+        self.assertEqual(self.srv.counts(), before)
