@@ -23,6 +23,10 @@ struct cli_env {
 /* Parse flags, open the database and load the profile (the one named, else the one the
  * database was set up with, else tongbai). Prints errors; returns 0 or an exit status. */
 int cli_open(struct cli_env *e, int argc, char **argv, bool need_db);
+/* The same for the server (zwnet serve): its connections keep SQLite's 10 s wait for a lock
+ * another process holds, so that a request is answered; a command's wait up to --lock-wait
+ * seconds, saying on stderr after a second that it waits. */
+int cli_open_as(struct cli_env *e, int argc, char **argv, bool need_db, bool server);
 void cli_close(struct cli_env *e);
 void cli_err(const struct zw_err *err);
 

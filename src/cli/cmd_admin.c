@@ -44,7 +44,23 @@ void cli_err(const struct zw_err *err)
 		fprintf(stderr, "依据条款：%s\n", err->clause);
 }
 
+/* A command waiting for the server's write to end says so once a second has passed. */
+static void lock_notice(void *arg)
+{
+	const struct store_wait *w = arg;
+	fprintf(stderr, "zwnet: 数据库正被服务占用，等待中…（最长等待 %lld 秒）\n",
+	        (long long)(w->limit_ms / 1000));
+}
+
+/* One command per process: the wait of its store lives as long as the process. */
+static struct store_wait cli_wait;
+
 int cli_open(struct cli_env *e, int argc, char **argv, bool need_db)
+{
+	return cli_open_as(e, argc, argv, need_db, false);
+}
+
+int cli_open_as(struct cli_env *e, int argc, char **argv, bool need_db, bool server)
 {
 	memset(e, 0, sizeof(*e));
 	config_defaults(&e->cfg);
@@ -71,7 +87,9 @@ int cli_open(struct cli_env *e, int argc, char **argv, bool need_db)
 		return 2;
 	}
 	if (need_db) {
-		if (store_open(e->cfg.db, &e->st, &err) < 0) {
+		cli_wait =
+		    (struct store_wait){1000, e->cfg.lock_wait * 1000, lock_notice, &cli_wait};
+		if (store_open_waiting(e->cfg.db, server ? NULL : &cli_wait, &e->st, &err) < 0) {
 			cli_err(&err);
 			config_free(&e->cfg);
 			return 1;

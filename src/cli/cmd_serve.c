@@ -42,7 +42,7 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&stop_set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
 	struct cli_env e;
-	int rc = cli_open(&e, argc, argv, !check);
+	int rc = cli_open_as(&e, argc, argv, !check, true);
 	if (rc)
 		return rc;
 	for (int i = 0; i < e.nrest; i++)

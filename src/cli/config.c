@@ -59,6 +59,10 @@ static const struct opt opts[] = {
       "open client connections from one IPv4 address or IPv6 /64 (a unit behind one NAT "
       "address shares it)"),
     I(threads, "4", 1, 256, "worker threads"),
+    I(lock_wait, "120", 1, 86400,
+      "seconds a command other than serve waits for the database while another process (the "
+      "running server's write) holds its lock, saying so after a second, before it gives up "
+      "(the server itself waits 10)"),
     I(shutdown_grace, "10", 0, 600, "seconds to let in-flight requests finish on SIGTERM"),
     I(session_ttl, "43200", 60, 30 * 86400, "session lifetime in seconds"),
     I(login_max_failures, "5", 1, 1000,

@@ -30,6 +30,7 @@ struct config {
 	int64_t import_max_rows, import_max_errors, xlsx_max_member, xlsx_max_ratio;
 	char *backup_dir, *backup_time, *db_synchronous;
 	int64_t backup_keep, disk_min_free;
+	int64_t lock_wait;
 };
 
 void config_defaults(struct config *c);

@@ -633,6 +633,10 @@ static int write_rows(struct run *r, struct ipam_cache *cache, int64_t *lock_ms,
 		n += rr == 0;
 		r->good -= rr != 0;
 	}
+	/* Pools may have seen rolled-back rows: cleared while the writer lock is still held (the
+	 * server's requests use the same cache under it). */
+	if (r->k->prefixes)
+		ipam_cache_clear(cache);
 	if (refused || rc) {
 		store_rollback(tx);
 		r->written = 0;
@@ -641,8 +645,6 @@ static int write_rows(struct run *r, struct ipam_cache *cache, int64_t *lock_ms,
 		r->written = rc ? 0 : n;
 	}
 	*lock_ms = clock_mono_ms() - t0;
-	if (r->k->prefixes)
-		ipam_cache_clear(cache); /* pools may have seen rolled-back rows */
 	memo_clear(&r->refmemo);
 	return rc;
 }

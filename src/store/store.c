@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
@@ -18,11 +19,20 @@ struct store {
 	pthread_key_t rkey; /* thread -> struct reader */
 	unsigned gen;       /* distinguishes stores reusing an address */
 	bool scratch;       /* a scratch copy (store_scratch_open) */
+	/* how its connections wait for another process's lock; NULL: busy_timeout */
+	const struct store_wait *wait;
+};
+
+struct tx_hook {
+	void (*fn)(void *arg, bool committed);
+	void *arg;
+	struct tx_hook *next;
 };
 
 struct store_tx {
 	struct store *st;
 	bool open;
+	struct tx_hook *hooks; /* store_tx_on_end, latest first */
 };
 
 struct reader {
@@ -78,7 +88,8 @@ int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 	 * import of a bad file would write one line per row. Everything else is logged. */
 	bool conflict = (ext & 0xff) == SQLITE_CONSTRAINT && ext != SQLITE_CONSTRAINT_CHECK &&
 	                ext != SQLITE_CONSTRAINT_NOTNULL;
-	if (conflict)
+	/* A wait that ran out is told the user in full below. */
+	if (conflict || ((ext & 0xff) == SQLITE_BUSY && c->wait.gave_up))
 		log_debug("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), ext);
 	else
 		log_warnx("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), ext);
@@ -89,6 +100,14 @@ int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 		               "数据未通过数据库约束检查（程序缺陷，已记录日志）");
 	if ((ext & 0xff) == SQLITE_CONSTRAINT)
 		return zw_errf(err, ZW_ECONFLICT, NULL, NULL);
+	if ((ext & 0xff) == SQLITE_BUSY && c->wait.gave_up) {
+		c->wait.gave_up = false;
+		return zw_errf(
+		    err, ZW_EUNAVAILABLE, NULL,
+		    "数据库 %s 的写锁一直被其他进程（如运行中的 zwnet serve）占用，已等待 "
+		    "%lld 秒仍未释放，本次写入未执行：请稍后重试",
+		    c->wait.path ? c->wait.path : "", (long long)(c->wait.cfg->limit_ms / 1000));
+	}
 	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
 		return zw_errf(err, ZW_EUNAVAILABLE, NULL, "数据库忙，请稍后重试");
 	if ((ext & 0xff) == SQLITE_INTERRUPT)
@@ -215,7 +234,36 @@ int sq_exec(struct sconn *c, const char *sql, struct zw_err *err)
 	return 0;
 }
 
-static int open_conn(const char *path, bool rw, sqlite3 **out, struct zw_err *err)
+/* SQLite's busy handler for a store_open_waiting connection: count is 0 at the first call
+ * of a wait. Short sleeps first (a commit of the server's takes milliseconds), then longer. */
+static int busy_wait(void *arg, int count)
+{
+	struct sq_wait *w = arg;
+	int64_t now = clock_mono_ms();
+	if (count == 0) {
+		w->since = now;
+		w->noticed = false;
+	}
+	w->gave_up = false;
+	int64_t waited = now - w->since;
+	if (waited >= w->cfg->limit_ms) {
+		w->gave_up = true;
+		return 0;
+	}
+	if (!w->noticed && waited >= w->cfg->notice_ms) {
+		w->noticed = true;
+		if (w->cfg->notice)
+			w->cfg->notice(w->cfg->arg);
+	}
+	int64_t ms = count < 20 ? 5 : 50;
+	if (ms > w->cfg->limit_ms - waited)
+		ms = w->cfg->limit_ms - waited;
+	sqlite3_sleep((int)ms);
+	return 1;
+}
+
+static int open_conn(const char *path, bool rw, const struct store_wait *wait, struct sconn *c,
+                     struct zw_err *err)
 {
 	int flags = (rw ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
 	            SQLITE_OPEN_NOMUTEX;
@@ -226,7 +274,11 @@ static int open_conn(const char *path, bool rw, sqlite3 **out, struct zw_err *er
 		sqlite3_close(db);
 		return -ZW_EINTERNAL;
 	}
-	sqlite3_busy_timeout(db, 10000);
+	c->wait = (struct sq_wait){.cfg = wait, .path = path};
+	if (wait)
+		sqlite3_busy_handler(db, busy_wait, &c->wait);
+	else
+		sqlite3_busy_timeout(db, 10000);
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_progress_handler(db, 1000, progress, NULL);
 	/* temp_store=MEMORY on the writer: a statement that fires a trigger or may fail halfway
@@ -246,7 +298,7 @@ static int open_conn(const char *path, bool rw, sqlite3 **out, struct zw_err *er
 		sqlite3_close(db);
 		return -ZW_EINTERNAL;
 	}
-	*out = db;
+	c->db = db;
 	return 0;
 }
 
@@ -261,6 +313,12 @@ static void reader_free(void *p)
 
 int store_open(const char *path, struct store **out, struct zw_err *err)
 {
+	return store_open_waiting(path, NULL, out, err);
+}
+
+int store_open_waiting(const char *path, const struct store_wait *w, struct store **out,
+                       struct zw_err *err)
+{
 	/* No global memory statistics: they take a mutex on every allocation. Must come before
 	 * SQLite initialises; later calls are harmless no-ops. */
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -270,7 +328,8 @@ int store_open(const char *path, struct store **out, struct zw_err *err)
 	pthread_mutex_init(&st->wlock, NULL);
 	pthread_key_create(&st->rkey, reader_free);
 	st->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
-	int rc = open_conn(path, true, &st->writer.db, err);
+	st->wait = w;
+	int rc = open_conn(st->path, true, w, &st->writer, err);
 	if (!rc)
 		rc = store_migrate(st->writer.db, err);
 	if (rc) {
@@ -311,7 +370,7 @@ struct sconn *store_read(struct store *st, struct zw_err *err)
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
-	if (open_conn(st->path, false, &r->c.db, err) < 0) {
+	if (open_conn(st->path, false, st->wait, &r->c, err) < 0) {
 		free(r);
 		return NULL;
 	}
@@ -347,13 +406,31 @@ bool store_tx_scratch(const struct store_tx *tx)
 	return tx->st->scratch;
 }
 
+void store_tx_on_end(struct store_tx *tx, void (*fn)(void *arg, bool committed), void *arg)
+{
+	struct tx_hook *h = xcalloc(1, sizeof(*h));
+	*h = (struct tx_hook){fn, arg, tx->hooks};
+	tx->hooks = h;
+}
+
+/* The hooks, still under the writer lock, then the lock let go. */
+static void tx_end(struct store_tx *tx, bool committed)
+{
+	for (struct tx_hook *h = tx->hooks, *next; h; h = next) {
+		next = h->next;
+		h->fn(h->arg, committed);
+		free(h);
+	}
+	pthread_mutex_unlock(&tx->st->wlock);
+	free(tx);
+}
+
 int store_commit(struct store_tx *tx, struct zw_err *err)
 {
 	int rc = sq_exec(&tx->st->writer, "COMMIT", err);
 	if (rc)
 		sqlite3_exec(tx->st->writer.db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&tx->st->wlock);
-	free(tx);
+	tx_end(tx, rc == 0);
 	return rc;
 }
 
@@ -362,8 +439,21 @@ void store_rollback(struct store_tx *tx)
 	if (!tx)
 		return;
 	sqlite3_exec(tx->st->writer.db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&tx->st->wlock);
-	free(tx);
+	tx_end(tx, false);
+}
+
+int store_data_version(struct sconn *c, int64_t *out, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "PRAGMA data_version", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else
+		rc = sq_fail(c, err, "data_version");
+	sq_done(c, s);
+	return rc;
 }
 
 /* Prepared once per connection: an import takes a savepoint per row. */

@@ -25,6 +25,21 @@ struct store_tx;
 struct sconn; /* one database connection */
 
 int store_open(const char *path, struct store **out, struct zw_err *err);
+/*
+ * How long an operation waits for a lock another process holds (another process's write
+ * transaction). store_open: 10 s (SQLite's busy_timeout), then it fails with "数据库忙" — the
+ * server's bound, so that a request is answered. A command-line command opens with
+ * store_open_waiting: once a wait has lasted notice_ms, notice(arg) is called (once per wait:
+ * the CLI says that it waits), and after limit_ms it gives up, the operation failing with a
+ * message that names the lock it waited for and for how long. w must outlive the store.
+ */
+struct store_wait {
+	int64_t notice_ms, limit_ms;
+	void (*notice)(void *arg);
+	void *arg;
+};
+int store_open_waiting(const char *path, const struct store_wait *w, struct store **out,
+                       struct zw_err *err);
 /* How the databases opened after it commit: "full" (the default: a commit answered is on
  * disk, power cut or not) or "normal" (faster; a power cut may lose the last commits). -1
  * for another word. */
@@ -43,6 +58,16 @@ struct sconn *store_tx_conn(struct store_tx *tx);
 bool store_tx_scratch(const struct store_tx *tx);
 int store_commit(struct store_tx *tx, struct zw_err *err);
 void store_rollback(struct store_tx *tx);
+/* fn(arg, committed) runs when tx ends, before the writer lock is let go: committed is true
+ * after a COMMIT that succeeded, false after a rollback or a failed COMMIT. For state kept
+ * beside the database and used under the writer lock (the IPAM's free-space pools), which must
+ * follow the transaction's outcome without a window for another writer. Hooks run latest
+ * first; arg must live until the transaction ends. */
+void store_tx_on_end(struct store_tx *tx, void (*fn)(void *arg, bool committed), void *arg);
+/* SQLite's PRAGMA data_version on c: it changes when another connection (another process:
+ * the CLI) has committed to the database since c last looked, and not on c's own commits.
+ * Read inside a write transaction it covers every commit before the lock was taken. */
+int store_data_version(struct sconn *c, int64_t *out, struct zw_err *err);
 
 /* A savepoint inside a transaction (one at a time): a failed step rolls back to it and the
  * transaction goes on (imports check every row, then write all or nothing). */

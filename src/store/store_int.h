@@ -20,10 +20,20 @@ struct sq_cached {
 	bool busy;
 };
 
+/* A connection's wait for a lock another process holds (store_open_waiting). */
+struct sq_wait {
+	const struct store_wait *cfg; /* NULL: SQLite's busy_timeout, the server's 10 s */
+	const char *path;
+	int64_t since; /* CLOCK_MONOTONIC ms at the start of this wait */
+	bool noticed;  /* cfg->notice called for this wait */
+	bool gave_up;  /* the last wait ran out: sq_fail says what it waited for */
+};
+
 struct sconn {
 	sqlite3 *db;
 	struct sq_cached cache[SQ_CACHE];
 	int ncache;
+	struct sq_wait wait; /* the busy handler's argument: the sconn must not move */
 };
 
 int sq_fail(struct sconn *c, struct zw_err *err, const char *what);

@@ -203,7 +203,8 @@ class Server:
         os.makedirs(OUT, exist_ok=True)
         shutil.copy(self.log.name, os.path.join(OUT, "server-%s.log" % self.name))
         shutil.rmtree(self.dir, ignore_errors=True)
-        bad = [m for m in ("AddressSanitizer", "LeakSanitizer", "runtime error:") if m in out]
+        bad = [m for m in ("AddressSanitizer", "LeakSanitizer", "ThreadSanitizer", "runtime error:")
+               if m in out]
         if bad:
             raise AssertionError("sanitizer report in server log: %s\n%s" % (bad, out[-4000:]))
         if rc != 0:

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/mutant.h"
 #include "domain/audit.h"
 #include "domain/ipam/ipam_pool.h"
 #include "store/rec.h"
@@ -182,9 +183,14 @@ struct pool_entry {
 	struct ipam_pool *pool;
 };
 
+/* Used under the writer lock only (store_begin .. store_commit, or a store_tx_on_end hook):
+ * a pool is trusted when its container's rev is the one it was built or last kept at, and no
+ * other connection has committed since the cache was last checked (data_version). */
 struct ipam_cache {
 	struct pool_entry *v;
 	size_t n, cap;
+	const struct sconn *conn; /* the writer connection data_version was read on */
+	int64_t data_version;
 };
 
 struct ipam_cache *ipam_cache_new(void)
@@ -235,10 +241,34 @@ static int occupy_row(int64_t id, const struct inet_prefix *p, void *ctx)
 	return 0;
 }
 
-/* The pool of a container, current with the database (rebuilt when its rev moved). */
+/* Under the writer lock: when another connection (the CLI, another process on the same
+ * file) has committed since the cache was last checked, every pool is forgotten. The rev
+ * alone would not do: not every write moves a container's rev (an operator's sqlite3 session,
+ * a restore), and a release keeps its container's pool at the rev it wrote without rebuilding
+ * it, which would hide a CLI allocation committed just before it. */
+static int cache_sync(struct ipam_cache *cache, struct sconn *c, struct zw_err *err)
+{
+	int64_t dv;
+	if (store_data_version(c, &dv, err) < 0)
+		return -err->code;
+	if (cache->conn != c || cache->data_version != dv) {
+		if (cache->n)
+			log_debug(
+			    "ipam: the database changed under another connection; pools rebuilt");
+		ipam_cache_clear(cache);
+		cache->conn = c;
+		cache->data_version = dv;
+	}
+	return 0;
+}
+
+/* The pool of a container, current with the database (rebuilt when its rev moved or another
+ * connection wrote). c is the connection of a write transaction. */
 static struct ipam_pool *pool_of(struct ipam_cache *cache, struct sconn *c,
                                  const struct prefix *parent, struct zw_err *err)
 {
+	if (cache && cache_sync(cache, c, err) < 0)
+		return NULL;
 	struct pool_entry *e = cache_find(cache, parent->id);
 	if (e && e->rev == parent->rev)
 		return e->pool;
@@ -271,13 +301,36 @@ static void pool_done(struct ipam_cache *cache, struct ipam_pool *pool)
 		ipam_pool_free(pool);
 }
 
-/* After our own change to the parent (usage update), keep the cached pool current. */
-static void cache_touch(struct ipam_cache *cache, struct sconn *c, int64_t parent_id)
+/* After our own change to a container (its usage updated), its pool is kept current at the
+ * rev our transaction gave it, read inside the transaction and applied when it commits, both
+ * under the writer lock: a rev read after the lock was let go could be of another process's
+ * write that the pool does not hold. A transaction that does not commit drops the pool. */
+struct touch {
+	struct ipam_cache *cache;
+	int64_t parent_id, rev;
+	bool known; /* rev was read */
+};
+
+static void touch_end(void *arg, bool committed)
 {
-	struct pool_entry *e = cache_find(cache, parent_id);
-	int64_t rev;
-	if (e && store_prefix_rev(c, parent_id, &rev, NULL) == 0)
-		e->rev = rev;
+	const struct touch *t = arg;
+	struct pool_entry *e = cache_find(t->cache, t->parent_id);
+	if (!e)
+		return;
+	if (committed && t->known)
+		e->rev = t->rev;
+	else
+		cache_drop(t->cache, t->parent_id);
+}
+
+static void cache_touch(struct touch *t, struct ipam_cache *cache, struct store_tx *tx,
+                        int64_t parent_id, bool done)
+{
+	*t = (struct touch){cache, parent_id, 0, false};
+	if (!cache || !parent_id)
+		return;
+	t->known = done && store_prefix_rev(store_tx_conn(tx), parent_id, &t->rev, NULL) == 0;
+	store_tx_on_end(tx, touch_end, t);
 }
 
 int ipam_adjust_usage(struct sconn *c, int64_t parent_id, u128 delta, int sign, struct zw_err *err)
@@ -673,17 +726,15 @@ int prefix_allocate(const struct ctx *x, struct ipam_cache *cache, int64_t paren
 	int64_t from = 0;
 	bool touched = false;
 	rc = alloc_in(x, cache, tx, parent_id, zone_id, r, id, &from, &touched, err);
+	/* Failed, the pool may be ahead of the database: dropped. */
+	struct touch t;
+	if (touched)
+		cache_touch(&t, cache, tx, from, rc == 0);
 	if (!rc)
 		rc = store_commit(tx, err);
 	else
 		store_rollback(tx);
-	if (rc && touched)
-		cache_drop(cache, from); /* the pool may be ahead of the database */
-	else if (!rc && cache) {
-		struct sconn *rd = store_read(x->st, NULL);
-		if (rd)
-			cache_touch(cache, rd, from);
-	}
+	ZW_PAUSE("ipam_after_commit"); /* tests: another process's write may land here */
 	return rc;
 }
 
@@ -759,12 +810,10 @@ int prefix_release(const struct ctx *x, struct ipam_cache *cache, const struct i
 		store_rollback(tx);
 		return rc;
 	}
-	rc = store_commit(tx, err);
 	/* The block stays taken in the parent's pool while in quarantine. */
-	struct sconn *rd = store_read(x->st, NULL);
-	if (!rc && rd && cache)
-		cache_touch(cache, rd, parent_id);
-	return rc;
+	struct touch t;
+	cache_touch(&t, cache, tx, parent_id, true);
+	return store_commit(tx, err);
 }
 
 int prefix_release_tx(const struct ctx *x, struct ipam_cache *cache, struct store_tx *tx,
