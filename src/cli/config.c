@@ -126,7 +126,8 @@ static const struct opt opts[] = {
     S(backup_dir, "",
       "folder of the daily backup zwnet serve takes (empty = none); zwnet backup writes "
       "there unless --to names another"),
-    S(backup_time, "02:30", "Beijing time of the daily backup, HH:MM"),
+    S(backup_time, "02:30",
+      "Beijing time of the daily backup and the managers' daily notice, HH:MM (off = neither)"),
     I(backup_keep, "14", 0, 100000,
       "backup sets kept in the backup folder, the oldest removed first (0 = all)"),
     I(disk_min_free, "1024", 0, 1 << 30,
@@ -274,6 +275,10 @@ int config_backup_minute(const struct config *c, int *minute, struct zw_err *err
 {
 	int h, m;
 	char tail;
+	if (strcmp(c->backup_time, "off") == 0) {
+		*minute = -1;
+		return 0;
+	}
 	if (sscanf(c->backup_time, "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 23 || m < 0 ||
 	    m > 59)
 		return zw_errf(err, ZW_EINVALID, "backup_time",

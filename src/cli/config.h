@@ -43,7 +43,8 @@ int config_parse_args(struct config *c, int argc, char **argv, int *rest, int *n
 void config_usage(FILE *f);
 /* The key file of the database's secrets: secret_key_file, else the database path + .key. */
 void config_keyfile(const struct config *c, char *out, size_t n);
-/* backup_time as minutes after midnight (Beijing time), or -code naming the setting. */
+/* backup_time as minutes after midnight (Beijing time; -1 for off), or -code naming the
+ * setting. */
 int config_backup_minute(const struct config *c, int *minute, struct zw_err *err);
 /* The settings as the man page zwnet.conf(5) lists them (roff: .TP paragraphs). */
 void config_man(FILE *f);

@@ -137,7 +137,8 @@ int ops_step(struct store *st, const struct ops_cfg *cfg, int64_t now, struct zw
 		rc = 0;
 	if (!rc)
 		rc = store_meta_read(c, "ops_daily", done, sizeof(done), err);
-	if (!rc && strcmp(done, date) != 0 && minute >= cfg->backup_minute) {
+	if (!rc && cfg->backup_minute >= 0 && strcmp(done, date) != 0 &&
+	    minute >= cfg->backup_minute) {
 		rc = daily(st, cfg, date, now, err);
 		raised += !rc;
 	}

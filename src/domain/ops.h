@@ -24,7 +24,7 @@ struct ops_cfg {
 	const char *db_path;    /* the database file (its disk is watched) */
 	const char *keyfile;    /* its key file, copied with each backup */
 	const char *backup_dir; /* "" = no scheduled backup (the daily notice still goes) */
-	int backup_minute;      /* minutes after midnight, Beijing time */
+	int backup_minute;      /* minutes after midnight, Beijing time; -1: no daily step */
 	int backup_keep;
 	int64_t disk_min_free_mb; /* 0 = no disk check */
 };

@@ -110,7 +110,9 @@ int sq_fail(struct sconn *c, struct zw_err *err, const char *what)
 	}
 	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
 		return zw_errf(err, ZW_EUNAVAILABLE, NULL, "数据库忙，请稍后重试");
-	if ((ext & 0xff) == SQLITE_INTERRUPT)
+	/* while the server cancels, whatever fails is the interrupt's doing (a savepoint the
+	 * interrupt already rolled back, a commit after it) */
+	if ((ext & 0xff) == SQLITE_INTERRUPT || atomic_load(&cancel_all))
 		return zw_errf(err, ZW_EUNAVAILABLE, NULL,
 		               "服务正在停止，操作已取消，未保存任何数据：请稍后重试");
 	/* A full disk is the operator's to fix, not a defect: said as such (507), also when
