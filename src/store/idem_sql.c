@@ -92,60 +92,17 @@ int store_idem_claim(struct store *st, const char *who, const char *key, const c
 	return rc ? rc : found;
 }
 
-int store_idem_finish(struct store *st, const char *who, const char *key, int status,
-                      const char *type, const char *body, size_t len, struct zw_err *err)
-{
-	struct store_tx *tx;
-	int rc = store_begin(st, &tx, err);
-	if (rc)
-		return rc;
-	struct sconn *c = store_tx_conn(tx);
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "UPDATE idempotency SET status = ?3, content_type = ?4, "
-	                             "body = ?5 WHERE who = ?1 AND key = ?2",
-	                             err);
-	rc = s ? 0 : -ZW_EINTERNAL;
-	if (s) {
-		sq_text(s, 1, who);
-		sq_text(s, 2, key);
-		sqlite3_bind_int(s, 3, status);
-		sq_text(s, 4, type);
-		if (body)
-			sqlite3_bind_blob(s, 5, body, (int)len, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(s, 5);
-		rc = sq_exec_stmt(c, s, err);
-	}
-	if (rc) {
-		store_rollback(tx);
-		return rc;
-	}
-	return store_commit(tx, err);
-}
+/* One value to bind: text (NULL binds NULL), an integer, or bytes. */
+struct bind {
+	enum { B_TEXT, B_INT, B_BLOB } type;
+	const char *text;
+	int64_t i;
+	size_t len;
+};
 
-int store_idem_release(struct store *st, const char *who, const char *key, struct zw_err *err)
-{
-	struct store_tx *tx;
-	int rc = store_begin(st, &tx, err);
-	if (rc)
-		return rc;
-	struct sconn *c = store_tx_conn(tx);
-	sqlite3_stmt *s = sq_prepare(
-	    c, "DELETE FROM idempotency WHERE who = ?1 AND key = ?2 AND status = 0", err);
-	rc = s ? 0 : -ZW_EINTERNAL;
-	if (s) {
-		sq_text(s, 1, who);
-		sq_text(s, 2, key);
-		rc = sq_exec_stmt(c, s, err);
-	}
-	if (rc) {
-		store_rollback(tx);
-		return rc;
-	}
-	return store_commit(tx, err);
-}
-
-static int expire(struct store *st, const char *sql, int64_t since, struct zw_err *err)
+/* Run one statement in a transaction of its own; how many rows it changed, or -code. */
+static int one_statement(struct store *st, const char *sql, const struct bind *b, int nb,
+                         struct zw_err *err)
 {
 	struct store_tx *tx;
 	int rc = store_begin(st, &tx, err);
@@ -154,10 +111,15 @@ static int expire(struct store *st, const char *sql, int64_t since, struct zw_er
 	struct sconn *c = store_tx_conn(tx);
 	sqlite3_stmt *s = sq_prepare(c, sql, err);
 	rc = s ? 0 : -ZW_EINTERNAL;
-	if (s) {
-		sqlite3_bind_int64(s, 1, since);
+	for (int i = 0; s && i < nb; i++)
+		if (b[i].type == B_INT)
+			sqlite3_bind_int64(s, i + 1, b[i].i);
+		else if (b[i].type == B_BLOB && b[i].text)
+			sqlite3_bind_blob(s, i + 1, b[i].text, (int)b[i].len, SQLITE_STATIC);
+		else
+			sq_text(s, i + 1, b[i].text);
+	if (s)
 		rc = sq_exec_stmt(c, s, err);
-	}
 	int n = rc ? 0 : sqlite3_changes(c->db);
 	if (rc) {
 		store_rollback(tx);
@@ -165,6 +127,35 @@ static int expire(struct store *st, const char *sql, int64_t since, struct zw_er
 	}
 	rc = store_commit(tx, err);
 	return rc ? rc : n;
+}
+
+int store_idem_finish(struct store *st, const char *who, const char *key, int status,
+                      const char *type, const char *body, size_t len, struct zw_err *err)
+{
+	const struct bind b[] = {{B_TEXT, who, 0, 0},
+	                         {B_TEXT, key, 0, 0},
+	                         {B_INT, NULL, status, 0},
+	                         {B_TEXT, type, 0, 0},
+	                         {B_BLOB, body, 0, len}};
+	int rc = one_statement(st,
+	                       "UPDATE idempotency SET status = ?3, content_type = ?4, body = ?5 "
+	                       "WHERE who = ?1 AND key = ?2",
+	                       b, 5, err);
+	return rc < 0 ? rc : 0;
+}
+
+int store_idem_release(struct store *st, const char *who, const char *key, struct zw_err *err)
+{
+	const struct bind b[] = {{B_TEXT, who, 0, 0}, {B_TEXT, key, 0, 0}};
+	int rc = one_statement(
+	    st, "DELETE FROM idempotency WHERE who = ?1 AND key = ?2 AND status = 0", b, 2, err);
+	return rc < 0 ? rc : 0;
+}
+
+static int expire(struct store *st, const char *sql, int64_t since, struct zw_err *err)
+{
+	const struct bind b[] = {{B_INT, NULL, since, 0}};
+	return one_statement(st, sql, b, 1, err);
 }
 
 int store_idem_expire(struct store *st, int64_t since, struct zw_err *err)
