@@ -26,11 +26,6 @@
 
 #define MANIFEST_FORMAT "zwnet-backup-1"
 
-static int64_t mono_ms(void)
-{
-	return clock_mono_ms();
-}
-
 /* Size and SHA-256 (hex) of a file. */
 static int file_sha256(const char *path, int64_t *bytes, char hex[65], struct zw_err *err)
 {
@@ -66,7 +61,7 @@ static int fsync_path(const char *path, bool dir)
 	return rc;
 }
 
-static void dir_of(const char *path, char *out, size_t n)
+void backup_dir_of(const char *path, char *out, size_t n)
 {
 	const char *slash = strrchr(path, '/');
 	if (!slash)
@@ -244,7 +239,7 @@ int backup_make(struct store *st, const char *keyfile, const char *dir, int keep
                 struct backup_set *out, struct zw_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	int64_t t0 = mono_ms();
+	int64_t t0 = clock_mono_ms();
 	if (strlen(dir) > BACKUP_PATH - 64)
 		return zw_errf(err, ZW_EINVALID, "backup_dir", "备份目录的路径过长");
 	int rc = mkdir_p(dir, err);
@@ -357,7 +352,7 @@ int backup_make(struct store *st, const char *keyfile, const char *dir, int keep
 					out->removed++;
 		free_list(l, k);
 	}
-	out->ms = mono_ms() - t0;
+	out->ms = clock_mono_ms() - t0;
 	return 0;
 }
 
@@ -400,7 +395,7 @@ int backup_check(const char *manifest, const char *work, bool keep_work, struct 
 	if (!fmt || strcmp(fmt, MANIFEST_FORMAT) != 0)
 		return zw_errf(err, ZW_EINVALID, "manifest", "%s 不是 zwnet 的备份清单", manifest);
 	char mdir[BACKUP_PATH];
-	dir_of(manifest, mdir, sizeof(mdir));
+	backup_dir_of(manifest, mdir, sizeof(mdir));
 	int rc = check_file(mdir, json_object_get(m, "database"), "database", out->db,
 	                    sizeof(out->db), err);
 	json_t *key = json_object_get(m, "key");
@@ -516,7 +511,7 @@ int backup_restore(const char *manifest, const char *db, const char *keyfile, bo
 		rc = copy_file(out->key, keyfile, 0600, err);
 	}
 	char dir[BACKUP_PATH];
-	dir_of(db, dir, sizeof(dir));
+	backup_dir_of(db, dir, sizeof(dir));
 	fsync_path(dir, true);
 	return rc;
 }

@@ -59,6 +59,9 @@ int backup_check(const char *manifest, const char *work, bool keep_work, struct 
 int backup_restore(const char *manifest, const char *db, const char *keyfile, bool force,
                    struct backup_info *out, char *kept, size_t kn, struct zw_err *err);
 
+/* The folder of a file's path ("." for a bare name). */
+void backup_dir_of(const char *path, char *out, size_t n);
+
 /* Open the key file of st's secrets (core/secret). A database whose secrets are sealed
  * refuses to go on when the key file is missing or is another key, naming the file, instead
  * of making a new key that opens nothing; one without sealed secrets gets a new key file

@@ -19,12 +19,8 @@
 
 int64_t ops_disk_free_mb(const char *path)
 {
-	char dir[1024];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) + (slash == path), path);
+	char dir[BACKUP_PATH];
+	backup_dir_of(path, dir, sizeof(dir));
 	struct statvfs v;
 	if (statvfs(dir, &v) < 0)
 		return -1;

@@ -72,14 +72,12 @@ static int inspect(sqlite3 *db, bool integrity,
 	int rc = 0;
 	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(s, 0);
-		char sql[300];
-		sqlite3_stmt *n;
+		sqlite3_stmt *n = NULL;
 		/* a table's name is the program's own, but quote it as SQL does */
 		char *q = sqlite3_mprintf("SELECT count(*) FROM \"%w\"", t);
-		snprintf(sql, sizeof(sql), "%s", q ? q : "");
+		int prc = q ? sqlite3_prepare_v2(db, q, -1, &n, NULL) : SQLITE_NOMEM;
 		sqlite3_free(q);
-		if (sqlite3_prepare_v2(db, sql, -1, &n, NULL) != SQLITE_OK ||
-		    sqlite3_step(n) != SQLITE_ROW) {
+		if (prc != SQLITE_OK || sqlite3_step(n) != SQLITE_ROW) {
 			sqlite3_finalize(n);
 			rc = -1;
 			break;
