@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "api/registry_api.h"
+#include "core/clock.h"
 #include "core/xalloc.h"
+#include "domain/export.h"
 
 /* A parameter on f named by the first len bytes of its name and suffix. */
 static void add(struct list_param *out, size_t max, size_t *n, const struct rec_field *f,
@@ -92,6 +94,7 @@ static int kind_query(struct req *r, const struct registry_kind *k, struct list_
 		rc = req_enum_filters(r, k->sc, defs, err);
 	if (!rc) /* the cursor's value is bound as the sort field holds it */
 		q->sort_int = !rec_is_text(rec_field(k->sc, q->sort)->type);
+	q->count = true; /* every page says how many rows the filters select */
 	return rc;
 }
 
@@ -107,6 +110,27 @@ static int64_t object_of(const struct req *r, const struct registry_kind *k)
 	return r->params[k->parent ? 1 : 0];
 }
 
+void list_export(struct req *r, const struct ctx *x, const struct registry_kind *k, int64_t parent,
+                 const struct list_query *q)
+{
+	struct zw_err err = {0};
+	enum export_format f;
+	if (fail(r, export_format_of(req_query(r, "format"), &f, &err), &err))
+		return;
+	struct buf out;
+	buf_init(&out, 512u << 20); /* the xlsx writer's; CSV has its own */
+	if (fail(r, registry_export(x, k, parent, q, f, &out, &err), &err)) {
+		buf_free(&out);
+		return;
+	}
+	char day[24], name[160];
+	clock_format_cn(clock_now(), day, sizeof(day));
+	day[10] = 0;
+	snprintf(name, sizeof(name), "%s-%s.%s", k->label, day, export_extension(f));
+	reply_bytes(r, 200, export_media_type(f), out.p, out.len, name);
+	buf_free(&out);
+}
+
 void reg_list(struct req *r)
 {
 	struct zw_err err = {0};
@@ -115,6 +139,11 @@ void reg_list(struct req *r)
 		return;
 	struct ctx x;
 	req_ctx(r, &x);
+	const char *format = req_query(r, "format");
+	if (format) {
+		list_export(r, &x, r->kind, parent_of(r, r->kind), &q);
+		return;
+	}
 	struct buf items;
 	reply_list_begin(&items);
 	struct list_page page;

@@ -308,7 +308,8 @@ int req_list_query(struct req *r, struct list_query *q, const char *const *sorts
                    const char *default_sort, const struct list_filter_def *filters,
                    struct zw_err *err)
 {
-	static const char *const common[] = {"limit", "sort", "cursor", NULL};
+	/* format: the list as a sheet (domain/export.h), read by the list's handler */
+	static const char *const common[] = {"limit", "sort", "cursor", "format", NULL};
 	struct qcheck qc = {common, filters, NULL};
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &qc);
 	if (qc.bad)
@@ -373,6 +374,8 @@ void reply_list_begin(struct buf *b)
 
 void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page)
 {
+	if (page && page->counted)
+		buf_printf(b, ",\"total\":%lld", (long long)page->total);
 	if (page && page->more)
 		buf_printf(b, ",\"next_cursor\":\"%s\"}", page->next_cursor);
 	else

@@ -10,6 +10,7 @@
 #include "api/registry_api.h"
 #include "core/embed.h"
 #include "core/record.h"
+#include "domain/export.h"
 #include "domain/org/account.h"
 #include "domain/access/application.h"
 #include "domain/violation/finding.h"
@@ -287,10 +288,13 @@ static json_t *expand_component(const char *name, json_t *hand, const json_t *al
 	if (list) {
 		char ref[128];
 		snprintf(ref, sizeof(ref), "#/components/schemas/%s", list);
-		o = json_pack("{s:s, s:[s, s], s:{s:{s:s, s:{s:s}}, s:{s:s, s:b}}, s:b}", "type",
-		              "object", "required", "items", "next_cursor", "properties", "items",
-		              "type", "array", "items", "$ref", ref, "next_cursor", "type",
-		              "string", "nullable", 1, "additionalProperties", 0);
+		o = json_pack("{s:s, s:[s, s], s:{s:{s:s, s:{s:s}}, s:{s:s, s:b}, s:{s:s, s:i, "
+		              "s:s}}, s:b}",
+		              "type", "object", "required", "items", "next_cursor", "properties",
+		              "items", "type", "array", "items", "$ref", ref, "next_cursor", "type",
+		              "string", "nullable", 1, "total", "type", "integer", "minimum", 0,
+		              "description", "筛选条件选中的记录总数（分页列表）",
+		              "additionalProperties", 0);
 	} else if (rec) {
 		const struct rec_schema *sc = record_named(rec);
 		const char *mode = json_string_value(json_object_get(hand, "x-mode"));
@@ -841,6 +845,10 @@ static json_t *list_parameters(const struct registry_kind *k)
 	                                               "minimum", 1, "maximum", 500),
 	                                     NULL));
 	json_array_append_new(a, query_param("cursor", text_query(), NULL));
+	json_array_append_new(
+	    a, query_param("format",
+	                   json_pack("{s:s, s:[s, s]}", "type", "string", "enum", "csv", "xlsx"),
+	                   "导出当前筛选和排序下的全部记录（CSV 或 xlsx 表格），而不是一页 JSON"));
 	const char *sorts[64];
 	size_t ns = list_sorts(k, sorts, 64);
 	json_t *values = json_array();
@@ -927,6 +935,17 @@ static json_t *kind_operation(const struct route *rt, enum kind_op op)
 	json_t *ok = op == OP_DELETE ? json_pack("{s:s}", "description", "成功")
 	                             : json_pack("{s:s, s:o}", "description", "成功", "content",
 	                                         ref_content(comp));
+	if (op == OP_LIST && !k->whole_list) { /* ?format= */
+		json_t *content = json_object_get(ok, "content");
+		const char *csv = export_media_type(EXPORT_CSV); /* the type without its charset */
+		char type[64];
+		snprintf(type, sizeof(type), "%.*s", (int)strcspn(csv, ";"), csv);
+		json_object_set_new(content, type,
+		                    json_pack("{s:{s:s}}", "schema", "type", "string"));
+		json_object_set_new(
+		    content, export_media_type(EXPORT_XLSX),
+		    json_pack("{s:{s:s, s:s}}", "schema", "type", "string", "format", "binary"));
+	}
 	json_object_set_new(o, "responses",
 	                    json_pack("{s:o}",
 	                              op == OP_DELETE   ? "204"

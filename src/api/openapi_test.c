@@ -237,7 +237,7 @@ static void test_kind_operations_from_tables(void **state)
 		    fail_msg("api/openapi.json restates %s of %s %s", key, rt->method, rt->path);
 		if (strcmp(rt->method, "GET") != 0 || strchr(rt->path, '{'))
 			continue;
-		char want[512] = "limit cursor sort", got[512];
+		char want[512] = "limit cursor format sort", got[512];
 		struct list_param ps[32];
 		size_t np = list_params(rt->kind, ps, 32);
 		for (size_t j = 0; j < np; j++) {

@@ -28,6 +28,11 @@ size_t list_sorts(const struct registry_kind *k, const char **out, size_t max);
 int req_enum_filters(struct req *r, const struct rec_schema *sc,
                      const struct list_filter_def *filters, struct zw_err *err);
 
+/* Answer with k's list under q as the sheet ?format= names (csv, xlsx: domain/export.h): every
+ * page, the same filters and sort. */
+void list_export(struct req *r, const struct ctx *x, const struct registry_kind *k, int64_t parent,
+                 const struct list_query *q);
+
 /* The handlers of a route row's kind (r->kind). */
 void reg_list(struct req *r);
 void reg_get(struct req *r);

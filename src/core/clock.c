@@ -1,6 +1,7 @@
 #include "core/clock.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -46,6 +47,14 @@ int64_t clock_mono_us(void)
 
 int32_t clock_today_cn(void)
 {
-	int64_t t = clock_now() + 8 * 3600;
+	int64_t t = clock_now() + CLOCK_CN_OFFSET;
 	return (int32_t)(t / 86400);
+}
+
+void clock_format_cn(int64_t t, char *out, size_t n)
+{
+	time_t local = (time_t)(t + CLOCK_CN_OFFSET);
+	struct tm tm;
+	if (!gmtime_r(&local, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(out, n, "%lld", (long long)t);
 }

@@ -90,3 +90,21 @@ int csv_parse(const char *text, size_t len, csv_row_fn fn, void *ctx, struct zw_
 	buf_free(&field);
 	return rc;
 }
+
+/* A spreadsheet cell: quoted when needed; a value a spreadsheet would run as a formula is
+ * shown as text. */
+int csv_cell(struct buf *b, const char *s, bool first)
+{
+	int rc = first ? 0 : buf_append(b, ",", 1);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+	if (quote || formula)
+		rc |= buf_append(b, "\"", 1);
+	if (formula)
+		rc |= buf_append(b, "'", 1);
+	for (const char *p = s; *p; p++)
+		rc |= *p == '"' ? buf_append(b, "\"\"", 2) : buf_append(b, p, 1);
+	if (quote || formula)
+		rc |= buf_append(b, "\"", 1);
+	return rc;
+}

@@ -7,7 +7,10 @@
 #ifndef ZW_CORE_CSV_H
 #define ZW_CORE_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "core/buf.h"
 
 #include "core/err.h"
 
@@ -18,5 +21,10 @@
 typedef int (*csv_row_fn)(int line, char **fields, size_t n, void *ctx);
 
 int csv_parse(const char *text, size_t len, csv_row_fn fn, void *ctx, struct zw_err *err);
+
+/* Append s to b as one CSV field (after a comma unless first): quoted when it holds a comma,
+ * a quote or a line break; a text a spreadsheet would run as a formula (= + - @ first) is
+ * kept as text. -1 when b passed its maximum. */
+int csv_cell(struct buf *b, const char *s, bool first);
 
 #endif

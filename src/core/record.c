@@ -801,6 +801,8 @@ json_t *rec_schema_json(const struct rec_schema *sc)
 		    "readonly", (f->flags & REC_READONLY) != 0, "fixed",
 		    (f->flags & REC_FIXED) != 0, "nullable", (f->flags & REC_NULLABLE) != 0,
 		    "multiline", (f->flags & REC_MULTILINE) != 0);
+		if (f->flags & REC_WRITEONLY) /* a secret: given, never shown back */
+			json_object_set_new(o, "write_only", json_true());
 		if (rec_is_text(f->type))
 			json_object_set_new(
 			    o, "max_chars",

@@ -447,31 +447,63 @@ int registry_scope(const struct ctx *x, const struct registry_kind *k, struct li
 	           : zw_errf(err, ZW_EFORBIDDEN, NULL, NULL);
 }
 
+/* The query of k's list under parent as x may read it (scope, parent), and the connection to
+ * read it on. */
+static int list_prepare(const struct ctx *x, const struct registry_kind *k, int64_t parent,
+                        struct list_query *lq, struct sconn **c, struct zw_err *err)
+{
+	bool one = k->parent && parent; /* one parent's objects */
+	if (k->whole_list)
+		*lq = (struct list_query){.limit = REGISTRY_WHOLE, .sort = "id", .sort_int = true};
+	int rc = 0;
+	if (!one)
+		rc = registry_scope(x, k, lq, err);
+	else if (authz_scope(x->by, k->read) == SCOPE_NONE)
+		rc = authz_check(x->by, k->read, 0, err);
+	*c = rc ? NULL : store_read(x->st, err);
+	if (!rc && !*c)
+		rc = -ZW_EINTERNAL;
+	if (!rc && one)
+		rc = reach_parent(x, *c, k, k->read, parent, err);
+	if (!rc && one)
+		rc = add_filter(lq, k->parent_field, parent, err);
+	return rc;
+}
+
 int registry_list_under(const struct ctx *x, const struct registry_kind *k, int64_t parent,
                         struct list_query *q, struct buf *out, struct list_page *page,
                         struct zw_err *err)
 {
-	bool one = k->parent && parent; /* one parent's objects */
-	struct list_query lq = *q;      /* the caller's goes on to the next page as it was */
-	if (k->whole_list)
-		lq = (struct list_query){.limit = REGISTRY_WHOLE, .sort = "id", .sort_int = true};
-	int rc = 0;
-	if (!one)
-		rc = registry_scope(x, k, &lq, err);
-	else if (authz_scope(x->by, k->read) == SCOPE_NONE)
-		rc = authz_check(x->by, k->read, 0, err);
-	struct sconn *c = rc ? NULL : store_read(x->st, err);
-	if (!rc && !c)
-		rc = -ZW_EINTERNAL;
-	if (!rc && one)
-		rc = reach_parent(x, c, k, k->read, parent, err);
-	if (!rc && one)
-		rc = add_filter(&lq, k->parent_field, parent, err);
+	struct list_query lq = *q; /* the caller's goes on to the next page as it was */
+	struct sconn *c;
+	int rc = list_prepare(x, k, parent, &lq, &c, err);
 	if (!rc)
 		rc = store_rec_list(c, k->table, k->sc, &lq, out, page, err);
 	if (!rc && k->whole_list && page->more) /* a whole list is whole, or it says so */
 		rc = zw_errf(err, ZW_ECONFLICT, NULL, "%s超过 %d 条，无法一次列出", k->label,
 		             REGISTRY_WHOLE);
+	return rc;
+}
+
+int registry_scan_under(const struct ctx *x, const struct registry_kind *k, int64_t parent,
+                        const struct list_query *q, int (*fn)(const void *rec, void *ctx),
+                        void *ctx, struct zw_err *err)
+{
+	struct list_query lq = *q;
+	lq.has_cursor = false;
+	lq.count = false;
+	lq.limit = 500;
+	struct sconn *c;
+	int rc = list_prepare(x, k, parent, &lq, &c, err);
+	if (rc || (rc = store_read_begin(c, err))) /* every page of one snapshot */
+		return rc;
+	struct list_page page = {.more = true};
+	while (!rc && page.more) {
+		rc = store_rec_scan(c, k->table, k->sc, &lq, fn, ctx, &page, err);
+		if (!rc && page.more)
+			rc = list_cursor_decode(page.next_cursor, &lq, err);
+	}
+	store_read_end(c);
 	return rc;
 }
 

@@ -109,6 +109,12 @@ int registry_get_under(const struct ctx *x, const struct registry_kind *k, int64
 int registry_list_under(const struct ctx *x, const struct registry_kind *k, int64_t parent,
                         struct list_query *q, struct buf *out, struct list_page *page,
                         struct zw_err *err);
+/* Every object of k's list under parent that x may read and q's filters select, in q's order
+ * (its cursor and limit aside), each to fn as a record (valid during the call); a negative
+ * return from fn stops the walk with an internal error. */
+int registry_scan_under(const struct ctx *x, const struct registry_kind *k, int64_t parent,
+                        const struct list_query *q, int (*fn)(const void *rec, void *ctx),
+                        void *ctx, struct zw_err *err);
 /* Every page of a list (under parent, 0: none) as one array, or NULL with err set. */
 json_t *registry_list_all(const struct ctx *x, const struct registry_kind *k, int64_t parent,
                           struct list_query *q, struct zw_err *err);

@@ -86,6 +86,54 @@ static int bind_all(sqlite3_stmt *s, const struct list_query *q)
 	return i;
 }
 
+/* " WHERE 1 AND col = ? ..." of q's filters; values are bound by bind_all. */
+static void where(struct buf *b, const struct list_query *q)
+{
+	buf_puts(b, " WHERE 1");
+	for (int k = 0; k < q->nf; k++) {
+		const struct lq_filter *f = &q->f[k];
+		switch (f->op) {
+		case LQ_LIKE:
+			buf_printf(b, " AND %s LIKE ? ESCAPE '\\'", f->col);
+			break;
+		case LQ_GE_INT:
+			buf_printf(b, " AND %s >= ?", f->col);
+			break;
+		case LQ_LE_INT:
+			buf_printf(b, " AND %s <= ?", f->col);
+			break;
+		default:
+			buf_printf(b, " AND %s = ?", f->col);
+		}
+	}
+}
+
+/* The rows q's filters select, the cursor aside. */
+static int count_rows(struct sconn *c, const char *from, const struct list_query *q, int64_t *total,
+                      struct zw_err *err)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	buf_printf(&b, "SELECT count(*) FROM %s", from);
+	where(&b, q);
+	sqlite3_stmt *s = sq_prepare(c, b.p, err);
+	buf_free(&b);
+	if (!s)
+		return -ZW_EINTERNAL;
+	struct list_query nocursor = *q;
+	nocursor.has_cursor = false;
+	bind_all(s, &nocursor);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		int r = sq_fail(c, err, "count");
+		sq_done(c, s);
+		return r;
+	}
+	*total = sqlite3_column_int64(s, 0);
+	sq_done(c, s);
+	return 0;
+}
+
 int sq_list(struct sconn *c, const char *cols, const char *from, const struct list_query *q,
             sq_row_fn fn, void *ctx, struct list_page *page, struct zw_err *err)
 {
@@ -93,23 +141,8 @@ int sq_list(struct sconn *c, const char *cols, const char *from, const struct li
 	/* the program's names alone (columns, table, at most LQ_MAX_FILTERS filters on a kind's
 	 * fields; values are bound): no request makes it longer, so no maximum to fail at */
 	buf_init(&b, SIZE_MAX);
-	buf_printf(&b, "SELECT %s, %s, id FROM %s WHERE 1", cols, q->sort, from);
-	for (int k = 0; k < q->nf; k++) {
-		const struct lq_filter *f = &q->f[k];
-		switch (f->op) {
-		case LQ_LIKE:
-			buf_printf(&b, " AND %s LIKE ? ESCAPE '\\'", f->col);
-			break;
-		case LQ_GE_INT:
-			buf_printf(&b, " AND %s >= ?", f->col);
-			break;
-		case LQ_LE_INT:
-			buf_printf(&b, " AND %s <= ?", f->col);
-			break;
-		default:
-			buf_printf(&b, " AND %s = ?", f->col);
-		}
-	}
+	buf_printf(&b, "SELECT %s, %s, id FROM %s", cols, q->sort, from);
+	where(&b, q);
 	const char *cmp = q->desc ? "<" : ">", *dir = q->desc ? "DESC" : "ASC";
 	if (q->has_cursor)
 		buf_printf(&b, " AND (%s, id) %s (?, ?)", q->sort, cmp);
@@ -146,5 +179,9 @@ int sq_list(struct sconn *c, const char *cols, const char *from, const struct li
 		return r;
 	}
 	sq_done(c, s);
+	if (q->count) {
+		page->counted = true;
+		return count_rows(c, from, q, &page->total, err);
+	}
 	return 0;
 }

@@ -236,6 +236,16 @@ int sq_exec(struct sconn *c, const char *sql, struct zw_err *err)
 	return 0;
 }
 
+int store_read_begin(struct sconn *c, struct zw_err *err)
+{
+	return sq_exec(c, "BEGIN", err);
+}
+
+void store_read_end(struct sconn *c)
+{
+	sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+}
+
 /* SQLite's busy handler for a store_open_waiting connection: count is 0 at the first call
  * of a wait. Short sleeps first (a commit of the server's takes milliseconds), then longer. */
 static int busy_wait(void *arg, int count)

@@ -52,6 +52,10 @@ int store_schema_version(struct store *st);
 int store_schema_latest(void);
 
 struct sconn *store_read(struct store *st, struct zw_err *err);
+/* A read transaction on a reader: what the statements between begin and end read is one
+ * snapshot (an export's pages, a count beside its page). */
+int store_read_begin(struct sconn *c, struct zw_err *err);
+void store_read_end(struct sconn *c);
 int store_begin(struct store *st, struct store_tx **tx, struct zw_err *err);
 struct sconn *store_tx_conn(struct store_tx *tx);
 /* Is tx on a scratch copy (store_scratch_open)? */
@@ -115,11 +119,14 @@ struct list_query {
 	int64_t cur_id;
 	struct lq_filter f[LQ_MAX_FILTERS];
 	int nf;
+	bool count; /* also count the rows the filters select, every page together */
 };
 
 struct list_page {
 	bool more;
 	char next_cursor[400]; /* "" when no next page */
+	bool counted;          /* total holds the count (list_query.count) */
+	int64_t total;
 };
 
 int list_cursor_decode(const char *cursor, struct list_query *q, struct zw_err *err);

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "core/clock.h"
+#include "core/csv.h"
 #include "core/log.h"
 #include "core/mutant.h"
 #include "domain/audit.h"
@@ -902,24 +903,6 @@ json_t *prefix_free_view(const struct ctx *x, struct ipam_cache *cache, int64_t 
 	store_rollback(tx);
 	rec_free(&prefix_schema, &p);
 	return out;
-}
-
-/* A spreadsheet cell: quoted when needed; a value a spreadsheet would run as a formula is
- * shown as text. */
-int csv_cell(struct buf *b, const char *s, bool first)
-{
-	int rc = first ? 0 : buf_append(b, ",", 1);
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-	if (quote || formula)
-		rc |= buf_append(b, "\"", 1);
-	if (formula)
-		rc |= buf_append(b, "'", 1);
-	for (const char *p = s; *p; p++)
-		rc |= *p == '"' ? buf_append(b, "\"\"", 2) : buf_append(b, p, 1);
-	if (quote || formula)
-		rc |= buf_append(b, "\"", 1);
-	return rc;
 }
 
 static int plan_row(const char *const *cols, size_t n, void *ctx)

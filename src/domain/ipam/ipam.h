@@ -116,9 +116,6 @@ struct ipam_usage_verify {
 };
 int ipam_usage_verify(struct store *st, struct ipam_usage_verify *res, struct zw_err *err);
 
-/* One CSV cell into b (comma first unless first), quoted when needed; a value starting
- * like a formula (= + - @) is kept as text. */
-int csv_cell(struct buf *b, const char *s, bool first);
 /* The address plan as CSV (UTF-8 with BOM), scoped to what the principal may see. */
 int ipam_plan_csv(const struct ctx *x, struct buf *out, struct zw_err *err);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/csv.h"
 #include "core/mutant.h"
 #include "core/parse.h"
 #include "core/text.h"
