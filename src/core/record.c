@@ -803,6 +803,14 @@ json_t *rec_schema_json(const struct rec_schema *sc)
 		    "multiline", (f->flags & REC_MULTILINE) != 0);
 		if (f->flags & REC_WRITEONLY) /* a secret: given, never shown back */
 			json_object_set_new(o, "write_only", json_true());
+		/* what a list of the record takes on the field (api/registry_api.h): ?sort=,
+		 * ?<name>= and ?q= */
+		if (f->flags & REC_SORT)
+			json_object_set_new(o, "sort", json_true());
+		if (f->flags & REC_FILTER)
+			json_object_set_new(o, "filter", json_true());
+		if (f->flags & REC_SEARCH)
+			json_object_set_new(o, "search", json_true());
 		if (rec_is_text(f->type))
 			json_object_set_new(
 			    o, "max_chars",

@@ -124,7 +124,8 @@ json_t *rec_to_json(const struct rec_schema *sc, const void *rec);
 /* The rules rec_from_json applies, for clients that check a form before sending it:
  * {"object", "fields": [{"name", "label", "type", "required", "readonly", "fixed",
  * "nullable", "multiline", "max_chars" | "min"/"max" | "values", "labels", "pattern",
- * "pattern_exact", "min_chars", "past"}]}. An enum's "labels" are the Chinese names of its
+ * "pattern_exact", "min_chars", "past", "write_only", and what a list takes on it: "sort",
+ * "filter", "search"}]}. An enum's "labels" are the Chinese names of its
  * "values", in their order (the values themselves where they are Chinese words). A pattern is
  * given for every type but plain text and enums. Write-only fields are listed too (a form may
  * set them); readonly ones are marked. */

@@ -643,8 +643,8 @@ describe('the address plan from the console', () => {
     await m.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '主机地址' }).click();
     await m.getByRole('button', { name: '登记主机地址' }).click();
     await m.locator('form').getByLabel('地址段').selectOption({ label: '10.88.0.0/25（桐柏县地址规划测试局）' });
-    await m.getByLabel('地址类型').selectOption('静态');
-    await m.getByLabel('主机名').fill('gw-test');
+    await m.locator('form').getByLabel('地址类型').selectOption('静态');
+    await m.locator('form').getByLabel('主机名').fill('gw-test');
     await m.getByRole('button', { name: '登记', exact: true }).click();
     await m.getByRole('cell', { name: 'gw-test' }).waitFor();
     const host = srv.sql("SELECT address FROM addresses WHERE hostname = 'gw-test'")[0].address;
