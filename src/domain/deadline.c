@@ -15,6 +15,9 @@
 #include "store/notify_sql.h"
 #include "store/deadline_sql.h"
 
+/* what a deadline runs for: the records deadline_start_tx is called with, by their names */
+static const char *const subjects[] = {"application", "unit", "violation", "ticket", NULL};
+static const char *const subject_labels[] = {"申请", "单位", "违规事项", "故障工单", NULL};
 static const char *const bases[] = {"working_days", "hours", NULL};
 static const char *const basis_labels[] = {"工作日", "小时", NULL};
 static const char *const statuses[] = {"running", "paused", "met", "breached", "cancelled", NULL};
@@ -24,7 +27,8 @@ static const char *const status_labels[] = {"进行中", "已暂停", "已按期
 #define F(n, t, fl, lbl, max) REC_F(struct deadline, n, t, fl, lbl, max)
 static const struct rec_field deadline_fields[] = {
     F(id, REC_ID, REC_READONLY, "编号", 0),
-    F(subject_type, REC_TEXT, REC_READONLY | REC_FILTER, "事项类型", 40),
+    REC_FEL(struct deadline, subject_type, REC_READONLY | REC_FILTER, "事项类型", subjects,
+            subject_labels),
     F(subject_id, REC_ID, REC_READONLY | REC_FILTER, "事项", 0),
     F(unit_id, REC_ID, REC_READONLY | REC_FILTER, "单位", 0),
     F(rule, REC_TEXT, REC_READONLY | REC_FILTER, "期限规则", 40),

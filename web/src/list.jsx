@@ -29,11 +29,9 @@ function paramsOf(path) {
   return new URLSearchParams(path.split('?')[1] || '');
 }
 
-// The console path with params (empty ones dropped).
+// The console path with params.
 function withParams(base, params) {
-  const q = new URLSearchParams();
-  for (const [k, v] of params) if (v !== '' && v != null) q.set(k, v);
-  const s = q.toString();
+  const s = params.toString();
   return base + (s ? '?' + s : '');
 }
 
@@ -48,15 +46,18 @@ const trail = [];
 // fixed: parameters every request carries (not shown, not in the address). base: the
 // console path of the page. api: the list's route. refresh: a number that, when it changes,
 // loads the page again (after a row was edited).
-export function ListView({ path, base, api, object, columns, filters = [], fixed = {}, empty = '暂无数据', caption, searchLabel, toolbar, defaultSort = 'id', refresh = 0 }) {
+export function ListView({ path, base, api, object, columns, filters = [], fixed = {}, defaults = {}, empty = '暂无数据', caption, searchLabel, toolbar, defaultSort = 'id', refresh = 0 }) {
   const schema = useSchema(object);
   const fs = fieldsOf(schema);
   const url = paramsOf(path);
   const sort = url.get('sort') || defaultSort;
   const limit = Number(url.get('limit')) || 50;
   const page = Number(url.get('p')) || 1;
+  // a filter with a default (the open findings) is in the address as "status=" when 全部
+  const value = (k) => url.get(k) ?? defaults[k] ?? '';
   const request = new URLSearchParams(fixed);
-  for (const [k, v] of url) if (k !== 'p') request.set(k, v);
+  for (const [k, v] of Object.entries(defaults)) if (!url.has(k)) request.set(k, v);
+  for (const [k, v] of url) if (k !== 'p') { if (v === '') request.delete(k); else request.set(k, v); }
   if (!request.has('sort')) request.set('sort', sort);
   request.set('limit', String(limit));
   const list = useLoad(`${api}?${request}`);
@@ -69,7 +70,7 @@ export function ListView({ path, base, api, object, columns, filters = [], fixed
   const go = (changes, push = false) => {
     const q = paramsOf(path);
     for (const [k, v] of Object.entries(changes)) {
-      if (v === '' || v == null) q.delete(k); else q.set(k, v);
+      if ((v === '' || v == null) && !(k in defaults)) q.delete(k); else q.set(k, v ?? '');
     }
     if (!push) trail.length = 0;
     navigate(withParams(base, q), !push);
@@ -109,7 +110,7 @@ export function ListView({ path, base, api, object, columns, filters = [], fixed
           if (f.type === 'bool') options.push({ value: '1', label: '是' }, { value: '0', label: '否' });
           return (
             <Field label={x.label || f.label} name={x.name}>{(p) => (
-              <select {...p} value={url.get(x.name) || ''} onChange={(e) => refilter(x.name, e.currentTarget.value)}>
+              <select {...p} value={value(x.name)} onChange={(e) => refilter(x.name, e.currentTarget.value)}>
                 <option value="">全部</option>
                 {options.map((o) => <option value={String(o.value)}>{o.label}</option>)}
               </select>

@@ -186,7 +186,7 @@ describe('eyes and hands on the wire: findings, violations, probes (TB-9, TB-13)
     // states by the server's names (GET /schemas), offered by them in the filter too
     await row.getByText('待处理', { exact: true }).waitFor();
     await m.getByLabel('状态').selectOption({ label: '已取消入网资格' });
-    await m.getByText('没有这种状态的违规事项').waitFor();
+    await m.getByText('没有符合条件的违规事项').waitFor();
     await m.getByLabel('状态').selectOption({ label: '待处理' });
     await row.getByRole('link', { name: String(vid), exact: true }).click();
     await m.getByRole('heading', { name: `违规事项 ${vid}：未经审核私自接入政务外网` }).waitFor();
@@ -425,9 +425,9 @@ describe('registry forms check what the API checks', () => {
     await err.waitFor();
     assert.equal(await err.textContent(), '缺少必填字段：单位名称');
     const before = srv.sql('SELECT count(*) AS n FROM units')[0].n;
-    await m.getByLabel('单位名称').fill('桐柏县控制台登记局');
-    await m.getByLabel('单位类型').selectOption('党政机关');
-    await m.getByLabel('单位层级').selectOption('县直');
+    await m.locator('form').getByLabel('单位名称').fill('桐柏县控制台登记局');
+    await m.locator('form').getByLabel('单位类型').selectOption('党政机关');
+    await m.locator('form').getByLabel('单位层级').selectOption('县直');
     await m.getByRole('button', { name: '登记', exact: true }).click();
     await m.getByRole('heading', { name: '桐柏县控制台登记局', level: 1 }).waitFor();
     assert.equal(srv.sql('SELECT count(*) AS n FROM units')[0].n, before + 1);
@@ -435,9 +435,9 @@ describe('registry forms check what the API checks', () => {
     // a refusal only the server can make (the name is taken) shows at the field too
     await m.goto(srv.url + '/units');
     await m.getByRole('button', { name: '登记单位' }).click();
-    await m.getByLabel('单位名称').fill('桐柏县控制台登记局');
-    await m.getByLabel('单位类型').selectOption('党政机关');
-    await m.getByLabel('单位层级').selectOption('县直');
+    await m.locator('form').getByLabel('单位名称').fill('桐柏县控制台登记局');
+    await m.locator('form').getByLabel('单位类型').selectOption('党政机关');
+    await m.locator('form').getByLabel('单位层级').selectOption('县直');
     await m.getByRole('button', { name: '登记', exact: true }).click();
     await m.locator('.field.invalid .field-error').waitFor();
     assert.match(await m.locator('.field.invalid label').textContent(), /单位名称/);

@@ -5,19 +5,12 @@ import { post } from '../api.js';
 import { Control, RecordForm } from '../form.jsx';
 import { check, fieldsOf, useKindLabels, useSchema, useValueNames, valueName } from '../schema.js';
 import { day, time } from '../format.js';
+import { ListView } from '../list.jsx';
 import { navigate, query } from '../router.js';
 import { AppStatus, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
 
 export function Applications({ path }) {
   const s = useSession();
-  const kindLabels = useKindLabels();
-  const statuses = Object.keys(useValueNames('application').status || {});
-  const status = query(path, 'status') || '';
-  const kind = query(path, 'kind') || '';
-  const qs = new URLSearchParams({ limit: '200', sort: '-id' });
-  if (status) qs.set('status', status);
-  if (kind) qs.set('kind', kind);
-  const list = useLoad('/applications?' + qs);
   const units = useLoad('/units', true);
   const name = (id) => units.data?.items.find((u) => u.id === id)?.name || `单位 ${id}`;
   // each application's open deadline: breached first, then running, then paused
@@ -28,40 +21,23 @@ export function Applications({ path }) {
   for (const d of [...(paused.data?.items || []), ...(running.data?.items || []), ...(breached.data?.items || []).filter((x) => !x.met_at)]) {
     open[d.subject_id] = d;
   }
-  const filter = (k, v) => {
-    const q = new URLSearchParams(path.split('?')[1] || '');
-    if (v) q.set(k, v); else q.delete(k);
-    navigate('/applications' + (q.toString() ? '?' + q : ''), true);
-  };
+  const filters = ['kind', 'status'];
+  if (s.role !== 'unit_admin' && units.data) filters.push({ name: 'unit_id', options: units.data.items.map((u) => ({ value: u.id, label: u.name })) });
   return (
     <>
       <h1>申请审批</h1>
-      <div class="toolbar">
-        <Field label="申请类型" name="kind">{(p) => (
-          <select {...p} value={kind} onChange={(e) => filter('kind', e.currentTarget.value)}>
-            <option value="">全部</option>
-            {Object.entries(kindLabels).map(([k, v]) => <option value={k}>{v}</option>)}
-          </select>
-        )}</Field>
-        <Field label="状态" name="status">{(p) => (
-          <select {...p} value={status} onChange={(e) => filter('status', e.currentTarget.value)}>
-            <option value="">全部</option>
-            {statuses.map((x) => <option value={x}>{x}</option>)}
-          </select>
-        )}</Field>
-        {can(s, 'APPLICATION_SUBMIT') ? <Link class="button" href="/applications/new">提交申请</Link> : null}
-      </div>
-      <Loading state={list}>{(d) => (
-        <Table rows={d.items} empty="没有符合条件的申请" columns={[
-          { label: '编号', render: (a) => <Link href={`/applications/${a.id}`}>{a.id}</Link> },
-          { label: '类型', render: (a) => kindLabels[a.kind] || a.kind },
-          { label: '使用单位', render: (a) => name(a.unit_id) },
-          { label: '状态', render: (a) => <AppStatus status={a.status} /> },
+      <ListView path={path} base="/applications" api="/applications" object="application" caption="申请列表" defaultSort="-id"
+        filters={filters} empty="没有符合条件的申请"
+        toolbar={can(s, 'APPLICATION_SUBMIT') ? <Link class="button" href="/applications/new">提交申请</Link> : null}
+        columns={[
+          { key: 'id', label: '编号', render: (a) => <Link href={`/applications/${a.id}`}>{a.id}</Link> },
+          'kind',
+          { key: 'unit_id', render: (a) => name(a.unit_id) },
+          { key: 'status', render: (a) => <AppStatus status={a.status} /> },
           { label: '办理时限', render: (a) => (open[a.id] ? <DeadlineBadge d={open[a.id]} /> : '—') },
           { label: '依据', render: (a) => <ClauseLink id={a.clause} /> },
           { label: '提交时间', render: (a) => time(a.created_at) },
         ]} />
-      )}</Loading>
     </>
   );
 }

@@ -3,7 +3,8 @@ import { useState } from 'preact/hooks';
 import { post, upload } from '../api.js';
 import { day } from '../format.js';
 import { useValueNames, valueName } from '../schema.js';
-import { ClauseLink, DeadlineBadge, ErrorBox, Field, FileUpload, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
+import { ListView } from '../list.jsx';
+import { ClauseLink, DeadlineBadge, ErrorBox, Field, FileUpload, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession, useUnitNames } from '../ui.jsx';
 
 // Pause (with the reason, TB-13: the unit is not ready) or resume one deadline.
 function PauseResume({ d, onDone }) {
@@ -32,32 +33,34 @@ function PauseResume({ d, onDone }) {
   );
 }
 
-export function Deadlines() {
+// Where a deadline's subject is seen in the console.
+const SUBJECT_PAGE = { application: '/applications', unit: '/units', violation: '/violations' };
+
+export function Deadlines({ path }) {
   const s = useSession();
-  const [status, setStatus] = useState('running');
-  const list = useLoad(`/deadlines?status=${status}&sort=due_at`, true);
-  const statuses = useValueNames('deadline').status || {};
   const rules = useDeadlineRules();
+  const subjects = useValueNames('deadline').subject_type || {};
+  const unit = useUnitNames();
+  const [refresh, setRefresh] = useState(0);
+  const filters = ['status', 'subject_type'];
+  if (Object.keys(rules).length) filters.push({ name: 'rule', label: '期限规则', options: Object.entries(rules).map(([value, label]) => ({ value, label })) });
   return (
     <>
       <h1>办理时限</h1>
-      <div class="toolbar">
-        <Field label="状态" name="status">{(p) => (
-          <select {...p} value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            {Object.entries(statuses).map(([k, v]) => <option value={k}>{v}</option>)}
-          </select>
-        )}</Field>
-      </div>
-      <Loading state={list}>{(d) => (
-        <Table rows={d.items} empty="没有这种状态的时限" columns={[
-          { label: '事项', render: (x) => (x.subject_type === 'application' ? <Link href={`/applications/${x.subject_id}`}>申请 {x.subject_id}</Link> : `${x.subject_type} ${x.subject_id}`) },
-          { label: '规则', render: (x) => valueName(rules, x.rule) },
+      <ListView path={path} base="/deadlines" api="/deadlines" object="deadline" caption="办理时限列表" defaultSort="due_at"
+        filters={filters} defaults={{ status: 'running' }} empty="没有符合条件的时限" refresh={refresh}
+        columns={[
+          { key: 'subject_type', label: '事项', render: (x) => {
+            const name = `${valueName(subjects, x.subject_type)} ${x.subject_type === 'unit' ? unit(x.subject_id) : x.subject_id}`;
+            return SUBJECT_PAGE[x.subject_type] ? <Link href={`${SUBJECT_PAGE[x.subject_type]}/${x.subject_id}`}>{name}</Link> : name;
+          } },
+          { key: 'unit_id', render: (x) => (x.unit_id ? unit(x.unit_id) : '') },
+          { key: 'rule', render: (x) => valueName(rules, x.rule) },
           { label: '依据', render: (x) => <ClauseLink id={x.clause} /> },
-          { label: '截止', render: (x) => day(x.due_date || x.due_at) + (x.provisional ? '（暂按周一至周五计算）' : '') },
+          { key: 'due_at', label: '截止', render: (x) => day(x.due_date || x.due_at) + (x.provisional ? '（暂按周一至周五计算）' : '') },
           { label: '时限', render: (x) => <DeadlineBadge d={x} /> },
-          ...(can(s, 'DEADLINE_WRITE') ? [{ label: '操作', render: (x) => <PauseResume d={x} onDone={list.reload} /> }] : []),
+          ...(can(s, 'DEADLINE_WRITE') ? [{ label: '操作', render: (x) => <PauseResume d={x} onDone={() => setRefresh((n) => n + 1)} /> }] : []),
         ]} />
-      )}</Loading>
     </>
   );
 }

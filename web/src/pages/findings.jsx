@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { time } from '../format.js';
+import { ListView } from '../list.jsx';
 import { navigate, query } from '../router.js';
 import { useValueNames, valueName } from '../schema.js';
 import { Badge, ErrorBox, Field, Link, Loading, Table, can, useFilter, useLoad, useSession, useUnitNames } from '../ui.jsx';
@@ -12,36 +13,20 @@ const FINDING_KIND = { open: 'amber', violation: 'red', dismissed: 'grey', resol
 const statusBadge = (names, status) => <Badge kind={FINDING_KIND[status]}>{valueName(names, status)}</Badge>;
 
 export function Findings({ path }) {
-  const status = query(path, 'status') ?? 'open';
-  const filter = useFilter(path, '/findings');
-  const qs = new URLSearchParams({ limit: '200', sort: '-last_seen' });
-  if (status) qs.set('status', status);
-  const list = useLoad('/findings?' + qs);
   const unit = useUnitNames();
   const statuses = useValueNames('finding').status || {};
   return (
     <>
       <h1>监测发现</h1>
-      <div class="toolbar">
-        <Field label="状态" name="status">{(p) => (
-          <select {...p} value={status} onChange={(e) => filter('status', e.currentTarget.value)}>
-            <option value="">全部</option>
-            {Object.entries(statuses).map(([k, v]) => <option value={k}>{v}</option>)}
-          </select>
-        )}</Field>
-      </div>
-      <Loading state={list}>{(d) => (
-        <Table rows={d.items} empty="没有这种状态的发现" columns={[
-          { label: '编号', render: (f) => <Link href={`/findings/${f.id}`}>{f.id}</Link> },
+      <ListView path={path} base="/findings" api="/findings" object="finding" caption="监测发现列表" defaultSort="-last_seen"
+        filters={['status', 'kind']} defaults={{ status: 'open' }} empty="没有符合条件的发现"
+        columns={[
+          { key: 'id', label: '编号', render: (f) => <Link href={`/findings/${f.id}`}>{f.id}</Link> },
           { label: '发现', key: 'label' },
-          { label: '单位', render: (f) => unit(f.unit_id) },
-          { label: 'MAC 地址', render: (f) => f.mac || '' },
-          { label: 'IP 地址', render: (f) => f.ip || '' },
-          { label: '次数', key: 'count' },
-          { label: '最近发现', render: (f) => time(f.last_seen) },
-          { label: '状态', render: (f) => statusBadge(statuses, f.status) },
+          { key: 'unit_id', render: (f) => unit(f.unit_id) },
+          'mac', 'ip', 'count', 'last_seen',
+          { key: 'status', render: (f) => statusBadge(statuses, f.status) },
         ]} />
-      )}</Loading>
     </>
   );
 }

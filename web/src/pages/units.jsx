@@ -4,49 +4,32 @@ import { useState } from 'preact/hooks';
 import { api, post, upload } from '../api.js';
 import { RecordForm, useRowActions } from '../form.jsx';
 import { day, time } from '../format.js';
-import { navigate, query } from '../router.js';
-import { ClauseLink, ErrorBox, Field, FileUpload, Link, Loading, Table, UnitStatus, can, useLoad, useSession, useUnitStatuses } from '../ui.jsx';
+import { ListView } from '../list.jsx';
+import { navigate } from '../router.js';
+import { ClauseLink, ErrorBox, Field, FileUpload, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
 
 const UNIT_FIELDS = ['name', 'short_name', 'type', 'level', 'address', 'note'];
 const CONTACT_FIELDS = ['role', 'name', 'post', 'mobile', 'email'];
 
 export function Units({ path }) {
   const s = useSession();
-  const status = query(path, 'status') || '';
-  const [q, setQ] = useState('');
   const [adding, setAdding] = useState(false);
-  const list = useLoad('/units' + (status ? '?status=' + encodeURIComponent(status) : ''), true);
-  const statuses = useUnitStatuses();
   return (
     <>
       <h1>使用单位</h1>
-      <div class="toolbar" role="search">
-        <Field label="接入状态" name="status">{(p) => (
-          <select {...p} value={status} onChange={(e) => {
-            const v = e.currentTarget.value;
-            history.replaceState(null, '', '/units' + (v ? '?status=' + encodeURIComponent(v) : ''));
-            dispatchEvent(new PopStateEvent('popstate'));
-          }}>
-            <option value="">全部</option>
-            {statuses.map((s) => <option value={s}>{s}</option>)}
-          </select>
-        )}</Field>
-        <Field label="查找单位" name="q">{(p) => <input {...p} type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />}</Field>
-        {can(s, 'UNIT_CREATE') && !adding ? <button type="button" class="primary" onClick={() => setAdding(true)}>登记单位</button> : null}
-      </div>
       {adding ? (
-        <RecordForm object="unit" names={UNIT_FIELDS} title="登记单位" submitLabel="登记" onCancel={() => setAdding(false)}
+        <RecordForm object="unit" names={UNIT_FIELDS} title="登记单位" submitLabel="登记" focus onCancel={() => setAdding(false)}
           onSubmit={async (body) => { const u = await post('/units', body); navigate(`/units/${u.id}`); }} />
       ) : null}
-      <Loading state={list}>{(d) => (
-        <Table rows={d.items.filter((u) => !q || u.name.includes(q) || (u.short_name || '').includes(q))} columns={[
-          { label: '单位名称', render: (u) => <Link href={`/units/${u.id}`}>{u.name}</Link> },
-          { label: '类型', key: 'type' },
-          { label: '层级', key: 'level' },
-          { label: '接入状态', render: (u) => <UnitStatus status={u.status} /> },
-          { label: '接入日期', render: (u) => day(u.connected_on) },
+      <ListView path={path} base="/units" api="/units" object="unit" caption="使用单位列表" searchLabel="查找单位"
+        filters={['status', 'type', 'level']} empty="尚未登记使用单位"
+        toolbar={can(s, 'UNIT_CREATE') && !adding ? <button type="button" class="primary" onClick={() => setAdding(true)}>登记单位</button> : null}
+        columns={[
+          { key: 'name', render: (u) => <Link href={`/units/${u.id}`}>{u.name}</Link> },
+          'type', 'level',
+          { key: 'status', render: (u) => <UnitStatus status={u.status} /> },
+          'connected_on',
         ]} />
-      )}</Loading>
     </>
   );
 }

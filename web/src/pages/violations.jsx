@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { time } from '../format.js';
-import { query } from '../router.js';
+import { ListView } from '../list.jsx';
 import { useValueNames, useVocab, valueName } from '../schema.js';
 import { Badge, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, useFilter, useLoad, useUnitNames } from '../ui.jsx';
 
@@ -12,35 +12,22 @@ const STATE_KIND = { open: 'amber', notified: 'blue', isolated: 'red', rectifyin
 const stateBadge = (names, state) => <Badge kind={STATE_KIND[state]}>{valueName(names.state, state)}</Badge>;
 
 export function Violations({ path }) {
-  const state = query(path, 'state') || '';
-  const filter = useFilter(path, '/violations');
-  const qs = new URLSearchParams({ limit: '200', sort: '-updated_at' });
-  if (state) qs.set('state', state);
-  const list = useLoad('/violations?' + qs);
   const unit = useUnitNames();
   const names = useValueNames('violation');
   return (
     <>
       <h1>违规处理</h1>
-      <div class="toolbar">
-        <Field label="状态" name="state">{(p) => (
-          <select {...p} value={state} onChange={(e) => filter('state', e.currentTarget.value)}>
-            <option value="">全部</option>
-            {Object.entries(names.state || {}).map(([k, v]) => <option value={k}>{v}</option>)}
-          </select>
-        )}</Field>
-      </div>
-      <Loading state={list}>{(d) => (
-        <Table rows={d.items} empty="没有这种状态的违规事项" columns={[
-          { label: '编号', render: (v) => <Link href={`/violations/${v.id}`}>{v.id}</Link> },
-          { label: '单位', render: (v) => unit(v.unit_id) },
-          { label: '违规行为', render: (v) => <>{v.behaviour_name}（<ClauseLink id={v.clause} />）</> },
+      <ListView path={path} base="/violations" api="/violations" object="violation" caption="违规事项列表" defaultSort="-updated_at"
+        filters={['state', 'level']} empty="没有符合条件的违规事项"
+        columns={[
+          { key: 'id', label: '编号', render: (v) => <Link href={`/violations/${v.id}`}>{v.id}</Link> },
+          { key: 'unit_id', render: (v) => unit(v.unit_id) },
+          { key: 'behaviour', render: (v) => <>{v.behaviour_name}（<ClauseLink id={v.clause} />）</> },
           { label: '次数', render: (v) => `第 ${v.offence} 次` },
           { label: '处理措施', render: (v) => (v.sanction_name ? <>{v.sanction_name}（<ClauseLink id={v.sanction_clause} />）</> : valueName(names.level, v.level)) },
-          { label: '状态', render: (v) => stateBadge(names, v.state) },
+          { key: 'state', render: (v) => stateBadge(names, v.state) },
           { label: '更新', render: (v) => time(v.updated_at) },
         ]} />
-      )}</Loading>
     </>
   );
 }
