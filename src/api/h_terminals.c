@@ -16,12 +16,19 @@ void h_terminals_compliance(struct req *r)
 		reply_code(r, ZW_EINVALID, "unit_id", "unit_id 应为单位编号");
 		return;
 	}
+	int64_t limit = 0; /* all of them */
+	const char *l = req_query(r, "limit");
+	if (l && parse_i64(l, 1, 10000, &limit) < 0) {
+		reply_code(r, ZW_EINVALID, "limit", "limit 应为 1 到 10000 之间的整数");
+		return;
+	}
 	struct ctx x;
 	req_ctx(r, &x);
-	json_t *items = terminal_compliance(&x, unit, &err);
-	if (!items) {
+	json_t *res = terminal_compliance(&x, unit, limit, &err);
+	if (!res) {
 		reply_error(r, &err);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+	json_object_set_new(res, "next_cursor", json_null());
+	reply_json(r, 200, res);
 }

@@ -95,7 +95,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/prefixes/{id}/free", h_prefix_free, 0, "", "空闲地址块"},
     {"GET", "/api/v1/terminals", reg_list, 0, "*", "终端列表", &terminal_kind},
     {"POST", "/api/v1/terminals", reg_create, 0, "", "登记终端", &terminal_kind},
-    {"GET", "/api/v1/terminals/compliance", h_terminals_compliance, 0, "unit_id", "终端合规检查"},
+    {"GET", "/api/v1/terminals/compliance", h_terminals_compliance, 0, "unit_id limit", "终端合规检查"},
     {"GET", "/api/v1/terminals/{id}", reg_get, 0, "", "查看终端", &terminal_kind},
     {"PATCH", "/api/v1/terminals/{id}", reg_patch, 0, "", "修改终端", &terminal_kind},
     {"DELETE", "/api/v1/terminals/{id}", reg_delete, 0, "", "删除终端", &terminal_kind},

@@ -136,6 +136,8 @@ struct compl_ctx {
 	const struct profile *prof;
 	int32_t today;
 	json_t *out;
+	int64_t limit, total;
+	json_t *by_issue; /* code -> terminals with that issue */
 };
 
 /* One finding of the check: the clause that requires what is missing, or none when the check
@@ -182,17 +184,31 @@ static int compl_row(const void *rec, void *vctx)
 		issue(issues, "stale_patches", msg, p->patch_clause);
 	if (p->plugin_required && !t->plugin_installed)
 		issue(issues, "no_plugin", "未安装安全管理插件", p->plugin_clause);
-	if (json_array_size(issues))
+	if (!json_array_size(issues)) {
+		json_decref(issues);
+		return 0;
+	}
+	x->total++;
+	size_t i;
+	json_t *one;
+	json_array_foreach(issues, i, one)
+	{
+		const char *code = json_string_value(json_object_get(one, "code"));
+		json_t *n = json_object_get(x->by_issue, code);
+		json_object_set_new(x->by_issue, code,
+		                    json_integer(n ? json_integer_value(n) + 1 : 1));
+	}
+	if (x->limit && x->total > x->limit)
+		json_decref(issues);
+	else
 		json_array_append_new(
 		    x->out, json_pack("{s:I, s:s, s:o, s:I, s:o}", "terminal_id", (json_int_t)t->id,
 		                      "mac", t->mac, "ip", t->ip ? json_string(t->ip) : json_null(),
 		                      "unit_id", (json_int_t)t->unit_id, "issues", issues));
-	else
-		json_decref(issues);
 	return 0;
 }
 
-json_t *terminal_compliance(const struct ctx *x, int64_t unit_id, struct zw_err *err)
+json_t *terminal_compliance(const struct ctx *x, int64_t unit_id, int64_t limit, struct zw_err *err)
 {
 	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
 	if (unit_id)
@@ -212,21 +228,20 @@ json_t *terminal_compliance(const struct ctx *x, int64_t unit_id, struct zw_err 
 		        there < 0 ? NULL : "单位不存在");
 		return NULL;
 	}
-	struct compl_ctx cc = {x->prof, clock_today_cn(), json_array()};
+	struct compl_ctx cc = {x->prof, clock_today_cn(), json_array(), limit, 0, json_object()};
 	/* Page through every terminal in scope. */
 	for (;;) {
 		struct list_page page;
 		if (store_rec_scan(c, "terminals", &terminal_schema, &q, compl_row, &cc, &page,
-		                   err) < 0) {
+		                   err) < 0 ||
+		    (page.more && list_cursor_decode(page.next_cursor, &q, err) < 0)) {
 			json_decref(cc.out);
+			json_decref(cc.by_issue);
 			return NULL;
 		}
 		if (!page.more)
 			break;
-		if (list_cursor_decode(page.next_cursor, &q, err) < 0) {
-			json_decref(cc.out);
-			return NULL;
-		}
 	}
-	return cc.out;
+	return json_pack("{s:o, s:I, s:o, s:b}", "items", cc.out, "total", (json_int_t)cc.total,
+	                 "by_issue", cc.by_issue, "truncated", limit && cc.total > limit);
 }

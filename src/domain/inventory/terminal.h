@@ -32,7 +32,11 @@ struct terminal {
 extern const struct rec_schema terminal_schema;
 extern const struct registry_kind terminal_kind;
 
-/* Terminals out of compliance (scoped to the principal), each with its reasons and clauses. */
-json_t *terminal_compliance(const struct ctx *x, int64_t unit_id, struct zw_err *err);
+/* Terminals out of compliance (scoped to the principal), each with its reasons and clauses:
+ * {"items": [...], "total": N, "by_issue": {code: N}, "truncated": bool}. With limit > 0 the
+ * first limit terminals (by id) are listed and the rest only counted (a dashboard's top N);
+ * truncated says so. */
+json_t *terminal_compliance(const struct ctx *x, int64_t unit_id, int64_t limit,
+                            struct zw_err *err);
 
 #endif

@@ -1,9 +1,9 @@
 // 首页: for the center, the state of the whole network and what is waiting; for a unit's
 // administrator, their own unit only.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { day } from '../format.js';
-import { useKindLabels, valueName } from '../schema.js';
-import { AppStatus, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, useUnitStatuses } from '../ui.jsx';
+import { useKindLabels, useValueNames, valueName } from '../schema.js';
+import { AppStatus, ClauseLink, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, useUnitNames, useUnitStatuses } from '../ui.jsx';
 
 function UnitsChart({ counts }) {
   const statuses = useUnitStatuses();
@@ -68,35 +68,103 @@ function WorkQueue() {
   );
 }
 
+// How many rows a list's filters select (its total), without reading them.
+function useCount(path) {
+  const r = useLoad(path ? `${path}${path.includes('?') ? '&' : '?'}limit=1` : null);
+  return r.data?.total;
+}
+
+// A count that links to the list it counts.
+function CountLink({ href, n, unit = '条' }) {
+  return <Link href={href}>{n === undefined ? '…' : `${n} ${unit}`}</Link>;
+}
+
+// The units by status: each status's count from the server (the list's total).
+function UnitCounts() {
+  const statuses = useUnitStatuses();
+  const [counts, setCounts] = useState({});
+  const known = statuses.length && statuses.every((x) => counts[x] !== undefined);
+  return (
+    <section aria-labelledby="by-status">
+      <h2 id="by-status">单位接入状态</h2>
+      {known ? <UnitsChart counts={counts} /> : null}
+      <ul class="counts">
+        {statuses.map((x) => <UnitCount status={x} onCount={(n) => setCounts((c) => ({ ...c, [x]: n }))} />)}
+      </ul>
+    </section>
+  );
+}
+
+function UnitCount({ status, onCount }) {
+  const path = `/units?status=${encodeURIComponent(status)}`;
+  const n = useCount(path);
+  useEffect(() => { if (n !== undefined) onCount(n); }, [n]);
+  return <li><UnitStatus status={status} /> <CountLink href={path} n={n} unit="家" /></li>;
+}
+
+// What waits for the center: open findings and cases, deadlines running and breached.
+function Work() {
+  const s = useSession();
+  const rows = [
+    ['FINDING_READ', '待处理的监测发现', '/findings?status=open'],
+    ['VIOLATION_READ', '待处理的违规事项', '/violations?state=open'],
+    ['VIOLATION_READ', '已断网隔离', '/violations?state=isolated'],
+    ['VIOLATION_READ', '整改中', '/violations?state=rectifying'],
+    ['DEADLINE_READ', '进行中的时限', '/deadlines?status=running'],
+    ['DEADLINE_READ', '已超期的时限', '/deadlines?status=breached'],
+  ].filter(([perm]) => can(s, perm));
+  if (!rows.length) return null;
+  return (
+    <section aria-labelledby="work">
+      <h2 id="work">待办</h2>
+      <ul class="counts">{rows.map(([, label, path]) => <WorkCount label={label} path={path} />)}</ul>
+    </section>
+  );
+}
+
+function WorkCount({ label, path }) {
+  return <li>{label}：<CountLink href={path} n={useCount(path)} /></li>;
+}
+
+// Terminals out of compliance: the count by problem and the first ten (the server counts them
+// all and lists ten).
+function NonCompliant({ unitId }) {
+  const unit = useUnitNames();
+  const r = useLoad(`/terminals/compliance?limit=10${unitId ? `&unit_id=${unitId}` : ''}`);
+  return (
+    <section aria-labelledby="terms">
+      <h2 id="terms">不合规终端</h2>
+      <Loading state={r}>{(d) => (
+        <>
+          <p>共 {d.total} 台{d.truncated ? `，下列前 ${d.items.length} 台` : ''}{Object.keys(d.by_issue).length ? '：' : ''}
+            {Object.entries(d.by_issue).map(([code, n], i) => {
+              const msg = d.items.flatMap((t) => t.issues).find((x) => x.code === code)?.message || code;
+              return <>{i ? '，' : ''}{msg.replace(/已 \d+ 天未更新.*$/, '未及时更新')} {n} 台</>;
+            })}</p>
+          <Table rows={d.items.map((t) => ({ ...t, id: t.terminal_id }))} empty="没有不合规的终端" caption="不合规终端" columns={[
+            { label: 'MAC 地址', render: (t) => <Link href={`/terminals?mac=${encodeURIComponent(t.mac)}`}>{t.mac}</Link> },
+            ...(unitId ? [] : [{ label: '单位', render: (t) => <Link href={`/units/${t.unit_id}`}>{unit(t.unit_id)}</Link> }]),
+            { label: '问题', render: (t) => t.issues.map((x) => x.message).join('；') },
+          ]} />
+        </>
+      )}</Loading>
+    </section>
+  );
+}
+
 function CenterHome() {
   const s = useSession();
-  const units = useLoad(can(s, 'UNIT_READ') ? '/units' : null, true);
   const missing = useLoad(can(s, 'AGREEMENT_READ') ? '/agreements/missing' : null);
-  const terminals = useLoad(can(s, 'TERMINAL_READ') ? '/terminals/compliance' : null);
-  const statuses = useUnitStatuses();
   return (
     <>
       <h1>首页</h1>
       <ExpiryWarning />
       {['carrier', 'operator'].includes(s.role) && can(s, 'APPLICATION_IMPLEMENT') ? <WorkQueue /> : null}
       <div class="grid">
-        {units.data || units.loading ? <section aria-labelledby="by-status">
-          <h2 id="by-status">单位接入状态</h2>
-          <Loading state={units}>{(d) => {
-            const counts = {};
-            d.items.forEach((u) => { counts[u.status] = (counts[u.status] || 0) + 1; });
-            return (
-              <>
-                <UnitsChart counts={counts} />
-                <ul class="counts">
-                  {statuses.map((s) => <li><UnitStatus status={s} /> <Link href={`/units?status=${encodeURIComponent(s)}`}>{counts[s] || 0} 家</Link></li>)}
-                </ul>
-              </>
-            );
-          }}</Loading>
-        </section> : null}
-        {can(s, 'DEADLINE_READ') ? <Waiting /> : null}
+        {can(s, 'UNIT_READ') ? <UnitCounts /> : null}
+        <Work />
       </div>
+      {can(s, 'DEADLINE_READ') ? <Waiting /> : null}
       <div class="grid">
         {missing.data ? <section aria-labelledby="missing">
           <h2 id="missing">协议未签或需补签的单位</h2>
@@ -107,17 +175,58 @@ function CenterHome() {
             ]} />
           )}</Loading>
         </section> : null}
-        {terminals.data ? <section aria-labelledby="terms">
-          <h2 id="terms">不合规终端</h2>
-          <Loading state={terminals}>{(d) => (
-            <Table rows={d.items} empty="没有不合规的终端" columns={[
-              { label: 'MAC', key: 'mac' },
-              { label: '单位', render: (t) => <Link href={`/units/${t.unit_id}`}>{t.unit_name || t.unit_id}</Link> },
-              { label: '问题', render: (t) => (t.problems || []).map((p) => p.message || p).join('；') },
-            ]} />
-          )}</Loading>
-        </section> : null}
+        {can(s, 'TERMINAL_READ') ? <NonCompliant /> : null}
       </div>
+    </>
+  );
+}
+
+// Where a deadline is met: the page of its subject.
+const SUBJECT_PAGE = { application: '/applications', unit: '/units', violation: '/violations' };
+
+// A unit's obligations: its running deadlines (whatever they run for), its open cases with
+// what it must do next, the agreements it has to sign, its terminals out of compliance.
+function Obligations({ unitId }) {
+  const rules = useDeadlineRules();
+  const subjects = useValueNames('deadline').subject_type || {};
+  const dls = useLoad(`/deadlines?unit_id=${unitId}&status=running&sort=due_at&limit=50`);
+  const cases = useLoad(`/violations?unit_id=${unitId}&sort=-updated_at&limit=50`);
+  const vnames = useValueNames('violation');
+  const missing = useLoad('/agreements/missing');
+  const mine = (missing.data?.items || []).filter((x) => x.unit_id === unitId);
+  const openCases = (cases.data?.items || []).filter((v) => !['closed', 'dismissed', 'revoked', 'reconnected'].includes(v.state));
+  return (
+    <>
+      <section aria-labelledby="dues">
+        <h2 id="dues">本单位须按期办理的事项</h2>
+        <Loading state={dls}>{(d) => (
+          <Table rows={d.items} empty="没有进行中的时限" caption="本单位的时限" columns={[
+            { label: '事项', render: (x) => `${valueName(subjects, x.subject_type)}：${valueName(rules, x.rule)}` },
+            { label: '时限', render: (x) => <DeadlineBadge d={x} /> },
+            { label: '截止', render: (x) => day(x.due_date || x.due_at) },
+            { label: '办理', render: (x) => (SUBJECT_PAGE[x.subject_type] ? <Link class="button" href={`${SUBJECT_PAGE[x.subject_type]}/${x.subject_id}`}>去办理</Link> : '') },
+          ]} />
+        )}</Loading>
+      </section>
+      <section aria-labelledby="cases">
+        <h2 id="cases">本单位未结的违规事项</h2>
+        <Loading state={cases}>{() => (
+          <Table rows={openCases} empty="没有未结的违规事项" caption="未结的违规事项" columns={[
+            { label: '编号', render: (v) => <Link href={`/violations/${v.id}`}>{v.id}</Link> },
+            { label: '违规行为', render: (v) => <>{v.behaviour_name}（<ClauseLink id={v.clause} />）</> },
+            { label: '状态', render: (v) => valueName(vnames.state, v.state) },
+            { label: '本单位须做', render: (v) => (['notified', 'isolated', 'rectifying'].includes(v.state) ? <Link href={`/violations/${v.id}`}>整改并报告整改情况</Link> : '等待中心处理') },
+          ]} />
+        )}</Loading>
+      </section>
+      {mine.length ? (
+        <section aria-labelledby="sign">
+          <h2 id="sign">须签订的协议</h2>
+          <ul>{mine.flatMap((x) => x.missing).map((m) => <li>{m.name}{m.clause ? <>（<ClauseLink id={m.clause} />）</> : null}</li>)}</ul>
+          <p><Link href={`/units/${unitId}`}>到本单位页面登记协议</Link></p>
+        </section>
+      ) : null}
+      <NonCompliant unitId={unitId} />
     </>
   );
 }
@@ -138,6 +247,7 @@ function UnitHome({ unitId }) {
           {can(s, 'APPLICATION_SUBMIT', u.id) ? <p><Link class="button" href={`/applications/new?unit_id=${u.id}`}>提交申请</Link></p> : null}
         </section>
       )}</Loading>
+      <Obligations unitId={unitId} />
       <Waiting unitId={unitId} />
       <section aria-labelledby="mine">
         <h2 id="mine">本单位的申请</h2>
