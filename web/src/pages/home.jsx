@@ -188,6 +188,7 @@ const SUBJECT_PAGE = { application: '/applications', unit: '/units', violation: 
 // what it must do next, the agreements it has to sign, its terminals out of compliance.
 function Obligations({ unitId }) {
   const rules = useDeadlineRules();
+  const kinds = useKindLabels();
   const subjects = useValueNames('deadline').subject_type || {};
   const dls = useLoad(`/deadlines?unit_id=${unitId}&status=running&sort=due_at&limit=50`);
   const cases = useLoad(`/violations?unit_id=${unitId}&sort=-updated_at&limit=50`);
@@ -204,7 +205,11 @@ function Obligations({ unitId }) {
             { label: '事项', render: (x) => `${valueName(subjects, x.subject_type)}：${valueName(rules, x.rule)}` },
             { label: '时限', render: (x) => <DeadlineBadge d={x} /> },
             { label: '截止', render: (x) => day(x.due_date || x.due_at) },
-            { label: '办理', render: (x) => (SUBJECT_PAGE[x.subject_type] ? <Link class="button" href={`${SUBJECT_PAGE[x.subject_type]}/${x.subject_id}`}>去办理</Link> : '') },
+            { label: '办理', render: (x) => {
+              // a deadline met by an application of the rule's kind (TB-6: 安全联系人变更备案)
+              if (x.subject_type === 'unit' && kinds[x.rule]) return <Link class="button" href={`/applications/new?kind=${x.rule}&unit_id=${unitId}`}>提交{kinds[x.rule]}</Link>;
+              return SUBJECT_PAGE[x.subject_type] ? <Link class="button" href={`${SUBJECT_PAGE[x.subject_type]}/${x.subject_id}`}>去办理</Link> : '';
+            } },
           ]} />
         )}</Loading>
       </section>

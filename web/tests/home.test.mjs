@@ -1,0 +1,91 @@
+// The home pages (issue 16, items 4 and 9), in Debian's Chromium against a real zwnet serve:
+// a unit's home shows what it must do (TB-6: after it edits its 安全联系人 it must re-file, with
+// the button that does it), and the center's home counts instead of drawing every row (the
+// non-compliant terminals by problem, the first ten with their unit by name).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Server, axe, browser, login, shot } from './harness.mjs';
+
+let srv;
+let b;
+let own;
+
+before(async () => {
+  srv = await Server.start('tongbai');
+  b = await browser();
+  own = srv.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0].unit_id;
+  // terminals without antivirus or patches in two units: more than the ten the panel lists
+  const names = Object.fromEntries(srv.sql('SELECT id, name FROM units').map((u) => [u.id, u.name]));
+  const other = srv.sql(`SELECT id FROM units WHERE id <> ${own} AND status = '已接入' ORDER BY id LIMIT 1`)[0].id;
+  const lines = ['MAC 地址,所属单位,终端类型,使用人'];
+  for (let i = 0; i < 25; i++) lines.push(`02:30:00:00:00:${i.toString(16).padStart(2, '0')},${names[i % 2 ? other : own]},计算机,用户${i}`);
+  await srv.as('admin', 'GET', '/session');
+  const r = await fetch(srv.url + '/api/v1/imports/terminals', {
+    method: 'POST', headers: { Authorization: 'Bearer ' + srv.tokens.admin, 'Content-Type': 'text/csv' },
+    body: lines.join('\r\n'),
+  });
+  assert.equal(r.status, 201, await r.text());
+});
+
+after(async () => {
+  await b?.close();
+  await srv?.stop();
+});
+
+test('a unit that edits its 安全联系人 sees on its home that it must re-file, and the button files it (TB-6)', async () => {
+  const contacts = (await srv.must('unit', 'GET', `/units/${own}/contacts`)).items;
+  let sec = contacts.find((c) => c.role === '安全联系人');
+  if (!sec) sec = await srv.must('unit', 'POST', `/units/${own}/contacts`, { role: '安全联系人', name: '王安全', mobile: '13800138000' });
+  else await srv.must('unit', 'PATCH', `/units/${own}/contacts/${sec.id}`, { mobile: '13900139000' });
+  const dl = srv.sql(`SELECT id FROM deadlines WHERE subject_type = 'unit' AND subject_id = ${own} AND rule = 'contact_refile' AND status = 'running'`);
+  assert.equal(dl.length, 1);
+  const prof = await srv.must('unit', 'GET', '/profile');
+  const rule = prof.deadlines.find((d) => d.key === 'contact_refile').label;
+  const kind = (await srv.must('unit', 'GET', '/schemas')).application_kinds.find((k) => k.kind === 'contact_refile').label;
+
+  const page = await login(b, srv, 'unit');
+  const dues = page.getByRole('table', { name: '本单位的时限' });
+  const row = dues.getByRole('row').filter({ hasText: rule });
+  await row.waitFor();
+  assert.match(await row.innerText(), /剩余/);
+  assert.doesNotMatch(await row.innerText(), /contact_refile|unit \d/);
+  await row.getByRole('link', { name: `提交${kind}` }).click();
+  await page.waitForURL(/\/applications\/new\?kind=contact_refile/);
+  await shot(page, 'unit-home-refile');
+  assert.deepEqual(await axe(page), []);
+});
+
+test("the center's home counts the non-compliant terminals by problem and lists ten, by unit name", async () => {
+  const all = await srv.must('admin', 'GET', '/terminals/compliance');
+  assert.ok(all.items.length > 10, 'the demo and the import give more than ten');
+  const top = await srv.must('admin', 'GET', '/terminals/compliance?limit=10');
+  assert.equal(top.total, all.items.length);
+  assert.equal(top.items.length, 10);
+  assert.equal(top.truncated, true);
+  assert.deepEqual(top.items, all.items.slice(0, 10));
+  for (const [code, n] of Object.entries(top.by_issue)) {
+    assert.equal(n, all.items.filter((t) => t.issues.some((x) => x.code === code)).length, code);
+  }
+
+  const page = await login(b, srv, 'admin');
+  const panel = page.getByRole('region', { name: '不合规终端' });
+  await panel.getByText(`共 ${all.items.length} 台，下列前 10 台`).waitFor();
+  const rows = panel.locator('tbody tr');
+  assert.equal(await rows.count(), 10);
+  const names = Object.fromEntries(srv.sql('SELECT id, name FROM units').map((u) => [u.id, u.name]));
+  const first = rows.first().locator('td');
+  assert.equal(await first.nth(1).innerText(), names[all.items[0].unit_id]);
+  assert.equal(await first.nth(2).innerText(), all.items[0].issues.map((x) => x.message).join('；'));
+  // the open work as counts linked to its list
+  const open = srv.sql("SELECT count(*) AS n FROM findings WHERE status = 'open'")[0].n;
+  const work = page.getByRole('region', { name: '待办' });
+  await work.getByRole('link', { name: `${open} 条` }).first().waitFor();
+  const units = srv.sql("SELECT count(*) AS n FROM units WHERE status = '已接入'")[0].n;
+  await page.getByRole('region', { name: '单位接入状态' }).getByRole('link', { name: `${units} 家` }).first().click();
+  await page.waitForURL(/\/units\?status=/);
+  await page.getByRole('status').filter({ hasText: `共 ${units} 条` }).waitFor();
+  await page.goBack();
+  await panel.waitFor();
+  await shot(page, 'center-home');
+  assert.deepEqual(await axe(page), []);
+});
