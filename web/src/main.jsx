@@ -50,26 +50,42 @@ const PAGES = [
   ['/imports', Imports],
 ];
 
-// The menu, each entry shown only to a role with the permission behind it.
+// The menu by the work it serves, each entry shown only to a role with the permission behind
+// it (a group with none is not shown). 运维 holds the coming operations pages (fault tickets,
+// maintenance notices, inspections).
 const MENU = [
-  ['/', '首页', null],
-  ['/units', '使用单位', 'UNIT_READ'],
-  ['/applications', '申请审批', 'APPLICATION_READ'],
-  ['/ipam', '地址规划', 'IPAM_READ'],
-  ['/addresses', '主机地址', 'ADDRESS_READ'],
-  ['/terminals', '终端', 'TERMINAL_READ'],
-  ['/devices', '设备', 'ASSET_READ'],
-  ['/lines', '线路', 'ASSET_READ'],
-  ['/carriers', '运营商', 'ASSET_READ'],
-  ['/imports', '表格导入', 'TERMINAL_WRITE'],
-  ['/deadlines', '办理时限', 'DEADLINE_READ'],
-  ['/findings', '监测发现', 'FINDING_READ'],
-  ['/violations', '违规处理', 'VIOLATION_READ'],
-  ['/probes', '探针与断网', 'FINDING_READ'],
-  ['/calendar', '工作日历', null],
-  ['/audit', '审计日志', 'AUDIT_READ'],
-  ['/users', '用户管理', 'USER_ADMIN'],
-  ['/profile', '管理办法', 'PROFILE_READ'],
+  [null, [['/', '首页', null]]],
+  ['登记', [
+    ['/units', '使用单位', 'UNIT_READ'],
+    ['/terminals', '终端', 'TERMINAL_READ'],
+    ['/devices', '设备', 'ASSET_READ'],
+    ['/lines', '线路', 'ASSET_READ'],
+    ['/carriers', '运营商', 'ASSET_READ'],
+    ['/imports', '表格导入', 'TERMINAL_WRITE'],
+  ]],
+  ['接入与变更', [
+    ['/applications', '申请审批', 'APPLICATION_READ'],
+    ['/deadlines', '办理时限', 'DEADLINE_READ'],
+    ['/calendar', '工作日历', null],
+  ]],
+  ['地址', [
+    ['/ipam', '地址规划', 'IPAM_READ'],
+    ['/addresses', '主机地址', 'ADDRESS_READ'],
+  ]],
+  ['监测与处置', [
+    ['/findings', '监测发现', 'FINDING_READ'],
+    ['/violations', '违规处理', 'VIOLATION_READ'],
+    ['/probes', '探针与断网', 'FINDING_READ'],
+  ]],
+  ['运维', []],
+  ['安全管理', [
+    ['/audit', '审计日志', 'AUDIT_READ'],
+  ]],
+  ['系统', [
+    ['/users', '用户管理', 'USER_ADMIN'],
+    ['/profile', '管理办法', 'PROFILE_READ'],
+    ['/tokens', 'API 令牌', null],
+  ]],
 ];
 
 function Layout({ session, onLogout, children, path }) {
@@ -85,18 +101,24 @@ function Layout({ session, onLogout, children, path }) {
         <span class="who">
           {session.display_name || session.username}（{session.role_label}）
           <Link href="/account" class="light">修改密码</Link>
-          <Link href="/tokens" class="light">API 令牌</Link>
           <button type="button" class="link" onClick={onLogout}>退出</button>
         </span>
       </header>
       <div class="shell">
         <nav id="nav" class={open ? 'open' : ''} aria-label="主菜单">
-          <ul>
-            {MENU.filter(([, , perm]) => !perm || can(session, perm)).map(([href, label]) => (
-              <li><Link href={href} aria-current={here(href) ? 'page' : undefined}
-                onClick={() => setOpen(false)}>{label}</Link></li>
-            ))}
-          </ul>
+          {MENU.map(([group, entries], i) => {
+            const shown = entries.filter(([, , perm]) => !perm || can(session, perm));
+            if (!shown.length) return null;
+            const list = (
+              <ul aria-labelledby={group ? `nav-${i}` : undefined}>
+                {shown.map(([href, label]) => (
+                  <li><Link href={href} aria-current={here(href) ? 'page' : undefined}
+                    onClick={() => setOpen(false)}>{label}</Link></li>
+                ))}
+              </ul>
+            );
+            return group ? <div class="nav-group"><h2 id={`nav-${i}`}>{group}</h2>{list}</div> : list;
+          })}
         </nav>
         <main id="main" tabIndex={-1}>{children}</main>
       </div>

@@ -89,3 +89,23 @@ test("the center's home counts the non-compliant terminals by problem and lists 
   await shot(page, 'center-home');
   assert.deepEqual(await axe(page), []);
 });
+
+test('the menu is grouped by the work, and on a phone the title stays on one line', async () => {
+  const page = await login(b, srv, 'admin');
+  const nav = page.getByRole('navigation', { name: '主菜单' });
+  const groups = await nav.locator('.nav-group h2').allInnerTexts();
+  assert.deepEqual(groups, ['登记', '接入与变更', '地址', '监测与处置', '安全管理', '系统']);
+  const group = (name) => nav.getByRole('list', { name });
+  assert.deepEqual(await group('地址').getByRole('link').allInnerTexts(), ['地址规划', '主机地址']);
+  assert.deepEqual(await group('监测与处置').getByRole('link').allInnerTexts(), ['监测发现', '违规处理', '探针与断网']);
+  // a carrier has no 监测与处置 and no 安全管理
+  const c = await login(b, srv, 'carrier');
+  const cg = await c.getByRole('navigation', { name: '主菜单' }).locator('.nav-group h2').allInnerTexts();
+  assert.ok(!cg.includes('监测与处置') && !cg.includes('安全管理'), cg.join(' '));
+  // a phone: the brand is one line high
+  const p = await login(b, srv, 'unit', { width: 390, height: 844 });
+  const brand = await p.locator('.top .brand').boundingBox();
+  const line = await p.locator('.top .brand').evaluate((e) => parseFloat(getComputedStyle(e).lineHeight) || 1.5 * parseFloat(getComputedStyle(e).fontSize));
+  assert.ok(brand.height <= line * 1.2, `title ${brand.height}px high, a line is ${line}px`);
+  await shot(p, 'phone-home');
+});
