@@ -158,9 +158,12 @@ json_t *workflow_actions(const struct workflow *w, void *cs)
 			       row_open(w, cs, &w->rows[j], &(struct zw_err){0}) == 0;
 		if (seen || row_open(w, cs, r, &(struct zw_err){0}))
 			continue;
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:b}", "action", r->action,
-		                                   "label", r->label, "to", r->to, "reason",
-		                                   (r->flags & WF_REASON) != 0));
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:b}", "action", r->action, "label",
+		                 r->label, "to", r->to, "to_label",
+		                 r->to && w->state_label ? w->state_label(r->to) : r->to, "reason",
+		                 (r->flags & WF_REASON) != 0, "confirm",
+		                 (r->flags & WF_CONFIRM) != 0));
 	}
 	return a;
 }
@@ -227,7 +230,9 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 	for (size_t i = 0; i < w->nrows; i++) {
 		const struct wf_row *r = &w->rows[i];
 		buf_printf(out, "| `%s` | %s%s | %s | %s | ", r->action, r->label,
-		           r->flags & WF_REASON ? "（须说明理由）" : "",
+		           r->flags & WF_REASON    ? "（须说明理由）"
+		           : r->flags & WF_CONFIRM ? "（须确认，不可撤销）"
+		                                   : "",
 		           *r->from ? r->from : "（登记）", r->to ? r->to : "（不变）");
 		who(r, out);
 		buf_printf(out, " | %s | %s |\n", r->guard_doc ? r->guard_doc : "",

@@ -26,8 +26,9 @@
 #include "policy/authz.h"
 
 enum {
-	WF_REASON = 1 << 0, /* the step needs a reason */
-	WF_SYSTEM = 1 << 1, /* taken only by the system on another step's behalf: no button */
+	WF_REASON = 1 << 0,  /* the step needs a reason */
+	WF_SYSTEM = 1 << 1,  /* taken only by the system on another step's behalf: no button */
+	WF_CONFIRM = 1 << 2, /* cannot be undone: the console asks first, saying what it does */
 };
 
 typedef int (*wf_fn)(void *cs, struct zw_err *err);

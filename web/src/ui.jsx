@@ -1,7 +1,7 @@
 // The console's building blocks: links that route, labelled fields showing the API's error
 // next to them, tables, status and deadline badges.
 import { createContext } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { get, getAll } from './api.js';
 import { countdown, day, deadlineLevel } from './format.js';
 import { navigate } from './router.js';
@@ -202,3 +202,24 @@ export function useFilter(path, base) {
     navigate(base + (q.toString() ? '?' + q : ''), true);
   };
 }
+
+// An irreversible step (a workflow row marked confirm): what it does, asked before it is
+// taken. Focus starts on 取消; Esc goes back too.
+export function Confirm({ label, what, onConfirm, onCancel, error }) {
+  const ref = useRef(null);
+  const id = `confirm-${label}`;
+  useEffect(() => { ref.current?.querySelector('button.cancel')?.focus(); }, []);
+  return (
+    <div class="card confirm" role="alertdialog" aria-label={`确认${label}`} aria-describedby={id} ref={ref}
+      onKeyDown={(e) => { if (e.key === 'Escape') onCancel(); }}>
+      <p id={id}>{what}</p>
+      {error ? <ErrorBox error={error} /> : null}
+      <button type="button" class="danger" onClick={onConfirm}>确认{label}</button>{' '}
+      <button type="button" class="cancel" onClick={onCancel}>取消</button>
+    </div>
+  );
+}
+
+// What a confirmed step does, in words: the state it leaves the case in.
+export const confirmText = (label, object, toLabel) =>
+  `${label}后，该${object}将变为“${toLabel}”，此操作不能撤销。确认要${label}吗？`;

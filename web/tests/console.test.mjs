@@ -140,6 +140,15 @@ describe('an access application from submission to connection (TB-13)', () => {
     const c = await login(b, srv, 'carrier2');
     await c.goto(`${srv.url}/applications/${aid}`);
     await c.getByRole('button', { name: '实施完成' }).click();
+    // it cannot be undone: the console says what it does and asks first; Esc goes back
+    const ask = c.getByRole('alertdialog', { name: '确认实施完成' });
+    assert.match(await ask.innerText(), /实施完成后，该申请将变为“已办结”，此操作不能撤销/);
+    assert.equal(await c.evaluate(() => document.activeElement.textContent), '取消');
+    await c.keyboard.press('Escape');
+    await ask.waitFor({ state: 'detached' });
+    assert.equal(srv.sql(`SELECT status FROM applications WHERE id = ${aid}`)[0].status, '实施中');
+    await c.getByRole('button', { name: '实施完成' }).click();
+    await ask.getByRole('button', { name: '确认实施完成' }).click();
     await c.getByText('已办结', { exact: true }).first().waitFor();
 
     // 4. the unit is connected

@@ -7,7 +7,7 @@ import { check, fieldsOf, useKindLabels, useSchema, useValueNames, valueName } f
 import { day, time } from '../format.js';
 import { ListView } from '../list.jsx';
 import { navigate, query } from '../router.js';
-import { AppStatus, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
+import { AppStatus, ClauseLink, Confirm, DeadlineBadge, ErrorBox, confirmText, Field, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
 
 export function Applications({ path }) {
   const s = useSession();
@@ -302,7 +302,7 @@ function Approve({ app, offered, onDone }) {
   );
 }
 
-function Step({ app, action, label, needReason, onDone, kind }) {
+function Step({ app, action, label, needReason, confirm, toLabel, onDone, kind }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState(null);
   const [open, setOpen] = useState(false);
@@ -317,6 +317,10 @@ function Step({ app, action, label, needReason, onDone, kind }) {
     }
   };
   if (needReason && !open) return <button type="button" class={kind} onClick={() => setOpen(true)}>{label}</button>;
+  if (confirm && !needReason) {
+    if (open) return <Confirm label={label} what={confirmText(label, '申请', toLabel)} error={error} onConfirm={go} onCancel={() => { setOpen(false); setError(null); }} />;
+    return <button type="button" class={kind} onClick={() => setOpen(true)}>{label}</button>;
+  }
   if (!needReason) return <><button type="button" class={kind} onClick={go}>{label}</button>{error ? <ErrorBox error={error} /> : null}</>;
   return (
     <form class="inline-form" onSubmit={(e) => { e.preventDefault(); go(); }} noValidate>
@@ -361,7 +365,7 @@ export function ApplicationDetail({ id }) {
           <div class="actions" role="group" aria-label="可办理的操作">
             {a.actions.some((x) => DECIDING.has(x.action)) && a.awaiting ? <Approve app={a} offered={offered} onDone={reload} /> : null}
             {a.actions.filter((x) => !DECIDING.has(x.action)).map((x) => (
-              <Step key={`${a.rev}-${x.action}`} app={a} action={x.action} label={x.label} needReason={x.reason}
+              <Step key={`${a.rev}-${x.action}`} app={a} action={x.action} label={x.label} needReason={x.reason} confirm={x.confirm} toLabel={x.to_label}
                 kind={x.action === 'complete' ? 'primary' : ''} onDone={reload} />
             ))}
           </div>

@@ -5,7 +5,7 @@ import { post } from '../api.js';
 import { time } from '../format.js';
 import { ListView } from '../list.jsx';
 import { useValueNames, useVocab, valueName } from '../schema.js';
-import { Badge, ClauseLink, DeadlineBadge, ErrorBox, Field, Link, Loading, Table, useFilter, useLoad, useUnitNames } from '../ui.jsx';
+import { Badge, ClauseLink, Confirm, DeadlineBadge, confirmText, ErrorBox, Field, Link, Loading, Table, useFilter, useLoad, useUnitNames } from '../ui.jsx';
 
 // the badge's colour per state (the names are the server's)
 const STATE_KIND = { open: 'amber', notified: 'blue', isolated: 'red', rectifying: 'amber', verified: 'blue', reconnected: 'green', closed: 'grey', revoked: 'red', dismissed: 'grey' };
@@ -37,7 +37,10 @@ function Step({ v, a, names, onDone }) {
   const { action, label } = a;
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [scope, setScope] = useState(v.level === 'terminal' ? 'terminal' : 'unit');
+  // the narrowest scope first: the terminal, when the case knows one
+  const oneTerminal = Boolean(v.terminal_id || v.mac);
+  const [scope, setScope] = useState(v.level === 'terminal' || oneTerminal ? 'terminal' : 'unit');
+  const prefixes = useLoad(open && action === 'isolate' ? `/prefixes?unit_id=${v.unit_id}&limit=200` : null);
   const [amount, setAmount] = useState('');
   const [error, setError] = useState(null);
   const asks = a.reason || action === 'isolate' || action === 'charge';
@@ -56,10 +59,13 @@ function Step({ v, a, names, onDone }) {
       setError(err);
     }
   };
+  if (a.confirm && !asks && open) {
+    return <Confirm label={label} what={confirmText(label, '违规事项', a.to_label)} error={error} onConfirm={send} onCancel={() => { setOpen(false); setError(null); }} />;
+  }
   if (!open) {
     return (
       <button type="button" class={action === 'isolate' || action === 'escalate' ? 'danger' : ''}
-        onClick={() => (asks ? setOpen(true) : send())}>{label}</button>
+        onClick={() => (asks || a.confirm ? setOpen(true) : send())}>{label}</button>
     );
   }
   return (
@@ -67,9 +73,14 @@ function Step({ v, a, names, onDone }) {
       {action === 'isolate' && v.level === 'unit' ? (
         <Field label="断网范围" name="scope" error={error} hint="断开整个单位即暂停其接入">{(p) => (
           <select {...p} value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
-            {Object.entries(names.isolated_scope || {}).map(([k, l]) => <option value={k}>{l}</option>)}
+            {Object.entries(names.isolated_scope || {}).map(([k, l]) => <option value={k} disabled={k === 'terminal' && !oneTerminal}>{l}</option>)}
           </select>
         )}</Field>
+      ) : null}
+      {action === 'isolate' ? (
+        <p class="warning" role="status">{scope === 'terminal'
+          ? `将阻断终端 ${v.mac || ''}${v.ip ? `（${v.ip}）` : ''}的网络访问，本单位其他终端不受影响。`
+          : `将阻断本单位全部地址段${prefixes.data ? `：${prefixes.data.items.map((p) => p.cidr).join('、') || '（未分配地址段）'}${prefixes.data.next_cursor ? ' 等' : ''}` : ''}，本单位接入随之暂停。`}</p>
       ) : null}
       {action === 'charge' ? (
         <Field label="维修费用（元）" name="amount" error={error} required hint="如 1280.50">{(p) => (
