@@ -80,6 +80,17 @@ export class Server {
     return r.json;
   }
 
+  // An import of a CSV sheet (lines: its header and rows) as a user, as an office uploads it.
+  async importCsv(user, kind, lines) {
+    await this.as(user, 'GET', '/session'); // a token for the upload
+    const r = await fetch(this.url + `/api/v1/imports/${kind}`, {
+      method: 'POST', headers: { Authorization: 'Bearer ' + this.tokens[user], 'Content-Type': 'text/csv' },
+      body: lines.join('\r\n'),
+    });
+    if (r.status !== 201) throw new Error(`import ${kind}: ${r.status} ${await r.text()}`);
+    return r.json();
+  }
+
   sql(query) {
     const r = spawnSync('sqlite3', ['-json', this.db, query], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);

@@ -19,12 +19,7 @@ before(async () => {
   const other = srv.sql(`SELECT id FROM units WHERE id <> ${own} AND status = '已接入' ORDER BY id LIMIT 1`)[0].id;
   const lines = ['MAC 地址,所属单位,终端类型,使用人'];
   for (let i = 0; i < 25; i++) lines.push(`02:30:00:00:00:${i.toString(16).padStart(2, '0')},${names[i % 2 ? other : own]},计算机,用户${i}`);
-  await srv.as('admin', 'GET', '/session');
-  const r = await fetch(srv.url + '/api/v1/imports/terminals', {
-    method: 'POST', headers: { Authorization: 'Bearer ' + srv.tokens.admin, 'Content-Type': 'text/csv' },
-    body: lines.join('\r\n'),
-  });
-  assert.equal(r.status, 201, await r.text());
+  await srv.importCsv('admin', 'terminals', lines);
 });
 
 after(async () => {

@@ -21,12 +21,7 @@ before(async () => {
     const hex = (n) => n.toString(16).padStart(2, '0');
     lines.push(`02:20:00:00:${hex(i >> 8)}:${hex(i & 255)},${names[i % 3 ? other : own]},${i % 5 ? '计算机' : '打印机'},用户${i}`);
   }
-  await srv.as('admin', 'GET', '/session'); // a token for the upload
-  const r = await fetch(srv.url + '/api/v1/imports/terminals', {
-    method: 'POST', headers: { Authorization: 'Bearer ' + srv.tokens.admin, 'Content-Type': 'text/csv' },
-    body: lines.join('\r\n'),
-  });
-  assert.equal(r.status, 201, await r.text());
+  await srv.importCsv('admin', 'terminals', lines);
 });
 
 after(async () => {
