@@ -72,6 +72,7 @@ void h_application_notice(struct req *r);
 void h_agreement_document(struct req *r);
 void h_inbox_list(struct req *r);
 void h_inbox_read(struct req *r);
+void h_search(struct req *r);
 
 /* Shared by handlers: reply with err when rc < 0; returns rc < 0. */
 int fail(struct req *r, int rc, const struct zw_err *err);

@@ -186,6 +186,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/inbox", h_inbox_list, 0, "unread limit cursor", "我的站内消息（最新在前）"},
     {"POST", "/api/v1/inbox/{id}/read", h_inbox_read, 0, "", "标记消息已读"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
+    {"GET", "/api/v1/search", h_search, 0, "q", "全局搜索"},
 };
 #pragma GCC diagnostic pop
 #undef P

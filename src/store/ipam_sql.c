@@ -79,6 +79,13 @@ int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_i
 	                      err);
 }
 
+int store_prefix_holding(struct sconn *c, int family, u128 addr, int64_t *prefix_id,
+                         struct zw_err *err)
+{
+	return nearest_prefix(c, false, family, addr, addr, inet_bits(family), prefix_id, NULL,
+	                      err);
+}
+
 int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id, struct zw_err *err)
 {
 	sqlite3_stmt *s = sq_prepare(

@@ -34,6 +34,9 @@ int store_terminal_unit(struct sconn *c, int64_t terminal_id, int64_t *unit_id, 
  * (both 0 when none). */
 int store_prefix_owner(struct sconn *c, int family, u128 addr, int64_t *prefix_id, int64_t *unit_id,
                        struct zw_err *err);
+/* The innermost prefix holding the address, allocated to a unit or not (0 when none). */
+int store_prefix_holding(struct sconn *c, int family, u128 addr, int64_t *prefix_id,
+                         struct zw_err *err);
 /* The prefix that is exactly p, or 0. */
 int store_prefix_find(struct sconn *c, const struct inet_prefix *p, int64_t *id,
                       struct zw_err *err);
