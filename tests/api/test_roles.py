@@ -22,6 +22,7 @@ order. Three servers are started:
 """
 import hashlib
 import itertools
+import json
 import os
 import re
 import sqlite3
@@ -273,6 +274,9 @@ MATRIX = [
     ("inbox_list", "GET", "/api/v1/inbox", "200 200 200 200 200 200 200 401"),
     ("inbox_read_own", "POST", "/api/v1/inbox/{id}/read", "204 204 204 204 204 204 204 401"),
     ("inbox_read_others", "POST", "/api/v1/inbox/{id}/read", "404 404 404 404 404 404 404 401"),
+    # the search box: every person may ask, and finds only what their role may read (a
+    # unit_admin its own unit's, the auditor no register at all)
+    ("search", "GET", "/api/v1/search", "200 200 200 200 200 200 200 401"),
 ]
 
 # Carriers, lines, devices, domain names, ports: the same six cells each (ASSET_READ: all but
@@ -912,6 +916,21 @@ class RoleMatrix:
 
     def c_scan_get_other(self, who):
         return self._scan_get(self.other)
+
+    def c_search(self, who):
+        other = self.one("SELECT name FROM units WHERE id = ?", (self.other,))[0]
+
+        def ok(r):
+            units = {x["unit_id"] for x in r.json["results"]}
+            if who == "unit_admin":
+                self.assertEqual(units - {self.own}, set(), r)
+                self.assertNotIn(other, json.dumps(r.json["results"], ensure_ascii=False))
+            elif who == "auditor":
+                self.assertEqual(r.json["results"], [], r)
+            else:
+                self.assertIn(self.other, units, r)
+
+        return Req("/api/v1/search?q=" + urllib.parse.quote(other), ok=ok)
 
     def c_agreements_missing(self, who):
         def ok(r):

@@ -153,6 +153,7 @@ POST   /deadlines/{id}/resume                             -
 GET    /inbox                                             -
 POST   /inbox/{id}/read                                   -
 GET    /agreements/missing                                -
+GET    /search                                            -
 """
 TABLE = [tuple(line.split()) for line in ROUTES.strip().splitlines()]
 MACHINE = ["probe", "enforcer", "radius", "metrics"]
