@@ -63,10 +63,22 @@ static const enum rtype order[][R_COUNT + 1] = {
     [SEARCH_TEXT] = {R_UNIT, R_CONTACT, R_TERMINAL, R_LINE, R_DEVICE, R_APP, R_VIOLATION, R_COUNT},
 };
 
+static const struct {
+	const char *name, *label;
+} kinds[] = {
+    [SEARCH_IP] = {"ip", "IP 地址"},    [SEARCH_CIDR] = {"cidr", "地址段"},
+    [SEARCH_MAC] = {"mac", "MAC 地址"}, [SEARCH_MOBILE] = {"mobile", "手机号"},
+    [SEARCH_TEXT] = {"text", "文字"},
+};
+
 const char *search_kind_name(enum search_kind k)
 {
-	static const char *const names[] = {"ip", "cidr", "mac", "mobile", "text"};
-	return (unsigned)k <= SEARCH_TEXT ? names[k] : "text";
+	return kinds[(unsigned)k <= SEARCH_TEXT ? k : SEARCH_TEXT].name;
+}
+
+const char *search_kind_label(enum search_kind k)
+{
+	return kinds[(unsigned)k <= SEARCH_TEXT ? k : SEARCH_TEXT].label;
 }
 
 static bool all_digits(const char *s)
@@ -191,8 +203,9 @@ static void add(struct found *f, enum rtype t, int64_t id, int64_t unit, const c
 		return;
 	}
 	f->ids[t][f->n[t]++] = id;
-	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s}", "type", rtypes[t].name, "id",
-	                      (json_int_t)id, "title", title, "detail", detail, "path", path);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "type", rtypes[t].name,
+	                      "type_label", rtypes[t].k->label, "id", (json_int_t)id, "title",
+	                      title, "detail", detail, "path", path);
 	if (!o) /* stored text is valid UTF-8 and cut on whole characters: never */
 		return;
 	json_object_set_new(o, "unit_id", unit > 0 ? json_integer(unit) : json_null());
@@ -691,10 +704,11 @@ json_t *search_run(const struct ctx *x, const char *q, struct zw_err *err)
 		json_array_extend(results, f.items[*t]);
 	for (int t = 0; t < R_COUNT; t++)
 		json_decref(f.items[t]);
-	json_t *out = rc ? NULL
-	                 : json_pack("{s:s, s:s, s:o, s:i, s:b}", "q", text, "kind",
-	                             search_kind_name(kind), "results", results, "per_type",
-	                             SEARCH_PER_TYPE, "truncated", f.truncated);
+	json_t *out =
+	    rc ? NULL
+	       : json_pack("{s:s, s:s, s:s, s:o, s:i, s:b}", "q", text, "kind",
+	                   search_kind_name(kind), "kind_label", search_kind_label(kind), "results",
+	                   results, "per_type", SEARCH_PER_TYPE, "truncated", f.truncated);
 	if (rc)
 		json_decref(results);
 	free(text);

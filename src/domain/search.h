@@ -36,16 +36,17 @@
 
 enum search_kind { SEARCH_IP, SEARCH_CIDR, SEARCH_MAC, SEARCH_MOBILE, SEARCH_TEXT };
 
-/* "ip", "cidr", "mac", "mobile", "text" */
+/* "ip", "cidr", "mac", "mobile", "text", and their Chinese names ("IP 地址" ...) */
 const char *search_kind_name(enum search_kind k);
+const char *search_kind_label(enum search_kind k);
 
 /* What q (trimmed) names, and its text as stored (an address, prefix or MAC canonical; q
  * itself otherwise) into canon. */
 enum search_kind search_classify(const char *q, char *canon, size_t n);
 
-/* The answer to q: {"q", "kind", "results": [{"type", "id", "title", "detail", "unit_id",
- * "path"}], "per_type", "truncated"}, or NULL with err: q absent, blank or longer than
- * SEARCH_Q_MAX characters is 400 naming "q". */
+/* The answer to q: {"q", "kind", "kind_label", "results": [{"type", "type_label", "id", "title",
+ * "detail", "unit_id", "path"}], "per_type", "truncated"}, or NULL with err: q absent, blank or
+ * longer than SEARCH_Q_MAX characters is 400 naming "q". */
 json_t *search_run(const struct ctx *x, const char *q, struct zw_err *err);
 
 #endif

@@ -16,6 +16,9 @@ INITIALS = {"城": "c", "关": "g", "镇": "z", "人": "r", "民": "m", "政": "
             "教": "j", "育": "y", "局": "j", "县": "x"}
 
 
+KIND_LABELS = {"ip": "IP 地址", "cidr": "地址段", "mac": "MAC 地址", "mobile": "手机号", "text": "文字"}
+
+
 class Search(ServerTest):
     @classmethod
     def _fixtures(cls):
@@ -55,8 +58,9 @@ class Search(ServerTest):
         self.assertEqual(r.status, 200, r)
         if kind:
             self.assertEqual(r.json["kind"], kind, r)
+            self.assertEqual(r.json["kind_label"], KIND_LABELS[kind], r)
         for x in r.json["results"]:
-            self.assertEqual(set(x), {"type", "id", "title", "detail", "unit_id", "path"}, x)
+            self.assertEqual(set(x), {"type", "type_label", "id", "title", "detail", "unit_id", "path"}, x)
             self.assertTrue(x["title"] and x["path"].startswith("/"), x)
         return r.json
 
@@ -74,6 +78,7 @@ class Search(ServerTest):
         self.assertEqual([u["id"] for u in self.of(a, "unit")], [own], a)
         name = self.srv.sql("SELECT name FROM units WHERE id = ?", (own,))[0][0]
         self.assertEqual(self.of(a, "unit")[0]["title"], name)
+        self.assertEqual(self.of(a, "unit")[0]["type_label"], "单位")
         self.assertEqual([t["id"] for t in self.of(a, "terminal")], [self.terminal[own]], a)
         # the answer lists where the address lies first
         self.assertEqual(a["results"][0]["type"], "prefix")

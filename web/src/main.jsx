@@ -19,6 +19,7 @@ import { FindingDetail, Findings } from './pages/findings.jsx';
 import { Probes } from './pages/probes.jsx';
 import { ViolationDetail, Violations } from './pages/violations.jsx';
 import { match, navigate, usePath } from './router.js';
+import { SearchBox, SearchPage } from './search.jsx';
 import { Link, Session, can } from './ui.jsx';
 import './style.css';
 
@@ -48,6 +49,7 @@ const PAGES = [
   ['/violations/:id', ViolationDetail],
   ['/probes', Probes],
   ['/imports', Imports],
+  ['/search', SearchPage],
 ];
 
 // The menu by the work it serves, each entry shown only to a role with the permission behind
@@ -98,6 +100,7 @@ function Layout({ session, onLogout, children, path }) {
         <button type="button" class="menu-toggle" aria-expanded={open ? 'true' : 'false'}
           aria-controls="nav" onClick={() => setOpen(!open)}>菜单</button>
         <span class="brand">政务外网管理平台</span>
+        <SearchBox />
         <span class="who">
           {session.display_name || session.username}（{session.role_label}）
           <Link href="/account" class="light">修改密码</Link>
