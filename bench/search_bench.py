@@ -1,44 +1,33 @@
 """bench/search.sh's measurement: NU more units with Chinese names (so the pinyin scan reads
 demo + NU names), then NQ queries of each kind over one keep-alive connection, timed at the
 client; p50, p99 and the worst in milliseconds, and the target."""
-import http.client
-import json
 import random
 import sys
 import time
 import urllib.parse
 
+from api_client import Client
+
 port, nu, nq = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+api = Client(port, timeout=60)
+api.login("admin", "Bench2026pw")
 
 
-def call(method, path, body=None, tok=None):
-    h = {"Content-Type": "application/json"}
-    if tok:
-        h["Authorization"] = "Bearer " + tok
-    c.request(method, "/api/v1" + path, None if body is None else json.dumps(body, ensure_ascii=False).encode(), h)
-    r = c.getresponse()
-    data = r.read()
-    if r.status >= 300:
-        raise SystemExit("%s %s: %d %s" % (method, path, r.status, data[:300]))
-    return json.loads(data) if data else None
 
-
-tok = call("POST", "/session", {"username": "admin", "password": "Bench2026pw"})["token"]
 rnd = random.Random(16)
 places = "东西南北中上下前后新老大小黄白青红金银石桥河湖山岭坪沟湾庄屯堡寨营铺店集镇乡村"
 types = ["党政机关", "事业单位", "学校", "医院", "其他"]
 t = time.monotonic()
 for i in range(nu):
     name = "".join(rnd.choice(places) for _ in range(3)) + "压测单位%04d" % i
-    call("POST", "/units", {"name": name, "type": types[i % 5], "level": "乡镇" if i % 2 else "县直"}, tok)
+    api.call("POST", "/units", {"name": name, "type": types[i % 5], "level": "乡镇" if i % 2 else "县直"})
 print("registers: %d more units in %.1f s" % (nu, time.monotonic() - t))
-first = call("GET", "/units?limit=500", tok=tok)
+first = api.call("GET", "/units?limit=500")
 units, nunits = first["items"], int(first["total"])
-mobiles = [x["mobile"] for u in units[:40] for x in call("GET", "/units/%d/contacts" % u["id"], tok=tok)["items"]
+mobiles = [x["mobile"] for u in units[:40] for x in api.call("GET", "/units/%d/contacts" % u["id"])["items"]
            if x.get("mobile")] or ["13800000000"]
-apps = [a["id"] for a in call("GET", "/applications?limit=50", tok=tok)["items"]] or [1]
-nt = int(call("GET", "/terminals?limit=1", tok=tok)["total"])
+apps = [a["id"] for a in api.call("GET", "/applications?limit=50")["items"]] or [1]
+nt = int(api.call("GET", "/terminals?limit=1")["total"])
 
 
 def mac(i):
@@ -68,7 +57,7 @@ for label, gen in KINDS:
     for _ in range(nq):
         q = gen()
         s = time.perf_counter()
-        a = call("GET", "/search?q=" + urllib.parse.quote(q), tok=tok)
+        a = api.call("GET", "/search?q=" + urllib.parse.quote(q))
         ms.append((time.perf_counter() - s) * 1000)
         hits += bool(a["results"])
     ms.sort()
