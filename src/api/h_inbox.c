@@ -1,4 +1,4 @@
-/* The caller's own in-app inbox. */
+/* The caller's own in-app inbox, and which of its topics they also want by mail. */
 
 #include <string.h>
 
@@ -43,4 +43,43 @@ void h_inbox_read(struct req *r)
 	if (fail(r, inbox_mark_read(&x, r->params[0], &err), &err))
 		return;
 	reply_no_content(r);
+}
+
+void h_inbox_read_all(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *out = NULL;
+	if (fail(r, inbox_mark_all_read(&x, &out, &err), &err))
+		return;
+	reply_json(r, 200, out);
+}
+
+void h_mail_prefs_get(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *out = NULL;
+	if (fail(r, mail_prefs_get(&x, &out, &err), &err))
+		return;
+	reply_json(r, 200, out);
+}
+
+void h_mail_prefs_put(struct req *r)
+{
+	json_t *body = req_json(r);
+	if (!body)
+		return;
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *out = NULL;
+	int rc = json_is_object(body) ? mail_prefs_set(&x, body, &out, &err)
+	                              : zw_errf(&err, ZW_EINVALID, NULL, "请求体应为 JSON 对象");
+	json_decref(body);
+	if (fail(r, rc, &err))
+		return;
+	reply_json(r, 200, out);
 }

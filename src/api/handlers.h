@@ -72,6 +72,9 @@ void h_application_notice(struct req *r);
 void h_agreement_document(struct req *r);
 void h_inbox_list(struct req *r);
 void h_inbox_read(struct req *r);
+void h_inbox_read_all(struct req *r);
+void h_mail_prefs_get(struct req *r);
+void h_mail_prefs_put(struct req *r);
 void h_search(struct req *r);
 
 /* Shared by handlers: reply with err when rc < 0; returns rc < 0. */

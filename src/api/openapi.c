@@ -11,6 +11,7 @@
 #include "core/embed.h"
 #include "core/record.h"
 #include "domain/export.h"
+#include "domain/notify/notify.h"
 #include "domain/org/account.h"
 #include "domain/access/application.h"
 #include "domain/violation/finding.h"
@@ -511,6 +512,9 @@ static json_t *vocab(const struct profile *p, const char *name)
 	} else if (strcmp(name, "import_kinds") == 0) {
 		for (size_t i = 0; (ik = import_kind_at(i)); i++)
 			json_array_append_new(a, json_string(ik->name));
+	} else if (strcmp(name, "notify_topics") == 0) {
+		for (size_t i = 0; i < notify_ntopics; i++)
+			json_array_append_new(a, json_string(notify_topics[i].code));
 	} else if (!p) {
 		return a; /* without a profile (unit tests) the county's vocabularies stay open */
 	} else if (strcmp(name, "agreement_kinds") == 0) {
@@ -556,7 +560,8 @@ static int expand_vocab(json_t *v, const struct profile *p, struct zw_err *err)
 			return -1;
 		}
 		/* without a profile (unit tests) the county's vocabularies stay open */
-		if (p || strcmp(name, "token_scopes") == 0 || strcmp(name, "import_kinds") == 0)
+		if (p || strcmp(name, "token_scopes") == 0 || strcmp(name, "import_kinds") == 0 ||
+		    strcmp(name, "notify_topics") == 0)
 			json_object_set_new(v, "enum", e);
 		else
 			json_decref(e);

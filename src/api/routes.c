@@ -185,6 +185,9 @@ const struct route routes[] = {
     {"POST", "/api/v1/deadlines/{id}/resume", h_deadline_resume, 0, "", "恢复计时"},
     {"GET", "/api/v1/inbox", h_inbox_list, 0, "unread limit cursor", "我的站内消息（最新在前）"},
     {"POST", "/api/v1/inbox/{id}/read", h_inbox_read, 0, "", "标记消息已读"},
+    {"POST", "/api/v1/inbox/read", h_inbox_read_all, 0, "", "全部标为已读"},
+    {"GET", "/api/v1/session/mail", h_mail_prefs_get, 0, "", "本人的邮件提醒设置"},
+    {"PUT", "/api/v1/session/mail", h_mail_prefs_put, 0, "", "修改本人的邮件提醒设置"},
     {"GET", "/api/v1/agreements/missing", h_agreements_missing, 0, "", "未签或需补签协议的单位"},
     {"GET", "/api/v1/search", h_search, 0, "q", "全局搜索"},
 };

@@ -802,6 +802,11 @@ static const char *const migrations[] = {
     "  SELECT 'api_tokens_new', seq FROM sqlite_sequence WHERE name = 'api_tokens';"
     "DROP TABLE api_tokens;"
     "ALTER TABLE api_tokens_new RENAME TO api_tokens;",
+    /* 20: a person's own e-mail and the topics they want by mail besides the inbox (issue 16:
+     * the user's choice of mail for which notices); mail_topics is a comma list of
+     * notify_topics codes */
+    "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE users ADD COLUMN mail_topics TEXT NOT NULL DEFAULT '';",
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parse.h"
 #include "core/text.h"
+#include "core/xalloc.h"
 #include "domain/notify/notify.h"
 #include "store/store_int.h"
 #include "store/notify_sql.h"
@@ -116,7 +118,9 @@ int store_inbox_list(struct sconn *c, int64_t user_id, bool unread_only, int64_t
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
-		json_object_set_new(o, "created_at", json_integer(sqlite3_column_int64(s, 1)));
+		char at[32];
+		format_time(sqlite3_column_int64(s, 1), at);
+		json_object_set_new(o, "created_at", json_string(at));
 		set_text(o, "kind", s, 2);
 		set_text(o, "title", s, 3);
 		set_text(o, "body", s, 4);
@@ -128,7 +132,9 @@ int store_inbox_list(struct sconn *c, int64_t user_id, bool unread_only, int64_t
 		                        ? json_null()
 		                        : json_integer(sqlite3_column_int64(s, 8)));
 		int64_t read_at = sqlite3_column_int64(s, 9);
-		json_object_set_new(o, "read_at", read_at ? json_integer(read_at) : json_null());
+		if (read_at)
+			format_time(read_at, at);
+		json_object_set_new(o, "read_at", read_at ? json_string(at) : json_null());
 		json_array_append_new(items, o);
 	}
 	sq_done(c, s);
@@ -193,20 +199,19 @@ int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struc
 	return read_rows(c, s, rows, max, n, err);
 }
 
-int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err)
+/* Append the addresses s yields (column 0) to the comma list out, each once. */
+static int append_emails(struct sconn *c, sqlite3_stmt *s, char *out, size_t n, struct zw_err *err)
 {
-	*out = 0;
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "SELECT DISTINCT email FROM contacts WHERE unit_id = ? AND"
-	                             " email != '' ORDER BY email",
-	                             err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, unit_id);
-	size_t len = 0;
+	size_t len = strlen(out);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *e = (const char *)sqlite3_column_text(s, 0);
+		size_t el = strlen(e);
+		bool have = false;
+		for (const char *p = out; !have && (p = strstr(p, e)); p += el)
+			have = (p == out || p[-1] == ',') && (p[el] == ',' || p[el] == 0);
+		if (have)
+			continue;
 		int w = snprintf(out + len, n - len, "%s%s", len ? "," : "", e);
 		if (w < 0 || (size_t)w >= n - len) {
 			sq_done(c, s);
@@ -215,7 +220,83 @@ int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, str
 		len += (size_t)w;
 	}
 	sq_done(c, s);
-	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit emails");
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "emails");
+}
+
+int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c,
+	                             "SELECT DISTINCT email FROM contacts WHERE unit_id = ? AND"
+	                             " email != '' ORDER BY email",
+	                             err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, unit_id);
+	return append_emails(c, s, out, n, err);
+}
+
+int store_outbox_user_emails(struct sconn *c, int64_t outbox_id, const char *topic, char *out,
+                             size_t n, struct zw_err *err)
+{
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "SELECT DISTINCT u.email FROM inbox i JOIN users u ON u.id = i.user_id"
+	               " WHERE i.outbox_id = ?1 AND u.disabled = 0 AND u.email != '' AND"
+	               " instr(',' || u.mail_topics || ',', ',' || ?2 || ',') > 0 ORDER BY u.email",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, outbox_id);
+	sq_text(s, 2, topic);
+	return append_emails(c, s, out, n, err);
+}
+
+int store_inbox_read_all(struct sconn *c, int64_t user_id, int64_t now, struct zw_err *err)
+{
+	sqlite3_stmt *s =
+	    sq_prepare(c, "UPDATE inbox SET read_at = ?2 WHERE user_id = ?1 AND read_at = 0", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int64(s, 2, now);
+	int rc = sq_exec_stmt(c, s, err);
+	return rc ? rc : sqlite3_changes(c->db);
+}
+
+int store_user_mail_get(struct sconn *c, int64_t user_id, char **email, char **topics,
+                        struct zw_err *err)
+{
+	sqlite3_stmt *s = sq_prepare(c, "SELECT email, mail_topics FROM users WHERE id = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*email = xstrdup((const char *)sqlite3_column_text(s, 0));
+		*topics = xstrdup((const char *)sqlite3_column_text(s, 1));
+	}
+	sq_done(c, s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? zw_errf(err, ZW_ENOTFOUND, NULL, "用户不存在")
+	                         : sq_fail(c, err, "user mail");
+}
+
+int store_user_mail_set(struct sconn *c, int64_t user_id, const char *email, const char *topics,
+                        int64_t now, struct zw_err *err)
+{
+	sqlite3_stmt *s =
+	    sq_prepare(c,
+	               "UPDATE users SET email = ?2, mail_topics = ?3, updated_at = ?4,"
+	               " rev = rev + 1 WHERE id = ?1",
+	               err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	sq_text(s, 2, email);
+	sq_text(s, 3, topics);
+	sqlite3_bind_int64(s, 4, now);
+	return sq_exec_stmt(c, s, err);
 }
 
 int store_outbox_result(struct sconn *c, enum outbox_channel ch, int64_t id, const char *status,

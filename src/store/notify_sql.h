@@ -37,8 +37,19 @@ int store_unit_name(struct sconn *c, int64_t id, char *out, size_t n);
 /* Outbox rows whose delivery on the channel is pending and due at now. */
 int store_outbox_due(struct sconn *c, enum outbox_channel ch, int64_t now, struct outbox_row *rows,
                      size_t max, size_t *n, struct zw_err *err);
-/* The unit's contacts' e-mail addresses, comma separated, into out (truncated = error). */
+/* The unit's contacts' e-mail addresses appended to the comma list out, each once (too many
+ * for n = error). */
 int store_unit_emails(struct sconn *c, int64_t unit_id, char *out, size_t n, struct zw_err *err);
+/* The same for the people the outbox row went to (their inbox) who want topic by mail. */
+int store_outbox_user_emails(struct sconn *c, int64_t outbox_id, const char *topic, char *out,
+                             size_t n, struct zw_err *err);
+/* Mark every unread item of the user's read; how many, or -code. */
+int store_inbox_read_all(struct sconn *c, int64_t user_id, int64_t now, struct zw_err *err);
+/* A user's own e-mail and mail topics (comma list); both owned by the caller. */
+int store_user_mail_get(struct sconn *c, int64_t user_id, char **email, char **topics,
+                        struct zw_err *err);
+int store_user_mail_set(struct sconn *c, int64_t user_id, const char *email, const char *topics,
+                        int64_t now, struct zw_err *err);
 int store_outbox_result(struct sconn *c, enum outbox_channel ch, int64_t id, const char *status,
                         int64_t attempts, int64_t next_at, const char *error, int64_t now,
                         struct zw_err *err);

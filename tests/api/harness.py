@@ -20,13 +20,15 @@ SYNC = "normal"  # db_synchronous of the servers and commands under test (see ru
 
 
 # SQL taking a database back from migration 16 (devices' MACs, probes' own addresses and lease
-# counts), for the tests that set user_version back to replay an older migration: what 16
-# added must be gone before it runs again.
+# counts) and 20 (a person's own mail choice), for the tests that set user_version back to
+# replay an older migration: what a later migration added as a column must be gone before it
+# runs again.
 UNDO_MIGRATION_16 = (
     "DROP TRIGGER wg_devices_i; DROP TRIGGER wg_devices_u; DROP TRIGGER wg_devices_d;"
     "ALTER TABLE devices DROP COLUMN mac; ALTER TABLE probes DROP COLUMN addresses;"
     "ALTER TABLE probes DROP COLUMN leases; ALTER TABLE probes DROP COLUMN expired_leases;"
-    "ALTER TABLE probes DROP COLUMN warning;")
+    "ALTER TABLE probes DROP COLUMN warning;"
+    "ALTER TABLE users DROP COLUMN mail_topics; ALTER TABLE users DROP COLUMN email;")
 
 
 def free_port():

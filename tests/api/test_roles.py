@@ -274,6 +274,9 @@ MATRIX = [
     ("inbox_list", "GET", "/api/v1/inbox", "200 200 200 200 200 200 200 401"),
     ("inbox_read_own", "POST", "/api/v1/inbox/{id}/read", "204 204 204 204 204 204 204 401"),
     ("inbox_read_others", "POST", "/api/v1/inbox/{id}/read", "404 404 404 404 404 404 404 401"),
+    ("inbox_read_all", "POST", "/api/v1/inbox/read", "200 200 200 200 200 200 200 401"),
+    ("mail_prefs_get", "GET", "/api/v1/session/mail", "200 200 200 200 200 200 200 401"),
+    ("mail_prefs_put", "PUT", "/api/v1/session/mail", "200 200 200 200 200 200 200 401"),
     # the search box: every person may ask, and finds only what their role may read (a
     # unit_admin its own unit's, the auditor no register at all)
     ("search", "GET", "/api/v1/search", "200 200 200 200 200 200 200 401"),
@@ -1567,6 +1570,31 @@ class RoleMatrix:
     def c_inbox_read_others(self, who):
         mid = self.mk_message(self.uid["auditor" if who != "auditor" else "manager"])
         return Req("/api/v1/inbox/%d/read" % mid, same=lambda: self.assertEqual(self.read_at(mid), 0))
+
+    def c_inbox_read_all(self, who):
+        mine = self.mk_message(self.uid.get(who, self.uid["manager"]))
+        theirs = self.mk_message(self.uid["auditor" if who != "auditor" else "manager"])
+
+        def ok(r):
+            self.assertGreaterEqual(r.json["read"], 1)
+            self.assertGreater(self.read_at(mine), 0)
+            self.assertEqual(self.read_at(theirs), 0)
+
+        return Req("/api/v1/inbox/read", ok=ok, same=lambda: self.assertEqual(self.read_at(mine), 0))
+
+    def c_mail_prefs_get(self, who):
+        return Req("/api/v1/session/mail", ok=lambda r: self.assertIn("available", r.json))
+
+    def c_mail_prefs_put(self, who):
+        addr = "%s-%d@xxzx.example.cn" % (who, len(self.srv.sql("SELECT id FROM audit")))
+
+        def mine():
+            return self.srv.sql("SELECT email FROM users WHERE id = ?",
+                                (self.uid.get(who, self.uid["manager"]),))[0][0]
+
+        return Req("/api/v1/session/mail", body={"email": addr, "topics": ["violation"]},
+                   delta={"audit": 1}, audit=("user.mail_prefs", "user"),
+                   ok=lambda r: self.assertEqual(mine(), addr))
 
     def run_cell(self, case, who):
         name, method = case[0], case[1]

@@ -152,6 +152,9 @@ POST   /deadlines/{id}/pause                              -
 POST   /deadlines/{id}/resume                             -
 GET    /inbox                                             -
 POST   /inbox/{id}/read                                   -
+POST   /inbox/read                                        -
+GET    /session/mail                                      -
+PUT    /session/mail                                      -
 GET    /agreements/missing                                -
 GET    /search                                            -
 """

@@ -8,6 +8,7 @@ import { Audit } from './pages/audit.jsx';
 import { Calendar, Deadlines } from './pages/deadlines.jsx';
 import { Home } from './pages/home.jsx';
 import { Imports } from './pages/imports.jsx';
+import { Inbox, InboxBadge } from './pages/inbox.jsx';
 import { Ipam } from './pages/ipam.jsx';
 import { Login } from './pages/login.jsx';
 import { Profile } from './pages/profile.jsx';
@@ -50,6 +51,7 @@ const PAGES = [
   ['/probes', Probes],
   ['/imports', Imports],
   ['/search', SearchPage],
+  ['/inbox', Inbox],
 ];
 
 // The menu by the work it serves, each entry shown only to a role with the permission behind
@@ -103,6 +105,7 @@ function Layout({ session, onLogout, children, path }) {
         <SearchBox />
         <span class="who">
           {session.display_name || session.username}（{session.role_label}）
+          <InboxBadge path={path} />
           <Link href="/account" class="light">修改密码</Link>
           <button type="button" class="link" onClick={onLogout}>退出</button>
         </span>

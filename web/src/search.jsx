@@ -8,7 +8,7 @@ import { get } from './api.js';
 import { navigate, query } from './router.js';
 import { ErrorBox, Link } from './ui.jsx';
 
-const PLACEHOLDER = 'IP、MAC、单位（可拼音首字母）、姓名、手机号、编号';
+const PLACEHOLDER = 'IP、MAC、单位或拼音首字母、姓名、手机号';
 const SHOWN = 8; // results in the drop-down; the page has them all
 
 const searchPath = (q) => '/search?q=' + encodeURIComponent(q.trim());
@@ -158,7 +158,7 @@ export function SearchPage({ path }) {
           ))}
         </>
       )}
-      {!q.trim() && <p class="muted">{PLACEHOLDER}，均可查找。</p>}
+      {!q.trim() && <p class="muted">IP 地址、地址段、MAC（任一写法）、单位名称或其拼音首字母（如 cgz 查到城关镇）、姓名、手机号、线路编号、申请或违规事项的编号，均可查找。</p>}
     </section>
   );
 }

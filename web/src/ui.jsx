@@ -18,6 +18,10 @@ export function can(session, action, unitId) {
   return session.unit_id === unitId;
 }
 
+// The console page of an object a deadline, a notice or a result is about, or null.
+const SUBJECT_PAGE = { application: '/applications', unit: '/units', violation: '/violations', finding: '/findings' };
+export const subjectPath = (type, id) => (SUBJECT_PAGE[type] && id ? `${SUBJECT_PAGE[type]}/${id}` : null);
+
 export function Link({ href, children, ...rest }) {
   const go = (e) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;

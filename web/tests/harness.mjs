@@ -27,7 +27,9 @@ function freePort() {
 }
 
 export class Server {
-  static async start(profile = 'tongbai') {
+  // scheduler: seconds between the server's scheduler steps (0: none; the inbox is filled by
+  // the scheduler, so a test of what notices say sets it)
+  static async start(profile = 'tongbai', { scheduler = 0 } = {}) {
     const s = new Server();
     s.dir = mkdtempSync(join(tmpdir(), 'zwnet-web-'));
     s.db = join(s.dir, 'zwnet.db');
@@ -38,7 +40,7 @@ export class Server {
     s.url = `http://127.0.0.1:${s.port}`;
     s.log = [];
     s.proc = spawn(BIN, ['serve', '--db', s.db, '--listen', `127.0.0.1:${s.port}`, '--profile', profile,
-      '--web-root', join(ROOT, 'web/dist'), '--password-cost', 'min', '--scheduler-interval', '0',
+      '--web-root', join(ROOT, 'web/dist'), '--password-cost', 'min', '--scheduler-interval', String(scheduler),
       // a scratch database: no fsync per commit (tests/api/harness.py says why)
       '--db-synchronous', 'normal', '--disk-min-free', '0'], { env });
     s.proc.stdout.on('data', (d) => s.log.push(String(d)));

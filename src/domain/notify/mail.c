@@ -101,7 +101,7 @@ static int send_one(const struct mail_cfg *m, const char *rcpts, const char *tit
 	bool whole = !buf_failed(&msg); /* a mail is sent whole or not at all */
 	CURL *h = curl_easy_init();
 	struct curl_slist *to = NULL;
-	char copy[2048];
+	char copy[4096];
 	snprintf(copy, sizeof(copy), "%s", rcpts);
 	for (char *save = NULL, *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save))
 		to = curl_slist_append(to, a);
@@ -135,10 +135,15 @@ static enum outbox_send mail_send(void *arg, struct sconn *c, const struct outbo
                                   size_t en, struct zw_err *err)
 {
 	const struct mail_cfg *m = arg;
-	char unit_to[1024] = "", rcpts[2048];
-	if (o->unit_id && store_unit_emails(c, o->unit_id, unit_to, sizeof(unit_to), err))
+	/* the center's mailbox, the unit's contacts, and the people the notice went to who want
+	 * its topic by mail; each address once */
+	char rcpts[4096];
+	snprintf(rcpts, sizeof(rcpts), "%s", m->to);
+	const struct notify_topic *topic = notify_topic_of(o->kind);
+	if (o->unit_id && store_unit_emails(c, o->unit_id, rcpts, sizeof(rcpts), err))
 		return SEND_ERROR;
-	snprintf(rcpts, sizeof(rcpts), "%s%s%s", m->to, *m->to && *unit_to ? "," : "", unit_to);
+	if (topic && store_outbox_user_emails(c, o->id, topic->code, rcpts, sizeof(rcpts), err))
+		return SEND_ERROR;
 	if (!*rcpts) {
 		snprintf(error, en, "没有邮件收件人");
 		return SEND_NONE;

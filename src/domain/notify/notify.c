@@ -1,6 +1,7 @@
 #include "domain/notify/notify.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,6 +9,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "core/text.h"
+#include "domain/audit.h"
 #include "policy/authz.h"
 #include "policy/profile.h"
 #include "store/notify_sql.h"
@@ -287,7 +289,8 @@ int inbox_list(const struct ctx *x, bool unread_only, int64_t cursor, int limit,
 	return 0;
 }
 
-int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err)
+/* Mark the caller's item id read, or every unread one (id 0); how many into *n. */
+static int mark_read(const struct ctx *x, int64_t id, int *n, struct zw_err *err)
 {
 	int rc = own_inbox(x, err);
 	if (rc)
@@ -295,12 +298,187 @@ int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err)
 	struct store_tx *tx;
 	if ((rc = store_begin(x->st, &tx, err)))
 		return rc;
-	rc = store_inbox_read(store_tx_conn(tx), x->by->user_id, id, clock_now(), err);
-	if (rc <= 0) {
+	struct sconn *c = store_tx_conn(tx);
+	int64_t now = clock_now();
+	*n = id ? store_inbox_read(c, x->by->user_id, id, now, err)
+	        : store_inbox_read_all(c, x->by->user_id, now, err);
+	if (*n < 0 || (id && *n == 0)) {
 		store_rollback(tx);
-		return rc < 0 ? rc : zw_errf(err, ZW_ENOTFOUND, NULL, "消息不存在");
+		return *n < 0 ? *n : zw_errf(err, ZW_ENOTFOUND, NULL, "消息不存在");
 	}
 	return store_commit(tx, err);
+}
+
+int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err)
+{
+	int n;
+	return id > 0 ? mark_read(x, id, &n, err) : zw_errf(err, ZW_ENOTFOUND, NULL, "消息不存在");
+}
+
+int inbox_mark_all_read(const struct ctx *x, json_t **out, struct zw_err *err)
+{
+	int n, rc = mark_read(x, 0, &n, err);
+	if (!rc)
+		*out = json_pack("{s:i}", "read", n);
+	return rc;
+}
+
+/* ---- mail by topic ---- */
+
+const struct notify_topic notify_topics[] = {
+    {"application", "申请的办理（提交、审核、批准、退回、开通）"},
+    {"violation", "违规处理（立案、整改、断网、恢复）"},
+    {"deadline.reminder", "办理时限即将到期"},
+    {"deadline.breached", "办理时限已超期"},
+    {"ops", "系统运行（磁盘空间不足等）"},
+};
+const size_t notify_ntopics = sizeof(notify_topics) / sizeof(notify_topics[0]);
+
+const struct notify_topic *notify_topic_of(const char *kind)
+{
+	for (size_t i = 0; kind && i < notify_ntopics; i++) {
+		size_t n = strlen(notify_topics[i].code);
+		if (strncmp(kind, notify_topics[i].code, n) == 0 && (!kind[n] || kind[n] == '.'))
+			return &notify_topics[i];
+	}
+	return NULL;
+}
+
+static const struct notify_topic *topic_named(const char *code)
+{
+	for (size_t i = 0; code && i < notify_ntopics; i++)
+		if (strcmp(notify_topics[i].code, code) == 0)
+			return &notify_topics[i];
+	return NULL;
+}
+
+/* {"email", "topics": [...]} of the stored comma list, topics in the table's order. */
+static json_t *prefs_json(const char *email, const char *topics)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < notify_ntopics; i++) {
+		const char *c = notify_topics[i].code;
+		size_t n = strlen(c);
+		for (const char *p = topics; (p = strstr(p, c)); p += n)
+			if ((p == topics || p[-1] == ',') && (p[n] == ',' || !p[n])) {
+				json_array_append_new(list, json_string(c));
+				break;
+			}
+	}
+	return json_pack("{s:s, s:o}", "email", email, "topics", list);
+}
+
+static json_t *with_available(json_t *o)
+{
+	json_t *all = json_array();
+	for (size_t i = 0; i < notify_ntopics; i++)
+		json_array_append_new(all, json_pack("{s:s, s:s}", "topic", notify_topics[i].code,
+		                                     "label", notify_topics[i].label));
+	json_object_set_new(o, "available", all);
+	return o;
+}
+
+int mail_prefs_get(const struct ctx *x, json_t **out, struct zw_err *err)
+{
+	int rc = own_inbox(x, err);
+	if (rc)
+		return rc;
+	struct sconn *c = store_read(x->st, err);
+	if (!c)
+		return -err->code;
+	char *email = NULL, *topics = NULL;
+	if ((rc = store_user_mail_get(c, x->by->user_id, &email, &topics, err)))
+		return rc;
+	*out = with_available(prefs_json(email, topics));
+	free(email);
+	free(topics);
+	return 0;
+}
+
+/* The body's topics as a comma list in the table's order, or an error naming "topics". */
+static int topics_of(const json_t *v, char *out, size_t n, struct zw_err *err)
+{
+	if (!json_is_array(v))
+		return zw_errf(err, ZW_EINVALID, "topics", "topics 应为主题代码的数组");
+	bool want[sizeof(notify_topics) / sizeof(notify_topics[0])] = {0};
+	size_t i;
+	json_t *t;
+	json_array_foreach(v, i, t)
+	{
+		const struct notify_topic *tp = topic_named(json_string_value(t));
+		if (!tp) {
+			char names[512] = "";
+			for (size_t k = 0; k < notify_ntopics; k++)
+				text_printf(names + strlen(names), sizeof(names) - strlen(names),
+				            "%s%s", k ? "、" : "", notify_topics[k].code);
+			return zw_errf(
+			    err, ZW_EINVALID, "topics", "未知的邮件提醒主题“%s”，可选：%s",
+			    json_is_string(t) ? json_string_value(t) : "（非文字）", names);
+		}
+		want[tp - notify_topics] = true;
+	}
+	out[0] = 0;
+	for (size_t k = 0; k < notify_ntopics; k++)
+		if (want[k])
+			text_printf(out + strlen(out), n - strlen(out), "%s%s", *out ? "," : "",
+			            notify_topics[k].code);
+	return 0;
+}
+
+int mail_prefs_set(const struct ctx *x, const json_t *body, json_t **out, struct zw_err *err)
+{
+	int rc = own_inbox(x, err);
+	if (rc)
+		return rc;
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)body, k, v)
+	{
+		if (strcmp(k, "email") && strcmp(k, "topics"))
+			return zw_errf(err, ZW_EINVALID, k, "未知字段 %s", k);
+	}
+	json_t *jemail = json_object_get(body, "email");
+	if (!json_is_string(jemail))
+		return zw_errf(err, ZW_EINVALID, "email", "缺少电子邮箱（不接收邮件时为空文字）");
+	const char *email = json_string_value(jemail);
+	if (*email && (strlen(email) > 254 || !email_valid(email)))
+		return zw_errf(err, ZW_EINVALID, "email",
+		               "电子邮箱格式不正确（如 name@example.gov.cn）");
+	char topics[256];
+	if (!json_object_get(body, "topics"))
+		return zw_errf(err, ZW_EINVALID, "topics", "缺少 topics（不接收邮件时为空数组）");
+	if ((rc = topics_of(json_object_get(body, "topics"), topics, sizeof(topics), err)))
+		return rc;
+	if (*topics && !*email)
+		return zw_errf(err, ZW_EINVALID, "email",
+		               "选择了邮件提醒，请填写接收邮件的电子邮箱");
+	struct store_tx *tx;
+	if ((rc = store_begin(x->st, &tx, err)))
+		return rc;
+	struct sconn *c = store_tx_conn(tx);
+	char *old_email = NULL, *old_topics = NULL;
+	rc = store_user_mail_get(c, x->by->user_id, &old_email, &old_topics, err);
+	if (!rc)
+		rc = store_user_mail_set(c, x->by->user_id, email, topics, clock_now(), err);
+	json_t *before = rc ? NULL : prefs_json(old_email, old_topics);
+	json_t *after = rc ? NULL : prefs_json(email, topics);
+	if (!rc)
+		rc = audit_append(tx, x->by, "user.mail_prefs", "user", x->by->user_id,
+		                  x->by->unit_id, before, after, NULL, err);
+	free(old_email);
+	free(old_topics);
+	json_decref(before);
+	if (rc) {
+		json_decref(after);
+		store_rollback(tx);
+		return rc;
+	}
+	if ((rc = store_commit(tx, err))) {
+		json_decref(after);
+		return rc;
+	}
+	*out = with_available(after);
+	return 0;
 }
 
 static int record(struct store *st, enum outbox_channel ch, const struct outbox_row *o,

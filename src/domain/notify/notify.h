@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "domain/ctx.h"
 #include "domain/org/unit.h"
 #include "store/notify_sql.h"
 #include "store/store.h"
@@ -47,5 +48,23 @@ int notify_fanout(struct store *st, const struct profile *prof, int64_t now, str
 int inbox_list(const struct ctx *x, bool unread_only, int64_t cursor, int limit, json_t **out,
                struct zw_err *err);
 int inbox_mark_read(const struct ctx *x, int64_t id, struct zw_err *err);
+/* Every unread item of the caller's read: {"read": how many}. */
+int inbox_mark_all_read(const struct ctx *x, json_t **out, struct zw_err *err);
+
+/* The topics a person may also want by e-mail (besides the inbox, which has everything):
+ * each is an outbox kind or a family of them ("application" is every "application.*"). */
+struct notify_topic {
+	const char *code, *label;
+};
+extern const struct notify_topic notify_topics[];
+extern const size_t notify_ntopics;
+/* The topic an outbox kind belongs to, or NULL. */
+const struct notify_topic *notify_topic_of(const char *kind);
+
+/* The caller's own mail choice: {"email", "topics": [code], "available": [{topic, label}]}.
+ * A change takes {"email", "topics"} (both required): an address (or "" for none), and the
+ * topics wanted by mail, which need an address; audited as user.mail_prefs. */
+int mail_prefs_get(const struct ctx *x, json_t **out, struct zw_err *err);
+int mail_prefs_set(const struct ctx *x, const json_t *body, json_t **out, struct zw_err *err);
 
 #endif

@@ -4,7 +4,7 @@ import { post, upload } from '../api.js';
 import { day } from '../format.js';
 import { useValueNames, valueName } from '../schema.js';
 import { ListView } from '../list.jsx';
-import { ClauseLink, DeadlineBadge, ErrorBox, Field, FileUpload, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession, useUnitNames } from '../ui.jsx';
+import { ClauseLink, DeadlineBadge, ErrorBox, Field, FileUpload, Link, Loading, Table, can, useDeadlineRules, subjectPath, useLoad, useSession, useUnitNames } from '../ui.jsx';
 
 // Pause (with the reason, TB-13: the unit is not ready) or resume one deadline.
 function PauseResume({ d, onDone }) {
@@ -33,9 +33,6 @@ function PauseResume({ d, onDone }) {
   );
 }
 
-// Where a deadline's subject is seen in the console.
-const SUBJECT_PAGE = { application: '/applications', unit: '/units', violation: '/violations' };
-
 export function Deadlines({ path }) {
   const s = useSession();
   const rules = useDeadlineRules();
@@ -52,7 +49,8 @@ export function Deadlines({ path }) {
         columns={[
           { key: 'subject_type', label: '事项', render: (x) => {
             const name = `${valueName(subjects, x.subject_type)} ${x.subject_type === 'unit' ? unit(x.subject_id) : x.subject_id}`;
-            return SUBJECT_PAGE[x.subject_type] ? <Link href={`${SUBJECT_PAGE[x.subject_type]}/${x.subject_id}`}>{name}</Link> : name;
+            const to = subjectPath(x.subject_type, x.subject_id);
+            return to ? <Link href={to}>{name}</Link> : name;
           } },
           { key: 'unit_id', render: (x) => (x.unit_id ? unit(x.unit_id) : '') },
           { key: 'rule', render: (x) => valueName(rules, x.rule) },

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { day } from '../format.js';
 import { useKindLabels, useValueNames, valueName } from '../schema.js';
-import { AppStatus, ClauseLink, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, useUnitNames, useUnitStatuses } from '../ui.jsx';
+import { AppStatus, ClauseLink, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, subjectPath, useUnitNames, useUnitStatuses } from '../ui.jsx';
 
 function UnitsChart({ counts }) {
   const statuses = useUnitStatuses();
@@ -181,9 +181,6 @@ function CenterHome() {
   );
 }
 
-// Where a deadline is met: the page of its subject.
-const SUBJECT_PAGE = { application: '/applications', unit: '/units', violation: '/violations' };
-
 // A unit's obligations: its running deadlines (whatever they run for), its open cases with
 // what it must do next, the agreements it has to sign, its terminals out of compliance.
 function Obligations({ unitId }) {
@@ -208,7 +205,8 @@ function Obligations({ unitId }) {
             { label: '办理', render: (x) => {
               // a deadline met by an application of the rule's kind (TB-6: 安全联系人变更备案)
               if (x.subject_type === 'unit' && kinds[x.rule]) return <Link class="button" href={`/applications/new?kind=${x.rule}&unit_id=${unitId}`}>提交{kinds[x.rule]}</Link>;
-              return SUBJECT_PAGE[x.subject_type] ? <Link class="button" href={`${SUBJECT_PAGE[x.subject_type]}/${x.subject_id}`}>去办理</Link> : '';
+              const to = subjectPath(x.subject_type, x.subject_id);
+              return to ? <Link class="button" href={to}>去办理</Link> : '';
             } },
           ]} />
         )}</Loading>
