@@ -2,6 +2,7 @@
  * console draws forms from. */
 
 #include "api/handlers.h"
+#include "domain/audit_names.h"
 #include "api/openapi.h"
 #include "core/text.h"
 #include "core/clock.h"
@@ -65,6 +66,7 @@ void h_schemas(struct req *r)
 	/* vocabularies no field table holds: an isolation's kind, a switch ACL's vendor */
 	json_object_set_new(o, "isolation_kinds", enforcement_kinds_json());
 	json_object_set_new(o, "acl_vendors", acl_vendors_json());
+	json_object_set_new(o, "audit_objects", audit_objects_json());
 	reply_json(r, 200, o);
 }
 

@@ -123,12 +123,17 @@ void list_export(struct req *r, const struct ctx *x, const struct registry_kind 
 		buf_free(&out);
 		return;
 	}
+	reply_sheet(r, k->label, f, &out);
+	buf_free(&out);
+}
+
+void reply_sheet(struct req *r, const char *title, enum export_format f, const struct buf *out)
+{
 	char day[24], name[160];
 	clock_format_cn(clock_now(), day, sizeof(day));
 	day[10] = 0;
-	snprintf(name, sizeof(name), "%s-%s.%s", k->label, day, export_extension(f));
-	reply_bytes(r, 200, export_media_type(f), out.p, out.len, name);
-	buf_free(&out);
+	snprintf(name, sizeof(name), "%s-%s.%s", title, day, export_extension(f));
+	reply_bytes(r, 200, export_media_type(f), out->p, out->len, name);
 }
 
 void reg_list(struct req *r)

@@ -393,9 +393,11 @@ void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page)
 
 void reply_list(struct req *r, json_t *items, const struct list_page *page)
 {
-	reply_json(r, 200,
-	           json_pack("{s:o, s:o}", "items", items, "next_cursor",
-	                     page->more ? json_string(page->next_cursor) : json_null()));
+	json_t *o = json_pack("{s:o, s:o}", "items", items, "next_cursor",
+	                      page->more ? json_string(page->next_cursor) : json_null());
+	if (page->counted)
+		json_object_set_new(o, "total", json_integer(page->total));
+	reply_json(r, 200, o);
 }
 
 /* ---- the MHD side ---- */

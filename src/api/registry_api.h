@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "api/handlers.h"
+#include "domain/export.h"
 #include "domain/registry.h"
 
 /* One query parameter of a kind's list besides limit, cursor and sort. */
@@ -32,6 +33,9 @@ int req_enum_filters(struct req *r, const struct rec_schema *sc,
  * page, the same filters and sort. */
 void list_export(struct req *r, const struct ctx *x, const struct registry_kind *k, int64_t parent,
                  const struct list_query *q);
+
+/* Answer with a sheet out in format f as a file named "<title>-<today>.<ext>". */
+void reply_sheet(struct req *r, const char *title, enum export_format f, const struct buf *out);
 
 /* The handlers of a route row's kind (r->kind). */
 void reg_list(struct req *r);

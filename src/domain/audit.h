@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "policy/authz.h"
 #include "store/audit_sql.h"
@@ -56,5 +57,10 @@ json_t *audit_entry_json(const struct audit_entry *e);
  * list's definition), for a principal allowed to read it (ACT_AUDIT_READ). */
 int audit_list(struct store *st, const struct principal *p, const struct list_query *q,
                json_t *items, struct list_page *page, struct zw_err *err);
+/* Every page of the log under q (filters, sort) as a sheet (domain/export.h) for an
+ * inspection: time in Beijing time, who and in what role, the object and the verb by their
+ * names, the unit by its name, the clause, the source, and before and after as stored. */
+int audit_export(struct store *st, const struct principal *p, const struct list_query *q,
+                 int format, struct buf *out, struct zw_err *err);
 
 #endif

@@ -89,7 +89,7 @@ unsigned sheet_rows(const struct sheet *s)
 	return s->row;
 }
 
-static void sheet_free(struct sheet *s)
+void sheet_free(struct sheet *s)
 {
 	if (s->f == EXPORT_XLSX)
 		xlsx_book_free(s->book);

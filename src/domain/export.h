@@ -34,6 +34,8 @@ void sheet_cell(struct sheet *s, unsigned col, const char *text);
 void sheet_row_end(struct sheet *s);
 /* The rows written so far (the header counts). */
 unsigned sheet_rows(const struct sheet *s);
+/* A sheet given up (an error while writing it). */
+void sheet_free(struct sheet *s);
 /* The file into out, and the sheet freed; 413 when it passes its maximum. */
 int sheet_finish(struct sheet *s, struct buf *out, struct zw_err *err);
 

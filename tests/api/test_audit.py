@@ -9,6 +9,7 @@ import unittest
 import urllib.parse
 
 from harness import Server, ServerTest, approve_access, run_cli
+from test_lists import csv_rows, xlsx_rows
 
 CLI_ACTOR = "cli:" + pwd.getpwuid(os.getuid()).pw_name
 PAST = "2001-01-15T08:00:00Z"  # a CLI change made at a pinned time (ZWNET_NOW)
@@ -117,6 +118,55 @@ class AuditApi(ServerTest):
         self.assertEqual(e["clause"], "TB-13")
         self.assertRegex(e["at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertRegex(e["hash"], r"^[0-9a-f]{64}$")
+
+    def test_entries_as_people_read_them(self):
+        """Object, verb and role by their names: the verb of a workflow step is the word of its
+        button (offered as such on the application), the registry's writes 登记/修改."""
+        mine = self.walk(object_type="unit", object_id=str(self.uid), sort="id")
+        self.assertEqual([(e["object_label"], e["action_label"]) for e in mine],
+                         [("单位", "登记"), ("单位", "修改"), ("单位", "变更状态"), ("单位", "修改")])
+        user = [f for f in self.api("/api/v1/schemas")["user"]["fields"] if f["name"] == "role"][0]
+        self.assertEqual(mine[0]["role_label"], user["labels"][user["values"].index("manager")])
+        apps = self.walk(object_type="application", action="application.approve", limit="5")
+        self.assertTrue(apps)
+        # the label the workflow offers for the step it took, from the docs' table of it
+        rows = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "WORKFLOWS.md"),
+                    encoding="utf-8").read()
+        self.assertIn("| approve | 批准 |", rows.replace("`", ""))
+        self.assertEqual({e["action_label"] for e in apps}, {"批准"})
+        # every object type the log names is in /schemas' vocabulary, with a Chinese name
+        names = {o["name"]: o["label"] for o in self.api("/api/v1/schemas")["audit_objects"]}
+        for (t,) in self.srv.sql("SELECT DISTINCT object_type FROM audit"):
+            self.assertIn(t, names)
+            self.assertRegex(names[t], "[\u4e00-\u9fff]")
+        # no entry is left without a name for its verb
+        for e in self.walk(limit="500"):
+            self.assertNotEqual(e["action_label"], e["action"], e)
+
+    def test_total_and_export_of_the_view(self):
+        q = qs(object_type="unit", object_id=str(self.uid), limit="2")
+        page = self.api("/api/v1/audit" + q)
+        self.assertEqual(page["total"], self.srv.sql(
+            "SELECT count(*) FROM audit WHERE object_type = 'unit' AND object_id = ?", (str(self.uid),))[0][0])
+        self.assertEqual(len(page["items"]), 2)
+        r = self.srv.as_("admin", "GET", "/api/v1/audit" + qs(object_type="unit", object_id=str(self.uid),
+                                                                 sort="id", format="csv"))
+        self.assertEqual(r.status, 200, r)
+        rows = csv_rows(r.raw)
+        self.assertEqual(rows[0][:7], ["编号", "时间", "操作人", "角色", "对象", "对象编号", "操作"])
+        mine = self.walk(object_type="unit", object_id=str(self.uid), sort="id")
+        self.assertEqual([int(x[0]) for x in rows[1:]], [e["id"] for e in mine])  # every page, in order
+        name = self.srv.sql("SELECT name FROM units WHERE id = ?", (self.uid,))[0][0]
+        first = dict(zip(rows[0], rows[1]))
+        self.assertEqual((first["对象"], first["操作"], first["单位"], first["依据"]), ("单位", "登记", name, "TB-13"))
+        self.assertNotIn("T", first["时间"])  # Beijing time as people write it, not RFC 3339
+        self.assertIn("旧地址", first["变更后"])
+        x = self.srv.as_("admin", "GET", "/api/v1/audit" + qs(object_type="unit", object_id=str(self.uid),
+                                                                 sort="id", format="xlsx"))
+        self.assertEqual(x.status, 200, x)
+        self.assertEqual(xlsx_rows(x.raw), rows)
+        self.assertError(self.srv.as_("admin", "GET", "/api/v1/audit?format=pdf"), 400, field="format")
+        self.assertError(self.srv.as_("ops", "GET", "/api/v1/audit?format=csv"), 403)
 
     def test_filter_actor(self):
         items = self.walk(actor="admin", limit="100")
