@@ -255,11 +255,11 @@ json_t *audit_entry_json(const struct audit_entry *e)
 	                                                 : ""));
 	json_object_set_new(o, "action_label", json_string(audit_verb_label(e->action)));
 	enum role role;
-	json_object_set_new(o, "role_label",
-	                    json_string(e->role && role_parse(e->role, &role) == 0
-	                                    ? role_label(role)
-	                                : e->role ? e->role
-	                                          : ""));
+	const char *rl = !e->role                          ? ""
+	                 : strcmp(e->role, "system") == 0  ? "系统"
+	                 : role_parse(e->role, &role) == 0 ? role_label(role)
+	                                                   : e->role;
+	json_object_set_new(o, "role_label", json_string(rl));
 	json_object_set_new(o, "prev_hash", json_string(e->prev_hash ? e->prev_hash : ""));
 	json_object_set_new(o, "hash", json_string(e->hash ? e->hash : ""));
 	return o;
