@@ -232,6 +232,27 @@ static json_t *json_or_null(const char *s)
 	return v ? v : json_string(s);
 }
 
+/* An entry's object, verb and role by their names (the code where there is none). */
+struct entry_names {
+	const char *object, *verb, *role;
+};
+
+static struct entry_names names_of(const struct audit_entry *e)
+{
+	const char *ol = audit_object_label(e->object_type);
+	enum role role;
+	return (struct entry_names){
+	    .object = ol               ? ol
+	              : e->object_type ? e->object_type
+	                               : "",
+	    .verb = audit_verb_label(e->action),
+	    .role = !e->role                                       ? ""
+	            : strcmp(e->role, role_name(ROLE_SYSTEM)) == 0 ? role_label(ROLE_SYSTEM)
+	            : role_parse(e->role, &role) == 0              ? role_label(role)
+	                                                           : e->role,
+	};
+}
+
 json_t *audit_entry_json(const struct audit_entry *e)
 {
 	char ts[32];
@@ -248,18 +269,10 @@ json_t *audit_entry_json(const struct audit_entry *e)
 	json_object_set_new(o, "after", json_or_null(e->after));
 	json_object_set_new(o, "clause", e->clause ? json_string(e->clause) : json_null());
 	/* as people read it: the object's and the verb's names, the role's */
-	const char *ol = audit_object_label(e->object_type);
-	json_object_set_new(o, "object_label",
-	                    json_string(ol               ? ol
-	                                : e->object_type ? e->object_type
-	                                                 : ""));
-	json_object_set_new(o, "action_label", json_string(audit_verb_label(e->action)));
-	enum role role;
-	const char *rl = !e->role                          ? ""
-	                 : strcmp(e->role, "system") == 0  ? "系统"
-	                 : role_parse(e->role, &role) == 0 ? role_label(role)
-	                                                   : e->role;
-	json_object_set_new(o, "role_label", json_string(rl));
+	struct entry_names nm = names_of(e);
+	json_object_set_new(o, "object_label", json_string(nm.object));
+	json_object_set_new(o, "action_label", json_string(nm.verb));
+	json_object_set_new(o, "role_label", json_string(nm.role));
 	json_object_set_new(o, "prev_hash", json_string(e->prev_hash ? e->prev_hash : ""));
 	json_object_set_new(o, "hash", json_string(e->hash ? e->hash : ""));
 	return o;
@@ -297,28 +310,21 @@ static const char *const sheet_head[] = {"编号", "时间", "操作人", "角�
 static int sheet_row(const struct audit_entry *e, void *ctx)
 {
 	struct audit_sheet *a = ctx;
-	json_t *o = audit_entry_json(e);
+	struct entry_names nm = names_of(e);
 	char id[24], at[40];
 	snprintf(id, sizeof(id), "%lld", (long long)e->id);
 	clock_format_cn(e->at, at, sizeof(at));
 	const char *cells[] = {
-	    id,
-	    at,
-	    e->actor,
-	    json_string_value(json_object_get(o, "role_label")),
-	    json_string_value(json_object_get(o, "object_label")),
-	    e->object_id,
-	    json_string_value(json_object_get(o, "action_label")),
-	    e->unit_id ? ref_names_get(a->rn, a->c, "unit_id", e->unit_id) : NULL,
-	    e->clause,
-	    e->source,
-	    e->before,
-	    e->after,
+	    id,        at,
+	    e->actor,  nm.role,
+	    nm.object, e->object_id,
+	    nm.verb,   e->unit_id ? ref_names_get(a->rn, a->c, "unit_id", e->unit_id) : NULL,
+	    e->clause, e->source,
+	    e->before, e->after,
 	};
 	for (unsigned i = 0; i < sizeof(cells) / sizeof(cells[0]); i++)
 		sheet_cell(a->sheet, i, cells[i]);
 	sheet_row_end(a->sheet);
-	json_decref(o);
 	return 0;
 }
 

@@ -151,6 +151,8 @@ static void note_unit(struct found *f, int64_t unit)
 			return;
 	if (f->nunits < (int)(sizeof(f->units) / sizeof(f->units[0])))
 		f->units[f->nunits++] = unit;
+	else
+		f->truncated = true; /* a unit left out is said, like any type past its cap */
 }
 
 /* The Chinese name of value of kind k's enum field, the value itself when it has none. */

@@ -85,7 +85,7 @@ const char *role_name(enum role r)
 const char *role_label(enum role r)
 {
 	if (r == ROLE_SYSTEM)
-		return "系统命令行";
+		return "系统"; /* the CLI on the server and the scheduler */
 	if (r == ROLE_ANONYMOUS)
 		return "未登录";
 	return (unsigned)r < ROLE_COUNT ? role_labels[r] : "?";
