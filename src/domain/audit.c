@@ -278,9 +278,21 @@ json_t *audit_entry_json(const struct audit_entry *e)
 	return o;
 }
 
+struct audit_names_ctx {
+	json_t *items;
+	struct ref_names *rn;
+	struct sconn *c;
+};
+
+/* A list entry names its unit too: the log is read by people who may not read the units
+ * (an auditor), and names a unit the way the export does. */
 static int list_row(const struct audit_entry *e, void *ctx)
 {
-	json_array_append_new((json_t *)ctx, audit_entry_json(e));
+	struct audit_names_ctx *a = ctx;
+	json_t *o = audit_entry_json(e);
+	const char *un = e->unit_id ? ref_names_get(a->rn, a->c, "unit_id", e->unit_id) : NULL;
+	json_object_set_new(o, "unit_name", un && *un ? json_string(un) : json_null());
+	json_array_append_new(a->items, o);
 	return 0;
 }
 
@@ -293,7 +305,10 @@ int audit_list(struct store *st, const struct principal *p, const struct list_qu
 	struct sconn *c = store_read(st, err);
 	if (!c)
 		return -ZW_EINTERNAL;
-	return store_audit_list(c, q, list_row, items, page, err);
+	struct audit_names_ctx a = {items, ref_names_new(), c};
+	rc = store_audit_list(c, q, list_row, &a, page, err);
+	ref_names_free(a.rn);
+	return rc;
 }
 
 /* ---- the log as a sheet ---- */

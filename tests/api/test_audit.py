@@ -113,6 +113,8 @@ class AuditApi(ServerTest):
         self.assertEqual((e["action"], e["actor"], e["role"], e["source"], e["request_id"]),
                          ("unit.create", "admin", "manager", "127.0.0.1", "audit-test-create-0001"))
         self.assertEqual(e["unit_id"], self.uid)
+        # the unit by its name as it is now, for readers who may not read the units themselves
+        self.assertEqual(e["unit_name"], self.srv.sql("SELECT name FROM units WHERE id = ?", (self.uid,))[0][0])
         self.assertIsNone(e["before"])
         self.assertEqual(e["after"]["address"], "旧地址")
         self.assertEqual(e["clause"], "TB-13")

@@ -19,8 +19,17 @@ export function can(session, action, unitId) {
 }
 
 // The console page of an object a deadline, a notice or a result is about, or null.
-const SUBJECT_PAGE = { application: '/applications', unit: '/units', violation: '/violations', finding: '/findings' };
-export const subjectPath = (type, id) => (SUBJECT_PAGE[type] && id ? `${SUBJECT_PAGE[type]}/${id}` : null);
+// The page of an object a notice or a log entry names, and the action that opens it.
+const SUBJECT_PAGE = {
+  application: ['/applications', 'APPLICATION_READ'], unit: ['/units', 'UNIT_READ'],
+  violation: ['/violations', 'VIOLATION_READ'], finding: ['/findings', 'FINDING_READ'],
+};
+// Its address; with a session, only when that session may open it (an auditor reads the log
+// of objects it cannot open).
+export const subjectPath = (type, id, s) => {
+  const p = SUBJECT_PAGE[type];
+  return p && id && (!s || can(s, p[1])) ? `${p[0]}/${id}` : null;
+};
 
 export function Link({ href, children, ...rest }) {
   const go = (e) => {

@@ -8,6 +8,7 @@ import { day, time } from '../format.js';
 import { ListView } from '../list.jsx';
 import { navigate, query } from '../router.js';
 import { AppStatus, ClauseLink, Confirm, DeadlineBadge, ErrorBox, confirmText, Field, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
+import { History } from '../history.jsx';
 
 export function Applications({ path }) {
   const s = useSession();
@@ -391,6 +392,7 @@ export function ApplicationDetail({ id }) {
               { label: '操作人', key: 'actor' }, { label: '意见', key: 'reason' },
               { label: '依据', render: (e) => (e.clause ? <ClauseLink id={e.clause} /> : '') }]} />
           </section>
+          <History type="application" id={a.id} />
         </>
       );
     }}</Loading>

@@ -6,6 +6,7 @@ import { ListView } from '../list.jsx';
 import { navigate, query } from '../router.js';
 import { useValueNames, valueName } from '../schema.js';
 import { Badge, ErrorBox, Field, Link, Loading, Table, can, useFilter, useLoad, useSession, useUnitNames } from '../ui.jsx';
+import { History } from '../history.jsx';
 
 // the badge's colour per status (the names are the server's)
 const FINDING_KIND = { open: 'amber', violation: 'red', dismissed: 'grey', resolved: 'green' };
@@ -128,6 +129,7 @@ export function FindingDetail({ id }) {
           { label: '位置', render: (e) => [e.observation.device_id ? `设备 ${e.observation.device_id}` : '', e.observation.iface || '', e.observation.vlan ? `VLAN ${e.observation.vlan}` : ''].filter(Boolean).join(' ') },
           { label: '说明', key: 'detail' },
         ]} />
+        <History type="finding" id={x.id} />
       </>
     )}</Loading>
   );

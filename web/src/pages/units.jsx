@@ -7,6 +7,7 @@ import { day, time } from '../format.js';
 import { ListView } from '../list.jsx';
 import { navigate } from '../router.js';
 import { ClauseLink, ErrorBox, Field, FileUpload, Link, Loading, Table, UnitStatus, can, useLoad, useSession } from '../ui.jsx';
+import { History } from '../history.jsx';
 
 const UNIT_FIELDS = ['name', 'short_name', 'type', 'level', 'address', 'note'];
 const CONTACT_FIELDS = ['role', 'name', 'post', 'mobile', 'email'];
@@ -170,6 +171,7 @@ export function UnitDetail({ id }) {
             ]} />
           )}</Loading>
         </section>
+        <History type="unit" id={uid} />
       </>
     )}</Loading>
   );

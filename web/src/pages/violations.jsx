@@ -6,6 +6,7 @@ import { time } from '../format.js';
 import { ListView } from '../list.jsx';
 import { useValueNames, useVocab, valueName } from '../schema.js';
 import { Badge, ClauseLink, Confirm, DeadlineBadge, confirmText, ErrorBox, Field, Link, Loading, Table, useFilter, useLoad, useUnitNames } from '../ui.jsx';
+import { History } from '../history.jsx';
 
 // the badge's colour per state (the names are the server's)
 const STATE_KIND = { open: 'amber', notified: 'blue', isolated: 'red', rectifying: 'amber', verified: 'blue', reconnected: 'green', closed: 'grey', revoked: 'red', dismissed: 'grey' };
@@ -154,6 +155,7 @@ export function ViolationDetail({ id }) {
           { label: '依据', render: (e) => <ClauseLink id={e.clause} /> },
           { label: '理由', key: 'reason' },
         ]} />
+        <History type="violation" id={x.id} />
       </>
     )}</Loading>
   );

@@ -1,0 +1,99 @@
+// What changed, as people read it (issue 16 item 6): an audit entry's before and after as the
+// fields that changed, each by its label and its values as the field table names them (the
+// same rules as the lists and the export), and the 变更记录 of one object on its own page.
+import { useState } from 'preact/hooks';
+import { time } from './format.js';
+import { cellText } from './list.jsx';
+import { fieldsOf, useSchema } from './schema.js';
+import { ClauseLink, Link, Loading, can, useLoad, useSession } from './ui.jsx';
+
+// Bookkeeping every record carries: not a change anyone made.
+const QUIET = new Set(['rev', 'updated_at', 'created_at', 'status_at']);
+
+const shown = (v) => (v && typeof v === 'object' ? JSON.stringify(v) : v);
+
+// The changed fields of before → after: [{ key, label, from, to }] (a created record: its
+// filled fields; a deleted one: what it held).
+export function changesOf(before, after, fs) {
+  const b = before && typeof before === 'object' ? before : {};
+  const a = after && typeof after === 'object' ? after : {};
+  // once the field table is known, what it does not show (an internal code beside its name)
+  const known = Object.keys(fs).length > 0;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]
+    .filter((k) => !QUIET.has(k) && k !== 'id' && (!known || fs[k]));
+  const text = (k, v) => (v == null || v === '' ? '' : String(cellText(fs[k], shown(v))));
+  return keys
+    .map((k) => ({ key: k, label: fs[k]?.label ?? k, from: before ? text(k, b[k]) : null, to: after ? text(k, a[k]) : null }))
+    .filter((c) => c.from !== c.to && !(c.from === null && c.to === '') && !(c.to === null && c.from === ''));
+}
+
+// One entry's change: a short list of "字段：旧 → 新".
+export function Diff({ entry }) {
+  const fs = fieldsOf(useSchema(entry.object_type));
+  if (entry.before == null && entry.after == null) return null;
+  if (typeof entry.before !== 'object' && typeof entry.after !== 'object') return <span>{shown(entry.after) ?? ''}</span>;
+  const changes = changesOf(entry.before, entry.after, fs);
+  if (!changes.length) return <span class="muted">无字段变化</span>;
+  const list = (
+    <ul class="diff">
+      {changes.map((c) => (
+        <li>
+          <span class="name">{c.label}</span>：
+          {c.from === null ? <ins>{c.to}</ins> : c.to === null ? <del>{c.from}</del> : (
+            <><del>{c.from || '（空）'}</del> → <ins>{c.to || '（空）'}</ins></>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+  // a record created or deleted shows all its fields: folded
+  return entry.before == null || entry.after == null
+    ? <details><summary>{entry.before == null ? '登记内容' : '删除前内容'}（{changes.length} 项）</summary>{list}</details>
+    : list;
+}
+
+// 变更记录 of one object (for those who may read the log), newest first, with the way to the
+// whole of it in 审计日志. A unit's is everything about it: its own entries and those of what
+// belongs to it (contacts, agreements, applications, terminals), the log's unit_id.
+export function History({ type, id }) {
+  const s = useSession();
+  if (!can(s, 'AUDIT_READ')) return null;
+  return <HistoryList type={type} id={id} />;
+}
+
+function HistoryList({ type, id }) {
+  const [limit, setLimit] = useState(10);
+  const q = type === 'unit' ? `unit_id=${encodeURIComponent(id)}`
+    : `object_type=${encodeURIComponent(type)}&object_id=${encodeURIComponent(id)}`;
+  const list = useLoad(`/audit?${q}&limit=${limit}`);
+  return (
+    <section aria-labelledby={`hist-${type}`}>
+      <h2 id={`hist-${type}`}>变更记录</h2>
+      <Loading state={list}>{(d) => (
+        <>
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th scope="col">时间</th><th scope="col">操作人</th><th scope="col">操作</th><th scope="col">变更</th><th scope="col">依据</th></tr></thead>
+              <tbody>
+                {d.items.length ? d.items.map((e) => (
+                  <tr key={e.id}>
+                    <td>{time(e.at)}</td>
+                    <td>{e.actor}{e.role_label ? `（${e.role_label}）` : ''}</td>
+                    <td>{type === 'unit' && e.object_type !== 'unit' ? `${e.object_label} · ` : ''}{e.action_label}</td>
+                    <td><Diff entry={e} /></td>
+                    <td>{e.clause ? <ClauseLink id={e.clause} /> : ''}</td>
+                  </tr>
+                )) : <tr><td colSpan={5} class="muted">无</td></tr>}
+              </tbody>
+            </table>
+          </div>
+          <p class="muted">
+            共 {d.total} 条{d.total > d.items.length ? `，显示最近 ${d.items.length} 条` : ''}
+            {d.total > d.items.length && <> <button type="button" class="link" onClick={() => setLimit(Math.min(500, limit * 5))}>显示更多</button></>}
+            {' '}<Link href={`/audit?${q}`}>在审计日志中查看</Link>
+          </p>
+        </>
+      )}</Loading>
+    </section>
+  );
+}
