@@ -97,6 +97,13 @@ struct rec_schema {
 	size_t size; /* sizeof the struct */
 };
 
+/* An integer field holding 0 where its range starts above it (an IP count, a bandwidth): the
+ * value was not given, and is read as a blank wherever people read it (exports, documents). */
+static inline bool rec_int_unset(const struct rec_field *f, int64_t v)
+{
+	return f->type == REC_INT && v == 0 && f->min > 0;
+}
+
 /* Field table helpers: REC_F(struct unit, name, REC_TEXT, REC_REQUIRED, "单位名称", 100). */
 // clang-format off
 #define REC_F(st, n, t, fl, lbl, max) \

@@ -207,6 +207,10 @@ const char *export_value_text(const struct rec_field *f, const void *rec, struct
 			return *name ? name : NULL;
 		break;
 	}
+	case REC_INT:
+		if (rec_int_unset(f, *(const int64_t *)at))
+			return NULL;
+		break;
 	default:
 		break;
 	}

@@ -50,7 +50,8 @@ void ref_names_free(struct ref_names *rn);
 
 /* The text a person reads for field f of rec, into out (n bytes; may be cut only for a
  * number, never for stored text, which is returned as it is): NULL for a blank (unset text, a
- * 0 time or id, a field not shown). rn names references (NULL: ids stay numbers). */
+ * 0 time or id, an integer not given (rec_int_unset), a field not shown). rn names references
+ * (NULL: ids stay numbers). */
 const char *export_value_text(const struct rec_field *f, const void *rec, struct ref_names *rn,
                               struct sconn *c, char *out, size_t n);
 

@@ -7,6 +7,8 @@
 #include "core/clock.h"
 #include "core/parse.h"
 #include "core/text.h"
+#include "domain/org/contact.h"
+#include "store/application_sql.h"
 
 const char *paper_jstr(const json_t *o, const char *key)
 {
@@ -103,6 +105,24 @@ void paper_network_full(const struct profile *p, char *out, size_t n)
 }
 
 /* Footer of every generated page. */
+int paper_contact(const struct ctx *x, int64_t unit_id, const char *role, char *name, size_t nn,
+                  char *mobile, size_t mn, struct zw_err *err)
+{
+	name[0] = mobile[0] = 0;
+	struct sconn *c = store_read(x->st, err);
+	int64_t cid = 0;
+	if (!c)
+		return -err->code;
+	int rc = store_contact_of_role(c, unit_id, role, &cid, err);
+	struct contact ct = {0};
+	if (!rc && cid && (rc = contact_get(x->st, unit_id, cid, &ct, err)) == 0) {
+		text_printf(name, nn, "%s", ct.name ? ct.name : "");
+		text_printf(mobile, mn, "%s", ct.mobile ? ct.mobile : "");
+	}
+	contact_free(&ct);
+	return rc;
+}
+
 void paper_footer(struct doc *d, const struct profile *p, const char *what)
 {
 	char now[64], line[1024];

@@ -66,6 +66,10 @@ void paper_today_cn(char *out, size_t n);
 void paper_org_full(const struct profile *p, const char *role, char *out, size_t n);
 /* The network's name with the county in front: "桐柏县政务外网". */
 void paper_network_full(const struct profile *p, char *out, size_t n);
+/* The unit's first contact of a role in the register, its name and mobile ("" when none):
+ * what a form is prefilled with where the paper itself leaves them out. */
+int paper_contact(const struct ctx *x, int64_t unit_id, const char *role, char *name, size_t nn,
+                  char *mobile, size_t mn, struct zw_err *err);
 /* The footer of every generated page. */
 void paper_footer(struct doc *d, const struct profile *p, const char *what);
 /* A deadline as JSON (the API's shape) as "3个工作日（截至2026年11月23日）". */

@@ -66,6 +66,43 @@ class Archive(ServerTest):
         self.assertIn("单位档案", text)
         self.assertIn("佳县电子政务网络管理办法", text)
 
+    def test_values_as_people_read_them(self):
+        """Each value by its field table: the prefix's status by its Chinese name, its VLAN by the
+        VLAN's number and a VLAN's zone by the zone's name rather than their row ids, times in
+        Beijing time, and a field that was not given left blank."""
+        s = self.srv
+        a = lambda m, p, b: s.as_("admin", m, p, b).json
+        zone = a("POST", "/api/v1/zones", {"name": "档案测试区", "code": "arch"})
+        vlan = a("POST", "/api/v1/vlans", {"vid": 661, "name": "档案测试", "unit_id": self.own,
+                                           "zone_id": zone["id"]})
+        c = a("POST", "/api/v1/prefixes", {"cidr": "10.67.0.0/16", "status": "container"})
+        p = a("POST", "/api/v1/prefixes/%d/allocate" % c["id"], {"unit_id": self.own, "hosts": 10})
+        self.assertEqual(s.as_("admin", "PATCH", "/api/v1/prefixes/%d" % p["id"],
+                               {"vlan_id": vlan["id"]}).status, 200)
+        self.assertNotEqual(vlan["id"], 661)  # a row id the document must not show
+        status = [f for f in s.as_("admin", "GET", "/api/v1/schemas").json["prefix"]["fields"]
+                  if f["name"] == "status"][0]
+        active = status["labels"][status["values"].index("active")]
+        doc = self.get("json").json
+        secs = {x["key"]: x for x in doc["sections"]}
+
+        def row(key, field, value):
+            sec = secs[key]
+            i = [it[field] for it in sec["items"]].index(value)
+            return {c["field"]: sec["rows"][i][j] for j, c in enumerate(sec["columns"])}
+        pr = row("prefixes", "cidr", p["cidr"])
+        self.assertEqual((pr["status"], pr["vlan_id"]), (active, "661"))
+        self.assertEqual(row("vlans", "vid", 661)["zone_id"], "档案测试区")
+        self.assertIsNone(row("vlans", "vid", 660)["zone_id"])  # none given: blank, not "0"
+        self.assertRegex(doc["generated_at_text"], r"^\d{4}-\d\d-\d\d \d\d:\d\d")
+        text = self.get("html").raw.decode()
+        self.assertIn(doc["generated_at_text"], text)
+        self.assertNotIn(doc["generated_at"], text)
+        flat = [c for r in csv.reader(io.StringIO(self.get("csv").raw.decode("utf-8-sig"))) for c in r]
+        self.assertIn(active, flat)
+        self.assertIn("档案测试区", flat)
+        self.assertNotIn("active", flat)
+
     def test_scope(self):
         other = self.srv.sql("SELECT id FROM units WHERE id <> ? LIMIT 1", (self.own,))[0][0]
         self.assertEqual(self.get("json", user="unit").status, 200)

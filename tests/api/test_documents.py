@@ -3,6 +3,7 @@ application, forms of the other kinds, approval and rejection notices citing the
 deadline, and the JX 附件1/附件2 agreements with the unit filled in; as HTML pages and as PDF
 files checked with pdftotext (Debian's poppler-utils)."""
 
+import ipaddress
 import os
 import re
 import subprocess
@@ -195,10 +196,29 @@ class DocumentsTongbai(Docs, ServerTest):
                      "100Mbps", "TB-15"):
             self.assertIn(want, t, want)
 
+    def test_change_form_leaves_blanks_blank_and_fills_from_the_register(self):
+        """What the application does not say stays blank (no "IP数量 0", no "0 Mbps"), and the
+        people the register knows are on the form without being typed again."""
+        app, name, _ = self.approved()
+        self.tr(app["id"], "complete", user="carrier")
+        unit = app["unit_id"]
+        r = self.srv.as_("admin", "POST", "/api/v1/units/%d/contacts" % unit,
+                         {"role": "网络管理员", "name": "孙登记", "mobile": "13900000021"})
+        self.assertEqual(r.status, 201, r)
+        r = self.srv.as_("admin", "POST", A, {"kind": "change", "unit_id": unit, "change_type": "拆机"})
+        self.assertEqual(r.status, 201, r)
+        h = self.html("%s/%d/form" % (A, r.json["id"]))
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", h, re.S)]
+        for label in ("IP数量", "带宽"):
+            self.assertEqual(cells[cells.index(label) + 1], "", label)
+        self.assertNotIn("Mbps", h)
+        i = cells.index("网络管理员")
+        self.assertEqual(cells[i + 1:i + 5], ["姓名", "孙登记", "手机号码", "13900000021"])
+
     def test_port_form_lists_the_ports(self):
         app, name, cidr = self.approved()
         self.tr(app["id"], "complete", user="carrier")
-        host = cidr.split("/")[0].rsplit(".", 1)[0] + ".10"
+        host = str(ipaddress.ip_network(cidr)[10])
         r = self.srv.as_("admin", "POST", A, {
             "kind": "port", "unit_id": app["unit_id"], "purpose": "门户网站对外服务",
             "ports": [{"exposure": "互联网", "protocol": "tcp", "port": 443, "target_ip": host,

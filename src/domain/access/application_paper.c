@@ -41,10 +41,25 @@ static json_t *row_json(const struct ctx *x, const char *table, const struct rec
 /* The label of an application field (its schema's Chinese label). */
 static const char *field_label(const char *name)
 {
-	for (size_t i = 0; i < application_schema.nfields; i++)
-		if (strcmp(application_schema.fields[i].name, name) == 0)
-			return application_schema.fields[i].label;
-	return name;
+	const struct rec_field *f = rec_field(&application_schema, name);
+	return f ? f->label : name;
+}
+
+/* A field of the application as a person reads it, by its field table: an integer that was
+ * not given is a blank (rec_int_unset: no "IP数量 0"), an enum by its Chinese name. */
+static const char *field_text(const json_t *app, const char *name, char *out, size_t n)
+{
+	const struct rec_field *f = rec_field(&application_schema, name);
+	const json_t *v = json_object_get(app, name);
+	const char *label = f && f->type == REC_ENUM && json_is_string(v)
+	                        ? rec_enum_label(f, json_string_value(v))
+	                        : NULL;
+	if (label || json_is_string(v))
+		return label ? label : json_string_value(v);
+	if (!json_is_integer(v) || (f && rec_int_unset(f, json_integer_value(v))))
+		return "";
+	snprintf(out, n, "%lld", (long long)json_integer_value(v));
+	return out;
 }
 
 /* ---- the application and what it refers to ---- */
@@ -191,6 +206,25 @@ static void grid_person(struct grid *g, const char *label, const char *name, con
 	g->row++;
 }
 
+/* A person of the form (<stem>_name, <stem>_mobile) as the application gives them, else as
+ * the register holds the unit's contact of that role: a form is filled from what is known. */
+static void form_person(struct grid *g, const struct ctx *x, const struct app_paper *a,
+                        const char *role, const char *stem)
+{
+	char nk[32], mk[32], name[128], mobile[32];
+	snprintf(nk, sizeof(nk), "%s_name", stem);
+	snprintf(mk, sizeof(mk), "%s_mobile", stem);
+	const char *n = paper_jstr(a->app, nk), *m = paper_jstr(a->app, mk);
+	struct zw_err err = {0};
+	if (!*n && !*m &&
+	    paper_contact(x, a->unit.id, role, name, sizeof(name), mobile, sizeof(mobile), &err) ==
+	        0) {
+		n = name;
+		m = mobile;
+	}
+	grid_person(g, role, n, m);
+}
+
 /* A group label down the first column over the rows from..g->row. */
 static void grid_group(struct grid *g, int from, const char *label)
 {
@@ -237,20 +271,24 @@ static void form_business(struct grid *g, const struct app_paper *a)
 		if (*paper_jstr(a->app, "new_address"))
 			grid_line(g, "移机后地址", paper_jstr(a->app, "new_address"), 0);
 	}
-	jtext(a->app, "ip_count", v, sizeof(v));
-	jtext(a->app, "bandwidth_mbps", w, sizeof(w));
-	if (*w)
-		strcat(w, " Mbps");
-	grid_pair(g, "IP数量", v, "带宽", w);
+	char ip[32], bw[32];
+	const char *bws = field_text(a->app, "bandwidth_mbps", bw, sizeof(bw));
+	if (*bws)
+		snprintf(w, sizeof(w), "%s Mbps", bws);
+	else
+		w[0] = 0;
+	grid_pair(g, "IP数量", field_text(a->app, "ip_count", ip, sizeof(ip)), "带宽", w);
 	if (access || *paper_jstr(a->app, "purpose"))
 		grid_line(g, access ? "网络用途" : "变更说明", paper_jstr(a->app, "purpose"),
 		          access ? 3 : 0);
 	/* what the county asks beyond the annex (SS-10 assessment, the 等保 level) */
 	static const char *const extra[] = {"assessment_org", "assessment_on",
 	                                    "assessment_conclusion", "djcp_level", NULL};
-	for (int i = 0; access && extra[i]; i++)
-		if (*paper_jstr(a->app, extra[i]))
-			grid_line(g, field_label(extra[i]), paper_jstr(a->app, extra[i]), 0);
+	for (int i = 0; access && extra[i]; i++) {
+		const char *t = field_text(a->app, extra[i], w, sizeof(w));
+		if (*t)
+			grid_line(g, field_label(extra[i]), t, 0);
+	}
 }
 
 /* The rows of any other kind: each field it accepts that is filled in. */
@@ -260,11 +298,9 @@ static void form_fields(struct grid *g, const struct app_paper *a)
 	for (int i = 0; list_word(a->fields, i, name, sizeof(name)); i++) {
 		if (strcmp(name, "zone_id") == 0 || strcmp(name, "user_type_other") == 0)
 			continue;
-		const json_t *val = json_object_get(a->app, name);
-		if (json_is_string(val) && *json_string_value(val))
-			grid_line(g, field_label(name), json_string_value(val), 0);
-		else if (json_is_integer(val) && (jtext(a->app, name, v, sizeof(v)), *v))
-			grid_line(g, field_label(name), v, 0);
+		const char *t = field_text(a->app, name, v, sizeof(v));
+		if (*t)
+			grid_line(g, field_label(name), t, 0);
 	}
 }
 
@@ -386,10 +422,8 @@ int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struc
 		          *paper_jstr(a.app, "address") ? paper_jstr(a.app, "address")
 		                                        : (a.unit.address ? a.unit.address : ""),
 		          0);
-		grid_person(&g, "网络管理员", paper_jstr(a.app, "admin_name"),
-		            paper_jstr(a.app, "admin_mobile"));
-		grid_person(&g, "技术联系人", paper_jstr(a.app, "tech_name"),
-		            paper_jstr(a.app, "tech_mobile"));
+		form_person(&g, x, &a, "网络管理员", "admin");
+		form_person(&g, x, &a, "技术联系人", "tech");
 	} else {
 		grid_line(&g, "办公地址", a.unit.address ? a.unit.address : "", 0);
 	}

@@ -5,7 +5,6 @@
 
 #include "core/text.h"
 #include "core/xalloc.h"
-#include "store/application_sql.h"
 
 /* ---- agreements from the profile's templates ---- */
 
@@ -142,17 +141,8 @@ static int parties_load(const struct ctx *x, int64_t unit_id, const char *key, s
 	text_printf(pt->unit, sizeof(pt->unit), "%s", u.name);
 	unit_free(&u);
 	paper_org_full(x->prof, "manager", pt->center, sizeof(pt->center));
-	struct sconn *c = store_read(x->st, err);
-	int64_t cid = 0;
-	if (!c)
-		return -err->code;
-	rc = store_contact_of_role(c, unit_id, "主要领导", &cid, err);
-	struct contact ct = {0};
-	if (!rc && cid && contact_get(x->st, unit_id, cid, &ct, err) == 0) {
-		text_printf(pt->head, sizeof(pt->head), "%s", ct.name ? ct.name : "");
-		snprintf(pt->phone, sizeof(pt->phone), "%s", ct.mobile ? ct.mobile : "");
-	}
-	contact_free(&ct);
+	rc = paper_contact(x, unit_id, "主要领导", pt->head, sizeof(pt->head), pt->phone,
+	                   sizeof(pt->phone), err);
 	struct buf b;
 	buf_init(&b, 16u << 20);
 	if (!rc)

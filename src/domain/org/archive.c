@@ -11,6 +11,7 @@
 #include "core/parse.h"
 #include "core/text.h"
 #include "doc/doc.h"
+#include "domain/export.h"
 #include "domain/ipam/address.h"
 #include "domain/inventory/assets.h"
 #include "domain/ipam/ipam.h"
@@ -60,51 +61,105 @@ static const struct section_def sections[] = {
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
-/* Every object of k in the unit, as the principal may read them (its contacts and agreements
- * under it, the rest by their unit field). */
-static json_t *all_of(const struct ctx *x, const struct registry_kind *k, int64_t unit_id,
-                      struct zw_err *err)
+/* The unit's own facts at the head of the document, by its field table. */
+static const char *const unit_head[] = {"short_name", "type",          "level",        "address",
+                                        "status",     "status_clause", "connected_on", NULL};
+
+/* What a section reads: the records as JSON (the API's shape) and each shown column as a
+ * person reads it (export_value_text: an enum's Chinese name, a VLAN's or a zone's name for
+ * its id, Beijing time, a blank for what was not given). */
+struct section_scan {
+	const struct section_def *s;
+	json_t *items, *rows;
+	struct ref_names *rn;
+	struct sconn *c;
+};
+
+static json_t *texts_of(const struct rec_schema *sc, const char *const *columns, const void *rec,
+                        struct ref_names *rn, struct sconn *c)
 {
+	json_t *row = json_array();
+	for (const char *const *col = columns; *col; col++) {
+		const struct rec_field *f = rec_field(sc, *col);
+		char tmp[64];
+		const char *t = f ? export_value_text(f, rec, rn, c, tmp, sizeof(tmp)) : NULL;
+		json_array_append_new(row, t ? json_string(t) : json_null());
+	}
+	return row;
+}
+
+static int section_row(const void *rec, void *ctx)
+{
+	struct section_scan *a = ctx;
+	const struct rec_schema *sc = a->s->kind->sc;
+	json_array_append_new(a->items, rec_to_json(sc, rec));
+	json_array_append_new(a->rows, texts_of(sc, a->s->columns, rec, a->rn, a->c));
+	return 0;
+}
+
+/* Every object of the section's kind in the unit, as the principal may read them (its
+ * contacts and agreements under it, the rest by their unit field). */
+static int section_read(const struct ctx *x, struct section_scan *a, int64_t unit_id,
+                        struct zw_err *err)
+{
+	const struct registry_kind *k = a->s->kind;
 	struct list_query q = {.limit = 500, .sort = "id", .sort_int = true};
 	if (!k->parent)
 		q.f[q.nf++] =
 		    (struct lq_filter){.col = "unit_id", .ival = unit_id, .op = LQ_EQ_INT};
-	return registry_list_all(x, k, k->parent ? unit_id : 0, &q, err);
+	return registry_scan_under(x, k, k->parent ? unit_id : 0, &q, section_row, a, err);
+}
+
+static json_t *columns_of(const struct rec_schema *sc, const char *const *columns)
+{
+	json_t *cols = json_array();
+	for (const char *const *c = columns; *c; c++) {
+		const struct rec_field *f = rec_field(sc, *c);
+		json_array_append_new(
+		    cols, json_pack("{s:s, s:s}", "field", *c, "label", f ? f->label : *c));
+	}
+	return cols;
 }
 
 json_t *archive_build(const struct ctx *x, int64_t unit_id, struct zw_err *err)
 {
 	struct unit u = {0};
-	if (registry_get(x, &unit_kind, unit_id, &u, err)) {
+	struct sconn *c = NULL;
+	if (registry_get(x, &unit_kind, unit_id, &u, err) || !(c = store_read(x->st, err))) {
 		unit_free(&u);
 		return NULL;
 	}
-	char ts[32];
-	format_time(clock_now(), ts);
-	json_t *doc = json_pack("{s:o, s:s, s:s}", "unit", unit_json(&u), "generated_at", ts,
-	                        "generated_by", x->by->username);
+	int64_t now = clock_now();
+	char ts[32], local[40];
+	format_time(now, ts);
+	clock_format_cn(now, local, sizeof(local));
+	struct ref_names *rn = ref_names_new();
+	json_t *head = json_object();
+	json_object_set_new(head, "columns", columns_of(&unit_schema, unit_head));
+	json_object_set_new(head, "row", texts_of(&unit_schema, unit_head, &u, rn, c));
+	json_t *doc = json_pack("{s:o, s:o, s:s, s:s, s:s}", "unit", unit_json(&u), "head", head,
+	                        "generated_at", ts, "generated_at_text", local, "generated_by",
+	                        x->by->username);
 	unit_free(&u);
 	json_t *secs = json_array(), *omitted = json_array();
 	for (size_t i = 0; i < NSECTIONS; i++) {
 		const struct section_def *s = &sections[i];
 		if (ZW_MUTANT("ln21_archive_prefixes") && s->kind == &prefix_kind)
 			continue;
+		struct section_scan a = {s, json_array(), json_array(), rn, c};
 		struct zw_err e2 = {0};
-		json_t *items = all_of(x, s->kind, unit_id, &e2);
-		if (!items) {
+		if (section_read(x, &a, unit_id, &e2)) {
+			json_decref(a.items);
+			json_decref(a.rows);
 			json_array_append_new(omitted, json_string(s->title));
 			continue;
 		}
-		json_t *cols = json_array();
-		for (const char *const *c = s->columns; *c; c++) {
-			const struct rec_field *f = rec_field(s->kind->sc, *c);
-			json_array_append_new(
-			    cols, json_pack("{s:s, s:s}", "field", *c, "label", f ? f->label : *c));
-		}
-		json_array_append_new(secs,
-		                      json_pack("{s:s, s:s, s:o, s:o}", "key", s->key, "title",
-		                                s->title, "columns", cols, "items", items));
+		json_array_append_new(secs, json_pack("{s:s, s:s, s:o, s:o, s:o}", "key", s->key,
+		                                      "title", s->title, "columns",
+		                                      columns_of(s->kind->sc, s->columns), "items",
+		                                      a.items, "rows", a.rows));
 	}
+	ref_names_free(rn);
 	json_object_set_new(doc, "sections", secs);
 	json_object_set_new(doc, "omitted", omitted);
 	return doc;
@@ -112,43 +167,31 @@ json_t *archive_build(const struct ctx *x, int64_t unit_id, struct zw_err *err)
 
 /* ---- renderings ---- */
 
-static void cell_text(const json_t *v, char *out, size_t n)
+static const char *cell_at(const json_t *row, size_t i)
 {
-	if (!v || json_is_null(v))
-		snprintf(out, n, "%s", "");
-	else if (json_is_string(v))
-		text_printf(out, n, "%s", json_string_value(v));
-	else if (json_is_true(v))
-		snprintf(out, n, "是");
-	else if (json_is_false(v))
-		snprintf(out, n, "否");
-	else if (json_is_integer(v))
-		snprintf(out, n, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(out, n, "%.2f", json_real_value(v));
-	else
-		snprintf(out, n, "%s", "");
+	const char *t = json_string_value(json_array_get(row, i));
+	return t ? t : "";
 }
 
 int archive_csv(const json_t *doc, struct buf *out)
 {
-	char cell[1024];
 	int rc = buf_append(out, "\xEF\xBB\xBF", 3); /* BOM: spreadsheets then read UTF-8 */
 	const json_t *u = json_object_get(doc, "unit");
 	rc |= csv_cell(out, "单位档案", true) |
 	      csv_cell(out, json_string_value(json_object_get(u, "name")), false);
 	rc |= buf_puts(out, "\r\n");
-	static const char *const unit_fields[][2] = {
-	    {"short_name", "简称"},      {"type", "单位类型"},   {"level", "单位层级"},
-	    {"address", "办公地址"},     {"status", "接入状态"}, {"status_clause", "依据条款"},
-	    {"connected_on", "接入日期"}};
-	for (size_t i = 0; i < sizeof(unit_fields) / sizeof(unit_fields[0]); i++) {
-		cell_text(json_object_get(u, unit_fields[i][0]), cell, sizeof(cell));
-		rc |= csv_cell(out, unit_fields[i][1], true) | csv_cell(out, cell, false);
+	const json_t *head = json_object_get(doc, "head");
+	size_t i, j, k;
+	json_t *s, *col, *row;
+	json_array_foreach(json_object_get(head, "columns"), j, col)
+	{
+		rc |= csv_cell(out, json_string_value(json_object_get(col, "label")), true) |
+		      csv_cell(out, cell_at(json_object_get(head, "row"), j), false);
 		rc |= buf_puts(out, "\r\n");
 	}
-	size_t i, j, k;
-	json_t *s, *col, *item;
+	rc |= csv_cell(out, "生成时间", true) |
+	      csv_cell(out, json_string_value(json_object_get(doc, "generated_at_text")), false);
+	rc |= buf_puts(out, "\r\n");
 	json_array_foreach(json_object_get(doc, "sections"), i, s)
 	{
 		rc |= buf_puts(out, "\r\n");
@@ -157,15 +200,10 @@ int archive_csv(const json_t *doc, struct buf *out)
 		json_array_foreach(json_object_get(s, "columns"), j, col) rc |=
 		    csv_cell(out, json_string_value(json_object_get(col, "label")), j == 0);
 		rc |= buf_puts(out, "\r\n");
-		json_array_foreach(json_object_get(s, "items"), k, item)
+		json_array_foreach(json_object_get(s, "rows"), k, row)
 		{
-			json_array_foreach(json_object_get(s, "columns"), j, col)
-			{
-				cell_text(json_object_get(item, json_string_value(
-				                                    json_object_get(col, "field"))),
-				          cell, sizeof(cell));
-				rc |= csv_cell(out, cell, j == 0);
-			}
+			for (j = 0; j < json_array_size(row); j++)
+				rc |= csv_cell(out, cell_at(row, j), j == 0);
 			rc |= buf_puts(out, "\r\n");
 		}
 	}
@@ -175,7 +213,6 @@ int archive_csv(const json_t *doc, struct buf *out)
 int archive_html(const json_t *doc, const struct profile *prof, struct buf *out)
 {
 	const json_t *u = json_object_get(doc, "unit");
-	char cell[1024];
 	int rc =
 	    buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
 	                  "<title>单位档案</title><style>"
@@ -191,23 +228,22 @@ int archive_html(const json_t *doc, const struct profile *prof, struct buf *out)
 	rc |= buf_puts(out, " 单位档案</h1>\n<p class=\"meta\">依据《");
 	rc |= html_text(out, prof->title);
 	rc |= buf_puts(out, "》第二十一条等规定建立 · 生成时间 ");
-	rc |= html_text(out, json_string_value(json_object_get(doc, "generated_at")));
+	rc |= html_text(out, json_string_value(json_object_get(doc, "generated_at_text")));
 	rc |= buf_puts(out, " · 生成人 ");
 	rc |= html_text(out, json_string_value(json_object_get(doc, "generated_by")));
 	rc |= buf_puts(out, "</p>\n<table>");
-	static const char *const unit_fields[][2] = {
-	    {"short_name", "简称"},      {"type", "单位类型"},   {"level", "单位层级"},
-	    {"address", "办公地址"},     {"status", "接入状态"}, {"status_clause", "依据条款"},
-	    {"connected_on", "接入日期"}};
-	for (size_t i = 0; i < sizeof(unit_fields) / sizeof(unit_fields[0]); i++) {
-		cell_text(json_object_get(u, unit_fields[i][0]), cell, sizeof(cell));
-		rc |= buf_puts(out, "<tr><th>") | html_text(out, unit_fields[i][1]) |
-		      buf_puts(out, "</th><td>") | html_text(out, cell) |
+	const json_t *head = json_object_get(doc, "head");
+	size_t i, j, k;
+	json_t *s, *col, *row;
+	json_array_foreach(json_object_get(head, "columns"), j, col)
+	{
+		rc |= buf_puts(out, "<tr><th>") |
+		      html_text(out, json_string_value(json_object_get(col, "label"))) |
+		      buf_puts(out, "</th><td>") |
+		      html_text(out, cell_at(json_object_get(head, "row"), j)) |
 		      buf_puts(out, "</td></tr>");
 	}
 	rc |= buf_puts(out, "</table>\n");
-	size_t i, j, k;
-	json_t *s, *col, *item;
 	json_array_foreach(json_object_get(doc, "sections"), i, s)
 	{
 		rc |= buf_puts(out, "<h2>") |
@@ -224,17 +260,12 @@ int archive_html(const json_t *doc, const struct profile *prof, struct buf *out)
 		    html_text(out, json_string_value(json_object_get(col, "label"))) |
 		    buf_puts(out, "</th>");
 		rc |= buf_puts(out, "</tr>\n");
-		json_array_foreach(json_object_get(s, "items"), k, item)
+		json_array_foreach(json_object_get(s, "rows"), k, row)
 		{
 			rc |= buf_puts(out, "<tr>");
-			json_array_foreach(json_object_get(s, "columns"), j, col)
-			{
-				cell_text(json_object_get(item, json_string_value(
-				                                    json_object_get(col, "field"))),
-				          cell, sizeof(cell));
-				rc |= buf_puts(out, "<td>") | html_text(out, cell) |
+			for (j = 0; j < json_array_size(row); j++)
+				rc |= buf_puts(out, "<td>") | html_text(out, cell_at(row, j)) |
 				      buf_puts(out, "</td>");
-			}
 			rc |= buf_puts(out, "</tr>\n");
 		}
 		rc |= buf_puts(out, "</table>\n");
