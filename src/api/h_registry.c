@@ -172,7 +172,13 @@ void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t
 		json_t *o = rec_to_json(k->sc, rec);
 		if (k->actions)
 			json_object_set_new(o, "actions", k->actions(&x, rec));
-		reply_json(r, status, o);
+		struct sconn *c = NULL;
+		if (k->extra && (!(c = store_read(x.st, &err)) || k->extra(c, rec, o, &err))) {
+			json_decref(o);
+			reply_error(r, &err);
+		} else {
+			reply_json(r, status, o);
+		}
 	}
 	rec_free(k->sc, rec);
 	free(rec);

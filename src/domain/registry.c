@@ -470,6 +470,34 @@ static int list_prepare(const struct ctx *x, const struct registry_kind *k, int6
 	return rc;
 }
 
+/* A list row of a kind with extra members: its fields and those, as JSON text. */
+struct extra_list {
+	const struct registry_kind *k;
+	struct sconn *c;
+	struct buf *out;
+	int rows;
+	struct zw_err *err;
+};
+
+static int extra_row(const void *rec, void *ctx)
+{
+	struct extra_list *e = ctx;
+	json_t *o = rec_to_json(e->k->sc, rec);
+	if (e->k->extra(e->c, rec, o, e->err)) {
+		json_decref(o);
+		return -1;
+	}
+	char *text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!text)
+		return -1;
+	if (e->rows++)
+		buf_append(e->out, ",", 1);
+	buf_puts(e->out, text);
+	free(text);
+	return 0;
+}
+
 int registry_list_under(const struct ctx *x, const struct registry_kind *k, int64_t parent,
                         struct list_query *q, struct buf *out, struct list_page *page,
                         struct zw_err *err)
@@ -477,8 +505,16 @@ int registry_list_under(const struct ctx *x, const struct registry_kind *k, int6
 	struct list_query lq = *q; /* the caller's goes on to the next page as it was */
 	struct sconn *c;
 	int rc = list_prepare(x, k, parent, &lq, &c, err);
-	if (!rc)
+	if (!rc && k->extra) {
+		struct extra_list e = {k, c, out, 0, err};
+		buf_append(out, "[", 1);
+		rc = store_rec_scan(c, k->table, k->sc, &lq, extra_row, &e, page, err);
+		buf_append(out, "]", 1);
+		if (!rc)
+			rc = buf_check(out, err, "列表的结果");
+	} else if (!rc) {
 		rc = store_rec_list(c, k->table, k->sc, &lq, out, page, err);
+	}
 	if (!rc && k->whole_list && page->more) /* a whole list is whole, or it says so */
 		rc = zw_errf(err, ZW_ECONFLICT, NULL, "%s超过 %d 条，无法一次列出", k->label,
 		             REGISTRY_WHOLE);

@@ -67,6 +67,9 @@ struct registry_kind {
 	/* The object whose id is the principal's user id may be read whatever the role (users:
 	 * one's own account). */
 	bool self_readable;
+	/* What an object carries besides its fields, in its lists and its answers alike, read
+	 * from c into o (an application: what was granted, by name); NULL for nothing. */
+	int (*extra)(struct sconn *c, const void *rec, json_t *o, struct zw_err *err);
 };
 
 int registry_create(const struct ctx *x, const struct registry_kind *k, const void *rec,

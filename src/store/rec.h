@@ -21,6 +21,8 @@ int store_rec_update(struct sconn *c, const char *table, const struct rec_schema
                      const void *rec, int64_t now, struct zw_err *err);
 /* 1 when table has a row with this id, 0 when not, negative on error. */
 int store_row_exists(struct sconn *c, const char *table, int64_t id);
+/* 1 when table has any row, 0 when it is empty, negative on error. */
+int store_table_has_rows(struct sconn *c, const char *table);
 int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_err *err);
 /* One page of records, each read into a struct and handed to fn. */
 int store_rec_scan(struct sconn *c, const char *table, const struct rec_schema *sc,

@@ -231,6 +231,18 @@ int store_row_exists(struct sconn *c, const char *table, int64_t id)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -ZW_EINTERNAL;
 }
 
+int store_table_has_rows(struct sconn *c, const char *table)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s LIMIT 1", table);
+	sqlite3_stmt *s = sq_prepare(c, sql, NULL);
+	if (!s)
+		return -ZW_EINTERNAL;
+	int rc = sqlite3_step(s);
+	sq_done(c, s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -ZW_EINTERNAL;
+}
+
 int store_rec_delete(struct sconn *c, const char *table, int64_t id, struct zw_err *err)
 {
 	char sql[96];

@@ -4,6 +4,7 @@ the refusals: wrong fields, wrong role, wrong state, a kind the county's regulat
 
 Conformance scenarios per clause are in test_conformance.py; this file tests the engine."""
 
+import ipaddress
 import os
 import shutil
 import subprocess
@@ -115,6 +116,20 @@ class AccessTongbai(Flow, ServerTest):
         vid, vunit = self.srv.sql("SELECT vid, unit_id FROM vlans WHERE id = ?", (vlan,))[0]
         self.assertGreaterEqual(vid, 100)
         self.assertEqual(vunit, unit)
+        # what was granted, by name, on the application and in the carrier's queue alike
+        gw = str(ipaddress.ip_network(cidr)[1])
+        self.assertEqual(self.srv.as_("admin", "PATCH", "/api/v1/prefixes/%d" % app["prefix_id"],
+                                      {"gateway": gw}).status, 200)
+        zone_name = self.srv.sql("SELECT name FROM zones WHERE id = ?", (self.zone,))[0][0]
+        want = {"zone": {"id": self.zone, "name": zone_name},
+                "prefix": {"id": app["prefix_id"], "cidr": cidr, "gateway": gw, "dns": ""},
+                "vlan": {"id": vlan, "vid": vid, "name": self.srv.sql("SELECT name FROM vlans WHERE id = ?", (vlan,))[0][0]},
+                "carrier": {"id": self.carrier, "name": "中国电信桐柏分公司", "service_phone": ""}}
+        self.maxDiff = None
+        self.assertEqual(self.srv.as_("admin", "GET", "%s/%d" % (A, app["id"])).json["granted"], want)
+        queue = self.srv.as_("carrier", "GET", A + "?status=实施中&limit=200").json["items"]
+        self.assertEqual([a["granted"] for a in queue if a["id"] == app["id"]], [want])
+        self.assertIsNone(self.submit(self.access_body(self.new_unit()))["granted"])
         # TB-13: the carrier's 7 working days may be extended when the unit is not ready
         self.tr(app["id"], "pause", user="carrier", status=400)  # no reason
         app = self.tr(app["id"], "pause", user="carrier", reason="使用单位机房尚未完工")
@@ -182,6 +197,23 @@ class AccessTongbai(Flow, ServerTest):
         other = self.tr(other["id"], "approve", zone_id=self.zone)
         self.assertEqual(other["status"], "实施中")
 
+    def test_an_approval_names_the_zone_to_choose_and_the_pool_it_lacks(self):
+        """Approving an access without a zone asks for one; a zone with no pool points to
+        地址规划, in words rather than parameters; neither changes anything."""
+        app = self.submit(self.access_body(self.new_unit(), ip_count=10))
+        before = self.srv.counts()
+        r = self.srv.as_("admin", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
+        self.assertEqual(self.assertError(r, 400, "zone_id")["message"], "请选择分配地址的区域")
+        self.assertEqual(self.srv.counts(), before)
+        r = self.srv.as_("admin", "POST", "/api/v1/zones", {"name": "空区域", "code": "empty"})
+        before = self.srv.counts()
+        r = self.srv.as_("admin", "POST", "%s/%d/transitions" % (A, app["id"]),
+                         {"action": "approve", "zone_id": r.json["id"]})
+        e = self.assertError(r, 409, "zone_id")
+        self.assertIn("地址规划", e["message"])
+        self.assertNotRegex(e["message"], "[a-z_]{4,}")
+        self.assertEqual(self.srv.counts(), before)
+
     def test_two_applications_never_share_space(self):
         cidrs = set()
         for _ in range(4):
@@ -246,6 +278,24 @@ class AccessTongbai(Flow, ServerTest):
                                                 "egress_provider": "联通", "purpose": "x"})
         e = self.assertError(r, 422, "kind")
         self.assertIn("桐柏县电子政务外网管理办法", e["message"])
+
+
+class FreshInstallTongbai(Flow, ServerTest):
+    """A server with no address plan yet (the demo county's register has none)."""
+    profile = "tongbai"
+
+    def test_the_first_approval_points_to_the_address_plan(self):
+        self.assertEqual(self.srv.sql("SELECT count(*) FROM zones")[0][0], 0)
+        app = self.submit(self.access_body(self.new_unit(), ip_count=10))
+        before = self.srv.counts()
+        r = self.srv.as_("admin", "POST", "%s/%d/transitions" % (A, app["id"]), {"action": "approve"})
+        e = self.assertError(r, 400, "zone_id")
+        self.assertIn("请先在“地址规划”中登记区域及其地址池", e["message"])
+        self.assertNotRegex(e["message"], "[a-z_]{4,}")
+        self.assertEqual(self.srv.counts(), before)
+        # approving without allocating is the other way the message names
+        app = self.tr(app["id"], "approve", allocate=False)
+        self.assertEqual((app["status"], app["granted"]), ("实施中", None))
 
 
 class ChangeTongbai(Flow, ServerTest):

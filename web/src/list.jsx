@@ -20,6 +20,8 @@ export function cellText(f, v) {
     const i = f.values.indexOf(v);
     return i >= 0 ? f.labels?.[i] ?? v : v;
   }
+  // an integer whose range starts above 0 holds 0 when it was not given (rec_int_unset)
+  if (f.type === 'int' && v === 0 && f.min > 0) return '';
   if (f.type === 'bool') return v ? '是' : '否';
   if (f.type === 'time') return time(v);
   if (f.type === 'date') return day(v);

@@ -152,6 +152,61 @@ const struct rec_schema app_port_schema = {"application_port", port_fields,
                                            sizeof(port_fields) / sizeof(port_fields[0]),
                                            sizeof(struct app_port)};
 
+/* Some members of one record into g under key ({id, names...}); nothing when it is gone.
+ * *zone (when not NULL): the record's zone_id. */
+static int granted_part(struct sconn *c, const char *table, const struct rec_schema *sc, int64_t id,
+                        const char *const *names, json_t *g, const char *key, int64_t *zone,
+                        struct zw_err *err)
+{
+	if (id <= 0)
+		return 0;
+	void *rec = xcalloc(1, sc->size);
+	int rc = store_rec_get(c, table, sc, id, NULL, 0, rec, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = 0;
+	} else if (!rc) {
+		json_t *all = rec_to_json(sc, rec), *part = json_object();
+		json_object_set(part, "id", json_object_get(all, "id"));
+		for (const char *const *n = names; *n; n++)
+			json_object_set(part, *n, json_object_get(all, *n));
+		if (zone)
+			*zone = json_integer_value(json_object_get(all, "zone_id"));
+		json_object_set_new(g, key, part);
+		json_decref(all);
+	}
+	rec_free(sc, rec);
+	free(rec);
+	return rc;
+}
+
+/* What was granted, by name, for the application's page, the carrier's queue and the papers:
+ * the zone, the subnet with its gateway, the VLAN and the carrier that carries it out; null
+ * while nothing is. */
+static int application_granted(struct sconn *c, const void *rec, json_t *o, struct zw_err *err)
+{
+	const struct application *a = rec;
+	static const char *const zone[] = {"name", NULL},
+	                         *const prefix[] = {"cidr", "gateway", "dns", NULL},
+	                         *const vlan[] = {"vid", "name", NULL},
+	                         *const carrier[] = {"name", "service_phone", NULL};
+	json_t *g = json_object();
+	int64_t zone_id = 0; /* the subnet's zone: where the approval took it from */
+	int rc = granted_part(c, "prefixes", &prefix_schema, a->prefix_id, prefix, g, "prefix",
+	                      &zone_id, err);
+	if (!rc)
+		rc = granted_part(c, "zones", &zone_schema, zone_id ? zone_id : a->zone_id, zone, g,
+		                  "zone", NULL, err);
+	if (!rc)
+		rc = granted_part(c, "vlans", &vlan_schema, a->vlan_id, vlan, g, "vlan", NULL, err);
+	if (!rc)
+		rc = granted_part(c, "carriers", &carrier_schema, a->carrier_id, carrier, g,
+		                  "carrier", NULL, err);
+	json_object_set_new(o, "granted", json_object_size(g) ? json_incref(g) : json_null());
+	json_decref(g);
+	return rc;
+}
+
 const struct registry_kind application_kind = {
     .table = "applications",
     .object = "application",
@@ -160,6 +215,7 @@ const struct registry_kind application_kind = {
     .read = ACT_APPLICATION_READ,
     .write = ACT_APPLICATION_SUBMIT,
     .unit_field = "unit_id",
+    .extra = application_granted,
 };
 
 /* ---- the kinds ---- */
@@ -796,9 +852,15 @@ static int allocate(struct step *s)
 {
 	struct application *a = s->a;
 	int64_t zone = s->t->zone_id ? s->t->zone_id : a->zone_id;
-	if (!zone && !s->t->parent_id)
-		return zw_errf(s->err, ZW_EINVALID, "zone_id",
-		               "请指定分配地址的区域（zone_id）或上级地址段（parent_id）");
+	if (!zone && !s->t->parent_id) {
+		int any = store_table_has_rows(s->c, "zones");
+		if (any < 0)
+			return zw_errf(s->err, ZW_EINTERNAL, NULL, NULL);
+		return zw_errf(s->err, ZW_EINVALID, "zone_id", "%s",
+		               any ? "请选择分配地址的区域"
+		                   : "尚未建立地址规划：请先在“地址规划”中登记区域及其地址池，"
+		                     "或选择批准时不分配地址");
+	}
 	struct unit u = {0};
 	int rc = store_rec_get(s->c, "units", &unit_schema, a->unit_id, NULL, 0, &u, s->err);
 	int64_t vid = s->t->vid;
@@ -1222,7 +1284,9 @@ int application_detail(const struct ctx *x, int64_t id, json_t **out, struct zw_
 	json_t *ports = json_array(), *events = json_array(), *deadlines = json_array();
 	struct app_port *v = NULL;
 	size_t n = 0;
-	rc = store_app_ports(c, id, &v, &n, err);
+	rc = application_granted(c, &a, o, err);
+	if (!rc)
+		rc = store_app_ports(c, id, &v, &n, err);
 	for (size_t i = 0; !rc && i < n; i++)
 		json_array_append_new(ports, rec_to_json(&app_port_schema, &v[i]));
 	app_ports_free(v, n);

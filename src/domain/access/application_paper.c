@@ -21,23 +21,6 @@ static void jtext(const json_t *o, const char *key, char *out, size_t n)
 		text_printf(out, n, "%s", json_is_string(v) ? json_string_value(v) : "");
 }
 
-/* A record read straight from the store as JSON (the caller already may read its owner). */
-static json_t *row_json(const struct ctx *x, const char *table, const struct rec_schema *sc,
-                        int64_t id)
-{
-	struct zw_err err = {0};
-	struct sconn *c = store_read(x->st, &err);
-	if (!c || id <= 0)
-		return NULL;
-	void *rec = xcalloc(1, sc->size);
-	json_t *o = NULL;
-	if (store_rec_get(c, table, sc, id, NULL, 0, rec, &err) == 0)
-		o = rec_to_json(sc, rec);
-	rec_free(sc, rec);
-	free(rec);
-	return o;
-}
-
 /* The label of an application field (its schema's Chinese label). */
 static const char *field_label(const char *name)
 {
@@ -328,23 +311,20 @@ static void form_ports(struct doc *d, const json_t *app)
 	}
 }
 
-/* The address allocation recorded on an access approval. */
-static void allocation_text(const struct ctx *x, const json_t *app, char *out, size_t n)
+/* The address allocation recorded on an access approval (the application's granted). */
+static void allocation_text(const json_t *app, char *out, size_t n)
 {
-	out[0] = 0;
-	json_t *p = row_json(x, "prefixes", &prefix_schema, paper_jint(app, "prefix_id"));
-	json_t *v = row_json(x, "vlans", &vlan_schema, paper_jint(app, "vlan_id"));
+	const json_t *g = json_object_get(app, "granted");
+	const json_t *p = json_object_get(g, "prefix"), *v = json_object_get(g, "vlan");
+	const char *gw = paper_jstr(p, "gateway");
 	size_t k = 0;
+	out[0] = 0;
 	if (p)
 		k += (size_t)snprintf(out, n, "%s%s%s%s", paper_jstr(p, "cidr"),
-		                      *paper_jstr(p, "gateway") ? "（网关 " : "",
-		                      paper_jstr(p, "gateway"),
-		                      *paper_jstr(p, "gateway") ? "）" : "");
+		                      *gw ? "（网关 " : "", gw, *gw ? "）" : "");
 	if (v && k < n)
 		snprintf(out + k, n - k, "%sVLAN %lld", k ? "，" : "",
 		         (long long)paper_jint(v, "vid"));
-	json_decref(p);
-	json_decref(v);
 }
 
 /* The annex a form follows, with its caption ("附件1") and its 备注 line. */
@@ -441,7 +421,7 @@ int paper_application_form(const struct ctx *x, int64_t id, struct doc *d, struc
 
 	from = g.row;
 	if (strcmp(a.kind, "access") == 0) {
-		allocation_text(x, a.app, v, sizeof(v));
+		allocation_text(a.app, v, sizeof(v));
 		grid_line(&g, "IP地址分配", v, 0);
 	}
 	const char *approvals = paper_jstr(a.app, "approvals");
@@ -569,7 +549,7 @@ int paper_application_notice(const struct ctx *x, int64_t id, struct doc *d, str
 	else
 		buf_puts(&b, "予以通过。");
 	if (ok && strcmp(a.kind, "access") == 0) {
-		allocation_text(x, a.app, v, sizeof(v));
+		allocation_text(a.app, v, sizeof(v));
 		if (*v)
 			buf_printf(&b, "为你单位分配 IP 地址段：%s。", v);
 	}
@@ -587,13 +567,12 @@ int paper_application_notice(const struct ctx *x, int64_t id, struct doc *d, str
 	dl = ok ? deadline_of(a.app, a.implement_rule) : NULL;
 	if (dl) {
 		const struct deadline_rule *rule = profile_deadline(x->prof, a.implement_rule);
-		json_t *carrier =
-		    row_json(x, "carriers", &carrier_schema, paper_jint(a.app, "carrier_id"));
+		const json_t *carrier =
+		    json_object_get(json_object_get(a.app, "granted"), "carrier");
 		if (carrier)
 			text_printf(org, sizeof(org), "%s", paper_jstr(carrier, "name"));
 		else
 			paper_org_full(x->prof, "carrier", org, sizeof(org));
-		json_decref(carrier);
 		snprintf(tail, sizeof(tail), "内完成实施%s。",
 		         rule && rule->pausable ? "；使用单位不具备实施条件的，期限暂停计算" : "");
 		char lead[1024];

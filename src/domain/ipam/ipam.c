@@ -599,8 +599,12 @@ static int choose_parent(struct ipam_cache *cache, struct sconn *c, int64_t zone
 		}
 		pool_done(cache, pool);
 	}
+	if (best < 0 && !n)
+		return zw_errf(err, ZW_ECONFLICT, "zone_id",
+		               "该区域还没有地址池：请先在“地址规划”中为该区域登记容器地址段");
 	if (best < 0)
-		return zw_errf(err, ZW_ECONFLICT, "zone_id", "该区域没有能容纳 /%d 的空闲地址段",
+		return zw_errf(err, ZW_ECONFLICT, "zone_id",
+		               "该区域的地址池已没有能容纳 /%d 的空闲地址段：请在“地址规划”中扩充",
 		               len);
 	return 0;
 }

@@ -5,7 +5,7 @@ import { post } from '../api.js';
 import { Control, RecordForm } from '../form.jsx';
 import { check, fieldsOf, useKindLabels, useSchema, useValueNames, valueName } from '../schema.js';
 import { day, time } from '../format.js';
-import { ListView } from '../list.jsx';
+import { ListView, cellText } from '../list.jsx';
 import { navigate, query } from '../router.js';
 import { AppStatus, ClauseLink, Confirm, DeadlineBadge, ErrorBox, confirmText, Field, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
 import { History } from '../history.jsx';
@@ -35,11 +35,33 @@ export function Applications({ path }) {
           'kind',
           { key: 'unit_id', render: (a) => name(a.unit_id) },
           { key: 'status', render: (a) => <AppStatus status={a.status} /> },
+          { label: '分配', render: (a) => grantedText(a.granted) },
           { label: '办理时限', render: (a) => (open[a.id] ? <DeadlineBadge d={open[a.id]} /> : '—') },
           { label: '依据', render: (a) => <ClauseLink id={a.clause} /> },
           { label: '提交时间', render: (a) => time(a.created_at) },
         ]} />
     </>
+  );
+}
+
+// What an approval granted, in one line for the lists: "10.66.1.0/26 · VLAN 101 · 中国电信".
+const grantedText = (g) => (g ? [g.prefix?.cidr, g.vlan ? `VLAN ${g.vlan.vid}` : null, g.carrier?.name].filter(Boolean).join(' · ') : '');
+
+// What was granted, on the application's page: the zone, the subnet with its gateway, the VLAN,
+// the carrier that carries it out; what the carrier needs to connect the unit.
+function Granted({ g }) {
+  if (!g) return null;
+  return (
+    <section aria-labelledby="granted"><h2 id="granted">分配结果</h2>
+      <dl class="facts">
+        {g.zone ? <><dt>区域</dt><dd>{g.zone.name}</dd></> : null}
+        {g.prefix ? <><dt>地址段</dt><dd><Link href={`/search?q=${encodeURIComponent(g.prefix.cidr)}`}>{g.prefix.cidr}</Link></dd>
+          <dt>网关</dt><dd>{g.prefix.gateway || '（未登记）'}</dd>
+          {g.prefix.dns ? <><dt>DNS</dt><dd>{g.prefix.dns}</dd></> : null}</> : null}
+        {g.vlan ? <><dt>VLAN</dt><dd>{g.vlan.vid}{g.vlan.name ? `（${g.vlan.name}）` : ''}</dd></> : null}
+        {g.carrier ? <><dt>实施的网络运营商</dt><dd>{g.carrier.name}{g.carrier.service_phone ? `，服务电话 ${g.carrier.service_phone}` : ''}</dd></> : null}
+      </dl>
+    </section>
   );
 }
 
@@ -274,12 +296,16 @@ function Approve({ app, offered, onDone }) {
         <>
           <label class="choice"><input type="checkbox" checked={f.allocate} onChange={(e) => setF({ ...f, allocate: e.currentTarget.checked })} /> 批准时分配地址段和 VLAN</label>
           {f.allocate ? (
-            <Field label="分配区域" name="zone_id" error={error} required>{(p) => (
-              <select {...p} value={f.zone_id} onChange={(e) => setF({ ...f, zone_id: e.currentTarget.value })}>
-                <option value="">请选择</option>
-                {(zones.data?.items || []).map((z) => <option value={z.id}>{z.name}</option>)}
-              </select>
-            )}</Field>
+            zones.data && !zones.data.items.length ? (
+              <p class="hint" role="note">尚未建立地址规划：请先在 <Link href="/ipam">地址规划</Link> 中登记区域及其地址池（容器地址段），再批准并分配；或取消勾选上面的“批准时分配地址段和 VLAN”。</p>
+            ) : (
+              <Field label="分配区域" name="zone_id" error={error} required>{(p) => (
+                <select {...p} value={f.zone_id} onChange={(e) => setF({ ...f, zone_id: e.currentTarget.value })}>
+                  <option value="">请选择</option>
+                  {(zones.data?.items || []).map((z) => <option value={z.id}>{z.name}</option>)}
+                </select>
+              )}</Field>
+            )
           ) : null}
           <Field label="实施的网络运营商" name="carrier_id" error={error}>{(p) => (
             <select {...p} value={f.carrier_id} onChange={(e) => setF({ ...f, carrier_id: e.currentTarget.value })}>
@@ -376,10 +402,12 @@ export function ApplicationDetail({ id }) {
             {decided ? <><a href={`/api/v1/applications/${a.id}/notice`} target="_blank" rel="noopener">打印审核结果通知书</a>
               <a href={`/api/v1/applications/${a.id}/notice?format=pdf`}>下载通知书 PDF</a></> : null}
           </p>
+          <Granted g={a.granted} />
           <section aria-labelledby="content"><h2 id="content">申请内容</h2>
             <dl class="facts">
               {((kinds || []).find((k) => k.kind === a.kind)?.fields || []).filter((k) => !HIDDEN.has(k) && a[k] !== null && a[k] !== '' && a[k] !== undefined)
-                .map((k) => <><dt>{labels[k]?.label || k}</dt><dd>{String(a[k])}</dd></>)}
+                .filter((k) => cellText(labels[k], a[k]) !== '')
+                .map((k) => <><dt>{labels[k]?.label || k}</dt><dd>{cellText(labels[k], a[k])}</dd></>)}
             </dl>
             {a.ports?.length ? <Table rows={a.ports} columns={[
               { label: '开放范围', key: 'exposure' }, { label: '协议', key: 'protocol' }, { label: '端口', key: 'port' },
