@@ -210,3 +210,13 @@ int32_t calendar_add(int32_t from, int n, bool *provisional)
 	pthread_rwlock_unlock(&lock);
 	return day;
 }
+
+int calendar_between(int32_t from, int32_t to)
+{
+	int n = 0;
+	pthread_rwlock_rdlock(&lock);
+	for (int32_t day = from + 1; day <= to; day++)
+		n += working(day, NULL, NULL);
+	pthread_rwlock_unlock(&lock);
+	return n;
+}

@@ -32,5 +32,8 @@ bool calendar_year_loaded(int year);
 bool calendar_is_working(int32_t day, const char **name, bool *provisional);
 /* The n-th working day after from (n >= 1; n = 0 gives from itself). */
 int32_t calendar_add(int32_t from, int n, bool *provisional);
+/* The working days after from up to and including to (0 when to <= from): what is left of a
+ * deadline due on to, seen on from; calendar_between(d, calendar_add(d, n)) == n. */
+int calendar_between(int32_t from, int32_t to);
 
 #endif

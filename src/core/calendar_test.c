@@ -47,6 +47,35 @@ static void test_shipped_years(void **state)
 	assert_false(calendar_year_loaded(2022));
 }
 
+static int32_t day_of(const char *s)
+{
+	int32_t d;
+	assert_int_equal(parse_date(s, &d), 0);
+	return d;
+}
+
+/* What is left of a deadline counts the working days after today up to its due day: over the
+ * National Day holiday, the 12 calendar days after 09-30 hold 4 working days (10-08, 10-09,
+ * 10-10 made up, 10-12), over the Spring Festival the 11 after 02-13 hold 2 (02-14 made up, 02-24);
+ * the due day itself leaves 0; and it undoes calendar_add on every day of the year. */
+static void test_working_days_between(void **state)
+{
+	(void)state;
+	struct zw_err err = {0};
+	calendar_reset();
+	assert_int_equal(calendar_load_shipped(&err), 0);
+	assert_int_equal(calendar_between(day_of("2026-09-30"), day_of("2026-10-12")), 4);
+	assert_int_equal(calendar_between(day_of("2026-02-13"), day_of("2026-02-24")), 2);
+	assert_int_equal(calendar_between(day_of("2026-11-24"), day_of("2026-11-24")), 0);
+	assert_int_equal(calendar_between(day_of("2026-11-25"), day_of("2026-11-24")), 0);
+	assert_int_equal(calendar_between(day_of("2026-11-27"), day_of("2026-11-30")), 1);
+	for (int32_t d = day_of("2026-01-01"); d <= day_of("2026-12-31"); d++)
+		for (int n = 0; n <= 10; n++)
+			if (calendar_between(d, calendar_add(d, n, NULL)) != n)
+				fail_msg("day %d + %d working days: between says %d", (int)d, n,
+				         calendar_between(d, calendar_add(d, n, NULL)));
+}
+
 static void test_loading_a_year(void **state)
 {
 	(void)state;
@@ -86,5 +115,6 @@ static void test_loading_a_year(void **state)
 
 int main(void)
 {
-	RUN(cmocka_unit_test(test_shipped_years), cmocka_unit_test(test_loading_a_year));
+	RUN(cmocka_unit_test(test_shipped_years), cmocka_unit_test(test_loading_a_year),
+	    cmocka_unit_test(test_working_days_between));
 }

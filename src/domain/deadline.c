@@ -471,6 +471,22 @@ int deadline_recompute(struct store *st, struct zw_err *err)
 	return store_commit(tx, err);
 }
 
+/* What is left of a running working-day deadline by the county's calendar, as the console
+ * says it ("剩余 N 个工作日"; 0: due today); null for any other, or once its day has passed. */
+static int deadline_extra(struct sconn *c, const void *rec, json_t *o, struct zw_err *err)
+{
+	(void)c;
+	(void)err;
+	const struct deadline *d = rec;
+	int32_t due, today = clock_today_cn();
+	bool counts = d->status && strcmp(d->status, "running") == 0 && d->basis &&
+	              strcmp(d->basis, "working_days") == 0 && d->due_date &&
+	              parse_date(d->due_date, &due) == 0 && due >= today;
+	json_object_set_new(o, "working_days_left",
+	                    counts ? json_integer(calendar_between(today, due)) : json_null());
+	return 0;
+}
+
 const struct registry_kind deadline_kind = {
     .table = "deadlines",
     .object = "deadline",
@@ -479,6 +495,7 @@ const struct registry_kind deadline_kind = {
     .read = ACT_DEADLINE_READ,
     .write = ACT_DEADLINE_WRITE,
     .unit_field = "unit_id",
+    .extra = deadline_extra,
 };
 
 int deadline_payload(struct sconn *c, int64_t id, json_t *payload, struct zw_err *err)
@@ -497,7 +514,9 @@ int deadline_payload(struct sconn *c, int64_t id, json_t *payload, struct zw_err
 
 static int subject_row(const void *rec, void *ctx)
 {
-	json_array_append_new(ctx, rec_to_json(&deadline_schema, rec));
+	json_t *o = rec_to_json(&deadline_schema, rec);
+	deadline_extra(NULL, rec, o, NULL);
+	json_array_append_new(ctx, o);
 	return 0;
 }
 

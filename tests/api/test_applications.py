@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.parse
 
 from harness import ServerTest, run_cli
 
@@ -101,14 +102,22 @@ class AccessTongbai(Flow, ServerTest):
         review = self.deadline(app, "access_review")
         self.assertEqual((review["due_date"], review["clause"], review["status"]),
                          (self.due(3), "TB-13", "running"))
+        # what is left, counted by the county's calendar: the working days after today up to
+        # the due day, on the application and in the deadline list alike
+        self.assertEqual(review["working_days_left"], 3)
+        listed = self.srv.as_("admin", "GET", "/api/v1/deadlines?subject_type=application&subject_id=%d"
+                              % app["id"]).json["items"]
+        self.assertEqual([d["working_days_left"] for d in listed], [3])
         app = self.tr(app["id"], "review")
         self.assertEqual(app["status"], "审核中")
         # approval allocates the subnet and the VLAN in the same step
         app = self.tr(app["id"], "approve", zone_id=self.zone, carrier_id=self.carrier)
         self.assertEqual(app["status"], "实施中")
         self.assertEqual(self.deadline(app, "access_review")["status"], "met")
+        self.assertIsNone(self.deadline(app, "access_review")["working_days_left"])
         impl = self.deadline(app, "access_implement")
-        self.assertEqual((impl["due_date"], impl["status"]), (self.due(7), "running"))
+        self.assertEqual((impl["due_date"], impl["status"], impl["working_days_left"]),
+                         (self.due(7), "running", 7))
         cidr, punit, vlan = self.srv.sql("SELECT cidr, unit_id, vlan_id FROM prefixes WHERE id = ?",
                                          (app["prefix_id"],))[0]
         self.assertTrue(cidr.startswith("10.80.") and cidr.endswith("/26"), cidr)  # 50 hosts
@@ -127,7 +136,7 @@ class AccessTongbai(Flow, ServerTest):
                 "carrier": {"id": self.carrier, "name": "中国电信桐柏分公司", "service_phone": ""}}
         self.maxDiff = None
         self.assertEqual(self.srv.as_("admin", "GET", "%s/%d" % (A, app["id"])).json["granted"], want)
-        queue = self.srv.as_("carrier", "GET", A + "?status=实施中&limit=200").json["items"]
+        queue = self.srv.as_("carrier", "GET", A + "?status=%s&limit=200" % urllib.parse.quote("实施中")).json["items"]
         self.assertEqual([a["granted"] for a in queue if a["id"] == app["id"]], [want])
         self.assertIsNone(self.submit(self.access_body(self.new_unit()))["granted"])
         # TB-13: the carrier's 7 working days may be extended when the unit is not ready

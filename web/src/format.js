@@ -37,6 +37,8 @@ export function countdown(d, names = {}, now = Date.now()) {
   const name = (s) => names[s] ?? s;
   if (d.status === 'breached' && d.met_at) return '已完成（超期）';
   if (d.status !== 'running') return name(d.status);
+  // a working-day deadline by the county's calendar, as the server counts it
+  if (d.working_days_left != null) return d.working_days_left ? `剩余 ${d.working_days_left} 个工作日` : '今日截止';
   const ms = new Date(d.due_at).getTime() - now;
   if (ms < 0) return name('breached');
   const h = Math.floor(ms / 3600000);
