@@ -537,3 +537,31 @@ int deadline_subject_list(struct sconn *c, const char *subject_type, int64_t sub
 	} while (page.more);
 	return 0;
 }
+
+int deadline_open_of(struct sconn *c, const char *subject_type, int64_t subject_id, json_t **out,
+                     struct zw_err *err)
+{
+	*out = NULL;
+	json_t *all = json_array();
+	int rc = deadline_subject_list(c, subject_type, subject_id, all, err);
+	static const char *const order[] = {"breached", "running", "paused"};
+	for (size_t k = 0; !rc && !*out && k < 3; k++) {
+		size_t i;
+		json_t *d, *best = NULL;
+		json_array_foreach(all, i, d)
+		{
+			const char *st = json_string_value(json_object_get(d, "status"));
+			if (!st || strcmp(st, order[k]) != 0 ||
+			    (k == 0 && !json_is_null(json_object_get(d, "met_at"))))
+				continue;
+			/* RFC 3339 UTC times of one form: their text sorts as they do */
+			if (!best || strcmp(json_string_value(json_object_get(d, "due_at")),
+			                    json_string_value(json_object_get(best, "due_at"))) < 0)
+				best = d;
+		}
+		if (best)
+			*out = json_incref(best);
+	}
+	json_decref(all);
+	return rc;
+}

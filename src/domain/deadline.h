@@ -80,5 +80,9 @@ int64_t deadline_day_end(int32_t day);
 /* Every deadline of a subject ("application", "violation"), as the API shows them, into out. */
 int deadline_subject_list(struct sconn *c, const char *subject_type, int64_t subject_id,
                           json_t *out, struct zw_err *err);
+/* The deadline a subject waits on, as the API shows it (NULL: none): one breached and not yet
+ * met first, then a running one, then a paused one, the earliest due of each. */
+int deadline_open_of(struct sconn *c, const char *subject_type, int64_t subject_id, json_t **out,
+                     struct zw_err *err);
 
 #endif

@@ -856,6 +856,10 @@ describe('API tokens', () => {
     await m.getByLabel(/探针（上报/).check();
     await m.getByRole('button', { name: '创建令牌' }).click();
     const probe = await m.locator('code.token').textContent();
+    // and how to start the probe with it, against this server
+    const cmd = await m.locator('pre.command').innerText();
+    assert.ok(cmd.includes(`zwnet probe --server ${srv.url} --name '探针-城关机房' --token-file /etc/zwnet/token`), cmd);
+    assert.ok(cmd.includes(probe), cmd);
     await m.getByRole('row').filter({ hasText: '探针-城关机房' }).getByRole('cell', { name: '探针', exact: true }).waitFor();
     const as = async (path) => (await fetch(srv.url + '/api/v1' + path, { headers: { Authorization: 'Bearer ' + probe } })).status;
     assert.equal(await as('/units'), 403);

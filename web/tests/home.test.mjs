@@ -85,6 +85,44 @@ test("the center's home counts the non-compliant terminals by problem and lists 
   assert.deepEqual(await axe(page), []);
 });
 
+test("the manager's home shows the probes as the server judges them and the fullest address pools", async () => {
+  // two probes report; one of them then goes quiet for an hour
+  const token = (await srv.must('admin', 'POST', '/tokens', { name: 'home-probes', scope: 'probe' })).token;
+  for (const probe of ['城关机房', '北部汇聚']) {
+    const r = await fetch(srv.url + '/api/v1/observations', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+      body: JSON.stringify({ probe, observations: [{ kind: 'arp', op: 'reply', at: new Date().toISOString(), mac: '02:31:00:00:00:01', ip: '10.31.0.1' }] }),
+    });
+    assert.equal(r.status, 202);
+  }
+  srv.sql(`UPDATE probes SET last_seen = last_seen - 3600 WHERE name = '北部汇聚'`);
+  const states = Object.fromEntries((await srv.must('admin', 'GET', '/probes')).items.map((p) => [p.name, p.state]));
+  assert.deepEqual([states['城关机房'], states['北部汇聚']], ['正常', '失联']);
+  // an address pool with a unit's block in it
+  const zone = (await srv.must('admin', 'POST', '/zones', { name: '首页测试区', code: 'home' })).id;
+  const pool = await srv.must('admin', 'POST', '/prefixes', { cidr: '10.31.0.0/24', status: 'container', zone_id: zone, description: '首页测试池' });
+  await srv.must('admin', 'POST', `/prefixes/${pool.id}/allocate`, { unit_id: own, hosts: 100 });
+  const top = (await srv.must('admin', 'GET', '/prefixes?status=container&sort=-utilisation&limit=5')).items;
+
+  const page = await login(b, srv, 'admin');
+  const probes = page.getByRole('region', { name: '探针运行状况' });
+  await probes.getByText(/失联：北部汇聚（最近上报/).waitFor();
+  assert.match(await probes.innerText(), /正常\s*1 台[\s\S]*失联\s*1 台/);
+  const use = page.getByRole('region', { name: '地址池使用率' });
+  const rows = use.locator('tbody tr');
+  await rows.first().waitFor();
+  assert.deepEqual(await rows.locator('td:first-child').allInnerTexts(), top.map((p) => p.cidr));
+  const mine = use.getByRole('row').filter({ hasText: '10.31.0.0/24' });
+  assert.match(await mine.innerText(), new RegExp(`${top.find((p) => p.id === pool.id).utilisation.toFixed(1)}%`));
+  assert.deepEqual(await axe(page), []);
+  await shot(page, 'center-home-probes');
+  // the carrier's home has neither
+  const c = await login(b, srv, 'carrier');
+  await c.getByRole('heading', { name: '首页', level: 1 }).waitFor();
+  assert.equal(await c.getByRole('region', { name: '探针运行状况' }).count(), 0);
+  for (const p of [page, c]) assert.deepEqual(p.errors, []);
+});
+
 test('the menu is grouped by the work, and on a phone the title stays on one line', async () => {
   const page = await login(b, srv, 'admin');
   const nav = page.getByRole('navigation', { name: '主菜单' });

@@ -181,8 +181,9 @@ static int granted_part(struct sconn *c, const char *table, const struct rec_sch
 }
 
 /* What was granted, by name, for the application's page, the carrier's queue and the papers:
- * the zone, the subnet with its gateway, the VLAN and the carrier that carries it out; null
- * while nothing is. */
+ * the zone, the subnet with its gateway, the VLAN and the carrier that carries it out (null
+ * while nothing is); and the deadline it waits on (open_deadline), so a list shows its clock
+ * without reading every deadline. */
 static int application_granted(struct sconn *c, const void *rec, json_t *o, struct zw_err *err)
 {
 	const struct application *a = rec;
@@ -204,6 +205,10 @@ static int application_granted(struct sconn *c, const void *rec, json_t *o, stru
 		                  "carrier", NULL, err);
 	json_object_set_new(o, "granted", json_object_size(g) ? json_incref(g) : json_null());
 	json_decref(g);
+	json_t *open = NULL;
+	if (!rc)
+		rc = deadline_open_of(c, "application", a->id, &open, err);
+	json_object_set_new(o, "open_deadline", open ? open : json_null());
 	return rc;
 }
 

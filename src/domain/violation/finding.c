@@ -109,6 +109,28 @@ static const struct rec_schema probe_schema = {"probe", probe_fields,
                                                sizeof(probe_fields) / sizeof(probe_fields[0]),
                                                sizeof(struct probe_rec)};
 
+/* A probe is silent (失联) when it has not reported for this long: a probe sends a batch at
+ * least every few seconds while it watches (its --interval, 1 s), and a lease or SNMP reader
+ * every --every seconds; five minutes is longer than any of them and short enough for the
+ * manager to notice a probe that went away within the same duty hour. */
+#define PROBE_SILENT_AFTER 300
+
+/* How a probe is doing, as the console and the home page show it: silent, reporting with a
+ * warning (its own, e.g. a lease file it cannot read), or well. */
+static int probe_extra(struct sconn *c, const void *rec, json_t *o, struct zw_err *err)
+{
+	(void)c;
+	(void)err;
+	static const struct {
+		const char *code, *label;
+	} states[] = {{"ok", "正常"}, {"warning", "需注意"}, {"silent", "失联"}};
+	const struct probe_rec *p = rec;
+	int k = clock_now() - p->last_seen > PROBE_SILENT_AFTER ? 2 : p->warning && *p->warning;
+	json_object_set_new(o, "state", json_string(states[k].label));
+	json_object_set_new(o, "state_code", json_string(states[k].code));
+	return 0;
+}
+
 const struct registry_kind probe_kind = {
     .table = "probes",
     .object = "probe",
@@ -116,6 +138,7 @@ const struct registry_kind probe_kind = {
     .sc = &probe_schema,
     .read = ACT_FINDING_READ,
     .write = ACT_FINDING_WRITE,
+    .extra = probe_extra,
 };
 
 /* ---- ingest ---- */

@@ -14,14 +14,6 @@ export function Applications({ path }) {
   const s = useSession();
   const units = useLoad('/units', true);
   const name = (id) => units.data?.items.find((u) => u.id === id)?.name || `单位 ${id}`;
-  // each application's open deadline: breached first, then running, then paused
-  const breached = useLoad('/deadlines?subject_type=application&status=breached&sort=due_at', true);
-  const running = useLoad('/deadlines?subject_type=application&status=running&sort=due_at', true);
-  const paused = useLoad('/deadlines?subject_type=application&status=paused&sort=due_at', true);
-  const open = {};
-  for (const d of [...(paused.data?.items || []), ...(running.data?.items || []), ...(breached.data?.items || []).filter((x) => !x.met_at)]) {
-    open[d.subject_id] = d;
-  }
   const filters = ['kind', 'status'];
   if (s.role !== 'unit_admin' && units.data) filters.push({ name: 'unit_id', options: units.data.items.map((u) => ({ value: u.id, label: u.name })) });
   return (
@@ -36,7 +28,8 @@ export function Applications({ path }) {
           { key: 'unit_id', render: (a) => name(a.unit_id) },
           { key: 'status', render: (a) => <AppStatus status={a.status} /> },
           { label: '分配', render: (a) => grantedText(a.granted) },
-          { label: '办理时限', render: (a) => (open[a.id] ? <DeadlineBadge d={open[a.id]} /> : '—') },
+          // the deadline it waits on, as the server picks it (open_deadline)
+          { label: '办理时限', render: (a) => (a.open_deadline ? <DeadlineBadge d={a.open_deadline} /> : '—') },
           { label: '依据', render: (a) => <ClauseLink id={a.clause} /> },
           { label: '提交时间', render: (a) => time(a.created_at) },
         ]} />
@@ -45,7 +38,7 @@ export function Applications({ path }) {
 }
 
 // What an approval granted, in one line for the lists: "10.66.1.0/26 · VLAN 101 · 中国电信".
-const grantedText = (g) => (g ? [g.prefix?.cidr, g.vlan ? `VLAN ${g.vlan.vid}` : null, g.carrier?.name].filter(Boolean).join(' · ') : '');
+export const grantedText = (g) => (g ? [g.prefix?.cidr, g.vlan ? `VLAN ${g.vlan.vid}` : null, g.carrier?.name].filter(Boolean).join(' · ') : '');
 
 // What was granted, on the application's page: the zone, the subnet with its gateway, the VLAN,
 // the carrier that carries it out; what the carrier needs to connect the unit.

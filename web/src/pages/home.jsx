@@ -1,9 +1,11 @@
 // 首页: for the center, the state of the whole network and what is waiting; for a unit's
 // administrator, their own unit only.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { day } from '../format.js';
+import { day, time } from '../format.js';
+import { PROBE_STATE } from './probes.jsx';
 import { useKindLabels, useValueNames, valueName } from '../schema.js';
-import { AppStatus, ClauseLink, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, subjectPath, useUnitNames, useUnitStatuses } from '../ui.jsx';
+import { grantedText } from './applications.jsx';
+import { AppStatus, Badge, ClauseLink, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, subjectPath, useUnitNames, useUnitStatuses } from '../ui.jsx';
 
 function UnitsChart({ counts }) {
   const statuses = useUnitStatuses();
@@ -48,21 +50,25 @@ function Waiting({ unitId }) {
 }
 
 // The carrier's (and the O&M team's) work queue: access and change applications being
-// implemented, with the implementation deadline.
+// implemented, with what was granted and the deadline each waits on;
+// the first 20 and the way to all of them.
 function WorkQueue() {
   const kindLabels = useKindLabels();
-  const apps = useLoad('/applications?status=' + encodeURIComponent('实施中'), true);
-  const dls = useLoad('/deadlines?subject_type=application&sort=due_at', true);
-  const due = (id) => (dls.data?.items || []).find((d) => d.subject_id === id && d.rule.endsWith('_implement'));
+  const path = '/applications?status=' + encodeURIComponent('实施中');
+  const apps = useLoad(`${path}&limit=20`);
   return (
     <section aria-labelledby="queue">
       <h2 id="queue">待实施的申请</h2>
       <Loading state={apps}>{(d) => (
-        <Table rows={d.items} empty="没有待实施的申请" columns={[
-          { label: '申请', render: (a) => <Link href={`/applications/${a.id}`}>{kindLabels[a.kind]} {a.id}</Link> },
-          { label: '地址', key: 'address' },
-          { label: '实施时限', render: (a) => <DeadlineBadge d={due(a.id)} /> },
-        ]} />
+        <>
+          <Table rows={d.items} empty="没有待实施的申请" columns={[
+            { label: '申请', render: (a) => <Link href={`/applications/${a.id}`}>{kindLabels[a.kind]} {a.id}</Link> },
+            { label: '地址', key: 'address' },
+            { label: '分配', render: (a) => grantedText(a.granted) },
+            { label: '实施时限', render: (a) => <DeadlineBadge d={a.open_deadline} /> },
+          ]} />
+          {d.next_cursor ? <p><Link href={path}>全部待实施的申请</Link></p> : null}
+        </>
       )}</Loading>
     </section>
   );
@@ -110,6 +116,7 @@ function Work() {
     ['VIOLATION_READ', '待处理的违规事项', '/violations?state=open'],
     ['VIOLATION_READ', '已断网隔离', '/violations?state=isolated'],
     ['VIOLATION_READ', '整改中', '/violations?state=rectifying'],
+    ['DEADLINE_READ', '整改超期', '/deadlines?subject_type=violation&status=breached'],
     ['DEADLINE_READ', '进行中的时限', '/deadlines?status=running'],
     ['DEADLINE_READ', '已超期的时限', '/deadlines?status=breached'],
   ].filter(([perm]) => can(s, perm));
@@ -152,6 +159,53 @@ function NonCompliant({ unitId }) {
   );
 }
 
+// The probes by how the server judges them (state), and the silent ones by name: an eye on
+// the wire gone dark is the first thing the manager should see.
+function ProbeHealth() {
+  const r = useLoad('/probes', true);
+  return (
+    <section aria-labelledby="probe-health">
+      <h2 id="probe-health">探针运行状况</h2>
+      <Loading state={r}>{(d) => {
+        if (!d.items.length) return <p class="muted">还没有探针上报。<Link href="/tokens">为探针签发令牌</Link>后在监测点运行 zwnet probe。</p>;
+        const by = {};
+        for (const p of d.items) (by[p.state_code] ||= []).push(p);
+        return (
+          <>
+            <ul class="counts">
+              {Object.keys(PROBE_STATE).filter((k) => by[k]).map((k) => (
+                <li><Badge kind={PROBE_STATE[k]}>{by[k][0].state}</Badge> <Link href="/probes">{by[k].length} 台</Link></li>
+              ))}
+            </ul>
+            {by.silent ? <p class="error">失联：{by.silent.map((p) => `${p.name}（最近上报 ${time(p.last_seen)}）`).join('、')}</p> : null}
+          </>
+        );
+      }}</Loading>
+    </section>
+  );
+}
+
+// Address use: the address pools fullest first, with the way to 地址规划; none yet says where
+// to make them.
+function AddressUse() {
+  const r = useLoad('/prefixes?status=container&sort=-utilisation&limit=5');
+  return (
+    <section aria-labelledby="address-use">
+      <h2 id="address-use">地址池使用率</h2>
+      <Loading state={r}>{(d) => (d.items.length ? (
+        <>
+          <Table rows={d.items} caption="使用率最高的地址池" columns={[
+            { label: '地址池', render: (p) => <Link href={`/search?q=${encodeURIComponent(p.cidr)}`}>{p.cidr}</Link> },
+            { label: '说明', key: 'description' },
+            { label: '使用率', render: (p) => `${p.utilisation.toFixed(1)}%` },
+          ]} />
+          <p><Link href="/ipam">地址规划</Link></p>
+        </>
+      ) : <p class="muted">尚未登记地址池：<Link href="/ipam">去地址规划登记</Link>，批准接入时才能分配地址。</p>)}</Loading>
+    </section>
+  );
+}
+
 function CenterHome() {
   const s = useSession();
   const missing = useLoad(can(s, 'AGREEMENT_READ') ? '/agreements/missing' : null);
@@ -164,6 +218,12 @@ function CenterHome() {
         {can(s, 'UNIT_READ') ? <UnitCounts /> : null}
         <Work />
       </div>
+      {s.role === 'manager' || s.role === 'operator' ? (
+        <div class="grid">
+          {can(s, 'FINDING_READ') ? <ProbeHealth /> : null}
+          {can(s, 'IPAM_READ') ? <AddressUse /> : null}
+        </div>
+      ) : null}
       {can(s, 'DEADLINE_READ') ? <Waiting /> : null}
       <div class="grid">
         {missing.data ? <section aria-labelledby="missing">

@@ -5,6 +5,9 @@ import { Badge, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx
 
 const fresh = (iso) => Date.now() - new Date(iso).getTime() < 5 * 60 * 1000;
 
+// A probe's state as the server judges it (state_code), by colour.
+export const PROBE_STATE = { ok: 'green', warning: 'amber', silent: 'red' };
+
 export function Probes() {
   const s = useSession();
   const probes = useLoad('/probes', true);
@@ -16,7 +19,7 @@ export function Probes() {
       <Loading state={probes}>{(d) => (
         <Table caption="探针" rows={d.items} empty="还没有探针上报" columns={[
           { label: '名称', key: 'name' },
-          { label: '状况', render: (p) => (!fresh(p.last_seen) ? <Badge kind="red">失联</Badge> : p.warning ? <Badge kind="amber">需注意</Badge> : <Badge kind="green">正常</Badge>) },
+          { label: '状况', render: (p) => <Badge kind={PROBE_STATE[p.state_code]}>{p.state}</Badge> },
           { label: '最近上报', render: (p) => time(p.last_seen) },
           { label: '来源', key: 'source' },
           { label: '观测数', key: 'observations' },

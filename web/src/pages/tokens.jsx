@@ -7,6 +7,29 @@ import { time } from '../format.js';
 import { ErrorBox, Field, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
 import { useSchema } from '../schema.js';
 
+// How a machine's token is put to use where the machine runs: the token kept in a file only
+// root reads, and the command that starts it against this server (zwnet probe and zwnet
+// enforce take --token-file).
+const MACHINES = [
+  ['probe', 'zwnet probe', '--iface 网卡（或 --leases 文件 --lease-format 格式、--snmp）'],
+  ['enforcer', 'zwnet enforce', ''],
+];
+function MachineUse({ made }) {
+  const uses = MACHINES.filter(([scope]) => made.scopes?.includes(scope));
+  if (!uses.length) return null;
+  const file = '/etc/zwnet/token';
+  const name = made.name.replace(/'/g, '');
+  return (
+    <>
+      <p>在该设备上保存令牌（仅 root 可读），再启动：</p>
+      <pre class="command">{[
+        `install -m 600 /dev/null ${file} && printf '%s\n' '${made.token}' > ${file}`,
+        ...uses.map(([, cmd, more]) => `${cmd} --server ${location.origin} --name '${name}' --token-file ${file}${more ? ` ${more}` : ''}`),
+      ].join('\n')}</pre>
+    </>
+  );
+}
+
 export function Tokens() {
   const s = useSession();
   // the machine scopes (policy/authz.h TOKEN_SCOPE_MAP, served by GET /schemas), in their order
@@ -32,7 +55,7 @@ export function Tokens() {
     if (f.expires) body.expires_at = `${f.expires}T23:59:59+08:00`;
     try {
       const r = await post('/tokens', body);
-      setMade({ ...r, name: body.name });
+      setMade({ ...r, name: body.name, scopes: f.scopes });
       setF({ name: '', expires: '', scopes: [] });
       list.reload();
     } catch (err) {
@@ -73,6 +96,7 @@ export function Tokens() {
         <div class="notice" role="status">
           <p>令牌“{made.name}”已创建。{made.note}：</p>
           <p><code class="token">{made.token}</code></p>
+          <MachineUse made={made} />
         </div>
       ) : null}
       <h2>{all ? '全部用户的令牌' : '我的令牌'}</h2>
