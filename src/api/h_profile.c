@@ -50,7 +50,7 @@ void h_profile_clause(struct req *r)
  * reads too, and the records that are no registry kind yet. */
 void h_schemas(struct req *r)
 {
-	static const struct rec_schema *const others[] = {&app_port_schema};
+	static const struct rec_schema *const others[] = {&app_port_schema, &token_schema};
 	json_t *o = json_object();
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		json_object_set_new(o, others[i]->object, rec_schema_json(others[i]));

@@ -49,6 +49,7 @@ static const struct {
     {"cancel", "取消"},
     {"recompute", "按新日历重算"},
     {"dismiss", "排除"},
+    {"open", "立案"},
 };
 
 const char *audit_object_label(const char *type)

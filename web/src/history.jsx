@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { time } from './format.js';
 import { cellText } from './list.jsx';
 import { fieldsOf, useSchema } from './schema.js';
-import { ClauseLink, Link, Loading, can, useLoad, useSession } from './ui.jsx';
+import { ClauseLink, Link, Loading, can, useDeadlineRules, useLoad, useSession } from './ui.jsx';
 
 // Bookkeeping every record carries: not a change anyone made.
 const QUIET = new Set(['rev', 'updated_at', 'created_at', 'status_at']);
@@ -13,26 +13,31 @@ const QUIET = new Set(['rev', 'updated_at', 'created_at', 'status_at']);
 const shown = (v) => (v && typeof v === 'object' ? JSON.stringify(v) : v);
 
 // The changed fields of before → after: [{ key, label, from, to }] (a created record: its
-// filled fields; a deleted one: what it held).
-export function changesOf(before, after, fs) {
+// filled fields; a deleted one: what it held). names: values a field holds as codes, by their
+// names ({ rule: { access_review: '接入审核' } }). A code the record names beside it
+// (behaviour and behaviour_name) is shown by that name.
+export function changesOf(before, after, fs, names = {}) {
   const b = before && typeof before === 'object' ? before : {};
   const a = after && typeof after === 'object' ? after : {};
   // once the field table is known, what it does not show (an internal code beside its name)
   const known = Object.keys(fs).length > 0;
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]
     .filter((k) => !QUIET.has(k) && k !== 'id' && (!known || fs[k]));
-  const text = (k, v) => (v == null || v === '' ? '' : String(cellText(fs[k], shown(v))));
+  const named = (rec, k, v) => rec[`${k}_name`] ?? names[k]?.[v] ?? v;
+  const text = (k, v, rec) => (v == null || v === '' ? '' : String(cellText(fs[k], shown(named(rec, k, v)))));
   return keys
-    .map((k) => ({ key: k, label: fs[k]?.label ?? k, from: before ? text(k, b[k]) : null, to: after ? text(k, a[k]) : null }))
+    .filter((k) => !(k.endsWith('_name') && fs[k.slice(0, -5)]))
+    .map((k) => ({ key: k, label: fs[k]?.label ?? k, from: before ? text(k, b[k], b) : null, to: after ? text(k, a[k], a) : null }))
     .filter((c) => c.from !== c.to && !(c.from === null && c.to === '') && !(c.to === null && c.from === ''));
 }
 
 // One entry's change: a short list of "字段：旧 → 新".
-export function Diff({ entry }) {
+// rules: the county's deadline rules by name (useDeadlineRules, read once by the list).
+export function Diff({ entry, rules = {} }) {
   const fs = fieldsOf(useSchema(entry.object_type));
   if (entry.before == null && entry.after == null) return null;
   if (typeof entry.before !== 'object' && typeof entry.after !== 'object') return <span>{shown(entry.after) ?? ''}</span>;
-  const changes = changesOf(entry.before, entry.after, fs);
+  const changes = changesOf(entry.before, entry.after, fs, entry.object_type === 'deadline' ? { rule: rules } : {});
   if (!changes.length) return <span class="muted">无字段变化</span>;
   const list = (
     <ul class="diff">
@@ -66,6 +71,7 @@ function HistoryList({ type, id }) {
   const q = type === 'unit' ? `unit_id=${encodeURIComponent(id)}`
     : `object_type=${encodeURIComponent(type)}&object_id=${encodeURIComponent(id)}`;
   const list = useLoad(`/audit?${q}&limit=${limit}`);
+  const rules = useDeadlineRules();
   return (
     <section aria-labelledby={`hist-${type}`}>
       <h2 id={`hist-${type}`}>变更记录</h2>
@@ -80,7 +86,7 @@ function HistoryList({ type, id }) {
                     <td>{time(e.at)}</td>
                     <td>{e.actor}{e.role_label ? `（${e.role_label}）` : ''}</td>
                     <td>{type === 'unit' && e.object_type !== 'unit' ? `${e.object_label} · ` : ''}{e.action_label}</td>
-                    <td><Diff entry={e} /></td>
+                    <td><Diff entry={e} rules={rules} /></td>
                     <td>{e.clause ? <ClauseLink id={e.clause} /> : ''}</td>
                   </tr>
                 )) : <tr><td colSpan={5} class="muted">无</td></tr>}

@@ -71,6 +71,20 @@ int account_cost_parse(const char *s, struct account_cfg *cfg)
 	return 0;
 }
 
+#define F(n, t, lbl) REC_F(struct token_rec, n, t, REC_READONLY, lbl, 0)
+static const struct rec_field token_fields[] = {
+    F(id, REC_ID, "编号"),
+    F(name, REC_TEXT, "令牌名称"),
+    F(user_id, REC_ID, "所属用户"),
+    F(scope, REC_TEXT, "权限范围"),
+    F(made_with_token, REC_ID, "创建时使用的令牌"),
+    F(expires_at, REC_TIME, "有效期至"),
+};
+#undef F
+const struct rec_schema token_schema = {"token", token_fields,
+                                        sizeof(token_fields) / sizeof(token_fields[0]),
+                                        sizeof(struct token_rec)};
+
 /* The password policy is the field type's (REC_PASSWORD, core/record.c), so the OpenAPI
  * document states the same rule. */
 static const struct rec_field password_fields[] = {
@@ -547,9 +561,9 @@ int account_token_create(struct store *st, const struct principal *by, int64_t u
 		rc = store_token_insert(c, th, user_id, name, out->scope, now, expires_at, &out->id,
 		                        err);
 	if (!rc) {
-		json_t *after = json_pack("{s:I, s:s, s:I, s:s, s:I}", "id", (json_int_t)out->id,
-		                          "name", name, "user_id", (json_int_t)user_id, "scope",
-		                          out->scope, "made_with_token", (json_int_t)by->token_id);
+		struct token_rec t = {out->id,    (char *)name, user_id,
+		                      out->scope, by->token_id, expires_at};
+		json_t *after = rec_to_json(&token_schema, &t);
 		rc = audit_append(tx, by, "token.create", "token", out->id, u.unit_id, NULL, after,
 		                  NULL, err);
 		json_decref(after);

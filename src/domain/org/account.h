@@ -39,6 +39,17 @@ struct account_cfg {
 /* "interactive" (default), "moderate", "sensitive", or "min" (tests only). */
 int account_cost_parse(const char *s, struct account_cfg *cfg);
 
+/* An API token as the audit log records it (never the secret): its fields by name and label,
+ * published in GET /schemas so the log reads as the other records do. */
+struct token_rec {
+	int64_t id;
+	char *name;
+	int64_t user_id;
+	char *scope;
+	int64_t made_with_token, expires_at;
+};
+extern const struct rec_schema token_schema;
+
 /* Password policy: 8-128 characters, letters and digits both present (a field of type
  * REC_PASSWORD, the one password_schema holds; field names the member at fault). */
 extern const struct rec_schema password_schema;

@@ -9,7 +9,7 @@ import { Diff } from '../history.jsx';
 import { ListView } from '../list.jsx';
 import { navigate, query } from '../router.js';
 import { useVocab } from '../schema.js';
-import { ClauseLink, ErrorBox, Field, Link, subjectPath, useSession } from '../ui.jsx';
+import { ClauseLink, ErrorBox, Field, Link, subjectPath, useDeadlineRules, useSession } from '../ui.jsx';
 
 // A Beijing day as the bound of a time filter: its first or its last second.
 const dayStart = (d) => (d ? `${d}T00:00:00+08:00` : '');
@@ -47,6 +47,7 @@ function MoreFilters({ path }) {
 export function Audit({ path }) {
   const s = useSession();
   const objects = useVocab('audit_objects');
+  const rules = useDeadlineRules();
   const [verify, setVerify] = useState(null);
   const [error, setError] = useState(null);
   const check = async () => {
@@ -81,7 +82,7 @@ export function Audit({ path }) {
             const name = a.unit_name || (a.unit_id ? `单位 ${a.unit_id}` : '');
             return to ? <Link href={to}>{name}</Link> : name;
           } },
-          { label: '变更', render: (a) => <Diff entry={a} /> },
+          { label: '变更', render: (a) => <Diff entry={a} rules={rules} /> },
           { label: '依据', render: (a) => (a.clause ? <ClauseLink id={a.clause} /> : '') },
           { label: '来源', render: (a) => a.source },
         ]} />

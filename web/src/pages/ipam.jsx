@@ -119,13 +119,13 @@ export function Ipam() {
       {form?.free ? <FreeBlocks id={form.free} /> : null}
       <section aria-labelledby="zones"><h2 id="zones">区域</h2>
         <Loading state={zones}>{(d) => (
-          <Table rows={d.items} empty="尚未登记区域" columns={[{ label: '名称', key: 'name' }, { label: '代码', key: 'code' }, { label: '说明', key: 'description' },
+          <Table rows={d.items} empty={write ? <>尚未登记区域。地址规划从区域开始（如“公用网络区”）：<button type="button" class="link" onClick={() => setForm('zone')}>登记区域</button></> : '尚未登记区域'} columns={[{ label: '名称', key: 'name' }, { label: '代码', key: 'code' }, { label: '说明', key: 'description' },
             ...(write ? [zoneRows.column] : [])]} />
         )}</Loading>
       </section>
       <section aria-labelledby="prefixes"><h2 id="prefixes">地址段一览</h2>
         <Loading state={prefixes}>{(d) => (
-          <Table rows={tree(d.items)} empty="尚未登记地址段" columns={[
+          <Table rows={tree(d.items)} empty={write ? <>尚未登记地址段。为区域登记一个容器（地址池）地址段，批准接入时从中分配：<button type="button" class="link" onClick={() => setForm('prefix')}>登记地址段</button></> : '尚未登记地址段'} columns={[
             { label: '地址段', render: (p) => <span class="cidr" style={{ paddingLeft: `${p.depth * 1.2}em` }}>{p.cidr}</span> },
             { label: '状态', render: (p) => valueName(status, p.status) },
             { label: '使用单位', render: (p) => (p.unit_id ? <Link href={`/units/${p.unit_id}`}>{unit(p.unit_id)?.name || p.unit_id}</Link> : '') },

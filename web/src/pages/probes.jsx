@@ -17,7 +17,7 @@ export function Probes() {
     <>
       <h1>探针与断网</h1>
       <Loading state={probes}>{(d) => (
-        <Table caption="探针" rows={d.items} empty="还没有探针上报" columns={[
+        <Table caption="探针" rows={d.items} empty={<>还没有探针上报。在 <Link href="/tokens">API 令牌</Link> 中为探针签发令牌，页面会给出在监测点启动 zwnet probe 的命令。</>} columns={[
           { label: '名称', key: 'name' },
           { label: '状况', render: (p) => <Badge kind={PROBE_STATE[p.state_code]}>{p.state}</Badge> },
           { label: '最近上报', render: (p) => time(p.last_seen) },
