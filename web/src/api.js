@@ -56,17 +56,34 @@ async function answer(r) {
   return data;
 }
 
+// A session that ends while someone works (it expired, or was ended elsewhere): the console
+// asks for the password in place (expired() resolves once signed in again) and the request is
+// sent again, so nothing typed is lost and the step that was asked for is taken.
+let expired = null;
+let waiting = null; // one sign-in for every request that found the session gone
+export function onSessionExpired(fn) {
+  expired = fn;
+}
+
 export async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
-  const r = await send('/api/v1' + path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return answer(r);
+  for (let again = false; ; again = true) {
+    const signedIn = csrf !== null;
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+    const r = await send('/api/v1' + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (r.status === 401 && signedIn && !again && expired && path !== '/session') {
+      waiting ??= expired().finally(() => { waiting = null; });
+      await waiting;
+      continue;
+    }
+    return answer(r);
+  }
 }
 
 // Upload a file as the request body (a signed agreement's scan: PUT; a sheet to import: POST).

@@ -2,9 +2,9 @@
 // (select for allowed values, date, number, textarea for multi-line text), checked before it
 // is sent, the API's errors shown at their field.
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { check, checkAll, fieldsOf, useSchema } from './schema.js';
+import { check, checkAll, fieldsOf, useSchema, withoutProblem } from './schema.js';
 import { api, del } from './api.js';
-import { ErrorBox, Field } from './ui.jsx';
+import { ErrorBox, Field, ProblemCount } from './ui.jsx';
 
 const same = (a, b) => (a ?? '') === (b ?? '');
 
@@ -93,6 +93,7 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
   return (
     <form class="form" onSubmit={submit} noValidate ref={formRef}>
       {title ? <h2>{title}</h2> : null}
+      <ProblemCount error={error} />
       {fixed.length ? (
         <dl class="facts">{fixed.map((n) => (
           <><dt>{labels[n] || fs[n].label}</dt><dd>{shownValue(initial[n], options[n], fs[n])}</dd></>
@@ -119,7 +120,7 @@ export function RecordForm({ object, names, initial = {}, creating = true, label
             ) : (
               <Control f={f} value={values[n]} props={p} onValue={(v) => {
                 setValues({ ...values, [n]: v });
-                if (error?.field === n && !check(f, v, creating)) setError(null);
+                if (!check(f, v, creating)) setError(withoutProblem(error, n));
               }} />
             ))}
           </Field>

@@ -1,7 +1,7 @@
 // The console: the session, the navigation offered to the role, and the pages.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, get, setCsrf } from './api.js';
+import { ApiError, api, get, onSessionExpired, setCsrf } from './api.js';
 import { Applications, ApplicationDetail, NewApplication } from './pages/applications.jsx';
 import { Account } from './pages/account.jsx';
 import { Audit } from './pages/audit.jsx';
@@ -10,7 +10,7 @@ import { Home } from './pages/home.jsx';
 import { Imports } from './pages/imports.jsx';
 import { Inbox, InboxBadge } from './pages/inbox.jsx';
 import { Ipam } from './pages/ipam.jsx';
-import { Login } from './pages/login.jsx';
+import { Login, ReLogin } from './pages/login.jsx';
 import { Profile } from './pages/profile.jsx';
 import { Addresses, Carriers, Devices, Lines, Terminals } from './pages/registry.jsx';
 import { UnitDetail, Units } from './pages/units.jsx';
@@ -143,6 +143,9 @@ function App() {
     else setSession(null);
   });
   useEffect(() => { refresh(); }, []);
+  // a request that finds the session gone waits for signing in again in place (ReLogin)
+  const [relogin, setRelogin] = useState(null);
+  useEffect(() => onSessionExpired(() => new Promise((resume) => setRelogin(() => resume))), []);
   useEffect(() => {
     if (session === null && !path.startsWith('/login')) navigate('/login?next=' + encodeURIComponent(path), true);
   }, [session, path]);
@@ -171,6 +174,8 @@ function App() {
   return (
     <Session.Provider value={session}>
       <Layout session={session} onLogout={logout} path={path}>{page}</Layout>
+      {relogin ? <ReLogin username={session.username} onDone={() => { setRelogin(null); relogin(); }}
+        onLeave={() => { setRelogin(null); setCsrf(null); setSession(null); navigate('/login?next=' + encodeURIComponent(path), true); }} /> : null}
     </Session.Provider>
   );
 }

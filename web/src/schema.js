@@ -120,11 +120,27 @@ export function check(f, value, creating = true) {
 // The first problem of a form's values, as an error shaped like the API's, or null.
 export function checkAll(schema, names, values, creating = true) {
   const fs = fieldsOf(schema);
+  const list = [];
   for (const n of names) {
     const f = fs[n];
     if (!f || f.readonly || (!creating && f.fixed)) continue;
     const m = check(f, values[n], creating);
-    if (m) return { field: n, message: m };
+    if (m) list.push([n, m]);
   }
-  return null;
+  return problems(list);
+}
+
+// Every problem of a form at once, as one error: the first as field and message (where focus
+// goes, and what the API's own errors look like) and all of them in fields ({ name: message }),
+// each shown at its field; null for none.
+export function problems(list) {
+  if (!list.length) return null;
+  return { field: list[0][0], message: list[0][1], fields: Object.fromEntries(list) };
+}
+
+// The same error once the field has been corrected: that field's problem gone, the next one
+// first (null when none is left).
+export function withoutProblem(error, name) {
+  if (!error?.fields) return error?.field === name ? null : error;
+  return problems(Object.entries(error.fields).filter(([n]) => n !== name));
 }

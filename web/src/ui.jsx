@@ -89,9 +89,21 @@ export function ErrorBox({ error }) {
 let fieldSeq = 0;
 
 // A labelled control; the API's error for this field (error.field === name) shows under it.
+// The problem of one field: among a form's problems all at once (error.fields), or the one
+// the server named.
+export const fieldError = (error, name) =>
+  (!error ? null : error.fields ? error.fields[name] ?? null : error.field === name ? error.message : null);
+
+// How many problems a form has when it has more than one: said once at the top of the form,
+// each then shown at its field.
+export function ProblemCount({ error }) {
+  const n = error?.fields ? Object.keys(error.fields).length : 0;
+  return n > 1 ? <p class="error" role="alert">有 {n} 处需要修改，已在各项下方标出。</p> : null;
+}
+
 export function Field({ label, name, error, required, hint, children }) {
   const [id] = useState(() => `f${++fieldSeq}`);
-  const mine = error && error.field === name ? error.message : null;
+  const mine = fieldError(error, name);
   const control = children({ id, name, 'aria-invalid': mine ? 'true' : undefined,
     'aria-describedby': mine ? id + '-err' : undefined, required });
   return (

@@ -430,10 +430,10 @@ describe('registry forms check what the API checks', () => {
     await m.goto(srv.url + '/units');
     await m.getByRole('button', { name: '登记单位' }).click();
     await m.getByRole('button', { name: '登记', exact: true }).click();
-    // the browser refuses the empty form with the server's words, at the field
+    // the browser refuses the empty form with the server's words, at each field
     const err = m.locator('.field.invalid .field-error');
-    await err.waitFor();
-    assert.equal(await err.textContent(), '缺少必填字段：单位名称');
+    await err.first().waitFor();
+    assert.deepEqual(await err.allTextContents(), ['缺少必填字段：单位名称', '缺少必填字段：单位类型', '缺少必填字段：单位层级']);
     const before = srv.sql('SELECT count(*) AS n FROM units')[0].n;
     await m.locator('form').getByLabel('单位名称').fill('桐柏县控制台登记局');
     await m.locator('form').getByLabel('单位类型').selectOption('党政机关');

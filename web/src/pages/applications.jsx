@@ -3,11 +3,11 @@
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { Control, RecordForm } from '../form.jsx';
-import { check, fieldsOf, useKindLabels, useSchema, useValueNames, valueName } from '../schema.js';
+import { check, fieldsOf, problems, useKindLabels, useSchema, useValueNames, valueName } from '../schema.js';
 import { day, time } from '../format.js';
 import { ListView, cellText } from '../list.jsx';
 import { navigate, query } from '../router.js';
-import { AppStatus, ClauseLink, Confirm, DeadlineBadge, ErrorBox, confirmText, Field, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
+import { AppStatus, ClauseLink, Confirm, DeadlineBadge, ErrorBox, confirmText, Field, ProblemCount, fieldError, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from '../ui.jsx';
 import { History } from '../history.jsx';
 
 export function Applications({ path }) {
@@ -200,15 +200,18 @@ function AccessForm({ path, kindDef }) {
     for (const [k, v] of Object.entries(form)) if (v !== '' && v !== null) body[k] = v;
     if (body.user_type !== '其他') delete body.user_type_other;
     const need = [...(kindDef?.required || []), ...(wf?.assessment_required ? ['assessment_org', 'assessment_on', 'assessment_conclusion'] : [])];
+    const list = [];
     for (const [k, f] of Object.entries(fs)) {
       if (!(k in body) && !need.includes(k)) continue;
       const m = check({ ...f, required: need.includes(k) }, body[k]);
-      if (m) {
-        setBusy(false);
-        setError({ field: k, message: m });
-        document.querySelector(`[name="${k}"]`)?.focus();
-        return;
-      }
+      if (m) list.push([k, m]);
+    }
+    const local = problems(list);
+    if (local) {
+      setBusy(false);
+      setError(local);
+      document.querySelector(`[name="${local.field}"]`)?.focus();
+      return;
     }
     try {
       const a = await post('/applications', body);
@@ -224,6 +227,7 @@ function AccessForm({ path, kindDef }) {
   return (
     <>
       <form class="form" onSubmit={submit} noValidate>
+        <ProblemCount error={error} />
         {fixed ? null : (
           <Field label="使用单位" name="unit_id" error={error} required hint="只列出接入状态为“申请中”的单位">{(p) => (
             <select {...p} value={form.unit_id} onChange={set('unit_id', true)}>
@@ -237,7 +241,7 @@ function AccessForm({ path, kindDef }) {
           {['党政机关', '事业单位', '其他'].map((t) => (
             <label class="choice"><input type="radio" name="user_type" value={t} checked={form.user_type === t} onChange={set('user_type')} /> {t}</label>
           ))}
-          {error?.field === 'user_type' ? <div class="field-error" role="alert">{error.message}</div> : null}
+          {fieldError(error, 'user_type') ? <div class="field-error" role="alert">{fieldError(error, 'user_type')}</div> : null}
         </fieldset>
         {form.user_type === '其他' ? (
           <Field label="其他用户类型" name="user_type_other" error={error}>{(p) => <input {...p} value={form.user_type_other} onInput={set('user_type_other')} />}</Field>
