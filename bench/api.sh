@@ -2,6 +2,8 @@
 # Throughput and tail latency of the API on loopback, with wrk:
 #   GET /api/v1/units?limit=50 over 1,000 units, next to GET /api/v1/health on the same
 #   server (the ceiling of the HTTP stack), and their ratio. Target: units >= 0.5 x health.
+#   The same view asked again while nothing changes is answered from the list cache; the
+#   cache's hits and misses are printed after.
 # Usage: bench/api.sh [path/to/zwnet] [seconds]
 set -eu
 BIN=${1:-build/zwnet}
@@ -51,3 +53,7 @@ echo "endpoint                         req/s      p99 (ms)  non-2xx"
 printf "GET /api/v1/health          %10s  %10s  %7s\n" "$H_RPS" "$H_P99" "$H_BAD"
 printf "GET /api/v1/units?limit=50  %10s  %10s  %7s\n" "$U_RPS" "$U_P99" "$U_BAD"
 python3 -c "print('ratio units/health: %.2f (target >= 0.50)' % ($U_RPS / $H_RPS))"
+# The list is one view asked again and again while nothing changes, which the worker threads'
+# list cache answers (src/api/list_cache.h); how many were built rather than kept:
+curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/metrics" |
+	awk '/^zwnet_list_cache_(hits|misses)_total/ {printf "%s %s\n", $1, $2}'

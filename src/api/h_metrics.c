@@ -3,6 +3,7 @@
  * database holds is read at each scrape (domain/ops.h). */
 
 #include "api/handlers.h"
+#include "api/list_cache.h"
 #include "api/metrics.h"
 #include "core/clock.h"
 #include "domain/ctx.h"
@@ -86,6 +87,15 @@ void h_metrics(struct req *r)
 		      (int64_t)sc->interval);
 	}
 
+	uint64_t hits, misses;
+	list_cache_counts(&hits, &misses);
+	metrics_head(&b, "zwnet_list_cache_hits_total", "counter",
+	             "Registry list answers served from the worker threads' cache.");
+	buf_printf(&b, "zwnet_list_cache_hits_total %llu\n", (unsigned long long)hits);
+	metrics_head(
+	    &b, "zwnet_list_cache_misses_total", "counter",
+	    "Registry list answers built (the database had changed, or not asked before).");
+	buf_printf(&b, "zwnet_list_cache_misses_total %llu\n", (unsigned long long)misses);
 	gauge(&b, "zwnet_findings_open", "Findings of the probes not yet judged.",
 	      d->findings_open);
 	metrics_head(&b, "zwnet_violations_open", "gauge",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/list_cache.h"
 #include "api/registry_api.h"
 #include "core/clock.h"
 #include "core/xalloc.h"
@@ -149,6 +150,20 @@ void reg_list(struct req *r)
 		list_export(r, &x, r->kind, parent_of(r, r->kind), &q);
 		return;
 	}
+	/* an answer the thread already built at this version of the database (list_cache.h) */
+	struct buf key = {0};
+	int64_t dv = 0;
+	struct sconn *c = r->kind->extra ? NULL : store_read(x.st, &err);
+	bool keep = c && list_cache_key(r, parent_of(r, r->kind), &key) == 0 &&
+	            store_data_version(c, &dv, &err) == 0;
+	char *text;
+	size_t len;
+	if (keep && list_cache_get(dv, key.p, &text, &len)) {
+		buf_free(&key);
+		reply_json_text(r, 200, text, len);
+		return;
+	}
+	zw_err_clear(&err);
 	struct buf items;
 	reply_list_begin(&items);
 	struct list_page page;
@@ -156,9 +171,17 @@ void reg_list(struct req *r)
 	         registry_list_under(&x, r->kind, parent_of(r, r->kind), &q, &items, &page, &err),
 	         &err)) {
 		buf_free(&items);
+		buf_free(&key);
 		return;
 	}
-	reply_list_buf(r, &items, r->kind->whole_list ? NULL : &page);
+	text = list_text(&items, r->kind->whole_list ? NULL : &page, &len, &err);
+	if (text && keep)
+		list_cache_put(dv, key.p, text, len);
+	buf_free(&key);
+	if (text)
+		reply_json_text(r, 200, text, len);
+	else
+		reply_error(r, &err);
 }
 
 void reg_reply(struct req *r, const struct registry_kind *k, int status, int64_t id)

@@ -372,7 +372,7 @@ void reply_list_begin(struct buf *b)
 	buf_puts(b, "{\"items\":");
 }
 
-void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page)
+char *list_text(struct buf *b, const struct list_page *page, size_t *len, struct zw_err *err)
 {
 	if (page && page->counted)
 		buf_printf(b, ",\"total\":%lld", (long long)page->total);
@@ -380,15 +380,22 @@ void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page)
 		buf_printf(b, ",\"next_cursor\":\"%s\"}", page->next_cursor);
 	else
 		buf_puts(b, ",\"next_cursor\":null}");
-	struct zw_err err = {0};
-	if (buf_check(b, &err, "列表的结果")) {
+	if (buf_check(b, err, "列表的结果")) {
 		buf_free(b);
-		reply_error(r, &err);
-		return;
+		return NULL;
 	}
+	return buf_take(b, len);
+}
+
+void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page)
+{
+	struct zw_err err = {0};
 	size_t len;
-	char *text = buf_take(b, &len);
-	reply_json_text(r, 200, text, len);
+	char *text = list_text(b, page, &len, &err);
+	if (!text)
+		reply_error(r, &err);
+	else
+		reply_json_text(r, 200, text, len);
 }
 
 void reply_list(struct req *r, json_t *items, const struct list_page *page)

@@ -176,6 +176,9 @@ void reply_list(struct req *r, json_t *items_take, const struct list_page *page)
  * or answers 413 when b passed its maximum (64 MB). */
 void reply_list_begin(struct buf *b);
 void reply_list_buf(struct req *r, struct buf *b, const struct list_page *page);
+/* The same list closed into its text (b's, taken) without sending it; NULL with err set when b
+ * passed its maximum. */
+char *list_text(struct buf *b, const struct list_page *page, size_t *len, struct zw_err *err);
 
 /* routes.c */
 struct route {

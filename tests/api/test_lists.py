@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 
-from harness import ServerTest
+from harness import ServerTest, run_cli
 
 A = "/api/v1"
 N = 1203
@@ -155,3 +155,46 @@ class Lists(ServerTest):
             self.assertError(self.get("/terminals?format=" + bad), 400, field="format")
         self.assertError(self.get("/terminals?format=csv&sort=nope"), 400, field="sort")
         self.assertEqual(self.srv.counts(), before)
+
+
+class ListCache(ServerTest):
+    """Lists are answered from a per-thread cache while the database is unchanged
+    (api/list_cache.c): an answer never outlives a change, made through the API or by another
+    process (the CLI), and never reaches another reader."""
+
+    profile = "tongbai"
+
+    def names(self, user="admin", query="/api/v1/units?limit=500&sort=id"):
+        r = self.srv.as_(user, "GET", query)
+        self.assertEqual(r.status, 200, r)
+        return [u["name"] for u in r.json["items"]], r.json["total"]
+
+    def test_a_change_is_seen_at_once(self):
+        first, total = self.names()
+        for _ in range(20):  # every worker thread has it now
+            self.assertEqual(self.names(), (first, total))
+        hits = self.srv.as_("admin", "GET", "/api/v1/metrics").raw.decode()
+        self.assertRegex(hits, r"zwnet_list_cache_hits_total [1-9]")
+        uid = self.srv.sql("SELECT id FROM units ORDER BY id LIMIT 1")[0][0]
+        r = self.srv.as_("admin", "PATCH", "/api/v1/units/%d" % uid, {"name": "缓存测试改名单位"})
+        self.assertEqual(r.status, 200, r)
+        for _ in range(8):
+            names, n = self.names()
+            self.assertEqual((names[0], n), ("缓存测试改名单位", total))
+        # another process writes: the server's cache sees it through SQLite's data version
+        run_cli("unit", "add", "--name", "命令行登记的单位", "--type", "其他", "--level", "县直",
+                db=self.srv.db)
+        for _ in range(8):
+            names, n = self.names()
+            self.assertEqual((n, names[-1]), (total + 1, "命令行登记的单位"))
+
+    def test_each_reader_gets_its_own_answer(self):
+        admin, total = self.names()
+        own = self.srv.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0][0]
+        name = self.srv.sql("SELECT name FROM units WHERE id = ?", (own,))[0][0]
+        for _ in range(8):
+            self.assertEqual(self.names("unit"), ([name], 1))
+            self.assertEqual(self.names(), (admin, total))
+        # the same reader, other parameters: another answer
+        for _ in range(8):
+            self.assertEqual(self.names(query="/api/v1/units?limit=2&sort=id")[0], admin[:2])
