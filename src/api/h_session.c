@@ -164,6 +164,10 @@ void h_whoami(struct req *r)
 	json_t *o = rec_to_json(&user_schema, &u);
 	user_free(&u);
 	json_object_set_new(o, "role_label", json_string(role_label(r->who.role)));
+	/* when a signed-in person's session ends, so the console can warn before it does */
+	char exp[32];
+	format_time(r->who.session_exp, exp);
+	json_object_set_new(o, "expires_at", r->who.session_exp ? json_string(exp) : json_null());
 	char csrf[40] = "";
 	struct principal p;
 	struct zw_err e2 = {0};

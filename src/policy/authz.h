@@ -128,10 +128,11 @@ struct principal {
 	int64_t unit_id; /* unit_admin only */
 	char source[64]; /* client address or "cli" */
 	char request_id[40];
-	bool via_cookie;   /* writes then need the CSRF token */
-	unsigned scopes;   /* enum token_scope bits of a machine's token; 0 for a person */
-	int64_t token_id;  /* the API token used, 0 for a session or the CLI */
-	int64_t token_exp; /* that token's expiry, 0 when it has none */
+	bool via_cookie;     /* writes then need the CSRF token */
+	unsigned scopes;     /* enum token_scope bits of a machine's token; 0 for a person */
+	int64_t token_id;    /* the API token used, 0 for a session or the CLI */
+	int64_t token_exp;   /* that token's expiry, 0 when it has none */
+	int64_t session_exp; /* the session's end (a person signed in), else 0 */
 };
 
 const char *role_name(enum role r);

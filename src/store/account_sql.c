@@ -178,9 +178,10 @@ int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now,
 {
 	sqlite3_stmt *s = sq_prepare(
 	    c,
-	    "SELECT user_id, csrf, 1, 'all', 0, 0 FROM sessions WHERE token_hash = ?1"
+	    "SELECT user_id, csrf, 1, 'all', 0, 0, expires_at FROM sessions WHERE token_hash = ?1"
 	    " AND expires_at > ?2"
-	    " UNION ALL SELECT user_id, '', 0, scope, id, coalesce(expires_at, 0) FROM api_tokens"
+	    " UNION ALL SELECT user_id, '', 0, scope, id, coalesce(expires_at, 0), 0 FROM "
+	    "api_tokens"
 	    " WHERE token_hash = ?1 AND revoked = 0 AND (expires_at IS NULL OR expires_at > ?2)",
 	    err);
 	if (!s)
@@ -199,6 +200,7 @@ int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now,
 		                               sc ? (const char *)sc : "");
 		out->token_id = sqlite3_column_int64(s, 4);
 		out->expires_at = sqlite3_column_int64(s, 5);
+		out->session_exp = sqlite3_column_int64(s, 6);
 		sq_done(c, s);
 		/* A scope longer than every scope name together is not one the table's CHECK let
 		 * in. */

@@ -36,8 +36,9 @@ int store_sessions_end(struct sconn *c, int64_t user_id, const char *token_hash,
 struct token_found {
 	int64_t user_id;
 	bool is_session;
-	char scope[256]; /* the token's scope as stored ("all" for a session) */
-	int64_t token_id, expires_at;
+	char scope[256];              /* the token's scope as stored ("all" for a session) */
+	int64_t token_id, expires_at; /* an API token's (0: a session, or none) */
+	int64_t session_exp;          /* a session's end */
 };
 int store_token_lookup(struct sconn *c, const char *token_hash, int64_t now,
                        struct token_found *out, char csrf[40], struct zw_err *err);

@@ -174,9 +174,29 @@ function App() {
   return (
     <Session.Provider value={session}>
       <Layout session={session} onLogout={logout} path={path}>{page}</Layout>
-      {relogin ? <ReLogin username={session.username} onDone={() => { setRelogin(null); relogin(); }}
+      <SessionWarning session={session} onRenew={() => setRelogin(() => () => {})} />
+      {relogin ? <ReLogin username={session.username} onDone={() => { setRelogin(null); relogin(); refresh(); }}
         onLeave={() => { setRelogin(null); setCsrf(null); setSession(null); navigate('/login?next=' + encodeURIComponent(path), true); }} /> : null}
     </Session.Provider>
+  );
+}
+
+// A session about to end (its expires_at within five minutes): said before it happens, with
+// the way to sign in again in place now rather than after the next click is refused.
+function SessionWarning({ session, onRenew }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 15000);
+    return () => clearInterval(t);
+  }, []);
+  const end = session.expires_at ? new Date(session.expires_at).getTime() : 0;
+  if (!end || end - now > 5 * 60 * 1000 || end <= now) return null;
+  const at = new Date(end).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' });
+  return (
+    <div class="warning session-warning" role="alert">
+      登录将于 {at} 过期，过期后需重新输入密码。
+      <button type="button" class="link" onClick={onRenew}>现在重新登录</button>
+    </div>
   );
 }
 

@@ -4,9 +4,10 @@
 // status value such as active or running) to any role; and the empty states of a fresh install
 // say what to do next.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { Server, browser, login } from './harness.mjs';
+import { before, test } from 'node:test';
+import { Server, login, useServer } from './harness.mjs';
 
+const t = useServer('tongbai');
 let srv;
 let b;
 let cases;
@@ -17,8 +18,7 @@ const CODES = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b(?:unit|application|violation
 const WORDS = /\b(?:active|container|reserved|quarantine|running|paused|breached|met|cancelled|open|notified|isolated|rectifying|submitted|reviewing|approved|implementing|completed|rejected|withdrawn|true|false|null|undefined|NaN|Invalid Date)\b/g;
 
 before(async () => {
-  srv = await Server.start('tongbai');
-  b = await browser();
+  ({ srv, b } = await t.ready());
   const unitId = (await srv.as('unit', 'GET', '/session')).json.unit_id;
   const zone = (await srv.must('admin', 'POST', '/zones', { name: '公用网络区', code: 'pub' })).id;
   await srv.must('admin', 'POST', '/prefixes', { cidr: '10.77.0.0/16', status: 'container', zone_id: zone });
@@ -43,11 +43,6 @@ before(async () => {
   await srv.must('admin', 'POST', `/applications/${app.id}/transitions`, { action: 'approve', zone_id: zone }, 200);
   cases = srv.sql('SELECT id FROM violations ORDER BY id').map((v) => v.id);
   assert.ok(cases.length, 'the observations opened a case');
-});
-
-after(async () => {
-  await b?.close();
-  await srv?.stop();
 });
 
 test('no page shows an internal code to any role', async () => {

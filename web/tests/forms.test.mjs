@@ -3,23 +3,13 @@
 // someone types asks for the password in place, keeps what was typed and then takes the step
 // that was asked for.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { Server, axe, browser, login, shot } from './harness.mjs';
+import { test } from 'node:test';
+import { axe, login, shot, useServer } from './harness.mjs';
 
-let srv;
-let b;
-
-before(async () => {
-  srv = await Server.start('tongbai');
-  b = await browser();
-});
-
-after(async () => {
-  await b?.close();
-  await srv?.stop();
-});
+const t = useServer('tongbai');
 
 test("all of a form's problems at once, each at its field, and each gone as it is put right", async () => {
+  const { srv, b } = await t.ready();
   const page = await login(b, srv, 'admin');
   await page.goto(srv.url + '/units');
   await page.getByRole('button', { name: '登记单位' }).click();
@@ -41,6 +31,7 @@ test("all of a form's problems at once, each at its field, and each gone as it i
 });
 
 test('a session that ends while typing: sign in again in place, nothing typed is lost, the step is taken', async () => {
+  const { srv, b } = await t.ready();
   const page = await login(b, srv, 'admin');
   await page.goto(srv.url + '/units');
   await page.getByRole('button', { name: '登记单位' }).click();
@@ -71,5 +62,28 @@ test('a session that ends while typing: sign in again in place, nothing typed is
   assert.deepEqual(srv.sql("SELECT address FROM units WHERE name = '桐柏县过期测试局'"), [{ address: '城关镇过期路9号' }]);
   // the failed login and the 401 before it are what this test provoked
   assert.ok(page.errors.every((e) => /status of 401/.test(e)), page.errors.join('\n'));
+  await page.context().close();
+});
+
+test('a session about to end says so first, and signing in again from the warning keeps the page', async () => {
+  const { srv, b } = await t.ready();
+  const page = await login(b, srv, 'admin');
+  // two minutes left of the session; the console reads its end with the session (a reload)
+  srv.sql("UPDATE sessions SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 120");
+  await page.goto(srv.url + '/units');
+  const warning = page.getByRole('alert').filter({ hasText: '登录将于' });
+  await warning.waitFor();
+  await page.getByRole('button', { name: '登记单位' }).click();
+  const form = page.locator('form', { has: page.getByRole('heading', { name: '登记单位' }) });
+  await form.getByLabel('单位名称').fill('桐柏县预警测试局');
+  await warning.getByRole('button', { name: '现在重新登录' }).click();
+  const dialog = page.getByRole('dialog', { name: '登录已过期' });
+  await dialog.getByLabel('密码').fill('Demo2026zw');
+  await dialog.getByRole('button', { name: '登录并继续' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  // a new session of the full length: no warning, and the form as it was
+  await warning.waitFor({ state: 'detached' });
+  assert.equal(await form.getByLabel('单位名称').inputValue(), '桐柏县预警测试局');
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });

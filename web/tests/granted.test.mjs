@@ -3,26 +3,21 @@
 // there is a plan, the approved application shows its zone, subnet, gateway, VLAN and carrier,
 // and the carrier's queue shows the subnet and the VLAN it is to connect.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { Server, axe, browser, login, shot } from './harness.mjs';
+import { before, test } from 'node:test';
+import { axe, login, shot, useServer } from './harness.mjs';
 
+const t = useServer('tongbai');
 let srv;
 let b;
 let aid;
 
 before(async () => {
-  srv = await Server.start('tongbai');
-  b = await browser();
+  ({ srv, b } = await t.ready());
   const unit = (await srv.must('admin', 'POST', '/units', { name: '桐柏县分配测试局', type: '党政机关', level: '县直' })).id;
   aid = (await srv.must('admin', 'POST', '/applications', {
     kind: 'access', unit_id: unit, user_type: '党政机关', address: '城关镇分配路1号', admin_name: '周网管',
     admin_mobile: '13800000031', tech_name: '吴技术', tech_mobile: '13800000032', ip_count: 20, bandwidth_mbps: 50,
     purpose: '公文流转' })).id;
-});
-
-after(async () => {
-  await b?.close();
-  await srv?.stop();
 });
 
 test('a fresh install: the approval says to make the address plan first, and links to it', async () => {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -156,4 +157,23 @@ export async function axe(page) {
     return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
   });
   return r.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+// A test file's server and browser, started before its tests and stopped after them:
+// const t = useServer('tongbai'); then const { srv, b } = await t.ready() in a hook or a test
+// (node:test runs a file's top-level before hooks without waiting for one another).
+export function useServer(profile, opts) {
+  const t = {};
+  let starting = null;
+  t.ready = () => (starting ??= (async () => {
+    t.srv = await Server.start(profile, opts);
+    t.b = await browser();
+    return t;
+  })());
+  before(() => t.ready());
+  after(async () => {
+    await t.b?.close();
+    await t.srv?.stop();
+  });
+  return t;
 }

@@ -497,6 +497,7 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	p->scopes = scopes;
 	p->token_id = tf.token_id;
 	p->token_exp = tf.expires_at;
+	p->session_exp = tf.session_exp;
 	snprintf(p->username, sizeof(p->username), "%s", u.username);
 	if (role_parse(u.role, &p->role) < 0)
 		rc = zw_errf(err, ZW_EUNAUTHENTICATED, NULL, NULL);
