@@ -61,6 +61,15 @@ test('the approved application and the carrier\'s queue show the subnet, gateway
   assert.match(await line.innerText(), new RegExp(`${row.cidr.replace(/\./g, '\\.')} · VLAN ${row.vid} · 中国移动桐柏分公司`));
   await line.getByRole('link', { name: String(aid), exact: true }).click();
   await c.getByRole('region', { name: '分配结果' }).getByText(gw, { exact: true }).waitFor();
+  // the carrier's home: how the implementation deadlines stand, counted by the server
+  await c.goto(srv.url + '/');
+  const sla = c.getByRole('region', { name: '实施时限履行情况' });
+  const label = (await srv.must('carrier', 'GET', '/profile')).deadlines.find((d) => d.key === 'access_implement').label;
+  const running = srv.sql("SELECT count(*) AS n FROM deadlines WHERE rule = 'access_implement' AND status = 'running'")[0].n;
+  assert.ok(running >= 1);
+  const slaRow = sla.getByRole('row').filter({ hasText: label });
+  await slaRow.getByRole('link', { name: `${running} 条` }).waitFor();
+  assert.deepEqual(await axe(c), []);
   for (const p of [m, c]) assert.deepEqual(p.errors, []);
   for (const p of [m, c]) await p.context().close();
 });

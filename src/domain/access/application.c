@@ -319,10 +319,14 @@ json_t *application_kinds_json(void)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < AK_COUNT; i++)
-		json_array_append_new(a,
-		                      json_pack("{s:s, s:s, s:o, s:o}", "kind", kinds[i], "label",
-		                                kind_labels[i], "fields", words(kdefs[i].fields),
-		                                "required", words(kdefs[i].required)));
+		json_array_append_new(
+		    a,
+		    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "kind", kinds[i], "label",
+		              kind_labels[i], "fields", words(kdefs[i].fields), "required",
+		              words(kdefs[i].required), "review_rule",
+		              kdefs[i].review ? json_string(kdefs[i].review) : json_null(),
+		              "implement_rule",
+		              kdefs[i].implement ? json_string(kdefs[i].implement) : json_null()));
 	return a;
 }
 

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { day, time } from '../format.js';
 import { PROBE_STATE } from './probes.jsx';
-import { useKindLabels, useValueNames, valueName } from '../schema.js';
+import { useKindLabels, useSchema, useValueNames, valueName } from '../schema.js';
 import { grantedText } from './applications.jsx';
 import { AppStatus, Badge, ClauseLink, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, subjectPath, useUnitNames, useUnitStatuses } from '../ui.jsx';
 
@@ -72,6 +72,33 @@ function WorkQueue() {
       )}</Loading>
     </section>
   );
+}
+
+// How the implementation deadlines stand (TB-13's 7 working days and the like): for each
+// kind's implementation rule the county has, how many were met on time, are running, and
+// were breached, each linked to its list. Fault-ticket SLAs per carrier come with the tickets.
+function ImplementationSla() {
+  const kinds = useSchema('application_kinds') || [];
+  const names = useDeadlineRules();
+  const rules = [...new Set(kinds.map((k) => k.implement_rule).filter((r) => r && names[r]))];
+  if (!rules.length) return null;
+  const cell = (rule, status) => <RuleCount rule={rule} status={status} />;
+  return (
+    <section aria-labelledby="sla">
+      <h2 id="sla">实施时限履行情况</h2>
+      <Table rows={rules.map((r) => ({ id: r, rule: r }))} caption="实施时限履行情况" columns={[
+        { label: '时限', render: (x) => names[x.rule] },
+        { label: '按期完成', render: (x) => cell(x.rule, 'met') },
+        { label: '进行中', render: (x) => cell(x.rule, 'running') },
+        { label: '已超期', render: (x) => cell(x.rule, 'breached') },
+      ]} />
+    </section>
+  );
+}
+
+function RuleCount({ rule, status }) {
+  const path = `/deadlines?rule=${encodeURIComponent(rule)}&status=${status}`;
+  return <CountLink href={path} n={useCount(path)} />;
 }
 
 // How many rows a list's filters select (its total), without reading them.
@@ -214,6 +241,7 @@ function CenterHome() {
       <h1>首页</h1>
       <ExpiryWarning />
       {['carrier', 'operator'].includes(s.role) && can(s, 'APPLICATION_IMPLEMENT') ? <WorkQueue /> : null}
+      {['carrier', 'operator'].includes(s.role) && can(s, 'DEADLINE_READ') ? <ImplementationSla /> : null}
       <div class="grid">
         {can(s, 'UNIT_READ') ? <UnitCounts /> : null}
         <Work />
