@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { time } from './format.js';
 import { cellText } from './list.jsx';
-import { fieldsOf, useSchema } from './schema.js';
+import { fieldsOf, scopeLabel, useSchema } from './schema.js';
 import { ClauseLink, Link, Loading, can, useDeadlineRules, useLoad, useSession } from './ui.jsx';
 
 // Bookkeeping every record carries: not a change anyone made.
@@ -23,7 +23,7 @@ export function changesOf(before, after, fs, names = {}) {
   const known = Object.keys(fs).length > 0;
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]
     .filter((k) => !QUIET.has(k) && k !== 'id' && (!known || fs[k]));
-  const named = (rec, k, v) => rec[`${k}_name`] ?? names[k]?.[v] ?? v;
+  const named = (rec, k, v) => rec[`${k}_name`] ?? (typeof names[k] === 'function' ? names[k](v) : names[k]?.[v]) ?? v;
   const text = (k, v, rec) => (v == null || v === '' ? '' : String(cellText(fs[k], shown(named(rec, k, v)))));
   return keys
     .filter((k) => !(k.endsWith('_name') && fs[k.slice(0, -5)]))
@@ -35,9 +35,12 @@ export function changesOf(before, after, fs, names = {}) {
 // rules: the county's deadline rules by name (useDeadlineRules, read once by the list).
 export function Diff({ entry, rules = {} }) {
   const fs = fieldsOf(useSchema(entry.object_type));
+  const scopes = useSchema('token_scopes');
   if (entry.before == null && entry.after == null) return null;
   if (typeof entry.before !== 'object' && typeof entry.after !== 'object') return <span>{shown(entry.after) ?? ''}</span>;
-  const changes = changesOf(entry.before, entry.after, fs, entry.object_type === 'deadline' ? { rule: rules } : {});
+  const names = entry.object_type === 'deadline' ? { rule: rules }
+    : entry.object_type === 'token' ? { scope: (v) => scopeLabel(scopes, v) } : {};
+  const changes = changesOf(entry.before, entry.after, fs, names);
   if (!changes.length) return <span class="muted">无字段变化</span>;
   const list = (
     <ul class="diff">

@@ -144,3 +144,8 @@ export function withoutProblem(error, name) {
   if (!error?.fields) return error?.field === name ? null : error;
   return problems(Object.entries(error.fields).filter(([n]) => n !== name));
 }
+
+// A token's scope as people read it: "代表本人" for a person's own token, else the machine
+// scopes by their names (scopes: GET /schemas token_scopes).
+export const scopeLabel = (scopes, sc) => (sc === 'all' ? '代表本人'
+  : String(sc).split(' ').map((w) => (scopes || []).find((x) => x.name === w)?.label || w).join('、'));

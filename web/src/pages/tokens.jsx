@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { del, post } from '../api.js';
 import { time } from '../format.js';
 import { ErrorBox, Field, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
-import { useSchema } from '../schema.js';
+import { scopeLabel, useSchema } from '../schema.js';
 
 // How a machine's token is put to use where the machine runs: the token kept in a file only
 // root reads, and the command that starts it against this server (zwnet probe and zwnet
@@ -34,7 +34,7 @@ export function Tokens() {
   const s = useSession();
   // the machine scopes (policy/authz.h TOKEN_SCOPE_MAP, served by GET /schemas), in their order
   const SCOPES = useSchema('token_scopes') || [];
-  const scopeLabel = (sc) => (sc === 'all' ? '代表本人' : sc.split(' ').map((w) => SCOPES.find((x) => x.name === w)?.label || w).join('、'));
+  const scopeName = (sc) => scopeLabel(SCOPES, sc);
   const admin = can(s, 'TOKEN_ADMIN');
   const [all, setAll] = useState(false);
   const list = useLoad('/tokens' + (all ? '?all=1' : ''));
@@ -107,7 +107,7 @@ export function Tokens() {
         <Table rows={d.items} empty="没有令牌" columns={[
           { label: '名称', key: 'name' },
           ...(all ? [{ label: '用户', render: (t) => userName(t.user_id) }] : []),
-          { label: '权限范围', render: (t) => scopeLabel(t.scope) },
+          { label: '权限范围', render: (t) => scopeName(t.scope) },
           { label: '创建时间', render: (t) => time(t.created_at) },
           { label: '有效期至', render: (t) => (t.expires_at ? time(t.expires_at) : '长期') },
           { label: '状态', render: (t) => (t.revoked ? '已吊销' : '有效') },
