@@ -36,9 +36,12 @@ function Waiting({ unitId }) {
   const rules = useDeadlineRules();
   const rows = [...(breached.data?.items || []).filter((d) => !d.met_at),
     ...(running.data?.items || []), ...(paused.data?.items || [])];
+  // a list that stops at its page says so, and where the rest is
+  const more = [running, paused, breached].some((x) => x.data?.next_cursor);
   return (
     <section aria-labelledby="waiting">
       <h2 id="waiting">待办申请与时限</h2>
+      {more ? <p class="muted">只列出了最早到期的一部分，<Link href="/deadlines?subject_type=application">查看全部申请时限</Link>。</p> : null}
       <Table rows={rows} empty="没有待办的申请" columns={[
         { label: '申请', render: (d) => <Link href={`/applications/${d.subject_id}`}>申请 {d.subject_id}</Link> },
         { label: '环节', render: (d) => valueName(rules, d.rule) },
@@ -67,7 +70,7 @@ function WorkQueue() {
             { label: '分配', render: (a) => grantedText(a.granted) },
             { label: '实施时限', render: (a) => <DeadlineBadge d={a.open_deadline} /> },
           ]} />
-          {d.next_cursor ? <p><Link href={path}>全部待实施的申请</Link></p> : null}
+          {d.next_cursor ? <p>共 {d.total} 件，只列出了前 {d.items.length} 件：<Link href={path}>全部待实施的申请</Link></p> : null}
         </>
       )}</Loading>
     </section>
