@@ -19,6 +19,7 @@
 #include "domain/deadline.h"
 #include "domain/violation/finding.h"
 #include "domain/inventory/terminal.h"
+#include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
 
 #define P             ROUTE_PUBLIC
@@ -179,6 +180,13 @@ const struct route routes[] = {
      "断网与恢复的交换机 ACL 配置（华为 VRP、新华三 Comware、思科 IOS）"},
     {"POST", "/api/v1/violations/{id}/transitions", h_violation_transition, 0, "",
      "处理违规事项：通知、断网、整改、核实、恢复接入、升级、排除、维修费用"},
+    {"GET", "/api/v1/tickets", reg_list, 0, "*", "故障工单列表（含响应、修复计时）", &ticket_kind},
+    {"POST", "/api/v1/tickets", h_tickets_create, 0, "", "报修（故障工单）"},
+    {"GET", "/api/v1/tickets/sla", h_tickets_sla, 0, "month",
+     "故障工单月度履约报表（按运营商和故障类别：响应、修复用时与超时）"},
+    {"GET", "/api/v1/tickets/{id}", h_ticket_get, 0, "", "查看故障工单及处理经过"},
+    {"POST", "/api/v1/tickets/{id}/transitions", h_ticket_transition, 0, "",
+     "办理故障工单：派单、响应、暂停计时、改派、调整故障类别、修复、确认、撤销"},
     {"GET", "/api/v1/deadlines", reg_list, 0, "*", "期限列表（到期、暂停、超期）", &deadline_kind},
     {"GET", "/api/v1/deadlines/{id}", reg_get, 0, "", "查看期限", &deadline_kind},
     {"POST", "/api/v1/deadlines/{id}/pause", h_deadline_pause, 0, "", "暂停计时（须说明原因）"},

@@ -48,6 +48,8 @@ static const struct {
     {"remind", "到期提醒"},
     {"cancel", "取消"},
     {"recompute", "按新日历重算"},
+    {"reopen", "重新计时"},
+    {"rerule", "调整时限"},
     {"dismiss", "排除"},
     {"open", "立案"},
 };

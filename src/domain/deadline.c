@@ -177,8 +177,11 @@ static int do_pause(const struct ctx *x, struct store_tx *tx, void *varg, struct
 		rc = zw_errf(err, ZW_ECONFLICT, "status", "只有计时中的期限可以暂停（当前为 %s）",
 		             d.status);
 	if (!rc) {
+		/* a fault's repair clock stops only for the profile's pause reasons, which its
+		 * ticket checks (domain/ops/ticket.c) */
 		const struct deadline_rule *r = profile_deadline(x->prof, d.rule);
-		if (!r || !r->pausable)
+		bool repair = strncmp(d.rule, "repair:", 7) == 0 && x->prof->npauses > 0;
+		if (!repair && (!r || !r->pausable))
 			rc = zw_err_clause(err, ZW_ERULE, "status", d.clause,
 			                   "依据%s，该期限不能暂停或延长", d.clause);
 	}
@@ -316,6 +319,74 @@ static int finish(const struct ctx *x, struct store_tx *tx, int64_t id, bool can
 	return rc;
 }
 
+int deadline_reopen_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err)
+{
+	struct deadline d = {0};
+	int rc = load(tx, id, &d, err);
+	if (!rc && !d.met_at)
+		rc = zw_errf(err, ZW_ECONFLICT, "status", "该期限尚未办结（%s）", d.status);
+	json_t *before = rc ? NULL : rec_to_json(&deadline_schema, &d);
+	int64_t now = clock_now();
+	bool breach = false;
+	if (!rc) {
+		d.met_at = 0;
+		if (strcmp(d.status, "met") == 0) {
+			breach = now > d.due_at;
+			free(d.status);
+			d.status = xstrdup(breach ? "breached" : "running");
+			if (breach)
+				d.breached_at = now;
+		}
+		rc = save(tx, x->by, "deadline.reopen", &d, before, err);
+	}
+	if (!rc && breach)
+		rc = outbox_event(tx, "deadline.breached", &d, now, err);
+	json_decref(before);
+	rec_free(&deadline_schema, &d);
+	return rc;
+}
+
+int deadline_rerule_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *rule,
+                       struct zw_err *err)
+{
+	const struct sla_rule *r =
+	    strncmp(rule, "repair:", 7) == 0 ? profile_sla(x->prof, rule + 7) : NULL;
+	if (!r)
+		return zw_errf(err, ZW_EINTERNAL, NULL, "《%s》没有规定期限“%s”", x->prof->title,
+		               rule);
+	struct deadline d = {0};
+	int64_t ext = 0;
+	int rc = load(tx, id, &d, err);
+	if (!rc && strcmp(d.basis, "hours") != 0)
+		rc = zw_errf(err, ZW_EINTERNAL, NULL, "期限 %lld 不按小时计", (long long)id);
+	if (!rc && d.met_at)
+		rc = zw_errf(err, ZW_ECONFLICT, "status", "该期限已办结（%s）", d.status);
+	if (!rc)
+		rc = store_deadline_extension(store_tx_conn(tx), id, &ext, err);
+	json_t *before = rc ? NULL : rec_to_json(&deadline_schema, &d);
+	if (!rc) {
+		char clause[32];
+		profile_first_clause(r->clause, clause, sizeof(clause));
+		free(d.rule);
+		d.rule = xstrdup(rule);
+		free(d.clause);
+		d.clause = xstrdup(clause);
+		d.amount = r->repair_hours;
+		/* from the start, with every pause so far: the class was the fault's all along */
+		d.due_at = d.started_at + (int64_t)r->repair_hours * 3600 + ext;
+		d.reminded_at = 0;
+		if (strcmp(d.status, "breached") == 0 && d.due_at > clock_now()) {
+			free(d.status);
+			d.status = xstrdup("running");
+			d.breached_at = 0;
+		}
+		rc = save(tx, x->by, "deadline.rerule", &d, before, err);
+	}
+	json_decref(before);
+	rec_free(&deadline_schema, &d);
+	return rc;
+}
+
 int deadline_met_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err)
 {
 	return finish(x, tx, id, false, err);
@@ -345,8 +416,12 @@ static int outbox_event(struct store_tx *tx, const char *kind, const struct dead
 	json_t *j = rec_to_json(&deadline_schema, d);
 	char *payload = json_dumps(j, JSON_COMPACT); /* a tree we built: cannot fail */
 	json_decref(j);
-	int rc = store_outbox_event(store_tx_conn(tx), kind, d->subject_type, d->subject_id,
-	                            d->unit_id, d->clause, payload, "", now, err);
+	char roles[64] = "";
+	int rc = store_deadline_roles(store_tx_conn(tx), d->subject_type, d->subject_id, roles,
+	                              sizeof(roles), err);
+	if (!rc)
+		rc = store_outbox_event(store_tx_conn(tx), kind, d->subject_type, d->subject_id,
+		                        d->unit_id, d->clause, payload, roles, now, err);
 	free(payload);
 	return rc;
 }

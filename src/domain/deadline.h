@@ -59,6 +59,14 @@ int deadline_resume_tx(const struct ctx *x, struct store_tx *tx, int64_t id, str
  * subject went away (an application withdrawn). */
 int deadline_met_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
 int deadline_cancel_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
+/* A deadline met too soon opens again (a fault reported fixed that was not): running, or
+ * breached now when its due time has passed; the due time is where it was. */
+int deadline_reopen_tx(const struct ctx *x, struct store_tx *tx, int64_t id, struct zw_err *err);
+/* A fault's repair clock under another class of the profile ("repair:complex"): due from its
+ * start by the class's hours plus the pauses so far; a breach the new due time undoes runs
+ * again. The caller audits the reason (a reclassification). */
+int deadline_rerule_tx(const struct ctx *x, struct store_tx *tx, int64_t id, const char *rule,
+                       struct zw_err *err);
 
 /* Put deadline id's rule, due_at and due_date into a notice's payload (an outbox event). */
 int deadline_payload(struct sconn *c, int64_t id, json_t *payload, struct zw_err *err);

@@ -8,6 +8,7 @@
 #include "core/conf.h"
 #include "core/embed.h"
 #include "domain/access/application.h"
+#include "domain/inventory/assets.h"
 #include "domain/notify/notify.h"
 #include "store/rec.h"
 #include "core/text.h"
@@ -54,6 +55,53 @@ static int demo_connect(const struct ctx *x, int64_t unit_id, const char *addres
 	return rc;
 }
 
+/* The demo's carriers (fictional branches; the service numbers are the carriers' public
+ * ones), their ids into ids for the lines and the carrier's demo account. */
+static int seed_carriers(const struct ctx *x, int64_t ids[2], struct zw_err *err)
+{
+	static const struct {
+		const char *name, *short_name, *contact, *mobile, *phone;
+	} cs[] = {{"中国电信股份有限公司", "电信", "周建华", "13800009001", "10000"},
+	          {"中国联合网络通信有限公司", "联通", "吴海涛", "13900009002", "10010"}};
+	int rc = 0;
+	for (size_t i = 0; !rc && i < 2; i++) {
+		char name[200];
+		text_printf(name, sizeof(name), "%s%s分公司", cs[i].name, x->prof->county);
+		struct carrier c = {.name = name,
+		                    .short_name = (char *)cs[i].short_name,
+		                    .contact_name = (char *)cs[i].contact,
+		                    .contact_mobile = (char *)cs[i].mobile,
+		                    .service_phone = (char *)cs[i].phone,
+		                    .note = (char *)"演示数据"};
+		rc = registry_create(x, &carrier_kind, &c, &ids[i], err);
+	}
+	return rc;
+}
+
+/* A connected unit's line: the core room and the county's bodies by the first carrier, the
+ * townships by the second. */
+static int demo_line(const struct ctx *x, const int64_t carriers[2], int64_t unit_id,
+                     const char *level, struct zw_err *err)
+{
+	bool town = level && (strcmp(level, "乡镇") == 0 || strcmp(level, "村/社区") == 0);
+	bool core = level && strcmp(level, "核心机房") == 0;
+	char circuit[32];
+	snprintf(circuit, sizeof(circuit), "ZWWW-%05lld", (long long)unit_id);
+	struct line l = {.carrier_id = carriers[town ? 1 : 0],
+	                 .unit_id = unit_id,
+	                 .circuit_id = circuit,
+	                 .bandwidth_mbps = core   ? 1000
+	                                   : town ? 50
+	                                          : 100,
+	                 .endpoint_a = (char *)"信息中心核心机房",
+	                 .endpoint_b = (char *)"",
+	                 .payer = (char *)"管理单位",
+	                 .status = (char *)"在用",
+	                 .note = (char *)""};
+	int64_t id;
+	return registry_create(x, &line_kind, &l, &id, err);
+}
+
 /* Connecting needs an agreement of the unit (then a unit without one stays applying). */
 static bool needs_agreements(const struct profile *prof)
 {
@@ -81,7 +129,8 @@ static const char *status_for(const struct profile *prof, const char *code)
 }
 
 static int seed_unit(const struct ctx *x, const struct conf_section *s, struct keyed *keys,
-                     size_t nkeys, int64_t *id, struct demo_result *res, struct zw_err *err)
+                     size_t nkeys, const int64_t carriers[2], int64_t *id, struct demo_result *res,
+                     struct zw_err *err)
 {
 	const char *county = x->prof->county;
 	struct unit u = {0};
@@ -174,6 +223,8 @@ static int seed_unit(const struct ctx *x, const struct conf_section *s, struct k
 	char *address = regular ? subst(conf_str(s, "address", ""), x->prof->county) : NULL;
 	rc = regular ? demo_connect(x, *id, address, err) : 0;
 	free(address);
+	if (!rc && regular)
+		rc = demo_line(x, carriers, *id, conf_str(s, "level", ""), err);
 	if (rc)
 		return rc;
 	static const struct {
@@ -206,13 +257,15 @@ int demo_seed(struct store *st, const struct profile *prof, const struct account
 	struct keyed *keys = xcalloc(doc.n + 1, sizeof(*keys));
 	size_t nkeys = 0;
 	struct ctx x = {st, prof, by};
-	int64_t first_unit = 0;
+	int64_t first_unit = 0, carriers[2] = {0, 0};
+	if (!rc)
+		rc = seed_carriers(&x, carriers, err);
 	for (size_t i = 0; !rc && i < doc.n; i++) {
 		const struct conf_section *s = &doc.sections[i];
 		if (strcmp(s->type, "unit") != 0)
 			continue;
 		int64_t id = 0;
-		rc = seed_unit(&x, s, keys, nkeys, &id, res, err);
+		rc = seed_unit(&x, s, keys, nkeys, carriers, &id, res, err);
 		keys[nkeys++] = (struct keyed){s->name, id};
 		if (!first_unit && strcmp(conf_str(s, "status", ""), "connected") == 0 &&
 		    strcmp(conf_str(s, "level", ""), "县直") == 0)
@@ -237,6 +290,8 @@ int demo_seed(struct store *st, const struct profile *prof, const struct account
 		                 .role = (char *)users[i].role};
 		if (strcmp(users[i].role, "unit_admin") == 0)
 			u.unit_id = first_unit;
+		if (strcmp(users[i].role, "carrier") == 0)
+			u.carrier_id = carriers[0];
 		int64_t id;
 		rc = account_user_create(st, acct, by, &u, password, &id, err);
 		if (!rc)

@@ -13,21 +13,19 @@
 #include "domain/deadline.h"
 #include "domain/violation/finding.h"
 #include "domain/inventory/terminal.h"
+#include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
 #include "store/rec.h"
 #include "core/xalloc.h"
 
 const struct registry_entry registry_kinds[] = {
-    {&unit_kind, 0},           {&contact_kind, 0},
-    {&agreement_kind, 0},      {&zone_kind, REG_CLI},
-    {&vlan_kind, REG_CLI},     {&prefix_kind, REG_CLI},
-    {&terminal_kind, REG_CLI}, {&address_kind, REG_CLI},
-    {&device_kind, REG_CLI},   {&line_kind, REG_CLI},
-    {&carrier_kind, REG_CLI},  {&domain_name_kind, REG_CLI},
-    {&port_kind, REG_CLI},     {&application_kind, 0},
-    {&deadline_kind, 0},       {&finding_kind, 0},
-    {&probe_kind, 0},          {&violation_kind, 0},
-    {&user_kind, 0},           {NULL, 0},
+    {&unit_kind, 0},           {&contact_kind, 0},       {&agreement_kind, 0},
+    {&zone_kind, REG_CLI},     {&vlan_kind, REG_CLI},    {&prefix_kind, REG_CLI},
+    {&terminal_kind, REG_CLI}, {&address_kind, REG_CLI}, {&device_kind, REG_CLI},
+    {&line_kind, REG_CLI},     {&carrier_kind, REG_CLI}, {&domain_name_kind, REG_CLI},
+    {&port_kind, REG_CLI},     {&application_kind, 0},   {&deadline_kind, 0},
+    {&finding_kind, 0},        {&probe_kind, 0},         {&violation_kind, 0},
+    {&user_kind, 0},           {&ticket_kind, 0},        {NULL, 0},
 };
 
 int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name)
@@ -131,13 +129,32 @@ static int may(const struct ctx *x, const struct registry_kind *k, enum action a
 	return rc == -ZW_ENOTFOUND && reading ? absent(k, err) : rc;
 }
 
+/* A carrier's staff reach only the objects in their carrier's hands (a kind with a carrier
+ * field). */
+static bool carrier_scoped(const struct ctx *x, const struct registry_kind *k)
+{
+	return k->carrier_field && x->by->role == ROLE_CARRIER;
+}
+
 /* May the principal do a to rec (as it is, or as it will be)? */
 static int may_rec(const struct ctx *x, struct sconn *c, const struct registry_kind *k,
                    enum action a, const void *rec, bool reading, struct zw_err *err)
 {
 	int64_t unit;
 	int rc = unit_of(c, k, rec, &unit, err);
-	return rc ? rc : may(x, k, a, unit, reading, err);
+	if (!rc)
+		rc = may(x, k, a, unit, reading, err);
+	if (!rc && carrier_scoped(x, k) &&
+	    (x->by->carrier_id <= 0 ||
+	     rec_get_i64(k->sc, rec, k->carrier_field) != x->by->carrier_id))
+		rc = absent(k, err);
+	return rc;
+}
+
+int registry_reach(const struct ctx *x, struct sconn *c, const struct registry_kind *k,
+                   const void *rec, struct zw_err *err)
+{
+	return may_rec(x, c, k, k->read, rec, true, err);
 }
 
 /* The parent object `parent` of k's objects exists and the principal may do a to its objects:
@@ -440,6 +457,12 @@ int registry_scope(const struct ctx *x, const struct registry_kind *k, struct li
 	enum scope s = authz_scope(x->by, k->read);
 	if (s == SCOPE_NONE)
 		return authz_check(x->by, k->read, 0, err);
+	int rc = carrier_scoped(x, k)
+	             ? add_filter(q, k->carrier_field,
+	                          x->by->carrier_id > 0 ? x->by->carrier_id : -1, err)
+	             : 0;
+	if (rc)
+		return rc;
 	if (s != SCOPE_OWN_UNIT || !has_unit(k))
 		return 0;
 	const char *col = unit_column(k);

@@ -36,6 +36,9 @@ struct registry_kind {
 	 */
 	enum action create;
 	const char *unit_field; /* or NULL */
+	/* The field naming the carrier an object is in the hands of (a fault ticket's), or NULL:
+	 * a carrier's staff then reach only their own carrier's objects, the others absent. */
+	const char *carrier_field;
 	/* The kind an object belongs to and the field naming it (contacts and agreements: their
 	 * unit, unit_id), or NULL. A route gives the parent's id first ({id}) and the object's
 	 * second; an object of another parent is absent (404); the object's unit is its parent's,
@@ -86,6 +89,9 @@ int registry_update_tx(const struct ctx *x, const struct registry_kind *k, struc
                        int64_t id, const void *patch, uint64_t present, struct zw_err *err);
 int registry_delete_tx(const struct ctx *x, const struct registry_kind *k, struct store_tx *tx,
                        int64_t id, struct zw_err *err);
+/* May the principal read rec, an object of k loaded on c (404 as if absent otherwise)? */
+int registry_reach(const struct ctx *x, struct sconn *c, const struct registry_kind *k,
+                   const void *rec, struct zw_err *err);
 /* Read one object the principal may see (404 otherwise). */
 int registry_get(const struct ctx *x, const struct registry_kind *k, int64_t id, void *rec,
                  struct zw_err *err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/parse.h"
+#include "domain/ops/ticket.h"
 
 bool workflow_has_state(const struct workflow *w, const char *state)
 {
@@ -158,12 +159,15 @@ json_t *workflow_actions(const struct workflow *w, void *cs)
 			       row_open(w, cs, &w->rows[j], &(struct zw_err){0}) == 0;
 		if (seen || row_open(w, cs, r, &(struct zw_err){0}))
 			continue;
-		json_array_append_new(
-		    a, json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:b}", "action", r->action, "label",
-		                 r->label, "to", r->to, "to_label",
-		                 r->to && w->state_label ? w->state_label(r->to) : r->to, "reason",
-		                 (r->flags & WF_REASON) != 0, "confirm",
-		                 (r->flags & WF_CONFIRM) != 0));
+		json_t *o = json_pack("{s:s, s:s, s:b, s:b}", "action", r->action, "label",
+		                      r->label, "reason", (r->flags & WF_REASON) != 0, "confirm",
+		                      (r->flags & WF_CONFIRM) != 0);
+		if (r->to) { /* a step that leaves the state as it is names none */
+			const char *tl = w->state_label ? w->state_label(r->to) : NULL;
+			json_object_set_new(o, "to", json_string(r->to));
+			json_object_set_new(o, "to_label", json_string(tl ? tl : r->to));
+		}
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -242,4 +246,4 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 }
 
 const struct workflow *const workflows[] = {&unit_workflow, &application_workflow,
-                                            &violation_workflow, NULL};
+                                            &violation_workflow, &ticket_workflow, NULL};

@@ -66,6 +66,13 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_ENFORCEMENT_READ] = {A, N, A, N, N, A, N, A},
     [ACT_ENFORCEMENT_REPORT] = {N, N, N, N, N, N, N, A},
     [ACT_DEVICE_SECRETS] = {N, N, N, N, N, N, N, A},
+    /* fault tickets (TB-11, TB-12): a unit reports its own, the center (its duty officers,
+     * the operator role) takes reports by phone and dispatches, a carrier's staff repair what
+     * is in their carrier's hands (the ticket kind's carrier field narrows them to it) */
+    [ACT_TICKET_READ] = {A, A, A, A, O, A, N, N},
+    [ACT_TICKET_REPORT] = {A, N, A, N, O, N, N, N},
+    [ACT_TICKET_DISPATCH] = {A, N, A, N, N, N, N, N},
+    [ACT_TICKET_REPAIR] = {A, N, A, A, N, N, N, N},
     /* the server's own numbers (GET /metrics): a manager, or a metrics token's scraper */
     [ACT_METRICS_READ] = {A, N, N, N, N, N, N, A},
 };

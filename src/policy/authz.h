@@ -74,6 +74,10 @@ enum role {
 	X(ENFORCEMENT_READ)                                                                        \
 	X(ENFORCEMENT_REPORT)                                                                      \
 	X(DEVICE_SECRETS)                                                                          \
+	X(TICKET_READ)                                                                             \
+	X(TICKET_REPORT)                                                                           \
+	X(TICKET_DISPATCH)                                                                         \
+	X(TICKET_REPAIR)                                                                           \
 	X(METRICS_READ)
 
 enum action {
@@ -125,8 +129,9 @@ struct principal {
 	char
 	    username[80]; /* a login, or "cli:LOGIN", or "probe:NAME" (a probe's batch, 64 bytes) */
 	enum role role;
-	int64_t unit_id; /* unit_admin only */
-	char source[64]; /* client address or "cli" */
+	int64_t unit_id;    /* unit_admin only */
+	int64_t carrier_id; /* carrier only: a registry kind with a carrier field shows its own */
+	char source[64];    /* client address or "cli" */
 	char request_id[40];
 	bool via_cookie;     /* writes then need the CSRF token */
 	unsigned scopes;     /* enum token_scope bits of a machine's token; 0 for a person */

@@ -42,6 +42,10 @@ VOCAB(v_sanctions, "处理措施", "record", "warn", "restrict", "block", "isola
       "suspend_unit", "criticize", "rectify", "revoke", "prosecute");
 VOCAB(v_ustatus, "单位状态", "applying", "connected", "suspended", "revoked", "disconnected");
 VOCAB(v_basis, "basis", "regulation", "practice");
+/* The unit levels (单位层级) of the register: the unit's field table takes them from here, and
+ * a fault SLA class names the levels it covers. */
+const char *const unit_level_values[] = {"县直", "乡镇", "村/社区", "核心机房", NULL};
+static const struct vocab v_unit_levels = {"单位层级", unit_level_values};
 VOCAB(v_status, "status", "in_force", "draft");
 VOCAB(v_validity_rule, "validity_rule", "civil_code");
 
@@ -192,8 +196,30 @@ static const struct pkey k_sla[] = {
     KI(S, respond_hours, "respond_hours", false, 0, 720, "response time"),
     KI(S, repair_hours, "repair_hours", true, 1, 720, "repair time"),
     KC(S, clause, "clause", true, "the clauses that set it"),
+    KL(S, levels, "levels", false, &v_unit_levels,
+       "the unit levels (单位层级) whose faults are of this class; a class naming none (复杂故障) "
+       "is reached only by reclassifying a ticket, with a reason"),
     {0}};
 #undef S
+
+#define R struct pause_rule
+static const struct pkey k_pause[] = {
+    KT(R, name, "name", true,
+       "what the repair waits for, as the ticket says it (使用单位不具备进场条件)"),
+    KC(R, clause, "clause", true, "the clauses it rests on"),
+    KV(R, basis, "basis", true, v_basis,
+       "`regulation` (the text allows it) or `practice` (the county's rule, explained in note)"),
+    KT(R, note, "note", false, "required when basis is practice"),
+    {0}};
+#undef R
+
+static const struct pkey k_faults[] = {
+    KC(P, fault_report_clause, "report_clause", true,
+       "the clauses on reporting a fault (7×24 故障报告制度, TB-11's routing)"),
+    KC(P, fault_lan_clause, "lan_clause", false,
+       "the clauses that make a fault of the unit's own LAN the unit's to solve (TB-11); none: "
+       "every fault goes to the manager"),
+    {0}};
 
 static const struct pkey k_maint[] = {
     KI(P, maintenance_notice_hours, "notice_hours", true, 0, 8760, "notice before an interruption"),
@@ -380,6 +406,16 @@ static int check_deadline(struct profile *p, const struct conf_section *s, void 
 	return 0;
 }
 
+static int check_pause(struct profile *p, const struct conf_section *s, void *rec,
+                       struct zw_err *err)
+{
+	const struct pause_rule *r = rec;
+	if (strcmp(r->basis, "practice") == 0 && !r->note)
+		return conf_errf(err, p->doc.file, s->line,
+		                 "暂停事由 %s 为 practice（办法未规定），须写明 note", s->name);
+	return 0;
+}
+
 static int check_forbidden(struct profile *p, const struct conf_section *s, void *rec,
                            struct zw_err *err)
 {
@@ -462,6 +498,12 @@ static const struct psection sections[] = {
     MANY("sla", PS_MANY, 0, k_sla, NULL, "key", struct sla_rule, slas, nslas, key, "slas", NULL,
          "fault repair classes (TB-12, LN-26); NAME e.g. `county`, `township`, `core`, "
          "`complex`, `all`"),
+    MANY("fault_pause", PS_MANY, 0, k_pause, NULL, "key", struct pause_rule, pauses, npauses, key,
+         "fault_pauses", check_pause,
+         "a reason a fault's repair clock may stop (the only ones: a ticket cannot be paused for "
+         "any other)"),
+    ONE("faults", 0, k_faults, offsetof(P, has_faults), "faults", NULL,
+        "how faults are reported and routed (fault tickets)"),
     ONE("maintenance", 0, k_maint, offsetof(P, has_maintenance), "maintenance", NULL,
         "planned interruptions"),
     MANY("agreement", PS_MANY, 0, k_agreement, NULL, "key", struct agreement_kind, agreements,
@@ -822,6 +864,30 @@ const struct deadline_rule *profile_deadline(const struct profile *p, const char
 	for (size_t i = 0; i < p->ndeadlines; i++)
 		if (strcmp(p->deadlines[i].key, key) == 0)
 			return &p->deadlines[i];
+	return NULL;
+}
+
+const struct sla_rule *profile_sla(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; key && i < p->nslas; i++)
+		if (strcmp(p->slas[i].key, key) == 0)
+			return &p->slas[i];
+	return NULL;
+}
+
+const struct sla_rule *profile_sla_of_level(const struct profile *p, const char *level)
+{
+	for (size_t i = 0; level && i < p->nslas; i++)
+		if (p->slas[i].levels && list_has(p->slas[i].levels, level))
+			return &p->slas[i];
+	return NULL;
+}
+
+const struct pause_rule *profile_pause(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; key && i < p->npauses; i++)
+		if (strcmp(p->pauses[i].key, key) == 0)
+			return &p->pauses[i];
 	return NULL;
 }
 

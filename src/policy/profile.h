@@ -41,8 +41,17 @@ struct deadline_rule {
 
 struct sla_rule {
 	const char *key, *name, *clause;
+	const char *levels; /* list: the unit levels whose faults are of this class, or NULL */
 	int respond_hours, repair_hours;
 };
+
+/* A reason a fault's repair clock may stop (the unit cannot give access). */
+struct pause_rule {
+	const char *key, *name, *clause, *basis, *note;
+};
+
+/* The unit levels (单位层级) a unit may be registered at, NULL-terminated. */
+extern const char *const unit_level_values[];
 
 struct agreement_kind {
 	const char *key, *name, *party, *clause, *template_id;
@@ -92,6 +101,10 @@ struct profile {
 	size_t nsanctions;
 	struct unit_status_rule *unit_statuses;
 	size_t nunit_statuses;
+	struct pause_rule *pauses;
+	size_t npauses;
+	bool has_faults;
+	const char *fault_report_clause, *fault_lan_clause; /* lan: NULL when none */
 	bool has_maintenance;
 	int maintenance_notice_hours;
 	bool maintenance_approval;
@@ -121,6 +134,12 @@ extern const char *const profile_shipped[]; /* NULL-terminated */
 
 const struct clause *profile_clause(const struct profile *p, const char *id);
 const struct deadline_rule *profile_deadline(const struct profile *p, const char *key);
+/* The fault SLA class with this key, or NULL. */
+const struct sla_rule *profile_sla(const struct profile *p, const char *key);
+/* The class of a fault at a unit of this level (单位层级): the first naming it, or NULL. */
+const struct sla_rule *profile_sla_of_level(const struct profile *p, const char *level);
+/* The fault pause reason with this key, or NULL. */
+const struct pause_rule *profile_pause(const struct profile *p, const char *key);
 const struct workflow_rule *profile_workflow(const struct profile *p, const char *key);
 const struct agreement_kind *profile_agreement(const struct profile *p, const char *key);
 const struct forbidden_rule *profile_forbidden(const struct profile *p, const char *code);

@@ -6,7 +6,9 @@
 #include "store/query.h"
 #include "store/account_sql.h"
 
-#define USER_COLS "id, username, display_name, role, unit_id, disabled, created_at, updated_at, rev"
+#define USER_COLS                                                                                  \
+	"id, username, display_name, role, unit_id, disabled, created_at, updated_at, rev, "       \
+	"carrier_id"
 
 static void row_user(sqlite3_stmt *s, struct user *u)
 {
@@ -19,6 +21,7 @@ static void row_user(sqlite3_stmt *s, struct user *u)
 	u->created_at = sqlite3_column_int64(s, 6);
 	u->updated_at = sqlite3_column_int64(s, 7);
 	u->rev = sqlite3_column_int64(s, 8);
+	u->carrier_id = sqlite3_column_int64(s, 9);
 }
 
 int store_user_insert(struct sconn *c, const struct user *u, const char *pwhash, int64_t now,
@@ -27,8 +30,8 @@ int store_user_insert(struct sconn *c, const struct user *u, const char *pwhash,
 	sqlite3_stmt *s =
 	    sq_prepare(c,
 	               "INSERT INTO users (username, display_name, role, unit_id, pwhash,"
-	               " disabled, created_at, updated_at, password_at)"
-	               " VALUES (?,?,?,?,?,?,?,?,?)",
+	               " disabled, created_at, updated_at, password_at, carrier_id)"
+	               " VALUES (?,?,?,?,?,?,?,?,?,?)",
 	               err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -41,6 +44,7 @@ int store_user_insert(struct sconn *c, const struct user *u, const char *pwhash,
 	sqlite3_bind_int64(s, 7, now);
 	sqlite3_bind_int64(s, 8, now);
 	sqlite3_bind_int64(s, 9, now);
+	sq_id(s, 10, u->carrier_id);
 	int rc = sq_exec_stmt(c, s, err);
 	if (!rc)
 		*id = sqlite3_last_insert_rowid(c->db);
@@ -65,7 +69,7 @@ int store_user_get(struct sconn *c, int64_t id, const char *username, struct use
 	if (rc == SQLITE_ROW) {
 		row_user(s, u);
 		if (pwhash)
-			*pwhash = sq_dup(s, 9);
+			*pwhash = sq_dup(s, 10);
 		sq_done(c, s);
 		return 0;
 	}
@@ -79,7 +83,8 @@ int store_user_update(struct sconn *c, const struct user *u, int64_t now, struct
 {
 	sqlite3_stmt *s = sq_prepare(c,
 	                             "UPDATE users SET display_name = ?, role = ?, unit_id = ?,"
-	                             " disabled = ?, updated_at = ?, rev = rev + 1 WHERE id = ?",
+	                             " disabled = ?, updated_at = ?, rev = rev + 1,"
+	                             " carrier_id = ?7 WHERE id = ?6",
 	                             err);
 	if (!s)
 		return -ZW_EINTERNAL;
@@ -89,6 +94,7 @@ int store_user_update(struct sconn *c, const struct user *u, int64_t now, struct
 	sqlite3_bind_int(s, 4, u->disabled);
 	sqlite3_bind_int64(s, 5, now);
 	sqlite3_bind_int64(s, 6, u->id);
+	sq_id(s, 7, u->carrier_id);
 	return sq_exec_stmt(c, s, err);
 }
 

@@ -1,5 +1,6 @@
 /* SQL of deadlines beyond the generic record functions. */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/xalloc.h"
 #include "store/deadline_sql.h"
@@ -120,4 +121,26 @@ int store_deadline_ids_all(struct sconn *c, const char *where, int64_t **ids, si
 	}
 	sq_done(c, s);
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "deadline ids");
+}
+
+int store_deadline_roles(struct sconn *c, const char *subject_type, int64_t subject_id, char *out,
+                         size_t n, struct zw_err *err)
+{
+	*out = 0;
+	if (!subject_type || strcmp(subject_type, "ticket") != 0)
+		return 0;
+	sqlite3_stmt *s = sq_prepare(c, "SELECT carrier_id FROM tickets WHERE id = ?", err);
+	if (!s)
+		return -ZW_EINTERNAL;
+	sqlite3_bind_int64(s, 1, subject_id);
+	int rc = sqlite3_step(s);
+	int64_t carrier = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sq_done(c, s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_fail(c, err, "deadline roles");
+	if (carrier)
+		snprintf(out, n, "operator,carrier:%lld", (long long)carrier);
+	else
+		snprintf(out, n, "operator");
+	return 0;
 }

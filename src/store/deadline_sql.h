@@ -9,6 +9,10 @@
 #include "core/err.h"
 #include "store/store.h"
 
+/* The roles told of a subject's deadline events besides the managers and its unit, into out
+ * (notify_sql's roles list): a fault ticket's carrier and the duty officers. */
+int store_deadline_roles(struct sconn *c, const char *subject_type, int64_t subject_id, char *out,
+                         size_t n, struct zw_err *err);
 int store_deadline_extension(struct sconn *c, int64_t id, int64_t *extension, struct zw_err *err);
 int store_deadline_set_extension(struct sconn *c, int64_t id, int64_t extension,
                                  struct zw_err *err);

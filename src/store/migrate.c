@@ -807,6 +807,59 @@ static const char *const migrations[] = {
      * notify_topics codes */
     "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE users ADD COLUMN mail_topics TEXT NOT NULL DEFAULT '';",
+    /* 21: a carrier's staff belong to their carrier (issue 17), and see what is in its hands
+     * only (a registry kind's carrier_field) */
+    "ALTER TABLE users ADD COLUMN carrier_id INTEGER REFERENCES carriers(id);"
+    "CREATE INDEX users_carrier ON users(carrier_id);",
+    /* 22: fault tickets on the regulation's clocks (issue 17: TB-11, TB-12, LN-26); the steps
+     * of every case type the generic case engine runs (domain/case.c), one table for all */
+    "CREATE TABLE case_events ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"
+    "  case_id INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  from_state TEXT NOT NULL,"
+    "  to_state TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  actor_role TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  clause TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+    "CREATE INDEX case_events_case ON case_events(kind, case_id, id);"
+    "CREATE TABLE tickets ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),"
+    "  line_id INTEGER REFERENCES lines(id),"
+    "  carrier_id INTEGER REFERENCES carriers(id),"
+    "  location TEXT NOT NULL CHECK (location IN ('backbone','lan')),"
+    "  summary TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  reporter TEXT NOT NULL DEFAULT '',"
+    "  reporter_phone TEXT NOT NULL DEFAULT '',"
+    "  channel TEXT NOT NULL CHECK (channel IN ('console','phone','outage')),"
+    "  state TEXT NOT NULL CHECK (state IN ('reported','dispatched','repairing','paused',"
+    "    'resolved','closed','cancelled','self','assisting')),"
+    "  site_class TEXT,"
+    "  site_class_name TEXT,"
+    "  clause TEXT NOT NULL DEFAULT '',"
+    "  pause_reason TEXT,"
+    "  cause TEXT NOT NULL DEFAULT '',"
+    "  reported_at INTEGER NOT NULL,"
+    "  dispatched_at INTEGER NOT NULL DEFAULT 0,"
+    "  responded_at INTEGER NOT NULL DEFAULT 0,"
+    "  resolved_at INTEGER NOT NULL DEFAULT 0,"
+    "  closed_at INTEGER NOT NULL DEFAULT 0,"
+    "  respond_deadline_id INTEGER,"
+    "  repair_deadline_id INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX tickets_unit ON tickets(unit_id, id);"
+    "CREATE INDEX tickets_carrier ON tickets(carrier_id, id);"
+    "CREATE INDEX tickets_state ON tickets(state, id);",
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

@@ -16,7 +16,9 @@ enum outbox_channel { OUTBOX_MAIL, OUTBOX_HOOK };
 struct outbox_row {
 	int64_t id, subject_id, unit_id, created_at, attempts;
 	char *kind, *subject_type, *clause, *payload;
-	char *roles; /* more roles to tell, comma separated ("authority", "carrier,operator") */
+	/* more roles to tell, comma separated ("authority", "carrier,operator"); "carrier:5" is
+	 * the staff of carrier 5 only */
+	char *roles;
 };
 /* Forget every queued event (the demo's seeded history). */
 int store_outbox_clear(struct sconn *c, struct zw_err *err);

@@ -20,7 +20,7 @@ SYNC = "normal"  # db_synchronous of the servers and commands under test (see ru
 
 
 # SQL taking a database back from migration 16 (devices' MACs, probes' own addresses and lease
-# counts) and 20 (a person's own mail choice), for the tests that set user_version back to
+# counts), 20 (a person's own mail choice) and 21 (carriers' staff, fault tickets), for the tests that set user_version back to
 # replay an older migration: what a later migration added as a column must be gone before it
 # runs again.
 UNDO_MIGRATION_16 = (
@@ -28,7 +28,9 @@ UNDO_MIGRATION_16 = (
     "ALTER TABLE devices DROP COLUMN mac; ALTER TABLE probes DROP COLUMN addresses;"
     "ALTER TABLE probes DROP COLUMN leases; ALTER TABLE probes DROP COLUMN expired_leases;"
     "ALTER TABLE probes DROP COLUMN warning;"
-    "ALTER TABLE users DROP COLUMN mail_topics; ALTER TABLE users DROP COLUMN email;")
+    "ALTER TABLE users DROP COLUMN mail_topics; ALTER TABLE users DROP COLUMN email;"
+    "DROP INDEX users_carrier; ALTER TABLE users DROP COLUMN carrier_id;"
+    "DROP TABLE tickets; DROP TABLE case_events;")
 
 
 def free_port():

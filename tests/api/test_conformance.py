@@ -87,8 +87,72 @@ class County(Flow):
         return r.json, moved
 
 
+    def demo_unit(self, level):
+        """A connected demo unit of this level (单位层级) with its line."""
+        return self.srv.sql("SELECT u.id FROM units u JOIN lines l ON l.unit_id = u.id WHERE"
+                            " u.level = ? AND u.status = '已接入' ORDER BY u.id LIMIT 1",
+                            (level,))[0][0]
+
+    def ticket(self, unit, location="backbone", user="admin"):
+        r = self.srv.as_(user, "POST", "/api/v1/tickets",
+                         {"unit_id": unit, "location": location, "summary": "单位无法访问政务外网"})
+        self.assertEqual(r.status, 201, r)
+        return r.json
+
+    def tstep(self, tid, action, status=200, user="admin", **body):
+        body["action"] = action
+        r = self.srv.as_(user, "POST", "/api/v1/tickets/%d/transitions" % tid, body)
+        self.assertEqual(r.status, status, r)
+        return r.json if status == 200 else r
+
+    @staticmethod
+    def hours_to(t, kind):
+        """How many hours after the report the ticket's clock of kind is due, and its clause."""
+        import calendar
+        import time
+        at = lambda s: calendar.timegm(time.strptime(s, "%Y-%m-%dT%H:%M:%SZ"))
+        c = [c for c in t["clocks"] if c["rule"].startswith(kind + ":")]
+        if not c:
+            return None
+        return (at(c[0]["due_at"]) - at(t["reported_at"])) / 3600, c[0]["clause"]
+
+
 class Tongbai(County, ServerTest):
     profile = "tongbai"
+
+    def test_TB_12(self):
+        """Carriers respond in 1 h and repair in 2 h (county units), 6 h (townships), 4 h (the
+        core room), complex faults in 48 h, on the wall clock from the report; the repair clock
+        stops only for the profile's reasons."""
+        for level, hours in (("县直", 2), ("乡镇", 6), ("核心机房", 4)):
+            t = self.ticket(self.demo_unit(level))
+            self.assertEqual(self.hours_to(t, "respond"), (1, "TB-12"), level)
+            self.assertEqual(self.hours_to(t, "repair"), (hours, "TB-12"), level)
+        t = self.tstep(t["id"], "reclassify", site_class="complex", reason="主干光缆中断，需熔接")
+        self.assertEqual(self.hours_to(t, "repair"), (48, "TB-12"))
+        t = self.tstep(t["id"], "dispatch")
+        self.tstep(t["id"], "respond", user="carrier")
+        r = self.tstep(t["id"], "pause", 422, user="carrier", reason="等待备件",
+                       pause_reason="waiting_parts")
+        self.assertEqual(self.assertError(r, 422, "pause_reason")["clause"], "TB-12")
+        t = self.tstep(t["id"], "pause", user="carrier", reason="机房无人开门",
+                       pause_reason="no_access")
+        self.assertEqual(t["state"], "paused")
+
+    def test_TB_11(self):
+        """A backbone fault goes to the manager, who has the carrier fix it; a LAN fault is
+        the unit's own, which may ask the manager for help."""
+        t = self.ticket(self.own, "lan", user="unit")
+        self.assertEqual((t["state"], t["clause"], t["clocks"]), ("self", "TB-11", []))
+        self.tstep(t["id"], "dispatch", 409)
+        t = self.tstep(t["id"], "ask_help", user="unit")
+        self.assertEqual(t["state"], "assisting")
+        t = self.ticket(self.own, "backbone", user="unit")
+        self.assertEqual(t["state"], "reported")
+        self.tstep(t["id"], "dispatch", 403, user="unit")
+        t = self.tstep(t["id"], "dispatch")
+        line = self.srv.sql("SELECT carrier_id FROM lines WHERE id = ?", (t["line_id"],))[0][0]
+        self.assertEqual(t["carrier_id"], line)
 
     def test_TB_13(self):
         """Apply (附件1), review in 3 working days, connect in 7 (extendable); never connect
@@ -580,6 +644,16 @@ class Luoning(County, ServerTest):
     profile = "luoning"
     zone_cidr = "10.64.0.0/16"
     agreements = ("security_commitment",)
+
+    def test_LN_26(self):
+        """Carriers answer faults 7×24 and clear them within 12 hours (LN-25: the unit reports
+        to the center)."""
+        for level in ("县直", "乡镇"):
+            t = self.ticket(self.demo_unit(level))
+            self.assertEqual(self.hours_to(t, "repair"), (12, "LN-26"))
+            self.assertIsNone(self.hours_to(t, "respond"))
+        lan = self.ticket(self.own, "lan", user="unit")
+        self.assertEqual((lan["state"], lan["clause"]), ("self", "LN-25"))
 
     def test_LN_16(self):
         """Access application reviewed by the center."""

@@ -145,9 +145,13 @@ KNOWN_400 = {
     "terminals_create": {"ip": "must lie in a prefix allocated to the unit (JX-21, stored data)"},
     "terminal_patch": {"ip": "must lie in a prefix allocated to the unit (JX-21, stored data)"},
     "user_patch": {"unit_id": "a unit_admin has a unit, no other role has one (between "
-                              "members and the stored role)"},
+                              "members and the stored role)",
+                   "carrier_id": "a carrier's staff have their carrier, no other role has one "
+                                 "(between members and the stored role)"},
     "users_create": {"unit_id": "a unit_admin has a unit, no other role has one (between "
-                                "members)"},
+                                "members)",
+                     "carrier_id": "a carrier's staff have their carrier, no other role has "
+                                   "one (between members)"},
     "password_change": {"old_password": "must be the current password (stored data)"},
     "tokens_create": {"expires_at": "must lie ahead of the server's clock",
                       "user_id": "the user must not be disabled (stored data)"},
@@ -170,6 +174,12 @@ KNOWN_400 = {
                              "sanction": "must be a rung of the behaviour's ladder (profile)",
                              "amount": "charge needs an amount"},
     "observations_ingest": {"count": "must equal the number of observations"},
+    "ticket_create": {"line_id": "must be a line of the unit (stored data)"},
+    "ticket_transition": {"reason": "the actions that need a reason",
+                          "carrier_id": "dispatch needs one when the fault has no line; "
+                                        "reassign needs another than the ticket's (stored data)",
+                          "site_class": "reclassify needs another class of the profile",
+                          "pause_reason": "pause needs a reason of the profile"},
 }
 
 # An id in a body names an object of this collection (a 400 naming it is excused when the
@@ -177,7 +187,7 @@ KNOWN_400 = {
 REFS = {"unit_id": "/api/v1/units", "parent_id": "/api/v1/units", "carrier_id": "/api/v1/carriers",
         "prefix_id": "/api/v1/prefixes", "zone_id": "/api/v1/zones", "vlan_id": "/api/v1/vlans",
         "terminal_id": "/api/v1/terminals", "finding_id": "/api/v1/findings",
-        "user_id": "/api/v1/users"}
+        "user_id": "/api/v1/users", "line_id": "/api/v1/lines"}
 REF_IN = {("application_transition", "parent_id"): "/api/v1/prefixes"}
 
 

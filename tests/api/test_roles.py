@@ -89,6 +89,10 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "ENFORCEMENT_READ": (_A, _N, _A, _N, _N, _A, _N),
     "ENFORCEMENT_REPORT": (_N, _N, _N, _N, _N, _N, _N),
     "DEVICE_SECRETS": (_N, _N, _N, _N, _N, _N, _N),
+    "TICKET_READ": (_A, _A, _A, _A, _O, _A, _N),
+    "TICKET_REPORT": (_A, _N, _A, _N, _O, _N, _N),
+    "TICKET_DISPATCH": (_A, _N, _A, _N, _N, _N, _N),
+    "TICKET_REPAIR": (_A, _N, _A, _A, _N, _N, _N),
     "METRICS_READ": (_A, _N, _N, _N, _N, _N, _N),
 }
 
@@ -238,6 +242,17 @@ MATRIX = [
     ("violation_acl", "GET", "/api/v1/violations/{id}/acl", "200 200 200 403 200 200 403 401"),
     ("violation_notice", "GET", "/api/v1/violations/{id}/notice", "200 200 200 403 200 200 403 401"),
     ("enforcement_get", "GET", "/api/v1/enforcement", "200 403 200 403 403 200 403 401"),
+    # fault tickets: a carrier's staff reach their carrier's tickets only (404 before dispatch
+    # and for another carrier's); a unit its own
+    ("tickets_list", "GET", "/api/v1/tickets", "200 200 200 200 200 200 403 401"),
+    ("ticket_create", "POST", "/api/v1/tickets", "201 403 201 403 201 403 403 401"),
+    ("tickets_sla", "GET", "/api/v1/tickets/sla", "200 200 200 200 403 200 403 401"),
+    ("ticket_get_own", "GET", "/api/v1/tickets/{id}", "200 200 200 200 200 200 403 401"),
+    ("ticket_get_other", "GET", "/api/v1/tickets/{id}", "200 200 200 404 404 200 403 401"),
+    ("ticket_dispatch", "POST", "/api/v1/tickets/{id}/transitions",
+     "200 403 200 404 403 403 403 401"),
+    ("ticket_respond", "POST", "/api/v1/tickets/{id}/transitions",
+     "200 403 200 200 403 403 403 401"),
     # FreeRADIUS asks with a radius-scoped token (test_radius.py, test_scopes.py); no person may
     ("radius_authorize", "POST", "/api/v1/radius/authorize", "403 403 403 403 403 403 403 401"),
     ("radius_post_auth", "POST", "/api/v1/radius/post-auth", "403 403 403 403 403 403 403 401"),
@@ -430,6 +445,8 @@ class RoleMatrix:
         body = {"username": "m" + uniq(), "role": role, "password": PASSWORD}
         if role == "unit_admin":
             body["unit_id"] = self.own
+        if role == "carrier":
+            body["carrier_id"] = self.demo_carrier()
         r = self.srv.as_("admin", "POST", "/api/v1/users", body)
         self.assertEqual(r.status, 201, r)
         return r.json["id"], body["username"]
@@ -1347,6 +1364,63 @@ class RoleMatrix:
             " VALUES (?, 'device_tamper', '擅自更改连接线路、网络接入设备配置', 'MY-5', 'unit',"
             " 'criticize', '通报批评并责令改正', 'MY-24', 1, 'open', 'inspection', unixepoch(),"
             " unixepoch())", (unit_id,))
+
+    def mk_ticket(self, unit_id, carrier=None):
+        """A backbone fault of unit_id, reported (or dispatched to carrier)."""
+        return self.db_exec(
+            "INSERT INTO tickets (unit_id, location, summary, channel, state, carrier_id,"
+            " line_id, reported_at, created_at, updated_at) VALUES (?1, 'backbone', '网络中断',"
+            " 'phone', ?2, ?3, (SELECT min(id) FROM lines WHERE unit_id = ?1), unixepoch(),"
+            " unixepoch(), unixepoch())",
+            (unit_id, "dispatched" if carrier else "reported", carrier))
+
+    def ticket_is(self, tid, state):
+        return lambda: self.assertEqual(
+            self.one("SELECT state FROM tickets WHERE id = ?", (tid,)), (state,))
+
+    def demo_carrier(self):
+        return self.one("SELECT carrier_id FROM users WHERE username = 'carrier'")[0]
+
+    def c_tickets_list(self, who):
+        self.mk_ticket(self.own, self.demo_carrier())
+        return Req("/api/v1/tickets", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_tickets_sla(self, who):
+        self.mk_ticket(self.own, self.demo_carrier())
+        month = time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))
+        return Req("/api/v1/tickets/sla?month=" + month,
+                   ok=lambda r: self.assertTrue(r.json["rows"]))
+
+    def c_ticket_create(self, who):
+        return Req("/api/v1/tickets",
+                   body={"unit_id": self.own, "location": "backbone", "summary": "无法上网"},
+                   delta={"tickets": 1, "case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("ticket.report", "ticket"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "reported"))
+
+    def c_ticket_get_own(self, who):
+        tid = self.mk_ticket(self.own, self.demo_carrier())
+        return Req("/api/v1/tickets/%d" % tid,
+                   ok=lambda r: self.assertEqual(r.json["state_label"], "已派单"))
+
+    def c_ticket_get_other(self, who):
+        return Req("/api/v1/tickets/%d" % self.mk_ticket(self.other))
+
+    def c_ticket_dispatch(self, who):
+        tid = self.mk_ticket(self.own)
+        return Req("/api/v1/tickets/%d/transitions" % tid, body={"action": "dispatch"},
+                   delta={"case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("ticket.dispatch", "ticket"),
+                   ok=lambda r: self.assertEqual(r.json["carrier_id"], self.demo_carrier()),
+                   same=self.ticket_is(tid, "reported"))
+
+    def c_ticket_respond(self, who):
+        tid = self.mk_ticket(self.own, self.demo_carrier())
+        return Req("/api/v1/tickets/%d/transitions" % tid, body={"action": "respond"},
+                   delta={"case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("ticket.respond", "ticket"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "repairing"),
+                   same=self.ticket_is(tid, "dispatched"))
 
     def c_violations_list(self, who):
         self.mk_violation(self.own)

@@ -146,6 +146,11 @@ GET    /violations/{id}                                   -
 GET    /violations/{id}/notice                            -
 GET    /violations/{id}/acl                               -
 POST   /violations/{id}/transitions                       -
+GET    /tickets                                           -
+POST   /tickets                                           -
+GET    /tickets/sla                                       -
+GET    /tickets/{id}                                      -
+POST   /tickets/{id}/transitions                          -
 GET    /deadlines                                         -
 GET    /deadlines/{id}                                    -
 POST   /deadlines/{id}/pause                              -

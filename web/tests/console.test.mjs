@@ -71,10 +71,10 @@ describe('an access application from submission to connection (TB-13)', () => {
   before(async () => {
     zone = (await srv.must('admin', 'POST', '/zones', { name: '公用网络区', code: 'pub' })).id;
     await srv.must('admin', 'POST', '/prefixes', { cidr: '10.66.0.0/16', status: 'container', zone_id: zone });
-    await srv.must('admin', 'POST', '/carriers', { name: '中国电信桐柏分公司' });
+    const telecom = (await srv.must('admin', 'POST', '/carriers', { name: '中国电信桐柏分公司' })).id;
     unit = (await srv.must('admin', 'POST', '/units', { name: '桐柏县浏览器测试局', type: '党政机关', level: '县直', address: '城关镇测试路1号' })).id;
     await srv.must('admin', 'POST', '/users', { username: 'newunit', role: 'unit_admin', unit_id: unit, display_name: '测试局网管', password: 'Demo2026zw' });
-    await srv.must('admin', 'POST', '/users', { username: 'carrier2', role: 'carrier', display_name: '电信装维', password: 'Demo2026zw' });
+    await srv.must('admin', 'POST', '/users', { username: 'carrier2', role: 'carrier', carrier_id: telecom, display_name: '电信装维', password: 'Demo2026zw' });
   });
 
   test('the unit submits, the manager approves, the carrier completes, the unit is connected', async () => {

@@ -8,6 +8,8 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "domain/audit_names.h"
+#include "domain/workflow.h"
 #include "core/text.h"
 #include "domain/audit.h"
 #include "policy/authz.h"
@@ -184,6 +186,34 @@ static void violation_notice(const struct profile *prof, json_t *p, const struct
 	            reason && *reason ? "说明：" : "", reason ? reason : "");
 }
 
+/* A step of a case run by the case engine (domain/case.h): the workflow's names for the case,
+ * the step and the state it left the case in. */
+static bool case_notice(json_t *p, const struct outbox_row *o, const char *unit, char *title,
+                        size_t tn, char *body, size_t bn)
+{
+	const char *dot = strchr(o->kind, '.');
+	const struct workflow *w = NULL;
+	for (const struct workflow *const *it = workflows; dot && *it; it++)
+		if (strlen((*it)->name) == (size_t)(dot - o->kind) &&
+		    strncmp((*it)->name, o->kind, (size_t)(dot - o->kind)) == 0)
+			w = *it;
+	if (!w)
+		return false;
+	const char *verb = audit_verb_label(o->kind);
+	const char *summary = json_string_value(json_object_get(p, "summary"));
+	const char *state = json_string_value(json_object_get(p, "state_label"));
+	const char *reason = json_string_value(json_object_get(p, "reason"));
+	const char *detail = json_string_value(json_object_get(p, "detail"));
+	text_printf(title, tn, "%s%s：%s%s%s", w->label, verb, summary ? summary : "",
+	            *unit ? " · " : "", unit);
+	text_printf(body, bn, "%s的%s（编号 %lld）%s%s%s，当前为“%s”。%s%s%s依据：%s。",
+	            *unit ? unit : "本单位", w->label, (long long)o->subject_id, verb,
+	            detail && *detail ? "，" : "", detail ? detail : "", state ? state : "",
+	            reason && *reason ? "说明：" : "", reason ? reason : "",
+	            reason && *reason ? "。" : "", o->clause ? o->clause : "");
+	return true;
+}
+
 void notify_compose(struct sconn *c, const struct profile *prof, const struct outbox_row *o,
                     char *title, size_t tn, char *body, size_t bn)
 {
@@ -223,6 +253,7 @@ void notify_compose(struct sconn *c, const struct profile *prof, const struct ou
 		                 bn);
 	} else if (strncmp(o->kind, "ops.", 4) == 0) {
 		ops_notice(p, o, title, tn, body, bn);
+	} else if (case_notice(p, o, unit, title, tn, body, bn)) {
 	} else {
 		text_printf(title, tn, "通知：%s", o->kind);
 		text_printf(body, bn, "%s", o->payload ? o->payload : "");
@@ -328,6 +359,7 @@ int inbox_mark_all_read(const struct ctx *x, json_t **out, struct zw_err *err)
 const struct notify_topic notify_topics[] = {
     {"application", "申请的办理（提交、审核、批准、退回、开通）"},
     {"violation", "违规处理（立案、整改、断网、恢复）"},
+    {"ticket", "故障工单（报修、派单、响应、修复）"},
     {"deadline.reminder", "办理时限即将到期"},
     {"deadline.breached", "办理时限已超期"},
     {"ops", "系统运行（磁盘空间不足等）"},

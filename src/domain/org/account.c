@@ -31,6 +31,7 @@ static const struct rec_field user_fields[] = {
     REC_F(struct user, display_name, REC_TEXT, REC_NAME, "姓名", 50),
     REC_FEL(struct user, role, REC_REQUIRED | REC_FILTER, "角色", role_values, role_labels),
     REC_F(struct user, unit_id, REC_ID, REC_NULLABLE | REC_FILTER, "所属单位", 0),
+    REC_F(struct user, carrier_id, REC_ID, REC_NULLABLE | REC_FILTER, "所属运营商", 0),
     REC_F(struct user, disabled, REC_BOOL, 0, "停用", 0),
     REC_META(struct user),
 };
@@ -138,20 +139,30 @@ static int username_check(const char *s, struct zw_err *err)
 	return rc;
 }
 
-/* The role/unit pairing rule: unit_admin needs a unit, the others must not have one. */
+/* The role's binding rule: a unit_admin needs a unit and a carrier's staff their carrier (what
+ * they may see of tickets is that carrier's); the other roles have neither. */
 static int role_unit_check(const struct user *u, struct zw_err *err)
 {
 	bool ua = u->role && strcmp(u->role, "unit_admin") == 0;
+	bool ca = u->role && strcmp(u->role, "carrier") == 0;
 	if (ua && u->unit_id <= 0)
 		return zw_errf(err, ZW_EINVALID, "unit_id", "使用单位管理员必须绑定一个单位");
 	if (!ua && u->unit_id > 0)
 		return zw_errf(err, ZW_EINVALID, "unit_id", "只有使用单位管理员可以绑定单位");
+	if (ca && u->carrier_id <= 0)
+		return zw_errf(err, ZW_EINVALID, "carrier_id",
+		               "网络运营商的用户必须绑定所属运营商（请先在运营商登记中登记）");
+	if (!ca && u->carrier_id > 0)
+		return zw_errf(err, ZW_EINVALID, "carrier_id",
+		               "只有网络运营商的用户可以绑定运营商");
 	return 0;
 }
 
 static int unit_ref_check(struct sconn *c, const struct user *u, struct zw_err *err)
 {
-	return registry_ref(c, "units", "unit_id", "所属单位", u->unit_id, err);
+	int rc = registry_ref(c, "units", "unit_id", "所属单位", u->unit_id, err);
+	return rc ? rc
+	          : registry_ref(c, "carriers", "carrier_id", "所属运营商", u->carrier_id, err);
 }
 
 static json_t *user_json_public(const struct user *u)
@@ -396,7 +407,7 @@ int account_login(struct store *st, const struct account_cfg *cfg, const char *u
 	}
 	rc = store_session_insert(store_tx_conn(tx), th, u.id, out->csrf, source, now,
 	                          out->expires_at, err);
-	struct principal p = {.user_id = u.id, .unit_id = u.unit_id};
+	struct principal p = {.user_id = u.id, .unit_id = u.unit_id, .carrier_id = u.carrier_id};
 	snprintf(p.username, sizeof(p.username), "%s", u.username);
 	role_parse(u.role, &p.role);
 	snprintf(p.source, sizeof(p.source), "%s", source);
@@ -494,6 +505,7 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	}
 	p->user_id = u.id;
 	p->unit_id = u.unit_id;
+	p->carrier_id = u.carrier_id;
 	p->scopes = scopes;
 	p->token_id = tf.token_id;
 	p->token_exp = tf.expires_at;
@@ -504,6 +516,7 @@ int account_authenticate(struct store *st, const char *token, struct principal *
 	if (scopes) {
 		p->role = ROLE_PROBE; /* a machine: only what its scope names (api/routes.c) */
 		p->unit_id = 0;
+		p->carrier_id = 0;
 	}
 	user_free(&u);
 	return rc;

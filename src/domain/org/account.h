@@ -24,6 +24,7 @@ struct user {
 	int64_t unit_id;
 	bool disabled;
 	int64_t created_at, updated_at, rev;
+	int64_t carrier_id; /* a carrier's staff: the carrier they work for */
 };
 extern const struct rec_schema user_schema;
 /* Users are read through the registry (domain/registry.h): a manager reads every account,

@@ -21,7 +21,6 @@
 
 static const char *const unit_types[] = {"党政机关", "事业单位", "国有企业", "学校",
                                          "医院",     "其他",     NULL};
-static const char *const unit_levels[] = {"县直", "乡镇", "村/社区", "核心机房", NULL};
 const char *const unit_status_values[] = {"申请中",         "已接入", "暂停",
                                           "已撤销入网资格", "已拆机", NULL};
 static const char *const status_codes[] = {"applying", "connected",    "suspended",
@@ -37,7 +36,7 @@ static const struct rec_field unit_fields[] = {
       100),
     F(short_name, REC_TEXT, REC_NAME, struct unit, "简称", 30),
     FE(type, REC_REQUIRED | REC_FILTER, struct unit, "单位类型", unit_types),
-    FE(level, REC_REQUIRED | REC_FILTER, struct unit, "单位层级", unit_levels),
+    FE(level, REC_REQUIRED | REC_FILTER, struct unit, "单位层级", unit_level_values),
     F(address, REC_TEXT, 0, struct unit, "办公地址", 200),
     F(parent_id, REC_ID, REC_NULLABLE | REC_FILTER, struct unit, "上级单位", 0),
     REC_FEC(struct unit, status, REC_FIXED | REC_FILTER | REC_SORT, "接入状态", unit_status_values,
