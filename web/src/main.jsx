@@ -18,6 +18,7 @@ import { Tokens } from './pages/tokens.jsx';
 import { Users } from './pages/users.jsx';
 import { FindingDetail, Findings } from './pages/findings.jsx';
 import { Probes } from './pages/probes.jsx';
+import { TicketDetail, Tickets } from './pages/tickets.jsx';
 import { ViolationDetail, Violations } from './pages/violations.jsx';
 import { match, navigate, usePath } from './router.js';
 import { SearchBox, SearchPage } from './search.jsx';
@@ -46,6 +47,8 @@ const PAGES = [
   ['/tokens', Tokens],
   ['/findings', Findings],
   ['/findings/:id', FindingDetail],
+  ['/tickets', Tickets],
+  ['/tickets/:id', TicketDetail],
   ['/violations', Violations],
   ['/violations/:id', ViolationDetail],
   ['/probes', Probes],
@@ -81,7 +84,9 @@ const MENU = [
     ['/violations', '违规处理', 'VIOLATION_READ'],
     ['/probes', '探针与断网', 'FINDING_READ'],
   ]],
-  ['运维', []],
+  ['运维', [
+    ['/tickets', '故障工单', 'TICKET_READ'],
+  ]],
   ['安全管理', [
     ['/audit', '审计日志', 'AUDIT_READ'],
   ]],

@@ -127,7 +127,7 @@ test('the menu is grouped by the work, and on a phone the title stays on one lin
   const page = await login(b, srv, 'admin');
   const nav = page.getByRole('navigation', { name: '主菜单' });
   const groups = await nav.locator('.nav-group h2').allInnerTexts();
-  assert.deepEqual(groups, ['登记', '接入与变更', '地址', '监测与处置', '安全管理', '系统']);
+  assert.deepEqual(groups, ['登记', '接入与变更', '地址', '监测与处置', '运维', '安全管理', '系统']);
   const group = (name) => nav.getByRole('list', { name });
   assert.deepEqual(await group('地址').getByRole('link').allInnerTexts(), ['地址规划', '主机地址']);
   assert.deepEqual(await group('监测与处置').getByRole('link').allInnerTexts(), ['监测发现', '违规处理', '探针与断网']);
@@ -135,6 +135,12 @@ test('the menu is grouped by the work, and on a phone the title stays on one lin
   const c = await login(b, srv, 'carrier');
   const cg = await c.getByRole('navigation', { name: '主菜单' }).locator('.nav-group h2').allInnerTexts();
   assert.ok(!cg.includes('监测与处置') && !cg.includes('安全管理'), cg.join(' '));
+  // ... and 运维: its fault tickets
+  assert.ok(cg.includes('运维'), cg.join(' '));
+  // an auditor reads no ticket: no 运维
+  const a = await login(b, srv, 'auditor');
+  const ag = await a.getByRole('navigation', { name: '主菜单' }).locator('.nav-group h2').allInnerTexts();
+  assert.ok(!ag.includes('运维'), ag.join(' '));
   // a phone: the brand is one line high
   const p = await login(b, srv, 'unit', { width: 390, height: 844 });
   const brand = await p.locator('.top .brand').boundingBox();

@@ -1,0 +1,77 @@
+// Fault tickets in the console (issue 17), in Debian's Chromium against a real zwnet serve: a
+// unit reports a line fault, the manager dispatches it to the line's carrier, whose staff see
+// it in their queue with the repair clock and respond, pause for a reason of the profile only,
+// and repair it; the unit confirms. Another carrier's staff never see it.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { axe, login, shot, useServer } from './harness.mjs';
+
+const t = useServer('tongbai');
+let srv;
+let b;
+
+before(async () => {
+  ({ srv, b } = await t.ready());
+  const unicom = srv.sql("SELECT id FROM carriers WHERE name LIKE '中国联合%'")[0].id;
+  await srv.must('admin', 'POST', '/users', { username: 'unicom', role: 'carrier', carrier_id: unicom, display_name: '联通装维', password: 'Demo2026zw' });
+});
+
+test('report, dispatch, the carrier\'s queue with its clock, pause, repair, confirm', async () => {
+  const u = await login(b, srv, 'unit');
+  await u.goto(`${srv.url}/tickets`);
+  await u.getByRole('button', { name: '报修', exact: true }).click();
+  await u.getByRole('textbox', { name: '故障现象' }).fill('全楼无法访问政务外网');
+  await u.getByRole('button', { name: '报修', exact: true }).last().click();
+  await u.getByRole('heading', { name: /故障工单 \d+：全楼无法访问政务外网/ }).waitFor();
+  const id = Number(u.url().split('/').pop());
+  const facts = await u.locator('dl.facts').innerText();
+  for (const want of ['待派单', '县直单位', 'TB-12', '响应', '修复']) assert.ok(facts.includes(want), `${want} in ${facts}`);
+  assert.deepEqual(await axe(u), []);
+  await shot(u, 'ticket-reported');
+
+  const m = await login(b, srv, 'admin');
+  await m.goto(`${srv.url}/tickets/${id}`);
+  await m.getByRole('button', { name: '派单' }).click();
+  await m.getByRole('button', { name: '确认派单' }).click();
+  await m.getByText('已派单').first().waitFor();
+
+  const c = await login(b, srv, 'carrier');
+  await c.goto(`${srv.url}/tickets`);
+  const row = c.getByRole('row').filter({ has: c.getByRole('link', { name: String(id), exact: true }) });
+  await row.waitFor();
+  await c.getByRole('columnheader', { name: '报修单位' }).waitFor();
+  await row.getByText('已派单').waitFor();
+  assert.match(await row.innerText(), /剩余 1 小时 \d+ 分（TB-12）/); // the repair clock in the queue
+  await shot(c, 'ticket-carrier-queue');
+  await row.getByRole('link', { name: String(id), exact: true }).click();
+  await c.getByRole('button', { name: '响应' }).click();
+  await c.getByRole('button', { name: '暂停计时' }).waitFor();
+  await c.getByRole('button', { name: '暂停计时' }).click();
+  const reasons = await c.getByLabel('暂停事由').locator('option').allInnerTexts();
+  assert.deepEqual(reasons, ['请选择', '使用单位不具备进场条件', '使用单位停电']);
+  await c.getByLabel('暂停事由').selectOption({ label: '使用单位不具备进场条件' });
+  await c.getByLabel('理由').fill('机房钥匙在外出人员处');
+  await c.getByRole('button', { name: '确认暂停计时' }).click();
+  await c.getByText('暂停计时（使用单位不具备进场条件）').waitFor();
+  await c.getByRole('button', { name: '恢复计时' }).click();
+  await c.getByRole('button', { name: '修复完成' }).click();
+  await c.getByLabel('故障原因及处理情况').fill('光猫电源适配器损坏，已更换');
+  await c.getByRole('button', { name: '确认修复完成' }).click();
+  await c.getByText('已修复').first().waitFor();
+  assert.deepEqual(c.errors, []);
+
+  // the other carrier never sees it
+  const other = await login(b, srv, 'unicom');
+  await other.goto(`${srv.url}/tickets`);
+  await other.getByRole('heading', { name: '故障工单', level: 1 }).waitFor();
+  await other.getByText('没有符合条件的故障工单').waitFor();
+
+  await u.goto(`${srv.url}/tickets/${id}`);
+  await u.getByRole('button', { name: '确认修复' }).click();
+  await u.getByRole('button', { name: /^确认/ }).last().click();
+  await u.getByText('已关闭').first().waitFor();
+  const steps = await u.getByRole('table', { name: '处理经过' }).innerText();
+  for (const want of ['报修', '派单', '响应', '暂停计时', '恢复计时', '修复完成', '确认修复', '光猫电源适配器损坏']) assert.ok(steps.includes(want), `${want} in ${steps}`);
+  assert.deepEqual(u.errors, []);
+  for (const p of [u, m, c, other]) await p.context().close();
+});
