@@ -1,8 +1,10 @@
-/* Fault tickets over HTTP: reported, read with their clocks and steps, moved through their
- * workflow (domain/ops/ticket.h), all through the generic case engine (domain/case.h). */
+/* Fault tickets and maintenance notices over HTTP: reported, read with their clocks and steps,
+ * moved through their workflow (domain/ops/ticket.h), all through the generic case engine
+ * (domain/case.h). */
 
 #include "api/registry_api.h"
 #include "domain/case.h"
+#include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 
 static void case_reply(struct req *r, const struct case_type *ct, int status, int64_t id)
@@ -44,6 +46,21 @@ static void case_step_post(struct req *r, const struct case_type *ct)
 	json_decref(body);
 	if (!fail(r, rc, &err))
 		case_reply(r, ct, 200, r->params[0]);
+}
+
+void h_maintenance_create(struct req *r)
+{
+	case_post(r, &maintenance_case);
+}
+
+void h_maintenance_get(struct req *r)
+{
+	case_reply(r, &maintenance_case, 200, r->params[0]);
+}
+
+void h_maintenance_transition(struct req *r)
+{
+	case_step_post(r, &maintenance_case);
 }
 
 void h_tickets_create(struct req *r)

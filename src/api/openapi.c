@@ -16,6 +16,7 @@
 #include "domain/access/application.h"
 #include "domain/violation/finding.h"
 #include "domain/org/unit.h"
+#include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
 #include "wire/obs.h"
@@ -25,8 +26,13 @@
 /* The records whose schemas the document takes from their field tables besides the registry
  * kinds' (domain/registry.c). */
 static const struct rec_schema *const records[] = {
-    &app_port_schema, &violation_transition_schema,   &finding_transition_schema,
-    &password_schema, &application_transition_schema, &ticket_transition_schema,
+    &app_port_schema,
+    &violation_transition_schema,
+    &finding_transition_schema,
+    &password_schema,
+    &application_transition_schema,
+    &ticket_transition_schema,
+    &maintenance_transition_schema,
 };
 
 enum mode { M_READ, M_CREATE, M_PATCH };

@@ -19,6 +19,7 @@
 #include "domain/deadline.h"
 #include "domain/violation/finding.h"
 #include "domain/inventory/terminal.h"
+#include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
 
@@ -187,6 +188,12 @@ const struct route routes[] = {
     {"GET", "/api/v1/tickets/{id}", h_ticket_get, 0, "", "查看故障工单及处理经过"},
     {"POST", "/api/v1/tickets/{id}/transitions", h_ticket_transition, 0, "",
      "办理故障工单：派单、响应、暂停计时、改派、调整故障类别、修复、确认、撤销"},
+    {"GET", "/api/v1/maintenance", reg_list, 0, "*", "停机维护通知列表", &maintenance_kind},
+    {"POST", "/api/v1/maintenance", h_maintenance_create, 0, "",
+     "报备停机维护（至少提前报管理单位）"},
+    {"GET", "/api/v1/maintenance/{id}", h_maintenance_get, 0, "", "查看停机维护通知及办理经过"},
+    {"POST", "/api/v1/maintenance/{id}/transitions", h_maintenance_transition, 0, "",
+     "办理停机维护通知：同意、不同意、撤销、完成"},
     {"GET", "/api/v1/deadlines", reg_list, 0, "*", "期限列表（到期、暂停、超期）", &deadline_kind},
     {"GET", "/api/v1/deadlines/{id}", reg_get, 0, "", "查看期限", &deadline_kind},
     {"POST", "/api/v1/deadlines/{id}/pause", h_deadline_pause, 0, "", "暂停计时（须说明原因）"},

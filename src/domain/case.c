@@ -192,15 +192,35 @@ int case_create(const struct ctx *x, const struct case_type *ct, const json_t *b
 	void *rec = xcalloc(1, k->sc->size);
 	uint64_t present = 0;
 	*id = 0;
-	int rc = rec_from_json(k->sc, body, true, rec, &present, err);
+	/* a principal who may not file a case of this type learns nothing of what one needs */
+	if (authz_scope(x->by, k->write) == SCOPE_NONE) {
+		free(rec);
+		return authz_check(x->by, k->write, 0, err);
+	}
+	/* the members the type takes itself, apart from the record's fields */
+	json_t *fields = json_is_object(body) ? json_copy((json_t *)body) : NULL;
+	json_t *members = json_object();
+	for (const char *const *m = ct->takes; fields && m && *m; m++) {
+		json_t *v = json_object_get(fields, *m);
+		if (v)
+			json_object_set(members, *m, v);
+		json_object_del(fields, *m);
+	}
+	int rc = rec_from_json(k->sc, fields ? fields : body, true, rec, &present, err);
+	json_decref(fields);
 	struct store_tx *tx = NULL;
 	if (!rc)
 		rc = store_begin(x->st, &tx, err);
 	struct case_step *s = xcalloc(1, sizeof(*s));
 	if (!rc) {
 		init(s, x, ct, tx, rec, NULL, clock_now(), err);
-		rc = create_step(s);
+		rc = ct->take ? ct->take(s, members) : 0;
 	}
+	json_decref(members);
+	if (!rc)
+		rc = create_step(s);
+	if (s->priv_free)
+		s->priv_free(s->priv);
 	if (!rc)
 		*id = case_id(s);
 	if (tx)

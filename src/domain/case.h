@@ -36,6 +36,11 @@ struct case_type {
 	const char *created_label;      /* its event's label ("报修") */
 	/* The clause the case rests on now (never NULL: "" for none). */
 	const char *(*clause)(const struct case_step *s);
+	/* Members of a create's body that are no field of the record (a maintenance notice's
+	 * line_ids), NULL-terminated: taken out before the field table reads the body and handed to
+	 * take, which checks them and keeps what it needs in the step (NULL: none). */
+	const char *const *takes;
+	int (*take)(struct case_step *s, const json_t *members);
 	/* Run once a created case has its id, before its event is written (NULL: nothing). */
 	int (*opened)(struct case_step *s);
 	/* More members of the step's notice, and more roles told (NULL: none). */
@@ -62,6 +67,8 @@ struct case_step {
 	struct zw_err *err;
 	struct principal sys;
 	struct ctx sctx;
+	void *priv; /* what the case type's take kept for its opened hook (freed by the engine) */
+	void (*priv_free)(void *);
 };
 
 /* The workflow's getters over a struct case_step. */

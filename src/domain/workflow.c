@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/parse.h"
+#include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 
 bool workflow_has_state(const struct workflow *w, const char *state)
@@ -245,5 +246,6 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 	buf_puts(out, "\n");
 }
 
-const struct workflow *const workflows[] = {&unit_workflow, &application_workflow,
-                                            &violation_workflow, &ticket_workflow, NULL};
+const struct workflow *const workflows[] = {&unit_workflow,        &application_workflow,
+                                            &violation_workflow,   &ticket_workflow,
+                                            &maintenance_workflow, NULL};

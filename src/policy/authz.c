@@ -73,6 +73,11 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_TICKET_REPORT] = {A, N, A, N, O, N, N, N},
     [ACT_TICKET_DISPATCH] = {A, N, A, N, N, N, N, N},
     [ACT_TICKET_REPAIR] = {A, N, A, A, N, N, N, N},
+    /* planned interruptions (TB-12): a carrier files its own, the manager agrees; a unit
+     * hears of those on its lines in its inbox */
+    [ACT_MAINTENANCE_READ] = {A, A, A, A, N, A, N, N},
+    [ACT_MAINTENANCE_FILE] = {A, N, A, A, N, N, N, N},
+    [ACT_MAINTENANCE_APPROVE] = {A, N, N, N, N, N, N, N},
     /* the server's own numbers (GET /metrics): a manager, or a metrics token's scraper */
     [ACT_METRICS_READ] = {A, N, N, N, N, N, N, A},
 };

@@ -78,6 +78,9 @@ enum role {
 	X(TICKET_REPORT)                                                                           \
 	X(TICKET_DISPATCH)                                                                         \
 	X(TICKET_REPAIR)                                                                           \
+	X(MAINTENANCE_READ)                                                                        \
+	X(MAINTENANCE_FILE)                                                                        \
+	X(MAINTENANCE_APPROVE)                                                                     \
 	X(METRICS_READ)
 
 enum action {

@@ -859,7 +859,30 @@ static const char *const migrations[] = {
     ") STRICT;"
     "CREATE INDEX tickets_unit ON tickets(unit_id, id);"
     "CREATE INDEX tickets_carrier ON tickets(carrier_id, id);"
-    "CREATE INDEX tickets_state ON tickets(state, id);",
+    "CREATE INDEX tickets_state ON tickets(state, id);"
+    "CREATE TABLE maintenances ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  carrier_id INTEGER NOT NULL REFERENCES carriers(id),"
+    "  reason TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  state TEXT NOT NULL CHECK (state IN ('filed','approved','rejected','cancelled','done')),"
+    "  clause TEXT NOT NULL DEFAULT '',"
+    "  starts_at INTEGER NOT NULL,"
+    "  ends_at INTEGER NOT NULL CHECK (ends_at > starts_at),"
+    "  lead_minutes INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX maintenances_carrier ON maintenances(carrier_id, id);"
+    "CREATE TABLE maintenance_lines ("
+    "  maintenance_id INTEGER NOT NULL REFERENCES maintenances(id),"
+    "  line_id INTEGER NOT NULL REFERENCES lines(id),"
+    "  unit_id INTEGER REFERENCES units(id),"
+    "  PRIMARY KEY (maintenance_id, line_id)"
+    ") STRICT;"
+    "CREATE INDEX maintenance_lines_line ON maintenance_lines(line_id);"
+    "CREATE INDEX maintenance_lines_unit ON maintenance_lines(unit_id);",
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

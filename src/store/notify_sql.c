@@ -67,7 +67,8 @@ int store_inbox_fanout(struct sconn *c, const struct outbox_row *o, const char *
 	    "clause,"
 	    " subject_type, subject_id, unit_id)"
 	    " SELECT id, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM users WHERE disabled = 0 AND"
-	    " (role = 'manager' OR (role = 'unit_admin' AND unit_id = ?9)"
+	    " ((role = 'manager' AND instr(',' || ?10 || ',', ',units_only,') = 0)"
+	    "  OR (role = 'unit_admin' AND unit_id = ?9)"
 	    "  OR instr(',' || ?10 || ',', ',' || role || ',') > 0"
 	    "  OR (carrier_id IS NOT NULL AND"
 	    "      instr(',' || ?10 || ',', ',' || role || ':' || carrier_id || ',') > 0))",

@@ -17,7 +17,8 @@ struct outbox_row {
 	int64_t id, subject_id, unit_id, created_at, attempts;
 	char *kind, *subject_type, *clause, *payload;
 	/* more roles to tell, comma separated ("authority", "carrier,operator"); "carrier:5" is
-	 * the staff of carrier 5 only */
+	 * the staff of carrier 5 only; "units_only" leaves the managers out (a notice to each unit
+	 * of a step the managers heard of once) */
 	char *roles;
 };
 /* Forget every queued event (the demo's seeded history). */

@@ -100,6 +100,8 @@ MUTANTS = [
     ("Tongbai.test_TB_12", "tongbai", "乡镇单位属乡镇区域", ("set", "sla township", "levels", "村/社区")),
     ("Tongbai.test_TB_12", "tongbai", "复杂故障 48 小时", ("set", "sla complex", "repair_hours", "24")),
     ("Tongbai.test_TB_12", "tongbai", "暂停计时的事由", ("drop", "fault_pause no_access")),
+    ("Tongbai.test_TB_12", "tongbai", "停机维护提前 2 小时报备", ("set", "maintenance", "notice_hours", "3")),
+    ("Tongbai.test_TB_12", "tongbai", "停机维护须经同意", ("set", "maintenance", "approval_required", "no")),
     ("Tongbai.test_TB_11", "tongbai", "局域网故障由单位自行解决", ("unset", "faults", "lan_clause")),
     ("Luoning.test_LN_26", "luoning", "12 小时内排除", ("set", "sla all", "repair_hours", "24")),
     ("Luoning.test_LN_26", "luoning", "排除时限依据 LN-26", ("set", "sla all", "clause", "LN-25")),

@@ -138,6 +138,21 @@ class Tongbai(County, ServerTest):
         t = self.tstep(t["id"], "pause", user="carrier", reason="机房无人开门",
                        pause_reason="no_access")
         self.assertEqual(t["state"], "paused")
+        # a planned interruption: filed at least 2 hours ahead, carried out once agreed
+        import time
+        iso = lambda x: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(x))
+        def maint(lead):
+            start = time.time() + lead
+            return self.srv.as_("carrier", "POST", "/api/v1/maintenance",
+                                {"starts_at": iso(start), "ends_at": iso(start + 3600),
+                                 "reason": "汇聚交换机升级", "unit_ids": [self.own]})
+        r = maint(2 * 3600 - 120)
+        self.assertEqual(self.assertError(r, 422, "starts_at")["clause"], "TB-12")
+        r = maint(2 * 3600 + 1800)
+        self.assertEqual((r.status, r.json["state"]), (201, "filed"), r)
+        r = self.srv.as_("admin", "POST", "/api/v1/maintenance/%d/transitions" % r.json["id"],
+                         {"action": "approve"})
+        self.assertEqual((r.status, r.json["state"], r.json["clause"]), (200, "approved", "TB-12"))
 
     def test_TB_11(self):
         """A backbone fault goes to the manager, who has the carrier fix it; a LAN fault is

@@ -175,6 +175,14 @@ KNOWN_400 = {
                              "amount": "charge needs an amount"},
     "observations_ingest": {"count": "must equal the number of observations"},
     "ticket_create": {"line_id": "must be a line of the unit (stored data)"},
+    "maintenance_create": {"carrier_id": "needed unless a carrier's staff file for their own "
+                                         "(between members and the principal)",
+                           "line_ids": "line_ids or unit_ids is needed; the carrier's lines "
+                                       "(between members, stored data)",
+                           "unit_ids": "each unit must have a line in use of the carrier "
+                                       "(stored data)",
+                           "ends_at": "must be after starts_at (between members)"},
+    "maintenance_transition": {"reason": "the actions that need a reason"},
     "ticket_transition": {"reason": "the actions that need a reason",
                           "carrier_id": "dispatch needs one when the fault has no line; "
                                         "reassign needs another than the ticket's (stored data)",

@@ -93,6 +93,9 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "TICKET_REPORT": (_A, _N, _A, _N, _O, _N, _N),
     "TICKET_DISPATCH": (_A, _N, _A, _N, _N, _N, _N),
     "TICKET_REPAIR": (_A, _N, _A, _A, _N, _N, _N),
+    "MAINTENANCE_READ": (_A, _A, _A, _A, _N, _A, _N),
+    "MAINTENANCE_FILE": (_A, _N, _A, _A, _N, _N, _N),
+    "MAINTENANCE_APPROVE": (_A, _N, _N, _N, _N, _N, _N),
     "METRICS_READ": (_A, _N, _N, _N, _N, _N, _N),
 }
 
@@ -253,6 +256,11 @@ MATRIX = [
      "200 403 200 404 403 403 403 401"),
     ("ticket_respond", "POST", "/api/v1/tickets/{id}/transitions",
      "200 403 200 200 403 403 403 401"),
+    ("maintenance_list", "GET", "/api/v1/maintenance", "200 200 200 200 403 200 403 401"),
+    ("maintenance_create", "POST", "/api/v1/maintenance", "201 403 201 201 403 403 403 401"),
+    ("maintenance_get", "GET", "/api/v1/maintenance/{id}", "200 200 200 200 403 200 403 401"),
+    ("maintenance_approve", "POST", "/api/v1/maintenance/{id}/transitions",
+     "200 403 403 403 403 403 403 401"),
     # FreeRADIUS asks with a radius-scoped token (test_radius.py, test_scopes.py); no person may
     ("radius_authorize", "POST", "/api/v1/radius/authorize", "403 403 403 403 403 403 403 401"),
     ("radius_post_auth", "POST", "/api/v1/radius/post-auth", "403 403 403 403 403 403 403 401"),
@@ -1384,6 +1392,46 @@ class RoleMatrix:
     def c_tickets_list(self, who):
         self.mk_ticket(self.own, self.demo_carrier())
         return Req("/api/v1/tickets", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def mk_maintenance(self):
+        """A window of the demo carrier tomorrow, filed, over the own unit's line."""
+        mid = self.db_exec(
+            "INSERT INTO maintenances (carrier_id, reason, state, clause, starts_at, ends_at,"
+            " created_at, updated_at) VALUES (?, '割接', 'filed', 'MY-1', unixepoch() + 86400,"
+            " unixepoch() + 90000, unixepoch(), unixepoch())", (self.demo_carrier(),))
+        self.db_exec("INSERT INTO maintenance_lines (maintenance_id, line_id, unit_id)"
+                     " SELECT ?, id, unit_id FROM lines WHERE unit_id = ? LIMIT 1",
+                     (mid, self.own))
+        return mid
+
+    def c_maintenance_list(self, who):
+        self.mk_maintenance()
+        return Req("/api/v1/maintenance", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_maintenance_create(self, who):
+        start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
+        end = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 90000))
+        return Req("/api/v1/maintenance",
+                   body={"carrier_id": self.demo_carrier(), "starts_at": start, "ends_at": end,
+                         "reason": "光缆割接", "unit_ids": [self.own]},
+                   delta={"maintenances": 1, "maintenance_lines": 1, "case_events": 1,
+                          "audit": 1, "outbox": 1},
+                   audit=("maintenance.file", "maintenance"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "filed"))
+
+    def c_maintenance_get(self, who):
+        mid = self.mk_maintenance()
+        return Req("/api/v1/maintenance/%d" % mid,
+                   ok=lambda r: self.assertEqual(len(r.json["lines"]), 1))
+
+    def c_maintenance_approve(self, who):
+        mid = self.mk_maintenance()
+        return Req("/api/v1/maintenance/%d/transitions" % mid, body={"action": "approve"},
+                   delta={"case_events": 1, "audit": 1, "outbox": 2},
+                   audit=("maintenance.approve", "maintenance"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "approved"),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT state FROM maintenances WHERE id = ?", (mid,)), ("filed",)))
 
     def c_tickets_sla(self, who):
         self.mk_ticket(self.own, self.demo_carrier())

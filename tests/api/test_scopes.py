@@ -151,6 +151,10 @@ POST   /tickets                                           -
 GET    /tickets/sla                                       -
 GET    /tickets/{id}                                      -
 POST   /tickets/{id}/transitions                          -
+GET    /maintenance                                       -
+POST   /maintenance                                       -
+GET    /maintenance/{id}                                  -
+POST   /maintenance/{id}/transitions                      -
 GET    /deadlines                                         -
 GET    /deadlines/{id}                                    -
 POST   /deadlines/{id}/pause                              -

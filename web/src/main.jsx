@@ -18,6 +18,7 @@ import { Tokens } from './pages/tokens.jsx';
 import { Users } from './pages/users.jsx';
 import { FindingDetail, Findings } from './pages/findings.jsx';
 import { Probes } from './pages/probes.jsx';
+import { MaintenanceDetail, MaintenanceList } from './pages/maintenance.jsx';
 import { TicketDetail, Tickets } from './pages/tickets.jsx';
 import { ViolationDetail, Violations } from './pages/violations.jsx';
 import { match, navigate, usePath } from './router.js';
@@ -48,6 +49,8 @@ const PAGES = [
   ['/findings', Findings],
   ['/findings/:id', FindingDetail],
   ['/tickets', Tickets],
+  ['/maintenance', MaintenanceList],
+  ['/maintenance/:id', MaintenanceDetail],
   ['/tickets/:id', TicketDetail],
   ['/violations', Violations],
   ['/violations/:id', ViolationDetail],
@@ -86,6 +89,7 @@ const MENU = [
   ]],
   ['运维', [
     ['/tickets', '故障工单', 'TICKET_READ'],
+    ['/maintenance', '停机维护', 'MAINTENANCE_READ'],
   ]],
   ['安全管理', [
     ['/audit', '审计日志', 'AUDIT_READ'],

@@ -23,7 +23,7 @@ export function can(session, action, unitId) {
 const SUBJECT_PAGE = {
   application: ['/applications', 'APPLICATION_READ'], unit: ['/units', 'UNIT_READ'],
   violation: ['/violations', 'VIOLATION_READ'], finding: ['/findings', 'FINDING_READ'],
-  ticket: ['/tickets', 'TICKET_READ'],
+  ticket: ['/tickets', 'TICKET_READ'], maintenance: ['/maintenance', 'MAINTENANCE_READ'],
 };
 // Its address; with a session, only when that session may open it (an auditor reads the log
 // of objects it cannot open).

@@ -75,3 +75,37 @@ test('report, dispatch, the carrier\'s queue with its clock, pause, repair, conf
   assert.deepEqual(u.errors, []);
   for (const p of [u, m, c, other]) await p.context().close();
 });
+
+test('a carrier files a planned interruption: too late is refused citing TB-12, in time the manager agrees', async () => {
+  const local = (ms) => new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const c = await login(b, srv, 'carrier');
+  await c.goto(`${srv.url}/maintenance`);
+  await c.getByRole('button', { name: '报备停机维护' }).click();
+  const form = c.getByRole('form', { name: '报备停机维护' });
+  await form.getByText('须至少提前 2 小时报备').waitFor();
+  const fill = async (lead) => {
+    await form.getByLabel('中断开始时间').fill(local(Date.now() + lead));
+    await form.getByLabel('中断结束时间').fill(local(Date.now() + lead + 3600e3));
+  };
+  await fill(3600e3);
+  await form.getByLabel('运维作业内容').fill('汇聚交换机割接');
+  await form.getByLabel('受影响的单位').selectOption({ label: '中共桐柏县委员会办公室' });
+  await form.getByRole('button', { name: '报备' }).click();
+  await form.getByText(/依据TB-12，因运维作业需要中断网络的，应至少提前 2 小时报管理单位/).waitFor();
+  assert.deepEqual(await axe(c), []);
+  await fill(3 * 3600e3);
+  await form.getByRole('button', { name: '报备' }).click();
+  await c.getByRole('heading', { name: /停机维护通知 \d+：汇聚交换机割接/ }).waitFor();
+  const id = Number(c.url().split('/').pop());
+  assert.ok((await c.locator('dl.facts').innerText()).includes('待同意'));
+  assert.equal(await c.getByRole('button', { name: '同意', exact: true }).count(), 0); // not the carrier's to agree
+  const m = await login(b, srv, 'admin');
+  await m.goto(`${srv.url}/maintenance/${id}`);
+  await m.getByRole('button', { name: '同意', exact: true }).click();
+  await m.getByText('已同意').first().waitFor();
+  await shot(m, 'maintenance-agreed');
+  // the one refusal the carrier was shown is the only error its page logged
+  assert.deepEqual(c.errors.filter((e) => !e.includes('422')), []);
+  assert.deepEqual(m.errors, []);
+  for (const p of [c, m]) await p.context().close();
+});

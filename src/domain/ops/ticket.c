@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 #include "domain/deadline.h"
 #include "domain/inventory/assets.h"
+#include "domain/ops/maintenance.h"
 #include "domain/org/unit.h"
 #include "store/rec.h"
 #include "store/ticket_sql.h"
@@ -321,10 +322,22 @@ static int e_report(void *cs, struct zw_err *err)
 	return rc;
 }
 
-/* Once the ticket has its id: the clocks from the report (a backbone fault). */
+/* Once the ticket has its id: the clocks from the report (a backbone fault); from the end of
+ * an agreed maintenance window of its line when it was reported in one (TB-12: the
+ * interruption was planned). */
 static int ticket_opened(struct case_step *s)
 {
-	return unit_solves(s) ? 0 : start_clocks(s, T(s)->reported_at);
+	struct ticket *t = T(s);
+	if (unit_solves(s))
+		return 0;
+	int64_t window = 0, ends = 0;
+	int rc = maintenance_window(s->c, t->line_id, t->line_id ? 0 : t->unit_id, t->reported_at,
+	                            &window, &ends, s->err);
+	if (!rc && window)
+		text_printf(s->detail, sizeof(s->detail),
+		            "报修时处于已同意的停机维护（通知 %lld）期间，计时自维护结束时起",
+		            (long long)window);
+	return rc ? rc : start_clocks(s, window ? ends : t->reported_at);
 }
 
 static int e_dispatch(void *cs, struct zw_err *err)
