@@ -473,7 +473,12 @@ int deadline_tick_more(struct store *st, int64_t now, int reminder_wd, int remin
 		rc = load(tx, ids[i], &d, err);
 		bool due_soon = false;
 		if (!rc && strcmp(d.basis, "hours") == 0) {
-			due_soon = now >= d.due_at - (int64_t)reminder_hours * 3600;
+			/* at most half the clock ahead: a one-hour response clock is not reminded
+			 * of as it starts (the report itself told of it) but half an hour before */
+			int64_t ahead = (int64_t)reminder_hours * 3600;
+			if (ahead > d.amount * 1800)
+				ahead = d.amount * 1800;
+			due_soon = now >= d.due_at - ahead;
 		} else if (!rc && d.due_date) {
 			int32_t due;
 			if (parse_date(d.due_date, &due) == 0)

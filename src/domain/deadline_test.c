@@ -166,9 +166,13 @@ static void test_hours(void **state)
 	d = get(&t, resp);
 	assert_true(d.due_at == at("2026-11-21T23:00:00+08:00"));
 	rec_free(&deadline_schema, &d);
-	/* reminders 2 hours before an hours deadline: both at once here */
-	assert_int_equal(deadline_tick(t.st, at("2026-11-21T22:30:00+08:00"), 1, 2, &err), 2);
-	assert_int_equal(deadline_tick(t.st, at("2026-11-21T23:30:00+08:00"), 1, 2, &err), 1);
+	/* reminders 2 hours before an hours deadline, but at most half the clock ahead: the
+	 * 1-hour response at 22:30 (not as it starts), the 2-hour repair at 23:00 */
+	assert_int_equal(deadline_tick(t.st, at("2026-11-21T22:15:00+08:00"), 1, 2, &err), 0);
+	assert_int_equal(deadline_tick(t.st, at("2026-11-21T22:30:00+08:00"), 1, 2, &err), 1);
+	assert_int_equal(deadline_tick(t.st, at("2026-11-21T22:59:00+08:00"), 1, 2, &err), 0);
+	/* 23:30: the response breached, the repair reminded */
+	assert_int_equal(deadline_tick(t.st, at("2026-11-21T23:30:00+08:00"), 1, 2, &err), 2);
 	struct store_tx *tx;
 	assert_int_equal(store_begin(t.st, &tx, &err), 0);
 	assert_int_equal(

@@ -58,6 +58,14 @@ test('report, dispatch, the carrier\'s queue with its clock, pause, repair, conf
   await c.getByLabel('故障原因及处理情况').fill('光猫电源适配器损坏，已更换');
   await c.getByRole('button', { name: '确认修复完成' }).click();
   await c.getByText('已修复').first().waitFor();
+  // the month's report: the carrier's own row, the repair done in time
+  await c.goto(`${srv.url}/tickets`);
+  const sla = c.getByRole('region', { name: '履约情况' });
+  await sla.getByRole('cell', { name: '县直单位' }).waitFor();
+  const report = await sla.innerText();
+  for (const want of ['中国电信', '县直单位', 'TB-12', '1 完成，0 超时', '时限 2 小时']) assert.ok(report.includes(want), `${want} in ${report}`);
+  assert.ok(!report.includes('中国联合'), report);
+  assert.deepEqual(await axe(c), []);
   assert.deepEqual(c.errors, []);
 
   // the other carrier never sees it

@@ -39,6 +39,7 @@ export function Tickets({ path }) {
           onCancel={() => setAdding(false)}
           onSubmit={async (b) => { const t = await post('/tickets', b); setAdding(false); navigate(`/tickets/${t.id}`); }} />
       ) : null}
+      {s.role !== 'unit_admin' ? <SlaReport /> : null}
       <ListView path={path} base="/tickets" api="/tickets" object="ticket" caption="故障工单列表" defaultSort="-reported_at"
         filters={['state', 'location', 'site_class']} empty="没有符合条件的故障工单" searchLabel="按故障现象查找"
         toolbar={can(s, 'TICKET_REPORT') && !adding ? <button type="button" class="primary" onClick={() => setAdding(true)}>报修</button> : null}
@@ -54,6 +55,31 @@ export function Tickets({ path }) {
           { key: 'reported_at', render: (t) => time(t.reported_at) },
         ]} />
     </>
+  );
+}
+
+// 履约情况: the month's clocks per carrier and class (GET /tickets/sla), for those who oversee
+// the carriers and for the carrier itself (its own rows).
+const minutes = (m) => (m == null ? '—' : m < 60 ? `${m} 分钟` : `${Math.floor(m / 60)} 小时 ${m % 60} 分`);
+function SlaReport() {
+  const thisMonth = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
+  const [month, setMonth] = useState(thisMonth);
+  const r = useLoad(`/tickets/sla?month=${month}`);
+  const clock = (c, hours) => (c.clocks ? `${c.met} 完成，${c.breached} 超时，${c.running} 计时中；中位 ${minutes(c.median_minutes)}，最长 ${minutes(c.worst_minutes)}${hours ? `（时限 ${hours} 小时）` : ''}` : '—');
+  return (
+    <section aria-label="履约情况" class="card">
+      <h2>履约情况</h2>
+      <label>月份 <input type="month" value={month} onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} /></label>
+      <Loading state={r}>{(d) => (
+        <Table caption={`${d.month} 报修的骨干网络故障`} rows={d.rows} empty="该月没有骨干网络故障" columns={[
+          { label: '运营商', key: 'carrier_name' },
+          { label: '故障类别', render: (x) => <>{x.site_class_name}{x.clause ? <>（<ClauseLink id={x.clause.split(/[ ,，]+/)[0]} />）</> : null}</> },
+          { label: '工单', key: 'tickets' },
+          { label: '响应', render: (x) => clock(x.respond, x.respond_hours) },
+          { label: '修复', render: (x) => clock(x.repair, x.repair_hours) },
+        ]} />
+      )}</Loading>
+    </section>
   );
 }
 
