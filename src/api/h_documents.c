@@ -94,6 +94,20 @@ static int violation_notice(const struct ctx *x, int64_t id, const char *key, st
 	return paper_violation_notice(x, id, d, err);
 }
 
+static int ticket_paper(const struct ctx *x, int64_t id, const char *key, struct doc *d,
+                        struct zw_err *err)
+{
+	(void)key;
+	return paper_ticket(x, id, d, err);
+}
+
+void h_ticket_paper(struct req *r)
+{
+	char file[32];
+	snprintf(file, sizeof(file), "%lld", (long long)r->params[0]);
+	reply_doc(r, ticket_paper, r->params[0], NULL, file);
+}
+
 void h_violation_notice(struct req *r)
 {
 	char file[32];

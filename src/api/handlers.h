@@ -54,6 +54,7 @@ void h_maintenance_create(struct req *r);
 void h_maintenance_get(struct req *r);
 void h_maintenance_transition(struct req *r);
 void h_tickets_sla(struct req *r);
+void h_ticket_paper(struct req *r);
 void h_ticket_get(struct req *r);
 void h_ticket_transition(struct req *r);
 void h_violations_create(struct req *r);

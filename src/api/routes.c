@@ -186,6 +186,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/tickets/sla", h_tickets_sla, 0, "month",
      "故障工单月度履约报表（按运营商和故障类别：响应、修复用时与超时）"},
     {"GET", "/api/v1/tickets/{id}", h_ticket_get, 0, "", "查看故障工单及处理经过"},
+    {"GET", "/api/v1/tickets/{id}/paper", h_ticket_paper, 0, "format",
+     "故障工单（打印 HTML 或 PDF）：报修、派单、计时、处理经过、签字栏"},
     {"POST", "/api/v1/tickets/{id}/transitions", h_ticket_transition, 0, "",
      "办理故障工单：派单、响应、暂停计时、改派、调整故障类别、修复、确认、撤销"},
     {"GET", "/api/v1/maintenance", reg_list, 0, "*", "停机维护通知列表", &maintenance_kind},

@@ -45,6 +45,8 @@ int paper_agreement(const struct ctx *x, int64_t unit_id, const char *key, struc
 /* A violation's notice (违规处理 / 限期整改 / 取消入网资格通知书); 409 before the unit was
  * notified or when the case was dismissed. */
 int paper_violation_notice(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
+/* 故障工单: a fault ticket with its clocks and steps (domain/ops/ticket_paper.c). */
+int paper_ticket(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
 
 /* ---- what the documents share (paper.c) ---- */
 

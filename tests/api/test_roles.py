@@ -252,6 +252,7 @@ MATRIX = [
     ("tickets_sla", "GET", "/api/v1/tickets/sla", "200 200 200 200 403 200 403 401"),
     ("ticket_get_own", "GET", "/api/v1/tickets/{id}", "200 200 200 200 200 200 403 401"),
     ("ticket_get_other", "GET", "/api/v1/tickets/{id}", "200 200 200 404 404 200 403 401"),
+    ("ticket_paper", "GET", "/api/v1/tickets/{id}/paper", "200 200 200 200 200 200 403 401"),
     ("ticket_dispatch", "POST", "/api/v1/tickets/{id}/transitions",
      "200 403 200 404 403 403 403 401"),
     ("ticket_respond", "POST", "/api/v1/tickets/{id}/transitions",
@@ -1450,6 +1451,11 @@ class RoleMatrix:
         tid = self.mk_ticket(self.own, self.demo_carrier())
         return Req("/api/v1/tickets/%d" % tid,
                    ok=lambda r: self.assertEqual(r.json["state_label"], "已派单"))
+
+    def c_ticket_paper(self, who):
+        tid = self.mk_ticket(self.own, self.demo_carrier())
+        return Req("/api/v1/tickets/%d/paper" % tid,
+                   ok=lambda r: self.assertIn("故障工单".encode(), r.raw))
 
     def c_ticket_get_other(self, who):
         return Req("/api/v1/tickets/%d" % self.mk_ticket(self.other))

@@ -150,6 +150,7 @@ GET    /tickets                                           -
 POST   /tickets                                           -
 GET    /tickets/sla                                       -
 GET    /tickets/{id}                                      -
+GET    /tickets/{id}/paper                                -
 POST   /tickets/{id}/transitions                          -
 GET    /maintenance                                       -
 POST   /maintenance                                       -

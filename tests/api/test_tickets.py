@@ -86,6 +86,15 @@ class Tickets(ServerTest):
         self.assertEqual(self.clock(t, "repair")["status"], "met")
         t = self.step(t["id"], "confirm", user="unit")
         self.assertEqual(t["state"], "closed")
+        # on paper: the clocks with their clause, the cause, the steps, the signatures
+        html = self.srv.as_("unit", "GET", "%s/%d/paper" % (T, t["id"]))
+        self.assertEqual(html.status, 200, html)
+        page = html.raw.decode()
+        for want in ("故障工单", "响应时限", "修复时限", "TB-12", "按时完成", "光猫掉电，已恢复",
+                     "派单", "维护人员签字", "第十二条"):
+            self.assertIn(want, page)
+        pdf = self.srv.as_("unit", "GET", "%s/%d/paper?format=pdf" % (T, t["id"]))
+        self.assertEqual((pdf.status, pdf.raw[:5]), (200, b"%PDF-"))
         self.assertEqual([e["action_label"] for e in t["events"]],
                          ["报修", "派单", "响应", "修复完成", "确认修复"])
         audit = self.srv.sql("SELECT action, clause FROM audit WHERE object_type = 'ticket'"

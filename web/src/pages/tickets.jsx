@@ -175,6 +175,8 @@ export function TicketDetail({ id }) {
           {x.cause ? <><dt>故障原因及处理</dt><dd>{x.cause}</dd></> : null}
           {x.clocks.length ? <><dt>时限</dt><dd>{x.clocks.map((c) => <div>{c.rule.startsWith('respond:') ? '响应' : '修复'}：<DeadlineBadge d={c} /></div>)}</dd></> : null}
         </dl>
+        <p>故障工单：<a href={`/api/v1/tickets/${x.id}/paper`}>打印</a>{' '}
+          <a href={`/api/v1/tickets/${x.id}/paper?format=pdf`}>PDF</a></p>
         {x.actions.length ? (
           <div class="toolbar" role="group" aria-label="可执行的操作">
             {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} t={x} a={a} profile={profile.data} carriers={carriers.data?.items} onDone={t.reload} />)}
