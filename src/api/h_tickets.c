@@ -1,9 +1,10 @@
-/* Fault tickets and maintenance notices over HTTP: reported, read with their clocks and steps,
- * moved through their workflow (domain/ops/ticket.h), all through the generic case engine
- * (domain/case.h). */
+/* Fault tickets, maintenance notices and change records over HTTP: reported, read with their clocks
+ * and steps, moved through their workflow (domain/ops/ticket.h), all through the generic case
+ * engine (domain/case.h). */
 
 #include "api/registry_api.h"
 #include "domain/case.h"
+#include "domain/ops/change.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 
@@ -61,6 +62,21 @@ void h_maintenance_get(struct req *r)
 void h_maintenance_transition(struct req *r)
 {
 	case_step_post(r, &maintenance_case);
+}
+
+void h_change_create(struct req *r)
+{
+	case_post(r, &change_case);
+}
+
+void h_change_get(struct req *r)
+{
+	case_reply(r, &change_case, 200, r->params[0]);
+}
+
+void h_change_transition(struct req *r)
+{
+	case_step_post(r, &change_case);
 }
 
 void h_tickets_create(struct req *r)

@@ -16,6 +16,7 @@
 #include "domain/access/application.h"
 #include "domain/violation/finding.h"
 #include "domain/org/unit.h"
+#include "domain/ops/change.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
@@ -32,7 +33,7 @@ static const struct rec_schema *const records[] = {
     &password_schema,
     &application_transition_schema,
     &ticket_transition_schema,
-    &maintenance_transition_schema,
+    &maintenance_transition_schema, &change_transition_schema,
 };
 
 enum mode { M_READ, M_CREATE, M_PATCH };

@@ -19,6 +19,7 @@
 #include "domain/deadline.h"
 #include "domain/violation/finding.h"
 #include "domain/inventory/terminal.h"
+#include "domain/ops/change.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
@@ -196,6 +197,11 @@ const struct route routes[] = {
     {"GET", "/api/v1/maintenance/{id}", h_maintenance_get, 0, "", "查看停机维护通知及办理经过"},
     {"POST", "/api/v1/maintenance/{id}/transitions", h_maintenance_transition, 0, "",
      "办理停机维护通知：同意、不同意、撤销、完成"},
+    {"GET", "/api/v1/changes", reg_list, 0, "*", "变更记录列表", &change_kind},
+    {"POST", "/api/v1/changes", h_change_create, 0, "", "登记系统或网络设备变更"},
+    {"GET", "/api/v1/changes/{id}", h_change_get, 0, "", "查看变更记录及办理经过"},
+    {"POST", "/api/v1/changes/{id}/transitions", h_change_transition, 0, "",
+     "办理变更：补充应急措施和回退方案、批准、不批准、已实施、已回退、撤销"},
     {"GET", "/api/v1/deadlines", reg_list, 0, "*", "期限列表（到期、暂停、超期）", &deadline_kind},
     {"GET", "/api/v1/deadlines/{id}", reg_get, 0, "", "查看期限", &deadline_kind},
     {"POST", "/api/v1/deadlines/{id}/pause", h_deadline_pause, 0, "", "暂停计时（须说明原因）"},

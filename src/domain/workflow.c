@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/parse.h"
+#include "domain/ops/change.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 
@@ -248,4 +249,4 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 
 const struct workflow *const workflows[] = {&unit_workflow,        &application_workflow,
                                             &violation_workflow,   &ticket_workflow,
-                                            &maintenance_workflow, NULL};
+                                            &maintenance_workflow, &change_workflow, NULL};

@@ -78,6 +78,10 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_MAINTENANCE_READ] = {A, A, A, A, N, A, N, N},
     [ACT_MAINTENANCE_FILE] = {A, N, A, A, N, N, N, N},
     [ACT_MAINTENANCE_APPROVE] = {A, N, N, N, N, N, N, N},
+    /* change records (SS-24): a unit records its own, the center approves */
+    [ACT_CHANGE_READ] = {A, A, A, N, O, A, N, N},
+    [ACT_CHANGE_WRITE] = {A, N, A, N, O, N, N, N},
+    [ACT_CHANGE_APPROVE] = {A, N, N, N, N, N, N, N},
     /* the server's own numbers (GET /metrics): a manager, or a metrics token's scraper */
     [ACT_METRICS_READ] = {A, N, N, N, N, N, N, A},
 };

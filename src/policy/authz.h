@@ -81,6 +81,9 @@ enum role {
 	X(MAINTENANCE_READ)                                                                        \
 	X(MAINTENANCE_FILE)                                                                        \
 	X(MAINTENANCE_APPROVE)                                                                     \
+	X(CHANGE_READ)                                                                             \
+	X(CHANGE_WRITE)                                                                            \
+	X(CHANGE_APPROVE)                                                                          \
 	X(METRICS_READ)
 
 enum action {

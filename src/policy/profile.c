@@ -221,6 +221,14 @@ static const struct pkey k_faults[] = {
        "every fault goes to the manager"),
     {0}};
 
+VOCAB(v_change_parts, "变更记录的内容", "emergency_measures", "rollback_plan");
+static const struct pkey k_change[] = {
+    KL(P, change_requires, "requires", true, &v_change_parts,
+       "what a change record must carry before it is approved: `emergency_measures` (应急措施), "
+       "`rollback_plan` (回退方案)"),
+    KC(P, change_clause, "clause", true, "the clauses that require it"),
+    {0}};
+
 static const struct pkey k_maint[] = {
     KI(P, maintenance_notice_hours, "notice_hours", true, 0, 8760, "notice before an interruption"),
     KB(P, maintenance_approval, "approval_required", true, "the interruption must be approved"),
@@ -504,6 +512,8 @@ static const struct psection sections[] = {
          "any other)"),
     ONE("faults", 0, k_faults, offsetof(P, has_faults), "faults", NULL,
         "how faults are reported and routed (fault tickets)"),
+    ONE("change_control", 0, k_change, offsetof(P, has_change_control), "change_control", NULL,
+        "changes to systems and network devices (change records)"),
     ONE("maintenance", 0, k_maint, offsetof(P, has_maintenance), "maintenance", NULL,
         "planned interruptions"),
     MANY("agreement", PS_MANY, 0, k_agreement, NULL, "key", struct agreement_kind, agreements,

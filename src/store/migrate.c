@@ -882,7 +882,26 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (maintenance_id, line_id)"
     ") STRICT;"
     "CREATE INDEX maintenance_lines_line ON maintenance_lines(line_id);"
-    "CREATE INDEX maintenance_lines_unit ON maintenance_lines(unit_id);",
+    "CREATE INDEX maintenance_lines_unit ON maintenance_lines(unit_id);"
+    "CREATE TABLE changes ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('system','device','other')),"
+    "  subject TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  emergency_measures TEXT NOT NULL DEFAULT '',"
+    "  rollback_plan TEXT NOT NULL DEFAULT '',"
+    "  planned_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('submitted','approved','rejected','done',"
+    "    'rolled_back','cancelled')),"
+    "  clause TEXT NOT NULL DEFAULT '',"
+    "  outcome TEXT NOT NULL DEFAULT '',"
+    "  executed_at INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX changes_unit ON changes(unit_id, id);",
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

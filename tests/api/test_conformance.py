@@ -449,6 +449,32 @@ class Shengsi(County, ServerTest):
     assessment = {"assessment_org": "舟山市网络安全测评中心", "assessment_on": "2026-03-01",
                   "assessment_conclusion": "符合"}
 
+    def test_SS_24(self):
+        """A change to a system carries emergency measures and a rollback plan before it is
+        approved; its execution is recorded."""
+        import time
+        planned = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
+        r = self.srv.as_("unit", "POST", "/api/v1/changes",
+                         {"unit_id": self.own, "kind": "system", "subject": "OA 办公系统",
+                          "description": "升级到 5.0 版", "planned_at": planned})
+        self.assertEqual((r.status, r.json["state"]), (201, "submitted"), r)
+        cid = r.json["id"]
+        path = "/api/v1/changes/%d/transitions" % cid
+        r = self.srv.as_("admin", "POST", path, {"action": "approve"})
+        self.assertEqual(self.assertError(r, 422, "emergency_measures")["clause"], "SS-24")
+        r = self.srv.as_("unit", "POST", path, {"action": "revise",
+                                                "emergency_measures": "升级前全量备份，保留旧版本服务器"})
+        self.assertEqual(r.status, 200, r)
+        r = self.srv.as_("admin", "POST", path, {"action": "approve"})
+        self.assertEqual(self.assertError(r, 422, "rollback_plan")["clause"], "SS-24")
+        r = self.srv.as_("unit", "POST", path, {"action": "revise",
+                                                "rollback_plan": "切回旧版本服务器并恢复备份"})
+        r = self.srv.as_("admin", "POST", path, {"action": "approve"})
+        self.assertEqual((r.status, r.json["state"], r.json["clause"]), (200, "approved", "SS-24"))
+        r = self.srv.as_("unit", "POST", path, {"action": "execute", "reason": "升级完成，运行正常"})
+        self.assertEqual((r.status, r.json["state"], r.json["outcome"]),
+                         (200, "done", "升级完成，运行正常"), r)
+
     def test_SS_10(self):
         """Security assessment and 等保 testing before connecting."""
         app = self.submit(self.access_body(self.new_unit()))

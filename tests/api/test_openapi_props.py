@@ -183,6 +183,8 @@ KNOWN_400 = {
                                        "(stored data)",
                            "ends_at": "must be after starts_at (between members)"},
     "maintenance_transition": {"reason": "the actions that need a reason"},
+    "change_transition": {"reason": "the actions that need a reason",
+                          "rollback_plan": "revise needs a plan or measures (between members)"},
     "ticket_transition": {"reason": "the actions that need a reason",
                           "carrier_id": "dispatch needs one when the fault has no line; "
                                         "reassign needs another than the ticket's (stored data)",

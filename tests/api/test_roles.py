@@ -96,6 +96,9 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "MAINTENANCE_READ": (_A, _A, _A, _A, _N, _A, _N),
     "MAINTENANCE_FILE": (_A, _N, _A, _A, _N, _N, _N),
     "MAINTENANCE_APPROVE": (_A, _N, _N, _N, _N, _N, _N),
+    "CHANGE_READ": (_A, _A, _A, _N, _O, _A, _N),
+    "CHANGE_WRITE": (_A, _N, _A, _N, _O, _N, _N),
+    "CHANGE_APPROVE": (_A, _N, _N, _N, _N, _N, _N),
     "METRICS_READ": (_A, _N, _N, _N, _N, _N, _N),
 }
 
@@ -257,6 +260,11 @@ MATRIX = [
      "200 403 200 404 403 403 403 401"),
     ("ticket_respond", "POST", "/api/v1/tickets/{id}/transitions",
      "200 403 200 200 403 403 403 401"),
+    ("changes_list", "GET", "/api/v1/changes", "200 200 200 403 200 200 403 401"),
+    ("change_create", "POST", "/api/v1/changes", "201 403 201 403 201 403 403 401"),
+    ("change_get_other", "GET", "/api/v1/changes/{id}", "200 200 200 403 404 200 403 401"),
+    ("change_approve", "POST", "/api/v1/changes/{id}/transitions",
+     "200 403 403 403 403 403 403 401"),
     ("maintenance_list", "GET", "/api/v1/maintenance", "200 200 200 200 403 200 403 401"),
     ("maintenance_create", "POST", "/api/v1/maintenance", "201 403 201 201 403 403 403 401"),
     ("maintenance_get", "GET", "/api/v1/maintenance/{id}", "200 200 200 200 403 200 403 401"),
@@ -1404,6 +1412,38 @@ class RoleMatrix:
                      " SELECT ?, id, unit_id FROM lines WHERE unit_id = ? LIMIT 1",
                      (mid, self.own))
         return mid
+
+    def mk_change(self, unit_id):
+        return self.db_exec(
+            "INSERT INTO changes (unit_id, kind, subject, description, emergency_measures,"
+            " rollback_plan, planned_at, state, created_at, updated_at) VALUES (?, 'system',"
+            " '公文系统', '升级数据库', '停机前备份', '恢复备份', unixepoch() + 86400,"
+            " 'submitted', unixepoch(), unixepoch())", (unit_id,))
+
+    def c_changes_list(self, who):
+        self.mk_change(self.own)
+        return Req("/api/v1/changes", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_change_create(self, who):
+        planned = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
+        return Req("/api/v1/changes",
+                   body={"unit_id": self.own, "kind": "device", "subject": "接入交换机",
+                         "description": "升级固件", "planned_at": planned},
+                   delta={"changes": 1, "case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("change.submit", "change"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "submitted"))
+
+    def c_change_get_other(self, who):
+        return Req("/api/v1/changes/%d" % self.mk_change(self.other))
+
+    def c_change_approve(self, who):
+        cid = self.mk_change(self.own)
+        return Req("/api/v1/changes/%d/transitions" % cid, body={"action": "approve"},
+                   delta={"case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("change.approve", "change"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "approved"),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT state FROM changes WHERE id = ?", (cid,)), ("submitted",)))
 
     def c_maintenance_list(self, who):
         self.mk_maintenance()

@@ -156,6 +156,10 @@ GET    /maintenance                                       -
 POST   /maintenance                                       -
 GET    /maintenance/{id}                                  -
 POST   /maintenance/{id}/transitions                      -
+GET    /changes                                           -
+POST   /changes                                           -
+GET    /changes/{id}                                      -
+POST   /changes/{id}/transitions                          -
 GET    /deadlines                                         -
 GET    /deadlines/{id}                                    -
 POST   /deadlines/{id}/pause                              -
