@@ -33,7 +33,8 @@ static const struct rec_schema *const records[] = {
     &password_schema,
     &application_transition_schema,
     &ticket_transition_schema,
-    &maintenance_transition_schema, &change_transition_schema,
+    &maintenance_transition_schema,
+    &change_transition_schema,
 };
 
 enum mode { M_READ, M_CREATE, M_PATCH };
