@@ -247,6 +247,10 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 	buf_puts(out, "\n");
 }
 
-const struct workflow *const workflows[] = {&unit_workflow,        &application_workflow,
-                                            &violation_workflow,   &ticket_workflow,
-                                            &maintenance_workflow, &change_workflow, NULL};
+const struct workflow *const workflows[] = {&unit_workflow,
+                                            &application_workflow,
+                                            &violation_workflow,
+                                            &ticket_workflow,
+                                            &maintenance_workflow,
+                                            &change_workflow,
+                                            NULL};
