@@ -31,6 +31,12 @@ export function Control({ f, value, onValue, props }) {
   }
   if (f.type === 'bool') return <input {...props} type="checkbox" checked={!!value} onChange={(e) => onValue(e.currentTarget.checked)} />;
   if (f.multiline) return <textarea {...props} rows={3} maxLength={f.max_chars} value={value ?? ''} onInput={set} />;
+  if (f.type === 'time') {
+    // the browser's local time in the control, the API's instant (RFC 3339, UTC) in the value
+    const local = value ? new Date(new Date(value).getTime() - new Date(value).getTimezoneOffset() * 60000).toISOString().slice(0, 16) : '';
+    return <input {...props} type="datetime-local" value={local}
+      onInput={(e) => onValue(e.currentTarget.value ? new Date(e.currentTarget.value).toISOString().replace(/\.\d+Z$/, 'Z') : '')} />;
+  }
   const type = { date: 'date', int: 'number', id: 'number', mobile: 'tel', email: 'email' }[f.type] || 'text';
   return <input {...props} type={type} inputMode={type === 'number' ? 'numeric' : undefined} value={value ?? ''} onInput={set}
     min={f.type === 'int' ? f.min : undefined} max={f.type === 'int' ? f.max : undefined} />;

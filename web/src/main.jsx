@@ -18,6 +18,7 @@ import { Tokens } from './pages/tokens.jsx';
 import { Users } from './pages/users.jsx';
 import { FindingDetail, Findings } from './pages/findings.jsx';
 import { Probes } from './pages/probes.jsx';
+import { ChangeDetail, Changes } from './pages/changes.jsx';
 import { MaintenanceDetail, MaintenanceList } from './pages/maintenance.jsx';
 import { TicketDetail, Tickets } from './pages/tickets.jsx';
 import { ViolationDetail, Violations } from './pages/violations.jsx';
@@ -50,6 +51,8 @@ const PAGES = [
   ['/findings/:id', FindingDetail],
   ['/tickets', Tickets],
   ['/maintenance', MaintenanceList],
+  ['/changes', Changes],
+  ['/changes/:id', ChangeDetail],
   ['/maintenance/:id', MaintenanceDetail],
   ['/tickets/:id', TicketDetail],
   ['/violations', Violations],
@@ -90,6 +93,7 @@ const MENU = [
   ['运维', [
     ['/tickets', '故障工单', 'TICKET_READ'],
     ['/maintenance', '停机维护', 'MAINTENANCE_READ'],
+    ['/changes', '变更管理', 'CHANGE_READ'],
   ]],
   ['安全管理', [
     ['/audit', '审计日志', 'AUDIT_READ'],

@@ -24,6 +24,7 @@ const SUBJECT_PAGE = {
   application: ['/applications', 'APPLICATION_READ'], unit: ['/units', 'UNIT_READ'],
   violation: ['/violations', 'VIOLATION_READ'], finding: ['/findings', 'FINDING_READ'],
   ticket: ['/tickets', 'TICKET_READ'], maintenance: ['/maintenance', 'MAINTENANCE_READ'],
+  change: ['/changes', 'CHANGE_READ'],
 };
 // Its address; with a session, only when that session may open it (an auditor reads the log
 // of objects it cannot open).
