@@ -159,7 +159,10 @@ static int create_step(struct case_step *s)
 	const struct registry_kind *k = s->ct->k;
 	s->action = s->ct->create_action;
 	const struct wf_row *r = NULL;
-	int rc = k->check ? k->check(s->x, s->c, s->rec, NULL, s->err) : 0;
+	/* another unit's case is absent before anything of it is checked */
+	int rc = authz_check(s->x->by, k->write, case_wf_unit(s), s->err);
+	if (!rc && k->check)
+		rc = k->check(s->x, s->c, s->rec, NULL, s->err);
 	if (!rc)
 		rc = workflow_step(s->ct->w, s, s->action, &r, s->err);
 	int64_t id = 0;

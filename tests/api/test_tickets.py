@@ -204,6 +204,11 @@ class Tickets(ServerTest):
         r = self.report(status=400, channel="outage")
         self.assertEqual(r.json["error"]["field"], "channel")
         r = self.report(unit=self.town, user="unit", status=404)  # not the unit's own
+        # ... nor one that does not exist: the same answer (nothing learnt of other units)
+        self.assertEqual(self.report(unit=999999, user="unit", status=404).json,
+                         self.report(unit=self.town, user="unit", status=404).json)
+        r = self.report(unit=999999, status=400)
+        self.assertEqual(r.json["error"]["field"], "unit_id")
         self.assertEqual(self.srv.sql("SELECT count(*) FROM tickets")[0][0], n)
 
 
