@@ -5,6 +5,7 @@
 #include "api/registry_api.h"
 #include "domain/case.h"
 #include "domain/ops/change.h"
+#include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 
@@ -77,6 +78,21 @@ void h_change_get(struct req *r)
 void h_change_transition(struct req *r)
 {
 	case_step_post(r, &change_case);
+}
+
+void h_duty_create(struct req *r)
+{
+	case_post(r, &duty_case);
+}
+
+void h_duty_get(struct req *r)
+{
+	case_reply(r, &duty_case, 200, r->params[0]);
+}
+
+void h_duty_transition(struct req *r)
+{
+	case_step_post(r, &duty_case);
 }
 
 void h_tickets_create(struct req *r)

@@ -17,6 +17,7 @@
 #include "domain/violation/finding.h"
 #include "domain/org/unit.h"
 #include "domain/ops/change.h"
+#include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
@@ -35,6 +36,7 @@ static const struct rec_schema *const records[] = {
     &ticket_transition_schema,
     &maintenance_transition_schema,
     &change_transition_schema,
+    &duty_transition_schema,
 };
 
 enum mode { M_READ, M_CREATE, M_PATCH };

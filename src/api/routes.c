@@ -20,6 +20,7 @@
 #include "domain/violation/finding.h"
 #include "domain/inventory/terminal.h"
 #include "domain/ops/change.h"
+#include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
@@ -197,6 +198,14 @@ const struct route routes[] = {
     {"GET", "/api/v1/maintenance/{id}", h_maintenance_get, 0, "", "查看停机维护通知及办理经过"},
     {"POST", "/api/v1/maintenance/{id}/transitions", h_maintenance_transition, 0, "",
      "办理停机维护通知：同意、不同意、撤销、完成"},
+    {"GET", "/api/v1/duty", reg_list, 0, "*", "值班表（排班、接班、交班）", &duty_shift_kind},
+    {"POST", "/api/v1/duty", h_duty_create, 0, "", "排班"},
+    {"GET", "/api/v1/duty/{id}", h_duty_get, 0, "", "查看值班及值班日志、日常检查项目"},
+    {"POST", "/api/v1/duty/{id}/transitions", h_duty_transition, 0, "",
+     "办理值班：接班、交班（须记录本县办法规定的日常检查）、取消排班"},
+    {"GET", "/api/v1/duty/{id}/entries", reg_list, 0, "", "值班日志", &duty_entry_kind},
+    {"POST", "/api/v1/duty/{id}/entries", reg_create, 0, "", "记录值班日志或日常检查结果",
+     &duty_entry_kind},
     {"GET", "/api/v1/changes", reg_list, 0, "*", "变更记录列表", &change_kind},
     {"POST", "/api/v1/changes", h_change_create, 0, "", "登记系统或网络设备变更"},
     {"GET", "/api/v1/changes/{id}", h_change_get, 0, "", "查看变更记录及办理经过"},

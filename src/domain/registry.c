@@ -14,6 +14,7 @@
 #include "domain/violation/finding.h"
 #include "domain/inventory/terminal.h"
 #include "domain/ops/change.h"
+#include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
@@ -43,6 +44,8 @@ const struct registry_entry registry_kinds[] = {
     {&ticket_kind, 0},
     {&maintenance_kind, 0},
     {&change_kind, 0},
+    {&duty_shift_kind, 0},
+    {&duty_entry_kind, 0},
     {NULL, 0},
 };
 

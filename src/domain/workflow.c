@@ -5,6 +5,7 @@
 
 #include "core/parse.h"
 #include "domain/ops/change.h"
+#include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/ticket.h"
 
@@ -247,10 +248,6 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 	buf_puts(out, "\n");
 }
 
-const struct workflow *const workflows[] = {&unit_workflow,
-                                            &application_workflow,
-                                            &violation_workflow,
-                                            &ticket_workflow,
-                                            &maintenance_workflow,
-                                            &change_workflow,
-                                            NULL};
+const struct workflow *const workflows[] = {
+    &unit_workflow,        &application_workflow, &violation_workflow, &ticket_workflow,
+    &maintenance_workflow, &change_workflow,      &duty_workflow,      NULL};

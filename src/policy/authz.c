@@ -82,6 +82,11 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_CHANGE_READ] = {A, A, A, N, O, A, N, N},
     [ACT_CHANGE_WRITE] = {A, N, A, N, O, N, N, N},
     [ACT_CHANGE_APPROVE] = {A, N, N, N, N, N, N, N},
+    /* the duty system (JX-19): the manager plans the roster, the duty officers keep the log;
+     * supervisors and the authority read it */
+    [ACT_DUTY_READ] = {A, A, A, N, N, A, N, N},
+    [ACT_DUTY_PLAN] = {A, N, N, N, N, N, N, N},
+    [ACT_DUTY_WRITE] = {A, N, A, N, N, N, N, N},
     /* the server's own numbers (GET /metrics): a manager, or a metrics token's scraper */
     [ACT_METRICS_READ] = {A, N, N, N, N, N, N, A},
 };

@@ -84,6 +84,9 @@ enum role {
 	X(CHANGE_READ)                                                                             \
 	X(CHANGE_WRITE)                                                                            \
 	X(CHANGE_APPROVE)                                                                          \
+	X(DUTY_READ)                                                                               \
+	X(DUTY_PLAN)                                                                               \
+	X(DUTY_WRITE)                                                                              \
 	X(METRICS_READ)
 
 enum action {

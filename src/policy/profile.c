@@ -229,6 +229,12 @@ static const struct pkey k_change[] = {
     KC(P, change_clause, "clause", true, "the clauses that require it"),
     {0}};
 
+static const struct pkey k_duty[] = {
+    KL(P, duty_checks, "checks", true, NULL,
+       "the daily checks (日常检查项目) every shift records before it is handed over"),
+    KC(P, duty_clause, "clause", true, "the clauses that require the duty system"),
+    {0}};
+
 static const struct pkey k_maint[] = {
     KI(P, maintenance_notice_hours, "notice_hours", true, 0, 8760, "notice before an interruption"),
     KB(P, maintenance_approval, "approval_required", true, "the interruption must be approved"),
@@ -512,6 +518,8 @@ static const struct psection sections[] = {
          "any other)"),
     ONE("faults", 0, k_faults, offsetof(P, has_faults), "faults", NULL,
         "how faults are reported and routed (fault tickets)"),
+    ONE("duty", 0, k_duty, offsetof(P, has_duty), "duty", NULL,
+        "the duty system: the checks of every shift (duty log)"),
     ONE("change_control", 0, k_change, offsetof(P, has_change_control), "change_control", NULL,
         "changes to systems and network devices (change records)"),
     ONE("maintenance", 0, k_maint, offsetof(P, has_maintenance), "maintenance", NULL,

@@ -105,6 +105,8 @@ struct profile {
 	size_t npauses;
 	bool has_faults;
 	const char *fault_report_clause, *fault_lan_clause; /* lan: NULL when none */
+	bool has_duty;
+	const char *duty_checks, *duty_clause; /* list of check items; the clauses */
 	bool has_change_control;
 	const char *change_requires, *change_clause; /* list of change fields; the clauses */
 	bool has_maintenance;

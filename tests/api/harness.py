@@ -31,7 +31,8 @@ UNDO_MIGRATION_16 = (
     "ALTER TABLE users DROP COLUMN mail_topics; ALTER TABLE users DROP COLUMN email;"
     "DROP INDEX users_carrier; ALTER TABLE users DROP COLUMN carrier_id;"
     "DROP TABLE tickets; DROP TABLE case_events; DROP TABLE maintenance_lines;"
-    "DROP TABLE maintenances; DROP TABLE changes;")
+    "DROP TABLE maintenances; DROP TABLE changes; DROP TABLE duty_entries;"
+    "DROP TABLE duty_shifts;")
 
 
 def free_port():

@@ -105,6 +105,7 @@ MUTANTS = [
     ("Tongbai.test_TB_11", "tongbai", "局域网故障由单位自行解决", ("unset", "faults", "lan_clause")),
     ("Shengsi.test_SS_24", "shengsi", "变更须有应急措施和回退方案", ("drop", "change_control")),
     ("Shengsi.test_SS_24", "shengsi", "变更须有回退方案", ("set", "change_control", "requires", "emergency_measures")),
+    ("Jiaxian.test_JX_19", "jiaxian", "交班前须记录日常检查", ("drop", "duty")),
     ("Luoning.test_LN_26", "luoning", "12 小时内排除", ("set", "sla all", "repair_hours", "24")),
     ("Luoning.test_LN_26", "luoning", "排除时限依据 LN-26", ("set", "sla all", "clause", "LN-25")),
     ("Luoning.test_LN_16", "luoning", "审核时限", ("set", "deadline access_review", "working_days", "6")),

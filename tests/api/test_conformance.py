@@ -572,6 +572,40 @@ class Jiaxian(County, ServerTest):
     zone_cidr = "10.63.0.0/16"
     agreements = ("confidentiality", "security_responsibility")
 
+    def test_JX_19(self):
+        """A duty system and a duty log: the roster names who is on duty, the shift records
+        what it saw and did, and is handed over only with every regular check recorded."""
+        ops = self.srv.sql("SELECT id FROM users WHERE username = 'ops'")[0][0]
+        r = self.srv.as_("admin", "POST", "/api/v1/duty",
+                         {"day": beijing_today(), "shift": "白班", "user_id": ops})
+        self.assertEqual(r.status, 201, r)
+        sid, checks = r.json["id"], r.json["checks"]
+        self.assertEqual(r.json["clause"], "JX-19")
+        self.assertGreaterEqual(len(checks), 3)
+        path = "/api/v1/duty/%d" % sid
+        self.assertEqual(self.srv.as_("admin", "POST", path + "/transitions",
+                                      {"action": "take_over"}).status, 403)
+        r = self.srv.as_("ops", "POST", path + "/transitions", {"action": "take_over"})
+        self.assertEqual((r.status, r.json["state"]), (200, "on_duty"), r)
+        r = self.srv.as_("ops", "POST", path + "/entries", {"seen": "08:30 城关镇出口丢包",
+                                                           "done": "已电话报修"})
+        self.assertEqual(r.status, 201, r)
+        for c in checks[:-1]:
+            r = self.srv.as_("ops", "POST", path + "/entries",
+                             {"check_item": c, "result": "正常", "seen": "正常"})
+            self.assertEqual(r.status, 201, r)
+        r = self.srv.as_("ops", "POST", path + "/transitions", {"action": "hand_over"})
+        e = self.assertError(r, 422)
+        self.assertEqual(e["clause"], "JX-19")
+        self.assertIn(checks[-1], e["message"])
+        self.srv.as_("ops", "POST", path + "/entries",
+                     {"check_item": checks[-1], "result": "异常", "seen": "备份任务失败",
+                      "done": "已重新执行"})
+        r = self.srv.as_("ops", "POST", path + "/transitions",
+                         {"action": "hand_over", "reason": "城关镇线路待电信回复"})
+        self.assertEqual((r.status, r.json["state"]), (200, "handed_over"), r)
+        self.assertEqual(len(r.json["entries"]), len(checks) + 1)
+
     def test_JX_9(self):
         """保密协议 and 网络安全责任书 are signed when connecting."""
         unit = self.new_unit()

@@ -183,6 +183,11 @@ KNOWN_400 = {
                                        "(stored data)",
                            "ends_at": "must be after starts_at (between members)"},
     "maintenance_transition": {"reason": "the actions that need a reason"},
+    "duty_create": {"user_id": "must be a manager or a duty officer in use (stored data)"},
+    "duty_entry_create": {"check_item": "one of the profile's checks, with a result (profile, "
+                                        "between members)",
+                          "result": "given with a check item (between members)",
+                          "ticket_id": "an existing ticket (stored data)"},
     "change_transition": {"reason": "the actions that need a reason",
                           "rollback_plan": "revise needs a plan or measures (between members)"},
     "ticket_transition": {"reason": "the actions that need a reason",

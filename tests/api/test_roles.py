@@ -99,6 +99,9 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "CHANGE_READ": (_A, _A, _A, _N, _O, _A, _N),
     "CHANGE_WRITE": (_A, _N, _A, _N, _O, _N, _N),
     "CHANGE_APPROVE": (_A, _N, _N, _N, _N, _N, _N),
+    "DUTY_READ": (_A, _A, _A, _N, _N, _A, _N),
+    "DUTY_PLAN": (_A, _N, _N, _N, _N, _N, _N),
+    "DUTY_WRITE": (_A, _N, _A, _N, _N, _N, _N),
     "METRICS_READ": (_A, _N, _N, _N, _N, _N, _N),
 }
 
@@ -260,6 +263,14 @@ MATRIX = [
      "200 403 200 404 403 403 403 401"),
     ("ticket_respond", "POST", "/api/v1/tickets/{id}/transitions",
      "200 403 200 200 403 403 403 401"),
+    ("duty_list", "GET", "/api/v1/duty", "200 200 200 403 403 200 403 401"),
+    ("duty_create", "POST", "/api/v1/duty", "201 403 403 403 403 403 403 401"),
+    ("duty_get", "GET", "/api/v1/duty/{id}", "200 200 200 403 403 200 403 401"),
+    # only the person on the roster (the duty officer ops) takes the shift over
+    ("duty_take_over", "POST", "/api/v1/duty/{id}/transitions",
+     "403 403 200 403 403 403 403 401"),
+    ("duty_entries_list", "GET", "/api/v1/duty/{id}/entries", "200 200 200 403 403 200 403 401"),
+    ("duty_entry_create", "POST", "/api/v1/duty/{id}/entries", "201 403 201 403 403 403 403 401"),
     ("changes_list", "GET", "/api/v1/changes", "200 200 200 403 200 200 403 401"),
     ("change_create", "POST", "/api/v1/changes", "201 403 201 403 201 403 403 401"),
     ("change_get_other", "GET", "/api/v1/changes/{id}", "200 200 200 403 404 200 403 401"),
@@ -1412,6 +1423,50 @@ class RoleMatrix:
                      " SELECT ?, id, unit_id FROM lines WHERE unit_id = ? LIMIT 1",
                      (mid, self.own))
         return mid
+
+    def mk_shift(self, state="planned"):
+        return self.db_exec(
+            "INSERT INTO duty_shifts (day, shift, user_id, state, created_at, updated_at)"
+            " VALUES ('2026-12-03', '白班', (SELECT id FROM users WHERE username = 'ops'), ?,"
+            " unixepoch(), unixepoch())", (state,))
+
+    def c_duty_list(self, who):
+        self.mk_shift()
+        return Req("/api/v1/duty", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_duty_create(self, who):
+        ops = self.one("SELECT id FROM users WHERE username = 'ops'")[0]
+        return Req("/api/v1/duty", body={"day": "2026-12-04", "shift": "夜班", "user_id": ops},
+                   delta={"duty_shifts": 1, "case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("duty_shift.plan", "duty_shift"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "planned"))
+
+    def c_duty_get(self, who):
+        return Req("/api/v1/duty/%d" % self.mk_shift(),
+                   ok=lambda r: self.assertEqual(r.json["entries"], []))
+
+    def c_duty_take_over(self, who):
+        sid = self.mk_shift()
+        return Req("/api/v1/duty/%d/transitions" % sid, body={"action": "take_over"},
+                   delta={"case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("duty_shift.take_over", "duty_shift"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "on_duty"),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT state FROM duty_shifts WHERE id = ?", (sid,)), ("planned",)))
+
+    def c_duty_entries_list(self, who):
+        sid = self.mk_shift("on_duty")
+        self.db_exec("INSERT INTO duty_entries (shift_id, at, seen, recorded_by, created_at,"
+                     " updated_at) VALUES (?, unixepoch(), '一切正常', 'ops', unixepoch(),"
+                     " unixepoch())", (sid,))
+        return Req("/api/v1/duty/%d/entries" % sid, ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_duty_entry_create(self, who):
+        sid = self.mk_shift("on_duty")
+        return Req("/api/v1/duty/%d/entries" % sid, body={"seen": "出口带宽占用 60%"},
+                   delta={"duty_entries": 1, "audit": 1},
+                   audit=("duty_entry.create", "duty_entry"),
+                   ok=lambda r: self.assertEqual(r.json["seen"], "出口带宽占用 60%"))
 
     def mk_change(self, unit_id):
         return self.db_exec(

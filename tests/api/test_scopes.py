@@ -156,6 +156,12 @@ GET    /maintenance                                       -
 POST   /maintenance                                       -
 GET    /maintenance/{id}                                  -
 POST   /maintenance/{id}/transitions                      -
+GET    /duty                                              -
+POST   /duty                                              -
+GET    /duty/{id}                                         -
+POST   /duty/{id}/transitions                             -
+GET    /duty/{id}/entries                                 -
+POST   /duty/{id}/entries                                 -
 GET    /changes                                           -
 POST   /changes                                           -
 GET    /changes/{id}                                      -
