@@ -434,6 +434,8 @@ int pkt_decode(const uint8_t *frame, size_t len, int64_t at_us, struct obs *out)
 		if (!take(&r, 4, &tag))
 			return 0;
 		f.vlan = be16(tag) & 0x0fff; /* the inner tag wins: the unit's VLAN */
+		if (f.vlan == 0x0fff)        /* VID 4095 is reserved (802.1Q): no switch sends it */
+			return 0;
 		type = be16(tag + 2);
 	}
 	switch (type) {

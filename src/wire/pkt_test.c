@@ -209,7 +209,37 @@ static void test_dhcp6(void **state)
 	assert_false(o.has_server);
 }
 
+/* A frame tagged with the reserved VID 4095 (what the fuzzer found: an ARP request behind tag
+ * 0xffff) is no observation: it would name a VLAN no register or server accepts. Tag 4094, the
+ * last usable, still decodes. */
+static void test_reserved_vlan(void **state)
+{
+	(void)state;
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	for (unsigned tci = 0x0ffe; tci <= 0x0fff; tci++) {
+		struct frame f = {.n = 0};
+		put(&f, bcast, 6);
+		put(&f, MAC_A, 6);
+		put16(&f, 0x8100);
+		put16(&f, 0xf000 | tci);
+		put16(&f, 0x0806);
+		static const uint8_t arp[8] = {0, 1, 8, 0, 6, 4, 0, 1};
+		put(&f, arp, 8);
+		put(&f, MAC_A, 6);
+		static const uint8_t ips[] = {10, 0, 0, 5};
+		put(&f, ips, 4);
+		static const uint8_t zero[10] = {0};
+		put(&f, zero, 10);
+		struct obs o;
+		int n = pkt_decode(f.b, f.n, 7, &o);
+		assert_int_equal(n, tci == 0x0fff ? 0 : 1);
+		if (n)
+			assert_int_equal(o.vlan, 4094);
+	}
+}
+
 int main(void)
 {
-	RUN(cmocka_unit_test(test_neighbour_discovery), cmocka_unit_test(test_dhcp6));
+	RUN(cmocka_unit_test(test_neighbour_discovery), cmocka_unit_test(test_dhcp6),
+	    cmocka_unit_test(test_reserved_vlan));
 }

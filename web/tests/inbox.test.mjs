@@ -51,13 +51,19 @@ test('a notice is counted in the header, opens its application and is then read'
   await item.first().getByRole('link', { name: '查看事项' }).click();
   await page.waitForURL(new RegExp(`/applications/${app.id}$`));
   assert.ok(srv.sql(`SELECT read_at FROM inbox WHERE id = ${msg.id}`)[0].read_at > 0);
-  await page.getByRole('link', { name: `站内消息，${n - 1} 条未读` }).waitFor();
+  // none left unread: the badge names no count (what the demo left depends on the time of day:
+  // its daily report comes after the backup time)
+  await page.getByRole('link', n > 1 ? { name: `站内消息，${n - 1} 条未读` } : { name: '站内消息', exact: true }).waitFor();
 });
 
 test('全部标为已读 reads every unread notice and the badge goes', async () => {
+  // two more notices for the managers, so that there is something to read whatever the hour
+  for (const name of ['钱安全', '孙安全']) {
+    await srv.must('unit', 'POST', '/applications', { kind: 'contact_refile', unit_id: own, contact_name: name, contact_mobile: '13912345679', changed_on: today() });
+  }
+  await waitFor(() => unread('admin') >= 2);
   const page = await login(b, srv, 'admin');
   const n = unread('admin');
-  assert.ok(n > 0, 'the demo leaves the manager unread notices');
   const others = unread('unit');
   await page.goto(srv.url + '/inbox?unread=true');
   await page.getByText(`未读 ${n} 条`).waitFor();
