@@ -2,20 +2,12 @@
 ahead, the manager agrees before it starts, the units on its lines are told, and a fault
 reported on one of those lines during the window runs its clocks from the window's end."""
 
-import calendar
 import time
 
 from harness import ServerTest
+from test_tickets import iso, ts
 
 M = "/api/v1/maintenance"
-
-
-def iso(t):
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
-
-
-def ts(text):
-    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
 
 
 class Maintenance(ServerTest):

@@ -4,8 +4,8 @@
 import { useState } from 'preact/hooks';
 import { time } from './format.js';
 import { cellText } from './list.jsx';
-import { fieldsOf, scopeLabel, useSchema } from './schema.js';
-import { ClauseLink, Link, Loading, can, useDeadlineRules, useLoad, useSession } from './ui.jsx';
+import { fieldsOf, scopeLabel, useSchema, valueName } from './schema.js';
+import { ClauseLink, Link, Loading, Table, can, useDeadlineRules, useLoad, useSession } from './ui.jsx';
 
 // Bookkeeping every record carries: not a change anyone made.
 const QUIET = new Set(['rev', 'updated_at', 'created_at', 'status_at']);
@@ -104,5 +104,20 @@ function HistoryList({ type, id }) {
         </>
       )}</Loading>
     </section>
+  );
+}
+
+// The steps of a case as its workflow recorded them (case_events, violations' and applications'
+// own): when, the step by its label, the state it left, who, the clause, and what it changed.
+export function CaseEvents({ events, names, caption = '办理经过' }) {
+  return (
+    <Table caption={caption} rows={events} columns={[
+      { label: '时间', render: (e) => time(e.at) },
+      { label: '操作', key: 'action_label' },
+      { label: '状态', render: (e) => valueName(names.state, e.to_state) },
+      { label: '办理人', render: (e) => e.actor },
+      { label: '依据', render: (e) => (e.clause ? <ClauseLink id={e.clause} /> : '') },
+      { label: '说明', render: (e) => [e.detail, e.reason].filter(Boolean).join('；') },
+    ]} />
   );
 }

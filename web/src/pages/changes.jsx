@@ -8,7 +8,7 @@ import { RecordForm } from '../form.jsx';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
 import { Badge, ClauseLink, Clauses, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession, useUnitNames } from '../ui.jsx';
-import { History } from '../history.jsx';
+import { CaseEvents, History } from '../history.jsx';
 import { navigate } from '../router.js';
 
 const STATE_KIND = { submitted: 'amber', approved: 'blue', rejected: 'red', done: 'green', rolled_back: 'amber', cancelled: 'grey' };
@@ -123,14 +123,7 @@ export function ChangeDetail({ id }) {
             {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} c={x} a={a} onDone={c.reload} />)}
           </div>
         ) : null}
-        <Table caption="办理经过" rows={x.events} columns={[
-          { label: '时间', render: (e) => time(e.at) },
-          { label: '操作', key: 'action_label' },
-          { label: '状态', render: (e) => valueName(names.state, e.to_state) },
-          { label: '办理人', render: (e) => e.actor },
-          { label: '依据', render: (e) => (e.clause ? <ClauseLink id={e.clause} /> : '') },
-          { label: '说明', render: (e) => [e.detail, e.reason].filter(Boolean).join('；') },
-        ]} />
+        <CaseEvents events={x.events} names={names} />
         <History type="change" id={x.id} />
       </>
     )}</Loading>

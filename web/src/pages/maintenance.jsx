@@ -6,7 +6,7 @@ import { time } from '../format.js';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
 import { Badge, ClauseLink, Clauses, Confirm, confirmText, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
-import { History } from '../history.jsx';
+import { CaseEvents, History } from '../history.jsx';
 import { navigate } from '../router.js';
 
 const STATE_KIND = { filed: 'amber', approved: 'green', rejected: 'red', cancelled: 'grey', done: 'grey' };
@@ -139,14 +139,7 @@ export function MaintenanceDetail({ id }) {
           { label: '线路编号', key: 'circuit_id' },
           { label: '使用单位', render: (l) => (l.unit_id ? <Link href={`/units/${l.unit_id}`}>{l.unit_name}</Link> : '') },
         ]} />
-        <Table caption="办理经过" rows={x.events} columns={[
-          { label: '时间', render: (e) => time(e.at) },
-          { label: '操作', key: 'action_label' },
-          { label: '状态', render: (e) => valueName(names.state, e.to_state) },
-          { label: '办理人', render: (e) => e.actor },
-          { label: '依据', render: (e) => (e.clause ? <ClauseLink id={e.clause} /> : '') },
-          { label: '理由', key: 'reason' },
-        ]} />
+        <CaseEvents events={x.events} names={names} />
         <History type="maintenance" id={x.id} />
       </>
     )}</Loading>

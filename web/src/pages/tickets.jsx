@@ -8,7 +8,7 @@ import { RecordForm } from '../form.jsx';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
 import { Badge, ClauseLink, Confirm, DeadlineBadge, confirmText, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession, useUnitNames } from '../ui.jsx';
-import { History } from '../history.jsx';
+import { CaseEvents, History } from '../history.jsx';
 import { navigate } from '../router.js';
 
 const STATE_KIND = { reported: 'amber', dispatched: 'blue', repairing: 'blue', paused: 'amber', resolved: 'green', closed: 'grey', cancelled: 'grey', self: 'blue', assisting: 'amber' };
@@ -182,14 +182,7 @@ export function TicketDetail({ id }) {
             {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} t={x} a={a} profile={profile.data} carriers={carriers.data?.items} onDone={t.reload} />)}
           </div>
         ) : null}
-        <Table caption="处理经过" rows={x.events} columns={[
-          { label: '时间', render: (e) => time(e.at) },
-          { label: '操作', key: 'action_label' },
-          { label: '状态', render: (e) => valueName(names.state, e.to_state) },
-          { label: '办理人', render: (e) => e.actor },
-          { label: '依据', render: (e) => (e.clause ? <ClauseLink id={e.clause} /> : '') },
-          { label: '说明', render: (e) => [e.detail, e.reason].filter(Boolean).join('；') },
-        ]} />
+        <CaseEvents events={x.events} names={names} caption="处理经过" />
         <History type="ticket" id={x.id} />
       </>
     )}</Loading>
