@@ -300,24 +300,6 @@ int case_transition(const struct ctx *x, const struct case_type *ct, int64_t id,
 	return rc;
 }
 
-int case_step_tx(const struct ctx *x, const struct case_type *ct, struct store_tx *tx, int64_t id,
-                 const char *action, const char *reason, const void *in, struct zw_err *err)
-{
-	void *none = in ? NULL : xcalloc(1, ct->input->size);
-	void *rec = xcalloc(1, ct->k->sc->size);
-	struct case_step *s = xcalloc(1, sizeof(*s));
-	init(s, x, ct, tx, rec, in ? in : none, clock_now(), err);
-	s->x = s->sx;
-	s->action = action;
-	s->reason = reason;
-	int rc = step(s, id, 0);
-	free(s);
-	rec_free(ct->k->sc, rec);
-	free(rec);
-	free(none);
-	return rc;
-}
-
 /* ---- reading ---- */
 
 int case_detail(const struct ctx *x, const struct case_type *ct, int64_t id, json_t **out,

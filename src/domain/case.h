@@ -85,17 +85,13 @@ const char *case_wf_reason(const void *cs);
 /* A case from a request body (the kind's fields a client may write). */
 int case_create(const struct ctx *x, const struct case_type *ct, const json_t *body, int64_t *id,
                 struct zw_err *err);
-/* A case the system opens (outage detection): rec filled in, inside the caller's transaction,
- * taken by x authorised as the system. reason: the creation event's. */
+/* A case the system opens (rec filled in), inside the caller's transaction, taken by x
+ * authorised as the system. reason: the creation event's. */
 int case_create_tx(const struct ctx *x, const struct case_type *ct, struct store_tx *tx, void *rec,
                    const char *reason, int64_t now, int64_t *id, struct zw_err *err);
 /* One step of case id, from a body of ct->input. */
 int case_transition(const struct ctx *x, const struct case_type *ct, int64_t id, const json_t *body,
                     struct zw_err *err);
-/* The same inside the caller's transaction, by the system (an outage that recovered resolves
- * its ticket); in: the step's body as a struct of ct->input (NULL: none). */
-int case_step_tx(const struct ctx *x, const struct case_type *ct, struct store_tx *tx, int64_t id,
-                 const char *action, const char *reason, const void *in, struct zw_err *err);
 /* One case as the API shows it: its fields, state_label, events (each with action_label),
  * the steps open to the caller (actions) and the type's own members. */
 int case_detail(const struct ctx *x, const struct case_type *ct, int64_t id, json_t **out,

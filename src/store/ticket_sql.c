@@ -25,24 +25,6 @@ int store_unit_lines(struct sconn *c, int64_t unit_id, int64_t *line, int *n, st
 	return rc == SQLITE_DONE ? 0 : sq_fail(c, err, "unit lines");
 }
 
-int store_open_backbone_ticket(struct sconn *c, int64_t unit_id, int64_t *id, struct zw_err *err)
-{
-	*id = 0;
-	sqlite3_stmt *s = sq_prepare(c,
-	                             "SELECT id FROM tickets WHERE unit_id = ? AND"
-	                             " location = 'backbone' AND state IN ('reported','dispatched',"
-	                             "'repairing','paused') ORDER BY id LIMIT 1",
-	                             err);
-	if (!s)
-		return -ZW_EINTERNAL;
-	sqlite3_bind_int64(s, 1, unit_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sq_done(c, s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(c, err, "open ticket");
-}
-
 int store_ticket_sla_rows(struct sconn *c, int64_t from, int64_t to, int64_t carrier,
                           int (*fn)(const struct ticket_sla_row *r, void *arg), void *arg,
                           struct zw_err *err)

@@ -8,9 +8,6 @@
 
 /* The unit's lines in use: how many into *n, the first one's id into *line. */
 int store_unit_lines(struct sconn *c, int64_t unit_id, int64_t *line, int *n, struct zw_err *err);
-/* The unit's open backbone ticket, 0 when none. */
-int store_open_backbone_ticket(struct sconn *c, int64_t unit_id, int64_t *id, struct zw_err *err);
-
 /* One ticket reported in [from, to) for the SLA report: its carrier (0: not dispatched), class
  * (NULL: none), and for each clock (respond, repair) the minutes it took net of pauses (-1:
  * not met yet, or no clock), whether it was breached, whether it runs. */

@@ -291,6 +291,15 @@ static int g_started(void *cs, struct zw_err *err)
 	return zw_errf(err, ZW_ECONFLICT, "action", "维护尚未开始");
 }
 
+/* "2026-12-04 10:00:00 至 12:00:00 中断网络：<reason>", what every notice of it names. */
+static void window_text(const struct maintenance *m, char *out, size_t n)
+{
+	char from[24], to[24];
+	clock_format_cn(m->starts_at, from, sizeof(from));
+	clock_format_cn(m->ends_at, to, sizeof(to));
+	text_printf(out, n, "%s 至 %s 中断网络：%s", from, to, m->reason);
+}
+
 struct tell {
 	struct case_step *s;
 	const char *payload;
@@ -309,10 +318,8 @@ static int tell_unit(int64_t unit, void *arg)
 static int e_approve(void *cs, struct zw_err *err)
 {
 	struct case_step *s = cs;
-	char from[24], to[24], summary[400];
-	clock_format_cn(M(s)->starts_at, from, sizeof(from));
-	clock_format_cn(M(s)->ends_at, to, sizeof(to));
-	text_printf(summary, sizeof(summary), "%s 至 %s 中断网络：%s", from, to, M(s)->reason);
+	char summary[400];
+	window_text(M(s), summary, sizeof(summary));
 	json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)M(s)->id, "action",
 	                      "approve", "summary", summary, "state_label", "已同意", "detail", "");
 	char *payload = json_dumps(p, JSON_COMPACT);
@@ -358,10 +365,8 @@ const struct workflow maintenance_workflow = {
 
 static int maintenance_notice(struct case_step *s, json_t *payload, char *roles, size_t n)
 {
-	char from[24], to[24], summary[400];
-	clock_format_cn(M(s)->starts_at, from, sizeof(from));
-	clock_format_cn(M(s)->ends_at, to, sizeof(to));
-	text_printf(summary, sizeof(summary), "%s 至 %s 中断网络：%s", from, to, M(s)->reason);
+	char summary[400];
+	window_text(M(s), summary, sizeof(summary));
 	json_object_set_new(payload, "summary", json_string(summary));
 	snprintf(roles, n, "operator,carrier:%lld", (long long)M(s)->carrier_id);
 	return 0;
@@ -381,9 +386,3 @@ const struct case_type maintenance_case = {
     .opened = maintenance_opened,
     .notice = maintenance_notice,
 };
-
-int maintenance_window(struct sconn *c, int64_t line, int64_t unit, int64_t at, int64_t *id,
-                       int64_t *ends, struct zw_err *err)
-{
-	return store_maintenance_window(c, line, unit, at, id, ends, err);
-}

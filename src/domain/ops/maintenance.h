@@ -29,9 +29,4 @@ extern const struct registry_kind maintenance_kind;
 extern const struct workflow maintenance_workflow;
 extern const struct case_type maintenance_case;
 
-/* The agreed window covering line (or, line 0, any line of unit) at `at`: its id and end into
- * *id and *ends, 0 when none. */
-int maintenance_window(struct sconn *c, int64_t line, int64_t unit, int64_t at, int64_t *id,
-                       int64_t *ends, struct zw_err *err);
-
 #endif

@@ -5,15 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/parse.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "domain/deadline.h"
 #include "domain/inventory/assets.h"
-#include "domain/ops/maintenance.h"
 #include "domain/org/unit.h"
 #include "store/rec.h"
+#include "store/maintenance_sql.h"
 #include "store/ticket_sql.h"
 
 /* ---- the record ---- */
@@ -288,6 +289,12 @@ static int g_pause(void *cs, struct zw_err *err)
 	return 0;
 }
 
+/* "key（name）" appended to the list of what the profile allows, for a refusal's message. */
+static void choice(struct buf *b, const char *key, const char *name)
+{
+	buf_printf(b, "%s%s（%s）", b->len ? "、" : "", key, name);
+}
+
 /* ---- effects ---- */
 
 static int e_report(void *cs, struct zw_err *err)
@@ -331,8 +338,8 @@ static int ticket_opened(struct case_step *s)
 	if (unit_solves(s))
 		return 0;
 	int64_t window = 0, ends = 0;
-	int rc = maintenance_window(s->c, t->line_id, t->line_id ? 0 : t->unit_id, t->reported_at,
-	                            &window, &ends, s->err);
+	int rc = store_maintenance_window(s->c, t->line_id, t->line_id ? 0 : t->unit_id,
+	                                  t->reported_at, &window, &ends, s->err);
 	if (!rc && window)
 		text_printf(s->detail, sizeof(s->detail),
 		            "报修时处于已同意的停机维护（通知 %lld）期间，计时自维护结束时起",
@@ -398,16 +405,15 @@ static int e_pause(void *cs, struct zw_err *err)
 	struct ticket *t = T(s);
 	const struct pause_rule *r = profile_pause(s->x->prof, IN(s)->pause_reason);
 	if (!r) {
-		char allowed[512] = "";
-		size_t len = 0;
+		struct buf b;
+		buf_init(&b, SIZE_MAX);
 		for (size_t i = 0; i < s->x->prof->npauses; i++)
-			len += (size_t)snprintf(
-			    allowed + len, len < sizeof(allowed) ? sizeof(allowed) - len : 0,
-			    "%s%s（%s）", i ? "、" : "", s->x->prof->pauses[i].key,
-			    s->x->prof->pauses[i].name);
-		return zw_err_clause(err, ZW_ERULE, "pause_reason", ticket_clause(s),
-		                     "《%s》只允许因以下事由暂停修复计时：%s", s->x->prof->title,
-		                     allowed);
+			choice(&b, s->x->prof->pauses[i].key, s->x->prof->pauses[i].name);
+		int rc = zw_err_clause(err, ZW_ERULE, "pause_reason", ticket_clause(s),
+		                       "《%s》只允许因以下事由暂停修复计时：%s", s->x->prof->title,
+		                       b.p ? b.p : "（无）");
+		buf_free(&b);
+		return rc;
 	}
 	char why[700];
 	text_printf(why, sizeof(why), "%s：%s", r->name, s->reason);
@@ -439,16 +445,15 @@ static int e_reclassify(void *cs, struct zw_err *err)
 	struct ticket *t = T(s);
 	const struct sla_rule *r = profile_sla(s->x->prof, IN(s)->site_class);
 	if (!r) {
-		char allowed[512] = "";
-		size_t len = 0;
+		struct buf b;
+		buf_init(&b, SIZE_MAX);
 		for (size_t i = 0; i < s->x->prof->nslas; i++)
-			len += (size_t)snprintf(allowed + len,
-			                        len < sizeof(allowed) ? sizeof(allowed) - len : 0,
-			                        "%s%s（%s）", i ? "、" : "",
-			                        s->x->prof->slas[i].key, s->x->prof->slas[i].name);
-		return zw_err_clause(err, ZW_ERULE, "site_class", ticket_clause(s),
-		                     "《%s》规定的故障类别为：%s", s->x->prof->title,
-		                     *allowed ? allowed : "（无）");
+			choice(&b, s->x->prof->slas[i].key, s->x->prof->slas[i].name);
+		int rc = zw_err_clause(err, ZW_ERULE, "site_class", ticket_clause(s),
+		                       "《%s》规定的故障类别为：%s", s->x->prof->title,
+		                       b.p ? b.p : "（无）");
+		buf_free(&b);
+		return rc;
 	}
 	if (is(r->key, t->site_class))
 		return zw_errf(err, ZW_EINVALID, "site_class", "该工单已是“%s”", r->name);
@@ -612,21 +617,3 @@ const struct case_type ticket_case = {
     .opened = ticket_opened,
     .notice = ticket_notice,
 };
-
-int ticket_open_outage_tx(const struct ctx *x, struct store_tx *tx, int64_t unit_id,
-                          const char *summary, int64_t began, int64_t *id, struct zw_err *err)
-{
-	int rc = store_open_backbone_ticket(store_tx_conn(tx), unit_id, id, err);
-	if (rc || *id) {
-		*id = 0;
-		return rc;
-	}
-	struct ticket t = {.unit_id = unit_id, .reported_at = began};
-	t.location = xstrdup("backbone");
-	t.summary = xstrdup(summary);
-	t.channel = xstrdup("outage");
-	t.reporter = xstrdup("网络中断监测");
-	rc = case_create_tx(x, &ticket_case, tx, &t, "监测发现单位网络中断", clock_now(), id, err);
-	rec_free(&ticket_schema, &t);
-	return rc;
-}

@@ -38,11 +38,6 @@ extern const struct registry_kind ticket_kind;
 extern const struct workflow ticket_workflow;
 extern const struct case_type ticket_case;
 
-/* A ticket opened by outage detection for the unit, the outage beginning at `began`; *id 0
- * when the unit has an open ticket for the backbone already. */
-int ticket_open_outage_tx(const struct ctx *x, struct store_tx *tx, int64_t unit_id,
-                          const char *summary, int64_t began, int64_t *id, struct zw_err *err);
-
 /* The month's SLA report (month "YYYY-MM", Beijing time): per carrier and class, the backbone
  * tickets reported that month, and for response and repair the count met, median and worst
  * minutes (net of pauses), breaches and clocks still running; a carrier's staff get their own

@@ -7,7 +7,7 @@ import { time } from '../format.js';
 import { RecordForm } from '../form.jsx';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
-import { Badge, ClauseLink, Clauses, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession, useUnitNames } from '../ui.jsx';
+import { Badge, ClauseLink, Clauses, ErrorBox, Field, Link, Loading, can, useLoad, useSession, useUnitNames } from '../ui.jsx';
 import { CaseEvents, History } from '../history.jsx';
 import { navigate } from '../router.js';
 
