@@ -114,3 +114,18 @@ void h_violation_notice(struct req *r)
 	snprintf(file, sizeof(file), "%lld", (long long)r->params[0]);
 	reply_doc(r, violation_notice, r->params[0], NULL, file);
 }
+
+static int duty_log(const struct ctx *x, int64_t id, const char *day, struct doc *d,
+                    struct zw_err *err)
+{
+	(void)id;
+	return paper_duty_log(x, day, d, err);
+}
+
+void h_duty_log(struct req *r)
+{
+	const char *day = req_query(r, "day");
+	char file[16];
+	snprintf(file, sizeof(file), "%.10s", day ? day : "today");
+	reply_doc(r, duty_log, 0, day, file);
+}

@@ -200,6 +200,8 @@ const struct route routes[] = {
      "办理停机维护通知：同意、不同意、撤销、完成"},
     {"GET", "/api/v1/duty", reg_list, 0, "*", "值班表（排班、接班、交班）", &duty_shift_kind},
     {"POST", "/api/v1/duty", h_duty_create, 0, "", "排班"},
+    {"GET", "/api/v1/duty/log", h_duty_log, 0, "day format",
+     "值班日志（打印 HTML 或 PDF）：一日各班次的值班人、日常检查、发现和处理情况、交接事项"},
     {"GET", "/api/v1/duty/{id}", h_duty_get, 0, "", "查看值班及值班日志、日常检查项目"},
     {"POST", "/api/v1/duty/{id}/transitions", h_duty_transition, 0, "",
      "办理值班：接班、交班（须记录本县办法规定的日常检查）、取消排班"},

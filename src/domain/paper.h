@@ -47,6 +47,9 @@ int paper_agreement(const struct ctx *x, int64_t unit_id, const char *key, struc
 int paper_violation_notice(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
 /* 故障工单: a fault ticket with its clocks and steps (domain/ops/ticket_paper.c). */
 int paper_ticket(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *err);
+/* 值班日志 of one day (YYYY-MM-DD; NULL: today in Beijing): its shifts, checks and entries
+ * (domain/ops/duty_paper.c); 400 naming day when it is no date. */
+int paper_duty_log(const struct ctx *x, const char *day, struct doc *d, struct zw_err *err);
 
 /* ---- what the documents share (paper.c) ---- */
 

@@ -592,7 +592,7 @@ class Jiaxian(County, ServerTest):
         self.assertEqual(r.status, 201, r)
         for c in checks[:-1]:
             r = self.srv.as_("ops", "POST", path + "/entries",
-                             {"check_item": c, "result": "正常", "seen": "正常"})
+                             {"check_item": c, "result": "正常", "seen": "无异常"})
             self.assertEqual(r.status, 201, r)
         r = self.srv.as_("ops", "POST", path + "/transitions", {"action": "hand_over"})
         e = self.assertError(r, 422)
@@ -605,6 +605,19 @@ class Jiaxian(County, ServerTest):
                          {"action": "hand_over", "reason": "城关镇线路待电信回复"})
         self.assertEqual((r.status, r.json["state"]), (200, "handed_over"), r)
         self.assertEqual(len(r.json["entries"]), len(checks) + 1)
+        # the day's log on paper: every check with its result, what was seen and done, the
+        # handover, and the clause it rests on
+        r = self.srv.as_("admin", "GET", "/api/v1/duty/log?day=" + beijing_today())
+        self.assertEqual(r.status, 200, r)
+        page = r.raw.decode()
+        for text in checks + ["备份任务失败", "已电话报修", "城关镇线路待电信回复", "JX-19"]:
+            self.assertIn(text, page)
+        self.assertEqual(page.count("<td>正常</td>"), len(checks) - 1)
+        self.assertNotIn("未记录", page)
+        r = self.srv.as_("admin", "GET", "/api/v1/duty/log?format=pdf&day=" + beijing_today())
+        self.assertEqual((r.status, r.raw[:5]), (200, b"%PDF-"), r)
+        self.assertEqual(self.srv.as_("admin", "GET", "/api/v1/duty/log?day=2026-13-01").status,
+                         400)
 
     def test_JX_9(self):
         """保密协议 and 网络安全责任书 are signed when connecting."""

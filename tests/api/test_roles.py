@@ -266,6 +266,7 @@ MATRIX = [
     ("duty_list", "GET", "/api/v1/duty", "200 200 200 403 403 200 403 401"),
     ("duty_create", "POST", "/api/v1/duty", "201 403 403 403 403 403 403 401"),
     ("duty_get", "GET", "/api/v1/duty/{id}", "200 200 200 403 403 200 403 401"),
+    ("duty_log", "GET", "/api/v1/duty/log", "200 200 200 403 403 200 403 401"),
     # only the person on the roster (the duty officer ops) takes the shift over
     ("duty_take_over", "POST", "/api/v1/duty/{id}/transitions",
      "403 403 200 403 403 403 403 401"),
@@ -1444,6 +1445,11 @@ class RoleMatrix:
     def c_duty_get(self, who):
         return Req("/api/v1/duty/%d" % self.mk_shift(),
                    ok=lambda r: self.assertEqual(r.json["entries"], []))
+
+    def c_duty_log(self, who):
+        self.mk_shift()
+        return Req("/api/v1/duty/log?day=2026-12-03",
+                   ok=lambda r: self.assertIn("白班　值班人：".encode(), r.raw))
 
     def c_duty_take_over(self, who):
         sid = self.mk_shift()

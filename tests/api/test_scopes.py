@@ -158,6 +158,7 @@ GET    /maintenance/{id}                                  -
 POST   /maintenance/{id}/transitions                      -
 GET    /duty                                              -
 POST   /duty                                              -
+GET    /duty/log                                          -
 GET    /duty/{id}                                         -
 POST   /duty/{id}/transitions                             -
 GET    /duty/{id}/entries                                 -

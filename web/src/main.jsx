@@ -19,6 +19,7 @@ import { Users } from './pages/users.jsx';
 import { FindingDetail, Findings } from './pages/findings.jsx';
 import { Probes } from './pages/probes.jsx';
 import { ChangeDetail, Changes } from './pages/changes.jsx';
+import { Duty, DutyDetail } from './pages/duty.jsx';
 import { MaintenanceDetail, MaintenanceList } from './pages/maintenance.jsx';
 import { TicketDetail, Tickets } from './pages/tickets.jsx';
 import { ViolationDetail, Violations } from './pages/violations.jsx';
@@ -52,6 +53,8 @@ const PAGES = [
   ['/tickets', Tickets],
   ['/maintenance', MaintenanceList],
   ['/changes', Changes],
+  ['/duty', Duty],
+  ['/duty/:id', DutyDetail],
   ['/changes/:id', ChangeDetail],
   ['/maintenance/:id', MaintenanceDetail],
   ['/tickets/:id', TicketDetail],
@@ -94,6 +97,7 @@ const MENU = [
     ['/tickets', '故障工单', 'TICKET_READ'],
     ['/maintenance', '停机维护', 'MAINTENANCE_READ'],
     ['/changes', '变更管理', 'CHANGE_READ'],
+    ['/duty', '值班', 'DUTY_READ'],
   ]],
   ['安全管理', [
     ['/audit', '审计日志', 'AUDIT_READ'],

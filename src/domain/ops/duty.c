@@ -57,6 +57,25 @@ static int shift_check(const struct ctx *x, struct sconn *c, void *rec, const vo
 	return rc;
 }
 
+/* The person on duty by name: the roster is read by those who may not read every account. */
+static int shift_extra(struct sconn *c, const void *rec, json_t *o, struct zw_err *err)
+{
+	const struct duty_shift *d = rec;
+	struct user u = {0};
+	int rc = store_rec_get(c, "users", &user_schema, d->user_id, NULL, 0, &u, err);
+	if (rc == -ZW_ENOTFOUND) {
+		zw_err_clear(err);
+		rc = 0;
+	}
+	if (!rc)
+		json_object_set_new(o, "user_name",
+		                    json_string(u.display_name && *u.display_name ? u.display_name
+		                                : u.username                      ? u.username
+		                                                                  : ""));
+	user_free(&u);
+	return rc;
+}
+
 const struct registry_kind duty_shift_kind = {
     .table = "duty_shifts",
     .object = "duty_shift",
@@ -65,6 +84,7 @@ const struct registry_kind duty_shift_kind = {
     .read = ACT_DUTY_READ,
     .write = ACT_DUTY_PLAN,
     .check = shift_check,
+    .extra = shift_extra,
 };
 
 /* ---- the log ---- */

@@ -7,7 +7,8 @@ import { time } from '../format.js';
 import { RecordForm } from '../form.jsx';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
-import { Badge, ClauseLink, Clauses, ErrorBox, Field, Link, Loading, can, useLoad, useSession, useUnitNames } from '../ui.jsx';
+import { Badge, ClauseLink, Clauses, Link, Loading, can, useLoad, useSession, useUnitNames } from '../ui.jsx';
+import { CaseStep, CaseSteps, textArea } from '../steps.jsx';
 import { CaseEvents, History } from '../history.jsx';
 import { navigate } from '../router.js';
 
@@ -47,54 +48,19 @@ export function Changes({ path }) {
   );
 }
 
-function Step({ c, a, onDone }) {
-  const [open, setOpen] = useState(false);
-  const [v, setV] = useState({ reason: '', emergency_measures: c.emergency_measures, rollback_plan: c.rollback_plan });
-  const [error, setError] = useState(null);
-  const revise = a.action === 'revise';
-  const send = async (e) => {
-    e?.preventDefault();
-    setError(null);
-    const body = { action: a.action, if_rev: c.rev };
-    if (revise) {
-      if (v.emergency_measures !== c.emergency_measures) body.emergency_measures = v.emergency_measures;
-      if (v.rollback_plan !== c.rollback_plan) body.rollback_plan = v.rollback_plan;
-    } else if (v.reason) {
-      body.reason = v.reason;
-    }
-    try {
-      await post(`/changes/${c.id}/transitions`, body);
-      setOpen(false);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
-  if (!open && !revise && !a.reason) {
-    return <span><button type="button" onClick={() => send()}>{a.label}</button>{error ? <ErrorBox error={error} /> : null}</span>;
-  }
-  if (!open) return <button type="button" onClick={() => setOpen(true)}>{a.label}</button>;
-  const area = (k, label) => (
-    <Field label={label} name={k} error={error} required={!revise}>{(p) => (
-      <textarea {...p} value={v[k]} onInput={(e) => setV({ ...v, [k]: e.currentTarget.value })} />
-    )}</Field>
-  );
-  return (
-    <form class="card" onSubmit={send} noValidate aria-label={a.label}>
-      {revise ? <>{area('emergency_measures', '应急措施')}{area('rollback_plan', '回退方案')}</> : area('reason', a.action === 'execute' || a.action === 'roll_back' ? '实施结果' : '理由')}
-      {error && !['reason', 'emergency_measures', 'rollback_plan'].includes(error.field) ? <ErrorBox error={error} /> : null}
-      <button type="submit">确认{a.label}</button> <button type="button" onClick={() => setOpen(false)}>取消</button>
-    </form>
-  );
-}
+const TEXTS = { emergency_measures: '应急措施', rollback_plan: '回退方案' };
+// revise asks for the two texts as they stand; carrying out and rolling back, for the outcome
+const stepFields = (c, action) => (action === 'revise'
+  ? Object.entries(TEXTS).map(([name, label]) => ({ name, label, initial: c[name], control: textArea }))
+  : []);
+const stepReason = (a) => (a.action === 'revise' ? null : a.action === 'execute' || a.action === 'roll_back' ? '实施结果' : a.reason ? '理由' : null);
 
 // What the county's regulation wants before approval and the record lacks, in words.
 function Missing({ x, profile }) {
   const cc = profile?.change_control;
-  const labels = { emergency_measures: '应急措施', rollback_plan: '回退方案' };
   const lack = x.state === 'submitted' && cc ? cc.requires.filter((k) => !x[k]) : [];
   if (!lack.length) return null;
-  return <p class="warning" role="note">依据 <Clauses list={cc.clauses} />，变更须制定{lack.map((k) => labels[k]).join('和')}后方可批准。</p>;
+  return <p class="warning" role="note">依据 <Clauses list={cc.clauses} />，变更须制定{lack.map((k) => TEXTS[k]).join('和')}后方可批准。</p>;
 }
 
 export function ChangeDetail({ id }) {
@@ -118,11 +84,10 @@ export function ChangeDetail({ id }) {
           {x.outcome ? <><dt>实施结果</dt><dd>{x.outcome}（{time(x.executed_at)}）</dd></> : null}
         </dl>
         <Missing x={x} profile={profile.data} />
-        {x.actions.length ? (
-          <div class="toolbar" role="group" aria-label="可执行的操作">
-            {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} c={x} a={a} onDone={c.reload} />)}
-          </div>
-        ) : null}
+        <CaseSteps x={x}>{(a) => (
+          <CaseStep key={`${x.rev}-${a.action}`} url={`/changes/${x.id}/transitions`} rec={x} a={a} what="变更记录"
+            fields={stepFields(x, a.action)} reason={stepReason(a)} onDone={c.reload} />
+        )}</CaseSteps>
         <CaseEvents events={x.events} names={names} />
         <History type="change" id={x.id} />
       </>

@@ -5,7 +5,8 @@ import { post } from '../api.js';
 import { time } from '../format.js';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
-import { Badge, ClauseLink, Clauses, Confirm, confirmText, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+import { Badge, ClauseLink, Clauses, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
+import { CaseStep, CaseSteps } from '../steps.jsx';
 import { CaseEvents, History } from '../history.jsx';
 import { navigate } from '../router.js';
 
@@ -89,32 +90,6 @@ export function MaintenanceList({ path }) {
   );
 }
 
-function Step({ m, a, onDone }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState(null);
-  const send = async (e) => {
-    e?.preventDefault();
-    setError(null);
-    try {
-      await post(`/maintenance/${m.id}/transitions`, { action: a.action, if_rev: m.rev, ...(reason ? { reason } : {}) });
-      setOpen(false);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
-  if (!open) return <button type="button" onClick={() => (a.reason || a.confirm ? setOpen(true) : send())}>{a.label}</button>;
-  if (!a.reason) return <Confirm label={a.label} what={confirmText(a.label, '停机维护通知', a.to_label)} error={error} onConfirm={send} onCancel={() => setOpen(false)} />;
-  return (
-    <form class="card" onSubmit={send} noValidate aria-label={a.label}>
-      <Field label="理由" name="reason" error={error} required>{(p) => <textarea {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}</Field>
-      {error && error.field !== 'reason' ? <ErrorBox error={error} /> : null}
-      <button type="submit">确认{a.label}</button> <button type="button" onClick={() => setOpen(false)}>取消</button>
-    </form>
-  );
-}
-
 export function MaintenanceDetail({ id }) {
   const m = useLoad(`/maintenance/${id}`);
   const names = useValueNames('maintenance');
@@ -130,11 +105,9 @@ export function MaintenanceDetail({ id }) {
           <dt>提前报备</dt><dd>{Math.floor(x.lead_minutes / 60)} 小时 {x.lead_minutes % 60} 分（依据 {x.clause ? <ClauseLink id={x.clause} /> : '—'}）</dd>
           {x.detail ? <><dt>影响说明</dt><dd>{x.detail}</dd></> : null}
         </dl>
-        {x.actions.length ? (
-          <div class="toolbar" role="group" aria-label="可执行的操作">
-            {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} m={x} a={a} onDone={m.reload} />)}
-          </div>
-        ) : null}
+        <CaseSteps x={x}>{(a) => (
+          <CaseStep key={`${x.rev}-${a.action}`} url={`/maintenance/${x.id}/transitions`} rec={x} a={a} what="停机维护通知" onDone={m.reload} />
+        )}</CaseSteps>
         <Table caption="中断的线路" rows={x.lines} columns={[
           { label: '线路编号', key: 'circuit_id' },
           { label: '使用单位', render: (l) => (l.unit_id ? <Link href={`/units/${l.unit_id}`}>{l.unit_name}</Link> : '') },

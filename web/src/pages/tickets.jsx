@@ -7,7 +7,8 @@ import { time } from '../format.js';
 import { RecordForm } from '../form.jsx';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
-import { Badge, ClauseLink, Confirm, DeadlineBadge, confirmText, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession, useUnitNames } from '../ui.jsx';
+import { Badge, ClauseLink, DeadlineBadge, Link, Loading, Table, can, useLoad, useSession, useUnitNames } from '../ui.jsx';
+import { CaseStep, CaseSteps, choice } from '../steps.jsx';
 import { CaseEvents, History } from '../history.jsx';
 import { navigate } from '../router.js';
 
@@ -83,72 +84,23 @@ function SlaReport() {
   );
 }
 
-// One step: the button, and what it asks for (a carrier, a class, a pause reason, a reason).
-function Step({ t, a, profile, carriers, onDone }) {
-  const { action, label } = a;
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [carrier, setCarrier] = useState('');
-  const [cls, setCls] = useState('');
-  const [pause, setPause] = useState('');
-  const [error, setError] = useState(null);
-  const asksCarrier = action === 'reassign' || (action === 'dispatch' && !t.line_id);
-  const offersCarrier = action === 'dispatch' || action === 'reassign';
-  const asks = a.reason || offersCarrier || action === 'reclassify' || action === 'pause';
-  const send = async (e) => {
-    e?.preventDefault();
-    setError(null);
-    const body = { action, if_rev: t.rev };
-    if (reason) body.reason = reason;
-    if (carrier) body.carrier_id = Number(carrier);
-    if (cls) body.site_class = cls;
-    if (pause) body.pause_reason = pause;
-    try {
-      await post(`/tickets/${t.id}/transitions`, body);
-      setOpen(false);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
-  if (a.confirm && !asks && open) {
-    return <Confirm label={label} what={confirmText(label, '故障工单', a.to_label)} error={error} onConfirm={send} onCancel={() => { setOpen(false); setError(null); }} />;
+// What a step asks for besides the reason: a carrier, a class, a pause reason.
+function stepFields(t, action, profile, carriers) {
+  const fs = [];
+  if (action === 'dispatch' || action === 'reassign') {
+    const asks = action === 'reassign' || !t.line_id;
+    fs.push({ name: 'carrier_id', label: '承修运营商', required: asks, number: true, hint: asks ? null : '不选则派给故障线路的运营商',
+      control: choice((carriers || []).map((c) => [c.id, c.name]), asks ? '请选择' : '故障线路的运营商') });
   }
-  if (!open) return <button type="button" onClick={() => (asks || a.confirm ? setOpen(true) : send())}>{label}</button>;
-  return (
-    <form class="card" onSubmit={send} noValidate aria-label={label}>
-      {offersCarrier ? (
-        <Field label="承修运营商" name="carrier_id" error={error} required={asksCarrier}
-          hint={action === 'dispatch' && t.line_id ? '不选则派给故障线路的运营商' : null}>{(p) => (
-          <select {...p} value={carrier} onChange={(e) => setCarrier(e.currentTarget.value)}>
-            <option value="">{asksCarrier ? '请选择' : '故障线路的运营商'}</option>
-            {(carriers || []).map((c) => <option value={c.id}>{c.name}</option>)}
-          </select>
-        )}</Field>
-      ) : null}
-      {action === 'reclassify' ? (
-        <Field label="故障类别" name="site_class" error={error} required hint="修复时限自报修时起按新类别重算">{(p) => (
-          <select {...p} value={cls} onChange={(e) => setCls(e.currentTarget.value)}>
-            <option value="">请选择</option>
-            {(profile?.slas || []).filter((c) => c.key !== t.site_class).map((c) => <option value={c.key}>{c.name}（修复 {c.repair_hours} 小时）</option>)}
-          </select>
-        )}</Field>
-      ) : null}
-      {action === 'pause' ? (
-        <Field label="暂停事由" name="pause_reason" error={error} required hint="只能因本县办法允许的事由暂停修复计时">{(p) => (
-          <select {...p} value={pause} onChange={(e) => setPause(e.currentTarget.value)}>
-            <option value="">请选择</option>
-            {(profile?.fault_pauses || []).map((r) => <option value={r.key}>{r.name}</option>)}
-          </select>
-        )}</Field>
-      ) : null}
-      <Field label={action === 'resolve' ? '故障原因及处理情况' : '理由'} name="reason" error={error} required={a.reason}>{(p) => (
-        <textarea {...p} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-      )}</Field>
-      {error && !['reason', 'carrier_id', 'site_class', 'pause_reason'].includes(error.field) ? <ErrorBox error={error} /> : null}
-      <button type="submit">确认{label}</button> <button type="button" onClick={() => setOpen(false)}>取消</button>
-    </form>
-  );
+  if (action === 'reclassify') {
+    fs.push({ name: 'site_class', label: '故障类别', required: true, hint: '修复时限自报修时起按新类别重算',
+      control: choice((profile?.slas || []).filter((c) => c.key !== t.site_class).map((c) => [c.key, `${c.name}（修复 ${c.repair_hours} 小时）`])) });
+  }
+  if (action === 'pause') {
+    fs.push({ name: 'pause_reason', label: '暂停事由', required: true, hint: '只能因本县办法允许的事由暂停修复计时',
+      control: choice((profile?.fault_pauses || []).map((r) => [r.key, r.name])) });
+  }
+  return fs;
 }
 
 export function TicketDetail({ id }) {
@@ -177,11 +129,11 @@ export function TicketDetail({ id }) {
         </dl>
         <p>故障工单：<a href={`/api/v1/tickets/${x.id}/paper`}>打印</a>{' '}
           <a href={`/api/v1/tickets/${x.id}/paper?format=pdf`}>PDF</a></p>
-        {x.actions.length ? (
-          <div class="toolbar" role="group" aria-label="可执行的操作">
-            {x.actions.map((a) => <Step key={`${x.rev}-${a.action}`} t={x} a={a} profile={profile.data} carriers={carriers.data?.items} onDone={t.reload} />)}
-          </div>
-        ) : null}
+        <CaseSteps x={x}>{(a) => {
+          const fields = stepFields(x, a.action, profile.data, carriers.data?.items);
+          return <CaseStep key={`${x.rev}-${a.action}`} url={`/tickets/${x.id}/transitions`} rec={x} a={a} what="故障工单" fields={fields}
+            reason={a.action === 'resolve' ? '故障原因及处理情况' : a.reason || fields.length ? '理由' : null} onDone={t.reload} />;
+        }}</CaseSteps>
         <CaseEvents events={x.events} names={names} caption="处理经过" />
         <History type="ticket" id={x.id} />
       </>
