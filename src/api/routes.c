@@ -22,6 +22,7 @@
 #include "domain/ops/change.h"
 #include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
+#include "domain/ops/outage.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
 
@@ -198,6 +199,11 @@ const struct route routes[] = {
     {"GET", "/api/v1/maintenance/{id}", h_maintenance_get, 0, "", "查看停机维护通知及办理经过"},
     {"POST", "/api/v1/maintenance/{id}/transitions", h_maintenance_transition, 0, "",
      "办理停机维护通知：同意、不同意、撤销、完成"},
+    {"GET", "/api/v1/outages", reg_list, 0, "*", "中断记录（监测发现的中断、恢复、关联工单）",
+     &outage_kind},
+    {"GET", "/api/v1/outages/health", reg_list, 0, "*",
+     "网络运行状况：各单位网关是否在线、自何时起、时延及近 24 小时趋势", &unit_health_kind},
+    {"GET", "/api/v1/outages/{id}", reg_get, 0, "", "查看中断记录", &outage_kind},
     {"GET", "/api/v1/duty", reg_list, 0, "*", "值班表（排班、接班、交班）", &duty_shift_kind},
     {"POST", "/api/v1/duty", h_duty_create, 0, "", "排班"},
     {"GET", "/api/v1/duty/log", h_duty_log, 0, "day format",

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "domain/ops/outage.h"
 #include "domain/scheduler.h"
 
 static int check_tls(const struct config *c, struct zw_err *err)
@@ -180,12 +181,24 @@ int cmd_serve(int argc, char **argv)
 	    .ops = &ops,
 	};
 	srv.sched = &sched;
+	struct outage_monitor outage = {
+	    .st = e.st,
+	    .prof = e.prof,
+	    .cfg = {.interval = (int)e.cfg.outage_interval,
+	            .timeout_ms = (int)e.cfg.outage_timeout,
+	            .tcp_port = (int)e.cfg.outage_tcp_port,
+	            .down_after = (int)e.cfg.outage_down_after,
+	            .up_after = (int)e.cfg.outage_up_after,
+	            .netns = e.cfg.outage_netns},
+	};
 	atomic_init(&srv.inflight, 0);
 	atomic_init(&srv.stopping, false);
 	signal(SIGPIPE, SIG_IGN);
 	/* the scheduler's first step runs before the server takes requests (scheduler.h) */
-	if (scheduler_start(&sched, &err) < 0 || server_start(&srv, &err) < 0) {
+	if (scheduler_start(&sched, &err) < 0 || outage_monitor_start(&outage, &err) < 0 ||
+	    server_start(&srv, &err) < 0) {
 		cli_err(&err);
+		outage_monitor_stop(&outage);
 		scheduler_stop(&sched);
 		ipam_cache_free(srv.ipam);
 		web_free(&srv.web);
@@ -199,6 +212,7 @@ int cmd_serve(int argc, char **argv)
 	while (sigwait(&stop_set, &sig) != 0)
 		;
 	log_info("signal %d: finishing in-flight requests", sig);
+	outage_monitor_stop(&outage);
 	scheduler_stop(&sched);
 	server_stop(&srv);
 	ipam_cache_free(srv.ipam);

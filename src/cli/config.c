@@ -83,6 +83,18 @@ static const struct opt opts[] = {
       "remind this many working days before a working-day deadline is due"),
     I(reminder_hours, "1", 0, 720,
       "remind this many hours before an hours deadline is due (at most half its length)"),
+    I(outage_interval, "0", 0, 86400,
+      "seconds between outage checks of every connected unit's gateway (ICMP, and "
+      "outage_tcp_port); a unit that goes dark opens a fault ticket; 0 = off"),
+    I(outage_timeout, "1000", 50, 60000, "milliseconds an outage check waits for the answers"),
+    I(outage_tcp_port, "0", 0, 65535,
+      "TCP port also tried on a gateway that does not answer ICMP (a refused connection counts "
+      "as there); 0 = ICMP only"),
+    I(outage_down_after, "3", 1, 100, "failed checks in a row after which a unit is down"),
+    I(outage_up_after, "2", 1, 100, "good checks in a row after which a down unit is up again"),
+    S(outage_netns, "",
+      "network namespace (ip netns) the outage checks are sent from, where the server's "
+      "extranet side is one of its own; empty = the server's"),
     S(smtp_url, "", "SMTP server for notices by e-mail, smtp://host:port (empty = no e-mail)"),
     S(smtp_from, "", "sender address of notice e-mails"),
     S(notify_mail_to, "", "the information center's addresses for every notice, comma separated"),

@@ -31,6 +31,9 @@ struct config {
 	char *backup_dir, *backup_time, *db_synchronous;
 	int64_t backup_keep, disk_min_free;
 	int64_t lock_wait;
+	int64_t outage_interval, outage_timeout, outage_tcp_port, outage_down_after,
+	    outage_up_after;
+	char *outage_netns;
 };
 
 void config_defaults(struct config *c);

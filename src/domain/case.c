@@ -300,6 +300,24 @@ int case_transition(const struct ctx *x, const struct case_type *ct, int64_t id,
 	return rc;
 }
 
+int case_transition_tx(const struct ctx *x, const struct case_type *ct, struct store_tx *tx,
+                       int64_t id, const char *action, const char *reason, int64_t now,
+                       struct zw_err *err)
+{
+	void *in = xcalloc(1, ct->input->size), *rec = xcalloc(1, ct->k->sc->size);
+	struct case_step *s = xcalloc(1, sizeof(*s));
+	init(s, x, ct, tx, rec, in, now, err);
+	s->x = s->sx; /* the system takes it */
+	s->action = action;
+	s->reason = reason;
+	int rc = step(s, id, 0);
+	free(s);
+	rec_free(ct->k->sc, rec);
+	free(rec);
+	free(in);
+	return rc;
+}
+
 /* ---- reading ---- */
 
 int case_detail(const struct ctx *x, const struct case_type *ct, int64_t id, json_t **out,

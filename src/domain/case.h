@@ -92,6 +92,11 @@ int case_create_tx(const struct ctx *x, const struct case_type *ct, struct store
 /* One step of case id, from a body of ct->input. */
 int case_transition(const struct ctx *x, const struct case_type *ct, int64_t id, const json_t *body,
                     struct zw_err *err);
+/* A step the system takes (an outage that ended), inside the caller's transaction: action with
+ * reason and no other member of the body. */
+int case_transition_tx(const struct ctx *x, const struct case_type *ct, struct store_tx *tx,
+                       int64_t id, const char *action, const char *reason, int64_t now,
+                       struct zw_err *err);
 /* One case as the API shows it: its fields, state_label, events (each with action_label),
  * the steps open to the caller (actions) and the type's own members. */
 int case_detail(const struct ctx *x, const struct case_type *ct, int64_t id, json_t **out,

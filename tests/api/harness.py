@@ -32,7 +32,8 @@ UNDO_MIGRATION_16 = (
     "DROP INDEX users_carrier; ALTER TABLE users DROP COLUMN carrier_id;"
     "DROP TABLE tickets; DROP TABLE case_events; DROP TABLE maintenance_lines;"
     "DROP TABLE maintenances; DROP TABLE changes; DROP TABLE duty_entries;"
-    "DROP TABLE duty_shifts;")
+    "DROP TABLE duty_shifts; DROP TABLE unit_health; DROP TABLE health_samples;"
+    "DROP TABLE outages;")
 
 
 def free_port():

@@ -128,6 +128,8 @@ MUTANTS = [
      "一次事件为一次违规", ("set", "violation_policy", "offence_event_hours", "0")),
     ("test_violations.OneEventOneOffence.test_one_event_is_one_offence", "tongbai",
      "事件以 24 小时为限", ("set", "violation_policy", "offence_event_hours", "720")),
+    ("test_outage.Outage.test_3_an_outage_in_an_agreed_window_is_no_fault_until_the_window_ends",
+     "tongbai", "停机维护期间的中断不是故障", ("env", "tb12_window_holds")),
     ("test_workflows.HandSuspension.test_no_unit_registered_connected_without_an_application",
      "tongbai", "仅存量单位可直接登记为已接入", ("env", "existing_units_only")),
     ("test_workflows.HandSuspension.test_suspension_isolates_and_reconnection_waits_for_the_case",

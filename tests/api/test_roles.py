@@ -263,6 +263,11 @@ MATRIX = [
      "200 403 200 404 403 403 403 401"),
     ("ticket_respond", "POST", "/api/v1/tickets/{id}/transitions",
      "200 403 200 200 403 403 403 401"),
+    # outages and the units' health: read like tickets (a carrier its lines' units)
+    ("outages_list", "GET", "/api/v1/outages", "200 200 200 200 200 200 403 401"),
+    ("outages_health", "GET", "/api/v1/outages/health", "200 200 200 200 200 200 403 401"),
+    ("outage_get_own", "GET", "/api/v1/outages/{id}", "200 200 200 200 200 200 403 401"),
+    ("outage_get_other", "GET", "/api/v1/outages/{id}", "200 200 200 404 404 200 403 401"),
     ("duty_list", "GET", "/api/v1/duty", "200 200 200 403 403 200 403 401"),
     ("duty_create", "POST", "/api/v1/duty", "201 403 403 403 403 403 403 401"),
     ("duty_get", "GET", "/api/v1/duty/{id}", "200 200 200 403 403 200 403 401"),
@@ -1413,6 +1418,30 @@ class RoleMatrix:
     def c_tickets_list(self, who):
         self.mk_ticket(self.own, self.demo_carrier())
         return Req("/api/v1/tickets", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def mk_outage(self, unit_id, carrier=None):
+        return self.db_exec(
+            "INSERT INTO outages (unit_id, carrier_id, address, state, started_at, detected_at,"
+            " created_at, updated_at) VALUES (?, ?, '10.0.0.1', 'open', unixepoch() - 120,"
+            " unixepoch() - 60, unixepoch(), unixepoch())", (unit_id, carrier))
+
+    def c_outages_list(self, who):
+        self.mk_outage(self.own, self.demo_carrier())
+        return Req("/api/v1/outages", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_outages_health(self, who):
+        self.db_exec("INSERT OR IGNORE INTO unit_health (unit_id, carrier_id, address, state,"
+                     " created_at, updated_at) VALUES (?, ?, '10.0.0.1', 'up', unixepoch(),"
+                     " unixepoch())", (self.own, self.demo_carrier()))
+        return Req("/api/v1/outages/health",
+                   ok=lambda r: self.assertEqual(r.json["items"][0]["trend"], []))
+
+    def c_outage_get_own(self, who):
+        return Req("/api/v1/outages/%d" % self.mk_outage(self.own, self.demo_carrier()),
+                   ok=lambda r: self.assertEqual(r.json["state"], "open"))
+
+    def c_outage_get_other(self, who):
+        return Req("/api/v1/outages/%d" % self.mk_outage(self.other))
 
     def mk_maintenance(self):
         """A window of the demo carrier tomorrow, filed, over the own unit's line."""

@@ -156,6 +156,9 @@ GET    /maintenance                                       -
 POST   /maintenance                                       -
 GET    /maintenance/{id}                                  -
 POST   /maintenance/{id}/transitions                      -
+GET    /outages                                           -
+GET    /outages/health                                    -
+GET    /outages/{id}                                      -
 GET    /duty                                              -
 POST   /duty                                              -
 GET    /duty/log                                          -

@@ -132,7 +132,7 @@ struct ttr {
 };
 static const char *const actions[] = {"dispatch",   "respond",  "pause",   "resume", "reassign",
                                       "reclassify", "resolve",  "confirm", "reopen", "cancel",
-                                      "ask_help",   "relocate", NULL};
+                                      "ask_help",   "relocate", "recover", NULL};
 static const struct rec_field tr_fields[] = {
     REC_FE(struct ttr, action, REC_REQUIRED, "操作", actions),
     REC_F(struct ttr, reason, REC_TEXT, REC_MULTILINE, "理由", 500),
@@ -287,6 +287,15 @@ static int g_pause(void *cs, struct zw_err *err)
 		return zw_err_clause(err, ZW_ERULE, "action", ticket_clause(s),
 		                     "《%s》没有规定可暂停修复计时的事由", s->x->prof->title);
 	return 0;
+}
+
+/* Only the outage check itself says that an outage it opened a ticket for is over. */
+static int g_system(void *cs, struct zw_err *err)
+{
+	struct case_step *s = cs;
+	if (s->x->by->role == ROLE_SYSTEM && is(T(s)->channel, "outage"))
+		return 0;
+	return zw_errf(err, ZW_EFORBIDDEN, "action", "只有中断监测可以确认监测到的恢复");
 }
 
 /* "key（name）" appended to the list of what the profile allows, for a refusal's message. */
@@ -556,6 +565,10 @@ static const struct wf_row rows[] = {
      NULL},
     {"resolve", "修复完成", "repairing", "resolved", REPAIR, WF_REASON, NULL, e_resolve,
      "meets the repair clock; the reason is the fault's cause and what was done", NULL},
+    {"recover", "监测恢复", OPEN, "resolved", REPAIR, WF_REASON, g_system, e_resolve,
+     "the outage check saw the unit's gateway answer again (a ticket it opened): the clocks "
+     "are met then; the unit confirms or reopens",
+     NULL},
     {"resolve", "处理完毕", "self assisting", "resolved", REPORT, WF_REASON, NULL, e_resolve,
      "the unit's own fault solved", NULL},
     {"confirm", "确认修复", "resolved", "closed", REPORT, WF_CONFIRM, NULL, e_close, NULL, NULL},
