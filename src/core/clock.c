@@ -1,5 +1,7 @@
 #include "core/clock.h"
 
+#include <stdbool.h>
+
 #include <stdlib.h>
 #include <stdio.h>
 #include <time.h>
@@ -51,10 +53,22 @@ int32_t clock_today_cn(void)
 	return (int32_t)(t / 86400);
 }
 
-void clock_format_cn(int64_t t, char *out, size_t n)
+static void format_cn(int64_t t, bool seconds, char *out, size_t n)
 {
 	time_t local = (time_t)(t + CLOCK_CN_OFFSET);
 	struct tm tm;
-	if (!gmtime_r(&local, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm))
+	bool ok = gmtime_r(&local, &tm) && (seconds ? strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm)
+	                                            : strftime(out, n, "%Y-%m-%d %H:%M", &tm));
+	if (!ok)
 		snprintf(out, n, "%lld", (long long)t);
+}
+
+void clock_format_cn(int64_t t, char *out, size_t n)
+{
+	format_cn(t, true, out, n);
+}
+
+void clock_format_cn_min(int64_t t, char *out, size_t n)
+{
+	format_cn(t, false, out, n);
 }

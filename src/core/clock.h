@@ -18,5 +18,7 @@ int32_t clock_today_cn(void); /* the local date in Asia/Shanghai (UTC+8), days s
 #define CLOCK_CN_OFFSET (8 * 3600)
 /* t (Unix seconds) as Beijing time "2026-12-02 14:05:09", into out (at least 20 bytes). */
 void clock_format_cn(int64_t t, char *out, size_t n);
+/* The same to the minute, "2026-12-02 14:05" (at least 17 bytes): what notices and papers show. */
+void clock_format_cn_min(int64_t t, char *out, size_t n);
 
 #endif

@@ -209,3 +209,8 @@ int text_printf(char *dst, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+bool text_is(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}

@@ -55,6 +55,8 @@ size_t utf8_cut(const char *s, size_t max);
  * UTF-8 for JSON, a header or a document). Returns what vsnprintf returns: the length of the
  * whole text, so a result >= size says it was cut. size 0 writes nothing. */
 int text_printf(char *dst, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* a and b are both there and the same bytes (a code held in a record against a constant). */
+bool text_is(const char *a, const char *b);
 int text_vprintf(char *dst, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 

@@ -80,3 +80,10 @@ __attribute__((constructor)) static void xalloc_jansson(void)
 {
 	json_set_alloc_funcs(xmalloc, free);
 }
+
+void xstr_set(char **dst, const char *v)
+{
+	char *copy = v ? xstrdup(v) : NULL;
+	free(*dst);
+	*dst = copy;
+}

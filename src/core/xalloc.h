@@ -17,6 +17,8 @@ void *xrealloc(void *p, size_t n) __attribute__((returns_nonnull));
 /* realloc of n elements of size bytes each, refusing (aborting on) a product that overflows */
 void *xreallocarray(void *p, size_t n, size_t size) __attribute__((returns_nonnull));
 char *xstrdup(const char *s) __attribute__((malloc, returns_nonnull));
+/* *dst (owned, or NULL) replaced by a copy of v (NULL: none). */
+void xstr_set(char **dst, const char *v);
 char *xstrndup(const char *s, size_t n) __attribute__((malloc, returns_nonnull));
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), returns_nonnull));
 char *xvasprintf(const char *fmt, va_list ap)

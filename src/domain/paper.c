@@ -154,3 +154,11 @@ void paper_notice_deadline(struct doc *d, const struct ctx *x, const json_t *dl,
 	paper_deadline_text(dl, t, sizeof(t));
 	doc_addf(d, DOC_PARA, DOC_INDENT, "依据%s，%s%s%s", c, lead, t, tail);
 }
+
+void paper_time_cn(const char *iso, char *out, size_t n)
+{
+	int64_t t;
+	*out = 0;
+	if (iso && *iso && parse_time(iso, &t) == 0)
+		clock_format_cn_min(t, out, n);
+}

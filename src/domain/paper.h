@@ -67,6 +67,8 @@ void paper_cite(const struct profile *p, const char *id, char *out, size_t n);
 /* A day or an RFC 3339 time (Beijing time) as "2026年11月23日"; empty when s is neither. */
 void paper_date_cn(const char *s, char *out, size_t n);
 void paper_today_cn(char *out, size_t n);
+/* An RFC 3339 time as Beijing time to the minute, "2026-12-04 03:16" ("" for none or junk). */
+void paper_time_cn(const char *iso, char *out, size_t n);
 /* The full name of the organisation of a role: "县…局" gets the county's name in front. */
 void paper_org_full(const struct profile *p, const char *role, char *out, size_t n);
 /* The network's name with the county in front: "桐柏县政务外网". */

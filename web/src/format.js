@@ -1,5 +1,10 @@
 // Dates and numbers the way a county office writes them.
 
+// Today in Beijing as YYYY-MM-DD, whatever the browser's own time zone.
+export function today(now = Date.now()) {
+  return new Date(now + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
 export function day(iso) {
   if (!iso) return '';
   const d = new Date(iso.length === 10 ? iso + 'T00:00:00+08:00' : iso);

@@ -77,8 +77,10 @@ test('report, dispatch, the carrier\'s queue with its clock, pause, repair, conf
   await u.goto(`${srv.url}/tickets/${id}`);
   await u.getByRole('button', { name: '确认修复' }).click();
   await u.getByRole('button', { name: /^确认/ }).last().click();
-  await u.getByText('已关闭').first().waitFor();
-  const steps = await u.getByRole('table', { name: '处理经过' }).innerText();
+  // the status badge can change before the steps table is read again: wait for the step itself
+  const table = u.getByRole('table', { name: '处理经过' });
+  await table.getByRole('cell', { name: '确认修复', exact: true }).waitFor();
+  const steps = await table.innerText();
   for (const want of ['报修', '派单', '响应', '暂停计时', '恢复计时', '修复完成', '确认修复', '光猫电源适配器损坏']) assert.ok(steps.includes(want), `${want} in ${steps}`);
   assert.deepEqual(u.errors, []);
   for (const p of [u, m, c, other]) await p.context().close();

@@ -15,13 +15,9 @@
 /* An RFC 3339 time of the API as Beijing time, HH:MM of the day ("" for none). */
 static void hhmm(const char *iso, char *out, size_t n)
 {
-	int64_t t;
 	char full[32];
-	*out = 0;
-	if (iso && *iso && parse_time(iso, &t) == 0) {
-		clock_format_cn(t, full, sizeof(full));
-		text_printf(out, n, "%.5s", full + 11);
-	}
+	paper_time_cn(iso, full, sizeof(full));
+	text_printf(out, n, "%s", *full ? full + 11 : "");
 }
 
 /* The result recorded for check w in the shift's entries: the last one ("" for none). */

@@ -116,25 +116,6 @@ const struct registry_kind unit_health_kind = {
 
 /* ---- a round ---- */
 
-static bool is(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
-static void put(char **dst, const char *v)
-{
-	char *copy = xstrdup(v ? v : "");
-	free(*dst);
-	*dst = copy;
-}
-
-static void hhmm(int64_t t, char *out, size_t n)
-{
-	char full[32];
-	clock_format_cn(t, full, sizeof(full));
-	text_printf(out, n, "%.16s", full);
-}
-
 struct round {
 	const struct ctx *x;
 	const struct outage_cfg *cfg;
@@ -158,20 +139,20 @@ static int open_ticket(struct round *r, const struct outage_target *t, struct ou
 	if (open) {
 		o->ticket_id = open;
 		text_printf(note, sizeof(note), "并入已报修的故障工单 %lld", (long long)open);
-		put(&o->note, note);
+		xstr_set(&o->note, note);
 		return 0;
 	}
 	struct ticket k = {.unit_id = t->unit_id, .line_id = t->line_id, .reported_at = at};
 	char summary[200], detail[400];
 	text_printf(summary, sizeof(summary), "监测发现中断：网关 %s 不可达", t->address);
-	hhmm(o->started_at, when, sizeof(when));
+	clock_format_cn_min(o->started_at, when, sizeof(when));
 	text_printf(detail, sizeof(detail), "自 %s 起连续 %lld 次检测未应答（%s）", when,
 	            (long long)h->fails, h->last_error ? h->last_error : "");
-	put(&k.location, "backbone");
-	put(&k.summary, summary);
-	put(&k.detail, detail);
-	put(&k.reporter, "中断监测");
-	put(&k.channel, "outage");
+	xstr_set(&k.location, "backbone");
+	xstr_set(&k.summary, summary);
+	xstr_set(&k.detail, detail);
+	xstr_set(&k.reporter, "中断监测");
+	xstr_set(&k.channel, "outage");
 	int64_t id = 0;
 	rc = case_create_tx(r->x, &ticket_case, r->tx, &k, NULL, r->now, &id, r->err);
 	rec_free(&ticket_schema, &k);
@@ -189,21 +170,21 @@ static int open_outage(struct round *r, const struct outage_target *t, struct un
 	                   .carrier_id = t->carrier_id,
 	                   .started_at = h->first_fail_at,
 	                   .detected_at = r->now};
-	put(&o.address, t->address);
-	put(&o.state, "open");
-	put(&o.note, "");
+	xstr_set(&o.address, t->address);
+	xstr_set(&o.state, "open");
+	xstr_set(&o.note, "");
 	int64_t window = 0, ends = 0;
 	int rc = store_maintenance_window(r->c, t->line_id, t->line_id ? 0 : t->unit_id,
 	                                  h->first_fail_at, &window, &ends, r->err);
 	if (!rc && window && !ZW_MUTANT("tb12_window_holds")) { /* TB-12: planned, no fault */
 		char note[300], when[32];
 		o.maintenance_id = window;
-		hhmm(ends, when, sizeof(when));
+		clock_format_cn_min(ends, when, sizeof(when));
 		text_printf(
 		    note, sizeof(note),
 		    "处于已同意的停机维护（通知 %lld）期间；%s 维护结束后仍中断的按故障处理",
 		    (long long)window, when);
-		put(&o.note, note);
+		xstr_set(&o.note, note);
 	} else if (!rc) {
 		rc = open_ticket(r, t, &o, h, h->first_fail_at);
 	}
@@ -232,7 +213,7 @@ static int past_window(struct round *r, const struct outage_target *t, struct un
 	rc = store_rec_get(r->c, "maintenances", &maintenance_schema, o.maintenance_id, NULL, 0, &m,
 	                   r->err);
 	int64_t from = 0;
-	if (!rc && !is(m.state, "approved") && !is(m.state, "done"))
+	if (!rc && !text_is(m.state, "approved") && !text_is(m.state, "done"))
 		from = r->now;
 	else if (!rc && r->now >= m.ends_at)
 		from = m.ends_at;
@@ -242,7 +223,7 @@ static int past_window(struct round *r, const struct outage_target *t, struct un
 		if (!rc) {
 			text_printf(note, sizeof(note), "%s；超出停机维护时间仍中断，按故障处理",
 			            o.note ? o.note : "");
-			put(&o.note, note);
+			xstr_set(&o.note, note);
 			rc = store_rec_update(r->c, "outages", &outage_schema, &o, r->now, r->err);
 		}
 	}
@@ -258,7 +239,7 @@ static int end_outage(struct round *r, struct unit_health *h)
 	struct outage o = {0};
 	int rc = store_rec_get(r->c, "outages", &outage_schema, h->outage_id, NULL, 0, &o, r->err);
 	if (!rc) {
-		put(&o.state, "ended");
+		xstr_set(&o.state, "ended");
 		o.ended_at = h->first_ok_at;
 		o.minutes = (o.ended_at - o.started_at + 59) / 60;
 		rc = store_rec_update(r->c, "outages", &outage_schema, &o, r->now, r->err);
@@ -267,11 +248,11 @@ static int end_outage(struct round *r, struct unit_health *h)
 	if (!rc && o.ticket_id)
 		rc = store_rec_get(r->c, "tickets", &ticket_schema, o.ticket_id, NULL, 0, &k,
 		                   r->err);
-	if (!rc && is(k.channel, "outage") &&
-	    (is(k.state, "reported") || is(k.state, "dispatched") || is(k.state, "repairing") ||
-	     is(k.state, "paused"))) {
+	if (!rc && text_is(k.channel, "outage") &&
+	    (text_is(k.state, "reported") || text_is(k.state, "dispatched") ||
+	     text_is(k.state, "repairing") || text_is(k.state, "paused"))) {
 		char why[200], when[32];
-		hhmm(o.ended_at, when, sizeof(when));
+		clock_format_cn_min(o.ended_at, when, sizeof(when));
 		text_printf(why, sizeof(why), "监测到网关于 %s 恢复应答，中断 %lld 分钟", when,
 		            (long long)o.minutes);
 		rc = case_transition_tx(r->x, &ticket_case, r->tx, o.ticket_id, "recover", why,
@@ -293,34 +274,34 @@ static int apply(struct round *r, const struct outage_target *t, const struct re
 	h->last_at = r->now;
 	h->line_id = t->line_id;
 	h->carrier_id = t->carrier_id;
-	put(&h->address, t->address);
+	xstr_set(&h->address, t->address);
 	int rc = 0;
 	if (a->up) {
 		h->last_rtt_us = a->rtt_us;
-		put(&h->last_how, a->how);
-		put(&h->last_error, "");
+		xstr_set(&h->last_how, a->how);
+		xstr_set(&h->last_error, "");
 		h->fails = 0;
 		if (h->oks++ == 0)
 			h->first_ok_at = r->now;
-		bool down = is(h->state, "down");
-		if (is(h->state, "unknown") || (down && h->oks >= cfg->up_after)) {
-			put(&h->state, "up");
+		bool down = text_is(h->state, "down");
+		if (text_is(h->state, "unknown") || (down && h->oks >= cfg->up_after)) {
+			xstr_set(&h->state, "up");
 			h->since = down ? h->first_ok_at : r->now;
 			if (down && h->outage_id)
 				rc = end_outage(r, h);
 		}
 		r->st->up++;
 	} else {
-		put(&h->last_how, "");
-		put(&h->last_error, a->error);
+		xstr_set(&h->last_how, "");
+		xstr_set(&h->last_error, a->error);
 		h->oks = 0;
 		if (h->fails++ == 0)
 			h->first_fail_at = r->now;
-		if (!is(h->state, "down") && h->fails >= cfg->down_after) {
-			put(&h->state, "down");
+		if (!text_is(h->state, "down") && h->fails >= cfg->down_after) {
+			xstr_set(&h->state, "down");
 			h->since = h->first_fail_at;
 			rc = open_outage(r, t, h);
-		} else if (is(h->state, "down") && h->outage_id) {
+		} else if (text_is(h->state, "down") && h->outage_id) {
 			rc = past_window(r, t, h);
 		}
 		r->st->down++;
@@ -364,7 +345,7 @@ int outage_round(const struct ctx *x, const struct outage_cfg *cfg, int64_t now,
 			rc = store_rec_get(r.c, "unit_health", &unit_health_schema, u->health_id,
 			                   NULL, 0, &h, err);
 		else
-			put(&h.state, "unknown"), h.unit_id = u->unit_id;
+			xstr_set(&h.state, "unknown"), h.unit_id = u->unit_id;
 		if (!rc)
 			rc = apply(&r, u, &a[k], &h);
 		int64_t id;

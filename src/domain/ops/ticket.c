@@ -66,18 +66,6 @@ const struct rec_schema ticket_schema = {"ticket", ticket_fields,
                                          sizeof(ticket_fields) / sizeof(ticket_fields[0]),
                                          sizeof(struct ticket)};
 
-static bool is(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
-static void set_str(char **dst, const char *v)
-{
-	char *copy = v ? xstrdup(v) : NULL;
-	free(*dst);
-	*dst = copy;
-}
-
 /* A ticket names a unit that exists and a line of that unit. */
 static int ticket_check(const struct ctx *x, struct sconn *c, void *rec, const void *old,
                         struct zw_err *err)
@@ -162,14 +150,15 @@ static const struct ttr *IN(void *cs)
 static void set_clause(const struct profile *p, struct ticket *t)
 {
 	const struct sla_rule *r =
-	    is(t->location, "backbone") ? profile_sla(p, t->site_class) : NULL;
-	const char *list = r                                               ? r->clause
-	                   : is(t->location, "lan") && p->fault_lan_clause ? p->fault_lan_clause
-	                                                                   : p->fault_report_clause;
+	    text_is(t->location, "backbone") ? profile_sla(p, t->site_class) : NULL;
+	const char *list = r ? r->clause
+	                   : text_is(t->location, "lan") && p->fault_lan_clause
+	                       ? p->fault_lan_clause
+	                       : p->fault_report_clause;
 	char first[32] = "";
 	if (list)
 		profile_first_clause(list, first, sizeof(first));
-	set_str(&t->clause, first);
+	xstr_set(&t->clause, first);
 }
 
 static const char *ticket_clause(const struct case_step *s)
@@ -180,8 +169,8 @@ static const char *ticket_clause(const struct case_step *s)
 
 static void set_class(const struct profile *p, struct ticket *t, const struct sla_rule *r)
 {
-	set_str(&t->site_class, r ? r->key : NULL);
-	set_str(&t->site_class_name, r ? r->name : NULL);
+	xstr_set(&t->site_class, r ? r->key : NULL);
+	xstr_set(&t->site_class_name, r ? r->name : NULL);
 	set_clause(p, t);
 }
 
@@ -261,7 +250,8 @@ static int carrier_name(struct case_step *s, int64_t id, char *out, size_t n)
  * manager. */
 static bool unit_solves(const struct case_step *s)
 {
-	return is(((const struct ticket *)s->rec)->location, "lan") && s->x->prof->fault_lan_clause;
+	return text_is(((const struct ticket *)s->rec)->location, "lan") &&
+	       s->x->prof->fault_lan_clause;
 }
 
 static int g_to_manager(void *cs, struct zw_err *err)
@@ -293,7 +283,7 @@ static int g_pause(void *cs, struct zw_err *err)
 static int g_system(void *cs, struct zw_err *err)
 {
 	struct case_step *s = cs;
-	if (s->x->by->role == ROLE_SYSTEM && is(T(s)->channel, "outage"))
+	if (s->x->by->role == ROLE_SYSTEM && text_is(T(s)->channel, "outage"))
 		return 0;
 	return zw_errf(err, ZW_EFORBIDDEN, "action", "只有中断监测可以确认监测到的恢复");
 }
@@ -310,17 +300,17 @@ static int e_report(void *cs, struct zw_err *err)
 {
 	struct case_step *s = cs;
 	struct ticket *t = T(s);
-	if (is(t->channel, "outage") && s->x->by->role != ROLE_SYSTEM)
+	if (text_is(t->channel, "outage") && s->x->by->role != ROLE_SYSTEM)
 		return zw_errf(err, ZW_EINVALID, "channel", "“监测发现中断”的工单只由中断监测开立");
 	if (!t->channel)
-		set_str(&t->channel, s->x->by->role == ROLE_UNIT_ADMIN ? "console" : "phone");
+		xstr_set(&t->channel, s->x->by->role == ROLE_UNIT_ADMIN ? "console" : "phone");
 	if (!t->reporter)
-		set_str(&t->reporter, s->x->by->username);
+		xstr_set(&t->reporter, s->x->by->username);
 	if (!t->reporter_phone)
-		set_str(&t->reporter_phone, "");
+		xstr_set(&t->reporter_phone, "");
 	if (!t->detail)
-		set_str(&t->detail, "");
-	set_str(&t->cause, "");
+		xstr_set(&t->detail, "");
+	xstr_set(&t->cause, "");
 	if (!t->reported_at)
 		t->reported_at = s->now;
 	int rc = 0;
@@ -430,7 +420,7 @@ static int e_pause(void *cs, struct zw_err *err)
 	             ? deadline_pause_tx(s->sx, s->tx, t->repair_deadline_id, why, err)
 	             : 0;
 	if (!rc) {
-		set_str(&t->pause_reason, r->key);
+		xstr_set(&t->pause_reason, r->key);
 		text_printf(s->detail, sizeof(s->detail), "暂停事由：%s（%s）", r->name, r->clause);
 	}
 	return rc;
@@ -444,7 +434,7 @@ static int e_resume(void *cs, struct zw_err *err)
 	             ? deadline_resume_tx(s->sx, s->tx, t->repair_deadline_id, err)
 	             : 0;
 	if (!rc)
-		set_str(&t->pause_reason, NULL);
+		xstr_set(&t->pause_reason, NULL);
 	return rc;
 }
 
@@ -464,7 +454,7 @@ static int e_reclassify(void *cs, struct zw_err *err)
 		buf_free(&b);
 		return rc;
 	}
-	if (is(r->key, t->site_class))
+	if (text_is(r->key, t->site_class))
 		return zw_errf(err, ZW_EINVALID, "site_class", "该工单已是“%s”", r->name);
 	text_printf(s->detail, sizeof(s->detail), "故障类别由“%s”调整为“%s”",
 	            t->site_class_name ? t->site_class_name : "未定", r->name);
@@ -481,7 +471,7 @@ static int e_resolve(void *cs, struct zw_err *err)
 	struct case_step *s = cs;
 	struct ticket *t = T(s);
 	(void)err;
-	set_str(&t->cause, s->reason);
+	xstr_set(&t->cause, s->reason);
 	t->resolved_at = s->now;
 	int rc = t->respond_deadline_id && !t->responded_at ? meet(s, t->respond_deadline_id) : 0;
 	if (!t->responded_at)
@@ -520,7 +510,7 @@ static int e_relocate(void *cs, struct zw_err *err)
 {
 	struct case_step *s = cs;
 	struct ticket *t = T(s);
-	set_str(&t->location, "backbone");
+	xstr_set(&t->location, "backbone");
 	int n = 1, rc = 0;
 	if (!t->line_id)
 		rc = store_unit_lines(s->c, t->unit_id, &t->line_id, &n, err);

@@ -13,18 +13,6 @@
 #include "domain/paper.h"
 #include "store/rec.h"
 
-/* An RFC 3339 time of the API as Beijing time to the minute ("" for none). */
-static void when(const char *iso, char *out, size_t n)
-{
-	int64_t t;
-	char full[32];
-	*out = 0;
-	if (!iso || !*iso || parse_time(iso, &t) < 0)
-		return;
-	clock_format_cn(t, full, sizeof(full));
-	text_printf(out, n, "%.16s", full);
-}
-
 static const char *field_label(const char *name)
 {
 	const struct rec_field *f = rec_field(&ticket_schema, name);
@@ -41,8 +29,8 @@ static const char *value_label(const char *name, const char *v)
 static void clock_text(const json_t *c, char *out, size_t n)
 {
 	char due[32], met[32];
-	when(paper_jstr(c, "due_at"), due, sizeof(due));
-	when(paper_jstr(c, "met_at"), met, sizeof(met));
+	paper_time_cn(paper_jstr(c, "due_at"), due, sizeof(due));
+	paper_time_cn(paper_jstr(c, "met_at"), met, sizeof(met));
 	const char *st = paper_jstr(c, "status");
 	const char *word = strcmp(st, "met") == 0         ? "按时完成"
 	                   : strcmp(st, "breached") == 0  ? "超时"
@@ -102,14 +90,14 @@ int paper_ticket(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *
 	} while (0)
 	PAIR(field_label("unit_id"), u.name, field_label("location"),
 	     value_label("location", paper_jstr(t, "location")));
-	when(paper_jstr(t, "reported_at"), a, sizeof(a));
+	paper_time_cn(paper_jstr(t, "reported_at"), a, sizeof(a));
 	PAIR(field_label("reported_at"), a, field_label("channel"),
 	     value_label("channel", paper_jstr(t, "channel")));
 	text_printf(s, sizeof(s), "%s%s%s", paper_jstr(t, "reporter"),
 	            *paper_jstr(t, "reporter_phone") ? "　" : "", paper_jstr(t, "reporter_phone"));
 	PAIR(field_label("reporter"), s, field_label("site_class"),
 	     *paper_jstr(t, "site_class_name") ? paper_jstr(t, "site_class_name") : "—");
-	when(paper_jstr(t, "dispatched_at"), b, sizeof(b));
+	paper_time_cn(paper_jstr(t, "dispatched_at"), b, sizeof(b));
 	text_printf(s, sizeof(s), "%s%s%s", cr.name ? cr.name : "未派单",
 	            cr.service_phone && *cr.service_phone ? "　" : "",
 	            cr.service_phone ? cr.service_phone : "");
@@ -125,8 +113,8 @@ int paper_ticket(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *
 		WIDE(respond ? "响应时限" : "修复时限", s, 1);
 	}
 	WIDE(field_label("cause"), paper_jstr(t, "cause"), 3);
-	when(paper_jstr(t, "resolved_at"), a, sizeof(a));
-	when(paper_jstr(t, "closed_at"), b, sizeof(b));
+	paper_time_cn(paper_jstr(t, "resolved_at"), a, sizeof(a));
+	paper_time_cn(paper_jstr(t, "closed_at"), b, sizeof(b));
 	PAIR(field_label("resolved_at"), a, field_label("closed_at"), b);
 	PAIR("维护人员签字", "", "报修单位确认", "");
 #undef PAIR
@@ -140,7 +128,7 @@ int paper_ticket(const struct ctx *x, int64_t id, struct doc *d, struct zw_err *
 	json_t *ev;
 	json_array_foreach(json_object_get(t, "events"), i, ev)
 	{
-		when(paper_jstr(ev, "at"), a, sizeof(a));
+		paper_time_cn(paper_jstr(ev, "at"), a, sizeof(a));
 		const char *detail = paper_jstr(ev, "detail"), *reason = paper_jstr(ev, "reason");
 		text_printf(s, sizeof(s), "%s%s%s", detail, *detail && *reason ? "；" : "", reason);
 		doc_cell(d, e, (int)i + 1, 0, 1, 1, 0, a);

@@ -87,11 +87,6 @@ const char *violation_state_label(const char *state)
 	return rec_enum_label(rec_field(&violation_schema, "state"), state);
 }
 
-static bool is(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
 static bool blank(const char *s)
 {
 	return !s || !*s;
@@ -106,13 +101,13 @@ static enum sact sanction_act(const char *code)
 {
 	if (blank(code))
 		return SA_NONE;
-	if (is(code, "isolate_terminal") || is(code, "block"))
+	if (text_is(code, "isolate_terminal") || text_is(code, "block"))
 		return SA_TERMINAL;
-	if (is(code, "suspend_unit"))
+	if (text_is(code, "suspend_unit"))
 		return SA_UNIT;
-	if (is(code, "revoke"))
+	if (text_is(code, "revoke"))
 		return SA_REVOKE;
-	if (is(code, "prosecute"))
+	if (text_is(code, "prosecute"))
 		return SA_REFER;
 	return SA_NOTICE; /* record warn restrict criticize rectify */
 }
@@ -155,13 +150,6 @@ static int ladder_pos(const struct forbidden_rule *f, const char *code)
 	return -1;
 }
 
-static void set_str(char **dst, const char *v)
-{
-	char *copy = v ? xstrdup(v) : NULL;
-	free(*dst);
-	*dst = copy;
-}
-
 /* Put rung `code` (NULL: none) of the profile on the case. */
 static void set_rung(const struct profile *p, struct violation *v, const char *code)
 {
@@ -171,10 +159,10 @@ static void set_rung(const struct profile *p, struct violation *v, const char *c
 	if (s)
 		profile_first_clause(f && f->sanction_clause ? f->sanction_clause : s->clause,
 		                     clause, sizeof(clause));
-	set_str(&v->sanction, s ? s->code : NULL);
-	set_str(&v->sanction_name, s ? s->name : NULL);
-	set_str(&v->sanction_clause, s ? clause : NULL);
-	set_str(&v->level, level_of(s ? s->code : NULL));
+	xstr_set(&v->sanction, s ? s->code : NULL);
+	xstr_set(&v->sanction_name, s ? s->name : NULL);
+	xstr_set(&v->sanction_clause, s ? clause : NULL);
+	xstr_set(&v->level, level_of(s ? s->code : NULL));
 }
 
 /* The clause a step rests on: the sanction's when there is one, else the behaviour's. */
@@ -320,18 +308,18 @@ static int isolate(struct step *s, const char *scope)
 	if (!rc)
 		rc = add_own(s, &n);
 	struct blocks b = {s, 0};
-	if (!rc && is(scope, "unit"))
+	if (!rc && text_is(scope, "unit"))
 		rc = store_unit_blocks(s->c, v->unit_id, add_block, &b, s->err);
-	if (!rc && is(scope, "unit") && b.n == 0)
+	if (!rc && text_is(scope, "unit") && b.n == 0)
 		return zw_errf(s->err, ZW_ECONFLICT, "scope",
 		               "该单位没有分配地址段，无法整体断网；可只断开终端");
 	if (!rc && n + b.n == 0)
 		return zw_errf(s->err, ZW_ECONFLICT, "scope",
 		               "违规事项没有 MAC 或 IP 地址，无法断开终端；可整体断开单位");
 	char status[32] = "";
-	if (!rc && is(scope, "unit"))
+	if (!rc && text_is(scope, "unit"))
 		rc = unit_status(s, status, sizeof(status));
-	if (!rc && is(status, "已接入")) {
+	if (!rc && text_is(status, "已接入")) {
 		char why[400];
 		text_printf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id,
 		            v->behaviour_name);
@@ -339,7 +327,7 @@ static int isolate(struct step *s, const char *scope)
 		                        v->id, s->err);
 	}
 	if (!rc)
-		set_str(&v->isolated_scope, scope);
+		xstr_set(&v->isolated_scope, scope);
 	return rc;
 }
 
@@ -351,11 +339,11 @@ static int lift(struct step *s)
 	int rc = store_isolations_lift(s->c, v->id, s->now, s->err);
 	int64_t other = 0, hand = 0;
 	char status[32] = "";
-	if (!rc && is(v->isolated_scope, "unit"))
+	if (!rc && text_is(v->isolated_scope, "unit"))
 		rc = store_unit_isolated(s->c, v->unit_id, v->id, &other, &hand, s->err);
-	if (!rc && is(v->isolated_scope, "unit"))
+	if (!rc && text_is(v->isolated_scope, "unit"))
 		rc = unit_status(s, status, sizeof(status));
-	if (!rc && !other && !hand && is(status, "暂停")) {
+	if (!rc && !other && !hand && text_is(status, "暂停")) {
 		char why[400];
 		snprintf(why, sizeof(why), "违规事项 %lld 整改完毕，恢复接入", (long long)v->id);
 		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "已接入", step_clause(v), why,
@@ -420,14 +408,14 @@ static int open_case(struct step *s, const struct forbidden_rule *f)
 		          sizeof(rung));
 	profile_first_clause(f->clause, clause, sizeof(clause));
 	if (!rc) {
-		set_str(&v->behaviour_name, f->name);
-		set_str(&v->clause, clause);
-		set_str(&v->state, "open");
+		xstr_set(&v->behaviour_name, f->name);
+		xstr_set(&v->clause, clause);
+		xstr_set(&v->state, "open");
 		set_rung(s->x->prof, v, *rung ? rung : NULL);
 		if (!v->detail)
-			set_str(&v->detail, "");
+			xstr_set(&v->detail, "");
 		if (!v->cost_note)
-			set_str(&v->cost_note, "");
+			xstr_set(&v->cost_note, "");
 		rc = store_rec_insert(s->c, "violations", &violation_schema, v, s->now, &v->id,
 		                      s->err);
 	}
@@ -500,9 +488,9 @@ static int check_manual(struct step *s)
 			rc = zw_errf(s->err, ZW_EINVALID, "terminal_id", "终端不属于该单位");
 		}
 		if (!rc && !v->mac && t.mac)
-			set_str(&v->mac, t.mac);
+			xstr_set(&v->mac, t.mac);
 		if (!rc && !v->ip && t.ip)
-			set_str(&v->ip, t.ip);
+			xstr_set(&v->ip, t.ip);
 		rec_free(&terminal_schema, &t);
 	}
 	if (!rc && v->finding_id) {
@@ -512,7 +500,7 @@ static int check_manual(struct step *s)
 		if (rc == -ZW_ENOTFOUND) {
 			zw_err_clear(s->err);
 			rc = zw_errf(s->err, ZW_EINVALID, "finding_id", "监测发现不存在");
-		} else if (!rc && !is(status, "open")) {
+		} else if (!rc && !text_is(status, "open")) {
 			rc = zw_errf(s->err, ZW_ECONFLICT, "finding_id",
 			             "该监测发现已处理（状态：%s）", status);
 		} else if (!rc && unit && unit != v->unit_id) {
@@ -595,7 +583,7 @@ int violation_create(const struct ctx *x, const struct violation_policy *vp, con
 	if (!rc)
 		rc = check_behaviour(x->prof, v.behaviour, &f, err);
 	if (!rc)
-		set_str(&v.source, "inspection");
+		xstr_set(&v.source, "inspection");
 	struct store_tx *tx = NULL;
 	if (!rc)
 		rc = store_begin(x->st, &tx, err);
@@ -692,7 +680,7 @@ static int g_widen(void *cs, struct zw_err *err)
 	struct step *s = cs;
 	struct violation *v = s->v;
 	enum sact a = sanction_act(v->sanction);
-	if (is(v->isolated_scope, "terminal") && (a == SA_UNIT || a == SA_REVOKE))
+	if (text_is(v->isolated_scope, "terminal") && (a == SA_UNIT || a == SA_REVOKE))
 		return 0;
 	const char *scope =
 	    rec_enum_label(rec_field(&violation_schema, "isolated_scope"), v->isolated_scope);
@@ -722,7 +710,7 @@ static int g_never_isolated(void *cs, struct zw_err *err)
 static int g_warning(void *cs, struct zw_err *err)
 {
 	struct step *s = cs;
-	if (is(s->v->level, "warning"))
+	if (text_is(s->v->level, "warning"))
 		return 0;
 	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(s->v),
 	                     "违规事项处理措施为“%s”，须整改核实后结案", s->v->sanction_name);
@@ -737,9 +725,9 @@ static int g_unit_back(void *cs, struct zw_err *err)
 	char status[32] = "";
 	bool approved = false;
 	int rc = unit_status(s, status, sizeof(status));
-	if (!rc && is(status, "申请中"))
+	if (!rc && text_is(status, "申请中"))
 		rc = store_unit_access_approved(s->c, s->v->unit_id, &approved, err);
-	if (rc || approved || is(status, "已接入") || is(status, "暂停"))
+	if (rc || approved || text_is(status, "已接入") || text_is(status, "暂停"))
 		return rc;
 	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(s->v),
 	                     "单位已被取消入网资格（当前为“%s”），须重新申请接入并经批准后方可恢复",
@@ -805,7 +793,8 @@ static int g_revoke(void *cs, struct zw_err *err)
 		return zw_errf(err, ZW_ECONFLICT, "sanction", "下一级处理措施不是取消入网资格");
 	if (!rc)
 		rc = unit_status(s, status, sizeof(status));
-	if (rc || is(status, "已接入") || is(status, "暂停") || is(status, "已撤销入网资格"))
+	if (rc || text_is(status, "已接入") || text_is(status, "暂停") ||
+	    text_is(status, "已撤销入网资格"))
 		return rc;
 	return zw_err_clause(err, ZW_ECONFLICT, "action", step_clause(s->v),
 	                     "单位当前为“%s”，不能取消入网资格", status);
@@ -831,7 +820,7 @@ static int e_isolate(void *cs, struct zw_err *err)
 	const char *scope = s->t->scope                                ? s->t->scope
 	                    : sanction_act(v->sanction) == SA_TERMINAL ? "terminal"
 	                                                               : "unit";
-	if (sanction_act(v->sanction) == SA_TERMINAL && is(scope, "unit"))
+	if (sanction_act(v->sanction) == SA_TERMINAL && text_is(scope, "unit"))
 		return zw_err_clause(err, ZW_ERULE, "scope", v->sanction_clause,
 		                     "处理措施“%s”（%s）只断开终端，不能整体断开单位",
 		                     v->sanction_name, v->sanction_clause);
@@ -841,7 +830,7 @@ static int e_isolate(void *cs, struct zw_err *err)
 static int e_widen(void *cs, struct zw_err *err)
 {
 	struct step *s = cs;
-	if (s->t->scope && !is(s->t->scope, "unit"))
+	if (s->t->scope && !text_is(s->t->scope, "unit"))
 		return zw_errf(err, ZW_ECONFLICT, "scope", "违规事项已断开终端");
 	return isolate(s, "unit");
 }
@@ -906,7 +895,7 @@ static int e_revoke(void *cs, struct zw_err *err)
 	struct step *s = cs;
 	struct violation *v = s->v;
 	int rc = applies_revoke(s) ? 0 : e_climb(s, err);
-	if (!rc && !is(v->isolated_scope, "unit"))
+	if (!rc && !text_is(v->isolated_scope, "unit"))
 		rc = isolate(s, "unit");
 	if (rc == -ZW_ECONFLICT && strcmp(err->field, "scope") == 0) {
 		zw_err_clear(err); /* nothing on the wire to cut: the revocation stands alone */
@@ -916,7 +905,7 @@ static int e_revoke(void *cs, struct zw_err *err)
 	text_printf(why, sizeof(why), "违规事项 %lld：%s", (long long)v->id, v->behaviour_name);
 	if (!rc)
 		rc = unit_status(s, status, sizeof(status));
-	if (!rc && !is(status, "已撤销入网资格"))
+	if (!rc && !text_is(status, "已撤销入网资格"))
 		rc = unit_set_status_tx(s->sx, s->tx, v->unit_id, "已撤销入网资格", step_clause(v),
 		                        why, v->id, err);
 	return rc ? rc : end_case(s, "resolved");
@@ -931,7 +920,7 @@ static int e_charge(void *cs, struct zw_err *err)
 		return zw_errf(err, ZW_EINVALID, "amount",
 		               "记录维修费用须写明金额（元），如 1280.50");
 	s->v->repair_cost = fen;
-	set_str(&s->v->cost_note, s->reason);
+	xstr_set(&s->v->cost_note, s->reason);
 	const struct forbidden_rule *f = profile_forbidden(s->x->prof, s->v->behaviour);
 	profile_first_clause(f->cost_clause, s->cost_clause, sizeof(s->cost_clause)); /* g_cost */
 	s->cite = s->cost_clause; /* the clause that charges the repair (TB-16, JX-26) */
@@ -997,7 +986,7 @@ static int wf_set_state(void *cs, const char *to, struct zw_err *err)
 {
 	struct step *s = cs;
 	(void)err;
-	set_str(&s->v->state, to);
+	xstr_set(&s->v->state, to);
 	return 0;
 }
 
@@ -1091,7 +1080,8 @@ static json_t *ladder_json(const struct profile *p, const struct violation *v)
 	for (int i = 0; f && f->sanctions && list_word(f->sanctions, i, w, sizeof(w)); i++) {
 		const struct sanction_rule *s = profile_sanction(p, w);
 		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code", w, "name",
-		                                   s ? s->name : w, "current", is(w, v->sanction)));
+		                                   s ? s->name : w, "current",
+		                                   text_is(w, v->sanction)));
 	}
 	return a;
 }

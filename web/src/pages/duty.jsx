@@ -3,7 +3,7 @@
 // checks, and hands over once every check is recorded; a day's log prints for the file.
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
-import { day as dayText, time } from '../format.js';
+import { day as dayText, time, today } from '../format.js';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
 import { Badge, ClauseLink, ErrorBox, Field, Link, Loading, Table, can, useLoad, useSession } from '../ui.jsx';
@@ -14,12 +14,11 @@ import { navigate } from '../router.js';
 const STATE_KIND = { planned: 'amber', on_duty: 'blue', handed_over: 'green', cancelled: 'grey' };
 const stateBadge = (names, state) => <Badge kind={STATE_KIND[state]}>{valueName(names.state, state)}</Badge>;
 // today in Beijing as YYYY-MM-DD
-const beijingToday = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 const logUrl = (d, pdf) => `/api/v1/duty/log?day=${d}${pdf ? '&format=pdf' : ''}`;
 
 function PlanForm({ onCancel }) {
   const users = useLoad('/users', true);
-  const [v, setV] = useState({ day: beijingToday(), shift: '白班', user_id: '' });
+  const [v, setV] = useState({ day: today(), shift: '白班', user_id: '' });
   const [error, setError] = useState(null);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
   const people = (users.data?.items || []).filter((u) => !u.disabled && (u.role === 'manager' || u.role === 'operator'));
@@ -56,7 +55,7 @@ export function Duty({ path }) {
   const s = useSession();
   const names = useValueNames('duty_shift');
   const [adding, setAdding] = useState(false);
-  const [logDay, setLogDay] = useState(beijingToday());
+  const [logDay, setLogDay] = useState(today());
   return (
     <>
       <h1>值班</h1>
@@ -148,8 +147,8 @@ export function DutyDetail({ id }) {
             {x.clause ? <><dt>依据条款</dt><dd><ClauseLink id={x.clause} /></dd></> : null}
           </dl>
           <p>当日值班日志：<a href={logUrl(x.day)}>打印</a> <a href={logUrl(x.day, true)}>PDF</a></p>
-          {x.state === 'on_duty' && x.checks.some((c) => !done(c)) ? (
-            <p class="warning" role="note">依据 {x.clause ? <ClauseLink id={x.clause} /> : '本县办法'}，交班前须完成并记录日常检查：尚未记录{x.checks.filter((c) => !done(c)).map((c) => `“${c}”`).join('、')}。</p>
+          {x.state === 'on_duty' && x.missing_checks.length ? (
+            <p class="warning" role="note">依据 {x.clause ? <ClauseLink id={x.clause} /> : '本县办法'}，交班前须完成并记录日常检查：尚未记录{x.missing_checks.map((c) => `“${c}”`).join('、')}。</p>
           ) : null}
           <CaseSteps x={x}>{(a) => (
             <CaseStep key={`${x.rev}-${a.action}`} url={`/duty/${x.id}/transitions`} rec={x} a={a} what="值班"

@@ -3,7 +3,7 @@
 // carrier's tickets only (the server's scope), which makes this page their queue.
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
-import { time } from '../format.js';
+import { time, today } from '../format.js';
 import { RecordForm } from '../form.jsx';
 import { ListView } from '../list.jsx';
 import { useValueNames, valueName } from '../schema.js';
@@ -63,7 +63,7 @@ export function Tickets({ path }) {
 // the carriers and for the carrier itself (its own rows).
 const minutes = (m) => (m == null ? '—' : m < 60 ? `${m} 分钟` : `${Math.floor(m / 60)} 小时 ${m % 60} 分`);
 function SlaReport() {
-  const thisMonth = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
+  const thisMonth = today().slice(0, 7);
   const [month, setMonth] = useState(thisMonth);
   const r = useLoad(`/tickets/sla?month=${month}`);
   const clock = (c, hours) => (c.clocks ? `${c.met} 完成，${c.breached} 超时，${c.running} 计时中；中位 ${minutes(c.median_minutes)}，最长 ${minutes(c.worst_minutes)}${hours ? `（时限 ${hours} 小时）` : ''}` : '—');
