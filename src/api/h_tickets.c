@@ -3,10 +3,12 @@
  * engine (domain/case.h). */
 
 #include "api/registry_api.h"
+#include "core/parse.h"
 #include "domain/case.h"
 #include "domain/ops/change.h"
 #include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
+#include "domain/ops/outage.h"
 #include "domain/ops/ticket.h"
 
 static void case_reply(struct req *r, const struct case_type *ct, int status, int64_t id)
@@ -118,4 +120,32 @@ void h_tickets_sla(struct req *r)
 	json_t *o = NULL;
 	if (!fail(r, ticket_sla_report(&x, req_query(r, "month"), &o, &err), &err))
 		reply_json(r, 200, o);
+}
+
+/* Whether the outage check runs, with what settings, and what its last round did. The
+ * county-wide counts only for those who read every unit's state. */
+void h_outage_monitor(struct req *r)
+{
+	struct zw_err err = {0};
+	if (fail(r, authz_check(&r->who, ACT_TICKET_READ, r->who.unit_id, &err), &err))
+		return;
+	struct outage_status s = {0};
+	struct outage_cfg cfg = {0};
+	if (r->srv->outage) {
+		outage_monitor_status(r->srv->outage, &s);
+		cfg = r->srv->outage->cfg;
+	}
+	json_t *o = json_pack("{s:b, s:i, s:i, s:i, s:i, s:i}", "enabled", s.enabled, "interval_s",
+	                      cfg.interval, "timeout_ms", cfg.timeout_ms, "tcp_port", cfg.tcp_port,
+	                      "down_after", cfg.down_after, "up_after", cfg.up_after);
+	char at[32];
+	if (s.last_at)
+		format_time(s.last_at, at);
+	json_object_set_new(o, "last_round_at", s.last_at ? json_string(at) : json_null());
+	json_object_set_new(o, "last_round_ms", json_integer(s.last_ms));
+	json_object_set_new(o, "error", s.error[0] ? json_string(s.error) : json_null());
+	bool all = authz_scope(&r->who, ACT_TICKET_READ) == SCOPE_ALL && !r->who.carrier_id;
+	json_object_set_new(o, "checked", all ? json_integer(s.st.checked) : json_null());
+	json_object_set_new(o, "no_address", all ? json_integer(s.st.no_address) : json_null());
+	reply_json(r, 200, o);
 }

@@ -62,6 +62,7 @@ void h_maintenance_transition(struct req *r);
 void h_tickets_sla(struct req *r);
 void h_ticket_paper(struct req *r);
 void h_duty_log(struct req *r);
+void h_outage_monitor(struct req *r);
 void h_ticket_get(struct req *r);
 void h_ticket_transition(struct req *r);
 void h_violations_create(struct req *r);

@@ -203,6 +203,8 @@ const struct route routes[] = {
      &outage_kind},
     {"GET", "/api/v1/outages/health", reg_list, 0, "*",
      "网络运行状况：各单位网关是否在线、自何时起、时延及近 24 小时趋势", &unit_health_kind},
+    {"GET", "/api/v1/outages/monitor", h_outage_monitor, 0, "",
+     "中断监测的设置与最近一轮检测（是否开启、间隔、阈值、检测了多少单位）"},
     {"GET", "/api/v1/outages/{id}", reg_get, 0, "", "查看中断记录", &outage_kind},
     {"GET", "/api/v1/duty", reg_list, 0, "*", "值班表（排班、接班、交班）", &duty_shift_kind},
     {"POST", "/api/v1/duty", h_duty_create, 0, "", "排班"},

@@ -83,6 +83,8 @@ struct server {
 	/* the scheduler of this server (domain/scheduler.h), started or not, or NULL: the
 	 * metrics read its lag and which outbox channels it delivers */
 	const struct scheduler *sched;
+	/* the outage check's thread (domain/ops/outage.h), running or not, or NULL */
+	struct outage_monitor *outage;
 	struct metrics *metrics; /* the request and ingest counters (api/metrics.h) */
 };
 

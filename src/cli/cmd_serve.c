@@ -191,6 +191,7 @@ int cmd_serve(int argc, char **argv)
 	            .up_after = (int)e.cfg.outage_up_after,
 	            .netns = e.cfg.outage_netns},
 	};
+	srv.outage = &outage;
 	atomic_init(&srv.inflight, 0);
 	atomic_init(&srv.stopping, false);
 	signal(SIGPIPE, SIG_IGN);

@@ -211,6 +211,53 @@ class Outage(ServerTest):
         self.link(2, "up")
         self.wait_state(u, "up")
 
+    def test_4_the_monitor_says_what_it_checks_and_no_connected_unit_is_left_out(self):
+        s = self.srv
+        connected = s.sql("SELECT COUNT(*) FROM units WHERE status = '已接入'")[0][0]
+        self.assertGreater(connected, 3)
+        m = self.wait_for(lambda: (lambda j: j if j["last_round_at"] else None)(
+            s.as_("admin", "GET", A + "/outages/monitor").json))
+        self.assertEqual((m["enabled"], m["interval_s"], m["timeout_ms"], m["tcp_port"],
+                          m["down_after"], m["up_after"]), (True, 1, 300, 22, 2, 2), m)
+        self.assertIsNone(m["error"], m)
+        self.assertEqual((m["checked"], m["no_address"]), (3, connected - 3), m)
+        # every other connected unit has its row, saying why it is not checked
+        for (u,) in s.sql("SELECT id FROM units WHERE status = '已接入' AND id NOT IN (?, ?, ?)",
+                          tuple(self.units)):
+            h = self.health(u)
+            self.assertIsNotNone(h, u)
+            self.assertEqual((h["state"], h["address"]), ("unknown", ""), h)
+            self.assertIn("未登记网关地址", h["last_error"])
+        r = s.as_("admin", "GET", A + "/outages/health?state=unknown&limit=1")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["total"], connected - 3, r.json)
+        # a unit reads the settings, not the county's counts
+        r = s.as_("unit", "GET", A + "/outages/monitor")
+        self.assertEqual(r.status, 200, r)
+        m = r.json
+        self.assertEqual((m["enabled"], m["checked"], m["no_address"]), (True, None, None), m)
+        # a gateway registered later is checked from the next round
+        u = s.sql("SELECT id FROM units WHERE status = '已接入' AND id NOT IN (?, ?, ?)"
+                  " ORDER BY id LIMIT 1", tuple(self.units))[0][0]
+        r = s.as_("admin", "POST", A + "/prefixes", {"cidr": "10.253.9.0/24", "status": "active",
+                                                    "unit_id": u, "gateway": "10.253.9.1"})
+        self.assertEqual(r.status, 201, r)
+        h = self.wait_for(lambda: (lambda h: h if h["address"] else None)(self.health(u)))
+        self.assertEqual(h["address"], "10.253.9.1", h)
+        h = self.wait_state(u, "down")  # no such host on this wire
+        self.assertTrue(h["last_error"] and "未登记" not in h["last_error"], h)
+
+
+class MonitorOff(ServerTest):
+    """Without outage_interval nothing is checked, and the console is told so."""
+    profile = "tongbai"
+
+    def test_off(self):
+        m = self.srv.as_("admin", "GET", A + "/outages/monitor").json
+        self.assertEqual((m["enabled"], m["interval_s"], m["last_round_at"], m["checked"]),
+                         (False, 0, None, 0), m)
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM unit_health")[0][0], 0)
+
 
 if __name__ == "__main__":
     unittest.main()

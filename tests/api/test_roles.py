@@ -266,6 +266,7 @@ MATRIX = [
     # outages and the units' health: read like tickets (a carrier its lines' units)
     ("outages_list", "GET", "/api/v1/outages", "200 200 200 200 200 200 403 401"),
     ("outages_health", "GET", "/api/v1/outages/health", "200 200 200 200 200 200 403 401"),
+    ("outages_monitor", "GET", "/api/v1/outages/monitor", "200 200 200 200 200 200 403 401"),
     ("outage_get_own", "GET", "/api/v1/outages/{id}", "200 200 200 200 200 200 403 401"),
     ("outage_get_other", "GET", "/api/v1/outages/{id}", "200 200 200 404 404 200 403 401"),
     ("duty_list", "GET", "/api/v1/duty", "200 200 200 403 403 200 403 401"),
@@ -1435,6 +1436,12 @@ class RoleMatrix:
                      " unixepoch())", (self.own, self.demo_carrier()))
         return Req("/api/v1/outages/health",
                    ok=lambda r: self.assertEqual(r.json["items"][0]["trend"], []))
+
+    def c_outages_monitor(self, who):
+        # the county's counts only for those who read every unit's state
+        counts = who in ("manager", "authority", "operator", "supervisor")
+        return Req("/api/v1/outages/monitor", ok=lambda r: self.assertEqual(
+            (r.json["enabled"], r.json["checked"] is not None), (False, counts), r.json))
 
     def c_outage_get_own(self, who):
         return Req("/api/v1/outages/%d" % self.mk_outage(self.own, self.demo_carrier()),

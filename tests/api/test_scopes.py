@@ -158,6 +158,7 @@ GET    /maintenance/{id}                                  -
 POST   /maintenance/{id}/transitions                      -
 GET    /outages                                           -
 GET    /outages/health                                    -
+GET    /outages/monitor                                   -
 GET    /outages/{id}                                      -
 GET    /duty                                              -
 POST   /duty                                              -

@@ -309,6 +309,29 @@ static int apply(struct round *r, const struct outage_target *t, const struct re
 	return rc;
 }
 
+/* A connected unit with no gateway registered is not checked, and says why in its row, so
+ * the list of units watched has no silent gap. A unit down when its gateway was taken away
+ * stays down until one is registered and answers. Whether the row changed. */
+static bool unwatched(struct round *r, const struct outage_target *t, struct unit_health *h)
+{
+	static const char why[] = "未登记网关地址：请在地址规划中为该单位的地址段填写网关";
+	r->st->no_address++;
+	if (text_is(h->state, "down"))
+		return false;
+	if (h->id && text_is(h->state, "unknown") && text_is(h->last_error, why) &&
+	    h->line_id == t->line_id && h->carrier_id == t->carrier_id)
+		return false;
+	xstr_set(&h->state, "unknown");
+	xstr_set(&h->address, "");
+	xstr_set(&h->last_how, "");
+	xstr_set(&h->last_error, why);
+	h->line_id = t->line_id;
+	h->carrier_id = t->carrier_id;
+	h->fails = h->oks = 0;
+	h->since = r->now;
+	return true;
+}
+
 int outage_round(const struct ctx *x, const struct outage_cfg *cfg, int64_t now,
                  struct outage_stats *st, struct zw_err *err)
 {
@@ -324,10 +347,8 @@ int outage_round(const struct ctx *x, const struct outage_cfg *cfg, int64_t now,
 	struct reach_target *a = xcalloc(n ? n : 1, sizeof(*a));
 	size_t *of = xcalloc(n ? n : 1, sizeof(*of)), m = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!t[i].address[0]) {
-			st->no_address++;
-			continue;
-		}
+		if (!t[i].address[0])
+			continue; /* counted by unwatched() */
 		snprintf(a[m].addr, sizeof(a[m].addr), "%s", t[i].address);
 		of[m++] = i;
 	}
@@ -335,31 +356,36 @@ int outage_round(const struct ctx *x, const struct outage_cfg *cfg, int64_t now,
 	if (m)
 		reach_check(a, m, &o); /* no socket at all: every target says why, and is down */
 	struct store_tx *tx = NULL;
-	rc = m ? store_begin(x->st, &tx, err) : 0;
+	rc = n ? store_begin(x->st, &tx, err) : 0;
 	struct round r = {.x = x, .cfg = cfg, .tx = tx, .now = now, .st = st, .err = err};
 	r.c = tx ? store_tx_conn(tx) : NULL;
-	for (size_t k = 0; !rc && k < m; k++) {
-		const struct outage_target *u = &t[of[k]];
+	for (size_t i = 0, k = 0; !rc && i < n; i++) {
+		const struct outage_target *u = &t[i];
+		const struct reach_target *ra = k < m && of[k] == i ? &a[k++] : NULL;
 		struct unit_health h = {0};
 		if (u->health_id)
 			rc = store_rec_get(r.c, "unit_health", &unit_health_schema, u->health_id,
 			                   NULL, 0, &h, err);
 		else
 			xstr_set(&h.state, "unknown"), h.unit_id = u->unit_id;
-		if (!rc)
-			rc = apply(&r, u, &a[k], &h);
+		bool write = true;
+		if (!rc && ra)
+			rc = apply(&r, u, ra, &h);
+		else if (!rc)
+			write = unwatched(&r, u, &h);
 		int64_t id;
-		if (!rc)
+		if (!rc && write)
 			rc = u->health_id
 			         ? store_rec_update(r.c, "unit_health", &unit_health_schema, &h,
 			                            now, err)
 			         : store_rec_insert(r.c, "unit_health", &unit_health_schema, &h,
 			                            now, &id, err);
-		if (!rc)
-			rc = store_health_sample(r.c, u->unit_id, now - now % 3600, a[k].up,
-			                         a[k].rtt_us, err);
+		if (!rc && ra)
+			rc = store_health_sample(r.c, u->unit_id, now - now % 3600, ra->up,
+			                         ra->rtt_us, err);
 		rec_free(&unit_health_schema, &h);
-		st->checked++;
+		if (ra)
+			st->checked++;
 	}
 	/* once an hour: the samples older than 30 days go */
 	if (!rc && tx && now % 3600 < (cfg->interval > 0 ? cfg->interval : 60))
@@ -386,7 +412,12 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&m->mu);
 		struct zw_err err = {0};
 		struct outage_stats st;
-		if (outage_round(&x, &m->cfg, clock_now(), &st, &err) < 0)
+		int64_t at = clock_now();
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int rc = outage_round(&x, &m->cfg, at, &st, &err);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (rc < 0)
 			log_warnx("outage check: %s", err.message);
 		else if (st.opened || st.ended)
 			log_info(
@@ -394,6 +425,11 @@ static void *run(void *arg)
 			    "ticket(s) opened",
 			    st.checked, st.down, st.opened, st.ended, st.tickets);
 		pthread_mutex_lock(&m->mu);
+		m->status.last_at = at;
+		m->status.last_ms =
+		    (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		m->status.st = st;
+		snprintf(m->status.error, sizeof(m->status.error), "%s", rc < 0 ? err.message : "");
 		struct timespec until;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += m->cfg.interval;
@@ -431,9 +467,21 @@ static void *start(void *arg)
 	return run(m);
 }
 
+void outage_monitor_status(struct outage_monitor *m, struct outage_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!m->running)
+		return; /* no thread: no lock either (outage_monitor_start) */
+	pthread_mutex_lock(&m->mu);
+	*out = m->status;
+	pthread_mutex_unlock(&m->mu);
+	out->enabled = true;
+}
+
 int outage_monitor_start(struct outage_monitor *m, struct zw_err *err)
 {
 	m->stopping = m->running = false;
+	memset(&m->status, 0, sizeof(m->status));
 	if (m->cfg.interval <= 0)
 		return 0;
 	int fd = -1;

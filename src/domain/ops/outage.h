@@ -68,11 +68,21 @@ struct outage_stats {
 int outage_round(const struct ctx *x, const struct outage_cfg *cfg, int64_t now,
                  struct outage_stats *st, struct zw_err *err);
 
+/* What the rounds' thread last did, for the console (GET /outages/monitor). */
+struct outage_status {
+	bool enabled;           /* a thread runs the rounds */
+	int64_t last_at;        /* the last round's start (Unix seconds); 0: none yet */
+	int64_t last_ms;        /* how long it took */
+	struct outage_stats st; /* what it found */
+	char error[512];        /* why it failed (a zw_err message); "" when it did not */
+};
+
 struct outage_monitor {
 	struct store *st;
 	const struct profile *prof;
 	struct outage_cfg cfg;
 	/* private */
+	struct outage_status status; /* under mu */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -83,5 +93,7 @@ struct outage_monitor {
  * error here, before the server starts. */
 int outage_monitor_start(struct outage_monitor *m, struct zw_err *err);
 void outage_monitor_stop(struct outage_monitor *m);
+/* A copy of the monitor's status, taken under its lock. */
+void outage_monitor_status(struct outage_monitor *m, struct outage_status *out);
 
 #endif
