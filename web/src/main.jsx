@@ -21,6 +21,7 @@ import { Probes } from './pages/probes.jsx';
 import { ChangeDetail, Changes } from './pages/changes.jsx';
 import { Duty, DutyDetail } from './pages/duty.jsx';
 import { MaintenanceDetail, MaintenanceList } from './pages/maintenance.jsx';
+import { Health, Outages } from './pages/outages.jsx';
 import { TicketDetail, Tickets } from './pages/tickets.jsx';
 import { ViolationDetail, Violations } from './pages/violations.jsx';
 import { match, navigate, usePath } from './router.js';
@@ -52,6 +53,8 @@ const PAGES = [
   ['/findings/:id', FindingDetail],
   ['/tickets', Tickets],
   ['/maintenance', MaintenanceList],
+  ['/outages/health', Health],
+  ['/outages', Outages],
   ['/changes', Changes],
   ['/duty', Duty],
   ['/duty/:id', DutyDetail],
@@ -67,8 +70,7 @@ const PAGES = [
 ];
 
 // The menu by the work it serves, each entry shown only to a role with the permission behind
-// it (a group with none is not shown). 运维 holds the coming operations pages (fault tickets,
-// maintenance notices, inspections).
+// it (a group with none is not shown).
 const MENU = [
   [null, [['/', '首页', null]]],
   ['登记', [
@@ -94,6 +96,7 @@ const MENU = [
     ['/probes', '探针与断网', 'FINDING_READ'],
   ]],
   ['运维', [
+    ['/outages/health', '网络运行状况', 'TICKET_READ'],
     ['/tickets', '故障工单', 'TICKET_READ'],
     ['/maintenance', '停机维护', 'MAINTENANCE_READ'],
     ['/changes', '变更管理', 'CHANGE_READ'],

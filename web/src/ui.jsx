@@ -216,6 +216,23 @@ export function Table({ columns, rows, empty = '暂无数据', caption }) {
 }
 
 // A unit's name by id, from the list the caller may read.
+// How many rows a list's filters select (its total), without reading them. refresh: a number
+// that, when it changes, counts again.
+export function useCount(path, refresh = 0) {
+  const r = useLoad(path ? `${path}${path.includes('?') ? '&' : '?'}limit=1` : null);
+  const seen = useRef(refresh);
+  useEffect(() => {
+    if (seen.current !== refresh) r.reload();
+    seen.current = refresh;
+  }, [refresh]);
+  return r.data?.total;
+}
+
+// A count that links to the list it counts.
+export function CountLink({ href, n, unit = '条' }) {
+  return <Link href={href}>{n === undefined ? '…' : `${n} ${unit}`}</Link>;
+}
+
 export function useUnitNames() {
   const units = useLoad('/units', true);
   return (id) => (id ? units.data?.items.find((u) => u.id === id)?.name || `单位 ${id}` : '（未知单位）');

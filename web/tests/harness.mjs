@@ -29,8 +29,8 @@ function freePort() {
 
 export class Server {
   // scheduler: seconds between the server's scheduler steps (0: none; the inbox is filled by
-  // the scheduler, so a test of what notices say sets it)
-  static async start(profile = 'tongbai', { scheduler = 0 } = {}) {
+  // the scheduler, so a test of what notices say sets it). args: more serve options.
+  static async start(profile = 'tongbai', { scheduler = 0, args = [] } = {}) {
     const s = new Server();
     s.dir = mkdtempSync(join(tmpdir(), 'zwnet-web-'));
     s.db = join(s.dir, 'zwnet.db');
@@ -43,7 +43,7 @@ export class Server {
     s.proc = spawn(BIN, ['serve', '--db', s.db, '--listen', `127.0.0.1:${s.port}`, '--profile', profile,
       '--web-root', join(ROOT, 'web/dist'), '--password-cost', 'min', '--scheduler-interval', String(scheduler),
       // a scratch database: no fsync per commit (tests/api/harness.py says why)
-      '--db-synchronous', 'normal', '--disk-min-free', '0'], { env });
+      '--db-synchronous', 'normal', '--disk-min-free', '0', ...args], { env });
     s.proc.stdout.on('data', (d) => s.log.push(String(d)));
     s.proc.stderr.on('data', (d) => s.log.push(String(d)));
     for (let i = 0; i < 200; i++) {

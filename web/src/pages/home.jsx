@@ -5,7 +5,7 @@ import { day, time } from '../format.js';
 import { PROBE_STATE } from './probes.jsx';
 import { useKindLabels, useSchema, useValueNames, valueName } from '../schema.js';
 import { grantedText } from './applications.jsx';
-import { AppStatus, Badge, ClauseLink, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useDeadlineRules, useLoad, useSession, subjectPath, useUnitNames, useUnitStatuses } from '../ui.jsx';
+import { AppStatus, Badge, ClauseLink, CountLink, DeadlineBadge, Link, Loading, Table, UnitStatus, can, useCount, useDeadlineRules, useLoad, useSession, subjectPath, useUnitNames, useUnitStatuses } from '../ui.jsx';
 
 function UnitsChart({ counts }) {
   const statuses = useUnitStatuses();
@@ -104,17 +104,6 @@ function RuleCount({ rule, status }) {
   return <CountLink href={path} n={useCount(path)} />;
 }
 
-// How many rows a list's filters select (its total), without reading them.
-function useCount(path) {
-  const r = useLoad(path ? `${path}${path.includes('?') ? '&' : '?'}limit=1` : null);
-  return r.data?.total;
-}
-
-// A count that links to the list it counts.
-function CountLink({ href, n, unit = '条' }) {
-  return <Link href={href}>{n === undefined ? '…' : `${n} ${unit}`}</Link>;
-}
-
 // The units by status: each status's count from the server (the list's total).
 function UnitCounts() {
   const statuses = useUnitStatuses();
@@ -149,6 +138,7 @@ function Work() {
     ['DEADLINE_READ', '整改超期', '/deadlines?subject_type=violation&status=breached'],
     ['DEADLINE_READ', '进行中的时限', '/deadlines?status=running'],
     ['DEADLINE_READ', '已超期的时限', '/deadlines?status=breached'],
+    ['TICKET_READ', '网络中断中的单位', '/outages/health?state=down'],
   ].filter(([perm]) => can(s, perm));
   if (!rows.length) return null;
   return (
