@@ -8,6 +8,7 @@
 #include "domain/ops/change.h"
 #include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
+#include "domain/ops/plan.h"
 #include "domain/ops/outage.h"
 #include "domain/ops/ticket.h"
 
@@ -80,6 +81,31 @@ void h_change_get(struct req *r)
 void h_change_transition(struct req *r)
 {
 	case_step_post(r, &change_case);
+}
+
+void h_plan_create(struct req *r)
+{
+	case_post(r, &plan_case);
+}
+
+void h_plan_get(struct req *r)
+{
+	case_reply(r, &plan_case, 200, r->params[0]);
+}
+
+void h_plan_transition(struct req *r)
+{
+	case_step_post(r, &plan_case);
+}
+
+void h_plans_missing(struct req *r)
+{
+	struct zw_err err = {0};
+	struct ctx x;
+	req_ctx(r, &x);
+	json_t *o = plans_missing(&x, &err);
+	if (!fail(r, o ? 0 : -1, &err))
+		reply_json(r, 200, o);
 }
 
 void h_duty_create(struct req *r)

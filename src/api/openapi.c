@@ -19,6 +19,7 @@
 #include "domain/ops/change.h"
 #include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
+#include "domain/ops/plan.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
 #include "wire/obs.h"
@@ -37,6 +38,7 @@ static const struct rec_schema *const records[] = {
     &maintenance_transition_schema,
     &change_transition_schema,
     &duty_transition_schema,
+    &plan_transition_schema,
 };
 
 enum mode { M_READ, M_CREATE, M_PATCH };

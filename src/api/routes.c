@@ -23,6 +23,7 @@
 #include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
 #include "domain/ops/outage.h"
+#include "domain/ops/plan.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
 
@@ -221,6 +222,15 @@ const struct route routes[] = {
     {"GET", "/api/v1/changes/{id}", h_change_get, 0, "", "查看变更记录及办理经过"},
     {"POST", "/api/v1/changes/{id}/transitions", h_change_transition, 0, "",
      "办理变更：补充应急措施和回退方案、批准、不批准、已实施、已回退、撤销"},
+    {"GET", "/api/v1/plans", reg_list, 0, "*", "应急预案和灾难恢复预案列表", &plan_kind},
+    {"POST", "/api/v1/plans", h_plan_create, 0, "", "起草应急预案"},
+    {"GET", "/api/v1/plans/missing", h_plans_missing, 0, "",
+     "未制定应急预案（或预案未施行）的已接入单位（本县办法要求各单位制定时）"},
+    {"GET", "/api/v1/plans/{id}", h_plan_get, 0, "", "查看应急预案及办理经过"},
+    {"POST", "/api/v1/plans/{id}/transitions", h_plan_transition, 0, "",
+     "办理应急预案：发布施行、报备、登记备案、备案退回、复审、废止"},
+    {"GET", "/api/v1/plans/{id}/drills", reg_list, 0, "", "预案的演练记录", &plan_drill_kind},
+    {"POST", "/api/v1/plans/{id}/drills", reg_create, 0, "", "记录一次预案演练", &plan_drill_kind},
     {"GET", "/api/v1/deadlines", reg_list, 0, "*", "期限列表（到期、暂停、超期）", &deadline_kind},
     {"GET", "/api/v1/deadlines/{id}", reg_get, 0, "", "查看期限", &deadline_kind},
     {"POST", "/api/v1/deadlines/{id}/pause", h_deadline_pause, 0, "", "暂停计时（须说明原因）"},

@@ -16,8 +16,9 @@
 #include "store/deadline_sql.h"
 
 /* what a deadline runs for: the records deadline_start_tx is called with, by their names */
-static const char *const subjects[] = {"application", "unit", "violation", "ticket", NULL};
-static const char *const subject_labels[] = {"申请", "单位", "违规事项", "故障工单", NULL};
+static const char *const subjects[] = {"application", "unit", "violation", "ticket", "plan", NULL};
+static const char *const subject_labels[] = {"申请",     "单位",     "违规事项",
+                                             "故障工单", "应急预案", NULL};
 static const char *const bases[] = {"working_days", "hours", NULL};
 static const char *const basis_labels[] = {"工作日", "小时", NULL};
 static const char *const statuses[] = {"running", "paused", "met", "breached", "cancelled", NULL};

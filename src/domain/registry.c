@@ -16,6 +16,7 @@
 #include "domain/ops/change.h"
 #include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
+#include "domain/ops/plan.h"
 #include "domain/ops/outage.h"
 #include "domain/ops/ticket.h"
 #include "domain/violation/violation.h"
@@ -23,15 +24,35 @@
 #include "core/xalloc.h"
 
 const struct registry_entry registry_kinds[] = {
-    {&unit_kind, 0},           {&contact_kind, 0},       {&agreement_kind, 0},
-    {&zone_kind, REG_CLI},     {&vlan_kind, REG_CLI},    {&prefix_kind, REG_CLI},
-    {&terminal_kind, REG_CLI}, {&address_kind, REG_CLI}, {&device_kind, REG_CLI},
-    {&line_kind, REG_CLI},     {&carrier_kind, REG_CLI}, {&domain_name_kind, REG_CLI},
-    {&port_kind, REG_CLI},     {&application_kind, 0},   {&deadline_kind, 0},
-    {&finding_kind, 0},        {&probe_kind, 0},         {&violation_kind, 0},
-    {&user_kind, 0},           {&ticket_kind, 0},        {&maintenance_kind, 0},
-    {&change_kind, 0},         {&duty_shift_kind, 0},    {&duty_entry_kind, 0},
-    {&outage_kind, 0},         {&unit_health_kind, 0},   {NULL, 0},
+    {&unit_kind, 0},
+    {&contact_kind, 0},
+    {&agreement_kind, 0},
+    {&zone_kind, REG_CLI},
+    {&vlan_kind, REG_CLI},
+    {&prefix_kind, REG_CLI},
+    {&terminal_kind, REG_CLI},
+    {&address_kind, REG_CLI},
+    {&device_kind, REG_CLI},
+    {&line_kind, REG_CLI},
+    {&carrier_kind, REG_CLI},
+    {&domain_name_kind, REG_CLI},
+    {&port_kind, REG_CLI},
+    {&application_kind, 0},
+    {&deadline_kind, 0},
+    {&finding_kind, 0},
+    {&probe_kind, 0},
+    {&violation_kind, 0},
+    {&user_kind, 0},
+    {&ticket_kind, 0},
+    {&maintenance_kind, 0},
+    {&change_kind, 0},
+    {&duty_shift_kind, 0},
+    {&duty_entry_kind, 0},
+    {&outage_kind, 0},
+    {&unit_health_kind, 0},
+    {&plan_kind, 0},
+    {&plan_drill_kind, 0},
+    {NULL, 0},
 };
 
 int64_t rec_get_i64(const struct rec_schema *sc, const void *rec, const char *name)

@@ -7,6 +7,7 @@
 #include "domain/ops/change.h"
 #include "domain/ops/duty.h"
 #include "domain/ops/maintenance.h"
+#include "domain/ops/plan.h"
 #include "domain/ops/ticket.h"
 
 bool workflow_has_state(const struct workflow *w, const char *state)
@@ -249,5 +250,6 @@ void workflow_markdown(const struct workflow *w, struct buf *out)
 }
 
 const struct workflow *const workflows[] = {
-    &unit_workflow,        &application_workflow, &violation_workflow, &ticket_workflow,
-    &maintenance_workflow, &change_workflow,      &duty_workflow,      NULL};
+    &unit_workflow,   &application_workflow, &violation_workflow,
+    &ticket_workflow, &maintenance_workflow, &change_workflow,
+    &duty_workflow,   &plan_workflow,        NULL};

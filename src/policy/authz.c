@@ -82,6 +82,10 @@ static const unsigned char table[ACT_COUNT][ROLE_COUNT] = {
     [ACT_CHANGE_READ] = {A, A, A, N, O, A, N, N},
     [ACT_CHANGE_WRITE] = {A, N, A, N, O, N, N, N},
     [ACT_CHANGE_APPROVE] = {A, N, N, N, N, N, N, N},
+    /* emergency plans (JX-18, LN-13(二)): the center keeps its own and files them, a unit
+     * keeps its own; supervisors (the authority plans are filed with) and the authority read */
+    [ACT_PLAN_READ] = {A, A, A, N, O, A, N, N},
+    [ACT_PLAN_WRITE] = {A, N, A, N, O, N, N, N},
     /* the duty system (JX-19): the manager plans the roster, the duty officers keep the log;
      * supervisors and the authority read it */
     [ACT_DUTY_READ] = {A, A, A, N, N, A, N, N},

@@ -84,6 +84,8 @@ enum role {
 	X(CHANGE_READ)                                                                             \
 	X(CHANGE_WRITE)                                                                            \
 	X(CHANGE_APPROVE)                                                                          \
+	X(PLAN_READ)                                                                               \
+	X(PLAN_WRITE)                                                                              \
 	X(DUTY_READ)                                                                               \
 	X(DUTY_PLAN)                                                                               \
 	X(DUTY_WRITE)                                                                              \

@@ -28,7 +28,7 @@ VOCAB(v_org_roles, "机构角色", "manager", "authority", "operator", "carrier"
       "funding", "leadership", "unit");
 VOCAB(v_deadlines, "期限", "access_review", "access_implement", "change_review", "change_implement",
       "contact_refile", "rectification", "port_review", "egress_review", "filing_review",
-      "maintenance_notice");
+      "maintenance_notice", "plan_review", "plan_drill");
 VOCAB(v_parties, "协议签署方", "unit", "carrier", "vendor", "vendor_staff", "staff");
 VOCAB(v_workflows, "流程", "access", "change", "port", "egress", "interconnect", "system", "lan",
       "contact_refile");
@@ -233,6 +233,17 @@ static const struct pkey k_duty[] = {
     KL(P, duty_checks, "checks", true, NULL,
        "the daily checks (日常检查项目) every shift records before it is handed over"),
     KC(P, duty_clause, "clause", true, "the clauses that require the duty system"),
+    {0}};
+
+static const struct pkey k_plans[] = {
+    KC(P, plans_clause, "clause", true, "the clauses that require the plans (JX-18, LN-13)"),
+    KT(P, plans_filing, "filing_authority", false,
+       "the organisation (its [organisation] key) the manager's plans are filed with before "
+       "they take effect (佳县: city_data_bureau, 榆林市数据局); none: a plan takes effect when "
+       "published"),
+    KB(P, plans_every_unit, "every_unit", false,
+       "every connected unit keeps an emergency plan of its own in force (LN-13(二)); the "
+       "units without one are listed"),
     {0}};
 
 static const struct pkey k_maint[] = {
@@ -486,6 +497,17 @@ static int check_terminal(struct profile *p, const struct conf_section *s, void 
 	return rc;
 }
 
+static int check_plans(struct profile *p, const struct conf_section *s, void *rec,
+                       struct zw_err *err)
+{
+	(void)rec;
+	if (p->plans_filing && !profile_org(p, p->plans_filing))
+		return conf_errf(err, p->doc.file, line_of(s, "filing_authority"),
+		                 "filing_authority = %s 不是任何 [organisation] 的名称",
+		                 p->plans_filing);
+	return 0;
+}
+
 #define MANY(t, shape, min, keys, names, nj, st, arr, cnt, name, json, check, doc)                 \
 	{                                                                                          \
 		t, shape, min, 0, keys, names, nj, offsetof(P, arr), offsetof(P, cnt), sizeof(st), \
@@ -522,6 +544,9 @@ static const struct psection sections[] = {
         "the duty system: the checks of every shift (duty log)"),
     ONE("change_control", 0, k_change, offsetof(P, has_change_control), "change_control", NULL,
         "changes to systems and network devices (change records)"),
+    ONE("emergency_plans", 0, k_plans, offsetof(P, has_plans), "emergency_plans", check_plans,
+        "emergency-response and disaster-recovery plans, their filing, reviews and drills (the "
+        "clocks: [deadline plan_review], [deadline plan_drill])"),
     ONE("maintenance", 0, k_maint, offsetof(P, has_maintenance), "maintenance", NULL,
         "planned interruptions"),
     MANY("agreement", PS_MANY, 0, k_agreement, NULL, "key", struct agreement_kind, agreements,
@@ -946,6 +971,14 @@ const char *profile_unit_status_clause(const struct profile *p, const char *code
 	for (size_t i = 0; i < p->nunit_statuses; i++)
 		if (strcmp(p->unit_statuses[i].code, code) == 0)
 			return p->unit_statuses[i].clause;
+	return NULL;
+}
+
+const struct organisation *profile_org(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; key && i < p->norgs; i++)
+		if (strcmp(p->orgs[i].key, key) == 0)
+			return &p->orgs[i];
 	return NULL;
 }
 

@@ -109,6 +109,10 @@ struct profile {
 	const char *duty_checks, *duty_clause; /* list of check items; the clauses */
 	bool has_change_control;
 	const char *change_requires, *change_clause; /* list of change fields; the clauses */
+	bool has_plans;
+	/* the clauses; the organisation (its key) the manager's plans are filed with, or NULL */
+	const char *plans_clause, *plans_filing;
+	bool plans_every_unit; /* every connected unit keeps a plan in force */
 	bool has_maintenance;
 	int maintenance_notice_hours;
 	bool maintenance_approval;
@@ -153,6 +157,8 @@ const char *profile_unit_status_clause(const struct profile *p, const char *code
 /* First clause id of a list value into out. */
 void profile_first_clause(const char *list, char *out, size_t n);
 const char *profile_org_name(const struct profile *p, const char *role);
+/* The organisation of that key ([organisation KEY]), or NULL. */
+const struct organisation *profile_org(const struct profile *p, const char *key);
 
 /* Is the behaviour one the server finds itself (watch rules, the terminal register, RADIUS)? */
 bool profile_behaviour_detected(const char *code);

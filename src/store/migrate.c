@@ -988,6 +988,43 @@ static const char *const migrations[] = {
     "CREATE INDEX outages_unit ON outages(unit_id, id);"
     "CREATE INDEX outages_carrier ON outages(carrier_id, id);"
     "CREATE INDEX outages_state ON outages(state, id);",
+    /* 24: emergency-response and disaster-recovery plans (issue 17: JX-18, LN-13(二)), their
+     * filing with the authority the profile names, and their drills */
+    "CREATE TABLE plans ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  unit_id INTEGER REFERENCES units(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('emergency','disaster_recovery')),"
+    "  title TEXT NOT NULL,"
+    "  version TEXT NOT NULL DEFAULT '',"
+    "  scope TEXT NOT NULL,"
+    "  measures TEXT NOT NULL,"
+    "  recovery TEXT NOT NULL DEFAULT '',"
+    "  state TEXT NOT NULL CHECK (state IN ('draft','filing','in_force','retired')),"
+    "  clause TEXT NOT NULL DEFAULT '',"
+    "  filing_authority TEXT NOT NULL DEFAULT '',"
+    "  filing_no TEXT NOT NULL DEFAULT '',"
+    "  filed_on TEXT,"
+    "  effective_at INTEGER NOT NULL DEFAULT 0,"
+    "  reviewed_at INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX plans_unit ON plans(unit_id, state);"
+    "CREATE TABLE plan_drills ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+    "  drilled_on TEXT NOT NULL,"
+    "  scenario TEXT NOT NULL,"
+    "  participants TEXT NOT NULL,"
+    "  result TEXT NOT NULL,"
+    "  problems TEXT NOT NULL DEFAULT '',"
+    "  improvements TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  rev INTEGER NOT NULL DEFAULT 1"
+    ") STRICT;"
+    "CREATE INDEX plan_drills_plan ON plan_drills(plan_id, id);",
 };
 #define MIG_NAME_KEYS 14 /* the migration after which backfill_name_keys runs */
 

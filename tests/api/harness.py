@@ -33,7 +33,7 @@ UNDO_MIGRATION_16 = (
     "DROP TABLE tickets; DROP TABLE case_events; DROP TABLE maintenance_lines;"
     "DROP TABLE maintenances; DROP TABLE changes; DROP TABLE duty_entries;"
     "DROP TABLE duty_shifts; DROP TABLE unit_health; DROP TABLE health_samples;"
-    "DROP TABLE outages;")
+    "DROP TABLE outages; DROP TABLE plan_drills; DROP TABLE plans;")
 
 
 def free_port():

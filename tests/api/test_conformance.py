@@ -619,6 +619,62 @@ class Jiaxian(County, ServerTest):
         self.assertEqual(self.srv.as_("admin", "GET", "/api/v1/duty/log?day=2026-13-01").status,
                          400)
 
+    def test_JX_18(self):
+        """The center's emergency and disaster-recovery plans are filed with 榆林市数据局 before
+        they are in force: publishing one unfiled is refused citing JX-18; filed, it runs its
+        review and drill clocks, each drill recorded restarts the drill clock, and retiring it
+        stops them."""
+        plan = {"kind": "disaster_recovery", "title": "政务外网核心机房灾难恢复预案",
+                "version": "2026版", "scope": "县信息化中心负责的网络、设备、数据和应用系统",
+                "measures": "核心交换机故障时切换备用链路；一小时内向县信息化中心主任报告",
+                "recovery": "数据每日异地备份；核心业务4小时内恢复"}
+        r = self.srv.as_("admin", "POST", "/api/v1/plans", plan)
+        self.assertEqual((r.status, r.json["state"], r.json["clause"]), (201, "draft", "JX-18"), r)
+        pid, path = r.json["id"], "/api/v1/plans/%d" % r.json["id"]
+        self.assertNotIn("publish", [a["action"] for a in r.json["actions"]])
+        r = self.srv.as_("admin", "POST", path + "/transitions", {"action": "publish"})
+        e = self.assertError(r, 422)
+        self.assertEqual(e["clause"], "JX-18")
+        self.assertIn("榆林市数据局", e["message"])
+        r = self.srv.as_("ops", "POST", path + "/transitions", {"action": "submit_filing"})
+        self.assertEqual((r.status, r.json["state"], r.json["filing_authority"]),
+                         (200, "filing", "榆林市数据局"), r)
+        # the authority it is filed with is told, and reads it
+        self.assertTrue(self.srv.sql("SELECT 1 FROM outbox WHERE subject_type = 'plan' AND"
+                                     " subject_id = ? AND roles LIKE '%supervisor%'", (pid,)))
+        self.assertEqual(self.srv.as_("inspector", "GET", path).status, 200)
+        r = self.srv.as_("admin", "POST", path + "/transitions", {"action": "record_filing"})
+        self.assertEqual(self.assertError(r, 400)["field"], "filing_no")
+        r = self.srv.as_("admin", "POST", path + "/transitions",
+                         {"action": "record_filing", "filing_no": "榆数备〔2026〕17号",
+                          "filed_on": "2026-11-20"})
+        self.assertEqual((r.status, r.json["state"], r.json["filed_on"]),
+                         (200, "in_force", "2026-11-20"), r)
+        clocks = {c["rule"]: c for c in r.json["clocks"]}
+        self.assertEqual(set(clocks), {"plan_review", "plan_drill"})
+        self.assertEqual({c["status"] for c in clocks.values()}, {"running"})
+        self.assertEqual(clocks["plan_drill"]["clause"], "JX-附件2")
+        # a drill: recorded under the plan, its clock met and started again
+        r = self.srv.as_("ops", "POST", path + "/drills",
+                         {"drilled_on": "2026-11-28", "scenario": "核心交换机断电",
+                          "participants": "县信息化中心网络组、电信维护人员",
+                          "result": "35 分钟切换至备用链路", "problems": "备用链路带宽不足",
+                          "improvements": "申请扩容备用链路"})
+        self.assertEqual(r.status, 201, r)
+        r = self.srv.as_("admin", "GET", path)
+        self.assertEqual(r.json["last_drill_on"], "2026-11-28")
+        drills = [c for c in r.json["clocks"] if c["rule"] == "plan_drill"]
+        self.assertEqual(sorted(c["status"] for c in drills), ["met", "running"], drills)
+        r = self.srv.as_("admin", "POST", path + "/transitions",
+                         {"action": "retire", "reason": "机房搬迁，预案重新编制"})
+        self.assertEqual((r.status, r.json["state"]), (200, "retired"), r)
+        self.assertNotIn("running", [c["status"] for c in r.json["clocks"]])
+        # no drill of a plan not in force
+        r = self.srv.as_("ops", "POST", path + "/drills",
+                         {"drilled_on": "2026-11-29", "scenario": "x", "participants": "x",
+                          "result": "x"})
+        self.assertEqual(self.assertError(r, 409)["clause"], "JX-18")
+
     def test_JX_9(self):
         """保密协议 and 网络安全责任书 are signed when connecting."""
         unit = self.new_unit()
@@ -732,6 +788,40 @@ class Luoning(County, ServerTest):
     profile = "luoning"
     zone_cidr = "10.64.0.0/16"
     agreements = ("security_commitment",)
+
+    def test_LN_13(self):
+        """Every unit keeps an emergency plan (LN-13(二)): a connected unit without one in force
+        is on the list, and leaves it when its own plan takes effect; a unit's plan is its own
+        to publish, with no filing."""
+        own = self.srv.sql("SELECT unit_id FROM users WHERE username = 'unit'")[0][0]
+        r = self.srv.as_("admin", "GET", "/api/v1/plans/missing")
+        self.assertEqual((r.status, r.json["required"], r.json["clause"]), (200, True, "LN-13"), r)
+        connected = {u for (u,) in self.srv.sql(
+            "SELECT id FROM units WHERE status IN ('已接入', '暂停')")}
+        self.assertEqual({i["unit_id"] for i in r.json["items"]}, connected)
+        r = self.srv.as_("unit", "GET", "/api/v1/plans/missing")
+        self.assertEqual([i["unit_id"] for i in r.json["items"]], [own])
+        r = self.srv.as_("unit", "POST", "/api/v1/plans",
+                         {"unit_id": own, "kind": "emergency", "title": "网络突发事件应急预案",
+                          "scope": "本单位局域网及接入政务外网的终端",
+                          "measures": "发现病毒立即断开终端网线并报县政府信息中心"})
+        self.assertEqual(r.status, 201, r)
+        path = "/api/v1/plans/%d" % r.json["id"]
+        self.assertEqual([a["action"] for a in r.json["actions"]], ["publish", "retire"])
+        r = self.srv.as_("unit", "POST", path + "/transitions", {"action": "submit_filing"})
+        self.assertEqual(self.assertError(r, 422)["clause"], "LN-13")
+        r = self.srv.as_("unit", "POST", path + "/transitions", {"action": "publish"})
+        self.assertEqual((r.status, r.json["state"]), (200, "in_force"), r)
+        r = self.srv.as_("admin", "GET", "/api/v1/plans/missing")
+        self.assertNotIn(own, {i["unit_id"] for i in r.json["items"]})
+        self.assertEqual(len(r.json["items"]), len(connected) - 1)
+        self.assertEqual(self.srv.as_("unit", "GET", "/api/v1/plans/missing").json["items"], [])
+        # a unit's plan is not another unit's to read
+        other = min(connected - {own})
+        r = self.srv.as_("unit", "POST", "/api/v1/plans",
+                         {"unit_id": other, "kind": "emergency", "title": "x", "scope": "x",
+                          "measures": "x"})
+        self.assertEqual(r.status, 404, r)
 
     def test_LN_26(self):
         """Carriers answer faults 7×24 and clear them within 12 hours (LN-25: the unit reports

@@ -99,6 +99,8 @@ AUTHZ = {  # manager authority operator carrier unit_admin supervisor auditor
     "CHANGE_READ": (_A, _A, _A, _N, _O, _A, _N),
     "CHANGE_WRITE": (_A, _N, _A, _N, _O, _N, _N),
     "CHANGE_APPROVE": (_A, _N, _N, _N, _N, _N, _N),
+    "PLAN_READ": (_A, _A, _A, _N, _O, _A, _N),
+    "PLAN_WRITE": (_A, _N, _A, _N, _O, _N, _N),
     "DUTY_READ": (_A, _A, _A, _N, _N, _A, _N),
     "DUTY_PLAN": (_A, _N, _N, _N, _N, _N, _N),
     "DUTY_WRITE": (_A, _N, _A, _N, _N, _N, _N),
@@ -283,6 +285,14 @@ MATRIX = [
     ("change_get_other", "GET", "/api/v1/changes/{id}", "200 200 200 403 404 200 403 401"),
     ("change_approve", "POST", "/api/v1/changes/{id}/transitions",
      "200 403 403 403 403 403 403 401"),
+    ("plans_list", "GET", "/api/v1/plans", "200 200 200 403 200 200 403 401"),
+    ("plan_create", "POST", "/api/v1/plans", "201 403 201 403 201 403 403 401"),
+    ("plans_missing", "GET", "/api/v1/plans/missing", "200 200 200 403 200 200 403 401"),
+    ("plan_get_other", "GET", "/api/v1/plans/{id}", "200 200 200 403 404 200 403 401"),
+    ("plan_publish", "POST", "/api/v1/plans/{id}/transitions", "200 403 200 403 200 403 403 401"),
+    ("plan_drills_list", "GET", "/api/v1/plans/{id}/drills", "200 200 200 403 200 200 403 401"),
+    ("plan_drill_create", "POST", "/api/v1/plans/{id}/drills",
+     "201 403 201 403 201 403 403 401"),
     ("maintenance_list", "GET", "/api/v1/maintenance", "200 200 200 200 403 200 403 401"),
     ("maintenance_create", "POST", "/api/v1/maintenance", "201 403 201 201 403 403 403 401"),
     ("maintenance_get", "GET", "/api/v1/maintenance/{id}", "200 200 200 200 403 200 403 401"),
@@ -1541,6 +1551,52 @@ class RoleMatrix:
                    ok=lambda r: self.assertEqual(r.json["state"], "approved"),
                    same=lambda: self.assertEqual(self.one(
                        "SELECT state FROM changes WHERE id = ?", (cid,)), ("submitted",)))
+
+    def mk_plan(self, unit_id, state="draft"):
+        return self.db_exec(
+            "INSERT INTO plans (unit_id, kind, title, scope, measures, state, created_at,"
+            " updated_at) VALUES (?, 'emergency', '网络突发事件应急预案', '本单位局域网',"
+            " '断开网线并报告', ?, unixepoch(), unixepoch())", (unit_id, state))
+
+    def c_plans_list(self, who):
+        self.mk_plan(self.own)
+        return Req("/api/v1/plans", ok=lambda r: self.assertTrue(r.json["items"]))
+
+    def c_plan_create(self, who):
+        return Req("/api/v1/plans",
+                   body={"unit_id": self.own, "kind": "emergency", "title": "网络突发事件应急预案",
+                         "scope": "本单位局域网", "measures": "断开网线并报告县信息中心"},
+                   delta={"plans": 1, "case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("plan.draft", "plan"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "draft"))
+
+    def c_plans_missing(self, who):
+        return Req("/api/v1/plans/missing", ok=lambda r: self.assertIn("items", r.json))
+
+    def c_plan_get_other(self, who):
+        return Req("/api/v1/plans/%d" % self.mk_plan(self.other))
+
+    def c_plan_publish(self, who):
+        pid = self.mk_plan(self.own)
+        return Req("/api/v1/plans/%d/transitions" % pid, body={"action": "publish"},
+                   delta={"case_events": 1, "audit": 1, "outbox": 1},
+                   audit=("plan.publish", "plan"),
+                   ok=lambda r: self.assertEqual(r.json["state"], "in_force"),
+                   same=lambda: self.assertEqual(self.one(
+                       "SELECT state FROM plans WHERE id = ?", (pid,)), ("draft",)))
+
+    def c_plan_drills_list(self, who):
+        return Req("/api/v1/plans/%d/drills" % self.mk_plan(self.own, "in_force"),
+                   ok=lambda r: self.assertEqual(r.json["items"], []))
+
+    def c_plan_drill_create(self, who):
+        pid = self.mk_plan(self.own, "in_force")
+        return Req("/api/v1/plans/%d/drills" % pid,
+                   body={"drilled_on": "2026-11-28", "scenario": "终端中病毒",
+                         "participants": "本单位网络管理员", "result": "10 分钟断网隔离"},
+                   delta={"plan_drills": 1, "audit": 1},
+                   audit=("plan_drill.create", "plan_drill"),
+                   ok=lambda r: self.assertEqual(r.json["scenario"], "终端中病毒"))
 
     def c_maintenance_list(self, who):
         self.mk_maintenance()

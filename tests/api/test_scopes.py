@@ -171,6 +171,13 @@ GET    /changes                                           -
 POST   /changes                                           -
 GET    /changes/{id}                                      -
 POST   /changes/{id}/transitions                          -
+GET    /plans                                             -
+POST   /plans                                             -
+GET    /plans/missing                                     -
+GET    /plans/{id}                                        -
+POST   /plans/{id}/transitions                            -
+GET    /plans/{id}/drills                                 -
+POST   /plans/{id}/drills                                 -
 GET    /deadlines                                         -
 GET    /deadlines/{id}                                    -
 POST   /deadlines/{id}/pause                              -
